@@ -1,0 +1,50 @@
+#pragma once
+// A case: one test input of a dataset, in native types (parsed once at the edge, see io/dataset.hpp).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qb {
+
+class Scorer;
+
+struct Context {
+  std::string id;
+  std::string text;
+};
+
+struct Message {
+  std::string role;
+  std::string content;
+};
+
+// One behavioural check of a case's `assert` list: a registered scorer and its arguments.
+// Compiled once when the dataset is loaded, so a bad assertion is reported at its line.
+struct Assertion {
+  std::string type;       // as written: a scorer name, optionally prefixed "not-"
+  bool negated = false;   // "not-<scorer>": passes when the scorer fails
+  double threshold = 1.0;  // a graded scorer passes at value >= threshold (its `threshold` argument)
+  std::shared_ptr<const Scorer> scorer;
+};
+
+struct Case {
+  std::string id;
+  std::string input;              // the text input, or the last user message of a chat input
+  std::vector<Message> messages;  // set when `input` was a list of messages
+  std::optional<std::string> reference;
+  std::vector<Context> contexts;
+  std::optional<std::string> expected_label;
+  std::optional<bool> should_refuse;
+  std::string category;  // "" when absent
+  std::string language;  // "" when absent
+  std::vector<std::string> tags;
+  std::vector<Assertion> asserts;
+  std::optional<std::string> tests;
+  // The `metadata` object merged with any unknown top-level fields, minified JSON; "" when empty.
+  std::string metadata_json;
+  int source_line = 0;  // line in its dataset file, for messages
+};
+
+}  // namespace qb

@@ -1,0 +1,32 @@
+#pragma once
+// A score: one case on one dimension.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace qb {
+
+enum class ScoreStatus : std::uint8_t {
+  scored,          // `value` holds the result
+  not_applicable,  // the scorer does not apply to this case (e.g. no expected_label)
+  error,           // the model call failed: counted as a failure, never a pass
+};
+
+struct Score {
+  double value = 0.0;  // [0,1] for quality scorers; a measurement (ms, USD) for measurement scorers
+  ScoreStatus status = ScoreStatus::scored;
+  std::string evidence;  // why: the missing phrase, the matched pattern, the error message
+
+  static Score pass(std::string evidence = {}) { return {1.0, ScoreStatus::scored, std::move(evidence)}; }
+  static Score fail(std::string evidence) { return {0.0, ScoreStatus::scored, std::move(evidence)}; }
+  static Score of(double v, std::string evidence = {}) { return {v, ScoreStatus::scored, std::move(evidence)}; }
+  static Score not_applicable(std::string why) {
+    return {0.0, ScoreStatus::not_applicable, std::move(why)};
+  }
+  static Score failed_call(std::string error) { return {0.0, ScoreStatus::error, std::move(error)}; }
+};
+
+std::string_view to_string(ScoreStatus s);
+
+}  // namespace qb

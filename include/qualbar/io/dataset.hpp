@@ -1,0 +1,35 @@
+#pragma once
+// Datasets (cases JSONL) and responses JSONL, parsed into native types at the edge.
+// Accepts a UTF-8 BOM and CRLF line endings; skips blank lines; anything else that is wrong is
+// an InputError naming file:line and the field.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qualbar/core/case.hpp"
+#include "qualbar/core/response.hpp"
+
+namespace qb {
+
+struct Dataset {
+  std::vector<Case> cases;
+  std::vector<std::string> raw_lines;  // each case's JSON line as read (stored with the run)
+  std::string hash;                    // content hash of every file, in order
+};
+
+// Parses a dataset from text; `file` names it in messages. Throws InputError.
+void parse_cases(std::string_view text, const std::string& file, Dataset& into);
+// Loads dataset files in order; ids must be unique across all of them.
+Dataset load_dataset(const std::vector<std::string>& paths);
+
+std::vector<Response> parse_responses(std::string_view text, const std::string& file);
+std::vector<Response> load_responses(const std::string& path);
+
+// One response as a JSON line with the contract's field names (no trailing newline).
+std::string response_to_json(const Response& r);
+
+// Reads a whole file; throws InputError naming the path when it cannot.
+std::string read_file(const std::string& path);
+
+}  // namespace qb

@@ -1,0 +1,46 @@
+#pragma once
+// Report formats: each is one file that registers a writer. `qualbar list formats` prints them.
+
+#include <functional>
+#include <ostream>
+#include <span>
+#include <string>
+
+#include "qualbar/core/registry.hpp"
+#include "qualbar/metrics/report.hpp"
+
+namespace qb {
+
+struct ReportInput {
+  const Report& report;
+  const Suite& suite;
+  std::span<const Case> cases;
+  std::span<const Response> responses;
+  const ScoreTable& scores;
+  bool color = false;  // terminal colour (only when stdout is a TTY)
+};
+
+struct ReportFormatEntry {
+  std::string name;
+  std::string summary;
+  std::string extension;  // default file extension, e.g. ".json"
+  std::function<void(const ReportInput&, std::ostream&)> write;
+};
+
+Registry<ReportFormatEntry>& report_format_registry();
+
+struct ReportFormatRegistrar {
+  explicit ReportFormatRegistrar(ReportFormatEntry e) { report_format_registry().add(std::move(e)); }
+};
+
+// Formats a number for people: rates as percentages, ms, USD.
+std::string format_value(double v, const DimensionResult& d);
+// Formats the value of one named statistic of a dimension ("useful" is a count, not a unit).
+std::string format_stat(const std::string& stat, double v, const DimensionResult& d);
+// "≥ 85.0%", "p95 ≤ 2500 ms", "per useful ≤ $0.00500".
+std::string bar_text(const BarCheck& b, const DimensionResult& d);
+// One sentence a PM can read: "answer_correct in category=refund-dispute (critical slice): pass
+// rate 47.1% [26.2%, 69.0%] is below the bar ≥ 80.0%".
+std::string failure_text(const Failure& f, const Report& r);
+
+}  // namespace qb

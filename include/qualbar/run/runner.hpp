@@ -1,0 +1,30 @@
+#pragma once
+// One run: a suite's dataset through a provider, scored on every dimension.
+
+#include <string>
+#include <vector>
+
+#include "qualbar/core/run_info.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/score_table.hpp"
+#include "qualbar/providers/provider.hpp"
+#include "qualbar/store/store.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb {
+
+struct RunResult {
+  RunInfo info;
+  std::vector<Response> responses;  // aligned with the dataset's cases
+  ScoreTable scores;
+  std::vector<std::string> warnings;
+};
+
+// Everything is validated before this is called; failures of the run itself are RunErrors.
+RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+                      const std::string& provider_name);
+
+// The record the store keeps for a finished run.
+StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);
+
+}  // namespace qb

@@ -1,0 +1,107 @@
+#pragma once
+// The scorer interface: one case and its response in, one Score out. A scorer is one small file
+// that registers itself with QB_REGISTER_SCORER; `qualbar list scorers` prints the registry.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "qualbar/core/case.hpp"
+#include "qualbar/core/registry.hpp"
+#include "qualbar/core/response.hpp"
+#include "qualbar/core/score.hpp"
+
+namespace qb {
+
+enum class ScoreKind {
+  binary,       // value is 0 or 1: a pass rate
+  graded,       // value in [0,1]: a pass rate at the dimension's threshold, else a mean
+  measurement,  // value is a quantity with a unit (ms, USD): percentiles or totals
+};
+
+enum class Aggregation {
+  rate,       // share of cases that pass; Wilson interval
+  mean,       // mean value; t interval
+  quantiles,  // p50/p90/p95/p99 with distribution-free intervals
+  total,      // sum, mean per response and per useful response
+};
+
+struct ScorerInfo {
+  std::string summary;
+  ScoreKind kind = ScoreKind::binary;
+  bool higher_is_better = true;
+  Aggregation measurement_aggregation = Aggregation::quantiles;  // for measurement scorers
+  std::string unit;                 // "ms", "USD"; "" for quality scores
+  std::string primary_arg;          // the argument an assertion's "value" fills ("" = none)
+  bool scores_failed_calls = false;  // sees error cases (error-rate); others get Score::failed_call
+};
+
+class Scorer {
+ public:
+  virtual ~Scorer() = default;
+  [[nodiscard]] virtual Score score(const Case& c, const Response& r) const = 0;
+};
+
+// A bad argument: the caller adds the location (suite.yaml line, dataset line) it came from.
+class ArgError : public std::runtime_error {
+ public:
+  ArgError(std::string field, const std::string& message)
+      : std::runtime_error(message), field_(std::move(field)) {}
+  [[nodiscard]] const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+// Typed, checked access to a scorer's arguments (a JSON object). Every getter marks its key used;
+// finish() rejects keys nobody asked for, suggesting the closest known one.
+class Args {
+ public:
+  explicit Args(std::string json_object);  // "" = no arguments
+  ~Args();
+  Args(const Args&) = delete;
+  Args& operator=(const Args&) = delete;
+
+  [[nodiscard]] bool has(const std::string& key) const;
+  [[nodiscard]] std::optional<std::string> string(const std::string& key);
+  [[nodiscard]] std::optional<double> number(const std::string& key);
+  [[nodiscard]] std::optional<bool> boolean(const std::string& key);
+  // A string or a list of strings.
+  [[nodiscard]] std::optional<std::vector<std::string>> strings(const std::string& key);
+  // Any JSON value, minified.
+  [[nodiscard]] std::optional<std::string> json(const std::string& key);
+  void finish() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct ScorerEntry {
+  std::string name;
+  ScorerInfo info;
+  std::function<std::unique_ptr<Scorer>(Args&)> make;
+};
+
+Registry<ScorerEntry>& scorer_registry();
+
+// Builds a scorer from its registered name and arguments (a JSON object, "" for none).
+// Throws ArgError for bad arguments and InputError for an unknown name.
+std::unique_ptr<Scorer> make_scorer(const std::string& name, const std::string& args_json);
+
+struct ScorerRegistrar {
+  explicit ScorerRegistrar(ScorerEntry entry) { scorer_registry().add(std::move(entry)); }
+};
+
+}  // namespace qb
+
+#define QB_SCORER_CAT2(a, b) a##b
+#define QB_SCORER_CAT(a, b) QB_SCORER_CAT2(a, b)
+// QB_REGISTER_SCORER("name", info, factory) — one line at the end of a scorer's file.
+#define QB_REGISTER_SCORER(NAME, INFO, FACTORY)                                    \
+  static const ::qb::ScorerRegistrar QB_SCORER_CAT(qb_scorer_registrar_, __LINE__) { \
+    ::qb::ScorerEntry { NAME, INFO, FACTORY }                                      \
+  }

@@ -1,0 +1,95 @@
+#pragma once
+// suite.yaml in native types. The schema is documented in docs/suite.md; parse_suite() needs no
+// file system (a stored run re-renders from its stored suite text), load_suite() also checks paths.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qualbar/core/error.hpp"
+
+namespace qb {
+
+inline constexpr int kSuiteSchemaVersion = 1;
+inline constexpr const char* kErrorsDimension = "errors";
+
+struct DimensionSpec {
+  std::string name;
+  std::string scorer;
+  std::string args_json;  // "" when none
+  std::optional<double> threshold;  // graded scorers: a case passes when value >= threshold
+  std::string description;
+  bool builtin = false;  // added by qualbar (the errors dimension), not written by the user
+  Location where;
+};
+
+// One limit: `<stat>_min` / `<stat>_max` in YAML; bare `min` / `max` is the estimate.
+struct BarLimit {
+  std::string key;   // as written: "min", "p95_max", "per_useful_max"
+  std::string stat;  // "estimate", "p95", "per_useful", ...
+  bool is_max = false;
+  double limit = 0.0;
+};
+
+struct DimensionBars {
+  std::vector<BarLimit> overall;    // gate the run
+  std::vector<BarLimit> per_slice;  // every slice cell; a failing cell fails the run
+  Location where;
+};
+
+// A slice key, or several crossed ("category" or "category × language").
+struct SliceSpec {
+  std::vector<std::string> keys;
+  [[nodiscard]] std::string name() const;
+};
+
+// A slice that must meet its bars or the run fails: `category=refund-dispute`.
+struct CriticalSlice {
+  SliceSpec slice;
+  std::vector<std::string> values;  // one per key
+  std::map<std::string, std::vector<BarLimit>> bars;  // by dimension; empty = the overall bars
+  [[nodiscard]] std::string label() const;  // "category=refund-dispute"
+  Location where;
+};
+
+struct SystemSpec {
+  std::string provider = "replay";
+  std::string responses;  // replay: path, resolved against the suite's folder
+  std::string model;      // label; the replay provider falls back to the responses' "model"
+};
+
+struct Suite {
+  int schema_version = kSuiteSchemaVersion;
+  std::string name;
+  std::string description;
+  std::string file;  // as given, for messages
+  std::filesystem::path dir;
+  std::vector<std::string> datasets;  // resolved paths
+  SystemSpec system;
+  std::vector<DimensionSpec> dimensions;  // user dimensions first, then built-ins
+  std::vector<SliceSpec> slices;
+  std::map<std::string, DimensionBars> bars;
+  std::vector<CriticalSlice> critical_slices;
+  std::vector<std::string> useful;  // dimensions a useful response passes (cost per useful response)
+  double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check
+  double power = 0.80;       // of the minimum-detectable-effect check
+  double min_effect = 0.10;  // a slice must be able to show a drop this large, else it is flagged
+  std::string store;         // resolved path; "" = default
+  std::string source_text;   // the YAML as read
+  std::string hash;          // of source_text
+  std::string bars_hash;     // of the bars and critical slices only, to compare runs' bars
+
+  [[nodiscard]] const DimensionSpec* find_dimension(std::string_view name) const;
+};
+
+// Parses suite text. `file` names it in messages; relative paths resolve against `dir`.
+Suite parse_suite(std::string_view yaml_text, const std::string& file,
+                  const std::filesystem::path& dir);
+
+// Reads and parses a suite file and checks that the files it names exist.
+Suite load_suite(const std::string& path);
+
+}  // namespace qb

@@ -1,0 +1,38 @@
+#pragma once
+// Unicode-aware text helpers shared by the scorers (utf8proc underneath).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qb {
+
+// Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid.
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+
+struct NormalizeOptions {
+  bool casefold = true;
+  bool strip_punctuation = true;
+  bool strip_accents = false;
+};
+
+// NFKC, then optional case folding, punctuation removal and accent stripping; runs of white space
+// become one space and the ends are trimmed. ASCII input takes a fast path with the same result.
+std::string normalize_text(std::string_view text, const NormalizeOptions& options = {});
+
+// Word tokens of normalised text: runs of letters, marks and digits; every CJK ideograph, kana
+// and other unspaced-script character is a token of its own.
+std::vector<std::string_view> word_tokens(std::string_view normalized);
+
+// SQuAD-style token F1 between two texts (each normalised first). Both empty: 1. One empty: 0.
+double token_f1(std::string_view prediction, std::string_view reference);
+
+// Shortens to at most `max_bytes` on a UTF-8 boundary, adding "…" when cut. For evidence.
+std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
+
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace qb

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages qualbar builds and tests with. Idempotent: installs only what is missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config ccache          # toolchain
+  nlohmann-json3-dev libsimdjson-dev               # JSON writing / fast JSONL reading
+  libyaml-cpp-dev                                  # suite.yaml
+  libsqlite3-dev                                   # run store
+  libre2-dev                                       # linear-time regex
+  libutf8proc-dev                                  # Unicode normalisation
+  libxxhash-dev                                    # content hashes
+  libcli11-dev libfmt-dev                          # command line, formatting
+  libboost-dev libboost-math-dev                   # distributions (Boost.Math)
+  libcurl4-openssl-dev libcpp-httplib-dev          # HTTP providers and their tests
+  googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "qualbar: all build dependencies are installed."
+  exit 0
+fi
+
+echo "qualbar: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

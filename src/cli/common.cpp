@@ -1,0 +1,86 @@
+#include "cli/common.hpp"
+
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "qualbar/util/files.hpp"
+
+namespace qb::cli {
+
+void add_output_options(CLI::App& sub, OutputOptions& o) {
+  sub.add_option("-f,--format", o.format, "How to print the report on stdout: terminal, json, scores (qualbar list formats)")
+      ->default_val("terminal")
+      ->envname("QUALBAR_FORMAT");
+  sub.add_option("-o,--out", o.outs, "Also write FORMAT=PATH, e.g. --out json=report.json --out scores=scores.jsonl (repeatable)");
+  sub.add_flag("-q,--quiet", o.quiet, "Print nothing on stdout (the exit code still tells pass or fail)");
+}
+
+void check_output_options(const OutputOptions& o) {
+  (void)report_format_registry().get(o.format);
+  for (const auto& out : o.outs) {
+    const auto eq = out.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == out.size()) {
+      throw InputError(fmt::format("--out '{}' must be FORMAT=PATH, e.g. --out json=report.json", out));
+    }
+    (void)report_format_registry().get(out.substr(0, eq));
+  }
+}
+
+void emit_report(const ReportInput& in, const OutputOptions& o, bool color) {
+  for (const auto& out : o.outs) {
+    const auto eq = out.find('=');
+    std::ostringstream text;
+    ReportInput file_input = in;
+    file_input.color = false;
+    report_format_registry().get(out.substr(0, eq)).write(file_input, text);
+    write_file_atomic(out.substr(eq + 1), text.str());
+  }
+  if (!o.quiet) {
+    ReportInput screen = in;
+    screen.color = color && o.format == "terminal";
+    report_format_registry().get(o.format).write(screen, std::cout);
+    std::cout.flush();
+  }
+}
+
+LoadedRun load_stored_run(Store& store, const std::string& id) {
+  LoadedRun l;
+  l.stored = store.load_run(id);
+  const std::string where = fmt::format("run {} (suite {})", l.stored.info.id, l.stored.suite_file);
+  const std::filesystem::path dir = std::filesystem::path(l.stored.suite_file).parent_path();
+  l.suite = parse_suite(l.stored.suite_text, l.stored.suite_file, dir.empty() ? "." : dir);
+  std::string lines;
+  for (const auto& line : l.stored.case_lines) lines += line + "\n";
+  parse_cases(lines, where, l.dataset);
+  if (l.dataset.cases.size() != l.stored.responses.size() || l.suite.dimensions.size() != l.stored.scores.n_dimensions()) {
+    throw RunError(fmt::format("the store's record of {} is inconsistent ({} cases, {} responses)", where,
+                               l.dataset.cases.size(), l.stored.responses.size()));
+  }
+  l.report = build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores, l.stored.info);
+  return l;
+}
+
+RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provider_options,
+                     const std::string& store_flag, bool no_store) {
+  RunOutcome o;
+  o.suite = load_suite(suite_path);
+  o.dataset = load_dataset(o.suite.datasets);
+  auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
+  std::unique_ptr<Store> store;
+  if (!no_store) {
+    o.store_path = resolve_store_path(store_flag, o.suite.store);
+    store = open_store(o.store_path);
+  }
+  o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider);
+  for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
+  o.report = build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
+  o.result.info.passed = o.report.passed;
+  if (store) store->save_run(to_stored_run(o.suite, o.dataset, o.result));
+  return o;
+}
+
+int exit_code_for(const Report& r) { return static_cast<int>(r.passed ? ExitCode::ok : ExitCode::bar_failed); }
+
+}  // namespace qb::cli

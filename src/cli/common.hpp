@@ -1,0 +1,54 @@
+#pragma once
+// Pieces shared by several commands: loading, rendering and writing reports.
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/report.hpp"
+#include "qualbar/report/format.hpp"
+#include "qualbar/run/runner.hpp"
+#include "qualbar/store/store.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb::cli {
+
+// Output options: --format for stdout, --out FORMAT=PATH (repeatable) for files.
+struct OutputOptions {
+  std::string format = "terminal";
+  std::vector<std::string> outs;
+  bool quiet = false;
+};
+void add_output_options(CLI::App& sub, OutputOptions& o);
+// Checks formats and --out values before any work is done (exit 2 on a bad one).
+void check_output_options(const OutputOptions& o);
+// Renders to stdout and writes every --out file atomically.
+void emit_report(const ReportInput& in, const OutputOptions& o, bool color);
+
+// A stored run brought back to life: the suite parsed from its stored text, the cases parsed
+// from their stored lines.
+struct LoadedRun {
+  StoredRun stored;
+  Suite suite;
+  Dataset dataset;
+  Report report;
+};
+LoadedRun load_stored_run(Store& store, const std::string& id);
+
+int exit_code_for(const Report& r);
+
+// Loads and checks everything, runs, stores (unless no_store) and builds the report. Nothing is
+// written before every input has been checked.
+struct RunOutcome {
+  Suite suite;
+  Dataset dataset;
+  RunResult result;
+  Report report;
+  std::string store_path;  // "" when not stored
+};
+RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provider,
+                     const std::string& store_flag, bool no_store);
+
+}  // namespace qb::cli

@@ -1,0 +1,51 @@
+// qualbar list: what is registered (scorers, providers, formats, stores), from the registries.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "qualbar/providers/provider.hpp"
+#include "qualbar/report/format.hpp"
+#include "qualbar/scorers/scorer.hpp"
+#include "qualbar/store/store_registry.hpp"
+
+namespace qb::cli {
+namespace {
+
+template <class Entry, class Describe>
+void print(const Registry<Entry>& registry, Describe describe) {
+  for (const Entry* e : registry.entries()) std::cout << fmt::format("  {:<18}{}\n", e->name, describe(*e));
+}
+
+int list(const std::string& what) {
+  if (what == "scorers") {
+    std::cout << "Scorers (use one as a dimension's `scorer`, or in a case's `assert` list; prefix not- to negate):\n";
+    print(scorer_registry(), [](const ScorerEntry& e) {
+      const char* kind = e.info.kind == ScoreKind::binary ? "pass/fail" : e.info.kind == ScoreKind::graded ? "0–1" : "measure";
+      return fmt::format("{:<10}{}", kind, e.info.summary);
+    });
+  } else if (what == "providers") {
+    std::cout << "Providers (a suite's system.provider):\n";
+    print(provider_registry(), [](const ProviderEntry& e) { return e.summary; });
+  } else if (what == "formats") {
+    std::cout << "Report formats (--format NAME, --out NAME=PATH):\n";
+    print(report_format_registry(), [](const ReportFormatEntry& e) { return e.summary; });
+  } else if (what == "stores") {
+    std::cout << "Stores (--store PATH or URL):\n";
+    print(store_registry(), [](const StoreEntry& e) { return e.summary; });
+  }
+  return 0;
+}
+
+const CommandRegistrar registrar{CommandEntry{
+    "list", 90, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+      sub.description("List what this qualbar knows: scorers, providers, formats or stores.");
+      auto what = std::make_shared<std::string>();
+      sub.add_option("what", *what, "scorers, providers, formats or stores")
+          ->required()
+          ->check(CLI::IsMember({"scorers", "providers", "formats", "stores"}));
+      return [what] { return list(*what); };
+    }}};
+
+}  // namespace
+}  // namespace qb::cli

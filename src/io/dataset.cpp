@@ -1,0 +1,246 @@
+#include "qualbar/io/dataset.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "io/jsonl.hpp"
+#include "qualbar/core/error.hpp"
+#include "qualbar/scorers/scorer.hpp"
+#include "qualbar/util/files.hpp"
+
+namespace qb {
+using detail::JsonArray;
+using detail::JsonObject;
+using detail::JsonValue;
+using detail::field_error;
+using detail::get_string;
+
+namespace {
+
+std::vector<Message> parse_messages(JsonArray arr, const std::string& file, int line) {
+  std::vector<Message> out;
+  std::size_t i = 0;
+  for (auto item : arr) {
+    const std::string field = fmt::format("input[{}]", i++);
+    JsonObject m;
+    if (item.get_object().get(m)) field_error(file, line, field, "expected a message {\"role\": ..., \"content\": ...}");
+    Message msg;
+    for (auto [key, value] : m) {
+      if (key == "role") msg.role = get_string(value, file, line, field + ".role");
+      else if (key == "content") msg.content = get_string(value, file, line, field + ".content");
+    }
+    if (msg.role.empty()) field_error(file, line, field + ".role", "is required (system, user or assistant)");
+    out.push_back(std::move(msg));
+  }
+  if (out.empty()) field_error(file, line, "input", "a chat input needs at least one message");
+  return out;
+}
+
+std::vector<std::string> parse_string_list(JsonValue v, const std::string& file, int line, const std::string& field) {
+  JsonArray arr;
+  if (v.get_array().get(arr)) field_error(file, line, field, "expected a list of strings");
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  for (auto item : arr) out.push_back(get_string(item, file, line, fmt::format("{}[{}]", field, i++)));
+  return out;
+}
+
+std::vector<Context> parse_contexts(JsonValue v, const std::string& file, int line) {
+  JsonArray arr;
+  if (v.get_array().get(arr)) field_error(file, line, "contexts", "expected a list of {\"id\": ..., \"text\": ...}");
+  std::vector<Context> out;
+  std::size_t i = 0;
+  for (auto item : arr) {
+    const std::string field = fmt::format("contexts[{}]", i);
+    Context c;
+    JsonValue value = item;
+    if (value.is_string()) {
+      c.id = fmt::format("ctx-{}", i);
+      c.text = get_string(value, file, line, field);
+    } else {
+      JsonObject o;
+      if (value.get_object().get(o)) field_error(file, line, field, "expected {\"id\": ..., \"text\": ...} or a string");
+      for (auto [key, v] : o) {
+        if (key == "id") c.id = get_string(v, file, line, field + ".id");
+        else if (key == "text") c.text = get_string(v, file, line, field + ".text");
+      }
+      if (c.id.empty()) c.id = fmt::format("ctx-{}", i);
+    }
+    out.push_back(std::move(c));
+    ++i;
+  }
+  return out;
+}
+
+std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int line) {
+  JsonArray arr;
+  if (v.get_array().get(arr)) field_error(file, line, "assert", "expected a list of checks such as {\"type\": \"contains\", \"value\": \"30 days\"}");
+  std::vector<Assertion> out;
+  std::size_t i = 0;
+  for (auto item : arr) {
+    const std::string field = fmt::format("assert[{}]", i++);
+    JsonObject o;
+    if (item.get_object().get(o)) field_error(file, line, field, "expected an object such as {\"type\": \"contains\", \"value\": \"30 days\"}");
+    nlohmann::json args = nlohmann::json::parse(detail::raw_json(item));
+    if (!args.contains("type") || !args["type"].is_string()) field_error(file, line, field + ".type", "is required: the name of a scorer, e.g. contains or not-regex");
+    Assertion a;
+    a.type = args["type"].get<std::string>();
+    args.erase("type");
+    std::string scorer = a.type;
+    if (scorer.starts_with("not-") && !scorer_registry().find(scorer)) {
+      a.negated = true;
+      scorer = scorer.substr(4);
+    }
+    const ScorerEntry* entry = nullptr;
+    try {
+      entry = &scorer_registry().get(scorer);
+    } catch (const InputError& e) {
+      field_error(file, line, field + ".type", e.what());
+    }
+    if (entry->info.kind == ScoreKind::measurement) field_error(file, line, field + ".type", fmt::format("'{}' is a measurement, not a check that can pass or fail", scorer));
+    // "value" fills the scorer's main argument: contains → value, regex → pattern, ...
+    if (args.contains("value") && !entry->info.primary_arg.empty() && entry->info.primary_arg != "value") {
+      args[entry->info.primary_arg] = args["value"];
+      args.erase("value");
+    }
+    if (args.contains("threshold")) {
+      if (entry->info.kind != ScoreKind::graded || !args["threshold"].is_number()) {
+        field_error(file, line, field + ".threshold", entry->info.kind != ScoreKind::graded
+                    ? fmt::format("'{}' is pass/fail and takes no threshold", scorer) : "expected a number between 0 and 1");
+      }
+      a.threshold = args["threshold"].get<double>();
+      args.erase("threshold");
+    } else if (entry->info.kind == ScoreKind::graded) {
+      a.threshold = 0.5;
+    }
+    try {
+      Args parsed(args.dump());
+      a.scorer = entry->make(parsed);
+      parsed.finish();
+    } catch (const ArgError& e) {
+      const std::string arg = e.field() == entry->info.primary_arg ? "value" : e.field();
+      field_error(file, line, field + "." + arg, e.what());
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Case parse_case(JsonObject obj, const std::string& file, int line) {
+  Case c;
+  c.source_line = line;
+  bool has_id = false, has_input = false;
+  nlohmann::json metadata;  // stays null unless metadata or unknown fields exist
+  for (auto [key, v] : obj) {
+    if (key == "id") {
+      c.id = get_string(v, file, line, "id");
+      if (c.id.empty()) field_error(file, line, "id", "must not be empty");
+      has_id = true;
+    } else if (key == "input") {
+      if (v.is_string()) {
+        c.input = get_string(v, file, line, "input");
+      } else if (v.is_array()) {
+        c.messages = parse_messages(v.get_array(), file, line);
+        for (auto it = c.messages.rbegin(); it != c.messages.rend(); ++it) {
+          if (it->role == "user") {
+            c.input = it->content;
+            break;
+          }
+        }
+      } else {
+        field_error(file, line, "input", fmt::format("expected a string or a list of messages, got {}", detail::json_type_name(v)));
+      }
+      has_input = true;
+    } else if (v.is_null()) {
+      continue;  // an explicit null is the same as an absent optional field
+    } else if (key == "reference") {
+      c.reference = get_string(v, file, line, "reference");
+    } else if (key == "contexts") {
+      c.contexts = parse_contexts(v, file, line);
+    } else if (key == "expected_label") {
+      c.expected_label = get_string(v, file, line, "expected_label");
+    } else if (key == "should_refuse") {
+      c.should_refuse = detail::get_bool(v, file, line, "should_refuse");
+    } else if (key == "category") {
+      c.category = get_string(v, file, line, "category");
+    } else if (key == "language") {
+      c.language = get_string(v, file, line, "language");
+    } else if (key == "tags") {
+      c.tags = parse_string_list(v, file, line, "tags");
+    } else if (key == "assert") {
+      c.asserts = parse_asserts(v, file, line);
+    } else if (key == "tests") {
+      c.tests = get_string(v, file, line, "tests");
+    } else if (key == "metadata") {
+      JsonObject m;
+      if (v.get_object().get(m)) field_error(file, line, "metadata", "expected an object");
+      nlohmann::json parsed = nlohmann::json::parse(detail::raw_json(v));
+      if (metadata.is_null()) metadata = nlohmann::json::object();
+      for (auto& [k, val] : parsed.items()) metadata[k] = val;
+    } else {
+      // Unknown fields are kept in metadata (the metadata object wins a name clash).
+      if (metadata.is_null()) metadata = nlohmann::json::object();
+      const std::string k(key);
+      if (!metadata.contains(k)) metadata[k] = nlohmann::json::parse(detail::raw_json(v));
+    }
+  }
+  if (!has_id) field_error(file, line, "id", "is required: every case needs a unique id");
+  if (!has_input) field_error(file, line, "input", "is required: the text or messages sent to the system under test");
+  if (!metadata.is_null() && !metadata.empty()) c.metadata_json = metadata.dump();
+  return c;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw InputError(fmt::format("cannot read '{}': {}", path,
+                                 std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return std::move(ss).str();
+}
+
+void parse_cases(std::string_view text, const std::string& file, Dataset& into) {
+  const std::size_t before = into.cases.size();
+  detail::for_each_jsonl_object(text, file, [&](JsonObject obj, std::string_view raw, int line) {
+    into.cases.push_back(parse_case(obj, file, line));
+    into.raw_lines.emplace_back(raw);
+  });
+  if (into.cases.size() == before) throw InputError(Location{file, 0, 0, ""}, "the dataset has no cases (it is empty or only blank lines)");
+}
+
+Dataset load_dataset(const std::vector<std::string>& paths) {
+  Dataset d;
+  std::string hashes;
+  std::vector<std::size_t> file_of;  // dataset file index of each case, for messages
+  for (std::size_t f = 0; f < paths.size(); ++f) {
+    const std::string text = read_file(paths[f]);
+    hashes += content_hash(text);
+    parse_cases(text, paths[f], d);
+    file_of.resize(d.cases.size(), f);
+  }
+  std::unordered_map<std::string_view, std::size_t> seen;  // id → first case index
+  seen.reserve(d.cases.size());
+  for (std::size_t i = 0; i < d.cases.size(); ++i) {
+    auto [it, inserted] = seen.try_emplace(d.cases[i].id, i);
+    if (inserted) continue;
+    const Case& first = d.cases[it->second];
+    const std::size_t f = file_of[i], of = file_of[it->second];
+    const std::string where = of == f ? fmt::format("line {}", first.source_line)
+                                      : fmt::format("{}:{}", paths[of], first.source_line);
+    throw InputError(Location{paths[f], d.cases[i].source_line, 0, "id"},
+                     fmt::format("duplicate id '{}' (first used at {}); ids must be unique", d.cases[i].id, where));
+  }
+  d.hash = paths.size() == 1 ? hashes : content_hash(hashes);
+  return d;
+}
+
+}  // namespace qb

@@ -1,0 +1,120 @@
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "io/jsonl.hpp"
+#include "qualbar/io/dataset.hpp"
+
+namespace qb {
+using detail::JsonArray;
+using detail::JsonObject;
+using detail::JsonValue;
+using detail::field_error;
+using detail::get_number;
+using detail::get_string;
+
+namespace {
+
+double non_negative(JsonValue v, const std::string& file, int line, const std::string& field) {
+  const double d = get_number(v, file, line, field);
+  if (!(d >= 0.0)) field_error(file, line, field, fmt::format("must be 0 or more, got {}", d));
+  return d;
+}
+
+Response parse_response(JsonObject obj, const std::string& file, int line) {
+  Response r;
+  bool has_id = false, has_output = false;
+  nlohmann::json extra;
+  for (auto [key, v] : obj) {
+    if (key == "id") {
+      r.id = get_string(v, file, line, "id");
+      if (r.id.empty()) field_error(file, line, "id", "must not be empty");
+      has_id = true;
+    } else if (v.is_null()) {
+      continue;
+    } else if (key == "output") {
+      r.output = get_string(v, file, line, "output");
+      has_output = true;
+    } else if (key == "confidence") {
+      const double c = get_number(v, file, line, "confidence");
+      if (!(c >= 0.0 && c <= 1.0)) field_error(file, line, "confidence", fmt::format("must be between 0 and 1, got {}", c));
+      r.confidence = c;
+    } else if (key == "citations") {
+      JsonArray arr;
+      if (v.get_array().get(arr)) field_error(file, line, "citations", "expected a list of context ids");
+      std::size_t i = 0;
+      for (auto item : arr) r.citations.push_back(get_string(item, file, line, fmt::format("citations[{}]", i++)));
+    } else if (key == "label") {
+      r.label = get_string(v, file, line, "label");
+    } else if (key == "latency_ms") {
+      r.latency_ms = non_negative(v, file, line, "latency_ms");
+    } else if (key == "ttft_ms") {
+      r.ttft_ms = non_negative(v, file, line, "ttft_ms");
+    } else if (key == "usage") {
+      JsonObject u;
+      if (v.get_object().get(u)) field_error(file, line, "usage", "expected {\"input_tokens\": ..., \"output_tokens\": ...}");
+      Usage usage;
+      for (auto [k, uv] : u) {
+        if (uv.is_null()) continue;
+        if (k == "input_tokens") usage.input_tokens = static_cast<std::int64_t>(non_negative(uv, file, line, "usage.input_tokens"));
+        else if (k == "output_tokens") usage.output_tokens = static_cast<std::int64_t>(non_negative(uv, file, line, "usage.output_tokens"));
+      }
+      r.usage = usage;
+    } else if (key == "cost_usd") {
+      r.cost_usd = non_negative(v, file, line, "cost_usd");
+    } else if (key == "model") {
+      r.model = get_string(v, file, line, "model");
+    } else if (key == "error") {
+      std::string message = v.is_string() ? get_string(v, file, line, "error") : detail::raw_json(v);
+      r.error = message.empty() ? "unknown error" : message;
+    } else {
+      if (extra.is_null()) extra = nlohmann::json::object();
+      extra[std::string(key)] = nlohmann::json::parse(detail::raw_json(v));
+    }
+  }
+  if (!has_id) field_error(file, line, "id", "is required: the id of the case this response answers");
+  if (!has_output && !r.error) field_error(file, line, "output", "is required unless 'error' says the call failed");
+  if (!extra.is_null()) r.extra_json = extra.dump();
+  return r;
+}
+
+}  // namespace
+
+std::vector<Response> parse_responses(std::string_view text, const std::string& file) {
+  std::vector<Response> out;
+  std::unordered_map<std::string, int> lines;
+  detail::for_each_jsonl_object(text, file, [&](JsonObject obj, std::string_view, int line) {
+    Response r = parse_response(obj, file, line);
+    if (auto [it, inserted] = lines.try_emplace(r.id, line); !inserted) {
+      field_error(file, line, "id", fmt::format("duplicate response for case '{}' (first at line {})", r.id, it->second));
+    }
+    out.push_back(std::move(r));
+  });
+  return out;
+}
+
+std::vector<Response> load_responses(const std::string& path) { return parse_responses(read_file(path), path); }
+
+std::string response_to_json(const Response& r) {
+  nlohmann::ordered_json j;
+  j["id"] = r.id;
+  j["output"] = r.output;
+  if (r.confidence) j["confidence"] = *r.confidence;
+  if (!r.citations.empty()) j["citations"] = r.citations;
+  if (r.label) j["label"] = *r.label;
+  if (r.latency_ms) j["latency_ms"] = *r.latency_ms;
+  if (r.ttft_ms) j["ttft_ms"] = *r.ttft_ms;
+  if (r.usage) j["usage"] = {{"input_tokens", r.usage->input_tokens}, {"output_tokens", r.usage->output_tokens}};
+  if (r.cost_usd) j["cost_usd"] = *r.cost_usd;
+  if (!r.model.empty()) j["model"] = r.model;
+  j["error"] = r.error ? nlohmann::ordered_json(*r.error) : nlohmann::ordered_json(nullptr);
+  if (!r.extra_json.empty()) {
+    for (auto& [k, v] : nlohmann::ordered_json::parse(r.extra_json).items()) {
+      if (!j.contains(k)) j[k] = v;
+    }
+  }
+  return j.dump();
+}
+
+}  // namespace qb

@@ -1,0 +1,343 @@
+#include "qualbar/metrics/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "metrics/slices.hpp"
+
+namespace qb {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Running sums of one cell of one dimension.
+struct Acc {
+  std::size_t n = 0;  // counted cases (scored + failed calls)
+  std::size_t hits = 0;  // cases at or above the pass threshold
+  std::size_t errors = 0;
+  std::size_t not_applicable = 0;
+  double sum = 0.0;
+  double sumsq = 0.0;
+  std::size_t useful = 0;  // useful responses among the cell's cases (cost per useful response)
+  std::vector<double> values;  // measurements, for percentiles
+};
+
+Aggregation aggregation_of(const ScorerInfo& info, const DimensionSpec& d) {
+  switch (info.kind) {
+    case ScoreKind::binary: return Aggregation::rate;
+    case ScoreKind::graded: return d.threshold ? Aggregation::rate : Aggregation::mean;
+    case ScoreKind::measurement: return info.measurement_aggregation;
+  }
+  return Aggregation::rate;
+}
+
+double pass_threshold(const ScorerInfo& info, const DimensionSpec& d) {
+  return info.kind == ScoreKind::graded && d.threshold ? *d.threshold : 0.5;
+}
+
+void add(Acc& acc, const Score& s, Aggregation agg, double threshold, bool useful) {
+  if (s.status == ScoreStatus::not_applicable) {
+    ++acc.not_applicable;
+    return;
+  }
+  const bool failed_call = s.status == ScoreStatus::error;
+  if (failed_call) ++acc.errors;
+  if (agg == Aggregation::quantiles || agg == Aggregation::total) {
+    if (failed_call) return;  // measurements of failed calls come through scores_failed_calls
+    ++acc.n;
+    acc.sum += s.value;
+    if (agg == Aggregation::quantiles) acc.values.push_back(s.value);
+    if (useful) ++acc.useful;
+    return;
+  }
+  ++acc.n;  // a failed call counts as a 0 / a failure
+  acc.sum += s.value;
+  acc.sumsq += s.value * s.value;
+  if (s.value >= threshold) ++acc.hits;
+}
+
+Cell finish_cell(Acc& acc, const DimensionResult& dim, const Suite& suite, double baseline) {
+  Cell cell;
+  cell.n = acc.n;
+  cell.n_errors = acc.errors;
+  cell.n_not_applicable = acc.not_applicable;
+  const double n = static_cast<double>(acc.n);
+  switch (dim.aggregation) {
+    case Aggregation::rate: {
+      cell.estimate = acc.n ? static_cast<double>(acc.hits) / n : kNaN;
+      cell.interval = stats::wilson(acc.hits, acc.n, suite.confidence);
+      cell.stats = {{"estimate", cell.estimate}};
+      break;
+    }
+    case Aggregation::mean: {
+      cell.estimate = acc.n ? acc.sum / n : kNaN;
+      const double var = acc.n > 1 ? std::max(0.0, (acc.sumsq - acc.sum * acc.sum / n) / (n - 1.0)) : kNaN;
+      cell.interval = stats::t_interval(cell.estimate, std::sqrt(var), acc.n, suite.confidence);
+      cell.stats = {{"estimate", cell.estimate}, {"sd", std::sqrt(var)}};
+      break;
+    }
+    case Aggregation::quantiles: {
+      std::sort(acc.values.begin(), acc.values.end());
+      const std::span<const double> v(acc.values);
+      for (auto [name, q] : {std::pair{"p50", 0.5}, {"p90", 0.9}, {"p95", 0.95}, {"p99", 0.99}}) {
+        cell.stats.emplace_back(name, stats::quantile_sorted(v, q));
+      }
+      cell.stats.emplace_back("mean", acc.n ? acc.sum / n : kNaN);
+      cell.estimate = *cell.stat("p95");
+      cell.interval = stats::quantile_interval_sorted(v, 0.95, suite.confidence);
+      break;
+    }
+    case Aggregation::total: {
+      cell.estimate = acc.n ? acc.sum / n : kNaN;
+      cell.interval = {kNaN, kNaN};
+      cell.stats = {{"per_response", cell.estimate},
+                    {"per_useful", acc.useful ? acc.sum / static_cast<double>(acc.useful) : kNaN},
+                    {"total", acc.sum},
+                    {"useful", static_cast<double>(acc.useful)}};
+      break;
+    }
+  }
+  // Size check: could this cell show a drop of min_effect? (Quality dimensions only.)
+  if (dim.name != kErrorsDimension && acc.n > 0) {
+    if (dim.aggregation == Aggregation::rate) {
+      const double p0 = std::clamp(dim.higher_is_better ? baseline : 1.0 - baseline, 0.05, 0.95);
+      cell.min_detectable_drop = stats::min_detectable_drop(std::isnan(p0) ? 0.5 : p0, acc.n, suite.confidence, suite.power);
+    } else if (dim.aggregation == Aggregation::mean && acc.n > 1) {
+      const double z = stats::z_two_sided(1.0 - 2.0 * (1.0 - suite.confidence)) + stats::z_two_sided(2.0 * suite.power - 1.0);
+      cell.min_detectable_drop = z * (*cell.stat("sd")) / std::sqrt(n);
+    }
+    if (cell.min_detectable_drop) cell.too_small = *cell.min_detectable_drop > suite.min_effect + 1e-12;
+  }
+  return cell;
+}
+
+void check_bars(Cell& cell, const std::vector<BarLimit>& limits, const std::string& source) {
+  for (const BarLimit& b : limits) {
+    BarCheck check;
+    check.key = b.key;
+    check.stat = b.stat;
+    check.is_max = b.is_max;
+    check.limit = b.limit;
+    check.source = source;
+    check.observed = cell.stat(b.stat).value_or(kNaN);
+    check.passed = !std::isnan(check.observed) && (b.is_max ? check.observed <= b.limit : check.observed >= b.limit);
+    const bool interval_stat = b.stat == "estimate" || b.stat == "p95";
+    check.uncertain = interval_stat && !std::isnan(cell.interval.lo) && !std::isnan(cell.interval.hi) &&
+                      cell.interval.lo <= b.limit && b.limit <= cell.interval.hi;
+    cell.bars.push_back(check);
+  }
+}
+
+void settle_status(Cell& cell) {
+  const bool any_failed = std::any_of(cell.bars.begin(), cell.bars.end(), [](const BarCheck& b) { return !b.passed; });
+  if (cell.n == 0) cell.status = cell.bars.empty() ? CellStatus::no_data : CellStatus::fail;
+  else if (any_failed) cell.status = CellStatus::fail;
+  else if (cell.too_small) cell.status = CellStatus::too_small;
+  else cell.status = cell.bars.empty() ? CellStatus::no_bar : CellStatus::pass;
+}
+
+// How far a cell is from good, for ordering: higher is worse.
+double badness(const Cell& c, const DimensionResult& d) {
+  if (std::isnan(c.estimate)) return -1e300;
+  return d.higher_is_better ? -c.estimate : c.estimate;
+}
+
+}  // namespace
+
+std::string_view to_string(CellStatus s) {
+  switch (s) {
+    case CellStatus::pass: return "pass";
+    case CellStatus::fail: return "fail";
+    case CellStatus::no_bar: return "no_bar";
+    case CellStatus::too_small: return "too_small";
+    case CellStatus::no_data: return "no_data";
+  }
+  return "no_bar";
+}
+
+std::optional<double> Cell::stat(std::string_view name) const {
+  for (const auto& [k, v] : stats) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string Cell::label() const {
+  if (slice.empty()) return "overall";
+  // Zip "category × language" with "billing × de".
+  std::vector<std::string> keys, values;
+  auto split = [](const std::string& s, std::vector<std::string>& out) {
+    std::size_t start = 0, pos;
+    while ((pos = s.find(" × ", start)) != std::string::npos) {
+      out.push_back(s.substr(start, pos - start));
+      start = pos + std::string_view(" × ").size();
+    }
+    out.push_back(s.substr(start));
+  };
+  split(slice, keys);
+  split(value, values);
+  if (keys.size() != values.size()) return slice + "=" + value;
+  std::string out;
+  for (std::size_t i = 0; i < keys.size(); ++i) out += (i ? " × " : "") + keys[i] + "=" + values[i];
+  return out;
+}
+
+Report build_report(const Suite& suite, std::span<const Case> cases, std::span<const Response> responses,
+                    const ScoreTable& scores, const RunInfo& run) {
+  Report report;
+  report.run = run;
+  report.suite_name = suite.name;
+  report.suite_file = suite.file;
+  report.confidence = suite.confidence;
+  report.min_effect = suite.min_effect;
+  report.n_cases = cases.size();
+  for (const auto& r : responses) report.n_errors += r.is_error() ? 1 : 0;
+
+  std::vector<detail::SliceCells> slices;
+  slices.reserve(suite.slices.size());
+  for (const auto& spec : suite.slices) slices.push_back(detail::index_slice(spec, cases));
+
+  // A useful response: the call succeeded and it passes every `useful` dimension that applies.
+  std::vector<std::size_t> useful_dims;
+  for (const auto& name : suite.useful) {
+    for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
+      if (suite.dimensions[d].name == name) useful_dims.push_back(d);
+    }
+  }
+  std::vector<char> useful(cases.size(), 0);
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    bool ok = !responses[c].is_error();
+    for (std::size_t d : useful_dims) {
+      const Score& s = scores.at(c, d);
+      const DimensionSpec& spec = suite.dimensions[d];
+      const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+      if (s.status == ScoreStatus::not_applicable) continue;
+      ok = ok && s.status == ScoreStatus::scored && s.value >= pass_threshold(info, spec);
+    }
+    useful[c] = ok ? 1 : 0;
+  }
+
+  for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
+    const DimensionSpec& spec = suite.dimensions[d];
+    const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+    DimensionResult dim;
+    dim.name = spec.name;
+    dim.scorer = spec.scorer;
+    dim.description = spec.description.empty() ? info.summary : spec.description;
+    dim.kind = info.kind;
+    dim.aggregation = aggregation_of(info, spec);
+    dim.higher_is_better = info.higher_is_better;
+    dim.unit = info.unit;
+    dim.threshold = spec.threshold;
+    dim.estimate_name = dim.aggregation == Aggregation::rate ? (dim.higher_is_better ? "pass rate" : "rate")
+                        : dim.aggregation == Aggregation::mean ? "mean"
+                        : dim.aggregation == Aggregation::quantiles ? "p95"
+                                                                    : "per response";
+    const double threshold = pass_threshold(info, spec);
+
+    Acc overall;
+    std::vector<std::vector<Acc>> by_slice(slices.size());
+    for (std::size_t s = 0; s < slices.size(); ++s) by_slice[s].resize(slices[s].values.size());
+    for (std::size_t c = 0; c < cases.size(); ++c) {
+      const Score& score = scores.at(c, d);
+      add(overall, score, dim.aggregation, threshold, useful[c] != 0);
+      for (std::size_t s = 0; s < slices.size(); ++s) {
+        const auto& sc = slices[s];
+        for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {
+          add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0);
+        }
+      }
+    }
+
+    const auto bars_it = suite.bars.find(spec.name);
+    const DimensionBars* bars = bars_it == suite.bars.end() ? nullptr : &bars_it->second;
+    // Slices are sized against the overall rate: can a slice show a drop from there?
+    const double baseline = overall.n ? static_cast<double>(overall.hits) / static_cast<double>(overall.n) : kNaN;
+    dim.overall = finish_cell(overall, dim, suite, baseline);
+    if (bars) check_bars(dim.overall, bars->overall, "overall");
+    settle_status(dim.overall);
+
+    for (std::size_t s = 0; s < slices.size(); ++s) {
+      for (std::size_t v = 0; v < slices[s].values.size(); ++v) {
+        Cell cell = finish_cell(by_slice[s][v], dim, suite, baseline);
+        cell.slice = slices[s].spec.name();
+        cell.value = slices[s].values[v];
+        // A critical slice meets its own bars, else the overall ones; others the per-slice bars.
+        const CriticalSlice* crit = nullptr;
+        for (const CriticalSlice& c : suite.critical_slices) {
+          if (c.slice.keys == slices[s].spec.keys && fmt::format("{}", fmt::join(c.values, " × ")) == cell.value) crit = &c;
+        }
+        if (crit) {
+          cell.critical = true;
+          auto own = crit->bars.find(spec.name);
+          if (own != crit->bars.end()) check_bars(cell, own->second, "critical");
+          else if (bars) check_bars(cell, bars->overall, "critical");
+        } else if (bars) {
+          check_bars(cell, bars->per_slice, "per_slice");
+        }
+        settle_status(cell);
+        dim.cells.push_back(std::move(cell));
+      }
+    }
+    std::stable_sort(dim.cells.begin(), dim.cells.end(), [&](const Cell& a, const Cell& b) {
+      const bool fa = a.status == CellStatus::fail, fb = b.status == CellStatus::fail;
+      if (fa != fb) return fa;
+      if (a.critical != b.critical) return a.critical;
+      return badness(a, dim) > badness(b, dim);
+    });
+    report.dimensions.push_back(std::move(dim));
+  }
+
+  // Gating failures: critical slices, then overall, then per-slice; by dimension, then gap.
+  struct Ranked {
+    int rank;
+    double gap;
+    Failure failure;
+  };
+  std::vector<Ranked> ranked;
+  for (std::size_t d = 0; d < report.dimensions.size(); ++d) {
+    const auto& dim = report.dimensions[d];
+    auto collect = [&](const Cell& cell) {
+      for (const auto& b : cell.bars) {
+        if (b.passed) continue;
+        const double gap = std::isnan(b.observed) ? 1e300 : std::fabs(b.observed - b.limit) / std::max(std::fabs(b.limit), 1e-12);
+        const int rank = b.source == "critical" ? 0 : b.source == "overall" ? 1 : 2;
+        ranked.push_back({rank, gap, Failure{d, cell.label(), cell.critical, b, cell.interval}});
+      }
+    };
+    collect(dim.overall);
+    for (const auto& cell : dim.cells) collect(cell);
+  }
+  // A critical slice that no case falls in cannot be measured: that is a failure too.
+  for (const CriticalSlice& crit : suite.critical_slices) {
+    const std::string label = crit.label();
+    bool found = false;
+    for (const auto& dim : report.dimensions) {
+      for (const auto& cell : dim.cells) found = found || (cell.critical && cell.label() == label);
+    }
+    if (found) continue;
+    BarCheck none;
+    none.key = "cases";
+    none.stat = "n";
+    none.observed = 0;
+    none.limit = 1;
+    none.source = "critical";
+    ranked.push_back({-1, 0, Failure{0, label, true, none, {kNaN, kNaN}}});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    if (a.failure.dimension != b.failure.dimension) return a.failure.dimension < b.failure.dimension;
+    return a.gap > b.gap;
+  });
+  for (auto& r : ranked) report.failures.push_back(std::move(r.failure));
+  report.passed = report.failures.empty();
+  report.run.passed = report.passed;
+  report.run.n_cases = report.n_cases;
+  report.run.n_errors = report.n_errors;
+  return report;
+}
+
+}  // namespace qb

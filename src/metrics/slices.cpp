@@ -1,0 +1,69 @@
+#include "metrics/slices.hpp"
+
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+namespace qb::detail {
+namespace {
+
+constexpr const char* kNone = "(none)";
+
+std::string scalar_text(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return kNone;
+  return v.dump();
+}
+
+}  // namespace
+
+std::vector<std::string> slice_key_values(const Case& c, const std::string& key) {
+  auto or_none = [](const std::string& s) { return std::vector<std::string>{s.empty() ? kNone : s}; };
+  if (key == "category") return or_none(c.category);
+  if (key == "language") return or_none(c.language);
+  if (key == "expected_label") return or_none(c.expected_label.value_or(""));
+  if (key == "should_refuse") return {c.should_refuse ? (*c.should_refuse ? "true" : "false") : kNone};
+  if (key == "tags") return c.tags.empty() ? std::vector<std::string>{kNone} : c.tags;
+  // Anything else is a metadata key ("metadata.tier" or just "tier").
+  const std::string name = key.starts_with("metadata.") ? key.substr(9) : key;
+  if (c.metadata_json.empty()) return {kNone};
+  const auto meta = nlohmann::json::parse(c.metadata_json);
+  auto it = meta.find(name);
+  if (it == meta.end()) return {kNone};
+  if (it->is_array()) {
+    std::vector<std::string> out;
+    for (const auto& v : *it) out.push_back(scalar_text(v));
+    return out.empty() ? std::vector<std::string>{kNone} : out;
+  }
+  return {scalar_text(*it)};
+}
+
+SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
+  SliceCells cells;
+  cells.spec = spec;
+  cells.offsets.reserve(cases.size() + 1);
+  cells.offsets.push_back(0);
+  std::unordered_map<std::string, std::uint32_t> ids;
+  std::vector<std::string> combos;
+  for (const Case& c : cases) {
+    combos.assign(1, std::string());
+    for (std::size_t k = 0; k < spec.keys.size(); ++k) {
+      const auto values = slice_key_values(c, spec.keys[k]);
+      std::vector<std::string> next;
+      next.reserve(combos.size() * values.size());
+      for (const auto& prefix : combos) {
+        for (const auto& v : values) next.push_back(k == 0 ? v : prefix + " × " + v);
+      }
+      combos = std::move(next);
+    }
+    for (auto& combo : combos) {
+      auto [it, inserted] = ids.try_emplace(combo, static_cast<std::uint32_t>(cells.values.size()));
+      if (inserted) cells.values.push_back(combo);
+      cells.ids.push_back(it->second);
+    }
+    cells.offsets.push_back(static_cast<std::uint32_t>(cells.ids.size()));
+  }
+  return cells;
+}
+
+}  // namespace qb::detail

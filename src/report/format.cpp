@@ -1,0 +1,57 @@
+#include "qualbar/report/format.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace qb {
+
+Registry<ReportFormatEntry>& report_format_registry() {
+  static Registry<ReportFormatEntry> registry("report format");
+  return registry;
+}
+
+std::string format_value(double v, const DimensionResult& d) {
+  if (std::isnan(v)) return "—";
+  if (d.unit == "ms") return fmt::format("{:.0f} ms", v);
+  if (d.unit == "USD") return v >= 1.0 ? fmt::format("${:.2f}", v) : fmt::format("${:.5f}", v);
+  if (d.aggregation == Aggregation::rate) return fmt::format("{:.1f}%", 100.0 * v);
+  return fmt::format("{:.3f}", v);
+}
+
+std::string format_stat(const std::string& stat, double v, const DimensionResult& d) {
+  if (stat == "useful" || stat == "n") return std::isnan(v) ? "—" : fmt::format("{:.0f}", v);
+  return format_value(v, d);
+}
+
+namespace {
+std::string stat_label(const std::string& stat, const DimensionResult& d) {
+  if (stat == "estimate") return d.estimate_name;
+  if (stat == "per_useful") return "cost per useful response";
+  if (stat == "per_response") return "cost per response";
+  return stat;
+}
+}  // namespace
+
+std::string bar_text(const BarCheck& b, const DimensionResult& d) {
+  std::string stat;
+  if (b.stat == "per_useful") stat = "per useful ";
+  else if (b.stat == "per_response") stat = "per response ";
+  else if (b.stat != "estimate") stat = b.stat + " ";
+  return fmt::format("{}{} {}", stat, b.is_max ? "≤" : "≥", format_stat(b.stat, b.limit, d));
+}
+
+std::string failure_text(const Failure& f, const Report& r) {
+  if (f.bar.stat == "n") return fmt::format("critical slice {} has no cases in the dataset, so it cannot be measured", f.where);
+  const DimensionResult& d = r.dimensions[f.dimension];
+  const std::string where = f.where == "overall" ? "overall" : fmt::format("in {}{}", f.where, f.critical ? " (critical slice)" : "");
+  std::string interval;
+  if ((f.bar.stat == "estimate" || f.bar.stat == "p95") && !std::isnan(f.interval.lo) && !std::isnan(f.interval.hi)) {
+    interval = fmt::format(" [{}, {}]", format_value(f.interval.lo, d), format_value(f.interval.hi, d));
+  }
+  return fmt::format("{} {}: {} {}{} is {} the bar {}", d.name, where, stat_label(f.bar.stat, d),
+                     format_stat(f.bar.stat, f.bar.observed, d), interval, f.bar.is_max ? "above" : "below",
+                     bar_text(f.bar, d));
+}
+
+}  // namespace qb

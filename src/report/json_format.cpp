@@ -1,0 +1,133 @@
+// json: the whole report as one JSON document (schema: docs/report-json.md).
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "qualbar/report/format.hpp"
+#include "qualbar/report/report_json.hpp"
+
+namespace qb {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+std::string_view aggregation_name(Aggregation a) {
+  switch (a) {
+    case Aggregation::rate: return "rate";
+    case Aggregation::mean: return "mean";
+    case Aggregation::quantiles: return "quantiles";
+    case Aggregation::total: return "total";
+  }
+  return "rate";
+}
+
+std::string_view kind_name(ScoreKind k) {
+  switch (k) {
+    case ScoreKind::binary: return "binary";
+    case ScoreKind::graded: return "graded";
+    case ScoreKind::measurement: return "measurement";
+  }
+  return "binary";
+}
+
+json cell_json(const Cell& c) {
+  json j;
+  j["slice"] = c.slice.empty() ? json(nullptr) : json(c.slice);
+  j["value"] = c.value.empty() ? json(nullptr) : json(c.value);
+  j["label"] = c.label();
+  j["n"] = c.n;
+  j["n_errors"] = c.n_errors;
+  j["n_not_applicable"] = c.n_not_applicable;
+  j["estimate"] = number(c.estimate);
+  j["interval"] = json::array({number(c.interval.lo), number(c.interval.hi)});
+  json stats = json::object();
+  for (const auto& [k, v] : c.stats) stats[k] = number(v);
+  j["stats"] = stats;
+  j["min_detectable_drop"] = c.min_detectable_drop ? number(*c.min_detectable_drop) : json(nullptr);
+  j["too_small"] = c.too_small;
+  j["critical"] = c.critical;
+  j["status"] = to_string(c.status);
+  json bars = json::array();
+  for (const auto& b : c.bars) {
+    bars.push_back({{"key", b.key}, {"stat", b.stat}, {"is_max", b.is_max}, {"limit", b.limit},
+                    {"observed", number(b.observed)}, {"passed", b.passed}, {"uncertain", b.uncertain},
+                    {"source", b.source}});
+  }
+  j["bars"] = bars;
+  return j;
+}
+
+json failures_json(const Report& r) {
+  json out = json::array();
+  for (const auto& f : r.failures) {
+    out.push_back({{"dimension", r.dimensions[f.dimension].name},
+                   {"where", f.where},
+                   {"critical", f.critical},
+                   {"source", f.bar.source},
+                   {"stat", f.bar.stat},
+                   {"is_max", f.bar.is_max},
+                   {"limit", f.bar.limit},
+                   {"observed", number(f.bar.observed)},
+                   {"text", failure_text(f, r)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string report_to_json(const Report& r, const Suite& suite) {
+  json j;
+  j["schema"] = "qualbar.report/1";
+  const RunInfo& i = r.run;
+  j["run"] = {{"id", i.id},
+              {"model", i.model},
+              {"provider", i.provider},
+              {"provider_settings", i.provider_json.empty() ? json::object() : json::parse(i.provider_json)},
+              {"started_at", i.started_at},
+              {"ended_at", i.ended_at},
+              {"host", i.host},
+              {"user", i.user},
+              {"qualbar_version", i.qualbar_version},
+              {"suite_hash", i.suite_hash},
+              {"bars_hash", i.bars_hash},
+              {"dataset_hash", i.dataset_hash},
+              {"status", i.status}};
+  j["suite"] = {{"name", r.suite_name}, {"file", r.suite_file}, {"confidence", r.confidence},
+                {"power", suite.power}, {"min_effect", r.min_effect}, {"useful", suite.useful}};
+  j["summary"] = {{"passed", r.passed},
+                  {"exit_code", r.passed ? 0 : 1},
+                  {"n_cases", r.n_cases},
+                  {"n_errors", r.n_errors},
+                  {"error_rate", r.n_cases ? number(static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases)) : json(nullptr)},
+                  {"failures", failures_json(r)}};
+  json dims = json::array();
+  for (const auto& d : r.dimensions) {
+    json dj;
+    dj["name"] = d.name;
+    dj["scorer"] = d.scorer;
+    dj["description"] = d.description;
+    dj["kind"] = kind_name(d.kind);
+    dj["aggregation"] = aggregation_name(d.aggregation);
+    dj["estimate_name"] = d.estimate_name;
+    dj["higher_is_better"] = d.higher_is_better;
+    dj["unit"] = d.unit.empty() ? json(nullptr) : json(d.unit);
+    dj["threshold"] = d.threshold ? json(*d.threshold) : json(nullptr);
+    dj["overall"] = cell_json(d.overall);
+    json cells = json::array();
+    for (const auto& c : d.cells) cells.push_back(cell_json(c));
+    dj["slices"] = cells;
+    dims.push_back(dj);
+  }
+  j["dimensions"] = dims;
+  return j.dump(2);
+}
+
+namespace {
+const ReportFormatRegistrar registrar{ReportFormatEntry{
+    "json", "The whole report as JSON (schema qualbar.report/1, docs/report-json.md).", ".json",
+    [](const ReportInput& in, std::ostream& out) { out << report_to_json(in.report, in.suite) << '\n'; }}};
+}  // namespace
+
+}  // namespace qb

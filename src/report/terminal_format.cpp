@@ -1,0 +1,189 @@
+// terminal: the verdict, each dimension overall, then the worst slices first.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "qualbar/report/format.hpp"
+
+namespace qb {
+namespace {
+
+struct Style {
+  bool color;
+  std::string red(std::string_view s) const { return wrap("31;1", s); }
+  std::string green(std::string_view s) const { return wrap("32;1", s); }
+  std::string yellow(std::string_view s) const { return wrap("33", s); }
+  std::string bold(std::string_view s) const { return wrap("1", s); }
+  std::string dim(std::string_view s) const { return wrap("2", s); }
+  std::string wrap(const char* code, std::string_view s) const {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
+  }
+};
+
+// Display width in terminal columns: one per code point (enough for the labels printed here).
+std::size_t width(std::string_view s) {
+  std::size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80 ? 1 : 0;
+  return w;
+}
+
+// Columns sized to their content; the last column is printed as is (it may carry colour).
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void print(std::ostream& out, const Style& st) const {
+    std::vector<std::size_t> w(header_.size(), 0);
+    for (std::size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
+    for (const auto& r : rows_) {
+      for (std::size_t i = 0; i + 1 < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+    }
+    auto line = [&](const std::vector<std::string>& r) {
+      std::string s;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        s += r[i];
+        if (i + 1 < r.size()) s.append(w[i] - width(r[i]) + 2, ' ');
+      }
+      return s;
+    };
+    out << st.bold(line(header_)) << '\n';
+    for (const auto& r : rows_) out << line(r) << '\n';
+  }
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string interval_text(const Cell& c, const DimensionResult& d) {
+  if (std::isnan(c.interval.lo) && std::isnan(c.interval.hi)) return "";
+  auto v = [&](double x) {
+    if (std::isnan(x)) return std::string("?");
+    if (d.aggregation == Aggregation::rate) return fmt::format("{:.1f}", 100.0 * x);
+    return format_value(x, d);
+  };
+  return fmt::format("[{}, {}]", v(c.interval.lo), v(c.interval.hi));
+}
+
+std::string bars_text(const Cell& c, const DimensionResult& d) {
+  std::vector<std::string> parts;
+  for (const auto& b : c.bars) parts.push_back(bar_text(b, d));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string status_text(const Cell& c, const Style& st) {
+  const bool uncertain = std::any_of(c.bars.begin(), c.bars.end(), [](const BarCheck& b) { return b.uncertain; });
+  const std::string note = uncertain ? st.dim(" (interval spans the bar)") : "";
+  switch (c.status) {
+    case CellStatus::fail: return st.red("FAIL") + note;
+    case CellStatus::pass: return st.green("pass") + note;
+    case CellStatus::too_small:
+      return st.yellow(fmt::format("too small: shows only drops ≥ {:.0f} pts", 100.0 * c.min_detectable_drop.value_or(0)));
+    case CellStatus::no_bar: return st.dim("no bar");
+    case CellStatus::no_data: return st.dim("no data");
+  }
+  return "";
+}
+
+std::string estimate_text(const Cell& c, const DimensionResult& d) {
+  if (d.aggregation == Aggregation::total) {
+    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d), format_value(c.stat("per_useful").value_or(NAN), d));
+  }
+  if (d.aggregation == Aggregation::quantiles) {
+    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d), format_value(c.estimate, d));
+  }
+  return format_value(c.estimate, d);
+}
+
+void write_terminal(const ReportInput& in, std::ostream& out) {
+  const Report& r = in.report;
+  const Style st{in.color};
+  const RunInfo& run = r.run;
+  out << st.bold(fmt::format("qualbar · {} · model {}", r.suite_name, run.model)) << '\n';
+  out << st.dim(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence", run.id, run.started_at,
+                            r.n_cases, 100.0 * r.confidence))
+      << "\n\n";
+
+  if (r.passed) {
+    out << st.green("PASS") << " — every bar is met.\n\n";
+  } else {
+    out << st.red("FAIL") << fmt::format(" — {} bar{} missed:\n", r.failures.size(), r.failures.size() == 1 ? "" : "s");
+    const std::size_t shown = std::min<std::size_t>(r.failures.size(), 10);
+    for (std::size_t i = 0; i < shown; ++i) out << "  ✗ " << failure_text(r.failures[i], r) << '\n';
+    if (shown < r.failures.size()) out << fmt::format("  … and {} more (--format json lists all)\n", r.failures.size() - shown);
+    out << '\n';
+  }
+
+  Table overall({"DIMENSION", "OVERALL", "95% INTERVAL", "N", "BAR", "STATUS"});
+  for (const auto& d : r.dimensions) {
+    const Cell& c = d.overall;
+    overall.add({d.name, estimate_text(c, d), interval_text(c, d), std::to_string(c.n), bars_text(c, d), status_text(c, st)});
+  }
+  overall.print(out, st);
+
+  // Slices: failing cells first (critical first), then the quality results furthest below overall.
+  struct Row {
+    const DimensionResult* d;
+    const Cell* c;
+    double gap;
+  };
+  std::vector<Row> rows;
+  for (const auto& d : r.dimensions) {
+    const bool quality = (d.aggregation == Aggregation::rate || d.aggregation == Aggregation::mean) && d.name != kErrorsDimension;
+    for (const auto& c : d.cells) {
+      if (!quality && c.status != CellStatus::fail) continue;
+      const double diff = d.higher_is_better ? c.estimate - d.overall.estimate : d.overall.estimate - c.estimate;
+      rows.push_back({&d, &c, std::isnan(diff) ? 0.0 : diff});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    const bool fa = a.c->status == CellStatus::fail, fb = b.c->status == CellStatus::fail;
+    if (fa != fb) return fa;
+    if (fa && a.c->critical != b.c->critical) return a.c->critical;
+    return a.gap < b.gap;
+  });
+  const std::size_t limit = std::min<std::size_t>(rows.size(), 15);
+  if (limit > 0) {
+    out << '\n' << st.bold(fmt::format("WORST SLICES FIRST ({} of {}; --format json has every slice)", limit, rows.size())) << '\n';
+    Table slices({"DIMENSION", "SLICE", "N", "ESTIMATE", "95% INTERVAL", "BAR", "STATUS"});
+    bool any_critical = false;
+    for (std::size_t i = 0; i < limit; ++i) {
+      const auto& [d, c, gap] = rows[i];
+      any_critical = any_critical || c->critical;
+      slices.add({d->name, c->label() + (c->critical ? " ★" : ""), std::to_string(c->n), estimate_text(*c, *d),
+                  interval_text(*c, *d), bars_text(*c, *d), status_text(*c, st)});
+    }
+    slices.print(out, st);
+    if (any_critical) out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
+  }
+
+  std::size_t small = 0, sized = 0;
+  for (const auto& d : r.dimensions) {
+    for (const auto& c : d.cells) {
+      if (!c.min_detectable_drop) continue;
+      ++sized;
+      small += c.too_small ? 1 : 0;
+    }
+  }
+  if (small > 0) {
+    out << '\n'
+        << st.yellow(fmt::format("{} of {} slice results have too few cases to show a {:.0f}-point drop (at {:.0f}% "
+                                 "confidence, {:.0f}% power): a pass there is not evidence of quality.",
+                                 small, sized, 100.0 * r.min_effect, 100.0 * r.confidence, 100.0 * in.suite.power))
+        << '\n';
+  }
+  const double error_rate = r.n_cases ? static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases) : 0.0;
+  out << '\n'
+      << fmt::format("Errors: {} of {} cases ({:.1f}%) failed or had no response; each counts as a failure on every "
+                     "quality dimension.",
+                     r.n_errors, r.n_cases, 100.0 * error_rate)
+      << '\n';
+}
+
+const ReportFormatRegistrar registrar{ReportFormatEntry{
+    "terminal", "A readable summary: the verdict, each dimension, then the worst slices first.", ".txt",
+    write_terminal}};
+
+}  // namespace
+}  // namespace qb

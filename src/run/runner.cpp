@@ -1,0 +1,55 @@
+#include "qualbar/run/runner.hpp"
+
+#include "qualbar/util/files.hpp"
+#include "qualbar/version.hpp"
+
+namespace qb {
+
+RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+                      const std::string& provider_name) {
+  RunResult run;
+  run.info.id = new_run_id();
+  run.info.suite_name = suite.name;
+  run.info.suite_hash = suite.hash;
+  run.info.bars_hash = suite.bars_hash;
+  run.info.dataset_hash = dataset.hash;
+  run.info.model = provider.model();
+  run.info.provider = provider_name;
+  run.info.provider_json = provider.settings_json();
+  run.info.qualbar_version = kVersion;
+  run.info.host = host_name();
+  run.info.user = user_name();
+  run.info.started_at = now_rfc3339();
+
+  const auto scorers = build_scorers(suite);
+  run.responses.resize(dataset.cases.size());
+  std::vector<char> answered(dataset.cases.size(), 0);
+  provider.run(dataset.cases, [&](std::size_t i, Response r) {
+    run.responses[i] = std::move(r);
+    answered[i] = 1;
+  });
+  for (std::size_t i = 0; i < answered.size(); ++i) {
+    if (!answered[i]) throw RunError("the provider returned no result for case '" + dataset.cases[i].id + "'");
+  }
+  run.scores = score_cases(scorers, dataset.cases, run.responses);
+  run.warnings = provider.warnings();
+  run.info.ended_at = now_rfc3339();
+  run.info.status = "complete";
+  run.info.n_cases = dataset.cases.size();
+  for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
+  return run;
+}
+
+StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
+  StoredRun s;
+  s.info = run.info;
+  s.suite_text = suite.source_text;
+  s.suite_file = suite.file;
+  for (const auto& d : suite.dimensions) s.dimensions.push_back(d.name);
+  s.case_lines = dataset.raw_lines;
+  s.responses = run.responses;
+  s.scores = run.scores;
+  return s;
+}
+
+}  // namespace qb

@@ -1,0 +1,36 @@
+// assertions: every check of the case's `assert` list passes (behavioural tests).
+#include <fmt/format.h>
+
+#include "qualbar/scorers/scorer.hpp"
+
+namespace qb {
+namespace {
+
+class Assertions final : public Scorer {
+ public:
+  explicit Assertions(Args&) {}
+  Score score(const Case& c, const Response& r) const override {
+    if (c.asserts.empty()) return Score::not_applicable("the case has no assert list");
+    std::string failed;
+    for (std::size_t i = 0; i < c.asserts.size(); ++i) {
+      const Assertion& a = c.asserts[i];
+      Score s = a.scorer->score(c, r);
+      if (s.status == ScoreStatus::not_applicable) continue;
+      const bool passed = (s.value >= a.threshold) != a.negated;
+      if (passed) continue;
+      if (!failed.empty()) failed += "; ";
+      failed += a.negated ? fmt::format("assert[{}] {}: {}", i, a.type, s.evidence.empty() ? "matched" : s.evidence)
+                          : fmt::format("assert[{}] {}: {}", i, a.type, s.evidence);
+    }
+    return failed.empty() ? Score::pass() : Score::fail(failed);
+  }
+};
+
+}  // namespace
+
+QB_REGISTER_SCORER("assertions",
+                   (ScorerInfo{.summary = "Every check in the case's `assert` list passes; evidence names "
+                                          "each failed check."}),
+                   [](Args& a) { return std::make_unique<Assertions>(a); });
+
+}  // namespace qb

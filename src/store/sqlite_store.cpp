@@ -1,0 +1,324 @@
+// The SQLite store: one file, WAL mode, schema versioned by ordered migrations.
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/store/store_registry.hpp"
+
+namespace qb {
+namespace {
+
+// Each entry moves the schema one version up; never edit a released one, append a new one.
+const char* const kMigrations[] = {
+    // 1: runs with their audit record, each case's line and response, every score.
+    R"sql(
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  suite_name TEXT NOT NULL,
+  suite_file TEXT NOT NULL,
+  suite_hash TEXT NOT NULL,
+  bars_hash TEXT NOT NULL,
+  dataset_hash TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  provider_json TEXT NOT NULL,
+  qualbar_version TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT NOT NULL,
+  host TEXT NOT NULL,
+  user TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n_cases INTEGER NOT NULL,
+  n_errors INTEGER NOT NULL,
+  passed INTEGER NOT NULL,
+  suite_text TEXT NOT NULL,
+  dimensions TEXT NOT NULL
+);
+CREATE INDEX runs_started ON runs (started_at);
+CREATE TABLE cases (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  case_id TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  response_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE scores (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  dimension INTEGER NOT NULL,
+  value REAL NOT NULL,
+  status INTEGER NOT NULL,
+  evidence TEXT,
+  PRIMARY KEY (run_id, idx, dimension)
+);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql, const std::string& path) : path_(path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(db);
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // True while a row is available.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(sqlite3_db_handle(stmt_));
+  }
+  void run() {
+    (void)step();
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+
+ private:
+  [[noreturn]] void fail(sqlite3* db) const {
+    throw RunError(fmt::format("store '{}': {}", path_, sqlite3_errmsg(db)));
+  }
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string path_;
+};
+
+const char* const kRunColumns =
+    "id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, provider_json, "
+    "qualbar_version, started_at, ended_at, host, user, status, n_cases, n_errors, passed";
+
+RunInfo read_info(const Statement& s) {
+  RunInfo r;
+  r.id = s.text(0);
+  r.suite_name = s.text(1);
+  // column 2 (suite_file) is read by load_run
+  r.suite_hash = s.text(3);
+  r.bars_hash = s.text(4);
+  r.dataset_hash = s.text(5);
+  r.model = s.text(6);
+  r.provider = s.text(7);
+  r.provider_json = s.text(8);
+  r.qualbar_version = s.text(9);
+  r.started_at = s.text(10);
+  r.ended_at = s.text(11);
+  r.host = s.text(12);
+  r.user = s.text(13);
+  r.status = s.text(14);
+  r.n_cases = static_cast<std::size_t>(s.integer(15));
+  r.n_errors = static_cast<std::size_t>(s.integer(16));
+  r.passed = s.integer(17) != 0;
+  return r;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {
+    namespace fs = std::filesystem;
+    const fs::path p(path_);
+    std::error_code ec;
+    if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw RunError(fmt::format("cannot open the store '{}': {}", path_, why));
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA foreign_keys = ON");
+    migrate();
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  int schema_version() override {
+    Statement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", path_);
+    s.step();
+    return static_cast<int>(s.integer(0));
+  }
+
+  void save_run(const StoredRun& run) override {
+    Transaction tx(*this);
+    {
+      Statement s(db_, "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, "
+                       "provider_json, qualbar_version, started_at, ended_at, host, user, status, n_cases, n_errors, passed, "
+                       "suite_text, dimensions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", path_);
+      const RunInfo& i = run.info;
+      std::string dims;
+      for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
+      s.bind(1, i.id).bind(2, i.suite_name).bind(3, run.suite_file).bind(4, i.suite_hash).bind(5, i.bars_hash)
+          .bind(6, i.dataset_hash).bind(7, i.model).bind(8, i.provider).bind(9, i.provider_json)
+          .bind(10, i.qualbar_version).bind(11, i.started_at).bind(12, i.ended_at).bind(13, i.host).bind(14, i.user)
+          .bind(15, i.status).bind(16, static_cast<std::int64_t>(i.n_cases)).bind(17, static_cast<std::int64_t>(i.n_errors))
+          .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0)).bind(19, run.suite_text).bind(20, dims);
+      s.run();
+    }
+    Statement c(db_, "INSERT INTO cases (run_id, idx, case_id, case_json, response_json) VALUES (?,?,?,?,?)", path_);
+    Statement sc(db_, "INSERT INTO scores (run_id, idx, dimension, value, status, evidence) VALUES (?,?,?,?,?,?)", path_);
+    for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
+      const auto idx = static_cast<std::int64_t>(i);
+      c.bind(1, run.info.id).bind(2, idx).bind(3, run.responses[i].id).bind(4, run.case_lines[i])
+          .bind(5, response_to_json(run.responses[i]));
+      c.run();
+      for (std::size_t d = 0; d < run.scores.n_dimensions(); ++d) {
+        const Score& score = run.scores.at(i, d);
+        sc.bind(1, run.info.id).bind(2, idx).bind(3, static_cast<std::int64_t>(d)).bind(4, score.value)
+            .bind(5, static_cast<std::int64_t>(score.status));
+        if (score.evidence.empty()) sc.bind_null(6);
+        else sc.bind(6, score.evidence);
+        sc.run();
+      }
+    }
+    tx.commit();
+  }
+
+  std::vector<RunInfo> list_runs(std::size_t limit) override {
+    Statement s(db_, fmt::format("SELECT {} FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", kRunColumns).c_str(), path_);
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<RunInfo> out;
+    while (s.step()) out.push_back(read_info(s));
+    return out;
+  }
+
+  StoredRun load_run(const std::string& id) override {
+    const std::string full = resolve_id(id);
+    StoredRun run;
+    {
+      Statement s(db_, fmt::format("SELECT {}, suite_text, dimensions FROM runs WHERE id = ?", kRunColumns).c_str(), path_);
+      s.bind(1, full);
+      s.step();
+      run.info = read_info(s);
+      run.suite_file = s.text(2);
+      run.suite_text = s.text(18);
+      const std::string dims = s.text(19);
+      std::size_t start = 0;
+      while (start <= dims.size()) {
+        const std::size_t end = std::min(dims.find('\n', start), dims.size());
+        run.dimensions.push_back(dims.substr(start, end - start));
+        start = end + 1;
+      }
+    }
+    {
+      Statement s(db_, "SELECT case_json, response_json FROM cases WHERE run_id = ? ORDER BY idx", path_);
+      s.bind(1, full);
+      std::string responses;
+      while (s.step()) {
+        run.case_lines.push_back(s.text(0));
+        responses += s.text(1);
+        responses += '\n';
+      }
+      run.responses = parse_responses(responses, fmt::format("store run {}", full));
+    }
+    run.scores = ScoreTable(run.case_lines.size(), run.dimensions.size());
+    {
+      Statement s(db_, "SELECT idx, dimension, value, status, evidence FROM scores WHERE run_id = ?", path_);
+      s.bind(1, full);
+      while (s.step()) {
+        const auto i = static_cast<std::size_t>(s.integer(0));
+        const auto d = static_cast<std::size_t>(s.integer(1));
+        if (i >= run.scores.n_cases() || d >= run.scores.n_dimensions()) continue;
+        Score& score = run.scores.at(i, d);
+        score.value = s.real(2);
+        score.status = static_cast<ScoreStatus>(s.integer(3));
+        score.evidence = s.text(4);
+      }
+    }
+    return run;
+  }
+
+ private:
+  class Transaction {
+   public:
+    explicit Transaction(SqliteStore& s) : s_(s) { s_.exec("BEGIN IMMEDIATE"); }
+    ~Transaction() {
+      if (!done_) sqlite3_exec(s_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void commit() {
+      s_.exec("COMMIT");
+      done_ = true;
+    }
+
+   private:
+    SqliteStore& s_;
+    bool done_ = false;
+  };
+
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string why = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      throw RunError(fmt::format("store '{}': {}", path_, why));
+    }
+  }
+
+  void migrate() {
+    exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const int current = schema_version();
+    if (current > kSchemaVersion) {
+      throw RunError(fmt::format("the store '{}' has schema version {}, newer than this qualbar understands ({}): upgrade qualbar",
+                                 path_, current, kSchemaVersion));
+    }
+    for (int v = current + 1; v <= kSchemaVersion; ++v) {
+      Transaction tx(*this);
+      exec(kMigrations[v - 1]);
+      exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", v));
+      tx.commit();
+    }
+  }
+
+  std::string resolve_id(const std::string& id) {
+    if (id == "latest") {
+      Statement s(db_, "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1", path_);
+      if (!s.step()) throw InputError(fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE` first", path_));
+      return s.text(0);
+    }
+    Statement s(db_, "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 3", path_);
+    s.bind(1, id);
+    std::vector<std::string> found;
+    while (s.step()) found.push_back(s.text(0));
+    if (found.empty()) throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs` lists them", id, path_));
+    if (found.size() > 1 && found[0] != id) {
+      throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}, ...): give more of it", id, found[0], found[1]));
+    }
+    return found[0];
+  }
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+const StoreRegistrar registrar{StoreEntry{"sqlite", "SQLite file (WAL mode): the embedded default.",
+                                          [](const std::string& path) { return std::make_unique<SqliteStore>(path); }}};
+
+}  // namespace
+}  // namespace qb

@@ -1,0 +1,44 @@
+#include "qualbar/store/store.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "qualbar/store/store_registry.hpp"
+
+namespace qb {
+
+Registry<StoreEntry>& store_registry() {
+  static Registry<StoreEntry> registry("store");
+  return registry;
+}
+
+std::unique_ptr<Store> open_store(const std::string& path) {
+  // The scheme picks the store kind ("postgresql://..."); a plain path is SQLite.
+  const auto colon = path.find("://");
+  const std::string kind = colon == std::string::npos ? "sqlite" : path.substr(0, colon);
+  return store_registry().get(kind).open(path);
+}
+
+std::string resolve_store_path(const std::string& flag, const std::string& suite_store) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("QUALBAR_STORE"); env != nullptr && *env != '\0') return env;
+  if (!suite_store.empty()) return suite_store;
+  return ".qualbar/qualbar.db";
+}
+
+std::string new_run_id() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  std::random_device rd;
+  return fmt::format("r-{}-{:04x}", buf, rd() & 0xffffu);
+}
+
+}  // namespace qb

@@ -1,0 +1,429 @@
+#include "qualbar/suite/suite.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/providers/provider.hpp"
+#include "qualbar/scorers/scorer.hpp"
+#include "qualbar/suite/yaml_json.hpp"
+#include "qualbar/util/files.hpp"
+
+namespace qb {
+namespace {
+
+const std::vector<std::string> kTopLevelFields = {
+    "schema_version", "name",  "description",     "datasets", "system",     "dimensions",
+    "slices",         "bars",  "critical_slices", "useful",   "confidence", "power",
+    "min_effect",     "store"};
+
+class Parser {
+ public:
+  Parser(std::string file, std::filesystem::path dir) : file_(std::move(file)), dir_(std::move(dir)) {}
+
+  Location at(const YAML::Node& node, const std::string& field) const {
+    const YAML::Mark m = node.Mark();
+    return Location{file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, field};
+  }
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const {
+    throw InputError(at(node, field), message);
+  }
+
+  // Rejects keys outside `known`, suggesting the closest known one.
+  void check_keys(const YAML::Node& map, const std::string& where, const std::vector<std::string>& known) const {
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string message = fmt::format("unknown field '{}'", key);
+      if (auto guess = detail::closest_name(key, known); !guess.empty()) {
+        message += fmt::format(". Did you mean '{}'?", guess);
+      } else {
+        message += fmt::format(". Known fields here: {}", fmt::join(known, ", "));
+      }
+      fail(kv.first, where.empty() ? key : where + "." + key, message);
+    }
+  }
+
+  std::string string(const YAML::Node& node, const std::string& field) const {
+    if (!node.IsScalar()) fail(node, field, "expected a text value");
+    return node.as<std::string>();
+  }
+
+  double number(const YAML::Node& node, const std::string& field) const {
+    if (node.IsScalar()) {
+      try {
+        return node.as<double>();
+      } catch (const YAML::Exception&) {
+      }
+    }
+    fail(node, field, fmt::format("expected a number, got '{}'", node.IsScalar() ? node.as<std::string>() : "a list or map"));
+  }
+
+  double fraction(const YAML::Node& node, const std::string& field) const {
+    const double v = number(node, field);
+    if (!(v > 0.0 && v < 1.0)) fail(node, field, fmt::format("must be between 0 and 1 (exclusive), got {}", v));
+    return v;
+  }
+
+  std::string resolve(const std::string& path) const {
+    const std::filesystem::path p(path);
+    return (p.is_absolute() ? p : dir_ / p).lexically_normal().string();
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::filesystem::path dir_;
+};
+
+bool valid_dimension_name(const std::string& name) {
+  static const std::regex pattern("[a-z][a-z0-9_-]*");
+  return std::regex_match(name, pattern);
+}
+
+// The statistics a bar may limit, by how a dimension aggregates.
+std::vector<std::string> bar_stats(Aggregation a) {
+  switch (a) {
+    case Aggregation::rate:
+    case Aggregation::mean: return {"estimate"};
+    case Aggregation::quantiles: return {"p50", "p90", "p95", "p99", "mean"};
+    case Aggregation::total: return {"per_response", "per_useful", "total"};
+  }
+  return {};
+}
+
+Aggregation aggregation_of(const ScorerInfo& info, const std::optional<double>& threshold) {
+  switch (info.kind) {
+    case ScoreKind::binary: return Aggregation::rate;
+    case ScoreKind::graded: return threshold ? Aggregation::rate : Aggregation::mean;
+    case ScoreKind::measurement: return info.measurement_aggregation;
+  }
+  return Aggregation::rate;
+}
+
+std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node, const std::string& field,
+                                   Aggregation aggregation, bool allow_per_slice) {
+  if (!node.IsMap()) p.fail(node, field, "expected a map of limits such as {min: 0.85}");
+  const auto stats = bar_stats(aggregation);
+  std::vector<std::string> known;
+  for (const auto& s : stats) {
+    const std::string prefix = s == "estimate" ? "" : s + "_";
+    known.push_back(prefix + "min");
+    known.push_back(prefix + "max");
+  }
+  if (allow_per_slice) known.push_back("per_slice");
+  p.check_keys(node, field, known);
+  std::vector<BarLimit> out;
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    if (key == "per_slice") continue;
+    BarLimit b;
+    b.key = key;
+    b.is_max = key.ends_with("max");
+    const std::string stat = key.size() > 4 ? key.substr(0, key.size() - 4) : "";
+    b.stat = stat.empty() ? "estimate" : stat;
+    b.limit = p.number(kv.second, field + "." + key);
+    out.push_back(b);
+  }
+  return out;
+}
+
+SliceSpec parse_slice_keys(const Parser& p, const YAML::Node& node, const std::string& field) {
+  SliceSpec s;
+  if (node.IsScalar()) {
+    s.keys.push_back(node.as<std::string>());
+  } else if (node.IsSequence() && node.size() > 0) {
+    for (const auto& k : node) s.keys.push_back(p.string(k, field));
+  } else {
+    p.fail(node, field, "expected a slice key such as 'category', or a list of keys to cross");
+  }
+  for (const auto& k : s.keys) {
+    if (k.empty()) p.fail(node, field, "a slice key is empty");
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string SliceSpec::name() const { return fmt::format("{}", fmt::join(keys, " × ")); }
+
+std::string CriticalSlice::label() const {
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < slice.keys.size(); ++i) parts.push_back(slice.keys[i] + "=" + values[i]);
+  return fmt::format("{}", fmt::join(parts, " × "));
+}
+
+const DimensionSpec* Suite::find_dimension(std::string_view name) const {
+  for (const auto& d : dimensions) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+Suite parse_suite(std::string_view yaml_text, const std::string& file, const std::filesystem::path& dir) {
+  Parser p(file, dir);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::ParserException& e) {
+    throw InputError(Location{file, e.mark.line + 1, e.mark.column + 1, ""},
+                     fmt::format("this is not valid YAML: {}", e.msg));
+  }
+  if (!root.IsMap()) throw InputError(Location{file, 1, 1, ""}, "a suite is a YAML map with fields such as name, datasets and dimensions");
+  p.check_keys(root, "", kTopLevelFields);
+
+  Suite s;
+  s.file = file;
+  s.dir = dir;
+  s.source_text = std::string(yaml_text);
+  s.hash = content_hash(yaml_text);
+
+  auto require = [&](const char* key) {
+    const YAML::Node n = root[key];
+    if (!n) throw InputError(Location{file, 1, 1, key}, fmt::format("is required (see docs/suite.md)"));
+    return n;
+  };
+
+  const YAML::Node version = require("schema_version");
+  s.schema_version = static_cast<int>(p.number(version, "schema_version"));
+  if (s.schema_version != kSuiteSchemaVersion) {
+    p.fail(version, "schema_version", fmt::format("this qualbar reads suite schema version {}, not {}", kSuiteSchemaVersion, s.schema_version));
+  }
+  s.name = p.string(require("name"), "name");
+  if (root["description"]) s.description = p.string(root["description"], "description");
+
+  const YAML::Node datasets = require("datasets");
+  if (datasets.IsScalar()) {
+    s.datasets.push_back(p.resolve(datasets.as<std::string>()));
+  } else if (datasets.IsSequence() && datasets.size() > 0) {
+    for (const auto& d : datasets) s.datasets.push_back(p.resolve(p.string(d, "datasets")));
+  } else {
+    p.fail(datasets, "datasets", "expected a dataset path or a list of them");
+  }
+
+  if (const YAML::Node sys = root["system"]) {
+    if (!sys.IsMap()) p.fail(sys, "system", "expected a map such as {provider: replay, responses: responses.jsonl}");
+    p.check_keys(sys, "system", {"provider", "responses", "model"});
+    if (sys["provider"]) {
+      s.system.provider = p.string(sys["provider"], "system.provider");
+      try {
+        (void)provider_registry().get(s.system.provider);
+      } catch (const InputError& e) {
+        p.fail(sys["provider"], "system.provider", e.what());
+      }
+    }
+    if (sys["responses"]) s.system.responses = p.resolve(p.string(sys["responses"], "system.responses"));
+    if (sys["model"]) s.system.model = p.string(sys["model"], "system.model");
+  }
+
+  // Dimensions, each with its scorer built once here so bad arguments are reported at their line.
+  const YAML::Node dims = require("dimensions");
+  if (!dims.IsMap() || dims.size() == 0) p.fail(dims, "dimensions", "expected a map of dimension name to {scorer: ...}");
+  std::map<std::string, Aggregation> aggregations;
+  for (const auto& kv : dims) {
+    DimensionSpec d;
+    d.name = kv.first.as<std::string>();
+    const std::string field = "dimensions." + d.name;
+    d.where = p.at(kv.first, field);
+    if (!valid_dimension_name(d.name)) {
+      p.fail(kv.first, field, "a dimension name is lower case letters, digits, '_' and '-', starting with a letter");
+    }
+    const YAML::Node spec = kv.second;
+    if (spec.IsMap()) {
+      p.check_keys(spec, field, {"scorer", "args", "threshold", "description"});
+      if (!spec["scorer"]) p.fail(kv.first, field + ".scorer", "is required: which scorer measures this dimension (qualbar list scorers)");
+    } else if (!spec.IsScalar()) {
+      p.fail(spec, field, "expected a scorer name or a map {scorer: ..., args: ...}");
+    }
+    // Never assign one YAML::Node to another: yaml-cpp would overwrite the referenced node.
+    const YAML::Node scorer_node = spec.IsMap() ? spec["scorer"] : spec;
+    d.scorer = p.string(scorer_node, field + ".scorer");
+    const ScorerEntry* entry = nullptr;
+    try {
+      entry = &scorer_registry().get(d.scorer);
+    } catch (const InputError& e) {
+      p.fail(scorer_node, field + ".scorer", e.what());
+    }
+    if (spec.IsMap()) {
+      if (spec["description"]) d.description = p.string(spec["description"], field + ".description");
+      if (spec["threshold"]) {
+        if (entry->info.kind != ScoreKind::graded) {
+          p.fail(spec["threshold"], field + ".threshold", fmt::format("'{}' gives pass/fail or a measurement, so it takes no threshold", d.scorer));
+        }
+        const double t = p.number(spec["threshold"], field + ".threshold");
+        if (t < 0.0 || t > 1.0) p.fail(spec["threshold"], field + ".threshold", fmt::format("must be between 0 and 1, got {}", t));
+        d.threshold = t;
+      }
+      if (const YAML::Node args = spec["args"]) {
+        if (!args.IsMap()) p.fail(args, field + ".args", "expected a map of arguments");
+        d.args_json = yaml_to_json(args).dump();
+      }
+      try {
+        Args a(d.args_json);
+        (void)entry->make(a);
+        a.finish();
+      } catch (const ArgError& e) {
+        const YAML::Node args = spec["args"];
+        const YAML::Node at = args && args[e.field()] ? args[e.field()] : (args ? args : kv.first);
+        p.fail(at, field + ".args." + e.field(), e.what());
+      }
+    } else {
+      try {
+        Args a("");
+        (void)entry->make(a);
+      } catch (const ArgError& e) {
+        p.fail(kv.first, field + ".args." + e.field(), e.what());
+      }
+    }
+    if (d.name == kErrorsDimension && d.scorer != "error-rate") {
+      p.fail(kv.first, field, "'errors' is the built-in error-rate dimension; choose another name");
+    }
+    aggregations[d.name] = aggregation_of(entry->info, d.threshold);
+    s.dimensions.push_back(std::move(d));
+  }
+  if (!s.find_dimension(kErrorsDimension)) {
+    DimensionSpec e;
+    e.name = kErrorsDimension;
+    e.scorer = "error-rate";
+    e.description = "Share of cases whose model call failed or has no response.";
+    e.builtin = true;
+    aggregations[e.name] = Aggregation::rate;
+    s.dimensions.push_back(std::move(e));
+  }
+  std::vector<std::string> dimension_names;
+  for (const auto& d : s.dimensions) dimension_names.push_back(d.name);
+  auto check_dimension = [&](const YAML::Node& node, const std::string& name, const std::string& field) {
+    if (s.find_dimension(name)) return;
+    std::string message = fmt::format("there is no dimension '{}'.", name);
+    if (auto guess = detail::closest_name(name, dimension_names); !guess.empty()) message += fmt::format(" Did you mean '{}'?", guess);
+    message += fmt::format(" Dimensions: {}", fmt::join(dimension_names, ", "));
+    p.fail(node, field, message);
+  };
+
+  if (const YAML::Node slices = root["slices"]) {
+    if (!slices.IsSequence()) p.fail(slices, "slices", "expected a list of slice keys, e.g. [category, language, [category, language]]");
+    for (const auto& sl : slices) s.slices.push_back(parse_slice_keys(p, sl, "slices"));
+  } else {
+    s.slices = {SliceSpec{{"category"}}, SliceSpec{{"language"}}};
+  }
+
+  if (const YAML::Node bars = root["bars"]) {
+    if (!bars.IsMap()) p.fail(bars, "bars", "expected a map of dimension name to limits, e.g. {correctness: {min: 0.85}}");
+    for (const auto& kv : bars) {
+      const auto dim = kv.first.as<std::string>();
+      const std::string field = "bars." + dim;
+      check_dimension(kv.first, dim, field);
+      DimensionBars b;
+      b.where = p.at(kv.first, field);
+      b.overall = parse_limits(p, kv.second, field, aggregations[dim], true);
+      if (const YAML::Node ps = kv.second["per_slice"]) {
+        b.per_slice = parse_limits(p, ps, field + ".per_slice", aggregations[dim], false);
+      }
+      s.bars[dim] = std::move(b);
+    }
+  }
+
+  if (const YAML::Node crit = root["critical_slices"]) {
+    if (!crit.IsSequence()) p.fail(crit, "critical_slices", "expected a list such as [category=refund-dispute]");
+    for (const auto& item : crit) {
+      CriticalSlice c;
+      c.where = p.at(item, "critical_slices");
+      if (item.IsMap()) {
+        p.check_keys(item, "critical_slices", {"slice", "bars"});
+        if (!item["slice"]) p.fail(item, "critical_slices.slice", "is required, e.g. slice: category=refund-dispute");
+      }
+      const YAML::Node label = item.IsMap() ? item["slice"] : item;
+      const std::string text = p.string(label, "critical_slices");
+      // "key=value" or "key=value × key2=value2" (also "&" or "," between parts).
+      std::string rest = text;
+      for (const std::string sep : {" × ", "&", ","}) {
+        std::size_t pos;
+        while ((pos = rest.find(sep)) != std::string::npos) rest.replace(pos, sep.size(), "\n");
+      }
+      std::size_t start = 0;
+      while (start <= rest.size()) {
+        const std::size_t end = std::min(rest.find('\n', start), rest.size());
+        std::string part = rest.substr(start, end - start);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        const std::size_t eq = part.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == part.size()) {
+          p.fail(label, "critical_slices", fmt::format("'{}' is not of the form key=value (e.g. category=refund-dispute)", text));
+        }
+        c.slice.keys.push_back(part.substr(0, eq));
+        c.values.push_back(part.substr(eq + 1));
+        start = end + 1;
+      }
+      if (item.IsMap() && item["bars"]) {
+        const YAML::Node cb = item["bars"];
+        if (!cb.IsMap()) p.fail(cb, "critical_slices.bars", "expected a map of dimension name to limits");
+        for (const auto& kv : cb) {
+          const auto dim = kv.first.as<std::string>();
+          check_dimension(kv.first, dim, "critical_slices.bars." + dim);
+          c.bars[dim] = parse_limits(p, kv.second, "critical_slices.bars." + dim, aggregations[dim], false);
+        }
+      }
+      // A critical slice is always reported, even when `slices` does not list its keys.
+      const bool listed = std::any_of(s.slices.begin(), s.slices.end(), [&](const SliceSpec& sl) { return sl.keys == c.slice.keys; });
+      if (!listed) s.slices.push_back(c.slice);
+      s.critical_slices.push_back(std::move(c));
+    }
+  }
+
+  if (const YAML::Node useful = root["useful"]) {
+    if (!useful.IsSequence()) p.fail(useful, "useful", "expected a list of dimensions a useful response passes");
+    for (const auto& u : useful) {
+      const std::string name = p.string(u, "useful");
+      check_dimension(u, name, "useful");
+      if (aggregations[name] != Aggregation::rate || name == kErrorsDimension) {
+        p.fail(u, "useful", fmt::format("'{}' is not a pass/fail dimension, so a response cannot pass it", name));
+      }
+      s.useful.push_back(name);
+    }
+  } else {
+    for (const auto& d : s.dimensions) {
+      if (!d.builtin && aggregations[d.name] == Aggregation::rate) s.useful.push_back(d.name);
+    }
+  }
+
+  if (root["confidence"]) s.confidence = p.fraction(root["confidence"], "confidence");
+  if (root["power"]) s.power = p.fraction(root["power"], "power");
+  if (root["min_effect"]) s.min_effect = p.fraction(root["min_effect"], "min_effect");
+  if (root["store"]) s.store = p.resolve(p.string(root["store"], "store"));
+
+  YAML::Emitter bars_text;
+  bars_text << root["bars"] << root["critical_slices"] << root["useful"];
+  s.bars_hash = content_hash(bars_text.c_str());
+  return s;
+}
+
+Suite load_suite(const std::string& path) {
+  const std::string text = read_file(path);
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  Suite s = parse_suite(text, path, dir.empty() ? std::filesystem::path(".") : dir);
+  // Paths are checked here, not in parse_suite: a stored run re-renders without its files.
+  YAML::Node root = YAML::Load(text);
+  const YAML::Node ds = root["datasets"];
+  for (std::size_t i = 0; i < s.datasets.size(); ++i) {
+    if (!std::filesystem::exists(s.datasets[i])) {
+      const YAML::Node n = ds.IsSequence() ? ds[i] : ds;
+      throw InputError(Location{path, n.Mark().line + 1, n.Mark().column + 1, "datasets"},
+                       fmt::format("the dataset file '{}' does not exist", s.datasets[i]));
+    }
+  }
+  if (!s.system.responses.empty() && !std::filesystem::exists(s.system.responses)) {
+    const YAML::Node n = root["system"]["responses"];
+    throw InputError(Location{path, n.Mark().line + 1, n.Mark().column + 1, "system.responses"},
+                     fmt::format("the responses file '{}' does not exist", s.system.responses));
+  }
+  return s;
+}
+
+}  // namespace qb

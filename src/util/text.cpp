@@ -1,0 +1,220 @@
+#include "qualbar/util/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <memory>
+
+#include <utf8proc.h>
+
+namespace qb {
+namespace {
+
+bool is_ascii(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+bool is_punctuation(utf8proc_category_t cat) {
+  switch (cat) {
+    case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_space(utf8proc_int32_t cp, utf8proc_category_t cat) {
+  return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+         cat == UTF8PROC_CATEGORY_ZP || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
+         cp == '\f';
+}
+
+bool is_word_char(utf8proc_category_t cat) {
+  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+         (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
+         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+// Scripts written without spaces between words: each character is a token of its own.
+bool is_unspaced_script(utf8proc_int32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||    // Hiragana, Katakana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||    // CJK Extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // CJK Unified Ideographs
+         (cp >= 0xF900 && cp <= 0xFAFF) ||    // CJK Compatibility Ideographs
+         (cp >= 0x20000 && cp <= 0x3134F) ||  // CJK Extensions B–G
+         (cp >= 0x0E00 && cp <= 0x0EFF) ||    // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||    // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF);      // Khmer
+}
+
+// Per-ASCII-byte class, so ASCII text skips utf8proc: 0 keep, 1 punctuation, 2 space.
+const std::array<unsigned char, 128>& ascii_classes() {
+  static const std::array<unsigned char, 128> table = [] {
+    std::array<unsigned char, 128> t{};
+    for (int c = 0; c < 128; ++c) {
+      const auto cat = utf8proc_category(c);
+      t[c] = is_space(c, cat) ? 2 : is_punctuation(cat) ? 1 : 0;
+    }
+    return t;
+  }();
+  return table;
+}
+
+void push_space(std::string& out) {
+  if (!out.empty() && out.back() != ' ') out.push_back(' ');
+}
+
+}  // namespace
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  while (i < text.size()) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    const auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+    if (n < 0) return i;
+    i += static_cast<std::size_t>(n);
+  }
+  return std::nullopt;
+}
+
+std::string normalize_text(std::string_view text, const NormalizeOptions& options) {
+  std::string out;
+  out.reserve(text.size());
+  if (is_ascii(text)) {
+    const auto& classes = ascii_classes();
+    for (char ch : text) {
+      const unsigned char cls = classes[static_cast<unsigned char>(ch)];
+      if (cls == 2) {
+        push_space(out);
+      } else if (cls == 1 && options.strip_punctuation) {
+        continue;
+      } else {
+        out.push_back(options.casefold && ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+      }
+    }
+  } else {
+    int flags = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+    if (options.casefold) flags |= UTF8PROC_CASEFOLD;
+    if (options.strip_accents) flags |= UTF8PROC_STRIPMARK;
+    utf8proc_uint8_t* mapped = nullptr;
+    const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                  static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+                                  static_cast<utf8proc_option_t>(flags));
+    if (len < 0) return std::string(text);  // invalid UTF-8 was rejected at load; keep as is
+    std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
+    std::size_t i = 0;
+    const auto n = static_cast<std::size_t>(len);
+    while (i < n) {
+      utf8proc_int32_t cp = 0;
+      const auto step = utf8proc_iterate(mapped + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
+      if (step <= 0) break;
+      const auto cat = utf8proc_category(cp);
+      if (is_space(cp, cat)) {
+        push_space(out);
+      } else if (!(options.strip_punctuation && is_punctuation(cat))) {
+        out.append(reinterpret_cast<const char*>(mapped + i), static_cast<std::size_t>(step));
+      }
+      i += static_cast<std::size_t>(step);
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (!out.empty() && out.front() == ' ') out.erase(0, 1);
+  return out;
+}
+
+std::vector<std::string_view> word_tokens(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  std::size_t i = 0;
+  std::size_t start = std::string_view::npos;
+  auto close = [&](std::size_t end) {
+    if (start != std::string_view::npos) tokens.push_back(text.substr(start, end - start));
+    start = std::string_view::npos;
+  };
+  while (i < text.size()) {
+    utf8proc_int32_t cp = 0;
+    std::size_t step = 1;
+    bool word = false;
+    bool alone = false;
+    if (p[i] < 0x80) {
+      cp = p[i];
+      word = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    } else {
+      const auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(text.size() - i), &cp);
+      if (n <= 0) break;
+      step = static_cast<std::size_t>(n);
+      word = is_word_char(utf8proc_category(cp));
+      alone = word && is_unspaced_script(cp);
+    }
+    if (alone) {
+      close(i);
+      tokens.push_back(text.substr(i, step));
+    } else if (word) {
+      if (start == std::string_view::npos) start = i;
+    } else {
+      close(i);
+    }
+    i += step;
+  }
+  close(text.size());
+  return tokens;
+}
+
+double token_f1(std::string_view prediction, std::string_view reference) {
+  const std::string a = normalize_text(prediction);
+  const std::string b = normalize_text(reference);
+  auto ta = word_tokens(a);
+  auto tb = word_tokens(b);
+  if (ta.empty() && tb.empty()) return 1.0;
+  if (ta.empty() || tb.empty()) return 0.0;
+  std::sort(ta.begin(), ta.end());
+  std::sort(tb.begin(), tb.end());
+  std::size_t common = 0;
+  for (std::size_t i = 0, j = 0; i < ta.size() && j < tb.size();) {
+    if (ta[i] == tb[j]) {
+      ++common, ++i, ++j;
+    } else if (ta[i] < tb[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  if (common == 0) return 0.0;
+  const double precision = static_cast<double>(common) / static_cast<double>(ta.size());
+  const double recall = static_cast<double>(common) / static_cast<double>(tb.size());
+  return 2.0 * precision * recall / (precision + recall);
+}
+
+std::string excerpt(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "…";
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace qb

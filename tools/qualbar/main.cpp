@@ -1,0 +1,48 @@
+// qualbar: the command-line entry. Commands live in src/cli/, one file each.
+#include <algorithm>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "qualbar/core/error.hpp"
+#include "qualbar/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace qb;
+  CLI::App app{
+      "qualbar measures the quality of an AI feature on several named dimensions, per slice, with "
+      "honest intervals, and says in its exit code whether the bars are met.\n"
+      "Exit codes: 0 every bar met, 1 a bar missed, 2 bad usage or input, 3 the run itself failed.\n"
+      "Start with: qualbar demo",
+      "qualbar"};
+  app.set_version_flag("--version", std::string("qualbar ") + kVersion);
+  app.require_subcommand(1);
+  cli::Globals globals;
+  app.add_flag("--no-color", globals.no_color, "Never colour the output (NO_COLOR is honoured too)");
+
+  auto entries = cli::command_registry().entries();
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->order < b->order; });
+  std::function<int()> action;
+  for (const auto* e : entries) {
+    CLI::App* sub = app.add_subcommand(e->name);
+    auto act = e->setup(*sub, globals);
+    sub->callback([&action, act] { action = act; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::input_error);
+  }
+  try {
+    return action ? action() : 0;
+  } catch (const Error& e) {
+    std::cerr << "qualbar: error: " << e.what() << '\n';
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "qualbar: internal error: " << e.what() << "\nPlease report this with the command you ran.\n";
+    return static_cast<int>(ExitCode::run_failed);
+  }
+}
