@@ -66,7 +66,7 @@ RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provi
                      const std::string& store_flag, bool no_store) {
   RunOutcome o;
   o.suite = load_suite(suite_path);
-  o.dataset = load_dataset(o.suite.datasets);
+  o.dataset = load_dataset(o.suite.datasets, /*keep_lines=*/!no_store);
   auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   std::unique_ptr<Store> store;
   if (!no_store) {

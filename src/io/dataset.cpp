@@ -120,8 +120,7 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
     }
     try {
       Args parsed(args.dump());
-      a.scorer = entry->make(parsed);
-      parsed.finish();
+      a.scorer = construct(*entry, parsed);
     } catch (const ArgError& e) {
       const std::string arg = e.field() == entry->info.primary_arg ? "value" : e.field();
       field_error(file, line, field + "." + arg, e.what());
@@ -208,23 +207,36 @@ std::string read_file(const std::string& path) {
   return std::move(ss).str();
 }
 
-void parse_cases(std::string_view text, const std::string& file, Dataset& into) {
+namespace {
+
+void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text, const std::string& file, Dataset& into,
+                        bool keep_lines) {
   const std::size_t before = into.cases.size();
-  detail::for_each_jsonl_object(text, file, [&](JsonObject obj, std::string_view raw, int line) {
+  const std::size_t lines = detail::count_lines(*text);
+  into.cases.reserve(before + lines);
+  if (keep_lines) into.raw_lines.reserve(into.raw_lines.size() + lines);
+  detail::for_each_jsonl_object(*text, file, [&](JsonObject obj, std::string_view raw, int line) {
     into.cases.push_back(parse_case(obj, file, line));
-    into.raw_lines.emplace_back(raw);
+    if (keep_lines) into.raw_lines.push_back(raw);
   });
+  if (keep_lines) into.sources.push_back(std::move(text));
   if (into.cases.size() == before) throw InputError(Location{file, 0, 0, ""}, "the dataset has no cases (it is empty or only blank lines)");
 }
 
-Dataset load_dataset(const std::vector<std::string>& paths) {
+}  // namespace
+
+void parse_cases(std::string_view text, const std::string& file, Dataset& into) {
+  parse_padded_cases(std::make_shared<const simdjson::padded_string>(text), file, into, true);
+}
+
+Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines) {
   Dataset d;
   std::string hashes;
   std::vector<std::size_t> file_of;  // dataset file index of each case, for messages
   for (std::size_t f = 0; f < paths.size(); ++f) {
-    const std::string text = read_file(paths[f]);
-    hashes += content_hash(text);
-    parse_cases(text, paths[f], d);
+    auto text = std::make_shared<const simdjson::padded_string>(detail::load_padded(paths[f]));
+    hashes += content_hash(std::string_view(text->data(), text->size()));
+    parse_padded_cases(std::move(text), paths[f], d, keep_lines);
     file_of.resize(d.cases.size(), f);
   }
   std::unordered_map<std::string_view, std::size_t> seen;  // id → first case index

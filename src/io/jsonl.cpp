@@ -1,6 +1,8 @@
 #include "io/jsonl.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -47,13 +49,28 @@ namespace {
 
 }  // namespace
 
-void for_each_jsonl_object(std::string_view text, const std::string& file,
+std::size_t count_lines(const simdjson::padded_string& text) {
+  return static_cast<std::size_t>(std::count(text.data(), text.data() + text.size(), '\n')) + 1;
+}
+
+simdjson::padded_string load_padded(const std::string& path) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path).get(text)) {
+    throw InputError(fmt::format("cannot read '{}': {}", path,
+                                 std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
+  }
+  return text;
+}
+
+void for_each_jsonl_object(const simdjson::padded_string& text, const std::string& file,
                            const std::function<void(JsonObject, std::string_view, int)>& on_object) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  // One padded copy of the file lets simdjson parse each line in place.
-  const simdjson::padded_string buffer(text);
-  const char* data = buffer.data();
-  const std::size_t size = buffer.size();
+  // The padding after the text lets simdjson parse each line in place.
+  const char* data = text.data();
+  std::size_t size = text.size();
+  if (std::string_view(data, size).starts_with("\xEF\xBB\xBF")) {
+    data += 3;
+    size -= 3;
+  }
   simdjson::dom::parser parser;
   int line_no = 0;
   std::size_t pos = 0;

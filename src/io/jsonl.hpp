@@ -19,8 +19,14 @@ using JsonArray = simdjson::dom::array;
 // Calls `on_object(object, line, line_number)` for every non-blank line of `text`, which must be a
 // JSON object. Strips a UTF-8 BOM and the CR of CRLF. A line that is not valid UTF-8, not JSON or
 // not an object is an InputError naming file:line (and column where known).
-void for_each_jsonl_object(std::string_view text, const std::string& file,
+void for_each_jsonl_object(const simdjson::padded_string& text, const std::string& file,
                            const std::function<void(JsonObject, std::string_view, int)>& on_object);
+
+// An upper bound of the records in a JSONL text, to reserve vectors once.
+std::size_t count_lines(const simdjson::padded_string& text);
+
+// A file's bytes with simdjson's padding, read without an intermediate copy. Throws InputError.
+simdjson::padded_string load_padded(const std::string& path);
 
 // Type names for messages: "a string", "a number", ...
 std::string_view json_type_name(JsonValue v);

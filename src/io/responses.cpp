@@ -81,20 +81,47 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
 
 }  // namespace
 
-std::vector<Response> parse_responses(std::string_view text, const std::string& file) {
-  std::vector<Response> out;
-  std::unordered_map<std::string, int> lines;
+namespace {
+
+struct Parsed {
+  std::vector<Response> responses;
+  std::vector<int> lines;  // source line of each response
+};
+
+Parsed parse_padded_responses(const simdjson::padded_string& text, const std::string& file) {
+  Parsed p;
+  p.responses.reserve(detail::count_lines(text));
+  p.lines.reserve(p.responses.capacity());
   detail::for_each_jsonl_object(text, file, [&](JsonObject obj, std::string_view, int line) {
-    Response r = parse_response(obj, file, line);
-    if (auto [it, inserted] = lines.try_emplace(r.id, line); !inserted) {
-      field_error(file, line, "id", fmt::format("duplicate response for case '{}' (first at line {})", r.id, it->second));
-    }
-    out.push_back(std::move(r));
+    p.responses.push_back(parse_response(obj, file, line));
+    p.lines.push_back(line);
   });
-  return out;
+  return p;
 }
 
-std::vector<Response> load_responses(const std::string& path) { return parse_responses(read_file(path), path); }
+// Checked once the file's text is released, so a million ids do not sit beside it.
+std::vector<Response> unique_by_id(Parsed p, const std::string& file) {
+  std::unordered_map<std::string_view, std::size_t> first;
+  first.reserve(p.responses.size());
+  for (std::size_t i = 0; i < p.responses.size(); ++i) {
+    if (auto [it, inserted] = first.try_emplace(p.responses[i].id, i); !inserted) {
+      field_error(file, p.lines[i], "id",
+                  fmt::format("duplicate response for case '{}' (first at line {})", p.responses[i].id, p.lines[it->second]));
+    }
+  }
+  return std::move(p.responses);
+}
+
+}  // namespace
+
+std::vector<Response> parse_responses(std::string_view text, const std::string& file) {
+  return unique_by_id(parse_padded_responses(simdjson::padded_string(text), file), file);
+}
+
+std::vector<Response> load_responses(const std::string& path) {
+  Parsed parsed = parse_padded_responses(detail::load_padded(path), path);
+  return unique_by_id(std::move(parsed), path);
+}
 
 std::string response_to_json(const Response& r) {
   nlohmann::ordered_json j;

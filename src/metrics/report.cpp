@@ -38,7 +38,7 @@ double pass_threshold(const ScorerInfo& info, const DimensionSpec& d) {
   return info.kind == ScoreKind::graded && d.threshold ? *d.threshold : 0.5;
 }
 
-void add(Acc& acc, const Score& s, Aggregation agg, double threshold, bool useful) {
+void add(Acc& acc, const ScoreView& s, Aggregation agg, double threshold, bool useful) {
   if (s.status == ScoreStatus::not_applicable) {
     ++acc.not_applicable;
     return;
@@ -201,21 +201,20 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
   for (const auto& spec : suite.slices) slices.push_back(detail::index_slice(spec, cases));
 
   // A useful response: the call succeeded and it passes every `useful` dimension that applies.
-  std::vector<std::size_t> useful_dims;
+  std::vector<std::pair<std::size_t, double>> useful_dims;  // (dimension, pass threshold)
   for (const auto& name : suite.useful) {
     for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
-      if (suite.dimensions[d].name == name) useful_dims.push_back(d);
+      const DimensionSpec& spec = suite.dimensions[d];
+      if (spec.name == name) useful_dims.emplace_back(d, pass_threshold(scorer_registry().get(spec.scorer).info, spec));
     }
   }
   std::vector<char> useful(cases.size(), 0);
   for (std::size_t c = 0; c < cases.size(); ++c) {
     bool ok = !responses[c].is_error();
-    for (std::size_t d : useful_dims) {
-      const Score& s = scores.at(c, d);
-      const DimensionSpec& spec = suite.dimensions[d];
-      const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+    for (const auto& [d, threshold] : useful_dims) {
+      const ScoreView s = scores.at(c, d);
       if (s.status == ScoreStatus::not_applicable) continue;
-      ok = ok && s.status == ScoreStatus::scored && s.value >= pass_threshold(info, spec);
+      ok = ok && s.status == ScoreStatus::scored && s.value >= threshold;
     }
     useful[c] = ok ? 1 : 0;
   }
@@ -242,7 +241,7 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     std::vector<std::vector<Acc>> by_slice(slices.size());
     for (std::size_t s = 0; s < slices.size(); ++s) by_slice[s].resize(slices[s].values.size());
     for (std::size_t c = 0; c < cases.size(); ++c) {
-      const Score& score = scores.at(c, d);
+      const ScoreView score = scores.at(c, d);
       add(overall, score, dim.aggregation, threshold, useful[c] != 0);
       for (std::size_t s = 0; s < slices.size(); ++s) {
         const auto& sc = slices[s];

@@ -4,6 +4,21 @@
 
 namespace qb {
 
+void ScoreTable::set(std::size_t c, std::size_t d, const Score& s) {
+  Slot& slot = scores_[c * n_dimensions_ + d];
+  slot.value = s.value;
+  slot.status = s.status;
+  std::string_view ev = s.evidence;
+  if (ev.size() > kMaxEvidenceBytes) {
+    std::size_t cut = kMaxEvidenceBytes;
+    while (cut > 0 && (static_cast<unsigned char>(ev[cut]) & 0xC0) == 0x80) --cut;
+    ev = ev.substr(0, cut);
+  }
+  slot.offset = evidence_.size();
+  slot.length = static_cast<std::uint32_t>(ev.size());
+  evidence_.append(ev);
+}
+
 std::vector<DimensionScorer> build_scorers(const Suite& suite) {
   std::vector<DimensionScorer> out;
   out.reserve(suite.dimensions.size());
@@ -34,13 +49,13 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
         // is absent from measurements (there is no latency of a call that never returned).
         Score probe = ds.scorer->score(cases[c], r);
         if (probe.status == ScoreStatus::not_applicable && ds.info->kind != ScoreKind::measurement) {
-          table.at(c, d) = std::move(probe);
+          table.set(c, d, probe);
         } else {
-          table.at(c, d) = Score::failed_call(*r.error);
+          table.set(c, d, Score::failed_call(*r.error));
         }
         continue;
       }
-      table.at(c, d) = ds.scorer->score(cases[c], r);
+      table.set(c, d, ds.scorer->score(cases[c], r));
     }
   }
   return table;

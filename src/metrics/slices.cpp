@@ -45,7 +45,22 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
   cells.offsets.push_back(0);
   std::unordered_map<std::string, std::uint32_t> ids;
   std::vector<std::string> combos;
+  // Single-valued case fields need no allocation per case: look their text up directly.
+  const bool direct = spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language");
+  std::unordered_map<std::string_view, std::uint32_t> direct_ids;
   for (const Case& c : cases) {
+    if (direct) {
+      const std::string& v = spec.keys[0] == "category" ? c.category : c.language;
+      const std::string_view text = v.empty() ? std::string_view(kNone) : std::string_view(v);
+      auto it = direct_ids.find(text);
+      if (it == direct_ids.end()) {
+        cells.values.emplace_back(text);
+        it = direct_ids.emplace(text, static_cast<std::uint32_t>(cells.values.size() - 1)).first;
+      }
+      cells.ids.push_back(it->second);
+      cells.offsets.push_back(static_cast<std::uint32_t>(cells.ids.size()));
+      continue;
+    }
     combos.assign(1, std::string());
     for (std::size_t k = 0; k < spec.keys.size(); ++k) {
       const auto values = slice_key_values(c, spec.keys[k]);

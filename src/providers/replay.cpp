@@ -20,6 +20,7 @@ class ReplayProvider final : public Provider {
                        "the replay provider needs a responses file: set system.responses in the suite or pass --responses FILE");
     }
     responses_ = load_responses(path_);
+    count_ = responses_.size();
     model_ = !options.model.empty() ? options.model : !suite.system.model.empty() ? suite.system.model : "";
     if (model_.empty()) {
       for (const auto& r : responses_) {
@@ -35,7 +36,7 @@ class ReplayProvider final : public Provider {
   std::string model() const override { return model_; }
 
   std::string settings_json() const override {
-    return nlohmann::json{{"responses", path_}, {"responses_count", responses_.size()}}.dump();
+    return nlohmann::json{{"responses", path_}, {"responses_count", count_}}.dump();
   }
 
   std::vector<std::string> warnings() const override {
@@ -43,31 +44,63 @@ class ReplayProvider final : public Provider {
     return {fmt::format("{} response(s) in {} match no case of the dataset and were not scored", unmatched_, path_)};
   }
 
-  void run(std::span<const Case> cases, const std::function<void(std::size_t, Response)>& on_response) override {
-    std::unordered_map<std::string_view, std::size_t> by_id;
-    by_id.reserve(responses_.size());
-    for (std::size_t i = 0; i < responses_.size(); ++i) by_id.emplace(responses_[i].id, i);
-    std::size_t matched = 0;
+  // Puts the recorded responses in case order in place (no second copy of a large run): a case
+  // with no response gets an error response naming the file; responses matching no case are
+  // counted and dropped.
+  std::vector<Response> run(std::span<const Case> cases,
+                            const std::function<void(std::size_t, const Response&)>& on_done) override {
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::unordered_map<std::string_view, std::size_t> case_index;
+    case_index.reserve(cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) case_index.emplace(cases[i].id, i);
+
+    const std::size_t m = responses_.size();
+    std::vector<std::size_t> dest(m, none);
+    std::vector<char> answered(cases.size(), 0);
+    for (std::size_t j = 0; j < m; ++j) {
+      auto it = case_index.find(responses_[j].id);
+      if (it == case_index.end()) continue;
+      dest[j] = it->second;
+      answered[it->second] = 1;
+    }
+    case_index = {};
+    // Unmatched responses go after the cases; empty slots are added for unanswered cases.
+    std::size_t next = cases.size();
+    for (auto& d : dest) {
+      if (d == none) d = next++;
+    }
+    unmatched_ = next - cases.size();
+    std::vector<char> filled(next, 1);
     for (std::size_t i = 0; i < cases.size(); ++i) {
-      auto it = by_id.find(cases[i].id);
-      matched += it != by_id.end() ? 1 : 0;
-      if (it == by_id.end()) {
-        Response missing;
-        missing.id = cases[i].id;
-        missing.model = model_;
-        missing.error = fmt::format("no response for case '{}' in {}", cases[i].id, path_);
-        on_response(i, std::move(missing));
-      } else {
-        on_response(i, responses_[it->second]);
+      if (answered[i]) continue;
+      dest.push_back(i);
+      filled[i] = 0;
+    }
+    responses_.resize(dest.size());
+    for (std::size_t i = 0; i < dest.size(); ++i) {
+      while (dest[i] != i) {
+        const std::size_t d = dest[i];
+        std::swap(responses_[i], responses_[d]);
+        std::swap(dest[i], dest[d]);
       }
     }
-    unmatched_ = responses_.size() - matched;
+    responses_.resize(cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (!filled[i]) {
+        responses_[i].id = cases[i].id;
+        responses_[i].model = model_;
+        responses_[i].error = fmt::format("no response for case '{}' in {}", cases[i].id, path_);
+      }
+      on_done(i, responses_[i]);
+    }
+    return std::move(responses_);
   }
 
  private:
   std::string path_;
   std::vector<Response> responses_;
   std::string model_;
+  std::size_t count_ = 0;
   std::size_t unmatched_ = 0;
 };
 

@@ -24,7 +24,7 @@ void write_scores(const ReportInput& in, std::ostream& out) {
     j["error"] = r.error ? json(*r.error) : json(nullptr);
     json scores = json::object();
     for (std::size_t d = 0; d < dims.size() && d < in.scores.n_dimensions(); ++d) {
-      const Score& s = in.scores.at(c, d);
+      const ScoreView s = in.scores.at(c, d);
       json sj;
       sj["status"] = to_string(s.status);
       sj["value"] = s.status == ScoreStatus::scored && std::isfinite(s.value) ? json(s.value) : json(nullptr);

@@ -1,5 +1,7 @@
 #include "qualbar/run/runner.hpp"
 
+#include <fmt/format.h>
+
 #include "qualbar/util/files.hpp"
 #include "qualbar/version.hpp"
 
@@ -22,14 +24,9 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   run.info.started_at = now_rfc3339();
 
   const auto scorers = build_scorers(suite);
-  run.responses.resize(dataset.cases.size());
-  std::vector<char> answered(dataset.cases.size(), 0);
-  provider.run(dataset.cases, [&](std::size_t i, Response r) {
-    run.responses[i] = std::move(r);
-    answered[i] = 1;
-  });
-  for (std::size_t i = 0; i < answered.size(); ++i) {
-    if (!answered[i]) throw RunError("the provider returned no result for case '" + dataset.cases[i].id + "'");
+  run.responses = provider.run(dataset.cases, [](std::size_t, const Response&) {});
+  if (run.responses.size() != dataset.cases.size()) {
+    throw RunError(fmt::format("the provider answered {} of {} cases", run.responses.size(), dataset.cases.size()));
   }
   run.scores = score_cases(scorers, dataset.cases, run.responses);
   run.warnings = provider.warnings();
@@ -46,7 +43,7 @@ StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunRes
   s.suite_text = suite.source_text;
   s.suite_file = suite.file;
   for (const auto& d : suite.dimensions) s.dimensions.push_back(d.name);
-  s.case_lines = dataset.raw_lines;
+  s.case_lines.assign(dataset.raw_lines.begin(), dataset.raw_lines.end());
   s.responses = run.responses;
   s.scores = run.scores;
   return s;

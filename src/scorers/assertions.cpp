@@ -12,16 +12,19 @@ class Assertions final : public Scorer {
   Score score(const Case& c, const Response& r) const override {
     if (c.asserts.empty()) return Score::not_applicable("the case has no assert list");
     std::string failed;
+    std::size_t applied = 0;
     for (std::size_t i = 0; i < c.asserts.size(); ++i) {
       const Assertion& a = c.asserts[i];
       Score s = a.scorer->score(c, r);
       if (s.status == ScoreStatus::not_applicable) continue;
+      ++applied;
       const bool passed = (s.value >= a.threshold) != a.negated;
       if (passed) continue;
       if (!failed.empty()) failed += "; ";
       failed += a.negated ? fmt::format("assert[{}] {}: {}", i, a.type, s.evidence.empty() ? "matched" : s.evidence)
                           : fmt::format("assert[{}] {}: {}", i, a.type, s.evidence);
     }
+    if (applied == 0) return Score::not_applicable("no check of the assert list applies to this case");
     return failed.empty() ? Score::pass() : Score::fail(failed);
   }
 };

@@ -18,16 +18,20 @@ class Contains final : public Scorer {
     auto values = a.strings(key);
     if (!values || values->empty()) throw ArgError(key, mode == Mode::one ? "is required: the text the output must contain" : "is required: a list of phrases");
     if (mode == Mode::one && values->size() != 1) throw ArgError(key, "expected one string; use contains-any or contains-all for a list");
+    for (const auto& v : *values) {
+      if (v.empty()) throw ArgError(key, "an empty phrase is contained in every output; remove it");
+    }
     fold_ = a.boolean("case_insensitive").value_or(false);
-    for (auto& v : *values) phrases_.push_back(fold_ ? fold(v) : v);
+    phrases_ = *values;
+    for (const auto& v : phrases_) folded_.push_back(fold_ ? casefold(v) : v);
   }
 
   Score score(const Case&, const Response& r) const override {
-    const std::string folded = fold_ ? fold(r.output) : std::string();
+    const std::string folded = fold_ ? casefold(r.output) : std::string();
     const std::string& text = fold_ ? folded : r.output;
     std::vector<std::string_view> missing;
-    for (const auto& p : phrases_) {
-      if (text.find(p) == std::string::npos) missing.push_back(p);
+    for (std::size_t i = 0; i < phrases_.size(); ++i) {
+      if (text.find(folded_[i]) == std::string::npos) missing.push_back(phrases_[i]);
     }
     const std::size_t found = phrases_.size() - missing.size();
     const bool passed = mode_ == Mode::any ? found > 0 : missing.empty();
@@ -37,13 +41,10 @@ class Contains final : public Scorer {
   }
 
  private:
-  // Case folding without punctuation or space changes, so phrases keep their shape.
-  static std::string fold(std::string_view s) {
-    return normalize_text(s, NormalizeOptions{.casefold = true, .strip_punctuation = false});
-  }
   Mode mode_;
   bool fold_ = false;
-  std::vector<std::string> phrases_;
+  std::vector<std::string> phrases_;  // as written, for evidence
+  std::vector<std::string> folded_;   // as compared
 };
 
 }  // namespace

@@ -57,15 +57,12 @@ class JsonSchema final : public Scorer {
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(*doc);
     if (validator.validate(schema_, target, &results)) return Score::pass();
+    // valijson records a child's error before its parent's: the first is the most specific.
     valijson::ValidationResults::Error error;
-    std::string evidence = "schema violation";
-    // The deepest error is the most specific one; report it with its JSON path.
-    while (results.popError(error)) {
-      std::string path;
-      for (const auto& part : error.context) path += part;
-      evidence = fmt::format("{}: {}", path, error.description);
-    }
-    return Score::fail(evidence);
+    if (!results.popError(error)) return Score::fail("schema violation");
+    std::string path;
+    for (const auto& part : error.context) path += part;
+    return Score::fail(fmt::format("{}: {}", path, error.description));
   }
 
  private:

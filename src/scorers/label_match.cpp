@@ -15,7 +15,9 @@ class LabelMatch final : public Scorer {
     // The response's `label` field; the whole output when there is none (or from_output is set).
     const std::string& predicted = (!from_output_ && r.label) ? *r.label : r.output;
     const NormalizeOptions opts{.casefold = true, .strip_punctuation = false};
-    if (normalize_text(predicted, opts) == normalize_text(*c.expected_label, opts)) return Score::pass();
+    if (predicted == *c.expected_label || normalize_text(predicted, opts) == normalize_text(*c.expected_label, opts)) {
+      return Score::pass();
+    }
     return Score::fail(fmt::format("predicted '{}', expected '{}'", excerpt(predicted, 60), *c.expected_label));
   }
 

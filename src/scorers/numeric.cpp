@@ -1,4 +1,5 @@
 // numeric: the last number in the output is within tolerance of the expected number.
+#include <cctype>
 #include <cmath>
 #include <optional>
 
@@ -11,18 +12,30 @@
 namespace qb {
 namespace {
 
-// The last number in `text`: digits with optional sign, thousands separators and decimals.
+// The last number in `text`: digits with thousands separators, decimals (".5" too) and an
+// exponent. A '-' is a minus sign only when no letter or digit stands right before it, so
+// "pages 10-20" and "2024-01-15" hold no negative numbers.
 std::optional<double> last_number(std::string_view text) {
-  static const re2::RE2 pattern(R"((-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?))");
-  re2::StringPiece input(text.data(), text.size());
-  std::string match;
+  static const re2::RE2 pattern(R"((-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+))");
   std::optional<double> last;
-  while (re2::RE2::FindAndConsume(&input, pattern, &match)) {
+  re2::StringPiece m[3];
+  std::size_t pos = 0;
+  while (pos <= text.size() &&
+         pattern.Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), re2::RE2::UNANCHORED, m, 3)) {
+    const auto start = static_cast<std::size_t>(m[0].data() - text.data());
+    bool negative = !m[1].empty();
+    if (negative && start > 0) {
+      const unsigned char before = static_cast<unsigned char>(text[start - 1]);
+      negative = !(std::isalnum(before) != 0 || before == '.' || before >= 0x80);
+    }
     std::string digits;
-    for (char ch : match) {
+    for (char ch : std::string_view(m[2].data(), m[2].size())) {
       if (ch != ',') digits.push_back(ch);
     }
-    last = std::strtod(digits.c_str(), nullptr);
+    const double v = std::strtod(digits.c_str(), nullptr);
+    last = negative ? -v : v;
+    pos = start + m[0].size();
+    if (m[0].empty()) ++pos;
   }
   return last;
 }
@@ -43,7 +56,7 @@ class Numeric final : public Scorer {
     if (!got) return Score::fail(fmt::format("no number in the output; expected {}", *expected));
     const double tol = std::max(abs_tol_, rel_tol_ * std::fabs(*expected));
     if (std::fabs(*got - *expected) <= tol) return Score::pass();
-    return Score::fail(fmt::format("got {}, expected {} (tolerance {})", *got, *expected, tol));
+    return Score::fail(fmt::format("got {}, expected {} (tolerance {:.3g})", *got, *expected, tol));
   }
 
  private:

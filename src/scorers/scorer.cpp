@@ -13,7 +13,13 @@ struct Args::Impl {
 };
 
 Args::Args(std::string json_object) : impl_(std::make_unique<Impl>()) {
-  if (!json_object.empty()) impl_->object = nlohmann::json::parse(json_object);
+  if (!json_object.empty()) {
+    try {
+      impl_->object = nlohmann::json::parse(json_object);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw ArgError("args", fmt::format("are not valid JSON: {}", e.what()));
+    }
+  }
   if (!impl_->object.is_object()) throw ArgError("args", "expected a map of arguments");
 }
 
@@ -98,12 +104,23 @@ Registry<ScorerEntry>& scorer_registry() {
   return registry;
 }
 
+std::unique_ptr<Scorer> construct(const ScorerEntry& entry, Args& args) {
+  std::unique_ptr<Scorer> scorer;
+  try {
+    scorer = entry.make(args);
+  } catch (const ArgError&) {
+    // "pattern is required" is less helpful than "unknown argument 'patern'. Did you mean ...".
+    args.finish();
+    throw;
+  }
+  args.finish();
+  return scorer;
+}
+
 std::unique_ptr<Scorer> make_scorer(const std::string& name, const std::string& args_json) {
   const ScorerEntry& entry = scorer_registry().get(name);
   Args args(args_json);
-  auto scorer = entry.make(args);
-  args.finish();
-  return scorer;
+  return construct(entry, args);
 }
 
 }  // namespace qb

@@ -15,7 +15,7 @@ class TokenF1 final : public Scorer {
     const std::string* expected = detail::expected_text(value_, c);
     if (!expected) return Score::not_applicable("no reference and no value to compare with");
     const double f1 = token_f1(r.output, *expected);
-    return Score::of(f1, f1 < 1.0 ? fmt::format("token F1 {:.2f} against: {}", f1, excerpt(*expected, 80)) : "");
+    return Score::of(f1, f1 < 1.0 ? fmt::format("token F1 {:.2f} against the {}", f1, value_ ? "value" : "reference") : "");
   }
 
  private:

@@ -42,7 +42,7 @@ Interval t_interval(double mean, double sd, std::size_t n, double confidence) {
 }
 
 double quantile_sorted(std::span<const double> sorted, double q) {
-  if (sorted.empty()) return kNaN;
+  if (sorted.empty() || !(q >= 0.0 && q <= 1.0)) return kNaN;
   const double h = (static_cast<double>(sorted.size()) - 1.0) * q;
   const auto lo = static_cast<std::size_t>(std::floor(h));
   if (lo + 1 >= sorted.size()) return sorted.back();

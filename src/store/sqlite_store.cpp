@@ -69,7 +69,7 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  Statement& bind(int i, const std::string& s) {
+  Statement& bind(int i, std::string_view s) {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
     return *this;
   }
@@ -190,7 +190,7 @@ class SqliteStore final : public Store {
           .bind(5, response_to_json(run.responses[i]));
       c.run();
       for (std::size_t d = 0; d < run.scores.n_dimensions(); ++d) {
-        const Score& score = run.scores.at(i, d);
+        const ScoreView score = run.scores.at(i, d);
         sc.bind(1, run.info.id).bind(2, idx).bind(3, static_cast<std::int64_t>(d)).bind(4, score.value)
             .bind(5, static_cast<std::int64_t>(score.status));
         if (score.evidence.empty()) sc.bind_null(6);
@@ -246,10 +246,7 @@ class SqliteStore final : public Store {
         const auto i = static_cast<std::size_t>(s.integer(0));
         const auto d = static_cast<std::size_t>(s.integer(1));
         if (i >= run.scores.n_cases() || d >= run.scores.n_dimensions()) continue;
-        Score& score = run.scores.at(i, d);
-        score.value = s.real(2);
-        score.status = static_cast<ScoreStatus>(s.integer(3));
-        score.evidence = s.text(4);
+        run.scores.set(i, d, Score{s.real(2), static_cast<ScoreStatus>(s.integer(3)), s.text(4)});
       }
     }
     return run;

@@ -267,8 +267,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
       }
       try {
         Args a(d.args_json);
-        (void)entry->make(a);
-        a.finish();
+        (void)construct(*entry, a);
       } catch (const ArgError& e) {
         const YAML::Node args = spec["args"];
         const YAML::Node at = args && args[e.field()] ? args[e.field()] : (args ? args : kv.first);
@@ -277,7 +276,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
     } else {
       try {
         Args a("");
-        (void)entry->make(a);
+        (void)construct(*entry, a);
       } catch (const ArgError& e) {
         p.fail(kv.first, field + ".args." + e.field(), e.what());
       }

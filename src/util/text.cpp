@@ -132,6 +132,23 @@ std::string normalize_text(std::string_view text, const NormalizeOptions& option
   return out;
 }
 
+std::string casefold(std::string_view text) {
+  if (is_ascii(text)) {
+    std::string out(text);
+    for (char& ch : out) {
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+    }
+    return out;
+  }
+  utf8proc_uint8_t* mapped = nullptr;
+  const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+                                static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+  if (len < 0) return std::string(text);
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
+  return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(len));
+}
+
 std::vector<std::string_view> word_tokens(std::string_view text) {
   std::vector<std::string_view> tokens;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
@@ -171,6 +188,7 @@ std::vector<std::string_view> word_tokens(std::string_view text) {
 }
 
 double token_f1(std::string_view prediction, std::string_view reference) {
+  if (prediction == reference) return 1.0;  // same tokens, or both empty
   const std::string a = normalize_text(prediction);
   const std::string b = normalize_text(reference);
   auto ta = word_tokens(a);

@@ -3,6 +3,7 @@
 // Accepts a UTF-8 BOM and CRLF line endings; skips blank lines; anything else that is wrong is
 // an InputError naming file:line and the field.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,14 +15,18 @@ namespace qb {
 
 struct Dataset {
   std::vector<Case> cases;
-  std::vector<std::string> raw_lines;  // each case's JSON line as read (stored with the run)
-  std::string hash;                    // content hash of every file, in order
+  // Each case's JSON line as read (stored with the run): views into `sources`, which keep the
+  // text of every file parsed alive, unmoved, without a second copy.
+  std::vector<std::string_view> raw_lines;
+  std::vector<std::shared_ptr<const void>> sources;
+  std::string hash;  // content hash of every file, in order
 };
 
 // Parses a dataset from text; `file` names it in messages. Throws InputError.
 void parse_cases(std::string_view text, const std::string& file, Dataset& into);
-// Loads dataset files in order; ids must be unique across all of them.
-Dataset load_dataset(const std::vector<std::string>& paths);
+// Loads dataset files in order; ids must be unique across all of them. Without `keep_lines`
+// (a run that is not stored) the files' text is released after parsing and raw_lines is empty.
+Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines = true);
 
 std::vector<Response> parse_responses(std::string_view text, const std::string& file);
 std::vector<Response> load_responses(const std::string& path);

@@ -25,9 +25,10 @@ class Provider {
   [[nodiscard]] virtual std::string settings_json() const = 0;
   // Things the user should know that are not errors (e.g. responses matching no case).
   [[nodiscard]] virtual std::vector<std::string> warnings() const { return {}; }
-  // Calls `on_response(index, response)` exactly once per case, in any order.
-  virtual void run(std::span<const Case> cases,
-                   const std::function<void(std::size_t, Response)>& on_response) = 0;
+  // Answers every case and returns the responses aligned with `cases`. `on_done(index,
+  // response)` is called once per case as it completes, in any order (progress, durability).
+  virtual std::vector<Response> run(std::span<const Case> cases,
+                                    const std::function<void(std::size_t, const Response&)>& on_done) = 0;
 };
 
 struct ProviderOptions {

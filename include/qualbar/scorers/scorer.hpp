@@ -88,6 +88,10 @@ struct ScorerEntry {
 
 Registry<ScorerEntry>& scorer_registry();
 
+// Builds a scorer from its entry, then rejects arguments it did not read. When construction
+// fails, an unknown (perhaps misspelt) argument is reported first.
+std::unique_ptr<Scorer> construct(const ScorerEntry& entry, Args& args);
+
 // Builds a scorer from its registered name and arguments (a JSON object, "" for none).
 // Throws ArgError for bad arguments and InputError for an unknown name.
 std::unique_ptr<Scorer> make_scorer(const std::string& name, const std::string& args_json);

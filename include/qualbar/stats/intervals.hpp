@@ -22,7 +22,8 @@ Interval t_interval(double mean, double sd, std::size_t n, double confidence);
 // Two-sided standard normal quantile z such that P(|Z| <= z) = confidence.
 double z_two_sided(double confidence);
 
-// Quantile of sorted data with numpy's default ("linear", type 7) definition. Empty: NaN.
+// Quantile (q in [0, 1]) of sorted data with numpy's default ("linear", type 7) definition.
+// Empty data or q outside [0, 1]: NaN.
 double quantile_sorted(std::span<const double> sorted, double q);
 
 // Distribution-free confidence interval for the q-quantile of sorted data from binomial order

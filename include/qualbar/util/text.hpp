@@ -22,6 +22,9 @@ struct NormalizeOptions {
 // become one space and the ends are trimmed. ASCII input takes a fast path with the same result.
 std::string normalize_text(std::string_view text, const NormalizeOptions& options = {});
 
+// Unicode case folding only (no other normalisation): white space and punctuation are kept.
+std::string casefold(std::string_view text);
+
 // Word tokens of normalised text: runs of letters, marks and digits; every CJK ideograph, kana
 // and other unspaced-script character is a token of its own.
 std::vector<std::string_view> word_tokens(std::string_view normalized);
