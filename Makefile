@@ -1,32 +1,17 @@
-# Thin entry point. `make demo` and `make test` each install what is missing, build, and run.
-PRESET ?= release
-BUILD_DIR := build/$(PRESET)
+# Shortcuts for developers; setup.sh is the entry point (it needs nothing but bash and apt-get).
+.PHONY: build demo test asan bench format clean
 
-.PHONY: deps build demo test bench asan format clean
-
-deps:
-	@bash scripts/install-deps.sh
-
-build: deps
-	@cmake --preset $(PRESET) >/dev/null
-	@cmake --build --preset $(PRESET)
-
-demo: build
-	@$(BUILD_DIR)/tools/qualbar/qualbar demo
-
-test: build
-	@ctest --preset $(PRESET)
-
+build:
+	./setup.sh build
+demo:
+	./setup.sh demo
+test:
+	./setup.sh test
+asan:
+	PRESET=asan ./setup.sh test
 bench: build
-	@bash bench/run.sh $(BUILD_DIR)
-
-asan: deps
-	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan
-	@ctest --preset asan
-
+	bash bench/run.sh build/release
 format:
-	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
-
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 clean:
 	rm -rf build

@@ -6,13 +6,13 @@ packages=(
   cmake ninja-build g++ pkg-config ccache          # toolchain
   nlohmann-json3-dev libsimdjson-dev               # JSON writing / fast JSONL reading
   libyaml-cpp-dev                                  # suite.yaml
+  libvalijson-dev                                  # JSON Schema validation
   libsqlite3-dev                                   # run store
   libre2-dev                                       # linear-time regex
   libutf8proc-dev                                  # Unicode normalisation
   libxxhash-dev                                    # content hashes
   libcli11-dev libfmt-dev                          # command line, formatting
-  libboost-dev libboost-math-dev                   # distributions (Boost.Math)
-  libcurl4-openssl-dev libcpp-httplib-dev          # HTTP providers and their tests
+  libboost-dev                                     # distributions (Boost.Math, header-only)
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
 )
 

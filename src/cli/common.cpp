@@ -77,7 +77,7 @@ RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provi
   for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
   o.report = build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
   o.result.info.passed = o.report.passed;
-  if (store) store->save_run(to_stored_run(o.suite, o.dataset, o.result));
+  if (store) save_run(*store, o.suite, o.dataset, o.result);
   return o;
 }
 

@@ -14,7 +14,7 @@ struct ReportOptions {
 
 int report(const ReportOptions& o, const Globals& g) {
   check_output_options(o.output);
-  auto store = open_store(resolve_store_path(o.store, ""));
+  auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
   const LoadedRun l = load_stored_run(*store, o.run);
   emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores}, o.output,
               !g.no_color && stdout_wants_color());

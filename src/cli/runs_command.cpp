@@ -1,4 +1,5 @@
 // qualbar runs: list stored runs, newest first.
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -18,8 +19,8 @@ struct RunsOptions {
 
 int runs(const RunsOptions& o) {
   const std::string path = resolve_store_path(o.store, "");
-  auto store = open_store(path);
-  const auto list = store->list_runs(o.limit);
+  std::vector<RunInfo> list;
+  if (path.find("://") != std::string::npos || std::filesystem::exists(path)) list = open_store(path, StoreAccess::existing)->list_runs(o.limit);
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : list) {
@@ -31,7 +32,7 @@ int runs(const RunsOptions& o) {
     return 0;
   }
   if (list.empty()) {
-    std::cout << fmt::format("No runs in {} yet. Start with: qualbar run suite.yaml (or qualbar demo)\n", path);
+    std::cout << fmt::format("No runs in {} yet. Start with: qualbar run suite.yaml{} (or qualbar demo)\n", path, store_flag_hint(path));
     return 0;
   }
   std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", "RUN", "STARTED (UTC)", "SUITE", "MODEL", "CASES", "ERRORS", "RESULT");
@@ -39,7 +40,7 @@ int runs(const RunsOptions& o) {
     std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", r.id, r.started_at.substr(0, 19), r.suite_name.substr(0, 23),
                              r.model.substr(0, 21), r.n_cases, r.n_errors, r.passed ? "pass" : "FAIL");
   }
-  std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN\n", list.size(), path);
+  std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN{}\n", list.size(), path, store_flag_hint(path));
   return 0;
 }
 

@@ -1,5 +1,6 @@
 // qualbar validate: check a suite, its datasets and its responses without running anything.
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,9 +16,14 @@ struct ValidateOptions {
 };
 
 int validate(const ValidateOptions& o) {
+  // Everything is checked before anything is printed.
   const Suite suite = load_suite(o.suite);
-  const Dataset dataset = load_dataset(suite.datasets);
+  const Dataset dataset = load_dataset(suite.datasets, /*keep_lines=*/false);
   (void)build_scorers(suite);
+  const std::string responses_path = o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
+  std::optional<std::vector<Response>> responses;
+  if (suite.system.provider == "replay" && !responses_path.empty()) responses = load_responses(responses_path);
+
   std::size_t n_bars = 0;
   for (const auto& [_, b] : suite.bars) n_bars += b.overall.size() + b.per_slice.size();
   std::vector<std::string> dims;
@@ -31,12 +37,10 @@ int validate(const ValidateOptions& o) {
   std::cout << fmt::format("  dimensions  {}\n", fmt::join(dims, ", "));
   std::cout << fmt::format("  slices      {}\n", fmt::join(slices, ", "));
   std::cout << fmt::format("  bars        {} limit(s), {} critical slice(s)\n", n_bars, suite.critical_slices.size());
-  if (suite.system.provider == "replay" && (!suite.system.responses.empty() || !o.provider.responses.empty())) {
-    const std::string path = o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
-    const auto responses = load_responses(path);
+  if (responses) {
     std::size_t errors = 0;
-    for (const auto& r : responses) errors += r.is_error() ? 1 : 0;
-    std::cout << fmt::format("  responses   {} in {} ({} marked as errors)\n", responses.size(), path, errors);
+    for (const auto& r : *responses) errors += r.is_error() ? 1 : 0;
+    std::cout << fmt::format("  responses   {} in {} ({} marked as errors)\n", responses->size(), responses_path, errors);
   }
   return 0;
 }

@@ -65,6 +65,9 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
       r.cost_usd = non_negative(v, file, line, "cost_usd");
     } else if (key == "model") {
       r.model = get_string(v, file, line, "model");
+    } else if (key == "error" && v.is_bool()) {
+      // Some exporters write "error": false for a successful call.
+      if (bool failed = false; !v.get_bool().get(failed) && failed) r.error = "unknown error";
     } else if (key == "error") {
       std::string message = v.is_string() ? get_string(v, file, line, "error") : detail::raw_json(v);
       r.error = message.empty() ? "unknown error" : message;
@@ -137,7 +140,8 @@ std::string response_to_json(const Response& r) {
   if (!r.model.empty()) j["model"] = r.model;
   j["error"] = r.error ? nlohmann::ordered_json(*r.error) : nlohmann::ordered_json(nullptr);
   if (!r.extra_json.empty()) {
-    for (auto& [k, v] : nlohmann::ordered_json::parse(r.extra_json).items()) {
+    const auto extra = nlohmann::ordered_json::parse(r.extra_json);
+    for (const auto& [k, v] : extra.items()) {
       if (!j.contains(k)) j[k] = v;
     }
   }

@@ -133,7 +133,12 @@ void check_bars(Cell& cell, const std::vector<BarLimit>& limits, const std::stri
 
 void settle_status(Cell& cell) {
   const bool any_failed = std::any_of(cell.bars.begin(), cell.bars.end(), [](const BarCheck& b) { return !b.passed; });
-  if (cell.n == 0) cell.status = cell.bars.empty() ? CellStatus::no_data : CellStatus::fail;
+  // A slice where the dimension never applies has nothing to hold to a bar; overall, a bar with
+  // nothing measured fails (the suite and the data disagree).
+  if (cell.n == 0 && !cell.slice.empty()) {
+    cell.bars.clear();
+    cell.status = CellStatus::no_data;
+  } else if (cell.n == 0) cell.status = cell.bars.empty() ? CellStatus::no_data : CellStatus::fail;
   else if (any_failed) cell.status = CellStatus::fail;
   else if (cell.too_small) cell.status = CellStatus::too_small;
   else cell.status = cell.bars.empty() ? CellStatus::no_bar : CellStatus::pass;
@@ -284,7 +289,7 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     std::stable_sort(dim.cells.begin(), dim.cells.end(), [&](const Cell& a, const Cell& b) {
       const bool fa = a.status == CellStatus::fail, fb = b.status == CellStatus::fail;
       if (fa != fb) return fa;
-      if (a.critical != b.critical) return a.critical;
+      if (fa && a.critical != b.critical) return a.critical;
       return badness(a, dim) > badness(b, dim);
     });
     report.dimensions.push_back(std::move(dim));

@@ -1,5 +1,6 @@
 #include "metrics/slices.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -71,6 +72,9 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
       }
       combos = std::move(next);
     }
+    // A case counts once per cell, even when it lists a value twice (tags: [a, a]).
+    std::sort(combos.begin(), combos.end());
+    combos.erase(std::unique(combos.begin(), combos.end()), combos.end());
     for (auto& combo : combos) {
       auto [it, inserted] = ids.try_emplace(combo, static_cast<std::uint32_t>(cells.values.size()));
       if (inserted) cells.values.push_back(combo);

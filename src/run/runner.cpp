@@ -49,4 +49,24 @@ StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunRes
   return s;
 }
 
+void save_run(Store& store, const Suite& suite, const Dataset& dataset, RunResult& run) {
+  StoredRun s;
+  s.info = run.info;
+  s.suite_text = suite.source_text;
+  s.suite_file = suite.file;
+  for (const auto& d : suite.dimensions) s.dimensions.push_back(d.name);
+  s.case_lines.assign(dataset.raw_lines.begin(), dataset.raw_lines.end());
+  s.responses = std::move(run.responses);
+  s.scores = std::move(run.scores);
+  struct GiveBack {
+    StoredRun& s;
+    RunResult& run;
+    ~GiveBack() {
+      run.responses = std::move(s.responses);
+      run.scores = std::move(s.scores);
+    }
+  } give_back{s, run};
+  store.save_run(s);
+}
+
 }  // namespace qb

@@ -83,6 +83,13 @@ std::optional<std::string> Args::json(const std::string& key) {
   return it->dump();
 }
 
+void Args::explain_misspelling(const std::string& field) const {
+  for (const auto& [key, _] : impl_->object.items()) {
+    if (impl_->used.count(key) || detail::closest_name(key, {field}).empty()) continue;
+    throw ArgError(key, fmt::format("unknown argument '{}'. Did you mean '{}'?", key, field));
+  }
+}
+
 void Args::finish() const {
   std::vector<std::string> known(impl_->used.begin(), impl_->used.end());
   for (const auto& [key, _] : impl_->object.items()) {
@@ -108,9 +115,9 @@ std::unique_ptr<Scorer> construct(const ScorerEntry& entry, Args& args) {
   std::unique_ptr<Scorer> scorer;
   try {
     scorer = entry.make(args);
-  } catch (const ArgError&) {
+  } catch (const ArgError& e) {
     // "pattern is required" is less helpful than "unknown argument 'patern'. Did you mean ...".
-    args.finish();
+    args.explain_misspelling(e.field());
     throw;
   }
   args.finish();

@@ -169,6 +169,13 @@ class SqliteStore final : public Store {
   void save_run(const StoredRun& run) override {
     Transaction tx(*this);
     {
+      Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?", path_);
+      exists.bind(1, run.info.id);
+      if (exists.step()) {
+        throw RunError(fmt::format("store '{}': a run with id '{}' is already stored; nothing was written", path_, run.info.id));
+      }
+    }
+    {
       Statement s(db_, "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, "
                        "provider_json, qualbar_version, started_at, ended_at, host, user, status, n_cases, n_errors, passed, "
                        "suite_text, dimensions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", path_);
@@ -296,14 +303,14 @@ class SqliteStore final : public Store {
   std::string resolve_id(const std::string& id) {
     if (id == "latest") {
       Statement s(db_, "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1", path_);
-      if (!s.step()) throw InputError(fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE` first", path_));
+      if (!s.step()) throw InputError(fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE{}` first", path_, store_flag_hint(path_)));
       return s.text(0);
     }
     Statement s(db_, "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 3", path_);
     s.bind(1, id);
     std::vector<std::string> found;
     while (s.step()) found.push_back(s.text(0));
-    if (found.empty()) throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs` lists them", id, path_));
+    if (found.empty()) throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs{}` lists them", id, path_, store_flag_hint(path_)));
     if (found.size() > 1 && found[0] != id) {
       throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}, ...): give more of it", id, found[0], found[1]));
     }

@@ -2,10 +2,12 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "qualbar/core/error.hpp"
 #include "qualbar/store/store_registry.hpp"
 
 namespace qb {
@@ -15,18 +17,26 @@ Registry<StoreEntry>& store_registry() {
   return registry;
 }
 
-std::unique_ptr<Store> open_store(const std::string& path) {
+std::unique_ptr<Store> open_store(const std::string& path, StoreAccess access) {
   // The scheme picks the store kind ("postgresql://..."); a plain path is SQLite.
   const auto colon = path.find("://");
   const std::string kind = colon == std::string::npos ? "sqlite" : path.substr(0, colon);
+  if (kind == "sqlite" && access == StoreAccess::existing && !std::filesystem::exists(path)) {
+    throw InputError(fmt::format("there is no store at '{}': run `qualbar run SUITE{}` first, or name the store with --store",
+                                 path, store_flag_hint(path)));
+  }
   return store_registry().get(kind).open(path);
+}
+
+std::string store_flag_hint(const std::string& path) {
+  return path == kDefaultStorePath ? std::string() : fmt::format(" --store {}", path);
 }
 
 std::string resolve_store_path(const std::string& flag, const std::string& suite_store) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("QUALBAR_STORE"); env != nullptr && *env != '\0') return env;
   if (!suite_store.empty()) return suite_store;
-  return ".qualbar/qualbar.db";
+  return kDefaultStorePath;
 }
 
 std::string new_run_id() {

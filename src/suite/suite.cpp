@@ -37,8 +37,13 @@ class Parser {
 
   // Rejects keys outside `known`, suggesting the closest known one.
   void check_keys(const YAML::Node& map, const std::string& where, const std::vector<std::string>& known) const {
+    std::map<std::string, int> seen;  // a second `bars:` would otherwise be ignored silently
     for (const auto& kv : map) {
       const auto key = kv.first.as<std::string>();
+      if (auto [it, inserted] = seen.try_emplace(key, kv.first.Mark().line + 1); !inserted) {
+        fail(kv.first, where.empty() ? key : where + "." + key,
+             fmt::format("appears twice (first at line {}); keep one", it->second));
+      }
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string message = fmt::format("unknown field '{}'", key);
       if (auto guess = detail::closest_name(key, known); !guess.empty()) {
@@ -48,6 +53,12 @@ class Parser {
       }
       fail(kv.first, where.empty() ? key : where + "." + key, message);
     }
+  }
+
+  void check_unique_keys(const YAML::Node& map, const std::string& where) const {
+    std::vector<std::string> any;
+    for (const auto& kv : map) any.push_back(kv.first.as<std::string>());
+    check_keys(map, where, any);
   }
 
   std::string string(const YAML::Node& node, const std::string& field) const {
@@ -99,6 +110,16 @@ std::vector<std::string> bar_stats(Aggregation a) {
   return {};
 }
 
+std::string describe(Aggregation a) {
+  switch (a) {
+    case Aggregation::rate: return "a pass rate";
+    case Aggregation::mean: return "a mean score";
+    case Aggregation::quantiles: return "a measurement with percentiles (such as latency)";
+    case Aggregation::total: return "a cost (totals per response and per useful response)";
+  }
+  return "";
+}
+
 Aggregation aggregation_of(const ScorerInfo& info, const std::optional<double>& threshold) {
   switch (info.kind) {
     case ScoreKind::binary: return Aggregation::rate;
@@ -119,6 +140,22 @@ std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node, cons
     known.push_back(prefix + "max");
   }
   if (allow_per_slice) known.push_back("per_slice");
+  for (const auto& kv : node) {
+    const auto key = kv.first.as<std::string>();
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    // A limit of another kind of dimension deserves an explanation, not just "unknown field".
+    for (Aggregation other : {Aggregation::rate, Aggregation::quantiles, Aggregation::total}) {
+      if (other == aggregation || (other == Aggregation::rate && aggregation == Aggregation::mean)) continue;
+      for (const auto& st : bar_stats(other)) {
+        const std::string prefix = st == "estimate" ? "" : st + "_";
+        if (key != prefix + "min" && key != prefix + "max") continue;
+        p.fail(kv.first, field + "." + key,
+               fmt::format("this dimension is {}, so its limits are {}; '{}' is for {}", describe(aggregation),
+                           fmt::join(std::vector<std::string>(known.begin(), known.end() - (allow_per_slice ? 1 : 0)), ", "), key,
+                           describe(other)));
+      }
+    }
+  }
   p.check_keys(node, field, known);
   std::vector<BarLimit> out;
   for (const auto& kv : node) {
@@ -150,6 +187,59 @@ SliceSpec parse_slice_keys(const Parser& p, const YAML::Node& node, const std::s
   return s;
 }
 
+// Everything that decides pass or fail, written out canonically: layout and comments of the
+// YAML do not change it; a changed threshold, scorer argument or bar does.
+std::string canonical_bars(const Suite& s) {
+  std::string out;
+  for (const auto& d : s.dimensions) {
+    out += fmt::format("dimension {} {} {} {}\n", d.name, d.scorer, d.args_json, d.threshold ? fmt::format("{}", *d.threshold) : "-");
+  }
+  auto limits = [&](const std::vector<BarLimit>& ls) {
+    std::string t;
+    for (const auto& l : ls) t += fmt::format(" {}={}", l.key, l.limit);
+    return t;
+  };
+  for (const auto& [dim, b] : s.bars) out += fmt::format("bar {}{} per_slice{}\n", dim, limits(b.overall), limits(b.per_slice));
+  for (const auto& c : s.critical_slices) {
+    out += "critical " + c.label();
+    for (const auto& [dim, ls] : c.bars) out += fmt::format(" {}:{}", dim, limits(ls));
+    out += "\n";
+  }
+  out += fmt::format("useful {}\n", fmt::join(s.useful, ","));
+  return out;
+}
+
+// yaml-cpp accepts a quoted scalar that is never closed and swallows the rest of the file into
+// it (a bar would vanish without a word): every quoted scalar must close before the text ends.
+void check_quotes(const YAML::Node& node, std::string_view text, const std::string& file) {
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      check_quotes(kv.first, text, file);
+      check_quotes(kv.second, text, file);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) check_quotes(item, text, file);
+  } else if (node.IsScalar() && node.Tag() == "!") {
+    const YAML::Mark m = node.Mark();
+    if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= text.size()) return;
+    const char quote = text[static_cast<std::size_t>(m.pos)];
+    if (quote != '"' && quote != '\'') return;
+    for (std::size_t i = static_cast<std::size_t>(m.pos) + 1; i < text.size(); ++i) {
+      if (quote == '"' && text[i] == '\\') {
+        ++i;
+      } else if (text[i] == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;  // '' is an escaped single quote
+          continue;
+        }
+        return;
+      }
+    }
+    throw InputError(Location{file, m.line + 1, m.column + 1, ""},
+                     fmt::format("this quoted text is never closed: add the closing {}", quote));
+  }
+}
+
 }  // namespace
 
 std::string SliceSpec::name() const { return fmt::format("{}", fmt::join(keys, " × ")); }
@@ -176,6 +266,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
     throw InputError(Location{file, e.mark.line + 1, e.mark.column + 1, ""},
                      fmt::format("this is not valid YAML: {}", e.msg));
   }
+  check_quotes(root, yaml_text, file);
   if (!root.IsMap()) throw InputError(Location{file, 1, 1, ""}, "a suite is a YAML map with fields such as name, datasets and dimensions");
   p.check_keys(root, "", kTopLevelFields);
 
@@ -226,6 +317,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
   // Dimensions, each with its scorer built once here so bad arguments are reported at their line.
   const YAML::Node dims = require("dimensions");
   if (!dims.IsMap() || dims.size() == 0) p.fail(dims, "dimensions", "expected a map of dimension name to {scorer: ...}");
+  p.check_unique_keys(dims, "dimensions");
   std::map<std::string, Aggregation> aggregations;
   for (const auto& kv : dims) {
     DimensionSpec d;
@@ -255,7 +347,9 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
       if (spec["description"]) d.description = p.string(spec["description"], field + ".description");
       if (spec["threshold"]) {
         if (entry->info.kind != ScoreKind::graded) {
-          p.fail(spec["threshold"], field + ".threshold", fmt::format("'{}' gives pass/fail or a measurement, so it takes no threshold", d.scorer));
+          p.fail(spec["threshold"], field + ".threshold",
+                 fmt::format("'{}' is {}, so it takes no threshold (thresholds are for 0–1 scores such as token-f1)", d.scorer,
+                             entry->info.kind == ScoreKind::binary ? "pass/fail" : "a measurement"));
         }
         const double t = p.number(spec["threshold"], field + ".threshold");
         if (t < 0.0 || t > 1.0) p.fail(spec["threshold"], field + ".threshold", fmt::format("must be between 0 and 1, got {}", t));
@@ -315,6 +409,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
 
   if (const YAML::Node bars = root["bars"]) {
     if (!bars.IsMap()) p.fail(bars, "bars", "expected a map of dimension name to limits, e.g. {correctness: {min: 0.85}}");
+    p.check_unique_keys(bars, "bars");
     for (const auto& kv : bars) {
       const auto dim = kv.first.as<std::string>();
       const std::string field = "bars." + dim;
@@ -397,9 +492,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
   if (root["min_effect"]) s.min_effect = p.fraction(root["min_effect"], "min_effect");
   if (root["store"]) s.store = p.resolve(p.string(root["store"], "store"));
 
-  YAML::Emitter bars_text;
-  bars_text << root["bars"] << root["critical_slices"] << root["useful"];
-  s.bars_hash = content_hash(bars_text.c_str());
+  s.bars_hash = content_hash(canonical_bars(s));
   return s;
 }
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       "qualbar"};
   app.set_version_flag("--version", std::string("qualbar ") + kVersion);
   app.require_subcommand(1);
+  app.fallthrough();  // global options such as --no-color may follow the command
   cli::Globals globals;
   app.add_flag("--no-color", globals.no_color, "Never colour the output (NO_COLOR is honoured too)");
 
@@ -30,6 +31,15 @@ int main(int argc, char** argv) {
     sub->callback([&action, act] { action = act; });
   }
 
+  // An unknown command gets a suggestion rather than CLI11's "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-' && !cli::command_registry().find(argv[1])) {
+    std::vector<std::string> names;
+    for (const auto* e : entries) names.push_back(e->name);
+    std::string message = fmt::format("unknown command '{}'.", argv[1]);
+    if (auto guess = detail::closest_name(argv[1], names); !guess.empty()) message += fmt::format(" Did you mean '{}'?", guess);
+    std::cerr << "qualbar: error: " << message << fmt::format(" Commands: {}. See qualbar --help\n", fmt::join(names, ", "));
+    return static_cast<int>(ExitCode::input_error);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

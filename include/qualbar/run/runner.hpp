@@ -24,7 +24,11 @@ struct RunResult {
 RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
                       const std::string& provider_name);
 
-// The record the store keeps for a finished run.
+// The record the store keeps for a finished run (a copy of the run's data).
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);
+
+// Saves a run without copying its responses and scores (they are lent to the store record and
+// given back). A million-case run is not held twice.
+void save_run(Store& store, const Suite& suite, const Dataset& dataset, RunResult& run);
 
 }  // namespace qb

@@ -74,6 +74,9 @@ class Args {
   // Any JSON value, minified.
   [[nodiscard]] std::optional<std::string> json(const std::string& key);
   void finish() const;
+  // Throws "unknown argument 'patern'. Did you mean 'pattern'?" when an argument nobody read is
+  // close to `field` (which the scorer just reported missing or wrong); otherwise does nothing.
+  void explain_misspelling(const std::string& field) const;
 
  private:
   struct Impl;

@@ -35,8 +35,19 @@ class Store {
   [[nodiscard]] virtual int schema_version() = 0;
 };
 
-// Opens (creating when needed) the store at `path`. Throws RunError when it cannot.
-std::unique_ptr<Store> open_store(const std::string& path);
+inline constexpr const char* kDefaultStorePath = ".qualbar/qualbar.db";
+
+enum class StoreAccess {
+  create,    // a run is about to be saved: create the store when it does not exist
+  existing,  // reading: a store that does not exist is an InputError (no empty file is left)
+};
+
+// Opens the store at `path` (a file path, or a URL whose scheme names the store kind).
+// Throws RunError when it cannot, InputError for a missing store opened as `existing`.
+std::unique_ptr<Store> open_store(const std::string& path, StoreAccess access = StoreAccess::create);
+
+// " --store PATH" when `path` is not the default, for hints that tell the user what to run next.
+std::string store_flag_hint(const std::string& path);
 
 // The store path: the flag, else $QUALBAR_STORE, else the suite's `store`, else .qualbar/qualbar.db.
 std::string resolve_store_path(const std::string& flag, const std::string& suite_store);

@@ -1,0 +1,232 @@
+// The demo end to end through the real binary: what a new user sees first, and what a CI job
+// relies on (exit codes, JSON on stdout, stored runs re-rendered identically).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "run_qualbar.hpp"
+
+namespace qb {
+namespace {
+
+using nlohmann::json;
+using test::ProcessResult;
+using test::run_qualbar;
+using test::TempDir;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Each test gets its own folder with the demo written and its two runs stored in s.db.
+class Demo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    demo_ = run_qualbar("demo --dir d --store s.db", dir_);
+    ASSERT_EQ(demo_.exit_code, 0) << demo_.how_it_ended() << "\n" << demo_.err;
+  }
+  ProcessResult qb(std::string_view command_line, const test::EnvChanges& env = {}) {
+    return run_qualbar(command_line, dir_, env);
+  }
+  json stored_runs() {
+    const auto r = qb("runs --store s.db --json");
+    EXPECT_EQ(r.exit_code, 0) << r.how_it_ended() << "\n" << r.err;
+    return json::parse(r.out);
+  }
+
+  TempDir dir_{"qualbar-demo-test"};
+  ProcessResult demo_;
+};
+
+TEST_F(Demo, PrintsDemoLabelAndPutsTheCriticalRefundSliceFirst) {
+  EXPECT_EQ(demo_.err, "");
+  EXPECT_NE(demo_.out.find("DEMO DATA"), std::string::npos) << demo_.out;
+  const auto lines = lines_of(demo_.out);
+  std::size_t i = 0;
+  while (i < lines.size() && !lines[i].starts_with("WORST SLICES FIRST")) ++i;
+  ASSERT_LT(i + 2, lines.size()) << "no WORST SLICES FIRST table:\n" << demo_.out;
+  ASSERT_TRUE(lines[i + 1].starts_with("DIMENSION")) << lines[i + 1];
+  const std::string& first = lines[i + 2];
+  EXPECT_TRUE(first.starts_with("answer_correct ")) << first;
+  EXPECT_NE(first.find("category=refund-dispute ★"), std::string::npos) << first;
+  EXPECT_NE(first.find("FAIL"), std::string::npos) << first;
+  EXPECT_TRUE(std::filesystem::exists(dir_.work() / "d" / "suite.yaml"));
+  EXPECT_TRUE(std::filesystem::exists(dir_.work() / "d" / "responses" / "bot-v1.jsonl"));
+}
+
+TEST_F(Demo, StoresBothVersions) {
+  const json runs = stored_runs();
+  ASSERT_TRUE(runs.is_array());
+  ASSERT_EQ(runs.size(), 2U) << runs.dump(2);
+  // Newest first: v2 was run after v1.
+  EXPECT_EQ(runs[0]["model"], "support-bot-v2");
+  EXPECT_EQ(runs[1]["model"], "support-bot-v1");
+  for (const auto& r : runs) {
+    EXPECT_EQ(r["suite"], "support-assistant-demo");
+    EXPECT_EQ(r["n_cases"], 200);
+    EXPECT_EQ(r["passed"], false);
+    EXPECT_EQ(r["status"], "complete");
+  }
+}
+
+TEST_F(Demo, RunOfTheUpgradeExits1AndIsStored) {
+  const auto r = qb("run d/suite.yaml --store s.db");
+  EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("FAIL"), std::string::npos);
+  const json runs = stored_runs();
+  ASSERT_EQ(runs.size(), 3U);
+  EXPECT_NE(r.out.find("Stored as run " + runs[0]["id"].get<std::string>() + " in s.db."),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(Demo, JsonOfV1Exits1WithPassedFalse) {
+  const auto r =
+      qb("run d/suite.yaml --responses d/responses/bot-v1.jsonl --store s.db --format json");
+  EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
+  EXPECT_EQ(r.err, "");
+  const json j = json::parse(r.out);  // stdout is the JSON document and nothing else
+  EXPECT_EQ(j["schema"], "qualbar.report/1");
+  EXPECT_EQ(j["summary"]["passed"], false);
+  EXPECT_EQ(j["summary"]["exit_code"], 1);
+  EXPECT_EQ(j["summary"]["n_cases"], 200);
+  EXPECT_EQ(j["run"]["model"], "support-bot-v1");
+  ASSERT_FALSE(j["summary"]["failures"].empty());
+  EXPECT_EQ(j["summary"]["failures"][0]["where"], "category=refund-dispute");
+  EXPECT_EQ(j["summary"]["failures"][0]["critical"], true);
+  EXPECT_EQ(stored_runs().size(), 3U);
+}
+
+TEST_F(Demo, ReportOfAStoredRunEqualsTheRunsOwnJson) {
+  const auto ran =
+      qb("run d/suite.yaml --responses d/responses/bot-v1.jsonl --store s.db --format json");
+  ASSERT_EQ(ran.exit_code, 1) << ran.how_it_ended() << "\n" << ran.err;
+  const json at_run = json::parse(ran.out);
+  const std::string id = at_run["run"]["id"];
+  EXPECT_EQ(stored_runs()[0]["id"], id);
+
+  const auto again = qb("report " + id + " --store s.db --format json");
+  ASSERT_EQ(again.exit_code, 1) << again.how_it_ended() << "\n" << again.err;
+  EXPECT_EQ(again.err, "");
+  const json from_store = json::parse(again.out);
+  EXPECT_EQ(from_store["dimensions"], at_run["dimensions"]);
+  EXPECT_EQ(from_store["summary"], at_run["summary"]);
+  EXPECT_EQ(from_store["run"], at_run["run"]);
+  EXPECT_EQ(from_store["suite"], at_run["suite"]);
+}
+
+TEST_F(Demo, ReportOfTheDemoRunsByIdAndLatest) {
+  const json runs = stored_runs();
+  const auto latest = qb("report latest --store s.db --format json");
+  ASSERT_EQ(latest.exit_code, 1) << latest.how_it_ended() << "\n" << latest.err;
+  EXPECT_EQ(json::parse(latest.out)["run"]["id"], runs[0]["id"]);
+  const auto v1 = qb("report " + runs[1]["id"].get<std::string>() + " --store s.db --format json");
+  ASSERT_EQ(v1.exit_code, 1) << v1.how_it_ended() << "\n" << v1.err;
+  EXPECT_EQ(json::parse(v1.out)["run"]["model"], "support-bot-v1");
+}
+
+TEST_F(Demo, OutWritesJsonAndScoresFiles) {
+  const auto r = qb("run d/suite.yaml --store s.db --out json=r.json --out scores=s.jsonl");
+  EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
+  ASSERT_TRUE(std::filesystem::exists(dir_.work() / "r.json"));
+  ASSERT_TRUE(std::filesystem::exists(dir_.work() / "s.jsonl"));
+  const json report = json::parse(test::read_text(dir_.work() / "r.json"));
+  EXPECT_EQ(report["summary"]["passed"], false);
+  EXPECT_EQ(report["run"]["id"], stored_runs()[0]["id"]);
+
+  const auto lines = lines_of(test::read_text(dir_.work() / "s.jsonl"));
+  ASSERT_EQ(lines.size(), 200U);
+  for (const auto& line : lines) {
+    const json s = json::parse(line);
+    ASSERT_TRUE(s.contains("id")) << line;
+    ASSERT_TRUE(s.contains("scores") && s["scores"].is_object()) << line;
+    for (const char* dim : {"answer_correct", "grounded", "routing", "latency",
+                            "time_to_first_token", "cost", "errors"}) {
+      EXPECT_TRUE(s["scores"].contains(dim)) << dim << " missing in " << line;
+    }
+  }
+  // The terminal report still goes to stdout.
+  EXPECT_NE(r.out.find("WORST SLICES FIRST"), std::string::npos);
+}
+
+TEST_F(Demo, NoAnsiEscapesWhenStdoutIsNotATerminal) {
+  // NO_COLOR unset and a colour-capable TERM: only "stdout is a file" says no colour.
+  const test::EnvChanges env{{"NO_COLOR", std::nullopt}, {"TERM", "xterm-256color"}};
+  const auto r = qb("run d/suite.yaml --store s.db", env);
+  EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_EQ(demo_.out.find('\x1b'), std::string::npos);
+  const auto report = qb("report latest --store s.db", env);
+  EXPECT_EQ(report.out.find('\x1b'), std::string::npos) << report.out;
+}
+
+TEST_F(Demo, QuietPrintsNothingButKeepsTheExitCode) {
+  const auto r = qb("run d/suite.yaml --store s.db --quiet");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(Demo, ValidateTheDemoSuite) {
+  const auto r = qb("validate d/suite.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.how_it_ended() << "\n" << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(r.out.starts_with("d/suite.yaml is valid.\n")) << r.out;
+  EXPECT_NE(r.out.find("  cases       200 in 1 dataset file(s)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  dimensions  answer_correct, grounded, routing, latency, "
+                       "time_to_first_token, cost, errors\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(Cli, ListScorersNamesTheBuiltIns) {
+  TempDir dir("qualbar-list-test");
+  const auto r = run_qualbar("list scorers", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.how_it_ended() << "\n" << r.err;
+  for (const char* name : {"exact-match", "token-f1", "regex", "contains", "json-schema", "latency",
+                           "cost", "error-rate"}) {
+    EXPECT_NE(r.out.find("\n  " + std::string(name) + " "), std::string::npos)
+        << name << " not listed:\n"
+        << r.out;
+  }
+}
+
+TEST(Cli, HelpExits0) {
+  TempDir dir("qualbar-help-test");
+  const auto top = run_qualbar("--help", dir);
+  EXPECT_EQ(top.exit_code, 0) << top.how_it_ended() << "\n" << top.err;
+  EXPECT_NE(top.out.find("Usage: qualbar"), std::string::npos) << top.out;
+  for (const char* command : {"demo", "validate", "run", "report", "runs", "list"}) {
+    EXPECT_NE(top.out.find("\n  " + std::string(command) + " "), std::string::npos)
+        << command << ":\n"
+        << top.out;
+  }
+  const auto run = run_qualbar("run --help", dir);
+  EXPECT_EQ(run.exit_code, 0) << run.how_it_ended() << "\n" << run.err;
+  EXPECT_NE(run.out.find("Usage: qualbar run"), std::string::npos) << run.out;
+  for (const char* flag :
+       {"--responses", "--store", "--no-store", "--format", "--out", "--quiet"}) {
+    EXPECT_NE(run.out.find(flag), std::string::npos) << flag << ":\n" << run.out;
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.work())) << "--help must not write anything";
+}
+
+TEST(Cli, NoStoreLeavesNoStoreFile) {
+  TempDir dir("qualbar-nostore-test");
+  ASSERT_EQ(run_qualbar("demo --dir d --store s.db", dir).exit_code, 0);
+  const auto r = run_qualbar("run d/suite.yaml --no-store --store other.db", dir);
+  EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
+  EXPECT_NE(r.out.find("Not stored (--no-store)."), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(dir.work() / "other.db"));
+  EXPECT_FALSE(std::filesystem::exists(dir.work() / ".qualbar"));
+}
+
+}  // namespace
+}  // namespace qb

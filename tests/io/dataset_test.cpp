@@ -1,0 +1,346 @@
+#include "qualbar/io/dataset.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include "qualbar/core/error.hpp"
+
+namespace qb {
+namespace {
+
+Dataset parse(std::string_view text) {
+  Dataset d;
+  parse_cases(text, "cases.jsonl", d);
+  return d;
+}
+
+Case parse_one(std::string_view line) {
+  Dataset d = parse(line);
+  EXPECT_EQ(d.cases.size(), 1U);
+  return d.cases.at(0);
+}
+
+// The InputError message parse_cases throws for `text`, or "" when it throws none.
+std::string error_of(std::string_view text) {
+  try {
+    (void)parse(text);
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.code(), ExitCode::input_error);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ParseCases, OnlyIdAndInputAreNeeded) {
+  const Case c = parse_one(R"({"id":"q-001","input":"How long do refunds take?"})");
+  EXPECT_EQ(c.id, "q-001");
+  EXPECT_EQ(c.input, "How long do refunds take?");
+  EXPECT_TRUE(c.messages.empty());
+  EXPECT_FALSE(c.reference);
+  EXPECT_TRUE(c.contexts.empty());
+  EXPECT_FALSE(c.expected_label);
+  EXPECT_FALSE(c.should_refuse);
+  EXPECT_EQ(c.category, "");
+  EXPECT_EQ(c.language, "");
+  EXPECT_TRUE(c.tags.empty());
+  EXPECT_TRUE(c.asserts.empty());
+  EXPECT_FALSE(c.tests);
+  EXPECT_EQ(c.metadata_json, "");
+  EXPECT_EQ(c.source_line, 1);
+}
+
+TEST(ParseCases, EveryContractFieldInItsNativeType) {
+  const Case c = parse_one(
+      R"({"id":"q-001","category":"refunds","input":"How long?","reference":"30 days",)"
+      R"("contexts":[{"id":"doc-12#3","text":"Refunds take 30 days."},{"id":"doc-9","text":"Returns."}],)"
+      R"("expected_label":"billing","should_refuse":false,"language":"en","tags":["pricing","known-failure-17"],)"
+      R"("assert":[{"type":"contains","value":"30 days"},{"type":"not-regex","value":"(?i)guarantee"},)"
+      R"({"type":"token-f1","value":"thirty days","threshold":0.7}],)"
+      R"("tests":"assert f(1) == 2","metadata":{"tier":"pro","priority":2}})");
+  EXPECT_EQ(c.id, "q-001");
+  EXPECT_EQ(c.category, "refunds");
+  EXPECT_EQ(c.input, "How long?");
+  EXPECT_EQ(c.reference, "30 days");
+  ASSERT_EQ(c.contexts.size(), 2U);
+  EXPECT_EQ(c.contexts[0].id, "doc-12#3");
+  EXPECT_EQ(c.contexts[0].text, "Refunds take 30 days.");
+  EXPECT_EQ(c.contexts[1].id, "doc-9");
+  EXPECT_EQ(c.expected_label, "billing");
+  ASSERT_TRUE(c.should_refuse);
+  EXPECT_FALSE(*c.should_refuse);
+  EXPECT_EQ(c.language, "en");
+  EXPECT_EQ(c.tags, (std::vector<std::string>{"pricing", "known-failure-17"}));
+  ASSERT_EQ(c.asserts.size(), 3U);
+  EXPECT_EQ(c.asserts[0].type, "contains");
+  EXPECT_FALSE(c.asserts[0].negated);
+  EXPECT_DOUBLE_EQ(c.asserts[0].threshold, 1.0);
+  EXPECT_NE(c.asserts[0].scorer, nullptr);
+  EXPECT_EQ(c.asserts[1].type, "not-regex");
+  EXPECT_TRUE(c.asserts[1].negated);
+  EXPECT_NE(c.asserts[1].scorer, nullptr);
+  EXPECT_EQ(c.asserts[2].type, "token-f1");
+  EXPECT_DOUBLE_EQ(c.asserts[2].threshold, 0.7);
+  EXPECT_EQ(c.tests, "assert f(1) == 2");
+  EXPECT_EQ(nlohmann::json::parse(c.metadata_json),
+            (nlohmann::json{{"tier", "pro"}, {"priority", 2}}));
+}
+
+TEST(ParseCases, ShouldRefuseTrue) {
+  const Case c = parse_one(R"({"id":"q-1","input":"Write malware","should_refuse":true})");
+  ASSERT_TRUE(c.should_refuse);
+  EXPECT_TRUE(*c.should_refuse);
+}
+
+TEST(ParseCases, GradedAssertionDefaultsToThresholdOneHalf) {
+  const Case c =
+      parse_one(R"({"id":"q-1","input":"x","assert":[{"type":"token-f1","value":"thirty days"}]})");
+  ASSERT_EQ(c.asserts.size(), 1U);
+  EXPECT_DOUBLE_EQ(c.asserts[0].threshold, 0.5);
+}
+
+TEST(ParseCases, ChatInputIsTheLastUserMessage) {
+  const Case c = parse_one(
+      R"({"id":"q-1","input":[{"role":"system","content":"You are a support bot."},)"
+      R"({"role":"user","content":"Hi"},{"role":"assistant","content":"Hello! How can I help?"},)"
+      R"({"role":"user","content":"Where is my refund?"},{"role":"assistant","content":"[prefill]"}]})");
+  EXPECT_EQ(c.input, "Where is my refund?");
+  ASSERT_EQ(c.messages.size(), 5U);
+  EXPECT_EQ(c.messages[0].role, "system");
+  EXPECT_EQ(c.messages[0].content, "You are a support bot.");
+  EXPECT_EQ(c.messages[3].role, "user");
+  EXPECT_EQ(c.messages[4].role, "assistant");
+  EXPECT_EQ(c.messages[4].content, "[prefill]");
+}
+
+TEST(ParseCases, ContextsAsPlainStringsGetPositionalIds) {
+  const Case c = parse_one(
+      R"({"id":"q-1","input":"x","contexts":["Refunds take 30 days.","Returns are free.",{"text":"No id."}]})");
+  ASSERT_EQ(c.contexts.size(), 3U);
+  EXPECT_EQ(c.contexts[0].id, "ctx-0");
+  EXPECT_EQ(c.contexts[0].text, "Refunds take 30 days.");
+  EXPECT_EQ(c.contexts[1].id, "ctx-1");
+  EXPECT_EQ(c.contexts[1].text, "Returns are free.");
+  EXPECT_EQ(c.contexts[2].id, "ctx-2");
+  EXPECT_EQ(c.contexts[2].text, "No id.");
+}
+
+TEST(ParseCases, UnknownTopLevelFieldsAreKeptInMetadata) {
+  const Case c = parse_one(
+      R"({"id":"q-1","customer_tier":"enterprise","input":"x","source":{"ticket":123},"metadata":{"a":1}})");
+  EXPECT_EQ(
+      nlohmann::json::parse(c.metadata_json),
+      (nlohmann::json{{"customer_tier", "enterprise"}, {"source", {{"ticket", 123}}}, {"a", 1}}));
+}
+
+TEST(ParseCases, MetadataObjectWinsANameClashWithAnUnknownField) {
+  for (const char* line : {R"({"id":"q-1","input":"x","tier":"top","metadata":{"tier":"meta"}})",
+                           R"({"id":"q-1","input":"x","metadata":{"tier":"meta"},"tier":"top"})"}) {
+    const Case c = parse_one(line);
+    EXPECT_EQ(nlohmann::json::parse(c.metadata_json), (nlohmann::json{{"tier", "meta"}})) << line;
+  }
+}
+
+TEST(ParseCases, NullOptionalFieldsAreTheSameAsAbsent) {
+  const Case with_nulls = parse_one(
+      R"({"id":"q-1","input":"x","reference":null,"contexts":null,"expected_label":null,"should_refuse":null,)"
+      R"("category":null,"language":null,"tags":null,"assert":null,"tests":null,"metadata":null,"extra":null})");
+  const Case without = parse_one(R"({"id":"q-1","input":"x"})");
+  EXPECT_EQ(with_nulls.reference, without.reference);
+  EXPECT_TRUE(with_nulls.contexts.empty());
+  EXPECT_EQ(with_nulls.expected_label, without.expected_label);
+  EXPECT_EQ(with_nulls.should_refuse, without.should_refuse);
+  EXPECT_EQ(with_nulls.category, "");
+  EXPECT_EQ(with_nulls.language, "");
+  EXPECT_TRUE(with_nulls.tags.empty());
+  EXPECT_TRUE(with_nulls.asserts.empty());
+  EXPECT_EQ(with_nulls.tests, without.tests);
+  EXPECT_EQ(with_nulls.metadata_json, "");
+}
+
+TEST(ParseCases, BomCrlfAndBlankLinesAreAcceptedAndLinesCounted) {
+  const Dataset d = parse(
+      "\xEF\xBB\xBF{\"id\":\"a\",\"input\":\"x\"}\r\n\r\n   \n{\"id\":\"b\",\"input\":\"y\"}\r\n");
+  ASSERT_EQ(d.cases.size(), 2U);
+  EXPECT_EQ(d.cases[0].id, "a");
+  EXPECT_EQ(d.cases[0].source_line, 1);
+  EXPECT_EQ(d.cases[1].id, "b");
+  EXPECT_EQ(d.cases[1].input, "y");
+  EXPECT_EQ(d.cases[1].source_line, 4);
+  ASSERT_EQ(d.raw_lines.size(), 2U);
+  EXPECT_EQ(d.raw_lines[0], R"({"id":"a","input":"x"})");
+  EXPECT_EQ(d.raw_lines[1], R"({"id":"b","input":"y"})");
+}
+
+TEST(ParseCases, LastLineWithoutNewline) {
+  const Dataset d = parse("{\"id\":\"a\",\"input\":\"x\"}\n{\"id\":\"b\",\"input\":\"y\"}");
+  ASSERT_EQ(d.cases.size(), 2U);
+  EXPECT_EQ(d.cases[1].id, "b");
+}
+
+TEST(ParseCases, Utf8TextIsKeptAsIs) {
+  const Case c =
+      parse_one(R"({"id":"q-é","input":"Wie lange dauert eine Rückerstattung? 退款\u00e9"})");
+  EXPECT_EQ(c.id, "q-é");
+  EXPECT_EQ(c.input, "Wie lange dauert eine Rückerstattung? 退款é");
+}
+
+TEST(ParseCasesErrors, ExactMessages) {
+  EXPECT_EQ(error_of("{\"id\":\"a\",\"input\":\"x\"}\n{\"input\":\"y\"}\n"),
+            "cases.jsonl:2: field 'id': is required: every case needs a unique id");
+  EXPECT_EQ(error_of(R"({"id":"a"})"),
+            "cases.jsonl:1: field 'input': is required: the text or messages sent to the system "
+            "under test");
+  EXPECT_EQ(error_of(R"({"id":7,"input":"x"})"),
+            "cases.jsonl:1: field 'id': expected a string, got a number");
+  EXPECT_EQ(error_of(R"({"id":"","input":"x"})"), "cases.jsonl:1: field 'id': must not be empty");
+  EXPECT_EQ(error_of(R"({"id":"a","input":42})"),
+            "cases.jsonl:1: field 'input': expected a string or a list of messages, got a number");
+  EXPECT_EQ(error_of(R"({"id":"a","input":null})"),
+            "cases.jsonl:1: field 'input': expected a string or a list of messages, got null");
+  EXPECT_EQ(error_of(R"({"id":"a","input":[]})"),
+            "cases.jsonl:1: field 'input': a chat input needs at least one message");
+  EXPECT_EQ(error_of(R"({"id":"a","input":[{"content":"hi"}]})"),
+            "cases.jsonl:1: field 'input[0].role': is required (system, user or assistant)");
+  EXPECT_EQ(error_of(R"({"id":"a","input":["hi"]})"),
+            R"(cases.jsonl:1: field 'input[0]': expected a message {"role": ..., "content": ...})");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","tags":"pricing"})"),
+            "cases.jsonl:1: field 'tags': expected a list of strings");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","tags":["ok",3]})"),
+            "cases.jsonl:1: field 'tags[1]': expected a string, got a number");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","should_refuse":"yes"})"),
+            "cases.jsonl:1: field 'should_refuse': expected true or false, got a string");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","contexts":[7]})"),
+            R"(cases.jsonl:1: field 'contexts[0]': expected {"id": ..., "text": ...} or a string)");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","metadata":[1]})"),
+            "cases.jsonl:1: field 'metadata': expected an object");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","reference":5})"),
+            "cases.jsonl:1: field 'reference': expected a string, got a number");
+}
+
+TEST(ParseCasesErrors, LinesThatAreNotObjects) {
+  EXPECT_EQ(error_of("{\"id\":\"a\",\"input\":\"x\"}\n[1,2]\n"),
+            "cases.jsonl:2: each line must be a JSON object, got a list");
+  EXPECT_EQ(error_of("\"just text\"\n"),
+            "cases.jsonl:1: each line must be a JSON object, got a string");
+  EXPECT_EQ(error_of("{\"id\":\"a\",\"input\":\"x\"\n"),
+            "cases.jsonl:1:22: malformed JSON: syntax error while parsing object - unexpected end "
+            "of input; expected '}'");
+  EXPECT_EQ(error_of("{\"id\":\"a\",\"input\":\"caf\xE9\"}\n"),
+            "cases.jsonl:1:23: invalid UTF-8 (the file must be UTF-8 encoded)");
+  EXPECT_EQ(error_of(""),
+            "cases.jsonl: the dataset has no cases (it is empty or only blank lines)");
+  EXPECT_EQ(error_of("\n \r\n\t\n"),
+            "cases.jsonl: the dataset has no cases (it is empty or only blank lines)");
+  EXPECT_EQ(error_of("\xEF\xBB\xBF"),
+            "cases.jsonl: the dataset has no cases (it is empty or only blank lines)");
+}
+
+TEST(ParseCasesErrors, Assertions) {
+  EXPECT_EQ(
+      error_of(R"({"id":"a","input":"x","assert":{"type":"contains"}})"),
+      R"(cases.jsonl:1: field 'assert': expected a list of checks such as {"type": "contains", "value": "30 days"})");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"value":"30 days"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': is required: the name of a scorer, e.g. "
+            "contains or not-regex");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"regex","value":"(unclosed"}]})"),
+            "cases.jsonl:1: field 'assert[0].value': is not a valid RE2 regular expression: "
+            "missing ): (unclosed");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"latency"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': 'latency' is a measurement, not a check that "
+            "can pass or fail");
+  EXPECT_EQ(
+      error_of(
+          R"({"id":"a","input":"x","assert":[{"type":"contains","value":"x","threshold":0.5}]})"),
+      "cases.jsonl:1: field 'assert[0].threshold': 'contains' is pass/fail and takes no threshold");
+  EXPECT_EQ(
+      error_of(
+          R"({"id":"a","input":"x","assert":[{"type":"contains","value":"x","case_insensitve":true}]})"),
+      "cases.jsonl:1: field 'assert[0].case_insensitve': unknown argument 'case_insensitve'. Did "
+      "you mean 'case_insensitive'?");
+  const std::string unknown =
+      error_of(R"({"id":"a","input":"x","assert":[{"type":"not-contians","value":"x"}]})");
+  EXPECT_TRUE(
+      unknown.starts_with("cases.jsonl:1: field 'assert[0].type': unknown scorer 'contians'. Did "
+                          "you mean 'contains'? Available: "))
+      << unknown;
+}
+
+// Dataset files in a fresh folder, removed after the test.
+class LoadDataset : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           (std::string("qualbar-dataset-test-") + std::to_string(::getpid()) + "-" + info->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string file(const std::string& name, std::string_view text) const {
+    const auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+TEST_F(LoadDataset, DuplicateIdsNameBothLines) {
+  const std::string a =
+      file("a.jsonl", "{\"id\":\"q-1\",\"input\":\"x\"}\n\n{\"id\":\"q-1\",\"input\":\"y\"}\n");
+  try {
+    (void)load_dataset({a});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              a + ":3: field 'id': duplicate id 'q-1' (first used at line 1); ids must be unique");
+  }
+}
+
+TEST_F(LoadDataset, IdsMustBeUniqueAcrossFiles) {
+  const std::string a =
+      file("a.jsonl", "{\"id\":\"q-1\",\"input\":\"x\"}\n{\"id\":\"q-2\",\"input\":\"x\"}\n");
+  const std::string b =
+      file("b.jsonl", "{\"id\":\"q-3\",\"input\":\"x\"}\n{\"id\":\"q-2\",\"input\":\"y\"}\n");
+  try {
+    (void)load_dataset({a, b});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), b + ":2: field 'id': duplicate id 'q-2' (first used at " + a +
+                                         ":2); ids must be unique");
+  }
+}
+
+TEST_F(LoadDataset, HashDependsOnContentAndOrder) {
+  const std::string a = file("a.jsonl", "{\"id\":\"q-1\",\"input\":\"x\"}\n");
+  const std::string b = file("b.jsonl", "{\"id\":\"q-2\",\"input\":\"x\"}\n");
+  const Dataset one = load_dataset({a});
+  EXPECT_EQ(one.cases.size(), 1U);
+  EXPECT_EQ(one.hash.size(), 16U);
+  EXPECT_EQ(load_dataset({a}).hash, one.hash);
+  const Dataset ab = load_dataset({a, b});
+  EXPECT_EQ(ab.cases.size(), 2U);
+  EXPECT_NE(ab.hash, one.hash);
+  EXPECT_NE(load_dataset({b, a}).hash, ab.hash);
+  const std::string a2 = file("a2.jsonl", "{\"id\":\"q-1\",\"input\":\"changed\"}\n");
+  EXPECT_NE(load_dataset({a2}).hash, one.hash);
+}
+
+TEST_F(LoadDataset, MissingFileIsAnInputError) {
+  try {
+    (void)load_dataset({"/nonexistent/qualbar/cases.jsonl"});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot read '/nonexistent/qualbar/cases.jsonl': no such file");
+  }
+}
+
+}  // namespace
+}  // namespace qb

@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""Writes intervals.json: reference values for src/stats/intervals.cpp from SciPy / statsmodels.
+
+Run with Debian's /usr/bin/python3 (numpy, scipy, statsmodels installed):
+    /usr/bin/python3 tests/reference/make_intervals_reference.py
+Deterministic: fixed inputs and a fixed seed, so re-running gives the same file.
+tests/stats/intervals_test.cpp compares the C++ functions against it.
+"""
+
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import scipy
+import statsmodels
+from scipy import optimize, stats
+from statsmodels.stats.proportion import proportion_confint
+
+SEED = 20261127
+CONFIDENCES = [0.9, 0.95, 0.99]
+
+
+def wilson_cases():
+    out = []
+    for n in [1, 2, 5, 10, 17, 30, 100, 200, 1000, 1_000_000]:
+        xs = sorted({0, 1, n // 3, n // 2, n - 1, n} & set(range(n + 1)))
+        if n == 1_000_000:
+            xs = sorted(set(xs) | {3, 999_990, 123_457})
+        for x in xs:
+            for conf in CONFIDENCES:
+                lo, hi = proportion_confint(x, n, alpha=1.0 - conf, method="wilson")
+                out.append({"x": x, "n": n, "confidence": conf, "lo": float(lo), "hi": float(hi)})
+    return out
+
+
+def t_cases():
+    inputs = [
+        (0.5, 0.1, 2),
+        (0.8, 0.25, 3),
+        (10.0, 2.0, 17),
+        (0.73, 0.4, 200),
+        (-3.0, 1.5, 50),
+        (100.0, 0.0, 10),
+        (0.5, 0.2, 1_000_000),
+        (812.5, 143.25, 31),
+    ]
+    out = []
+    for mean, sd, n in inputs:
+        for conf in CONFIDENCES:
+            if sd > 0:
+                lo, hi = stats.t.interval(conf, n - 1, loc=mean, scale=sd / math.sqrt(n))
+            else:  # SciPy rejects scale 0 (NaN); the interval collapses onto the mean
+                half = stats.t.ppf(0.5 + conf / 2.0, n - 1) * sd / math.sqrt(n)
+                lo, hi = mean - half, mean + half
+            out.append({"mean": mean, "sd": sd, "n": n, "confidence": conf,
+                        "lo": float(lo), "hi": float(hi)})
+    return out
+
+
+def datasets():
+    rng = np.random.default_rng(SEED)
+    return {
+        "one": [7.5],
+        "two": [1.0, 2.0],
+        "pi_digits": sorted([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]),
+        "ties": [1.0, 1.0, 1.0, 2.0, 2.0, 3.0],
+        "normal_101": sorted(rng.normal(0.0, 1.0, 101).tolist()),
+        "latency_1000": sorted(rng.lognormal(6.5, 0.6, 1000).tolist()),
+        "scores_40": sorted(rng.uniform(0.0, 1.0, 40).tolist()),
+    }
+
+
+def quantile_cases(data):
+    out = []
+    for name, xs in data.items():
+        arr = np.asarray(xs, dtype=float)
+        for q in [0.0, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 1.0]:
+            value = np.quantile(arr, q)  # numpy's default, method='linear'
+            out.append({"data": name, "q": q, "value": float(value)})
+    return out
+
+
+def quantile_interval(xs, q, conf):
+    """Distribution-free interval from binomial order statistics (see stats/intervals.hpp).
+
+    K ~ Binomial(n, q). lower = sorted[k_lo], k_lo the largest k with F(k) <= alpha/2, absent when
+    F(0) > alpha/2; upper = sorted[k_hi], k_hi the smallest k with F(k) >= 1 - alpha/2, absent
+    when k_hi >= n.
+    """
+    n = len(xs)
+    alpha = 1.0 - conf
+    cdf = stats.binom.cdf(np.arange(n + 1), n, q)
+    lo = None
+    if cdf[0] <= alpha / 2.0:
+        k_lo = max(k for k in range(n + 1) if cdf[k] <= alpha / 2.0)
+        lo = float(xs[k_lo])
+    k_hi = min(k for k in range(n + 1) if cdf[k] >= 1.0 - alpha / 2.0)
+    hi = float(xs[k_hi]) if k_hi < n else None
+    return lo, hi
+
+
+def quantile_interval_cases(data):
+    out = []
+    for name, xs in data.items():
+        for q in [0.0, 0.1, 0.5, 0.9, 0.95, 0.99, 1.0]:
+            for conf in CONFIDENCES:
+                lo, hi = quantile_interval(xs, q, conf)
+                out.append({"data": name, "q": q, "confidence": conf, "lo": lo, "hi": hi})
+    return out
+
+
+def min_detectable_drop(p0, n, conf, power):
+    """One-sided one-sample test of a proportion, normal approximation, solved for the drop."""
+    za = stats.norm.ppf(conf)
+    zb = stats.norm.ppf(power)
+
+    def needed(delta):
+        p1 = p0 - delta
+        s = za * math.sqrt(p0 * (1.0 - p0)) + zb * math.sqrt(p1 * (1.0 - p1))
+        return (s / delta) ** 2
+
+    if needed(p0) > n:
+        return p0  # not even a drop to zero is detectable: the whole rate
+    return optimize.brentq(lambda d: needed(d) - n, 1e-12, p0, xtol=1e-16, rtol=1e-15, maxiter=500)
+
+
+def mde_cases():
+    out = []
+    for p0 in [0.3, 0.5, 0.8, 0.9, 0.95, 1.0]:
+        for n in [30, 100, 400, 1000, 10_000]:
+            for conf in CONFIDENCES:
+                for power in [0.8, 0.9]:
+                    out.append({"p0": p0, "n": n, "confidence": conf, "power": power,
+                                "delta": float(min_detectable_drop(p0, n, conf, power))})
+    # Too few cases for any drop to show: the answer is the whole rate.
+    for p0, n in [(0.05, 3), (0.1, 1)]:
+        out.append({"p0": p0, "n": n, "confidence": 0.95, "power": 0.8,
+                    "delta": float(min_detectable_drop(p0, n, 0.95, 0.8))})
+    return out
+
+
+def z_cases():
+    return [{"confidence": c, "z": float(stats.norm.ppf(0.5 + c / 2.0))}
+            for c in [0.5, 0.8, 0.9, 0.95, 0.99, 0.999]]
+
+
+def main():
+    data = datasets()
+    doc = {
+        "generated_by": "tests/reference/make_intervals_reference.py",
+        "versions": {"python": sys.version.split()[0], "numpy": np.__version__,
+                     "scipy": scipy.__version__, "statsmodels": statsmodels.__version__},
+        "seed": SEED,
+        "wilson": wilson_cases(),
+        "t_interval": t_cases(),
+        "data": data,
+        "quantile": quantile_cases(data),
+        "quantile_interval": quantile_interval_cases(data),
+        "min_detectable_drop": mde_cases(),
+        "z_two_sided": z_cases(),
+    }
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "intervals.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, allow_nan=False)
+        f.write("\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

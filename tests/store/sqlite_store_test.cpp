@@ -1,0 +1,539 @@
+#include "qualbar/store/store.hpp"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/providers/provider.hpp"
+#include "qualbar/run/runner.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb {
+namespace {
+
+namespace fs = std::filesystem;
+// "text" contains "part", printing both when it does not.
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+}
+
+// --- sqlite3, read directly: what is really in the file, not what the store says ---
+
+class Db {
+ public:
+  explicit Db(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << "sqlite3 cannot open " << path;
+    }
+  }
+  ~Db() { sqlite3_close(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // First column of every row, as text.
+  std::vector<std::string> column(const std::string& sql) {
+    std::vector<std::string> out;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+      return out;
+    }
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      const auto* p = sqlite3_column_text(s, 0);
+      out.emplace_back(p ? reinterpret_cast<const char*>(p) : "<NULL>");
+    }
+    sqlite3_finalize(s);
+    return out;
+  }
+  std::string text(const std::string& sql) {
+    const auto rows = column(sql);
+    return rows.empty() ? std::string("<no row>") : rows.front();
+  }
+  long long integer(const std::string& sql) { return std::stoll(text(sql)); }
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) ADD_FAILURE() << sql << ": " << (err ? err : "");
+    sqlite3_free(err);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+void write(const fs::path& p, const std::string& content) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+// --- a small suite, as a user would write it ---
+
+constexpr const char* kSuite = R"(schema_version: 1
+name: store-roundtrip
+datasets: cases.jsonl
+system:
+  provider: replay
+  responses: responses.jsonl
+dimensions:
+  answer:
+    scorer: token-f1
+    threshold: 0.5
+  routing: label-match
+  latency: latency
+  cost: cost
+slices: [category]
+)";
+
+// c1: every field; c2: no expected_label (routing does not apply), non-ASCII text;
+// c3: the recorded call failed; c4: no recorded response at all.
+constexpr const char* kCases =
+    R"({"id":"c1","category":"billing","language":"en","input":"Why was I charged twice?","reference":"the duplicate charge is refunded within five days","expected_label":"billing","tags":["duplicate","known-failure-17"],"metadata":{"customer_tier":"gold"}})"
+    "\n"
+    R"({"id":"c2","category":"refunds","language":"de","input":"Grüße — wann kommt meine Rückerstattung? ¿qué?","reference":"innerhalb von zehn Tagen"})"
+    "\n"
+    R"({"id":"c3","category":"billing","input":"Cancel my plan","reference":"plan cancelled","expected_label":"account"})"
+    "\n"
+    R"({"id":"c4","input":"hello","reference":"hi there","expected_label":"other","region":"emea"})"
+    "\n";
+
+// In another order than the cases, with a response for no case ("zz"). Unknown fields are tested
+// on their own (AResponsesUnknownFieldsRoundTrip): saving them crashes today.
+constexpr const char* kResponses =
+    R"({"id":"c2","output":"Die Rückerstattung kommt innerhalb von zehn Tagen.","latency_ms":640.5,"model":"bot-v2","error":null})"
+    "\n"
+    R"({"id":"c1","output":"The duplicate charge is refunded within five business days.","confidence":0.8125,"citations":["kb-1#2","kb-9"],"label":"billing","latency_ms":812,"ttft_ms":210.25,"usage":{"input_tokens":512,"output_tokens":96},"cost_usd":0.00123,"model":"bot-v2","error":null})"
+    "\n"
+    R"({"id":"c3","output":"","latency_ms":30000,"cost_usd":0.0001,"model":"bot-v2","error":"HTTP 503: upstream timed out"})"
+    "\n"
+    R"({"id":"zz","output":"orphan","model":"bot-v2"})"
+    "\n";
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / fmt::format("qb-store-{}-{}", ::getpid(), info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_path_ = (dir_ / "qualbar.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A real run: the suite's dataset through the replay provider, scored, as the store keeps it.
+  StoredRun make_run(const std::string& responses = kResponses) {
+    write(dir_ / "suite.yaml", kSuite);
+    write(dir_ / "cases.jsonl", kCases);
+    write(dir_ / "responses.jsonl", responses);
+    suite_ = parse_suite(kSuite, (dir_ / "suite.yaml").string(), dir_);
+    dataset_ = Dataset{};
+    parse_cases(kCases, "cases.jsonl", dataset_);
+    dataset_.hash = "0123456789abcdef";
+    auto provider = provider_registry().get("replay").make(suite_, ProviderOptions{});
+    const RunResult result = execute_run(suite_, dataset_, *provider, "replay");
+    return to_stored_run(suite_, dataset_, result);
+  }
+
+  // The same run under another id and start time.
+  StoredRun copy_of(const StoredRun& run, const std::string& id, const std::string& started_at) {
+    StoredRun r = run;
+    r.info.id = id;
+    r.info.started_at = started_at;
+    r.info.ended_at = started_at;
+    return r;
+  }
+
+  fs::path dir_;
+  std::string db_path_;
+  Suite suite_;
+  Dataset dataset_;
+};
+
+void expect_same_info(const RunInfo& got, const RunInfo& want) {
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.suite_name, want.suite_name);
+  EXPECT_EQ(got.suite_hash, want.suite_hash);
+  EXPECT_EQ(got.bars_hash, want.bars_hash);
+  EXPECT_EQ(got.dataset_hash, want.dataset_hash);
+  EXPECT_EQ(got.model, want.model);
+  EXPECT_EQ(got.provider, want.provider);
+  EXPECT_EQ(got.provider_json, want.provider_json);
+  EXPECT_EQ(got.qualbar_version, want.qualbar_version);
+  EXPECT_EQ(got.started_at, want.started_at);
+  EXPECT_EQ(got.ended_at, want.ended_at);
+  EXPECT_EQ(got.host, want.host);
+  EXPECT_EQ(got.user, want.user);
+  EXPECT_EQ(got.status, want.status);
+  EXPECT_EQ(got.n_cases, want.n_cases);
+  EXPECT_EQ(got.n_errors, want.n_errors);
+  EXPECT_EQ(got.passed, want.passed);
+}
+
+void expect_same_response(const Response& got, const Response& want) {
+  SCOPED_TRACE("response " + want.id);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.output, want.output);
+  EXPECT_EQ(got.confidence, want.confidence);
+  EXPECT_EQ(got.citations, want.citations);
+  EXPECT_EQ(got.label, want.label);
+  EXPECT_EQ(got.latency_ms, want.latency_ms);
+  EXPECT_EQ(got.ttft_ms, want.ttft_ms);
+  ASSERT_EQ(got.usage.has_value(), want.usage.has_value());
+  if (want.usage) {
+    EXPECT_EQ(got.usage->input_tokens, want.usage->input_tokens);
+    EXPECT_EQ(got.usage->output_tokens, want.usage->output_tokens);
+  }
+  EXPECT_EQ(got.cost_usd, want.cost_usd);
+  EXPECT_EQ(got.model, want.model);
+  EXPECT_EQ(got.error, want.error);
+  EXPECT_EQ(got.extra_json, want.extra_json);
+}
+
+void expect_same_run(const StoredRun& got, const StoredRun& want) {
+  expect_same_info(got.info, want.info);
+  EXPECT_EQ(got.suite_text, want.suite_text);
+  EXPECT_EQ(got.suite_file, want.suite_file);
+  EXPECT_EQ(got.dimensions, want.dimensions);
+  EXPECT_EQ(got.case_lines, want.case_lines);
+  ASSERT_EQ(got.responses.size(), want.responses.size());
+  for (std::size_t i = 0; i < want.responses.size(); ++i) expect_same_response(got.responses[i], want.responses[i]);
+  ASSERT_EQ(got.scores.n_cases(), want.scores.n_cases());
+  ASSERT_EQ(got.scores.n_dimensions(), want.scores.n_dimensions());
+  for (std::size_t c = 0; c < want.scores.n_cases(); ++c) {
+    for (std::size_t d = 0; d < want.scores.n_dimensions(); ++d) {
+      SCOPED_TRACE(fmt::format("case {} dimension {}", c, want.dimensions[d]));
+      EXPECT_EQ(got.scores.at(c, d).value, want.scores.at(c, d).value);
+      EXPECT_EQ(got.scores.at(c, d).status, want.scores.at(c, d).status);
+      EXPECT_EQ(got.scores.at(c, d).evidence, want.scores.at(c, d).evidence);
+    }
+  }
+}
+
+TEST_F(SqliteStoreTest, NewStoreIsInWalModeAtTheLatestSchemaVersion) {
+  const std::string nested = (dir_ / "a" / "b" / "qualbar.db").string();
+  auto store = open_store(nested);
+  ASSERT_TRUE(fs::exists(nested)) << "open_store creates the file and its folders";
+  Db db(nested);
+  EXPECT_EQ(db.text("PRAGMA journal_mode"), "wal");
+  const int version = store->schema_version();
+  EXPECT_GE(version, 1);
+  EXPECT_EQ(db.integer("SELECT MAX(version) FROM schema_migrations"), version);
+  // Every migration applied once, in order: 1..N.
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM schema_migrations"), version);
+  EXPECT_EQ(db.integer("SELECT MIN(version) FROM schema_migrations"), 1);
+  EXPECT_EQ(db.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','cases','scores') ORDER BY name"),
+            (std::vector<std::string>{"cases", "runs", "scores"}));
+}
+
+TEST_F(SqliteStoreTest, ARealRunRoundTripsExactlyByIdPrefixAndLatest) {
+  const StoredRun run = make_run();
+  // The fixture covers what must survive: errors, not-applicable scores, evidence, extra fields.
+  ASSERT_EQ(run.case_lines.size(), 4u);
+  ASSERT_EQ(run.dimensions, (std::vector<std::string>{"answer", "routing", "latency", "cost", "errors"}));
+  ASSERT_EQ(run.scores.at(1, 1).status, ScoreStatus::not_applicable);
+  ASSERT_EQ(run.scores.at(2, 0).status, ScoreStatus::error);
+  ASSERT_EQ(run.scores.at(3, 0).status, ScoreStatus::error);
+  ASSERT_TRUE(run.scores.at(0, 0).evidence.empty() || run.scores.at(0, 0).value < 1.0);
+  ASSERT_TRUE(run.responses[3].is_error());
+
+  StoredRun saved = run;
+  saved.info.passed = true;  // every RunInfo field distinct from its default
+  {
+    auto store = open_store(db_path_);
+    store->save_run(saved);
+  }
+  auto store = open_store(db_path_);
+  expect_same_run(store->load_run(saved.info.id), saved);
+  expect_same_run(store->load_run(saved.info.id.substr(0, saved.info.id.size() - 2)), saved);
+  expect_same_run(store->load_run("latest"), saved);
+}
+
+// Unknown response fields are kept (extra_json) and must survive the store. Run in a child process
+// so that a crash fails this test instead of ending the whole test binary.
+using SqliteStoreDeathTest = SqliteStoreTest;
+
+TEST_F(SqliteStoreDeathTest, AResponsesUnknownFieldsRoundTrip) {
+  const std::string responses =
+      R"({"id":"c1","output":"refunded within five days","label":"billing","model":"bot-v2","trace":{"span":"abc","hops":[1,2]},"region":"eu"})"
+      "\n"
+      R"({"id":"c2","output":"zehn Tagen","ab_bucket":7})"
+      "\n";
+  const StoredRun run = make_run(responses);
+  ASSERT_EQ(run.responses[0].extra_json, R"({"region":"eu","trace":{"hops":[1,2],"span":"abc"}})");
+  ASSERT_EQ(run.responses[1].extra_json, R"({"ab_bucket":7})");
+  EXPECT_EXIT(
+      {
+        auto store = open_store(db_path_);
+        store->save_run(run);
+        const StoredRun back = store->load_run(run.info.id);
+        bool same = back.responses.size() == run.responses.size();
+        for (std::size_t i = 0; same && i < run.responses.size(); ++i) {
+          same = back.responses[i].extra_json == run.responses[i].extra_json &&
+                 back.responses[i].output == run.responses[i].output;
+        }
+        std::exit(same ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST_F(SqliteStoreTest, ListRunsIsNewestFirstAndRespectsTheLimit) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  // Saved out of order: the order comes from started_at, not from insertion.
+  store->save_run(copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z"));
+  store->save_run(copy_of(base, "r-20260103-000000-cccc", "2026-01-03T00:00:00.000Z"));
+  store->save_run(copy_of(base, "r-20260101-000000-aaaa", "2026-01-01T00:00:00.000Z"));
+
+  std::vector<std::string> ids;
+  for (const RunInfo& r : store->list_runs(10)) ids.push_back(r.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"r-20260103-000000-cccc", "r-20260102-000000-bbbb", "r-20260101-000000-aaaa"}));
+
+  const auto two = store->list_runs(2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].id, "r-20260103-000000-cccc");
+  EXPECT_EQ(two[1].id, "r-20260102-000000-bbbb");
+  expect_same_info(two[1], copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z").info);
+
+  EXPECT_EQ(store->load_run("latest").info.id, "r-20260103-000000-cccc");
+}
+
+TEST_F(SqliteStoreTest, PrefixesPickTheOneRunTheyName) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->save_run(copy_of(base, "r-1", "2026-01-01T00:00:00.000Z"));
+  store->save_run(copy_of(base, "r-10", "2026-01-02T00:00:00.000Z"));
+  store->save_run(copy_of(base, "r-2", "2026-01-03T00:00:00.000Z"));
+
+  EXPECT_EQ(store->load_run("r-2").info.id, "r-2");
+  EXPECT_EQ(store->load_run("r-10").info.id, "r-10");
+  // A full id that is also a prefix of another id is that run, not ambiguous.
+  EXPECT_EQ(store->load_run("r-1").info.id, "r-1");
+  try {
+    (void)store->load_run("r-");
+    ADD_FAILURE() << "an ambiguous prefix must be refused";
+  } catch (const InputError& e) {
+    EXPECT_TRUE(Contains(e.what(), "'r-' is ambiguous"));
+  }
+}
+
+TEST_F(SqliteStoreTest, UnknownIdIsAnInputErrorNamingTheIdAndTheStore) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->save_run(base);
+  try {
+    (void)store->load_run("r-nope");
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), fmt::format("no run 'r-nope' in the store '{0}'; `qualbar runs --store {0}` lists them", db_path_));
+  }
+}
+
+TEST_F(SqliteStoreTest, LatestOnAnEmptyStoreIsAnInputError) {
+  auto store = open_store(db_path_);
+  EXPECT_TRUE(store->list_runs(10).empty());
+  try {
+    (void)store->load_run("latest");
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), fmt::format("the store '{0}' has no runs yet: run `qualbar run SUITE --store {0}` first", db_path_));
+  }
+}
+
+TEST_F(SqliteStoreTest, SavingAnExistingIdFailsAndLeavesTheStoreAsItWas) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  store->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
+  const long long cases_per_run = static_cast<long long>(base.case_lines.size());
+  const long long scores_per_run = cases_per_run * static_cast<long long>(base.dimensions.size());
+
+  StoredRun again = copy_of(base, "r-a", "2026-02-01T00:00:00.000Z");
+  again.info.model = "other-model";
+  EXPECT_THROW(store->save_run(again), RunError);
+
+  Db db(db_path_);
+  EXPECT_EQ(db.column("SELECT id FROM runs ORDER BY id"), (std::vector<std::string>{"r-a", "r-b"}));
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"), 2 * cases_per_run);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores"), 2 * scores_per_run);
+  EXPECT_EQ(store->load_run("r-a").info.model, base.info.model);
+  // The store is still usable afterwards.
+  store->save_run(copy_of(base, "r-c", "2026-01-03T00:00:00.000Z"));
+  EXPECT_EQ(store->list_runs(10).size(), 3u);
+}
+
+TEST_F(SqliteStoreTest, DuplicateRunIdErrorNamesTheRunId) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->save_run(copy_of(base, "r-20260101-000000-abcd", "2026-01-01T00:00:00.000Z"));
+  try {
+    store->save_run(copy_of(base, "r-20260101-000000-abcd", "2026-01-01T00:00:00.000Z"));
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_TRUE(Contains(e.what(), db_path_));
+    // STYLE.md: every message names the place (run id, ...) and what to do.
+    EXPECT_TRUE(Contains(e.what(), "r-20260101-000000-abcd"));
+  }
+}
+
+TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  {
+    // Make the third case's scores fail to insert, after the run row and two cases went in.
+    Db db(db_path_);
+    db.exec("CREATE TRIGGER fail_third BEFORE INSERT ON scores WHEN NEW.idx = 2 "
+            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+  }
+  try {
+    store->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_TRUE(Contains(e.what(), "injected failure"));
+  }
+  Db db(db_path_);
+  EXPECT_EQ(db.column("SELECT id FROM runs"), (std::vector<std::string>{"r-a"}));
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases WHERE run_id = 'r-b'"), 0);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores WHERE run_id = 'r-b'"), 0);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"), static_cast<long long>(base.case_lines.size()));
+}
+
+TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
+  int version = 0;
+  {
+    auto store = open_store(db_path_);
+    version = store->schema_version();
+    store->save_run(make_run());
+  }
+  std::vector<std::string> before;
+  {
+    Db db(db_path_);
+    before = db.column("SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version");
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto store = open_store(db_path_);
+    EXPECT_EQ(store->schema_version(), version);
+    EXPECT_EQ(store->list_runs(10).size(), 1u);
+  }
+  Db db(db_path_);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM schema_migrations"), version);
+  EXPECT_EQ(db.column("SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version"), before);
+}
+
+TEST_F(SqliteStoreTest, AFileThatIsNotSqliteIsARunErrorNamingThePath) {
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 131 + 7) % 251));
+  write(db_path_, garbage);
+  try {
+    (void)open_store(db_path_);
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_TRUE(Contains(e.what(), "'" + db_path_ + "'"));
+    EXPECT_TRUE(Contains(e.what(), "not a database"));
+  }
+}
+
+TEST_F(SqliteStoreTest, AStoreThatCannotBeCreatedIsARunErrorNamingThePath) {
+  write(dir_ / "a-file", "not a folder");
+  const std::string path = (dir_ / "a-file" / "sub" / "qualbar.db").string();
+  try {
+    (void)open_store(path);
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_TRUE(Contains(e.what(), "'" + path + "'"));
+  }
+}
+
+TEST_F(SqliteStoreTest, TwoConnectionsShareOneStore) {
+  const StoredRun base = make_run();
+  auto a = open_store(db_path_);
+  auto b = open_store(db_path_);
+  a->save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  b->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
+  EXPECT_EQ(a->load_run("latest").info.id, "r-b");
+  EXPECT_EQ(b->load_run("r-a").info.id, "r-a");
+  EXPECT_EQ(a->list_runs(10).size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, AStoreFromANewerQualbarIsRefused) {
+  int known = 0;
+  {
+    auto store = open_store(db_path_);
+    known = store->schema_version();
+  }
+  {
+    Db db(db_path_);
+    db.exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '2030-01-01T00:00:00Z')", known + 7));
+  }
+  try {
+    (void)open_store(db_path_);
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              fmt::format("the store '{}' has schema version {}, newer than this qualbar understands ({}): upgrade qualbar",
+                          db_path_, known + 7, known));
+  }
+}
+
+// $QUALBAR_STORE set or unset for one scope, restored afterwards.
+class ScopedStoreEnv {
+ public:
+  explicit ScopedStoreEnv(const char* value) {
+    if (const char* old = std::getenv("QUALBAR_STORE")) old_ = old;
+    if (value) ::setenv("QUALBAR_STORE", value, 1);
+    else ::unsetenv("QUALBAR_STORE");
+  }
+  ~ScopedStoreEnv() {
+    if (old_) ::setenv("QUALBAR_STORE", old_->c_str(), 1);
+    else ::unsetenv("QUALBAR_STORE");
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST(ResolveStorePath, FlagBeatsEnvironmentBeatsSuiteBeatsDefault) {
+  {
+    ScopedStoreEnv env("/env/q.db");
+    EXPECT_EQ(resolve_store_path("/flag/q.db", "/suite/q.db"), "/flag/q.db");
+    EXPECT_EQ(resolve_store_path("", "/suite/q.db"), "/env/q.db");
+    EXPECT_EQ(resolve_store_path("", ""), "/env/q.db");
+  }
+  {
+    ScopedStoreEnv env(nullptr);
+    EXPECT_EQ(resolve_store_path("/flag/q.db", "/suite/q.db"), "/flag/q.db");
+    EXPECT_EQ(resolve_store_path("", "/suite/q.db"), "/suite/q.db");
+    EXPECT_EQ(resolve_store_path("", ""), ".qualbar/qualbar.db");
+  }
+  {
+    ScopedStoreEnv env("");  // set but empty: as if unset
+    EXPECT_EQ(resolve_store_path("", "/suite/q.db"), "/suite/q.db");
+  }
+}
+
+TEST(ResolveStorePath, TheSuitesStoreIsResolvedAgainstItsFolder) {
+  ScopedStoreEnv env(nullptr);
+  const Suite suite = parse_suite("schema_version: 1\nname: s\ndatasets: cases.jsonl\nstore: data/runs.db\n"
+                                  "dimensions:\n  routing: label-match\n",
+                                  "suite.yaml", "/work/project");
+  EXPECT_EQ(resolve_store_path("", suite.store), "/work/project/data/runs.db");
+}
+
+TEST(NewRunId, IsSortableAndWellFormed) {
+  const std::string id = new_run_id();
+  EXPECT_TRUE(std::regex_match(id, std::regex("r-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}"))) << id;
+}
+
+}  // namespace
+}  // namespace qb
