@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -17,14 +18,26 @@ void add_output_options(CLI::App& sub, OutputOptions& o) {
   sub.add_flag("-q,--quiet", o.quiet, "Print nothing on stdout (the exit code still tells pass or fail)");
 }
 
+namespace {
+// The format registry's "unknown report format" message, prefixed with where the name came from.
+void check_format(const std::string& name, const std::string& where) {
+  try {
+    (void)report_format_registry().get(name);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", where, e.what()));
+  }
+}
+}  // namespace
+
 void check_output_options(const OutputOptions& o) {
-  (void)report_format_registry().get(o.format);
+  const char* env = std::getenv("QUALBAR_FORMAT");
+  check_format(o.format, env != nullptr && o.format == env ? "QUALBAR_FORMAT" : "--format");
   for (const auto& out : o.outs) {
     const auto eq = out.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == out.size()) {
       throw InputError(fmt::format("--out '{}' must be FORMAT=PATH, e.g. --out json=report.json", out));
     }
-    (void)report_format_registry().get(out.substr(0, eq));
+    check_format(out.substr(0, eq), fmt::format("--out '{}'", out));
   }
 }
 

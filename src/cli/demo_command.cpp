@@ -40,15 +40,18 @@ int demo(const DemoOptions& o, const Globals& g) {
       "\nThis is what a CI job sees: `qualbar run` would exit with code {} here, so the upgrade is blocked.\n"
       "Both versions are stored in {}: v1 as {}, v2 as {}.\n\n"
       "Next:\n"
-      "  qualbar runs                                   list the stored runs\n"
-      "  qualbar report {}               v1 against the same bars\n"
-      "  qualbar report latest --format json            the full report, every slice, as JSON\n"
-      "  qualbar validate {}            check a suite and its data without running\n"
+      "  qualbar runs                      list the stored runs\n"
+      "  qualbar report {}   v1 against the same bars\n"
+      "  qualbar report latest --format json\n"
+      "                                    the full report, every slice, as JSON\n"
+      "  qualbar validate {}\n"
+      "                                    check a suite and its data without running\n"
       "  qualbar run {} --out scores=scores.jsonl\n"
-      "                                                 run it yourself; per-case scores with evidence\n"
+      "                                    run it yourself; per-case scores with evidence\n"
       "Docs: README.md and docs/ (suite.md: every field of suite.yaml).\n",
       exit_code_for(after.report), after.store_path, before.result.info.id, after.result.info.id,
       before.result.info.id, suite, suite);
+  if (!o.store.empty()) std::cout << fmt::format("(Add --store {} to each command: this demo used that store.)\n", o.store);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "qualbar/io/dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -30,11 +31,13 @@ std::vector<Message> parse_messages(JsonArray arr, const std::string& file, int 
     JsonObject m;
     if (item.get_object().get(m)) field_error(file, line, field, "expected a message {\"role\": ..., \"content\": ...}");
     Message msg;
+    bool has_content = false;
     for (auto [key, value] : m) {
       if (key == "role") msg.role = get_string(value, file, line, field + ".role");
-      else if (key == "content") msg.content = get_string(value, file, line, field + ".content");
+      else if (key == "content") msg.content = get_string(value, file, line, field + ".content"), has_content = true;
     }
     if (msg.role.empty()) field_error(file, line, field + ".role", "is required (system, user or assistant)");
+    if (!has_content) field_error(file, line, field + ".content", "is required: the text of the message");
     out.push_back(std::move(msg));
   }
   if (out.empty()) field_error(file, line, "input", "a chat input needs at least one message");
@@ -43,7 +46,7 @@ std::vector<Message> parse_messages(JsonArray arr, const std::string& file, int 
 
 std::vector<std::string> parse_string_list(JsonValue v, const std::string& file, int line, const std::string& field) {
   JsonArray arr;
-  if (v.get_array().get(arr)) field_error(file, line, field, "expected a list of strings");
+  if (v.get_array().get(arr)) field_error(file, line, field, fmt::format("expected a list of strings, got {}", detail::json_type_name(v)));
   std::vector<std::string> out;
   std::size_t i = 0;
   for (auto item : arr) out.push_back(get_string(item, file, line, fmt::format("{}[{}]", field, i++)));
@@ -65,10 +68,12 @@ std::vector<Context> parse_contexts(JsonValue v, const std::string& file, int li
     } else {
       JsonObject o;
       if (value.get_object().get(o)) field_error(file, line, field, "expected {\"id\": ..., \"text\": ...} or a string");
+      bool has_text = false;
       for (auto [key, v] : o) {
         if (key == "id") c.id = get_string(v, file, line, field + ".id");
-        else if (key == "text") c.text = get_string(v, file, line, field + ".text");
+        else if (key == "text") c.text = get_string(v, file, line, field + ".text"), has_text = true;
       }
+      if (!has_text) field_error(file, line, field + ".text", "is required: the passage the system retrieved");
       if (c.id.empty()) c.id = fmt::format("ctx-{}", i);
     }
     out.push_back(std::move(c));
@@ -145,12 +150,9 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
         c.input = get_string(v, file, line, "input");
       } else if (v.is_array()) {
         c.messages = parse_messages(v.get_array(), file, line);
-        for (auto it = c.messages.rbegin(); it != c.messages.rend(); ++it) {
-          if (it->role == "user") {
-            c.input = it->content;
-            break;
-          }
-        }
+        auto last_user = std::find_if(c.messages.rbegin(), c.messages.rend(), [](const Message& m) { return m.role == "user"; });
+        if (last_user == c.messages.rend()) field_error(file, line, "input", "a chat input needs at least one message with role 'user'");
+        c.input = last_user->content;
       } else {
         field_error(file, line, "input", fmt::format("expected a string or a list of messages, got {}", detail::json_type_name(v)));
       }

@@ -42,7 +42,7 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
       r.confidence = c;
     } else if (key == "citations") {
       JsonArray arr;
-      if (v.get_array().get(arr)) field_error(file, line, "citations", "expected a list of context ids");
+      if (v.get_array().get(arr)) field_error(file, line, "citations", fmt::format("expected a list of context ids, got {}", detail::json_type_name(v)));
       std::size_t i = 0;
       for (auto item : arr) r.citations.push_back(get_string(item, file, line, fmt::format("citations[{}]", i++)));
     } else if (key == "label") {

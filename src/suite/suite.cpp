@@ -78,7 +78,10 @@ class Parser {
 
   double fraction(const YAML::Node& node, const std::string& field) const {
     const double v = number(node, field);
-    if (!(v > 0.0 && v < 1.0)) fail(node, field, fmt::format("must be between 0 and 1 (exclusive), got {}", v));
+    if (!(v > 0.0 && v < 1.0)) {
+      const std::string hint = v > 1.0 && v < 100.0 ? fmt::format(" (a share, not a percentage: did you mean {}?)", v / 100.0) : "";
+      fail(node, field, fmt::format("must be between 0 and 1 (exclusive), got {}{}", v, hint));
+    }
     return v;
   }
 

@@ -210,7 +210,7 @@ TEST(ParseCasesErrors, ExactMessages) {
   EXPECT_EQ(error_of(R"({"id":"a","input":["hi"]})"),
             R"(cases.jsonl:1: field 'input[0]': expected a message {"role": ..., "content": ...})");
   EXPECT_EQ(error_of(R"({"id":"a","input":"x","tags":"pricing"})"),
-            "cases.jsonl:1: field 'tags': expected a list of strings");
+            "cases.jsonl:1: field 'tags': expected a list of strings, got a string");
   EXPECT_EQ(error_of(R"({"id":"a","input":"x","tags":["ok",3]})"),
             "cases.jsonl:1: field 'tags[1]': expected a string, got a number");
   EXPECT_EQ(error_of(R"({"id":"a","input":"x","should_refuse":"yes"})"),
@@ -340,6 +340,21 @@ TEST_F(LoadDataset, MissingFileIsAnInputError) {
     EXPECT_EQ(std::string(e.what()),
               "cannot read '/nonexistent/qualbar/cases.jsonl': no such file");
   }
+}
+
+}  // namespace
+}  // namespace qb
+
+namespace qb {
+namespace {
+
+TEST(ParseCasesErrors, ChatInputsAndContextsNeedTheirText) {
+  EXPECT_EQ(error_of(R"({"id":"a","input":[{"role":"system","content":"be brief"}]})"),
+            "cases.jsonl:1: field 'input': a chat input needs at least one message with role 'user'");
+  EXPECT_EQ(error_of(R"({"id":"a","input":[{"role":"user"}]})"),
+            "cases.jsonl:1: field 'input[0].content': is required: the text of the message");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"q","contexts":[{"id":"kb-1"}]})"),
+            "cases.jsonl:1: field 'contexts[0].text': is required: the passage the system retrieved");
 }
 
 }  // namespace

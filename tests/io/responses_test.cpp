@@ -153,7 +153,7 @@ TEST(ParseResponsesErrors, ExactMessages) {
       error_of(R"({"id":"a","output":"x","usage":[1,2]})"),
       R"(responses.jsonl:1: field 'usage': expected {"input_tokens": ..., "output_tokens": ...})");
   EXPECT_EQ(error_of(R"({"id":"a","output":"x","citations":"doc-1"})"),
-            "responses.jsonl:1: field 'citations': expected a list of context ids");
+            "responses.jsonl:1: field 'citations': expected a list of context ids, got a string");
   EXPECT_EQ(error_of(R"({"id":"a","output":["x"]})"),
             "responses.jsonl:1: field 'output': expected a string, got a list");
   EXPECT_EQ(error_of("{\"id\":\"a\",\"output\":\"x\"}\n7\n"),
@@ -221,6 +221,21 @@ TEST(ResponseToJson, RoundTripKeepsUnknownFields) {
         std::exit(::testing::Test::HasFailure() ? 1 : 0);
       },
       ::testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace qb
+
+namespace qb {
+namespace {
+
+TEST(ParseResponses, ErrorFalseIsASuccessfulCallAndTrueAFailedOne) {
+  const auto rs = parse_responses("{\"id\":\"a\",\"output\":\"x\",\"error\":false}\n{\"id\":\"b\",\"error\":true}\n",
+                                  "responses.jsonl");
+  ASSERT_EQ(rs.size(), 2U);
+  EXPECT_FALSE(rs[0].is_error());
+  ASSERT_TRUE(rs[1].is_error());
+  EXPECT_EQ(*rs[1].error, "unknown error");
 }
 
 }  // namespace
