@@ -61,7 +61,7 @@ const CommandRegistrar registrar{CommandEntry{
                       "to a folder, run both versions, and show the upgrade's report. Exits 0 when the demo ran.");
       auto o = std::make_shared<DemoOptions>();
       sub.add_option("--dir", o->dir, "Where to write the demo files")->default_val("qualbar-demo");
-      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)");
+      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")->envname("QUALBAR_STORE");
       return [o, &g] { return demo(*o, g); };
     }}};
 

@@ -41,7 +41,7 @@ const CommandRegistrar registrar{CommandEntry{
       sub.add_option("suite", o->suite, "The suite file (suite.yaml)")->required();
       sub.add_option("--responses", o->provider.responses, "Replay these recorded responses (JSONL) instead of the suite's");
       sub.add_option("--model", o->provider.model, "Label the run with this model id");
-      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE, the suite's `store`, or .qualbar/qualbar.db)");
+      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE, the suite's `store`, or .qualbar/qualbar.db)")->envname("QUALBAR_STORE");
       sub.add_flag("--no-store", o->no_store, "Do not store the run");
       add_output_options(sub, o->output);
       return [o, &g] { return run(*o, g); };

@@ -48,7 +48,7 @@ const CommandRegistrar registrar{CommandEntry{
     "runs", 40, [](CLI::App& sub, const Globals&) -> std::function<int()> {
       sub.description("List stored runs, newest first, with their model and whether they met every bar.");
       auto o = std::make_shared<RunsOptions>();
-      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)");
+      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")->envname("QUALBAR_STORE");
       sub.add_option("-n,--limit", o->limit, "How many runs to list")->default_val(20);
       sub.add_flag("--json", o->json, "Print the list as JSON");
       return [o] { return runs(*o); };

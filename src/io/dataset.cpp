@@ -107,7 +107,10 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
     } catch (const InputError& e) {
       field_error(file, line, field + ".type", e.what());
     }
-    if (entry->info.kind == ScoreKind::measurement) field_error(file, line, field + ".type", fmt::format("'{}' is a measurement, not a check that can pass or fail", scorer));
+    if (entry->info.kind == ScoreKind::measurement || entry->info.scores_failed_calls || scorer == "assertions") {
+      field_error(file, line, field + ".type",
+                  fmt::format("'{}' is not a check of the output: use contains, regex, is-json, ... (qualbar list scorers)", scorer));
+    }
     // "value" fills the scorer's main argument: contains → value, regex → pattern, ...
     if (args.contains("value") && !entry->info.primary_arg.empty() && entry->info.primary_arg != "value") {
       args[entry->info.primary_arg] = args["value"];
@@ -119,6 +122,9 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
                     ? fmt::format("'{}' is pass/fail and takes no threshold", scorer) : "expected a number between 0 and 1");
       }
       a.threshold = args["threshold"].get<double>();
+      if (a.threshold < 0.0 || a.threshold > 1.0) {
+        field_error(file, line, field + ".threshold", fmt::format("must be between 0 and 1, got {}", a.threshold));
+      }
       args.erase("threshold");
     } else if (entry->info.kind == ScoreKind::graded) {
       a.threshold = 0.5;

@@ -38,13 +38,13 @@ double pass_threshold(const ScorerInfo& info, const DimensionSpec& d) {
   return info.kind == ScoreKind::graded && d.threshold ? *d.threshold : 0.5;
 }
 
-void add(Acc& acc, const ScoreView& s, Aggregation agg, double threshold, bool useful) {
+void add(Acc& acc, const ScoreView& s, Aggregation agg, double threshold, bool useful, bool call_failed) {
   if (s.status == ScoreStatus::not_applicable) {
     ++acc.not_applicable;
     return;
   }
   const bool failed_call = s.status == ScoreStatus::error;
-  if (failed_call) ++acc.errors;
+  if (call_failed) ++acc.errors;  // also for measurements that count failed calls
   if (agg == Aggregation::quantiles || agg == Aggregation::total) {
     if (failed_call) return;  // measurements of failed calls come through scores_failed_calls
     ++acc.n;
@@ -105,9 +105,11 @@ Cell finish_cell(Acc& acc, const DimensionResult& dim, const Suite& suite, doubl
     if (dim.aggregation == Aggregation::rate) {
       const double p0 = std::clamp(dim.higher_is_better ? baseline : 1.0 - baseline, 0.05, 0.95);
       cell.min_detectable_drop = stats::min_detectable_drop(std::isnan(p0) ? 0.5 : p0, acc.n, suite.confidence, suite.power);
-    } else if (dim.aggregation == Aggregation::mean && acc.n > 1) {
-      const double z = stats::z_two_sided(1.0 - 2.0 * (1.0 - suite.confidence)) + stats::z_two_sided(2.0 * suite.power - 1.0);
-      cell.min_detectable_drop = z * (*cell.stat("sd")) / std::sqrt(n);
+    } else if (dim.aggregation == Aggregation::mean) {
+      // One-sided test of a drop in the mean: δ = (z_{1−α} + z_{power}) · sd / √n; one case has
+      // no spread to judge by, so it can show no drop.
+      const double z = stats::normal_quantile(suite.confidence) + stats::normal_quantile(suite.power);
+      cell.min_detectable_drop = acc.n > 1 ? z * (*cell.stat("sd")) / std::sqrt(n) : std::numeric_limits<double>::infinity();
     }
     if (cell.min_detectable_drop) cell.too_small = *cell.min_detectable_drop > suite.min_effect + 1e-12;
   }
@@ -247,11 +249,12 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     for (std::size_t s = 0; s < slices.size(); ++s) by_slice[s].resize(slices[s].values.size());
     for (std::size_t c = 0; c < cases.size(); ++c) {
       const ScoreView score = scores.at(c, d);
-      add(overall, score, dim.aggregation, threshold, useful[c] != 0);
+      const bool call_failed = responses[c].is_error();
+      add(overall, score, dim.aggregation, threshold, useful[c] != 0, call_failed);
       for (std::size_t s = 0; s < slices.size(); ++s) {
         const auto& sc = slices[s];
         for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {
-          add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0);
+          add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0, call_failed);
         }
       }
     }
@@ -329,7 +332,7 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     none.observed = 0;
     none.limit = 1;
     none.source = "critical";
-    ranked.push_back({-1, 0, Failure{0, label, true, none, {kNaN, kNaN}}});
+    ranked.push_back({-1, 0, Failure{std::nullopt, label, true, none, {kNaN, kNaN}}});
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if (a.rank != b.rank) return a.rank < b.rank;

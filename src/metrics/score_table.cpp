@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/util/text.hpp"
+
 namespace qb {
 
 void ScoreTable::set(std::size_t c, std::size_t d, const Score& s) {
@@ -15,8 +17,15 @@ void ScoreTable::set(std::size_t c, std::size_t d, const Score& s) {
     ev = ev.substr(0, cut);
   }
   slot.offset = evidence_.size();
-  slot.length = static_cast<std::uint32_t>(ev.size());
-  evidence_.append(ev);
+  // Evidence may quote bytes a parser choked on; every report format needs valid UTF-8.
+  if (find_invalid_utf8(ev)) {
+    const std::string valid = to_valid_utf8(ev);
+    evidence_.append(valid);
+    slot.length = static_cast<std::uint32_t>(valid.size());
+  } else {
+    evidence_.append(ev);
+    slot.length = static_cast<std::uint32_t>(ev.size());
+  }
 }
 
 std::vector<DimensionScorer> build_scorers(const Suite& suite) {

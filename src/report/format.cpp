@@ -42,8 +42,8 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d) {
 }
 
 std::string failure_text(const Failure& f, const Report& r) {
-  if (f.bar.stat == "n") return fmt::format("critical slice {} has no cases in the dataset, so it cannot be measured", f.where);
-  const DimensionResult& d = r.dimensions[f.dimension];
+  if (!f.dimension) return fmt::format("critical slice {} has no cases in the dataset, so it cannot be measured", f.where);
+  const DimensionResult& d = r.dimensions[*f.dimension];
   const std::string where = f.where == "overall" ? "overall" : fmt::format("in {}{}", f.where, f.critical ? " (critical slice)" : "");
   std::string interval;
   if ((f.bar.stat == "estimate" || f.bar.stat == "p95") && !std::isnan(f.interval.lo) && !std::isnan(f.interval.hi)) {

@@ -62,7 +62,7 @@ json cell_json(const Cell& c) {
 json failures_json(const Report& r) {
   json out = json::array();
   for (const auto& f : r.failures) {
-    out.push_back({{"dimension", r.dimensions[f.dimension].name},
+    out.push_back({{"dimension", f.dimension ? json(r.dimensions[*f.dimension].name) : json(nullptr)},
                    {"where", f.where},
                    {"critical", f.critical},
                    {"source", f.bar.source},

@@ -79,6 +79,7 @@ std::string status_text(const Cell& c, const Style& st) {
     case CellStatus::fail: return st.red("FAIL") + note;
     case CellStatus::pass: return st.green("pass") + note;
     case CellStatus::too_small:
+      if (!std::isfinite(c.min_detectable_drop.value_or(0))) return st.yellow("too small: cannot show any drop");
       return st.yellow(fmt::format("too small: shows only drops ≥ {:.0f} pts", 100.0 * c.min_detectable_drop.value_or(0)));
     case CellStatus::no_bar: return st.dim("no bar");
     case CellStatus::no_data: return st.dim("no data");
@@ -115,7 +116,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
     out << '\n';
   }
 
-  Table overall({"DIMENSION", "OVERALL", "95% INTERVAL", "N", "BAR", "STATUS"});
+  const std::string interval_header = fmt::format("{:g}% INTERVAL", 100.0 * r.confidence);
+  Table overall({"DIMENSION", "OVERALL", interval_header, "N", "BAR", "STATUS"});
   for (const auto& d : r.dimensions) {
     const Cell& c = d.overall;
     overall.add({d.name, estimate_text(c, d), interval_text(c, d), std::to_string(c.n), bars_text(c, d), status_text(c, st)});
@@ -146,7 +148,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   const std::size_t limit = std::min<std::size_t>(rows.size(), 15);
   if (limit > 0) {
     out << '\n' << st.bold(fmt::format("WORST SLICES FIRST ({} of {}; --format json has every slice)", limit, rows.size())) << '\n';
-    Table slices({"DIMENSION", "SLICE", "N", "ESTIMATE", "95% INTERVAL", "BAR", "STATUS"});
+    Table slices({"DIMENSION", "SLICE", "N", "ESTIMATE", interval_header, "BAR", "STATUS"});
     bool any_critical = false;
     for (std::size_t i = 0; i < limit; ++i) {
       const auto& [d, c, gap] = rows[i];

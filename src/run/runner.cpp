@@ -37,25 +37,30 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   return run;
 }
 
-StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
+namespace {
+
+// Everything of the store's record but the responses and scores.
+StoredRun record_without_results(const Suite& suite, const Dataset& dataset, const RunInfo& info) {
   StoredRun s;
-  s.info = run.info;
+  s.info = info;
   s.suite_text = suite.source_text;
   s.suite_file = suite.file;
   for (const auto& d : suite.dimensions) s.dimensions.push_back(d.name);
   s.case_lines.assign(dataset.raw_lines.begin(), dataset.raw_lines.end());
+  return s;
+}
+
+}  // namespace
+
+StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
+  StoredRun s = record_without_results(suite, dataset, run.info);
   s.responses = run.responses;
   s.scores = run.scores;
   return s;
 }
 
 void save_run(Store& store, const Suite& suite, const Dataset& dataset, RunResult& run) {
-  StoredRun s;
-  s.info = run.info;
-  s.suite_text = suite.source_text;
-  s.suite_file = suite.file;
-  for (const auto& d : suite.dimensions) s.dimensions.push_back(d.name);
-  s.case_lines.assign(dataset.raw_lines.begin(), dataset.raw_lines.end());
+  StoredRun s = record_without_results(suite, dataset, run.info);
   s.responses = std::move(run.responses);
   s.scores = std::move(run.scores);
   struct GiveBack {

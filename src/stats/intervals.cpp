@@ -9,14 +9,12 @@
 
 namespace qb::stats {
 namespace {
-
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
 
 double normal_quantile(double p) {
   return boost::math::quantile(boost::math::normal_distribution<double>(), p);
 }
-
-}  // namespace
 
 double z_two_sided(double confidence) { return normal_quantile(0.5 + confidence / 2.0); }
 
@@ -92,9 +90,10 @@ double min_detectable_drop(double p0, std::size_t n, double confidence, double p
     const double s = za * std::sqrt(p0 * (1.0 - p0)) + zb * std::sqrt(p1 * (1.0 - p1));
     return s * s / (delta * delta);
   };
-  // needed() falls as δ grows; find the δ at which it equals n. Beyond p0 no drop is possible.
+  // needed() falls as δ grows; find the δ at which it equals n. When even a drop to 0 needs more
+  // than n cases, no drop is detectable: +infinity.
   double lo = 1e-9, hi = p0;
-  if (needed(hi) > nn) return p0;
+  if (needed(hi) > nn) return std::numeric_limits<double>::infinity();
   for (int i = 0; i < 100; ++i) {
     const double mid = 0.5 * (lo + hi);
     (needed(mid) > nn ? lo : hi) = mid;

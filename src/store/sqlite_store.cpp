@@ -312,7 +312,8 @@ class SqliteStore final : public Store {
     while (s.step()) found.push_back(s.text(0));
     if (found.empty()) throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs{}` lists them", id, path_, store_flag_hint(path_)));
     if (found.size() > 1 && found[0] != id) {
-      throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}, ...): give more of it", id, found[0], found[1]));
+      throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}{}): give more of it", id, found[0], found[1],
+                                   found.size() > 2 ? ", ..." : ""));
     }
     return found[0];
   }

@@ -479,14 +479,15 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
     for (const auto& u : useful) {
       const std::string name = p.string(u, "useful");
       check_dimension(u, name, "useful");
-      if (aggregations[name] != Aggregation::rate || name == kErrorsDimension) {
+      if (aggregations[name] != Aggregation::rate || !scorer_registry().get(s.find_dimension(name)->scorer).info.higher_is_better) {
         p.fail(u, "useful", fmt::format("'{}' is not a pass/fail dimension, so a response cannot pass it", name));
       }
       s.useful.push_back(name);
     }
   } else {
     for (const auto& d : s.dimensions) {
-      if (!d.builtin && aggregations[d.name] == Aggregation::rate) s.useful.push_back(d.name);
+      const bool higher_is_better = scorer_registry().get(d.scorer).info.higher_is_better;
+      if (!d.builtin && higher_is_better && aggregations[d.name] == Aggregation::rate) s.useful.push_back(d.name);
     }
   }
 

@@ -87,6 +87,24 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::string to_valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto rest = text.substr(i);
+    const auto bad = find_invalid_utf8(rest);
+    if (!bad) {
+      out.append(rest);
+      break;
+    }
+    out.append(rest.substr(0, *bad));
+    out.append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+    i += *bad + 1;
+  }
+  return out;
+}
+
 std::string normalize_text(std::string_view text, const NormalizeOptions& options) {
   std::string out;
   out.reserve(text.size());

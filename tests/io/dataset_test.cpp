@@ -252,8 +252,17 @@ TEST(ParseCasesErrors, Assertions) {
             "cases.jsonl:1: field 'assert[0].value': is not a valid RE2 regular expression: "
             "missing ): (unclosed");
   EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"latency"}]})"),
-            "cases.jsonl:1: field 'assert[0].type': 'latency' is a measurement, not a check that "
-            "can pass or fail");
+            "cases.jsonl:1: field 'assert[0].type': 'latency' is not a check of the output: use "
+            "contains, regex, is-json, ... (qualbar list scorers)");
+  // An assert list inside an assert list would never end.
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"assertions"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': 'assertions' is not a check of the output: use "
+            "contains, regex, is-json, ... (qualbar list scorers)");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"not-error-rate"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': 'error-rate' is not a check of the output: use "
+            "contains, regex, is-json, ... (qualbar list scorers)");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","reference":"r","assert":[{"type":"token-f1","threshold":7}]})"),
+            "cases.jsonl:1: field 'assert[0].threshold': must be between 0 and 1, got 7");
   EXPECT_EQ(
       error_of(
           R"({"id":"a","input":"x","assert":[{"type":"contains","value":"x","threshold":0.5}]})"),

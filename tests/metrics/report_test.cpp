@@ -595,19 +595,19 @@ TEST(BuildReport, MaxBarsOnErrorsLatencyAndCost) {
   const Report& r = b.report;
   std::vector<std::string> failed;
   for (const Failure& f : r.failures) {
-    failed.push_back(fmt::format("{} {} {} {}", r.dimensions[f.dimension].name, f.where, f.bar.key, f.bar.observed));
+    failed.push_back(fmt::format("{} {} {} {}", r.dimensions[f.dimension.value()].name, f.where, f.bar.key, f.bar.observed));
   }
   // errors 1/5 > 0.1; latency p95 of 100..400,1000 = 400 + 0.8 * 600 = 880 > 800 (p50 300 <= 300);
   // cost per useful: 0.05 / 3 useful > 0.015 (per response 0.01 <= 0.02).
   ASSERT_EQ(failed.size(), 3u) << ::testing::PrintToString(failed);
-  EXPECT_EQ(r.dimensions[r.failures[0].dimension].name, "latency");
+  EXPECT_EQ(r.dimensions[r.failures[0].dimension.value()].name, "latency");
   EXPECT_EQ(r.failures[0].bar.key, "p95_max");
   EXPECT_TRUE(r.failures[0].bar.is_max);
   EXPECT_NEAR(r.failures[0].bar.observed, 880.0, 1e-9);
-  EXPECT_EQ(r.dimensions[r.failures[1].dimension].name, "cost");
+  EXPECT_EQ(r.dimensions[r.failures[1].dimension.value()].name, "cost");
   EXPECT_EQ(r.failures[1].bar.key, "per_useful_max");
   EXPECT_NEAR(r.failures[1].bar.observed, 0.05 / 3.0, 1e-12);
-  EXPECT_EQ(r.dimensions[r.failures[2].dimension].name, "errors");
+  EXPECT_EQ(r.dimensions[r.failures[2].dimension.value()].name, "errors");
   EXPECT_EQ(r.failures[2].bar.key, "max");
   EXPECT_NEAR(r.failures[2].bar.observed, 0.2, 1e-12);
   for (const Failure& f : r.failures) EXPECT_EQ(f.where, "overall");
@@ -775,7 +775,7 @@ TEST(BuildReport, FailuresAreCriticalThenOverallThenPerSliceInDimensionOrder) {
   ASSERT_EQ(r.dimensions[2].name, "errors");
   std::vector<std::string> got;
   for (const Failure& f : r.failures) {
-    got.push_back(fmt::format("{} {} {}", f.bar.source, r.dimensions[f.dimension].name, f.where));
+    got.push_back(fmt::format("{} {} {}", f.bar.source, r.dimensions[f.dimension.value()].name, f.where));
   }
   // Within per-slice routing, shipping (0 against 0.99) missed by more than billing (1/3).
   EXPECT_EQ(got, (std::vector<std::string>{

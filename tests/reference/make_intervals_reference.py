@@ -122,8 +122,14 @@ def min_detectable_drop(p0, n, conf, power):
         return (s / delta) ** 2
 
     if needed(p0) > n:
-        return p0  # not even a drop to zero is detectable: the whole rate
+        return math.inf  # not even a drop to zero is detectable
     return optimize.brentq(lambda d: needed(d) - n, 1e-12, p0, xtol=1e-16, rtol=1e-15, maxiter=500)
+
+
+def mde_case(p0, n, conf, power):
+    delta = float(min_detectable_drop(p0, n, conf, power))
+    return {"p0": p0, "n": n, "confidence": conf, "power": power,
+            "delta": None if math.isinf(delta) else delta}
 
 
 def mde_cases():
@@ -132,12 +138,10 @@ def mde_cases():
         for n in [30, 100, 400, 1000, 10_000]:
             for conf in CONFIDENCES:
                 for power in [0.8, 0.9]:
-                    out.append({"p0": p0, "n": n, "confidence": conf, "power": power,
-                                "delta": float(min_detectable_drop(p0, n, conf, power))})
-    # Too few cases for any drop to show: the answer is the whole rate.
+                    out.append(mde_case(p0, n, conf, power))
+    # Too few cases for any drop to show: infinity, written as null (JSON has no infinity).
     for p0, n in [(0.05, 3), (0.1, 1)]:
-        out.append({"p0": p0, "n": n, "confidence": 0.95, "power": 0.8,
-                    "delta": float(min_detectable_drop(p0, n, 0.95, 0.8))})
+        out.append(mde_case(p0, n, 0.95, 0.8))
     return out
 
 

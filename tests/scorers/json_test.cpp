@@ -114,7 +114,7 @@ TEST(JsonSchemaScorer, EmptySchemaAcceptsAnyJson) {
 }
 
 TEST(JsonSchemaScorer, SchemaRequired) {
-  expect_arg_error("", "schema", "is required: a JSON Schema (draft 4, 6 or 7) the output must satisfy");
+  expect_arg_error("", "schema", "is required: a JSON Schema (draft 7, 6, or 4 when its $schema says so) the output must satisfy");
 }
 
 TEST(JsonSchemaScorer, SchemaMustBeAnObject) {

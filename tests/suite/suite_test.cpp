@@ -94,6 +94,10 @@ TEST(ParseSuite, UsefulDefaultsToThePassFailDimensions) {
   // latency and cost are measurements; the built-in errors dimension is never "useful".
   EXPECT_EQ(parse(kMinimal).useful, (std::vector<std::string>{"correct", "f1_pass"}));
   EXPECT_EQ(parse(kMinimal + "useful: [f1_pass]\n").useful, (std::vector<std::string>{"f1_pass"}));
+  // Declaring the error rate yourself does not make "had an error" a condition of usefulness.
+  std::string declared = kMinimal;
+  declared.insert(declared.find("  cost: cost"), "  errors: error-rate\n");
+  EXPECT_EQ(parse(declared).useful, (std::vector<std::string>{"correct", "f1_pass"}));
 }
 
 TEST(ParseSuite, ScorerArgumentsAreKeptAsJson) {

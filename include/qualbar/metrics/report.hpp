@@ -39,7 +39,7 @@ struct Cell {
   std::string slice;  // "" for overall; "category" or "category × language"
   std::string value;  // "" for overall; "refund-dispute" or "billing × de"
   std::size_t n = 0;          // cases counted in the estimate (errors included for quality)
-  std::size_t n_errors = 0;   // failed calls among them
+  std::size_t n_errors = 0;   // failed calls among the cell's cases (not-applicable ones excepted)
   std::size_t n_not_applicable = 0;
   double estimate = 0.0;  // pass rate, mean, p95 or cost per response: see DimensionResult
   stats::Interval interval{};
@@ -70,7 +70,7 @@ struct DimensionResult {
 
 // A gating bar that was missed.
 struct Failure {
-  std::size_t dimension = 0;  // index into Report::dimensions
+  std::optional<std::size_t> dimension;  // index into Report::dimensions; none for a critical slice without cases
   std::string where;          // "overall" or a slice label such as "category=refund-dispute"
   bool critical = false;
   BarCheck bar;

@@ -22,6 +22,9 @@ Interval t_interval(double mean, double sd, std::size_t n, double confidence);
 // Two-sided standard normal quantile z such that P(|Z| <= z) = confidence.
 double z_two_sided(double confidence);
 
+// The standard normal quantile Φ⁻¹(p).
+double normal_quantile(double p);
+
 // Quantile (q in [0, 1]) of sorted data with numpy's default ("linear", type 7) definition.
 // Empty data or q outside [0, 1]: NaN.
 double quantile_sorted(std::span<const double> sorted, double q);
@@ -31,8 +34,9 @@ double quantile_sorted(std::span<const double> sorted, double q);
 // is not, the missing side is NaN).
 Interval quantile_interval_sorted(std::span<const double> sorted, double q, double confidence);
 
-// Smallest drop δ below the rate p0 that a one-sided exact-normal test at level α = 1 − confidence
-// detects with the given power from n cases (one-sample test of a proportion). NaN when n = 0.
+// Smallest drop δ below the rate p0 that a one-sided normal-approximation test at level
+// α = 1 − confidence detects with the given power from n cases (one-sample test of a proportion).
+// NaN when n = 0 or p0 <= 0; +infinity when not even a drop to 0 would be detected.
 double min_detectable_drop(double p0, std::size_t n, double confidence, double power);
 
 }  // namespace qb::stats

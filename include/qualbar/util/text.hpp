@@ -12,6 +12,9 @@ namespace qb {
 // Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
+// The text with every invalid UTF-8 sequence replaced by U+FFFD.
+std::string to_valid_utf8(std::string_view text);
+
 struct NormalizeOptions {
   bool casefold = true;
   bool strip_punctuation = true;
