@@ -152,11 +152,16 @@ class SqliteStore final : public Store {
       db_ = nullptr;
       throw RunError(fmt::format("cannot open the store '{}': {}", path_, why));
     }
-    sqlite3_busy_timeout(db_, 10000);
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = NORMAL");
-    exec("PRAGMA foreign_keys = ON");
-    migrate();
+    try {
+      sqlite3_busy_timeout(db_, 10000);
+      exec("PRAGMA journal_mode = WAL");
+      exec("PRAGMA synchronous = NORMAL");
+      exec("PRAGMA foreign_keys = ON");
+      migrate();
+    } catch (...) {
+      sqlite3_close(db_);  // the destructor does not run for a constructor that throws
+      throw;
+    }
   }
   ~SqliteStore() override { sqlite3_close(db_); }
 
