@@ -8,10 +8,6 @@
 #include <boost/math/distributions/students_t.hpp>
 
 namespace qb::stats {
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}  // namespace
-
 double normal_quantile(double p) {
   return boost::math::quantile(boost::math::normal_distribution<double>(), p);
 }

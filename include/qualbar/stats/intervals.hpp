@@ -4,12 +4,9 @@
 #include <cstddef>
 #include <span>
 
-namespace qb::stats {
+#include "qualbar/stats/common.hpp"
 
-struct Interval {
-  double lo = 0.0;
-  double hi = 0.0;
-};
+namespace qb::stats {
 
 // Wilson score interval for x successes in n trials at the given two-sided confidence.
 // n = 0 gives the empty interval [NaN, NaN].
