@@ -1,13 +1,25 @@
 #include "qualbar/stats/intervals.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/beta.hpp>
+
+#include "qualbar/stats/power.hpp"
 
 namespace qb::stats {
+namespace {
+
+// The shared preconditions of the one-proportion intervals.
+bool valid_proportion(std::size_t x, std::size_t n, double confidence) {
+  return n > 0 && x <= n && confidence > 0.0 && confidence < 1.0;
+}
+
+}  // namespace
+
 double normal_quantile(double p) {
   return boost::math::quantile(boost::math::normal_distribution<double>(), p);
 }
@@ -15,7 +27,7 @@ double normal_quantile(double p) {
 double z_two_sided(double confidence) { return normal_quantile(0.5 + confidence / 2.0); }
 
 Interval wilson(std::size_t x, std::size_t n, double confidence) {
-  if (n == 0) return {kNaN, kNaN};
+  if (!valid_proportion(x, n, confidence)) return {kNaN, kNaN};
   const double z = z_two_sided(confidence);
   const double nn = static_cast<double>(n);
   const double p = static_cast<double>(x) / nn;
@@ -25,6 +37,36 @@ Interval wilson(std::size_t x, std::size_t n, double confidence) {
   const double half = z * std::sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denom;
   // Exact ends: all failures or all successes have a bound of exactly 0 or 1.
   return {x == 0 ? 0.0 : std::max(0.0, center - half), x == n ? 1.0 : std::min(1.0, center + half)};
+}
+
+Interval clopper_pearson(std::size_t x, std::size_t n, double confidence) {
+  if (!valid_proportion(x, n, confidence)) return {kNaN, kNaN};
+  const double half_alpha = (1.0 - confidence) / 2.0;
+  const double xx = static_cast<double>(x);
+  const double nn = static_cast<double>(n);
+  // The upper end uses the complemented inverse: it keeps full precision when α/2 is tiny.
+  return {x == 0 ? 0.0 : boost::math::ibeta_inv(xx, nn - xx + 1.0, half_alpha),
+          x == n ? 1.0 : boost::math::ibetac_inv(xx + 1.0, nn - xx, half_alpha)};
+}
+
+Interval agresti_coull(std::size_t x, std::size_t n, double confidence) {
+  if (!valid_proportion(x, n, confidence)) return {kNaN, kNaN};
+  const double z = z_two_sided(confidence);
+  const double n_adj = static_cast<double>(n) + z * z;
+  const double p_adj = (static_cast<double>(x) + z * z / 2.0) / n_adj;
+  const double half = z * std::sqrt(p_adj * (1.0 - p_adj) / n_adj);
+  return {std::clamp(p_adj - half, 0.0, 1.0), std::clamp(p_adj + half, 0.0, 1.0)};
+}
+
+Interval newcombe_difference(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
+                             double confidence) {
+  if (!valid_proportion(x_a, n_a, confidence) || !valid_proportion(x_b, n_b, confidence)) return {kNaN, kNaN};
+  const double p_a = static_cast<double>(x_a) / static_cast<double>(n_a);
+  const double p_b = static_cast<double>(x_b) / static_cast<double>(n_b);
+  const Interval a = wilson(x_a, n_a, confidence);
+  const Interval b = wilson(x_b, n_b, confidence);
+  const double diff = p_a - p_b;
+  return {diff - std::hypot(p_a - a.lo, b.hi - p_b), diff + std::hypot(a.hi - p_a, p_b - b.lo)};
 }
 
 Interval t_interval(double mean, double sd, std::size_t n, double confidence) {
@@ -77,24 +119,7 @@ Interval quantile_interval_sorted(std::span<const double> sorted, double q, doub
 }
 
 double min_detectable_drop(double p0, std::size_t n, double confidence, double power) {
-  if (n == 0 || !(p0 > 0.0)) return kNaN;
-  const double za = normal_quantile(confidence);
-  const double zb = normal_quantile(power);
-  const double nn = static_cast<double>(n);
-  auto needed = [&](double delta) {
-    const double p1 = p0 - delta;
-    const double s = za * std::sqrt(p0 * (1.0 - p0)) + zb * std::sqrt(p1 * (1.0 - p1));
-    return s * s / (delta * delta);
-  };
-  // needed() falls as δ grows; find the δ at which it equals n. When even a drop to 0 needs more
-  // than n cases, no drop is detectable: +infinity.
-  double lo = 1e-9, hi = p0;
-  if (needed(hi) > nn) return std::numeric_limits<double>::infinity();
-  for (int i = 0; i < 100; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (needed(mid) > nn ? lo : hi) = mid;
-  }
-  return hi;
+  return min_detectable_drop_one_sample(p0, n, 1.0 - confidence, power, Sides::one_sided);
 }
 
 }  // namespace qb::stats

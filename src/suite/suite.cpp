@@ -1,7 +1,6 @@
 #include "qualbar/suite/suite.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -97,9 +96,12 @@ class Parser {
   std::filesystem::path dir_;
 };
 
+// [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
-  static const std::regex pattern("[a-z][a-z0-9_-]*");
-  return std::regex_match(name, pattern);
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
 }
 
 // The statistics a bar may limit, by how a dimension aggregates.

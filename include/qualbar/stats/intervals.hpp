@@ -8,9 +8,38 @@
 
 namespace qb::stats {
 
-// Wilson score interval for x successes in n trials at the given two-sided confidence.
-// n = 0 gives the empty interval [NaN, NaN].
+// ---- one proportion: x successes in n trials, two-sided `confidence` in (0, 1) ---------------
+// All three give [NaN, NaN] when n = 0, x > n, or confidence is not in (0, 1). The ends stay in
+// [0, 1]. See docs/stats-tests.md for the formulas and when to prefer which.
+
+// Wilson score interval. x = 0 has lower end exactly 0, x = n upper end exactly 1.
 Interval wilson(std::size_t x, std::size_t n, double confidence);
+
+// Clopper–Pearson ("exact") interval: the ends are Beta quantiles,
+//   lo = B⁻¹(α/2; x, n − x + 1),  hi = B⁻¹(1 − α/2; x + 1, n − x),  α = 1 − confidence,
+// with lo = 0 when x = 0 and hi = 1 when x = n. Covers at least `confidence` for every p (it is
+// conservative: wider than Wilson). Same as statsmodels proportion_confint(method='beta').
+Interval clopper_pearson(std::size_t x, std::size_t n, double confidence);
+
+// Agresti–Coull interval: the Wald interval around the adjusted rate
+//   ñ = n + z²,  p̃ = (x + z²/2) / ñ,  p̃ ± z·√(p̃(1 − p̃)/ñ),  z = Φ⁻¹(½ + confidence/2),
+// clipped to [0, 1]. Same as statsmodels proportion_confint(method='agresti_coull').
+Interval agresti_coull(std::size_t x, std::size_t n, double confidence);
+
+// ---- difference of two independent proportions -----------------------------------------------
+
+// Newcombe's hybrid score interval (method 10 of Newcombe 1998) for the difference p_a − p_b of
+// two independent rates, p_a = x_a / n_a first (for a comparison: candidate first, baseline
+// second, so a drop is negative). With Wilson intervals [l_a, u_a] and [l_b, u_b] of each rate:
+//   lo = (p_a − p_b) − √((p_a − l_a)² + (u_b − p_b)²)
+//   hi = (p_a − p_b) + √((u_a − p_a)² + (p_b − l_b)²)
+// Same as statsmodels confint_proportions_2indep(x_a, n_a, x_b, n_b, method='newcomb'), which
+// also reports p1 − p2 with the first sample first. [NaN, NaN] when n_a or n_b is 0, x_a > n_a,
+// x_b > n_b, or confidence is not in (0, 1).
+Interval newcombe_difference(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
+                             double confidence);
+
+// ---- other intervals ---------------------------------------------------------------------------
 
 // Student-t interval for a mean from its sample standard deviation (n − 1 denominator).
 // n < 2 gives [NaN, NaN].
@@ -34,6 +63,8 @@ Interval quantile_interval_sorted(std::span<const double> sorted, double q, doub
 // Smallest drop δ below the rate p0 that a one-sided normal-approximation test at level
 // α = 1 − confidence detects with the given power from n cases (one-sample test of a proportion).
 // NaN when n = 0 or p0 <= 0; +infinity when not even a drop to 0 would be detected.
+// The per-slice report's size check. It is min_detectable_drop_one_sample (stats/power.hpp) with
+// α = 1 − confidence and Sides::one_sided; see there for the formula and the other cases.
 double min_detectable_drop(double p0, std::size_t n, double confidence, double power);
 
 }  // namespace qb::stats
