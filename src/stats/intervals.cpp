@@ -42,8 +42,8 @@ Interval wilson(std::size_t x, std::size_t n, double confidence) {
 Interval clopper_pearson(std::size_t x, std::size_t n, double confidence) {
   if (!valid_proportion(x, n, confidence)) return {kNaN, kNaN};
   const double half_alpha = (1.0 - confidence) / 2.0;
-  const double xx = static_cast<double>(x);
-  const double nn = static_cast<double>(n);
+  const auto xx = static_cast<double>(x);
+  const auto nn = static_cast<double>(n);
   // The upper end uses the complemented inverse: it keeps full precision when α/2 is tiny.
   return {x == 0 ? 0.0 : boost::math::ibeta_inv(xx, nn - xx + 1.0, half_alpha),
           x == n ? 1.0 : boost::math::ibetac_inv(xx + 1.0, nn - xx, half_alpha)};
@@ -60,7 +60,8 @@ Interval agresti_coull(std::size_t x, std::size_t n, double confidence) {
 
 Interval newcombe_difference(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
                              double confidence) {
-  if (!valid_proportion(x_a, n_a, confidence) || !valid_proportion(x_b, n_b, confidence)) return {kNaN, kNaN};
+  if (!valid_proportion(x_a, n_a, confidence) || !valid_proportion(x_b, n_b, confidence))
+    return {kNaN, kNaN};
   const double p_a = static_cast<double>(x_a) / static_cast<double>(n_a);
   const double p_b = static_cast<double>(x_b) / static_cast<double>(n_b);
   const Interval a = wilson(x_a, n_a, confidence);

@@ -16,7 +16,7 @@ import numpy as np
 import scipy
 import statsmodels
 from scipy import optimize, stats
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 SEED = 20261127
 CONFIDENCES = [0.9, 0.95, 0.99]
@@ -32,6 +32,48 @@ def wilson_cases():
             for conf in CONFIDENCES:
                 lo, hi = proportion_confint(x, n, alpha=1.0 - conf, method="wilson")
                 out.append({"x": x, "n": n, "confidence": conf, "lo": float(lo), "hi": float(hi)})
+    return out
+
+
+def proportion_grid():
+    """(x, n) pairs over small, medium and large n, with both ends and the middle."""
+    out = []
+    for n in [1, 2, 5, 10, 17, 30, 100, 200, 1000, 1_000_000]:
+        xs = sorted({0, 1, n // 3, n // 2, n - 1, n} & set(range(n + 1)))
+        if n == 1_000_000:
+            xs = sorted(set(xs) | {3, 999_990, 123_457})
+        out.extend((x, n) for x in xs)
+    return out
+
+
+def one_proportion_cases(method):
+    """statsmodels proportion_confint: 'beta' is Clopper-Pearson, 'agresti_coull' Agresti-Coull."""
+    out = []
+    for x, n in proportion_grid():
+        for conf in CONFIDENCES + [0.999]:
+            lo, hi = proportion_confint(x, n, alpha=1.0 - conf, method=method)
+            out.append({"x": x, "n": n, "confidence": conf, "lo": float(lo), "hi": float(hi)})
+    return out
+
+
+def newcombe_cases():
+    """Newcombe's hybrid score interval for p_a - p_b (statsmodels 'newcomb', p1 - p2, first minus
+    second), on fixed pairs and on random pairs from the fixed seed."""
+    pairs = [(0, 1, 0, 1), (1, 1, 0, 1), (0, 10, 10, 10), (10, 10, 0, 10), (5, 10, 5, 10),
+             (178, 200, 190, 200), (8, 17, 12, 17), (0, 30, 0, 40), (30, 30, 40, 40),
+             (1, 1000, 0, 5), (890, 1000, 905, 1000), (450_000, 1_000_000, 451_234, 1_000_000),
+             (3, 7, 99, 100)]
+    rng = np.random.default_rng(SEED + 1)
+    for _ in range(20):
+        n_a, n_b = (int(v) for v in rng.integers(1, 2000, size=2))
+        pairs.append((int(rng.integers(0, n_a + 1)), n_a, int(rng.integers(0, n_b + 1)), n_b))
+    out = []
+    for x_a, n_a, x_b, n_b in pairs:
+        for conf in CONFIDENCES:
+            lo, hi = confint_proportions_2indep(x_a, n_a, x_b, n_b, compare="diff", method="newcomb",
+                                                alpha=1.0 - conf)
+            out.append({"x_a": x_a, "n_a": n_a, "x_b": x_b, "n_b": n_b, "confidence": conf,
+                        "lo": float(lo), "hi": float(hi)})
     return out
 
 
@@ -158,6 +200,9 @@ def main():
                      "scipy": scipy.__version__, "statsmodels": statsmodels.__version__},
         "seed": SEED,
         "wilson": wilson_cases(),
+        "clopper_pearson": one_proportion_cases("beta"),
+        "agresti_coull": one_proportion_cases("agresti_coull"),
+        "newcombe": newcombe_cases(),
         "t_interval": t_cases(),
         "data": data,
         "quantile": quantile_cases(data),

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <fstream>
 #include <iomanip>
-#include <stdexcept>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -36,8 +36,8 @@ const json& reference() {
   const double want = expected.get<double>();
   const double diff = std::fabs(actual - want);
   if (diff <= 1e-12 || diff <= 1e-9 * std::fabs(want)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << std::setprecision(17) << "got " << actual << ", want " << want
-                                       << " (difference " << diff << ")";
+  return ::testing::AssertionFailure() << std::setprecision(17) << "got " << actual << ", want "
+                                       << want << " (difference " << diff << ")";
 }
 
 std::vector<double> data_set(const std::string& name) {
@@ -49,8 +49,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // ---- against the reference --------------------------------------------------------------------
 
 TEST(IntervalsReference, FixtureIsComplete) {
-  for (const char* key : {"wilson", "t_interval", "quantile", "quantile_interval", "min_detectable_drop",
-                          "z_two_sided"}) {
+  for (const char* key : {"wilson", "clopper_pearson", "agresti_coull", "newcombe", "t_interval",
+                          "quantile", "quantile_interval", "min_detectable_drop", "z_two_sided"}) {
     ASSERT_TRUE(reference().contains(key)) << key;
     EXPECT_GE(reference().at(key).size(), 6U) << key;
   }
@@ -62,6 +62,37 @@ TEST(IntervalsReference, WilsonMatchesStatsmodels) {
     const auto n = c.at("n").get<std::size_t>();
     const double conf = c.at("confidence").get<double>();
     const Interval got = wilson(x, n, conf);
+    EXPECT_TRUE(close_to(got.lo, c.at("lo"))) << "lo of " << c.dump();
+    EXPECT_TRUE(close_to(got.hi, c.at("hi"))) << "hi of " << c.dump();
+  }
+}
+
+TEST(IntervalsReference, ClopperPearsonMatchesStatsmodelsBeta) {
+  for (const auto& c : reference().at("clopper_pearson")) {
+    const Interval got = clopper_pearson(c.at("x").get<std::size_t>(), c.at("n").get<std::size_t>(),
+                                         c.at("confidence").get<double>());
+    EXPECT_TRUE(close_to(got.lo, c.at("lo"))) << "lo of " << c.dump();
+    EXPECT_TRUE(close_to(got.hi, c.at("hi"))) << "hi of " << c.dump();
+  }
+}
+
+TEST(IntervalsReference, AgrestiCoullMatchesStatsmodels) {
+  for (const auto& c : reference().at("agresti_coull")) {
+    const Interval got = agresti_coull(c.at("x").get<std::size_t>(), c.at("n").get<std::size_t>(),
+                                       c.at("confidence").get<double>());
+    EXPECT_TRUE(close_to(got.lo, c.at("lo"))) << "lo of " << c.dump();
+    EXPECT_TRUE(close_to(got.hi, c.at("hi"))) << "hi of " << c.dump();
+  }
+}
+
+// statsmodels confint_proportions_2indep(method='newcomb') gives p1 − p2, first sample first: the
+// same order as newcombe_difference(x_a, n_a, x_b, n_b).
+TEST(IntervalsReference, NewcombeMatchesStatsmodelsNewcomb) {
+  for (const auto& c : reference().at("newcombe")) {
+    const Interval got =
+        newcombe_difference(c.at("x_a").get<std::size_t>(), c.at("n_a").get<std::size_t>(),
+                            c.at("x_b").get<std::size_t>(), c.at("n_b").get<std::size_t>(),
+                            c.at("confidence").get<double>());
     EXPECT_TRUE(close_to(got.lo, c.at("lo"))) << "lo of " << c.dump();
     EXPECT_TRUE(close_to(got.hi, c.at("hi"))) << "hi of " << c.dump();
   }
@@ -87,7 +118,8 @@ TEST(IntervalsReference, QuantileMatchesNumpyLinear) {
 TEST(IntervalsReference, QuantileIntervalMatchesBinomialOrderStatistics) {
   for (const auto& c : reference().at("quantile_interval")) {
     const std::vector<double> sorted = data_set(c.at("data").get<std::string>());
-    const Interval got = quantile_interval_sorted(sorted, c.at("q").get<double>(), c.at("confidence").get<double>());
+    const Interval got =
+        quantile_interval_sorted(sorted, c.at("q").get<double>(), c.at("confidence").get<double>());
     EXPECT_TRUE(close_to(got.lo, c.at("lo"))) << "lo of " << c.dump();
     EXPECT_TRUE(close_to(got.hi, c.at("hi"))) << "hi of " << c.dump();
   }
@@ -95,8 +127,9 @@ TEST(IntervalsReference, QuantileIntervalMatchesBinomialOrderStatistics) {
 
 TEST(IntervalsReference, MinDetectableDropMatchesBrent) {
   for (const auto& c : reference().at("min_detectable_drop")) {
-    const double got = min_detectable_drop(c.at("p0").get<double>(), c.at("n").get<std::size_t>(),
-                                           c.at("confidence").get<double>(), c.at("power").get<double>());
+    const double got =
+        min_detectable_drop(c.at("p0").get<double>(), c.at("n").get<std::size_t>(),
+                            c.at("confidence").get<double>(), c.at("power").get<double>());
     if (c.at("delta").is_null()) {
       EXPECT_TRUE(std::isinf(got)) << c.dump();  // no drop is detectable
     } else {
@@ -137,6 +170,105 @@ TEST(Wilson, ContainsTheRateAndNarrowsWithN) {
   EXPECT_GT(wide.hi, small.hi);
 }
 
+TEST(Wilson, MorePassesThanCasesOrBadConfidenceIsEmpty) {
+  for (const Interval i :
+       {wilson(5, 4, 0.95), wilson(2, 4, 0.0), wilson(2, 4, 1.0), wilson(2, 4, kNaN)}) {
+    EXPECT_TRUE(std::isnan(i.lo));
+    EXPECT_TRUE(std::isnan(i.hi));
+  }
+}
+
+// ---- Clopper–Pearson, Agresti–Coull, Newcombe --------------------------------------------------
+
+bool is_empty(const Interval& i) { return std::isnan(i.lo) && std::isnan(i.hi); }
+
+TEST(ProportionIntervals, InvalidInputIsEmpty) {
+  for (auto f : {&clopper_pearson, &agresti_coull}) {
+    EXPECT_TRUE(is_empty(f(0, 0, 0.95)));  // no trials
+    EXPECT_TRUE(is_empty(f(5, 4, 0.95)));  // x > n
+    EXPECT_TRUE(is_empty(f(2, 4, 0.0)));   // confidence outside (0, 1)
+    EXPECT_TRUE(is_empty(f(2, 4, 1.0)));
+    EXPECT_TRUE(is_empty(f(2, 4, 95.0)));
+    EXPECT_TRUE(is_empty(f(2, 4, kNaN)));
+  }
+}
+
+TEST(ProportionClopperPearson, AllOrNothingHasExactEnds) {
+  EXPECT_EQ(clopper_pearson(0, 17, 0.95).lo, 0.0);
+  EXPECT_EQ(clopper_pearson(17, 17, 0.95).hi, 1.0);
+  // x = 0: the upper end solves (1 − p)^n = α/2.
+  EXPECT_NEAR(clopper_pearson(0, 17, 0.95).hi, 1.0 - std::pow(0.025, 1.0 / 17.0), 1e-14);
+  EXPECT_NEAR(clopper_pearson(17, 17, 0.95).lo, std::pow(0.025, 1.0 / 17.0), 1e-14);
+}
+
+TEST(ProportionClopperPearson, CoversAtLeastTheConfidenceForEveryRate) {
+  // Exact coverage: Σ over x of P(X = x | n, p) for the x whose interval contains p.
+  for (std::size_t n : {5U, 17U, 40U}) {
+    for (int i = 1; i < 100; ++i) {
+      const double p = i / 100.0;
+      double coverage = 0.0;
+      for (std::size_t x = 0; x <= n; ++x) {
+        const Interval ci = clopper_pearson(x, n, 0.95);
+        if (ci.lo <= p && p <= ci.hi) {
+          const double nn = static_cast<double>(n), xx = static_cast<double>(x);
+          coverage +=
+              std::exp(std::lgamma(nn + 1) - std::lgamma(xx + 1) - std::lgamma(nn - xx + 1) +
+                       xx * std::log(p) + (nn - xx) * std::log1p(-p));
+        }
+      }
+      EXPECT_GE(coverage, 0.95 - 1e-9) << "n = " << n << ", p = " << p;
+    }
+  }
+}
+
+TEST(ProportionClopperPearson, MirrorsUnderSwappingPassAndFail) {
+  for (std::size_t n : {1U, 5U, 17U, 200U}) {
+    for (std::size_t x = 0; x <= n; x += (n < 20 ? 1 : 37)) {
+      const Interval cp = clopper_pearson(x, n, 0.95);
+      const Interval mirror = clopper_pearson(n - x, n, 0.95);
+      EXPECT_NEAR(cp.lo, 1.0 - mirror.hi, 1e-12) << x << "/" << n;
+      EXPECT_NEAR(cp.hi, 1.0 - mirror.lo, 1e-12) << x << "/" << n;
+      EXPECT_LE(cp.lo, static_cast<double>(x) / static_cast<double>(n));
+      EXPECT_GE(cp.hi, static_cast<double>(x) / static_cast<double>(n));
+    }
+  }
+}
+
+TEST(ProportionAgrestiCoull, StaysInsideZeroOne) {
+  const Interval none = agresti_coull(0, 5, 0.95);
+  const Interval all = agresti_coull(5, 5, 0.95);
+  EXPECT_EQ(none.lo, 0.0);  // the Wald interval around p̃ would go below 0: clipped
+  EXPECT_EQ(all.hi, 1.0);
+  EXPECT_GT(none.hi, 0.0);
+  EXPECT_LT(all.lo, 1.0);
+}
+
+TEST(ProportionNewcombe, InvalidInputIsEmpty) {
+  EXPECT_TRUE(is_empty(newcombe_difference(0, 0, 3, 10, 0.95)));
+  EXPECT_TRUE(is_empty(newcombe_difference(3, 10, 0, 0, 0.95)));
+  EXPECT_TRUE(is_empty(newcombe_difference(11, 10, 3, 10, 0.95)));
+  EXPECT_TRUE(is_empty(newcombe_difference(3, 10, 3, 10, 1.0)));
+}
+
+TEST(ProportionNewcombe, SignFollowsTheArgumentOrder) {
+  // a = 178/200, b = 190/200: a is lower, so the difference a − b is negative.
+  const Interval d = newcombe_difference(178, 200, 190, 200, 0.95);
+  EXPECT_LT(d.lo, -0.06);
+  EXPECT_GT(d.hi, -0.06);
+  const Interval swapped = newcombe_difference(190, 200, 178, 200, 0.95);
+  EXPECT_NEAR(swapped.lo, -d.hi, 1e-15);
+  EXPECT_NEAR(swapped.hi, -d.lo, 1e-15);
+}
+
+TEST(ProportionNewcombe, StaysInsideMinusOneOne) {
+  const Interval extreme = newcombe_difference(10, 10, 0, 10, 0.99);
+  EXPECT_LE(extreme.hi, 1.0);
+  EXPECT_GT(extreme.lo, 0.0);
+  const Interval same = newcombe_difference(0, 30, 0, 40, 0.95);  // both never pass
+  EXPECT_LT(same.lo, 0.0);
+  EXPECT_GT(same.hi, 0.0);
+}
+
 TEST(TInterval, FewerThanTwoIsEmpty) {
   for (std::size_t n : {0U, 1U}) {
     const Interval i = t_interval(0.5, 0.1, n, 0.95);
@@ -151,9 +283,7 @@ TEST(TInterval, SymmetricAroundTheMean) {
   EXPECT_LT(i.lo, 10.0);
 }
 
-TEST(ZTwoSided, KnownValue) {
-  EXPECT_NEAR(z_two_sided(0.95), 1.959963984540054, 1e-12);
-}
+TEST(ZTwoSided, KnownValue) { EXPECT_NEAR(z_two_sided(0.95), 1.959963984540054, 1e-12); }
 
 TEST(QuantileSorted, EmptyIsNaN) {
   EXPECT_TRUE(std::isnan(quantile_sorted(std::span<const double>{}, 0.5)));

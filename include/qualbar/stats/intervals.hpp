@@ -18,7 +18,7 @@ Interval wilson(std::size_t x, std::size_t n, double confidence);
 // Clopper–Pearson ("exact") interval: the ends are Beta quantiles,
 //   lo = B⁻¹(α/2; x, n − x + 1),  hi = B⁻¹(1 − α/2; x + 1, n − x),  α = 1 − confidence,
 // with lo = 0 when x = 0 and hi = 1 when x = n. Covers at least `confidence` for every p (it is
-// conservative: wider than Wilson). Same as statsmodels proportion_confint(method='beta').
+// conservative: usually wider than Wilson). Same as statsmodels proportion_confint(method='beta').
 Interval clopper_pearson(std::size_t x, std::size_t n, double confidence);
 
 // Agresti–Coull interval: the Wald interval around the adjusted rate
