@@ -24,3 +24,20 @@ for _ in $(seq 20); do
 done
 end=$(date +%s%N)
 echo "mean wall: $(( (end - start) / 20 / 1000000 )) ms per run"
+
+echo
+echo "== Statistics module (Google Benchmark)"
+if [ -x "$build/bench/qualbar_stats_bench" ]; then
+  "$build/bench/qualbar_stats_bench" --benchmark_counters_tabular=true
+fi
+
+echo
+echo "== The same statistics in NumPy / SciPy / scikit-learn on this machine (Debian's python3)"
+if /usr/bin/python3 -c "import numpy, scipy, sklearn, statsmodels" 2>/dev/null; then
+  for script in bench/compare_*.py; do
+    echo "-- $script"
+    /usr/bin/python3 "$script"
+  done
+else
+  echo "(skipped: install python3-numpy python3-scipy python3-sklearn python3-statsmodels)"
+fi
