@@ -3,7 +3,7 @@
 // and the exact quantile of 10⁶ values. Compare with bench/compare_tests.py (statsmodels / NumPy
 // on the same sizes).
 //
-// Run: taskset -c 0 build/<dir>/bench/qualbar_stats_bench \
+// Run: taskset -c 0 build/<dir>/bench/qualbar_stats_bench
 //        --benchmark_filter='McNemar|Holm|BenjaminiHochberg|TwoProportion|QuantileSketch|ExactQuantile|PassAtK'
 // Everything here is single-threaded.
 

@@ -174,8 +174,9 @@ TEST(BootstrapReference, AccelerationMatchesScipyJackknife) {
     const double want = c.at("acceleration").get<double>();
     const BootstrapResult generic = bootstrap(x, one_sample_statistic(stat), opts);
     EXPECT_TRUE(close_to(generic.acceleration, want)) << c.dump();
-    if (stat == "mean")
+    if (stat == "mean") {
       EXPECT_TRUE(close_to(bootstrap_mean(x, opts).acceleration, want)) << c.dump();
+    }
   }
 }
 
@@ -281,7 +282,9 @@ void expect_same_distribution(std::span<const double> x, double step) {
       EXPECT_TRUE(within(by_count.interval.hi, by_index.interval.hi, tol)) << "hi";
       EXPECT_TRUE(
           within(by_count.standard_error, by_index.standard_error, 0.03 * by_index.standard_error));
-      if (method == BootstrapMethod::bca) EXPECT_EQ(by_count.acceleration, by_index.acceleration);
+      if (method == BootstrapMethod::bca) {
+        EXPECT_EQ(by_count.acceleration, by_index.acceleration);
+      }
     }
   }
 }
