@@ -2,11 +2,16 @@
 #define VALIJSON_USE_EXCEPTIONS 1
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+// valijson's inlined string code trips g++ 12's false-positive -Wrestrict / -Wmaybe-uninitialized.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+#pragma GCC diagnostic pop
 
 #include "qualbar/scorers/scorer.hpp"
 
