@@ -18,21 +18,14 @@
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/stats/random.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/bootstrap.json, written by make_bootstrap_reference.py (scipy.stats.bootstrap).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/bootstrap.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_bootstrap_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("bootstrap.json"); }
 
 // 1e-9 relative, or 1e-12 absolute near zero: for values that involve no random draws.
 ::testing::AssertionResult close_to(double actual, double want) {

@@ -12,36 +12,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/calibration.json, written by make_calibration_reference.py (scikit-learn, numpy).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/calibration.json";
-    std::ifstream in(path);
-    if (!in) {
-      throw std::runtime_error("cannot open " + path + "; run make_calibration_reference.py");
-    }
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("calibration.json"); }
 
-// 1e-9 relative, or 1e-12 absolute near zero. A null reference value means NaN.
-::testing::AssertionResult close_to(double actual, const json& expected) {
-  if (expected.is_null()) {
-    if (std::isnan(actual)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "got " << actual << ", want NaN";
-  }
-  const double want = expected.get<double>();
-  const double diff = std::fabs(actual - want);
-  if (diff <= 1e-12 || diff <= 1e-9 * std::fabs(want)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << std::setprecision(17) << "got " << actual << ", want "
-                                       << want << " (difference " << diff << ")";
-}
+using test::close_to;
 
 struct Data {
   std::vector<double> confidence;

@@ -14,6 +14,8 @@
 
 #include "qualbar/stats/random.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
@@ -21,16 +23,7 @@ using nlohmann::json;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// tests/reference/drift.json, written by make_drift_reference.py (NumPy / SciPy).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/drift.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_drift_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("drift.json"); }
 
 // A number from the fixture: infinities are written as the strings "inf" / "-inf".
 double num(const json& v) {

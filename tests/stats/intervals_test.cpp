@@ -11,21 +11,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/intervals.json, written by make_intervals_reference.py (SciPy / statsmodels).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/intervals.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_intervals_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("intervals.json"); }
 
 // 1e-9 relative, or 1e-12 absolute near zero. A null reference value means NaN (no bound).
 ::testing::AssertionResult close_to(double actual, const json& expected) {

@@ -11,23 +11,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/multiple_testing.json, written by make_multiple_testing_reference.py
-// (statsmodels).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/multiple_testing.json";
-    std::ifstream in(path);
-    if (!in)
-      throw std::runtime_error("cannot open " + path + "; run make_multiple_testing_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("multiple_testing.json"); }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

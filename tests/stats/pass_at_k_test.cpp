@@ -10,22 +10,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/pass_at_k.json, written by make_pass_at_k_reference.py (the Codex paper's numpy
-// estimator, and exact rational arithmetic).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/pass_at_k.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_pass_at_k_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("pass_at_k.json"); }
 
 ::testing::AssertionResult close_to(double actual, double want, double relative) {
   const double diff = std::fabs(actual - want);

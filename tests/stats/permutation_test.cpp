@@ -13,23 +13,14 @@
 
 #include "qualbar/stats/random.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/permutation.json, written by make_permutation_reference.py (SciPy and exact
-// enumeration / convolution).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/permutation.json";
-    std::ifstream in(path);
-    if (!in)
-      throw std::runtime_error("cannot open " + path + "; run make_permutation_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("permutation.json"); }
 
 ::testing::AssertionResult close_to(double actual, double want) {
   const double diff = std::fabs(actual - want);

@@ -11,21 +11,14 @@
 
 #include "qualbar/stats/intervals.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/power.json, written by make_power_reference.py (statsmodels / SciPy).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/power.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_power_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("power.json"); }
 
 // 1e-9 relative, or 1e-12 absolute near zero. A null reference value means +infinity (no drop is
 // detectable).

@@ -15,21 +15,14 @@
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/stats/random.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/ppi.json, written by make_ppi_reference.py (ppi_py's formulas in numpy).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/ppi.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_ppi_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("ppi.json"); }
 
 ::testing::AssertionResult close_to(double actual, const json& expected) {
   const double want = expected.get<double>();

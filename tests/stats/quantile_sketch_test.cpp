@@ -18,23 +18,14 @@
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/stats/random.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/quantile_sketch.json, written by make_quantile_sketch_reference.py (numpy's
-// exact quantiles of the same generated data).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/quantile_sketch.json";
-    std::ifstream in(path);
-    if (!in)
-      throw std::runtime_error("cannot open " + path + "; run make_quantile_sketch_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("quantile_sketch.json"); }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();

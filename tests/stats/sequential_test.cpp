@@ -15,21 +15,14 @@
 
 #include "qualbar/stats/random.hpp"
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
 using nlohmann::json;
 
-// tests/reference/sequential.json, written by make_sequential_reference.py (NumPy recurrences).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/sequential.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_sequential_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("sequential.json"); }
 
 ::testing::AssertionResult close_to(double actual, double want) {
   const double diff = std::fabs(actual - want);

@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "reference.hpp"
+
 namespace qb::stats {
 namespace {
 
@@ -18,17 +20,7 @@ using nlohmann::json;
 
 constexpr double kNaNd = std::numeric_limits<double>::quiet_NaN();
 
-// tests/reference/trend.json, written by make_trend_reference.py (NumPy textbook Mann–Kendall,
-// scipy.stats.kendalltau and scipy.stats.theilslopes).
-const json& reference() {
-  static const json doc = [] {
-    const std::string path = std::string(QB_REFERENCE_DIR) + "/trend.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + "; run make_trend_reference.py");
-    return json::parse(in);
-  }();
-  return doc;
-}
+const nlohmann::json& reference() { return test::reference("trend.json"); }
 
 // 1e-9 relative, or 1e-12 absolute near zero. A null reference value means NaN.
 ::testing::AssertionResult close_to(double actual, const json& expected) {
