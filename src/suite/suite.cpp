@@ -306,7 +306,8 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
 
   if (const YAML::Node sys = root["system"]) {
     if (!sys.IsMap()) p.fail(sys, "system", "expected a map such as {provider: replay, responses: responses.jsonl}");
-    p.check_keys(sys, "system", {"provider", "responses", "model"});
+    p.check_keys(sys, "system", {"provider", "responses", "model", "command", "timeout_s"});
+    s.system.where = p.at(sys, "system");
     if (sys["provider"]) {
       s.system.provider = p.string(sys["provider"], "system.provider");
       try {
@@ -317,6 +318,22 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
     }
     if (sys["responses"]) s.system.responses = p.resolve(p.string(sys["responses"], "system.responses"));
     if (sys["model"]) s.system.model = p.string(sys["model"], "system.model");
+    if (const YAML::Node cmd = sys["command"]) {
+      if (cmd.IsScalar()) {
+        s.system.command = {"/bin/sh", "-c", cmd.as<std::string>()};
+      } else if (cmd.IsSequence() && cmd.size() > 0) {
+        for (const auto& part : cmd) s.system.command.push_back(p.string(part, "system.command"));
+      } else {
+        p.fail(cmd, "system.command", "expected a program and its arguments, e.g. [python3, model.py]");
+      }
+    }
+    if (sys["timeout_s"]) {
+      s.system.timeout_s = p.number(sys["timeout_s"], "system.timeout_s");
+      if (!(s.system.timeout_s > 0)) p.fail(sys["timeout_s"], "system.timeout_s", "must be more than 0 seconds");
+    }
+    if (s.system.provider == "command" && s.system.command.empty()) {
+      p.fail(sys, "system.command", "is required by the command provider: the program to start, e.g. [python3, model.py]");
+    }
   }
 
   // Dimensions, each with its scorer built once here so bad arguments are reported at their line.

@@ -59,6 +59,11 @@ struct SystemSpec {
   std::string provider = "replay";
   std::string responses;  // replay: path, resolved against the suite's folder
   std::string model;      // label; the replay provider falls back to the responses' "model"
+  // command: the program and its arguments (a text is run by /bin/sh -c), started in the suite's
+  // folder, and how long one answer may take.
+  std::vector<std::string> command;
+  double timeout_s = 30.0;
+  Location where;  // of the `system` map, for messages
 };
 
 struct Suite {
