@@ -1,11 +1,14 @@
 #include "cli/common.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "qualbar/run/progress.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb::cli {
@@ -86,7 +89,10 @@ RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provi
     o.store_path = resolve_store_path(store_flag, o.suite.store);
     store = open_store(o.store_path);
   }
-  o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider);
+  Progress progress(std::cerr, o.dataset.cases.size(), ::isatty(STDERR_FILENO) != 0);
+  o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider,
+                         [&](std::size_t, const Response& r) { progress.done(r); });
+  progress.finish();
   for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
   o.report = build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
   o.result.info.passed = o.report.passed;

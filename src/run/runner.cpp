@@ -8,7 +8,8 @@
 namespace qb {
 
 RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
-                      const std::string& provider_name) {
+                      const std::string& provider_name,
+                      const std::function<void(std::size_t, const Response&)>& on_done) {
   RunResult run;
   run.info.id = new_run_id();
   run.info.suite_name = suite.name;
@@ -24,7 +25,9 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   run.info.started_at = now_rfc3339();
 
   const auto scorers = build_scorers(suite);
-  run.responses = provider.run(dataset.cases, [](std::size_t, const Response&) {});
+  run.responses = provider.run(dataset.cases, [&](std::size_t i, const Response& r) {
+    if (on_done) on_done(i, r);
+  });
   if (run.responses.size() != dataset.cases.size()) {
     throw RunError(fmt::format("the provider answered {} of {} cases", run.responses.size(), dataset.cases.size()));
   }

@@ -1,6 +1,7 @@
 #pragma once
 // One run: a suite's dataset through a provider, scored on every dimension.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,10 @@ struct RunResult {
 };
 
 // Everything is validated before this is called; failures of the run itself are RunErrors.
+// `on_done` is called once per case as the provider completes it (progress, durability).
 RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
-                      const std::string& provider_name);
+                      const std::string& provider_name,
+                      const std::function<void(std::size_t, const Response&)>& on_done = {});
 
 // The record the store keeps for a finished run (a copy of the run's data).
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);

@@ -1,0 +1,51 @@
+#pragma once
+// Progress of a run on stderr: on a terminal a live line rewritten in place; otherwise (a CI log)
+// a plain line every few seconds. Done/total, rate, errors, ETA, tokens and spend so far.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "qualbar/core/response.hpp"
+
+namespace qb {
+
+class Progress {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+  // `live`: rewrite one line in place (a terminal); else print a line every `every`.
+  Progress(std::ostream& out, std::size_t total, bool live,
+           std::chrono::milliseconds every = std::chrono::seconds(5),
+           Clock clock = [] { return std::chrono::steady_clock::now(); });
+
+  // One case is done. Prints when a live line is due (after the first second, at most every
+  // 100 ms) or a plain line is (every `every`).
+  void done(const Response& r);
+  // The closing line, when a progress line was printed before (a quick run stays silent).
+  void finish();
+
+  // The status text without decoration, e.g. "120/200 cases · 40.0/s · 2 errors · ETA 2 s ·
+  // 61,440 tokens · $0.1234".
+  [[nodiscard]] std::string line() const;
+
+ private:
+  void print(bool final);
+
+  std::ostream& out_;
+  std::size_t total_;
+  bool live_;
+  std::chrono::milliseconds every_;
+  Clock clock_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_print_;
+  std::size_t done_ = 0;
+  std::size_t errors_ = 0;
+  std::int64_t tokens_ = 0;
+  double spend_ = 0.0;
+  bool printed_ = false;
+};
+
+}  // namespace qb

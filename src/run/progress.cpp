@@ -1,0 +1,51 @@
+#include "qualbar/run/progress.hpp"
+
+#include <fmt/format.h>
+
+namespace qb {
+
+Progress::Progress(std::ostream& out, std::size_t total, bool live, std::chrono::milliseconds every, Clock clock)
+    : out_(out), total_(total), live_(live), every_(every), clock_(std::move(clock)), start_(clock_()),
+      last_print_(start_) {}
+
+void Progress::done(const Response& r) {
+  ++done_;
+  errors_ += r.is_error() ? 1 : 0;
+  if (r.usage) tokens_ += r.usage->input_tokens + r.usage->output_tokens;
+  if (r.cost_usd) spend_ += *r.cost_usd;
+  const auto now = clock_();
+  // A run that ends within a second (or, in a log, within `every_`) prints nothing at all.
+  if (live_ && now - start_ < std::chrono::seconds(1)) return;
+  const auto due = live_ ? std::chrono::milliseconds(100) : every_;
+  if (now - last_print_ >= due) {
+    last_print_ = now;
+    print(false);
+  }
+}
+
+void Progress::finish() {
+  if (printed_) print(true);
+}
+
+std::string Progress::line() const {
+  const double seconds = std::chrono::duration<double>(clock_() - start_).count();
+  const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
+  std::string text = fmt::format("{}/{} cases", done_, total_);
+  if (rate > 0) text += fmt::format(" · {:.1f}/s", rate);
+  text += fmt::format(" · {} error{}", errors_, errors_ == 1 ? "" : "s");
+  if (rate > 0 && done_ < total_) text += fmt::format(" · ETA {:.0f} s", static_cast<double>(total_ - done_) / rate);
+  if (tokens_ > 0) text += fmt::format(" · {} tokens", tokens_);
+  if (spend_ > 0) text += fmt::format(" · ${:.4f}", spend_);
+  return text;
+}
+
+void Progress::print(bool final) {
+  if (live_) {
+    out_ << "\r\033[K" << line() << (final ? "\n" : "") << std::flush;
+  } else {
+    out_ << "qualbar: " << (final ? "done: " : "") << line() << '\n' << std::flush;
+  }
+  printed_ = true;
+}
+
+}  // namespace qb

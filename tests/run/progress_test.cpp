@@ -1,0 +1,76 @@
+#include "qualbar/run/progress.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace qb {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{};
+  Progress::Clock fn() {
+    return [this] { return now; };
+  }
+};
+
+Response ok(double cost = 0.0, std::int64_t tokens = 0) {
+  Response r;
+  if (cost > 0) r.cost_usd = cost;
+  if (tokens > 0) r.usage = Usage{tokens, 0};
+  return r;
+}
+
+Response failed() {
+  Response r;
+  r.error = "timeout";
+  return r;
+}
+
+TEST(Progress, PlainLinesEveryIntervalWithRateErrorsEtaTokensAndSpend) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress p(out, 10, /*live=*/false, 5s, clock.fn());
+  clock.now += 1s;
+  p.done(ok(0.01, 100));  // not due yet: nothing printed
+  EXPECT_EQ(out.str(), "");
+  clock.now += 4s;  // 5 s since start: 2 cases in 5 s
+  p.done(failed());
+  EXPECT_EQ(out.str(), "qualbar: 2/10 cases · 0.4/s · 1 error · ETA 20 s · 100 tokens · $0.0100\n");
+  p.finish();
+  EXPECT_EQ(out.str().substr(out.str().find('\n') + 1),
+            "qualbar: done: 2/10 cases · 0.4/s · 1 error · ETA 20 s · 100 tokens · $0.0100\n");
+}
+
+TEST(Progress, ALiveLineIsRewrittenInPlaceAfterTheFirstSecond) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress p(out, 3, /*live=*/true, 5s, clock.fn());
+  clock.now += 500ms;
+  p.done(ok());  // within the first second: silent
+  EXPECT_EQ(out.str(), "");
+  clock.now += 500ms;
+  p.done(ok());
+  clock.now += 1s;
+  p.done(ok());
+  p.finish();
+  EXPECT_EQ(out.str(),
+            "\r\033[K2/3 cases · 2.0/s · 0 errors · ETA 0 s"
+            "\r\033[K3/3 cases · 1.5/s · 0 errors"
+            "\r\033[K3/3 cases · 1.5/s · 0 errors\n");
+}
+
+TEST(Progress, AQuickRunPrintsNothing) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress p(out, 2, /*live=*/false, 5s, clock.fn());
+  p.done(ok());
+  p.done(ok());
+  p.finish();
+  EXPECT_EQ(out.str(), "");
+}
+
+}  // namespace
+}  // namespace qb
