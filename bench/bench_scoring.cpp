@@ -30,12 +30,14 @@ bars:
   errors: {max: 0.02}
 )";
 
-const char* const kWords[] = {"refund", "order", "days",    "account", "within", "your",   "the",
-                              "shipping", "label", "return", "policy", "charge", "card",   "support",
-                              "email",  "password", "reset", "billing", "plan",  "upgrade"};
-const char* const kCategories[] = {"billing", "shipping", "returns", "account-access", "password-reset",
-                                   "product-info", "warranty", "order-status", "subscriptions",
-                                   "technical-support", "privacy", "refund-dispute"};
+const char* const kWords[] = {"refund",   "order",  "days",     "account", "within",
+                              "your",     "the",    "shipping", "label",   "return",
+                              "policy",   "charge", "card",     "support", "email",
+                              "password", "reset",  "billing",  "plan",    "upgrade"};
+const char* const kCategories[] = {"billing",           "shipping",       "returns",
+                                   "account-access",    "password-reset", "product-info",
+                                   "warranty",          "order-status",   "subscriptions",
+                                   "technical-support", "privacy",        "refund-dispute"};
 const char* const kLanguages[] = {"en", "es", "de", "fr"};
 
 std::string sentence(std::mt19937_64& rng, int words) {
@@ -63,8 +65,9 @@ Data make_data(std::size_t n) {
     const std::string ref = sentence(rng, 12);
     const char* cat = kCategories[rng() % std::size(kCategories)];
     const char* lang = kLanguages[rng() % std::size(kLanguages)];
-    d.cases_jsonl += fmt::format(R"({{"id":"c{}","category":"{}","language":"{}","input":"{}","reference":"{}","expected_label":"{}"}})",
-                                 i, cat, lang, sentence(rng, 10), ref, cat);
+    d.cases_jsonl += fmt::format(
+        R"({{"id":"c{}","category":"{}","language":"{}","input":"{}","reference":"{}","expected_label":"{}"}})",
+        i, cat, lang, sentence(rng, 10), ref, cat);
     d.cases_jsonl += '\n';
     const auto roll = rng() % 100;
     // 30% the reference itself, 30% the same words in other case and punctuation, 20% with a
@@ -72,12 +75,17 @@ Data make_data(std::size_t n) {
     std::string variant = ref;
     for (char& ch : variant) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     variant.back() = '!';
-    const std::string out = roll < 30 ? ref : roll < 60 ? variant : roll < 80 ? "Sure! " + ref : sentence(rng, 12);
+    const std::string out = roll < 30   ? ref
+                            : roll < 60 ? variant
+                            : roll < 80 ? "Sure! " + ref
+                                        : sentence(rng, 12);
     const char* label = roll < 90 ? cat : "billing";
     if (roll == 99) {
       d.responses_jsonl += fmt::format(R"({{"id":"c{}","output":"","error":"timeout"}})", i);
     } else {
-      d.responses_jsonl += fmt::format(R"({{"id":"c{}","output":"{}","label":"{}","latency_ms":{}}})", i, out, label, 300 + rng() % 2000);
+      d.responses_jsonl +=
+          fmt::format(R"({{"id":"c{}","output":"{}","label":"{}","latency_ms":{}}})", i, out, label,
+                      300 + rng() % 2000);
     }
     d.responses_jsonl += '\n';
   }
@@ -110,8 +118,9 @@ void BM_ScoreAndAggregate(benchmark::State& state) {
     passed = report.passed;
     benchmark::DoNotOptimize(passed);
   }
-  state.counters["cases/s"] = benchmark::Counter(static_cast<double>(dataset.cases.size()) * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate);
+  state.counters["cases/s"] = benchmark::Counter(
+      static_cast<double>(dataset.cases.size()) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
   state.counters["peak_rss_MB"] = peak_rss_mb();
 }
 BENCHMARK(BM_ScoreAndAggregate)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
@@ -125,10 +134,12 @@ void BM_ParseJsonl(benchmark::State& state) {
     auto responses = qb::parse_responses(d.responses_jsonl, "responses.jsonl");
     benchmark::DoNotOptimize(responses.data());
   }
-  state.counters["cases/s"] = benchmark::Counter(1e6 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["MB/s"] = benchmark::Counter(static_cast<double>(d.cases_jsonl.size() + d.responses_jsonl.size()) / 1e6 *
-                                                  static_cast<double>(state.iterations()),
-                                              benchmark::Counter::kIsRate);
+  state.counters["cases/s"] = benchmark::Counter(1e6 * static_cast<double>(state.iterations()),
+                                                 benchmark::Counter::kIsRate);
+  state.counters["MB/s"] =
+      benchmark::Counter(static_cast<double>(d.cases_jsonl.size() + d.responses_jsonl.size()) /
+                             1e6 * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ParseJsonl)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 

@@ -14,11 +14,15 @@
 namespace qb::cli {
 
 void add_output_options(CLI::App& sub, OutputOptions& o) {
-  sub.add_option("-f,--format", o.format, "How to print the report on stdout: terminal, json, scores (qualbar list formats)")
+  sub.add_option("-f,--format", o.format,
+                 "How to print the report on stdout: terminal, json, scores (qualbar list formats)")
       ->default_val("terminal")
       ->envname("QUALBAR_FORMAT");
-  sub.add_option("-o,--out", o.outs, "Also write FORMAT=PATH, e.g. --out json=report.json --out scores=scores.jsonl (repeatable)");
-  sub.add_flag("-q,--quiet", o.quiet, "Print nothing on stdout (the exit code still tells pass or fail)");
+  sub.add_option(
+      "-o,--out", o.outs,
+      "Also write FORMAT=PATH, e.g. --out json=report.json --out scores=scores.jsonl (repeatable)");
+  sub.add_flag("-q,--quiet", o.quiet,
+               "Print nothing on stdout (the exit code still tells pass or fail)");
 }
 
 namespace {
@@ -38,7 +42,8 @@ void check_output_options(const OutputOptions& o) {
   for (const auto& out : o.outs) {
     const auto eq = out.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == out.size()) {
-      throw InputError(fmt::format("--out '{}' must be FORMAT=PATH, e.g. --out json=report.json", out));
+      throw InputError(
+          fmt::format("--out '{}' must be FORMAT=PATH, e.g. --out json=report.json", out));
     }
     check_format(out.substr(0, eq), fmt::format("--out '{}'", out));
   }
@@ -70,11 +75,13 @@ LoadedRun load_stored_run(Store& store, const std::string& id) {
   std::string lines;
   for (const auto& line : l.stored.case_lines) lines += line + "\n";
   parse_cases(lines, where, l.dataset);
-  if (l.dataset.cases.size() != l.stored.responses.size() || l.suite.dimensions.size() != l.stored.scores.n_dimensions()) {
-    throw RunError(fmt::format("the store's record of {} is inconsistent ({} cases, {} responses)", where,
-                               l.dataset.cases.size(), l.stored.responses.size()));
+  if (l.dataset.cases.size() != l.stored.responses.size() ||
+      l.suite.dimensions.size() != l.stored.scores.n_dimensions()) {
+    throw RunError(fmt::format("the store's record of {} is inconsistent ({} cases, {} responses)",
+                               where, l.dataset.cases.size(), l.stored.responses.size()));
   }
-  l.report = build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores, l.stored.info);
+  l.report =
+      build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores, l.stored.info);
   return l;
 }
 
@@ -94,12 +101,15 @@ RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provi
                          [&](std::size_t, const Response& r) { progress.done(r); });
   progress.finish();
   for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
-  o.report = build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
+  o.report =
+      build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
   o.result.info.passed = o.report.passed;
   if (store) save_run(*store, o.suite, o.dataset, o.result);
   return o;
 }
 
-int exit_code_for(const Report& r) { return static_cast<int>(r.passed ? ExitCode::ok : ExitCode::bar_failed); }
+int exit_code_for(const Report& r) {
+  return static_cast<int>(r.passed ? ExitCode::ok : ExitCode::bar_failed);
+}
 
 }  // namespace qb::cli

@@ -14,14 +14,18 @@ namespace {
 
 template <class Entry, class Describe>
 void print(const Registry<Entry>& registry, Describe describe) {
-  for (const Entry* e : registry.entries()) std::cout << fmt::format("  {:<18}{}\n", e->name, describe(*e));
+  for (const Entry* e : registry.entries())
+    std::cout << fmt::format("  {:<18}{}\n", e->name, describe(*e));
 }
 
 int list(const std::string& what) {
   if (what == "scorers") {
-    std::cout << "Scorers (use one as a dimension's `scorer`, or in a case's `assert` list; prefix not- to negate):\n";
+    std::cout << "Scorers (use one as a dimension's `scorer`, or in a case's `assert` list; prefix "
+                 "not- to negate):\n";
     print(scorer_registry(), [](const ScorerEntry& e) {
-      const char* kind = e.info.kind == ScoreKind::binary ? "pass/fail" : e.info.kind == ScoreKind::graded ? "0–1" : "measure";
+      const char* kind = e.info.kind == ScoreKind::binary   ? "pass/fail"
+                         : e.info.kind == ScoreKind::graded ? "0–1"
+                                                            : "measure";
       return fmt::format("{:<10}{}", kind, e.info.summary);
     });
   } else if (what == "providers") {

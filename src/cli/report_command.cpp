@@ -16,18 +16,22 @@ int report(const ReportOptions& o, const Globals& g) {
   check_output_options(o.output);
   auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
   const LoadedRun l = load_stored_run(*store, o.run);
-  emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores}, o.output,
-              !g.no_color && stdout_wants_color());
+  emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores},
+              o.output, !g.no_color && stdout_wants_color());
   return exit_code_for(l.report);
 }
 
 const CommandRegistrar registrar{CommandEntry{
     "report", 30, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
-      sub.description("Re-render a stored run (by id, unique id prefix, or 'latest') in any format. Needs only the "
-                      "store. Exit 0 when the run met every bar, 1 when it did not.");
+      sub.description(
+          "Re-render a stored run (by id, unique id prefix, or 'latest') in any format. Needs only "
+          "the "
+          "store. Exit 0 when the run met every bar, 1 when it did not.");
       auto o = std::make_shared<ReportOptions>();
       sub.add_option("run", o->run, "Run id, unique prefix, or 'latest'")->default_val("latest");
-      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")->envname("QUALBAR_STORE");
+      sub.add_option("--store", o->store,
+                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
+          ->envname("QUALBAR_STORE");
       add_output_options(sub, o->output);
       return [o, &g] { return report(*o, g); };
     }}};

@@ -20,35 +20,52 @@ struct RunsOptions {
 int runs(const RunsOptions& o) {
   const std::string path = resolve_store_path(o.store, "");
   std::vector<RunInfo> list;
-  if (path.find("://") != std::string::npos || std::filesystem::exists(path)) list = open_store(path, StoreAccess::existing)->list_runs(o.limit);
+  if (path.find("://") != std::string::npos || std::filesystem::exists(path))
+    list = open_store(path, StoreAccess::existing)->list_runs(o.limit);
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : list) {
-      out.push_back({{"id", r.id}, {"started_at", r.started_at}, {"suite", r.suite_name}, {"model", r.model},
-                     {"n_cases", r.n_cases}, {"n_errors", r.n_errors}, {"passed", r.passed},
-                     {"suite_hash", r.suite_hash}, {"dataset_hash", r.dataset_hash}, {"status", r.status}});
+      out.push_back({{"id", r.id},
+                     {"started_at", r.started_at},
+                     {"suite", r.suite_name},
+                     {"model", r.model},
+                     {"n_cases", r.n_cases},
+                     {"n_errors", r.n_errors},
+                     {"passed", r.passed},
+                     {"suite_hash", r.suite_hash},
+                     {"dataset_hash", r.dataset_hash},
+                     {"status", r.status}});
     }
     std::cout << out.dump(2) << '\n';
     return 0;
   }
   if (list.empty()) {
-    std::cout << fmt::format("No runs in {} yet. Start with: qualbar run suite.yaml{} (or qualbar demo)\n", path, store_flag_hint(path));
+    std::cout << fmt::format(
+        "No runs in {} yet. Start with: qualbar run suite.yaml{} (or qualbar demo)\n", path,
+        store_flag_hint(path));
     return 0;
   }
-  std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", "RUN", "STARTED (UTC)", "SUITE", "MODEL", "CASES", "ERRORS", "RESULT");
+  std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", "RUN", "STARTED (UTC)",
+                           "SUITE", "MODEL", "CASES", "ERRORS", "RESULT");
   for (const auto& r : list) {
-    std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", r.id, r.started_at.substr(0, 19), r.suite_name.substr(0, 23),
-                             r.model.substr(0, 21), r.n_cases, r.n_errors, r.passed ? "pass" : "FAIL");
+    std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", r.id,
+                             r.started_at.substr(0, 19), r.suite_name.substr(0, 23),
+                             r.model.substr(0, 21), r.n_cases, r.n_errors,
+                             r.passed ? "pass" : "FAIL");
   }
-  std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN{}\n", list.size(), path, store_flag_hint(path));
+  std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN{}\n",
+                           list.size(), path, store_flag_hint(path));
   return 0;
 }
 
 const CommandRegistrar registrar{CommandEntry{
     "runs", 40, [](CLI::App& sub, const Globals&) -> std::function<int()> {
-      sub.description("List stored runs, newest first, with their model and whether they met every bar.");
+      sub.description(
+          "List stored runs, newest first, with their model and whether they met every bar.");
       auto o = std::make_shared<RunsOptions>();
-      sub.add_option("--store", o->store, "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")->envname("QUALBAR_STORE");
+      sub.add_option("--store", o->store,
+                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
+          ->envname("QUALBAR_STORE");
       sub.add_option("-n,--limit", o->limit, "How many runs to list")->default_val(20);
       sub.add_flag("--json", o->json, "Print the list as JSON");
       return [o] { return runs(*o); };

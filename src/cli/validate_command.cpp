@@ -20,9 +20,11 @@ int validate(const ValidateOptions& o) {
   const Suite suite = load_suite(o.suite);
   const Dataset dataset = load_dataset(suite.datasets, /*keep_lines=*/false);
   (void)build_scorers(suite);
-  const std::string responses_path = o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
+  const std::string responses_path =
+      o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
   std::optional<std::vector<Response>> responses;
-  if (suite.system.provider == "replay" && !responses_path.empty()) responses = load_responses(responses_path);
+  if (suite.system.provider == "replay" && !responses_path.empty())
+    responses = load_responses(responses_path);
 
   std::size_t n_bars = 0;
   for (const auto& [_, b] : suite.bars) n_bars += b.overall.size() + b.per_slice.size();
@@ -32,26 +34,33 @@ int validate(const ValidateOptions& o) {
   for (const auto& s : suite.slices) slices.push_back(s.name());
 
   std::cout << fmt::format("{} is valid.\n", o.suite);
-  std::cout << fmt::format("  suite       {} (schema {}, hash {})\n", suite.name, suite.schema_version, suite.hash);
-  std::cout << fmt::format("  cases       {} in {} dataset file(s)\n", dataset.cases.size(), suite.datasets.size());
+  std::cout << fmt::format("  suite       {} (schema {}, hash {})\n", suite.name,
+                           suite.schema_version, suite.hash);
+  std::cout << fmt::format("  cases       {} in {} dataset file(s)\n", dataset.cases.size(),
+                           suite.datasets.size());
   std::cout << fmt::format("  dimensions  {}\n", fmt::join(dims, ", "));
   std::cout << fmt::format("  slices      {}\n", fmt::join(slices, ", "));
-  std::cout << fmt::format("  bars        {} limit(s), {} critical slice(s)\n", n_bars, suite.critical_slices.size());
+  std::cout << fmt::format("  bars        {} limit(s), {} critical slice(s)\n", n_bars,
+                           suite.critical_slices.size());
   if (responses) {
     std::size_t errors = 0;
     for (const auto& r : *responses) errors += r.is_error() ? 1 : 0;
-    std::cout << fmt::format("  responses   {} in {} ({} marked as errors)\n", responses->size(), responses_path, errors);
+    std::cout << fmt::format("  responses   {} in {} ({} marked as errors)\n", responses->size(),
+                             responses_path, errors);
   }
   return 0;
 }
 
 const CommandRegistrar registrar{CommandEntry{
     "validate", 10, [](CLI::App& sub, const Globals&) -> std::function<int()> {
-      sub.description("Check a suite, its datasets and recorded responses without running anything. Every problem "
-                      "is reported with its file, line and field; exit 0 when valid, 2 otherwise.");
+      sub.description(
+          "Check a suite, its datasets and recorded responses without running anything. Every "
+          "problem "
+          "is reported with its file, line and field; exit 0 when valid, 2 otherwise.");
       auto o = std::make_shared<ValidateOptions>();
       sub.add_option("suite", o->suite, "The suite file (suite.yaml)")->required();
-      sub.add_option("--responses", o->provider.responses, "Also check this responses file (JSONL)");
+      sub.add_option("--responses", o->provider.responses,
+                     "Also check this responses file (JSONL)");
       return [o] { return validate(*o); };
     }}};
 

@@ -8,7 +8,8 @@ std::string Location::to_string() const {
   std::string out = file;
   if (line > 0) out += fmt::format(":{}", line);
   if (line > 0 && column > 0) out += fmt::format(":{}", column);
-  if (!field.empty()) out += out.empty() ? fmt::format("field '{}'", field) : fmt::format(": field '{}'", field);
+  if (!field.empty())
+    out += out.empty() ? fmt::format("field '{}'", field) : fmt::format(": field '{}'", field);
   return out;
 }
 

@@ -15,11 +15,11 @@
 #include "qualbar/util/files.hpp"
 
 namespace qb {
+using detail::field_error;
+using detail::get_string;
 using detail::JsonArray;
 using detail::JsonObject;
 using detail::JsonValue;
-using detail::field_error;
-using detail::get_string;
 
 namespace {
 
@@ -29,33 +29,43 @@ std::vector<Message> parse_messages(JsonArray arr, const std::string& file, int 
   for (auto item : arr) {
     const std::string field = fmt::format("input[{}]", i++);
     JsonObject m;
-    if (item.get_object().get(m)) field_error(file, line, field, "expected a message {\"role\": ..., \"content\": ...}");
+    if (item.get_object().get(m))
+      field_error(file, line, field, "expected a message {\"role\": ..., \"content\": ...}");
     Message msg;
     bool has_content = false;
     for (auto [key, value] : m) {
-      if (key == "role") msg.role = get_string(value, file, line, field + ".role");
-      else if (key == "content") msg.content = get_string(value, file, line, field + ".content"), has_content = true;
+      if (key == "role")
+        msg.role = get_string(value, file, line, field + ".role");
+      else if (key == "content")
+        msg.content = get_string(value, file, line, field + ".content"), has_content = true;
     }
-    if (msg.role.empty()) field_error(file, line, field + ".role", "is required (system, user or assistant)");
-    if (!has_content) field_error(file, line, field + ".content", "is required: the text of the message");
+    if (msg.role.empty())
+      field_error(file, line, field + ".role", "is required (system, user or assistant)");
+    if (!has_content)
+      field_error(file, line, field + ".content", "is required: the text of the message");
     out.push_back(std::move(msg));
   }
   if (out.empty()) field_error(file, line, "input", "a chat input needs at least one message");
   return out;
 }
 
-std::vector<std::string> parse_string_list(JsonValue v, const std::string& file, int line, const std::string& field) {
+std::vector<std::string> parse_string_list(JsonValue v, const std::string& file, int line,
+                                           const std::string& field) {
   JsonArray arr;
-  if (v.get_array().get(arr)) field_error(file, line, field, fmt::format("expected a list of strings, got {}", detail::json_type_name(v)));
+  if (v.get_array().get(arr))
+    field_error(file, line, field,
+                fmt::format("expected a list of strings, got {}", detail::json_type_name(v)));
   std::vector<std::string> out;
   std::size_t i = 0;
-  for (auto item : arr) out.push_back(get_string(item, file, line, fmt::format("{}[{}]", field, i++)));
+  for (auto item : arr)
+    out.push_back(get_string(item, file, line, fmt::format("{}[{}]", field, i++)));
   return out;
 }
 
 std::vector<Context> parse_contexts(JsonValue v, const std::string& file, int line) {
   JsonArray arr;
-  if (v.get_array().get(arr)) field_error(file, line, "contexts", "expected a list of {\"id\": ..., \"text\": ...}");
+  if (v.get_array().get(arr))
+    field_error(file, line, "contexts", "expected a list of {\"id\": ..., \"text\": ...}");
   std::vector<Context> out;
   std::size_t i = 0;
   for (auto item : arr) {
@@ -67,13 +77,17 @@ std::vector<Context> parse_contexts(JsonValue v, const std::string& file, int li
       c.text = get_string(value, file, line, field);
     } else {
       JsonObject o;
-      if (value.get_object().get(o)) field_error(file, line, field, "expected {\"id\": ..., \"text\": ...} or a string");
+      if (value.get_object().get(o))
+        field_error(file, line, field, "expected {\"id\": ..., \"text\": ...} or a string");
       bool has_text = false;
       for (auto [key, v] : o) {
-        if (key == "id") c.id = get_string(v, file, line, field + ".id");
-        else if (key == "text") c.text = get_string(v, file, line, field + ".text"), has_text = true;
+        if (key == "id")
+          c.id = get_string(v, file, line, field + ".id");
+        else if (key == "text")
+          c.text = get_string(v, file, line, field + ".text"), has_text = true;
       }
-      if (!has_text) field_error(file, line, field + ".text", "is required: the passage the system retrieved");
+      if (!has_text)
+        field_error(file, line, field + ".text", "is required: the passage the system retrieved");
       if (c.id.empty()) c.id = fmt::format("ctx-{}", i);
     }
     out.push_back(std::move(c));
@@ -84,15 +98,22 @@ std::vector<Context> parse_contexts(JsonValue v, const std::string& file, int li
 
 std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int line) {
   JsonArray arr;
-  if (v.get_array().get(arr)) field_error(file, line, "assert", "expected a list of checks such as {\"type\": \"contains\", \"value\": \"30 days\"}");
+  if (v.get_array().get(arr))
+    field_error(
+        file, line, "assert",
+        "expected a list of checks such as {\"type\": \"contains\", \"value\": \"30 days\"}");
   std::vector<Assertion> out;
   std::size_t i = 0;
   for (auto item : arr) {
     const std::string field = fmt::format("assert[{}]", i++);
     JsonObject o;
-    if (item.get_object().get(o)) field_error(file, line, field, "expected an object such as {\"type\": \"contains\", \"value\": \"30 days\"}");
+    if (item.get_object().get(o))
+      field_error(file, line, field,
+                  "expected an object such as {\"type\": \"contains\", \"value\": \"30 days\"}");
     nlohmann::json args = nlohmann::json::parse(detail::raw_json(item));
-    if (!args.contains("type") || !args["type"].is_string()) field_error(file, line, field + ".type", "is required: the name of a scorer, e.g. contains or not-regex");
+    if (!args.contains("type") || !args["type"].is_string())
+      field_error(file, line, field + ".type",
+                  "is required: the name of a scorer, e.g. contains or not-regex");
     Assertion a;
     a.type = args["type"].get<std::string>();
     args.erase("type");
@@ -107,23 +128,30 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
     } catch (const InputError& e) {
       field_error(file, line, field + ".type", e.what());
     }
-    if (entry->info.kind == ScoreKind::measurement || entry->info.scores_failed_calls || scorer == "assertions") {
+    if (entry->info.kind == ScoreKind::measurement || entry->info.scores_failed_calls ||
+        scorer == "assertions") {
       field_error(file, line, field + ".type",
-                  fmt::format("'{}' is not a check of the output: use contains, regex, is-json, ... (qualbar list scorers)", scorer));
+                  fmt::format("'{}' is not a check of the output: use contains, regex, is-json, "
+                              "... (qualbar list scorers)",
+                              scorer));
     }
     // "value" fills the scorer's main argument: contains → value, regex → pattern, ...
-    if (args.contains("value") && !entry->info.primary_arg.empty() && entry->info.primary_arg != "value") {
+    if (args.contains("value") && !entry->info.primary_arg.empty() &&
+        entry->info.primary_arg != "value") {
       args[entry->info.primary_arg] = args["value"];
       args.erase("value");
     }
     if (args.contains("threshold")) {
       if (entry->info.kind != ScoreKind::graded || !args["threshold"].is_number()) {
-        field_error(file, line, field + ".threshold", entry->info.kind != ScoreKind::graded
-                    ? fmt::format("'{}' is pass/fail and takes no threshold", scorer) : "expected a number between 0 and 1");
+        field_error(file, line, field + ".threshold",
+                    entry->info.kind != ScoreKind::graded
+                        ? fmt::format("'{}' is pass/fail and takes no threshold", scorer)
+                        : "expected a number between 0 and 1");
       }
       a.threshold = args["threshold"].get<double>();
       if (a.threshold < 0.0 || a.threshold > 1.0) {
-        field_error(file, line, field + ".threshold", fmt::format("must be between 0 and 1, got {}", a.threshold));
+        field_error(file, line, field + ".threshold",
+                    fmt::format("must be between 0 and 1, got {}", a.threshold));
       }
       args.erase("threshold");
     } else if (entry->info.kind == ScoreKind::graded) {
@@ -156,11 +184,16 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
         c.input = get_string(v, file, line, "input");
       } else if (v.is_array()) {
         c.messages = parse_messages(v.get_array(), file, line);
-        auto last_user = std::find_if(c.messages.rbegin(), c.messages.rend(), [](const Message& m) { return m.role == "user"; });
-        if (last_user == c.messages.rend()) field_error(file, line, "input", "a chat input needs at least one message with role 'user'");
+        auto last_user = std::find_if(c.messages.rbegin(), c.messages.rend(),
+                                      [](const Message& m) { return m.role == "user"; });
+        if (last_user == c.messages.rend())
+          field_error(file, line, "input",
+                      "a chat input needs at least one message with role 'user'");
         c.input = last_user->content;
       } else {
-        field_error(file, line, "input", fmt::format("expected a string or a list of messages, got {}", detail::json_type_name(v)));
+        field_error(file, line, "input",
+                    fmt::format("expected a string or a list of messages, got {}",
+                                detail::json_type_name(v)));
       }
       has_input = true;
     } else if (v.is_null()) {
@@ -197,7 +230,9 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
     }
   }
   if (!has_id) field_error(file, line, "id", "is required: every case needs a unique id");
-  if (!has_input) field_error(file, line, "input", "is required: the text or messages sent to the system under test");
+  if (!has_input)
+    field_error(file, line, "input",
+                "is required: the text or messages sent to the system under test");
   if (!metadata.is_null() && !metadata.empty()) c.metadata_json = metadata.dump();
   return c;
 }
@@ -207,8 +242,9 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw InputError(fmt::format("cannot read '{}': {}", path,
-                                 std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
+    throw InputError(fmt::format(
+        "cannot read '{}': {}", path,
+        std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -217,8 +253,8 @@ std::string read_file(const std::string& path) {
 
 namespace {
 
-void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text, const std::string& file, Dataset& into,
-                        bool keep_lines) {
+void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
+                        const std::string& file, Dataset& into, bool keep_lines) {
   const std::size_t before = into.cases.size();
   const std::size_t lines = detail::count_lines(*text);
   into.cases.reserve(before + lines);
@@ -228,7 +264,9 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text, con
     if (keep_lines) into.raw_lines.push_back(raw);
   });
   if (keep_lines) into.sources.push_back(std::move(text));
-  if (into.cases.size() == before) throw InputError(Location{file, 0, 0, ""}, "the dataset has no cases (it is empty or only blank lines)");
+  if (into.cases.size() == before)
+    throw InputError(Location{file, 0, 0, ""},
+                     "the dataset has no cases (it is empty or only blank lines)");
 }
 
 }  // namespace
@@ -257,7 +295,8 @@ Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines) {
     const std::string where = of == f ? fmt::format("line {}", first.source_line)
                                       : fmt::format("{}:{}", paths[of], first.source_line);
     throw InputError(Location{paths[f], d.cases[i].source_line, 0, "id"},
-                     fmt::format("duplicate id '{}' (first used at {}); ids must be unique", d.cases[i].id, where));
+                     fmt::format("duplicate id '{}' (first used at {}); ids must be unique",
+                                 d.cases[i].id, where));
   }
   d.hash = paths.size() == 1 ? hashes : content_hash(hashes);
   return d;

@@ -13,19 +13,26 @@ namespace qb::detail {
 
 std::string_view json_type_name(JsonValue v) {
   switch (v.type()) {
-    case simdjson::dom::element_type::ARRAY: return "a list";
-    case simdjson::dom::element_type::OBJECT: return "an object";
+    case simdjson::dom::element_type::ARRAY:
+      return "a list";
+    case simdjson::dom::element_type::OBJECT:
+      return "an object";
     case simdjson::dom::element_type::INT64:
     case simdjson::dom::element_type::UINT64:
-    case simdjson::dom::element_type::DOUBLE: return "a number";
-    case simdjson::dom::element_type::STRING: return "a string";
-    case simdjson::dom::element_type::BOOL: return "true/false";
-    case simdjson::dom::element_type::NULL_VALUE: return "null";
+    case simdjson::dom::element_type::DOUBLE:
+      return "a number";
+    case simdjson::dom::element_type::STRING:
+      return "a string";
+    case simdjson::dom::element_type::BOOL:
+      return "true/false";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
   }
   return "a value";
 }
 
-void field_error(const std::string& file, int line, const std::string& field, const std::string& message) {
+void field_error(const std::string& file, int line, const std::string& field,
+                 const std::string& message) {
   throw InputError(Location{file, line, 0, field}, message);
 }
 
@@ -41,8 +48,10 @@ namespace {
     [[maybe_unused]] const auto parsed = nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
-    if (auto pos = what.find(": syntax error"); pos != std::string::npos) what = what.substr(pos + 2);
-    throw InputError(Location{file, line_no, static_cast<int>(e.byte), ""}, fmt::format("malformed JSON: {}", what));
+    if (auto pos = what.find(": syntax error"); pos != std::string::npos)
+      what = what.substr(pos + 2);
+    throw InputError(Location{file, line_no, static_cast<int>(e.byte), ""},
+                     fmt::format("malformed JSON: {}", what));
   }
   throw InputError(Location{file, line_no, 0, ""}, "malformed JSON");
 }
@@ -56,14 +65,16 @@ std::size_t count_lines(const simdjson::padded_string& text) {
 simdjson::padded_string load_padded(const std::string& path) {
   simdjson::padded_string text;
   if (simdjson::padded_string::load(path).get(text)) {
-    throw InputError(fmt::format("cannot read '{}': {}", path,
-                                 std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
+    throw InputError(fmt::format(
+        "cannot read '{}': {}", path,
+        std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
   }
   return text;
 }
 
-void for_each_jsonl_object(const simdjson::padded_string& text, const std::string& file,
-                           const std::function<void(JsonObject, std::string_view, int)>& on_object) {
+void for_each_jsonl_object(
+    const simdjson::padded_string& text, const std::string& file,
+    const std::function<void(JsonObject, std::string_view, int)>& on_object) {
   // The padding after the text lets simdjson parse each line in place.
   const char* data = text.data();
   std::size_t size = text.size();
@@ -86,7 +97,8 @@ void for_each_jsonl_object(const simdjson::padded_string& text, const std::strin
 
     JsonValue doc;
     // The bytes after the line (the rest of the file, then padding) are readable: no copy needed.
-    if (parser.parse(line.data(), line.size(), false).get(doc)) explain_bad_json(line, file, line_no);
+    if (parser.parse(line.data(), line.size(), false).get(doc))
+      explain_bad_json(line, file, line_no);
     JsonObject obj;
     if (doc.get_object().get(obj)) {
       throw InputError(Location{file, line_no, 0, ""},
@@ -100,19 +112,23 @@ std::string raw_json(JsonValue v) { return simdjson::minify(v); }
 
 std::string get_string(JsonValue v, const std::string& file, int line, const std::string& field) {
   std::string_view s;
-  if (v.get_string().get(s)) field_error(file, line, field, fmt::format("expected a string, got {}", json_type_name(v)));
+  if (v.get_string().get(s))
+    field_error(file, line, field, fmt::format("expected a string, got {}", json_type_name(v)));
   return std::string(s);
 }
 
 double get_number(JsonValue v, const std::string& file, int line, const std::string& field) {
   double d;
-  if (v.get_double().get(d)) field_error(file, line, field, fmt::format("expected a number, got {}", json_type_name(v)));
+  if (v.get_double().get(d))
+    field_error(file, line, field, fmt::format("expected a number, got {}", json_type_name(v)));
   return d;
 }
 
 bool get_bool(JsonValue v, const std::string& file, int line, const std::string& field) {
   bool b;
-  if (v.get_bool().get(b)) field_error(file, line, field, fmt::format("expected true or false, got {}", json_type_name(v)));
+  if (v.get_bool().get(b))
+    field_error(file, line, field,
+                fmt::format("expected true or false, got {}", json_type_name(v)));
   return b;
 }
 

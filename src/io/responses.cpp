@@ -7,12 +7,12 @@
 #include "qualbar/io/dataset.hpp"
 
 namespace qb {
-using detail::JsonArray;
-using detail::JsonObject;
-using detail::JsonValue;
 using detail::field_error;
 using detail::get_number;
 using detail::get_string;
+using detail::JsonArray;
+using detail::JsonObject;
+using detail::JsonValue;
 
 namespace {
 
@@ -38,13 +38,18 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
       has_output = true;
     } else if (key == "confidence") {
       const double c = get_number(v, file, line, "confidence");
-      if (!(c >= 0.0 && c <= 1.0)) field_error(file, line, "confidence", fmt::format("must be between 0 and 1, got {}", c));
+      if (!(c >= 0.0 && c <= 1.0))
+        field_error(file, line, "confidence", fmt::format("must be between 0 and 1, got {}", c));
       r.confidence = c;
     } else if (key == "citations") {
       JsonArray arr;
-      if (v.get_array().get(arr)) field_error(file, line, "citations", fmt::format("expected a list of context ids, got {}", detail::json_type_name(v)));
+      if (v.get_array().get(arr))
+        field_error(
+            file, line, "citations",
+            fmt::format("expected a list of context ids, got {}", detail::json_type_name(v)));
       std::size_t i = 0;
-      for (auto item : arr) r.citations.push_back(get_string(item, file, line, fmt::format("citations[{}]", i++)));
+      for (auto item : arr)
+        r.citations.push_back(get_string(item, file, line, fmt::format("citations[{}]", i++)));
     } else if (key == "label") {
       r.label = get_string(v, file, line, "label");
     } else if (key == "latency_ms") {
@@ -53,12 +58,18 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
       r.ttft_ms = non_negative(v, file, line, "ttft_ms");
     } else if (key == "usage") {
       JsonObject u;
-      if (v.get_object().get(u)) field_error(file, line, "usage", "expected {\"input_tokens\": ..., \"output_tokens\": ...}");
+      if (v.get_object().get(u))
+        field_error(file, line, "usage",
+                    "expected {\"input_tokens\": ..., \"output_tokens\": ...}");
       Usage usage;
       for (auto [k, uv] : u) {
         if (uv.is_null()) continue;
-        if (k == "input_tokens") usage.input_tokens = static_cast<std::int64_t>(non_negative(uv, file, line, "usage.input_tokens"));
-        else if (k == "output_tokens") usage.output_tokens = static_cast<std::int64_t>(non_negative(uv, file, line, "usage.output_tokens"));
+        if (k == "input_tokens")
+          usage.input_tokens =
+              static_cast<std::int64_t>(non_negative(uv, file, line, "usage.input_tokens"));
+        else if (k == "output_tokens")
+          usage.output_tokens =
+              static_cast<std::int64_t>(non_negative(uv, file, line, "usage.output_tokens"));
       }
       r.usage = usage;
     } else if (key == "cost_usd") {
@@ -69,15 +80,18 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
       // Some exporters write "error": false for a successful call.
       if (bool failed = false; !v.get_bool().get(failed) && failed) r.error = "unknown error";
     } else if (key == "error") {
-      std::string message = v.is_string() ? get_string(v, file, line, "error") : detail::raw_json(v);
+      std::string message =
+          v.is_string() ? get_string(v, file, line, "error") : detail::raw_json(v);
       r.error = message.empty() ? "unknown error" : message;
     } else {
       if (extra.is_null()) extra = nlohmann::json::object();
       extra[std::string(key)] = nlohmann::json::parse(detail::raw_json(v));
     }
   }
-  if (!has_id) field_error(file, line, "id", "is required: the id of the case this response answers");
-  if (!has_output && !r.error) field_error(file, line, "output", "is required unless 'error' says the call failed");
+  if (!has_id)
+    field_error(file, line, "id", "is required: the id of the case this response answers");
+  if (!has_output && !r.error)
+    field_error(file, line, "output", "is required unless 'error' says the call failed");
   if (!extra.is_null()) r.extra_json = extra.dump();
   return r;
 }
@@ -109,7 +123,8 @@ std::vector<Response> unique_by_id(Parsed p, const std::string& file) {
   for (std::size_t i = 0; i < p.responses.size(); ++i) {
     if (auto [it, inserted] = first.try_emplace(p.responses[i].id, i); !inserted) {
       field_error(file, p.lines[i], "id",
-                  fmt::format("duplicate response for case '{}' (first at line {})", p.responses[i].id, p.lines[it->second]));
+                  fmt::format("duplicate response for case '{}' (first at line {})",
+                              p.responses[i].id, p.lines[it->second]));
     }
   }
   return std::move(p.responses);
@@ -135,7 +150,9 @@ std::string response_to_json(const Response& r) {
   if (r.label) j["label"] = *r.label;
   if (r.latency_ms) j["latency_ms"] = *r.latency_ms;
   if (r.ttft_ms) j["ttft_ms"] = *r.ttft_ms;
-  if (r.usage) j["usage"] = {{"input_tokens", r.usage->input_tokens}, {"output_tokens", r.usage->output_tokens}};
+  if (r.usage)
+    j["usage"] = {{"input_tokens", r.usage->input_tokens},
+                  {"output_tokens", r.usage->output_tokens}};
   if (r.cost_usd) j["cost_usd"] = *r.cost_usd;
   if (!r.model.empty()) j["model"] = r.model;
   j["error"] = r.error ? nlohmann::ordered_json(*r.error) : nlohmann::ordered_json(nullptr);

@@ -15,21 +15,24 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Running sums of one cell of one dimension.
 struct Acc {
-  std::size_t n = 0;  // counted cases (scored + failed calls)
+  std::size_t n = 0;     // counted cases (scored + failed calls)
   std::size_t hits = 0;  // cases at or above the pass threshold
   std::size_t errors = 0;
   std::size_t not_applicable = 0;
   double sum = 0.0;
   double sumsq = 0.0;
-  std::size_t useful = 0;  // useful responses among the cell's cases (cost per useful response)
+  std::size_t useful = 0;      // useful responses among the cell's cases (cost per useful response)
   std::vector<double> values;  // measurements, for percentiles
 };
 
 Aggregation aggregation_of(const ScorerInfo& info, const DimensionSpec& d) {
   switch (info.kind) {
-    case ScoreKind::binary: return Aggregation::rate;
-    case ScoreKind::graded: return d.threshold ? Aggregation::rate : Aggregation::mean;
-    case ScoreKind::measurement: return info.measurement_aggregation;
+    case ScoreKind::binary:
+      return Aggregation::rate;
+    case ScoreKind::graded:
+      return d.threshold ? Aggregation::rate : Aggregation::mean;
+    case ScoreKind::measurement:
+      return info.measurement_aggregation;
   }
   return Aggregation::rate;
 }
@@ -38,7 +41,8 @@ double pass_threshold(const ScorerInfo& info, const DimensionSpec& d) {
   return info.kind == ScoreKind::graded && d.threshold ? *d.threshold : 0.5;
 }
 
-void add(Acc& acc, const ScoreView& s, Aggregation agg, double threshold, bool useful, bool call_failed) {
+void add(Acc& acc, const ScoreView& s, Aggregation agg, double threshold, bool useful,
+         bool call_failed) {
   if (s.status == ScoreStatus::not_applicable) {
     ++acc.not_applicable;
     return;
@@ -74,7 +78,8 @@ Cell finish_cell(Acc& acc, const DimensionResult& dim, const Suite& suite, doubl
     }
     case Aggregation::mean: {
       cell.estimate = acc.n ? acc.sum / n : kNaN;
-      const double var = acc.n > 1 ? std::max(0.0, (acc.sumsq - acc.sum * acc.sum / n) / (n - 1.0)) : kNaN;
+      const double var =
+          acc.n > 1 ? std::max(0.0, (acc.sumsq - acc.sum * acc.sum / n) / (n - 1.0)) : kNaN;
       cell.interval = stats::t_interval(cell.estimate, std::sqrt(var), acc.n, suite.confidence);
       cell.stats = {{"estimate", cell.estimate}, {"sd", std::sqrt(var)}};
       break;
@@ -104,14 +109,18 @@ Cell finish_cell(Acc& acc, const DimensionResult& dim, const Suite& suite, doubl
   if (dim.name != kErrorsDimension && acc.n > 0) {
     if (dim.aggregation == Aggregation::rate) {
       const double p0 = std::clamp(dim.higher_is_better ? baseline : 1.0 - baseline, 0.05, 0.95);
-      cell.min_detectable_drop = stats::min_detectable_drop(std::isnan(p0) ? 0.5 : p0, acc.n, suite.confidence, suite.power);
+      cell.min_detectable_drop = stats::min_detectable_drop(std::isnan(p0) ? 0.5 : p0, acc.n,
+                                                            suite.confidence, suite.power);
     } else if (dim.aggregation == Aggregation::mean) {
       // One-sided test of a drop in the mean: δ = (z_{1−α} + z_{power}) · sd / √n; one case has
       // no spread to judge by, so it can show no drop.
-      const double z = stats::normal_quantile(suite.confidence) + stats::normal_quantile(suite.power);
-      cell.min_detectable_drop = acc.n > 1 ? z * (*cell.stat("sd")) / std::sqrt(n) : std::numeric_limits<double>::infinity();
+      const double z =
+          stats::normal_quantile(suite.confidence) + stats::normal_quantile(suite.power);
+      cell.min_detectable_drop = acc.n > 1 ? z * (*cell.stat("sd")) / std::sqrt(n)
+                                           : std::numeric_limits<double>::infinity();
     }
-    if (cell.min_detectable_drop) cell.too_small = *cell.min_detectable_drop > suite.min_effect + 1e-12;
+    if (cell.min_detectable_drop)
+      cell.too_small = *cell.min_detectable_drop > suite.min_effect + 1e-12;
   }
   return cell;
 }
@@ -125,25 +134,32 @@ void check_bars(Cell& cell, const std::vector<BarLimit>& limits, const std::stri
     check.limit = b.limit;
     check.source = source;
     check.observed = cell.stat(b.stat).value_or(kNaN);
-    check.passed = !std::isnan(check.observed) && (b.is_max ? check.observed <= b.limit : check.observed >= b.limit);
+    check.passed = !std::isnan(check.observed) &&
+                   (b.is_max ? check.observed <= b.limit : check.observed >= b.limit);
     const bool interval_stat = b.stat == "estimate" || b.stat == "p95";
-    check.uncertain = interval_stat && !std::isnan(cell.interval.lo) && !std::isnan(cell.interval.hi) &&
-                      cell.interval.lo <= b.limit && b.limit <= cell.interval.hi;
+    check.uncertain = interval_stat && !std::isnan(cell.interval.lo) &&
+                      !std::isnan(cell.interval.hi) && cell.interval.lo <= b.limit &&
+                      b.limit <= cell.interval.hi;
     cell.bars.push_back(check);
   }
 }
 
 void settle_status(Cell& cell) {
-  const bool any_failed = std::any_of(cell.bars.begin(), cell.bars.end(), [](const BarCheck& b) { return !b.passed; });
+  const bool any_failed =
+      std::any_of(cell.bars.begin(), cell.bars.end(), [](const BarCheck& b) { return !b.passed; });
   // A slice where the dimension never applies has nothing to hold to a bar; overall, a bar with
   // nothing measured fails (the suite and the data disagree).
   if (cell.n == 0 && !cell.slice.empty()) {
     cell.bars.clear();
     cell.status = CellStatus::no_data;
-  } else if (cell.n == 0) cell.status = cell.bars.empty() ? CellStatus::no_data : CellStatus::fail;
-  else if (any_failed) cell.status = CellStatus::fail;
-  else if (cell.too_small) cell.status = CellStatus::too_small;
-  else cell.status = cell.bars.empty() ? CellStatus::no_bar : CellStatus::pass;
+  } else if (cell.n == 0)
+    cell.status = cell.bars.empty() ? CellStatus::no_data : CellStatus::fail;
+  else if (any_failed)
+    cell.status = CellStatus::fail;
+  else if (cell.too_small)
+    cell.status = CellStatus::too_small;
+  else
+    cell.status = cell.bars.empty() ? CellStatus::no_bar : CellStatus::pass;
 }
 
 // How far a cell is from good, for ordering: higher is worse.
@@ -156,11 +172,16 @@ double badness(const Cell& c, const DimensionResult& d) {
 
 std::string_view to_string(CellStatus s) {
   switch (s) {
-    case CellStatus::pass: return "pass";
-    case CellStatus::fail: return "fail";
-    case CellStatus::no_bar: return "no_bar";
-    case CellStatus::too_small: return "too_small";
-    case CellStatus::no_data: return "no_data";
+    case CellStatus::pass:
+      return "pass";
+    case CellStatus::fail:
+      return "fail";
+    case CellStatus::no_bar:
+      return "no_bar";
+    case CellStatus::too_small:
+      return "too_small";
+    case CellStatus::no_data:
+      return "no_data";
   }
   return "no_bar";
 }
@@ -192,8 +213,9 @@ std::string Cell::label() const {
   return out;
 }
 
-Report build_report(const Suite& suite, std::span<const Case> cases, std::span<const Response> responses,
-                    const ScoreTable& scores, const RunInfo& run) {
+Report build_report(const Suite& suite, std::span<const Case> cases,
+                    std::span<const Response> responses, const ScoreTable& scores,
+                    const RunInfo& run) {
   Report report;
   report.run = run;
   report.suite_name = suite.name;
@@ -212,7 +234,8 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
   for (const auto& name : suite.useful) {
     for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
       const DimensionSpec& spec = suite.dimensions[d];
-      if (spec.name == name) useful_dims.emplace_back(d, pass_threshold(scorer_registry().get(spec.scorer).info, spec));
+      if (spec.name == name)
+        useful_dims.emplace_back(d, pass_threshold(scorer_registry().get(spec.scorer).info, spec));
     }
   }
   std::vector<char> useful(cases.size(), 0);
@@ -238,8 +261,9 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     dim.higher_is_better = info.higher_is_better;
     dim.unit = info.unit;
     dim.threshold = spec.threshold;
-    dim.estimate_name = dim.aggregation == Aggregation::rate ? (dim.higher_is_better ? "pass rate" : "rate")
-                        : dim.aggregation == Aggregation::mean ? "mean"
+    dim.estimate_name = dim.aggregation == Aggregation::rate
+                            ? (dim.higher_is_better ? "pass rate" : "rate")
+                        : dim.aggregation == Aggregation::mean      ? "mean"
                         : dim.aggregation == Aggregation::quantiles ? "p95"
                                                                     : "per response";
     const double threshold = pass_threshold(info, spec);
@@ -254,7 +278,8 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
       for (std::size_t s = 0; s < slices.size(); ++s) {
         const auto& sc = slices[s];
         for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {
-          add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0, call_failed);
+          add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0,
+              call_failed);
         }
       }
     }
@@ -262,7 +287,8 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     const auto bars_it = suite.bars.find(spec.name);
     const DimensionBars* bars = bars_it == suite.bars.end() ? nullptr : &bars_it->second;
     // Slices are sized against the overall rate: can a slice show a drop from there?
-    const double baseline = overall.n ? static_cast<double>(overall.hits) / static_cast<double>(overall.n) : kNaN;
+    const double baseline =
+        overall.n ? static_cast<double>(overall.hits) / static_cast<double>(overall.n) : kNaN;
     dim.overall = finish_cell(overall, dim, suite, baseline);
     if (bars) check_bars(dim.overall, bars->overall, "overall");
     settle_status(dim.overall);
@@ -275,13 +301,17 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
         // A critical slice meets its own bars, else the overall ones; others the per-slice bars.
         const CriticalSlice* crit = nullptr;
         for (const CriticalSlice& c : suite.critical_slices) {
-          if (c.slice.keys == slices[s].spec.keys && fmt::format("{}", fmt::join(c.values, " × ")) == cell.value) crit = &c;
+          if (c.slice.keys == slices[s].spec.keys &&
+              fmt::format("{}", fmt::join(c.values, " × ")) == cell.value)
+            crit = &c;
         }
         if (crit) {
           cell.critical = true;
           auto own = crit->bars.find(spec.name);
-          if (own != crit->bars.end()) check_bars(cell, own->second, "critical");
-          else if (bars) check_bars(cell, bars->overall, "critical");
+          if (own != crit->bars.end())
+            check_bars(cell, own->second, "critical");
+          else if (bars)
+            check_bars(cell, bars->overall, "critical");
         } else if (bars) {
           check_bars(cell, bars->per_slice, "per_slice");
         }
@@ -310,7 +340,9 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
     auto collect = [&](const Cell& cell) {
       for (const auto& b : cell.bars) {
         if (b.passed) continue;
-        const double gap = std::isnan(b.observed) ? 1e300 : std::fabs(b.observed - b.limit) / std::max(std::fabs(b.limit), 1e-12);
+        const double gap = std::isnan(b.observed) ? 1e300
+                                                  : std::fabs(b.observed - b.limit) /
+                                                        std::max(std::fabs(b.limit), 1e-12);
         const int rank = b.source == "critical" ? 0 : b.source == "overall" ? 1 : 2;
         ranked.push_back({rank, gap, Failure{d, cell.label(), cell.critical, b, cell.interval}});
       }
@@ -336,7 +368,8 @@ Report build_report(const Suite& suite, std::span<const Case> cases, std::span<c
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if (a.rank != b.rank) return a.rank < b.rank;
-    if (a.failure.dimension != b.failure.dimension) return a.failure.dimension < b.failure.dimension;
+    if (a.failure.dimension != b.failure.dimension)
+      return a.failure.dimension < b.failure.dimension;
     return a.gap > b.gap;
   });
   for (auto& r : ranked) report.failures.push_back(std::move(r.failure));

@@ -39,7 +39,8 @@ std::vector<DimensionScorer> build_scorers(const Suite& suite) {
     try {
       ds.scorer = make_scorer(d.scorer, d.args_json);
     } catch (const ArgError& e) {
-      throw InputError(d.where.with_field(fmt::format("dimensions.{}.args.{}", d.name, e.field())), e.what());
+      throw InputError(d.where.with_field(fmt::format("dimensions.{}.args.{}", d.name, e.field())),
+                       e.what());
     }
     out.push_back(std::move(ds));
   }
@@ -57,7 +58,8 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
         // A failed call is a failure on every quality dimension that applies to the case, and
         // is absent from measurements (there is no latency of a call that never returned).
         Score probe = ds.scorer->score(cases[c], r);
-        if (probe.status == ScoreStatus::not_applicable && ds.info->kind != ScoreKind::measurement) {
+        if (probe.status == ScoreStatus::not_applicable &&
+            ds.info->kind != ScoreKind::measurement) {
           table.set(c, d, probe);
         } else {
           table.set(c, d, Score::failed_call(*r.error));

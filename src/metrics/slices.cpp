@@ -19,11 +19,14 @@ std::string scalar_text(const nlohmann::json& v) {
 }  // namespace
 
 std::vector<std::string> slice_key_values(const Case& c, const std::string& key) {
-  auto or_none = [](const std::string& s) { return std::vector<std::string>{s.empty() ? kNone : s}; };
+  auto or_none = [](const std::string& s) {
+    return std::vector<std::string>{s.empty() ? kNone : s};
+  };
   if (key == "category") return or_none(c.category);
   if (key == "language") return or_none(c.language);
   if (key == "expected_label") return or_none(c.expected_label.value_or(""));
-  if (key == "should_refuse") return {c.should_refuse ? (*c.should_refuse ? "true" : "false") : kNone};
+  if (key == "should_refuse")
+    return {c.should_refuse ? (*c.should_refuse ? "true" : "false") : kNone};
   if (key == "tags") return c.tags.empty() ? std::vector<std::string>{kNone} : c.tags;
   // Anything else is a metadata key ("metadata.tier" or just "tier").
   const std::string name = key.starts_with("metadata.") ? key.substr(9) : key;
@@ -47,7 +50,8 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
   std::unordered_map<std::string, std::uint32_t> ids;
   std::vector<std::string> combos;
   // Single-valued case fields need no allocation per case: look their text up directly.
-  const bool direct = spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language");
+  const bool direct =
+      spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language");
   std::unordered_map<std::string_view, std::uint32_t> direct_ids;
   for (const Case& c : cases) {
     if (direct) {

@@ -18,7 +18,7 @@ std::vector<std::string> slice_key_values(const Case& c, const std::string& key)
 // through tags, or in none).
 struct SliceCells {
   SliceSpec spec;
-  std::vector<std::string> values;  // cell id → "billing" or "billing × de"
+  std::vector<std::string> values;     // cell id → "billing" or "billing × de"
   std::vector<std::uint32_t> offsets;  // case i's cells: ids[offsets[i] .. offsets[i+1])
   std::vector<std::uint32_t> ids;
 };

@@ -52,7 +52,8 @@ class Child {
       throw RunError(fmt::format("cannot start the system under test: {}", std::strerror(errno)));
     }
     pid_ = fork();
-    if (pid_ < 0) throw RunError(fmt::format("cannot start the system under test: {}", std::strerror(errno)));
+    if (pid_ < 0)
+      throw RunError(fmt::format("cannot start the system under test: {}", std::strerror(errno)));
     if (pid_ == 0) {
       dup2(in[0], STDIN_FILENO);
       dup2(out[1], STDOUT_FILENO);
@@ -102,7 +103,8 @@ class Child {
         buffer_.erase(0, nl + 1);
         return Read::line;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return Read::timeout;
       pollfd p{from_child_, POLLIN, 0};
       const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
@@ -154,10 +156,13 @@ class CommandProvider final : public Provider {
   CommandProvider(const Suite& suite, const ProviderOptions& options)
       : argv_(suite.system.command), dir_(suite.dir.string()), timeout_s_(suite.system.timeout_s) {
     if (argv_.empty()) {
-      throw InputError(suite.system.where.with_field("system.command"),
-                       "is required by the command provider: the program to start, e.g. [python3, model.py]");
+      throw InputError(
+          suite.system.where.with_field("system.command"),
+          "is required by the command provider: the program to start, e.g. [python3, model.py]");
     }
-    model_ = !options.model.empty() ? options.model : !suite.system.model.empty() ? suite.system.model : argv_.back();
+    model_ = !options.model.empty()        ? options.model
+             : !suite.system.model.empty() ? suite.system.model
+                                           : argv_.back();
     // A program that dies while qualbar writes to it must be an error case, not a SIGPIPE.
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
@@ -170,8 +175,9 @@ class CommandProvider final : public Provider {
     return nlohmann::json{{"command", argv_}, {"timeout_s", timeout_s_}}.dump();
   }
 
-  std::vector<Response> run(std::span<const Case> cases,
-                            const std::function<void(std::size_t, const Response&)>& on_done) override {
+  std::vector<Response> run(
+      std::span<const Case> cases,
+      const std::function<void(std::size_t, const Response&)>& on_done) override {
     std::vector<Response> out(cases.size());
     std::unique_ptr<Child> child;
     int failures_in_a_row = 0;
@@ -184,8 +190,11 @@ class CommandProvider final : public Provider {
       const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                         std::chrono::duration<double>(timeout_s_));
       std::string line;
-      const auto got = child->send(request_line(cases[i])) ? child->read_line(line, deadline) : Child::Read::closed;
-      const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      const auto got = child->send(request_line(cases[i])) ? child->read_line(line, deadline)
+                                                           : Child::Read::closed;
+      const double elapsed_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       if (got == Child::Read::line) {
         failures_in_a_row = 0;
         r = parse_answer(line, cases[i], elapsed_ms);
@@ -193,12 +202,14 @@ class CommandProvider final : public Provider {
         // The program hung or died: this case is an error, and the next one gets a fresh program.
         r.error = got == Child::Read::timeout
                       ? fmt::format("no answer within {} s; the program was restarted", timeout_s_)
-                      : fmt::format("the program {} before answering; it was restarted", child->exit_status());
+                      : fmt::format("the program {} before answering; it was restarted",
+                                    child->exit_status());
         r.latency_ms = elapsed_ms;
         child.reset();
         if (++failures_in_a_row >= kMaxConsecutiveFailures) {
-          throw RunError(fmt::format("the system under test (`{}`) failed {} cases in a row; the last: {}. Stopping.",
-                                     fmt::join(argv_, " "), failures_in_a_row, *r.error));
+          throw RunError(fmt::format(
+              "the system under test (`{}`) failed {} cases in a row; the last: {}. Stopping.",
+              fmt::join(argv_, " "), failures_in_a_row, *r.error));
         }
       }
       on_done(i, r);
@@ -218,7 +229,8 @@ class CommandProvider final : public Provider {
       r.id = c.id;
       r.error = fmt::format("unreadable answer ({}): {}", e.what(), excerpt(line, 200));
     }
-    if (r.id != c.id && !r.error) r.error = fmt::format("answered id '{}' for case '{}'", excerpt(r.id, 60), c.id);
+    if (r.id != c.id && !r.error)
+      r.error = fmt::format("answered id '{}' for case '{}'", excerpt(r.id, 60), c.id);
     r.id = c.id;
     if (r.model.empty()) r.model = model_;
     if (!r.latency_ms) r.latency_ms = elapsed_ms;
@@ -231,9 +243,12 @@ class CommandProvider final : public Provider {
   std::string model_;
 };
 
-const ProviderRegistrar registrar{ProviderEntry{
-    "command", "Any program speaking JSONL on stdin/stdout: one request line per case, one response line back.",
-    [](const Suite& s, const ProviderOptions& o) { return std::make_unique<CommandProvider>(s, o); }}};
+const ProviderRegistrar registrar{ProviderEntry{"command",
+                                                "Any program speaking JSONL on stdin/stdout: one "
+                                                "request line per case, one response line back.",
+                                                [](const Suite& s, const ProviderOptions& o) {
+                                                  return std::make_unique<CommandProvider>(s, o);
+                                                }}};
 
 }  // namespace
 }  // namespace qb

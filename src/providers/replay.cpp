@@ -17,11 +17,14 @@ class ReplayProvider final : public Provider {
       : path_(options.responses.empty() ? suite.system.responses : options.responses) {
     if (path_.empty()) {
       throw InputError(Location{suite.file, 0, 0, "system.responses"},
-                       "the replay provider needs a responses file: set system.responses in the suite or pass --responses FILE");
+                       "the replay provider needs a responses file: set system.responses in the "
+                       "suite or pass --responses FILE");
     }
     responses_ = load_responses(path_);
     count_ = responses_.size();
-    model_ = !options.model.empty() ? options.model : !suite.system.model.empty() ? suite.system.model : "";
+    model_ = !options.model.empty()        ? options.model
+             : !suite.system.model.empty() ? suite.system.model
+                                           : "";
     if (model_.empty()) {
       for (const auto& r : responses_) {
         if (!r.model.empty()) {
@@ -41,14 +44,16 @@ class ReplayProvider final : public Provider {
 
   std::vector<std::string> warnings() const override {
     if (unmatched_ == 0) return {};
-    return {fmt::format("{} response(s) in {} match no case of the dataset and were not scored", unmatched_, path_)};
+    return {fmt::format("{} response(s) in {} match no case of the dataset and were not scored",
+                        unmatched_, path_)};
   }
 
   // Puts the recorded responses in case order in place (no second copy of a large run): a case
   // with no response gets an error response naming the file; responses matching no case are
   // counted and dropped.
-  std::vector<Response> run(std::span<const Case> cases,
-                            const std::function<void(std::size_t, const Response&)>& on_done) override {
+  std::vector<Response> run(
+      std::span<const Case> cases,
+      const std::function<void(std::size_t, const Response&)>& on_done) override {
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::unordered_map<std::string_view, std::size_t> case_index;
     case_index.reserve(cases.size());
@@ -104,9 +109,11 @@ class ReplayProvider final : public Provider {
   std::size_t unmatched_ = 0;
 };
 
-const ProviderRegistrar registrar{ProviderEntry{
-    "replay", "Recorded responses (JSONL) joined to the cases by id.",
-    [](const Suite& s, const ProviderOptions& o) { return std::make_unique<ReplayProvider>(s, o); }}};
+const ProviderRegistrar registrar{
+    ProviderEntry{"replay", "Recorded responses (JSONL) joined to the cases by id.",
+                  [](const Suite& s, const ProviderOptions& o) {
+                    return std::make_unique<ReplayProvider>(s, o);
+                  }}};
 
 }  // namespace
 }  // namespace qb

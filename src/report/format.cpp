@@ -35,23 +35,32 @@ std::string stat_label(const std::string& stat, const DimensionResult& d) {
 
 std::string bar_text(const BarCheck& b, const DimensionResult& d) {
   std::string stat;
-  if (b.stat == "per_useful") stat = "per useful ";
-  else if (b.stat == "per_response") stat = "per response ";
-  else if (b.stat != "estimate") stat = b.stat + " ";
+  if (b.stat == "per_useful")
+    stat = "per useful ";
+  else if (b.stat == "per_response")
+    stat = "per response ";
+  else if (b.stat != "estimate")
+    stat = b.stat + " ";
   return fmt::format("{}{} {}", stat, b.is_max ? "≤" : "≥", format_stat(b.stat, b.limit, d));
 }
 
 std::string failure_text(const Failure& f, const Report& r) {
-  if (!f.dimension) return fmt::format("critical slice {} has no cases in the dataset, so it cannot be measured", f.where);
+  if (!f.dimension)
+    return fmt::format("critical slice {} has no cases in the dataset, so it cannot be measured",
+                       f.where);
   const DimensionResult& d = r.dimensions[*f.dimension];
-  const std::string where = f.where == "overall" ? "overall" : fmt::format("in {}{}", f.where, f.critical ? " (critical slice)" : "");
+  const std::string where =
+      f.where == "overall" ? "overall"
+                           : fmt::format("in {}{}", f.where, f.critical ? " (critical slice)" : "");
   std::string interval;
-  if ((f.bar.stat == "estimate" || f.bar.stat == "p95") && !std::isnan(f.interval.lo) && !std::isnan(f.interval.hi)) {
-    interval = fmt::format(" [{}, {}]", format_value(f.interval.lo, d), format_value(f.interval.hi, d));
+  if ((f.bar.stat == "estimate" || f.bar.stat == "p95") && !std::isnan(f.interval.lo) &&
+      !std::isnan(f.interval.hi)) {
+    interval =
+        fmt::format(" [{}, {}]", format_value(f.interval.lo, d), format_value(f.interval.hi, d));
   }
   return fmt::format("{} {}: {} {}{} is {} the bar {}", d.name, where, stat_label(f.bar.stat, d),
-                     format_stat(f.bar.stat, f.bar.observed, d), interval, f.bar.is_max ? "above" : "below",
-                     bar_text(f.bar, d));
+                     format_stat(f.bar.stat, f.bar.observed, d), interval,
+                     f.bar.is_max ? "above" : "below", bar_text(f.bar, d));
 }
 
 }  // namespace qb

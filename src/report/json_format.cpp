@@ -15,19 +15,26 @@ json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 std::string_view aggregation_name(Aggregation a) {
   switch (a) {
-    case Aggregation::rate: return "rate";
-    case Aggregation::mean: return "mean";
-    case Aggregation::quantiles: return "quantiles";
-    case Aggregation::total: return "total";
+    case Aggregation::rate:
+      return "rate";
+    case Aggregation::mean:
+      return "mean";
+    case Aggregation::quantiles:
+      return "quantiles";
+    case Aggregation::total:
+      return "total";
   }
   return "rate";
 }
 
 std::string_view kind_name(ScoreKind k) {
   switch (k) {
-    case ScoreKind::binary: return "binary";
-    case ScoreKind::graded: return "graded";
-    case ScoreKind::measurement: return "measurement";
+    case ScoreKind::binary:
+      return "binary";
+    case ScoreKind::graded:
+      return "graded";
+    case ScoreKind::measurement:
+      return "measurement";
   }
   return "binary";
 }
@@ -51,8 +58,13 @@ json cell_json(const Cell& c) {
   j["status"] = to_string(c.status);
   json bars = json::array();
   for (const auto& b : c.bars) {
-    bars.push_back({{"key", b.key}, {"stat", b.stat}, {"is_max", b.is_max}, {"limit", b.limit},
-                    {"observed", number(b.observed)}, {"passed", b.passed}, {"uncertain", b.uncertain},
+    bars.push_back({{"key", b.key},
+                    {"stat", b.stat},
+                    {"is_max", b.is_max},
+                    {"limit", b.limit},
+                    {"observed", number(b.observed)},
+                    {"passed", b.passed},
+                    {"uncertain", b.uncertain},
                     {"source", b.source}});
   }
   j["bars"] = bars;
@@ -62,15 +74,16 @@ json cell_json(const Cell& c) {
 json failures_json(const Report& r) {
   json out = json::array();
   for (const auto& f : r.failures) {
-    out.push_back({{"dimension", f.dimension ? json(r.dimensions[*f.dimension].name) : json(nullptr)},
-                   {"where", f.where},
-                   {"critical", f.critical},
-                   {"source", f.bar.source},
-                   {"stat", f.bar.stat},
-                   {"is_max", f.bar.is_max},
-                   {"limit", f.bar.limit},
-                   {"observed", number(f.bar.observed)},
-                   {"text", failure_text(f, r)}});
+    out.push_back(
+        {{"dimension", f.dimension ? json(r.dimensions[*f.dimension].name) : json(nullptr)},
+         {"where", f.where},
+         {"critical", f.critical},
+         {"source", f.bar.source},
+         {"stat", f.bar.stat},
+         {"is_max", f.bar.is_max},
+         {"limit", f.bar.limit},
+         {"observed", number(f.bar.observed)},
+         {"text", failure_text(f, r)}});
   }
   return out;
 }
@@ -84,7 +97,8 @@ std::string report_to_json(const Report& r, const Suite& suite) {
   j["run"] = {{"id", i.id},
               {"model", i.model},
               {"provider", i.provider},
-              {"provider_settings", i.provider_json.empty() ? json::object() : json::parse(i.provider_json)},
+              {"provider_settings",
+               i.provider_json.empty() ? json::object() : json::parse(i.provider_json)},
               {"started_at", i.started_at},
               {"ended_at", i.ended_at},
               {"host", i.host},
@@ -94,13 +108,15 @@ std::string report_to_json(const Report& r, const Suite& suite) {
               {"bars_hash", i.bars_hash},
               {"dataset_hash", i.dataset_hash},
               {"status", i.status}};
-  j["suite"] = {{"name", r.suite_name}, {"file", r.suite_file}, {"confidence", r.confidence},
+  j["suite"] = {{"name", r.suite_name}, {"file", r.suite_file},       {"confidence", r.confidence},
                 {"power", suite.power}, {"min_effect", r.min_effect}, {"useful", suite.useful}};
   j["summary"] = {{"passed", r.passed},
                   {"exit_code", r.passed ? 0 : 1},
                   {"n_cases", r.n_cases},
                   {"n_errors", r.n_errors},
-                  {"error_rate", r.n_cases ? number(static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases)) : json(nullptr)},
+                  {"error_rate", r.n_cases ? number(static_cast<double>(r.n_errors) /
+                                                    static_cast<double>(r.n_cases))
+                                           : json(nullptr)},
                   {"failures", failures_json(r)}};
   json dims = json::array();
   for (const auto& d : r.dimensions) {
@@ -127,7 +143,9 @@ std::string report_to_json(const Report& r, const Suite& suite) {
 namespace {
 const ReportFormatRegistrar registrar{ReportFormatEntry{
     "json", "The whole report as JSON (schema qualbar.report/1, docs/report-json.md).", ".json",
-    [](const ReportInput& in, std::ostream& out) { out << report_to_json(in.report, in.suite) << '\n'; }}};
+    [](const ReportInput& in, std::ostream& out) {
+      out << report_to_json(in.report, in.suite) << '\n';
+    }}};
 }  // namespace
 
 }  // namespace qb

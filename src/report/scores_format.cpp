@@ -27,7 +27,8 @@ void write_scores(const ReportInput& in, std::ostream& out) {
       const ScoreView s = in.scores.at(c, d);
       json sj;
       sj["status"] = to_string(s.status);
-      sj["value"] = s.status == ScoreStatus::scored && std::isfinite(s.value) ? json(s.value) : json(nullptr);
+      sj["value"] =
+          s.status == ScoreStatus::scored && std::isfinite(s.value) ? json(s.value) : json(nullptr);
       if (dims[d].aggregation == Aggregation::rate && dims[d].higher_is_better &&
           s.status != ScoreStatus::not_applicable) {
         const double threshold = dims[d].threshold.value_or(0.5);
@@ -41,8 +42,9 @@ void write_scores(const ReportInput& in, std::ostream& out) {
   }
 }
 
-const ReportFormatRegistrar registrar{ReportFormatEntry{
-    "scores", "Per-case scores with their evidence, one JSON line per case.", ".jsonl", write_scores}};
+const ReportFormatRegistrar registrar{
+    ReportFormatEntry{"scores", "Per-case scores with their evidence, one JSON line per case.",
+                      ".jsonl", write_scores}};
 
 }  // namespace
 }  // namespace qb

@@ -73,26 +73,35 @@ std::string bars_text(const Cell& c, const DimensionResult& d) {
 }
 
 std::string status_text(const Cell& c, const Style& st) {
-  const bool uncertain = std::any_of(c.bars.begin(), c.bars.end(), [](const BarCheck& b) { return b.uncertain; });
+  const bool uncertain =
+      std::any_of(c.bars.begin(), c.bars.end(), [](const BarCheck& b) { return b.uncertain; });
   const std::string note = uncertain ? st.dim(" (interval spans the bar)") : "";
   switch (c.status) {
-    case CellStatus::fail: return st.red("FAIL") + note;
-    case CellStatus::pass: return st.green("pass") + note;
+    case CellStatus::fail:
+      return st.red("FAIL") + note;
+    case CellStatus::pass:
+      return st.green("pass") + note;
     case CellStatus::too_small:
-      if (!std::isfinite(c.min_detectable_drop.value_or(0))) return st.yellow("too small: cannot show any drop");
-      return st.yellow(fmt::format("too small: shows only drops ≥ {:.0f} pts", 100.0 * c.min_detectable_drop.value_or(0)));
-    case CellStatus::no_bar: return st.dim("no bar");
-    case CellStatus::no_data: return st.dim("no data");
+      if (!std::isfinite(c.min_detectable_drop.value_or(0)))
+        return st.yellow("too small: cannot show any drop");
+      return st.yellow(fmt::format("too small: shows only drops ≥ {:.0f} pts",
+                                   100.0 * c.min_detectable_drop.value_or(0)));
+    case CellStatus::no_bar:
+      return st.dim("no bar");
+    case CellStatus::no_data:
+      return st.dim("no data");
   }
   return "";
 }
 
 std::string estimate_text(const Cell& c, const DimensionResult& d) {
   if (d.aggregation == Aggregation::total) {
-    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d), format_value(c.stat("per_useful").value_or(NAN), d));
+    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d),
+                       format_value(c.stat("per_useful").value_or(NAN), d));
   }
   if (d.aggregation == Aggregation::quantiles) {
-    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d), format_value(c.estimate, d));
+    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d),
+                       format_value(c.estimate, d));
   }
   return format_value(c.estimate, d);
 }
@@ -102,17 +111,20 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   const Style st{in.color};
   const RunInfo& run = r.run;
   out << st.bold(fmt::format("qualbar · {} · model {}", r.suite_name, run.model)) << '\n';
-  out << st.dim(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence", run.id, run.started_at,
-                            r.n_cases, 100.0 * r.confidence))
+  out << st.dim(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence", run.id,
+                            run.started_at, r.n_cases, 100.0 * r.confidence))
       << "\n\n";
 
   if (r.passed) {
     out << st.green("PASS") << " — every bar is met.\n\n";
   } else {
-    out << st.red("FAIL") << fmt::format(" — {} bar{} missed:\n", r.failures.size(), r.failures.size() == 1 ? "" : "s");
+    out << st.red("FAIL")
+        << fmt::format(" — {} bar{} missed:\n", r.failures.size(),
+                       r.failures.size() == 1 ? "" : "s");
     const std::size_t shown = std::min<std::size_t>(r.failures.size(), 10);
     for (std::size_t i = 0; i < shown; ++i) out << "  ✗ " << failure_text(r.failures[i], r) << '\n';
-    if (shown < r.failures.size()) out << fmt::format("  … and {} more (--format json lists all)\n", r.failures.size() - shown);
+    if (shown < r.failures.size())
+      out << fmt::format("  … and {} more (--format json lists all)\n", r.failures.size() - shown);
     out << '\n';
   }
 
@@ -120,7 +132,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   Table overall({"DIMENSION", "OVERALL", interval_header, "N", "BAR", "STATUS"});
   for (const auto& d : r.dimensions) {
     const Cell& c = d.overall;
-    overall.add({d.name, estimate_text(c, d), interval_text(c, d), std::to_string(c.n), bars_text(c, d), status_text(c, st)});
+    overall.add({d.name, estimate_text(c, d), interval_text(c, d), std::to_string(c.n),
+                 bars_text(c, d), status_text(c, st)});
   }
   overall.print(out, st);
 
@@ -132,10 +145,13 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   };
   std::vector<Row> rows;
   for (const auto& d : r.dimensions) {
-    const bool quality = (d.aggregation == Aggregation::rate || d.aggregation == Aggregation::mean) && d.name != kErrorsDimension;
+    const bool quality =
+        (d.aggregation == Aggregation::rate || d.aggregation == Aggregation::mean) &&
+        d.name != kErrorsDimension;
     for (const auto& c : d.cells) {
       if (!quality && c.status != CellStatus::fail) continue;
-      const double diff = d.higher_is_better ? c.estimate - d.overall.estimate : d.overall.estimate - c.estimate;
+      const double diff =
+          d.higher_is_better ? c.estimate - d.overall.estimate : d.overall.estimate - c.estimate;
       rows.push_back({&d, &c, std::isnan(diff) ? 0.0 : diff});
     }
   }
@@ -147,17 +163,22 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   });
   const std::size_t limit = std::min<std::size_t>(rows.size(), 15);
   if (limit > 0) {
-    out << '\n' << st.bold(fmt::format("WORST SLICES FIRST ({} of {}; --format json has every slice)", limit, rows.size())) << '\n';
+    out << '\n'
+        << st.bold(fmt::format("WORST SLICES FIRST ({} of {}; --format json has every slice)",
+                               limit, rows.size()))
+        << '\n';
     Table slices({"DIMENSION", "SLICE", "N", "ESTIMATE", interval_header, "BAR", "STATUS"});
     bool any_critical = false;
     for (std::size_t i = 0; i < limit; ++i) {
       const auto& [d, c, gap] = rows[i];
       any_critical = any_critical || c->critical;
-      slices.add({d->name, c->label() + (c->critical ? " ★" : ""), std::to_string(c->n), estimate_text(*c, *d),
-                  interval_text(*c, *d), bars_text(*c, *d), status_text(*c, st)});
+      slices.add({d->name, c->label() + (c->critical ? " ★" : ""), std::to_string(c->n),
+                  estimate_text(*c, *d), interval_text(*c, *d), bars_text(*c, *d),
+                  status_text(*c, st)});
     }
     slices.print(out, st);
-    if (any_critical) out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
+    if (any_critical)
+      out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
   }
 
   std::size_t small = 0, sized = 0;
@@ -170,22 +191,26 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   }
   if (small > 0) {
     out << '\n'
-        << st.yellow(fmt::format("{} of {} slice results have too few cases to show a {:.0f}-point drop (at {:.0f}% "
-                                 "confidence, {:.0f}% power): a pass there is not evidence of quality.",
-                                 small, sized, 100.0 * r.min_effect, 100.0 * r.confidence, 100.0 * in.suite.power))
+        << st.yellow(fmt::format(
+               "{} of {} slice results have too few cases to show a {:.0f}-point drop (at {:.0f}% "
+               "confidence, {:.0f}% power): a pass there is not evidence of quality.",
+               small, sized, 100.0 * r.min_effect, 100.0 * r.confidence, 100.0 * in.suite.power))
         << '\n';
   }
-  const double error_rate = r.n_cases ? static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases) : 0.0;
+  const double error_rate =
+      r.n_cases ? static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases) : 0.0;
   out << '\n'
-      << fmt::format("Errors: {} of {} cases ({:.1f}%) failed or had no response; each counts as a failure on every "
-                     "quality dimension.",
-                     r.n_errors, r.n_cases, 100.0 * error_rate)
+      << fmt::format(
+             "Errors: {} of {} cases ({:.1f}%) failed or had no response; each counts as a failure "
+             "on every "
+             "quality dimension.",
+             r.n_errors, r.n_cases, 100.0 * error_rate)
       << '\n';
 }
 
 const ReportFormatRegistrar registrar{ReportFormatEntry{
-    "terminal", "A readable summary: the verdict, each dimension, then the worst slices first.", ".txt",
-    write_terminal}};
+    "terminal", "A readable summary: the verdict, each dimension, then the worst slices first.",
+    ".txt", write_terminal}};
 
 }  // namespace
 }  // namespace qb

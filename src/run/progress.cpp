@@ -4,8 +4,14 @@
 
 namespace qb {
 
-Progress::Progress(std::ostream& out, std::size_t total, bool live, std::chrono::milliseconds every, Clock clock)
-    : out_(out), total_(total), live_(live), every_(every), clock_(std::move(clock)), start_(clock_()),
+Progress::Progress(std::ostream& out, std::size_t total, bool live, std::chrono::milliseconds every,
+                   Clock clock)
+    : out_(out),
+      total_(total),
+      live_(live),
+      every_(every),
+      clock_(std::move(clock)),
+      start_(clock_()),
       last_print_(start_) {}
 
 void Progress::done(const Response& r) {
@@ -33,7 +39,8 @@ std::string Progress::line() const {
   std::string text = fmt::format("{}/{} cases", done_, total_);
   if (rate > 0) text += fmt::format(" · {:.1f}/s", rate);
   text += fmt::format(" · {} error{}", errors_, errors_ == 1 ? "" : "s");
-  if (rate > 0 && done_ < total_) text += fmt::format(" · ETA {:.0f} s", static_cast<double>(total_ - done_) / rate);
+  if (rate > 0 && done_ < total_)
+    text += fmt::format(" · ETA {:.0f} s", static_cast<double>(total_ - done_) / rate);
   if (tokens_ > 0) text += fmt::format(" · {} tokens", tokens_);
   if (spend_ > 0) text += fmt::format(" · ${:.4f}", spend_);
   return text;

@@ -29,7 +29,8 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     if (on_done) on_done(i, r);
   });
   if (run.responses.size() != dataset.cases.size()) {
-    throw RunError(fmt::format("the provider answered {} of {} cases", run.responses.size(), dataset.cases.size()));
+    throw RunError(fmt::format("the provider answered {} of {} cases", run.responses.size(),
+                               dataset.cases.size()));
   }
   run.scores = score_cases(scorers, dataset.cases, run.responses);
   run.warnings = provider.warnings();

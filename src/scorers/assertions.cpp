@@ -21,10 +21,12 @@ class Assertions final : public Scorer {
       const bool passed = (s.value >= a.threshold) != a.negated;
       if (passed) continue;
       if (!failed.empty()) failed += "; ";
-      failed += a.negated ? fmt::format("assert[{}] {}: {}", i, a.type, s.evidence.empty() ? "matched" : s.evidence)
+      failed += a.negated ? fmt::format("assert[{}] {}: {}", i, a.type,
+                                        s.evidence.empty() ? "matched" : s.evidence)
                           : fmt::format("assert[{}] {}: {}", i, a.type, s.evidence);
     }
-    if (applied == 0) return Score::not_applicable("no check of the assert list applies to this case");
+    if (applied == 0)
+      return Score::not_applicable("no check of the assert list applies to this case");
     return failed.empty() ? Score::pass() : Score::fail(failed);
   }
 };
@@ -32,8 +34,9 @@ class Assertions final : public Scorer {
 }  // namespace
 
 QB_REGISTER_SCORER("assertions",
-                   (ScorerInfo{.summary = "Every check in the case's `assert` list passes; evidence names "
-                                          "each failed check."}),
+                   (ScorerInfo{
+                       .summary = "Every check in the case's `assert` list passes; evidence names "
+                                  "each failed check."}),
                    [](Args& a) { return std::make_unique<Assertions>(a); });
 
 }  // namespace qb

@@ -16,8 +16,11 @@ class Contains final : public Scorer {
   Contains(Args& a, Mode mode) : mode_(mode) {
     const char* key = mode == Mode::one ? "value" : "values";
     auto values = a.strings(key);
-    if (!values || values->empty()) throw ArgError(key, mode == Mode::one ? "is required: the text the output must contain" : "is required: a list of phrases");
-    if (mode == Mode::one && values->size() != 1) throw ArgError(key, "expected one string; use contains-any or contains-all for a list");
+    if (!values || values->empty())
+      throw ArgError(key, mode == Mode::one ? "is required: the text the output must contain"
+                                            : "is required: a list of phrases");
+    if (mode == Mode::one && values->size() != 1)
+      throw ArgError(key, "expected one string; use contains-any or contains-all for a list");
     for (const auto& v : *values) {
       if (v.empty()) throw ArgError(key, "an empty phrase is contained in every output; remove it");
     }
@@ -36,7 +39,8 @@ class Contains final : public Scorer {
     const std::size_t found = phrases_.size() - missing.size();
     const bool passed = mode_ == Mode::any ? found > 0 : missing.empty();
     if (passed) return Score::pass();
-    if (mode_ == Mode::any) return Score::fail(fmt::format("none of: \"{}\"", fmt::join(phrases_, "\", \"")));
+    if (mode_ == Mode::any)
+      return Score::fail(fmt::format("none of: \"{}\"", fmt::join(phrases_, "\", \"")));
     return Score::fail(fmt::format("missing: \"{}\"", fmt::join(missing, "\", \"")));
   }
 
@@ -49,17 +53,19 @@ class Contains final : public Scorer {
 
 }  // namespace
 
-QB_REGISTER_SCORER("contains",
-                   (ScorerInfo{.summary = "The output contains `value` (case_insensitive: true to fold case).",
-                               .primary_arg = "value"}),
-                   [](Args& a) { return std::make_unique<Contains>(a, Mode::one); });
+QB_REGISTER_SCORER(
+    "contains",
+    (ScorerInfo{.summary = "The output contains `value` (case_insensitive: true to fold case).",
+                .primary_arg = "value"}),
+    [](Args& a) { return std::make_unique<Contains>(a, Mode::one); });
 QB_REGISTER_SCORER("contains-any",
                    (ScorerInfo{.summary = "The output contains at least one of `values`.",
                                .primary_arg = "values"}),
                    [](Args& a) { return std::make_unique<Contains>(a, Mode::any); });
-QB_REGISTER_SCORER("contains-all",
-                   (ScorerInfo{.summary = "The output contains every one of `values`; evidence lists the missing.",
-                               .primary_arg = "values"}),
-                   [](Args& a) { return std::make_unique<Contains>(a, Mode::all); });
+QB_REGISTER_SCORER(
+    "contains-all",
+    (ScorerInfo{.summary = "The output contains every one of `values`; evidence lists the missing.",
+                .primary_arg = "values"}),
+    [](Args& a) { return std::make_unique<Contains>(a, Mode::all); });
 
 }  // namespace qb

@@ -9,7 +9,8 @@
 
 namespace qb::detail {
 
-inline const std::string* expected_text(const std::optional<std::string>& configured, const Case& c) {
+inline const std::string* expected_text(const std::optional<std::string>& configured,
+                                        const Case& c) {
   if (configured) return &*configured;
   if (c.reference) return &*c.reference;
   return nullptr;

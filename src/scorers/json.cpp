@@ -42,13 +42,17 @@ class JsonSchema final : public Scorer {
  public:
   explicit JsonSchema(Args& a) {
     const auto text = a.json("schema");
-    if (!text) throw ArgError("schema", "is required: a JSON Schema (draft 7, 6, or 4 when its $schema says so) the output must satisfy");
+    if (!text)
+      throw ArgError("schema",
+                     "is required: a JSON Schema (draft 7, 6, or 4 when its $schema says so) the "
+                     "output must satisfy");
     schema_json_ = nlohmann::json::parse(*text);
     if (!schema_json_.is_object()) throw ArgError("schema", "expected a JSON Schema object");
     // Draft 4 where the schema says so ($schema), else draft 7 (which also reads draft 6).
     const std::string dialect = schema_json_.value("$schema", "");
-    const auto version = dialect.find("draft-04") != std::string::npos ? valijson::SchemaParser::kDraft4
-                                                                       : valijson::SchemaParser::kDraft7;
+    const auto version = dialect.find("draft-04") != std::string::npos
+                             ? valijson::SchemaParser::kDraft4
+                             : valijson::SchemaParser::kDraft7;
     try {
       valijson::SchemaParser parser(version);
       valijson::adapters::NlohmannJsonAdapter adapter(schema_json_);
@@ -81,11 +85,11 @@ class JsonSchema final : public Scorer {
 
 }  // namespace
 
-QB_REGISTER_SCORER("is-json",
-                   (ScorerInfo{.summary = "The output parses as JSON."}),
+QB_REGISTER_SCORER("is-json", (ScorerInfo{.summary = "The output parses as JSON."}),
                    [](Args& a) { return std::make_unique<IsJson>(a); });
 QB_REGISTER_SCORER("json-schema",
-                   (ScorerInfo{.summary = "The output is JSON valid against `schema` (JSON Schema draft 7/6; draft 4 by its $schema).",
+                   (ScorerInfo{.summary = "The output is JSON valid against `schema` (JSON Schema "
+                                          "draft 7/6; draft 4 by its $schema).",
                                .primary_arg = "schema"}),
                    [](Args& a) { return std::make_unique<JsonSchema>(a); });
 

@@ -15,10 +15,12 @@ class LabelMatch final : public Scorer {
     // The response's `label` field; the whole output when there is none (or from_output is set).
     const std::string& predicted = (!from_output_ && r.label) ? *r.label : r.output;
     const NormalizeOptions opts{.casefold = true, .strip_punctuation = false};
-    if (predicted == *c.expected_label || normalize_text(predicted, opts) == normalize_text(*c.expected_label, opts)) {
+    if (predicted == *c.expected_label ||
+        normalize_text(predicted, opts) == normalize_text(*c.expected_label, opts)) {
       return Score::pass();
     }
-    return Score::fail(fmt::format("predicted '{}', expected '{}'", excerpt(predicted, 60), *c.expected_label));
+    return Score::fail(
+        fmt::format("predicted '{}', expected '{}'", excerpt(predicted, 60), *c.expected_label));
   }
 
  private:
@@ -28,8 +30,9 @@ class LabelMatch final : public Scorer {
 }  // namespace
 
 QB_REGISTER_SCORER("label-match",
-                   (ScorerInfo{.summary = "The response's label (or its output) equals expected_label, "
-                                          "ignoring case and surrounding space."}),
+                   (ScorerInfo{
+                       .summary = "The response's label (or its output) equals expected_label, "
+                                  "ignoring case and surrounding space."}),
                    [](Args& a) { return std::make_unique<LabelMatch>(a); });
 
 }  // namespace qb

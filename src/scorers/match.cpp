@@ -50,10 +50,11 @@ QB_REGISTER_SCORER("exact-match",
                    (ScorerInfo{.summary = "Output equals the reference (or `value`) byte for byte.",
                                .primary_arg = "value"}),
                    [](Args& a) { return std::make_unique<ExactMatch>(a); });
-QB_REGISTER_SCORER("normalized-match",
-                   (ScorerInfo{.summary = "Output equals the reference after Unicode NFKC, case folding and "
-                                          "removing punctuation and extra white space.",
-                               .primary_arg = "value"}),
-                   [](Args& a) { return std::make_unique<NormalizedMatch>(a); });
+QB_REGISTER_SCORER(
+    "normalized-match",
+    (ScorerInfo{.summary = "Output equals the reference after Unicode NFKC, case folding and "
+                           "removing punctuation and extra white space.",
+                .primary_arg = "value"}),
+    [](Args& a) { return std::make_unique<NormalizedMatch>(a); });
 
 }  // namespace qb

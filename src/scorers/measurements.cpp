@@ -36,14 +36,19 @@ QB_REGISTER_SCORER("latency",
                                .higher_is_better = false,
                                .unit = "ms",
                                .scores_failed_calls = true}),
-                   [](Args&) { return std::make_unique<Measure>(&Response::latency_ms, "no latency_ms recorded"); });
+                   [](Args&) {
+                     return std::make_unique<Measure>(&Response::latency_ms,
+                                                      "no latency_ms recorded");
+                   });
 QB_REGISTER_SCORER("ttft",
                    (ScorerInfo{.summary = "Time to first token (ttft_ms): p50, p90, p95, p99.",
                                .kind = ScoreKind::measurement,
                                .higher_is_better = false,
                                .unit = "ms",
                                .scores_failed_calls = true}),
-                   [](Args&) { return std::make_unique<Measure>(&Response::ttft_ms, "no ttft_ms recorded"); });
+                   [](Args&) {
+                     return std::make_unique<Measure>(&Response::ttft_ms, "no ttft_ms recorded");
+                   });
 QB_REGISTER_SCORER("cost",
                    (ScorerInfo{.summary = "Cost per response and per useful response (cost_usd).",
                                .kind = ScoreKind::measurement,
@@ -51,11 +56,14 @@ QB_REGISTER_SCORER("cost",
                                .measurement_aggregation = Aggregation::total,
                                .unit = "USD",
                                .scores_failed_calls = true}),
-                   [](Args&) { return std::make_unique<Measure>(&Response::cost_usd, "no cost_usd recorded"); });
+                   [](Args&) {
+                     return std::make_unique<Measure>(&Response::cost_usd, "no cost_usd recorded");
+                   });
 QB_REGISTER_SCORER("error-rate",
-                   (ScorerInfo{.summary = "Share of cases whose call failed or that have no response.",
-                               .higher_is_better = false,
-                               .scores_failed_calls = true}),
+                   (ScorerInfo{
+                       .summary = "Share of cases whose call failed or that have no response.",
+                       .higher_is_better = false,
+                       .scores_failed_calls = true}),
                    [](Args&) { return std::make_unique<ErrorRate>(); });
 
 }  // namespace qb

@@ -16,12 +16,13 @@ namespace {
 // exponent. A '-' is a minus sign only when no letter or digit stands right before it, so
 // "pages 10-20" and "2024-01-15" hold no negative numbers.
 std::optional<double> last_number(std::string_view text) {
-  static const re2::RE2 pattern(R"((-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+))");
+  static const re2::RE2 pattern(
+      R"((-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+))");
   std::optional<double> last;
   re2::StringPiece m[3];
   std::size_t pos = 0;
-  while (pos <= text.size() &&
-         pattern.Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), re2::RE2::UNANCHORED, m, 3)) {
+  while (pos <= text.size() && pattern.Match(re2::StringPiece(text.data(), text.size()), pos,
+                                             text.size(), re2::RE2::UNANCHORED, m, 3)) {
     const auto start = static_cast<std::size_t>(m[0].data() - text.data());
     bool negative = !m[1].empty();
     if (negative && start > 0) {
@@ -43,7 +44,8 @@ std::optional<double> last_number(std::string_view text) {
 class Numeric final : public Scorer {
  public:
   explicit Numeric(Args& a)
-      : value_(a.number("value")), abs_tol_(a.number("abs_tol").value_or(0.0)),
+      : value_(a.number("value")),
+        abs_tol_(a.number("abs_tol").value_or(0.0)),
         rel_tol_(a.number("rel_tol").value_or(1e-9)) {
     if (abs_tol_ < 0) throw ArgError("abs_tol", "must be 0 or more");
     if (rel_tol_ < 0) throw ArgError("rel_tol", "must be 0 or more");
@@ -68,9 +70,10 @@ class Numeric final : public Scorer {
 }  // namespace
 
 QB_REGISTER_SCORER("numeric",
-                   (ScorerInfo{.summary = "The last number in the output is within abs_tol / rel_tol of "
-                                          "`value` or of the reference's last number.",
-                               .primary_arg = "value"}),
+                   (ScorerInfo{
+                       .summary = "The last number in the output is within abs_tol / rel_tol of "
+                                  "`value` or of the reference's last number.",
+                       .primary_arg = "value"}),
                    [](Args& a) { return std::make_unique<Numeric>(a); });
 
 }  // namespace qb

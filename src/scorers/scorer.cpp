@@ -42,7 +42,8 @@ std::optional<std::string> Args::string(const std::string& key) {
   impl_->used.insert(key);
   auto it = impl_->object.find(key);
   if (it == impl_->object.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw ArgError(key, fmt::format("expected a string, got {}", type_name(*it)));
+  if (!it->is_string())
+    throw ArgError(key, fmt::format("expected a string, got {}", type_name(*it)));
   return it->get<std::string>();
 }
 
@@ -50,7 +51,8 @@ std::optional<double> Args::number(const std::string& key) {
   impl_->used.insert(key);
   auto it = impl_->object.find(key);
   if (it == impl_->object.end() || it->is_null()) return std::nullopt;
-  if (!it->is_number()) throw ArgError(key, fmt::format("expected a number, got {}", type_name(*it)));
+  if (!it->is_number())
+    throw ArgError(key, fmt::format("expected a number, got {}", type_name(*it)));
   return it->get<double>();
 }
 
@@ -58,7 +60,8 @@ std::optional<bool> Args::boolean(const std::string& key) {
   impl_->used.insert(key);
   auto it = impl_->object.find(key);
   if (it == impl_->object.end() || it->is_null()) return std::nullopt;
-  if (!it->is_boolean()) throw ArgError(key, fmt::format("expected true or false, got {}", type_name(*it)));
+  if (!it->is_boolean())
+    throw ArgError(key, fmt::format("expected true or false, got {}", type_name(*it)));
   return it->get<bool>();
 }
 
@@ -67,10 +70,13 @@ std::optional<std::vector<std::string>> Args::strings(const std::string& key) {
   auto it = impl_->object.find(key);
   if (it == impl_->object.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return std::vector<std::string>{it->get<std::string>()};
-  if (!it->is_array()) throw ArgError(key, fmt::format("expected a string or a list of strings, got {}", type_name(*it)));
+  if (!it->is_array())
+    throw ArgError(key,
+                   fmt::format("expected a string or a list of strings, got {}", type_name(*it)));
   std::vector<std::string> out;
   for (const auto& v : *it) {
-    if (!v.is_string()) throw ArgError(key, fmt::format("expected a list of strings, found {}", type_name(v)));
+    if (!v.is_string())
+      throw ArgError(key, fmt::format("expected a list of strings, found {}", type_name(v)));
     out.push_back(v.get<std::string>());
   }
   return out;

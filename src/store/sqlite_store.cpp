@@ -99,7 +99,9 @@ class Statement {
   }
   std::string text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
@@ -113,7 +115,8 @@ class Statement {
 };
 
 const char* const kRunColumns =
-    "id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, provider_json, "
+    "id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, "
+    "provider_json, "
     "qualbar_version, started_at, ended_at, host, user, status, n_cases, n_errors, passed";
 
 RunInfo read_info(const Statement& s) {
@@ -146,7 +149,8 @@ class SqliteStore final : public Store {
     const fs::path p(path_);
     std::error_code ec;
     if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
-    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
       const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       db_ = nullptr;
@@ -177,36 +181,71 @@ class SqliteStore final : public Store {
       Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?", path_);
       exists.bind(1, run.info.id);
       if (exists.step()) {
-        throw RunError(fmt::format("store '{}': a run with id '{}' is already stored; nothing was written", path_, run.info.id));
+        throw RunError(
+            fmt::format("store '{}': a run with id '{}' is already stored; nothing was written",
+                        path_, run.info.id));
       }
     }
     {
-      Statement s(db_, "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, "
-                       "provider_json, qualbar_version, started_at, ended_at, host, user, status, n_cases, n_errors, passed, "
-                       "suite_text, dimensions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", path_);
+      Statement s(db_,
+                  "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, "
+                  "dataset_hash, model, provider, "
+                  "provider_json, qualbar_version, started_at, ended_at, host, user, status, "
+                  "n_cases, n_errors, passed, "
+                  "suite_text, dimensions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  path_);
       const RunInfo& i = run.info;
       std::string dims;
       for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
-      s.bind(1, i.id).bind(2, i.suite_name).bind(3, run.suite_file).bind(4, i.suite_hash).bind(5, i.bars_hash)
-          .bind(6, i.dataset_hash).bind(7, i.model).bind(8, i.provider).bind(9, i.provider_json)
-          .bind(10, i.qualbar_version).bind(11, i.started_at).bind(12, i.ended_at).bind(13, i.host).bind(14, i.user)
-          .bind(15, i.status).bind(16, static_cast<std::int64_t>(i.n_cases)).bind(17, static_cast<std::int64_t>(i.n_errors))
-          .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0)).bind(19, run.suite_text).bind(20, dims);
+      s.bind(1, i.id)
+          .bind(2, i.suite_name)
+          .bind(3, run.suite_file)
+          .bind(4, i.suite_hash)
+          .bind(5, i.bars_hash)
+          .bind(6, i.dataset_hash)
+          .bind(7, i.model)
+          .bind(8, i.provider)
+          .bind(9, i.provider_json)
+          .bind(10, i.qualbar_version)
+          .bind(11, i.started_at)
+          .bind(12, i.ended_at)
+          .bind(13, i.host)
+          .bind(14, i.user)
+          .bind(15, i.status)
+          .bind(16, static_cast<std::int64_t>(i.n_cases))
+          .bind(17, static_cast<std::int64_t>(i.n_errors))
+          .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
+          .bind(19, run.suite_text)
+          .bind(20, dims);
       s.run();
     }
-    Statement c(db_, "INSERT INTO cases (run_id, idx, case_id, case_json, response_json) VALUES (?,?,?,?,?)", path_);
-    Statement sc(db_, "INSERT INTO scores (run_id, idx, dimension, value, status, evidence) VALUES (?,?,?,?,?,?)", path_);
+    Statement c(
+        db_,
+        "INSERT INTO cases (run_id, idx, case_id, case_json, response_json) VALUES (?,?,?,?,?)",
+        path_);
+    Statement sc(
+        db_,
+        "INSERT INTO scores (run_id, idx, dimension, value, status, evidence) VALUES (?,?,?,?,?,?)",
+        path_);
     for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
       const auto idx = static_cast<std::int64_t>(i);
-      c.bind(1, run.info.id).bind(2, idx).bind(3, run.responses[i].id).bind(4, run.case_lines[i])
+      c.bind(1, run.info.id)
+          .bind(2, idx)
+          .bind(3, run.responses[i].id)
+          .bind(4, run.case_lines[i])
           .bind(5, response_to_json(run.responses[i]));
       c.run();
       for (std::size_t d = 0; d < run.scores.n_dimensions(); ++d) {
         const ScoreView score = run.scores.at(i, d);
-        sc.bind(1, run.info.id).bind(2, idx).bind(3, static_cast<std::int64_t>(d)).bind(4, score.value)
+        sc.bind(1, run.info.id)
+            .bind(2, idx)
+            .bind(3, static_cast<std::int64_t>(d))
+            .bind(4, score.value)
             .bind(5, static_cast<std::int64_t>(score.status));
-        if (score.evidence.empty()) sc.bind_null(6);
-        else sc.bind(6, score.evidence);
+        if (score.evidence.empty())
+          sc.bind_null(6);
+        else
+          sc.bind(6, score.evidence);
         sc.run();
       }
     }
@@ -214,7 +253,11 @@ class SqliteStore final : public Store {
   }
 
   std::vector<RunInfo> list_runs(std::size_t limit) override {
-    Statement s(db_, fmt::format("SELECT {} FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", kRunColumns).c_str(), path_);
+    Statement s(
+        db_,
+        fmt::format("SELECT {} FROM runs ORDER BY started_at DESC, id DESC LIMIT ?", kRunColumns)
+            .c_str(),
+        path_);
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<RunInfo> out;
     while (s.step()) out.push_back(read_info(s));
@@ -225,7 +268,11 @@ class SqliteStore final : public Store {
     const std::string full = resolve_id(id);
     StoredRun run;
     {
-      Statement s(db_, fmt::format("SELECT {}, suite_text, dimensions FROM runs WHERE id = ?", kRunColumns).c_str(), path_);
+      Statement s(
+          db_,
+          fmt::format("SELECT {}, suite_text, dimensions FROM runs WHERE id = ?", kRunColumns)
+              .c_str(),
+          path_);
       s.bind(1, full);
       s.step();
       run.info = read_info(s);
@@ -240,7 +287,8 @@ class SqliteStore final : public Store {
       }
     }
     {
-      Statement s(db_, "SELECT case_json, response_json FROM cases WHERE run_id = ? ORDER BY idx", path_);
+      Statement s(db_, "SELECT case_json, response_json FROM cases WHERE run_id = ? ORDER BY idx",
+                  path_);
       s.bind(1, full);
       std::string responses;
       while (s.step()) {
@@ -252,7 +300,9 @@ class SqliteStore final : public Store {
     }
     run.scores = ScoreTable(run.case_lines.size(), run.dimensions.size());
     {
-      Statement s(db_, "SELECT idx, dimension, value, status, evidence FROM scores WHERE run_id = ?", path_);
+      Statement s(db_,
+                  "SELECT idx, dimension, value, status, evidence FROM scores WHERE run_id = ?",
+                  path_);
       s.bind(1, full);
       while (s.step()) {
         const auto i = static_cast<std::size_t>(s.integer(0));
@@ -291,16 +341,23 @@ class SqliteStore final : public Store {
   }
 
   void migrate() {
-    exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at "
+        "TEXT NOT NULL)");
     const int current = schema_version();
     if (current > kSchemaVersion) {
-      throw RunError(fmt::format("the store '{}' has schema version {}, newer than this qualbar understands ({}): upgrade qualbar",
-                                 path_, current, kSchemaVersion));
+      throw RunError(
+          fmt::format("the store '{}' has schema version {}, newer than this qualbar understands "
+                      "({}): upgrade qualbar",
+                      path_, current, kSchemaVersion));
     }
     for (int v = current + 1; v <= kSchemaVersion; ++v) {
       Transaction tx(*this);
       exec(kMigrations[v - 1]);
-      exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", v));
+      exec(
+          fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, "
+                      "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                      v));
       tx.commit();
     }
   }
@@ -308,17 +365,23 @@ class SqliteStore final : public Store {
   std::string resolve_id(const std::string& id) {
     if (id == "latest") {
       Statement s(db_, "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1", path_);
-      if (!s.step()) throw InputError(fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE{}` first", path_, store_flag_hint(path_)));
+      if (!s.step())
+        throw InputError(
+            fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE{}` first", path_,
+                        store_flag_hint(path_)));
       return s.text(0);
     }
-    Statement s(db_, "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 3", path_);
+    Statement s(db_, "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 3",
+                path_);
     s.bind(1, id);
     std::vector<std::string> found;
     while (s.step()) found.push_back(s.text(0));
-    if (found.empty()) throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs{}` lists them", id, path_, store_flag_hint(path_)));
+    if (found.empty())
+      throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs{}` lists them", id,
+                                   path_, store_flag_hint(path_)));
     if (found.size() > 1 && found[0] != id) {
-      throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}{}): give more of it", id, found[0], found[1],
-                                   found.size() > 2 ? ", ..." : ""));
+      throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}{}): give more of it", id,
+                                   found[0], found[1], found.size() > 2 ? ", ..." : ""));
     }
     return found[0];
   }
@@ -327,8 +390,9 @@ class SqliteStore final : public Store {
   sqlite3* db_ = nullptr;
 };
 
-const StoreRegistrar registrar{StoreEntry{"sqlite", "SQLite file (WAL mode): the embedded default.",
-                                          [](const std::string& path) { return std::make_unique<SqliteStore>(path); }}};
+const StoreRegistrar registrar{
+    StoreEntry{"sqlite", "SQLite file (WAL mode): the embedded default.",
+               [](const std::string& path) { return std::make_unique<SqliteStore>(path); }}};
 
 }  // namespace
 }  // namespace qb

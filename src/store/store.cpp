@@ -22,8 +22,10 @@ std::unique_ptr<Store> open_store(const std::string& path, StoreAccess access) {
   const auto colon = path.find("://");
   const std::string kind = colon == std::string::npos ? "sqlite" : path.substr(0, colon);
   if (kind == "sqlite" && access == StoreAccess::existing && !std::filesystem::exists(path)) {
-    throw InputError(fmt::format("there is no store at '{}': run `qualbar run SUITE{}` first, or name the store with --store",
-                                 path, store_flag_hint(path)));
+    throw InputError(
+        fmt::format("there is no store at '{}': run `qualbar run SUITE{}` first, or name the store "
+                    "with --store",
+                    path, store_flag_hint(path)));
   }
   return store_registry().get(kind).open(path);
 }

@@ -17,25 +17,28 @@ namespace qb {
 namespace {
 
 const std::vector<std::string> kTopLevelFields = {
-    "schema_version", "name",  "description",     "datasets", "system",     "dimensions",
-    "slices",         "bars",  "critical_slices", "useful",   "confidence", "power",
+    "schema_version", "name", "description",     "datasets", "system",     "dimensions",
+    "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
     "min_effect",     "store"};
 
 class Parser {
  public:
-  Parser(std::string file, std::filesystem::path dir) : file_(std::move(file)), dir_(std::move(dir)) {}
+  Parser(std::string file, std::filesystem::path dir)
+      : file_(std::move(file)), dir_(std::move(dir)) {}
 
   Location at(const YAML::Node& node, const std::string& field) const {
     const YAML::Mark m = node.Mark();
     return Location{file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, field};
   }
 
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& field, const std::string& message) const {
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& field,
+                         const std::string& message) const {
     throw InputError(at(node, field), message);
   }
 
   // Rejects keys outside `known`, suggesting the closest known one.
-  void check_keys(const YAML::Node& map, const std::string& where, const std::vector<std::string>& known) const {
+  void check_keys(const YAML::Node& map, const std::string& where,
+                  const std::vector<std::string>& known) const {
     std::map<std::string, int> seen;  // a second `bars:` would otherwise be ignored silently
     for (const auto& kv : map) {
       const auto key = kv.first.as<std::string>();
@@ -72,13 +75,18 @@ class Parser {
       } catch (const YAML::Exception&) {
       }
     }
-    fail(node, field, fmt::format("expected a number, got '{}'", node.IsScalar() ? node.as<std::string>() : "a list or map"));
+    fail(node, field,
+         fmt::format("expected a number, got '{}'",
+                     node.IsScalar() ? node.as<std::string>() : "a list or map"));
   }
 
   double fraction(const YAML::Node& node, const std::string& field) const {
     const double v = number(node, field);
     if (!(v > 0.0 && v < 1.0)) {
-      const std::string hint = v > 1.0 && v < 100.0 ? fmt::format(" (a share, not a percentage: did you mean {}?)", v / 100.0) : "";
+      const std::string hint =
+          v > 1.0 && v < 100.0
+              ? fmt::format(" (a share, not a percentage: did you mean {}?)", v / 100.0)
+              : "";
       fail(node, field, fmt::format("must be between 0 and 1 (exclusive), got {}{}", v, hint));
     }
     return v;
@@ -108,34 +116,45 @@ bool valid_dimension_name(const std::string& name) {
 std::vector<std::string> bar_stats(Aggregation a) {
   switch (a) {
     case Aggregation::rate:
-    case Aggregation::mean: return {"estimate"};
-    case Aggregation::quantiles: return {"p50", "p90", "p95", "p99", "mean"};
-    case Aggregation::total: return {"per_response", "per_useful", "total"};
+    case Aggregation::mean:
+      return {"estimate"};
+    case Aggregation::quantiles:
+      return {"p50", "p90", "p95", "p99", "mean"};
+    case Aggregation::total:
+      return {"per_response", "per_useful", "total"};
   }
   return {};
 }
 
 std::string describe(Aggregation a) {
   switch (a) {
-    case Aggregation::rate: return "a pass rate";
-    case Aggregation::mean: return "a mean score";
-    case Aggregation::quantiles: return "a measurement with percentiles (such as latency)";
-    case Aggregation::total: return "a cost (totals per response and per useful response)";
+    case Aggregation::rate:
+      return "a pass rate";
+    case Aggregation::mean:
+      return "a mean score";
+    case Aggregation::quantiles:
+      return "a measurement with percentiles (such as latency)";
+    case Aggregation::total:
+      return "a cost (totals per response and per useful response)";
   }
   return "";
 }
 
 Aggregation aggregation_of(const ScorerInfo& info, const std::optional<double>& threshold) {
   switch (info.kind) {
-    case ScoreKind::binary: return Aggregation::rate;
-    case ScoreKind::graded: return threshold ? Aggregation::rate : Aggregation::mean;
-    case ScoreKind::measurement: return info.measurement_aggregation;
+    case ScoreKind::binary:
+      return Aggregation::rate;
+    case ScoreKind::graded:
+      return threshold ? Aggregation::rate : Aggregation::mean;
+    case ScoreKind::measurement:
+      return info.measurement_aggregation;
   }
   return Aggregation::rate;
 }
 
-std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node, const std::string& field,
-                                   Aggregation aggregation, bool allow_per_slice) {
+std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node,
+                                   const std::string& field, Aggregation aggregation,
+                                   bool allow_per_slice) {
   if (!node.IsMap()) p.fail(node, field, "expected a map of limits such as {min: 0.85}");
   const auto stats = bar_stats(aggregation);
   std::vector<std::string> known;
@@ -150,14 +169,18 @@ std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node, cons
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     // A limit of another kind of dimension deserves an explanation, not just "unknown field".
     for (Aggregation other : {Aggregation::rate, Aggregation::quantiles, Aggregation::total}) {
-      if (other == aggregation || (other == Aggregation::rate && aggregation == Aggregation::mean)) continue;
+      if (other == aggregation || (other == Aggregation::rate && aggregation == Aggregation::mean))
+        continue;
       for (const auto& st : bar_stats(other)) {
         const std::string prefix = st == "estimate" ? "" : st + "_";
         if (key != prefix + "min" && key != prefix + "max") continue;
         p.fail(kv.first, field + "." + key,
-               fmt::format("this dimension is {}, so its limits are {}; '{}' is for {}", describe(aggregation),
-                           fmt::join(std::vector<std::string>(known.begin(), known.end() - (allow_per_slice ? 1 : 0)), ", "), key,
-                           describe(other)));
+               fmt::format("this dimension is {}, so its limits are {}; '{}' is for {}",
+                           describe(aggregation),
+                           fmt::join(std::vector<std::string>(
+                                         known.begin(), known.end() - (allow_per_slice ? 1 : 0)),
+                                     ", "),
+                           key, describe(other)));
       }
     }
   }
@@ -197,14 +220,16 @@ SliceSpec parse_slice_keys(const Parser& p, const YAML::Node& node, const std::s
 std::string canonical_bars(const Suite& s) {
   std::string out;
   for (const auto& d : s.dimensions) {
-    out += fmt::format("dimension {} {} {} {}\n", d.name, d.scorer, d.args_json, d.threshold ? fmt::format("{}", *d.threshold) : "-");
+    out += fmt::format("dimension {} {} {} {}\n", d.name, d.scorer, d.args_json,
+                       d.threshold ? fmt::format("{}", *d.threshold) : "-");
   }
   auto limits = [&](const std::vector<BarLimit>& ls) {
     std::string t;
     for (const auto& l : ls) t += fmt::format(" {}={}", l.key, l.limit);
     return t;
   };
-  for (const auto& [dim, b] : s.bars) out += fmt::format("bar {}{} per_slice{}\n", dim, limits(b.overall), limits(b.per_slice));
+  for (const auto& [dim, b] : s.bars)
+    out += fmt::format("bar {}{} per_slice{}\n", dim, limits(b.overall), limits(b.per_slice));
   for (const auto& c : s.critical_slices) {
     out += "critical " + c.label();
     for (const auto& [dim, ls] : c.bars) out += fmt::format(" {}:{}", dim, limits(ls));
@@ -251,7 +276,8 @@ std::string SliceSpec::name() const { return fmt::format("{}", fmt::join(keys, "
 
 std::string CriticalSlice::label() const {
   std::vector<std::string> parts;
-  for (std::size_t i = 0; i < slice.keys.size(); ++i) parts.push_back(slice.keys[i] + "=" + values[i]);
+  for (std::size_t i = 0; i < slice.keys.size(); ++i)
+    parts.push_back(slice.keys[i] + "=" + values[i]);
   return fmt::format("{}", fmt::join(parts, " × "));
 }
 
@@ -262,7 +288,8 @@ const DimensionSpec* Suite::find_dimension(std::string_view name) const {
   return nullptr;
 }
 
-Suite parse_suite(std::string_view yaml_text, const std::string& file, const std::filesystem::path& dir) {
+Suite parse_suite(std::string_view yaml_text, const std::string& file,
+                  const std::filesystem::path& dir) {
   Parser p(file, dir);
   YAML::Node root;
   try {
@@ -272,7 +299,9 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
                      fmt::format("this is not valid YAML: {}", e.msg));
   }
   check_quotes(root, yaml_text, file);
-  if (!root.IsMap()) throw InputError(Location{file, 1, 1, ""}, "a suite is a YAML map with fields such as name, datasets and dimensions");
+  if (!root.IsMap())
+    throw InputError(Location{file, 1, 1, ""},
+                     "a suite is a YAML map with fields such as name, datasets and dimensions");
   p.check_keys(root, "", kTopLevelFields);
 
   Suite s;
@@ -283,14 +312,17 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
 
   auto require = [&](const char* key) {
     const YAML::Node n = root[key];
-    if (!n) throw InputError(Location{file, 1, 1, key}, fmt::format("is required (see docs/suite.md)"));
+    if (!n)
+      throw InputError(Location{file, 1, 1, key}, fmt::format("is required (see docs/suite.md)"));
     return n;
   };
 
   const YAML::Node version = require("schema_version");
   s.schema_version = static_cast<int>(p.number(version, "schema_version"));
   if (s.schema_version != kSuiteSchemaVersion) {
-    p.fail(version, "schema_version", fmt::format("this qualbar reads suite schema version {}, not {}", kSuiteSchemaVersion, s.schema_version));
+    p.fail(version, "schema_version",
+           fmt::format("this qualbar reads suite schema version {}, not {}", kSuiteSchemaVersion,
+                       s.schema_version));
   }
   s.name = p.string(require("name"), "name");
   if (root["description"]) s.description = p.string(root["description"], "description");
@@ -305,7 +337,9 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
   }
 
   if (const YAML::Node sys = root["system"]) {
-    if (!sys.IsMap()) p.fail(sys, "system", "expected a map such as {provider: replay, responses: responses.jsonl}");
+    if (!sys.IsMap())
+      p.fail(sys, "system",
+             "expected a map such as {provider: replay, responses: responses.jsonl}");
     p.check_keys(sys, "system", {"provider", "responses", "model", "command", "timeout_s"});
     s.system.where = p.at(sys, "system");
     if (sys["provider"]) {
@@ -316,7 +350,8 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
         p.fail(sys["provider"], "system.provider", e.what());
       }
     }
-    if (sys["responses"]) s.system.responses = p.resolve(p.string(sys["responses"], "system.responses"));
+    if (sys["responses"])
+      s.system.responses = p.resolve(p.string(sys["responses"], "system.responses"));
     if (sys["model"]) s.system.model = p.string(sys["model"], "system.model");
     if (const YAML::Node cmd = sys["command"]) {
       if (cmd.IsScalar()) {
@@ -324,21 +359,25 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
       } else if (cmd.IsSequence() && cmd.size() > 0) {
         for (const auto& part : cmd) s.system.command.push_back(p.string(part, "system.command"));
       } else {
-        p.fail(cmd, "system.command", "expected a program and its arguments, e.g. [python3, model.py]");
+        p.fail(cmd, "system.command",
+               "expected a program and its arguments, e.g. [python3, model.py]");
       }
     }
     if (sys["timeout_s"]) {
       s.system.timeout_s = p.number(sys["timeout_s"], "system.timeout_s");
-      if (!(s.system.timeout_s > 0)) p.fail(sys["timeout_s"], "system.timeout_s", "must be more than 0 seconds");
+      if (!(s.system.timeout_s > 0))
+        p.fail(sys["timeout_s"], "system.timeout_s", "must be more than 0 seconds");
     }
     if (s.system.provider == "command" && s.system.command.empty()) {
-      p.fail(sys, "system.command", "is required by the command provider: the program to start, e.g. [python3, model.py]");
+      p.fail(sys, "system.command",
+             "is required by the command provider: the program to start, e.g. [python3, model.py]");
     }
   }
 
   // Dimensions, each with its scorer built once here so bad arguments are reported at their line.
   const YAML::Node dims = require("dimensions");
-  if (!dims.IsMap() || dims.size() == 0) p.fail(dims, "dimensions", "expected a map of dimension name to {scorer: ...}");
+  if (!dims.IsMap() || dims.size() == 0)
+    p.fail(dims, "dimensions", "expected a map of dimension name to {scorer: ...}");
   p.check_unique_keys(dims, "dimensions");
   std::map<std::string, Aggregation> aggregations;
   for (const auto& kv : dims) {
@@ -347,12 +386,15 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
     const std::string field = "dimensions." + d.name;
     d.where = p.at(kv.first, field);
     if (!valid_dimension_name(d.name)) {
-      p.fail(kv.first, field, "a dimension name is lower case letters, digits, '_' and '-', starting with a letter");
+      p.fail(kv.first, field,
+             "a dimension name is lower case letters, digits, '_' and '-', starting with a letter");
     }
     const YAML::Node spec = kv.second;
     if (spec.IsMap()) {
       p.check_keys(spec, field, {"scorer", "args", "threshold", "description"});
-      if (!spec["scorer"]) p.fail(kv.first, field + ".scorer", "is required: which scorer measures this dimension (qualbar list scorers)");
+      if (!spec["scorer"])
+        p.fail(kv.first, field + ".scorer",
+               "is required: which scorer measures this dimension (qualbar list scorers)");
     } else if (!spec.IsScalar()) {
       p.fail(spec, field, "expected a scorer name or a map {scorer: ..., args: ...}");
     }
@@ -366,15 +408,21 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
       p.fail(scorer_node, field + ".scorer", e.what());
     }
     if (spec.IsMap()) {
-      if (spec["description"]) d.description = p.string(spec["description"], field + ".description");
+      if (spec["description"])
+        d.description = p.string(spec["description"], field + ".description");
       if (spec["threshold"]) {
         if (entry->info.kind != ScoreKind::graded) {
-          p.fail(spec["threshold"], field + ".threshold",
-                 fmt::format("'{}' is {}, so it takes no threshold (thresholds are for 0–1 scores such as token-f1)", d.scorer,
-                             entry->info.kind == ScoreKind::binary ? "pass/fail" : "a measurement"));
+          p.fail(
+              spec["threshold"], field + ".threshold",
+              fmt::format("'{}' is {}, so it takes no threshold (thresholds are for 0–1 scores "
+                          "such as token-f1)",
+                          d.scorer,
+                          entry->info.kind == ScoreKind::binary ? "pass/fail" : "a measurement"));
         }
         const double t = p.number(spec["threshold"], field + ".threshold");
-        if (t < 0.0 || t > 1.0) p.fail(spec["threshold"], field + ".threshold", fmt::format("must be between 0 and 1, got {}", t));
+        if (t < 0.0 || t > 1.0)
+          p.fail(spec["threshold"], field + ".threshold",
+                 fmt::format("must be between 0 and 1, got {}", t));
         d.threshold = t;
       }
       if (const YAML::Node args = spec["args"]) {
@@ -414,23 +462,29 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
   }
   std::vector<std::string> dimension_names;
   for (const auto& d : s.dimensions) dimension_names.push_back(d.name);
-  auto check_dimension = [&](const YAML::Node& node, const std::string& name, const std::string& field) {
+  auto check_dimension = [&](const YAML::Node& node, const std::string& name,
+                             const std::string& field) {
     if (s.find_dimension(name)) return;
     std::string message = fmt::format("there is no dimension '{}'.", name);
-    if (auto guess = detail::closest_name(name, dimension_names); !guess.empty()) message += fmt::format(" Did you mean '{}'?", guess);
+    if (auto guess = detail::closest_name(name, dimension_names); !guess.empty())
+      message += fmt::format(" Did you mean '{}'?", guess);
     message += fmt::format(" Dimensions: {}", fmt::join(dimension_names, ", "));
     p.fail(node, field, message);
   };
 
   if (const YAML::Node slices = root["slices"]) {
-    if (!slices.IsSequence()) p.fail(slices, "slices", "expected a list of slice keys, e.g. [category, language, [category, language]]");
+    if (!slices.IsSequence())
+      p.fail(slices, "slices",
+             "expected a list of slice keys, e.g. [category, language, [category, language]]");
     for (const auto& sl : slices) s.slices.push_back(parse_slice_keys(p, sl, "slices"));
   } else {
     s.slices = {SliceSpec{{"category"}}, SliceSpec{{"language"}}};
   }
 
   if (const YAML::Node bars = root["bars"]) {
-    if (!bars.IsMap()) p.fail(bars, "bars", "expected a map of dimension name to limits, e.g. {correctness: {min: 0.85}}");
+    if (!bars.IsMap())
+      p.fail(bars, "bars",
+             "expected a map of dimension name to limits, e.g. {correctness: {min: 0.85}}");
     p.check_unique_keys(bars, "bars");
     for (const auto& kv : bars) {
       const auto dim = kv.first.as<std::string>();
@@ -447,13 +501,15 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
   }
 
   if (const YAML::Node crit = root["critical_slices"]) {
-    if (!crit.IsSequence()) p.fail(crit, "critical_slices", "expected a list such as [category=refund-dispute]");
+    if (!crit.IsSequence())
+      p.fail(crit, "critical_slices", "expected a list such as [category=refund-dispute]");
     for (const auto& item : crit) {
       CriticalSlice c;
       c.where = p.at(item, "critical_slices");
       if (item.IsMap()) {
         p.check_keys(item, "critical_slices", {"slice", "bars"});
-        if (!item["slice"]) p.fail(item, "critical_slices.slice", "is required, e.g. slice: category=refund-dispute");
+        if (!item["slice"])
+          p.fail(item, "critical_slices.slice", "is required, e.g. slice: category=refund-dispute");
       }
       const YAML::Node label = item.IsMap() ? item["slice"] : item;
       const std::string text = p.string(label, "critical_slices");
@@ -471,7 +527,9 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
         part.erase(part.find_last_not_of(' ') + 1);
         const std::size_t eq = part.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == part.size()) {
-          p.fail(label, "critical_slices", fmt::format("'{}' is not of the form key=value (e.g. category=refund-dispute)", text));
+          p.fail(label, "critical_slices",
+                 fmt::format("'{}' is not of the form key=value (e.g. category=refund-dispute)",
+                             text));
         }
         c.slice.keys.push_back(part.substr(0, eq));
         c.values.push_back(part.substr(eq + 1));
@@ -479,34 +537,42 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file, const std
       }
       if (item.IsMap() && item["bars"]) {
         const YAML::Node cb = item["bars"];
-        if (!cb.IsMap()) p.fail(cb, "critical_slices.bars", "expected a map of dimension name to limits");
+        if (!cb.IsMap())
+          p.fail(cb, "critical_slices.bars", "expected a map of dimension name to limits");
         for (const auto& kv : cb) {
           const auto dim = kv.first.as<std::string>();
           check_dimension(kv.first, dim, "critical_slices.bars." + dim);
-          c.bars[dim] = parse_limits(p, kv.second, "critical_slices.bars." + dim, aggregations[dim], false);
+          c.bars[dim] =
+              parse_limits(p, kv.second, "critical_slices.bars." + dim, aggregations[dim], false);
         }
       }
       // A critical slice is always reported, even when `slices` does not list its keys.
-      const bool listed = std::any_of(s.slices.begin(), s.slices.end(), [&](const SliceSpec& sl) { return sl.keys == c.slice.keys; });
+      const bool listed = std::any_of(s.slices.begin(), s.slices.end(),
+                                      [&](const SliceSpec& sl) { return sl.keys == c.slice.keys; });
       if (!listed) s.slices.push_back(c.slice);
       s.critical_slices.push_back(std::move(c));
     }
   }
 
   if (const YAML::Node useful = root["useful"]) {
-    if (!useful.IsSequence()) p.fail(useful, "useful", "expected a list of dimensions a useful response passes");
+    if (!useful.IsSequence())
+      p.fail(useful, "useful", "expected a list of dimensions a useful response passes");
     for (const auto& u : useful) {
       const std::string name = p.string(u, "useful");
       check_dimension(u, name, "useful");
-      if (aggregations[name] != Aggregation::rate || !scorer_registry().get(s.find_dimension(name)->scorer).info.higher_is_better) {
-        p.fail(u, "useful", fmt::format("'{}' is not a pass/fail dimension, so a response cannot pass it", name));
+      if (aggregations[name] != Aggregation::rate ||
+          !scorer_registry().get(s.find_dimension(name)->scorer).info.higher_is_better) {
+        p.fail(
+            u, "useful",
+            fmt::format("'{}' is not a pass/fail dimension, so a response cannot pass it", name));
       }
       s.useful.push_back(name);
     }
   } else {
     for (const auto& d : s.dimensions) {
       const bool higher_is_better = scorer_registry().get(d.scorer).info.higher_is_better;
-      if (!d.builtin && higher_is_better && aggregations[d.name] == Aggregation::rate) s.useful.push_back(d.name);
+      if (!d.builtin && higher_is_better && aggregations[d.name] == Aggregation::rate)
+        s.useful.push_back(d.name);
     }
   }
 

@@ -261,8 +261,10 @@ TEST(ParseCasesErrors, Assertions) {
   EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"not-error-rate"}]})"),
             "cases.jsonl:1: field 'assert[0].type': 'error-rate' is not a check of the output: use "
             "contains, regex, is-json, ... (qualbar list scorers)");
-  EXPECT_EQ(error_of(R"({"id":"a","input":"x","reference":"r","assert":[{"type":"token-f1","threshold":7}]})"),
-            "cases.jsonl:1: field 'assert[0].threshold': must be between 0 and 1, got 7");
+  EXPECT_EQ(
+      error_of(
+          R"({"id":"a","input":"x","reference":"r","assert":[{"type":"token-f1","threshold":7}]})"),
+      "cases.jsonl:1: field 'assert[0].threshold': must be between 0 and 1, got 7");
   EXPECT_EQ(
       error_of(
           R"({"id":"a","input":"x","assert":[{"type":"contains","value":"x","threshold":0.5}]})"),
@@ -358,12 +360,14 @@ namespace qb {
 namespace {
 
 TEST(ParseCasesErrors, ChatInputsAndContextsNeedTheirText) {
-  EXPECT_EQ(error_of(R"({"id":"a","input":[{"role":"system","content":"be brief"}]})"),
-            "cases.jsonl:1: field 'input': a chat input needs at least one message with role 'user'");
+  EXPECT_EQ(
+      error_of(R"({"id":"a","input":[{"role":"system","content":"be brief"}]})"),
+      "cases.jsonl:1: field 'input': a chat input needs at least one message with role 'user'");
   EXPECT_EQ(error_of(R"({"id":"a","input":[{"role":"user"}]})"),
             "cases.jsonl:1: field 'input[0].content': is required: the text of the message");
-  EXPECT_EQ(error_of(R"({"id":"a","input":"q","contexts":[{"id":"kb-1"}]})"),
-            "cases.jsonl:1: field 'contexts[0].text': is required: the passage the system retrieved");
+  EXPECT_EQ(
+      error_of(R"({"id":"a","input":"q","contexts":[{"id":"kb-1"}]})"),
+      "cases.jsonl:1: field 'contexts[0].text': is required: the passage the system retrieved");
 }
 
 }  // namespace

@@ -230,8 +230,9 @@ namespace qb {
 namespace {
 
 TEST(ParseResponses, ErrorFalseIsASuccessfulCallAndTrueAFailedOne) {
-  const auto rs = parse_responses("{\"id\":\"a\",\"output\":\"x\",\"error\":false}\n{\"id\":\"b\",\"error\":true}\n",
-                                  "responses.jsonl");
+  const auto rs = parse_responses(
+      "{\"id\":\"a\",\"output\":\"x\",\"error\":false}\n{\"id\":\"b\",\"error\":true}\n",
+      "responses.jsonl");
   ASSERT_EQ(rs.size(), 2U);
   EXPECT_FALSE(rs[0].is_error());
   ASSERT_TRUE(rs[1].is_error());

@@ -114,8 +114,10 @@ std::vector<std::string> order(const DimensionResult& d, const std::string& slic
 }
 
 // A classification case and a response that gets it right or wrong.
-std::string label_case(const std::string& id, const std::string& category, const std::string& label) {
-  return fmt::format(R"({{"id":"{}","category":"{}","input":"route this","expected_label":"{}"}})", id, category, label);
+std::string label_case(const std::string& id, const std::string& category,
+                       const std::string& label) {
+  return fmt::format(R"({{"id":"{}","category":"{}","input":"route this","expected_label":"{}"}})",
+                     id, category, label);
 }
 std::string label_response(const std::string& id, const std::string& label) {
   return fmt::format(R"({{"id":"{}","output":"","label":"{}"}})", id, label);
@@ -123,21 +125,33 @@ std::string label_response(const std::string& id, const std::string& label) {
 
 // 10 routed cases: billing 4/5 right, refunds 1/3, shipping 2/2 (overall 7/10).
 const std::string kRoutingCases = lines({
-    label_case("b1", "billing", "billing"), label_case("b2", "billing", "billing"),
-    label_case("b3", "billing", "billing"), label_case("b4", "billing", "billing"),
-    label_case("b5", "billing", "billing"), label_case("r1", "refunds", "refunds"),
-    label_case("r2", "refunds", "refunds"), label_case("r3", "refunds", "refunds"),
-    label_case("s1", "shipping", "shipping"), label_case("s2", "shipping", "shipping"),
+    label_case("b1", "billing", "billing"),
+    label_case("b2", "billing", "billing"),
+    label_case("b3", "billing", "billing"),
+    label_case("b4", "billing", "billing"),
+    label_case("b5", "billing", "billing"),
+    label_case("r1", "refunds", "refunds"),
+    label_case("r2", "refunds", "refunds"),
+    label_case("r3", "refunds", "refunds"),
+    label_case("s1", "shipping", "shipping"),
+    label_case("s2", "shipping", "shipping"),
 });
 const std::string kRoutingResponses = lines({
-    label_response("b1", "billing"), label_response("b2", "billing"), label_response("b3", "billing"),
-    label_response("b4", "billing"), label_response("b5", "refunds"), label_response("r1", "refunds"),
-    label_response("r2", "billing"), label_response("r3", "shipping"), label_response("s1", "shipping"),
+    label_response("b1", "billing"),
+    label_response("b2", "billing"),
+    label_response("b3", "billing"),
+    label_response("b4", "billing"),
+    label_response("b5", "refunds"),
+    label_response("r1", "refunds"),
+    label_response("r2", "billing"),
+    label_response("r3", "shipping"),
+    label_response("s1", "shipping"),
     label_response("s2", "shipping"),
 });
 
 TEST(BuildReport, RateCellsHaveNEstimateAndWilsonInterval) {
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n", kRoutingCases, kRoutingResponses);
+  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n", kRoutingCases,
+                        kRoutingResponses);
   const Report& r = b.report;
   EXPECT_EQ(r.n_cases, 10u);
   EXPECT_EQ(r.n_errors, 0u);
@@ -194,7 +208,8 @@ TEST(BuildReport, ErrorCasesAreFailuresAndCountInTheErrorsDimension) {
       R"({"id":"c5","output":"","error":"timeout after 30 s"})",
       R"({"id":"c6","output":"hello"})",
   });
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n", cases, responses);
+  const Built b =
+      build("dimensions:\n  routing: label-match\nslices: [category]\n", cases, responses);
   const Report& r = b.report;
   EXPECT_EQ(r.n_cases, 6u);
   EXPECT_EQ(r.n_errors, 2u);
@@ -247,9 +262,11 @@ class ReportFilesTest : public ::testing::Test {
 };
 
 TEST_F(ReportFilesTest, MissingResponsesAreErrors) {
-  const std::string yaml = suite_text("system: {provider: replay, responses: responses.jsonl}\n"
-                                      "dimensions:\n  routing: label-match\nslices: [category]\n");
-  write("responses.jsonl", lines({label_response("c1", "billing"), label_response("c3", "refunds")}));
+  const std::string yaml = suite_text(
+      "system: {provider: replay, responses: responses.jsonl}\n"
+      "dimensions:\n  routing: label-match\nslices: [category]\n");
+  write("responses.jsonl",
+        lines({label_response("c1", "billing"), label_response("c3", "refunds")}));
   const Suite suite = parse_suite(yaml, "suite.yaml", dir_);
   Dataset data;
   parse_cases(lines({label_case("c1", "billing", "billing"), label_case("c2", "billing", "billing"),
@@ -288,8 +305,9 @@ const std::string kF1Responses = lines({
 });
 
 TEST(BuildReport, GradedScorerWithThresholdIsAPassRate) {
-  const Built b = build("dimensions:\n  answer: {scorer: token-f1, threshold: 0.5}\nslices: [category]\n", kF1Cases,
-                        kF1Responses);
+  const Built b =
+      build("dimensions:\n  answer: {scorer: token-f1, threshold: 0.5}\nslices: [category]\n",
+            kF1Cases, kF1Responses);
   const DimensionResult& d = dim(b.report, "answer");
   EXPECT_EQ(d.kind, ScoreKind::graded);
   EXPECT_EQ(d.aggregation, Aggregation::rate);
@@ -305,7 +323,8 @@ TEST(BuildReport, GradedScorerWithThresholdIsAPassRate) {
 }
 
 TEST(BuildReport, GradedScorerWithoutThresholdIsAMeanWithATInterval) {
-  const Built b = build("dimensions:\n  answer: token-f1\nslices: [category]\n", kF1Cases, kF1Responses);
+  const Built b =
+      build("dimensions:\n  answer: token-f1\nslices: [category]\n", kF1Cases, kF1Responses);
   const DimensionResult& d = dim(b.report, "answer");
   EXPECT_EQ(d.aggregation, Aggregation::mean);
   EXPECT_EQ(d.estimate_name, "mean");
@@ -343,10 +362,12 @@ TEST(BuildReport, CrossedSlicesNameTheirValuesAndLabels) {
       R"({"id":"c4","category":"refunds","language":"de","input":"q","expected_label":"refunds"})",
       R"({"id":"c5","category":"refunds","input":"q","expected_label":"refunds"})",
   });
-  const std::string responses = lines({label_response("c1", "billing"), label_response("c2", "other"),
-                                       label_response("c3", "billing"), label_response("c4", "refunds"),
-                                       label_response("c5", "refunds")});
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [[category, language]]\n", cases, responses);
+  const std::string responses =
+      lines({label_response("c1", "billing"), label_response("c2", "other"),
+             label_response("c3", "billing"), label_response("c4", "refunds"),
+             label_response("c5", "refunds")});
+  const Built b = build("dimensions:\n  routing: label-match\nslices: [[category, language]]\n",
+                        cases, responses);
   const DimensionResult& d = dim(b.report, "routing");
   ASSERT_EQ(d.cells.size(), 4u);
   const Cell& bde = cell(d, "category × language", "billing × de");
@@ -355,7 +376,8 @@ TEST(BuildReport, CrossedSlicesNameTheirValuesAndLabels) {
   EXPECT_EQ(bde.label(), "category=billing × language=de");
   EXPECT_EQ(cell(d, "category × language", "billing × en").n, 1u);
   EXPECT_EQ(cell(d, "category × language", "refunds × de").n, 1u);
-  EXPECT_EQ(cell(d, "category × language", "refunds × (none)").label(), "category=refunds × language=(none)");
+  EXPECT_EQ(cell(d, "category × language", "refunds × (none)").label(),
+            "category=refunds × language=(none)");
 }
 
 TEST(BuildReport, TagsPutACaseInEveryTagCell) {
@@ -364,7 +386,8 @@ TEST(BuildReport, TagsPutACaseInEveryTagCell) {
       R"({"id":"c2","input":"q","expected_label":"x","tags":["pricing"]})",
       R"({"id":"c3","input":"q","expected_label":"x"})",
   });
-  const std::string responses = lines({label_response("c1", "x"), label_response("c2", "y"), label_response("c3", "x")});
+  const std::string responses =
+      lines({label_response("c1", "x"), label_response("c2", "y"), label_response("c3", "x")});
   const Built b = build("dimensions:\n  routing: label-match\nslices: [tags]\n", cases, responses);
   const DimensionResult& d = dim(b.report, "routing");
   EXPECT_EQ(d.overall.n, 3u);  // each case once overall, however many tags it has
@@ -383,10 +406,12 @@ TEST(BuildReport, MetadataKeysAndMissingValuesAsSlices) {
       R"({"id":"c3","input":"q","expected_label":"x","metadata":{"customer_tier":"free"},"region":"emea"})",
       R"({"id":"c4","input":"q","expected_label":"x"})",
   });
-  const std::string responses =
-      lines({label_response("c1", "x"), label_response("c2", "y"), label_response("c3", "x"), label_response("c4", "x")});
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [customer_tier, metadata.customer_tier, region, seats, category]\n",
-                        cases, responses);
+  const std::string responses = lines({label_response("c1", "x"), label_response("c2", "y"),
+                                       label_response("c3", "x"), label_response("c4", "x")});
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [customer_tier, metadata.customer_tier, "
+      "region, seats, category]\n",
+      cases, responses);
   const DimensionResult& d = dim(b.report, "routing");
   for (const std::string slice : {"customer_tier", "metadata.customer_tier"}) {
     SCOPED_TRACE(slice);
@@ -406,22 +431,35 @@ TEST(BuildReport, MetadataKeysAndMissingValuesAsSlices) {
 
 // Routing with cells a (1/2), b (2/2) and c (4/5).
 const std::string kOrderCases = lines({
-    label_case("a1", "a", "x"), label_case("a2", "a", "x"), label_case("b1", "b", "x"), label_case("b2", "b", "x"),
-    label_case("c1", "c", "x"), label_case("c2", "c", "x"), label_case("c3", "c", "x"), label_case("c4", "c", "x"),
+    label_case("a1", "a", "x"),
+    label_case("a2", "a", "x"),
+    label_case("b1", "b", "x"),
+    label_case("b2", "b", "x"),
+    label_case("c1", "c", "x"),
+    label_case("c2", "c", "x"),
+    label_case("c3", "c", "x"),
+    label_case("c4", "c", "x"),
     label_case("c5", "c", "x"),
 });
 const std::string kOrderResponses = lines({
-    label_response("a1", "x"), label_response("a2", "y"), label_response("b1", "x"), label_response("b2", "x"),
-    label_response("c1", "x"), label_response("c2", "x"), label_response("c3", "x"), label_response("c4", "x"),
+    label_response("a1", "x"),
+    label_response("a2", "y"),
+    label_response("b1", "x"),
+    label_response("b2", "x"),
+    label_response("c1", "x"),
+    label_response("c2", "x"),
+    label_response("c3", "x"),
+    label_response("c4", "x"),
     label_response("c5", "y"),
 });
 
 TEST(BuildReport, CellsAreOrderedFailingFirstThenWorstFirst) {
   // c (0.8) misses its critical bar of 0.9; a (0.5) is worse but meets the per-slice bar.
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                        "bars:\n  routing: {per_slice: {min: 0.4}}\n"
-                        "critical_slices:\n  - slice: category=c\n    bars: {routing: {min: 0.9}}\n",
-                        kOrderCases, kOrderResponses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {per_slice: {min: 0.4}}\n"
+      "critical_slices:\n  - slice: category=c\n    bars: {routing: {min: 0.9}}\n",
+      kOrderCases, kOrderResponses);
   const DimensionResult& d = dim(b.report, "routing");
   EXPECT_EQ(std::string(to_string(cell(d, "category", "c").status)), std::string("fail"));
   EXPECT_NE(std::string(to_string(cell(d, "category", "a").status)), std::string("fail"));
@@ -430,10 +468,11 @@ TEST(BuildReport, CellsAreOrderedFailingFirstThenWorstFirst) {
 
 TEST(BuildReport, APassingCriticalCellIsOrderedByHowBadItIs) {
   // Nothing fails; "worst first" puts a (0.5) above the critical c (0.8).
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                        "bars:\n  routing: {per_slice: {min: 0.4}}\n"
-                        "critical_slices:\n  - slice: category=c\n    bars: {routing: {min: 0.5}}\n",
-                        kOrderCases, kOrderResponses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {per_slice: {min: 0.4}}\n"
+      "critical_slices:\n  - slice: category=c\n    bars: {routing: {min: 0.5}}\n",
+      kOrderCases, kOrderResponses);
   const DimensionResult& d = dim(b.report, "routing");
   ASSERT_NE(std::string(to_string(cell(d, "category", "c").status)), std::string("fail"));
   EXPECT_EQ(order(d, "category"), (std::vector<std::string>{"a", "c", "b"}));
@@ -441,8 +480,9 @@ TEST(BuildReport, APassingCriticalCellIsOrderedByHowBadItIs) {
 
 TEST(BuildReport, OverallMinBar) {
   {
-    const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\nbars:\n  routing: {min: 0.8}\n",
-                          kRoutingCases, kRoutingResponses);
+    const Built b = build(
+        "dimensions:\n  routing: label-match\nslices: [category]\nbars:\n  routing: {min: 0.8}\n",
+        kRoutingCases, kRoutingResponses);
     const Report& r = b.report;
     const DimensionResult& d = dim(r, "routing");
     ASSERT_EQ(d.overall.bars.size(), 1u);
@@ -470,8 +510,9 @@ TEST(BuildReport, OverallMinBar) {
     EXPECT_FALSE(r.run.passed);
   }
   {
-    const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\nbars:\n  routing: {min: 0.6}\n",
-                          kRoutingCases, kRoutingResponses);
+    const Built b = build(
+        "dimensions:\n  routing: label-match\nslices: [category]\nbars:\n  routing: {min: 0.6}\n",
+        kRoutingCases, kRoutingResponses);
     const DimensionResult& d = dim(b.report, "routing");
     ASSERT_EQ(d.overall.bars.size(), 1u);
     EXPECT_TRUE(d.overall.bars[0].passed);
@@ -482,9 +523,10 @@ TEST(BuildReport, OverallMinBar) {
 }
 
 TEST(BuildReport, PerSliceBarsGateEveryCell) {
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                        "bars:\n  routing: {min: 0.6, per_slice: {min: 0.5}}\n",
-                        kRoutingCases, kRoutingResponses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {min: 0.6, per_slice: {min: 0.5}}\n",
+      kRoutingCases, kRoutingResponses);
   const Report& r = b.report;
   const DimensionResult& d = dim(r, "routing");
   ASSERT_EQ(d.overall.bars.size(), 1u);  // the per-slice bar is not an overall bar
@@ -508,10 +550,11 @@ TEST(BuildReport, PerSliceBarsGateEveryCell) {
 TEST(BuildReport, CriticalSliceWithoutItsOwnBarsMeetsTheOverallBarsNotThePerSliceOnes) {
   // refunds (1/3) is critical: the overall 0.6 applies to it, not the lenient per-slice 0.3.
   {
-    const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                          "bars:\n  routing: {min: 0.6, per_slice: {min: 0.3}}\n"
-                          "critical_slices: [category=refunds]\n",
-                          kRoutingCases, kRoutingResponses);
+    const Built b = build(
+        "dimensions:\n  routing: label-match\nslices: [category]\n"
+        "bars:\n  routing: {min: 0.6, per_slice: {min: 0.3}}\n"
+        "critical_slices: [category=refunds]\n",
+        kRoutingCases, kRoutingResponses);
     const DimensionResult& d = dim(b.report, "routing");
     const Cell& refunds = cell(d, "category", "refunds");
     EXPECT_TRUE(refunds.critical);
@@ -527,10 +570,11 @@ TEST(BuildReport, CriticalSliceWithoutItsOwnBarsMeetsTheOverallBarsNotThePerSlic
   }
   {
     // billing (0.8) is critical with the overall 0.5 and is not held to the strict per-slice 0.9.
-    const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                          "bars:\n  routing: {min: 0.5, per_slice: {min: 0.9}}\n"
-                          "critical_slices: [category=billing]\n",
-                          kRoutingCases, kRoutingResponses);
+    const Built b = build(
+        "dimensions:\n  routing: label-match\nslices: [category]\n"
+        "bars:\n  routing: {min: 0.5, per_slice: {min: 0.9}}\n"
+        "critical_slices: [category=billing]\n",
+        kRoutingCases, kRoutingResponses);
     const DimensionResult& d = dim(b.report, "routing");
     const Cell& billing = cell(d, "category", "billing");
     ASSERT_EQ(billing.bars.size(), 1u);
@@ -547,10 +591,11 @@ TEST(BuildReport, CriticalSliceWithoutItsOwnBarsMeetsTheOverallBarsNotThePerSlic
 }
 
 TEST(BuildReport, CriticalSliceWithItsOwnBarsMeetsThoseOnly) {
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                        "bars:\n  routing: {min: 0.6, per_slice: {min: 0.5}}\n"
-                        "critical_slices:\n  - slice: category=refunds\n    bars: {routing: {min: 0.3}}\n",
-                        kRoutingCases, kRoutingResponses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {min: 0.6, per_slice: {min: 0.5}}\n"
+      "critical_slices:\n  - slice: category=refunds\n    bars: {routing: {min: 0.3}}\n",
+      kRoutingCases, kRoutingResponses);
   const DimensionResult& d = dim(b.report, "routing");
   const Cell& refunds = cell(d, "category", "refunds");
   EXPECT_TRUE(refunds.critical);
@@ -564,10 +609,11 @@ TEST(BuildReport, CriticalSliceWithItsOwnBarsMeetsThoseOnly) {
 }
 
 TEST(BuildReport, ACriticalSliceWithNoCasesFailsTheRun) {
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                        "bars:\n  routing: {min: 0.5}\n"
-                        "critical_slices: [category=legal]\n",
-                        kRoutingCases, kRoutingResponses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {min: 0.5}\n"
+      "critical_slices: [category=legal]\n",
+      kRoutingCases, kRoutingResponses);
   const Report& r = b.report;
   EXPECT_FALSE(r.passed);
   ASSERT_EQ(r.failures.size(), 1u);
@@ -579,8 +625,9 @@ TEST(BuildReport, ACriticalSliceWithNoCasesFailsTheRun) {
 }
 
 TEST(BuildReport, MaxBarsOnErrorsLatencyAndCost) {
-  const std::string cases = lines({label_case("c1", "a", "x"), label_case("c2", "a", "x"), label_case("c3", "a", "x"),
-                                   label_case("c4", "b", "x"), label_case("c5", "b", "x")});
+  const std::string cases =
+      lines({label_case("c1", "a", "x"), label_case("c2", "a", "x"), label_case("c3", "a", "x"),
+             label_case("c4", "b", "x"), label_case("c5", "b", "x")});
   const std::string responses = lines({
       R"({"id":"c1","output":"","label":"x","latency_ms":100,"cost_usd":0.01})",
       R"({"id":"c2","output":"","label":"x","latency_ms":200,"cost_usd":0.01})",
@@ -588,14 +635,16 @@ TEST(BuildReport, MaxBarsOnErrorsLatencyAndCost) {
       R"({"id":"c4","output":"","label":"x","latency_ms":400,"cost_usd":0.01})",
       R"({"id":"c5","output":"","error":"HTTP 500","latency_ms":1000,"cost_usd":0.01})",
   });
-  const Built b = build("dimensions:\n  routing: label-match\n  latency: latency\n  cost: cost\nslices: [category]\n"
-                        "bars:\n  errors: {max: 0.1}\n  latency: {p95_max: 800, p50_max: 300}\n"
-                        "  cost: {per_useful_max: 0.015, per_response_max: 0.02}\n",
-                        cases, responses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\n  latency: latency\n  cost: cost\nslices: [category]\n"
+      "bars:\n  errors: {max: 0.1}\n  latency: {p95_max: 800, p50_max: 300}\n"
+      "  cost: {per_useful_max: 0.015, per_response_max: 0.02}\n",
+      cases, responses);
   const Report& r = b.report;
   std::vector<std::string> failed;
   for (const Failure& f : r.failures) {
-    failed.push_back(fmt::format("{} {} {} {}", r.dimensions[f.dimension.value()].name, f.where, f.bar.key, f.bar.observed));
+    failed.push_back(fmt::format("{} {} {} {}", r.dimensions[f.dimension.value()].name, f.where,
+                                 f.bar.key, f.bar.observed));
   }
   // errors 1/5 > 0.1; latency p95 of 100..400,1000 = 400 + 0.8 * 600 = 880 > 800 (p50 300 <= 300);
   // cost per useful: 0.05 / 3 useful > 0.015 (per response 0.01 <= 0.02).
@@ -624,9 +673,10 @@ TEST(BuildReport, MaxBarsOnErrorsLatencyAndCost) {
 }
 
 TEST(BuildReport, LatencyPercentilesAreNumpysLinearDefinition) {
-  const std::string cases = lines({label_case("c1", "a", "x"), label_case("c2", "a", "x"), label_case("c3", "a", "x"),
-                                   label_case("c4", "b", "x"), label_case("c5", "b", "x"), label_case("c6", "b", "x"),
-                                   label_case("c7", "b", "x")});
+  const std::string cases =
+      lines({label_case("c1", "a", "x"), label_case("c2", "a", "x"), label_case("c3", "a", "x"),
+             label_case("c4", "b", "x"), label_case("c5", "b", "x"), label_case("c6", "b", "x"),
+             label_case("c7", "b", "x")});
   // Out of order on purpose; c6 recorded no latency (not applicable); c7's call failed after 5 s
   // (a real duration, so it counts).
   const std::string responses = lines({
@@ -671,15 +721,17 @@ TEST(BuildReport, CostPerUsefulResponseIsTotalCostOverUsefulResponses) {
       R"({"id":"c5","category":"b","input":"q","expected_label":"x","reference":"yes"})",
   });
   const std::string responses = lines({
-      R"({"id":"c1","output":"yes","label":"x","cost_usd":0.01})",                   // useful
-      R"({"id":"c2","output":"yes","label":"wrong","cost_usd":0.02})",               // misrouted
-      R"({"id":"c3","output":"yes","label":"x","cost_usd":0.03,"error":"HTTP 502"})",  // failed call
-      R"({"id":"c4","output":"no","label":"x","cost_usd":0.04})",                    // wrong answer
-      R"({"id":"c5","output":"yes","label":"x","cost_usd":0.05})",                   // useful
+      R"({"id":"c1","output":"yes","label":"x","cost_usd":0.01})",                     // useful
+      R"({"id":"c2","output":"yes","label":"wrong","cost_usd":0.02})",                 // misrouted
+      R"({"id":"c3","output":"yes","label":"x","cost_usd":0.03,"error":"HTTP 502"})",  // failed
+                                                                                       // call
+      R"({"id":"c4","output":"no","label":"x","cost_usd":0.04})",   // wrong answer
+      R"({"id":"c5","output":"yes","label":"x","cost_usd":0.05})",  // useful
   });
-  const Built b = build("dimensions:\n  routing: label-match\n  answer: exact-match\n  cost: cost\n"
-                        "slices: [category]\nuseful: [routing, answer]\n",
-                        cases, responses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\n  answer: exact-match\n  cost: cost\n"
+      "slices: [category]\nuseful: [routing, answer]\n",
+      cases, responses);
   const DimensionResult& d = dim(b.report, "cost");
   EXPECT_EQ(d.aggregation, Aggregation::total);
   EXPECT_EQ(d.unit, "USD");
@@ -700,7 +752,8 @@ TEST(BuildReport, CostPerUsefulResponseIsTotalCostOverUsefulResponses) {
 }
 
 // `n` cases of one category, the first `right` of them routed correctly.
-void add_routed(std::string& cases, std::string& responses, const std::string& category, int n, int right) {
+void add_routed(std::string& cases, std::string& responses, const std::string& category, int n,
+                int right) {
   for (int i = 0; i < n; ++i) {
     const std::string id = fmt::format("{}-{}", category, i);
     cases += label_case(id, category, "x") + "\n";
@@ -713,8 +766,9 @@ TEST(BuildReport, SmallCellsAreFlaggedTooSmallWithoutHidingFailures) {
   add_routed(cases, responses, "big", 400, 300);   // 0.75
   add_routed(cases, responses, "small", 10, 8);    // 0.8: meets the bar, too few cases
   add_routed(cases, responses, "failing", 10, 3);  // 0.3: misses the bar
-  const std::string body = "dimensions:\n  routing: label-match\nslices: [category]\n"
-                           "bars:\n  routing: {per_slice: {min: 0.5}}\n";
+  const std::string body =
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {per_slice: {min: 0.5}}\n";
   const Built b = build(body, cases, responses);
   const DimensionResult& d = dim(b.report, "routing");
   for (const Cell* c : {&d.overall, &d.cells[0], &d.cells[1], &d.cells[2]}) {
@@ -762,20 +816,22 @@ TEST(BuildReport, FailuresAreCriticalThenOverallThenPerSliceInDimensionOrder) {
       R"({"id":"r2","output":"no","label":"y"})",
       R"({"id":"s1","output":"yes","label":"y"})",
   });
-  const Built b = build("dimensions:\n  routing: label-match\n  answer: exact-match\nslices: [category]\n"
-                        "bars:\n"
-                        "  routing: {min: 0.99, per_slice: {min: 0.99}}\n"
-                        "  answer: {min: 0.99, per_slice: {min: 0.99}}\n"
-                        "  errors: {max: 0.0, per_slice: {max: 0.0}}\n"
-                        "critical_slices: [category=refunds]\n",
-                        cases, responses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\n  answer: exact-match\nslices: [category]\n"
+      "bars:\n"
+      "  routing: {min: 0.99, per_slice: {min: 0.99}}\n"
+      "  answer: {min: 0.99, per_slice: {min: 0.99}}\n"
+      "  errors: {max: 0.0, per_slice: {max: 0.0}}\n"
+      "critical_slices: [category=refunds]\n",
+      cases, responses);
   const Report& r = b.report;
   ASSERT_EQ(r.dimensions[0].name, "routing");
   ASSERT_EQ(r.dimensions[1].name, "answer");
   ASSERT_EQ(r.dimensions[2].name, "errors");
   std::vector<std::string> got;
   for (const Failure& f : r.failures) {
-    got.push_back(fmt::format("{} {} {}", f.bar.source, r.dimensions[f.dimension.value()].name, f.where));
+    got.push_back(
+        fmt::format("{} {} {}", f.bar.source, r.dimensions[f.dimension.value()].name, f.where));
   }
   // Within per-slice routing, shipping (0 against 0.99) missed by more than billing (1/3).
   EXPECT_EQ(got, (std::vector<std::string>{
@@ -793,10 +849,11 @@ TEST(BuildReport, FailuresAreCriticalThenOverallThenPerSliceInDimensionOrder) {
 }
 
 TEST(BuildReport, AMissingCriticalSliceComesBeforeEveryOtherFailure) {
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\n"
-                        "bars:\n  routing: {min: 0.9}\n"
-                        "critical_slices: [category=refunds, category=legal]\n",
-                        kRoutingCases, kRoutingResponses);
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [category]\n"
+      "bars:\n  routing: {min: 0.9}\n"
+      "critical_slices: [category=refunds, category=legal]\n",
+      kRoutingCases, kRoutingResponses);
   const Report& r = b.report;
   ASSERT_EQ(r.failures.size(), 3u);
   EXPECT_EQ(r.failures[0].where, "category=legal");
@@ -807,8 +864,9 @@ TEST(BuildReport, AMissingCriticalSliceComesBeforeEveryOtherFailure) {
 }
 
 TEST(BuildReport, IntervalsUseTheSuitesConfidence) {
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [category]\nconfidence: 0.9\n", kRoutingCases,
-                        kRoutingResponses);
+  const Built b =
+      build("dimensions:\n  routing: label-match\nslices: [category]\nconfidence: 0.9\n",
+            kRoutingCases, kRoutingResponses);
   const double z90 = 1.6448536269514722;  // two-sided 90% normal quantile
   const DimensionResult& d = dim(b.report, "routing");
   EXPECT_DOUBLE_EQ(b.report.confidence, 0.9);
@@ -823,7 +881,9 @@ TEST(BuildReport, ARepeatedTagCountsTheCaseOnceInItsCell) {
       R"({"id":"c2","category":"a","input":"q","expected_label":"x","tags":["pricing"],"metadata":{"channels":["chat"]}})",
   });
   const std::string responses = lines({label_response("c1", "x"), label_response("c2", "y")});
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [tags, channels, [tags, category]]\n", cases, responses);
+  const Built b =
+      build("dimensions:\n  routing: label-match\nslices: [tags, channels, [tags, category]]\n",
+            cases, responses);
   const DimensionResult& d = dim(b.report, "routing");
   EXPECT_EQ(cell(d, "tags", "pricing").n, 2u);
   EXPECT_DOUBLE_EQ(cell(d, "tags", "pricing").estimate, 0.5);
@@ -840,10 +900,12 @@ TEST(BuildReport, ASliceCellWhereTheDimensionNeverAppliesIsNoDataNotAFailure) {
       R"({"id":"c2","language":"en","input":"q","expected_label":"x"})",
       R"({"id":"c3","language":"de","input":"q"})",
   });
-  const std::string responses = lines({label_response("c1", "x"), label_response("c2", "x"), label_response("c3", "x")});
-  const Built b = build("dimensions:\n  routing: label-match\nslices: [language]\n"
-                        "bars:\n  routing: {min: 0.5, per_slice: {min: 0.5}}\n",
-                        cases, responses);
+  const std::string responses =
+      lines({label_response("c1", "x"), label_response("c2", "x"), label_response("c3", "x")});
+  const Built b = build(
+      "dimensions:\n  routing: label-match\nslices: [language]\n"
+      "bars:\n  routing: {min: 0.5, per_slice: {min: 0.5}}\n",
+      cases, responses);
   const DimensionResult& d = dim(b.report, "routing");
   const Cell& de = cell(d, "language", "de");
   EXPECT_EQ(de.n, 0u);

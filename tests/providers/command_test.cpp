@@ -12,10 +12,12 @@ namespace qb {
 namespace {
 
 Suite command_suite(const std::string& command, double timeout_s = 2.0) {
-  return parse_suite("schema_version: 1\nname: cmd\ndatasets: cases.jsonl\nsystem:\n  provider: command\n"
-                     "  command: " + command + "\n  timeout_s: " + std::to_string(timeout_s) +
-                         "\ndimensions:\n  exact: exact-match\n",
-                     "suite.yaml", "/tmp");
+  return parse_suite(
+      "schema_version: 1\nname: cmd\ndatasets: cases.jsonl\nsystem:\n  provider: command\n"
+      "  command: " +
+          command + "\n  timeout_s: " + std::to_string(timeout_s) +
+          "\ndimensions:\n  exact: exact-match\n",
+      "suite.yaml", "/tmp");
 }
 
 std::vector<Case> cases_of(const std::vector<std::string>& ids) {
@@ -26,7 +28,8 @@ std::vector<Case> cases_of(const std::vector<std::string>& ids) {
   return d.cases;
 }
 
-std::vector<Response> run_with(const Suite& suite, const std::vector<Case>& cases, std::size_t* done = nullptr) {
+std::vector<Response> run_with(const Suite& suite, const std::vector<Case>& cases,
+                               std::size_t* done = nullptr) {
   auto provider = provider_registry().get("command").make(suite, ProviderOptions{});
   std::size_t calls = 0;
   auto out = provider->run(cases, [&](std::size_t, const Response&) { ++calls; });
@@ -86,16 +89,19 @@ TEST(CommandProvider, AProgramThatCannotStartStopsTheRun) {
     FAIL() << "no RunError";
   } catch (const RunError& e) {
     EXPECT_EQ(e.code(), ExitCode::run_failed);
-    EXPECT_EQ(std::string(e.what()), "cannot start `/nonexistent/model-program`: No such file or directory");
+    EXPECT_EQ(std::string(e.what()),
+              "cannot start `/nonexistent/model-program`: No such file or directory");
   }
 }
 
 TEST(CommandProvider, AProgramThatKeepsDyingStopsTheRunAfterThreeCases) {
   try {
-    (void)run_with(command_suite("[" + std::string(QB_FAKE_MODEL) + ", dead]"), cases_of({"a", "b", "c", "d"}));
+    (void)run_with(command_suite("[" + std::string(QB_FAKE_MODEL) + ", dead]"),
+                   cases_of({"a", "b", "c", "d"}));
     FAIL() << "no RunError";
   } catch (const RunError& e) {
-    EXPECT_NE(std::string(e.what()).find("failed 3 cases in a row; the last: the program exited with status 3"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "failed 3 cases in a row; the last: the program exited with status 3"),
               std::string::npos)
         << e.what();
   }
@@ -103,13 +109,15 @@ TEST(CommandProvider, AProgramThatKeepsDyingStopsTheRunAfterThreeCases) {
 
 TEST(CommandProvider, TheSuiteMustNameTheProgram) {
   try {
-    (void)parse_suite("schema_version: 1\nname: x\ndatasets: c.jsonl\nsystem:\n  provider: command\n"
-                      "dimensions:\n  exact: exact-match\n",
-                      "suite.yaml", "/tmp");
+    (void)parse_suite(
+        "schema_version: 1\nname: x\ndatasets: c.jsonl\nsystem:\n  provider: command\n"
+        "dimensions:\n  exact: exact-match\n",
+        "suite.yaml", "/tmp");
     FAIL() << "no InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "suite.yaml:5:3: field 'system.command': is required by the command provider: the program to "
+              "suite.yaml:5:3: field 'system.command': is required by the command provider: the "
+              "program to "
               "start, e.g. [python3, model.py]");
   }
 }

@@ -32,12 +32,16 @@ class ScopedEnv {
  public:
   ScopedEnv(const char* name, const char* value) : name_(name) {
     if (const char* old = std::getenv(name)) old_ = old;
-    if (value) ::setenv(name, value, 1);
-    else ::unsetenv(name);
+    if (value)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
   }
   ~ScopedEnv() {
-    if (old_) ::setenv(name_.c_str(), old_->c_str(), 1);
-    else ::unsetenv(name_.c_str());
+    if (old_)
+      ::setenv(name_.c_str(), old_->c_str(), 1);
+    else
+      ::unsetenv(name_.c_str());
   }
   ScopedEnv(const ScopedEnv&) = delete;
   ScopedEnv& operator=(const ScopedEnv&) = delete;
@@ -81,7 +85,8 @@ class RunnerTest : public ::testing::Test {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // A suite replaying `responses` (a file name in the temp dir); `system_extra` adds system fields.
-  Suite suite(const std::string& responses = "responses.jsonl", const std::string& system_extra = "") {
+  Suite suite(const std::string& responses = "responses.jsonl",
+              const std::string& system_extra = "") {
     yaml_ = fmt::format(
         "schema_version: 1\nname: runner-test\ndatasets: cases.jsonl\n"
         "system:\n  provider: replay\n  responses: {}\n{}"
@@ -143,7 +148,8 @@ TEST_F(RunnerTest, ACaseWithoutAResponseIsAnErrorNamingTheCaseAndTheFile) {
   const Response& missing = r.responses[1];
   EXPECT_EQ(missing.id, "c2");
   ASSERT_TRUE(missing.is_error());
-  EXPECT_EQ(*missing.error, fmt::format("no response for case 'c2' in {}", path("responses.jsonl")));
+  EXPECT_EQ(*missing.error,
+            fmt::format("no response for case 'c2' in {}", path("responses.jsonl")));
   EXPECT_EQ(r.info.n_errors, 1u);
   EXPECT_EQ(r.info.n_cases, 4u);
   // Never a pass: an error on the quality dimension, counted by the errors dimension.
@@ -169,8 +175,9 @@ TEST_F(RunnerTest, ResponsesMatchingNoCaseAreCountedInAWarning) {
                            }));
   const RunResult r = run(suite());
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_EQ(r.warnings[0], fmt::format("2 response(s) in {} match no case of the dataset and were not scored",
-                                       path("responses.jsonl")));
+  EXPECT_EQ(r.warnings[0],
+            fmt::format("2 response(s) in {} match no case of the dataset and were not scored",
+                        path("responses.jsonl")));
   EXPECT_EQ(r.info.n_errors, 0u);
 }
 
@@ -199,12 +206,13 @@ double now_seconds() {
 }
 
 TEST_F(RunnerTest, RunInfoIsACompleteAuditRecordWithoutSecrets) {
-  write("responses.jsonl", lines({
-                               R"({"id":"c1","output":"alpha","model":"support-bot-v2"})",
-                               R"({"id":"c2","output":"beta","model":"support-bot-v2"})",
-                               R"({"id":"c3","output":"gamma","model":"support-bot-v2"})",
-                               R"({"id":"c4","output":"","error":"HTTP 500","model":"support-bot-v2"})",
-                           }));
+  write("responses.jsonl",
+        lines({
+            R"({"id":"c1","output":"alpha","model":"support-bot-v2"})",
+            R"({"id":"c2","output":"beta","model":"support-bot-v2"})",
+            R"({"id":"c3","output":"gamma","model":"support-bot-v2"})",
+            R"({"id":"c4","output":"","error":"HTTP 500","model":"support-bot-v2"})",
+        }));
   const ScopedEnv user("QUALBAR_USER", "auditor-42");
   const ScopedEnv key("OPENAI_API_KEY", "sk-test-do-not-record-0123456789");
   const Suite s = suite();
@@ -222,7 +230,8 @@ TEST_F(RunnerTest, RunInfoIsACompleteAuditRecordWithoutSecrets) {
   const Dataset d = dataset();
   EXPECT_EQ(i.dataset_hash, d.hash);
   EXPECT_FALSE(i.dataset_hash.empty());
-  write("cases.jsonl", std::string(kCases) + R"({"id":"c5","input":"five"})" "\n");
+  write("cases.jsonl", std::string(kCases) + R"({"id":"c5","input":"five"})"
+                                             "\n");
   EXPECT_NE(dataset().hash, i.dataset_hash);
 
   EXPECT_EQ(i.model, "support-bot-v2");
@@ -250,14 +259,16 @@ TEST_F(RunnerTest, RunInfoIsACompleteAuditRecordWithoutSecrets) {
   EXPECT_EQ(i.provider_json.find("sk-test-do-not-record"), std::string::npos) << i.provider_json;
   for (const auto& [k, v] : settings.items()) {
     for (const char* secret : {"key", "token", "secret", "password", "authorization"}) {
-      EXPECT_EQ(k.find(secret), std::string::npos) << "provider setting '" << k << "' looks like a secret";
+      EXPECT_EQ(k.find(secret), std::string::npos)
+          << "provider setting '" << k << "' looks like a secret";
     }
   }
 }
 
 TEST_F(RunnerTest, ToStoredRunKeepsTheRecordTheSuiteTextAndTheCaseLines) {
-  write("responses.jsonl", lines({R"({"id":"c1","output":"alpha"})", R"({"id":"c2","output":"beta"})",
-                                  R"({"id":"c3","output":"gamma"})", R"({"id":"c4","output":"delta"})"}));
+  write("responses.jsonl",
+        lines({R"({"id":"c1","output":"alpha"})", R"({"id":"c2","output":"beta"})",
+               R"({"id":"c3","output":"gamma"})", R"({"id":"c4","output":"delta"})"}));
   const Suite s = suite();
   const Dataset d = dataset();
   auto provider = provider_registry().get("replay").make(s, ProviderOptions{});
@@ -283,38 +294,46 @@ TEST_F(RunnerTest, ToStoredRunKeepsTheRecordTheSuiteTextAndTheCaseLines) {
 }
 
 TEST_F(RunnerTest, TheModelIsTheOverrideElseTheSuitesElseTheResponsesElseTheFileStem) {
-  write("responses.jsonl", lines({R"({"id":"c1","output":"alpha"})", R"({"id":"c2","output":"beta","model":"bot-v2"})"}));
+  write("responses.jsonl", lines({R"({"id":"c1","output":"alpha"})",
+                                  R"({"id":"c2","output":"beta","model":"bot-v2"})"}));
   write("bot-v1.jsonl", lines({R"({"id":"c1","output":"alpha"})"}));
   EXPECT_EQ(run(suite()).info.model, "bot-v2");
   EXPECT_EQ(run(suite(), ProviderOptions{.model = "bot-v3-rc1"}).info.model, "bot-v3-rc1");
   EXPECT_EQ(run(suite("responses.jsonl", "  model: suite-model\n")).info.model, "suite-model");
-  EXPECT_EQ(run(suite("responses.jsonl", "  model: suite-model\n"), ProviderOptions{.model = "cli-model"}).info.model,
-            "cli-model");
+  EXPECT_EQ(
+      run(suite("responses.jsonl", "  model: suite-model\n"), ProviderOptions{.model = "cli-model"})
+          .info.model,
+      "cli-model");
   EXPECT_EQ(run(suite("bot-v1.jsonl")).info.model, "bot-v1");
 }
 
 TEST_F(RunnerTest, TheResponsesOptionReplacesTheSuitesFile) {
   write("responses.jsonl", lines({R"({"id":"c1","output":"alpha","model":"bot-v2"})"}));
-  write("bot-v1.jsonl", lines({R"({"id":"c1","output":"old answer"})", R"({"id":"c2","output":"beta"})"}));
+  write("bot-v1.jsonl",
+        lines({R"({"id":"c1","output":"old answer"})", R"({"id":"c2","output":"beta"})"}));
   const RunResult r = run(suite(), ProviderOptions{.responses = path("bot-v1.jsonl")});
   EXPECT_EQ(r.responses[0].output, "old answer");
   EXPECT_EQ(r.responses[1].output, "beta");
   EXPECT_EQ(r.info.model, "bot-v1");
-  EXPECT_EQ(nlohmann::json::parse(r.info.provider_json).value("responses", ""), path("bot-v1.jsonl"));
-  EXPECT_EQ(*r.responses[2].error, fmt::format("no response for case 'c3' in {}", path("bot-v1.jsonl")));
+  EXPECT_EQ(nlohmann::json::parse(r.info.provider_json).value("responses", ""),
+            path("bot-v1.jsonl"));
+  EXPECT_EQ(*r.responses[2].error,
+            fmt::format("no response for case 'c3' in {}", path("bot-v1.jsonl")));
 }
 
 TEST_F(RunnerTest, ReplayWithoutAResponsesFileIsAnInputError) {
-  const Suite s = parse_suite("schema_version: 1\nname: runner-test\ndatasets: cases.jsonl\n"
-                              "dimensions:\n  answer: exact-match\n",
-                              "suite.yaml", dir_);
+  const Suite s = parse_suite(
+      "schema_version: 1\nname: runner-test\ndatasets: cases.jsonl\n"
+      "dimensions:\n  answer: exact-match\n",
+      "suite.yaml", dir_);
   try {
     (void)provider_registry().get("replay").make(s, ProviderOptions{});
     ADD_FAILURE() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "suite.yaml: field 'system.responses': the replay provider needs a responses file: set "
-              "system.responses in the suite or pass --responses FILE");
+    EXPECT_EQ(
+        std::string(e.what()),
+        "suite.yaml: field 'system.responses': the replay provider needs a responses file: set "
+        "system.responses in the suite or pass --responses FILE");
   }
 }
 

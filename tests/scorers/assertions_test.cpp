@@ -57,7 +57,8 @@ TEST(AssertionsScorer, NegatedRegexThatMatchesFails) {
 TEST(AssertionsScorer, EveryFailureListed) {
   const Score s = score_with(refund_case(), "GUARANTEED refund!");
   EXPECT_EQ(s.value, 0.0);
-  EXPECT_EQ(s.evidence, "assert[0] contains: missing: \"30 days\"; assert[1] not-regex: matched 'GUARANTEE'");
+  EXPECT_EQ(s.evidence,
+            "assert[0] contains: missing: \"30 days\"; assert[1] not-regex: matched 'GUARANTEE'");
 }
 
 TEST(AssertionsScorer, EmptyOutput) {

@@ -52,9 +52,15 @@ TEST(ContainsScorer, CaseSensitiveByDefault) {
 TEST(ContainsScorer, CaseInsensitiveFoldsUnicodeCase) {
   const std::string args = R"({"value":"30 Days","case_insensitive":true})";
   EXPECT_EQ(score_with("contains", args, "within 30 DAYS").value, 1.0);
-  EXPECT_EQ(score_with("contains", R"({"value":"café","case_insensitive":true})", "UN CAFÉ").value, 1.0);
-  EXPECT_EQ(score_with("contains", R"({"value":"Straße","case_insensitive":true})", "HAUPTSTRASSE 5").value, 1.0);
-  EXPECT_EQ(score_with("contains", R"({"value":"ПРИВЕТ","case_insensitive":true})", "привет, мир").value, 1.0);
+  EXPECT_EQ(score_with("contains", R"({"value":"café","case_insensitive":true})", "UN CAFÉ").value,
+            1.0);
+  EXPECT_EQ(
+      score_with("contains", R"({"value":"Straße","case_insensitive":true})", "HAUPTSTRASSE 5")
+          .value,
+      1.0);
+  EXPECT_EQ(
+      score_with("contains", R"({"value":"ПРИВЕТ","case_insensitive":true})", "привет, мир").value,
+      1.0);
 }
 
 // case_insensitive should change case only: the phrase keeps its spaces (" cat " is not in
@@ -78,7 +84,8 @@ TEST(ContainsScorer, UnicodePhrases) {
 
 TEST(ContainsScorer, ValueRequired) {
   expect_arg_error("contains", "", "value", "is required: the text the output must contain");
-  expect_arg_error("contains", R"({"value":[]})", "value", "is required: the text the output must contain");
+  expect_arg_error("contains", R"({"value":[]})", "value",
+                   "is required: the text the output must contain");
 }
 
 TEST(ContainsScorer, OneValueOnly) {
@@ -88,13 +95,15 @@ TEST(ContainsScorer, OneValueOnly) {
 }
 
 TEST(ContainsScorer, ValueMustBeText) {
-  expect_arg_error("contains", R"({"value":30})", "value", "expected a string or a list of strings, got a number");
+  expect_arg_error("contains", R"({"value":30})", "value",
+                   "expected a string or a list of strings, got a number");
 }
 
 // ---- contains-any -----------------------------------------------------------------------------
 
 TEST(ContainsAnyScorer, OnePhraseIsEnough) {
-  EXPECT_EQ(score_with("contains-any", R"({"values":["refund","return"]})", "a full return").value, 1.0);
+  EXPECT_EQ(score_with("contains-any", R"({"values":["refund","return"]})", "a full return").value,
+            1.0);
   EXPECT_EQ(score_with("contains-any", R"({"values":["東京","大阪"]})", "大阪に行く").value, 1.0);
 }
 
@@ -108,7 +117,8 @@ TEST(ContainsAnyScorer, NoneFoundFailsListingAll) {
 TEST(ContainsAnyScorer, ValuesRequired) {
   expect_arg_error("contains-any", "", "values", "is required: a list of phrases");
   expect_arg_error("contains-any", R"({"values":[]})", "values", "is required: a list of phrases");
-  expect_arg_error("contains-any", R"({"values":["a",1]})", "values", "expected a list of strings, found a number");
+  expect_arg_error("contains-any", R"({"values":["a",1]})", "values",
+                   "expected a list of strings, found a number");
 }
 
 // ---- contains-all -----------------------------------------------------------------------------
@@ -125,7 +135,8 @@ TEST(ContainsAllScorer, EveryPhraseNeeded) {
 TEST(ContainsAllScorer, UnicodeAndEmptyOutput) {
   const std::string args = R"({"values":["مرحبا","שלום","你好"]})";
   EXPECT_EQ(score_with("contains-all", args, "你好 / שלום / مرحبا").value, 1.0);
-  EXPECT_EQ(score_with("contains-all", args, "").evidence, "missing: \"مرحبا\", \"שלום\", \"你好\"");
+  EXPECT_EQ(score_with("contains-all", args, "").evidence,
+            "missing: \"مرحبا\", \"שלום\", \"你好\"");
 }
 
 TEST(ContainsAllScorer, ValuesRequired) {

@@ -14,7 +14,8 @@ Score score_with(const std::string& name, const std::string& args, const std::st
   return make_scorer(name, args)->score(Case{}, r);
 }
 
-void expect_arg_error(const std::string& args, const std::string& field, const std::string& message) {
+void expect_arg_error(const std::string& args, const std::string& field,
+                      const std::string& message) {
   try {
     (void)make_scorer("json-schema", args);
     ADD_FAILURE() << "no ArgError for " << args;
@@ -24,14 +25,14 @@ void expect_arg_error(const std::string& args, const std::string& field, const s
   }
 }
 
-const std::string kPerson =
-    R"({"schema":{"type":"object","required":["name"],)"
-    R"("properties":{"name":{"type":"string"},"age":{"type":"integer"}}}})";
+const std::string kPerson = R"({"schema":{"type":"object","required":["name"],)"
+                            R"("properties":{"name":{"type":"string"},"age":{"type":"integer"}}}})";
 
 // ---- is-json ----------------------------------------------------------------------------------
 
 TEST(IsJsonScorer, AnyJsonValuePasses) {
-  for (const char* output : {R"({"a":1})", "[1, 2]", "42", "\"text\"", "null", " {\"a\": [true]} \n"}) {
+  for (const char* output :
+       {R"({"a":1})", "[1, 2]", "42", "\"text\"", "null", " {\"a\": [true]} \n"}) {
     const Score s = score_with("is-json", "", output);
     EXPECT_EQ(s.status, ScoreStatus::scored) << output;
     EXPECT_EQ(s.value, 1.0) << output;
@@ -40,7 +41,8 @@ TEST(IsJsonScorer, AnyJsonValuePasses) {
 }
 
 TEST(IsJsonScorer, UnicodeContentPasses) {
-  EXPECT_EQ(score_with("is-json", "", R"({"ciudad":"México","城市":"北京","עיר":"ירושלים"})").value, 1.0);
+  EXPECT_EQ(score_with("is-json", "", R"({"ciudad":"México","城市":"北京","עיר":"ירושלים"})").value,
+            1.0);
   EXPECT_EQ(score_with("is-json", "", R"({"escaped":"\u00e9\ud83d\ude00"})").value, 1.0);
 }
 
@@ -48,13 +50,15 @@ TEST(IsJsonScorer, EmptyOutputFailsWithParserMessage) {
   const Score s = score_with("is-json", "", "");
   EXPECT_EQ(s.status, ScoreStatus::scored);
   EXPECT_EQ(s.value, 0.0);
-  EXPECT_EQ(s.evidence,
-            "not JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected "
-            "end of input; expected '[', '{', or a literal");
+  EXPECT_EQ(
+      s.evidence,
+      "not JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected "
+      "end of input; expected '[', '{', or a literal");
 }
 
 TEST(IsJsonScorer, MalformedOrWrappedJsonFails) {
-  for (const char* output : {R"({"a":)", "{'a': 1}", "```json\n{}\n```", "{} trailing", "Sure! {\"a\":1}"}) {
+  for (const char* output :
+       {R"({"a":)", "{'a': 1}", "```json\n{}\n```", "{} trailing", "Sure! {\"a\":1}"}) {
     const Score s = score_with("is-json", "", output);
     EXPECT_EQ(s.value, 0.0) << output;
     EXPECT_TRUE(s.evidence.starts_with("not JSON: parse error at line ")) << s.evidence;
@@ -104,9 +108,10 @@ TEST(JsonSchemaScorer, StringLengthCountsCharactersNotBytes) {
 TEST(JsonSchemaScorer, NotJsonFails) {
   const Score s = score_with("json-schema", kPerson, "");
   EXPECT_EQ(s.value, 0.0);
-  EXPECT_EQ(s.evidence,
-            "not JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected "
-            "end of input; expected '[', '{', or a literal");
+  EXPECT_EQ(
+      s.evidence,
+      "not JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected "
+      "end of input; expected '[', '{', or a literal");
 }
 
 TEST(JsonSchemaScorer, EmptySchemaAcceptsAnyJson) {
@@ -114,7 +119,9 @@ TEST(JsonSchemaScorer, EmptySchemaAcceptsAnyJson) {
 }
 
 TEST(JsonSchemaScorer, SchemaRequired) {
-  expect_arg_error("", "schema", "is required: a JSON Schema (draft 7, 6, or 4 when its $schema says so) the output must satisfy");
+  expect_arg_error("", "schema",
+                   "is required: a JSON Schema (draft 7, 6, or 4 when its $schema says so) the "
+                   "output must satisfy");
 }
 
 TEST(JsonSchemaScorer, SchemaMustBeAnObject) {

@@ -68,7 +68,8 @@ TEST(LabelMatchScorer, FromOutputIgnoresTheLabelField) {
 
 TEST(LabelMatchScorer, UnicodeLabels) {
   EXPECT_EQ(score_with("", expecting("facturación"), labelled("FACTURACIÓN")).value, 1.0);
-  EXPECT_EQ(score_with("", expecting("billing"), labelled("ＢＩＬＬＩＮＧ")).value, 1.0);  // full-width
+  EXPECT_EQ(score_with("", expecting("billing"), labelled("ＢＩＬＬＩＮＧ")).value,
+            1.0);  // full-width
   EXPECT_EQ(score_with("", expecting("فواتير"), labelled("فواتير")).value, 1.0);
   EXPECT_EQ(score_with("", expecting("請求"), labelled("請求")).value, 1.0);
   const Score s = score_with("", expecting("請求"), labelled("返金"));

@@ -8,7 +8,8 @@
 namespace qb {
 namespace {
 
-Score score_with(const std::string& name, const std::string& args, const Case& c, const std::string& output) {
+Score score_with(const std::string& name, const std::string& args, const Case& c,
+                 const std::string& output) {
   Response r;
   r.output = output;
   return make_scorer(name, args)->score(c, r);
@@ -88,19 +89,26 @@ TEST(NormalizedMatch, FailureSaysItDiffersAfterNormalising) {
 }
 
 TEST(NormalizedMatch, ValueArgumentIsNormalisedToo) {
-  const Score pass = score_with("normalized-match", R"({"value":"  Bonjour,  Monde! "})", Case{}, "bonjour monde");
+  const Score pass =
+      score_with("normalized-match", R"({"value":"  Bonjour,  Monde! "})", Case{}, "bonjour monde");
   EXPECT_EQ(pass.value, 1.0);
-  const Score fail = score_with("normalized-match", R"({"value":"Bonjour, Monde!"})", Case{}, "hello");
+  const Score fail =
+      score_with("normalized-match", R"({"value":"Bonjour, Monde!"})", Case{}, "hello");
   EXPECT_EQ(fail.evidence, "differs from the expected value after normalising");
 }
 
 TEST(NormalizedMatch, UnicodeCaseAndCompositionFolded) {
   EXPECT_EQ(score_with("normalized-match", "", with_reference("CAFÉ"), "café").value, 1.0);
-  EXPECT_EQ(score_with("normalized-match", "", with_reference("caf\u00e9"), "CAFE\u0301").value, 1.0);
+  EXPECT_EQ(score_with("normalized-match", "", with_reference("caf\u00e9"), "CAFE\u0301").value,
+            1.0);
   EXPECT_EQ(score_with("normalized-match", "", with_reference("Straße"), "STRASSE").value, 1.0);
-  EXPECT_EQ(score_with("normalized-match", "", with_reference("我爱北京"), "我爱北京。").value, 1.0);
-  EXPECT_EQ(score_with("normalized-match", "", with_reference("¿Dónde está?"), "dónde está").value, 1.0);
-  EXPECT_EQ(score_with("normalized-match", "", with_reference("مرحبا بالعالم"), "مرحبا، بالعالم").value, 1.0);
+  EXPECT_EQ(score_with("normalized-match", "", with_reference("我爱北京"), "我爱北京。").value,
+            1.0);
+  EXPECT_EQ(score_with("normalized-match", "", with_reference("¿Dónde está?"), "dónde está").value,
+            1.0);
+  EXPECT_EQ(
+      score_with("normalized-match", "", with_reference("مرحبا بالعالم"), "مرحبا، بالعالم").value,
+      1.0);
 }
 
 TEST(NormalizedMatch, AccentsMatterUnlessStripped) {
@@ -108,8 +116,10 @@ TEST(NormalizedMatch, AccentsMatterUnlessStripped) {
   const Score kept = score_with("normalized-match", "", c, "cafe creme");
   EXPECT_EQ(kept.value, 0.0);
   EXPECT_EQ(kept.evidence, "differs from the reference after normalising");
-  EXPECT_EQ(score_with("normalized-match", R"({"strip_accents":true})", c, "cafe creme").value, 1.0);
-  EXPECT_EQ(score_with("normalized-match", R"({"strip_accents":true})", c, "CAFÉ CRÈME").value, 1.0);
+  EXPECT_EQ(score_with("normalized-match", R"({"strip_accents":true})", c, "cafe creme").value,
+            1.0);
+  EXPECT_EQ(score_with("normalized-match", R"({"strip_accents":true})", c, "CAFÉ CRÈME").value,
+            1.0);
 }
 
 TEST(NormalizedMatch, PunctuationMattersWhenKept) {
@@ -117,7 +127,8 @@ TEST(NormalizedMatch, PunctuationMattersWhenKept) {
   const Score s = score_with("normalized-match", R"({"strip_punctuation":false})", c, "yes");
   EXPECT_EQ(s.value, 0.0);
   EXPECT_EQ(s.evidence, "differs from the reference after normalising");
-  EXPECT_EQ(score_with("normalized-match", R"({"strip_punctuation":false})", c, " YES! ").value, 1.0);
+  EXPECT_EQ(score_with("normalized-match", R"({"strip_punctuation":false})", c, " YES! ").value,
+            1.0);
 }
 
 TEST(NormalizedMatch, EmptyOutput) {

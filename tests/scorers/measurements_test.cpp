@@ -8,7 +8,9 @@
 namespace qb {
 namespace {
 
-Score score_with(const std::string& name, const Response& r) { return make_scorer(name, "")->score(Case{}, r); }
+Score score_with(const std::string& name, const Response& r) {
+  return make_scorer(name, "")->score(Case{}, r);
+}
 
 TEST(MeasurementScorers, LatencyIsTheRecordedValue) {
   Response r;

@@ -14,7 +14,8 @@ Score score_with(const std::string& args, const Case& c, const std::string& outp
   return make_scorer("numeric", args)->score(c, r);
 }
 
-void expect_arg_error(const std::string& args, const std::string& field, const std::string& message) {
+void expect_arg_error(const std::string& args, const std::string& field,
+                      const std::string& message) {
   try {
     (void)make_scorer("numeric", args);
     ADD_FAILURE() << "no ArgError for " << args;
@@ -57,7 +58,8 @@ TEST(NumericScorer, NoNumberInOutputFails) {
   EXPECT_EQ(s.status, ScoreStatus::scored);
   EXPECT_EQ(s.value, 0.0);
   EXPECT_EQ(s.evidence, "no number in the output; expected 42");
-  EXPECT_EQ(score_with(R"({"value":42})", Case{}, "").evidence, "no number in the output; expected 42");
+  EXPECT_EQ(score_with(R"({"value":42})", Case{}, "").evidence,
+            "no number in the output; expected 42");
 }
 
 TEST(NumericScorer, AbsoluteTolerance) {

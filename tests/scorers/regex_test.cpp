@@ -14,7 +14,8 @@ Score score_with(const std::string& args, const std::string& output) {
   return make_scorer("regex", args)->score(Case{}, r);
 }
 
-void expect_arg_error(const std::string& args, const std::string& field, const std::string& message) {
+void expect_arg_error(const std::string& args, const std::string& field,
+                      const std::string& message) {
   try {
     (void)make_scorer("regex", args);
     ADD_FAILURE() << "no ArgError for " << args;
@@ -55,8 +56,10 @@ TEST(RegexScorer, AnchorsAndEmptyOutput) {
 TEST(RegexScorer, UnicodeText) {
   EXPECT_EQ(score_with(R"({"pattern":"café"})", "Le café est chaud").evidence, "matched 'café'");
   EXPECT_EQ(score_with(R"({"pattern":"(?i)CAFÉ"})", "un café").evidence, "matched 'café'");
-  EXPECT_EQ(score_with(R"({"pattern":"^caf.$"})", "café").value, 1.0);  // '.' is a character, not a byte
-  EXPECT_EQ(score_with(R"({"pattern":"\\p{Han}+"})", "答案是北京。").evidence, "matched '答案是北京'");
+  EXPECT_EQ(score_with(R"({"pattern":"^caf.$"})", "café").value,
+            1.0);  // '.' is a character, not a byte
+  EXPECT_EQ(score_with(R"({"pattern":"\\p{Han}+"})", "答案是北京。").evidence,
+            "matched '答案是北京'");
   EXPECT_EQ(score_with(R"({"pattern":"שלום"})", "אמרתי שלום לכולם").evidence, "matched 'שלום'");
   EXPECT_EQ(score_with(R"({"pattern":"\\p{Arabic}+"})", "ok مرحبا").evidence, "matched 'مرحبا'");
 }
@@ -74,7 +77,8 @@ TEST(RegexScorer, LinearTimeOnPathologicalPattern) {
 }
 
 TEST(RegexScorer, InvalidPatternRejected) {
-  expect_arg_error(R"({"pattern":"("})", "pattern", "is not a valid RE2 regular expression: missing ): (");
+  expect_arg_error(R"({"pattern":"("})", "pattern",
+                   "is not a valid RE2 regular expression: missing ): (");
 }
 
 TEST(RegexScorer, BackreferencesAreNotRE2) {
@@ -96,7 +100,8 @@ TEST(RegexScorer, UnknownArgumentSuggestsCloseName) {
 // A typo in the required argument should be reported as the typo, with the suggestion, not as
 // "pattern is required" (which hides the misspelt key the user did write).
 TEST(RegexScorer, TypoInRequiredArgumentSuggestsCloseName) {
-  expect_arg_error(R"({"patern":"a"})", "patern", "unknown argument 'patern'. Did you mean 'pattern'?");
+  expect_arg_error(R"({"patern":"a"})", "patern",
+                   "unknown argument 'patern'. Did you mean 'pattern'?");
 }
 
 TEST(RegexScorer, CaseInsensitiveMustBeABoolean) {

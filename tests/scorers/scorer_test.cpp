@@ -56,10 +56,11 @@ TEST(ScorerRegistry, UnknownNameSuggestsTheClosestAndListsAll) {
     (void)make_scorer("exact-mach", "");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown scorer 'exact-mach'. Did you mean 'exact-match'? Available: assertions, contains, "
-                 "contains-all, contains-any, cost, error-rate, exact-match, is-json, json-schema, "
-                 "label-match, latency, normalized-match, numeric, regex, token-f1, ttft");
+    EXPECT_STREQ(
+        e.what(),
+        "unknown scorer 'exact-mach'. Did you mean 'exact-match'? Available: assertions, contains, "
+        "contains-all, contains-any, cost, error-rate, exact-match, is-json, json-schema, "
+        "label-match, latency, normalized-match, numeric, regex, token-f1, ttft");
     EXPECT_EQ(e.code(), ExitCode::input_error);
   }
 }
@@ -69,10 +70,11 @@ TEST(ScorerRegistry, UnknownNameWithNothingCloseOnlyLists) {
     (void)make_scorer("bleu-score-v2", "");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(),
-                 "unknown scorer 'bleu-score-v2'. Available: assertions, contains, contains-all, "
-                 "contains-any, cost, error-rate, exact-match, is-json, json-schema, label-match, latency, "
-                 "normalized-match, numeric, regex, token-f1, ttft");
+    EXPECT_STREQ(
+        e.what(),
+        "unknown scorer 'bleu-score-v2'. Available: assertions, contains, contains-all, "
+        "contains-any, cost, error-rate, exact-match, is-json, json-schema, label-match, latency, "
+        "normalized-match, numeric, regex, token-f1, ttft");
   }
 }
 
@@ -122,9 +124,11 @@ TEST(ScorerArgs, WrongTypesNamed) {
   expect_arg_error("exact-match", R"({"value":3})", "value", "expected a string, got a number");
   expect_arg_error("exact-match", R"({"value":["a"]})", "value", "expected a string, got a list");
   expect_arg_error("exact-match", R"({"value":{"a":1}})", "value", "expected a string, got a map");
-  expect_arg_error("exact-match", R"({"value":true})", "value", "expected a string, got true/false");
+  expect_arg_error("exact-match", R"({"value":true})", "value",
+                   "expected a string, got true/false");
   expect_arg_error("numeric", R"({"abs_tol":"0.1"})", "abs_tol", "expected a number, got a string");
-  expect_arg_error("label-match", R"({"from_output":1})", "from_output", "expected true or false, got a number");
+  expect_arg_error("label-match", R"({"from_output":1})", "from_output",
+                   "expected true or false, got a number");
 }
 
 TEST(ScorerArgs, NullMeansAbsent) {
@@ -136,10 +140,12 @@ TEST(ScorerArgs, NullMeansAbsent) {
 }
 
 TEST(ScorerArgs, UnknownArgumentSuggestsOrListsWhatTheScorerTakes) {
-  expect_arg_error("exact-match", R"({"valeu":"x"})", "valeu", "unknown argument 'valeu'. Did you mean 'value'?");
+  expect_arg_error("exact-match", R"({"valeu":"x"})", "valeu",
+                   "unknown argument 'valeu'. Did you mean 'value'?");
   expect_arg_error("regex", R"({"pattern":"a","flags":"i"})", "flags",
                    "unknown argument 'flags'. This scorer takes: case_insensitive, pattern");
-  expect_arg_error("assertions", R"({"all":true})", "all", "unknown argument 'all'. This scorer takes no arguments");
+  expect_arg_error("assertions", R"({"all":true})", "all",
+                   "unknown argument 'all'. This scorer takes no arguments");
 }
 
 // ---- conformance over every registered scorer -------------------------------------------------
@@ -147,10 +153,12 @@ TEST(ScorerArgs, UnknownArgumentSuggestsOrListsWhatTheScorerTakes) {
 TEST(ScorerConformance, EveryScorerHasMinimalArgsInThisTest) {
   for (const ScorerEntry* e : scorer_registry().entries()) {
     EXPECT_TRUE(minimal_args().count(e->name))
-        << "scorer '" << e->name << "' is registered but has no minimal arguments in minimal_args()";
+        << "scorer '" << e->name
+        << "' is registered but has no minimal arguments in minimal_args()";
   }
   for (const auto& [name, _] : minimal_args()) {
-    EXPECT_NE(scorer_registry().find(name), nullptr) << "minimal_args() names unregistered '" << name << "'";
+    EXPECT_NE(scorer_registry().find(name), nullptr)
+        << "minimal_args() names unregistered '" << name << "'";
   }
 }
 
@@ -170,7 +178,8 @@ TEST(ScorerConformance, EveryScorerBuildsFromMinimalArgs) {
   for (const ScorerEntry* e : scorer_registry().entries()) {
     const auto it = minimal_args().find(e->name);
     if (it == minimal_args().end()) continue;  // reported by EveryScorerHasMinimalArgsInThisTest
-    EXPECT_NO_THROW({ EXPECT_NE(make_scorer(e->name, it->second), nullptr) << e->name; }) << e->name;
+    EXPECT_NO_THROW({ EXPECT_NE(make_scorer(e->name, it->second), nullptr) << e->name; })
+        << e->name;
   }
 }
 

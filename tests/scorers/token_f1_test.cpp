@@ -40,7 +40,8 @@ TEST(TokenF1Scorer, PartialOverlapHandComputed) {
 }
 
 TEST(TokenF1Scorer, ValueArgumentOverridesReference) {
-  const Score s = score_with(R"({"value":"red apple"})", with_reference("green pear"), "a red apple");
+  const Score s =
+      score_with(R"({"value":"red apple"})", with_reference("green pear"), "a red apple");
   EXPECT_NEAR(s.value, 0.8, 1e-15);  // precision 2/3, recall 1
   EXPECT_EQ(s.evidence, "token F1 0.80 against the value");
 }

@@ -22,12 +22,15 @@ inline const nlohmann::json& reference(const std::string& file) {
   if (it != cache.end()) return it->second;
   const std::string path = std::string(QB_REFERENCE_DIR) + "/" + file;
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path + "; run its make_*_reference.py with /usr/bin/python3");
+  if (!in)
+    throw std::runtime_error("cannot open " + path +
+                             "; run its make_*_reference.py with /usr/bin/python3");
   return cache.emplace(file, nlohmann::json::parse(in)).first->second;
 }
 
 // 1e-9 relative (or `relative`), or 1e-12 absolute near zero. A null reference value means NaN.
-inline ::testing::AssertionResult close_to(double actual, const nlohmann::json& expected, double relative = 1e-9) {
+inline ::testing::AssertionResult close_to(double actual, const nlohmann::json& expected,
+                                           double relative = 1e-9) {
   if (expected.is_null()) {
     if (std::isnan(actual)) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "got " << actual << ", want NaN";
@@ -35,8 +38,8 @@ inline ::testing::AssertionResult close_to(double actual, const nlohmann::json& 
   const double want = expected.get<double>();
   const double diff = std::fabs(actual - want);
   if (diff <= 1e-12 || diff <= relative * std::fabs(want)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << std::setprecision(17) << "got " << actual << ", want " << want
-                                       << " (difference " << diff << ")";
+  return ::testing::AssertionFailure() << std::setprecision(17) << "got " << actual << ", want "
+                                       << want << " (difference " << diff << ")";
 }
 
 }  // namespace qb::stats::test

@@ -65,7 +65,8 @@ class Db {
   long long integer(const std::string& sql) { return std::stoll(text(sql)); }
   void exec(const std::string& sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) ADD_FAILURE() << sql << ": " << (err ? err : "");
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK)
+      ADD_FAILURE() << sql << ": " << (err ? err : "");
     sqlite3_free(err);
   }
 
@@ -207,7 +208,8 @@ void expect_same_run(const StoredRun& got, const StoredRun& want) {
   EXPECT_EQ(got.dimensions, want.dimensions);
   EXPECT_EQ(got.case_lines, want.case_lines);
   ASSERT_EQ(got.responses.size(), want.responses.size());
-  for (std::size_t i = 0; i < want.responses.size(); ++i) expect_same_response(got.responses[i], want.responses[i]);
+  for (std::size_t i = 0; i < want.responses.size(); ++i)
+    expect_same_response(got.responses[i], want.responses[i]);
   ASSERT_EQ(got.scores.n_cases(), want.scores.n_cases());
   ASSERT_EQ(got.scores.n_dimensions(), want.scores.n_dimensions());
   for (std::size_t c = 0; c < want.scores.n_cases(); ++c) {
@@ -232,7 +234,8 @@ TEST_F(SqliteStoreTest, NewStoreIsInWalModeAtTheLatestSchemaVersion) {
   // Every migration applied once, in order: 1..N.
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM schema_migrations"), version);
   EXPECT_EQ(db.integer("SELECT MIN(version) FROM schema_migrations"), 1);
-  EXPECT_EQ(db.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','cases','scores') ORDER BY name"),
+  EXPECT_EQ(db.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                      "('runs','cases','scores') ORDER BY name"),
             (std::vector<std::string>{"cases", "runs", "scores"}));
 }
 
@@ -240,7 +243,8 @@ TEST_F(SqliteStoreTest, ARealRunRoundTripsExactlyByIdPrefixAndLatest) {
   const StoredRun run = make_run();
   // The fixture covers what must survive: errors, not-applicable scores, evidence, extra fields.
   ASSERT_EQ(run.case_lines.size(), 4u);
-  ASSERT_EQ(run.dimensions, (std::vector<std::string>{"answer", "routing", "latency", "cost", "errors"}));
+  ASSERT_EQ(run.dimensions,
+            (std::vector<std::string>{"answer", "routing", "latency", "cost", "errors"}));
   ASSERT_EQ(run.scores.at(1, 1).status, ScoreStatus::not_applicable);
   ASSERT_EQ(run.scores.at(2, 0).status, ScoreStatus::error);
   ASSERT_EQ(run.scores.at(3, 0).status, ScoreStatus::error);
@@ -297,13 +301,15 @@ TEST_F(SqliteStoreTest, ListRunsIsNewestFirstAndRespectsTheLimit) {
 
   std::vector<std::string> ids;
   for (const RunInfo& r : store->list_runs(10)) ids.push_back(r.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"r-20260103-000000-cccc", "r-20260102-000000-bbbb", "r-20260101-000000-aaaa"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"r-20260103-000000-cccc", "r-20260102-000000-bbbb",
+                                           "r-20260101-000000-aaaa"}));
 
   const auto two = store->list_runs(2);
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[0].id, "r-20260103-000000-cccc");
   EXPECT_EQ(two[1].id, "r-20260102-000000-bbbb");
-  expect_same_info(two[1], copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z").info);
+  expect_same_info(two[1],
+                   copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z").info);
 
   EXPECT_EQ(store->load_run("latest").info.id, "r-20260103-000000-cccc");
 }
@@ -335,7 +341,10 @@ TEST_F(SqliteStoreTest, UnknownIdIsAnInputErrorNamingTheIdAndTheStore) {
     (void)store->load_run("r-nope");
     ADD_FAILURE() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()), fmt::format("no run 'r-nope' in the store '{0}'; `qualbar runs --store {0}` lists them", db_path_));
+    EXPECT_EQ(
+        std::string(e.what()),
+        fmt::format("no run 'r-nope' in the store '{0}'; `qualbar runs --store {0}` lists them",
+                    db_path_));
   }
 }
 
@@ -346,7 +355,10 @@ TEST_F(SqliteStoreTest, LatestOnAnEmptyStoreIsAnInputError) {
     (void)store->load_run("latest");
     ADD_FAILURE() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_EQ(std::string(e.what()), fmt::format("the store '{0}' has no runs yet: run `qualbar run SUITE --store {0}` first", db_path_));
+    EXPECT_EQ(
+        std::string(e.what()),
+        fmt::format("the store '{0}' has no runs yet: run `qualbar run SUITE --store {0}` first",
+                    db_path_));
   }
 }
 
@@ -393,8 +405,9 @@ TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
   {
     // Make the third case's scores fail to insert, after the run row and two cases went in.
     Db db(db_path_);
-    db.exec("CREATE TRIGGER fail_third BEFORE INSERT ON scores WHEN NEW.idx = 2 "
-            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    db.exec(
+        "CREATE TRIGGER fail_third BEFORE INSERT ON scores WHEN NEW.idx = 2 "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   try {
     store->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
@@ -406,7 +419,8 @@ TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
   EXPECT_EQ(db.column("SELECT id FROM runs"), (std::vector<std::string>{"r-a"}));
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases WHERE run_id = 'r-b'"), 0);
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores WHERE run_id = 'r-b'"), 0);
-  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"), static_cast<long long>(base.case_lines.size()));
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"),
+            static_cast<long long>(base.case_lines.size()));
 }
 
 TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
@@ -419,7 +433,8 @@ TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
   std::vector<std::string> before;
   {
     Db db(db_path_);
-    before = db.column("SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version");
+    before =
+        db.column("SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version");
   }
   for (int i = 0; i < 2; ++i) {
     auto store = open_store(db_path_);
@@ -428,7 +443,9 @@ TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
   }
   Db db(db_path_);
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM schema_migrations"), version);
-  EXPECT_EQ(db.column("SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version"), before);
+  EXPECT_EQ(
+      db.column("SELECT version || ' ' || applied_at FROM schema_migrations ORDER BY version"),
+      before);
 }
 
 TEST_F(SqliteStoreTest, AFileThatIsNotSqliteIsARunErrorNamingThePath) {
@@ -474,15 +491,17 @@ TEST_F(SqliteStoreTest, AStoreFromANewerQualbarIsRefused) {
   }
   {
     Db db(db_path_);
-    db.exec(fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '2030-01-01T00:00:00Z')", known + 7));
+    db.exec(fmt::format(
+        "INSERT INTO schema_migrations (version, applied_at) VALUES ({}, '2030-01-01T00:00:00Z')",
+        known + 7));
   }
   try {
     (void)open_store(db_path_);
     ADD_FAILURE() << "expected RunError";
   } catch (const RunError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              fmt::format("the store '{}' has schema version {}, newer than this qualbar understands ({}): upgrade qualbar",
-                          db_path_, known + 7, known));
+    EXPECT_EQ(std::string(e.what()), fmt::format("the store '{}' has schema version {}, newer than "
+                                                 "this qualbar understands ({}): upgrade qualbar",
+                                                 db_path_, known + 7, known));
   }
 }
 
@@ -491,12 +510,16 @@ class ScopedStoreEnv {
  public:
   explicit ScopedStoreEnv(const char* value) {
     if (const char* old = std::getenv("QUALBAR_STORE")) old_ = old;
-    if (value) ::setenv("QUALBAR_STORE", value, 1);
-    else ::unsetenv("QUALBAR_STORE");
+    if (value)
+      ::setenv("QUALBAR_STORE", value, 1);
+    else
+      ::unsetenv("QUALBAR_STORE");
   }
   ~ScopedStoreEnv() {
-    if (old_) ::setenv("QUALBAR_STORE", old_->c_str(), 1);
-    else ::unsetenv("QUALBAR_STORE");
+    if (old_)
+      ::setenv("QUALBAR_STORE", old_->c_str(), 1);
+    else
+      ::unsetenv("QUALBAR_STORE");
   }
 
  private:
@@ -524,9 +547,10 @@ TEST(ResolveStorePath, FlagBeatsEnvironmentBeatsSuiteBeatsDefault) {
 
 TEST(ResolveStorePath, TheSuitesStoreIsResolvedAgainstItsFolder) {
   ScopedStoreEnv env(nullptr);
-  const Suite suite = parse_suite("schema_version: 1\nname: s\ndatasets: cases.jsonl\nstore: data/runs.db\n"
-                                  "dimensions:\n  routing: label-match\n",
-                                  "suite.yaml", "/work/project");
+  const Suite suite = parse_suite(
+      "schema_version: 1\nname: s\ndatasets: cases.jsonl\nstore: data/runs.db\n"
+      "dimensions:\n  routing: label-match\n",
+      "suite.yaml", "/work/project");
   EXPECT_EQ(resolve_store_path("", suite.store), "/work/project/data/runs.db");
 }
 

@@ -264,7 +264,8 @@ TEST(ParseSuite, BarsHashChangesOnlyWithWhatDecidesPassOrFail) {
   other_threshold.replace(other_threshold.find("threshold: 0.5"), 14, "threshold: 0.6");
   EXPECT_NE(parse(other_threshold).bars_hash, h);
   std::string with_args = base;
-  with_args.replace(with_args.find("correct: exact-match"), 20, "correct: {scorer: exact-match, args: {value: x}}");
+  with_args.replace(with_args.find("correct: exact-match"), 20,
+                    "correct: {scorer: exact-match, args: {value: x}}");
   EXPECT_NE(parse(with_args).bars_hash, h);
   // Comments, spacing and flow or block style are not bars.
   EXPECT_EQ(parse(kMinimal + "bars:\n  correct:   {min:   0.85}   # the bar\n").bars_hash, h);
@@ -302,9 +303,10 @@ TEST(ParseSuiteErrors, ExactMessages) {
             "suite.yaml:14:13: field 'bars.latency.min': this dimension is a measurement with "
             "percentiles (such as latency), so its limits are p50_min, p50_max, p90_min, p90_max, "
             "p95_min, p95_max, p99_min, p99_max, mean_min, mean_max; 'min' is for a pass rate");
-  EXPECT_EQ(error_of(kMinimal + "bars:\n  correct: {p95_max: 0.5}\n"),
-            "suite.yaml:14:13: field 'bars.correct.p95_max': this dimension is a pass rate, so its "
-            "limits are min, max; 'p95_max' is for a measurement with percentiles (such as latency)");
+  EXPECT_EQ(
+      error_of(kMinimal + "bars:\n  correct: {p95_max: 0.5}\n"),
+      "suite.yaml:14:13: field 'bars.correct.p95_max': this dimension is a pass rate, so its "
+      "limits are min, max; 'p95_max' is for a measurement with percentiles (such as latency)");
   EXPECT_EQ(error_of(kMinimal + "bars:\n  correct: {min: high}\n"),
             "suite.yaml:14:18: field 'bars.correct.min': expected a number, got 'high'");
   EXPECT_EQ(error_of(kMinimal + "bars:\n  correct: 0.8\n"),
@@ -360,7 +362,8 @@ TEST(ParseSuite, UnterminatedQuoteIsRejected) {
   const std::string text = kMinimal.substr(0, kMinimal.find("  cost: cost")) +
                            "  cost:\n    scorer: cost\n    description: \"USD per answer\n"
                            "bars:\n  correct: {min: 0.85}\n";
-  EXPECT_EQ(error_of(text), "suite.yaml:14:18: this quoted text is never closed: add the closing \"");
+  EXPECT_EQ(error_of(text),
+            "suite.yaml:14:18: this quoted text is never closed: add the closing \"");
 }
 
 // YAML forbids duplicate keys; yaml-cpp would keep one of them silently, so a second `bars:`

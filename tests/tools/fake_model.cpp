@@ -1,7 +1,8 @@
 // A stand-in for a user's model program, for the command provider's tests: reads one JSON request
 // per line and answers by the case id — "hang" never answers, "die" exits with status 4,
 // "garbage" writes a line that is not JSON, "wrong-id" answers for another case, "slow" answers
-// after 200 ms; anything else is echoed ("echo: <input>"). With the argument "dead" it exits at once.
+// after 200 ms; anything else is echoed ("echo: <input>"). With the argument "dead" it exits at
+// once.
 #include <chrono>
 #include <cstdlib>
 #include <iostream>

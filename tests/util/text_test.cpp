@@ -46,9 +46,18 @@ TEST(NormalizeText, EmptyAndBlankInputs) {
 // which NFKC maps to a space that is then trimmed) forces the Unicode path for the same text.
 TEST(NormalizeText, AsciiFastPathAgreesWithUnicodePath) {
   std::vector<std::string> inputs = {
-      "Hello, World!",  "  MiXeD   case\ttext\n",  "a-b_c.d/e\\f",        "$100 + 5% = 105",
-      "x <= y && z|w", "`code` ~tilde^ 'q' \"dq\"", "(parens) [brackets] {braces}", "#tag @user *",
-      "\r\n\v\f",       "Tab\tAnd\fFeed",          "   ",                   "",
+      "Hello, World!",
+      "  MiXeD   case\ttext\n",
+      "a-b_c.d/e\\f",
+      "$100 + 5% = 105",
+      "x <= y && z|w",
+      "`code` ~tilde^ 'q' \"dq\"",
+      "(parens) [brackets] {braces}",
+      "#tag @user *",
+      "\r\n\v\f",
+      "Tab\tAnd\fFeed",
+      "   ",
+      "",
   };
   for (int c = 0; c < 128; ++c) {
     inputs.push_back(std::string("A") + static_cast<char>(c) + "b");
@@ -68,7 +77,7 @@ TEST(NormalizeText, CompatibilityFormsAreFolded) {
   EXPECT_EQ(normalize_text("ﬁne"), "fine");  // ligature U+FB01
   EXPECT_EQ(normalize_text("ﬃ"), "ffi");
   EXPECT_EQ(normalize_text("x² ①"), "x2 1");
-  EXPECT_EQ(normalize_text("１２３"), "123");  // full-width digits
+  EXPECT_EQ(normalize_text("１２３"), "123");     // full-width digits
   EXPECT_EQ(normalize_text("ｶﾀｶﾅ"), "カタカナ");  // half-width katakana
 }
 
@@ -82,7 +91,7 @@ TEST(NormalizeText, CaseFoldingFollowsUtf8procCasefold) {
   EXPECT_EQ(normalize_text("STRASSE"), "strasse");
   EXPECT_EQ(normalize_text("Straße"), "strasse");  // full case folding: ß → ss
   EXPECT_EQ(normalize_text("ẞ"), "ss");            // capital sharp s
-  EXPECT_EQ(normalize_text("ΣΟΦΙΑ"), "σοφια");      // no final-sigma context in case folding
+  EXPECT_EQ(normalize_text("ΣΟΦΙΑ"), "σοφια");     // no final-sigma context in case folding
   EXPECT_EQ(normalize_text("ÉCOLE"), "école");
   EXPECT_EQ(normalize_text("ПРИВЕТ Мир"), "привет мир");
   EXPECT_EQ(normalize_text("İstanbul"), "i\u0307stanbul");  // dotted capital I: i + combining dot
@@ -132,9 +141,10 @@ TEST(NormalizeText, SymbolsAreNotPunctuation) {
 
 TEST(NormalizeText, WhiteSpaceCollapsedIncludingUnicodeSpaces) {
   EXPECT_EQ(normalize_text("  a \t\n\r b  "), "a b");
-  EXPECT_EQ(normalize_text("a\u00a0b"), "a b");             // no-break space
+  EXPECT_EQ(normalize_text("a\u00a0b"), "a b");  // no-break space
   EXPECT_EQ(normalize_text("a\u00a0\u00a0 \u00a0b"), "a b");
-  EXPECT_EQ(normalize_text("\u2003a\u2009b\u3000c\u202f"), "a b c");  // em, thin, ideographic, narrow nbsp
+  EXPECT_EQ(normalize_text("\u2003a\u2009b\u3000c\u202f"),
+            "a b c");  // em, thin, ideographic, narrow nbsp
   EXPECT_EQ(normalize_text("line\u2028next\u2029para"), "line next para");
   EXPECT_EQ(normalize_text("é\t\tè"), "é è");
 }
@@ -253,19 +263,21 @@ TEST(FindInvalidUtf8, ValidTextIsAccepted) {
   EXPECT_EQ(find_invalid_utf8("plain ASCII text"), std::nullopt);
   EXPECT_EQ(find_invalid_utf8("héllo 日本 שלום 😀"), std::nullopt);
   EXPECT_EQ(find_invalid_utf8(std::string_view("a\0b", 3)), std::nullopt);  // NUL is valid
-  EXPECT_EQ(find_invalid_utf8("\xF4\x8F\xBF\xBF"), std::nullopt);            // U+10FFFF
+  EXPECT_EQ(find_invalid_utf8("\xF4\x8F\xBF\xBF"), std::nullopt);           // U+10FFFF
 }
 
 TEST(FindInvalidUtf8, TruncatedSequence) {
-  EXPECT_EQ(find_invalid_utf8("abc\xE2\x82"), 3U);    // € cut short at the end
-  EXPECT_EQ(find_invalid_utf8("a\xE2\x82" "b"), 1U);  // cut short in the middle
-  EXPECT_EQ(find_invalid_utf8("\xF0\x9F\x98"), 0U);   // 😀 missing its last byte
+  EXPECT_EQ(find_invalid_utf8("abc\xE2\x82"), 3U);  // € cut short at the end
+  EXPECT_EQ(find_invalid_utf8("a\xE2\x82"
+                              "b"),
+            1U);                                     // cut short in the middle
+  EXPECT_EQ(find_invalid_utf8("\xF0\x9F\x98"), 0U);  // 😀 missing its last byte
   EXPECT_EQ(find_invalid_utf8("ok\xC3"), 2U);
 }
 
 TEST(FindInvalidUtf8, OverlongEncoding) {
-  EXPECT_EQ(find_invalid_utf8("ab\xC0\xAF"), 2U);          // '/' in two bytes
-  EXPECT_EQ(find_invalid_utf8("x\xE0\x80\xAF"), 1U);       // '/' in three bytes
+  EXPECT_EQ(find_invalid_utf8("ab\xC0\xAF"), 2U);           // '/' in two bytes
+  EXPECT_EQ(find_invalid_utf8("x\xE0\x80\xAF"), 1U);        // '/' in three bytes
   EXPECT_EQ(find_invalid_utf8("xyz\xF0\x82\x82\xAC"), 3U);  // '€' in four bytes
 }
 
@@ -276,7 +288,7 @@ TEST(FindInvalidUtf8, LoneContinuationByte) {
 
 TEST(FindInvalidUtf8, OtherInvalidBytes) {
   EXPECT_EQ(find_invalid_utf8("\xFF"), 0U);
-  EXPECT_EQ(find_invalid_utf8("a\xED\xA0\x80"), 1U);    // UTF-16 surrogate U+D800
+  EXPECT_EQ(find_invalid_utf8("a\xED\xA0\x80"), 1U);      // UTF-16 surrogate U+D800
   EXPECT_EQ(find_invalid_utf8("é\xF4\x90\x80\x80"), 2U);  // above U+10FFFF
 }
 

@@ -13,14 +13,16 @@ int main(int argc, char** argv) {
   CLI::App app{
       "qualbar measures the quality of an AI feature on several named dimensions, per slice, with "
       "honest intervals, and says in its exit code whether the bars are met.\n"
-      "Exit codes: 0 every bar met, 1 a bar missed, 2 bad usage or input, 3 the run itself failed.\n"
+      "Exit codes: 0 every bar met, 1 a bar missed, 2 bad usage or input, 3 the run itself "
+      "failed.\n"
       "Start with: qualbar demo",
       "qualbar"};
   app.set_version_flag("--version", std::string("qualbar ") + kVersion);
   app.require_subcommand(1);
   app.fallthrough();  // global options such as --no-color may follow the command
   cli::Globals globals;
-  app.add_flag("--no-color", globals.no_color, "Never colour the output (NO_COLOR is honoured too)");
+  app.add_flag("--no-color", globals.no_color,
+               "Never colour the output (NO_COLOR is honoured too)");
 
   auto entries = cli::command_registry().entries();
   std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->order < b->order; });
@@ -36,8 +38,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> names;
     for (const auto* e : entries) names.push_back(e->name);
     std::string message = fmt::format("unknown command '{}'.", argv[1]);
-    if (auto guess = detail::closest_name(argv[1], names); !guess.empty()) message += fmt::format(" Did you mean '{}'?", guess);
-    std::cerr << "qualbar: error: " << message << fmt::format(" Commands: {}. See qualbar --help\n", fmt::join(names, ", "));
+    if (auto guess = detail::closest_name(argv[1], names); !guess.empty())
+      message += fmt::format(" Did you mean '{}'?", guess);
+    std::cerr << "qualbar: error: " << message
+              << fmt::format(" Commands: {}. See qualbar --help\n", fmt::join(names, ", "));
     return static_cast<int>(ExitCode::input_error);
   }
   try {
@@ -52,7 +56,8 @@ int main(int argc, char** argv) {
     std::cerr << "qualbar: error: " << e.what() << '\n';
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "qualbar: internal error: " << e.what() << "\nPlease report this with the command you ran.\n";
+    std::cerr << "qualbar: internal error: " << e.what()
+              << "\nPlease report this with the command you ran.\n";
     return static_cast<int>(ExitCode::run_failed);
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
-// A case: one test input of a dataset, in native types (parsed once at the edge, see io/dataset.hpp).
+// A case: one test input of a dataset, in native types (parsed once at the edge, see
+// io/dataset.hpp).
 
 #include <memory>
 #include <optional>
@@ -23,9 +24,10 @@ struct Message {
 // One behavioural check of a case's `assert` list: a registered scorer and its arguments.
 // Compiled once when the dataset is loaded, so a bad assertion is reported at its line.
 struct Assertion {
-  std::string type;       // as written: a scorer name, optionally prefixed "not-"
-  bool negated = false;   // "not-<scorer>": passes when the scorer fails
-  double threshold = 1.0;  // a graded scorer passes at value >= threshold (its `threshold` argument)
+  std::string type;      // as written: a scorer name, optionally prefixed "not-"
+  bool negated = false;  // "not-<scorer>": passes when the scorer fails
+  double threshold =
+      1.0;  // a graded scorer passes at value >= threshold (its `threshold` argument)
   std::shared_ptr<const Scorer> scorer;
 };
 

@@ -18,13 +18,21 @@ struct Score {
   ScoreStatus status = ScoreStatus::scored;
   std::string evidence;  // why: the missing phrase, the matched pattern, the error message
 
-  static Score pass(std::string evidence = {}) { return {1.0, ScoreStatus::scored, std::move(evidence)}; }
-  static Score fail(std::string evidence) { return {0.0, ScoreStatus::scored, std::move(evidence)}; }
-  static Score of(double v, std::string evidence = {}) { return {v, ScoreStatus::scored, std::move(evidence)}; }
+  static Score pass(std::string evidence = {}) {
+    return {1.0, ScoreStatus::scored, std::move(evidence)};
+  }
+  static Score fail(std::string evidence) {
+    return {0.0, ScoreStatus::scored, std::move(evidence)};
+  }
+  static Score of(double v, std::string evidence = {}) {
+    return {v, ScoreStatus::scored, std::move(evidence)};
+  }
   static Score not_applicable(std::string why) {
     return {0.0, ScoreStatus::not_applicable, std::move(why)};
   }
-  static Score failed_call(std::string error) { return {0.0, ScoreStatus::error, std::move(error)}; }
+  static Score failed_call(std::string error) {
+    return {0.0, ScoreStatus::error, std::move(error)};
+  }
 };
 
 std::string_view to_string(ScoreStatus s);

@@ -36,15 +36,15 @@ enum class CellStatus {
 std::string_view to_string(CellStatus s);
 
 struct Cell {
-  std::string slice;  // "" for overall; "category" or "category × language"
-  std::string value;  // "" for overall; "refund-dispute" or "billing × de"
-  std::size_t n = 0;          // cases counted in the estimate (errors included for quality)
-  std::size_t n_errors = 0;   // failed calls among the cell's cases (not-applicable ones excepted)
+  std::string slice;         // "" for overall; "category" or "category × language"
+  std::string value;         // "" for overall; "refund-dispute" or "billing × de"
+  std::size_t n = 0;         // cases counted in the estimate (errors included for quality)
+  std::size_t n_errors = 0;  // failed calls among the cell's cases (not-applicable ones excepted)
   std::size_t n_not_applicable = 0;
   double estimate = 0.0;  // pass rate, mean, p95 or cost per response: see DimensionResult
   stats::Interval interval{};
   std::vector<std::pair<std::string, double>> stats;  // every named statistic of the cell
-  std::optional<double> min_detectable_drop;  // rates: the drop this cell can show
+  std::optional<double> min_detectable_drop;          // rates: the drop this cell can show
   bool too_small = false;
   bool critical = false;
   std::vector<BarCheck> bars;
@@ -70,8 +70,9 @@ struct DimensionResult {
 
 // A gating bar that was missed.
 struct Failure {
-  std::optional<std::size_t> dimension;  // index into Report::dimensions; none for a critical slice without cases
-  std::string where;          // "overall" or a slice label such as "category=refund-dispute"
+  std::optional<std::size_t>
+      dimension;      // index into Report::dimensions; none for a critical slice without cases
+  std::string where;  // "overall" or a slice label such as "category=refund-dispute"
   bool critical = false;
   BarCheck bar;
   stats::Interval interval{};  // of the cell's estimate

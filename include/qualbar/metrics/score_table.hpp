@@ -3,10 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
-#include <string_view>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "qualbar/core/case.hpp"
@@ -28,7 +28,8 @@ struct ScoreView {
 // on several dimensions fits in memory comfortably.
 class ScoreTable {
  public:
-  static constexpr std::size_t kMaxEvidenceBytes = 400;  // longer evidence is cut on a UTF-8 boundary
+  static constexpr std::size_t kMaxEvidenceBytes =
+      400;  // longer evidence is cut on a UTF-8 boundary
 
   ScoreTable() = default;
   ScoreTable(std::size_t n_cases, std::size_t n_dimensions)

@@ -27,8 +27,9 @@ class Provider {
   [[nodiscard]] virtual std::vector<std::string> warnings() const { return {}; }
   // Answers every case and returns the responses aligned with `cases`. `on_done(index,
   // response)` is called once per case as it completes, in any order (progress, durability).
-  virtual std::vector<Response> run(std::span<const Case> cases,
-                                    const std::function<void(std::size_t, const Response&)>& on_done) = 0;
+  virtual std::vector<Response> run(
+      std::span<const Case> cases,
+      const std::function<void(std::size_t, const Response&)>& on_done) = 0;
 };
 
 struct ProviderOptions {

@@ -30,7 +30,9 @@ struct ReportFormatEntry {
 Registry<ReportFormatEntry>& report_format_registry();
 
 struct ReportFormatRegistrar {
-  explicit ReportFormatRegistrar(ReportFormatEntry e) { report_format_registry().add(std::move(e)); }
+  explicit ReportFormatRegistrar(ReportFormatEntry e) {
+    report_format_registry().add(std::move(e));
+  }
 };
 
 // Formats a number for people: rates as percentages, ms, USD.

@@ -17,9 +17,10 @@ class Progress {
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
   // `live`: rewrite one line in place (a terminal); else print a line every `every`.
-  Progress(std::ostream& out, std::size_t total, bool live,
-           std::chrono::milliseconds every = std::chrono::seconds(5),
-           Clock clock = [] { return std::chrono::steady_clock::now(); });
+  Progress(
+      std::ostream& out, std::size_t total, bool live,
+      std::chrono::milliseconds every = std::chrono::seconds(5),
+      Clock clock = [] { return std::chrono::steady_clock::now(); });
 
   // One case is done. Prints when a live line is due (after the first second, at most every
   // 100 ms) or a plain line is (every `every`).

@@ -34,8 +34,8 @@ struct ScorerInfo {
   ScoreKind kind = ScoreKind::binary;
   bool higher_is_better = true;
   Aggregation measurement_aggregation = Aggregation::quantiles;  // for measurement scorers
-  std::string unit;                 // "ms", "USD"; "" for quality scores
-  std::string primary_arg;          // the argument an assertion's "value" fills ("" = none)
+  std::string unit;                  // "ms", "USD"; "" for quality scores
+  std::string primary_arg;           // the argument an assertion's "value" fills ("" = none)
   bool scores_failed_calls = false;  // sees error cases (error-rate); others get Score::failed_call
 };
 
@@ -108,7 +108,7 @@ struct ScorerRegistrar {
 #define QB_SCORER_CAT2(a, b) a##b
 #define QB_SCORER_CAT(a, b) QB_SCORER_CAT2(a, b)
 // QB_REGISTER_SCORER("name", info, factory) — one line at the end of a scorer's file.
-#define QB_REGISTER_SCORER(NAME, INFO, FACTORY)                                    \
+#define QB_REGISTER_SCORER(NAME, INFO, FACTORY)                                      \
   static const ::qb::ScorerRegistrar QB_SCORER_CAT(qb_scorer_registrar_, __LINE__) { \
-    ::qb::ScorerEntry { NAME, INFO, FACTORY }                                      \
+    ::qb::ScorerEntry { NAME, INFO, FACTORY }                                        \
   }

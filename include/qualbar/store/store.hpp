@@ -44,12 +44,14 @@ enum class StoreAccess {
 
 // Opens the store at `path` (a file path, or a URL whose scheme names the store kind).
 // Throws RunError when it cannot, InputError for a missing store opened as `existing`.
-std::unique_ptr<Store> open_store(const std::string& path, StoreAccess access = StoreAccess::create);
+std::unique_ptr<Store> open_store(const std::string& path,
+                                  StoreAccess access = StoreAccess::create);
 
 // " --store PATH" when `path` is not the default, for hints that tell the user what to run next.
 std::string store_flag_hint(const std::string& path);
 
-// The store path: the flag, else $QUALBAR_STORE, else the suite's `store`, else .qualbar/qualbar.db.
+// The store path: the flag, else $QUALBAR_STORE, else the suite's `store`, else
+// .qualbar/qualbar.db.
 std::string resolve_store_path(const std::string& flag, const std::string& suite_store);
 
 // A new run id: r-YYYYMMDD-HHMMSS-xxxx (sortable, unique enough per store).

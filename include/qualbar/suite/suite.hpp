@@ -19,7 +19,7 @@ inline constexpr const char* kErrorsDimension = "errors";
 struct DimensionSpec {
   std::string name;
   std::string scorer;
-  std::string args_json;  // "" when none
+  std::string args_json;            // "" when none
   std::optional<double> threshold;  // graded scorers: a case passes when value >= threshold
   std::string description;
   bool builtin = false;  // added by qualbar (the errors dimension), not written by the user
@@ -49,9 +49,9 @@ struct SliceSpec {
 // A slice that must meet its bars or the run fails: `category=refund-dispute`.
 struct CriticalSlice {
   SliceSpec slice;
-  std::vector<std::string> values;  // one per key
+  std::vector<std::string> values;                    // one per key
   std::map<std::string, std::vector<BarLimit>> bars;  // by dimension; empty = the overall bars
-  [[nodiscard]] std::string label() const;  // "category=refund-dispute"
+  [[nodiscard]] std::string label() const;            // "category=refund-dispute"
   Location where;
 };
 
@@ -78,7 +78,8 @@ struct Suite {
   std::vector<SliceSpec> slices;
   std::map<std::string, DimensionBars> bars;
   std::vector<CriticalSlice> critical_slices;
-  std::vector<std::string> useful;  // dimensions a useful response passes (cost per useful response)
+  std::vector<std::string>
+      useful;                // dimensions a useful response passes (cost per useful response)
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check
   double power = 0.80;       // of the minimum-detectable-effect check
   double min_effect = 0.10;  // a slice must be able to show a drop this large, else it is flagged
