@@ -21,9 +21,9 @@ constexpr std::string_view kBadConfidence = "confidence must be between 0 and 1 
 constexpr std::string_view kNoResamples = "resamples must be at least 1";
 constexpr std::string_view kNoObservations = "no observations";
 constexpr std::string_view kOneObservation = "one observation: nothing to resample";
-constexpr std::string_view kNonFinite = "NaN or infinite value in the input";
+using detail::kNonFinite;
 constexpr std::string_view kTooMany = "too many observations (at most 4,294,967,295)";
-constexpr std::string_view kLengthMismatch = "paired samples differ in length";
+using detail::kLengthMismatch;
 constexpr std::string_view kStatisticNaN = "the statistic is NaN on the sample";
 constexpr std::string_view kResampleNaN = "the statistic is NaN on some resamples";
 constexpr std::string_view kJackknifeNaN =

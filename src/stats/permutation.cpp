@@ -17,8 +17,8 @@ namespace {
 using detail::kBlock;
 
 constexpr std::string_view kNoPairs = "no pairs";
-constexpr std::string_view kNonFinite = "NaN or infinite value in the input";
-constexpr std::string_view kLengthMismatch = "paired samples differ in length";
+using detail::kLengthMismatch;
+using detail::kNonFinite;
 constexpr std::string_view kNoResamples = "resamples must be at least 1 for a Monte Carlo test";
 constexpr std::size_t kExactCap = 40;
 

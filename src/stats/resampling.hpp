@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -20,6 +21,10 @@ namespace qb::stats::detail {
 // Resamples per block. Block b always covers resamples [b·kBlock, (b+1)·kBlock) and draws from
 // Rng(seed, b): part of the reproducibility contract, so changing it changes every interval.
 inline constexpr std::size_t kBlock = 64;
+
+// Reasons shared by the bootstrap and the permutation test.
+inline constexpr std::string_view kNonFinite = "NaN or infinite value in the input";
+inline constexpr std::string_view kLengthMismatch = "paired samples differ in length";
 
 // The number of threads to use: `requested`, or the hardware's when 0, never more than `blocks`.
 inline unsigned thread_count(unsigned requested, std::size_t blocks) {
