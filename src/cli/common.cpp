@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/progress.hpp"
 #include "qualbar/util/files.hpp"
 
@@ -66,7 +68,7 @@ void emit_report(const ReportInput& in, const OutputOptions& o, bool color) {
   }
 }
 
-LoadedRun load_stored_run(Store& store, const std::string& id) {
+LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
   LoadedRun l;
   l.stored = store.load_run(id);
   const std::string where = fmt::format("run {} (suite {})", l.stored.info.id, l.stored.suite_file);
@@ -75,6 +77,14 @@ LoadedRun load_stored_run(Store& store, const std::string& id) {
   std::string lines;
   for (const auto& line : l.stored.case_lines) lines += line + "\n";
   parse_cases(lines, where, l.dataset);
+  if (!build) return l;
+  if (l.stored.info.status != kRunComplete) {
+    throw InputError(fmt::format(
+        "run {} is {} ({} of {} cases answered) and has no report yet. Continue it with: qualbar "
+        "run --resume {}",
+        l.stored.info.id, l.stored.info.status, l.stored.n_answered(), l.stored.case_lines.size(),
+        l.stored.info.id));
+  }
   if (l.dataset.cases.size() != l.stored.responses.size() ||
       l.suite.dimensions.size() != l.stored.scores.n_dimensions()) {
     throw RunError(fmt::format("the store's record of {} is inconsistent ({} cases, {} responses)",
@@ -85,26 +95,62 @@ LoadedRun load_stored_run(Store& store, const std::string& id) {
   return l;
 }
 
-RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provider_options,
-                     const std::string& store_flag, bool no_store) {
+RunOutcome run_suite(const RunRequest& req) {
   RunOutcome o;
-  o.suite = load_suite(suite_path);
-  o.dataset = load_dataset(o.suite.datasets, /*keep_lines=*/!no_store);
-  auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   std::unique_ptr<Store> store;
-  if (!no_store) {
-    o.store_path = resolve_store_path(store_flag, o.suite.store);
+  std::optional<StoredRun> resumed;
+  ProviderOptions provider_options = req.provider;
+  if (!req.resume.empty()) {
+    if (req.no_store) throw InputError("--resume continues a stored run: it cannot be used with --no-store");
+    o.store_path = resolve_store_path(req.store_flag, "");
+    store = open_store(o.store_path, StoreAccess::existing);
+    LoadedRun loaded = load_stored_run(*store, req.resume, /*build=*/false);
+    if (loaded.stored.info.status == kRunComplete) {
+      throw InputError(fmt::format(
+          "run {} is complete: there is nothing to resume. See it with: qualbar report {}{}",
+          loaded.stored.info.id, loaded.stored.info.id, store_flag_hint(o.store_path)));
+    }
+    o.suite = std::move(loaded.suite);
+    o.dataset = std::move(loaded.dataset);
+    resumed = std::move(loaded.stored);
+    if (provider_options.model.empty()) provider_options.model = resumed->info.model;
+  } else {
+    o.suite = load_suite(req.suite);
+    o.dataset = load_dataset(o.suite.datasets, /*keep_lines=*/!req.no_store);
+  }
+  auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
+  provider->check(o.dataset.cases);
+  if (!req.no_store && !store) {
+    o.store_path = resolve_store_path(req.store_flag, o.suite.store);
     store = open_store(o.store_path);
   }
   Progress progress(std::cerr, o.dataset.cases.size(), ::isatty(STDERR_FILENO) != 0);
-  o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider,
-                         [&](std::size_t, const Response& r) { progress.done(r); });
+  if (resumed) progress.already_done(resumed->n_answered());
+  {
+    InterruptScope interrupts;
+    RunSettings settings;
+    settings.store = store.get();
+    settings.resume = resumed ? &*resumed : nullptr;
+    settings.observer = &progress;
+    settings.run_id = resumed ? resumed->info.id : new_run_id();
+    try {
+      o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider, settings);
+    } catch (const RunError& e) {
+      progress.finish();
+      if (!store) throw;
+      throw RunError(fmt::format("{}. Continue it with: qualbar run --resume {}{}", e.what(),
+                                 settings.run_id,
+                                 store_flag_hint(o.store_path)));
+    }
+  }
+  resumed.reset();
   progress.finish();
   for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
+  if (!o.result.complete()) return o;
   o.report =
       build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
   o.result.info.passed = o.report.passed;
-  if (store) save_run(*store, o.suite, o.dataset, o.result);
+  if (store) finish_stored_run(*store, o.result);
   return o;
 }
 

@@ -35,20 +35,28 @@ struct LoadedRun {
   Dataset dataset;
   Report report;
 };
-LoadedRun load_stored_run(Store& store, const std::string& id);
+// With build=false the report is not built (a run still to be continued has no scores).
+LoadedRun load_stored_run(Store& store, const std::string& id, bool build = true);
 
 int exit_code_for(const Report& r);
 
 // Loads and checks everything, runs, stores (unless no_store) and builds the report. Nothing is
-// written before every input has been checked.
+// written before every input has been checked. With `resume`, continues that stored run instead:
+// its own suite text and case lines, only the cases not answered yet.
+struct RunRequest {
+  std::string suite;
+  ProviderOptions provider;
+  std::string store_flag;
+  bool no_store = false;
+  std::string resume;  // a stored run's id (or prefix, or "latest")
+};
 struct RunOutcome {
   Suite suite;
   Dataset dataset;
   RunResult result;
-  Report report;
+  Report report;           // built only when the run is complete
   std::string store_path;  // "" when not stored
 };
-RunOutcome run_suite(const std::string& suite_path, const ProviderOptions& provider,
-                     const std::string& store_flag, bool no_store);
+RunOutcome run_suite(const RunRequest& request);
 
 }  // namespace qb::cli

@@ -34,8 +34,8 @@ int demo(const DemoOptions& o, const Globals& g) {
       o.dir);
   ProviderOptions v1;
   v1.responses = (std::filesystem::path(o.dir) / "responses" / "bot-v1.jsonl").string();
-  const RunOutcome before = run_suite(suite, v1, o.store, false);
-  const RunOutcome after = run_suite(suite, ProviderOptions{}, o.store, false);
+  const RunOutcome before = run_suite(RunRequest{suite, v1, o.store});
+  const RunOutcome after = run_suite(RunRequest{suite, ProviderOptions{}, o.store});
 
   OutputOptions out;
   emit_report(ReportInput{after.report, after.suite, after.dataset.cases, after.result.responses,

@@ -11,20 +11,42 @@ namespace qb::cli {
 namespace {
 
 struct RunOptions {
-  std::string suite;
-  ProviderOptions provider;
-  std::string store;
-  bool no_store = false;
+  RunRequest request;
   OutputOptions output;
 };
 
+// After Ctrl-C: what was saved and how to go on. Exit 3: the run did not complete.
+int interrupted(const RunOutcome& r) {
+  const RunResult& run = r.result;
+  std::cerr << fmt::format("qualbar: run {} interrupted: {} of {} cases answered", run.info.id,
+                           run.n_answered, run.info.n_cases);
+  if (r.store_path.empty()) {
+    std::cerr << " (not stored: --no-store; nothing to resume).\n";
+  } else {
+    std::cerr << fmt::format(
+        ", saved in {}.\nContinue it with: qualbar run --resume {}{}\n", r.store_path, run.info.id,
+        store_flag_hint(r.store_path));
+  }
+  return static_cast<int>(ExitCode::run_failed);
+}
+
 int run(const RunOptions& o, const Globals& g) {
   check_output_options(o.output);
-  const RunOutcome r = run_suite(o.suite, o.provider, o.store, o.no_store);
+  if (o.request.suite.empty() == o.request.resume.empty())
+    throw InputError("give a suite file to run, or --resume RUN to continue a stored run (not both)");
+  const RunOutcome r = run_suite(o.request);
+  if (!r.result.complete()) return interrupted(r);
   emit_report(ReportInput{r.report, r.suite, r.dataset.cases, r.result.responses, r.result.scores},
               o.output, !g.no_color && stdout_wants_color());
   if (!o.output.quiet && o.output.format == "terminal") {
     const std::string& id = r.result.info.id;
+    if (r.result.n_resumed > 0 || r.result.n_cached > 0) {
+      std::cout << fmt::format(
+          "\n{} case(s) called now, {} answered before this run was resumed, {} from the response "
+          "cache.",
+          r.result.info.n_cases - r.result.n_resumed - r.result.n_cached, r.result.n_resumed,
+          r.result.n_cached);
+    }
     std::cout << '\n'
               << (r.store_path.empty()
                       ? std::string("Not stored (--no-store).\n")
@@ -39,20 +61,24 @@ const CommandRegistrar registrar{CommandEntry{
     "run", 20, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Run a suite: call the system under test on every case, score every dimension, store the "
-          "run, "
-          "report every dimension x slice against the bars. Exit 0 when every bar is met, 1 when "
-          "one is "
-          "missed, 2 on bad input, 3 when the run itself failed.");
+          "run, report every dimension x slice against the bars. Answers are saved as they "
+          "arrive: Ctrl-C once finishes the calls in flight and saves, twice stops at once; "
+          "either way `qualbar run --resume RUN` continues without calling the model again for "
+          "answered cases. Exit 0 when every bar is met, 1 when one is missed, 2 on bad input, 3 "
+          "when the run itself failed or was interrupted.");
       auto o = std::make_shared<RunOptions>();
-      sub.add_option("suite", o->suite, "The suite file (suite.yaml)")->required();
-      sub.add_option("--responses", o->provider.responses,
+      sub.add_option("suite", o->request.suite, "The suite file (suite.yaml)");
+      sub.add_option("--resume", o->request.resume,
+                     "Continue this stored run (id, prefix or 'latest') where it stopped");
+      sub.add_option("--responses", o->request.provider.responses,
                      "Replay these recorded responses (JSONL) instead of the suite's");
-      sub.add_option("--model", o->provider.model, "Label the run with this model id");
+      sub.add_option("--model", o->request.provider.model, "Label the run with this model id");
       sub.add_option(
-             "--store", o->store,
+             "--store", o->request.store_flag,
              "Store file (default: $QUALBAR_STORE, the suite's `store`, or .qualbar/qualbar.db)")
           ->envname("QUALBAR_STORE");
-      sub.add_flag("--no-store", o->no_store, "Do not store the run");
+      sub.add_flag("--no-store", o->request.no_store,
+                   "Do not store the run (nothing saved, no response cache, no resume)");
       add_output_options(sub, o->output);
       return [o, &g] { return run(*o, g); };
     }}};

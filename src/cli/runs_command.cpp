@@ -51,7 +51,9 @@ int runs(const RunsOptions& o) {
     std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", r.id,
                              r.started_at.substr(0, 19), r.suite_name.substr(0, 23),
                              r.model.substr(0, 21), r.n_cases, r.n_errors,
-                             r.passed ? "pass" : "FAIL");
+                             r.status != kRunComplete ? r.status + " (qualbar run --resume)"
+                             : r.passed               ? "pass"
+                                                      : "FAIL");
   }
   std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN{}\n",
                            list.size(), path, store_flag_hint(path));
@@ -61,7 +63,9 @@ int runs(const RunsOptions& o) {
 const CommandRegistrar registrar{CommandEntry{
     "runs", 40, [](CLI::App& sub, const Globals&) -> std::function<int()> {
       sub.description(
-          "List stored runs, newest first, with their model and whether they met every bar.");
+          "List stored runs, newest first, with their model and whether they met every bar. A run "
+          "that was interrupted, failed or killed shows its status: continue it with `qualbar run "
+          "--resume RUN`.");
       auto o = std::make_shared<RunsOptions>();
       sub.add_option("--store", o->store,
                      "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")

@@ -20,6 +20,10 @@ int validate(const ValidateOptions& o) {
   const Suite suite = load_suite(o.suite);
   const Dataset dataset = load_dataset(suite.datasets, /*keep_lines=*/false);
   (void)build_scorers(suite);
+  // The provider's own settings and what they ask of the cases (a replay provider's responses
+  // are checked below).
+  if (suite.system.provider != "replay")
+    provider_registry().get(suite.system.provider).make(suite, o.provider)->check(dataset.cases);
   const std::string responses_path =
       o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
   std::optional<std::vector<Response>> responses;

@@ -55,6 +55,9 @@ class Child {
     if (pid_ < 0)
       throw RunError(fmt::format("cannot start the system under test: {}", std::strerror(errno)));
     if (pid_ == 0) {
+      // Its own process group: a Ctrl-C at the terminal reaches qualbar, which decides whether the
+      // answer in progress is awaited, and not the program.
+      setpgid(0, 0);
       dup2(in[0], STDIN_FILENO);
       dup2(out[1], STDOUT_FILENO);
       if (!dir.empty() && chdir(dir.c_str()) != 0) _exit(127);
@@ -94,9 +97,11 @@ class Child {
     return true;
   }
 
-  enum class Read { line, timeout, closed };
-  // Reads one line, waiting at most until `deadline`.
-  Read read_line(std::string& line, std::chrono::steady_clock::time_point deadline) {
+  enum class Read { line, timeout, closed, aborted };
+  // Reads one line, waiting at most until `deadline`; gives up when `abort()` turns true (checked
+  // at least every 100 ms).
+  template <typename Abort>
+  Read read_line(std::string& line, std::chrono::steady_clock::time_point deadline, Abort abort) {
     while (true) {
       if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
         line = buffer_.substr(0, nl);
@@ -106,10 +111,11 @@ class Child {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return Read::timeout;
+      if (abort()) return Read::aborted;
       pollfd p{from_child_, POLLIN, 0};
-      const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+      const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 100)));
       if (ready < 0 && errno == EINTR) continue;
-      if (ready == 0) return Read::timeout;
+      if (ready == 0) continue;
       char chunk[65536];
       const ssize_t n = read(from_child_, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
@@ -175,23 +181,24 @@ class CommandProvider final : public Provider {
     return nlohmann::json{{"command", argv_}, {"timeout_s", timeout_s_}}.dump();
   }
 
-  std::vector<Response> run(
-      std::span<const Case> cases,
-      const std::function<void(std::size_t, const Response&)>& on_done) override {
-    std::vector<Response> out(cases.size());
+  void run(std::span<const Case> cases, std::span<const std::size_t> todo,
+           std::vector<Response>& out, ProviderSink& sink) override {
     std::unique_ptr<Child> child;
     int failures_in_a_row = 0;
-    for (std::size_t i = 0; i < cases.size(); ++i) {
+    for (const std::size_t i : todo) {
+      if (sink.stop_requested()) return;
       if (!child) child = std::make_unique<Child>(argv_, dir_);
-      Response& r = out[i];
+      Response r;
       r.id = cases[i].id;
       r.model = model_;
       const auto start = std::chrono::steady_clock::now();
       const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                         std::chrono::duration<double>(timeout_s_));
       std::string line;
-      const auto got = child->send(request_line(cases[i])) ? child->read_line(line, deadline)
-                                                           : Child::Read::closed;
+      const auto got = child->send(request_line(cases[i]))
+                           ? child->read_line(line, deadline, [&] { return sink.abort_requested(); })
+                           : Child::Read::closed;
+      if (got == Child::Read::aborted) return;  // Ctrl-C twice: this case stays unanswered
       const double elapsed_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
@@ -212,9 +219,10 @@ class CommandProvider final : public Provider {
               fmt::join(argv_, " "), failures_in_a_row, *r.error));
         }
       }
-      on_done(i, r);
+      out[i] = std::move(r);
+      sink.done(i);
+      sink.idle();
     }
-    return out;
   }
 
  private:
@@ -246,6 +254,7 @@ class CommandProvider final : public Provider {
 const ProviderRegistrar registrar{ProviderEntry{"command",
                                                 "Any program speaking JSONL on stdin/stdout: one "
                                                 "request line per case, one response line back.",
+                                                {"command", "timeout_s"},
                                                 [](const Suite& s, const ProviderOptions& o) {
                                                   return std::make_unique<CommandProvider>(s, o);
                                                 }}};

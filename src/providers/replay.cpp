@@ -48,12 +48,11 @@ class ReplayProvider final : public Provider {
                         unmatched_, path_)};
   }
 
-  // Puts the recorded responses in case order in place (no second copy of a large run): a case
-  // with no response gets an error response naming the file; responses matching no case are
-  // counted and dropped.
-  std::vector<Response> run(
-      std::span<const Case> cases,
-      const std::function<void(std::size_t, const Response&)>& on_done) override {
+  // Puts the recorded responses in case order. When every case is to be answered (a fresh run)
+  // this is done in place, without a second copy of a large run. A case with no response gets an
+  // error response naming the file; responses matching no case are counted and dropped.
+  void run(std::span<const Case> cases, std::span<const std::size_t> todo,
+           std::vector<Response>& out, ProviderSink& sink) override {
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::unordered_map<std::string_view, std::size_t> case_index;
     case_index.reserve(cases.size());
@@ -75,11 +74,8 @@ class ReplayProvider final : public Provider {
       if (d == none) d = next++;
     }
     unmatched_ = next - cases.size();
-    std::vector<char> filled(next, 1);
     for (std::size_t i = 0; i < cases.size(); ++i) {
-      if (answered[i]) continue;
-      dest.push_back(i);
-      filled[i] = 0;
+      if (!answered[i]) dest.push_back(i);
     }
     responses_.resize(dest.size());
     for (std::size_t i = 0; i < dest.size(); ++i) {
@@ -91,14 +87,18 @@ class ReplayProvider final : public Provider {
     }
     responses_.resize(cases.size());
     for (std::size_t i = 0; i < cases.size(); ++i) {
-      if (!filled[i]) {
-        responses_[i].id = cases[i].id;
-        responses_[i].model = model_;
-        responses_[i].error = fmt::format("no response for case '{}' in {}", cases[i].id, path_);
-      }
-      on_done(i, responses_[i]);
+      if (answered[i]) continue;
+      responses_[i].id = cases[i].id;
+      responses_[i].model = model_;
+      responses_[i].error = fmt::format("no response for case '{}' in {}", cases[i].id, path_);
     }
-    return std::move(responses_);
+    if (todo.size() == cases.size()) {
+      out.swap(responses_);
+    } else {
+      for (const std::size_t i : todo) out[i] = std::move(responses_[i]);
+    }
+    responses_ = {};
+    for (const std::size_t i : todo) sink.done(i);
   }
 
  private:
@@ -110,7 +110,7 @@ class ReplayProvider final : public Provider {
 };
 
 const ProviderRegistrar registrar{
-    ProviderEntry{"replay", "Recorded responses (JSONL) joined to the cases by id.",
+    ProviderEntry{"replay", "Recorded responses (JSONL) joined to the cases by id.", {"responses"},
                   [](const Suite& s, const ProviderOptions& o) {
                     return std::make_unique<ReplayProvider>(s, o);
                   }}};

@@ -29,16 +29,24 @@ void Progress::done(const Response& r) {
   }
 }
 
+void Progress::retried() { ++retries_; }
+
+void Progress::already_done(std::size_t n) {
+  done_ += n;
+  base_ += n;
+}
+
 void Progress::finish() {
   if (printed_) print(true);
 }
 
 std::string Progress::line() const {
   const double seconds = std::chrono::duration<double>(clock_() - start_).count();
-  const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
+  const double rate = seconds > 0 ? static_cast<double>(done_ - base_) / seconds : 0.0;
   std::string text = fmt::format("{}/{} cases", done_, total_);
   if (rate > 0) text += fmt::format(" · {:.1f}/s", rate);
   text += fmt::format(" · {} error{}", errors_, errors_ == 1 ? "" : "s");
+  if (retries_ > 0) text += fmt::format(" · {} retr{}", retries_, retries_ == 1 ? "y" : "ies");
   if (rate > 0 && done_ < total_)
     text += fmt::format(" · ETA {:.0f} s", static_cast<double>(total_ - done_) / rate);
   if (tokens_ > 0) text += fmt::format(" · {} tokens", tokens_);

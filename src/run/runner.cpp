@@ -2,45 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/run/interrupt.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/version.hpp"
 
 namespace qb {
-
-RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
-                      const std::string& provider_name,
-                      const std::function<void(std::size_t, const Response&)>& on_done) {
-  RunResult run;
-  run.info.id = new_run_id();
-  run.info.suite_name = suite.name;
-  run.info.suite_hash = suite.hash;
-  run.info.bars_hash = suite.bars_hash;
-  run.info.dataset_hash = dataset.hash;
-  run.info.model = provider.model();
-  run.info.provider = provider_name;
-  run.info.provider_json = provider.settings_json();
-  run.info.qualbar_version = kVersion;
-  run.info.host = host_name();
-  run.info.user = user_name();
-  run.info.started_at = now_rfc3339();
-
-  const auto scorers = build_scorers(suite);
-  run.responses = provider.run(dataset.cases, [&](std::size_t i, const Response& r) {
-    if (on_done) on_done(i, r);
-  });
-  if (run.responses.size() != dataset.cases.size()) {
-    throw RunError(fmt::format("the provider answered {} of {} cases", run.responses.size(),
-                               dataset.cases.size()));
-  }
-  run.scores = score_cases(scorers, dataset.cases, run.responses);
-  run.warnings = provider.warnings();
-  run.info.ended_at = now_rfc3339();
-  run.info.status = "complete";
-  run.info.n_cases = dataset.cases.size();
-  for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
-  return run;
-}
-
 namespace {
 
 // Everything of the store's record but the responses and scores.
@@ -54,28 +20,174 @@ StoredRun record_without_results(const Suite& suite, const Dataset& dataset, con
   return s;
 }
 
+// Receives the provider's answers: counts them, tells the observer, saves them in batches (at
+// each pause of the provider, and at least every 4,096 answers), and stores cacheable answers.
+class Sink final : public ProviderSink {
+ public:
+  Sink(RunResult& run, Store* store, const Provider& provider, std::span<const Case> cases,
+       bool cache, RunObserver* observer)
+      : run_(run),
+        store_(store),
+        provider_(provider),
+        cases_(cases),
+        cache_(cache && store != nullptr),
+        observer_(observer) {}
+
+  void done(std::size_t index) override {
+    const Response& r = run_.responses[index];
+    ++run_.n_answered;
+    if (observer_ != nullptr) observer_->answered(r);
+    if (store_ == nullptr) return;
+    pending_.push_back(index);
+    if (pending_.size() >= 4096) flush();
+  }
+
+  void retrying(std::size_t /*index*/, const std::string& why) override {
+    ++run_.n_retries;
+    if (observer_ != nullptr) observer_->retrying(why);
+  }
+
+  void idle() override { flush(); }
+
+  bool stop_requested() const override { return InterruptScope::level() >= 1; }
+  bool abort_requested() const override { return InterruptScope::level() >= 2; }
+
+  void flush() {
+    if (store_ == nullptr || pending_.empty()) return;
+    answers_.clear();
+    keys_.clear();
+    cache_entries_.clear();
+    for (const std::size_t i : pending_) {
+      const Response& r = run_.responses[i];
+      answers_.push_back(StoredAnswer{i, &r});
+      // Errors are never cached: a rerun calls again.
+      if (cache_ && !r.is_error()) {
+        if (std::string key = provider_.cache_key(cases_[i]); !key.empty())
+          keys_.emplace_back(std::move(key), &r);
+      }
+    }
+    for (const auto& [key, r] : keys_) cache_entries_.push_back(CacheEntry{key, r});
+    store_->save_answers(run_.info.id, answers_, cache_entries_);
+    pending_.clear();
+  }
+
+ private:
+  RunResult& run_;
+  Store* store_;
+  const Provider& provider_;
+  std::span<const Case> cases_;
+  bool cache_;
+  RunObserver* observer_;
+  std::vector<std::size_t> pending_;
+  std::vector<StoredAnswer> answers_;
+  std::vector<std::pair<std::string, const Response*>> keys_;
+  std::vector<CacheEntry> cache_entries_;
+};
+
 }  // namespace
+
+RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+                      const std::string& provider_name, const RunSettings& settings) {
+  const std::size_t n = dataset.cases.size();
+  RunResult run;
+  run.info.id = settings.resume       ? settings.resume->info.id
+                : settings.run_id.empty() ? new_run_id()
+                                          : settings.run_id;
+  run.info.suite_name = suite.name;
+  run.info.suite_hash = suite.hash;
+  run.info.bars_hash = suite.bars_hash;
+  run.info.dataset_hash = settings.resume ? settings.resume->info.dataset_hash : dataset.hash;
+  run.info.model = provider.model();
+  run.info.provider = provider_name;
+  run.info.provider_json = provider.settings_json();
+  run.info.qualbar_version = kVersion;
+  run.info.host = host_name();
+  run.info.user = user_name();
+  run.info.started_at = settings.resume ? settings.resume->info.started_at : now_rfc3339();
+  run.info.status = kRunRunning;
+  run.info.n_cases = n;
+
+  provider.check(dataset.cases);
+  const auto scorers = build_scorers(suite);
+  run.responses.resize(n);
+  std::vector<char> answered(n, 0);
+  if (settings.resume != nullptr) {
+    const StoredRun& prev = *settings.resume;
+    if (prev.case_lines.size() != n)
+      throw RunError(fmt::format("run {} has {} cases stored but {} were loaded", prev.info.id,
+                                 prev.case_lines.size(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!prev.answered[i]) continue;
+      run.responses[i] = prev.responses[i];
+      answered[i] = 1;
+      ++run.n_resumed;
+    }
+  } else if (settings.store != nullptr) {
+    StoredRun record = record_without_results(suite, dataset, run.info);
+    record.case_ids.reserve(n);
+    for (const auto& c : dataset.cases) record.case_ids.push_back(c.id);
+    settings.store->begin_run(record);
+  }
+  run.n_answered = run.n_resumed;
+
+  Sink sink(run, settings.store, provider, dataset.cases, /*cache=*/true, settings.observer);
+  // The response cache answers what it can without a call.
+  std::vector<std::size_t> todo;
+  todo.reserve(n - run.n_resumed);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (answered[i]) continue;
+    if (settings.store != nullptr) {
+      if (const std::string key = provider.cache_key(dataset.cases[i]); !key.empty()) {
+        if (auto hit = settings.store->cached_response(key)) {
+          std::vector<Response> parsed = parse_responses(*hit, "the response cache");
+          if (parsed.size() == 1) {
+            run.responses[i] = std::move(parsed.front());
+            run.responses[i].id = dataset.cases[i].id;
+            ++run.n_cached;
+            sink.done(i);
+            continue;
+          }
+        }
+      }
+    }
+    todo.push_back(i);
+  }
+  sink.flush();
+
+  try {
+    provider.run(dataset.cases, todo, run.responses, sink);
+    sink.flush();
+  } catch (const RunError& e) {
+    sink.flush();
+    run.info.status = kRunFailed;
+    run.info.ended_at = now_rfc3339();
+    if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+    throw RunError(fmt::format("{}\n{} of {} cases were answered{}", e.what(), run.n_answered, n,
+                               settings.store != nullptr
+                                   ? fmt::format(" and are saved in run {}", run.info.id)
+                                   : std::string()));
+  }
+  run.warnings = provider.warnings();
+  run.info.ended_at = now_rfc3339();
+  for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
+  if (run.n_answered < n) {
+    run.info.status = kRunInterrupted;
+    if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+    return run;
+  }
+  run.scores = score_cases(scorers, dataset.cases, run.responses);
+  run.info.status = kRunComplete;
+  return run;
+}
+
+void finish_stored_run(Store& store, const RunResult& run) { store.finish_run(run.info, &run.scores); }
 
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
   StoredRun s = record_without_results(suite, dataset, run.info);
   s.responses = run.responses;
+  s.answered.assign(run.responses.size(), 1);
   s.scores = run.scores;
   return s;
-}
-
-void save_run(Store& store, const Suite& suite, const Dataset& dataset, RunResult& run) {
-  StoredRun s = record_without_results(suite, dataset, run.info);
-  s.responses = std::move(run.responses);
-  s.scores = std::move(run.scores);
-  struct GiveBack {
-    StoredRun& s;
-    RunResult& run;
-    ~GiveBack() {
-      run.responses = std::move(s.responses);
-      run.scores = std::move(s.scores);
-    }
-  } give_back{s, run};
-  store.save_run(s);
 }
 
 }  // namespace qb

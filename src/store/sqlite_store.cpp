@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -57,6 +58,27 @@ CREATE TABLE scores (
   PRIMARY KEY (run_id, idx, dimension)
 );
 )sql",
+    // 2: runs saved as they go. A case's response is NULL until it is answered; a response cache
+    // keyed by the full request.
+    R"sql(
+CREATE TABLE cases_v2 (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  case_id TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  response_json TEXT,
+  PRIMARY KEY (run_id, idx)
+);
+INSERT INTO cases_v2 (run_id, idx, case_id, case_json, response_json)
+  SELECT run_id, idx, case_id, case_json, response_json FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_v2 RENAME TO cases;
+CREATE TABLE response_cache (
+  key TEXT PRIMARY KEY,
+  response_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -104,6 +126,7 @@ class Statement {
              : std::string();
   }
   std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  sqlite3_stmt* handle() const { return stmt_; }
   double real(int col) const { return sqlite3_column_double(stmt_, col); }
 
  private:
@@ -167,7 +190,12 @@ class SqliteStore final : public Store {
       throw;
     }
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    answer_stmt_.reset();  // statements are finalized before the connection closes
+    cache_stmt_.reset();
+    cache_get_stmt_.reset();
+    sqlite3_close(db_);
+  }
 
   int schema_version() override {
     Statement s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", path_);
@@ -177,79 +205,84 @@ class SqliteStore final : public Store {
 
   void save_run(const StoredRun& run) override {
     Transaction tx(*this);
-    {
-      Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?", path_);
-      exists.bind(1, run.info.id);
-      if (exists.step()) {
-        throw RunError(
-            fmt::format("store '{}': a run with id '{}' is already stored; nothing was written",
-                        path_, run.info.id));
-      }
+    insert_run(run, run.info.status);
+    insert_cases(run, /*with_responses=*/true);
+    insert_scores(run.info.id, run.scores);
+    tx.commit();
+  }
+
+  void begin_run(const StoredRun& run) override {
+    Transaction tx(*this);
+    insert_run(run, kRunRunning);
+    insert_cases(run, /*with_responses=*/false);
+    tx.commit();
+  }
+
+  void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers,
+                    std::span<const CacheEntry> cache) override {
+    if (answers.empty() && cache.empty()) return;
+    Transaction tx(*this);
+    if (!answer_stmt_) {
+      answer_stmt_ = std::make_unique<Statement>(
+          db_, "UPDATE cases SET response_json = ? WHERE run_id = ? AND idx = ?", path_);
+      cache_stmt_ = std::make_unique<Statement>(
+          db_,
+          "INSERT OR REPLACE INTO response_cache (key, response_json, created_at) VALUES "
+          "(?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+          path_);
     }
-    {
-      Statement s(db_,
-                  "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, "
-                  "dataset_hash, model, provider, "
-                  "provider_json, qualbar_version, started_at, ended_at, host, user, status, "
-                  "n_cases, n_errors, passed, "
-                  "suite_text, dimensions) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                  path_);
-      const RunInfo& i = run.info;
-      std::string dims;
-      for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
-      s.bind(1, i.id)
-          .bind(2, i.suite_name)
-          .bind(3, run.suite_file)
-          .bind(4, i.suite_hash)
-          .bind(5, i.bars_hash)
-          .bind(6, i.dataset_hash)
-          .bind(7, i.model)
-          .bind(8, i.provider)
-          .bind(9, i.provider_json)
-          .bind(10, i.qualbar_version)
-          .bind(11, i.started_at)
-          .bind(12, i.ended_at)
-          .bind(13, i.host)
-          .bind(14, i.user)
-          .bind(15, i.status)
-          .bind(16, static_cast<std::int64_t>(i.n_cases))
-          .bind(17, static_cast<std::int64_t>(i.n_errors))
-          .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
-          .bind(19, run.suite_text)
-          .bind(20, dims);
-      s.run();
+    for (const auto& a : answers) {
+      answer_stmt_->bind(1, response_to_json(*a.response))
+          .bind(2, run_id)
+          .bind(3, static_cast<std::int64_t>(a.index));
+      answer_stmt_->run();
     }
-    Statement c(
-        db_,
-        "INSERT INTO cases (run_id, idx, case_id, case_json, response_json) VALUES (?,?,?,?,?)",
-        path_);
-    Statement sc(
-        db_,
-        "INSERT INTO scores (run_id, idx, dimension, value, status, evidence) VALUES (?,?,?,?,?,?)",
-        path_);
-    for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
-      const auto idx = static_cast<std::int64_t>(i);
-      c.bind(1, run.info.id)
-          .bind(2, idx)
-          .bind(3, run.responses[i].id)
-          .bind(4, run.case_lines[i])
-          .bind(5, response_to_json(run.responses[i]));
-      c.run();
-      for (std::size_t d = 0; d < run.scores.n_dimensions(); ++d) {
-        const ScoreView score = run.scores.at(i, d);
-        sc.bind(1, run.info.id)
-            .bind(2, idx)
-            .bind(3, static_cast<std::int64_t>(d))
-            .bind(4, score.value)
-            .bind(5, static_cast<std::int64_t>(score.status));
-        if (score.evidence.empty())
-          sc.bind_null(6);
-        else
-          sc.bind(6, score.evidence);
-        sc.run();
-      }
+    for (const auto& c : cache) {
+      cache_stmt_->bind(1, c.key).bind(2, response_to_json(*c.response));
+      cache_stmt_->run();
     }
     tx.commit();
+  }
+
+  void finish_run(const RunInfo& i, const ScoreTable* scores) override {
+    Transaction tx(*this);
+    {
+      Statement s(db_,
+                  "UPDATE runs SET ended_at = ?, status = ?, n_cases = ?, n_errors = ?, "
+                  "passed = ?, model = ?, provider_json = ? WHERE id = ?",
+                  path_);
+      s.bind(1, i.ended_at)
+          .bind(2, i.status)
+          .bind(3, static_cast<std::int64_t>(i.n_cases))
+          .bind(4, static_cast<std::int64_t>(i.n_errors))
+          .bind(5, static_cast<std::int64_t>(i.passed ? 1 : 0))
+          .bind(6, i.model)
+          .bind(7, i.provider_json)
+          .bind(8, i.id);
+      s.run();
+      if (sqlite3_changes(db_) != 1)
+        throw RunError(fmt::format("store '{}': run '{}' is not stored", path_, i.id));
+    }
+    if (scores != nullptr) {
+      Statement del(db_, "DELETE FROM scores WHERE run_id = ?", path_);
+      del.bind(1, i.id);
+      del.run();
+      insert_scores(i.id, *scores);
+    }
+    tx.commit();
+  }
+
+  std::optional<std::string> cached_response(const std::string& key) override {
+    if (!cache_get_stmt_) {
+      cache_get_stmt_ = std::make_unique<Statement>(
+          db_, "SELECT response_json FROM response_cache WHERE key = ?", path_);
+    }
+    Statement& s = *cache_get_stmt_;
+    s.bind(1, key);
+    std::optional<std::string> out;
+    if (s.step()) out = s.text(0);
+    s.run();  // resets
+    return out;
   }
 
   std::vector<RunInfo> list_runs(std::size_t limit) override {
@@ -287,16 +320,35 @@ class SqliteStore final : public Store {
       }
     }
     {
-      Statement s(db_, "SELECT case_json, response_json FROM cases WHERE run_id = ? ORDER BY idx",
-                  path_);
+      Statement s(
+          db_,
+          "SELECT case_json, response_json, case_id FROM cases WHERE run_id = ? ORDER BY idx",
+          path_);
       s.bind(1, full);
       std::string responses;
+      std::vector<std::string> unanswered_ids;
       while (s.step()) {
         run.case_lines.push_back(s.text(0));
-        responses += s.text(1);
-        responses += '\n';
+        const bool answered = sqlite3_column_type(s.handle(), 1) != SQLITE_NULL;
+        run.answered.push_back(answered ? 1 : 0);
+        if (answered) {
+          responses += s.text(1);
+          responses += '\n';
+        } else {
+          unanswered_ids.push_back(s.text(2));
+        }
       }
-      run.responses = parse_responses(responses, fmt::format("store run {}", full));
+      // The answered responses, in order, with an empty response in each unanswered case's place.
+      std::vector<Response> parsed = parse_responses(responses, fmt::format("store run {}", full));
+      run.responses.resize(run.case_lines.size());
+      std::size_t next = 0, next_unanswered = 0;
+      for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
+        if (run.answered[i] && next < parsed.size()) {
+          run.responses[i] = std::move(parsed[next++]);
+        } else if (!run.answered[i]) {
+          run.responses[i].id = unanswered_ids[next_unanswered++];
+        }
+      }
     }
     run.scores = ScoreTable(run.case_lines.size(), run.dimensions.size());
     {
@@ -315,6 +367,87 @@ class SqliteStore final : public Store {
   }
 
  private:
+  void insert_run(const StoredRun& run, const std::string& status) {
+    {
+      Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?", path_);
+      exists.bind(1, run.info.id);
+      if (exists.step()) {
+        throw RunError(
+            fmt::format("store '{}': a run with id '{}' is already stored; nothing was written",
+                        path_, run.info.id));
+      }
+    }
+    Statement s(db_,
+                "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, "
+                "dataset_hash, model, provider, provider_json, qualbar_version, started_at, "
+                "ended_at, host, user, status, n_cases, n_errors, passed, suite_text, dimensions) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                path_);
+    const RunInfo& i = run.info;
+    std::string dims;
+    for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
+    s.bind(1, i.id)
+        .bind(2, i.suite_name)
+        .bind(3, run.suite_file)
+        .bind(4, i.suite_hash)
+        .bind(5, i.bars_hash)
+        .bind(6, i.dataset_hash)
+        .bind(7, i.model)
+        .bind(8, i.provider)
+        .bind(9, i.provider_json)
+        .bind(10, i.qualbar_version)
+        .bind(11, i.started_at)
+        .bind(12, i.ended_at)
+        .bind(13, i.host)
+        .bind(14, i.user)
+        .bind(15, status)
+        .bind(16, static_cast<std::int64_t>(run.case_lines.size()))
+        .bind(17, static_cast<std::int64_t>(i.n_errors))
+        .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
+        .bind(19, run.suite_text)
+        .bind(20, dims);
+    s.run();
+  }
+
+  // Case ids come from the responses when they are saved, else from the case lines.
+  void insert_cases(const StoredRun& run, bool with_responses) {
+    Statement c(
+        db_,
+        "INSERT INTO cases (run_id, idx, case_id, case_json, response_json) VALUES (?,?,?,?,?)",
+        path_);
+    for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
+      c.bind(1, run.info.id).bind(2, static_cast<std::int64_t>(i)).bind(4, run.case_lines[i]);
+      if (with_responses) {
+        c.bind(3, run.responses[i].id).bind(5, response_to_json(run.responses[i]));
+      } else {
+        c.bind(3, i < run.case_ids.size() ? run.case_ids[i] : std::string()).bind_null(5);
+      }
+      c.run();
+    }
+  }
+
+  void insert_scores(const std::string& run_id, const ScoreTable& scores) {
+    Statement sc(
+        db_,
+        "INSERT INTO scores (run_id, idx, dimension, value, status, evidence) VALUES (?,?,?,?,?,?)",
+        path_);
+    for (std::size_t i = 0; i < scores.n_cases(); ++i) {
+      for (std::size_t d = 0; d < scores.n_dimensions(); ++d) {
+        const ScoreView score = scores.at(i, d);
+        sc.bind(1, run_id)
+            .bind(2, static_cast<std::int64_t>(i))
+            .bind(3, static_cast<std::int64_t>(d))
+            .bind(4, score.value)
+            .bind(5, static_cast<std::int64_t>(score.status));
+        if (score.evidence.empty())
+          sc.bind_null(6);
+        else
+          sc.bind(6, score.evidence);
+        sc.run();
+      }
+    }
+  }
+
   class Transaction {
    public:
     explicit Transaction(SqliteStore& s) : s_(s) { s_.exec("BEGIN IMMEDIATE"); }
@@ -388,6 +521,8 @@ class SqliteStore final : public Store {
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  // Prepared once: answers are saved many times a second while a run goes.
+  std::unique_ptr<Statement> answer_stmt_, cache_stmt_, cache_get_stmt_;
 };
 
 const StoreRegistrar registrar{

@@ -30,6 +30,12 @@ std::unique_ptr<Store> open_store(const std::string& path, StoreAccess access) {
   return store_registry().get(kind).open(path);
 }
 
+std::size_t StoredRun::n_answered() const {
+  std::size_t n = 0;
+  for (const char a : answered) n += a != 0 ? 1 : 0;
+  return n;
+}
+
 std::string store_flag_hint(const std::string& path) {
   return path == kDefaultStorePath ? std::string() : fmt::format(" --store {}", path);
 }

@@ -11,6 +11,7 @@
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/suite/yaml_json.hpp"
+#include "qualbar/suite/yaml_reader.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb {
@@ -20,89 +21,6 @@ const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
     "min_effect",     "store"};
-
-class Parser {
- public:
-  Parser(std::string file, std::filesystem::path dir)
-      : file_(std::move(file)), dir_(std::move(dir)) {}
-
-  Location at(const YAML::Node& node, const std::string& field) const {
-    const YAML::Mark m = node.Mark();
-    return Location{file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0, field};
-  }
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& field,
-                         const std::string& message) const {
-    throw InputError(at(node, field), message);
-  }
-
-  // Rejects keys outside `known`, suggesting the closest known one.
-  void check_keys(const YAML::Node& map, const std::string& where,
-                  const std::vector<std::string>& known) const {
-    std::map<std::string, int> seen;  // a second `bars:` would otherwise be ignored silently
-    for (const auto& kv : map) {
-      const auto key = kv.first.as<std::string>();
-      if (auto [it, inserted] = seen.try_emplace(key, kv.first.Mark().line + 1); !inserted) {
-        fail(kv.first, where.empty() ? key : where + "." + key,
-             fmt::format("appears twice (first at line {}); keep one", it->second));
-      }
-      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string message = fmt::format("unknown field '{}'", key);
-      if (auto guess = detail::closest_name(key, known); !guess.empty()) {
-        message += fmt::format(". Did you mean '{}'?", guess);
-      } else {
-        message += fmt::format(". Known fields here: {}", fmt::join(known, ", "));
-      }
-      fail(kv.first, where.empty() ? key : where + "." + key, message);
-    }
-  }
-
-  void check_unique_keys(const YAML::Node& map, const std::string& where) const {
-    std::vector<std::string> any;
-    for (const auto& kv : map) any.push_back(kv.first.as<std::string>());
-    check_keys(map, where, any);
-  }
-
-  std::string string(const YAML::Node& node, const std::string& field) const {
-    if (!node.IsScalar()) fail(node, field, "expected a text value");
-    return node.as<std::string>();
-  }
-
-  double number(const YAML::Node& node, const std::string& field) const {
-    if (node.IsScalar()) {
-      try {
-        return node.as<double>();
-      } catch (const YAML::Exception&) {
-      }
-    }
-    fail(node, field,
-         fmt::format("expected a number, got '{}'",
-                     node.IsScalar() ? node.as<std::string>() : "a list or map"));
-  }
-
-  double fraction(const YAML::Node& node, const std::string& field) const {
-    const double v = number(node, field);
-    if (!(v > 0.0 && v < 1.0)) {
-      const std::string hint =
-          v > 1.0 && v < 100.0
-              ? fmt::format(" (a share, not a percentage: did you mean {}?)", v / 100.0)
-              : "";
-      fail(node, field, fmt::format("must be between 0 and 1 (exclusive), got {}{}", v, hint));
-    }
-    return v;
-  }
-
-  std::string resolve(const std::string& path) const {
-    const std::filesystem::path p(path);
-    return (p.is_absolute() ? p : dir_ / p).lexically_normal().string();
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-  std::filesystem::path dir_;
-};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -152,7 +70,7 @@ Aggregation aggregation_of(const ScorerInfo& info, const std::optional<double>& 
   return Aggregation::rate;
 }
 
-std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node,
+std::vector<BarLimit> parse_limits(const YamlReader& p, const YAML::Node& node,
                                    const std::string& field, Aggregation aggregation,
                                    bool allow_per_slice) {
   if (!node.IsMap()) p.fail(node, field, "expected a map of limits such as {min: 0.85}");
@@ -200,7 +118,7 @@ std::vector<BarLimit> parse_limits(const Parser& p, const YAML::Node& node,
   return out;
 }
 
-SliceSpec parse_slice_keys(const Parser& p, const YAML::Node& node, const std::string& field) {
+SliceSpec parse_slice_keys(const YamlReader& p, const YAML::Node& node, const std::string& field) {
   SliceSpec s;
   if (node.IsScalar()) {
     s.keys.push_back(node.as<std::string>());
@@ -290,7 +208,7 @@ const DimensionSpec* Suite::find_dimension(std::string_view name) const {
 
 Suite parse_suite(std::string_view yaml_text, const std::string& file,
                   const std::filesystem::path& dir) {
-  Parser p(file, dir);
+  YamlReader p(file, dir);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));
@@ -340,16 +258,23 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     if (!sys.IsMap())
       p.fail(sys, "system",
              "expected a map such as {provider: replay, responses: responses.jsonl}");
-    p.check_keys(sys, "system", {"provider", "responses", "model", "command", "timeout_s"});
     s.system.where = p.at(sys, "system");
+    s.system.node = sys;
+    const ProviderEntry* provider = nullptr;
     if (sys["provider"]) {
       s.system.provider = p.string(sys["provider"], "system.provider");
       try {
-        (void)provider_registry().get(s.system.provider);
+        provider = &provider_registry().get(s.system.provider);
       } catch (const InputError& e) {
         p.fail(sys["provider"], "system.provider", e.what());
       }
+    } else {
+      provider = &provider_registry().get(s.system.provider);
     }
+    // Each provider names the settings it reads; the rest are typos or another provider's.
+    std::vector<std::string> known = {"provider", "model"};
+    known.insert(known.end(), provider->fields.begin(), provider->fields.end());
+    p.check_keys(sys, "system", known);
     if (sys["responses"])
       s.system.responses = p.resolve(p.string(sys["responses"], "system.responses"));
     if (sys["model"]) s.system.model = p.string(sys["model"], "system.model");

@@ -3,6 +3,7 @@
 // stdout, stderr and the exit code separately. Shared by the CLI tests; header-only.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -100,15 +102,53 @@ inline std::vector<std::string> split_command_line(std::string_view line) {
 // (nullopt) more.
 using EnvChanges = std::map<std::string, std::optional<std::string>>;
 
-inline ProcessResult run_qualbar(const std::vector<std::string>& args, const TempDir& dir,
-                                 const EnvChanges& env = {}) {
+// A qualbar started in the background: signal it, then wait() for its result.
+class RunningQualbar {
+ public:
+  RunningQualbar(pid_t pid, std::string out_path, std::string err_path)
+      : pid_(pid), out_path_(std::move(out_path)), err_path_(std::move(err_path)) {}
+  RunningQualbar(const RunningQualbar&) = delete;
+  RunningQualbar& operator=(const RunningQualbar&) = delete;
+  ~RunningQualbar() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  void signal(int sig) const { ::kill(pid_, sig); }
+
+  ProcessResult wait() {
+    ProcessResult r;
+    int status = 0;
+    if (pid_ > 0 && ::waitpid(pid_, &status, 0) == pid_) {
+      if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+    }
+    pid_ = -1;
+    r.out = read_text(out_path_);
+    r.err = read_text(err_path_);
+    return r;
+  }
+
+ private:
+  pid_t pid_;
+  std::string out_path_;
+  std::string err_path_;
+};
+
+inline std::unique_ptr<RunningQualbar> start_qualbar(const std::vector<std::string>& args,
+                                                     const TempDir& dir,
+                                                     const EnvChanges& env = {}) {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string kv(*e);
     const auto eq = kv.find('=');
     if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  for (const char* name : {"NO_COLOR", "QUALBAR_STORE", "QUALBAR_FORMAT", "QUALBAR_USER"})
+  for (const char* name :
+       {"NO_COLOR", "QUALBAR_STORE", "QUALBAR_FORMAT", "QUALBAR_USER", "OPENAI_API_KEY"})
     vars.erase(name);
   for (const auto& [k, v] : env) {
     if (v)
@@ -142,15 +182,12 @@ inline ProcessResult run_qualbar(const std::vector<std::string>& args, const Tem
     ::execve(QB_BINARY, argv.data(), envp.data());
     ::_exit(127);
   }
-  ProcessResult r;
-  int status = 0;
-  if (pid > 0 && ::waitpid(pid, &status, 0) == pid) {
-    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  }
-  r.out = read_text(out_path);
-  r.err = read_text(err_path);
-  return r;
+  return std::make_unique<RunningQualbar>(pid, out_path, err_path);
+}
+
+inline ProcessResult run_qualbar(const std::vector<std::string>& args, const TempDir& dir,
+                                 const EnvChanges& env = {}) {
+  return start_qualbar(args, dir, env)->wait();
 }
 
 inline ProcessResult run_qualbar(std::string_view command_line, const TempDir& dir,

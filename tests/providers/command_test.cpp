@@ -31,9 +31,15 @@ std::vector<Case> cases_of(const std::vector<std::string>& ids) {
 std::vector<Response> run_with(const Suite& suite, const std::vector<Case>& cases,
                                std::size_t* done = nullptr) {
   auto provider = provider_registry().get("command").make(suite, ProviderOptions{});
-  std::size_t calls = 0;
-  auto out = provider->run(cases, [&](std::size_t, const Response&) { ++calls; });
-  if (done) *done = calls;
+  struct Counter final : ProviderSink {
+    std::size_t calls = 0;
+    void done(std::size_t) override { ++calls; }
+  } sink;
+  std::vector<std::size_t> todo(cases.size());
+  for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  std::vector<Response> out(cases.size());
+  provider->run(cases, todo, out, sink);
+  if (done) *done = sink.calls;
   return out;
 }
 

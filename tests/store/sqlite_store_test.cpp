@@ -561,3 +561,102 @@ TEST(NewRunId, IsSortableAndWellFormed) {
 
 }  // namespace
 }  // namespace qb
+
+namespace qb {
+namespace {
+
+// A store written by a qualbar of schema version 1 (responses could not be NULL then) is migrated
+// in place: its runs survive and can be read back, and a run can now be saved as it goes.
+TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
+  {
+    // Schema version 1 as released (src/store/sqlite_store.cpp, migration 1), with one run.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path_.c_str(), &raw), SQLITE_OK);
+    sqlite3_close(raw);
+    Db db(db_path_);
+    db.exec(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);"
+        "INSERT INTO schema_migrations VALUES (1, '2026-11-01T00:00:00.000Z');"
+        "CREATE TABLE runs (id TEXT PRIMARY KEY, suite_name TEXT NOT NULL, suite_file TEXT NOT "
+        "NULL, suite_hash TEXT NOT NULL, bars_hash TEXT NOT NULL, dataset_hash TEXT NOT NULL, "
+        "model TEXT NOT NULL, provider TEXT NOT NULL, provider_json TEXT NOT NULL, "
+        "qualbar_version TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT NOT NULL, host "
+        "TEXT NOT NULL, user TEXT NOT NULL, status TEXT NOT NULL, n_cases INTEGER NOT NULL, "
+        "n_errors INTEGER NOT NULL, passed INTEGER NOT NULL, suite_text TEXT NOT NULL, dimensions "
+        "TEXT NOT NULL);"
+        "CREATE INDEX runs_started ON runs (started_at);"
+        "CREATE TABLE cases (run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, idx "
+        "INTEGER NOT NULL, case_id TEXT NOT NULL, case_json TEXT NOT NULL, response_json TEXT NOT "
+        "NULL, PRIMARY KEY (run_id, idx));"
+        "CREATE TABLE scores (run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, idx "
+        "INTEGER NOT NULL, dimension INTEGER NOT NULL, value REAL NOT NULL, status INTEGER NOT "
+        "NULL, evidence TEXT, PRIMARY KEY (run_id, idx, dimension));"
+        "INSERT INTO runs VALUES ('r-old', 'support', 'suite.yaml', 'h', 'b', 'd', 'bot-v1', "
+        "'replay', '{}', '0.1.0', '2026-11-01T00:00:00Z', '2026-11-01T00:00:01Z', 'host', 'me', "
+        "'complete', 1, 0, 1, 'name: support', 'exact');"
+        "INSERT INTO cases VALUES ('r-old', 0, 'q-1', '{\"id\":\"q-1\",\"input\":\"hi\"}', "
+        "'{\"id\":\"q-1\",\"output\":\"hello\"}');"
+        "INSERT INTO scores VALUES ('r-old', 0, 0, 1.0, 0, NULL);");
+  }
+  auto store = open_store(db_path_);
+  EXPECT_EQ(store->schema_version(), 2);
+  const StoredRun old = store->load_run("r-old");
+  ASSERT_EQ(old.responses.size(), 1U);
+  EXPECT_EQ(old.responses[0].output, "hello");
+  EXPECT_EQ(old.answered, std::vector<char>{1});
+  EXPECT_EQ(old.scores.at(0, 0).value, 1.0);
+  Db db(db_path_);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM response_cache"), 0);
+  EXPECT_EQ(db.text("SELECT \"notnull\" FROM pragma_table_info('cases') WHERE name = "
+                    "'response_json'"),
+            "0");
+}
+
+// Saved as it goes: the record first, then answers in batches; a reader sees exactly the answers
+// saved so far, and the rest as unanswered.
+TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
+  StoredRun full = make_run();
+  StoredRun header = full;
+  header.responses.clear();
+  header.answered.clear();
+  for (const auto& r : full.responses) header.case_ids.push_back(r.id);
+  auto store = open_store(db_path_);
+  store->begin_run(header);
+  {
+    const StoredRun partial = store->load_run(full.info.id);
+    EXPECT_EQ(partial.info.status, kRunRunning);
+    EXPECT_EQ(partial.n_answered(), 0U);
+    ASSERT_EQ(partial.responses.size(), full.responses.size());
+    EXPECT_EQ(partial.responses[1].id, full.responses[1].id);  // ids known before any answer
+  }
+  const StoredAnswer first[] = {{1, &full.responses[1]}};
+  const CacheEntry cached[] = {{"k-1", &full.responses[1]}};
+  store->save_answers(full.info.id, first, cached);
+  {
+    const StoredRun partial = store->load_run(full.info.id);
+    EXPECT_EQ(partial.n_answered(), 1U);
+    EXPECT_EQ(partial.answered[1], 1);
+    EXPECT_EQ(partial.responses[1].output, full.responses[1].output);
+    EXPECT_EQ(partial.answered[0], 0);
+  }
+  ASSERT_TRUE(store->cached_response("k-1").has_value());
+  EXPECT_NE(store->cached_response("k-1")->find(full.responses[1].output), std::string::npos);
+  EXPECT_FALSE(store->cached_response("k-2").has_value());
+
+  std::vector<StoredAnswer> rest;
+  for (std::size_t i = 0; i < full.responses.size(); ++i)
+    if (i != 1) rest.push_back({i, &full.responses[i]});
+  store->save_answers(full.info.id, rest, {});
+  full.info.status = kRunComplete;
+  store->finish_run(full.info, &full.scores);
+  const StoredRun done = store->load_run(full.info.id);
+  EXPECT_EQ(done.info.status, kRunComplete);
+  EXPECT_EQ(done.n_answered(), full.responses.size());
+  for (std::size_t i = 0; i < full.responses.size(); ++i)
+    EXPECT_EQ(done.responses[i].output, full.responses[i].output);
+  EXPECT_EQ(done.scores.n_cases(), full.scores.n_cases());
+  EXPECT_EQ(done.scores.at(0, 0).value, full.scores.at(0, 0).value);
+}
+
+}  // namespace
+}  // namespace qb

@@ -1,7 +1,7 @@
 #pragma once
 // The system under test. A provider answers every case of a run; a failed call is a Response with
 // `error` set (an error case), never an exception. Exceptions are for a run that cannot go on
-// (RunError: endpoint down, exit 3).
+// (RunError: endpoint down, exit 3). A provider is one file plus one ProviderRegistrar line.
 
 #include <functional>
 #include <memory>
@@ -16,6 +16,23 @@
 
 namespace qb {
 
+// Where a provider reports while it runs, and what it asks: the runner makes each answer durable,
+// counts it for progress, and says when the user pressed Ctrl-C.
+class ProviderSink {
+ public:
+  virtual ~ProviderSink() = default;
+  // Case `index` is answered: its response is in out[index]. Once per case of `todo`, any order.
+  virtual void done(std::size_t index) = 0;
+  // A call is being retried ("HTTP 429, retrying in 2.0 s"): progress counts it.
+  virtual void retrying(std::size_t /*index*/, const std::string& /*why*/) {}
+  // A natural pause after some answers: a moment to make them durable.
+  virtual void idle() {}
+  // Ctrl-C once: start nothing new, finish what is in flight, return.
+  [[nodiscard]] virtual bool stop_requested() const { return false; }
+  // Ctrl-C twice: drop what is in flight and return at once.
+  [[nodiscard]] virtual bool abort_requested() const { return false; }
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
@@ -25,11 +42,18 @@ class Provider {
   [[nodiscard]] virtual std::string settings_json() const = 0;
   // Things the user should know that are not errors (e.g. responses matching no case).
   [[nodiscard]] virtual std::vector<std::string> warnings() const { return {}; }
-  // Answers every case and returns the responses aligned with `cases`. `on_done(index,
-  // response)` is called once per case as it completes, in any order (progress, durability).
-  virtual std::vector<Response> run(
-      std::span<const Case> cases,
-      const std::function<void(std::size_t, const Response&)>& on_done) = 0;
+  // Checks the cases against the provider's settings before anything runs (e.g. a prompt
+  // template naming a field a case lacks); throws InputError naming the case's line.
+  virtual void check(std::span<const Case> /*cases*/) const {}
+  // The cache key of a case's request ("" when this provider's answers are not cached): the same
+  // key means the same request, so a stored answer can stand in for a new call.
+  [[nodiscard]] virtual std::string cache_key(const Case& /*c*/) const { return {}; }
+  // Answers the cases whose indices are in `todo` (ascending): writes each response to
+  // out[index] (out is sized to `cases`) and then calls sink.done(index). A failed call is an
+  // error response, never an exception; a RunError means the run cannot go on (endpoint down).
+  // Returns early, leaving cases unanswered, when the sink asks to stop.
+  virtual void run(std::span<const Case> cases, std::span<const std::size_t> todo,
+                   std::vector<Response>& out, ProviderSink& sink) = 0;
 };
 
 struct ProviderOptions {
@@ -40,6 +64,7 @@ struct ProviderOptions {
 struct ProviderEntry {
   std::string name;
   std::string summary;
+  std::vector<std::string> fields;  // the settings it reads under `system` (besides provider, model)
   std::function<std::unique_ptr<Provider>(const Suite&, const ProviderOptions&)> make;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // Progress of a run on stderr: on a terminal a live line rewritten in place; otherwise (a CI log)
-// a plain line every few seconds. Done/total, rate, errors, ETA, tokens and spend so far.
+// a plain line every few seconds. Done/total, rate, errors, retries, ETA, tokens and spend so far.
 
 #include <chrono>
 #include <cstddef>
@@ -9,10 +9,11 @@
 #include <string>
 
 #include "qualbar/core/response.hpp"
+#include "qualbar/run/runner.hpp"
 
 namespace qb {
 
-class Progress {
+class Progress final : public RunObserver {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
@@ -25,11 +26,17 @@ class Progress {
   // One case is done. Prints when a live line is due (after the first second, at most every
   // 100 ms) or a plain line is (every `every`).
   void done(const Response& r);
+  // A call is being retried: counted on the line.
+  void retried();
+  // Cases answered before this process started (a resumed run): counted as done, not in the rate.
+  void already_done(std::size_t n);
+  void answered(const Response& r) override { done(r); }
+  void retrying(const std::string& /*why*/) override { retried(); }
   // The closing line, when a progress line was printed before (a quick run stays silent).
   void finish();
 
-  // The status text without decoration, e.g. "120/200 cases · 40.0/s · 2 errors · ETA 2 s ·
-  // 61,440 tokens · $0.1234".
+  // The status text without decoration, e.g. "120/200 cases · 40.0/s · 2 errors · 3 retries ·
+  // ETA 2 s · 61440 tokens · $0.1234".
   [[nodiscard]] std::string line() const;
 
  private:
@@ -44,6 +51,8 @@ class Progress {
   std::chrono::steady_clock::time_point last_print_;
   std::size_t done_ = 0;
   std::size_t errors_ = 0;
+  std::size_t base_ = 0;  // done before start
+  std::size_t retries_ = 0;
   std::int64_t tokens_ = 0;
   double spend_ = 0.0;
   bool printed_ = false;

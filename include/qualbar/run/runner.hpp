@@ -1,7 +1,7 @@
 #pragma once
-// One run: a suite's dataset through a provider, scored on every dimension.
+// One run: a suite's dataset through a provider, every answer saved as it completes, scored on
+// every dimension once all cases are answered.
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,21 +17,44 @@ namespace qb {
 struct RunResult {
   RunInfo info;
   std::vector<Response> responses;  // aligned with the dataset's cases
-  ScoreTable scores;
+  ScoreTable scores;                // empty unless the run is complete
   std::vector<std::string> warnings;
+  std::size_t n_answered = 0;  // cases with an answer (all of them when complete)
+  std::size_t n_cached = 0;    // answered from the response cache, without a call
+  std::size_t n_resumed = 0;   // answered before, by the run being continued
+  std::size_t n_retries = 0;   // calls retried
+
+  [[nodiscard]] bool complete() const { return info.status == kRunComplete; }
 };
 
-// Everything is validated before this is called; failures of the run itself are RunErrors.
-// `on_done` is called once per case as the provider completes it (progress, durability).
+// Told of each answer as it arrives (progress).
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void answered(const Response& /*r*/) {}
+  virtual void retrying(const std::string& /*why*/) {}
+};
+
+struct RunSettings {
+  Store* store = nullptr;             // answers saved as they complete; nullptr: nothing saved
+  const StoredRun* resume = nullptr;  // continue this stored run: same id, its answers kept
+  RunObserver* observer = nullptr;
+  std::string run_id;  // of a new run; "" = a fresh id (a resumed run keeps its own)
+};
+
+// Everything is validated before this is called. Calls the provider for every case not answered
+// yet (not already in the resumed run, not in the response cache), saving answers as they
+// complete. Returns a complete, scored run; or, after Ctrl-C (see run/interrupt.hpp), an
+// interrupted one (info.status "interrupted", not scored), saved as such. A RunError from the
+// provider (endpoint down) marks the stored run failed and is rethrown with how many answers
+// were saved.
 RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
-                      const std::string& provider_name,
-                      const std::function<void(std::size_t, const Response&)>& on_done = {});
+                      const std::string& provider_name, const RunSettings& settings = {});
+
+// Saves a complete run's final record and scores (after the report has set info.passed).
+void finish_stored_run(Store& store, const RunResult& run);
 
 // The record the store keeps for a finished run (a copy of the run's data).
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);
-
-// Saves a run without copying its responses and scores (they are lent to the store record and
-// given back). A million-case run is not held twice.
-void save_run(Store& store, const Suite& suite, const Dataset& dataset, RunResult& run);
 
 }  // namespace qb

@@ -3,6 +3,8 @@
 // re-rendered or compared later without the original files. SQLite by default (WAL mode).
 
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,15 +21,52 @@ struct StoredRun {
   std::string suite_file;
   std::vector<std::string> dimensions;  // score table columns, by name
   std::vector<std::string> case_lines;  // each case's dataset line, in run order
+  std::vector<std::string> case_ids;    // begin_run: each case's id (responses carry them later)
   std::vector<Response> responses;      // aligned with case_lines
-  ScoreTable scores;                    // cases × dimensions
+  std::vector<char> answered;           // aligned with case_lines: 1 when the case has its answer
+  ScoreTable scores;                    // cases × dimensions; empty until the run is complete
+
+  [[nodiscard]] std::size_t n_answered() const;
 };
+
+// One answer to record: the case's index in the run and its response.
+struct StoredAnswer {
+  std::size_t index = 0;
+  const Response* response = nullptr;
+};
+
+// A response kept for reuse: a later call with the same request key is answered from here.
+struct CacheEntry {
+  std::string key;
+  const Response* response = nullptr;
+};
+
+// Run statuses. A run is saved as it goes: "running" while answers arrive (a killed process
+// leaves it so), "interrupted" after Ctrl-C, "failed" when it could not go on, "complete" with its
+// scores. Any run but a complete one can be continued with `qualbar run --resume`.
+inline constexpr const char* kRunRunning = "running";
+inline constexpr const char* kRunInterrupted = "interrupted";
+inline constexpr const char* kRunFailed = "failed";
+inline constexpr const char* kRunComplete = "complete";
 
 class Store {
  public:
   virtual ~Store() = default;
   // Saves a whole run atomically: after a failure the store holds nothing of it.
   virtual void save_run(const StoredRun& run) = 0;
+
+  // Saving as the run goes, so that a killed run loses at most the answers not yet recorded:
+  // the run's record (status "running") and every case line, none answered yet.
+  virtual void begin_run(const StoredRun& run) = 0;
+  // Records answers and cache entries, in one transaction.
+  virtual void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers,
+                            std::span<const CacheEntry> cache) = 0;
+  // The run's final record (status, end, counts, pass/fail) and, for a complete run, its scores.
+  virtual void finish_run(const RunInfo& info, const ScoreTable* scores) = 0;
+
+  // The cached response for a request key, as a responses-format JSON line.
+  [[nodiscard]] virtual std::optional<std::string> cached_response(const std::string& key) = 0;
+
   // Newest first.
   [[nodiscard]] virtual std::vector<RunInfo> list_runs(std::size_t limit) = 0;
   // By full id, unique prefix, or "latest". Throws InputError naming the id when absent.

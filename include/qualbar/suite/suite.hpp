@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "qualbar/core/error.hpp"
 
 namespace qb {
@@ -64,6 +66,7 @@ struct SystemSpec {
   std::vector<std::string> command;
   double timeout_s = 30.0;
   Location where;  // of the `system` map, for messages
+  YAML::Node node;  // the `system` map as written: providers read their own settings from it
 };
 
 struct Suite {
