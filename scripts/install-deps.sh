@@ -13,6 +13,8 @@ packages=(
   libxxhash-dev                                    # content hashes
   libcli11-dev libfmt-dev                          # command line, formatting
   libboost-dev                                     # distributions (Boost.Math, header-only)
+  libcurl4-openssl-dev                             # HTTP client for model endpoints
+  libcpp-httplib-dev                               # HTTP server in tests
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
 )
 

@@ -1,0 +1,339 @@
+// `qualbar run` against a fake OpenAI-compatible endpoint (tests/support/fake_openai.hpp), as a
+// user runs it: the answers, the API key that never leaks, Ctrl-C, a killed run resumed, an
+// endpoint that is down.
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_qualbar.hpp"
+#include "../support/fake_openai.hpp"
+
+namespace qb::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kCases = 40;
+
+// A dataset whose inputs are the case ids, so the server's log says which case each request is.
+void write_cases(const TempDir& dir, int n = kCases) {
+  std::string text;
+  for (int i = 0; i < n; ++i) {
+    text += fmt::format(R"({{"id":"c{:03}","input":"c{:03}","category":"{}"}})"
+                        "\n",
+                        i, i, i % 2 == 0 ? "even" : "odd");
+  }
+  std::ofstream(dir.work() / "cases.jsonl") << text;
+}
+
+void write_suite(const TempDir& dir, const std::string& base_url, const std::string& extra = "") {
+  std::ofstream(dir.work() / "suite.yaml") << fmt::format(
+      "schema_version: 1\nname: endpoint\ndatasets: cases.jsonl\n"
+      "system:\n  provider: openai\n  base_url: {}\n  model: fake-model\n"
+      "  api_key_env: QB_TEST_KEY\n  retry_base_s: 0.01\n  price: {{input: 1.0, output: 2.0}}\n{}"
+      "dimensions:\n  seven:\n    scorer: contains\n    args: {{value: \"7\"}}\n  latency: latency\n"
+      "slices: [category]\n",
+      base_url, extra);
+}
+
+// Answered cases in the store so far (read as another process would).
+int answered_in_store(const fs::path& db) {
+  sqlite3* h = nullptr;
+  int n = -1;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(h, 2000);
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM cases WHERE response_json IS NOT NULL", -1,
+                           &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+      n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return n;
+}
+
+// Waits (up to 20 s) until `ready()`; false when it never happened.
+template <typename F>
+bool wait_until(F ready) {
+  const auto give_up = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+std::map<std::string, int> requests_per_case(const std::vector<FakeRequest>& log, int from = 0) {
+  std::map<std::string, int> out;
+  for (const auto& r : log)
+    if (r.n >= from) ++out[r.last_user_message];
+  return out;
+}
+
+// run_qualbar with its arguments as a list (a two-element brace list would also read as text).
+ProcessResult run_args(const std::vector<std::string>& args, const TempDir& dir,
+                       const EnvChanges& env = {}) {
+  return run_qualbar(args, dir, env);
+}
+
+const EnvChanges kKey = {{"QB_TEST_KEY", "sk-test-0000"}};
+
+TEST(OpenAiRun, AnswersAreScoredAndStoredWithUsageCostAndLatency) {
+  FakeOpenAI server;
+  TempDir dir("qb-openai");
+  write_cases(dir);
+  write_suite(dir, server.base_url());
+  const auto r = run_args({"run", "suite.yaml", "--out", "scores=scores.jsonl", "--format",
+                              "json"},
+                             dir, kKey);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server.request_count(), static_cast<std::size_t>(kCases));
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["run"]["status"], "complete");
+  EXPECT_EQ(report["run"]["model"], "fake-model");
+  // The request carried the key, the model and the case's input as the user message.
+  const auto first = server.requests().front();
+  EXPECT_EQ(first.header("Authorization"), "Bearer sk-test-0000");
+  EXPECT_EQ(first.json["model"], "fake-model");
+  // Cases with a 7 in their id pass "seven": 4 of 40.
+  std::string scores = read_text(dir.work() / "scores.jsonl");
+  EXPECT_NE(scores.find(R"("id":"c007")"), std::string::npos);
+  const auto runs = run_args({"report", "latest", "--format", "json"}, dir);
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  const auto stored = nlohmann::json::parse(runs.out);
+  bool seen = false;
+  for (const auto& d : stored["dimensions"]) {
+    if (d["name"] != "seven") continue;
+    seen = true;
+    EXPECT_DOUBLE_EQ(d["overall"]["estimate"].get<double>(), 4.0 / kCases) << d.dump();
+  }
+  EXPECT_TRUE(seen) << runs.out.substr(0, 500);
+  // Usage 10 in / 5 out at $1 / $2 per million tokens.
+  const auto responses = run_args({"report", "latest", "--format", "scores"}, dir);
+  EXPECT_NE(responses.out.find("c039"), std::string::npos);
+}
+
+TEST(OpenAiRun, TheApiKeyNeverAppearsInAnyOutputEvenWhenTheEndpointEchoesIt) {
+  const std::string canary = "sk-canary-7f3a9c2e51d04b8b";
+  // Every answer echoes the request headers (Authorization included); every fifth case gets an
+  // error whose body quotes the key back.
+  FakeOpenAI server([&](const FakeRequest& req, int n) {
+    if (n % 5 == 4)
+      return FakeAction::status(400, R"({"error":{"message":"bad key )" + req.header("Authorization") +
+                                          R"("}})");
+    FakeAction a = FakeAction::answer("");
+    a.kind = FakeAction::Kind::echo_headers;
+    return a;
+  });
+  TempDir dir("qb-canary");
+  write_cases(dir, 20);
+  write_suite(dir, server.base_url(), "  headers: {X-Team: \"${QB_TEAM_SECRET}\"}\n");
+  const EnvChanges env = {{"QB_TEST_KEY", canary}, {"QB_TEAM_SECRET", "team-secret-55aa"}};
+  const auto r = run_args({"run", "suite.yaml", "--out", "json=report.json", "--out",
+                              "scores=scores.jsonl"},
+                             dir, env);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.how_it_ended() << r.err;
+  ASSERT_EQ(server.request_count(), 20U);
+  EXPECT_EQ(server.requests().front().header("Authorization"), "Bearer " + canary)
+      << "the key was sent";
+  const auto report = run_args({"report", "latest", "--format", "json"}, dir);
+  const auto runs = run_args({"runs", "--json"}, dir);
+  // Every file qualbar wrote (the store and its WAL included) and everything it printed.
+  std::vector<std::pair<std::string, std::string>> outputs = {
+      {"run stdout", r.out},      {"run stderr", r.err},    {"report stdout", report.out},
+      {"report stderr", report.err}, {"runs stdout", runs.out}};
+  for (const auto& entry : fs::recursive_directory_iterator(dir.work())) {
+    if (entry.is_regular_file())
+      outputs.emplace_back(entry.path().string(), read_text(entry.path()));
+  }
+  bool saw_redacted = false;
+  for (const auto& [name, text] : outputs) {
+    EXPECT_EQ(text.find(canary), std::string::npos) << "the API key leaked into " << name;
+    EXPECT_EQ(text.find("team-secret-55aa"), std::string::npos) << "a header secret leaked into "
+                                                               << name;
+    saw_redacted = saw_redacted || text.find("[redacted]") != std::string::npos;
+  }
+  EXPECT_TRUE(saw_redacted) << "the echoed key was kept, redacted";
+  EXPECT_GE(outputs.size(), 7U) << "the store, the report and the scores were all checked";
+}
+
+TEST(OpenAiRun, AKilledRunResumesWithoutAskingTwiceAndEqualsAnUninterruptedRun) {
+  // The first 25 requests are answered; later ones hang until the server is told otherwise.
+  std::atomic<bool> hang{true};
+  FakeOpenAI server([&](const FakeRequest& req, int n) {
+    FakeAction a = FakeAction::echo(req);
+    if (n >= 25 && hang.load()) a.delay_ms = 60000;
+    return a;
+  });
+  TempDir dir("qb-resume");
+  write_cases(dir);
+  write_suite(dir, server.base_url(), "  concurrency: 4\n");
+  const fs::path db = dir.work() / ".qualbar" / "qualbar.db";
+  {
+    auto running = start_qualbar({"run", "suite.yaml"}, dir, kKey);
+    ASSERT_TRUE(wait_until([&] { return answered_in_store(db) == 25; }))
+        << "answers are saved as they arrive; saw " << answered_in_store(db);
+    ASSERT_TRUE(wait_until([&] { return server.request_count() >= 29; }));
+    running->signal(SIGKILL);
+    const auto killed = running->wait();
+    EXPECT_EQ(killed.signal, SIGKILL);
+  }
+  const std::size_t first_phase = server.request_count();
+  hang = false;
+  const auto list = run_args({"runs"}, dir);
+  EXPECT_NE(list.out.find("running (qualbar run --resume)"), std::string::npos) << list.out;
+  const auto resumed = run_args({"run", "--resume", "latest", "--format", "json"}, dir, kKey);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+
+  const auto log = server.requests();
+  const auto before = requests_per_case(
+      std::vector<FakeRequest>(log.begin(), log.begin() + static_cast<long>(first_phase)));
+  const auto after = requests_per_case(log, static_cast<int>(first_phase));
+  int answered_before = 0;
+  for (const auto& req : log) {
+    if (req.n >= 25 || static_cast<std::size_t>(req.n) >= first_phase) continue;
+    ++answered_before;
+    EXPECT_EQ(after.count(req.last_user_message), 0U)
+        << req.last_user_message << " was answered before the kill and asked again";
+  }
+  EXPECT_EQ(answered_before, 25);
+  for (int i = 0; i < kCases; ++i) {
+    const std::string id = fmt::format("c{:03}", i);
+    const int asked_after = after.count(id) ? after.at(id) : 0;
+    EXPECT_LE(asked_after, 1) << id;
+    EXPECT_TRUE(asked_after == 1 || before.count(id)) << id << " was never asked";
+  }
+  EXPECT_EQ(after.size(), static_cast<std::size_t>(kCases - 25));
+
+  // The same metrics as a run that was never interrupted.
+  TempDir clean("qb-resume-clean");
+  write_cases(clean);
+  write_suite(clean, server.base_url(), "  concurrency: 4\n");
+  const auto whole = run_args({"run", "suite.yaml", "--format", "json", "--no-store"}, clean, kKey);
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto a = nlohmann::json::parse(resumed.out);
+  const auto b = nlohmann::json::parse(whole.out);
+  for (std::size_t d = 0; d < a["dimensions"].size(); ++d) {
+    if (a["dimensions"][d]["name"] == "latency") continue;  // time differs run to run
+    EXPECT_EQ(a["dimensions"][d]["overall"], b["dimensions"][d]["overall"]);
+    EXPECT_EQ(a["dimensions"][d]["slices"], b["dimensions"][d]["slices"]);
+  }
+  EXPECT_EQ(a["summary"]["n_cases"], kCases);
+}
+
+TEST(OpenAiRun, CtrlCOnceFinishesTheCallsInFlightSavesAndResumes) {
+  FakeOpenAI server([](const FakeRequest& req, int) {
+    FakeAction a = FakeAction::echo(req);
+    a.delay_ms = 300;
+    return a;
+  });
+  TempDir dir("qb-sigint");
+  write_cases(dir, 20);
+  write_suite(dir, server.base_url(), "  concurrency: 2\n");
+  const fs::path db = dir.work() / ".qualbar" / "qualbar.db";
+  auto running = start_qualbar({"run", "suite.yaml"}, dir, kKey);
+  ASSERT_TRUE(wait_until([&] { return answered_in_store(db) >= 2; }));
+  running->signal(SIGINT);
+  const auto r = running->wait();
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Continue it with: qualbar run --resume r-"), std::string::npos) << r.err;
+  // Every request that was sent was answered and saved: the ones in flight were finished.
+  const int saved = answered_in_store(db);
+  EXPECT_EQ(static_cast<std::size_t>(saved), server.request_count());
+  EXPECT_LT(saved, 20);
+  const auto list = run_args({"runs", "--json"}, dir);
+  EXPECT_EQ(nlohmann::json::parse(list.out)[0]["status"], "interrupted");
+  const auto resumed = run_args({"run", "--resume", "latest"}, dir, kKey);
+  EXPECT_TRUE(resumed.exit_code == 0 || resumed.exit_code == 1) << resumed.err;
+  EXPECT_EQ(server.request_count(), 20U);
+  EXPECT_EQ(answered_in_store(db), 20);
+}
+
+TEST(OpenAiRun, CtrlCTwiceDropsTheCallsInFlightAndStaysResumable) {
+  std::atomic<bool> slow{true};
+  FakeOpenAI server([&](const FakeRequest& req, int n) {
+    FakeAction a = FakeAction::echo(req);
+    if (n >= 3 && slow.load()) a.delay_ms = 30000;
+    return a;
+  });
+  TempDir dir("qb-sigint2");
+  write_cases(dir, 12);
+  write_suite(dir, server.base_url(), "  concurrency: 2\n");
+  const fs::path db = dir.work() / ".qualbar" / "qualbar.db";
+  auto running = start_qualbar({"run", "suite.yaml"}, dir, kKey);
+  ASSERT_TRUE(wait_until([&] { return answered_in_store(db) == 3 && server.request_count() == 5; }));
+  running->signal(SIGINT);
+  std::this_thread::sleep_for(50ms);
+  running->signal(SIGINT);
+  const auto r = running->wait();
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(answered_in_store(db), 3) << "the two calls in flight were dropped, not waited for";
+  slow = false;
+  const auto resumed = run_args({"run", "--resume", "latest"}, dir, kKey);
+  EXPECT_TRUE(resumed.exit_code == 0 || resumed.exit_code == 1) << resumed.err;
+  EXPECT_EQ(answered_in_store(db), 12);
+}
+
+TEST(OpenAiRun, AnEndpointThatIsDownStopsTheRunWithExit3AndAResumableRecord) {
+  int port = 0;
+  {
+    FakeOpenAI gone;  // a port that was just free and now has nothing listening
+    port = gone.port();
+  }
+  TempDir dir("qb-down");
+  write_cases(dir, 5);
+  write_suite(dir, fmt::format("http://127.0.0.1:{}/v1", port), "  max_connect_failures: 3\n");
+  const auto r = run_args({"run", "suite.yaml"}, dir, kKey);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(fmt::format("cannot reach http://127.0.0.1:{}/v1", port)),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("0 of 5 cases were answered and are saved in run r-"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("qualbar run --resume r-"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "") << "no report for a run that did not complete";
+  const auto list = run_args({"runs", "--json"}, dir);
+  EXPECT_EQ(nlohmann::json::parse(list.out)[0]["status"], "failed");
+}
+
+TEST(OpenAiRun, AMissingKeyVariableIsAnInputErrorNamingTheVariable) {
+  FakeOpenAI server;
+  TempDir dir("qb-nokey");
+  write_cases(dir, 2);
+  write_suite(dir, server.base_url());
+  const auto r = run_args({"validate", "suite.yaml"}, dir, {{"QB_TEST_KEY", std::nullopt}});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("suite.yaml:8:16: field 'system.api_key_env': the environment variable "
+                       "QB_TEST_KEY is not set"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(server.request_count(), 0U);
+}
+
+TEST(OpenAiRun, ARerunOfAnUnchangedSuiteAtTemperatureZeroIsAnsweredFromTheCache) {
+  FakeOpenAI server;
+  TempDir dir("qb-cache");
+  write_cases(dir, 10);
+  write_suite(dir, server.base_url(), "  temperature: 0\n");
+  ASSERT_EQ(run_args({"run", "suite.yaml"}, dir, kKey).exit_code, 0);
+  EXPECT_EQ(server.request_count(), 10U);
+  const auto again = run_args({"run", "suite.yaml"}, dir, kKey);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(server.request_count(), 10U) << "no call the second time";
+  EXPECT_NE(again.out.find("0 case(s) called now, 0 answered before this run was resumed, 10 from "
+                           "the response cache"),
+            std::string::npos)
+      << again.out;
+}
+
+}  // namespace
+}  // namespace qb::test
