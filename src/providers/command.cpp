@@ -183,6 +183,7 @@ class CommandProvider final : public Provider {
 
   void run(std::span<const Case> cases, std::span<const std::size_t> todo,
            std::vector<Response>& out, ProviderSink& sink) override {
+    out.resize(cases.size());
     std::unique_ptr<Child> child;
     int failures_in_a_row = 0;
     for (const std::size_t i : todo) {

@@ -38,6 +38,7 @@ class OpenAiProvider final : public Provider {
 
   void run(std::span<const Case> cases, std::span<const std::size_t> todo,
            std::vector<Response>& out, ProviderSink& sink) override {
+    out.resize(cases.size());
     const std::int64_t max_tokens = settings_.params.value("max_tokens", std::int64_t{256});
     std::vector<ChatCall> calls;
     calls.reserve(todo.size());

@@ -92,9 +92,10 @@ class ReplayProvider final : public Provider {
       responses_[i].model = model_;
       responses_[i].error = fmt::format("no response for case '{}' in {}", cases[i].id, path_);
     }
-    if (todo.size() == cases.size()) {
+    if (out.empty() && todo.size() == cases.size()) {
       out.swap(responses_);
     } else {
+      out.resize(cases.size());
       for (const std::size_t i : todo) out[i] = std::move(responses_[i]);
     }
     responses_ = {};

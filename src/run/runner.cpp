@@ -109,9 +109,11 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
 
   provider.check(dataset.cases);
   const auto scorers = build_scorers(suite);
-  run.responses.resize(n);
+  // The responses are sized when a case is answered before the provider runs (a resumed run, the
+  // cache); else the provider sizes them, or moves its own in (replay).
   std::vector<char> answered(n, 0);
   if (settings.resume != nullptr) {
+    run.responses.resize(n);
     const StoredRun& prev = *settings.resume;
     if (prev.case_lines.size() != n)
       throw RunError(fmt::format("run {} has {} cases stored but {} were loaded", prev.info.id,
@@ -141,6 +143,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
         if (auto hit = settings.store->cached_response(key)) {
           std::vector<Response> parsed = parse_responses(*hit, "the response cache");
           if (parsed.size() == 1) {
+            run.responses.resize(n);
             run.responses[i] = std::move(parsed.front());
             run.responses[i].id = dataset.cases[i].id;
             ++run.n_cached;

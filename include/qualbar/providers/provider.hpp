@@ -49,9 +49,11 @@ class Provider {
   // key means the same request, so a stored answer can stand in for a new call.
   [[nodiscard]] virtual std::string cache_key(const Case& /*c*/) const { return {}; }
   // Answers the cases whose indices are in `todo` (ascending): writes each response to
-  // out[index] (out is sized to `cases`) and then calls sink.done(index). A failed call is an
-  // error response, never an exception; a RunError means the run cannot go on (endpoint down).
-  // Returns early, leaving cases unanswered, when the sink asks to stop.
+  // out[index] and then calls sink.done(index). `out` is sized to `cases`, or empty when no case
+  // has an answer yet (size it with out.resize(cases.size()), or move a whole vector in: a
+  // million replayed responses are then never held twice). A failed call is an error response,
+  // never an exception; a RunError means the run cannot go on (endpoint down). Returns early,
+  // leaving cases unanswered, when the sink asks to stop.
   virtual void run(std::span<const Case> cases, std::span<const std::size_t> todo,
                    std::vector<Response>& out, ProviderSink& sink) = 0;
 };
