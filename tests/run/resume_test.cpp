@@ -34,6 +34,7 @@ class ScriptedProvider final : public Provider {
   }
   void run(std::span<const Case> cases, std::span<const std::size_t> todo,
            std::vector<Response>& out, ProviderSink& sink) override {
+    out.resize(cases.size());
     std::size_t answered = 0;
     for (const std::size_t i : todo) {
       if (sink.stop_requested()) return;
