@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <thread>
 
@@ -333,6 +334,49 @@ TEST(OpenAiRun, ARerunOfAnUnchangedSuiteAtTemperatureZeroIsAnsweredFromTheCache)
                            "the response cache"),
             std::string::npos)
       << again.out;
+}
+
+// The stored responses, as another process reads them.
+std::vector<nlohmann::json> stored_responses(const fs::path& db) {
+  std::vector<nlohmann::json> out;
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT response_json FROM cases ORDER BY idx", -1, &s, nullptr) ==
+        SQLITE_OK) {
+      while (sqlite3_step(s) == SQLITE_ROW)
+        out.push_back(nlohmann::json::parse(
+            reinterpret_cast<const char*>(sqlite3_column_text(s, 0))));
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+TEST(OpenAiRun, StreamingRecordsTimeToFirstTokenLogprobConfidenceUsageAndCost) {
+  FakeOpenAI server([](const FakeRequest& req, int) {
+    return FakeAction::echo(req).with_logprobs({-0.1, -0.3}).with_usage(1000, 200);
+  });
+  TempDir dir("qb-stream");
+  write_cases(dir, 6);
+  write_suite(dir, server.base_url(), "  stream: true\n  logprobs: true\n");
+  const auto r = run_args({"run", "suite.yaml"}, dir, kKey);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(server.requests().front().wants_stream);
+  const auto responses = stored_responses(dir.work() / ".qualbar" / "qualbar.db");
+  ASSERT_EQ(responses.size(), 6U);
+  for (const auto& resp : responses) {
+    EXPECT_EQ(resp["output"], "echo: " + resp["id"].get<std::string>()) << resp.dump();
+    EXPECT_TRUE(resp.contains("ttft_ms")) << resp.dump();
+    EXPECT_LE(resp["ttft_ms"].get<double>(), resp["latency_ms"].get<double>());
+    // The geometric mean of the tokens' probabilities: exp((-0.1 - 0.3) / 2).
+    EXPECT_NEAR(resp["confidence"].get<double>(), std::exp(-0.2), 1e-9) << resp.dump();
+    EXPECT_EQ(resp["usage"]["input_tokens"], 1000);
+    EXPECT_EQ(resp["usage"]["output_tokens"], 200);
+    // $1 per million prompt tokens, $2 per million answer tokens.
+    EXPECT_NEAR(resp["cost_usd"].get<double>(), (1000 * 1.0 + 200 * 2.0) / 1e6, 1e-12);
+  }
 }
 
 }  // namespace

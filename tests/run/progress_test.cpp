@@ -72,5 +72,18 @@ TEST(Progress, AQuickRunPrintsNothing) {
   EXPECT_EQ(out.str(), "");
 }
 
+TEST(Progress, RetriesAreCountedAndAResumedRunsEarlierAnswersAreNotInTheRate) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress p(out, 10, /*live=*/false, 5s, clock.fn());
+  p.already_done(6);  // answered before the run was resumed
+  p.retrying("HTTP 429, retrying in 1.0 s");
+  p.retrying("HTTP 500, retrying in 0.5 s");
+  clock.now += 5s;
+  p.answered(ok());
+  // 1 new answer in 5 s: 0.2/s, and 3 cases left at that rate.
+  EXPECT_EQ(out.str(), "qualbar: 7/10 cases · 0.2/s · 0 errors · 2 retries · ETA 15 s\n");
+}
+
 }  // namespace
 }  // namespace qb
