@@ -107,7 +107,6 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   run.info.status = kRunRunning;
   run.info.n_cases = n;
 
-  provider.check(dataset.cases);
   const auto scorers = build_scorers(suite);
   // The responses are sized when a case is answered before the provider runs (a resumed run, the
   // cache); else the provider sizes them, or moves its own in (replay).
@@ -161,10 +160,14 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     provider.run(dataset.cases, todo, run.responses, sink);
     sink.flush();
   } catch (const RunError& e) {
-    sink.flush();
     run.info.status = kRunFailed;
     run.info.ended_at = now_rfc3339();
-    if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+    try {  // keep what was answered; should the store fail too, the reason the run stopped stands
+      sink.flush();
+      if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+    } catch (const RunError&) {
+      throw e;
+    }
     throw RunError(fmt::format("{}\n{} of {} cases were answered{}", e.what(), run.n_answered, n,
                                settings.store != nullptr
                                    ? fmt::format(" and are saved in run {}", run.info.id)

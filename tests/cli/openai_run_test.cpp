@@ -253,6 +253,13 @@ TEST(OpenAiRun, CtrlCOnceFinishesTheCallsInFlightSavesAndResumes) {
   EXPECT_LT(saved, 20);
   const auto list = run_args({"runs", "--json"}, dir);
   EXPECT_EQ(nlohmann::json::parse(list.out)[0]["status"], "interrupted");
+  const auto report = run_args({"report", "latest"}, dir);
+  EXPECT_EQ(report.exit_code, 2);
+  EXPECT_NE(report.err.find(fmt::format("is interrupted ({} of 20 cases answered) and has no report "
+                                        "yet. Continue it with: qualbar run --resume r-",
+                                        saved)),
+            std::string::npos)
+      << report.err;
   const auto resumed = run_args({"run", "--resume", "latest"}, dir, kKey);
   EXPECT_TRUE(resumed.exit_code == 0 || resumed.exit_code == 1) << resumed.err;
   EXPECT_EQ(server.request_count(), 20U);

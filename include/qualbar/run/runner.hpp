@@ -42,7 +42,8 @@ struct RunSettings {
   std::string run_id;  // of a new run; "" = a fresh id (a resumed run keeps its own)
 };
 
-// Everything is validated before this is called. Calls the provider for every case not answered
+// Everything is validated before this is called (the suite, the dataset, and the provider's
+// check() of the cases). Calls the provider for every case not answered
 // yet (not already in the resumed run, not in the response cache), saving answers as they
 // complete. Returns a complete, scored run; or, after Ctrl-C (see run/interrupt.hpp), an
 // interrupted one (info.status "interrupted", not scored), saved as such. A RunError from the
