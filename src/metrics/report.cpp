@@ -325,6 +325,10 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
       if (fa && a.critical != b.critical) return a.critical;
       return badness(a, dim) > badness(b, dim);
     });
+    if (!info.analysis.empty()) {
+      dim.analysis = analysis_registry().get(info.analysis).run(
+          AnalysisInput{suite, d, cases, responses, scores});
+    }
     report.dimensions.push_back(std::move(dim));
   }
 

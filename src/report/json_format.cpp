@@ -134,6 +134,9 @@ std::string report_to_json(const Report& r, const Suite& suite) {
     json cells = json::array();
     for (const auto& c : d.cells) cells.push_back(cell_json(c));
     dj["slices"] = cells;
+    dj["analysis"] = d.analysis ? json{{"kind", d.analysis->kind},
+                                       {"data", json::parse(d.analysis->data_json)}}
+                                : json(nullptr);
     dims.push_back(dj);
   }
   j["dimensions"] = dims;

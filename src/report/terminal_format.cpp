@@ -181,6 +181,12 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
       out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
   }
 
+  for (const auto& d : r.dimensions) {
+    if (!d.analysis) continue;
+    out << '\n' << st.bold(d.analysis->title) << '\n';
+    for (const auto& line : d.analysis->lines) out << "  " << line << '\n';
+  }
+
   std::size_t small = 0, sized = 0;
   for (const auto& d : r.dimensions) {
     for (const auto& c : d.cells) {

@@ -32,7 +32,9 @@ class LabelMatch final : public Scorer {
 QB_REGISTER_SCORER("label-match",
                    (ScorerInfo{
                        .summary = "The response's label (or its output) equals expected_label, "
-                                  "ignoring case and surrounding space."}),
+                                  "ignoring case and surrounding space; the report adds per-class "
+                                  "metrics and the confusion matrix.",
+                       .analysis = "classification"}),
                    [](Args& a) { return std::make_unique<LabelMatch>(a); });
 
 }  // namespace qb

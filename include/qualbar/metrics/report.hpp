@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "qualbar/core/run_info.hpp"
+#include "qualbar/metrics/analysis.hpp"
 #include "qualbar/metrics/score_table.hpp"
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -66,6 +67,7 @@ struct DimensionResult {
   std::string estimate_name;  // what `estimate` is: "pass rate", "mean", "p95", "cost per response"
   Cell overall;
   std::vector<Cell> cells;  // every slice value, worst first
+  std::optional<Analysis> analysis;  // the scorer's analysis (per-class metrics, ...), if any
 };
 
 // A gating bar that was missed.

@@ -37,6 +37,7 @@ struct ScorerInfo {
   std::string unit;                  // "ms", "USD"; "" for quality scores
   std::string primary_arg;           // the argument an assertion's "value" fills ("" = none)
   bool scores_failed_calls = false;  // sees error cases (error-rate); others get Score::failed_call
+  std::string analysis;  // the report's analysis of such a dimension ("classification"; "" none)
 };
 
 class Scorer {

@@ -1,0 +1,201 @@
+// classification: the classifier behind a label-match dimension — per-class precision, recall, F1,
+// false-positive and false-negative rates and support, the weakest class first; the confusion
+// matrix; macro and micro averages (definitions: stats/classification.hpp, scikit-learn's).
+// A 91% classifier can hold a class at 47%: this is where it shows.
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/metrics/analysis.hpp"
+#include "qualbar/stats/classification.hpp"
+#include "qualbar/stats/intervals.hpp"
+#include "qualbar/util/text.hpp"
+
+namespace qb {
+namespace {
+
+constexpr const char* kOther = "(other)";         // a prediction that is none of the labels
+constexpr const char* kFailed = "(failed call)";  // no prediction: the call failed
+constexpr std::size_t kShownClasses = 12;
+
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+nlohmann::json interval(const stats::Interval& i) {
+  return nlohmann::json::array({number(i.lo), number(i.hi)});
+}
+
+std::string percent(double v) {
+  return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("—");
+}
+
+std::optional<Analysis> classification(const AnalysisInput& in) {
+  const DimensionSpec& spec = in.suite.dimensions[in.dimension];
+  bool from_output = false;
+  if (!spec.args_json.empty()) {
+    const auto args = nlohmann::json::parse(spec.args_json);
+    from_output = args.value("from_output", false);
+  }
+  // Classes are the expected labels, in the spelling first seen; predictions match them as
+  // label-match does (case folded, surrounding space ignored).
+  const NormalizeOptions opts{.casefold = true, .strip_punctuation = false};
+  std::vector<std::string> labels;
+  std::unordered_map<std::string, std::int32_t> index;
+  for (std::size_t c = 0; c < in.cases.size(); ++c) {
+    if (!in.cases[c].expected_label) continue;
+    const std::string key = normalize_text(*in.cases[c].expected_label, opts);
+    if (index.emplace(key, static_cast<std::int32_t>(labels.size())).second)
+      labels.push_back(*in.cases[c].expected_label);
+  }
+  if (labels.empty()) return std::nullopt;
+  const auto n_labels = static_cast<std::int32_t>(labels.size());
+  const std::int32_t other = n_labels, failed = n_labels + 1;
+
+  std::vector<std::int32_t> truth, predicted;
+  std::size_t n_other = 0, n_failed = 0;
+  for (std::size_t c = 0; c < in.cases.size(); ++c) {
+    const Case& cs = in.cases[c];
+    if (!cs.expected_label) continue;
+    truth.push_back(index.at(normalize_text(*cs.expected_label, opts)));
+    const Response& r = in.responses[c];
+    if (r.is_error()) {
+      predicted.push_back(failed);
+      ++n_failed;
+      continue;
+    }
+    const std::string& text = (!from_output && r.label) ? *r.label : r.output;
+    const auto it = index.find(normalize_text(text, opts));
+    predicted.push_back(it == index.end() ? other : it->second);
+    n_other += it == index.end() ? 1 : 0;
+  }
+  const std::size_t k = labels.size() + 2;
+  const stats::ClassificationReport rep = stats::classification_report(truth, predicted, k);
+  std::vector<std::string> all = labels;
+  all.emplace_back(kOther);
+  all.emplace_back(kFailed);
+
+  // The weakest class first: lowest F1, then lowest recall, then the most cases.
+  std::vector<std::size_t> order(labels.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto key = [](double v) { return std::isfinite(v) ? v : 2.0; };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = rep.classes[a];
+    const auto& y = rep.classes[b];
+    if (key(x.f1) != key(y.f1)) return key(x.f1) < key(y.f1);
+    if (key(x.recall) != key(y.recall)) return key(x.recall) < key(y.recall);
+    return x.support > y.support;
+  });
+
+  // Macro averages over the expected labels only: "(other)" and "(failed call)" are columns of the
+  // matrix (they count against recall), not classes of the classifier.
+  stats::AveragedMetrics macro;
+  {
+    double sum[3] = {0, 0, 0};
+    int count[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      const double v[3] = {rep.classes[i].precision, rep.classes[i].recall, rep.classes[i].f1};
+      for (int j = 0; j < 3; ++j) {
+        if (!std::isfinite(v[j])) continue;
+        sum[j] += v[j];
+        ++count[j];
+      }
+    }
+    const auto mean = [&](int j) { return count[j] ? sum[j] / count[j] : stats::kNaN; };
+    macro = {mean(0), mean(1), mean(2)};
+  }
+
+  const double confidence = in.suite.confidence;
+  nlohmann::ordered_json data;
+  data["n"] = truth.size();
+  nlohmann::ordered_json classes = nlohmann::ordered_json::array();
+  for (const std::size_t i : order) {
+    const auto& m = rep.classes[i];
+    classes.push_back({{"label", labels[i]},
+                       {"support", m.support},
+                       {"tp", m.tp},
+                       {"fp", m.fp},
+                       {"fn", m.fn},
+                       {"precision", number(m.precision)},
+                       {"precision_interval", interval(stats::wilson(m.tp, m.tp + m.fp, confidence))},
+                       {"recall", number(m.recall)},
+                       {"recall_interval", interval(stats::wilson(m.tp, m.support, confidence))},
+                       {"f1", number(m.f1)},
+                       {"false_positive_rate", number(m.fpr)},
+                       {"false_negative_rate", number(m.fnr)}});
+  }
+  data["classes"] = classes;
+  data["macro"] = {{"precision", number(macro.precision)},
+                   {"recall", number(macro.recall)},
+                   {"f1", number(macro.f1)}};
+  data["micro"] = {{"precision", number(rep.micro.precision)},
+                   {"recall", number(rep.micro.recall)},
+                   {"f1", number(rep.micro.f1)}};
+  data["accuracy"] = number(rep.accuracy);
+  data["labels"] = all;
+  nlohmann::ordered_json matrix = nlohmann::ordered_json::array();
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (std::size_t p = 0; p < k; ++p) row.push_back(rep.confusion[t * k + p]);
+    matrix.push_back(row);
+  }
+  data["confusion"] = matrix;  // rows: the expected labels; columns: `labels`
+  data["predicted_other"] = n_other;
+  data["failed_calls"] = n_failed;
+
+  Analysis a;
+  a.kind = "classification";
+  a.data_json = data.dump();
+  a.title = fmt::format("{}: per class, weakest first ({} classes, {} cases)", spec.name,
+                        labels.size(), truth.size());
+  const std::string ci = fmt::format("{:g}% INTERVAL", 100.0 * confidence);
+  a.lines.push_back(fmt::format("{:<24} {:>5}  {:>7}  {:<17}  {:>9}  {:>5}  {:>6}", "CLASS", "N",
+                                "RECALL", ci, "PRECISION", "F1", "FPR"));
+  for (std::size_t j = 0; j < order.size() && j < kShownClasses; ++j) {
+    const std::size_t i = order[j];
+    const auto& m = rep.classes[i];
+    const auto r = stats::wilson(m.tp, m.support, confidence);
+    a.lines.push_back(fmt::format(
+        "{:<24} {:>5}  {:>7}  {:<17}  {:>9}  {:>5}  {:>6}", excerpt(labels[i], 24), m.support,
+        percent(m.recall), fmt::format("[{}, {}]", percent(r.lo), percent(r.hi)),
+        percent(m.precision), std::isfinite(m.f1) ? fmt::format("{:.2f}", m.f1) : "—",
+        percent(m.fpr)));
+  }
+  if (order.size() > kShownClasses)
+    a.lines.push_back(fmt::format("… and {} more classes (--format json lists all)",
+                                  order.size() - kShownClasses));
+  // The most frequent confusions, expected → predicted.
+  std::vector<std::tuple<std::uint64_t, std::size_t, std::size_t>> confusions;
+  for (std::size_t t = 0; t < labels.size(); ++t)
+    for (std::size_t p = 0; p < k; ++p)
+      if (t != p && rep.confusion[t * k + p] > 0)
+        confusions.emplace_back(rep.confusion[t * k + p], t, p);
+  std::stable_sort(confusions.begin(), confusions.end(),
+                   [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
+  if (!confusions.empty()) {
+    std::string text = "most frequent confusions (expected → predicted):";
+    for (std::size_t j = 0; j < confusions.size() && j < 5; ++j) {
+      const auto& [count, t, p] = confusions[j];
+      text += fmt::format("{} {} → {} ×{}", j == 0 ? "" : ",", labels[t], all[p], count);
+    }
+    a.lines.push_back(text);
+  }
+  a.lines.push_back(fmt::format("macro F1 {:.2f} · micro F1 (= accuracy) {:.2f}{}{}",
+                                macro.f1, rep.micro.f1,
+                                n_other ? fmt::format(" · {} prediction(s) matching no label",
+                                                      n_other)
+                                        : std::string(),
+                                n_failed ? fmt::format(" · {} failed call(s)", n_failed)
+                                         : std::string()));
+  return a;
+}
+
+const AnalysisRegistrar registrar{AnalysisEntry{
+    "classification",
+    "Per-class precision, recall, F1, FPR, FNR and support (weakest first), the confusion matrix, "
+    "macro and micro averages.",
+    classification}};
+
+}  // namespace
+}  // namespace qb
