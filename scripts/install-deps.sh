@@ -15,6 +15,7 @@ packages=(
   libboost-dev                                     # distributions (Boost.Math, header-only)
   libcurl4-openssl-dev                             # HTTP client for model endpoints
   libcpp-httplib-dev                               # HTTP server in tests
+  libcld2-dev                                      # language detection (Compact Language Detector 2)
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
 )
 

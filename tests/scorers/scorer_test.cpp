@@ -19,6 +19,7 @@ namespace {
 const std::map<std::string, std::string>& minimal_args() {
   static const std::map<std::string, std::string> args = {
       {"assertions", ""},
+      {"code-switching", ""},
       {"contains", R"({"value":"x"})"},
       {"contains-all", R"({"values":["x"]})"},
       {"contains-any", R"({"values":["x"]})"},
@@ -28,6 +29,7 @@ const std::map<std::string, std::string>& minimal_args() {
       {"is-json", ""},
       {"json-schema", R"({"schema":{}})"},
       {"label-match", ""},
+      {"language-match", ""},
       {"latency", ""},
       {"normalized-match", ""},
       {"numeric", ""},
