@@ -397,6 +397,27 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     p.fail(node, field, message);
   };
 
+  // Arguments naming another dimension (calibration's `against`).
+  for (const auto& d : s.dimensions) {
+    const ScorerInfo& info = scorer_registry().get(d.scorer).info;
+    if (info.dimension_arg.empty() || d.args_json.empty()) continue;
+    const auto args = nlohmann::json::parse(d.args_json);
+    const auto it = args.find(info.dimension_arg);
+    if (it == args.end() || !it->is_string()) continue;  // the scorer itself reported it
+    const std::string target = it->get<std::string>();
+    const YAML::Node node = dims[d.name]["args"][info.dimension_arg];
+    const std::string field = "dimensions." + d.name + ".args." + info.dimension_arg;
+    check_dimension(node, target, field);
+    if (target == d.name) p.fail(node, field, "a dimension cannot be measured against itself");
+    if (scorer_registry().get(s.find_dimension(target)->scorer).info.kind ==
+        ScoreKind::measurement) {
+      p.fail(node, field,
+             fmt::format("'{}' is a measurement; name a pass/fail or 0–1 dimension (what counts "
+                         "as correct)",
+                         target));
+    }
+  }
+
   if (const YAML::Node slices = root["slices"]) {
     if (!slices.IsSequence())
       p.fail(slices, "slices",

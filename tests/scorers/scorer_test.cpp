@@ -19,6 +19,7 @@ namespace {
 const std::map<std::string, std::string>& minimal_args() {
   static const std::map<std::string, std::string> args = {
       {"assertions", ""},
+      {"calibration", R"({"against":"x"})"},
       {"code-switching", ""},
       {"contains", R"({"value":"x"})"},
       {"contains-all", R"({"values":["x"]})"},

@@ -38,6 +38,9 @@ struct ScorerInfo {
   std::string primary_arg;           // the argument an assertion's "value" fills ("" = none)
   bool scores_failed_calls = false;  // sees error cases (error-rate); others get Score::failed_call
   std::string analysis;  // the report's analysis of such a dimension ("classification"; "" none)
+  // An argument that names another dimension of the suite ("against"): the suite loader checks it
+  // names a pass/fail or 0–1 dimension other than this one.
+  std::string dimension_arg;
 };
 
 class Scorer {

@@ -1,0 +1,188 @@
+// calibration: a calibration dimension's confidences paired with the correctness of its `against`
+// dimension — ECE (equal-width and equal-mass bins), MCE, the Brier score and its decomposition,
+// AUROC (does confidence rank right answers above wrong ones), AURC and the selective risk at a
+// coverage, and the reliability diagram; overall and per slice, the worst calibrated first.
+// Definitions: stats/calibration.hpp (checked against scikit-learn).
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "metrics/slices.hpp"
+#include "qualbar/metrics/analysis.hpp"
+#include "qualbar/scorers/scorer.hpp"
+#include "qualbar/stats/calibration.hpp"
+
+namespace qb {
+namespace {
+
+constexpr std::size_t kShownSlices = 5;
+
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+std::string fixed(double v, int digits = 3) {
+  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("—");
+}
+
+std::string percent(double v) {
+  return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("—");
+}
+
+double mean(std::span<const double> v) {
+  double s = 0;
+  for (const double x : v) s += x;
+  return v.empty() ? stats::kNaN : s / static_cast<double>(v.size());
+}
+
+double mean(std::span<const std::uint8_t> v) {
+  double s = 0;
+  for (const auto x : v) s += x;
+  return v.empty() ? stats::kNaN : s / static_cast<double>(v.size());
+}
+
+std::optional<Analysis> calibration(const AnalysisInput& in) {
+  const DimensionSpec& spec = in.suite.dimensions[in.dimension];
+  const auto args = nlohmann::json::parse(spec.args_json.empty() ? "{}" : spec.args_json);
+  const std::string against = args.value("against", std::string());
+  const auto bins = static_cast<std::size_t>(args.value("bins", 10.0));
+  const double coverage = args.value("coverage", 0.8);
+  std::size_t target = in.suite.dimensions.size();
+  for (std::size_t d = 0; d < in.suite.dimensions.size(); ++d)
+    if (in.suite.dimensions[d].name == against) target = d;
+  if (target == in.suite.dimensions.size()) return std::nullopt;  // the suite loader prevents it
+  const DimensionSpec& target_spec = in.suite.dimensions[target];
+  const ScorerInfo& target_info = scorer_registry().get(target_spec.scorer).info;
+  const double threshold =
+      target_info.kind == ScoreKind::graded && target_spec.threshold ? *target_spec.threshold : 0.5;
+
+  // Pairs: a case with a confidence whose correctness is known (a failed call has neither).
+  std::vector<std::size_t> cases;
+  std::vector<double> confidence;
+  std::vector<std::uint8_t> correct;
+  for (std::size_t c = 0; c < in.cases.size(); ++c) {
+    const ScoreView conf = in.scores.at(c, in.dimension);
+    const ScoreView ok = in.scores.at(c, target);
+    if (conf.status != ScoreStatus::scored || ok.status != ScoreStatus::scored) continue;
+    if (!(conf.value >= 0.0 && conf.value <= 1.0)) continue;
+    cases.push_back(c);
+    confidence.push_back(conf.value);
+    correct.push_back(ok.value >= threshold ? 1 : 0);
+  }
+  if (cases.empty()) return std::nullopt;
+
+  const auto width = stats::reliability(confidence, correct, bins, stats::Binning::equal_width);
+  const auto mass = stats::reliability(confidence, correct, bins, stats::Binning::equal_mass);
+  const auto brier = stats::brier_score(confidence, correct, bins);
+  const auto auroc = stats::auroc(confidence, correct);
+  const auto rc = stats::risk_coverage(confidence, correct);
+  const auto selective = stats::selective_risk(confidence, correct, coverage);
+
+  nlohmann::ordered_json data;
+  data["against"] = against;
+  data["n"] = cases.size();
+  data["accuracy"] = number(mean(std::span<const std::uint8_t>(correct)));
+  data["mean_confidence"] = number(mean(std::span<const double>(confidence)));
+  data["bins"] = bins;
+  data["ece"] = number(width.ece);
+  data["ece_equal_mass"] = number(mass.ece);
+  data["mce"] = number(width.mce);
+  data["brier"] = number(brier.brier);
+  data["brier_reliability"] = number(brier.reliability);
+  data["brier_resolution"] = number(brier.resolution);
+  data["brier_uncertainty"] = number(brier.uncertainty);
+  data["auroc"] = number(auroc.value);
+  data["aurc"] = number(rc.aurc);
+  data["selective_risk"] = {{"coverage", coverage},
+                            {"achieved_coverage", number(selective.coverage)},
+                            {"threshold", number(selective.threshold)},
+                            {"risk", number(selective.risk)}};
+  nlohmann::ordered_json diagram = nlohmann::ordered_json::array();
+  for (const auto& b : width.bins) {
+    diagram.push_back({{"lo", number(b.lo)},
+                       {"hi", number(b.hi)},
+                       {"n", b.count},
+                       {"mean_confidence", number(b.mean_confidence)},
+                       {"accuracy", number(b.accuracy)}});
+  }
+  data["reliability_diagram"] = diagram;
+
+  // Per slice: ECE and Brier of the cell's pairs, the worst calibrated first.
+  struct Row {
+    std::string slice, value;
+    std::size_t n;
+    double ece, brier, accuracy, confidence;
+  };
+  std::vector<Row> rows;
+  for (const auto& sl : in.suite.slices) {
+    const detail::SliceCells cells = detail::index_slice(sl, in.cases);
+    std::vector<std::vector<double>> conf(cells.values.size());
+    std::vector<std::vector<std::uint8_t>> ok(cells.values.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const std::size_t c = cases[i];
+      for (std::uint32_t k = cells.offsets[c]; k < cells.offsets[c + 1]; ++k) {
+        conf[cells.ids[k]].push_back(confidence[i]);
+        ok[cells.ids[k]].push_back(correct[i]);
+      }
+    }
+    for (std::size_t v = 0; v < cells.values.size(); ++v) {
+      if (conf[v].empty()) continue;
+      rows.push_back({sl.name(), cells.values[v], conf[v].size(),
+                      stats::reliability(conf[v], ok[v], bins).ece,
+                      stats::brier_score(conf[v], ok[v], bins).brier,
+                      mean(std::span<const std::uint8_t>(ok[v])),
+                      mean(std::span<const double>(conf[v]))});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.ece > b.ece; });
+  nlohmann::ordered_json slices = nlohmann::ordered_json::array();
+  for (const auto& r : rows) {
+    slices.push_back({{"slice", r.slice},
+                      {"value", r.value},
+                      {"n", r.n},
+                      {"ece", number(r.ece)},
+                      {"brier", number(r.brier)},
+                      {"accuracy", number(r.accuracy)},
+                      {"mean_confidence", number(r.confidence)}});
+  }
+  data["slices"] = slices;
+
+  Analysis a;
+  a.kind = "calibration";
+  a.data_json = data.dump();
+  a.title = fmt::format("{}: confidence against {} ({} cases with both)", spec.name, against,
+                        cases.size());
+  a.lines.push_back(fmt::format(
+      "mean confidence {} vs accuracy {} · ECE {} ({} equal-width bins; equal-mass {}) · MCE {}",
+      percent(mean(std::span<const double>(confidence))),
+      percent(mean(std::span<const std::uint8_t>(correct))), fixed(width.ece), bins,
+      fixed(mass.ece), fixed(width.mce)));
+  a.lines.push_back(fmt::format(
+      "Brier {} (reliability {}, resolution {}, uncertainty {}) · AUROC {} · AURC {} · risk {} "
+      "when answering the {} most confident",
+      fixed(brier.brier), fixed(brier.reliability), fixed(brier.resolution),
+      fixed(brier.uncertainty), fixed(auroc.value, 2), fixed(rc.aurc), percent(selective.risk),
+      percent(coverage)));
+  std::string diagram_text = "reliability (confidence → accuracy, n):";
+  for (const auto& b : width.bins) {
+    if (b.count == 0) continue;
+    diagram_text += fmt::format(" {:.1f}–{:.1f} → {} ({})", b.lo, b.hi, percent(b.accuracy), b.count);
+  }
+  a.lines.push_back(diagram_text);
+  for (std::size_t i = 0; i < rows.size() && i < kShownSlices; ++i) {
+    a.lines.push_back(fmt::format("{}={}: ECE {} · confidence {} vs accuracy {} (n={})",
+                                  rows[i].slice, rows[i].value, fixed(rows[i].ece),
+                                  percent(rows[i].confidence), percent(rows[i].accuracy),
+                                  rows[i].n));
+  }
+  return a;
+}
+
+const AnalysisRegistrar registrar{AnalysisEntry{
+    "calibration",
+    "ECE (equal-width and equal-mass), MCE, Brier with its decomposition, AUROC, AURC, selective "
+    "risk and the reliability diagram, overall and per slice.",
+    calibration}};
+
+}  // namespace
+}  // namespace qb

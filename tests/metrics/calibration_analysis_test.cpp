@@ -1,0 +1,113 @@
+// The calibration analysis (src/metrics/calibration_analysis.cpp) and the calibration scorer's
+// suite checks: confidences paired with the correctness of the `against` dimension.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/report.hpp"
+#include "qualbar/stats/calibration.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb {
+namespace {
+
+const char* kSuite =
+    "schema_version: 1\nname: cal\ndatasets: cases.jsonl\ndimensions:\n"
+    "  correct:\n    scorer: token-f1\n    threshold: 0.5\n"
+    "  confidence:\n    scorer: calibration\n    args: {against: correct, bins: 5}\n"
+    "slices: [category]\n";
+
+struct Item {
+  const char* category;
+  const char* output;  // against the reference "alpha beta": "alpha beta" is right, "gamma" wrong
+  double confidence;   // < 0: none
+  bool failed = false;
+};
+
+Report report_of(const std::vector<Item>& items) {
+  const Suite suite = parse_suite(kSuite, "suite.yaml", ".");
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    text += "{\"id\":\"c" + std::to_string(i) + "\",\"input\":\"q\",\"reference\":\"alpha beta\"," +
+            "\"category\":\"" + items[i].category + "\"}\n";
+  static Dataset d;
+  d = Dataset{};
+  parse_cases(text, "cases.jsonl", d);
+  static std::vector<Response> rs;
+  rs.assign(items.size(), Response{});
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    rs[i].id = d.cases[i].id;
+    rs[i].output = items[i].output;
+    if (items[i].confidence >= 0) rs[i].confidence = items[i].confidence;
+    if (items[i].failed) rs[i].error = "timeout";
+  }
+  const ScoreTable scores = score_cases(build_scorers(suite), d.cases, rs);
+  return build_report(suite, d.cases, rs, scores, RunInfo{});
+}
+
+TEST(CalibrationAnalysis, PairsConfidenceWithTheAgainstDimensionAndReportsEveryMetric) {
+  const std::vector<Item> items = {
+      {"a", "alpha beta", 0.95}, {"a", "alpha beta", 0.9},  {"a", "gamma", 0.85},
+      {"a", "alpha beta", 0.7},  {"b", "gamma", 0.9},       {"b", "gamma", 0.8},
+      {"b", "alpha beta", 0.6},  {"b", "gamma", 0.3},       {"b", "alpha beta", -1},  // no confidence
+      {"b", "alpha beta", 0.99, true},                                                 // failed call
+  };
+  const Report r = report_of(items);
+  const auto& dim = r.dimensions[1];
+  ASSERT_EQ(dim.name, "confidence");
+  ASSERT_TRUE(dim.analysis.has_value());
+  const auto data = nlohmann::json::parse(dim.analysis->data_json);
+  EXPECT_EQ(data["against"], "correct");
+  EXPECT_EQ(data["n"], 8) << "the case without a confidence and the failed call are left out";
+  // The same numbers as the statistics module on the eight pairs.
+  const std::vector<double> conf = {0.95, 0.9, 0.85, 0.7, 0.9, 0.8, 0.6, 0.3};
+  const std::vector<std::uint8_t> ok = {1, 1, 0, 1, 0, 0, 1, 0};
+  EXPECT_DOUBLE_EQ(data["accuracy"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(data["ece"].get<double>(), stats::reliability(conf, ok, 5).ece);
+  EXPECT_DOUBLE_EQ(data["ece_equal_mass"].get<double>(),
+                   stats::reliability(conf, ok, 5, stats::Binning::equal_mass).ece);
+  EXPECT_DOUBLE_EQ(data["brier"].get<double>(), stats::brier_score(conf, ok, 5).brier);
+  EXPECT_DOUBLE_EQ(data["auroc"].get<double>(), stats::auroc(conf, ok).value);
+  EXPECT_DOUBLE_EQ(data["aurc"].get<double>(), stats::risk_coverage(conf, ok).aurc);
+  EXPECT_DOUBLE_EQ(data["selective_risk"]["risk"].get<double>(),
+                   stats::selective_risk(conf, ok, 0.8).risk);
+  ASSERT_EQ(data["reliability_diagram"].size(), 5U);
+  std::size_t total = 0;
+  for (const auto& b : data["reliability_diagram"]) total += b["n"].get<std::size_t>();
+  EXPECT_EQ(total, 8U);
+  // Category b (confident and mostly wrong) is worse calibrated than a: it comes first.
+  ASSERT_EQ(data["slices"].size(), 2U);
+  EXPECT_EQ(data["slices"][0]["value"], "b");
+  EXPECT_GT(data["slices"][0]["ece"].get<double>(), data["slices"][1]["ece"].get<double>());
+  // The dimension's own number is the mean confidence of the cases that have one.
+  EXPECT_EQ(dim.overall.n_not_applicable, 1U);
+}
+
+TEST(CalibrationAnalysis, AgainstMustNameAnotherQualityDimension) {
+  const auto error_of = [](const std::string& against) {
+    try {
+      (void)parse_suite(
+          "schema_version: 1\nname: cal\ndatasets: cases.jsonl\ndimensions:\n"
+          "  correct: exact-match\n  latency: latency\n"
+          "  confidence:\n    scorer: calibration\n    args: {against: " +
+              against + "}\n",
+          "suite.yaml", ".");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of("corect"),
+            "suite.yaml:9:21: field 'dimensions.confidence.args.against': there is no dimension "
+            "'corect'. Did you mean 'correct'? Dimensions: correct, latency, confidence, errors");
+  EXPECT_EQ(error_of("confidence"),
+            "suite.yaml:9:21: field 'dimensions.confidence.args.against': a dimension cannot be "
+            "measured against itself");
+  EXPECT_EQ(error_of("latency"),
+            "suite.yaml:9:21: field 'dimensions.confidence.args.against': 'latency' is a "
+            "measurement; name a pass/fail or 0–1 dimension (what counts as correct)");
+  EXPECT_EQ(error_of("correct"), "no error");
+}
+
+}  // namespace
+}  // namespace qb
