@@ -70,6 +70,21 @@ Interval newcombe_difference(std::size_t x_a, std::size_t n_a, std::size_t x_b, 
   return {diff - std::hypot(p_a - a.lo, b.hi - p_b), diff + std::hypot(a.hi - p_a, p_b - b.lo)};
 }
 
+RatioInterval ratio_katz(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
+                         double confidence) {
+  if (!valid_proportion(x_a, n_a, confidence) || !valid_proportion(x_b, n_b, confidence) ||
+      x_b == 0)
+    return {};
+  const double p_a = static_cast<double>(x_a) / static_cast<double>(n_a);
+  const double p_b = static_cast<double>(x_b) / static_cast<double>(n_b);
+  const double ratio = p_a / p_b;
+  if (x_a == 0) return {0.0, {0.0, kNaN}};
+  const double se = std::sqrt(1.0 / static_cast<double>(x_a) - 1.0 / static_cast<double>(n_a) +
+                              1.0 / static_cast<double>(x_b) - 1.0 / static_cast<double>(n_b));
+  const double z = z_two_sided(confidence);
+  return {ratio, {ratio * std::exp(-z * se), ratio * std::exp(z * se)}};
+}
+
 Interval t_interval(double mean, double sd, std::size_t n, double confidence) {
   if (n < 2 || !std::isfinite(mean) || !std::isfinite(sd)) return {kNaN, kNaN};
   const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));

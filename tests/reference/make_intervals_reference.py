@@ -192,6 +192,29 @@ def z_cases():
             for c in [0.5, 0.8, 0.9, 0.95, 0.99, 0.999]]
 
 
+def ratio_katz_cases():
+    """The ratio p_a / p_b of two proportions with Katz's log interval (scipy.stats.contingency.
+    relative_risk(x_a, n_a, x_b, n_b).confidence_interval): the four-fifths rule's ratio. Only
+    pairs with x_a, x_b > 0 (with a zero the log interval is undefined)."""
+    pairs = [(8, 17, 12, 17), (1, 1, 1, 1), (17, 17, 17, 17), (5, 10, 9, 10), (178, 200, 190, 200),
+             (40, 100, 60, 100), (1, 1000, 3, 5), (450_000, 1_000_000, 451_234, 1_000_000),
+             (3, 7, 99, 100), (30, 30, 20, 40)]
+    rng = np.random.default_rng(SEED + 7)
+    for _ in range(20):
+        n_a, n_b = (int(v) for v in rng.integers(1, 2000, size=2))
+        pairs.append((int(rng.integers(1, n_a + 1)), n_a, int(rng.integers(1, n_b + 1)), n_b))
+    out = []
+    from scipy.stats.contingency import relative_risk
+    for x_a, n_a, x_b, n_b in pairs:
+        for conf in CONFIDENCES:
+            r = relative_risk(x_a, n_a, x_b, n_b)
+            ci = r.confidence_interval(confidence_level=conf)
+            out.append({"x_a": x_a, "n_a": n_a, "x_b": x_b, "n_b": n_b, "confidence": conf,
+                        "ratio": float(r.relative_risk), "lo": float(ci.low),
+                        "hi": float(ci.high)})
+    return out
+
+
 def main():
     data = datasets()
     doc = {
@@ -203,6 +226,7 @@ def main():
         "clopper_pearson": one_proportion_cases("beta"),
         "agresti_coull": one_proportion_cases("agresti_coull"),
         "newcombe": newcombe_cases(),
+        "ratio_katz": ratio_katz_cases(),
         "t_interval": t_cases(),
         "data": data,
         "quantile": quantile_cases(data),

@@ -91,6 +91,28 @@ TEST(IntervalsReference, NewcombeMatchesStatsmodelsNewcomb) {
   }
 }
 
+// SciPy's relative_risk(x_a, n_a, x_b, n_b): the ratio p_a / p_b and Katz's interval.
+TEST(IntervalsReference, RatioKatzMatchesScipyRelativeRisk) {
+  for (const auto& c : reference().at("ratio_katz")) {
+    const RatioInterval got =
+        ratio_katz(c.at("x_a").get<std::size_t>(), c.at("n_a").get<std::size_t>(),
+                   c.at("x_b").get<std::size_t>(), c.at("n_b").get<std::size_t>(),
+                   c.at("confidence").get<double>());
+    EXPECT_TRUE(close_to(got.ratio, c.at("ratio"))) << "ratio of " << c.dump();
+    EXPECT_TRUE(close_to(got.interval.lo, c.at("lo"))) << "lo of " << c.dump();
+    EXPECT_TRUE(close_to(got.interval.hi, c.at("hi"))) << "hi of " << c.dump();
+  }
+}
+
+TEST(Intervals, RatioKatzEdges) {
+  const RatioInterval none = ratio_katz(0, 17, 12, 17, 0.95);  // SciPy: 0, [0, nan]
+  EXPECT_EQ(none.ratio, 0.0);
+  EXPECT_EQ(none.interval.lo, 0.0);
+  EXPECT_TRUE(std::isnan(none.interval.hi));
+  EXPECT_TRUE(std::isnan(ratio_katz(3, 17, 0, 17, 0.95).ratio));
+  EXPECT_TRUE(std::isnan(ratio_katz(3, 0, 1, 17, 0.95).ratio));
+}
+
 TEST(IntervalsReference, TIntervalMatchesScipy) {
   for (const auto& c : reference().at("t_interval")) {
     const Interval got = t_interval(c.at("mean").get<double>(), c.at("sd").get<double>(),

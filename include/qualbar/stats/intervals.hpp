@@ -39,6 +39,17 @@ Interval agresti_coull(std::size_t x, std::size_t n, double confidence);
 Interval newcombe_difference(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
                              double confidence);
 
+// Katz's log interval for the ratio p_a / p_b of two independent rates (the four-fifths rule's
+// ratio): ln(p_a / p_b) ± z · √(1/x_a − 1/n_a + 1/x_b − 1/n_b), exponentiated. Same as SciPy's
+// scipy.stats.contingency.relative_risk(x_a, n_a, x_b, n_b).confidence_interval(). With x_a = 0
+// the ratio is 0 and the interval [0, NaN]; with x_b = 0, [NaN, NaN]; invalid inputs [NaN, NaN].
+struct RatioInterval {
+  double ratio = kNaN;
+  Interval interval{kNaN, kNaN};
+};
+RatioInterval ratio_katz(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
+                         double confidence);
+
 // ---- other intervals ---------------------------------------------------------------------------
 
 // Student-t interval for a mean from its sample standard deviation (n − 1 denominator).
