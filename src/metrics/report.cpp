@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "metrics/fairness.hpp"
 #include "metrics/slices.hpp"
 
 namespace qb {
@@ -332,7 +333,10 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
     report.dimensions.push_back(std::move(dim));
   }
 
-  // Gating failures: critical slices, then overall, then per-slice; by dimension, then gap.
+  report.fairness = detail::build_fairness(suite, cases, responses, scores);
+
+  // Gating failures: critical slices, then overall, then per-slice, then fairness; by dimension,
+  // then gap.
   struct Ranked {
     int rank;
     double gap;
@@ -353,6 +357,31 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
     };
     collect(dim.overall);
     for (const auto& cell : dim.cells) collect(cell);
+  }
+  for (const auto& f : report.fairness) {
+    for (const auto& b : f.bars) {
+      if (b.passed) continue;
+      const FairnessComparison* c = nullptr;
+      for (const auto& comp : f.comparisons)
+        if (comp.metric == b.stat) c = &comp;
+      Failure failure{f.dimension, "across " + f.across, false, b, {kNaN, kNaN}, {}};
+      if (c) {
+        const bool ratio = b.key == "min_ratio";
+        failure.interval = ratio ? c->ratio_interval : c->gap_interval;
+        failure.text = fmt::format(
+            "{} across {}: {} {} ({} {:.1f}% vs {} {:.1f}%), {} [{}, {}], is {} the bar {} {}",
+            report.dimensions[f.dimension].name, f.across, c->metric,
+            ratio ? "ratio" : "gap", c->low, 100.0 * c->low_rate, c->high, 100.0 * c->high_rate,
+            ratio ? fmt::format("{:.2f}", c->ratio) : fmt::format("{:.1f} points", 100.0 * c->gap),
+            ratio ? fmt::format("{:.2f}", failure.interval.lo)
+                  : fmt::format("{:.1f}", 100.0 * failure.interval.lo),
+            ratio ? fmt::format("{:.2f}", failure.interval.hi)
+                  : fmt::format("{:.1f}", 100.0 * failure.interval.hi),
+            ratio ? "below" : "above", ratio ? "≥" : "≤",
+            ratio ? fmt::format("{:.2f}", b.limit) : fmt::format("{:.1f} points", 100.0 * b.limit));
+      }
+      ranked.push_back({3, 0, std::move(failure)});
+    }
   }
   // A critical slice that no case falls in cannot be measured: that is a failure too.
   for (const CriticalSlice& crit : suite.critical_slices) {

@@ -45,6 +45,7 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d) {
 }
 
 std::string failure_text(const Failure& f, const Report& r) {
+  if (!f.text.empty()) return f.text;
   if (!f.dimension)
     return fmt::format("critical slice {} has no cases in the dataset, so it cannot be measured",
                        f.where);

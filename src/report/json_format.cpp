@@ -88,6 +88,60 @@ json failures_json(const Report& r) {
   return out;
 }
 
+json interval_json(const stats::Interval& i) { return json::array({number(i.lo), number(i.hi)}); }
+
+json fairness_json(const Report& r) {
+  json out = json::array();
+  for (const auto& f : r.fairness) {
+    json groups = json::array();
+    for (const auto& g : f.groups) {
+      json gj = {{"value", g.value},
+                 {"n", g.n},
+                 {"passes", g.passes},
+                 {"pass_rate", number(g.pass_rate)},
+                 {"interval", interval_json(g.interval)},
+                 {"compared", g.compared}};
+      if (f.positive) {
+        gj["positives"] = g.positives;
+        gj["true_positive_rate"] = number(g.tpr);
+        gj["negatives"] = g.negatives;
+        gj["false_positive_rate"] = number(g.fpr);
+      }
+      groups.push_back(gj);
+    }
+    json comparisons = json::array();
+    for (const auto& c : f.comparisons) {
+      comparisons.push_back({{"metric", c.metric},
+                             {"high", c.high},
+                             {"high_rate", number(c.high_rate)},
+                             {"low", c.low},
+                             {"low_rate", number(c.low_rate)},
+                             {"gap", number(c.gap)},
+                             {"gap_interval", interval_json(c.gap_interval)},
+                             {"ratio", number(c.ratio)},
+                             {"ratio_interval", interval_json(c.ratio_interval)}});
+    }
+    json bars = json::array();
+    for (const auto& b : f.bars) {
+      bars.push_back({{"key", b.key},
+                      {"metric", b.stat},
+                      {"limit", b.limit},
+                      {"observed", number(b.observed)},
+                      {"passed", b.passed}});
+    }
+    out.push_back({{"dimension", r.dimensions[f.dimension].name},
+                   {"across", f.across},
+                   {"positive", f.positive ? json(*f.positive) : json(nullptr)},
+                   {"min_cases", f.min_cases},
+                   {"passed", f.passed},
+                   {"groups", groups},
+                   {"comparisons", comparisons},
+                   {"equalized_odds_gap", number(f.equalized_odds)},
+                   {"bars", bars}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string report_to_json(const Report& r, const Suite& suite) {
@@ -140,6 +194,7 @@ std::string report_to_json(const Report& r, const Suite& suite) {
     dims.push_back(dj);
   }
   j["dimensions"] = dims;
+  j["fairness"] = fairness_json(r);
   return j.dump(2);
 }
 

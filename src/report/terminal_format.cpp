@@ -181,6 +181,51 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
       out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
   }
 
+  for (const auto& f : r.fairness) {
+    const std::string& dim = r.dimensions[f.dimension].name;
+    out << '\n'
+        << st.bold(fmt::format("FAIRNESS: {} across {} ({} groups, compared when n ≥ {})", dim,
+                               f.across, f.groups.size(), f.min_cases))
+        << (f.bars.empty() ? "" : f.passed ? "  " + st.green("pass") : "  " + st.red("FAIL"))
+        << '\n';
+    for (const auto& c : f.comparisons) {
+      out << fmt::format("  {}: {:.1f}% ({}) to {:.1f}% ({}): gap {:.1f} points [{:.1f}, {:.1f}]",
+                         c.metric, 100.0 * c.low_rate, c.low, 100.0 * c.high_rate, c.high,
+                         100.0 * c.gap, 100.0 * c.gap_interval.lo, 100.0 * c.gap_interval.hi);
+      if (c.metric != "false-positive rate" && std::isfinite(c.ratio))
+        out << fmt::format(", ratio {:.2f} [{:.2f}, {}]", c.ratio, c.ratio_interval.lo,
+                           std::isfinite(c.ratio_interval.hi)
+                               ? fmt::format("{:.2f}", c.ratio_interval.hi)
+                               : std::string("—"));
+      out << '\n';
+    }
+    if (std::isfinite(f.equalized_odds))
+      out << fmt::format("  equalised odds: the larger of the two gaps is {:.1f} points\n",
+                         100.0 * f.equalized_odds);
+    if (f.comparisons.empty())
+      out << fmt::format("  fewer than two groups have {} cases: nothing to compare\n", f.min_cases);
+    for (const auto& b : f.bars) {
+      const bool ratio = b.key == "min_ratio";
+      out << fmt::format("  {} {} {} {}: {}\n", b.passed ? "✓" : "✗", b.stat,
+                         ratio ? "ratio ≥" : "gap ≤",
+                         ratio ? fmt::format("{:.2f}", b.limit)
+                               : fmt::format("{:.1f} points", 100.0 * b.limit),
+                         ratio ? fmt::format("{:.2f}", b.observed)
+                               : fmt::format("{:.1f} points", 100.0 * b.observed));
+    }
+    std::size_t shown = 0;
+    for (const auto& g : f.groups) {
+      if (shown++ == 6) {
+        out << fmt::format("  … and {} more groups (--format json lists all)\n",
+                           f.groups.size() - 6);
+        break;
+      }
+      out << fmt::format("  {}={}: {:.1f}% [{:.1f}%, {:.1f}%] (n={}){}\n", f.across, g.value,
+                         100.0 * g.pass_rate, 100.0 * g.interval.lo, 100.0 * g.interval.hi, g.n,
+                         g.compared ? "" : ", too few to compare");
+    }
+  }
+
   for (const auto& d : r.dimensions) {
     if (!d.analysis) continue;
     out << '\n' << st.bold(d.analysis->title) << '\n';

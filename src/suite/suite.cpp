@@ -20,7 +20,7 @@ namespace {
 const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store"};
+    "min_effect",     "store",   "fairness"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -154,6 +154,12 @@ std::string canonical_bars(const Suite& s) {
     out += "\n";
   }
   out += fmt::format("useful {}\n", fmt::join(s.useful, ","));
+  for (const auto& f : s.fairness) {
+    out += fmt::format("fairness {} across {} positive {} max_gap {} min_ratio {} min_cases {}\n",
+                       f.dimension, f.across, f.positive.value_or("-"),
+                       f.max_gap ? fmt::format("{}", *f.max_gap) : "-",
+                       f.min_ratio ? fmt::format("{}", *f.min_ratio) : "-", f.min_cases);
+  }
   return out;
 }
 
@@ -519,6 +525,61 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
       const bool higher_is_better = scorer_registry().get(d.scorer).info.higher_is_better;
       if (!d.builtin && higher_is_better && aggregations[d.name] == Aggregation::rate)
         s.useful.push_back(d.name);
+    }
+  }
+
+  if (const YAML::Node fair = root["fairness"]) {
+    if (!fair.IsSequence())
+      p.fail(fair, "fairness",
+             "expected a list such as [{dimension: approved_correctly, across: segment, "
+             "min_ratio: 0.8}]");
+    for (const auto& item : fair) {
+      if (!item.IsMap())
+        p.fail(item, "fairness", "expected a map such as {dimension: ..., across: segment}");
+      p.check_keys(item, "fairness",
+                   {"dimension", "across", "positive", "max_gap", "min_ratio", "min_cases"});
+      FairnessSpec f;
+      f.where = p.at(item, "fairness");
+      for (const char* key : {"dimension", "across"}) {
+        if (!item[key])
+          p.fail(item, fmt::format("fairness.{}", key),
+                 "is required: `dimension` names the quality measured, `across` the slice key "
+                 "whose groups are compared (a case field or a metadata key)");
+      }
+      f.dimension = p.string(item["dimension"], "fairness.dimension");
+      check_dimension(item["dimension"], f.dimension, "fairness.dimension");
+      const ScorerInfo& info = scorer_registry().get(s.find_dimension(f.dimension)->scorer).info;
+      if (info.kind == ScoreKind::measurement) {
+        p.fail(item["dimension"], "fairness.dimension",
+               fmt::format("'{}' is a measurement; fairness compares pass rates of a pass/fail or "
+                           "0–1 dimension",
+                           f.dimension));
+      }
+      f.across = p.string(item["across"], "fairness.across");
+      if (f.across.empty()) p.fail(item["across"], "fairness.across", "is empty");
+      if (item["positive"]) {
+        if (info.analysis != "classification") {
+          p.fail(item["positive"], "fairness.positive",
+                 fmt::format("true- and false-positive rates need a classifier: '{}' is not a "
+                             "label-match dimension",
+                             f.dimension));
+        }
+        f.positive = p.string(item["positive"], "fairness.positive");
+      }
+      if (item["max_gap"]) {
+        f.max_gap = p.number(item["max_gap"], "fairness.max_gap");
+        if (!(*f.max_gap >= 0 && *f.max_gap <= 1))
+          p.fail(item["max_gap"], "fairness.max_gap", "must be between 0 and 1 (a difference of rates)");
+      }
+      if (item["min_ratio"]) {
+        f.min_ratio = p.number(item["min_ratio"], "fairness.min_ratio");
+        if (!(*f.min_ratio > 0 && *f.min_ratio <= 1))
+          p.fail(item["min_ratio"], "fairness.min_ratio",
+                 "must be more than 0 and at most 1 (the four-fifths rule is 0.8)");
+      }
+      if (item["min_cases"])
+        f.min_cases = static_cast<std::size_t>(p.integer(item["min_cases"], "fairness.min_cases", 1));
+      s.fairness.push_back(std::move(f));
     }
   }
 

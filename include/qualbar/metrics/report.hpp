@@ -70,6 +70,42 @@ struct DimensionResult {
   std::optional<Analysis> analysis;  // the scorer's analysis (per-class metrics, ...), if any
 };
 
+// Fairness across the groups of one slice key (suite `fairness`): each group's rates, and the
+// highest against the lowest group on each rate.
+struct FairnessGroup {
+  std::string value;
+  std::size_t n = 0;  // cases the dimension applies to (failed calls count, as failures)
+  std::size_t passes = 0;
+  double pass_rate = stats::kNaN;
+  stats::Interval interval{stats::kNaN, stats::kNaN};
+  // With a positive label (classifiers): true- and false-positive rates over the answered cases.
+  std::size_t positives = 0, true_positives = 0, negatives = 0, false_positives = 0;
+  double tpr = stats::kNaN, fpr = stats::kNaN;
+  bool compared = false;  // n >= min_cases: it takes part in the gaps and the ratio
+};
+
+struct FairnessComparison {
+  std::string metric;  // "pass rate", "true-positive rate", "false-positive rate"
+  std::string high, low;  // the groups with the highest and the lowest rate
+  double high_rate = stats::kNaN, low_rate = stats::kNaN;
+  double gap = stats::kNaN;  // high − low, with Newcombe's interval
+  stats::Interval gap_interval{stats::kNaN, stats::kNaN};
+  double ratio = stats::kNaN;  // low / high, with Katz's interval (the four-fifths rule)
+  stats::Interval ratio_interval{stats::kNaN, stats::kNaN};
+};
+
+struct FairnessResult {
+  std::size_t dimension = 0;  // index into Report::dimensions
+  std::string across;
+  std::optional<std::string> positive;
+  std::size_t min_cases = 0;
+  std::vector<FairnessGroup> groups;  // the lowest pass rate first
+  std::vector<FairnessComparison> comparisons;  // pass rate; then TPR and FPR with `positive`
+  double equalized_odds = stats::kNaN;          // the larger of the TPR and FPR gaps
+  std::vector<BarCheck> bars;                   // max_gap, min_ratio
+  bool passed = true;
+};
+
 // A gating bar that was missed.
 struct Failure {
   std::optional<std::size_t>
@@ -78,6 +114,7 @@ struct Failure {
   bool critical = false;
   BarCheck bar;
   stats::Interval interval{};  // of the cell's estimate
+  std::string text;  // the whole sentence, for failures that are not a cell's bar (fairness)
 };
 
 struct Report {
@@ -89,6 +126,7 @@ struct Report {
   std::size_t n_cases = 0;
   std::size_t n_errors = 0;
   std::vector<DimensionResult> dimensions;
+  std::vector<FairnessResult> fairness;
   // Every missed bar: critical slices first, then overall, then per-slice; within each, in the
   // suite's dimension order (its priority), then by how far the bar was missed.
   std::vector<Failure> failures;

@@ -57,6 +57,19 @@ struct CriticalSlice {
   Location where;
 };
 
+// Fairness across the values of one slice key (a customer segment, a protected attribute in
+// metadata): the largest gap between groups in the dimension's pass rate (and, given the positive
+// label of a classifier, in true- and false-positive rates), and the lowest-to-highest ratio.
+struct FairnessSpec {
+  std::string dimension;               // a pass/fail or 0–1 dimension
+  std::string across;                  // a slice key: a case field or a metadata key
+  std::optional<std::string> positive;  // label-match dimensions: the positive class (TPR, FPR)
+  std::optional<double> max_gap;       // bar: the pass-rate gap (and TPR/FPR gaps) at most this
+  std::optional<double> min_ratio;     // bar: lowest / highest pass rate at least this (0.8)
+  std::size_t min_cases = 20;  // a rate on fewer cases of a group is listed, not compared
+  Location where;
+};
+
 struct SystemSpec {
   std::string provider = "replay";
   std::string responses;  // replay: path, resolved against the suite's folder
@@ -81,6 +94,7 @@ struct Suite {
   std::vector<SliceSpec> slices;
   std::map<std::string, DimensionBars> bars;
   std::vector<CriticalSlice> critical_slices;
+  std::vector<FairnessSpec> fairness;
   std::vector<std::string>
       useful;                // dimensions a useful response passes (cost per useful response)
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check
