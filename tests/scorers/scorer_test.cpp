@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "qualbar/core/error.hpp"
@@ -54,18 +55,20 @@ void expect_arg_error(const std::string& name, const std::string& args, const st
 
 // ---- registry and make_scorer ----------------------------------------------------------------
 
+// The list is every registered scorer, sorted (it grows as scorers are added).
+std::string all_scorers() { return fmt::format("{}", fmt::join(scorer_registry().names(), ", ")); }
+
 TEST(ScorerRegistry, UnknownNameSuggestsTheClosestAndListsAll) {
   try {
     (void)make_scorer("exact-mach", "");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_STREQ(
-        e.what(),
-        "unknown scorer 'exact-mach'. Did you mean 'exact-match'? Available: assertions, contains, "
-        "contains-all, contains-any, cost, error-rate, exact-match, is-json, json-schema, "
-        "label-match, latency, normalized-match, numeric, regex, token-f1, ttft");
+    EXPECT_EQ(e.what(), "unknown scorer 'exact-mach'. Did you mean 'exact-match'? Available: " +
+                            all_scorers());
     EXPECT_EQ(e.code(), ExitCode::input_error);
   }
+  for (const char* name : {"assertions", "contains", "exact-match", "label-match", "token-f1"})
+    EXPECT_NE(all_scorers().find(name), std::string::npos) << name;
 }
 
 TEST(ScorerRegistry, UnknownNameWithNothingCloseOnlyLists) {
@@ -73,11 +76,7 @@ TEST(ScorerRegistry, UnknownNameWithNothingCloseOnlyLists) {
     (void)make_scorer("bleu-score-v2", "");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_STREQ(
-        e.what(),
-        "unknown scorer 'bleu-score-v2'. Available: assertions, contains, contains-all, "
-        "contains-any, cost, error-rate, exact-match, is-json, json-schema, label-match, latency, "
-        "normalized-match, numeric, regex, token-f1, ttft");
+    EXPECT_EQ(e.what(), "unknown scorer 'bleu-score-v2'. Available: " + all_scorers());
   }
 }
 
