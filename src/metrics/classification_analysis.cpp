@@ -34,9 +34,11 @@ std::string percent(double v) {
 std::optional<Analysis> classification(const AnalysisInput& in) {
   const DimensionSpec& spec = in.suite.dimensions[in.dimension];
   bool from_output = false;
+  nlohmann::json costs;  // {expected: {predicted: cost}}, "*" for any label
   if (!spec.args_json.empty()) {
     const auto args = nlohmann::json::parse(spec.args_json);
     from_output = args.value("from_output", false);
+    if (args.contains("costs")) costs = args["costs"];
   }
   // Classes are the expected labels, in the spelling first seen; predictions match them as
   // label-match does (case folded, surrounding space ignored).
@@ -144,6 +146,62 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
   data["predicted_other"] = n_other;
   data["failed_calls"] = n_failed;
 
+  // The business cost of the mistakes: each case's cost from the matrix (0 when right or not
+  // priced), as an expected cost per 1,000 decisions with a t interval (its lower end at least 0).
+  std::vector<std::string> cost_lines;
+  if (costs.is_object()) {
+    const auto cost_of = [&](const std::string& t, const std::string& p) -> double {
+      for (const std::string& row : {t, std::string("*")}) {
+        if (!costs.contains(row)) continue;
+        const auto& r = costs[row];
+        for (const std::string& col : {p, std::string("*")})
+          if (r.contains(col)) return r[col].get<double>();
+      }
+      return 0.0;
+    };
+    double sum = 0, sum_sq = 0;
+    nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+    std::vector<std::tuple<double, std::size_t, std::size_t>> priced;
+    for (std::size_t t = 0; t < labels.size(); ++t) {
+      for (std::size_t p = 0; p < k; ++p) {
+        const std::uint64_t count = rep.confusion[t * k + p];
+        if (t == p || count == 0) continue;
+        const double each = cost_of(labels[t], all[p]);
+        if (each == 0) continue;
+        sum += each * static_cast<double>(count);
+        sum_sq += each * each * static_cast<double>(count);
+        priced.emplace_back(each * static_cast<double>(count), t, p);
+      }
+    }
+    std::stable_sort(priced.begin(), priced.end(),
+                     [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
+    for (const auto& [total, t, p] : priced) {
+      cells.push_back({{"expected", labels[t]},
+                       {"predicted", all[p]},
+                       {"count", rep.confusion[t * k + p]},
+                       {"cost_each", cost_of(labels[t], all[p])},
+                       {"total", total}});
+    }
+    const double n = static_cast<double>(truth.size());
+    const double mean_cost = sum / n;
+    const double var = n > 1 ? (sum_sq - n * mean_cost * mean_cost) / (n - 1) : stats::kNaN;
+    stats::Interval ci =
+        stats::t_interval(mean_cost, std::sqrt(std::max(0.0, var)), truth.size(), confidence);
+    ci.lo = std::max(0.0, ci.lo);  // costs are never negative
+    data["cost"] = {{"total", sum},
+                    {"per_1000", 1000.0 * mean_cost},
+                    {"per_1000_interval", interval({1000.0 * ci.lo, 1000.0 * ci.hi})},
+                    {"mistakes", cells}};
+    std::string text = fmt::format("expected cost per 1,000 decisions: {:.1f} [{:.1f}, {:.1f}]",
+                                   1000.0 * mean_cost, 1000.0 * ci.lo, 1000.0 * ci.hi);
+    for (std::size_t j = 0; j < priced.size() && j < 3; ++j) {
+      const auto& [total, t, p] = priced[j];
+      text += fmt::format("{} {} → {} ×{} = {:g}", j == 0 ? "; most costly: " : ", ", labels[t],
+                          all[p], rep.confusion[t * k + p], total);
+    }
+    cost_lines.push_back(text);
+  }
+
   Analysis a;
   a.kind = "classification";
   a.data_json = data.dump();
@@ -188,6 +246,7 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
                                         : std::string(),
                                 n_failed ? fmt::format(" · {} failed call(s)", n_failed)
                                          : std::string()));
+  a.lines.insert(a.lines.end(), cost_lines.begin(), cost_lines.end());
   return a;
 }
 

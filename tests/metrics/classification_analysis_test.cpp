@@ -1,5 +1,7 @@
 // The classification analysis of a label-match dimension (src/metrics/classification_analysis.cpp),
 // on a small classifier whose numbers can be checked by hand.
+#include <cmath>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -80,6 +82,43 @@ TEST(ClassificationAnalysis, PerClassMetricsWeakestFirstWithTheConfusionMatrix) 
   ASSERT_GE(dim.analysis->lines.size(), 5U);
   EXPECT_EQ(dim.analysis->lines[1].rfind("a ", 0), 0U) << dim.analysis->lines[1];
   EXPECT_NE(dim.analysis->lines[4].find("a → b ×1"), std::string::npos) << dim.analysis->lines[4];
+}
+
+TEST(ClassificationAnalysis, ACostMatrixGivesTheExpectedCostPerThousandDecisions) {
+  // Mistakes: a → b (100), a → (failed call) (the a row's "*": 10), c → (other) (c's "*": 50).
+  const Report r = report_of(
+      "  routing:\n    scorer: label-match\n"
+      "    args: {costs: {a: {b: 100, \"*\": 10}, c: {\"*\": 50}}}\n",
+      {"a", "a", "a", "a", "b", "b", "c", "c"}, {"a", "A ", "b", "ERROR", "b", "b", "c", "zzz"});
+  const auto data = nlohmann::json::parse(r.dimensions.front().analysis->data_json);
+  const auto& cost = data["cost"];
+  EXPECT_DOUBLE_EQ(cost["total"].get<double>(), 160.0);
+  EXPECT_DOUBLE_EQ(cost["per_1000"].get<double>(), 20000.0);  // 160 / 8 cases × 1,000
+  // Per-case costs 0,0,100,10,0,0,0,50: sd √(9400/7), t(7) interval of the mean, × 1,000.
+  const auto t = stats::t_interval(20.0, std::sqrt(9400.0 / 7.0), 8, 0.95);
+  EXPECT_DOUBLE_EQ(cost["per_1000_interval"][0].get<double>(), 0.0);  // t.lo < 0: costs are >= 0
+  EXPECT_NEAR(cost["per_1000_interval"][1].get<double>(), 1000.0 * t.hi, 1e-6);
+  ASSERT_EQ(cost["mistakes"].size(), 3U);
+  EXPECT_EQ(cost["mistakes"][0]["expected"], "a");  // the costliest first
+  EXPECT_EQ(cost["mistakes"][0]["predicted"], "b");
+  EXPECT_EQ(cost["mistakes"][1]["predicted"], "(other)");
+  EXPECT_EQ(cost["mistakes"][2]["predicted"], "(failed call)");
+  EXPECT_NE(r.dimensions.front().analysis->lines.back().find(
+                "expected cost per 1,000 decisions: 20000.0 [0.0, "),
+            std::string::npos)
+      << r.dimensions.front().analysis->lines.back();
+}
+
+TEST(ClassificationAnalysis, ABadCostMatrixIsAnErrorAtTheSuite) {
+  try {
+    (void)report_of("  routing:\n    scorer: label-match\n    args: {costs: {a: {b: -1}}}\n",
+                    {"a"}, {"a"});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "suite.yaml:7:19: field 'dimensions.routing.args.costs': the cost of 'a' predicted "
+                 "as 'b' must be a number >= 0, e.g. {refund-dispute: {billing: 40, \"*\": 25}}");
+  }
 }
 
 TEST(ClassificationAnalysis, NoneWithoutExpectedLabelsAndNoneForOtherScorers) {
