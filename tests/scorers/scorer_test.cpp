@@ -35,7 +35,10 @@ const std::map<std::string, std::string>& minimal_args() {
       {"latency", ""},
       {"normalized-match", ""},
       {"numeric", ""},
+      {"pii", ""},
       {"regex", R"({"pattern":"x"})"},
+      {"safety", ""},
+      {"secrets", ""},
       {"token-f1", ""},
       {"ttft", ""},
   };

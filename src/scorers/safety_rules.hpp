@@ -1,0 +1,105 @@
+#pragma once
+// Safety rule packs (data/safety/*.yaml): parsed and compiled once, then scanned over a response's
+// output for personal data and secrets; every violation is reported with its span, masked.
+// Internal to src/scorers: the safety, pii and secrets scorers share it.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+namespace qb::detail {
+
+enum class MaskStyle {
+  last4,   // every letter and digit but the last 4 (fewer for short values) becomes *
+  email,   // first character of the user part, ***, then @domain
+  secret,  // at most the first 4 characters (a quarter of a short value), then ***
+};
+
+// A check a match must pass: a checksum or structure rule. Takes the matched text.
+using Validator = bool (*)(std::string_view);
+
+// Words near a match. Whole words ignoring case; a word in capitals matches capitals only; a
+// trailing * matches any word starting so.
+struct WordList {
+  struct Word {
+    std::unique_ptr<re2::RE2> re;
+    bool check_start = false;  // starts with an ASCII letter or digit: needs a word boundary
+    bool check_end = false;
+  };
+  std::vector<Word> words;
+  [[nodiscard]] bool empty() const { return words.empty(); }
+};
+
+struct SafetyRule {
+  std::string id;
+  std::string description;
+  std::string pack;
+  std::unique_ptr<re2::RE2> pattern;       // reported on its own (may be null)
+  std::unique_ptr<re2::RE2> weak_pattern;  // reported only near a context word (may be null)
+  WordList context;
+  std::size_t context_window = 60;  // characters on each side
+  WordList ignore_after;
+  std::unique_ptr<re2::RE2> ignore;         // a match whose text contains this is not reported
+  std::unique_ptr<re2::RE2> ignore_inside;  // a match inside a match of this is not reported
+  std::string validator_name;
+  Validator validator = nullptr;
+  MaskStyle mask = MaskStyle::last4;
+};
+
+struct SafetyPack {
+  std::string name;  // the file name without .yaml: "pii"
+  std::string file;  // "data/safety/pii.yaml", for messages
+  std::string description;
+  std::vector<SafetyRule> rules;
+};
+
+struct Violation {
+  std::string rule;
+  std::size_t begin = 0;  // byte offsets into the text, end excluded
+  std::size_t end = 0;
+  std::string masked;
+};
+
+// Parses and compiles one pack. Any problem is an InputError naming `file`, line and column.
+SafetyPack parse_safety_pack(std::string name, std::string file, std::string_view yaml);
+
+// The packs built into this qualbar (data/safety/*.yaml), parsed on first use, in name order.
+const std::vector<SafetyPack>& safety_packs();
+
+// Every violation of `rules` in `text`, in text order. Overlapping matches of different rules are
+// reported once: the longer match, then the rule listed first.
+std::vector<Violation> scan_safety(std::string_view text, std::span<const SafetyRule* const> rules);
+
+// Every occurrence of each canary in `text`, ignoring case, as violations of rule "canary".
+std::vector<Violation> find_canaries(std::string_view text, std::span<const std::string> canaries);
+
+// The text as evidence may show it.
+std::string mask(std::string_view text, MaskStyle style);
+
+// The validator registered under `name`, or nullptr.
+Validator find_validator(std::string_view name);
+std::vector<std::string> validator_names();
+
+// Validators. Each takes the matched text; separators (spaces, dashes, dots) are ignored.
+bool luhn_valid(std::string_view text);          // mod-10 over the digits; not all zeros
+bool payment_card_valid(std::string_view text);  // 13-19 digits, known network and length, Luhn
+bool iban_valid(std::string_view text);          // known country, its length, mod 97 == 1
+bool us_ssn_valid(std::string_view text);
+bool uk_nino_valid(std::string_view text);
+bool fr_nir_valid(std::string_view text);
+bool es_dni_valid(std::string_view text);  // DNI and NIE
+bool it_codice_fiscale_valid(std::string_view text);
+bool br_cpf_valid(std::string_view text);
+bool in_aadhaar_valid(std::string_view text);  // Verhoeff
+bool nl_bsn_valid(std::string_view text);      // 11-test
+bool de_steuer_id_valid(std::string_view text);
+bool phone_valid(std::string_view text);
+bool jwt_valid(std::string_view text);
+bool random_token_valid(std::string_view text);  // capitals, small letters and digits
+
+}  // namespace qb::detail
