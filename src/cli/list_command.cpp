@@ -1,4 +1,5 @@
 // qualbar list: what is registered (scorers, providers, formats, stores), from the registries.
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,10 +13,13 @@
 namespace qb::cli {
 namespace {
 
+// One line per entry, the descriptions in a column two spaces right of the longest name.
 template <class Entry, class Describe>
 void print(const Registry<Entry>& registry, Describe describe) {
+  std::size_t width = 16;
+  for (const Entry* e : registry.entries()) width = std::max(width, e->name.size());
   for (const Entry* e : registry.entries())
-    std::cout << fmt::format("  {:<18}{}\n", e->name, describe(*e));
+    std::cout << fmt::format("  {:<{}}{}\n", e->name, width + 2, describe(*e));
 }
 
 int list(const std::string& what) {
