@@ -11,6 +11,7 @@
 
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/progress.hpp"
+#include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb::cli {
@@ -120,6 +121,8 @@ RunOutcome run_suite(const RunRequest& req) {
   }
   auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   provider->check(o.dataset.cases);
+  std::optional<ChatSettings> judge;
+  if (o.suite.judge.IsMap()) judge = judge_settings(o.suite);  // its key is checked before anything runs
   if (!req.no_store && !store) {
     o.store_path = resolve_store_path(req.store_flag, o.suite.store);
     store = open_store(o.store_path);
@@ -133,6 +136,7 @@ RunOutcome run_suite(const RunRequest& req) {
     settings.resume = resumed ? &*resumed : nullptr;
     settings.observer = &progress;
     settings.run_id = resumed ? resumed->info.id : new_run_id();
+    settings.judge = judge ? &*judge : nullptr;
     try {
       o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider, settings);
     } catch (const RunError& e) {

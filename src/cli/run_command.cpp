@@ -47,6 +47,11 @@ int run(const RunOptions& o, const Globals& g) {
           r.result.info.n_cases - r.result.n_resumed - r.result.n_cached, r.result.n_resumed,
           r.result.n_cached);
     }
+    if (r.result.n_judge_calls + r.result.n_judge_cached > 0) {
+      std::cout << fmt::format("\nThe judge graded {} answer(s): {} call(s), {} from the cache.",
+                               r.result.n_judge_calls + r.result.n_judge_cached,
+                               r.result.n_judge_calls, r.result.n_judge_cached);
+    }
     std::cout << '\n'
               << (r.store_path.empty()
                       ? std::string("Not stored (--no-store).\n")

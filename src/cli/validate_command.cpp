@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "qualbar/scorers/judge.hpp"
 
 namespace qb::cli {
 namespace {
@@ -24,6 +25,7 @@ int validate(const ValidateOptions& o) {
   // are checked below).
   if (suite.system.provider != "replay")
     provider_registry().get(suite.system.provider).make(suite, o.provider)->check(dataset.cases);
+  if (suite.judge.IsMap()) (void)judge_settings(suite);
   const std::string responses_path =
       o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
   std::optional<std::vector<Response>> responses;

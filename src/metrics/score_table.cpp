@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
@@ -48,7 +49,13 @@ std::vector<DimensionScorer> build_scorers(const Suite& suite) {
 }
 
 ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const Case> cases,
-                       std::span<const Response> responses) {
+                       std::span<const Response> responses, JudgeContext* judge) {
+  // Judged dimensions first ask the judge about every case at once.
+  for (const DimensionScorer& ds : scorers) {
+    if (!ds.info->needs_judge) continue;
+    JudgeContext none;
+    ds.scorer->prepare(cases, responses, judge != nullptr ? *judge : none);
+  }
   ScoreTable table(cases.size(), scorers.size());
   for (std::size_t c = 0; c < cases.size(); ++c) {
     const Response& r = responses[c];

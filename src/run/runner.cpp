@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/run/interrupt.hpp"
+#include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/version.hpp"
 
@@ -181,7 +182,10 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
     return run;
   }
-  run.scores = score_cases(scorers, dataset.cases, run.responses);
+  JudgeContext judge(settings.judge, settings.store);
+  run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
+  run.n_judge_calls = judge.calls();
+  run.n_judge_cached = judge.cached();
   run.info.status = kRunComplete;
   return run;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/suite/yaml_json.hpp"
@@ -20,7 +21,7 @@ namespace {
 const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store",   "fairness"};
+    "min_effect",     "store",   "fairness", "judge"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -154,6 +155,11 @@ std::string canonical_bars(const Suite& s) {
     out += "\n";
   }
   out += fmt::format("useful {}\n", fmt::join(s.useful, ","));
+  // Judged dimensions depend on the judge: another judge model is another measurement.
+  if (s.judge.IsMap()) {
+    out += fmt::format("judge {} {}\n", s.judge["model"] ? s.judge["model"].as<std::string>() : "",
+                       s.judge["base_url"] ? s.judge["base_url"].as<std::string>() : "");
+  }
   for (const auto& f : s.fairness) {
     out += fmt::format("fairness {} across {} positive {} max_gap {} min_ratio {} min_cases {}\n",
                        f.dimension, f.across, f.positive.value_or("-"),
@@ -402,6 +408,28 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     message += fmt::format(" Dimensions: {}", fmt::join(dimension_names, ", "));
     p.fail(node, field, message);
   };
+
+  // The judge: its fields are checked here; its settings (and key) are read when a run needs them.
+  if (const YAML::Node judge = root["judge"]) {
+    if (!judge.IsMap())
+      p.fail(judge, "judge",
+             "expected a map such as {base_url: https://api.openai.com/v1, model: gpt-4o-mini}");
+    std::vector<std::string> known = chat_setting_fields();
+    known.insert(known.begin(), "model");
+    p.check_keys(judge, "judge", known);
+    if (!judge["model"]) p.fail(judge, "judge.model", "is required: the model that judges");
+    (void)p.string(judge["model"], "judge.model");
+    if (judge["base_url"]) (void)p.string(judge["base_url"], "judge.base_url");
+    s.judge = judge;
+  }
+  for (const auto& d : s.dimensions) {
+    if (!scorer_registry().get(d.scorer).info.needs_judge || s.judge.IsMap()) continue;
+    p.fail(dims[d.name], "dimensions." + d.name,
+           fmt::format("'{}' asks a judge model, and the suite has no `judge:` section (e.g. "
+                       "judge: {{base_url: https://api.openai.com/v1, model: gpt-4o-mini, "
+                       "api_key_env: OPENAI_API_KEY}})",
+                       d.scorer));
+  }
 
   // Arguments naming another dimension (calibration's `against`).
   for (const auto& d : s.dimensions) {

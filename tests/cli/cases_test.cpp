@@ -2,20 +2,22 @@
 //
 // A folder holds the files a user would write (suite.yaml, cases.jsonl, responses.jsonl, ...) and
 //   expect           line 1: the command line (without `qualbar`), line 2: the exit code,
-//                    the rest: the exact stderr
+//                    the rest: the exact stderr ({scorers}: the registered scorers' list)
 //   setup            optional: command lines run first, one a line, each must exit 0 or 1
 //   stdout-contains  optional: lines that must each appear in stdout
 // The folder is copied to a fresh temporary directory and the command runs there. A command that
 // fails with exit 2 prints nothing on stdout, and a `run` that fails stores no run.
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/scorers/scorer.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb {
@@ -66,6 +68,10 @@ CaseSpec load_case(const path& dir) {
                           second == std::string::npos ? std::string::npos : second - first - 1);
   c.exit_code = code.empty() ? -999 : std::stoi(code);
   c.stderr_text = second == std::string::npos ? "" : expect.substr(second + 1);
+  // {scorers}: the list of registered scorers, as the binary prints it in "Available: ...".
+  const std::string all = fmt::format("{}", fmt::join(scorer_registry().names(), ", "));
+  for (std::size_t at; (at = c.stderr_text.find("{scorers}")) != std::string::npos;)
+    c.stderr_text.replace(at, 9, all);
   if (test::fs::exists(dir / "setup")) c.setup = lines_of(test::read_text(dir / "setup"));
   if (test::fs::exists(dir / "stdout-contains"))
     c.stdout_contains = lines_of(test::read_text(dir / "stdout-contains"));

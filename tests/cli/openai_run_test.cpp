@@ -386,5 +386,49 @@ TEST(OpenAiRun, StreamingRecordsTimeToFirstTokenLogprobConfidenceUsageAndCost) {
   }
 }
 
+TEST(OpenAiRun, AJudgedDimensionIsGradedByTheJudgeAndARerunAsksItNothing) {
+  // The judge passes answers that give a number of days.
+  FakeOpenAI judge([](const FakeRequest& req, int) {
+    const auto at = req.last_user_message.rfind("ANSWER:\n");
+    const std::string answer = at == std::string::npos ? "" : req.last_user_message.substr(at);
+    return FakeAction::answer(answer.find("days") != std::string::npos
+                                  ? R"({"verdict":"pass","reason":"gives the time"})"
+                                  : R"({"verdict":"fail","reason":"no time given"})");
+  });
+  TempDir dir("qb-judge");
+  write_cases(dir, 4);
+  std::ofstream(dir.work() / "responses.jsonl")
+      << R"({"id":"c000","output":"It takes 5 days."})" "\n"
+      << R"({"id":"c001","output":"Ask support."})" "\n"
+      << R"({"id":"c002","output":"About 3 days."})" "\n"
+      << R"({"id":"c003","output":"","error":"timeout"})" "\n";
+  std::ofstream(dir.work() / "suite.yaml") << fmt::format(
+      "schema_version: 1\nname: judged\ndatasets: cases.jsonl\n"
+      "system: {{provider: replay, responses: responses.jsonl}}\n"
+      "judge: {{base_url: {}, model: judge-1, api_key_env: QB_TEST_KEY}}\n"
+      "dimensions:\n  helpful:\n    scorer: judge\n    args: {{rubric: \"Says how long.\"}}\n",
+      judge.base_url());
+  const auto r = run_args({"run", "suite.yaml", "--format", "json"}, dir, kKey);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(judge.request_count(), 3U) << "the failed call is not judged";
+  const auto report = nlohmann::json::parse(r.out);
+  const auto& helpful = report["dimensions"][0];
+  EXPECT_EQ(helpful["name"], "helpful");
+  EXPECT_DOUBLE_EQ(helpful["overall"]["estimate"].get<double>(), 0.5);  // 2 of 4, the error fails
+  const auto again = run_args({"run", "suite.yaml"}, dir, kKey);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(judge.request_count(), 3U) << "same requests at temperature 0: answered from the cache";
+  EXPECT_NE(again.out.find("The judge graded 3 answer(s): 0 call(s), 3 from the cache."),
+            std::string::npos)
+      << again.out;
+  // Without the key the run does not start.
+  const auto no_key = run_args({"run", "suite.yaml"}, dir, {{"QB_TEST_KEY", std::nullopt}});
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_NE(no_key.err.find("field 'judge.api_key_env': the environment variable QB_TEST_KEY is "
+                            "not set"),
+            std::string::npos)
+      << no_key.err;
+}
+
 }  // namespace
 }  // namespace qb::test

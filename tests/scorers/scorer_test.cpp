@@ -33,6 +33,8 @@ const std::map<std::string, std::string>& minimal_args() {
       {"exact-match", ""},
       {"faithfulness", ""},
       {"is-json", ""},
+      {"judge", R"({"rubric":"x"})"},
+      {"judge-scale", R"({"rubric":"x"})"},
       {"json-schema", R"({"schema":{}})"},
       {"label-match", ""},
       {"language-match", ""},
@@ -201,7 +203,13 @@ TEST(ScorerConformance, EmptyResponseOnEmptyCase) {
     const auto scorer = make_scorer(e->name, it->second);
     Score s;
     ASSERT_NO_THROW(s = scorer->score(Case{}, Response{})) << e->name;
-    EXPECT_NE(s.status, ScoreStatus::error) << e->name << ": only the runner marks failed calls";
+    // Only the runner marks failed calls of the system; a judged scorer marks its judge's (and a
+    // case the judge was not asked about), so it never passes what nobody graded.
+    if (e->info.needs_judge) {
+      EXPECT_EQ(s.status, ScoreStatus::error) << e->name << ": unjudged must not pass";
+    } else {
+      EXPECT_NE(s.status, ScoreStatus::error) << e->name << ": only the runner marks failed calls";
+    }
     if (s.status == ScoreStatus::scored && e->info.kind != ScoreKind::measurement) {
       EXPECT_GE(s.value, 0.0) << e->name;
       EXPECT_LE(s.value, 1.0) << e->name;

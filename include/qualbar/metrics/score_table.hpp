@@ -57,6 +57,8 @@ class ScoreTable {
 };
 
 // A suite's dimensions, each with its configured scorer, in the suite's dimension order.
+class JudgeContext;
+
 struct DimensionScorer {
   const DimensionSpec* spec = nullptr;
   const ScorerInfo* info = nullptr;
@@ -67,8 +69,9 @@ struct DimensionScorer {
 std::vector<DimensionScorer> build_scorers(const Suite& suite);
 
 // Scores every case on every dimension. responses[i] answers cases[i]. Error cases get
-// Score::failed_call on every dimension whose scorer does not handle failed calls.
+// Score::failed_call on every dimension whose scorer does not handle failed calls. Judged
+// dimensions ask `judge` first (the scorers are prepared, hence not const).
 ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const Case> cases,
-                       std::span<const Response> responses);
+                       std::span<const Response> responses, JudgeContext* judge = nullptr);
 
 }  // namespace qb

@@ -8,6 +8,7 @@
 #include "qualbar/core/run_info.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/score_table.hpp"
+#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/store/store.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -23,6 +24,8 @@ struct RunResult {
   std::size_t n_cached = 0;    // answered from the response cache, without a call
   std::size_t n_resumed = 0;   // answered before, by the run being continued
   std::size_t n_retries = 0;   // calls retried
+  std::size_t n_judge_calls = 0;   // calls to the judge model
+  std::size_t n_judge_cached = 0;  // judge answers from the response cache
 
   [[nodiscard]] bool complete() const { return info.status == kRunComplete; }
 };
@@ -40,6 +43,7 @@ struct RunSettings {
   const StoredRun* resume = nullptr;  // continue this stored run: same id, its answers kept
   RunObserver* observer = nullptr;
   std::string run_id;  // of a new run; "" = a fresh id (a resumed run keeps its own)
+  const ChatSettings* judge = nullptr;  // the suite's judge (judge_settings), when it has one
 };
 
 // Everything is validated before this is called (the suite, the dataset, and the provider's

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,11 +42,19 @@ struct ScorerInfo {
   // An argument that names another dimension of the suite ("against"): the suite loader checks it
   // names a pass/fail or 0–1 dimension other than this one.
   std::string dimension_arg;
+  bool needs_judge = false;  // asks a model (the suite's `judge`) in prepare(); dimensions only
 };
+
+class JudgeContext;
 
 class Scorer {
  public:
   virtual ~Scorer() = default;
+  // A scorer that asks a model (a judge) makes every call before any case is scored: prepare()
+  // gets all the cases and their responses (failed calls included, to be skipped) and the suite's
+  // judge; score() then reads what the judge said. Others have nothing to prepare.
+  virtual void prepare(std::span<const Case> /*cases*/, std::span<const Response> /*responses*/,
+                       JudgeContext& /*judge*/) {}
   [[nodiscard]] virtual Score score(const Case& c, const Response& r) const = 0;
 };
 

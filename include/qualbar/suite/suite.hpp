@@ -95,6 +95,10 @@ struct Suite {
   std::map<std::string, DimensionBars> bars;
   std::vector<CriticalSlice> critical_slices;
   std::vector<FairnessSpec> fairness;
+  // The judge model's settings as written (`judge:`, the fields of an openai system): read, with
+  // its API key, only when a run needs it (providers/chat_settings.hpp), so re-rendering a stored
+  // run needs no key. Null when the suite has no judge.
+  YAML::Node judge;  // IsMap() when the suite has one
   std::vector<std::string>
       useful;                // dimensions a useful response passes (cost per useful response)
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check

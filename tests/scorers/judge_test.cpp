@@ -1,0 +1,157 @@
+// The judge scorers (src/scorers/judge.cpp) against a fake judge model
+// (tests/support/fake_openai.hpp): strict verdicts, errors that never pass, scales, the cache.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "../support/fake_openai.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/scorer.hpp"
+#include "qualbar/suite/yaml_reader.hpp"
+
+namespace qb {
+namespace {
+
+using test::FakeAction;
+using test::FakeOpenAI;
+using test::FakeRequest;
+
+std::vector<Case> cases_of(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i)
+    text += "{\"id\":\"c" + std::to_string(i) + "\",\"input\":\"question " + std::to_string(i) +
+            "\",\"reference\":\"the reference\"}\n";
+  Dataset d;
+  parse_cases(text, "cases.jsonl", d);
+  return d.cases;
+}
+
+std::vector<Response> answers(const std::vector<std::string>& outputs) {
+  std::vector<Response> rs(outputs.size());
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    rs[i].id = "c" + std::to_string(i);
+    if (outputs[i] == "ERROR")
+      rs[i].error = "timeout";
+    else
+      rs[i].output = outputs[i];
+  }
+  return rs;
+}
+
+ChatSettings settings_for(const FakeOpenAI& server) {
+  ChatSettings s = parse_chat_settings(
+      YamlReader("suite.yaml", "."),
+      YAML::Load("{base_url: " + server.base_url() + ", model: judge-1, retry_base_s: 0.01, "
+                 "max_attempts: 2}"),
+      "judge");
+  s.params["temperature"] = 0.0;
+  s.params["response_format"] = {{"type", "json_object"}};
+  return s;
+}
+
+std::vector<Score> judge_all(const std::string& scorer, const std::string& args,
+                             const FakeOpenAI& server, const std::vector<std::string>& outputs) {
+  const auto cases = cases_of(static_cast<int>(outputs.size()));
+  const auto rs = answers(outputs);
+  auto s = make_scorer(scorer, args);
+  const ChatSettings settings = settings_for(server);
+  JudgeContext judge(&settings, nullptr);
+  s->prepare(cases, rs, judge);
+  std::vector<Score> out;
+  for (std::size_t i = 0; i < cases.size(); ++i) out.push_back(s->score(cases[i], rs[i]));
+  return out;
+}
+
+// The answer under judgement, as the judge's prompt shows it.
+std::string answer_in(const FakeRequest& req) {
+  const auto at = req.last_user_message.rfind("ANSWER:\n");
+  return at == std::string::npos ? "" : req.last_user_message.substr(at + 8);
+}
+
+TEST(Judge, PassAndFailWithTheJudgesReasonAsEvidence) {
+  FakeOpenAI server([](const FakeRequest& req, int) {
+    const bool good = answer_in(req).find("5 business days") != std::string::npos;
+    return FakeAction::answer(good ? R"({"verdict":"pass","reason":"states the refund time"})"
+                                   : R"({"verdict":"fail","reason":"does not say how long"})");
+  });
+  const auto scores = judge_all("judge", R"({"rubric":"Says how long a refund takes."})", server,
+                                {"Refunds take 5 business days.", "Please contact us.", "ERROR"});
+  EXPECT_EQ(scores[0].status, ScoreStatus::scored);
+  EXPECT_EQ(scores[0].value, 1.0);
+  EXPECT_EQ(scores[0].evidence, "judge: states the refund time");
+  EXPECT_EQ(scores[1].value, 0.0);
+  EXPECT_EQ(scores[1].evidence, "judge: does not say how long");
+  EXPECT_EQ(scores[2].status, ScoreStatus::error) << "a failed call is not sent to the judge";
+  ASSERT_EQ(server.request_count(), 2U);
+  // What the judge was given: the rubric, the input, the reference and the answer, in JSON mode.
+  const FakeRequest req = server.requests().front();
+  EXPECT_EQ(req.json["model"], "judge-1");
+  EXPECT_EQ(req.json["response_format"]["type"], "json_object");
+  EXPECT_EQ(req.json["messages"][0]["role"], "system");
+  EXPECT_NE(req.last_user_message.find("RUBRIC:\nSays how long a refund takes."), std::string::npos);
+  EXPECT_NE(req.last_user_message.find("REFERENCE ANSWER:\nthe reference"), std::string::npos);
+  EXPECT_NE(req.last_user_message.find("INPUT:\nquestion "), std::string::npos);
+}
+
+TEST(Judge, AnAnswerThatIsNotAGradeIsAnErrorNeverAGuess) {
+  FakeOpenAI server([](const FakeRequest&, int n) {
+    switch (n % 5) {
+      case 0: return FakeAction::answer("I think it passes.");
+      case 1: return FakeAction::answer(R"({"verdict":"maybe"})");
+      case 2: return FakeAction::answer(R"({"reason":"fine"})");
+      case 3: return FakeAction::status(400, R"({"error":{"message":"bad request"}})");
+      default: return FakeAction::answer("```json\n{\"verdict\": \"PASS\", \"reason\": \"ok\"}\n```");
+    }
+  });
+  const auto scores = judge_all("judge", R"({"rubric":"r"})", server, {"a", "b", "c", "d", "e"});
+  // Requests run concurrently: look at the outcomes, not their order.
+  int errors = 0, passes = 0;
+  for (const auto& s : scores) {
+    if (s.status == ScoreStatus::error) {
+      ++errors;
+      EXPECT_TRUE(s.evidence.rfind("the judge's answer is not a grade (", 0) == 0 ||
+                  s.evidence.rfind("the judge could not grade: HTTP 400", 0) == 0)
+          << s.evidence;
+    }
+    passes += s.status == ScoreStatus::scored && s.value == 1.0 ? 1 : 0;
+  }
+  EXPECT_EQ(errors, 4);
+  EXPECT_EQ(passes, 1) << "a fenced JSON verdict is still read";
+}
+
+TEST(Judge, AScaleIsMappedToZeroToOneAndOutOfRangeIsAnError) {
+  FakeOpenAI server([](const FakeRequest& req, int) {
+    const std::string a = answer_in(req);
+    return FakeAction::answer(a == "great"  ? R"({"score":5,"reason":"complete"})"
+                              : a == "okay" ? R"({"score":4,"reason":"mostly"})"
+                                            : R"({"score":7,"reason":"?"})");
+  });
+  const auto scores =
+      judge_all("judge-scale", R"({"rubric":"complete?"})", server, {"great", "okay", "odd"});
+  EXPECT_DOUBLE_EQ(scores[0].value, 1.0);
+  EXPECT_DOUBLE_EQ(scores[1].value, 0.75);
+  EXPECT_EQ(scores[1].evidence, "judge: 4 of 5: mostly");
+  EXPECT_EQ(scores[2].status, ScoreStatus::error);
+  EXPECT_NE(scores[2].evidence.find("score 7 is not a whole number from 1 to 5"), std::string::npos)
+      << scores[2].evidence;
+}
+
+TEST(Judge, ArgumentsAndPlacesItCannotGo) {
+  EXPECT_THROW((void)make_scorer("judge", "{}"), ArgError);
+  EXPECT_THROW((void)make_scorer("judge-scale", R"({"rubric":"r","min":5,"max":5})"), ArgError);
+  // Not in a case's assert list: the judge runs per dimension.
+  Dataset d;
+  try {
+    parse_cases(R"({"id":"a","input":"q","assert":[{"type":"judge","value":"polite"}]})"
+                "\n",
+                "cases.jsonl", d);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "cases.jsonl:1: field 'assert[0].type': 'judge' asks the judge model, which runs "
+                 "per dimension: make it a dimension of the suite instead of a case's check");
+  }
+}
+
+}  // namespace
+}  // namespace qb
