@@ -157,18 +157,18 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
     } else if (entry->info.kind == ScoreKind::graded) {
       a.threshold = 0.5;
     }
-    if (entry->info.needs_judge) {
-      field_error(file, line, field + ".type",
-                  fmt::format("'{}' asks the judge model, which runs per dimension: make it a "
-                              "dimension of the suite instead of a case's check",
-                              scorer));
-    }
     try {
       Args parsed(args.dump());
       a.scorer = construct(*entry, parsed);
     } catch (const ArgError& e) {
       const std::string arg = e.field() == entry->info.primary_arg ? "value" : e.field();
       field_error(file, line, field + "." + arg, e.what());
+    }
+    if (a.scorer->uses_judge()) {
+      field_error(file, line, field + ".type",
+                  fmt::format("'{}' asks the judge model, which runs per dimension: make it a "
+                              "dimension of the suite instead of a case's check",
+                              scorer));
     }
     out.push_back(std::move(a));
   }

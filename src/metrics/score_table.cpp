@@ -52,7 +52,7 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
                        std::span<const Response> responses, JudgeContext* judge) {
   // Judged dimensions first ask the judge about every case at once.
   for (const DimensionScorer& ds : scorers) {
-    if (!ds.info->needs_judge) continue;
+    if (!ds.scorer->uses_judge()) continue;
     JudgeContext none;
     ds.scorer->prepare(cases, responses, judge != nullptr ? *judge : none);
   }

@@ -1,8 +1,13 @@
 // faithfulness: the share of the response's claims that its contexts support. The deterministic
 // method needs no model: one passage must hold a claim's content words and every number, date,
-// amount and name in it (claims.hpp, docs/faithfulness.md).
-#include <fmt/format.h>
+// amount and name in it (claims.hpp, docs/faithfulness.md). The judge method gives the same claim
+// list and the passages to the suite's judge, which decides claim by claim in JSON.
+#include <unordered_map>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/scorers/judge.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/text.hpp"
 #include "scorers/claims.hpp"
@@ -10,18 +15,98 @@
 namespace qb {
 namespace {
 
+// The judge method's answer for one case, strictly read: one entry per claim, in order.
+Score read_claim_verdicts(const ChatResult& r, const std::vector<detail::Claim>& claims) {
+  if (r.error) return Score::failed_call("the judge could not check the claims: " + *r.error);
+  const auto bad = [&](const std::string& why) {
+    return Score::failed_call(fmt::format("the judge's answer is not a claim-by-claim verdict "
+                                          "({}): {}",
+                                          why, excerpt(r.content, 160)));
+  };
+  std::string_view text = r.content;
+  if (const auto open = text.find('{'), close = text.rfind('}');
+      open != std::string_view::npos && close != std::string_view::npos && close > open)
+    text = text.substr(open, close - open + 1);
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("claims") || !j["claims"].is_array())
+    return bad("no \"claims\" list");
+  const auto& list = j["claims"];
+  if (list.size() != claims.size())
+    return bad(fmt::format("{} verdicts for {} claims", list.size(), claims.size()));
+  std::size_t unsupported = 0;
+  std::string details;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& v = list[i];
+    if (!v.is_object() || !v.contains("supported") || !v["supported"].is_boolean())
+      return bad(fmt::format("claim {} has no true/false \"supported\"", i + 1));
+    if (v.contains("claim") && v["claim"].is_number() && v["claim"].get<double>() != double(i + 1))
+      return bad(fmt::format("verdict {} is for claim {}", i + 1, v["claim"].dump()));
+    if (v["supported"].get<bool>()) continue;
+    ++unsupported;
+    const std::string reason = v.contains("reason") && v["reason"].is_string()
+                                   ? excerpt(v["reason"].get<std::string>(), 80)
+                                   : std::string("unsupported");
+    details += fmt::format("{}{} ({})", details.empty() ? "" : "; ",
+                           detail::quote(claims[i].text), reason);
+  }
+  const std::size_t n = claims.size();
+  const double value = static_cast<double>(n - unsupported) / static_cast<double>(n);
+  if (unsupported == 0)
+    return Score::of(value, fmt::format("judge: all {} claim{} supported", n, n == 1 ? "" : "s"));
+  return Score::of(value, excerpt(fmt::format("judge: {} of {} claim{} unsupported: {}",
+                                              unsupported, n, n == 1 ? "" : "s", details),
+                                  detail::kEvidenceBytes - 3));
+}
+
 class Faithfulness final : public Scorer {
  public:
   explicit Faithfulness(Args& a) {
     const std::string method = a.string("method").value_or("deterministic");
-    if (method == "judge") {
-      throw ArgError("method",
-                     "the judge method needs a judge, which this build does not have yet; use "
-                     "'deterministic'");
-    }
-    if (method != "deterministic")
+    if (method != "deterministic" && method != "judge")
       throw ArgError("method", fmt::format("must be 'deterministic' or 'judge', got '{}'", method));
+    judge_ = method == "judge";
     coverage_ = detail::coverage_arg(a);
+  }
+
+  bool uses_judge() const override { return judge_; }
+
+  // The judge method: the same claims as the deterministic method, each judged against the
+  // passages, all cases at once.
+  void prepare(std::span<const Case> cases, std::span<const Response> responses,
+               JudgeContext& judge) override {
+    if (!judge_) return;
+    std::vector<std::vector<Message>> prompts;
+    std::vector<std::size_t> which;
+    std::vector<std::vector<detail::Claim>> claims_of;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const Case& c = cases[i];
+      if (responses[i].is_error() || !detail::has_passages(c.contexts)) continue;
+      const detail::Locale locale = detail::claim_locale(c.language, responses[i].output);
+      auto claims =
+          detail::split_claims(responses[i].output, locale, detail::context_ids(c.contexts));
+      if (claims.empty()) continue;
+      std::string user = "CONTEXT PASSAGES:";
+      for (const auto& ctx : c.contexts) user += "\n[" + ctx.id + "] " + ctx.text;
+      user += "\n\nCLAIMS:";
+      for (std::size_t k = 0; k < claims.size(); ++k)
+        user += fmt::format("\n{}. {}", k + 1, claims[k].text);
+      prompts.push_back(
+          {{"system",
+            "You check an AI assistant's answer against the context passages it was given. For "
+            "each numbered claim, decide whether the passages support it: every fact, number, "
+            "date, amount and name in the claim must be stated in or directly implied by a "
+            "passage; your own knowledge does not count. Reply with a single JSON object and "
+            "nothing else: {\"claims\": [{\"claim\": 1, \"supported\": true or false, "
+            "\"passage\": \"<id of the supporting passage, or null>\", \"reason\": \"<a few "
+            "words>\"}, ...]} with one entry per claim, in order."},
+           {"user", user}});
+      which.push_back(i);
+      claims_of.push_back(std::move(claims));
+    }
+    const std::vector<ChatResult> results = judge.ask(prompts);
+    verdicts_.clear();
+    for (std::size_t j = 0; j < which.size(); ++j)
+      verdicts_.emplace(cases[which[j]].id, read_claim_verdicts(results[j], claims_of[j]));
   }
 
   Score score(const Case& c, const Response& r) const override {
@@ -30,6 +115,11 @@ class Faithfulness final : public Scorer {
     const detail::Locale locale = detail::claim_locale(c.language, r.output);
     const auto claims = detail::split_claims(r.output, locale, detail::context_ids(c.contexts));
     if (claims.empty()) return Score::not_applicable("the response makes no claim");
+    if (judge_) {
+      const auto it = verdicts_.find(c.id);
+      if (it == verdicts_.end()) return Score::failed_call("not judged (the judge was not asked)");
+      return it->second;
+    }
     const detail::Grounding grounding(c.contexts, locale, coverage_);
     std::size_t unsupported = 0;
     std::string details;
@@ -51,7 +141,9 @@ class Faithfulness final : public Scorer {
   }
 
  private:
+  bool judge_ = false;
   double coverage_ = detail::kDefaultCoverage;
+  std::unordered_map<std::string, Score> verdicts_;  // judge method: by case id, from prepare()
 };
 
 }  // namespace

@@ -95,6 +95,8 @@ class Judge final : public Scorer {
       verdicts_.emplace(cases[which[j]].id, read_verdict(results[j], scale_, lo_, hi_));
   }
 
+  bool uses_judge() const override { return true; }
+
   Score score(const Case& c, const Response& /*r*/) const override {
     const auto it = verdicts_.find(c.id);
     if (it == verdicts_.end()) return Score::failed_call("not judged (the judge was not asked)");
@@ -129,16 +131,14 @@ class Judge final : public Scorer {
 QB_REGISTER_SCORER("judge",
                    (ScorerInfo{.summary = "The suite's judge model grades the answer pass/fail "
                                           "against `rubric`; its reason is the evidence.",
-                               .primary_arg = "rubric",
-                               .needs_judge = true}),
+                               .primary_arg = "rubric"}),
                    [](Args& a) { return std::make_unique<Judge>(a, Scale::pass_fail); });
 
 QB_REGISTER_SCORER("judge-scale",
                    (ScorerInfo{.summary = "The suite's judge model grades the answer from min (1) "
                                           "to max (5) against `rubric`, scaled to 0–1.",
                                .kind = ScoreKind::graded,
-                               .primary_arg = "rubric",
-                               .needs_judge = true}),
+                               .primary_arg = "rubric"}),
                    [](Args& a) { return std::make_unique<Judge>(a, Scale::points); });
 
 }  // namespace qb

@@ -317,6 +317,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     p.fail(dims, "dimensions", "expected a map of dimension name to {scorer: ...}");
   p.check_unique_keys(dims, "dimensions");
   std::map<std::string, Aggregation> aggregations;
+  std::vector<std::string> judged;  // dimensions whose scorer asks the judge
   for (const auto& kv : dims) {
     DimensionSpec d;
     d.name = kv.first.as<std::string>();
@@ -368,7 +369,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
       }
       try {
         Args a(d.args_json);
-        (void)construct(*entry, a);
+        if (construct(*entry, a)->uses_judge()) judged.push_back(d.name);
       } catch (const ArgError& e) {
         const YAML::Node args = spec["args"];
         const YAML::Node at = args && args[e.field()] ? args[e.field()] : (args ? args : kv.first);
@@ -377,7 +378,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     } else {
       try {
         Args a("");
-        (void)construct(*entry, a);
+        if (construct(*entry, a)->uses_judge()) judged.push_back(d.name);
       } catch (const ArgError& e) {
         p.fail(kv.first, field + ".args." + e.field(), e.what());
       }
@@ -422,13 +423,13 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     if (judge["base_url"]) (void)p.string(judge["base_url"], "judge.base_url");
     s.judge = judge;
   }
-  for (const auto& d : s.dimensions) {
-    if (!scorer_registry().get(d.scorer).info.needs_judge || s.judge.IsMap()) continue;
-    p.fail(dims[d.name], "dimensions." + d.name,
+  for (const auto& name : judged) {
+    if (s.judge.IsMap()) break;
+    p.fail(dims[name], "dimensions." + name,
            fmt::format("'{}' asks a judge model, and the suite has no `judge:` section (e.g. "
                        "judge: {{base_url: https://api.openai.com/v1, model: gpt-4o-mini, "
                        "api_key_env: OPENAI_API_KEY}})",
-                       d.scorer));
+                       s.find_dimension(name)->scorer));
   }
 
   // Arguments naming another dimension (calibration's `against`).

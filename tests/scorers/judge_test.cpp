@@ -155,3 +155,74 @@ TEST(Judge, ArgumentsAndPlacesItCannotGo) {
 
 }  // namespace
 }  // namespace qb
+
+namespace qb {
+namespace {
+
+// Faithfulness by the judge: the deterministic method's claim list, judged claim by claim.
+TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
+  FakeOpenAI server([](const FakeRequest& req, int) {
+    // Supported unless the claim mentions a guarantee; one verdict per numbered claim.
+    nlohmann::json claims = nlohmann::json::array();
+    const std::string& msg = req.last_user_message;
+    for (int k = 1;; ++k) {
+      const auto at = msg.find("\n" + std::to_string(k) + ". ");
+      if (at == std::string::npos) break;
+      const auto end = msg.find('\n', at + 1);
+      const std::string claim = msg.substr(at, end == std::string::npos ? end : end - at);
+      const bool guarantee = claim.find("guarantee") != std::string::npos;
+      claims.push_back({{"claim", k},
+                        {"supported", !guarantee},
+                        {"passage", guarantee ? nlohmann::json() : nlohmann::json("kb-1")},
+                        {"reason", guarantee ? "no passage offers a guarantee" : "kb-1"}});
+    }
+    return FakeAction::answer(nlohmann::json{{"claims", claims}}.dump());
+  });
+  Case c;
+  c.id = "c0";
+  c.input = "How long do refunds take?";
+  c.contexts = {{"kb-1", "Refunds are processed within 5 business days."}};
+  Response r;
+  r.id = "c0";
+  r.output = "Refunds are processed within 5 business days. We also offer a lifetime guarantee.";
+  auto scorer = make_scorer("faithfulness", R"({"method":"judge"})");
+  const ChatSettings settings = settings_for(server);
+  JudgeContext judge(&settings, nullptr);
+  const std::vector<Case> cases = {c};
+  const std::vector<Response> responses = {r};
+  scorer->prepare(cases, responses, judge);
+  const Score s = scorer->score(c, r);
+  EXPECT_DOUBLE_EQ(s.value, 0.5);
+  EXPECT_EQ(s.evidence,
+            "judge: 1 of 2 claims unsupported: 'We also offer a lifetime guarantee' (no passage "
+            "offers a guarantee)");
+  ASSERT_EQ(server.request_count(), 1U);
+  const std::string& prompt = server.requests()[0].last_user_message;
+  EXPECT_NE(prompt.find("[kb-1] Refunds are processed"), std::string::npos) << prompt;
+  EXPECT_NE(prompt.find("\n1. Refunds are processed within 5 business days"), std::string::npos)
+      << prompt;
+}
+
+TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsAnError) {
+  FakeOpenAI server([](const FakeRequest&, int) {
+    return FakeAction::answer(R"({"claims":[{"claim":1,"supported":true}]})");
+  });
+  Case c;
+  c.id = "c0";
+  c.contexts = {{"kb-1", "Refunds take 5 days. Shipping is free."}};
+  Response r;
+  r.id = "c0";
+  r.output = "Refunds take 5 days. Shipping is free over $50.";
+  auto scorer = make_scorer("faithfulness", R"({"method":"judge"})");
+  const ChatSettings settings = settings_for(server);
+  JudgeContext judge(&settings, nullptr);
+  const std::vector<Case> cases = {c};
+  const std::vector<Response> responses = {r};
+  scorer->prepare(cases, responses, judge);
+  const Score s = scorer->score(c, r);
+  EXPECT_EQ(s.status, ScoreStatus::error);
+  EXPECT_NE(s.evidence.find("1 verdicts for 2 claims"), std::string::npos) << s.evidence;
+}
+
+}  // namespace
+}  // namespace qb

@@ -205,7 +205,7 @@ TEST(ScorerConformance, EmptyResponseOnEmptyCase) {
     ASSERT_NO_THROW(s = scorer->score(Case{}, Response{})) << e->name;
     // Only the runner marks failed calls of the system; a judged scorer marks its judge's (and a
     // case the judge was not asked about), so it never passes what nobody graded.
-    if (e->info.needs_judge) {
+    if (scorer->uses_judge()) {
       EXPECT_EQ(s.status, ScoreStatus::error) << e->name << ": unjudged must not pass";
     } else {
       EXPECT_NE(s.status, ScoreStatus::error) << e->name << ": only the runner marks failed calls";

@@ -42,7 +42,6 @@ struct ScorerInfo {
   // An argument that names another dimension of the suite ("against"): the suite loader checks it
   // names a pass/fail or 0–1 dimension other than this one.
   std::string dimension_arg;
-  bool needs_judge = false;  // asks a model (the suite's `judge`) in prepare(); dimensions only
 };
 
 class JudgeContext;
@@ -55,6 +54,9 @@ class Scorer {
   // judge; score() then reads what the judge said. Others have nothing to prepare.
   virtual void prepare(std::span<const Case> /*cases*/, std::span<const Response> /*responses*/,
                        JudgeContext& /*judge*/) {}
+  // True when this scorer, as configured, asks the judge (judge; faithfulness with method judge):
+  // the suite must then have a `judge`, and it can only be a dimension, not a case's check.
+  [[nodiscard]] virtual bool uses_judge() const { return false; }
   [[nodiscard]] virtual Score score(const Case& c, const Response& r) const = 0;
 };
 
