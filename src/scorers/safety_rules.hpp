@@ -1,6 +1,7 @@
 #pragma once
 // Safety rule packs (data/safety/*.yaml): parsed and compiled once, then scanned over a response's
-// output for personal data and secrets; every violation is reported with its span, masked.
+// output for personal data and secrets; every violation is reported with its span, masked. The
+// checksum validators a rule may name are in safety_validators.hpp.
 // Internal to src/scorers: the safety, pii and secrets scorers share it.
 
 #include <cstddef>
@@ -12,6 +13,8 @@
 
 #include <re2/re2.h>
 
+#include "scorers/safety_validators.hpp"
+
 namespace qb::detail {
 
 enum class MaskStyle {
@@ -19,9 +22,6 @@ enum class MaskStyle {
   email,   // first character of the user part, ***, then @domain
   secret,  // at most the first 4 characters (a quarter of a short value), then ***
 };
-
-// A check a match must pass: a checksum or structure rule. Takes the matched text.
-using Validator = bool (*)(std::string_view);
 
 // Words near a match. Whole words ignoring case; a word in capitals matches capitals only; a
 // trailing * matches any word starting so.
@@ -80,26 +80,5 @@ std::vector<Violation> find_canaries(std::string_view text, std::span<const std:
 
 // The text as evidence may show it.
 std::string mask(std::string_view text, MaskStyle style);
-
-// The validator registered under `name`, or nullptr.
-Validator find_validator(std::string_view name);
-std::vector<std::string> validator_names();
-
-// Validators. Each takes the matched text; separators (spaces, dashes, dots) are ignored.
-bool luhn_valid(std::string_view text);          // mod-10 over the digits; not all zeros
-bool payment_card_valid(std::string_view text);  // 13-19 digits, known network and length, Luhn
-bool iban_valid(std::string_view text);          // known country, its length, mod 97 == 1
-bool us_ssn_valid(std::string_view text);
-bool uk_nino_valid(std::string_view text);
-bool fr_nir_valid(std::string_view text);
-bool es_dni_valid(std::string_view text);  // DNI and NIE
-bool it_codice_fiscale_valid(std::string_view text);
-bool br_cpf_valid(std::string_view text);
-bool in_aadhaar_valid(std::string_view text);  // Verhoeff
-bool nl_bsn_valid(std::string_view text);      // 11-test
-bool de_steuer_id_valid(std::string_view text);
-bool phone_valid(std::string_view text);
-bool jwt_valid(std::string_view text);
-bool random_token_valid(std::string_view text);  // capitals, small letters and digits
 
 }  // namespace qb::detail
