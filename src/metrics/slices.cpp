@@ -1,12 +1,16 @@
 #include "metrics/slices.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "scorers/language_detect.hpp"
+
 namespace qb::detail {
 namespace {
+
 
 constexpr const char* kNone = "(none)";
 
@@ -16,6 +20,13 @@ std::string scalar_text(const nlohmann::json& v) {
   return v.dump();
 }
 
+// A case without `language` is put in the slice of its input's language as CLD2 detects it
+// (primary subtag), or in "(none)" when the input is too short to tell.
+std::string detected_language(const Case& c) {
+  const LanguageGuess g = detect_language(c.input);
+  return g.reliable && g.code != "un" ? primary_language(g.code) : std::string(kNone);
+}
+
 }  // namespace
 
 std::vector<std::string> slice_key_values(const Case& c, const std::string& key) {
@@ -23,7 +34,7 @@ std::vector<std::string> slice_key_values(const Case& c, const std::string& key)
     return std::vector<std::string>{s.empty() ? kNone : s};
   };
   if (key == "category") return or_none(c.category);
-  if (key == "language") return or_none(c.language);
+  if (key == "language") return {c.language.empty() ? detected_language(c) : c.language};
   if (key == "expected_label") return or_none(c.expected_label.value_or(""));
   if (key == "should_refuse")
     return {c.should_refuse ? (*c.should_refuse ? "true" : "false") : kNone};
@@ -53,14 +64,24 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
   const bool direct =
       spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language");
   std::unordered_map<std::string_view, std::uint32_t> direct_ids;
+  std::string detected;          // the detected language of the current case, when it has none
+  std::deque<std::string> kept;  // stable storage for detected-language keys of direct_ids
   for (const Case& c : cases) {
     if (direct) {
-      const std::string& v = spec.keys[0] == "category" ? c.category : c.language;
-      const std::string_view text = v.empty() ? std::string_view(kNone) : std::string_view(v);
+      const bool language = spec.keys[0] == "language";
+      const std::string& v = language ? c.language : c.category;
+      if (language && v.empty()) detected = detected_language(c);
+      const std::string_view text = !v.empty()  ? std::string_view(v)
+                                    : language ? std::string_view(detected)
+                                               : std::string_view(kNone);
       auto it = direct_ids.find(text);
       if (it == direct_ids.end()) {
         cells.values.emplace_back(text);
-        it = direct_ids.emplace(text, static_cast<std::uint32_t>(cells.values.size() - 1)).first;
+        // The key must outlive this case: detected codes are kept in `kept`, the rest are views
+        // into the cases or kNone.
+        const std::string_view key =
+            text.data() == detected.data() ? std::string_view(kept.emplace_back(detected)) : text;
+        it = direct_ids.emplace(key, static_cast<std::uint32_t>(cells.values.size() - 1)).first;
       }
       cells.ids.push_back(it->second);
       cells.offsets.push_back(static_cast<std::uint32_t>(cells.ids.size()));
