@@ -180,8 +180,8 @@ TEST_F(Demo, ValidateTheDemoSuite) {
   EXPECT_EQ(r.err, "");
   EXPECT_TRUE(r.out.starts_with("d/suite.yaml is valid.\n")) << r.out;
   EXPECT_NE(r.out.find("  cases       200 in 1 dataset file(s)\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  dimensions  answer_correct, grounded, routing, latency, "
-                       "time_to_first_token, cost, errors\n"),
+  EXPECT_NE(r.out.find("  dimensions  answer_correct, grounded, routing, confidence, no_pii, "
+                       "latency, time_to_first_token, cost, errors\n"),
             std::string::npos)
       << r.out;
 }
