@@ -23,11 +23,7 @@ Score read_claim_verdicts(const ChatResult& r, const std::vector<detail::Claim>&
                                           "({}): {}",
                                           why, excerpt(r.content, 160)));
   };
-  std::string_view text = r.content;
-  if (const auto open = text.find('{'), close = text.rfind('}');
-      open != std::string_view::npos && close != std::string_view::npos && close > open)
-    text = text.substr(open, close - open + 1);
-  const auto j = nlohmann::json::parse(text, nullptr, false);
+  const auto j = judge_json(r.content);
   if (!j.is_object() || !j.contains("claims") || !j["claims"].is_array())
     return bad("no \"claims\" list");
   const auto& list = j["claims"];

@@ -34,16 +34,11 @@ std::string system_prompt(Scale scale, int lo, int hi) {
 // Strict reading of the judge's answer; a code fence around the JSON is tolerated.
 Score read_verdict(const ChatResult& r, Scale scale, int lo, int hi) {
   if (r.error) return Score::failed_call("the judge could not grade: " + *r.error);
-  std::string_view text = r.content;
-  if (const auto open = text.find('{'), close = text.rfind('}');
-      open != std::string_view::npos && close != std::string_view::npos && close > open) {
-    text = text.substr(open, close - open + 1);
-  }
   const auto bad = [&](const std::string& why) {
     return Score::failed_call(
         fmt::format("the judge's answer is not a grade ({}): {}", why, excerpt(r.content, 160)));
   };
-  const auto j = nlohmann::json::parse(text, nullptr, false);
+  const auto j = judge_json(r.content);
   if (!j.is_object()) return bad("not a JSON object");
   const std::string reason = j.contains("reason") && j["reason"].is_string()
                                  ? excerpt(j["reason"].get<std::string>(), 300)

@@ -18,6 +18,13 @@ ChatSettings judge_settings(const Suite& suite) {
   return s;
 }
 
+nlohmann::json judge_json(std::string_view reply) {
+  if (const auto open = reply.find('{'), close = reply.rfind('}');
+      open != std::string_view::npos && close != std::string_view::npos && close > open)
+    reply = reply.substr(open, close - open + 1);
+  return nlohmann::json::parse(reply, nullptr, false);
+}
+
 std::string JudgeContext::model() const { return settings_ ? settings_->model : std::string(); }
 
 std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>>& prompts) {

@@ -85,11 +85,7 @@ class RefusalFinder {
  private:
   static Finding read(const ChatResult& r) {
     if (r.error) return {std::nullopt, "the judge could not decide: " + *r.error, ""};
-    std::string_view text = r.content;
-    if (const auto open = text.find('{'), close = text.rfind('}');
-        open != std::string_view::npos && close != std::string_view::npos && close > open)
-      text = text.substr(open, close - open + 1);
-    const auto j = nlohmann::json::parse(text, nullptr, false);
+    const auto j = judge_json(r.content);
     if (!j.is_object() || !j.contains("refused") || !j["refused"].is_boolean()) {
       return {std::nullopt, fmt::format("the judge's answer is not a verdict (no true/false "
                                         "\"refused\"): {}",

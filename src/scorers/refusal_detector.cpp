@@ -154,13 +154,7 @@ RefusalLanguage parse_language(const YamlReader& r, const YAML::Node& key, const
 
 RefusalPack parse_pack(std::string_view yaml, const std::string& file) {
   const YamlReader r(file, {});
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::ParserException& e) {
-    throw InputError(Location{file, e.mark.line + 1, e.mark.column + 1, ""},
-                     fmt::format("this is not valid YAML: {}", e.msg));
-  }
+  const YAML::Node root = r.load(yaml);
   if (!root.IsMap()) r.fail(root, "", "a refusal pack is a map with one field, languages");
   r.check_keys(root, "", kPackFields);
   const YAML::Node langs = root["languages"];

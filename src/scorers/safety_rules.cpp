@@ -332,13 +332,7 @@ SafetyRule parse_rule(const YamlReader& in, const YAML::Node& r, const std::stri
 
 SafetyPack parse_safety_pack(std::string name, std::string file, std::string_view yaml) {
   YamlReader in(file, {});
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::ParserException& e) {
-    throw InputError(Location{file, e.mark.line + 1, e.mark.column + 1, ""},
-                     fmt::format("this is not valid YAML: {}", e.msg));
-  }
+  const YAML::Node root = in.load(yaml);
   if (!root.IsMap())
     throw InputError(Location{file, 1, 1, ""},
                      "a safety pack is a YAML map with `description` and `rules`");

@@ -221,13 +221,7 @@ const DimensionSpec* Suite::find_dimension(std::string_view name) const {
 Suite parse_suite(std::string_view yaml_text, const std::string& file,
                   const std::filesystem::path& dir) {
   YamlReader p(file, dir);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::ParserException& e) {
-    throw InputError(Location{file, e.mark.line + 1, e.mark.column + 1, ""},
-                     fmt::format("this is not valid YAML: {}", e.msg));
-  }
+  const YAML::Node root = p.load(yaml_text);
   check_quotes(root, yaml_text, file);
   if (!root.IsMap())
     throw InputError(Location{file, 1, 1, ""},

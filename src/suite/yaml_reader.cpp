@@ -101,6 +101,15 @@ double YamlReader::fraction(const YAML::Node& node, const std::string& field) co
   return v;
 }
 
+YAML::Node YamlReader::load(std::string_view text) const {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    throw InputError(Location{file_, e.mark.line + 1, e.mark.column + 1, ""},
+                     fmt::format("this is not valid YAML: {}", e.msg));
+  }
+}
+
 std::string YamlReader::resolve(const std::string& path) const {
   const std::filesystem::path p(path);
   return (p.is_absolute() ? p : dir_ / p).lexically_normal().string();

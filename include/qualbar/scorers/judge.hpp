@@ -7,7 +7,10 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "qualbar/core/case.hpp"
 #include "qualbar/providers/chat_client.hpp"
@@ -34,6 +37,10 @@ class JudgeContext {
   std::size_t calls_ = 0;
   std::size_t cached_ = 0;
 };
+
+// The JSON object in a judge's reply (a code fence or a sentence around it is tolerated); a
+// discarded or non-object value when there is none: the caller reports it, never guesses.
+nlohmann::json judge_json(std::string_view reply);
 
 // The judge's settings from the suite's `judge:` map (reads the API key). Judges default to
 // temperature 0, JSON answers and the cache, unless the map says otherwise.

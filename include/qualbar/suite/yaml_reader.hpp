@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -39,6 +40,9 @@ class YamlReader {
   [[nodiscard]] double fraction(const YAML::Node& node, const std::string& field) const;
   // A path, relative to the file's folder unless absolute.
   [[nodiscard]] std::string resolve(const std::string& path) const;
+
+  // Parses YAML text; a syntax error is an InputError at its line and column in file().
+  [[nodiscard]] YAML::Node load(std::string_view text) const;
 
   [[nodiscard]] const std::string& file() const { return file_; }
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_; }
