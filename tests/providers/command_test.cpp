@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "qualbar/io/dataset.hpp"
@@ -102,7 +103,7 @@ TEST(CommandProvider, AProgramThatCannotStartStopsTheRun) {
 
 TEST(CommandProvider, AProgramThatKeepsDyingStopsTheRunAfterThreeCases) {
   try {
-    (void)run_with(command_suite("[" + std::string(QB_FAKE_MODEL) + ", dead]"),
+    (void)run_with(command_suite(fmt::format("[{}, dead]", QB_FAKE_MODEL)),
                    cases_of({"a", "b", "c", "d"}));
     FAIL() << "no RunError";
   } catch (const RunError& e) {

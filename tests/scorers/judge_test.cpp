@@ -1,5 +1,6 @@
 // The judge scorers (src/scorers/judge.cpp) against a fake judge model
 // (tests/support/fake_openai.hpp): strict verdicts, errors that never pass, scales, the cache.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -29,7 +30,7 @@ std::vector<Case> cases_of(int n) {
 std::vector<Response> answers(const std::vector<std::string>& outputs) {
   std::vector<Response> rs(outputs.size());
   for (std::size_t i = 0; i < outputs.size(); ++i) {
-    rs[i].id = "c" + std::to_string(i);
+    rs[i].id = fmt::format("c{}", i);
     if (outputs[i] == "ERROR")
       rs[i].error = "timeout";
     else
@@ -166,7 +167,7 @@ TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
     nlohmann::json claims = nlohmann::json::array();
     const std::string& msg = req.last_user_message;
     for (int k = 1;; ++k) {
-      const auto at = msg.find("\n" + std::to_string(k) + ". ");
+      const auto at = msg.find(fmt::format("\n{}. ", k));
       if (at == std::string::npos) break;
       const auto end = msg.find('\n', at + 1);
       const std::string claim = msg.substr(at, end == std::string::npos ? end : end - at);
