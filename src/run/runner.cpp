@@ -26,13 +26,8 @@ StoredRun record_without_results(const Suite& suite, const Dataset& dataset, con
 class Sink final : public ProviderSink {
  public:
   Sink(RunResult& run, Store* store, const Provider& provider, std::span<const Case> cases,
-       bool cache, RunObserver* observer)
-      : run_(run),
-        store_(store),
-        provider_(provider),
-        cases_(cases),
-        cache_(cache && store != nullptr),
-        observer_(observer) {}
+       RunObserver* observer)
+      : run_(run), store_(store), provider_(provider), cases_(cases), observer_(observer) {}
 
   void done(std::size_t index) override {
     const Response& r = run_.responses[index];
@@ -62,7 +57,7 @@ class Sink final : public ProviderSink {
       const Response& r = run_.responses[i];
       answers_.push_back(StoredAnswer{i, &r});
       // Errors are never cached: a rerun calls again.
-      if (cache_ && !r.is_error()) {
+      if (!r.is_error()) {
         if (std::string key = provider_.cache_key(cases_[i]); !key.empty())
           keys_.emplace_back(std::move(key), &r);
       }
@@ -77,7 +72,6 @@ class Sink final : public ProviderSink {
   Store* store_;
   const Provider& provider_;
   std::span<const Case> cases_;
-  bool cache_;
   RunObserver* observer_;
   std::vector<std::size_t> pending_;
   std::vector<StoredAnswer> answers_;
@@ -132,7 +126,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   }
   run.n_answered = run.n_resumed;
 
-  Sink sink(run, settings.store, provider, dataset.cases, /*cache=*/true, settings.observer);
+  Sink sink(run, settings.store, provider, dataset.cases, settings.observer);
   // The response cache answers what it can without a call.
   std::vector<std::size_t> todo;
   todo.reserve(n - run.n_resumed);
