@@ -21,7 +21,7 @@ namespace {
 const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store",   "fairness", "judge"};
+    "min_effect",     "store",   "fairness", "judge",     "tolerances"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -155,6 +155,7 @@ std::string canonical_bars(const Suite& s) {
     out += "\n";
   }
   out += fmt::format("useful {}\n", fmt::join(s.useful, ","));
+  for (const auto& [dim, t] : s.tolerances) out += fmt::format("tolerance {} {}\n", dim, t);
   // Judged dimensions depend on the judge: another judge model is another measurement.
   if (s.judge.IsMap()) {
     out += fmt::format("judge {} {}\n", s.judge["model"] ? s.judge["model"].as<std::string>() : "",
@@ -548,6 +549,19 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
       const bool higher_is_better = scorer_registry().get(d.scorer).info.higher_is_better;
       if (!d.builtin && higher_is_better && aggregations[d.name] == Aggregation::rate)
         s.useful.push_back(d.name);
+    }
+  }
+
+  if (const YAML::Node tol = root["tolerances"]) {
+    if (!tol.IsMap())
+      p.fail(tol, "tolerances", "expected a map of dimension to the drop tolerated, e.g. {faithfulness: 0.02}");
+    p.check_unique_keys(tol, "tolerances");
+    for (const auto& kv : tol) {
+      const auto dim = kv.first.as<std::string>();
+      check_dimension(kv.first, dim, "tolerances." + dim);
+      const double t = p.number(kv.second, "tolerances." + dim);
+      if (!(t >= 0)) p.fail(kv.second, "tolerances." + dim, "must be 0 or more");
+      s.tolerances[dim] = t;
     }
   }
 

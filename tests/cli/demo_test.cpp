@@ -75,6 +75,31 @@ TEST_F(Demo, StoresBothVersions) {
   }
 }
 
+TEST_F(Demo, CompareBlocksTheUpgradeOnGroundednessAndPassesARunAgainstItself) {
+  const json runs = stored_runs();
+  const std::string v1 = runs[1]["id"], v2 = runs[0]["id"];
+  const auto r = qb("compare " + v1 + " " + v2 + " --store s.db");
+  EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
+  EXPECT_NE(r.out.find("REGRESSION — B is worse than A on"), std::string::npos) << r.out;
+  const auto lines = lines_of(r.out);
+  bool grounded = false, correct = false;
+  for (const auto& l : lines) {
+    grounded = grounded || (l.starts_with("grounded ") && l.ends_with("regression"));
+    correct = correct || (l.starts_with("answer_correct ") && l.ends_with("no significant change"));
+  }
+  EXPECT_TRUE(grounded) << "grounded falls 91% -> 78%:\n" << r.out;
+  EXPECT_TRUE(correct) << "answer_correct rises 87% -> 89%, within noise:\n" << r.out;
+  const auto js = qb("compare " + v1 + " " + v2 + " --store s.db --format json");
+  EXPECT_EQ(js.exit_code, 1);
+  const json j = json::parse(js.out);
+  EXPECT_EQ(j["schema"], "qualbar.comparison/1");
+  EXPECT_EQ(j["paired_cases"], 200);
+  EXPECT_EQ(j["regressed"], true);
+  const auto same = qb("compare " + v2 + " " + v2 + " --store s.db");
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+  EXPECT_NE(same.out.find("NO REGRESSION"), std::string::npos) << same.out;
+}
+
 TEST_F(Demo, RunOfTheUpgradeExits1AndIsStored) {
   const auto r = qb("run d/suite.yaml --store s.db");
   EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;

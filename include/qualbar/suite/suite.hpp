@@ -95,6 +95,9 @@ struct Suite {
   std::map<std::string, DimensionBars> bars;
   std::vector<CriticalSlice> critical_slices;
   std::vector<FairnessSpec> fairness;
+  // Regression tolerances for `qualbar compare`: a drop of a dimension within this is not a
+  // regression (a rate in points as a share, 0.02 = 2 points; a measurement in its unit).
+  std::map<std::string, double> tolerances;
   // The judge model's settings as written (`judge:`, the fields of an openai system): read, with
   // its API key, only when a run needs it (providers/chat_settings.hpp), so re-rendering a stored
   // run needs no key. Null when the suite has no judge.

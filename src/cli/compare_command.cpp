@@ -1,0 +1,236 @@
+// qualbar compare: two stored runs of a suite, paired by case id, every dimension × slice, with
+// significance and multiple-testing correction; exit 1 when the candidate regresses.
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/common.hpp"
+#include "qualbar/compare/compare.hpp"
+#include "qualbar/util/files.hpp"
+
+namespace qb::cli {
+namespace {
+
+struct CompareOptionsCli {
+  std::string a, b;
+  std::string store;
+  std::string adjust = "holm";
+  std::string format = "terminal";
+  std::string out;
+  std::size_t min_cases = 10;
+};
+
+std::string number(double v, const CompareDimension& d, bool signed_ = false) {
+  if (std::isnan(v)) return "—";
+  if (d.estimate_name == "pass rate")
+    return signed_ ? fmt::format("{:+.1f} pts", 100.0 * v) : fmt::format("{:.1f}%", 100.0 * v);
+  if (d.unit == "USD")
+    return signed_ ? fmt::format("{}${:.5f}", v < 0 ? "-" : "+", std::fabs(v))
+                   : fmt::format("${:.5f}", v);
+  const std::string unit = d.unit.empty() ? "" : " " + d.unit;
+  return signed_ ? fmt::format("{:+.4g}{}", v, unit) : fmt::format("{:.4g}{}", v, unit);
+}
+
+std::string interval(const CompareCell& c, const CompareDimension& d) {
+  if (std::isnan(c.interval.lo)) return "—";
+  return fmt::format("[{}, {}]", number(c.interval.lo, d, true), number(c.interval.hi, d, true));
+}
+
+std::string p_text(double p) { return std::isnan(p) ? "—" : fmt::format("{:.3g}", p); }
+
+nlohmann::ordered_json cell_json(const CompareCell& c) {
+  const auto num = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+  nlohmann::ordered_json j = {{"slice", c.slice.empty() ? nlohmann::json() : nlohmann::json(c.slice)},
+                              {"value", c.value.empty() ? nlohmann::json() : nlohmann::json(c.value)},
+                              {"critical", c.critical},
+                              {"n", c.n},
+                              {"a", num(c.a)},
+                              {"b", num(c.b)},
+                              {"difference", num(c.diff)},
+                              {"interval", {num(c.interval.lo), num(c.interval.hi)}},
+                              {"test", c.test},
+                              {"p_value", num(c.p)},
+                              {"p_adjusted", num(c.p_adjusted)},
+                              {"verdict", to_string(c.verdict)}};
+  if (c.test == "McNemar exact") {
+    j["a_pass_b_fail"] = c.worse;
+    j["a_fail_b_pass"] = c.better;
+  }
+  return j;
+}
+
+std::string to_json(const Comparison& cmp) {
+  nlohmann::ordered_json j;
+  j["schema"] = "qualbar.comparison/1";
+  const auto run = [](const RunInfo& r) {
+    return nlohmann::ordered_json{{"id", r.id},           {"model", r.model},
+                                  {"suite_hash", r.suite_hash}, {"bars_hash", r.bars_hash},
+                                  {"dataset_hash", r.dataset_hash}, {"n_cases", r.n_cases}};
+  };
+  j["a"] = run(cmp.a);
+  j["b"] = run(cmp.b);
+  j["suites_differ"] = cmp.suites_differ;
+  j["bars_differ"] = cmp.bars_differ;
+  j["datasets_differ"] = cmp.datasets_differ;
+  j["paired_cases"] = cmp.paired;
+  j["only_in_a"] = cmp.only_a;
+  j["only_in_b"] = cmp.only_b;
+  j["dimensions_only_in_a"] = cmp.only_in_a_dimensions;
+  j["dimensions_only_in_b"] = cmp.only_in_b_dimensions;
+  j["adjustment"] = cmp.adjust == Adjustment::holm ? "holm" : "benjamini-hochberg";
+  j["confidence"] = cmp.confidence;
+  j["regressed"] = cmp.regressed;
+  j["exit_code"] = cmp.regressed ? 1 : 0;
+  nlohmann::ordered_json dims = nlohmann::ordered_json::array();
+  for (const auto& d : cmp.dimensions) {
+    nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+    for (const auto& c : d.cells) cells.push_back(cell_json(c));
+    dims.push_back({{"name", d.name},
+                    {"estimate_name", d.estimate_name},
+                    {"higher_is_better", d.higher_is_better},
+                    {"tolerance", d.tolerance},
+                    {"verdict", to_string(d.verdict)},
+                    {"overall", cell_json(d.overall)},
+                    {"slices", cells}});
+  }
+  j["dimensions"] = dims;
+  return j.dump(2);
+}
+
+void print_terminal(const Comparison& cmp, const std::string& suite_name, std::ostream& out) {
+  out << fmt::format("qualbar compare · {}\n", suite_name);
+  out << fmt::format("A (baseline)   {} · {} · {} cases\n", cmp.a.id, cmp.a.model, cmp.a.n_cases);
+  out << fmt::format("B (candidate)  {} · {} · {} cases\n\n", cmp.b.id, cmp.b.model, cmp.b.n_cases);
+  if (cmp.bars_differ)
+    out << fmt::format("⚠ THE BARS DIFFER: A was judged against bars {} and B against {}. The "
+                       "comparison uses B's suite.\n",
+                       cmp.a.bars_hash, cmp.b.bars_hash);
+  if (cmp.suites_differ && !cmp.bars_differ)
+    out << fmt::format("⚠ The suites differ (hash {} vs {}), though their bars are the same.\n",
+                       cmp.a.suite_hash, cmp.b.suite_hash);
+  if (cmp.datasets_differ)
+    out << fmt::format("⚠ THE DATASETS DIFFER (hash {} vs {}): only the {} cases both have are "
+                       "compared; {} only in A and {} only in B are left out.\n",
+                       cmp.a.dataset_hash, cmp.b.dataset_hash, cmp.paired, cmp.only_a, cmp.only_b);
+  for (const auto& d : cmp.only_in_a_dimensions)
+    out << fmt::format("⚠ dimension {} is only in A: not compared\n", d);
+  for (const auto& d : cmp.only_in_b_dimensions)
+    out << fmt::format("⚠ dimension {} is only in B: not compared\n", d);
+  for (const auto& d : cmp.not_compared)
+    out << fmt::format("  {} is not compared (a calibration: compare its ECE in each run's "
+                       "report)\n",
+                       d);
+  if (cmp.bars_differ || cmp.suites_differ || cmp.datasets_differ ||
+      !cmp.only_in_a_dimensions.empty() || !cmp.only_in_b_dimensions.empty() ||
+      !cmp.not_compared.empty())
+    out << '\n';
+
+  std::vector<std::string> regressed;
+  for (const auto& d : cmp.dimensions)
+    if (d.verdict == Verdict::regression) regressed.push_back(d.name);
+  if (regressed.empty()) {
+    out << "NO REGRESSION — B is not significantly worse than A on any dimension, overall or in a "
+           "critical slice.\n\n";
+  } else {
+    out << fmt::format("REGRESSION — B is worse than A on {}: {}\n\n", regressed.size(),
+                       fmt::join(regressed, ", "));
+  }
+  const std::string ci = fmt::format("{:g}% INTERVAL", 100.0 * cmp.confidence);
+  out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", "DIMENSION", "A", "B",
+                     "B − A", ci, "p (adj.)", "VERDICT");
+  for (const auto& d : cmp.dimensions) {
+    const CompareCell& c = d.overall;
+    out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", d.name, number(c.a, d),
+                       number(c.b, d), number(c.diff, d, true), interval(c, d),
+                       p_text(c.p_adjusted),
+                       d.verdict == Verdict::regression && c.verdict != Verdict::regression
+                           ? "regression (critical slice)"
+                           : std::string(to_string(c.verdict)));
+  }
+  // The slices that changed, regressions first.
+  std::size_t shown = 0, changed = 0;
+  for (const auto& d : cmp.dimensions)
+    for (const auto& c : d.cells)
+      changed += c.verdict == Verdict::regression || c.verdict == Verdict::improvement ? 1 : 0;
+  if (changed > 0) {
+    out << fmt::format("\nSLICES THAT CHANGED ({} of them; p adjusted across each dimension's "
+                       "slices, {}; ★ critical)\n",
+                       changed, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
+    for (const auto& d : cmp.dimensions) {
+      for (const auto& c : d.cells) {
+        if (c.verdict != Verdict::regression && c.verdict != Verdict::improvement) continue;
+        if (shown++ == 15) break;
+        out << fmt::format("  {} {} {}: {} → {} ({} {}, n={}, p adj. {}) {}\n",
+                           c.verdict == Verdict::regression ? "✗" : "✓", d.name,
+                           c.label() + (c.critical ? " ★" : ""), number(c.a, d), number(c.b, d),
+                           number(c.diff, d, true), interval(c, d), c.n, p_text(c.p_adjusted),
+                           to_string(c.verdict));
+      }
+    }
+  }
+  std::size_t few = 0;
+  for (const auto& d : cmp.dimensions)
+    for (const auto& c : d.cells) few += c.verdict == Verdict::too_few ? 1 : 0;
+  if (few > 0)
+    out << fmt::format("\n{} slice results have too few paired cases to tell (under the minimum); "
+                       "they are not called unchanged.\n",
+                       few);
+  out << fmt::format("\nPaired on {} cases by id. Exit code {}.\n", cmp.paired,
+                     cmp.regressed ? 1 : 0);
+}
+
+int compare(const CompareOptionsCli& o) {
+  if (o.adjust != "holm" && o.adjust != "bh")
+    throw InputError(fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
+  if (o.format != "terminal" && o.format != "json")
+    throw InputError(fmt::format("--format '{}': expected terminal or json", o.format));
+  const std::string path = resolve_store_path(o.store, "");
+  auto store = open_store(path, StoreAccess::existing);
+  const LoadedRun a = load_stored_run(*store, o.a);
+  const LoadedRun b = load_stored_run(*store, o.b);
+  CompareOptions options;
+  options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
+  options.min_cases = o.min_cases;
+  const Comparison cmp = compare_runs(
+      CompareSide{a.stored.info, a.suite, a.dataset.cases, a.stored.responses, a.stored.scores},
+      CompareSide{b.stored.info, b.suite, b.dataset.cases, b.stored.responses, b.stored.scores},
+      options);
+  if (!o.out.empty()) write_file_atomic(o.out, to_json(cmp) + "\n");
+  if (o.format == "json") {
+    std::cout << to_json(cmp) << '\n';
+  } else {
+    print_terminal(cmp, b.suite.name, std::cout);
+  }
+  return cmp.regressed ? 1 : 0;
+}
+
+const CommandRegistrar registrar{CommandEntry{
+    "compare", 35, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+      sub.description(
+          "Compare two stored runs of a suite: A (the baseline) and B (the candidate), paired by "
+          "case id. For every dimension and slice: both estimates, B − A with its interval, "
+          "McNemar's exact test (pass/fail) or a sign-flip permutation test (scores), p-values "
+          "adjusted across slices, and a verdict. Exit 1 when B regresses beyond the suite's "
+          "tolerance overall or in a critical slice, 0 otherwise.");
+      auto o = std::make_shared<CompareOptionsCli>();
+      sub.add_option("a", o->a, "Run A, the baseline (id, unique prefix, or 'latest')")->required();
+      sub.add_option("b", o->b, "Run B, the candidate")->required();
+      sub.add_option("--store", o->store,
+                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
+          ->envname("QUALBAR_STORE");
+      sub.add_option("--adjust", o->adjust,
+                     "Multiple-testing correction across slices: holm (default) or bh")
+          ->default_val("holm");
+      sub.add_option("--min-cases", o->min_cases,
+                     "Fewer paired cases in a slice: too few to tell (default 10)")
+          ->default_val(10);
+      sub.add_option("-f,--format", o->format, "terminal or json")->default_val("terminal");
+      sub.add_option("-o,--out", o->out, "Also write the comparison as JSON to this file");
+      return [o] { return compare(*o); };
+    }}};
+
+}  // namespace
+}  // namespace qb::cli
