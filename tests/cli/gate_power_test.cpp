@@ -1,0 +1,73 @@
+// qualbar gate and qualbar power on the demo's stored runs, as a CI job would call them.
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "run_qualbar.hpp"
+
+namespace qb::test {
+namespace {
+
+class GatePower : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(run_qualbar("demo --dir d --store s.db", dir_).exit_code, 0);
+    const auto runs = nlohmann::json::parse(run_qualbar("runs --store s.db --json", dir_).out);
+    v1_ = runs[1]["id"];
+    v2_ = runs[0]["id"];
+  }
+  ProcessResult qb(const std::string& line) { return run_qualbar(line, dir_); }
+
+  TempDir dir_{"qualbar-gate-test"};
+  std::string v1_, v2_;
+};
+
+TEST_F(GatePower, GateGivesARunsVerdictAgainstItsOwnOrAnotherSuitesBars) {
+  const auto own = qb("gate " + v2_ + " --store s.db");
+  EXPECT_EQ(own.exit_code, 1);
+  EXPECT_EQ(own.out.rfind("FAIL — run " + v2_, 0), 0U) << own.out;
+  EXPECT_NE(own.out.find("✗ answer_correct in category=refund-dispute (critical slice)"),
+            std::string::npos)
+      << own.out;
+  // The same scores against bars nobody misses: a pass, without running anything.
+  std::string suite = test::read_text(dir_.work() / "d" / "suite.yaml");
+  std::ofstream(dir_.work() / "d" / "lenient.yaml")
+      << suite.substr(0, suite.find("\nbars:")) << "\n";
+  const auto lenient = qb("gate " + v2_ + " --store s.db --suite d/lenient.yaml");
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.out << lenient.err;
+  EXPECT_EQ(lenient.out.rfind("PASS — run " + v2_, 0), 0U) << lenient.out;
+}
+
+TEST_F(GatePower, GateOnASavedComparisonFollowsItsVerdict) {
+  ASSERT_EQ(qb("compare " + v1_ + " " + v2_ + " --store s.db --out cmp.json").exit_code, 1);
+  const auto g = qb("gate --comparison cmp.json");
+  EXPECT_EQ(g.exit_code, 1);
+  EXPECT_NE(g.out.find("✗ grounded regressed"), std::string::npos) << g.out;
+  ASSERT_EQ(qb("compare " + v2_ + " " + v2_ + " --store s.db --out same.json").exit_code, 0);
+  EXPECT_EQ(qb("gate --comparison same.json").exit_code, 0);
+  std::ofstream(dir_.work() / "bad.json") << R"({"schema":"other"})";
+  const auto bad = qb("gate --comparison bad.json");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err,
+            "qualbar: error: bad.json: not a comparison written by `qualbar compare --out` "
+            "(schema qualbar.comparison/1)\n");
+}
+
+TEST_F(GatePower, PowerSaysHowManyCasesASliceNeedsAndWhichAreShort) {
+  const auto plan = qb("power --rate 0.9 --drop 0.05");
+  EXPECT_EQ(plan.exit_code, 0);
+  // statsmodels normal_sample_size_one_tail(-0.05, 0.8, 0.05, std_null=√(0.09), std_alt=√(0.1275)):
+  // 252.2, rounded up.
+  EXPECT_NE(plan.out.find("253 cases per slice"), std::string::npos) << plan.out;
+  const auto run = qb("power " + v2_ + " --store s.db");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("category=refund-dispute"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("too small to show a 5.0-point drop"), std::string::npos) << run.out;
+  const auto bad = qb("power --rate 1.5");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "qualbar: error: --rate must be between 0 and 1, got 1.5\n");
+}
+
+}  // namespace
+}  // namespace qb::test
