@@ -16,6 +16,7 @@ namespace {
 
 struct CompareOptionsCli {
   std::string a, b;
+  std::string suite;  // with a suite, a and b are responses files replayed against it
   std::string store;
   std::string adjust = "holm";
   std::string format = "terminal";
@@ -187,22 +188,42 @@ int compare(const CompareOptionsCli& o) {
     throw InputError(fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
   if (o.format != "terminal" && o.format != "json")
     throw InputError(fmt::format("--format '{}': expected terminal or json", o.format));
-  const std::string path = resolve_store_path(o.store, "");
-  auto store = open_store(path, StoreAccess::existing);
-  const LoadedRun a = load_stored_run(*store, o.a);
-  const LoadedRun b = load_stored_run(*store, o.b);
   CompareOptions options;
   options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
   options.min_cases = o.min_cases;
-  const Comparison cmp = compare_runs(
-      CompareSide{a.stored.info, a.suite, a.dataset.cases, a.stored.responses, a.stored.scores},
-      CompareSide{b.stored.info, b.suite, b.dataset.cases, b.stored.responses, b.stored.scores},
-      options);
+  Comparison cmp;
+  std::string suite_name;
+  if (!o.suite.empty()) {
+    // Two responses files replayed against one suite, nothing stored.
+    const auto replay = [&](const std::string& responses) {
+      RunRequest req;
+      req.suite = o.suite;
+      req.provider.responses = responses;
+      req.no_store = true;
+      return run_suite(req);
+    };
+    const RunOutcome a = replay(o.a), b = replay(o.b);
+    cmp = compare_runs(CompareSide{a.result.info, a.suite, a.dataset.cases, a.result.responses,
+                                   a.result.scores},
+                       CompareSide{b.result.info, b.suite, b.dataset.cases, b.result.responses,
+                                   b.result.scores},
+                       options);
+    suite_name = b.suite.name;
+  } else {
+    auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
+    const LoadedRun a = load_stored_run(*store, o.a);
+    const LoadedRun b = load_stored_run(*store, o.b);
+    cmp = compare_runs(
+        CompareSide{a.stored.info, a.suite, a.dataset.cases, a.stored.responses, a.stored.scores},
+        CompareSide{b.stored.info, b.suite, b.dataset.cases, b.stored.responses, b.stored.scores},
+        options);
+    suite_name = b.suite.name;
+  }
   if (!o.out.empty()) write_file_atomic(o.out, to_json(cmp) + "\n");
   if (o.format == "json") {
     std::cout << to_json(cmp) << '\n';
   } else {
-    print_terminal(cmp, b.suite.name, std::cout);
+    print_terminal(cmp, suite_name, std::cout);
   }
   return cmp.regressed ? 1 : 0;
 }
@@ -210,14 +231,22 @@ int compare(const CompareOptionsCli& o) {
 const CommandRegistrar registrar{CommandEntry{
     "compare", 35, [](CLI::App& sub, const Globals&) -> std::function<int()> {
       sub.description(
-          "Compare two stored runs of a suite: A (the baseline) and B (the candidate), paired by "
+          "Compare two stored runs of a suite (or two responses files against one suite, with "
+          "--suite): A (the baseline) and B (the candidate), paired by "
           "case id. For every dimension and slice: both estimates, B − A with its interval, "
           "McNemar's exact test (pass/fail) or a sign-flip permutation test (scores), p-values "
           "adjusted across slices, and a verdict. Exit 1 when B regresses beyond the suite's "
           "tolerance overall or in a critical slice, 0 otherwise.");
       auto o = std::make_shared<CompareOptionsCli>();
-      sub.add_option("a", o->a, "Run A, the baseline (id, unique prefix, or 'latest')")->required();
-      sub.add_option("b", o->b, "Run B, the candidate")->required();
+      sub.add_option("a", o->a,
+                     "Run A, the baseline (id, unique prefix, or 'latest'); with --suite, its "
+                     "responses file")
+          ->required();
+      sub.add_option("b", o->b, "Run B, the candidate (a run, or with --suite a responses file)")
+          ->required();
+      sub.add_option("--suite", o->suite,
+                     "Replay the two responses files A and B against this suite instead of "
+                     "reading stored runs (nothing is stored)");
       sub.add_option("--store", o->store,
                      "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
           ->envname("QUALBAR_STORE");

@@ -1,4 +1,5 @@
 // qualbar gate and qualbar power on the demo's stored runs, as a CI job would call them.
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -52,6 +53,18 @@ TEST_F(GatePower, GateOnASavedComparisonFollowsItsVerdict) {
   EXPECT_EQ(bad.err,
             "qualbar: error: bad.json: not a comparison written by `qualbar compare --out` "
             "(schema qualbar.comparison/1)\n");
+}
+
+TEST_F(GatePower, CompareTwoResponsesFilesAgainstOneSuiteWithoutAStore) {
+  const auto r = qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite d/suite.yaml "
+                    "--format json");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["a"]["model"], "support-bot-v1");
+  EXPECT_EQ(j["b"]["model"], "support-bot-v2");
+  EXPECT_EQ(j["paired_cases"], 200);
+  EXPECT_EQ(j["regressed"], true);
+  EXPECT_FALSE(std::filesystem::exists(dir_.work() / ".qualbar")) << "nothing is stored";
 }
 
 TEST_F(GatePower, PowerSaysHowManyCasesASliceNeedsAndWhichAreShort) {
