@@ -18,7 +18,8 @@ namespace qb::cli {
 
 void add_output_options(CLI::App& sub, OutputOptions& o) {
   sub.add_option("-f,--format", o.format,
-                 "How to print the report on stdout: terminal, json, scores (qualbar list formats)")
+                 "How to print the report on stdout: terminal, json, scores, markdown, junit, ... "
+                 "(qualbar list formats)")
       ->default_val("terminal")
       ->envname("QUALBAR_FORMAT");
   sub.add_option(
