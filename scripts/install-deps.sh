@@ -17,6 +17,7 @@ packages=(
   libcpp-httplib-dev                               # HTTP server in tests
   libcld2-dev                                      # language detection (Compact Language Detector 2)
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
+  chromium                                         # headless browser for the HTML report test
 )
 
 missing=()
