@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "qualbar/compare/compare.hpp"
+#include "qualbar/report/markdown.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb::cli {
@@ -101,6 +102,56 @@ std::string to_json(const Comparison& cmp) {
   return j.dump(2);
 }
 
+// A pull-request comment: the verdict, loud warnings, the dimensions, the slices that changed.
+std::string to_markdown(const Comparison& cmp, const std::string& suite_name) {
+  const auto m = [](std::string_view s) { return markdown_escape(s); };
+  std::string out;
+  std::vector<std::string> regressed;
+  for (const auto& d : cmp.dimensions)
+    if (d.verdict == Verdict::regression) regressed.push_back(m(d.name));
+  out += regressed.empty()
+             ? fmt::format("## ✅ qualbar compare: no regression · {}\n\n", m(suite_name))
+             : fmt::format("## ❌ qualbar compare: regression on {} · {}\n\n",
+                           fmt::join(regressed, ", "), m(suite_name));
+  out += fmt::format("A (baseline) `{}` · {} → B (candidate) `{}` · {} · paired on {} cases\n\n",
+                     m(cmp.a.id), m(cmp.a.model), m(cmp.b.id), m(cmp.b.model), cmp.paired);
+  if (cmp.bars_differ) out += "> ⚠️ **The bars differ** between the two runs: B's suite is used.\n";
+  if (cmp.datasets_differ)
+    out += fmt::format("> ⚠️ **The datasets differ**: {} cases only in A and {} only in B are left "
+                       "out.\n",
+                       cmp.only_a, cmp.only_b);
+  if (cmp.bars_differ || cmp.datasets_differ) out += '\n';
+  out += fmt::format("| dimension | A | B | B − A | {:g}% interval | p (adj.) | verdict |\n",
+                     100.0 * cmp.confidence);
+  out += "|---|---:|---:|---:|---|---:|---|\n";
+  for (const auto& d : cmp.dimensions) {
+    const CompareCell& c = d.overall;
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {}{} |\n", m(d.name), m(number(c.a, d)),
+                       m(number(c.b, d)), m(number(c.diff, d, true)), m(interval(c, d)),
+                       p_text(c.p_adjusted),
+                       d.verdict == Verdict::regression ? "❌ " : "",
+                       d.verdict == Verdict::regression && c.verdict != Verdict::regression
+                           ? std::string("regression (critical slice)")
+                           : std::string(to_string(c.verdict)));
+  }
+  std::size_t shown = 0;
+  std::string slices;
+  for (const auto& d : cmp.dimensions) {
+    for (const auto& c : d.cells) {
+      if (c.verdict != Verdict::regression && c.verdict != Verdict::improvement) continue;
+      if (shown++ == 20) break;
+      slices += fmt::format("- {} **{}** {}{}: {} → {} ({}, p adj. {})\n",
+                            c.verdict == Verdict::regression ? "❌" : "✅", m(d.name),
+                            m(c.label()), c.critical ? " ★" : "", m(number(c.a, d)),
+                            m(number(c.b, d)), m(number(c.diff, d, true)), p_text(c.p_adjusted));
+    }
+  }
+  if (!slices.empty()) out += "\n**Slices that changed** (★ critical):\n\n" + slices;
+  out += fmt::format("\n<sub>{} · p-values adjusted across each dimension's slices ({})</sub>\n",
+                     "qualbar compare", cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
+  return out;
+}
+
 void print_terminal(const Comparison& cmp, const std::string& suite_name, std::ostream& out) {
   out << fmt::format("qualbar compare · {}\n", suite_name);
   out << fmt::format("A (baseline)   {} · {} · {} cases\n", cmp.a.id, cmp.a.model, cmp.a.n_cases);
@@ -186,8 +237,9 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
 int compare(const CompareOptionsCli& o) {
   if (o.adjust != "holm" && o.adjust != "bh")
     throw InputError(fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
-  if (o.format != "terminal" && o.format != "json")
-    throw InputError(fmt::format("--format '{}': expected terminal or json", o.format));
+  if (o.format != "terminal" && o.format != "json" && o.format != "markdown")
+    throw InputError(
+        fmt::format("--format '{}': expected terminal, json or markdown", o.format));
   CompareOptions options;
   options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
   options.min_cases = o.min_cases;
@@ -222,6 +274,8 @@ int compare(const CompareOptionsCli& o) {
   if (!o.out.empty()) write_file_atomic(o.out, to_json(cmp) + "\n");
   if (o.format == "json") {
     std::cout << to_json(cmp) << '\n';
+  } else if (o.format == "markdown") {
+    std::cout << to_markdown(cmp, suite_name);
   } else {
     print_terminal(cmp, suite_name, std::cout);
   }
@@ -256,7 +310,9 @@ const CommandRegistrar registrar{CommandEntry{
       sub.add_option("--min-cases", o->min_cases,
                      "Fewer paired cases in a slice: too few to tell (default 10)")
           ->default_val(10);
-      sub.add_option("-f,--format", o->format, "terminal or json")->default_val("terminal");
+      sub.add_option("-f,--format", o->format,
+                     "terminal, json, or markdown (a pull-request comment)")
+          ->default_val("terminal");
       sub.add_option("-o,--out", o->out, "Also write the comparison as JSON to this file");
       return [o] { return compare(*o); };
     }}};

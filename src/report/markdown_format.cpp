@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/report/format.hpp"
+#include "qualbar/report/markdown.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
@@ -28,34 +29,8 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-// Escapes text for Markdown (GitHub flavour), in table cells and in running text: every character
-// that could start markup is backslash-escaped, line breaks and other control characters become
-// spaces, an "@" cannot mention anyone (a word joiner follows it), and text longer than `max`
-// code points is cut with "…".
 std::string md(std::string_view raw, std::size_t max = kMaxValue) {
-  const std::string text = to_valid_utf8(raw);
-  std::string out;
-  out.reserve(text.size() + 8);
-  std::size_t points = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) != 0x80 && points++ == max) {
-      out += "…";
-      break;
-    }
-    if (c < 0x20 || c == 0x7F) {
-      out += ' ';
-    } else if (c == '@') {
-      out += "@\u2060";
-    } else if (std::string_view(R"(\`*_[]<>|~$&#!)").find(static_cast<char>(c)) !=
-               std::string_view::npos) {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return markdown_escape(raw, max);
 }
 
 // Text for a code block: control characters become spaces, and it is cut at `max` code points.

@@ -65,6 +65,13 @@ TEST_F(GatePower, CompareTwoResponsesFilesAgainstOneSuiteWithoutAStore) {
   EXPECT_EQ(j["paired_cases"], 200);
   EXPECT_EQ(j["regressed"], true);
   EXPECT_FALSE(std::filesystem::exists(dir_.work() / ".qualbar")) << "nothing is stored";
+  // As a pull-request comment.
+  const auto md = qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite "
+                     "d/suite.yaml --format markdown");
+  EXPECT_EQ(md.exit_code, 1);
+  EXPECT_EQ(md.out.rfind("## ❌ qualbar compare: regression on grounded", 0), 0U) << md.out;
+  EXPECT_NE(md.out.find("| grounded | 91.0% | 78.0% | -13.0 pts |"), std::string::npos) << md.out;
+  EXPECT_NE(md.out.find("| \\$0.00103 |"), std::string::npos) << "a $ could start math: " << md.out;
 }
 
 TEST_F(GatePower, PowerSaysHowManyCasesASliceNeedsAndWhichAreShort) {
