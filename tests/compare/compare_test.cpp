@@ -164,8 +164,9 @@ TEST(Compare, HolmAndBenjaminiHochbergBothAdjustAcrossTheSlices) {
   const Side b = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; });
   CompareOptions holm, bh;
   bh.adjust = Adjustment::benjamini_hochberg;
-  const auto& h = dim(run_compare(a, b, holm), "faithful");
-  const auto& f = dim(run_compare(a, b, bh), "faithful");
+  const Comparison by_holm = run_compare(a, b, holm), by_bh = run_compare(a, b, bh);
+  const auto& h = dim(by_holm, "faithful");
+  const auto& f = dim(by_bh, "faithful");
   EXPECT_GE(h.overall.p_adjusted, h.overall.p);
   EXPECT_LE(f.overall.p_adjusted, h.overall.p_adjusted) << "BH is never stricter than Holm";
 }
