@@ -51,7 +51,7 @@ double value_of(const ScoreView& s, Kind kind, double threshold) {
 }
 
 CompareCell compare_cell(const std::vector<double>& xa, const std::vector<double>& xb, Kind kind,
-                         double confidence, const CompareOptions& o, std::uint64_t seed) {
+                         double confidence, std::uint64_t seed) {
   CompareCell c;
   std::vector<double> a, b;
   for (std::size_t i = 0; i < xa.size(); ++i) {
@@ -164,7 +164,7 @@ Comparison compare_runs(const CompareSide& a, const CompareSide& b, const Compar
       pairs.b.push_back(value_of(b.scores.at(ib[k], db), kind, threshold));
     }
     std::uint64_t seed = o.seed + db * 1000;
-    dim.overall = compare_cell(pairs.a, pairs.b, kind, out.confidence, o, seed++);
+    dim.overall = compare_cell(pairs.a, pairs.b, kind, out.confidence, seed++);
     for (std::size_t s = 0; s < slices.size(); ++s) {
       const auto& sc = slices[s];
       std::vector<std::vector<double>> ca(sc.values.size()), cb(sc.values.size());
@@ -175,7 +175,7 @@ Comparison compare_runs(const CompareSide& a, const CompareSide& b, const Compar
         }
       }
       for (std::size_t v = 0; v < sc.values.size(); ++v) {
-        CompareCell cell = compare_cell(ca[v], cb[v], kind, out.confidence, o, seed++);
+        CompareCell cell = compare_cell(ca[v], cb[v], kind, out.confidence, seed++);
         cell.slice = sc.spec.name();
         cell.value = sc.values[v];
         for (const CriticalSlice& crit : b.suite.critical_slices) {

@@ -133,8 +133,11 @@ TEST(Compare, ACriticalSliceRegressionFailsEvenWhenOverallHoldsAndSmallSlicesAre
   // With a minimum above the slice's size it is too few to tell, and no longer blocks.
   o.min_cases = 50;
   const Comparison strict = run_compare(a, b, o);
-  for (const auto& cell : dim(strict, "correct").cells)
-    if (cell.value == "refund-dispute") EXPECT_EQ(cell.verdict, Verdict::too_few);
+  for (const auto& cell : dim(strict, "correct").cells) {
+    if (cell.value == "refund-dispute") {
+      EXPECT_EQ(cell.verdict, Verdict::too_few);
+    }
+  }
 }
 
 TEST(Compare, ADropWithinTheSuitesToleranceIsNotARegression) {
