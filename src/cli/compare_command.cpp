@@ -10,6 +10,7 @@
 #include "cli/common.hpp"
 #include "qualbar/compare/compare.hpp"
 #include "qualbar/report/markdown.hpp"
+#include "qualbar/report/xml.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb::cli {
@@ -152,6 +153,43 @@ std::string to_markdown(const Comparison& cmp, const std::string& suite_name) {
   return out;
 }
 
+// JUnit XML for CI test panels: one testcase per dimension × cell (overall and every slice with a
+// verdict), failing on a regression that gates (overall or a critical slice).
+std::string to_junit(const Comparison& cmp, const std::string& suite_name) {
+  std::size_t tests = 0, failures = 0;
+  std::string cases;
+  for (const auto& d : cmp.dimensions) {
+    const auto add = [&](const CompareCell& c, bool gates) {
+      ++tests;
+      const bool failed = gates && c.verdict == Verdict::regression;
+      failures += failed ? 1 : 0;
+      cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{} · {}\" time=\"0\">",
+                           xml_escape(suite_name), xml_escape(d.name), xml_escape(d.name),
+                           xml_escape(c.label()));
+      const std::string what = fmt::format(
+          "{} {}: A {} → B {} ({} {}, {} p adj. {}): {}", d.name, c.label(), number(c.a, d),
+          number(c.b, d), number(c.diff, d, true), interval(c, d), c.test, p_text(c.p_adjusted),
+          to_string(c.verdict));
+      if (failed) {
+        cases += fmt::format("<failure message=\"{}\" type=\"regression\">{}</failure>",
+                             xml_escape(what), xml_escape(what, false));
+      } else {
+        cases += fmt::format("<system-out>{}</system-out>", xml_escape(what, false));
+      }
+      cases += "</testcase>\n";
+    };
+    add(d.overall, true);
+    for (const auto& c : d.cells) add(c, c.critical);
+  }
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qualbar compare\" "
+      "tests=\"{}\" failures=\"{}\" errors=\"0\">\n  <testsuite name=\"{}\" tests=\"{}\" "
+      "failures=\"{}\" errors=\"0\">\n{}    <system-out>A {} ({}) against B {} ({}), paired "
+      "on {} cases</system-out>\n  </testsuite>\n</testsuites>\n",
+      tests, failures, xml_escape(suite_name), tests, failures, cases, xml_escape(cmp.a.id),
+      xml_escape(cmp.a.model), xml_escape(cmp.b.id), xml_escape(cmp.b.model), cmp.paired);
+}
+
 void print_terminal(const Comparison& cmp, const std::string& suite_name, std::ostream& out) {
   out << fmt::format("qualbar compare · {}\n", suite_name);
   out << fmt::format("A (baseline)   {} · {} · {} cases\n", cmp.a.id, cmp.a.model, cmp.a.n_cases);
@@ -237,9 +275,10 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
 int compare(const CompareOptionsCli& o) {
   if (o.adjust != "holm" && o.adjust != "bh")
     throw InputError(fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
-  if (o.format != "terminal" && o.format != "json" && o.format != "markdown")
+  if (o.format != "terminal" && o.format != "json" && o.format != "markdown" &&
+      o.format != "junit")
     throw InputError(
-        fmt::format("--format '{}': expected terminal, json or markdown", o.format));
+        fmt::format("--format '{}': expected terminal, json, markdown or junit", o.format));
   CompareOptions options;
   options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
   options.min_cases = o.min_cases;
@@ -276,6 +315,8 @@ int compare(const CompareOptionsCli& o) {
     std::cout << to_json(cmp) << '\n';
   } else if (o.format == "markdown") {
     std::cout << to_markdown(cmp, suite_name);
+  } else if (o.format == "junit") {
+    std::cout << to_junit(cmp, suite_name);
   } else {
     print_terminal(cmp, suite_name, std::cout);
   }
@@ -311,7 +352,7 @@ const CommandRegistrar registrar{CommandEntry{
                      "Fewer paired cases in a slice: too few to tell (default 10)")
           ->default_val(10);
       sub.add_option("-f,--format", o->format,
-                     "terminal, json, or markdown (a pull-request comment)")
+                     "terminal, json, markdown (a pull-request comment) or junit (CI test panels)")
           ->default_val("terminal");
       sub.add_option("-o,--out", o->out, "Also write the comparison as JSON to this file");
       return [o] { return compare(*o); };

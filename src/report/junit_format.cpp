@@ -8,62 +8,13 @@
 #include <fmt/format.h>
 
 #include "qualbar/report/format.hpp"
+#include "qualbar/report/xml.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
 namespace {
 
-// Escapes text for XML 1.0 content and attribute values: the five markup characters as entities,
-// tab and line breaks as character references in attributes (a parser would make them spaces), and
-// every character XML 1.0 does not allow (other C0 controls, U+FFFE, U+FFFF, invalid UTF-8) as
-// U+FFFD.
-std::string xml(std::string_view raw, bool attribute = true) {
-  const std::string text = to_valid_utf8(raw);
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        continue;
-      case '<':
-        out += "&lt;";
-        continue;
-      case '>':
-        out += "&gt;";
-        continue;
-      case '"':
-        out += "&quot;";
-        continue;
-      case '\'':
-        out += "&apos;";
-        continue;
-      case '\t':
-        out += attribute ? "&#9;" : "\t";
-        continue;
-      case '\n':
-        out += attribute ? "&#10;" : "\n";
-        continue;
-      case '\r':
-        out += "&#13;";
-        continue;
-      default:
-        break;
-    }
-    if (c < 0x20) {
-      out += "\uFFFD";
-    } else if (c == 0xEF && i + 2 < text.size() &&
-               static_cast<unsigned char>(text[i + 1]) == 0xBF &&
-               (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE) {
-      out += "\uFFFD";  // U+FFFE or U+FFFF
-      i += 2;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
+std::string xml(std::string_view raw, bool attribute = true) { return xml_escape(raw, attribute); }
 
 // Seconds between two RFC 3339 UTC times ("2026-11-27T09:39:06.015Z"), 0 when either is unreadable.
 double seconds_between(const std::string& from, const std::string& to) {

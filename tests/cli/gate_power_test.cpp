@@ -72,6 +72,18 @@ TEST_F(GatePower, CompareTwoResponsesFilesAgainstOneSuiteWithoutAStore) {
   EXPECT_EQ(md.out.rfind("## ❌ qualbar compare: regression on grounded", 0), 0U) << md.out;
   EXPECT_NE(md.out.find("| grounded | 91.0% | 78.0% | -13.0 pts |"), std::string::npos) << md.out;
   EXPECT_NE(md.out.find("| \\$0.00103 |"), std::string::npos) << "a $ could start math: " << md.out;
+  // As JUnit XML: a failing testcase for each gating regression.
+  const auto junit = qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite "
+                        "d/suite.yaml --format junit");
+  EXPECT_EQ(junit.exit_code, 1);
+  EXPECT_EQ(junit.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0), 0U);
+  EXPECT_NE(junit.out.find("<testcase classname=\"support-assistant-demo.grounded\" "
+                           "name=\"grounded · overall\" time=\"0\"><failure message=\"grounded "
+                           "overall: A 91.0% → B 78.0%"),
+            std::string::npos)
+      << junit.out.substr(0, 2000);
+  // grounded, ttft and cost overall, and cost in the critical refund-dispute slice.
+  EXPECT_NE(junit.out.find("failures=\"4\""), std::string::npos) << junit.out.substr(0, 300);
 }
 
 TEST_F(GatePower, PowerSaysHowManyCasesASliceNeedsAndWhichAreShort) {
