@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "qualbar/compare/compare.hpp"
+#include "qualbar/compare/compare_html.hpp"
 #include "qualbar/report/markdown.hpp"
 #include "qualbar/report/xml.hpp"
 #include "qualbar/util/files.hpp"
@@ -276,9 +277,9 @@ int compare(const CompareOptionsCli& o) {
   if (o.adjust != "holm" && o.adjust != "bh")
     throw InputError(fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
   if (o.format != "terminal" && o.format != "json" && o.format != "markdown" &&
-      o.format != "junit")
+      o.format != "junit" && o.format != "html")
     throw InputError(
-        fmt::format("--format '{}': expected terminal, json, markdown or junit", o.format));
+        fmt::format("--format '{}': expected terminal, json, markdown, junit or html", o.format));
   CompareOptions options;
   options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
   options.min_cases = o.min_cases;
@@ -317,6 +318,8 @@ int compare(const CompareOptionsCli& o) {
     std::cout << to_markdown(cmp, suite_name);
   } else if (o.format == "junit") {
     std::cout << to_junit(cmp, suite_name);
+  } else if (o.format == "html") {
+    std::cout << comparison_html(cmp, suite_name);
   } else {
     print_terminal(cmp, suite_name, std::cout);
   }
@@ -352,7 +355,8 @@ const CommandRegistrar registrar{CommandEntry{
                      "Fewer paired cases in a slice: too few to tell (default 10)")
           ->default_val(10);
       sub.add_option("-f,--format", o->format,
-                     "terminal, json, markdown (a pull-request comment) or junit (CI test panels)")
+                     "terminal, json, markdown (a pull-request comment), junit (CI test panels) "
+                     "or html (a self-contained page)")
           ->default_val("terminal");
       sub.add_option("-o,--out", o->out, "Also write the comparison as JSON to this file");
       return [o] { return compare(*o); };

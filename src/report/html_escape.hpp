@@ -24,4 +24,7 @@ std::optional<std::string> safe_url(std::string_view url);
 // opener. Anything else, a javascript: "link" included, stays text.
 std::string linkify(std::string_view s);
 
+// The stylesheet of qualbar's HTML pages (run report, comparison), inlined in each page.
+const char* page_style();
+
 }  // namespace qb::html

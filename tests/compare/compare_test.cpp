@@ -2,9 +2,12 @@
 // p-values, verdicts — on runs whose differences are known.
 #include "qualbar/compare/compare.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "qualbar/compare/compare_html.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/score_table.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -31,14 +34,14 @@ struct Side {
 // n cases; correct(i) and faithful(i) say what the model got right on case i.
 template <typename Correct, typename Faithful>
 Side side(const std::string& suite_text, int n, Correct correct, Faithful faithful,
-          const std::string& hash = "h") {
+          const std::string& hash = "h", const std::string& other = "other") {
   Side s;
   s.suite = parse_suite(suite_text, "suite.yaml", ".");
   std::string text;
   for (int i = 0; i < n; ++i)
     text += fmt::format(R"({{"id":"c{}","input":"q","category":"{}"}})"
                         "\n",
-                        i, i % 10 == 0 ? "refund-dispute" : "other");
+                        i, i % 10 == 0 ? "refund-dispute" : other);
   parse_cases(text, "cases.jsonl", s.dataset);
   for (int i = 0; i < n; ++i) {
     Response r;
@@ -172,6 +175,34 @@ TEST(Compare, HolmAndBenjaminiHochbergBothAdjustAcrossTheSlices) {
   const auto& f = dim(by_bh, "faithful");
   EXPECT_GE(h.overall.p_adjusted, h.overall.p);
   EXPECT_LE(f.overall.p_adjusted, h.overall.p_adjusted) << "BH is never stricter than Holm";
+}
+
+TEST(CompareHtml, ASelfContainedPageWithEveryOutsideStringEscaped) {
+  const std::string hostile = R"(\"><img src=x onerror=alert(1)><script>alert(2)</script>)";
+  const Side a = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; },
+                      "h", hostile);
+  Side b = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; }, "h",
+                hostile);
+  b.info.model = "<b>bot</b> & 'v2'";
+  const Comparison c = run_compare(a, b);
+  const std::string page = comparison_html(c, "suite <i>x</i>");
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0U);
+  EXPECT_NE(page.find("Content-Security-Policy\" content=\"default-src 'none'; style-src "
+                      "'unsafe-inline'; img-src data:; script-src 'none'"),
+            std::string::npos);
+  EXPECT_EQ(page.find("<script"), std::string::npos) << "no script at all";
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_EQ(page.find("onerror=alert"), page.find("onerror=alert(1)&gt;")) << "only escaped";
+  EXPECT_NE(page.find("category=&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;"),
+            std::string::npos);
+  EXPECT_NE(page.find("&lt;b&gt;bot&lt;/b&gt; &amp; &#39;v2&#39;"), std::string::npos)
+      << page.substr(0, 1500);
+  EXPECT_NE(page.find("<div class=\"big\">REGRESSION</div> B is worse than A on: faithful"),
+            std::string::npos);
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\0'), 0);
+  std::size_t charts = 0;
+  for (std::size_t at = 0; (at = page.find("<svg", at)) != std::string::npos; ++at) ++charts;
+  EXPECT_EQ(charts, c.dimensions.size()) << "one chart per dimension";
 }
 
 }  // namespace
