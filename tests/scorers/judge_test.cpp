@@ -198,7 +198,7 @@ TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
             "judge: 1 of 2 claims unsupported: 'We also offer a lifetime guarantee' (no passage "
             "offers a guarantee)");
   ASSERT_EQ(server.request_count(), 1U);
-  const std::string& prompt = server.requests()[0].last_user_message;
+  const std::string prompt = server.requests()[0].last_user_message;
   EXPECT_NE(prompt.find("[kb-1] Refunds are processed"), std::string::npos) << prompt;
   EXPECT_NE(prompt.find("\n1. Refunds are processed within 5 business days"), std::string::npos)
       << prompt;
