@@ -23,21 +23,6 @@ double nice_step(double max, int ticks) {
   return 10.0 * p;
 }
 
-std::string status_class(CellStatus s) {
-  switch (s) {
-    case CellStatus::fail:
-      return "fail";
-    case CellStatus::pass:
-      return "pass";
-    case CellStatus::too_small:
-      return "small";
-    case CellStatus::no_bar:
-    case CellStatus::no_data:
-      return "none";
-  }
-  return "none";
-}
-
 // The statistic a dimension's chart shows: the one its overall bar limits (p95, cost per
 // useful response), else the estimate.
 std::string plotted_stat(const DimensionResult& d) {
@@ -255,6 +240,22 @@ std::string histogram(std::span<const double> values, const DimensionResult& d) 
   if (const auto bar = bar_of(d.overall, "p95"))
     mark(*bar, "bar", "bar " + bar_text(d.overall.bars.front(), d), 14);
   return s + "</svg>";
+}
+
+// The CSS class of a cell's status: fail, pass, small or none.
+std::string status_class(CellStatus s) {
+  switch (s) {
+    case CellStatus::fail:
+      return "fail";
+    case CellStatus::pass:
+      return "pass";
+    case CellStatus::too_small:
+      return "small";
+    case CellStatus::no_bar:
+    case CellStatus::no_data:
+      return "none";
+  }
+  return "none";
 }
 
 }  // namespace qb::html

@@ -23,4 +23,7 @@ std::string reliability_diagram(const nlohmann::json& data);
 // A histogram of measurements (ms) with the dimension's p50, p95 and bar marked.
 std::string histogram(std::span<const double> values, const DimensionResult& d);
 
+// The CSS class of a cell's status (the page's colours): fail, pass, small or none.
+std::string status_class(CellStatus s);
+
 }  // namespace qb::html

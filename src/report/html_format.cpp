@@ -15,6 +15,7 @@ namespace qb {
 namespace {
 
 using html::attr;
+using html::status_class;
 using html::text;
 
 constexpr std::size_t kChartRows = 30;       // slices drawn per dimension (all are in the table)
@@ -35,21 +36,6 @@ constexpr const char* kScript =
 constexpr const char* kScriptHash = "sha256-DksugJuEeIbSs+LWbRdfvkcAOCXmB89SD1rs6TzbLl8=";
 
 
-
-std::string status_class(CellStatus s) {
-  switch (s) {
-    case CellStatus::fail:
-      return "fail";
-    case CellStatus::pass:
-      return "pass";
-    case CellStatus::too_small:
-      return "small";
-    case CellStatus::no_bar:
-    case CellStatus::no_data:
-      return "none";
-  }
-  return "none";
-}
 
 std::string status_html(const Cell& c) {
   std::string word;
