@@ -1,5 +1,6 @@
 #include "qualbar/report/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -62,6 +63,28 @@ std::string failure_text(const Failure& f, const Report& r) {
   return fmt::format("{} {}: {} {}{} is {} the bar {}", d.name, where, stat_label(f.bar.stat, d),
                      format_stat(f.bar.stat, f.bar.observed, d), interval,
                      f.bar.is_max ? "above" : "below", bar_text(f.bar, d));
+}
+
+std::vector<SliceRow> worst_slices(const Report& r) {
+  std::vector<SliceRow> rows;
+  for (const auto& d : r.dimensions) {
+    const bool quality =
+        (d.aggregation == Aggregation::rate || d.aggregation == Aggregation::mean) &&
+        d.name != kErrorsDimension;
+    for (const auto& c : d.cells) {
+      if (!quality && c.status != CellStatus::fail) continue;
+      const double diff =
+          d.higher_is_better ? c.estimate - d.overall.estimate : d.overall.estimate - c.estimate;
+      rows.push_back({&d, &c, std::isnan(diff) ? 0.0 : diff});
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const SliceRow& a, const SliceRow& b) {
+    const bool fa = a.c->status == CellStatus::fail, fb = b.c->status == CellStatus::fail;
+    if (fa != fb) return fa;
+    if (fa && a.c->critical != b.c->critical) return a.c->critical;
+    return a.gap < b.gap;
+  });
+  return rows;
 }
 
 }  // namespace qb

@@ -186,36 +186,6 @@ class Comment {
   std::vector<Unit> units_;
 };
 
-struct SliceRow {
-  const DimensionResult* d;
-  const Cell* c;
-  double gap;
-};
-
-// As the terminal orders them: failing cells first (critical first), then the quality results
-// furthest below overall.
-std::vector<SliceRow> worst_slices(const Report& r) {
-  std::vector<SliceRow> rows;
-  for (const auto& d : r.dimensions) {
-    const bool quality =
-        (d.aggregation == Aggregation::rate || d.aggregation == Aggregation::mean) &&
-        d.name != kErrorsDimension;
-    for (const auto& c : d.cells) {
-      if (!quality && c.status != CellStatus::fail) continue;
-      const double diff =
-          d.higher_is_better ? c.estimate - d.overall.estimate : d.overall.estimate - c.estimate;
-      rows.push_back({&d, &c, std::isnan(diff) ? 0.0 : diff});
-    }
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const SliceRow& a, const SliceRow& b) {
-    const bool fa = a.c->status == CellStatus::fail, fb = b.c->status == CellStatus::fail;
-    if (fa != fb) return fa;
-    if (fa && a.c->critical != b.c->critical) return a.c->critical;
-    return a.gap < b.gap;
-  });
-  return rows;
-}
-
 std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : "—"; }
 std::string pts(double v) { return std::isfinite(v) ? fmt::format("{:.1f}", 100.0 * v) : "—"; }
 

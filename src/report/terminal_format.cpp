@@ -138,29 +138,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   overall.print(out, st);
 
   // Slices: failing cells first (critical first), then the quality results furthest below overall.
-  struct Row {
-    const DimensionResult* d;
-    const Cell* c;
-    double gap;
-  };
-  std::vector<Row> rows;
-  for (const auto& d : r.dimensions) {
-    const bool quality =
-        (d.aggregation == Aggregation::rate || d.aggregation == Aggregation::mean) &&
-        d.name != kErrorsDimension;
-    for (const auto& c : d.cells) {
-      if (!quality && c.status != CellStatus::fail) continue;
-      const double diff =
-          d.higher_is_better ? c.estimate - d.overall.estimate : d.overall.estimate - c.estimate;
-      rows.push_back({&d, &c, std::isnan(diff) ? 0.0 : diff});
-    }
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    const bool fa = a.c->status == CellStatus::fail, fb = b.c->status == CellStatus::fail;
-    if (fa != fb) return fa;
-    if (fa && a.c->critical != b.c->critical) return a.c->critical;
-    return a.gap < b.gap;
-  });
+  const std::vector<SliceRow> rows = worst_slices(r);
   const std::size_t limit = std::min<std::size_t>(rows.size(), 15);
   if (limit > 0) {
     out << '\n'

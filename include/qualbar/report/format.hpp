@@ -5,6 +5,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "qualbar/core/registry.hpp"
 #include "qualbar/metrics/report.hpp"
@@ -44,5 +45,14 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d);
 // One sentence a PM can read: "answer_correct in category=refund-dispute (critical slice): pass
 // rate 47.1% [26.2%, 69.0%] is below the bar ≥ 80.0%".
 std::string failure_text(const Failure& f, const Report& r);
+
+// A slice result in the worst-first order every format shows: failing cells first (critical
+// first), then the quality results furthest below their dimension's overall.
+struct SliceRow {
+  const DimensionResult* d;
+  const Cell* c;
+  double gap;  // how far better than overall (negative: worse)
+};
+std::vector<SliceRow> worst_slices(const Report& r);
 
 }  // namespace qb
