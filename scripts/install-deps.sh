@@ -16,6 +16,7 @@ packages=(
   libcurl4-openssl-dev                             # HTTP client for model endpoints
   libcpp-httplib-dev                               # HTTP server in tests
   libcld2-dev                                      # language detection (Compact Language Detector 2)
+  libcsv-dev                                       # CSV reading and writing for reviewers' spreadsheets
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
   chromium                                         # headless browser for the HTML report test
 )

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/review/review.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/progress.hpp"
 #include "qualbar/scorers/judge.hpp"
@@ -72,13 +73,11 @@ void emit_report(const ReportInput& in, const OutputOptions& o, bool color) {
 
 LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
   LoadedRun l;
-  l.stored = store.load_run(id);
+  review::RunData data = review::load_run_data(store, id);
+  l.stored = std::move(data.stored);
+  l.suite = std::move(data.suite);
+  l.dataset = std::move(data.dataset);
   const std::string where = fmt::format("run {} (suite {})", l.stored.info.id, l.stored.suite_file);
-  const std::filesystem::path dir = std::filesystem::path(l.stored.suite_file).parent_path();
-  l.suite = parse_suite(l.stored.suite_text, l.stored.suite_file, dir.empty() ? "." : dir);
-  std::string lines;
-  for (const auto& line : l.stored.case_lines) lines += line + "\n";
-  parse_cases(lines, where, l.dataset);
   if (!build) return l;
   if (l.stored.info.status != kRunComplete) {
     throw InputError(fmt::format(
@@ -95,6 +94,15 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
   l.report =
       build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores, l.stored.info);
   return l;
+}
+
+void add_human_grades(Store& store, LoadedRun& l) {
+  const GradeBook book = fold_grades(store.load_grades(l.stored.info.id));
+  if (book.empty()) return;
+  for (std::size_t d = 0; d < l.report.dimensions.size() && d < l.suite.dimensions.size(); ++d) {
+    l.report.dimensions[d].human_grades = review::human_grades_analysis(
+        l.stored, l.suite, l.dataset.cases, book, d, l.suite.confidence);
+  }
 }
 
 RunOutcome run_suite(const RunRequest& req) {

@@ -40,6 +40,9 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build = true
 
 int exit_code_for(const Report& r);
 
+// Adds, to each judged dimension people graded part of, the judge next to people's grades.
+void add_human_grades(Store& store, LoadedRun& run);
+
 // Loads and checks everything, runs, stores (unless no_store) and builds the report. Nothing is
 // written before every input has been checked. With `resume`, continues that stored run instead:
 // its own suite text and case lines, only the cases not answered yet.

@@ -15,7 +15,8 @@ struct ReportOptions {
 int report(const ReportOptions& o, const Globals& g) {
   check_output_options(o.output);
   auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
-  const LoadedRun l = load_stored_run(*store, o.run);
+  LoadedRun l = load_stored_run(*store, o.run);
+  add_human_grades(*store, l);
   emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores},
               o.output, !g.no_color && stdout_wants_color());
   return exit_code_for(l.report);

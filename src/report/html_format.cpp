@@ -214,7 +214,7 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
       s += chart;
     }
   }
-  if (d.analysis) write_analysis(*d.analysis, s);
+  for (const Analysis* a : d.analyses()) write_analysis(*a, s);
   s += fmt::format("<details><summary>every slice ({})</summary>\n", d.cells.size());
   s += "<table><thead><tr><th>slice</th><th class=\"num\">n</th><th class=\"num\">estimate</th>"
        "<th class=\"num\">interval</th><th>bar</th><th>status</th></tr></thead><tbody>\n";

@@ -191,6 +191,7 @@ std::string report_to_json(const Report& r, const Suite& suite) {
     dj["analysis"] = d.analysis ? json{{"kind", d.analysis->kind},
                                        {"data", json::parse(d.analysis->data_json)}}
                                 : json(nullptr);
+    if (d.human_grades) dj["human_grades"] = json::parse(d.human_grades->data_json);
     dims.push_back(dj);
   }
   j["dimensions"] = dims;

@@ -284,22 +284,23 @@ void write_markdown(const ReportInput& in, std::ostream& out) {
   }
 
   bool any_analysis = false;
-  for (const auto& d : r.dimensions) any_analysis = any_analysis || d.analysis.has_value();
+  for (const auto& d : r.dimensions) any_analysis = any_analysis || !d.analyses().empty();
   if (any_analysis) {
     const std::size_t s = doc.section("analyses", "### Analyses\n\n", "");
     for (const auto& d : r.dimensions) {
-      if (!d.analysis) continue;
-      // The lines are column-aligned: a code block keeps them so, and shows them literally.
-      const auto& lines = d.analysis->lines;
-      std::vector<std::string> shown;
-      for (std::size_t i = 0; i < lines.size() && i < kAnalysisLines; ++i)
-        shown.push_back(literal(lines[i], kMaxLine));
-      if (lines.size() > kAnalysisLines)
-        shown.push_back(fmt::format("… {} more lines", lines.size() - kAnalysisLines));
-      const std::string fence = code_fence(shown);
-      doc.add(s, 10,
-              fmt::format("**{}**\n{}text\n{}\n{}\n\n", md(d.analysis->title, kMaxLine), fence,
-                          fmt::join(shown, "\n"), fence));
+      for (const Analysis* a : d.analyses()) {
+        // The lines are column-aligned: a code block keeps them so, and shows them literally.
+        const auto& lines = a->lines;
+        std::vector<std::string> shown;
+        for (std::size_t i = 0; i < lines.size() && i < kAnalysisLines; ++i)
+          shown.push_back(literal(lines[i], kMaxLine));
+        if (lines.size() > kAnalysisLines)
+          shown.push_back(fmt::format("… {} more lines", lines.size() - kAnalysisLines));
+        const std::string fence = code_fence(shown);
+        doc.add(s, 10,
+                fmt::format("**{}**\n{}text\n{}\n{}\n\n", md(a->title, kMaxLine), fence,
+                            fmt::join(shown, "\n"), fence));
+      }
     }
   }
 

@@ -205,9 +205,10 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   }
 
   for (const auto& d : r.dimensions) {
-    if (!d.analysis) continue;
-    out << '\n' << st.bold(d.analysis->title) << '\n';
-    for (const auto& line : d.analysis->lines) out << "  " << line << '\n';
+    for (const Analysis* a : d.analyses()) {
+      out << '\n' << st.bold(a->title) << '\n';
+      for (const auto& line : a->lines) out << "  " << line << '\n';
+    }
   }
 
   std::size_t small = 0, sized = 0;

@@ -79,6 +79,42 @@ CREATE TABLE response_cache (
   created_at TEXT NOT NULL
 );
 )sql",
+    // 3: review. Items are responses handed to reviewers (an opaque id for a run's case); grades
+    // are append-only, a correction is a new row.
+    R"sql(
+CREATE TABLE review_items (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  UNIQUE (run_id, case_id)
+);
+CREATE TABLE review_batches (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE TABLE review_assignments (
+  batch_id TEXT NOT NULL REFERENCES review_batches (id) ON DELETE CASCADE,
+  item_id TEXT NOT NULL REFERENCES review_items (id) ON DELETE CASCADE,
+  dimension TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, item_id, dimension, reviewer)
+);
+CREATE TABLE grades (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_id TEXT NOT NULL REFERENCES review_items (id) ON DELETE CASCADE,
+  dimension TEXT NOT NULL,
+  grader TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  grade REAL NOT NULL,
+  note TEXT NOT NULL,
+  graded_at TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX grades_item ON grades (item_id, dimension);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -297,6 +333,91 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  void save_review_batch(const ReviewBatch& batch) override {
+    Transaction tx(*this);
+    insert_items(batch.items);
+    Statement b(db_, "INSERT INTO review_batches (id, created_at, source) VALUES (?,?,?)", path_);
+    b.bind(1, batch.id).bind(2, batch.created_at).bind(3, batch.source);
+    b.run();
+    Statement a(db_,
+                "INSERT INTO review_assignments (batch_id, item_id, dimension, reviewer, position) "
+                "VALUES (?,?,?,?,?)",
+                path_);
+    for (const auto& x : batch.assignments) {
+      a.bind(1, batch.id)
+          .bind(2, x.item)
+          .bind(3, x.dimension)
+          .bind(4, x.reviewer)
+          .bind(5, static_cast<std::int64_t>(x.position));
+      a.run();
+    }
+    tx.commit();
+  }
+
+  std::map<std::string, ReviewItem> review_items(const std::vector<std::string>& ids) override {
+    Statement s(db_, "SELECT id, run_id, case_id FROM review_items WHERE id = ?", path_);
+    std::map<std::string, ReviewItem> out;
+    for (const auto& id : ids) {
+      if (out.contains(id)) continue;
+      s.bind(1, id);
+      if (s.step()) out.emplace(id, ReviewItem{s.text(0), s.text(1), s.text(2)});
+      s.run();  // resets
+    }
+    return out;
+  }
+
+  void append_grades(std::span<const ReviewItem> items, std::span<const Grade> grades) override {
+    Transaction tx(*this);
+    insert_items(items);
+    Statement g(db_,
+                "INSERT INTO grades (item_id, dimension, grader, kind, grade, note, graded_at, "
+                "imported_at, source) VALUES (?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%fZ', "
+                "'now'),?)",
+                path_);
+    for (const auto& x : grades) {
+      g.bind(1, x.item)
+          .bind(2, x.dimension)
+          .bind(3, x.grader)
+          .bind(4, to_string(x.kind))
+          .bind(5, x.grade)
+          .bind(6, x.note)
+          .bind(7, x.graded_at)
+          .bind(8, x.source);
+      g.run();
+    }
+    tx.commit();
+  }
+
+  std::vector<Grade> load_grades(const std::string& run_id) override {
+    const std::string full = run_id.empty() ? std::string() : resolve_id(run_id);
+    Statement s(db_,
+                "SELECT g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, "
+                "g.grade, g.note, g.graded_at, g.imported_at, g.source FROM grades g JOIN "
+                "review_items i ON i.id = g.item_id WHERE ?1 = '' OR i.run_id = ?1 ORDER BY g.seq",
+                path_);
+    s.bind(1, full);
+    std::vector<Grade> out;
+    while (s.step()) {
+      Grade x;
+      x.seq = s.integer(0);
+      x.item = s.text(1);
+      x.run_id = s.text(2);
+      x.case_id = s.text(3);
+      x.dimension = s.text(4);
+      x.grader = s.text(5);
+      x.kind = parse_grade_kind(s.text(6)).value_or(GradeKind::human);
+      x.grade = s.real(7);
+      x.note = s.text(8);
+      x.graded_at = s.text(9);
+      x.imported_at = s.text(10);
+      x.source = s.text(11);
+      out.push_back(std::move(x));
+    }
+    return out;
+  }
+
+  std::string resolve_run_id(const std::string& id) override { return resolve_id(id); }
+
   StoredRun load_run(const std::string& id) override {
     const std::string full = resolve_id(id);
     StoredRun run;
@@ -445,6 +566,15 @@ class SqliteStore final : public Store {
           sc.bind(6, score.evidence);
         sc.run();
       }
+    }
+  }
+
+  void insert_items(std::span<const ReviewItem> items) {
+    Statement s(db_, "INSERT OR IGNORE INTO review_items (id, run_id, case_id) VALUES (?,?,?)",
+                path_);
+    for (const auto& i : items) {
+      s.bind(1, i.id).bind(2, i.run_id).bind(3, i.case_id);
+      s.run();
     }
   }
 

@@ -21,7 +21,7 @@ namespace {
 const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store",   "fairness", "judge",     "tolerances"};
+    "min_effect",     "store",   "fairness", "judge",     "tolerances", "judge_check"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -217,6 +217,36 @@ const DimensionSpec* Suite::find_dimension(std::string_view name) const {
     if (d.name == name) return &d;
   }
   return nullptr;
+}
+
+// The suite's `judge_check` map: thresholds for `qualbar judge-check`.
+static void read_judge_check(const YamlReader& p, const YAML::Node& jc, JudgeCheckSettings& out) {
+  if (!jc.IsMap())
+    p.fail(jc, "judge_check", "expected a map such as {min_kappa: 0.6, max_bias: 0.05}");
+  p.check_keys(jc, "judge_check",
+               {"min_kappa", "max_bias", "min_items", "max_position_flips", "verbosity_alpha",
+                "max_verbosity_gap", "drift_tolerance", "drift_baseline_windows",
+                "min_window_items"});
+  const auto share = [&](const char* key, double& into, double lo) {
+    if (!jc[key]) return;
+    const std::string field = std::string("judge_check.") + key;
+    into = p.number(jc[key], field);
+    if (!(into >= lo && into <= 1))
+      p.fail(jc[key], field, fmt::format("must be between {:g} and 1", lo));
+  };
+  const auto count = [&](const char* key, std::size_t& into) {
+    if (jc[key])
+      into = static_cast<std::size_t>(p.integer(jc[key], std::string("judge_check.") + key, 1));
+  };
+  share("min_kappa", out.min_kappa, -1);
+  share("max_bias", out.max_bias, 0);
+  share("max_position_flips", out.max_position_flips, 0);
+  share("max_verbosity_gap", out.max_verbosity_gap, 0);
+  share("drift_tolerance", out.drift_tolerance, 0);
+  if (jc["verbosity_alpha"]) out.verbosity_alpha = p.fraction(jc["verbosity_alpha"], "judge_check.verbosity_alpha");
+  count("min_items", out.min_items);
+  count("drift_baseline_windows", out.drift_baseline_windows);
+  count("min_window_items", out.min_window_items);
 }
 
 Suite parse_suite(std::string_view yaml_text, const std::string& file,
@@ -620,7 +650,10 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     }
   }
 
+  if (const YAML::Node jc = root["judge_check"]) read_judge_check(p, jc, s.judge_check);
+
   if (root["confidence"]) s.confidence = p.fraction(root["confidence"], "confidence");
+  s.judge_check.confidence = s.confidence;
   if (root["power"]) s.power = p.fraction(root["power"], "power");
   if (root["min_effect"]) s.min_effect = p.fraction(root["min_effect"], "min_effect");
   if (root["store"]) s.store = p.resolve(p.string(root["store"], "store"));

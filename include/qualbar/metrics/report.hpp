@@ -68,6 +68,17 @@ struct DimensionResult {
   Cell overall;
   std::vector<Cell> cells;  // every slice value, worst first
   std::optional<Analysis> analysis;  // the scorer's analysis (per-class metrics, ...), if any
+  // A judged dimension of a stored run that people graded in part: judge alone, people alone,
+  // prediction-powered (added by `qualbar report`, see review/review.hpp).
+  std::optional<Analysis> human_grades;
+
+  // The analyses to show, in order.
+  [[nodiscard]] std::vector<const Analysis*> analyses() const {
+    std::vector<const Analysis*> out;
+    if (analysis) out.push_back(&*analysis);
+    if (human_grades) out.push_back(&*human_grades);
+    return out;
+  }
 };
 
 // Fairness across the groups of one slice key (suite `fairness`): each group's rates, and the

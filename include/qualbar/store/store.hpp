@@ -2,6 +2,7 @@
 // The run store: every run with its audit record, cases, responses and scores, so any run can be
 // re-rendered or compared later without the original files. SQLite by default (WAL mode).
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -11,6 +12,7 @@
 #include "qualbar/core/response.hpp"
 #include "qualbar/core/run_info.hpp"
 #include "qualbar/metrics/score_table.hpp"
+#include "qualbar/review/grades.hpp"
 
 namespace qb {
 
@@ -72,6 +74,19 @@ class Store {
   // By full id, unique prefix, or "latest". Throws InputError naming the id when absent.
   [[nodiscard]] virtual StoredRun load_run(const std::string& id) = 0;
   [[nodiscard]] virtual int schema_version() = 0;
+
+  // Review. A batch's items (those not stored yet) and its assignments, in one transaction.
+  virtual void save_review_batch(const ReviewBatch& batch) = 0;
+  // The stored items among `ids`, by id; unknown ids are absent.
+  [[nodiscard]] virtual std::map<std::string, ReviewItem> review_items(
+      const std::vector<std::string>& ids) = 0;
+  // Appends grades (and the items they name that are not stored yet) in one transaction: all of
+  // them or, after a failure, none. Fills nothing in `grades`; seq and imported_at are the store's.
+  virtual void append_grades(std::span<const ReviewItem> items, std::span<const Grade> grades) = 0;
+  // Every grade of the items of `run_id` ("" for all runs), in store order.
+  [[nodiscard]] virtual std::vector<Grade> load_grades(const std::string& run_id) = 0;
+  // Resolves a run id (full, unique prefix, or "latest"). Throws InputError when absent.
+  [[nodiscard]] virtual std::string resolve_run_id(const std::string& id) = 0;
 };
 
 inline constexpr const char* kDefaultStorePath = ".qualbar/qualbar.db";

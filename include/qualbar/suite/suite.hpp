@@ -2,6 +2,7 @@
 // suite.yaml in native types. The schema is documented in docs/suite.md; parse_suite() needs no
 // file system (a stored run re-renders from its stored suite text), load_suite() also checks paths.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -82,6 +83,22 @@ struct SystemSpec {
   YAML::Node node;  // the `system` map as written: providers read their own settings from it
 };
 
+// The suite's `judge_check` map (docs/judge-check.md): when a judge can be trusted, with the
+// defaults used when the suite does not say.
+struct JudgeCheckSettings {
+  double min_kappa = 0.6;      // below this the judge is not usable (overall or in a slice)
+  double max_bias = 0.05;      // |judge − human| rate beyond this, interval excluding 0: correct it
+  std::size_t min_items = 50;  // fewer items with both grades: too few to vouch for the judge
+  double max_position_flips = 0.10;  // share of pairs whose verdict flips under swap
+  double verbosity_alpha = 0.01;     // significance of the length effect (strict: a flag blocks)
+  double max_verbosity_gap = 0.05;   // and its size: gap of the longest quarter minus the shortest
+  double drift_tolerance = 0.05;     // agreement drop from the baseline window that alerts
+  std::size_t drift_baseline_windows = 1;  // the first windows (with min_window_items) pooled
+  std::size_t min_window_items = 30;  // a window with fewer items is listed, not tested
+  double confidence = 0.95;
+  std::uint64_t seed = 20261127;  // bootstrap seed: same data, same intervals
+};
+
 struct Suite {
   int schema_version = kSuiteSchemaVersion;
   std::string name;
@@ -102,6 +119,7 @@ struct Suite {
   // its API key, only when a run needs it (providers/chat_settings.hpp), so re-rendering a stored
   // run needs no key. Null when the suite has no judge.
   YAML::Node judge;  // IsMap() when the suite has one
+  JudgeCheckSettings judge_check;  // when a judge is trusted (defaults unless the suite says)
   std::vector<std::string>
       useful;                // dimensions a useful response passes (cost per useful response)
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check

@@ -1,0 +1,149 @@
+#pragma once
+// Human review: picking responses to grade and handing them to reviewers blind, taking their
+// grades back (validated, all or nothing, append-only), and how far reviewers agree.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "qualbar/core/case.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/analysis.hpp"
+#include "qualbar/metrics/score_table.hpp"
+#include "qualbar/review/grades.hpp"
+#include "qualbar/review/judge_check.hpp"
+#include "qualbar/stats/agreement.hpp"
+#include "qualbar/store/store.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb::review {
+
+// A stored run with its suite and cases parsed from the stored text.
+struct RunData {
+  StoredRun stored;
+  Suite suite;
+  Dataset dataset;
+  [[nodiscard]] std::size_t case_index(const std::string& case_id) const;  // npos when absent
+};
+RunData load_run_data(Store& store, const std::string& id);
+
+// The scale people grade a dimension on: judge-scale's points (min..max, 1..5 by default), else
+// pass (1) / fail (0).
+GradeScale scale_of(const DimensionSpec& d);
+// True when the dimension's scorer, as configured, asks the suite's judge.
+bool uses_judge(const DimensionSpec& d);
+// A run's score read as a grade on `scale` (judge-scale's 0–1 value back to its points; any other
+// score passes at the dimension's threshold, 1 when it has none); nullopt for a failed call or a
+// case the dimension does not apply to.
+std::optional<double> score_as_grade(const ScoreView& s, const GradeScale& scale,
+                                     const DimensionSpec& d);
+
+// The judged dimension `dimension` of a run next to people's grades of it (judge alone, people
+// alone, prediction-powered), for the run report; nullopt when the dimension is not judged or no
+// person graded any of its answers.
+std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite& suite,
+                                              std::span<const Case> cases, const GradeBook& book,
+                                              std::size_t dimension, double confidence);
+
+// ---- export -------------------------------------------------------------------------------
+
+struct ExportRequest {
+  std::vector<std::string> runs;        // one run, or two (a comparison: both answers, blind)
+  std::vector<std::string> dimensions;  // empty: every dimension the judge grades
+  std::size_t sample = 200;             // cases to pick (per run); 0 = all
+  std::vector<std::string> reviewers;   // names; each gets one file
+  std::size_t per_item = 2;             // reviewers per item
+  std::uint64_t seed = 1;
+  std::string out_dir;
+  bool adjudicate = false;  // instead: the items reviewers disagree on, grades shown
+  std::string adjudicator = "adjudicator";
+};
+
+struct ExportResult {
+  std::string batch_id;
+  std::size_t items = 0;
+  std::size_t skipped_errors = 0;   // cases whose call failed: nothing to grade
+  std::size_t already_graded = 0;   // cases every requested dimension has enough grades for
+  std::vector<std::string> files;   // written, in order
+};
+
+ExportResult export_for_review(Store& store, const ExportRequest& request);
+
+// ---- import -------------------------------------------------------------------------------
+
+struct ImportOptions {
+  std::string run;  // lets `id` be a case id of this run (grades made outside `review export`)
+};
+
+struct ImportSummary {
+  std::size_t imported = 0;
+  std::size_t corrections = 0;  // of which: a grader's new grade for something they had graded
+  std::size_t unchanged = 0;    // identical to a stored grade: not stored again
+  std::size_t pending = 0;      // lines without a grade yet
+  std::vector<std::string> dimensions;  // the dimensions graded
+};
+
+// Reads grade files (JSONL in the grades format, or CSV with the same column names; a `.csv`
+// name means CSV), checks every line, and stores all grades in one transaction. Any bad line is an
+// InputError listing every bad line found (file:line: field 'f': why); nothing is stored then.
+ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
+                            const ImportOptions& options);
+
+// ---- agreement between reviewers ----------------------------------------------------------
+
+struct ReviewerPair {
+  std::string a, b;
+  std::size_t n = 0;  // items both graded
+  double agreement = stats::kNaN;
+  stats::KappaResult kappa;  // quadratic weights on an ordinal scale
+};
+
+struct Disagreement {
+  std::string item;
+  std::string case_id, run_id;
+  std::vector<std::pair<std::string, double>> grades;  // reviewer → grade
+  std::vector<std::pair<std::string, std::string>> notes;
+};
+
+struct DimensionAgreement {
+  std::string dimension;
+  GradeScale scale;
+  std::size_t items_graded = 0;    // items with at least one human grade
+  std::size_t items_multiple = 0;  // with two or more reviewers
+  std::size_t reviewers = 0;
+  double agreement = stats::kNaN;  // share of multiply-graded items where every reviewer agreed
+  stats::Interval agreement_interval;
+  std::vector<ReviewerPair> pairs;  // Cohen's kappa of each pair of reviewers, most items first
+  stats::AgreementValue alpha;      // Krippendorff's alpha over all reviewers
+  std::size_t adjudicated = 0;
+  std::vector<Disagreement> open;  // disagreements nobody has adjudicated yet
+  double confidence = 0.95;        // of the intervals  // disagreements nobody has adjudicated yet
+};
+
+// Per dimension, from the grades of the given runs (every run with grades when empty).
+std::vector<DimensionAgreement> reviewer_agreement(Store& store,
+                                                   const std::vector<std::string>& runs,
+                                                   double confidence);
+
+std::string agreement_terminal(const std::vector<DimensionAgreement>& a, bool color);
+std::string agreement_json(const std::vector<DimensionAgreement>& a);
+
+// ---- judge check --------------------------------------------------------------------------
+
+struct JudgeCheckRequest {
+  std::vector<std::string> runs;  // empty: every run with human grades
+  std::vector<std::string> dimensions;  // empty: every judged dimension with human grades
+  std::string pairwise_file;  // pairwise verdicts asked in both orders (position probe)
+};
+
+// Gathers, per dimension, the items with the judge's grade (and the people's where they graded),
+// ready for check_judge; also returns the settings of the newest run's suite.
+struct JudgeCheckInputs {
+  std::vector<DimensionInput> dimensions;
+  JudgeCheckSettings settings;
+};
+JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& request);
+
+}  // namespace qb::review

@@ -1,0 +1,25 @@
+#pragma once
+// CSV for reviewers' spreadsheets (RFC 4180, on libcsv). Internal to src/review.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qb::review {
+
+// Rows to CSV text: a UTF-8 byte-order mark (so spreadsheets read the text as UTF-8), every field
+// quoted, CRLF line ends. A field that a spreadsheet would run as a formula (it starts with =, +,
+// -, @, tab or CR) gets a leading apostrophe when `defuse` says so for its column.
+std::string write_csv(const std::vector<std::vector<std::string>>& rows,
+                      const std::vector<bool>& defuse = {});
+
+struct CsvRecord {
+  int line = 0;  // where the record starts in the file, 1-based
+  std::vector<std::string> fields;
+};
+
+// Parses CSV text (a byte-order mark is skipped). A malformed file is an InputError naming
+// file:line.
+std::vector<CsvRecord> read_csv(std::string_view text, const std::string& file);
+
+}  // namespace qb::review

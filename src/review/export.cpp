@@ -1,0 +1,399 @@
+// qualbar review export: responses picked from one run (or two, for a comparison) and handed to
+// reviewers blind. Each reviewer gets one file in JSONL and in CSV, in an order of their own,
+// with nothing that names the model or the run and nobody else's grades. The files are in the
+// grades format with `grade` empty, so a filled-in file is imported as it is.
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <xxhash.h>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/review/review.hpp"
+#include "qualbar/stats/random.hpp"
+#include "qualbar/util/files.hpp"
+#include "review/csv.hpp"
+
+namespace qb::review {
+
+std::size_t RunData::case_index(const std::string& case_id) const {
+  for (std::size_t i = 0; i < dataset.cases.size(); ++i)
+    if (dataset.cases[i].id == case_id) return i;
+  return std::string::npos;
+}
+
+RunData load_run_data(Store& store, const std::string& id) {
+  RunData d;
+  d.stored = store.load_run(id);
+  const std::string where = fmt::format("run {} (suite {})", d.stored.info.id, d.stored.suite_file);
+  const std::filesystem::path dir = std::filesystem::path(d.stored.suite_file).parent_path();
+  d.suite = parse_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
+  std::string lines;
+  for (const auto& line : d.stored.case_lines) lines += line + "\n";
+  parse_cases(lines, where, d.dataset);
+  return d;
+}
+
+namespace {
+
+const std::vector<std::string> kCsvColumns = {"id",        "dimension", "scale",  "rubric",
+                                              "category",  "input",     "contexts", "reference",
+                                              "output",    "grader",    "kind",   "grade",
+                                              "note"};
+
+// What the reviewer is asked to judge: the rubric, or the dimension's description.
+std::string rubric_of(const DimensionSpec& d) {
+  if (!d.args_json.empty()) {
+    const auto args = nlohmann::json::parse(d.args_json, nullptr, false);
+    if (args.is_object() && args.contains("rubric") && args["rubric"].is_string())
+      return args["rubric"].get<std::string>();
+  }
+  if (!d.description.empty()) return d.description;
+  return fmt::format("Does the answer meet the bar for '{}'?", d.name);
+}
+
+std::string input_text(const Case& c) {
+  if (c.messages.empty()) return c.input;
+  std::string out;
+  for (const auto& m : c.messages) out += m.role + ": " + m.content + "\n";
+  return out;
+}
+
+std::string contexts_text(const Case& c) {
+  std::string out;
+  for (const auto& x : c.contexts)
+    out += fmt::format("{}[{}] {}", out.empty() ? "" : "\n", x.id, x.text);
+  return out;
+}
+
+// One line of a reviewer's file, as JSON; the CSV row is the same fields.
+nlohmann::json item_record(const ReviewItem& item, const Case& c, const std::string& output,
+                           const DimensionSpec& d, const std::string& grader, GradeKind kind) {
+  nlohmann::json j;
+  j["id"] = item.id;
+  j["dimension"] = d.name;
+  j["scale"] = scale_of(d).describe();
+  j["rubric"] = rubric_of(d);
+  if (!c.category.empty()) j["category"] = c.category;
+  if (c.messages.empty()) {
+    j["input"] = c.input;
+  } else {
+    j["input"] = nlohmann::json::array();
+    for (const auto& m : c.messages) j["input"].push_back({{"role", m.role}, {"content", m.content}});
+  }
+  if (!c.contexts.empty()) {
+    j["contexts"] = nlohmann::json::array();
+    for (const auto& x : c.contexts) j["contexts"].push_back({{"id", x.id}, {"text", x.text}});
+  }
+  if (c.reference) j["reference"] = *c.reference;
+  j["output"] = output;
+  j["grader"] = grader;
+  j["kind"] = std::string(to_string(kind));
+  j["grade"] = nullptr;
+  j["note"] = "";
+  return j;
+}
+
+std::vector<std::string> csv_row(const nlohmann::json& j, const Case& c) {
+  std::vector<std::string> row;
+  for (const auto& col : kCsvColumns) {
+    if (col == "input") {
+      row.push_back(input_text(c));
+    } else if (col == "contexts") {
+      row.push_back(contexts_text(c));
+    } else if (!j.contains(col) || j[col].is_null()) {
+      row.emplace_back();
+    } else {
+      row.push_back(j[col].is_string() ? j[col].get<std::string>() : j[col].dump());
+    }
+  }
+  return row;
+}
+
+void check_name(const std::string& who, const char* flag) {
+  const bool ok = !who.empty() && std::all_of(who.begin(), who.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+  }) && who.front() != '.';
+  if (!ok)
+    throw InputError(fmt::format("{} '{}': use letters, digits, '-', '_' and '.' only (it names "
+                                 "a file)",
+                                 flag, who));
+}
+
+std::vector<const DimensionSpec*> pick_dimensions(const RunData& run,
+                                                  const std::vector<std::string>& names) {
+  std::vector<const DimensionSpec*> out;
+  if (names.empty()) {
+    for (const auto& d : run.suite.dimensions)
+      if (uses_judge(d)) out.push_back(&d);
+    if (out.empty()) {
+      throw InputError(fmt::format(
+          "run {}: no dimension of suite '{}' is graded by a judge; name the dimensions people "
+          "should grade with --dimension",
+          run.stored.info.id, run.suite.name));
+    }
+    return out;
+  }
+  for (const auto& n : names) {
+    const DimensionSpec* d = run.suite.find_dimension(n);
+    const bool gradable = d && !d->builtin && d->scorer != "latency" && d->scorer != "cost" &&
+                          d->scorer != "ttft" && d->scorer != "tokens";
+    if (!gradable) {
+      std::string known;
+      for (const auto& x : run.suite.dimensions)
+        if (!x.builtin) known += (known.empty() ? "" : ", ") + x.name;
+      throw InputError(fmt::format("--dimension '{}': not a dimension people can grade in run {} "
+                                   "(its dimensions: {})",
+                                   n, run.stored.info.id, known));
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+// Existing files are never overwritten: a reviewer's half-filled file may be one of them.
+void check_targets(const std::vector<std::string>& paths) {
+  for (const auto& p : paths) {
+    if (std::filesystem::exists(p))
+      throw InputError(fmt::format("'{}' already exists; nothing was written (choose another "
+                                   "--out folder, or move the file away)",
+                                   p));
+  }
+}
+
+std::string batch_id() {
+  std::string id = new_run_id();  // r-YYYYMMDD-HHMMSS-xxxx
+  id[0] = 'b';
+  return id;
+}
+
+// A deterministic order of the cases: by a hash of the seed and the case id.
+std::vector<std::size_t> seeded_order(const std::vector<std::size_t>& indices, const RunData& run,
+                                      std::uint64_t seed) {
+  std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
+  for (const std::size_t i : indices) {
+    const std::string& id = run.dataset.cases[i].id;
+    keyed.emplace_back(XXH3_64bits_withSeed(id.data(), id.size(), seed), i);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::size_t> out;
+  for (const auto& k : keyed) out.push_back(k.second);
+  return out;
+}
+
+struct Entry {
+  ReviewItem item;
+  const RunData* run = nullptr;
+  std::size_t index = 0;  // case index in run
+};
+
+void write_reviewer_files(const std::string& base, const std::vector<nlohmann::json>& records,
+                          const std::vector<const Case*>& cases, ExportResult& out) {
+  std::string jsonl;
+  std::vector<std::vector<std::string>> rows{kCsvColumns};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    jsonl += records[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    rows.push_back(csv_row(records[i], *cases[i]));
+  }
+  write_file_atomic(base + ".jsonl", jsonl);
+  // Columns that show the model's or the dataset's text are defused for spreadsheets.
+  std::vector<bool> defuse;
+  for (const auto& col : kCsvColumns)
+    defuse.push_back(col != "id" && col != "dimension" && col != "grader" && col != "kind" &&
+                     col != "grade" && col != "note");
+  write_file_atomic(base + ".csv", write_csv(rows, defuse));
+  out.files.push_back(base + ".jsonl");
+  out.files.push_back(base + ".csv");
+}
+
+ExportResult export_adjudication(Store& store, const ExportRequest& rq,
+                                 const std::vector<RunData>& runs) {
+  check_name(rq.adjudicator, "--adjudicator");
+  std::vector<Grade> grades;
+  for (const auto& r : runs) {
+    auto g = store.load_grades(r.stored.info.id);
+    grades.insert(grades.end(), g.begin(), g.end());
+  }
+  std::sort(grades.begin(), grades.end(), [](const Grade& a, const Grade& b) { return a.seq < b.seq; });
+  std::map<std::string, std::string> notes;  // item \n dimension \n reviewer → note
+  std::map<std::string, const Grade*> item_of;
+  for (const auto& g : grades) {
+    if (g.kind == GradeKind::human && !g.note.empty())
+      notes[g.item + "\n" + g.dimension + "\n" + g.grader] = g.note;
+    item_of[g.item] = &g;
+  }
+  const GradeBook book = fold_grades(grades);
+  std::vector<nlohmann::json> records;
+  std::vector<const Case*> cases;
+  std::set<std::string> wanted(rq.dimensions.begin(), rq.dimensions.end());
+  for (const auto& [key, ig] : book) {
+    if (!ig.disagreement() || (!wanted.empty() && !wanted.contains(key.second))) continue;
+    const Grade* g = item_of[key.first];
+    const RunData* run = nullptr;
+    for (const auto& r : runs)
+      if (r.stored.info.id == g->run_id) run = &r;
+    const std::size_t i = run ? run->case_index(g->case_id) : std::string::npos;
+    const DimensionSpec* d = run ? run->suite.find_dimension(key.second) : nullptr;
+    if (i == std::string::npos || d == nullptr) continue;
+    nlohmann::json j = item_record({key.first, g->run_id, g->case_id}, run->dataset.cases[i],
+                                   run->stored.responses[i].output, *d, rq.adjudicator,
+                                   GradeKind::adjudicated);
+    nlohmann::json given = nlohmann::json::object(), why = nlohmann::json::object();
+    for (const auto& [who, grade] : ig.human) {
+      given[who] = grade;
+      const auto n = notes.find(key.first + "\n" + key.second + "\n" + who);
+      if (n != notes.end()) why[who] = n->second;
+    }
+    j["reviewer_grades"] = given;
+    if (!why.empty()) j["reviewer_notes"] = why;
+    records.push_back(std::move(j));
+    cases.push_back(&run->dataset.cases[i]);
+  }
+  ExportResult out;
+  out.items = records.size();
+  if (records.empty()) return out;
+  const std::string base = (std::filesystem::path(rq.out_dir) / "adjudication").string();
+  check_targets({base + ".jsonl", base + ".csv"});
+  std::filesystem::create_directories(rq.out_dir);
+  // In CSV the reviewers' grades go into the note column's neighbour: the rubric stays readable.
+  for (auto& r : records) {
+    std::string shown;
+    for (const auto& [who, grade] : r["reviewer_grades"].items())
+      shown += fmt::format("{}{}={}", shown.empty() ? "" : "; ", who, grade.dump());
+    r["scale"] = r["scale"].get<std::string>() + " — reviewers gave: " + shown;
+  }
+  write_reviewer_files(base, records, cases, out);
+  return out;
+}
+
+}  // namespace
+
+ExportResult export_for_review(Store& store, const ExportRequest& rq) {
+  if (rq.runs.empty() || rq.runs.size() > 2)
+    throw InputError("review export takes one run, or two runs to compare (--run A --run B)");
+  if (rq.out_dir.empty()) throw InputError("review export needs --out FOLDER for the files");
+  std::vector<RunData> runs;
+  for (const auto& id : rq.runs) runs.push_back(load_run_data(store, id));
+  if (runs.size() == 2 && runs[0].stored.info.id == runs[1].stored.info.id)
+    throw InputError("the two runs to compare are the same run");
+  if (rq.adjudicate) return export_adjudication(store, rq, runs);
+
+  if (rq.per_item == 0) throw InputError("--per-item must be at least 1");
+  if (rq.reviewers.size() < rq.per_item) {
+    throw InputError(fmt::format("--per-item {} needs at least {} reviewers (--reviewers gives {})",
+                                 rq.per_item, rq.per_item, rq.reviewers.size()));
+  }
+  std::set<std::string> seen;
+  for (const auto& r : rq.reviewers) {
+    check_name(r, "--reviewers");
+    if (!seen.insert(r).second) throw InputError(fmt::format("--reviewers names '{}' twice", r));
+  }
+  std::vector<const DimensionSpec*> dims = pick_dimensions(runs[0], rq.dimensions);
+  if (runs.size() == 2) {
+    for (const auto* d : dims) {
+      if (!runs[1].suite.find_dimension(d->name))
+        throw InputError(fmt::format("dimension '{}' is not in run {}", d->name,
+                                     runs[1].stored.info.id));
+    }
+  }
+
+  // Human grades already given, to leave out cases that have enough.
+  std::vector<Grade> grades;
+  for (const auto& r : runs) {
+    auto g = store.load_grades(r.stored.info.id);
+    grades.insert(grades.end(), g.begin(), g.end());
+  }
+  const GradeBook book = fold_grades(grades);
+  const auto graded_enough = [&](const std::string& item) {
+    for (const auto* d : dims) {
+      const auto it = book.find({item, d->name});
+      if (it == book.end() || it->second.human.size() < rq.per_item) return false;
+    }
+    return true;
+  };
+
+  ExportResult out;
+  std::vector<std::size_t> candidates;  // case indices of runs[0]
+  for (std::size_t i = 0; i < runs[0].dataset.cases.size(); ++i) {
+    const std::string& id = runs[0].dataset.cases[i].id;
+    bool ok = runs[0].stored.answered[i] && !runs[0].stored.responses[i].is_error();
+    bool enough = graded_enough(review_item_id(runs[0].stored.info.id, id));
+    if (runs.size() == 2) {
+      const std::size_t j = runs[1].case_index(id);
+      ok = ok && j != std::string::npos && runs[1].stored.answered[j] &&
+           !runs[1].stored.responses[j].is_error();
+      enough = enough && graded_enough(review_item_id(runs[1].stored.info.id, id));
+    }
+    if (!ok) {
+      ++out.skipped_errors;
+    } else if (enough) {
+      ++out.already_graded;
+    } else {
+      candidates.push_back(i);
+    }
+  }
+  std::vector<std::size_t> chosen = seeded_order(candidates, runs[0], rq.seed);
+  if (rq.sample > 0 && chosen.size() > rq.sample) chosen.resize(rq.sample);
+  if (chosen.empty()) {
+    throw InputError(fmt::format("nothing to export: {} cases failed, {} already have {} grades "
+                                 "on every dimension",
+                                 out.skipped_errors, out.already_graded, rq.per_item));
+  }
+
+  std::vector<std::string> targets;
+  for (const auto& r : rq.reviewers)
+    for (const char* ext : {".jsonl", ".csv"})
+      targets.push_back((std::filesystem::path(rq.out_dir) / (r + ext)).string());
+  check_targets(targets);
+
+  ReviewBatch batch;
+  batch.id = batch_id();
+  batch.created_at = now_rfc3339();
+  batch.source = runs.size() == 1 ? "run " + runs[0].stored.info.id
+                                  : "comparison " + runs[0].stored.info.id + " " +
+                                        runs[1].stored.info.id;
+  // Each case goes to per_item reviewers in turn, so the load is even; in a comparison both
+  // answers to a case go to the same reviewers.
+  std::vector<std::vector<Entry>> by_reviewer(rq.reviewers.size());
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const std::string& case_id = runs[0].dataset.cases[chosen[k]].id;
+    for (const auto& run : runs) {
+      Entry e{{review_item_id(run.stored.info.id, case_id), run.stored.info.id, case_id},
+              &run,
+              run.case_index(case_id)};
+      batch.items.push_back(e.item);
+      for (std::size_t j = 0; j < rq.per_item; ++j)
+        by_reviewer[(k + j) % rq.reviewers.size()].push_back(e);
+    }
+  }
+  std::filesystem::create_directories(rq.out_dir);
+  for (std::size_t r = 0; r < rq.reviewers.size(); ++r) {
+    auto& mine = by_reviewer[r];
+    // An order of the reviewer's own (Fisher–Yates on a stream of their name).
+    const std::string& who = rq.reviewers[r];
+    stats::Rng rng(rq.seed, XXH3_64bits(who.data(), who.size()));
+    for (std::size_t i = mine.size(); i > 1; --i) std::swap(mine[i - 1], mine[rng.below(i)]);
+    std::vector<nlohmann::json> records;
+    std::vector<const Case*> cases;
+    for (std::size_t p = 0; p < mine.size(); ++p) {
+      const Entry& e = mine[p];
+      const Case& c = e.run->dataset.cases[e.index];
+      for (const auto* d : dims) {
+        records.push_back(item_record(e.item, c, e.run->stored.responses[e.index].output,
+                                      *e.run->suite.find_dimension(d->name), who,
+                                      GradeKind::human));
+        cases.push_back(&c);
+        batch.assignments.push_back({e.item.id, d->name, who, records.size()});
+      }
+    }
+    write_reviewer_files((std::filesystem::path(rq.out_dir) / who).string(), records, cases, out);
+  }
+  store.save_review_batch(batch);
+  out.batch_id = batch.id;
+  out.items = batch.items.size();
+  return out;
+}
+
+}  // namespace qb::review

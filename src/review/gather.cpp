@@ -1,0 +1,185 @@
+// The inputs of `qualbar judge-check`, gathered from the store: per judged dimension, every item
+// the judge graded (its grade is the run's score), with the people's consensus grade where they
+// graded it, the answer's length, its slices and the week it was graded in. Grades imported with
+// kind "judge" (an outside judge) are checked the same way, one input per judge.
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "io/jsonl.hpp"
+#include "metrics/slices.hpp"
+#include "qualbar/core/error.hpp"
+#include "qualbar/review/review.hpp"
+
+namespace qb::review {
+namespace {
+
+// "2026-11-20T10:00:00Z" → "2026-W47" (ISO 8601 week); "" when unreadable.
+std::string iso_week(const std::string& rfc3339) {
+  std::tm tm{};
+  if (rfc3339.size() < 10 || !strptime(rfc3339.substr(0, 10).c_str(), "%Y-%m-%d", &tm)) return {};
+  const std::time_t t = timegm(&tm);
+  std::tm norm{};
+  gmtime_r(&t, &norm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%G-W%V", &norm);
+  return buf;
+}
+
+double code_points(const std::string& s) {
+  return static_cast<double>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::vector<std::string> runs_to_check(Store& store, const std::vector<Grade>& all,
+                                       const std::vector<std::string>& requested) {
+  std::vector<std::string> out;
+  if (!requested.empty()) {
+    for (const auto& r : requested) out.push_back(store.resolve_run_id(r));
+    return out;
+  }
+  std::set<std::string> seen;
+  for (const auto& g : all)
+    if (g.kind != GradeKind::judge && seen.insert(g.run_id).second) out.push_back(g.run_id);
+  if (out.empty()) {
+    throw InputError(
+        "no human grades in the store yet: the judge can only be checked against people. Hand "
+        "items to reviewers with `qualbar review export`, then `qualbar review import` their "
+        "grades");
+  }
+  return out;
+}
+
+// Each case's slice cells: (slice label, value) pairs, with language always among them.
+std::vector<std::vector<std::pair<std::string, std::string>>> case_slices(const RunData& run) {
+  std::vector<SliceSpec> specs = run.suite.slices;
+  const bool has_language = std::any_of(specs.begin(), specs.end(), [](const SliceSpec& s) {
+    return s.keys.size() == 1 && s.keys[0] == "language";
+  });
+  if (!has_language) specs.push_back(SliceSpec{{"language"}});
+  std::vector<std::vector<std::pair<std::string, std::string>>> out(run.dataset.cases.size());
+  for (const auto& spec : specs) {
+    const detail::SliceCells cells = detail::index_slice(spec, run.dataset.cases);
+    std::string label;
+    for (const auto& k : spec.keys) label += (label.empty() ? "" : " × ") + k;
+    for (std::size_t i = 0; i < out.size(); ++i)
+      for (std::uint32_t k = cells.offsets[i]; k < cells.offsets[i + 1]; ++k)
+        out[i].emplace_back(label, cells.values[cells.ids[k]]);
+  }
+  return out;
+}
+
+std::string judge_model_of(const Suite& s) {
+  if (s.judge.IsMap() && s.judge["model"]) return s.judge["model"].as<std::string>();
+  return {};
+}
+
+void read_pairs(const std::string& file, std::map<std::string, std::vector<PairVerdict>>& out) {
+  const auto text = detail::load_padded(file);
+  detail::for_each_jsonl_object(text, file, [&](detail::JsonObject o, std::string_view, int n) {
+    const auto need = [&](const char* key) {
+      detail::JsonValue v;
+      if (o[key].get(v) != simdjson::SUCCESS || v.is_null())
+        detail::field_error(file, n, key, "is missing");
+      return v;
+    };
+    PairVerdict p;
+    p.item = detail::get_string(need("id"), file, n, "id");
+    const std::string dim = detail::get_string(need("dimension"), file, n, "dimension");
+    p.shown_first = detail::get_string(need("shown_first"), file, n, "shown_first");
+    if (p.shown_first != "A" && p.shown_first != "B")
+      detail::field_error(file, n, "shown_first", "must be \"A\" or \"B\": the answer shown first");
+    const double g = detail::get_number(need("grade"), file, n, "grade");
+    if (g != 0 && g != 1)
+      detail::field_error(file, n, "grade",
+                          "must be 1 (the answer shown first is better) or 0 (the second is)");
+    p.first_preferred = g == 1;
+    out[dim].push_back(std::move(p));
+  });
+}
+
+}  // namespace
+
+JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
+  const std::vector<Grade> all = store.load_grades("");
+  const std::vector<std::string> run_ids = runs_to_check(store, all, rq.runs);
+  const std::set<std::string> wanted(rq.dimensions.begin(), rq.dimensions.end());
+  std::map<std::string, std::vector<PairVerdict>> pairs;
+  if (!rq.pairwise_file.empty()) read_pairs(rq.pairwise_file, pairs);
+
+  JudgeCheckInputs out;
+  std::map<std::string, DimensionInput> inputs;  // by the input's name
+  std::string newest_started;
+  for (const auto& id : run_ids) {
+    const RunData run = load_run_data(store, id);
+    if (run.stored.info.status != kRunComplete) continue;  // no scores yet
+    if (run.stored.info.started_at >= newest_started) {
+      newest_started = run.stored.info.started_at;
+      out.settings = run.suite.judge_check;
+    }
+    const GradeBook book = fold_grades(store.load_grades(id));
+    const auto slices = case_slices(run);
+    for (std::size_t d = 0; d < run.suite.dimensions.size(); ++d) {
+      const DimensionSpec& spec = run.suite.dimensions[d];
+      if (spec.builtin || (!wanted.empty() && !wanted.contains(spec.name))) continue;
+      const GradeScale scale = scale_of(spec);
+      const bool judged = uses_judge(spec) || wanted.contains(spec.name);
+      for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
+        const std::string item = review_item_id(id, run.dataset.cases[i].id);
+        const auto ig = book.find({item, spec.name});
+        const auto make = [&](double judge) {
+          CheckItem c;
+          c.id = item;
+          c.judge = judge;
+          c.length = code_points(run.stored.responses[i].output);
+          c.slices = slices[i];
+          if (ig != book.end()) {
+            c.human = ig->second.consensus();
+            if (c.human) c.window = iso_week(ig->second.last_human_at);
+          }
+          return c;
+        };
+        const auto start = [&](const std::string& name, const std::string& judge_model) -> DimensionInput& {
+          DimensionInput& in = inputs[name];
+          in.dimension = name;
+          in.scale = scale;
+          in.judge_model = judge_model;
+          in.judged_model = run.stored.info.model;
+          return in;
+        };
+        if (judged && i < run.stored.scores.n_cases()) {
+          if (const auto g = score_as_grade(run.stored.scores.at(i, d), scale, spec))
+            start(spec.name, judge_model_of(run.suite)).items.push_back(make(*g));
+        }
+        if (ig == book.end()) continue;
+        for (const auto& [grader, g] : ig->second.judge)
+          start(fmt::format("{} (judge: {})", spec.name, grader), grader).items.push_back(make(g));
+      }
+    }
+  }
+  for (auto& [name, in] : inputs) {
+    if (const auto p = pairs.find(name); p != pairs.end()) in.pairs = std::move(p->second);
+    // An input no person graded any item of says nothing about the judge.
+    const bool any_human = std::any_of(in.items.begin(), in.items.end(),
+                                       [](const CheckItem& c) { return c.human.has_value(); });
+    if (any_human || !in.pairs.empty()) out.dimensions.push_back(std::move(in));
+  }
+  for (auto& [name, p] : pairs) {
+    if (p.empty()) continue;  // moved into its input above
+    DimensionInput in;
+    in.dimension = name;
+    in.pairs = std::move(p);
+    out.dimensions.push_back(std::move(in));
+  }
+  if (out.dimensions.empty()) {
+    throw InputError(
+        "no judged dimension has human grades: people must grade some of the items the judge "
+        "graded (qualbar review export picks them; --dimension checks a dimension the judge does "
+        "not grade)");
+  }
+  return out;
+}
+
+}  // namespace qb::review

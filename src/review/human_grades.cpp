@@ -1,0 +1,90 @@
+// A run report's judged dimensions next to people's grades: the judge's pass rate on every
+// answer, people's on the answers they graded, and the prediction-powered estimate that uses
+// both (unbiased whatever the judge's bias). Added to `qualbar report` as an analysis.
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/review/review.hpp"
+#include "qualbar/stats/intervals.hpp"
+
+namespace qb::review {
+namespace {
+
+std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.1f}%", 100 * x) : "—"; }
+
+nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+
+}  // namespace
+
+std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite& suite,
+                                              std::span<const Case> cases, const GradeBook& book,
+                                              std::size_t dimension, double confidence) {
+  const DimensionSpec& spec = suite.dimensions[dimension];
+  if (spec.builtin || !uses_judge(spec)) return std::nullopt;
+  const GradeScale scale = scale_of(spec);
+  std::vector<double> y, f, rest;  // people's pass, the judge's on the same answers; the others
+  for (std::size_t i = 0; i < cases.size() && i < run.scores.n_cases(); ++i) {
+    const auto judge = score_as_grade(run.scores.at(i, dimension), scale, spec);
+    if (!judge) continue;
+    const double jp = scale.passes(*judge) ? 1 : 0;
+    const auto it = book.find({review_item_id(run.info.id, cases[i].id), spec.name});
+    const std::optional<double> human = it == book.end() ? std::nullopt : it->second.consensus();
+    if (human) {
+      y.push_back(scale.passes(*human) ? 1 : 0);
+      f.push_back(jp);
+    } else {
+      rest.push_back(jp);
+    }
+  }
+  if (y.empty()) return std::nullopt;
+  const auto rate = [](const std::vector<double>& v) {
+    double s = 0;
+    for (const double x : v) s += x;
+    return std::pair{static_cast<std::size_t>(std::lround(s)), v.size()};
+  };
+  std::vector<double> all_judge = f;
+  all_judge.insert(all_judge.end(), rest.begin(), rest.end());
+  const auto [jx, jn] = rate(all_judge);
+  const auto [hx, hn] = rate(y);
+  const double judge_rate = static_cast<double>(jx) / static_cast<double>(jn);
+  const double human_rate = static_cast<double>(hx) / static_cast<double>(hn);
+  const stats::Interval ji = stats::wilson(jx, jn, confidence);
+  const stats::Interval hi = stats::wilson(hx, hn, confidence);
+  const stats::PpiResult ppi =
+      stats::ppi_mean({y, f, rest}, {confidence, stats::PpiVariant::ppi_plus_plus});
+
+  Analysis a;
+  a.kind = "human_grades";
+  a.title = fmt::format("{}: the judge next to people's grades ({} of {} answers graded by people)",
+                        spec.name, hn, jn);
+  const int level = static_cast<int>(std::lround(100 * confidence));
+  a.lines.push_back(fmt::format("judge alone          {:>6}  ({}% interval {}–{}) on all {} answers",
+                                pct(judge_rate), level, pct(ji.lo), pct(ji.hi), jn));
+  a.lines.push_back(fmt::format("people alone         {:>6}  ({}–{}) on the {} they graded",
+                                pct(human_rate), pct(hi.lo), pct(hi.hi), hn));
+  if (ppi.reason.empty()) {
+    a.lines.push_back(fmt::format(
+        "prediction-powered   {:>6}  ({}–{}): the judge on every answer, corrected by how it "
+        "differs from people where both graded",
+        pct(ppi.estimate), pct(ppi.interval.lo), pct(ppi.interval.hi)));
+  } else {
+    a.lines.push_back(fmt::format("prediction-powered   —  ({})", ppi.reason));
+  }
+  a.lines.push_back("Is the judge good enough to stand in for people? qualbar judge-check");
+  a.data_json = nlohmann::json{{"graded_by_people", hn},
+                               {"judged", jn},
+                               {"judge_rate", num(judge_rate)},
+                               {"judge_interval", {num(ji.lo), num(ji.hi)}},
+                               {"human_rate", num(human_rate)},
+                               {"human_interval", {num(hi.lo), num(hi.hi)}},
+                               {"ppi_estimate", num(ppi.estimate)},
+                               {"ppi_interval", {num(ppi.interval.lo), num(ppi.interval.hi)}},
+                               {"ppi_lambda", num(ppi.lambda)},
+                               {"ppi_reason", std::string(ppi.reason)}}
+                    .dump();
+  return a;
+}
+
+}  // namespace qb::review
