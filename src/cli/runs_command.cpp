@@ -51,9 +51,10 @@ int runs(const RunsOptions& o) {
     std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", r.id,
                              r.started_at.substr(0, 19), r.suite_name.substr(0, 23),
                              r.model.substr(0, 21), r.n_cases, r.n_errors,
-                             r.status != kRunComplete ? r.status + " (qualbar run --resume)"
-                             : r.passed               ? "pass"
-                                                      : "FAIL");
+                             r.status == kRunMonitor    ? "monitor (qualbar monitor status)"
+                             : r.status != kRunComplete ? r.status + " (qualbar run --resume)"
+                             : r.passed                 ? "pass"
+                                                        : "FAIL");
   }
   std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN{}\n",
                            list.size(), path, store_flag_hint(path));

@@ -3,7 +3,6 @@
 // graded it, the answer's length, its slices and the week it was graded in. Grades imported with
 // kind "judge" (an outside judge) are checked the same way, one input per judge.
 #include <algorithm>
-#include <ctime>
 #include <set>
 
 #include <fmt/format.h>
@@ -12,21 +11,10 @@
 #include "metrics/slices.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/review/review.hpp"
+#include "qualbar/util/time.hpp"
 
 namespace qb::review {
 namespace {
-
-// "2026-11-20T10:00:00Z" → "2026-W47" (ISO 8601 week); "" when unreadable.
-std::string iso_week(const std::string& rfc3339) {
-  std::tm tm{};
-  if (rfc3339.size() < 10 || !strptime(rfc3339.substr(0, 10).c_str(), "%Y-%m-%d", &tm)) return {};
-  const std::time_t t = timegm(&tm);
-  std::tm norm{};
-  gmtime_r(&t, &norm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%G-W%V", &norm);
-  return buf;
-}
 
 double code_points(const std::string& s) {
   return static_cast<double>(std::count_if(

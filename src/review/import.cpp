@@ -4,18 +4,17 @@
 // imported twice is stored once.
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
-#include <re2/re2.h>
 
 #include "io/jsonl.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/util/text.hpp"
+#include "qualbar/util/time.hpp"
 #include "review/csv.hpp"
 
 namespace qb::review {
@@ -52,35 +51,6 @@ class Problems {
   std::vector<std::string> list_;
   std::size_t count_ = 0;
 };
-
-// RFC 3339 to UTC ("2026-11-20T11:00:00+01:00" → "2026-11-20T10:00:00Z"); "" when malformed.
-std::string to_utc(const std::string& s) {
-  static const RE2 re(
-      R"((\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2})))");
-  int y, mo, d, h, mi, se;
-  std::string frac, zone, sign, oh_text, om_text;  // optional groups: an unmatched one is ""
-  if (!RE2::FullMatch(s, re, &y, &mo, &d, &h, &mi, &se, &frac, &zone, &sign, &oh_text, &om_text))
-    return {};
-  const int oh = oh_text.empty() ? 0 : std::stoi(oh_text);
-  const int om = om_text.empty() ? 0 : std::stoi(om_text);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return {};
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = se;
-  std::time_t t = timegm(&tm);
-  const int offset = (oh * 60 + om) * 60;
-  if (sign == "+") t -= offset;
-  if (sign == "-") t += offset;
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-  return std::string(buf) + frac + "Z";
-}
 
 void read_jsonl(const std::string& file, std::vector<Line>& out) {
   const auto text = detail::load_padded(file);
@@ -249,7 +219,7 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
     }
     std::string graded_at = now;
     if (!l.graded_at.empty()) {
-      graded_at = to_utc(l.graded_at);
+      graded_at = to_utc_rfc3339(l.graded_at);
       if (graded_at.empty()) {
         problems.add(l, "graded_at",
                      fmt::format("'{}' is not an RFC 3339 time such as 2026-11-20T10:00:00Z",

@@ -1,6 +1,7 @@
 #include "qualbar/stats/quantile_sketch.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -206,6 +207,30 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   means_.swap(next_means_);
   weights_.swap(next_weights_);
   centroid_weight_ = total;
+}
+
+QuantileSketch::State QuantileSketch::state() {
+  flush();
+  return State{compression_, means_, weights_, count_, skipped_, min_, max_};
+}
+
+QuantileSketch QuantileSketch::from_state(const State& s) {
+  QuantileSketch q(s.compression);
+  const bool sorted = std::is_sorted(s.means.begin(), s.means.end());
+  const bool positive =
+      std::all_of(s.weights.begin(), s.weights.end(), [](double w) { return w > 0; });
+  if (s.means.size() != s.weights.size() || !sorted || !positive)
+    throw std::invalid_argument("not a t-digest state: centroids unsorted or weights not positive");
+  q.means_ = s.means;
+  q.weights_ = s.weights;
+  q.centroid_weight_ = std::accumulate(s.weights.begin(), s.weights.end(), 0.0);
+  q.count_ = s.count;
+  q.skipped_ = s.skipped;
+  if (s.count > 0) {
+    q.min_ = s.min;
+    q.max_ = s.max;
+  }
+  return q;
 }
 
 double QuantileSketch::min() const { return count_ == 0 ? kNaN : min_; }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -114,6 +115,56 @@ CREATE TABLE grades (
   source TEXT NOT NULL
 );
 CREATE INDEX grades_item ON grades (item_id, dimension);
+)sql",
+    // 4: the monitor. Aggregates per window and slice, the sampled records, stratum volumes, how
+    // far each input file was read, and the alerts raised.
+    R"sql(
+CREATE TABLE monitor_cells (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  win TEXT NOT NULL,
+  slice TEXT NOT NULL,
+  value TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (monitor, win, slice, value)
+);
+CREATE TABLE monitor_samples (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  week TEXT NOT NULL,
+  stratum TEXT NOT NULL,
+  u REAL NOT NULL,
+  topup INTEGER NOT NULL,
+  case_json TEXT NOT NULL,
+  response_json TEXT NOT NULL,
+  PRIMARY KEY (monitor, id)
+);
+CREATE INDEX monitor_samples_stratum ON monitor_samples (monitor, week, stratum, u);
+CREATE TABLE monitor_strata (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  week TEXT NOT NULL,
+  stratum TEXT NOT NULL,
+  volume INTEGER NOT NULL,
+  PRIMARY KEY (monitor, week, stratum)
+);
+CREATE TABLE monitor_sources (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  byte_offset INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (monitor, source)
+);
+CREATE TABLE monitor_alerts (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  win TEXT NOT NULL,
+  json TEXT NOT NULL,
+  raised_at TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  PRIMARY KEY (monitor, key)
+);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -418,6 +469,134 @@ class SqliteStore final : public Store {
 
   std::string resolve_run_id(const std::string& id) override { return resolve_id(id); }
 
+  void monitor_commit(const MonitorBatch& b) override {
+    Transaction tx(*this);
+    {
+      Statement exists(db_, "SELECT 1 FROM runs WHERE id = ?", path_);
+      exists.bind(1, b.monitor);
+      if (!exists.step()) {
+        StoredRun run;
+        run.info = b.info;
+        run.info.id = b.monitor;
+        run.suite_text = b.suite_text;
+        run.suite_file = "suite.yaml";
+        run.dimensions = b.dimensions;
+        insert_run(run, kRunMonitor);
+      }
+    }
+    {
+      std::string dims;
+      for (const auto& d : b.dimensions) dims += (dims.empty() ? "" : "\n") + d;
+      Statement u(db_,
+                  "UPDATE runs SET suite_text = ?, dimensions = ?, ended_at = "
+                  "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+                  path_);
+      u.bind(1, b.suite_text).bind(2, dims).bind(3, b.monitor);
+      u.run();
+    }
+    merge_cells(b);
+    insert_samples(b);
+    add_strata(b);
+    if (b.checkpoint) {
+      Statement c(
+          db_,
+          "INSERT OR REPLACE INTO monitor_sources (monitor, source, identity, byte_offset, lines, "
+          "updated_at) VALUES (?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+          path_);
+      c.bind(1, b.monitor)
+          .bind(2, b.checkpoint->source)
+          .bind(3, b.checkpoint->identity)
+          .bind(4, static_cast<std::int64_t>(b.checkpoint->offset))
+          .bind(5, static_cast<std::int64_t>(b.checkpoint->lines));
+      c.run();
+    }
+    tx.commit();
+  }
+
+  std::optional<MonitorCheckpoint> monitor_checkpoint(const std::string& monitor,
+                                                      const std::string& source) override {
+    Statement s(
+        db_, "SELECT identity, byte_offset, lines FROM monitor_sources WHERE monitor = ? AND source = ?",
+        path_);
+    s.bind(1, monitor).bind(2, source);
+    if (!s.step()) return std::nullopt;
+    return MonitorCheckpoint{source, s.text(0), static_cast<std::uint64_t>(s.integer(1)),
+                             static_cast<std::uint64_t>(s.integer(2))};
+  }
+
+  std::vector<MonitorCellRow> monitor_cells(const std::string& monitor) override {
+    Statement s(db_,
+                "SELECT win, slice, value, data FROM monitor_cells WHERE monitor = ? ORDER BY "
+                "win, slice, value",
+                path_);
+    s.bind(1, monitor);
+    std::vector<MonitorCellRow> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+    return out;
+  }
+
+  std::vector<MonitorStratumRow> monitor_strata(const std::string& monitor) override {
+    Statement s(db_,
+                "SELECT week, stratum, volume FROM monitor_strata WHERE monitor = ? ORDER BY week, "
+                "stratum",
+                path_);
+    s.bind(1, monitor);
+    std::vector<MonitorStratumRow> out;
+    while (s.step())
+      out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.integer(2))});
+    return out;
+  }
+
+  std::vector<MonitorSampleRow> monitor_samples(const std::string& monitor) override {
+    Statement s(db_,
+                "SELECT id, ts, week, stratum, u, topup, case_json, response_json FROM "
+                "monitor_samples WHERE monitor = ? ORDER BY ts, id",
+                path_);
+    s.bind(1, monitor);
+    std::vector<MonitorSampleRow> out;
+    while (s.step()) {
+      out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.real(4), s.integer(5) != 0,
+                     s.text(6), s.text(7)});
+    }
+    return out;
+  }
+
+  std::vector<MonitorAlertRow> monitor_raise(const std::string& monitor,
+                                             const std::vector<MonitorAlertRow>& alerts) override {
+    Transaction tx(*this);
+    Statement ins(db_,
+                  "INSERT OR IGNORE INTO monitor_alerts (monitor, key, win, json, raised_at, "
+                  "sent_at) VALUES (?,?,?,?,?, '')",
+                  path_);
+    std::vector<MonitorAlertRow> fresh;
+    for (const auto& a : alerts) {
+      ins.bind(1, monitor).bind(2, a.key).bind(3, a.window).bind(4, a.json).bind(5, a.raised_at);
+      ins.run();
+      if (sqlite3_changes(db_) == 1) fresh.push_back(a);
+    }
+    tx.commit();
+    return fresh;
+  }
+
+  std::vector<MonitorAlertRow> monitor_alerts(const std::string& monitor) override {
+    Statement s(
+        db_,
+        "SELECT key, win, json, raised_at, sent_at FROM monitor_alerts WHERE monitor = ? "
+        "ORDER BY raised_at, key",
+        path_);
+    s.bind(1, monitor);
+    std::vector<MonitorAlertRow> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+    return out;
+  }
+
+  void monitor_alert_sent(const std::string& monitor, const std::string& key,
+                          const std::string& sent_at) override {
+    Statement s(db_, "UPDATE monitor_alerts SET sent_at = ? WHERE monitor = ? AND key = ?", path_);
+    s.bind(1, sent_at).bind(2, monitor).bind(3, key);
+    s.run();
+  }
+
   StoredRun load_run(const std::string& id) override {
     const std::string full = resolve_id(id);
     StoredRun run;
@@ -440,10 +619,13 @@ class SqliteStore final : public Store {
         start = end + 1;
       }
     }
+    if (run.info.status == kRunMonitor) {
+      load_monitor_sample(full, run);
+      return run;
+    }
     {
       Statement s(
-          db_,
-          "SELECT case_json, response_json, case_id FROM cases WHERE run_id = ? ORDER BY idx",
+          db_, "SELECT case_json, response_json, case_id FROM cases WHERE run_id = ? ORDER BY idx",
           path_);
       s.bind(1, full);
       std::string responses;
@@ -569,6 +751,99 @@ class SqliteStore final : public Store {
     }
   }
 
+  // A monitor's cases: the sampled records of its closed weeks (before the newest week seen),
+  // oldest first. They are not scored: their grades come from people.
+  void load_monitor_sample(const std::string& monitor, StoredRun& run) {
+    Statement s(
+        db_,
+        "SELECT case_json, response_json FROM monitor_samples WHERE monitor = ?1 AND week < "
+        "(SELECT MAX(week) FROM monitor_strata WHERE monitor = ?1) ORDER BY ts, id",
+        path_);
+    s.bind(1, monitor);
+    std::string responses;
+    while (s.step()) {
+      run.case_lines.push_back(s.text(0));
+      responses += s.text(1);
+      responses += '\n';
+    }
+    run.responses = parse_responses(responses, fmt::format("store monitor {}", monitor));
+    run.answered.assign(run.case_lines.size(), 1);
+    run.info.n_cases = run.case_lines.size();
+    run.scores = ScoreTable(run.case_lines.size(), run.dimensions.size());
+    for (std::size_t i = 0; i < run.case_lines.size(); ++i)
+      for (std::size_t d = 0; d < run.dimensions.size(); ++d)
+        run.scores.set(i, d, Score::not_applicable("a production record: graded by people"));
+  }
+
+  void merge_cells(const MonitorBatch& b) {
+    Statement get(
+        db_,
+        "SELECT data FROM monitor_cells WHERE monitor = ? AND win = ? AND slice = ? AND "
+        "value = ?",
+        path_);
+    Statement put(db_,
+                  "INSERT OR REPLACE INTO monitor_cells (monitor, win, slice, value, data) "
+                  "VALUES (?,?,?,?,?)",
+                  path_);
+    for (const auto& c : b.cells) {
+      get.bind(1, b.monitor).bind(2, c.window).bind(3, c.slice).bind(4, c.value);
+      const std::string merged = get.step() ? b.merge(get.text(0), c.data) : c.data;
+      get.run();  // resets
+      put.bind(1, b.monitor).bind(2, c.window).bind(3, c.slice).bind(4, c.value).bind(5, merged);
+      put.run();
+    }
+  }
+
+  void insert_samples(const MonitorBatch& b) {
+    Statement ins(
+        db_,
+        "INSERT OR IGNORE INTO monitor_samples (monitor, id, ts, week, stratum, u, topup, "
+        "case_json, response_json) VALUES (?,?,?,?,?,?,?,?,?)",
+        path_);
+    std::set<std::pair<std::string, std::string>> topped;
+    for (const auto& r : b.samples) {
+      ins.bind(1, b.monitor)
+          .bind(2, r.id)
+          .bind(3, r.ts)
+          .bind(4, r.week)
+          .bind(5, r.stratum)
+          .bind(6, r.u)
+          .bind(7, static_cast<std::int64_t>(r.topup ? 1 : 0))
+          .bind(8, r.case_json)
+          .bind(9, r.response_json);
+      ins.run();
+      if (r.topup) topped.emplace(r.week, r.stratum);
+    }
+    if (b.topup_keep == 0) return;
+    // Top-ups beyond the stratum's topup_keep smallest hashes are no longer needed.
+    Statement trim(db_,
+                   "DELETE FROM monitor_samples WHERE monitor = ?1 AND week = ?2 AND stratum = ?3 "
+                   "AND topup = 1 AND u > (SELECT u FROM monitor_samples WHERE monitor = ?1 AND "
+                   "week = ?2 AND stratum = ?3 ORDER BY u LIMIT 1 OFFSET ?4)",
+                   path_);
+    for (const auto& [week, stratum] : topped) {
+      trim.bind(1, b.monitor)
+          .bind(2, week)
+          .bind(3, stratum)
+          .bind(4, static_cast<std::int64_t>(b.topup_keep - 1));
+      trim.run();
+    }
+  }
+
+  void add_strata(const MonitorBatch& b) {
+    Statement s(db_,
+                "INSERT INTO monitor_strata (monitor, week, stratum, volume) VALUES (?,?,?,?) ON "
+                "CONFLICT (monitor, week, stratum) DO UPDATE SET volume = volume + excluded.volume",
+                path_);
+    for (const auto& r : b.strata) {
+      s.bind(1, b.monitor)
+          .bind(2, r.week)
+          .bind(3, r.stratum)
+          .bind(4, static_cast<std::int64_t>(r.volume));
+      s.run();
+    }
+  }
+
   void insert_items(std::span<const ReviewItem> items) {
     Statement s(db_, "INSERT OR IGNORE INTO review_items (id, run_id, case_id) VALUES (?,?,?)",
                 path_);
@@ -627,7 +902,10 @@ class SqliteStore final : public Store {
 
   std::string resolve_id(const std::string& id) {
     if (id == "latest") {
-      Statement s(db_, "SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1", path_);
+      Statement s(db_,
+                  "SELECT id FROM runs WHERE status <> 'monitor' ORDER BY started_at DESC, id DESC "
+                  "LIMIT 1",
+                  path_);
       if (!s.step())
         throw InputError(
             fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE{}` first", path_,

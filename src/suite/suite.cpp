@@ -21,7 +21,7 @@ namespace {
 const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store",   "fairness", "judge",     "tolerances", "judge_check"};
+    "min_effect",     "store",   "fairness", "judge",     "tolerances", "judge_check", "monitor"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -217,6 +217,65 @@ const DimensionSpec* Suite::find_dimension(std::string_view name) const {
     if (d.name == name) return &d;
   }
   return nullptr;
+}
+
+// The suite's `monitor` map: production sampling and alerts.
+static void read_monitor(const YamlReader& p, const YAML::Node& m, Suite& s) {
+  MonitorSettings& out = s.monitor;
+  if (!m.IsMap())
+    p.fail(m, "monitor", "expected a map such as {sample_rate: 0.01, stratify_by: [category]}");
+  p.check_keys(m, "monitor",
+               {"sample_rate", "min_per_window", "stratify_by", "salt", "baseline_windows",
+                "baseline_run", "min_graded", "tolerance", "alpha", "cusum_h", "cusum_k",
+                "psi_alert", "dimensions"});
+  out.where = p.at(m, "monitor");
+  const auto field = [](const char* key) { return std::string("monitor.") + key; };
+  if (m["sample_rate"]) {
+    out.sample_rate = p.number(m["sample_rate"], field("sample_rate"));
+    if (!(out.sample_rate > 0 && out.sample_rate <= 1))
+      p.fail(m["sample_rate"], field("sample_rate"),
+             "must be more than 0 and at most 1 (0.01 keeps 1% of records)");
+  }
+  for (const auto& [key, into] : {std::pair{"min_per_window", &out.min_per_window},
+                                  std::pair{"baseline_windows", &out.baseline_windows},
+                                  std::pair{"min_graded", &out.min_graded}}) {
+    if (m[key]) *into = static_cast<std::size_t>(p.integer(m[key], field(key), 1));
+  }
+  if (m["stratify_by"]) {
+    out.stratify_by.clear();
+    const YAML::Node list = m["stratify_by"];
+    if (list.IsScalar()) {
+      out.stratify_by.push_back(p.string(list, field("stratify_by")));
+    } else if (list.IsSequence()) {
+      for (const auto& k : list) out.stratify_by.push_back(p.string(k, field("stratify_by")));
+    } else {
+      p.fail(list, field("stratify_by"), "expected a field or a list, such as [category]");
+    }
+  }
+  if (m["salt"]) out.salt = p.string(m["salt"], field("salt"));
+  if (m["baseline_run"]) out.baseline_run = p.string(m["baseline_run"], field("baseline_run"));
+  if (m["tolerance"]) {
+    out.tolerance = p.number(m["tolerance"], field("tolerance"));
+    if (!(out.tolerance >= 0 && out.tolerance < 1))
+      p.fail(m["tolerance"], field("tolerance"), "must be between 0 and 1 (a drop in pass rate)");
+  }
+  if (m["alpha"]) out.alpha = p.fraction(m["alpha"], field("alpha"));
+  for (const auto& [key, into] : {std::pair{"cusum_h", &out.cusum_h}, std::pair{"cusum_k", &out.cusum_k},
+                                  std::pair{"psi_alert", &out.psi_alert}}) {
+    if (m[key]) *into = p.positive(m[key], field(key));
+  }
+  if (m["dimensions"]) {
+    const YAML::Node list = m["dimensions"];
+    if (!list.IsSequence())
+      p.fail(list, field("dimensions"), "expected a list of the suite's dimensions, such as [no_pii]");
+    for (const auto& d : list) {
+      const std::string name = p.string(d, field("dimensions"));
+      const DimensionSpec* spec = s.find_dimension(name);
+      if (spec == nullptr || spec->builtin)
+        p.fail(d, field("dimensions"), fmt::format("'{}' is not a dimension of this suite", name));
+      out.dimensions.push_back(name);
+    }
+  }
 }
 
 // The suite's `judge_check` map: thresholds for `qualbar judge-check`.
@@ -520,10 +579,17 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
       const YAML::Node label = item.IsMap() ? item["slice"] : item;
       const std::string text = p.string(label, "critical_slices");
       // "key=value" or "key=value × key2=value2" (also "&" or "," between parts).
-      std::string rest = text;
-      for (const std::string sep : {" × ", "&", ","}) {
-        std::size_t pos;
-        while ((pos = rest.find(sep)) != std::string::npos) rest.replace(pos, sep.size(), "\n");
+      std::string rest;
+      for (std::size_t i = 0; i < text.size();) {
+        std::size_t matched = 0;
+        for (const std::string_view sep : {" × ", "&", ","})
+          if (std::string_view(text).substr(i).starts_with(sep)) matched = sep.size();
+        if (matched > 0) {
+          rest += '\n';
+          i += matched;
+        } else {
+          rest += text[i++];
+        }
       }
       std::size_t start = 0;
       while (start <= rest.size()) {
@@ -651,6 +717,8 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
   }
 
   if (const YAML::Node jc = root["judge_check"]) read_judge_check(p, jc, s.judge_check);
+  if (const YAML::Node m = root["monitor"]) read_monitor(p, m, s);
+  if (s.monitor.salt.empty()) s.monitor.salt = s.name;
 
   if (root["confidence"]) s.confidence = p.fraction(root["confidence"], "confidence");
   s.judge_check.confidence = s.confidence;

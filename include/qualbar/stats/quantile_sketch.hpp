@@ -60,6 +60,19 @@ class QuantileSketch {
   double max() const;
   std::size_t centroid_count();  // after merging pending values
 
+  // Everything the sketch knows, for storing it (after merging pending values), and back. A
+  // sketch rebuilt from its state answers every quantile as the original did.
+  struct State {
+    double compression = kDefaultCompression;
+    std::vector<double> means, weights;
+    std::uint64_t count = 0, skipped = 0;
+    double min = 0, max = 0;
+  };
+  State state();
+  // Throws std::invalid_argument for a state no sketch could have (sizes differ, unsorted means,
+  // weights not positive, or a compression out of range).
+  static QuantileSketch from_state(const State& s);
+
  private:
   void flush();
   void buffer(double x);  // x finite

@@ -2,6 +2,7 @@
 // The run store: every run with its audit record, cases, responses and scores, so any run can be
 // re-rendered or compared later without the original files. SQLite by default (WAL mode).
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,6 +52,71 @@ inline constexpr const char* kRunInterrupted = "interrupted";
 inline constexpr const char* kRunFailed = "failed";
 inline constexpr const char* kRunComplete = "complete";
 
+// ---- the monitor's rows (docs/monitor.md) ----
+
+// Aggregates of one window × slice cell, as a JSON document whose meaning is the monitor's; the
+// store only merges a new delta into the stored document with the monitor's merge function.
+struct MonitorCellRow {
+  std::string window;  // "2026-W47" (a week) or "2026-11-20" (a day)
+  std::string slice;   // "" for every record, else the slice ("category")
+  std::string value;   // "" for every record, else the value ("refunds")
+  std::string data;    // JSON
+};
+
+// A sampled production record, kept whole: its case line and its response line. `u` is the
+// record's sampling hash in [0, 1); `topup` marks a record kept only to give its stratum its
+// weekly minimum (it may be dropped while the week still receives records).
+struct MonitorSampleRow {
+  std::string id;
+  std::string ts;
+  std::string week;
+  std::string stratum;
+  double u = 0;
+  bool topup = false;
+  std::string case_json;
+  std::string response_json;
+};
+
+// Records of a stratum in a week: the volume the sample stands for.
+struct MonitorStratumRow {
+  std::string week;
+  std::string stratum;
+  std::uint64_t volume = 0;
+};
+
+// How far an input file has been read, so a rerun continues where the last one stopped.
+struct MonitorCheckpoint {
+  std::string source;    // the path as given
+  std::string identity;  // device, inode and a hash of the first bytes: the same file
+  std::uint64_t offset = 0;
+  std::uint64_t lines = 0;
+};
+
+// One flush of an ingest process, stored in one transaction.
+struct MonitorBatch {
+  std::string monitor;  // the run id of the monitor ("m-" and the suite's name)
+  RunInfo info;         // the monitor's record in `runs`, created on the first batch
+  std::string suite_text;
+  std::vector<std::string> dimensions;
+  std::vector<MonitorCellRow> cells;
+  std::function<std::string(const std::string& stored, const std::string& delta)> merge;
+  std::vector<MonitorSampleRow> samples;  // a record already stored is left as it is
+  std::vector<MonitorStratumRow> strata;  // added to the stored volumes
+  // Top-up records: per (week, stratum) only the `topup_keep` smallest u among all the stratum's
+  // kept records survive (docs/monitor.md, sampling).
+  std::size_t topup_keep = 0;
+  std::optional<MonitorCheckpoint> checkpoint;
+};
+
+// An alert raised by `monitor status`, kept so that the same condition is not alerted again.
+struct MonitorAlertRow {
+  std::string key;
+  std::string window;
+  std::string json;  // the alert as JSON
+  std::string raised_at;
+  std::string sent_at;  // "" until a webhook took it
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -87,7 +153,25 @@ class Store {
   [[nodiscard]] virtual std::vector<Grade> load_grades(const std::string& run_id) = 0;
   // Resolves a run id (full, unique prefix, or "latest"). Throws InputError when absent.
   [[nodiscard]] virtual std::string resolve_run_id(const std::string& id) = 0;
+
+  // Monitor. A monitor is a row of `runs` with status "monitor"; load_run() of it gives the
+  // sampled records of its closed weeks (weeks before the newest week seen) as cases.
+  virtual void monitor_commit(const MonitorBatch& batch) = 0;
+  [[nodiscard]] virtual std::optional<MonitorCheckpoint> monitor_checkpoint(
+      const std::string& monitor, const std::string& source) = 0;
+  [[nodiscard]] virtual std::vector<MonitorCellRow> monitor_cells(const std::string& monitor) = 0;
+  [[nodiscard]] virtual std::vector<MonitorStratumRow> monitor_strata(const std::string& monitor) = 0;
+  // Every kept record of the monitor (closed weeks and open), oldest first.
+  [[nodiscard]] virtual std::vector<MonitorSampleRow> monitor_samples(const std::string& monitor) = 0;
+  // Stores the alerts not stored yet (by key) and returns those, the new ones.
+  virtual std::vector<MonitorAlertRow> monitor_raise(const std::string& monitor,
+                                                     const std::vector<MonitorAlertRow>& alerts) = 0;
+  [[nodiscard]] virtual std::vector<MonitorAlertRow> monitor_alerts(const std::string& monitor) = 0;
+  virtual void monitor_alert_sent(const std::string& monitor, const std::string& key,
+                                  const std::string& sent_at) = 0;
 };
+
+inline constexpr const char* kRunMonitor = "monitor";
 
 inline constexpr const char* kDefaultStorePath = ".qualbar/qualbar.db";
 

@@ -99,6 +99,31 @@ struct JudgeCheckSettings {
   std::uint64_t seed = 20261127;  // bootstrap seed: same data, same intervals
 };
 
+// The suite's `monitor` map (docs/monitor.md): how production traffic is sampled and when a
+// change is an alert, with the defaults used when the suite does not say.
+struct MonitorSettings {
+  double sample_rate = 0.01;        // share of records kept whole, decided by a hash of the id
+  std::size_t min_per_window = 30;  // each stratum gets at least this many sampled a week
+  std::vector<std::string> stratify_by = {"category"};  // record fields (or metadata keys)
+  std::string salt;                 // of the sampling hash; "" = the suite's name
+  std::size_t baseline_windows = 4;  // the first weeks with data, pooled, are the baseline
+  std::string baseline_run;         // or a stored run: its rates are the baseline
+  std::size_t min_graded = 30;      // a week with fewer graded items is listed, not tested
+  double tolerance = 0.02;          // a week below the baseline by more than this (and
+                                    // significantly) is an alert
+  // Significance of the weekly, trend and input-drift tests. Strict because each is repeated
+  // every week for every series: at 0.001 a flat series raises a false alarm (any detector) in
+  // about 7% of half-years (docs/monitor.md; tests/monitor/status_test.cpp).
+  double alpha = 0.001;
+  // CUSUM decision interval and allowance, in standard errors of a week's difference from the
+  // baseline (the baseline's own error included).
+  double cusum_h = 6.0;
+  double cusum_k = 0.75;
+  double psi_alert = 0.25;          // population stability index that alerts (input drift)
+  std::vector<std::string> dimensions;  // scored on every record; empty = every model-free one
+  Location where;                   // of the `monitor` map, for messages
+};
+
 struct Suite {
   int schema_version = kSuiteSchemaVersion;
   std::string name;
@@ -120,6 +145,7 @@ struct Suite {
   // run needs no key. Null when the suite has no judge.
   YAML::Node judge;  // IsMap() when the suite has one
   JudgeCheckSettings judge_check;  // when a judge is trusted (defaults unless the suite says)
+  MonitorSettings monitor;         // production sampling and alerts (defaults unless it says)
   std::vector<std::string>
       useful;                // dimensions a useful response passes (cost per useful response)
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check

@@ -1,0 +1,63 @@
+#pragma once
+// qualbar monitor ingest: production records in, in one pass and constant memory. Every record
+// updates per-window (day and week, in the record's own UTC time) and per-slice aggregates —
+// volume, category mix, input and output length, a latency sketch, cost, errors and the suite's
+// model-free dimensions — and a deterministic stratified sample is kept whole. Bad lines go to a
+// quarantine file with their line numbers; ingestion goes on.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "qualbar/store/store.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb::monitor {
+
+// The monitor's id in the store: "m-" and the suite's name.
+std::string monitor_id(const Suite& suite);
+
+// The suite's dimensions scored on every record: those that ask no model and need nothing but the
+// record (safety, PII, secrets, refusal, format checks), or `monitor.dimensions` when given.
+std::vector<std::size_t> ingest_dimensions(const Suite& suite);
+
+struct IngestProgress {
+  std::uint64_t records = 0, bad = 0, sampled = 0, bytes = 0;
+};
+
+struct IngestOptions {
+  std::string quarantine;  // file the bad lines go to (appended); "" = none is written
+  std::uint64_t flush_records = 200'000;  // store the aggregates at least this often
+  double flush_seconds = 2.0;             // and at least this often, for an endless stream
+  bool score = true;                      // run the model-free dimensions on every record
+  std::function<void(const IngestProgress&)> progress;  // after each flush
+  // Stops reading at the next line when it returns true (Ctrl-C); what was read is stored.
+  std::function<bool()> stop;
+};
+
+struct IngestSummary {
+  std::uint64_t records = 0;  // good records ingested
+  std::uint64_t bad = 0;      // lines quarantined
+  std::uint64_t sampled = 0;  // records kept whole (by rate or as a stratum's top-up)
+  std::uint64_t bytes = 0;
+  std::uint64_t skipped_lines = 0;  // lines of a file already ingested by an earlier run
+  std::vector<std::string> dimensions;  // scored on every record
+  std::vector<std::string> weeks;       // weeks the records fell in, oldest first
+  double seconds = 0;
+};
+
+// `inputs`: file paths, or "-" for standard input (read until end of file: an endless stream
+// is ingested as it comes). A file ingested before continues where that run stopped.
+IngestSummary ingest(Store& store, const Suite& suite, const std::vector<std::string>& inputs,
+                     const IngestOptions& options);
+
+// The sampling decision for a record id: its hash in [0, 1) under the suite's salt. A record is
+// sampled when u < monitor.sample_rate, or when it is among the min_per_window smallest u of its
+// stratum's week (decided when the week has closed). The same id always gets the same u.
+double sampling_hash(const std::string& salt, std::string_view id);
+
+// Merges two stored aggregate documents (the store's merge function for monitor cells).
+std::string merge_cell_json(const std::string& stored, const std::string& delta);
+
+}  // namespace qb::monitor

@@ -1,0 +1,164 @@
+#pragma once
+// The monitor's verdict on production: graded quality week by week per dimension × slice against
+// the baseline, gradual-drift detectors (CUSUM, Page–Hinkley, Mann–Kendall with Theil–Sen), and
+// input drift (category mix, input and output lengths) against the baseline weeks. Pure: the
+// weekly series come in (gathered from the store by the CLI), the status and its alerts go out.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qualbar/stats/common.hpp"
+#include "qualbar/stats/sequential.hpp"
+#include "qualbar/stats/trend.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb::monitor {
+
+// Lengths in characters on log-spaced bins, four a doubling: bin 0 holds 0, bin b ≥ 1 holds
+// [2^((b−1)/4), 2^(b/4)). Counts add, so windows and ingest processes merge.
+inline constexpr std::size_t kLengthBins = 96;
+struct LengthHistogram {
+  std::array<std::uint64_t, kLengthBins> counts{};
+  void add(std::size_t length);
+  void merge(const LengthHistogram& other);
+  [[nodiscard]] std::uint64_t total() const;
+  static std::size_t bin_of(std::size_t length);
+  static double bin_lower(std::size_t bin);  // the bin's lower edge (0 for bin 0)
+};
+
+// What every record of one week says, whatever was sampled.
+struct WindowTraffic {
+  std::string window;  // "2026-W47"
+  std::uint64_t volume = 0;
+  std::uint64_t errors = 0;                         // records whose call failed
+  std::map<std::string, std::uint64_t> categories;  // the category mix ("(none)" when absent)
+  LengthHistogram input_length, output_length;
+};
+
+// One week of one dimension in one slice. With stratified sampling the items carry weights
+// (records of a rare, oversampled stratum count for fewer records of traffic): `passes` and `n`
+// are weighted sums, `effective_n` Kish's effective sample size (Σw)²/Σw², equal to the item
+// count when weights are equal.
+struct WindowQuality {
+  std::string window;
+  std::size_t items = 0;  // graded items (0: no data that week)
+  double n = 0;           // Σ weights
+  double passes = 0;      // Σ weights of the passing items
+  double effective_n = 0;
+  [[nodiscard]] double estimate() const { return n > 0 ? passes / n : stats::kNaN; }
+};
+
+struct QualitySeries {
+  std::string dimension;
+  std::string slice;   // "" overall, else "category"
+  std::string value;   // "" overall, else "refunds"
+  std::string source;  // who graded: "people", "judge" or "every record" (a model-free scorer)
+  std::vector<WindowQuality> windows;  // aligned with StatusInput::windows
+};
+
+struct StatusInput {
+  std::vector<std::string> windows;    // every week from the first to the last, gaps included
+  std::vector<WindowTraffic> traffic;  // aligned with windows
+  std::vector<QualitySeries> quality;
+  // The baseline from a stored run (suite `monitor.baseline_run`): "dimension|slice|value" →
+  // pass rate and its n. Absent: the first baseline_windows weeks with data are the baseline.
+  std::map<std::string, std::pair<double, double>> baseline_run;
+  std::string baseline_run_id;
+  double confidence = 0.95;  // of the weekly intervals and the Theil–Sen slope's (the suite's)
+};
+
+// One alert. Its key is the condition (kind, dimension, slice, test): the same condition is
+// alerted once, not every time the status is computed.
+struct Alert {
+  std::string kind;       // "quality-drop", "quality-trend", "input-drift"
+  std::string dimension;  // input drift: what drifted ("category mix", "input length",
+                          // "output length"), so that key() tells KS on inputs from outputs
+  std::string slice, value;
+  std::string window;  // the week the alert is raised for: CUSUM and Page–Hinkley their alarm
+                       // week, the weekly test the first week below, the trend the last week,
+                       // input drift the first week over its limit
+  std::string test;    // "CUSUM", "Page–Hinkley", "Mann–Kendall", "two-proportion z", "PSI",
+                       // "chi-square", "Kolmogorov–Smirnov"
+  double size = stats::kNaN;     // points below baseline; slope in points a week; PSI; KS D
+  double p_value = stats::kNaN;  // where the test has one
+  std::string message;           // one sentence for a PM: what, where, since when, how big
+  [[nodiscard]] std::string key() const;
+};
+
+struct WindowVerdict {
+  double estimate = stats::kNaN;
+  stats::Interval interval;      // Wilson at effective_n
+  double diff = stats::kNaN;     // estimate − baseline
+  double p_value = stats::kNaN;  // one-sided test of a drop below the baseline
+  bool below = false;            // diff < −tolerance and p_value < alpha
+  bool too_few = false;          // items < min_graded
+  bool in_baseline = false;      // one of the pooled baseline weeks: listed, not tested
+};
+
+struct SeriesStatus {
+  QualitySeries series;
+  double baseline = stats::kNaN;
+  double baseline_n = 0;
+  std::string baseline_from;         // "run r-…" or "2026-W01 – 2026-W04"
+  std::vector<WindowVerdict> weeks;  // aligned with windows
+  // The detectors watch the weeks after the baseline: their paths start at window
+  // `detectors_from` (path[i] is window detectors_from + i; alarm likewise).
+  std::size_t detectors_from = 0;
+  // The CUSUM unit: the standard error of a typical week's difference from the baseline (the
+  // week's effective n and the baseline's both count).
+  double sigma = stats::kNaN;
+  stats::CusumParams cusum_params;
+  stats::PageHinkleyParams page_hinkley_params;
+  stats::SequentialResult cusum, page_hinkley;
+  stats::MannKendallResult trend;     // over every tested or baseline week
+  double trend_p_down = stats::kNaN;  // one-sided p of a downward trend
+  stats::TheilSenResult slope;        // per week, as a share (×100 for points a week)
+  std::vector<Alert> alerts;
+};
+
+struct WindowDrift {
+  std::string window;
+  bool baseline = false;
+  double category_psi = stats::kNaN;
+  double category_p = stats::kNaN;                          // chi-square against the baseline mix
+  double input_ks = stats::kNaN, input_ks_p = stats::kNaN;  // D and p on the binned lengths
+  double output_ks = stats::kNaN, output_ks_p = stats::kNaN;
+  double input_psi = stats::kNaN, output_psi = stats::kNaN;
+  // This week meets an alert condition (after the baseline weeks only).
+  bool category_shift = false, input_shift = false, output_shift = false;
+};
+
+struct MonitorStatus {
+  std::vector<std::string> windows;
+  std::vector<WindowTraffic> traffic;
+  std::vector<SeriesStatus> quality;  // overall series first, then slices worst first
+  std::vector<WindowDrift> drift;
+  std::vector<Alert> alerts;  // every alert of the status, most recent week first
+  MonitorSettings settings;
+  double confidence = 0.95;
+  std::string drift_baseline;  // the weeks pooled as the input baseline, "" when none
+};
+
+// The alerts, one per key (the earliest week when several series share a key):
+//  * quality-drop: the lower CUSUM (target the baseline, k and h in settings.cusum_k/_h units of
+//    `sigma`) or Page–Hinkley (the stats module's defaults for a rate) alarms on the weeks after
+//    the baseline; or a week is `below` (two-proportion z on effective counts).
+//  * quality-trend: Mann–Kendall over every usable week, one-sided p of a fall < alpha, with a
+//    negative Theil–Sen slope.
+//  * input-drift, against the first baseline_windows weeks with traffic: category PSI >
+//    psi_alert, or chi-square p < alpha with PSI > psi_alert / 2; a length KS p < alpha with
+//    D > 0.1.
+MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& settings);
+
+// Renderings: terminal (open alerts first, then each dimension's weeks, then input drift), JSON
+// ("qualbar.monitor-status/1", with every weekly series), and a self-contained HTML page with a
+// weekly chart per dimension and slice (estimate, interval, baseline, alerts marked).
+std::string status_terminal(const MonitorStatus& s, bool color);
+std::string status_json(const MonitorStatus& s);
+std::string status_html(const MonitorStatus& s);
+
+}  // namespace qb::monitor

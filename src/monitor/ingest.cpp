@@ -1,0 +1,520 @@
+// qualbar monitor ingest: one pass over production records, constant memory. Aggregates are kept
+// as deltas in memory and merged into the store at each flush (every flush_records records or
+// flush_seconds), together with the sampled records and how far each file was read, in one
+// transaction: a killed ingest loses nothing it reported and double-counts nothing on rerun.
+#include "qualbar/monitor/ingest.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <queue>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <xxhash.h>
+
+#include "monitor/cells.hpp"
+#include "monitor/record.hpp"
+#include "qualbar/core/error.hpp"
+#include "qualbar/review/review.hpp"
+#include "qualbar/scorers/scorer.hpp"
+#include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
+#include "qualbar/util/time.hpp"
+#include "qualbar/version.hpp"
+
+namespace qb::monitor {
+
+std::string monitor_id(const Suite& suite) {
+  std::string id = "m-";
+  for (const char c : suite.name) {
+    const auto u = static_cast<unsigned char>(c);
+    id += std::isalnum(u) ? static_cast<char>(std::tolower(u)) : '-';
+  }
+  return id;
+}
+
+double sampling_hash(const std::string& salt, std::string_view id) {
+  thread_local std::string key;
+  key.assign(salt);
+  key.push_back('\0');  // keeps ("ab", "c") and ("a", "bc") apart
+  key.append(id);
+  return static_cast<double>(XXH3_64bits(key.data(), key.size()) >> 11) * 0x1p-53;
+}
+
+std::vector<std::size_t> ingest_dimensions(const Suite& suite) {
+  std::vector<std::size_t> out;
+  for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
+    const DimensionSpec& spec = suite.dimensions[d];
+    if (!suite.monitor.dimensions.empty()) {
+      if (std::find(suite.monitor.dimensions.begin(), suite.monitor.dimensions.end(), spec.name) !=
+          suite.monitor.dimensions.end())
+        out.push_back(d);
+      continue;
+    }
+    if (spec.builtin || review::uses_judge(spec) || spec.scorer == "assertions") continue;
+    const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+    if (info.kind == ScoreKind::measurement || !info.dimension_arg.empty()) continue;
+    out.push_back(d);
+  }
+  return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::uint32_t kOverall = 0xFF;
+constexpr std::size_t kChunk = 4 << 20;
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
+};
+using Interner = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
+
+std::uint32_t intern(Interner& map, std::vector<std::string>& names, std::string_view s) {
+  if (const auto it = map.find(s); it != map.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(names.size());
+  names.emplace_back(s);
+  map.emplace(names.back(), id);
+  return id;
+}
+
+// Where a slice or stratum key's value comes from in a record.
+struct KeyRef {
+  enum Kind { category, language, metadata } kind = category;
+  std::size_t index = 0;  // into RecordView::metadata
+};
+
+struct SliceDef {
+  std::string label;  // "category" or "category × language"
+  std::vector<KeyRef> keys;
+  Interner values;
+  std::vector<std::string> names;
+};
+
+// The k smallest sampling hashes seen in one stratum-week (a max-heap).
+using BottomK = std::priority_queue<double>;
+
+// "2026-11-20T10:00:00Z" → "2026-11-20" in UTC; "" when not RFC 3339.
+std::string_view utc_day(std::string_view ts, std::string& scratch) {
+  const bool plain = ts.size() >= 20 && ts[4] == '-' && ts[7] == '-' && (ts[10] == 'T' || ts[10] == 't') &&
+                     (ts.back() == 'Z' || ts.back() == 'z' || ts.ends_with("+00:00"));
+  if (!plain || (scratch = to_utc_rfc3339(ts)).empty()) {
+    scratch = to_utc_rfc3339(ts);
+    return scratch.empty() ? std::string_view() : std::string_view(scratch).substr(0, 10);
+  }
+  return ts.substr(0, 10);
+}
+
+class Ingestor {
+ public:
+  Ingestor(Store& store, const Suite& suite, const IngestOptions& o)
+      : store_(store), suite_(suite), o_(o), id_(monitor_id(suite)) {
+    std::vector<std::string> meta;
+    const auto ref = [&](const std::string& key) {
+      if (key == "category") return KeyRef{KeyRef::category, 0};
+      if (key == "language") return KeyRef{KeyRef::language, 0};
+      const auto it = std::find(meta.begin(), meta.end(), key);
+      if (it != meta.end()) return KeyRef{KeyRef::metadata, static_cast<std::size_t>(it - meta.begin())};
+      meta.push_back(key);
+      return KeyRef{KeyRef::metadata, meta.size() - 1};
+    };
+    for (const auto& spec : suite.slices) {
+      if (std::find(spec.keys.begin(), spec.keys.end(), "tags") != spec.keys.end()) continue;
+      SliceDef def;
+      for (const auto& k : spec.keys) {
+        def.label += (def.label.empty() ? "" : " × ") + k;
+        def.keys.push_back(ref(k));
+      }
+      slices_.push_back(std::move(def));
+    }
+    for (const auto& k : suite.monitor.stratify_by) strata_keys_.push_back(ref(k));
+    reader_ = std::make_unique<detail::RecordReader>(meta);
+    if (o.score) {
+      for (const std::size_t d : ingest_dimensions(suite)) {
+        const DimensionSpec& spec = suite.dimensions[d];
+        scored_.push_back({spec.name, make_scorer(spec.scorer, spec.args_json), spec.threshold});
+        dim_names_.push_back(spec.name);
+      }
+    }
+    batch_start_ = Clock::now();
+  }
+  ~Ingestor() {
+    if (quarantine_) std::fclose(quarantine_);
+  }
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
+
+  void ingest_source(const std::string& source) {
+    source_ = source;
+    line_no_ = 0;
+    offset_ = 0;
+    checkpoint_.reset();
+    int fd = 0;
+    if (source != "-") {
+      fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) throw InputError(fmt::format("{}: cannot read: {}", source, std::strerror(errno)));
+      checkpoint_ = MonitorCheckpoint{source, identity(fd), 0, 0};
+      if (const auto done = store_.monitor_checkpoint(id_, source);
+          done && done->identity == checkpoint_->identity) {
+        offset_ = done->offset;
+        line_no_ = done->lines;
+        summary_.skipped_lines += done->lines;
+        ::lseek(fd, static_cast<off_t>(offset_), SEEK_SET);
+      }
+    }
+    read_lines(fd);
+    if (fd != 0) ::close(fd);
+    flush();
+  }
+
+  IngestSummary finish(double seconds) {
+    flush();
+    summary_.dimensions = dim_names_;
+    summary_.seconds = seconds;
+    for (const auto& w : weeks_seen_) summary_.weeks.push_back(w);
+    std::sort(summary_.weeks.begin(), summary_.weeks.end());
+    return summary_;
+  }
+
+ private:
+  struct Scored {
+    std::string name;
+    std::unique_ptr<Scorer> scorer;
+    std::optional<double> threshold;
+  };
+
+  // The same file: device, inode and the hash of its first 4 KiB (a rotated log is new).
+  static std::string identity(int fd) {
+    struct stat st {};
+    ::fstat(fd, &st);
+    char head[4096];
+    const ssize_t n = ::pread(fd, head, sizeof head, 0);
+    return fmt::format("{}:{}:{:016x}", st.st_dev, st.st_ino,
+                       XXH3_64bits(head, n > 0 ? static_cast<std::size_t>(n) : 0));
+  }
+
+  void read_lines(int fd) {
+    std::vector<char> buf(kChunk + simdjson::SIMDJSON_PADDING);
+    std::size_t have = 0;  // bytes in buf
+    for (;;) {
+      if (o_.stop && o_.stop()) return;
+      if (have == kChunk) {  // one line longer than the buffer: grow
+        buf.resize(buf.size() * 2);
+      }
+      const ssize_t n = ::read(fd, buf.data() + have, buf.size() - simdjson::SIMDJSON_PADDING - have);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw RunError(fmt::format("{}: read failed: {}", source_, std::strerror(errno)));
+      }
+      if (n == 0) break;
+      have += static_cast<std::size_t>(n);
+      const std::size_t used = process(buf, have, /*at_end=*/false);
+      std::memmove(buf.data(), buf.data() + used, have - used);
+      have -= used;
+    }
+    if (have > 0) process(buf, have, /*at_end=*/true);
+  }
+
+  // Handles the complete lines in buf[0, have); returns the bytes consumed.
+  std::size_t process(std::vector<char>& buf, std::size_t have, bool at_end) {
+    std::size_t start = 0;
+    while (start < have) {
+      const char* nl = static_cast<const char*>(std::memchr(buf.data() + start, '\n', have - start));
+      if (nl == nullptr && !at_end) break;
+      const std::size_t end = nl ? static_cast<std::size_t>(nl - buf.data()) : have;
+      std::string_view line(buf.data() + start, end - start);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      ++line_no_;
+      if (line.find_first_not_of(" \t") != std::string_view::npos)
+        handle(line, buf.size() - start);
+      const std::size_t next = nl ? end + 1 : have;
+      offset_ += next - start;
+      summary_.bytes += next - start;
+      start = next;
+      if ((++since_check_ & 4095) == 0 && due()) flush();
+    }
+    return start;
+  }
+
+  bool due() const {
+    return pending_ >= o_.flush_records ||
+           std::chrono::duration<double>(Clock::now() - batch_start_).count() >= o_.flush_seconds;
+  }
+
+  void handle(std::string_view line, std::size_t capacity) {
+    std::string error;
+    if (!reader_->read(line, capacity, rec_, error)) return quarantine(line, error);
+    const std::string_view day = utc_day(rec_.ts, scratch_);
+    if (day.empty())
+      return quarantine(line, fmt::format("field 'ts': '{}' is not an RFC 3339 time such as "
+                                          "2026-11-20T10:00:00Z",
+                                          excerpt(rec_.ts, 40)));
+    const auto [day_id, week_id] = windows(day);
+    ++summary_.records;
+    ++pending_;
+    scores_.clear();
+    if (!scored_.empty()) score();
+    for (const std::uint32_t w : {day_id, week_id}) {
+      add(cell(w, kOverall, 0), /*overall=*/true);
+      for (std::uint32_t s = 0; s < slices_.size(); ++s) add(cell(w, s, slice_value(s)), false);
+    }
+    sample(line, week_id);
+  }
+
+  std::pair<std::uint32_t, std::uint32_t> windows(std::string_view day) {
+    if (day != last_day_) {
+      last_day_.assign(day);
+      last_day_id_ = intern(window_ids_, window_names_, day);
+      const std::string week = iso_week(day);
+      last_week_id_ = intern(window_ids_, window_names_, week);
+      weeks_seen_.insert(week);
+    }
+    return {last_day_id_, last_week_id_};
+  }
+
+  std::string_view key_value(const KeyRef& k) const {
+    std::string_view v;
+    switch (k.kind) {
+      case KeyRef::category: v = rec_.category; break;
+      case KeyRef::language: v = rec_.language; break;
+      case KeyRef::metadata: v = rec_.metadata[k.index]; break;
+    }
+    return v.empty() ? std::string_view("(none)") : v;
+  }
+
+  std::uint32_t slice_value(std::uint32_t s) {
+    SliceDef& def = slices_[s];
+    if (def.keys.size() == 1) return intern(def.values, def.names, key_value(def.keys[0]));
+    joined_.clear();
+    for (const auto& k : def.keys) {
+      if (!joined_.empty()) joined_ += " × ";
+      joined_ += key_value(k);
+    }
+    return intern(def.values, def.names, joined_);
+  }
+
+  detail::CellAgg& cell(std::uint32_t window, std::uint32_t slice, std::uint32_t value) {
+    const std::uint64_t key = (std::uint64_t{window} << 40) | (std::uint64_t{slice} << 32) | value;
+    detail::CellAgg& c = cells_[key];
+    if (c.dims.size() != scored_.size()) c.dims.resize(scored_.size());
+    return c;
+  }
+
+  void add(detail::CellAgg& c, bool overall) {
+    ++c.volume;
+    c.errors += rec_.failed;
+    if (rec_.cost_usd) {
+      c.cost += *rec_.cost_usd;
+      ++c.cost_n;
+    }
+    c.input.add(rec_.input_length);
+    if (!rec_.failed) c.output.add(rec_.output_length);
+    if (rec_.latency_ms) {
+      if (!c.latency) c.latency = std::make_unique<stats::QuantileSketch>();
+      c.latency->add(*rec_.latency_ms);
+    }
+    for (std::size_t d = 0; d < scores_.size(); ++d) {
+      if (scores_[d] < 0) continue;  // not applicable
+      ++c.dims[d][0];
+      c.dims[d][1] += static_cast<std::uint64_t>(scores_[d]);
+    }
+    if (overall) ++c.categories[std::string(rec_.category.empty() ? "(none)" : rec_.category)];
+  }
+
+  // The model-free dimensions on this record: 1 pass, 0 fail, −1 not applicable. A failed call
+  // fails every quality dimension, as in a run's report.
+  void score() {
+    case_.id.assign(rec_.id);
+    case_.input = rec_.input;
+    case_.category.assign(rec_.category);
+    case_.language.assign(rec_.language);
+    response_.id = case_.id;
+    response_.output.assign(rec_.output);
+    response_.error = rec_.failed ? std::optional<std::string>("failed") : std::nullopt;
+    for (const auto& s : scored_) {
+      if (rec_.failed) {
+        scores_.push_back(0);
+        continue;
+      }
+      const Score sc = s.scorer->score(case_, response_);
+      if (sc.status == ScoreStatus::not_applicable) {
+        scores_.push_back(-1);
+      } else {
+        const bool pass = sc.status == ScoreStatus::scored && sc.value >= s.threshold.value_or(1.0) - 1e-12;
+        scores_.push_back(pass ? 1 : 0);
+      }
+    }
+  }
+
+  void sample(std::string_view line, std::uint32_t week) {
+    joined_.clear();
+    for (const auto& k : strata_keys_) {
+      if (!joined_.empty()) joined_ += " × ";
+      joined_ += key_value(k);
+    }
+    const std::uint32_t stratum = intern(stratum_ids_, stratum_names_, joined_);
+    const std::uint64_t key = (std::uint64_t{week} << 32) | stratum;
+    ++strata_volume_[key];
+    const double u = sampling_hash(suite_.monitor.salt, rec_.id);
+    const bool by_rate = u < suite_.monitor.sample_rate;
+    // The stratum's floor: the min_per_window smallest hashes of its week.
+    BottomK& heap = bottom_[key];
+    bool topup = false;
+    if (heap.size() < suite_.monitor.min_per_window) {
+      heap.push(u);
+      topup = !by_rate;
+    } else if (u < heap.top()) {
+      heap.pop();
+      heap.push(u);
+      topup = !by_rate;
+    }
+    if (!by_rate && !topup) return;
+    ++summary_.sampled;
+    samples_.push_back(kept(line, u, topup, window_names_[week], stratum_names_[stratum]));
+  }
+
+  // A sampled record split into its case line and its response line (rare: parsed again whole).
+  MonitorSampleRow kept(std::string_view line, double u, bool topup, const std::string& week,
+                        const std::string& stratum) const {
+    const auto j = nlohmann::json::parse(line);
+    static const std::vector<std::string> kResponse = {
+        "output", "confidence", "citations", "label",  "latency_ms",
+        "ttft_ms", "usage",     "cost_usd",  "model",  "error"};
+    nlohmann::json c = nlohmann::json::object(), r = nlohmann::json::object();
+    for (const auto& [k, v] : j.items()) {
+      if (k == "ts") continue;
+      if (std::find(kResponse.begin(), kResponse.end(), k) != kResponse.end()) {
+        r[k] = v;
+      } else {
+        c[k] = v;
+      }
+    }
+    c["metadata"]["ts"] = j["ts"];
+    r["id"] = j["id"];
+    if (!c.contains("input")) c["input"] = "";
+    return MonitorSampleRow{j["id"].get<std::string>(), std::string(rec_.ts), week, stratum, u,
+                            topup, c.dump(), r.dump()};
+  }
+
+  void quarantine(std::string_view line, const std::string& error) {
+    ++summary_.bad;
+    if (o_.quarantine.empty()) return;
+    if (!quarantine_) {
+      quarantine_ = std::fopen(o_.quarantine.c_str(), "ae");
+      if (!quarantine_)
+        throw RunError(fmt::format("cannot write the quarantine file '{}': {}", o_.quarantine,
+                                   std::strerror(errno)));
+    }
+    const nlohmann::json j = {{"source", source_ == "-" ? "stdin" : source_},
+                              {"line", line_no_},
+                              {"error", error},
+                              {"text", to_valid_utf8(line.substr(0, 10'000))}};
+    const std::string text = j.dump() + "\n";
+    std::fwrite(text.data(), 1, text.size(), quarantine_);
+  }
+
+  void flush() {
+    if (quarantine_) std::fflush(quarantine_);
+    MonitorBatch b;
+    b.monitor = id_;
+    b.info.id = id_;
+    b.info.suite_name = suite_.name;
+    b.info.suite_hash = suite_.hash;
+    b.info.bars_hash = suite_.bars_hash;
+    b.info.model = "production";
+    b.info.provider = "monitor";
+    b.info.provider_json = "{}";
+    b.info.qualbar_version = kVersion;
+    b.info.started_at = now_rfc3339();
+    b.info.ended_at = b.info.started_at;
+    b.suite_text = suite_.source_text;
+    for (const auto& d : suite_.dimensions) b.dimensions.push_back(d.name);
+    b.merge = merge_cell_json;
+    for (auto& [key, c] : cells_) {
+      const auto window = static_cast<std::uint32_t>(key >> 40);
+      const auto slice = static_cast<std::uint32_t>((key >> 32) & 0xFF);
+      const auto value = static_cast<std::uint32_t>(key & 0xFFFFFFFF);
+      MonitorCellRow row;
+      row.window = window_names_[window];
+      if (slice != kOverall) {
+        row.slice = slices_[slice].label;
+        row.value = slices_[slice].names[value];
+      }
+      row.data = detail::cell_json(c, dim_names_).dump();
+      b.cells.push_back(std::move(row));
+    }
+    for (const auto& [key, n] : strata_volume_)
+      b.strata.push_back({window_names_[key >> 32], stratum_names_[key & 0xFFFFFFFF], n});
+    b.samples = std::move(samples_);
+    b.topup_keep = suite_.monitor.min_per_window;
+    if (checkpoint_) {
+      checkpoint_->offset = offset_;
+      checkpoint_->lines = line_no_;
+      b.checkpoint = checkpoint_;
+    }
+    if (!b.cells.empty() || !b.samples.empty() || b.checkpoint) store_.monitor_commit(b);
+    cells_.clear();
+    strata_volume_.clear();
+    samples_.clear();
+    pending_ = 0;
+    batch_start_ = Clock::now();
+    if (o_.progress) o_.progress({summary_.records, summary_.bad, summary_.sampled, summary_.bytes});
+  }
+
+  Store& store_;
+  const Suite& suite_;
+  const IngestOptions& o_;
+  std::string id_;
+  std::unique_ptr<detail::RecordReader> reader_;
+  detail::RecordView rec_;
+  std::vector<SliceDef> slices_;
+  std::vector<KeyRef> strata_keys_;
+  std::vector<Scored> scored_;
+  std::vector<std::string> dim_names_;
+  std::vector<int> scores_;
+  Case case_;
+  Response response_;
+
+  Interner window_ids_;
+  std::vector<std::string> window_names_;
+  std::string last_day_;
+  std::uint32_t last_day_id_ = 0, last_week_id_ = 0;
+  std::set<std::string> weeks_seen_;
+  Interner stratum_ids_;
+  std::vector<std::string> stratum_names_;
+  std::unordered_map<std::uint64_t, detail::CellAgg> cells_;
+  std::unordered_map<std::uint64_t, std::uint64_t> strata_volume_;
+  std::unordered_map<std::uint64_t, BottomK> bottom_;
+  std::vector<MonitorSampleRow> samples_;
+
+  std::string source_;
+  std::uint64_t line_no_ = 0, offset_ = 0, pending_ = 0, since_check_ = 0;
+  std::optional<MonitorCheckpoint> checkpoint_;
+  std::FILE* quarantine_ = nullptr;
+  Clock::time_point batch_start_;
+  std::string scratch_, joined_;
+  IngestSummary summary_;
+};
+
+}  // namespace
+
+IngestSummary ingest(Store& store, const Suite& suite, const std::vector<std::string>& inputs,
+                     const IngestOptions& options) {
+  const auto start = Clock::now();
+  if (inputs.empty()) throw InputError("monitor ingest needs a file of records, or - for standard input");
+  for (const auto& in : inputs)
+    if (in != "-" && !std::filesystem::exists(in))
+      throw InputError(fmt::format("{}: no such file", in));
+  Ingestor ingestor(store, suite, options);
+  for (const auto& in : inputs) ingestor.ingest_source(in);
+  return ingestor.finish(std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+}  // namespace qb::monitor

@@ -1,0 +1,62 @@
+#pragma once
+// Wording and small helpers shared by the status computation (status.cpp) and its renderings
+// (status_format.cpp), so an alert's sentence and a table's cell say the same thing.
+
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "qualbar/monitor/status.hpp"
+
+namespace qb::monitor::detail {
+
+// "overall" or "category=refunds".
+inline std::string series_label(const std::string& slice, const std::string& value) {
+  return slice.empty() ? std::string("overall") : slice + "=" + value;
+}
+
+// How a sentence names a series: "moderation_correct" or "moderation_correct for category=refunds".
+inline std::string series_name(const std::string& dimension, const std::string& slice,
+                               const std::string& value) {
+  return slice.empty() ? dimension : dimension + " for " + series_label(slice, value);
+}
+
+// A rate as a percentage with one decimal ("94.0%"), "—" when unknown.
+inline std::string pct(double rate) {
+  return std::isfinite(rate) ? fmt::format("{:.1f}%", 100.0 * rate) : std::string("—");
+}
+
+// A difference of rates in points with its sign ("−5.9", "+0.4"), "—" when unknown.
+inline std::string points(double diff) {
+  if (!std::isfinite(diff)) return "—";
+  const double p = 100.0 * diff;
+  if (std::fabs(p) < 0.05) return "0.0";
+  return fmt::format("{}{:.1f}", p < 0 ? "−" : "+", std::fabs(p));
+}
+
+// A p-value for people: "p = 0.003", "p < 0.001", "" when unknown.
+inline std::string p_text(double p) {
+  if (!std::isfinite(p)) return "";
+  if (p < 0.001) return "p < 0.001";
+  return fmt::format("p = {:.3f}", p);
+}
+
+// The length below which a share q of the histogram falls, read at the geometric middle of its
+// bin (the bins are log-spaced): good to about ±9%, enough to say "lengths doubled".
+inline double approx_quantile(const LengthHistogram& h, double q) {
+  const std::uint64_t total = h.total();
+  if (total == 0) return stats::kNaN;
+  const double target = q * static_cast<double>(total);
+  double seen = 0;
+  for (std::size_t b = 0; b < kLengthBins; ++b) {
+    seen += static_cast<double>(h.counts[b]);
+    if (seen >= target && h.counts[b] > 0) {
+      if (b == 0) return 0.0;
+      return std::sqrt(LengthHistogram::bin_lower(b) * LengthHistogram::bin_lower(b + 1));
+    }
+  }
+  return LengthHistogram::bin_lower(kLengthBins - 1);
+}
+
+}  // namespace qb::monitor::detail

@@ -1,0 +1,473 @@
+#include "qualbar/monitor/status.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/stats/intervals.hpp"
+#include "qualbar/stats/random.hpp"
+
+namespace qb::monitor {
+namespace {
+
+using stats::Rng;
+
+constexpr std::size_t kWeeks = 26;
+const char* const kDimension = "moderation_correct";
+
+std::vector<std::string> week_names(std::size_t n) {
+  std::vector<std::string> w;
+  for (std::size_t i = 0; i < n; ++i) w.push_back(fmt::format("2026-W{:02}", i + 1));
+  return w;
+}
+
+// One week of graded production: `sampled` records of true quality p, each graded by two
+// reviewers who are wrong with probability 3% independently. An item is kept only when they
+// agree, as qualbar's review keeps consensus grades.
+WindowQuality graded_week(Rng& rng, const std::string& window, double p, int sampled) {
+  WindowQuality w;
+  w.window = window;
+  for (int i = 0; i < sampled; ++i) {
+    const bool truth = rng.uniform() < p;
+    const bool a = truth != (rng.uniform() < 0.03);
+    const bool b = truth != (rng.uniform() < 0.03);
+    if (a != b) continue;
+    ++w.items;
+    w.passes += a ? 1.0 : 0.0;
+  }
+  w.n = w.effective_n = static_cast<double>(w.items);
+  return w;
+}
+
+// The product's third failure when `drift` (94% falling linearly to 87% over 26 weeks), a flat
+// 94% otherwise: 200 items sampled a week, one overall series, no traffic.
+StatusInput production(std::uint64_t seed, bool drift, std::size_t weeks = kWeeks) {
+  Rng rng(seed, 7);
+  StatusInput in;
+  in.windows = week_names(weeks);
+  QualitySeries s{.dimension = kDimension, .source = "people"};
+  for (std::size_t w = 0; w < weeks; ++w) {
+    const double p = drift ? 0.94 - 0.07 * static_cast<double>(w) / 25.0 : 0.94;
+    s.windows.push_back(graded_week(rng, in.windows[w], p, 200));
+  }
+  in.quality.push_back(std::move(s));
+  return in;
+}
+
+bool is_quality(const Alert& a) { return a.kind == "quality-drop" || a.kind == "quality-trend"; }
+
+std::size_t week_index(const std::string& window) {
+  return static_cast<std::size_t>(std::stoi(window.substr(6))) - 1;
+}
+
+// The first week (0-based) any quality-drop alert names; kWeeks when none.
+std::size_t first_drop_week(const MonitorStatus& s) {
+  std::size_t first = kWeeks;
+  for (const auto& a : s.alerts)
+    if (a.kind == "quality-drop") first = std::min(first, week_index(a.window));
+  return first;
+}
+
+// ---- the six-month drift ------------------------------------------------------------------------
+
+TEST(MonitorStatus, CatchesTheSixMonthDriftWithinWeeks) {
+  const MonitorStatus s = compute_status(production(2026, true), MonitorSettings{});
+  ASSERT_EQ(s.quality.size(), 1U);
+  EXPECT_EQ(s.quality[0].baseline_from, "2026-W01 – 2026-W04");
+  const auto drop = std::find_if(s.alerts.rbegin(), s.alerts.rend(),
+                                 [](const Alert& a) { return a.kind == "quality-drop"; });
+  ASSERT_NE(drop, s.alerts.rend());
+  EXPECT_EQ(drop->dimension, kDimension);
+  EXPECT_EQ(drop->slice, "");
+  EXPECT_LT(week_index(drop->window), 19U) << drop->message;  // before week 20
+  EXPECT_NE(drop->message.find(drop->window), std::string::npos) << drop->message;
+  EXPECT_NE(drop->message.find("below its baseline of"), std::string::npos) << drop->message;
+  EXPECT_GT(drop->size, 2.0);  // points below the baseline
+  for (const auto& a : s.alerts)
+    std::cout << a.key() << " @ " << a.window << ": " << a.message << '\n';
+}
+
+// Measured with the defaults (1,000 seeds): the first quality-drop alert comes in week 15 at
+// the median (10% by week 10, 90% by week 21, 84% before week 20), when the true rate has fallen
+// about 4 points; CUSUM is usually first. 0.3% of drifts raise only the trend alert.
+TEST(MonitorStatus, DetectionWeeksOverSeeds) {
+  std::vector<std::size_t> weeks;
+  std::map<std::string, std::size_t> by_test;
+  std::size_t any_quality = 0;
+  for (std::uint64_t seed = 0; seed < 300; ++seed) {
+    const MonitorStatus s = compute_status(production(seed, true), MonitorSettings{});
+    weeks.push_back(first_drop_week(s) + 1);  // 1-based, 27 = never
+    for (const auto& a : s.alerts) ++by_test[a.test];
+    any_quality += std::any_of(s.alerts.begin(), s.alerts.end(), is_quality) ? 1 : 0;
+  }
+  std::sort(weeks.begin(), weeks.end());
+  const auto at = [&](double q) { return weeks[static_cast<std::size_t>(q * (weeks.size() - 1))]; };
+  std::cout << fmt::format(
+      "detection week (1-based): min {}, 10% {}, median {}, 90% {}, 95% {}, "
+      "max {}\n",
+      weeks.front(), at(0.1), at(0.5), at(0.9), at(0.95), weeks.back());
+  for (const auto& [test, n] : by_test) std::cout << "  " << test << ": " << n << " of 300\n";
+  EXPECT_LE(at(0.5), 16U);
+  EXPECT_LE(at(0.9), 22U);
+  EXPECT_GE(any_quality, 297U);  // nearly every drift is caught within the half year
+}
+
+// The figure docs/monitor.md states: 6.7% of stable half-years raise a quality alert of any kind
+// (CUSUM 4.2%, two-proportion z 3.3%, Page–Hinkley 1.3%), the same when the status is
+// recomputed every week.
+TEST(MonitorStatus, FalseAlarmsOnAFlatSeriesStayUnderTenPercent) {
+  constexpr std::uint64_t kSeeds = 1000;
+  std::size_t alarmed = 0;
+  std::map<std::string, std::size_t> by_test;
+  for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+    const MonitorStatus s = compute_status(production(10'000 + seed, false), MonitorSettings{});
+    bool any = false;
+    for (const auto& a : s.alerts) {
+      if (!is_quality(a)) continue;
+      any = true;
+      ++by_test[a.test];
+    }
+    alarmed += any ? 1 : 0;
+  }
+  const double share = static_cast<double>(alarmed) / kSeeds;
+  std::cout << fmt::format("flat 94%, 26 weeks: {:.1f}% of series raise a quality alert\n",
+                           100.0 * share);
+  for (const auto& [test, n] : by_test) std::cout << "  " << test << ": " << n << '\n';
+  EXPECT_LT(share, 0.10);
+}
+
+// ---- input drift --------------------------------------------------------------------------------
+
+double normal(Rng& rng) {
+  const double u = 1.0 - rng.uniform(), v = rng.uniform();
+  return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+}
+
+// 5,000 records a week: categories drawn from `mix`, lengths log-normal around `median`.
+WindowTraffic traffic_week(Rng& rng, const std::string& window,
+                           const std::vector<std::pair<std::string, double>>& mix,
+                           double input_median) {
+  WindowTraffic t;
+  t.window = window;
+  for (int i = 0; i < 5000; ++i) {
+    double u = rng.uniform();
+    std::string category = mix.back().first;
+    for (const auto& [name, share] : mix) {
+      if (u < share) {
+        category = name;
+        break;
+      }
+      u -= share;
+    }
+    ++t.categories[category];
+    t.input_length.add(static_cast<std::size_t>(input_median * std::exp(0.6 * normal(rng))));
+    t.output_length.add(static_cast<std::size_t>(300 * std::exp(0.5 * normal(rng))));
+    ++t.volume;
+    t.errors += rng.uniform() < 0.01 ? 1 : 0;
+  }
+  return t;
+}
+
+using Mix = std::vector<std::pair<std::string, double>>;
+const Mix kUsual = {{"billing", 0.5}, {"refunds", 0.1}, {"shipping", 0.4}};
+const Mix kShifted = {{"billing", 0.3}, {"refunds", 0.35}, {"shipping", 0.35}};
+
+StatusInput traffic(std::uint64_t seed, std::size_t shift_week, std::size_t double_week) {
+  Rng rng(seed, 3);
+  StatusInput in;
+  in.windows = week_names(kWeeks);
+  for (std::size_t w = 0; w < kWeeks; ++w)
+    in.traffic.push_back(traffic_week(rng, in.windows[w], w + 1 >= shift_week ? kShifted : kUsual,
+                                      w + 1 >= double_week ? 400.0 : 200.0));
+  return in;
+}
+
+std::vector<Alert> drift_alerts(const MonitorStatus& s) {
+  std::vector<Alert> out;
+  for (const auto& a : s.alerts)
+    if (a.kind == "input-drift") out.push_back(a);
+  return out;
+}
+
+TEST(MonitorStatus, CategoryShiftAlertsWithPsi) {
+  const MonitorStatus s = compute_status(traffic(5, 15, 99), MonitorSettings{});
+  const auto alerts = drift_alerts(s);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].key(), "input-drift|category mix|=|PSI");
+  EXPECT_EQ(alerts[0].window, "2026-W15");
+  EXPECT_GT(alerts[0].size, 0.25);
+  EXPECT_NE(alerts[0].message.find("\"refunds\" went from 9.7% of traffic in the baseline weeks "
+                                   "(2026-W01 – 2026-W04) to 35.1%"),
+            std::string::npos)
+      << alerts[0].message;
+  EXPECT_EQ(s.drift_baseline, "2026-W01 – 2026-W04");
+  EXPECT_TRUE(s.drift[0].baseline);
+  EXPECT_TRUE(s.drift[20].category_shift);
+  EXPECT_FALSE(s.drift[13].category_shift);
+}
+
+TEST(MonitorStatus, UnchangedTrafficRaisesNoDriftAlert) {
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const MonitorStatus s = compute_status(traffic(seed, 99, 99), MonitorSettings{});
+    EXPECT_TRUE(drift_alerts(s).empty()) << seed << ": " << drift_alerts(s)[0].message;
+    EXPECT_LT(s.drift.back().category_psi, 0.01);
+    EXPECT_LT(s.drift.back().input_ks, 0.05);
+  }
+}
+
+TEST(MonitorStatus, DoubledInputLengthsAlertWithKolmogorovSmirnov) {
+  const MonitorStatus s = compute_status(traffic(9, 99, 10), MonitorSettings{});
+  const auto alerts = drift_alerts(s);
+  ASSERT_EQ(alerts.size(), 1U);
+  EXPECT_EQ(alerts[0].key(), "input-drift|input length|=|Kolmogorov–Smirnov");
+  EXPECT_EQ(alerts[0].window, "2026-W10");
+  EXPECT_GT(alerts[0].size, 0.3);
+  EXPECT_LT(alerts[0].p_value, 1e-6);
+  EXPECT_TRUE(s.drift[9].input_shift);
+  EXPECT_FALSE(s.drift[9].output_shift);
+  EXPECT_GT(s.drift[9].input_psi, 0.25);
+  EXPECT_NE(alerts[0].message.find("Input lengths changed in 2026-W10"), std::string::npos)
+      << alerts[0].message;
+}
+
+// ---- baselines, sparse weeks, gaps -----------------------------------------------------------
+
+QualitySeries flat_series(const std::vector<std::string>& windows, std::size_t items, double rate) {
+  QualitySeries s{.dimension = kDimension, .source = "people"};
+  for (const auto& w : windows) {
+    const auto n = static_cast<double>(items);
+    s.windows.push_back(
+        {.window = w, .items = items, .n = n, .passes = std::round(rate * n), .effective_n = n});
+  }
+  return s;
+}
+
+TEST(MonitorStatus, BaselineFromARunTestsEveryWeek) {
+  StatusInput in;
+  in.windows = week_names(8);
+  in.quality.push_back(flat_series(in.windows, 200, 0.85));
+  in.baseline_run["moderation_correct||"] = {0.94, 1000.0};
+  in.baseline_run_id = "r-42";
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  const SeriesStatus& q = s.quality[0];
+  EXPECT_EQ(q.baseline_from, "run r-42");
+  EXPECT_DOUBLE_EQ(q.baseline, 0.94);
+  EXPECT_EQ(q.detectors_from, 0U);
+  EXPECT_TRUE(q.weeks[0].below);  // nine points down from the first week
+  ASSERT_FALSE(s.alerts.empty());
+  EXPECT_NE(s.alerts.back().message.find("its baseline of 94.0% (run r-42)"), std::string::npos)
+      << s.alerts.back().message;
+}
+
+TEST(MonitorStatus, SparseWeeksAreListedNotTested) {
+  StatusInput in;
+  in.windows = week_names(10);
+  in.quality.push_back(flat_series(in.windows, 200, 0.94));
+  in.quality[0].windows[2] = {.window = in.windows[2],
+                              .items = 10,
+                              .n = 10,
+                              .passes = 3,
+                              .effective_n = 10};  // inside the baseline weeks
+  in.quality[0].windows[7] = {
+      .window = in.windows[7], .items = 12, .n = 12, .passes = 2, .effective_n = 12};  // after them
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  const SeriesStatus& q = s.quality[0];
+  EXPECT_EQ(q.baseline_from, "2026-W01 – 2026-W05");  // W03 is skipped
+  EXPECT_FALSE(q.weeks[2].in_baseline);
+  EXPECT_TRUE(q.weeks[4].in_baseline);
+  EXPECT_TRUE(q.weeks[7].too_few);
+  EXPECT_FALSE(q.weeks[7].below);
+  EXPECT_TRUE(std::isnan(q.weeks[7].p_value));
+  EXPECT_NEAR(q.weeks[7].estimate, 2.0 / 12.0, 1e-12);  // still listed
+  EXPECT_TRUE(std::isfinite(q.weeks[6].p_value));
+  EXPECT_TRUE(s.alerts.empty()) << s.alerts[0].message;
+  EXPECT_NE(status_terminal(s, false).find("too few to test (12 graded)"), std::string::npos);
+}
+
+TEST(MonitorStatus, MissingWeeksAreGaps) {
+  StatusInput in = production(77, true);
+  for (std::size_t w : {5U, 6U, 11U}) in.quality[0].windows[w] = {.window = in.windows[w]};
+  in.traffic.resize(3);  // traffic only for the first weeks: the rest have none
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  const SeriesStatus& q = s.quality[0];
+  EXPECT_TRUE(std::isnan(q.weeks[5].estimate));
+  EXPECT_FALSE(q.weeks[5].below);
+  EXPECT_EQ(q.cusum.missing, 3U);
+  EXPECT_EQ(q.cusum.path.size(), kWeeks - q.detectors_from);
+  EXPECT_EQ(s.traffic.size(), kWeeks);
+  EXPECT_EQ(s.drift.size(), kWeeks);
+  EXPECT_NE(first_drop_week(s), kWeeks);
+  EXPECT_NE(status_terminal(s, false).find("no data"), std::string::npos);
+}
+
+// ---- alerts and renderings ------------------------------------------------------------------
+
+TEST(MonitorStatus, AlertKeysDedupe) {
+  StatusInput in = production(2026, true);
+  QualitySeries judged = in.quality[0];
+  judged.source = "judge";  // the same dimension and slice graded twice
+  in.quality.push_back(judged);
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  std::map<std::string, int> keys;
+  for (const auto& a : s.alerts) ++keys[a.key()];
+  for (const auto& [key, n] : keys) EXPECT_EQ(n, 1) << key;
+  EXPECT_EQ(keys.count("quality-drop|moderation_correct|=|CUSUM"), 1U);
+  EXPECT_EQ(s.quality[1].alerts.size(), s.quality[0].alerts.size());
+  for (std::size_t i = 1; i < s.alerts.size(); ++i)
+    EXPECT_GE(s.alerts[i - 1].window, s.alerts[i].window);  // most recent first
+}
+
+StatusInput with_slices() {
+  StatusInput in = production(2026, true);
+  const auto& windows = in.windows;
+  QualitySeries hostile = flat_series(windows, 60, 0.9);
+  hostile.slice = "category";
+  hostile.value = "<script>alert(1)</script>";
+  QualitySeries refunds = flat_series(windows, 60, 0.9);
+  refunds.slice = "category";
+  refunds.value = "refunds";
+  for (std::size_t w = 12; w < windows.size(); ++w) refunds.windows[w].passes = 36;  // 60%
+  in.quality.push_back(hostile);
+  in.quality.push_back(refunds);
+  Rng rng(1, 1);
+  for (const auto& w : windows) in.traffic.push_back(traffic_week(rng, w, kUsual, 200.0));
+  in.traffic[20].categories["<img src=x onerror=alert(2)>"] = 4000;
+  return in;
+}
+
+TEST(MonitorStatus, SlicesFollowTheOverallSeriesWorstFirst) {
+  const MonitorStatus s = compute_status(with_slices(), MonitorSettings{});
+  ASSERT_EQ(s.quality.size(), 3U);
+  EXPECT_EQ(s.quality[0].series.slice, "");
+  EXPECT_EQ(s.quality[1].series.value, "refunds");
+  const std::string t = status_terminal(s, false);
+  EXPECT_EQ(t.find("\033["), std::string::npos);
+  EXPECT_LT(t.find("ALERTS"), t.find("moderation_correct · overall"));
+  EXPECT_LT(t.find("moderation_correct · overall"),
+            t.find("moderation_correct · category=refunds"));
+  EXPECT_LT(t.find("moderation_correct · category=refunds"),
+            t.find("moderation_correct · category=<script>"));
+  EXPECT_NE(t.find("INPUT DRIFT"), std::string::npos);
+  EXPECT_NE(status_terminal(s, true).find("\033["), std::string::npos);
+}
+
+TEST(MonitorStatus, JsonHasEverySeriesAndWeek) {
+  const MonitorStatus s = compute_status(with_slices(), MonitorSettings{});
+  const auto j = nlohmann::json::parse(status_json(s));
+  EXPECT_EQ(j["schema"], "qualbar.monitor-status/1");
+  ASSERT_EQ(j["quality"].size(), 3U);
+  const auto& overall = j["quality"][0];
+  EXPECT_EQ(overall["dimension"], kDimension);
+  EXPECT_EQ(overall["weeks"].size(), kWeeks);
+  EXPECT_EQ(overall["baseline"]["from"], "2026-W01 – 2026-W04");
+  EXPECT_TRUE(overall["weeks"][0]["p_value"].is_null());  // a baseline week is not tested
+  EXPECT_TRUE(overall["cusum"]["path"][0].is_null());
+  EXPECT_TRUE(overall["cusum"]["alarm"].is_string());
+  EXPECT_TRUE(overall["theil_sen"]["slope_per_week"].get<double>() < 0);
+  EXPECT_EQ(j["traffic"].size(), kWeeks);
+  EXPECT_EQ(j["drift"].size(), kWeeks);
+  EXPECT_FALSE(j["alerts"].empty());
+  EXPECT_EQ(j["alerts"][0]["key"].get<std::string>(), s.alerts[0].key());
+}
+
+TEST(MonitorStatus, HtmlHasAChartPerSeriesAndEscapes) {
+  const MonitorStatus s = compute_status(with_slices(), MonitorSettings{});
+  const std::string h = status_html(s);
+  std::size_t charts = 0;
+  for (auto at = h.find("<svg"); at != std::string::npos; at = h.find("<svg", at + 1)) ++charts;
+  EXPECT_EQ(charts, s.quality.size());
+  EXPECT_EQ(h.find("<script"), std::string::npos);
+  EXPECT_EQ(h.find("<img"), std::string::npos);
+  EXPECT_NE(h.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(h.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_NE(h.find("class=\"flag\""), std::string::npos);  // alert weeks are marked
+}
+
+TEST(MonitorStatus, QuietStatusSaysWhatWasChecked) {
+  StatusInput in;
+  in.windows = week_names(6);
+  in.quality.push_back(flat_series(in.windows, 200, 0.94));
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  EXPECT_TRUE(s.alerts.empty());
+  EXPECT_EQ(status_terminal(s, false).rfind("qualbar monitor · 6 weeks, 2026-W01 – 2026-W06", 0),
+            0U);
+  EXPECT_NE(status_terminal(s, false).find("No alerts: 1 quality series checked"),
+            std::string::npos);
+  EXPECT_NE(status_html(s).find("NO ALERTS"), std::string::npos);
+}
+
+TEST(MonitorStatus, WeightedWeeksUseTheirEffectiveSize) {
+  StatusInput in;
+  in.windows = week_names(6);
+  in.quality.push_back(flat_series(in.windows, 200, 0.94));
+  // 100 graded items standing for 400 records, as informative as 50 equal ones.
+  in.quality[0].windows[5] = {
+      .window = in.windows[5], .items = 100, .n = 400, .passes = 320, .effective_n = 50};
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  const WindowVerdict& v = s.quality[0].weeks[5];
+  EXPECT_DOUBLE_EQ(v.estimate, 0.8);
+  const stats::Interval expected = stats::wilson(40, 50, 0.95);
+  EXPECT_DOUBLE_EQ(v.interval.lo, expected.lo);
+  EXPECT_DOUBLE_EQ(v.interval.hi, expected.hi);
+  EXPECT_TRUE(v.below);
+}
+
+TEST(MonitorStatus, DegenerateInputsStillRender) {
+  const MonitorStatus empty = compute_status(StatusInput{}, MonitorSettings{});
+  EXPECT_TRUE(empty.alerts.empty());
+  EXPECT_NE(status_terminal(empty, false).find("No alerts"), std::string::npos);
+  EXPECT_TRUE(nlohmann::json::parse(status_json(empty))["quality"].empty());
+  EXPECT_NE(status_html(empty).find("NO ALERTS"), std::string::npos);
+
+  StatusInput perfect;  // every baseline item passes: no CUSUM σ, the detector says why
+  perfect.windows = week_names(8);
+  perfect.quality.push_back(flat_series(perfect.windows, 100, 1.0));
+  const MonitorStatus s = compute_status(perfect, MonitorSettings{});
+  EXPECT_FALSE(s.quality[0].cusum.reason.empty());
+  EXPECT_TRUE(s.alerts.empty());
+  EXPECT_NE(status_terminal(s, false).find("CUSUM: not run"), std::string::npos);
+  EXPECT_TRUE(nlohmann::json::parse(status_json(s))["quality"][0]["cusum"]["alarm"].is_null());
+}
+
+// ---- LengthHistogram ------------------------------------------------------------------------
+
+TEST(LengthHistogram, BinsAreLogSpacedFourADoubling) {
+  EXPECT_EQ(LengthHistogram::bin_of(0), 0U);
+  EXPECT_EQ(LengthHistogram::bin_of(1), 1U);
+  EXPECT_EQ(LengthHistogram::bin_of(2), 5U);
+  EXPECT_EQ(LengthHistogram::bin_of(3), 7U);
+  EXPECT_EQ(LengthHistogram::bin_of(4), 9U);
+  EXPECT_EQ(LengthHistogram::bin_of(1024), 41U);
+  EXPECT_EQ(LengthHistogram::bin_of(std::size_t{1} << 40), kLengthBins - 1);
+  EXPECT_DOUBLE_EQ(LengthHistogram::bin_lower(0), 0.0);
+  EXPECT_DOUBLE_EQ(LengthHistogram::bin_lower(41), 1024.0);
+  for (std::size_t n = 1; n < 200'000; n += 1 + n / 50) {
+    const std::size_t b = LengthHistogram::bin_of(n);
+    EXPECT_LE(LengthHistogram::bin_lower(b), static_cast<double>(n)) << n;
+    EXPECT_LT(static_cast<double>(n), LengthHistogram::bin_lower(b + 1)) << n;
+  }
+}
+
+TEST(LengthHistogram, MergeAddsCounts) {
+  LengthHistogram a, b;
+  a.add(0);
+  a.add(100);
+  b.add(100);
+  b.add(5000);
+  a.merge(b);
+  EXPECT_EQ(a.total(), 4U);
+  EXPECT_EQ(a.counts[0], 1U);
+  EXPECT_EQ(a.counts[LengthHistogram::bin_of(100)], 2U);
+  EXPECT_EQ(a.counts[LengthHistogram::bin_of(5000)], 1U);
+  EXPECT_EQ(b.total(), 2U);
+}
+
+}  // namespace
+}  // namespace qb::monitor
