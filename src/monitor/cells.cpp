@@ -47,7 +47,11 @@ nlohmann::json cell_json(CellAgg& c, const std::vector<std::string>& names) {
                       {"output_length", histogram_json(c.output)},
                       {"dims", dims}};
   j["latency"] = c.latency ? sketch_json(*c.latency) : nlohmann::json();
-  if (!c.categories.empty()) j["categories"] = c.categories;
+  if (!c.categories.empty()) {
+    nlohmann::json cats = nlohmann::json::object();
+    for (const auto& [name, n] : c.categories) cats[name] = n;
+    j["categories"] = std::move(cats);
+  }
   return j;
 }
 
@@ -76,7 +80,7 @@ nlohmann::json cell_json(const CellData& c) {
   a.cost_n = c.cost_n;
   a.input = c.input;
   a.output = c.output;
-  a.categories = c.categories;
+  a.categories.insert(c.categories.begin(), c.categories.end());
   if (c.latency.count() > 0) a.latency = std::make_unique<stats::QuantileSketch>(c.latency);
   std::vector<std::string> names;
   for (const auto& [name, v] : c.dims) {

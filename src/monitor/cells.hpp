@@ -25,7 +25,7 @@ struct CellAgg {
   LengthHistogram input, output;
   std::unique_ptr<stats::QuantileSketch> latency;  // created on the first latency
   std::vector<std::array<std::uint64_t, 2>> dims;   // per scored dimension: applicable, passed
-  std::map<std::string, std::uint64_t> categories;  // the category mix (cells of every record)
+  std::map<std::string, std::uint64_t, std::less<>> categories;  // the category mix
 };
 
 // The document: {"volume", "errors", "cost", "cost_n", "input_length": [96], "output_length",

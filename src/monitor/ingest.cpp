@@ -101,15 +101,28 @@ struct SliceDef {
 // The k smallest sampling hashes seen in one stratum-week (a max-heap).
 using BottomK = std::priority_queue<double>;
 
-// "2026-11-20T10:00:00Z" → "2026-11-20" in UTC; "" when not RFC 3339.
+// "2026-11-20T10:00:00Z" → "2026-11-20" in UTC; "" when not RFC 3339. Times in UTC (the common
+// case) are checked by hand; others go through the full parser.
+bool digits(std::string_view s, std::size_t from, std::size_t n) {
+  for (std::size_t i = from; i < from + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
 std::string_view utc_day(std::string_view ts, std::string& scratch) {
-  const bool plain = ts.size() >= 20 && ts[4] == '-' && ts[7] == '-' && (ts[10] == 'T' || ts[10] == 't') &&
-                     (ts.back() == 'Z' || ts.back() == 'z' || ts.ends_with("+00:00"));
-  if (!plain || (scratch = to_utc_rfc3339(ts)).empty()) {
-    scratch = to_utc_rfc3339(ts);
-    return scratch.empty() ? std::string_view() : std::string_view(scratch).substr(0, 10);
+  const bool utc = ts.size() >= 20 && (ts.back() == 'Z' || ts.back() == 'z');
+  if (utc && digits(ts, 0, 4) && ts[4] == '-' && digits(ts, 5, 2) && ts[7] == '-' &&
+      digits(ts, 8, 2) && (ts[10] == 'T' || ts[10] == 't') && digits(ts, 11, 2) && ts[13] == ':' &&
+      digits(ts, 14, 2) && ts[16] == ':' && digits(ts, 17, 2)) {
+    const int month = (ts[5] - '0') * 10 + (ts[6] - '0');
+    const int day = (ts[8] - '0') * 10 + (ts[9] - '0');
+    const int hour = (ts[11] - '0') * 10 + (ts[12] - '0');
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
+        (ts.size() == 20 || ts[19] == '.'))
+      return ts.substr(0, 10);  // a 31st of a short month is caught when the day is first seen
   }
-  return ts.substr(0, 10);
+  scratch = to_utc_rfc3339(ts);
+  return scratch.empty() ? std::string_view() : std::string_view(scratch).substr(0, 10);
 }
 
 class Ingestor {
@@ -256,7 +269,11 @@ class Ingestor {
       return quarantine(line, fmt::format("field 'ts': '{}' is not an RFC 3339 time such as "
                                           "2026-11-20T10:00:00Z",
                                           excerpt(rec_.ts, 40)));
-    const auto [day_id, week_id] = windows(day);
+    const auto ids = windows(day);
+    if (!ids)
+      return quarantine(line, fmt::format("field 'ts': '{}' is not a date of the calendar",
+                                          excerpt(rec_.ts, 40)));
+    const auto [day_id, week_id] = *ids;
     ++summary_.records;
     ++pending_;
     scores_.clear();
@@ -268,15 +285,17 @@ class Ingestor {
     sample(line, week_id);
   }
 
-  std::pair<std::uint32_t, std::uint32_t> windows(std::string_view day) {
-    if (day != last_day_) {
-      last_day_.assign(day);
-      last_day_id_ = intern(window_ids_, window_names_, day);
-      const std::string week = iso_week(day);
-      last_week_id_ = intern(window_ids_, window_names_, week);
-      weeks_seen_.insert(week);
-    }
-    return {last_day_id_, last_week_id_};
+  // The day's and week's ids; nullopt for a date that does not exist (2026-02-31). Each day is
+  // worked out once.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> windows(std::string_view day) {
+    if (const auto it = days_.find(day); it != days_.end()) return it->second;
+    if (to_utc_rfc3339(std::string(day) + "T00:00:00Z").empty()) return std::nullopt;
+    const std::string week = iso_week(day);
+    weeks_seen_.insert(week);
+    const std::pair ids{intern(window_ids_, window_names_, day),
+                        intern(window_ids_, window_names_, week)};
+    days_.emplace(std::string(day), ids);
+    return ids;
   }
 
   std::string_view key_value(const KeyRef& k) const {
@@ -325,7 +344,15 @@ class Ingestor {
       ++c.dims[d][0];
       c.dims[d][1] += static_cast<std::uint64_t>(scores_[d]);
     }
-    if (overall) ++c.categories[std::string(rec_.category.empty() ? "(none)" : rec_.category)];
+    if (overall) {
+      const std::string_view cat = rec_.category.empty() ? std::string_view("(none)") : rec_.category;
+      const auto it = c.categories.find(cat);
+      if (it != c.categories.end()) {
+        ++it->second;
+      } else {
+        c.categories.emplace(std::string(cat), 1);
+      }
+    }
   }
 
   // The model-free dimensions on this record: 1 pass, 0 fail, −1 not applicable. A failed call
@@ -376,7 +403,7 @@ class Ingestor {
       topup = !by_rate;
     }
     if (!by_rate && !topup) return;
-    ++summary_.sampled;
+    summary_.sampled += by_rate;
     samples_.push_back(kept(line, u, topup, window_names_[week], stratum_names_[stratum]));
   }
 
@@ -484,8 +511,9 @@ class Ingestor {
 
   Interner window_ids_;
   std::vector<std::string> window_names_;
-  std::string last_day_;
-  std::uint32_t last_day_id_ = 0, last_week_id_ = 0;
+  std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>, StringHash,
+                     std::equal_to<>>
+      days_;
   std::set<std::string> weeks_seen_;
   Interner stratum_ids_;
   std::vector<std::string> stratum_names_;

@@ -30,7 +30,7 @@ std::string_view type_name(od::json_type t) {
 
 // A field's value as a string, or false with `error` naming the field.
 bool text(od::value v, std::string_view field, std::string_view& out, std::string& error) {
-  od::json_type t;
+  od::json_type t = od::json_type::null;
   if (v.type().get(t) != simdjson::SUCCESS || t != od::json_type::string ||
       v.get_string().get(out) != simdjson::SUCCESS) {
     error = fmt::format("field '{}': expected a string, got {}", field,
@@ -41,7 +41,7 @@ bool text(od::value v, std::string_view field, std::string_view& out, std::strin
 }
 
 bool number(od::value v, std::string_view field, std::optional<double>& out, std::string& error) {
-  od::json_type t;
+  od::json_type t = od::json_type::null;
   if (v.type().get(t) != simdjson::SUCCESS) {
     error = fmt::format("field '{}': malformed value", field);
     return false;
@@ -88,7 +88,7 @@ bool messages(od::value v, RecordView& r, std::string& error) {
 // Metadata values as text: strings as they are, numbers and booleans as written.
 bool metadata(od::value v, const std::vector<std::string>& keys, RecordView& r, std::string& error) {
   od::object obj;
-  od::json_type t;
+  od::json_type t = od::json_type::null;
   if (v.type().get(t) == simdjson::SUCCESS && t == od::json_type::null) return true;
   if (v.get_object().get(obj) != simdjson::SUCCESS) {
     error = "field 'metadata': expected an object";
@@ -128,8 +128,15 @@ bool metadata(od::value v, const std::vector<std::string>& keys, RecordView& r, 
 
 bool RecordReader::read(std::string_view line, std::size_t capacity, RecordView& r,
                         std::string& error) {
-  r = RecordView{};
-  r.metadata.assign(keys_.size(), std::string());
+  // Field by field, so the strings keep their capacity from one record to the next.
+  r.id = r.ts = r.category = r.language = r.output = {};
+  r.input.clear();
+  r.input_length = r.output_length = 0;
+  r.failed = false;
+  r.latency_ms.reset();
+  r.cost_usd.reset();
+  r.metadata.resize(keys_.size());
+  for (auto& m : r.metadata) m.clear();
   od::document doc;
   if (parser_.iterate(line.data(), line.size(), capacity).get(doc) != simdjson::SUCCESS) {
     error = "not a JSON object";

@@ -19,9 +19,12 @@
 namespace qb::review {
 
 std::size_t RunData::case_index(const std::string& case_id) const {
-  for (std::size_t i = 0; i < dataset.cases.size(); ++i)
-    if (dataset.cases[i].id == case_id) return i;
-  return std::string::npos;
+  if (index_.size() != dataset.cases.size()) {
+    index_.clear();
+    for (std::size_t i = 0; i < dataset.cases.size(); ++i) index_.emplace(dataset.cases[i].id, i);
+  }
+  const auto it = index_.find(case_id);
+  return it == index_.end() ? std::string::npos : it->second;
 }
 
 RunData load_run_data(Store& store, const std::string& id) {
@@ -87,7 +90,10 @@ nlohmann::json item_record(const ReviewItem& item, const Case& c, const std::str
     j["contexts"] = nlohmann::json::array();
     for (const auto& x : c.contexts) j["contexts"].push_back({{"id", x.id}, {"text", x.text}});
   }
-  if (c.reference) j["reference"] = *c.reference;
+  // The reference answer when the case has one; else a blank a reviewer may fill in (production
+  // records have none: a reviewer's reference makes the record a test case, see monitor
+  // export-cases).
+  j["reference"] = c.reference.value_or("");
   j["output"] = output;
   j["grader"] = grader;
   j["kind"] = std::string(to_string(kind));
@@ -202,7 +208,7 @@ void write_reviewer_files(const std::string& base, const std::vector<nlohmann::j
   std::vector<bool> defuse;
   for (const auto& col : kCsvColumns)
     defuse.push_back(col != "id" && col != "dimension" && col != "grader" && col != "kind" &&
-                     col != "grade" && col != "note");
+                     col != "grade" && col != "note" && col != "reference");
   write_file_atomic(base + ".csv", write_csv(rows, defuse));
   out.files.push_back(base + ".jsonl");
   out.files.push_back(base + ".csv");

@@ -27,7 +27,7 @@ struct Line {
   std::string where;  // "file:line"
   std::string file;
   int line = 0;
-  std::string id, dimension, grader, kind, note, graded_at;
+  std::string id, dimension, grader, kind, note, graded_at, reference;
   std::optional<double> grade;  // nullopt: not graded yet
 };
 
@@ -70,6 +70,7 @@ void read_jsonl(const std::string& file, std::vector<Line>& out) {
     str("kind", l.kind);
     str("note", l.note);
     str("graded_at", l.graded_at);
+    str("reference", l.reference);
     detail::JsonValue g;
     if (o["grade"].get(g) != simdjson::SUCCESS) {
       detail::field_error(file, n, "grade",
@@ -110,6 +111,7 @@ void read_csv_file(const std::string& file, std::vector<Line>& out) {
     l.kind = get("kind");
     l.note = get("note");
     l.graded_at = get("graded_at");
+    l.reference = get("reference");
     const std::string g = get("grade");
     if (!g.empty()) {
       double v = 0;
@@ -244,6 +246,10 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
     g.kind = *kind;
     g.grade = *l.grade;
     g.note = l.note;
+    // A reference that is the case's own (shown in the review file) is not the grader's.
+    const std::size_t ci = run.case_index(item.case_id);
+    const auto& own = ci == std::string::npos ? std::optional<std::string>() : run.dataset.cases[ci].reference;
+    if (!l.reference.empty() && l.reference != own.value_or("")) g.reference = l.reference;
     g.graded_at = graded_at;
     g.source = l.where;
     grades.push_back(std::move(g));
@@ -263,7 +269,8 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
   std::set<std::string> dims;
   for (auto& g : grades) {
     const auto it = latest.find(grade_key(g.item, g.dimension, g.grader, g.kind));
-    if (it != latest.end() && it->second->grade == g.grade && it->second->note == g.note) {
+    if (it != latest.end() && it->second->grade == g.grade && it->second->note == g.note &&
+        it->second->reference == g.reference) {
       ++summary.unchanged;
       continue;
     }

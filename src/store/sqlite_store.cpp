@@ -165,6 +165,7 @@ CREATE TABLE monitor_alerts (
   sent_at TEXT NOT NULL,
   PRIMARY KEY (monitor, key)
 );
+ALTER TABLE grades ADD COLUMN reference TEXT NOT NULL DEFAULT '';
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -422,8 +423,8 @@ class SqliteStore final : public Store {
     insert_items(items);
     Statement g(db_,
                 "INSERT INTO grades (item_id, dimension, grader, kind, grade, note, graded_at, "
-                "imported_at, source) VALUES (?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%fZ', "
-                "'now'),?)",
+                "imported_at, source, reference) VALUES (?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%fZ', "
+                "'now'),?,?)",
                 path_);
     for (const auto& x : grades) {
       g.bind(1, x.item)
@@ -433,7 +434,8 @@ class SqliteStore final : public Store {
           .bind(5, x.grade)
           .bind(6, x.note)
           .bind(7, x.graded_at)
-          .bind(8, x.source);
+          .bind(8, x.source)
+          .bind(9, x.reference);
       g.run();
     }
     tx.commit();
@@ -443,7 +445,7 @@ class SqliteStore final : public Store {
     const std::string full = run_id.empty() ? std::string() : resolve_id(run_id);
     Statement s(db_,
                 "SELECT g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, "
-                "g.grade, g.note, g.graded_at, g.imported_at, g.source FROM grades g JOIN "
+                "g.grade, g.note, g.graded_at, g.imported_at, g.source, g.reference FROM grades g JOIN "
                 "review_items i ON i.id = g.item_id WHERE ?1 = '' OR i.run_id = ?1 ORDER BY g.seq",
                 path_);
     s.bind(1, full);
@@ -462,6 +464,7 @@ class SqliteStore final : public Store {
       x.graded_at = s.text(9);
       x.imported_at = s.text(10);
       x.source = s.text(11);
+      x.reference = s.text(12);
       out.push_back(std::move(x));
     }
     return out;

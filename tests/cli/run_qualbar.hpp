@@ -138,9 +138,11 @@ class RunningQualbar {
   std::string err_path_;
 };
 
+// `stdin_path`: the file standard input reads (an empty stream by default).
 inline std::unique_ptr<RunningQualbar> start_qualbar(const std::vector<std::string>& args,
                                                      const TempDir& dir,
-                                                     const EnvChanges& env = {}) {
+                                                     const EnvChanges& env = {},
+                                                     const std::string& stdin_path = "/dev/null") {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string kv(*e);
@@ -172,7 +174,7 @@ inline std::unique_ptr<RunningQualbar> start_qualbar(const std::vector<std::stri
 
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int in = ::open("/dev/null", O_RDONLY);
+    const int in = ::open(stdin_path.c_str(), O_RDONLY);
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (in < 0 || out < 0 || err < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(126);

@@ -39,7 +39,7 @@ struct IngestOptions {
 struct IngestSummary {
   std::uint64_t records = 0;  // good records ingested
   std::uint64_t bad = 0;      // lines quarantined
-  std::uint64_t sampled = 0;  // records kept whole (by rate or as a stratum's top-up)
+  std::uint64_t sampled = 0;  // records kept whole by the rate (top-ups are settled per week)
   std::uint64_t bytes = 0;
   std::uint64_t skipped_lines = 0;  // lines of a file already ingested by an earlier run
   std::vector<std::string> dimensions;  // scored on every record

@@ -38,6 +38,7 @@ struct Grade {
   GradeKind kind = GradeKind::human;
   double grade = 0;
   std::string note;
+  std::string reference;    // a reference answer the grader wrote ("" when none)
   std::string graded_at;    // RFC 3339, UTC
   std::string imported_at;  // when the store took it
   std::string source;       // "grades/alice.jsonl:12"

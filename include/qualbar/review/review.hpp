@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "qualbar/core/case.hpp"
@@ -26,6 +27,9 @@ struct RunData {
   Suite suite;
   Dataset dataset;
   [[nodiscard]] std::size_t case_index(const std::string& case_id) const;  // npos when absent
+
+ private:
+  mutable std::unordered_map<std::string, std::size_t> index_;  // built on first use
 };
 RunData load_run_data(Store& store, const std::string& id);
 

@@ -1,0 +1,44 @@
+#pragma once
+// The monitor against the store: the weekly series its status is computed from, alerts raised
+// once and posted to a webhook, and the graded production sample turned back into test cases.
+
+#include <string>
+#include <vector>
+
+#include "qualbar/monitor/status.hpp"
+#include "qualbar/store/store.hpp"
+#include "qualbar/suite/suite.hpp"
+
+namespace qb::monitor {
+
+// Every week from the first to the last the monitor saw, with its traffic; the quality series:
+// the model-free dimensions from every record ("every record"), and every dimension people graded
+// on the sample ("people": their consensus, each item weighted by its stratum's volume over its
+// graded items); and the baseline run's rates when the suite names one.
+StatusInput gather_status(Store& store, const Suite& suite);
+
+// Stores the alerts of `status` not raised before (by key) and returns them: the new ones.
+std::vector<MonitorAlertRow> raise_alerts(Store& store, const Suite& suite,
+                                          const MonitorStatus& status);
+
+// POSTs each alert as JSON to `url` (retried with backoff; a failure is reported, never fatal)
+// and marks the ones delivered. Returns the number delivered.
+struct WebhookResult {
+  std::size_t delivered = 0;
+  std::vector<std::string> failures;  // one line per alert not delivered, no secrets in it
+};
+WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& url,
+                          const std::vector<MonitorAlertRow>& alerts);
+
+// Graded sampled records as dataset cases (docs/data-formats.md): input, category, language,
+// contexts, metadata (with the record's ts and people's grades), `reference` where a reviewer
+// wrote one, and the tag "production". With only_failing, the records people failed on some
+// dimension. Returns JSONL.
+struct ExportedCases {
+  std::string jsonl;
+  std::size_t cases = 0;
+  std::size_t with_reference = 0;
+};
+ExportedCases export_cases(Store& store, const Suite& suite, bool only_failing);
+
+}  // namespace qb::monitor

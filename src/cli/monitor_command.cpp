@@ -1,0 +1,208 @@
+// qualbar monitor: production records in (ingest), the status of production quality and input
+// drift with its alerts (status), and graded production records out as test cases (export-cases).
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/common.hpp"
+#include "qualbar/monitor/ingest.hpp"
+#include "qualbar/monitor/monitor.hpp"
+#include "qualbar/run/interrupt.hpp"
+#include "qualbar/util/files.hpp"
+
+namespace qb::cli {
+namespace {
+
+struct MonitorOptions {
+  std::string suite = "suite.yaml";
+  std::string store;
+  // ingest
+  std::vector<std::string> inputs;
+  std::string quarantine;
+  bool no_score = false;
+  // status
+  OutputOptions output;
+  std::string webhook;
+  // export-cases
+  std::string out;
+  bool only_failing = false;
+};
+
+struct Opened {
+  Suite suite;
+  std::string store_path;
+  std::unique_ptr<Store> store;
+};
+
+Opened open_monitor(const MonitorOptions& o, StoreAccess access) {
+  Opened m;
+  m.suite = load_suite(o.suite);
+  m.store_path = resolve_store_path(o.store, m.suite.store);
+  m.store = open_store(m.store_path, access);
+  return m;
+}
+
+int do_ingest(const MonitorOptions& o) {
+  Opened m = open_monitor(o, StoreAccess::create);
+  monitor::IngestOptions io;
+  io.quarantine = o.quarantine.empty()
+                      ? (std::filesystem::path(m.store_path).parent_path() / "quarantine.jsonl").string()
+                      : o.quarantine;
+  io.score = !o.no_score;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  io.progress = [tty](const monitor::IngestProgress& p) {
+    if (tty)
+      std::cerr << fmt::format("\r{} records, {} sampled, {} quarantined, {:.1f} MB", p.records,
+                               p.sampled, p.bad, static_cast<double>(p.bytes) / 1e6)
+                << std::flush;
+  };
+  const InterruptScope interrupt;
+  io.stop = [] { return InterruptScope::level() > 0; };
+  const monitor::IngestSummary s = monitor::ingest(*m.store, m.suite, o.inputs, io);
+  if (tty) std::cerr << '\n';
+  std::cout << fmt::format(
+      "Ingested {} records ({:.1f} MB in {:.2f} s, {:.0f} MB/s) for monitor {}: {} kept whole at "
+      "the {:g}% sample rate, and every {} topped up to {} a week",
+      s.records, static_cast<double>(s.bytes) / 1e6, s.seconds,
+      s.seconds > 0 ? static_cast<double>(s.bytes) / 1e6 / s.seconds : 0.0,
+      monitor::monitor_id(m.suite), s.sampled, 100 * m.suite.monitor.sample_rate,
+      fmt::join(m.suite.monitor.stratify_by, " × "), m.suite.monitor.min_per_window);
+  if (!s.weeks.empty())
+    std::cout << fmt::format(", weeks {} to {}", s.weeks.front(), s.weeks.back());
+  std::cout << ".\n";
+  if (!s.dimensions.empty())
+    std::cout << fmt::format("  Scored on every record: {}\n", fmt::join(s.dimensions, ", "));
+  if (s.skipped_lines > 0)
+    std::cout << fmt::format("  {} lines already ingested by an earlier run were skipped\n",
+                             s.skipped_lines);
+  if (s.bad > 0)
+    std::cout << fmt::format("  {} bad line{} quarantined with their line numbers in {}\n", s.bad,
+                             s.bad == 1 ? "" : "s", io.quarantine);
+  std::cout << fmt::format("Next: qualbar monitor status --suite {}{}\n", o.suite,
+                           store_flag_hint(m.store_path));
+  return InterruptScope::level() > 0 ? static_cast<int>(ExitCode::run_failed) : 0;
+}
+
+int do_status(const MonitorOptions& o, bool color) {
+  const std::string& f = o.output.format;
+  if (f != "terminal" && f != "json" && f != "html")
+    throw InputError(fmt::format("--format '{}': use terminal, json or html", f));
+  std::vector<std::pair<std::string, std::string>> outs;
+  for (const auto& spec : o.output.outs) {
+    const std::size_t eq = spec.find('=');
+    const std::string fmt_name = eq == std::string::npos ? "" : spec.substr(0, eq);
+    if (fmt_name != "json" && fmt_name != "html" && fmt_name != "terminal")
+      throw InputError(fmt::format("--out '{}': expected FORMAT=PATH with FORMAT json, html or "
+                                   "terminal",
+                                   spec));
+    outs.emplace_back(fmt_name, spec.substr(eq + 1));
+  }
+  Opened m = open_monitor(o, StoreAccess::existing);
+  const monitor::MonitorStatus status =
+      monitor::compute_status(monitor::gather_status(*m.store, m.suite), m.suite.monitor);
+  const auto render = [&](const std::string& name, bool c) {
+    if (name == "json") return monitor::status_json(status);
+    if (name == "html") return monitor::status_html(status);
+    return monitor::status_terminal(status, c);
+  };
+  for (const auto& [name, path] : outs) write_file_atomic(path, render(name, false));
+  const auto fresh = monitor::raise_alerts(*m.store, m.suite, status);
+  std::cout << render(f, color);
+  if (!o.webhook.empty()) {
+    // Every alert not delivered yet, the new ones and those an earlier webhook call missed.
+    std::vector<MonitorAlertRow> unsent;
+    for (const auto& a : m.store->monitor_alerts(monitor::monitor_id(m.suite)))
+      if (a.sent_at.empty()) unsent.push_back(a);
+    const auto r = monitor::post_alerts(*m.store, m.suite, o.webhook, unsent);
+    for (const auto& line : r.failures) std::cerr << "qualbar: warning: " << line << '\n';
+    if (r.delivered > 0) std::cerr << fmt::format("{} alert(s) posted to the webhook\n", r.delivered);
+  }
+  if (!fresh.empty() && f == "terminal")
+    std::cout << fmt::format("{} new alert{} since the last status.\n", fresh.size(),
+                             fresh.size() == 1 ? "" : "s");
+  return status.alerts.empty() ? 0 : 1;
+}
+
+int do_export(const MonitorOptions& o) {
+  if (std::filesystem::exists(o.out))
+    throw InputError(fmt::format("'{}' already exists; nothing was written", o.out));
+  Opened m = open_monitor(o, StoreAccess::existing);
+  const monitor::ExportedCases e = monitor::export_cases(*m.store, m.suite, o.only_failing);
+  if (e.cases == 0) {
+    std::cout << "No graded production records yet: hand the sample to reviewers with `qualbar "
+                 "review export --run "
+              << monitor::monitor_id(m.suite) << "`, then import their grades.\n";
+    return 0;
+  }
+  write_file_atomic(o.out, e.jsonl);
+  std::cout << fmt::format("Wrote {} case{} from graded production records to {} ({} with a "
+                           "reviewer's reference answer). Add the file to the suite's datasets.\n",
+                           e.cases, e.cases == 1 ? "" : "s", o.out, e.with_reference);
+  return 0;
+}
+
+const CommandRegistrar registrar{CommandEntry{
+    "monitor", 58, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+      sub.description(
+          "Production monitoring. `ingest` reads production records (a file, or - for an endless "
+          "stream on standard input) into per-week and per-day aggregates and a deterministic "
+          "sample; `status` shows quality week by week against the baseline, gradual-drift "
+          "detectors and input drift, and exits 1 while an alert is open; `export-cases` turns "
+          "graded production records into test cases. Reviewers grade the sample with `qualbar "
+          "review export --run m-SUITE`.");
+      sub.require_subcommand(1);
+      auto o = std::make_shared<MonitorOptions>();
+      const auto common = [&](CLI::App* app) {
+        app->add_option("--suite", o->suite, "The suite (its `monitor` map, slices, dimensions)")
+            ->default_val("suite.yaml");
+        app->add_option("--store", o->store,
+                        "Store file (default: $QUALBAR_STORE, the suite's `store`, or "
+                        ".qualbar/qualbar.db)")
+            ->envname("QUALBAR_STORE");
+      };
+      CLI::App* ing = sub.add_subcommand(
+          "ingest",
+          "Read production records (JSONL: a response record plus ts, input, category, contexts, "
+          "metadata) in one pass and constant memory. Bad lines go to the quarantine file with "
+          "their line numbers and ingestion goes on. A file read before continues where the last "
+          "run stopped. Exit 0, or 3 when interrupted (what was read is kept).");
+      ing->add_option("inputs", o->inputs, "Record files, or - for standard input")->required();
+      ing->add_option("--quarantine", o->quarantine,
+                      "Where bad lines go (default: quarantine.jsonl next to the store)");
+      ing->add_flag("--no-score", o->no_score,
+                    "Aggregates only: do not run the suite's model-free dimensions on every record");
+      common(ing);
+      CLI::App* st = sub.add_subcommand(
+          "status",
+          "Quality per dimension × slice × week with its interval against the baseline (a run, "
+          "or the first weeks), CUSUM, Page–Hinkley and Mann–Kendall with Theil–Sen for gradual "
+          "drift, and input drift (PSI and chi-square on the category mix, Kolmogorov–Smirnov on "
+          "lengths). Alerts are stored and posted once. Exit 1 while an alert is open.");
+      add_output_options(*st, o->output);
+      st->add_option("--webhook", o->webhook,
+                     "POST each alert not delivered yet as JSON to this URL (retried; a failure "
+                     "is a warning)")
+          ->envname("QUALBAR_WEBHOOK");
+      common(st);
+      CLI::App* ex = sub.add_subcommand(
+          "export-cases",
+          "Write graded production records as dataset cases (with a reviewer's reference answer "
+          "where one was written), so the offline suite keeps up with real traffic.");
+      ex->add_option("-o,--out", o->out, "The dataset file to write (never overwritten)")->required();
+      ex->add_flag("--only-failing", o->only_failing,
+                   "Only records people failed on some dimension (a regression set)");
+      common(ex);
+      return [o, &g, ing, st, ex]() -> int {
+        if (ing->parsed()) return do_ingest(*o);
+        if (st->parsed()) return do_status(*o, !g.no_color && stdout_wants_color());
+        if (ex->parsed()) return do_export(*o);
+        return 2;
+      };
+    }}};
+
+}  // namespace
+}  // namespace qb::cli

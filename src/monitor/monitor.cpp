@@ -1,0 +1,307 @@
+// The monitor against the store: the weekly series, alerts raised once and posted, and the graded
+// sample as test cases.
+#include "qualbar/monitor/monitor.hpp"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "metrics/slices.hpp"
+#include "monitor/cells.hpp"
+#include "qualbar/core/error.hpp"
+#include "qualbar/metrics/report.hpp"
+#include "qualbar/monitor/ingest.hpp"
+#include "qualbar/review/review.hpp"
+#include "qualbar/util/files.hpp"
+#include "qualbar/util/time.hpp"
+
+namespace qb::monitor {
+namespace {
+
+bool is_week(const std::string& w) {
+  return w.size() == 8 && w[4] == '-' && w[5] == 'W';
+}
+
+// Every ISO week from `first` to `last`, gaps included.
+std::vector<std::string> week_range(const std::string& first, const std::string& last) {
+  // The Monday of ISO week 1 is the Monday of the week holding 4 January.
+  std::tm tm{};
+  tm.tm_year = std::stoi(first.substr(0, 4)) - 1900;
+  tm.tm_mon = 0;
+  tm.tm_mday = 4;
+  std::time_t t = timegm(&tm);
+  const int weekday = (tm.tm_wday + 6) % 7;  // Monday 0
+  t += static_cast<std::time_t>((std::stoi(first.substr(6)) - 1) * 7 - weekday) * 86400;
+  std::vector<std::string> out;
+  for (int guard = 0; guard < 5300; ++guard, t += 7 * 86400) {
+    std::tm d{};
+    gmtime_r(&t, &d);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%G-W%V", &d);
+    out.emplace_back(buf);
+    if (out.back() >= last) break;
+  }
+  return out;
+}
+
+std::string series_key(const std::string& dim, const std::string& slice, const std::string& value) {
+  return dim + "|" + slice + "|" + value;
+}
+
+using SeriesMap = std::map<std::string, QualitySeries>;
+
+QualitySeries& series(SeriesMap& m, std::size_t n_windows, const std::string& dim,
+                      const std::string& slice, const std::string& value, const char* source) {
+  QualitySeries& s = m[series_key(dim, slice, value) + "|" + source];
+  if (s.windows.empty()) {
+    s.dimension = dim;
+    s.slice = slice;
+    s.value = value;
+    s.source = source;
+    s.windows.resize(n_windows);
+  }
+  return s;
+}
+
+// The people's series: each graded sampled record weighted by its stratum-week's volume over
+// the graded records of that stratum-week (post-stratification).
+void add_people(Store& store, const Suite& suite, const std::string& id,
+                const std::map<std::string, std::size_t>& week_index, SeriesMap& out) {
+  const std::vector<Grade> grades = store.load_grades(id);
+  if (grades.empty()) return;
+  const review::RunData run = review::load_run_data(store, id);
+  const GradeBook book = fold_grades(grades);
+  std::map<std::string, std::pair<std::string, std::string>> where;  // record → (week, stratum)
+  for (const auto& s : store.monitor_samples(id)) where[s.id] = {s.week, s.stratum};
+  std::map<std::pair<std::string, std::string>, double> volume;
+  for (const auto& s : store.monitor_strata(id)) volume[{s.week, s.stratum}] = static_cast<double>(s.volume);
+  std::vector<qb::detail::SliceCells> cells;
+  for (const auto& spec : suite.slices) cells.push_back(qb::detail::index_slice(spec, run.dataset.cases));
+
+  for (const auto& dim : suite.dimensions) {
+    const review::GradeScale scale = review::scale_of(dim);
+    struct Graded {
+      std::size_t index;
+      bool pass;
+      std::pair<std::string, std::string> stratum;
+    };
+    std::vector<Graded> graded;
+    std::map<std::pair<std::string, std::string>, double> count;
+    for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
+      const auto it = book.find({review_item_id(id, run.dataset.cases[i].id), dim.name});
+      if (it == book.end()) continue;
+      const auto g = it->second.consensus();
+      const auto w = where.find(run.dataset.cases[i].id);
+      if (!g || w == where.end() || !week_index.contains(w->second.first)) continue;
+      graded.push_back({i, scale.passes(*g), w->second});
+      ++count[w->second];
+    }
+    std::map<std::string, double> sum_w2;  // per series key and week, for Kish's n
+    for (const auto& g : graded) {
+      const double w = std::max(1.0, volume[g.stratum]) / count[g.stratum];
+      const std::size_t week = week_index.at(g.stratum.first);
+      const auto add = [&](const std::string& slice, const std::string& value) {
+        WindowQuality& q = series(out, week_index.size(), dim.name, slice, value, "people").windows[week];
+        ++q.items;
+        q.n += w;
+        q.passes += g.pass ? w : 0;
+        double& w2 = sum_w2[series_key(dim.name, slice, value) + "|" + g.stratum.first];
+        w2 += w * w;
+        q.effective_n = q.n * q.n / w2;
+      };
+      add("", "");
+      for (std::size_t s = 0; s < cells.size(); ++s) {
+        std::string label;
+        for (const auto& k : cells[s].spec.keys) label += (label.empty() ? "" : " × ") + k;
+        for (std::uint32_t k = cells[s].offsets[g.index]; k < cells[s].offsets[g.index + 1]; ++k)
+          add(label, cells[s].values[cells[s].ids[k]]);
+      }
+    }
+  }
+}
+
+void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
+  const std::string& id = suite.monitor.baseline_run;
+  if (id.empty()) return;
+  const review::RunData run = review::load_run_data(store, id);
+  if (run.stored.info.status != kRunComplete)
+    throw InputError(fmt::format("{}: monitor.baseline_run {} is {}, not a complete run",
+                                 suite.file, run.stored.info.id, run.stored.info.status));
+  const Report r = build_report(run.suite, run.dataset.cases, run.stored.responses,
+                                run.stored.scores, run.stored.info);
+  for (const auto& d : r.dimensions) {
+    in.baseline_run[series_key(d.name, "", "")] = {d.overall.estimate, static_cast<double>(d.overall.n)};
+    for (const auto& c : d.cells)
+      in.baseline_run[series_key(d.name, c.slice, c.value)] = {c.estimate, static_cast<double>(c.n)};
+  }
+  in.baseline_run_id = run.stored.info.id;
+}
+
+}  // namespace
+
+StatusInput gather_status(Store& store, const Suite& suite) {
+  const std::string id = monitor_id(suite);
+  const std::vector<MonitorCellRow> rows = store.monitor_cells(id);
+  std::set<std::string> weeks;
+  for (const auto& r : rows)
+    if (is_week(r.window)) weeks.insert(r.window);
+  if (weeks.empty()) {
+    throw InputError(fmt::format("no production records for suite '{}' yet: start with `qualbar "
+                                 "monitor ingest FILE --suite {}`",
+                                 suite.name, suite.file));
+  }
+  StatusInput in;
+  in.confidence = suite.confidence;
+  in.windows = week_range(*weeks.begin(), *weeks.rbegin());
+  std::map<std::string, std::size_t> week_index;
+  for (std::size_t i = 0; i < in.windows.size(); ++i) week_index[in.windows[i]] = i;
+  in.traffic.resize(in.windows.size());
+  for (std::size_t i = 0; i < in.windows.size(); ++i) in.traffic[i].window = in.windows[i];
+
+  SeriesMap quality;
+  for (const auto& r : rows) {
+    if (!is_week(r.window)) continue;
+    const std::size_t w = week_index.at(r.window);
+    const detail::CellData c = detail::read_cell(nlohmann::json::parse(r.data));
+    if (r.slice.empty()) {
+      WindowTraffic& t = in.traffic[w];
+      t.volume = c.volume;
+      t.errors = c.errors;
+      t.categories = c.categories;
+      t.input_length = c.input;
+      t.output_length = c.output;
+    }
+    for (const auto& [dim, counts] : c.dims) {
+      WindowQuality& q = series(quality, in.windows.size(), dim, r.slice, r.value, "every record").windows[w];
+      q.items = counts[0];
+      q.n = static_cast<double>(counts[0]);
+      q.passes = static_cast<double>(counts[1]);
+      q.effective_n = q.n;
+    }
+  }
+  add_people(store, suite, id, week_index, quality);
+  for (auto& [key, s] : quality) in.quality.push_back(std::move(s));
+  add_baseline_run(store, suite, in);
+  return in;
+}
+
+std::vector<MonitorAlertRow> raise_alerts(Store& store, const Suite& suite,
+                                          const MonitorStatus& status) {
+  std::vector<MonitorAlertRow> rows;
+  const std::string now = now_rfc3339();
+  for (const auto& a : status.alerts) {
+    nlohmann::json j = {{"kind", a.kind},     {"dimension", a.dimension}, {"slice", a.slice},
+                        {"value", a.value},   {"window", a.window},       {"test", a.test},
+                        {"message", a.message}};
+    j["size"] = std::isfinite(a.size) ? nlohmann::json(a.size) : nlohmann::json();
+    j["p_value"] = std::isfinite(a.p_value) ? nlohmann::json(a.p_value) : nlohmann::json();
+    rows.push_back({a.key(), a.window, j.dump(), now, ""});
+  }
+  return store.monitor_raise(monitor_id(suite), rows);
+}
+
+namespace {
+
+std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+
+// The URL without its path and query: webhook URLs often carry a token.
+std::string host_of(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const std::size_t end = url.find_first_of("/?#", start);
+  return url.substr(0, end == std::string::npos ? url.size() : end);
+}
+
+}  // namespace
+
+WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& url,
+                          const std::vector<MonitorAlertRow>& alerts) {
+  WebhookResult out;
+  if (alerts.empty()) return out;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) throw RunError("cannot start the HTTP client for the webhook");
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  for (const auto& a : alerts) {
+    const std::string body = nlohmann::json{{"source", "qualbar"},
+                                            {"monitor", monitor_id(suite)},
+                                            {"suite", suite.name},
+                                            {"alert", nlohmann::json::parse(a.json)}}
+                                 .dump();
+    long status = 0;
+    CURLcode rc = CURLE_OK;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << attempt));
+      curl_easy_reset(curl);
+      curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+      curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+      curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+      curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+      rc = curl_easy_perform(curl);
+      status = 0;
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+      if (rc == CURLE_OK && status >= 200 && status < 300) break;
+      if (rc == CURLE_OK && status >= 400 && status < 500 && status != 408 && status != 429) break;
+    }
+    if (rc == CURLE_OK && status >= 200 && status < 300) {
+      ++out.delivered;
+      store.monitor_alert_sent(monitor_id(suite), a.key, now_rfc3339());
+    } else {
+      out.failures.push_back(fmt::format(
+          "webhook {}: {} (alert {} kept; it is sent with the next status)", host_of(url),
+          rc != CURLE_OK ? std::string(curl_easy_strerror(rc)) : fmt::format("HTTP {}", status),
+          a.key));
+    }
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return out;
+}
+
+ExportedCases export_cases(Store& store, const Suite& suite, bool only_failing) {
+  const std::string id = monitor_id(suite);
+  const std::vector<Grade> grades = store.load_grades(id);
+  ExportedCases out;
+  if (grades.empty()) return out;
+  const review::RunData run = review::load_run_data(store, id);
+  const GradeBook book = fold_grades(grades);
+  std::map<std::string, std::string> reference;  // record → latest reviewer reference
+  for (const auto& g : grades)
+    if (!g.reference.empty()) reference[g.case_id] = g.reference;
+  for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
+    const Case& c = run.dataset.cases[i];
+    nlohmann::json graded = nlohmann::json::object();
+    bool failed = false;
+    for (const auto& dim : suite.dimensions) {
+      const auto it = book.find({review_item_id(id, c.id), dim.name});
+      if (it == book.end()) continue;
+      if (const auto g = it->second.consensus()) {
+        graded[dim.name] = *g;
+        failed = failed || !review::scale_of(dim).passes(*g);
+      }
+    }
+    if (graded.empty() || (only_failing && !failed)) continue;
+    nlohmann::json line = nlohmann::json::parse(run.stored.case_lines[i]);
+    line["metadata"]["production_grades"] = graded;
+    if (const auto r = reference.find(c.id); r != reference.end()) {
+      line["reference"] = r->second;
+      ++out.with_reference;
+    }
+    auto& tags = line["tags"];
+    if (!tags.is_array()) tags = nlohmann::json::array();
+    tags.push_back("production");
+    out.jsonl += line.dump() + "\n";
+    ++out.cases;
+  }
+  return out;
+}
+
+}  // namespace qb::monitor

@@ -1,0 +1,315 @@
+// The monitor as an operator runs it: production records in, the sample to two reviewers, their
+// grades back, the status with its alerts; quarantine, resumed files, deterministic sampling,
+// the webhook and test cases exported from production.
+#include <httplib.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include "qualbar/stats/random.hpp"
+#include "run_qualbar.hpp"
+
+namespace qb::test {
+namespace {
+
+const char* const kSuite = R"(schema_version: 1
+name: moderation
+datasets: [cases.jsonl]
+judge: {model: gpt-4o-mini, base_url: "http://127.0.0.1:9/v1"}
+dimensions:
+  correct:
+    scorer: judge
+    args: {rubric: "The moderation decision is right."}
+  no_pii:
+    scorer: pii
+  refused:
+    scorer: refused
+slices: [category]
+monitor:
+  sample_rate: 0.025
+  min_per_window: 20
+  stratify_by: [category]
+)";
+
+struct Stream {
+  std::size_t weeks = 26;
+  std::size_t per_week = 8000;
+  double start = 0.94, end = 0.94;  // the true share of correct decisions, first and last week
+  std::uint64_t seed = 1;
+  std::size_t bad_line_at = 0;  // a malformed line after this many records (0: none)
+};
+
+// Records of 26 weeks from Monday 2026-01-05; whether a decision is correct is written into the
+// input as [ok] or [bad], for the simulated reviewers to read.
+std::string records(const Stream& s) {
+  stats::Rng rng(s.seed);
+  std::string out;
+  std::size_t n = 0;
+  for (std::size_t w = 0; w < s.weeks; ++w) {
+    const double p = s.start + (s.end - s.start) * static_cast<double>(w) / static_cast<double>(s.weeks - 1);
+    for (std::size_t i = 0; i < s.per_week; ++i) {
+      const double c = rng.uniform();
+      const char* category = c < 0.6 ? "billing" : c < 0.9 ? "shipping" : "refund-dispute";
+      const bool ok = rng.uniform() < p;
+      const std::size_t day = 4 + w * 7 + i % 7;  // 2026-01-05 is day 5 of January
+      const std::time_t t = 1767225600 + static_cast<std::time_t>(day) * 86400 + static_cast<std::time_t>(i % 80000);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char ts[32];
+      std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      const char* output = rng.uniform() < 0.02 ? "I'm sorry, I can't help with that."
+                           : rng.uniform() < 0.01 ? "Write to jane.doe@example.com for a refund."
+                                                  : "The post was kept: it breaks no rule.";
+      out += nlohmann::json{{"id", fmt::format("p-{:06}", n++)},
+                            {"ts", ts},
+                            {"category", category},
+                            {"language", "en"},
+                            {"input", fmt::format("Review post {} [{}]", n, ok ? "ok" : "bad")},
+                            {"output", output},
+                            {"latency_ms", 200 + static_cast<int>(rng.uniform() * 800)},
+                            {"cost_usd", 0.0004},
+                            {"error", nullptr}}
+                 .dump() +
+             "\n";
+      if (s.bad_line_at > 0 && n == s.bad_line_at) out += "{\"id\": \"p-broken\", \"ts\": \n";
+    }
+  }
+  return out;
+}
+
+class MonitorCli : public ::testing::Test {
+ protected:
+  MonitorCli() {
+    write("suite.yaml", kSuite);
+    write("cases.jsonl", "{\"id\":\"c1\",\"input\":\"hello\"}\n");
+  }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_.work() / name, std::ios::binary) << text;
+  }
+  std::string read(const std::string& name) { return read_text(dir_.work() / name); }
+
+  ProcessResult qualbar(const std::string& args) { return run_qualbar(args, dir_); }
+
+  // Two reviewers grade every exported item from the marker in its input, each wrong on 3%.
+  void review_everything() {
+    ProcessResult r = qualbar("review export --run m-moderation --dimension correct --sample 0 --out review");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::uint64_t stream = 0;
+    for (const char* who : {"reviewer-1", "reviewer-2"}) {
+      stats::Rng rng(99, ++stream);
+      std::istringstream in(read(std::string("review/") + who + ".jsonl"));
+      std::string out;
+      for (std::string line; std::getline(in, line);) {
+        auto j = nlohmann::json::parse(line);
+        bool ok = j["input"].get<std::string>().find("[ok]") != std::string::npos;
+        if (rng.uniform() < 0.03) ok = !ok;
+        j["grade"] = ok ? 1 : 0;
+        out += j.dump() + "\n";
+      }
+      write(std::string("review/") + who + ".jsonl", out);
+    }
+    r = qualbar("review import review/reviewer-1.jsonl review/reviewer-2.jsonl");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // The alerts of the status document on the people-graded `correct`, overall.
+  std::vector<nlohmann::json> correct_alerts(const nlohmann::json& status) {
+    std::vector<nlohmann::json> out;
+    for (const auto& a : status["alerts"])
+      if (a["dimension"] == "correct" && a["slice"] == "") out.push_back(a);
+    return out;
+  }
+
+  TempDir dir_{"qualbar-monitor"};
+};
+
+// PRODUCT.md's third failure: 94% → 87% over six months, 200 graded a week.
+TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) {
+  Stream s;
+  s.end = 0.87;
+  write("records.jsonl", records(s));
+  ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ingested 208000 records"), std::string::npos) << r.out;
+  review_everything();
+  r = qualbar("monitor status --suite suite.yaml --out json=status.json --out html=status.html");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const auto status = nlohmann::json::parse(read("status.json"));
+  const auto alerts = correct_alerts(status);
+  ASSERT_FALSE(alerts.empty()) << r.out.substr(0, 3000);
+  std::string first = "9999";
+  for (const auto& a : alerts) {
+    first = std::min(first, a["window"].get<std::string>());
+    EXPECT_NE(a["message"].get<std::string>().find(a["window"].get<std::string>()), std::string::npos)
+        << a.dump();
+  }
+  EXPECT_GE(first, "2026-W08") << "no alert while the drop is still within noise";
+  EXPECT_LE(first, "2026-W24") << "the drop is caught within weeks, not at the end";
+  EXPECT_NE(r.out.find("correct"), std::string::npos);
+  const std::string html = read("status.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+
+  // Alerts are stored: the same conditions are not new the second time.
+  r = qualbar("monitor status --suite suite.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out.find("new alert"), std::string::npos) << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
+}
+
+TEST_F(MonitorCli, AFlatStreamRaisesNoQualityAlert) {
+  write("records.jsonl", records(Stream{}));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  review_everything();
+  const ProcessResult r = qualbar("monitor status --suite suite.yaml --format json");
+  const auto status = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(correct_alerts(status).empty()) << r.out.substr(0, 2000);
+  EXPECT_EQ(r.exit_code, status["alerts"].empty() ? 0 : 1);
+}
+
+TEST_F(MonitorCli, AMalformedLineInAStreamIsQuarantinedAndTheStreamGoesOn) {
+  Stream s;
+  s.weeks = 2;
+  s.per_week = 500;
+  s.bad_line_at = 300;
+  write("records.jsonl", records(s));
+  const ProcessResult r =
+      start_qualbar({"monitor", "ingest", "-", "--suite", "suite.yaml"}, dir_, {},
+                    (dir_.work() / "records.jsonl").string())
+          ->wait();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ingested 1000 records"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 bad line quarantined"), std::string::npos) << r.out;
+  const auto q = nlohmann::json::parse(read(".qualbar/quarantine.jsonl"));
+  EXPECT_EQ(q["line"], 301);
+  EXPECT_EQ(q["source"], "stdin");
+  EXPECT_NE(q["text"].get<std::string>().find("p-broken"), std::string::npos);
+}
+
+TEST_F(MonitorCli, AFileIngestedAgainContinuesWhereItStopped) {
+  Stream s;
+  s.weeks = 2;
+  s.per_week = 300;
+  const std::string all = records(s);
+  const std::size_t half = all.find('\n', all.size() / 2) + 1;
+  write("records.jsonl", all.substr(0, half));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  EXPECT_NE(r.out.find("Ingested 0 records"), std::string::npos) << r.out;
+  write("records.jsonl", all);  // the log grew
+  r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  const std::size_t first_half = static_cast<std::size_t>(std::count(all.begin(), all.begin() + static_cast<long>(half), '\n'));
+  EXPECT_NE(r.out.find(fmt::format("Ingested {} records", 600 - first_half)), std::string::npos) << r.out;
+  r = qualbar("monitor status --suite suite.yaml --format json");
+  std::uint64_t volume = 0;
+  const auto status = nlohmann::json::parse(r.out);
+  for (const auto& t : status["traffic"]) volume += t["volume"].get<std::uint64_t>();
+  EXPECT_EQ(volume, 600U) << "nothing counted twice";
+}
+
+// The set of records kept at the sample rate, as a sorted list of ids.
+std::set<std::string> kept_by_rate(const fs::path& db) {
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, "SELECT id FROM monitor_samples WHERE topup = 0", -1, &st, nullptr);
+  std::set<std::string> out;
+  while (sqlite3_step(st) == SQLITE_ROW) out.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return out;
+}
+
+TEST_F(MonitorCli, TheSameRecordIdsMakeTheSameSamplingDecisionInEveryProcess) {
+  Stream s;
+  s.weeks = 3;
+  s.per_week = 2000;
+  const std::string all = records(s);
+  const std::size_t half = all.find('\n', all.size() / 2) + 1;
+  write("all.jsonl", all);
+  write("a.jsonl", all.substr(0, half));
+  write("b.jsonl", all.substr(half));
+  ASSERT_EQ(qualbar("monitor ingest all.jsonl --suite suite.yaml --store one.db").exit_code, 0);
+  // Two processes at once, each with half of the stream, into one store.
+  auto pa = start_qualbar({"monitor", "ingest", "a.jsonl", "--suite", "suite.yaml", "--store", "two.db"}, dir_);
+  TempDir other{"qualbar-monitor-b"};
+  fs::copy(dir_.work() / "suite.yaml", other.work() / "suite.yaml");
+  fs::copy(dir_.work() / "cases.jsonl", other.work() / "cases.jsonl");
+  fs::copy(dir_.work() / "b.jsonl", other.work() / "b.jsonl");
+  auto pb = start_qualbar({"monitor", "ingest", "b.jsonl", "--suite", "suite.yaml", "--store",
+                           (dir_.work() / "two.db").string()},
+                          other);
+  EXPECT_EQ(pa->wait().exit_code, 0);
+  EXPECT_EQ(pb->wait().exit_code, 0);
+  const auto one = kept_by_rate(dir_.work() / "one.db");
+  EXPECT_EQ(one, kept_by_rate(dir_.work() / "two.db"));
+  EXPECT_NEAR(static_cast<double>(one.size()) / 6000.0, 0.025, 0.008);
+}
+
+TEST_F(MonitorCli, AlertsArePostedToTheWebhookOnce) {
+  Stream s;
+  s.end = 0.87;
+  s.per_week = 4000;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  review_everything();
+  httplib::Server server;
+  std::mutex mu;
+  std::vector<nlohmann::json> posted;
+  server.Post("/hook/secret-token", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    posted.push_back(nlohmann::json::parse(req.body));
+    res.status = 200;
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  const std::string url = fmt::format("http://127.0.0.1:{}/hook/secret-token", port);
+  ProcessResult r = qualbar("monitor status --suite suite.yaml --webhook " + url);
+  const std::size_t first = posted.size();
+  r = qualbar("monitor status --suite suite.yaml --webhook " + url);
+  server.stop();
+  t.join();
+  ASSERT_GT(first, 0U) << r.out.substr(0, 1000) << r.err;
+  EXPECT_EQ(posted.size(), first) << "an alert is posted once";
+  EXPECT_EQ(posted[0]["monitor"], "m-moderation");
+  EXPECT_TRUE(posted[0]["alert"].contains("message"));
+  // A webhook that is down is a warning that names the host, not the token.
+  r = qualbar("monitor status --suite suite.yaml --webhook http://127.0.0.1:9/hook/secret-token");
+  EXPECT_EQ(r.err.find("secret-token"), std::string::npos) << r.err;
+}
+
+TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
+  Stream s;
+  s.weeks = 3;
+  s.per_week = 1000;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  review_everything();
+  ProcessResult r = qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl --only-failing");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(read("prod.jsonl"));
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line); ++n) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_TRUE(j.contains("category"));
+    EXPECT_EQ(j["metadata"]["production_grades"]["correct"], 0) << line;
+    EXPECT_EQ(j["tags"].back(), "production");
+    EXPECT_FALSE(j.contains("output")) << "a case, not a response";
+  }
+  EXPECT_GT(n, 0U);
+  // The cases are a valid dataset: a suite can use them.
+  write("suite2.yaml", std::string(kSuite).replace(std::string(kSuite).find("cases.jsonl"), 11, "prod.jsonl"));
+  r = qualbar("validate suite2.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl");
+  EXPECT_EQ(r.exit_code, 2) << "never overwritten";
+}
+
+}  // namespace
+}  // namespace qb::test
