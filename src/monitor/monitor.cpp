@@ -168,7 +168,7 @@ StatusInput gather_status(Store& store, const Suite& suite) {
   for (const auto& r : rows) {
     if (!is_week(r.window)) continue;
     const std::size_t w = week_index.at(r.window);
-    const detail::CellData c = detail::read_cell(nlohmann::json::parse(r.data));
+    detail::CellData c = detail::read_cell(nlohmann::json::parse(r.data));
     if (r.slice.empty()) {
       WindowTraffic& t = in.traffic[w];
       t.volume = c.volume;
@@ -176,6 +176,12 @@ StatusInput gather_status(Store& store, const Suite& suite) {
       t.categories = c.categories;
       t.input_length = c.input;
       t.output_length = c.output;
+      if (c.latency.count() > 0) {
+        t.latency_p50 = c.latency.quantile(0.50);
+        t.latency_p95 = c.latency.quantile(0.95);
+      }
+      t.cost = c.cost;
+      t.cost_records = c.cost_n;
     }
     for (const auto& [dim, counts] : c.dims) {
       WindowQuality& q = series(quality, in.windows.size(), dim, r.slice, r.value, "every record").windows[w];

@@ -123,8 +123,9 @@ std::string ks_text(double d, double p) {
 }
 
 std::vector<std::string> drift_header() {
-  return {"week",         "records",         "errors",           "category PSI",
-          "chi-square p", "input length KS", "output length KS", "flags"};
+  return {"week",         "records",         "errors",           "latency p50/p95",
+          "cost",         "category PSI",    "chi-square p",     "input length KS",
+          "output length KS", "flags"};
 }
 
 Rows drift_rows(const MonitorStatus& m) {
@@ -136,8 +137,12 @@ Rows drift_rows(const MonitorStatus& m) {
     if (d.category_shift) flags.push_back("CATEGORY MIX");
     if (d.input_shift) flags.push_back("INPUT LENGTH");
     if (d.output_shift) flags.push_back("OUTPUT LENGTH");
-    rows.push_back({d.window, std::to_string(m.traffic[i].volume),
-                    std::to_string(m.traffic[i].errors),
+    const WindowTraffic& t = m.traffic[i];
+    rows.push_back({d.window, std::to_string(t.volume), std::to_string(t.errors),
+                    std::isfinite(t.latency_p95)
+                        ? fmt::format("{:.0f}/{:.0f} ms", t.latency_p50, t.latency_p95)
+                        : "",
+                    t.cost_records > 0 ? fmt::format("${:.2f}", t.cost) : "",
                     std::isfinite(d.category_psi) ? fmt::format("{:.3f}", d.category_psi) : "",
                     p_cell(d.category_p), ks_text(d.input_ks, d.input_ks_p),
                     ks_text(d.output_ks, d.output_ks_p), joined(flags)});
@@ -612,7 +617,11 @@ std::string status_json(const MonitorStatus& s) {
                        {"errors", t.errors},
                        {"categories", t.categories},
                        {"input_lengths", t.input_length.total()},
-                       {"output_lengths", t.output_length.total()}});
+                       {"output_lengths", t.output_length.total()},
+                       {"latency_p50_ms", num(t.latency_p50)},
+                       {"latency_p95_ms", num(t.latency_p95)},
+                       {"cost_usd", t.cost},
+                       {"cost_records", t.cost_records}});
   json quality = json::array(), drift = json::array(), alerts = json::array();
   for (const auto& q : s.quality) quality.push_back(series_json(q, s));
   for (const auto& d : s.drift) drift.push_back(drift_json(d));

@@ -37,6 +37,9 @@ struct WindowTraffic {
   std::uint64_t errors = 0;                         // records whose call failed
   std::map<std::string, std::uint64_t> categories;  // the category mix ("(none)" when absent)
   LengthHistogram input_length, output_length;
+  double latency_p50 = stats::kNaN, latency_p95 = stats::kNaN;  // ms, from the week's sketch
+  double cost = 0;                  // USD over the records that report a cost
+  std::uint64_t cost_records = 0;   // records that report one
 };
 
 // One week of one dimension in one slice. With stratified sampling the items carry weights
