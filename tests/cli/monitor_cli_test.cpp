@@ -313,3 +313,70 @@ TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
 
 }  // namespace
 }  // namespace qb::test
+
+namespace qb::test {
+namespace {
+
+TEST_F(MonitorCli, EveryKindOfBadRecordIsQuarantinedWithTheFieldNamed) {
+  write("records.jsonl",
+        R"({"id":"p-1","ts":"2026-03-02T10:00:00Z","category":"billing","input":"hi","output":"ok"})"
+        "\n"
+        R"({"ts":"2026-03-02T10:00:00Z","output":"no id"})"
+        "\n"
+        R"({"id":"p-2","output":"no time"})"
+        "\n"
+        R"({"id":"p-3","ts":"last tuesday","output":"x"})"
+        "\n"
+        R"({"id":"p-4","ts":"2026-02-31T10:00:00Z","output":"x"})"
+        "\n"
+        R"({"id":"p-5","ts":"2026-03-02T10:00:00Z","output":42})"
+        "\n"
+        R"({"id":"p-6","ts":"2026-03-02T10:00:00Z","output":"x","latency_ms":"fast"})"
+        "\n"
+        R"({"id":"p-7","ts":"2026-03-02T10:00:00Z"})"
+        "\n"
+        R"({"id":"p-8","ts":"2026-03-02T11:00:00+01:00","error":"HTTP 500"})"
+        "\n"
+        "[1, 2]\n");
+  const ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml --quarantine bad.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ingested 2 records"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("8 bad lines quarantined"), std::string::npos) << r.out;
+  std::istringstream in(read("bad.jsonl"));
+  std::vector<std::pair<int, std::string>> got;
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
+    got.emplace_back(j["line"].get<int>(), j["error"].get<std::string>());
+  }
+  const std::vector<std::pair<int, std::string>> want = {
+      {2, "field 'id'"},  {3, "field 'ts'"},         {4, "field 'ts'"},
+      {5, "field 'ts'"},  {6, "field 'output'"},     {7, "field 'latency_ms'"},
+      {8, "field 'output'"}, {10, "not a JSON object"}};
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].first, want[i].first);
+    EXPECT_NE(got[i].second.find(want[i].second), std::string::npos) << got[i].second;
+  }
+}
+
+TEST_F(MonitorCli, ABadMonitorMapIsAnErrorAtItsLine) {
+  write("suite.yaml", std::string(kSuite) + "");
+  std::string text = kSuite;
+  text.replace(text.find("sample_rate: 0.025"), 18, "sample_rate: 5");
+  write("bad.yaml", text);
+  ProcessResult r = qualbar("monitor ingest records.jsonl --suite bad.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.yaml:15:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("monitor.sample_rate"), std::string::npos) << r.err;
+  text = kSuite;
+  text.replace(text.find("min_per_window"), 14, "min_per_windw");
+  write("bad.yaml", text);
+  r = qualbar("monitor status --suite bad.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("min_per_window"), std::string::npos) << r.err;
+  r = qualbar("monitor status --suite suite.yaml");
+  EXPECT_EQ(r.exit_code, 2) << "no store yet";
+}
+
+}  // namespace
+}  // namespace qb::test
