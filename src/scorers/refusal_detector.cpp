@@ -491,12 +491,20 @@ RefusalDetector::RefusalDetector(const RefusalPack& pack, RefusalSettings settin
                                  i + 1));
     refusal_.push_back({"extra_patterns", std::move(re)});
   }
+  std::string any;
+  for (const auto& m : refusal_) any += (any.empty() ? "(?:" : "|(?:") + m.re->pattern() + ")";
+  RE2::Options o = pattern_options();
+  o.set_max_mem(64 << 20);  // the union of ten languages' patterns
+  any_refusal_ = std::make_shared<const re2::RE2>(any, o);
+  if (!any_refusal_->ok()) any_refusal_.reset();  // too big for one program: scan per language
 }
 
 RefusalDetection RefusalDetector::detect(std::string_view output) const {
   const Head h =
       normalize_head(output, settings_.window, settings_.window + settings_.answer_length);
   const std::string_view t = h.text;
+  if (any_refusal_ && !any_refusal_->Match(t, 0, t.size(), re2::RE2::UNANCHORED, nullptr, 0))
+    return RefusalDetection{};
   const std::vector<Hit> look_alikes = all_hits(not_refusal_, t);
   const std::vector<Span> quotes = quoted_spans(t, h.complete);
 

@@ -82,6 +82,9 @@ class RefusalDetector {
 
  private:
   std::vector<Matcher> refusal_, not_refusal_, answer_follows_;
+  // Every refusal pattern in one alternation: one scan tells an output with no refusal phrase
+  // at all (most answers) from one worth the per-language work.
+  std::shared_ptr<const re2::RE2> any_refusal_;
   RefusalSettings settings_;
 };
 
