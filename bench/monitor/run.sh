@@ -110,7 +110,21 @@ echo "== where the time goes: the scored suite with --no-score, and one-sentence
 ingest "ingest, scored suite with --no-score" "$scored" "$big" --no-score
 ingest "ingest, aggregates alone" "$aggr" "$short"
 ingest "ingest, pii + secrets + refused" "$scored" "$short"
-rm -f "$work"/store.db* "$work/quarantine.jsonl" "$work/time.txt" "$work/ingest.out"
+echo "== each scorer alone (the first quarter of big)"
+for scorer in pii secrets refused; do
+  # The scored suite with one scored dimension: written next to the data, the dataset path made
+  # absolute.
+  sed -e "/^  no_pii\|^  no_secrets\|^  refused/d" -e "s#\[dataset.jsonl\]#[$here/dataset.jsonl]#" \
+    -e "s#^dimensions:#dimensions:\n  only: $scorer#" "$scored" >"$work/suite-$scorer.yaml"
+  ingest "ingest, $scorer alone" "$work/suite-$scorer.yaml" "$first"
+done
+echo "== the sample's share: aggregates alone with min_per_window 1, and with almost no sample"
+sed -e "s#\[dataset.jsonl\]#[$here/dataset.jsonl]#" -e "s/min_per_window: 30/min_per_window: 1/" \
+  "$aggr" >"$work/suite-mpw1.yaml"
+sed -e "s/sample_rate: 0.01/sample_rate: 0.00001/" "$work/suite-mpw1.yaml" >"$work/suite-nosample.yaml"
+ingest "ingest, aggregates, min_per_window 1" "$work/suite-mpw1.yaml" "$big"
+ingest "ingest, aggregates, + sample_rate 1e-5" "$work/suite-nosample.yaml" "$big"
+rm -f "$work"/store.db* "$work/quarantine.jsonl" "$work/time.txt" "$work/ingest.out" "$work"/suite-*.yaml
 
 echo
 echo "== summary (one core; MB/s = file bytes / best wall time / 10^6; load average after:$(uptime | sed 's/.*average://'))"

@@ -127,6 +127,23 @@ int do_status(const MonitorOptions& o, bool color) {
   return status.alerts.empty() ? 0 : 1;
 }
 
+int do_judge(const MonitorOptions& o) {
+  Opened m = open_monitor(o, StoreAccess::existing);
+  const monitor::JudgedSample j = monitor::judge_sample(*m.store, m.suite);
+  if (j.dimensions.empty()) {
+    std::cout << "No dimension of the suite is graded by a judge: nothing to do.\n";
+    return 0;
+  }
+  std::cout << fmt::format("The judge graded {} sampled record{} on {} ({} graded before)", j.graded,
+                           j.graded == 1 ? "" : "s", fmt::join(j.dimensions, ", "), j.already);
+  if (j.failed > 0)
+    std::cout << fmt::format("; {} judge call{} failed and will be asked again next time", j.failed,
+                             j.failed == 1 ? "" : "s");
+  std::cout << fmt::format(".\nCompare it with people: qualbar judge-check --run {}\n",
+                           monitor::monitor_id(m.suite));
+  return j.failed > 0 && j.graded == 0 ? static_cast<int>(ExitCode::run_failed) : 0;
+}
+
 int do_export(const MonitorOptions& o) {
   if (std::filesystem::exists(o.out))
     throw InputError(fmt::format("'{}' already exists; nothing was written", o.out));
@@ -188,6 +205,12 @@ const CommandRegistrar registrar{CommandEntry{
                      "is a warning)")
           ->envname("QUALBAR_WEBHOOK");
       common(st);
+      CLI::App* jd = sub.add_subcommand(
+          "judge",
+          "Have the suite's judge grade the sample of closed weeks on every judged dimension (the "
+          "records it has not graded yet). Its grades show as a judge series in `status`, and "
+          "`qualbar judge-check --run m-SUITE` measures it against people on production traffic.");
+      common(jd);
       CLI::App* ex = sub.add_subcommand(
           "export-cases",
           "Write graded production records as dataset cases (with a reviewer's reference answer "
@@ -196,8 +219,9 @@ const CommandRegistrar registrar{CommandEntry{
       ex->add_flag("--only-failing", o->only_failing,
                    "Only records people failed on some dimension (a regression set)");
       common(ex);
-      return [o, &g, ing, st, ex]() -> int {
+      return [o, &g, ing, st, jd, ex]() -> int {
         if (ing->parsed()) return do_ingest(*o);
+        if (jd->parsed()) return do_judge(*o);
         if (st->parsed()) return do_status(*o, !g.no_color && stdout_wants_color());
         if (ex->parsed()) return do_export(*o);
         return 2;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -18,15 +19,16 @@
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/monitor/ingest.hpp"
 #include "qualbar/review/review.hpp"
+#include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 #include "qualbar/util/time.hpp"
 
 namespace qb::monitor {
 namespace {
 
-bool is_week(const std::string& w) {
-  return w.size() == 8 && w[4] == '-' && w[5] == 'W';
-}
+bool is_week(const std::string& w) { return w.size() == 8 && w[4] == '-' && w[5] == 'W'; }
 
 // Every ISO week from `first` to `last`, gaps included.
 std::vector<std::string> week_range(const std::string& first, const std::string& last) {
@@ -69,9 +71,61 @@ QualitySeries& series(SeriesMap& m, std::size_t n_windows, const std::string& di
   return s;
 }
 
-// The people's series: each graded sampled record weighted by its stratum-week's volume over
-// the graded records of that stratum-week (post-stratification).
-void add_people(Store& store, const Suite& suite, const std::string& id,
+// One source's series of one dimension: each graded sampled record weighted by its
+// stratum-week's volume over the records of that stratum-week this source graded
+// (post-stratification).
+void add_series(const DimensionSpec& dim, const char* source,
+                const std::function<std::optional<double>(const ItemGrades&)>& grade_of,
+                const review::RunData& run, const GradeBook& book,
+                const std::map<std::string, std::pair<std::string, std::string>>& where,
+                std::map<std::pair<std::string, std::string>, double>& volume,
+                const std::vector<qb::detail::SliceCells>& cells, const std::string& id,
+                const std::map<std::string, std::size_t>& week_index, SeriesMap& out) {
+  const review::GradeScale scale = review::scale_of(dim);
+  // The judge's series is named apart, so its alerts are told from people's.
+  const std::string name = std::string(source) == "judge" ? dim.name + " (judge)" : dim.name;
+  struct Graded {
+    std::size_t index;
+    bool pass;
+    std::pair<std::string, std::string> stratum;
+  };
+  std::vector<Graded> graded;
+  std::map<std::pair<std::string, std::string>, double> count;
+  for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
+    const auto it = book.find({review_item_id(id, run.dataset.cases[i].id), dim.name});
+    if (it == book.end()) continue;
+    const auto g = grade_of(it->second);
+    const auto w = where.find(run.dataset.cases[i].id);
+    if (!g || w == where.end() || !week_index.contains(w->second.first)) continue;
+    graded.push_back({i, scale.passes(*g), w->second});
+    ++count[w->second];
+  }
+  std::map<std::string, double> sum_w2;  // per series key and week, for Kish's n
+  for (const auto& g : graded) {
+    const double w = std::max(1.0, volume[g.stratum]) / count[g.stratum];
+    const std::size_t week = week_index.at(g.stratum.first);
+    const auto add = [&](const std::string& slice, const std::string& value) {
+      WindowQuality& q =
+          series(out, week_index.size(), name, slice, value, source).windows[week];
+      ++q.items;
+      q.n += w;
+      q.passes += g.pass ? w : 0;
+      double& w2 = sum_w2[series_key(name, slice, value) + "|" + g.stratum.first];
+      w2 += w * w;
+      q.effective_n = q.n * q.n / w2;
+    };
+    add("", "");
+    for (std::size_t s = 0; s < cells.size(); ++s) {
+      std::string label;
+      for (const auto& k : cells[s].spec.keys) label += (label.empty() ? "" : " × ") + k;
+      for (std::uint32_t k = cells[s].offsets[g.index]; k < cells[s].offsets[g.index + 1]; ++k)
+        add(label, cells[s].values[cells[s].ids[k]]);
+    }
+  }
+}
+
+// The series of grades on the sample: people's and the judge's.
+void add_graded(Store& store, const Suite& suite, const std::string& id,
                 const std::map<std::string, std::size_t>& week_index, SeriesMap& out) {
   const std::vector<Grade> grades = store.load_grades(id);
   if (grades.empty()) return;
@@ -80,48 +134,22 @@ void add_people(Store& store, const Suite& suite, const std::string& id,
   std::map<std::string, std::pair<std::string, std::string>> where;  // record → (week, stratum)
   for (const auto& s : store.monitor_samples(id)) where[s.id] = {s.week, s.stratum};
   std::map<std::pair<std::string, std::string>, double> volume;
-  for (const auto& s : store.monitor_strata(id)) volume[{s.week, s.stratum}] = static_cast<double>(s.volume);
+  for (const auto& s : store.monitor_strata(id))
+    volume[{s.week, s.stratum}] = static_cast<double>(s.volume);
   std::vector<qb::detail::SliceCells> cells;
-  for (const auto& spec : suite.slices) cells.push_back(qb::detail::index_slice(spec, run.dataset.cases));
+  for (const auto& spec : suite.slices)
+    cells.push_back(qb::detail::index_slice(spec, run.dataset.cases));
 
+  // People's consensus, and the judge's grade (its latest, of any judge model) on the same sample.
+  const std::vector<std::pair<const char*, std::function<std::optional<double>(const ItemGrades&)>>>
+      sources = {{"people", [](const ItemGrades& g) { return g.consensus(); }},
+                 {"judge", [](const ItemGrades& g) -> std::optional<double> {
+                    if (g.judge.empty()) return std::nullopt;
+                    return g.judge.begin()->second;
+                  }}};
   for (const auto& dim : suite.dimensions) {
-    const review::GradeScale scale = review::scale_of(dim);
-    struct Graded {
-      std::size_t index;
-      bool pass;
-      std::pair<std::string, std::string> stratum;
-    };
-    std::vector<Graded> graded;
-    std::map<std::pair<std::string, std::string>, double> count;
-    for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
-      const auto it = book.find({review_item_id(id, run.dataset.cases[i].id), dim.name});
-      if (it == book.end()) continue;
-      const auto g = it->second.consensus();
-      const auto w = where.find(run.dataset.cases[i].id);
-      if (!g || w == where.end() || !week_index.contains(w->second.first)) continue;
-      graded.push_back({i, scale.passes(*g), w->second});
-      ++count[w->second];
-    }
-    std::map<std::string, double> sum_w2;  // per series key and week, for Kish's n
-    for (const auto& g : graded) {
-      const double w = std::max(1.0, volume[g.stratum]) / count[g.stratum];
-      const std::size_t week = week_index.at(g.stratum.first);
-      const auto add = [&](const std::string& slice, const std::string& value) {
-        WindowQuality& q = series(out, week_index.size(), dim.name, slice, value, "people").windows[week];
-        ++q.items;
-        q.n += w;
-        q.passes += g.pass ? w : 0;
-        double& w2 = sum_w2[series_key(dim.name, slice, value) + "|" + g.stratum.first];
-        w2 += w * w;
-        q.effective_n = q.n * q.n / w2;
-      };
-      add("", "");
-      for (std::size_t s = 0; s < cells.size(); ++s) {
-        std::string label;
-        for (const auto& k : cells[s].spec.keys) label += (label.empty() ? "" : " × ") + k;
-        for (std::uint32_t k = cells[s].offsets[g.index]; k < cells[s].offsets[g.index + 1]; ++k)
-          add(label, cells[s].values[cells[s].ids[k]]);
-      }
+    for (const auto& [source, grade_of] : sources) {
+      add_series(dim, source, grade_of, run, book, where, volume, cells, id, week_index, out);
     }
   }
 }
@@ -136,9 +164,11 @@ void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
   const Report r = build_report(run.suite, run.dataset.cases, run.stored.responses,
                                 run.stored.scores, run.stored.info);
   for (const auto& d : r.dimensions) {
-    in.baseline_run[series_key(d.name, "", "")] = {d.overall.estimate, static_cast<double>(d.overall.n)};
+    in.baseline_run[series_key(d.name, "", "")] = {d.overall.estimate,
+                                                   static_cast<double>(d.overall.n)};
     for (const auto& c : d.cells)
-      in.baseline_run[series_key(d.name, c.slice, c.value)] = {c.estimate, static_cast<double>(c.n)};
+      in.baseline_run[series_key(d.name, c.slice, c.value)] = {c.estimate,
+                                                               static_cast<double>(c.n)};
   }
   in.baseline_run_id = run.stored.info.id;
 }
@@ -152,9 +182,10 @@ StatusInput gather_status(Store& store, const Suite& suite) {
   for (const auto& r : rows)
     if (is_week(r.window)) weeks.insert(r.window);
   if (weeks.empty()) {
-    throw InputError(fmt::format("no production records for suite '{}' yet: start with `qualbar "
-                                 "monitor ingest FILE --suite {}`",
-                                 suite.name, suite.file));
+    throw InputError(
+        fmt::format("no production records for suite '{}' yet: start with `qualbar "
+                    "monitor ingest FILE --suite {}`",
+                    suite.name, suite.file));
   }
   StatusInput in;
   in.confidence = suite.confidence;
@@ -184,14 +215,15 @@ StatusInput gather_status(Store& store, const Suite& suite) {
       t.cost_records = c.cost_n;
     }
     for (const auto& [dim, counts] : c.dims) {
-      WindowQuality& q = series(quality, in.windows.size(), dim, r.slice, r.value, "every record").windows[w];
+      WindowQuality& q =
+          series(quality, in.windows.size(), dim, r.slice, r.value, "every record").windows[w];
       q.items = counts[0];
       q.n = static_cast<double>(counts[0]);
       q.passes = static_cast<double>(counts[1]);
       q.effective_n = q.n;
     }
   }
-  add_people(store, suite, id, week_index, quality);
+  add_graded(store, suite, id, week_index, quality);
   for (auto& [key, s] : quality) in.quality.push_back(std::move(s));
   add_baseline_run(store, suite, in);
   return in;
@@ -202,8 +234,8 @@ std::vector<MonitorAlertRow> raise_alerts(Store& store, const Suite& suite,
   std::vector<MonitorAlertRow> rows;
   const std::string now = now_rfc3339();
   for (const auto& a : status.alerts) {
-    nlohmann::json j = {{"kind", a.kind},     {"dimension", a.dimension}, {"slice", a.slice},
-                        {"value", a.value},   {"window", a.window},       {"test", a.test},
+    nlohmann::json j = {{"kind", a.kind},      {"dimension", a.dimension}, {"slice", a.slice},
+                        {"value", a.value},    {"window", a.window},       {"test", a.test},
                         {"message", a.message}};
     j["size"] = std::isfinite(a.size) ? nlohmann::json(a.size) : nlohmann::json();
     j["p_value"] = std::isfinite(a.p_value) ? nlohmann::json(a.p_value) : nlohmann::json();
@@ -234,11 +266,12 @@ WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& u
   if (curl == nullptr) throw RunError("cannot start the HTTP client for the webhook");
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   for (const auto& a : alerts) {
-    const std::string body = nlohmann::json{{"source", "qualbar"},
-                                            {"monitor", monitor_id(suite)},
-                                            {"suite", suite.name},
-                                            {"alert", nlohmann::json::parse(a.json)}}
-                                 .dump();
+    const std::string body = nlohmann::json{
+        {"source", "qualbar"},
+        {"monitor", monitor_id(suite)},
+        {"suite", suite.name},
+        {"alert", nlohmann::json::parse(
+                      a.json)}}.dump();
     long status = 0;
     CURLcode rc = CURLE_OK;
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -269,6 +302,71 @@ WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& u
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  return out;
+}
+
+JudgedSample judge_sample(Store& store, const Suite& suite) {
+  JudgedSample out;
+  if (!suite.judge.IsMap()) {
+    throw InputError(
+        fmt::format("{}: the suite has no `judge:` section, so there is no judge to "
+                    "grade the sample with",
+                    suite.file));
+  }
+  const std::string id = monitor_id(suite);
+  const review::RunData run = review::load_run_data(store, id);
+  const ChatSettings settings = judge_settings(suite);
+  const std::string grader = settings.model.empty() ? std::string("judge") : settings.model;
+  const GradeBook book = fold_grades(store.load_grades(id));
+  JudgeContext judge(&settings, &store);
+  std::vector<ReviewItem> items;
+  std::vector<Grade> grades;
+  const std::string now = now_rfc3339();
+  for (const auto& dim : suite.dimensions) {
+    if (!review::uses_judge(dim)) continue;
+    out.dimensions.push_back(dim.name);
+    // The records this judge has not graded on this dimension yet.
+    std::vector<Case> cases;
+    std::vector<Response> responses;
+    for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
+      const std::string item = review_item_id(id, run.dataset.cases[i].id);
+      const auto it = book.find({item, dim.name});
+      if (it != book.end() && it->second.judge.contains(grader)) {
+        ++out.already;
+        continue;
+      }
+      cases.push_back(run.dataset.cases[i]);
+      responses.push_back(run.stored.responses[i]);
+    }
+    if (cases.empty()) continue;
+    std::unique_ptr<Scorer> scorer = make_scorer(dim.scorer, dim.args_json);
+    scorer->prepare(cases, responses, judge);
+    const review::GradeScale scale = review::scale_of(dim);
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const Score sc = scorer->score(cases[i], responses[i]);
+      const auto g =
+          review::score_as_grade(ScoreView{sc.value, sc.status, sc.evidence}, scale, dim);
+      if (!g) {
+        ++out.failed;
+        continue;
+      }
+      Grade x;
+      x.item = review_item_id(id, cases[i].id);
+      x.run_id = id;
+      x.case_id = cases[i].id;
+      x.dimension = dim.name;
+      x.grader = grader;
+      x.kind = GradeKind::judge;
+      x.grade = *g;
+      x.note = excerpt(sc.evidence, 300);
+      x.graded_at = now;
+      x.source = "qualbar monitor judge";
+      items.push_back({x.item, id, cases[i].id});
+      grades.push_back(std::move(x));
+    }
+  }
+  if (!grades.empty()) store.append_grades(items, grades);
+  out.graded = grades.size();
   return out;
 }
 

@@ -380,3 +380,49 @@ TEST_F(MonitorCli, ABadMonitorMapIsAnErrorAtItsLine) {
 
 }  // namespace
 }  // namespace qb::test
+
+#include "../support/fake_openai.hpp"
+
+namespace qb::test {
+namespace {
+
+// The suite's judge grades the production sample; judge-check measures it against the reviewers
+// on that traffic, and the status shows its series next to people's.
+TEST_F(MonitorCli, TheJudgeGradesTheSampleAndIsCheckedAgainstPeopleOnProduction) {
+  FakeOpenAI server([](const FakeRequest& req, int) {
+    const bool ok = req.last_user_message.find("[ok]") != std::string::npos;
+    return FakeAction::answer(ok ? R"({"verdict":"pass","reason":"right call"})"
+                                 : R"({"verdict":"fail","reason":"wrong call"})");
+  });
+  std::string suite = kSuite;
+  suite.replace(suite.find("http://127.0.0.1:9/v1"), 21, server.base_url());
+  write("suite.yaml", suite);
+  Stream s;
+  s.weeks = 4;
+  s.per_week = 4000;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ProcessResult r = qualbar("monitor judge --suite suite.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("The judge graded"), std::string::npos) << r.out;
+  const std::size_t calls = server.request_count();
+  EXPECT_GT(calls, 200U);
+  r = qualbar("monitor judge --suite suite.yaml");
+  EXPECT_NE(r.out.find("graded 0 sampled records"), std::string::npos) << r.out;
+  EXPECT_EQ(server.request_count(), calls) << "a record is judged once";
+
+  review_everything();
+  r = qualbar("judge-check --run m-moderation");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("correct (judge: gpt-4o-mini)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judge usable"), std::string::npos) << r.out;
+  r = qualbar("monitor status --suite suite.yaml --format json");
+  bool judge_series = false;
+  const auto status = nlohmann::json::parse(r.out);
+  for (const auto& q : status["quality"])
+    judge_series = judge_series || (q["dimension"] == "correct (judge)" && q["source"] == "judge");
+  EXPECT_TRUE(judge_series) << r.out.substr(0, 1500);
+}
+
+}  // namespace
+}  // namespace qb::test

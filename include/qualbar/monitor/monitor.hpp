@@ -30,6 +30,19 @@ struct WebhookResult {
 WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& url,
                           const std::vector<MonitorAlertRow>& alerts);
 
+// The suite's judge on the sample (closed weeks): every judged dimension, on the records it has
+// not graded yet. Its grades are stored as grades of kind "judge" (grader: the judge's model), so
+// the status shows a judge series next to people's and judge-check measures it against them on
+// production traffic. A failed judge call is counted and stored as nothing: the record is asked
+// again next time.
+struct JudgedSample {
+  std::size_t graded = 0;
+  std::size_t failed = 0;
+  std::size_t already = 0;  // records the judge had graded before
+  std::vector<std::string> dimensions;
+};
+JudgedSample judge_sample(Store& store, const Suite& suite);
+
 // Graded sampled records as dataset cases (docs/data-formats.md): input, category, language,
 // contexts, metadata (with the record's ts and people's grades), `reference` where a reviewer
 // wrote one, and the tag "production". With only_failing, the records people failed on some
