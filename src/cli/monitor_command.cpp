@@ -60,7 +60,9 @@ int do_ingest(const MonitorOptions& o) {
                                p.sampled, p.bad, static_cast<double>(p.bytes) / 1e6)
                 << std::flush;
   };
-  const InterruptScope interrupt;
+  const InterruptScope interrupt(
+      "\nqualbar: interrupted - storing what was read so far. Ingest the file again to continue "
+      "where it stopped.\n");
   io.stop = [] { return InterruptScope::level() > 0; };
   const monitor::IngestSummary s = monitor::ingest(*m.store, m.suite, o.inputs, io);
   if (tty) std::cerr << '\n';

@@ -148,7 +148,6 @@ class Ingestor {
       slices_.push_back(std::move(def));
     }
     for (const auto& k : suite.monitor.stratify_by) strata_keys_.push_back(ref(k));
-    reader_ = std::make_unique<detail::RecordReader>(meta);
     if (o.score) {
       for (const std::size_t d : ingest_dimensions(suite)) {
         const DimensionSpec& spec = suite.dimensions[d];
@@ -156,6 +155,7 @@ class Ingestor {
         dim_names_.push_back(spec.name);
       }
     }
+    reader_ = std::make_unique<detail::RecordReader>(meta, !scored_.empty());
     batch_start_ = Clock::now();
   }
   ~Ingestor() {
@@ -173,18 +173,22 @@ class Ingestor {
     if (source != "-") {
       fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) throw InputError(fmt::format("{}: cannot read: {}", source, std::strerror(errno)));
-      checkpoint_ = MonitorCheckpoint{source, identity(fd), 0, 0};
+      checkpoint_ = MonitorCheckpoint{source, "", 0, 0};
+      // The same file as last time (not a rotated one): its head, as far as it was read then,
+      // is unchanged.
       if (const auto done = store_.monitor_checkpoint(id_, source);
-          done && done->identity == checkpoint_->identity) {
+          done && done->identity == identity(fd, head_length(done->identity))) {
         offset_ = done->offset;
         line_no_ = done->lines;
         summary_.skipped_lines += done->lines;
         ::lseek(fd, static_cast<off_t>(offset_), SEEK_SET);
       }
     }
+    fd_ = fd;
     read_lines(fd);
-    if (fd != 0) ::close(fd);
     flush();
+    if (fd != 0) ::close(fd);
+    fd_ = -1;
   }
 
   IngestSummary finish(double seconds) {
@@ -203,14 +207,22 @@ class Ingestor {
     std::optional<double> threshold;
   };
 
-  // The same file: device, inode and the hash of its first 4 KiB (a rotated log is new).
-  static std::string identity(int fd) {
+  // A file's identity: device, inode, and the hash of its first bytes (up to 4 KiB, no more
+  // than were read), so a rotated log reads as a new file and a growing one as the same.
+  static std::string identity(int fd, std::uint64_t upto) {
     struct stat st {};
     ::fstat(fd, &st);
     char head[4096];
-    const ssize_t n = ::pread(fd, head, sizeof head, 0);
-    return fmt::format("{}:{}:{:016x}", st.st_dev, st.st_ino,
-                       XXH3_64bits(head, n > 0 ? static_cast<std::size_t>(n) : 0));
+    const ssize_t n = ::pread(fd, head, std::min<std::uint64_t>(sizeof head, upto), 0);
+    const std::size_t len = n > 0 ? static_cast<std::size_t>(n) : 0;
+    return fmt::format("{}:{}:{}:{:016x}", st.st_dev, st.st_ino, len, XXH3_64bits(head, len));
+  }
+  // The head length an identity was taken over (its third field).
+  static std::uint64_t head_length(const std::string& identity) {
+    std::size_t pos = 0;
+    for (int i = 0; i < 2 && pos != std::string::npos; ++i) pos = identity.find(':', pos + 1);
+    if (pos == std::string::npos) return 0;
+    return std::strtoull(identity.c_str() + pos + 1, nullptr, 10);
   }
 
   void read_lines(int fd) {
@@ -481,7 +493,8 @@ class Ingestor {
       b.strata.push_back({window_names_[key >> 32], stratum_names_[key & 0xFFFFFFFF], n});
     b.samples = std::move(samples_);
     b.topup_keep = suite_.monitor.min_per_window;
-    if (checkpoint_) {
+    if (checkpoint_ && fd_ > 0) {
+      checkpoint_->identity = identity(fd_, offset_);
       checkpoint_->offset = offset_;
       checkpoint_->lines = line_no_;
       b.checkpoint = checkpoint_;
@@ -525,6 +538,7 @@ class Ingestor {
   std::string source_;
   std::uint64_t line_no_ = 0, offset_ = 0, pending_ = 0, since_check_ = 0;
   std::optional<MonitorCheckpoint> checkpoint_;
+  int fd_ = -1;
   std::FILE* quarantine_ = nullptr;
   Clock::time_point batch_start_;
   std::string scratch_, joined_;

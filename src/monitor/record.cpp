@@ -12,7 +12,8 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-RecordReader::RecordReader(std::vector<std::string> metadata_keys) : keys_(std::move(metadata_keys)) {}
+RecordReader::RecordReader(std::vector<std::string> metadata_keys, bool keep_input)
+    : keys_(std::move(metadata_keys)), keep_input_(keep_input) {}
 
 namespace {
 
@@ -57,7 +58,7 @@ bool number(od::value v, std::string_view field, std::optional<double>& out, std
 }
 
 // A chat input: its total length and its last user message.
-bool messages(od::value v, RecordView& r, std::string& error) {
+bool messages(od::value v, RecordView& r, bool keep, std::string& error) {
   od::array list;
   if (v.get_array().get(list) != simdjson::SUCCESS) {
     error = "field 'input': expected a string or a list of {role, content} messages";
@@ -80,7 +81,7 @@ bool messages(od::value v, RecordView& r, std::string& error) {
       if (key == "content" && !text(f.value(), "input.content", content, error)) return false;
     }
     r.input_length += code_points(content);
-    if (role == "user") r.input.assign(content);
+    if (keep && role == "user") r.input.assign(content);
   }
   return true;
 }
@@ -179,10 +180,10 @@ bool RecordReader::read(std::string_view line, std::size_t capacity, RecordView&
       if (t == od::json_type::string) {
         std::string_view s;
         ok = text(v, "input", s, error);
-        r.input.assign(s);
+        if (keep_input_) r.input.assign(s);
         r.input_length = code_points(s);
       } else {
-        ok = messages(v, r, error);
+        ok = messages(v, r, keep_input_, error);
       }
     } else if (key == "error") {
       od::json_type t;

@@ -19,7 +19,7 @@ struct RecordView {
   std::string_view category;
   std::string_view language;
   std::string_view output;
-  std::string input;            // the text input, or the last user message of a chat input
+  std::string input;  // the text input, or the last user message of a chat input (keep_input)
   std::size_t input_length = 0;  // code points of the whole input (every message)
   std::size_t output_length = 0;
   bool failed = false;  // `error` is set
@@ -32,7 +32,9 @@ struct RecordView {
 // Reads records; `metadata_keys` are the metadata keys whose values are wanted.
 class RecordReader {
  public:
-  explicit RecordReader(std::vector<std::string> metadata_keys);
+  // keep_input: copy the input's text into RecordView::input (the scorers need it; the aggregates
+  // need only its length).
+  RecordReader(std::vector<std::string> metadata_keys, bool keep_input);
   // Parses `line` (padded: SIMDJSON_PADDING readable bytes after it). On a bad record returns
   // false with `error` set ("field 'ts': ..."), the record then unusable.
   bool read(std::string_view line, std::size_t capacity, RecordView& out, std::string& error);
@@ -40,6 +42,7 @@ class RecordReader {
  private:
   simdjson::ondemand::parser parser_;
   std::vector<std::string> keys_;
+  bool keep_input_;
 };
 
 // Code points in UTF-8 text.

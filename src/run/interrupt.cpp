@@ -10,6 +10,10 @@ namespace qb {
 namespace {
 
 std::atomic<int> g_level{0};
+constexpr const char* kRunMessage =
+    "\nqualbar: interrupted - finishing the calls in flight, then saving. Press Ctrl-C again to "
+    "stop at once.\n";
+std::atomic<const char*> g_first_message{kRunMessage};
 struct sigaction g_old_int {};
 struct sigaction g_old_term {};
 
@@ -20,8 +24,7 @@ void on_signal(int sig) {
   const int level = sig == SIGTERM ? std::max(2, g_level.load() + 1) : g_level.load() + 1;
   g_level.store(level);
   if (level == 1) {
-    say("\nqualbar: interrupted - finishing the calls in flight, then saving. Press Ctrl-C again "
-        "to stop at once.\n");
+    say(g_first_message.load());
   } else if (level == 2) {
     say("\nqualbar: stopping now; the answers so far are saved.\n");
   } else {
@@ -31,8 +34,9 @@ void on_signal(int sig) {
 
 }  // namespace
 
-InterruptScope::InterruptScope() {
+InterruptScope::InterruptScope(const char* first_message) {
   g_level.store(0);
+  g_first_message.store(first_message != nullptr ? first_message : kRunMessage);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

@@ -211,6 +211,25 @@ TEST_F(MonitorCli, AFileIngestedAgainContinuesWhereItStopped) {
   const auto status = nlohmann::json::parse(r.out);
   for (const auto& t : status["traffic"]) volume += t["volume"].get<std::uint64_t>();
   EXPECT_EQ(volume, 600U) << "nothing counted twice";
+
+  // A log shorter than its identity's 4 KiB head grows: still the same file.
+  Stream tiny;
+  tiny.weeks = 1;
+  tiny.per_week = 10;
+  tiny.seed = 7;
+  const std::string few = records(tiny);
+  const std::size_t five = [&] {
+    std::size_t at = 0;
+    for (int i = 0; i < 5; ++i) at = few.find('\n', at) + 1;
+    return at;
+  }();
+  write("small.jsonl", few.substr(0, five));
+  r = qualbar("monitor ingest small.jsonl --suite suite.yaml --store small.db");
+  EXPECT_NE(r.out.find("Ingested 5 records"), std::string::npos) << r.out;
+  write("small.jsonl", few);
+  r = qualbar("monitor ingest small.jsonl --suite suite.yaml --store small.db");
+  EXPECT_NE(r.out.find("Ingested 5 records"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("5 lines already ingested"), std::string::npos) << r.out;
 }
 
 // The set of records kept at the sample rate, as a sorted list of ids.

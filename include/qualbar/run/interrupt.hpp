@@ -9,7 +9,9 @@ namespace qb {
 
 class InterruptScope {
  public:
-  InterruptScope();
+  // `first_message`: what the first Ctrl-C prints (a string that outlives the scope); nullptr:
+  // the run's ("finishing the calls in flight, then saving").
+  explicit InterruptScope(const char* first_message = nullptr);
   ~InterruptScope();
   InterruptScope(const InterruptScope&) = delete;
   InterruptScope& operator=(const InterruptScope&) = delete;
