@@ -1,0 +1,168 @@
+#include "monitor/status_rows.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "monitor/status_internal.hpp"
+
+namespace qb::monitor::detail {
+
+// ---- what every rendering says ------------------------------------------------------------------
+
+bool has_data(const SeriesStatus& s, std::size_t i) { return std::isfinite(s.weeks[i].estimate); }
+
+bool alarm_at(const stats::SequentialResult& r, const SeriesStatus& s, std::size_t i) {
+  return r.alarm && s.detectors_from + *r.alarm == i;
+}
+
+std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
+  const WindowVerdict& v = s.weeks[i];
+  if (s.series.windows[i].items == 0) return {"no data"};
+  std::vector<std::string> f;
+  if (v.in_baseline) f.push_back("baseline");
+  if (v.too_few) f.push_back(fmt::format("too few to test ({} graded)", s.series.windows[i].items));
+  if (!v.too_few && !v.in_baseline && i < s.detectors_from) f.push_back("before the baseline");
+  if (v.below) f.push_back("BELOW");
+  if (alarm_at(s.cusum, s, i)) f.push_back("CUSUM alarm");
+  if (alarm_at(s.page_hinkley, s, i)) f.push_back("Page–Hinkley alarm");
+  return f;
+}
+
+// Which rows of a table flag something to act on (shown in red).
+std::vector<bool> week_alarms(const SeriesStatus& s) {
+  std::vector<bool> out;
+  for (std::size_t i = 0; i < s.weeks.size(); ++i)
+    out.push_back(s.weeks[i].below || alarm_at(s.cusum, s, i) || alarm_at(s.page_hinkley, s, i));
+  return out;
+}
+
+std::vector<bool> drift_alarms(const MonitorStatus& m) {
+  std::vector<bool> out;
+  for (const auto& d : m.drift) out.push_back(d.category_shift || d.input_shift || d.output_shift);
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string interval_text(const stats::Interval& iv) {
+  if (!std::isfinite(iv.lo) || !std::isfinite(iv.hi)) return "";
+  return fmt::format("[{:.1f}, {:.1f}]", 100.0 * iv.lo, 100.0 * iv.hi);
+}
+
+std::string baseline_text(const SeriesStatus& s) {
+  if (s.baseline_from.empty()) return "no baseline yet (too few graded weeks)";
+  return fmt::format("baseline {} ({}, effective n {:.0f})", pct(s.baseline), s.baseline_from,
+                     s.baseline_n);
+}
+
+std::string trend_text(const SeriesStatus& s, double confidence) {
+  if (!std::isfinite(s.slope.slope)) return "trend: too few weeks";
+  std::string t = fmt::format("trend {} points a week ({:g}% interval {} to {}, Theil–Sen)",
+                              points(s.slope.slope), 100.0 * confidence,
+                              points(s.slope.slope_interval.lo), points(s.slope.slope_interval.hi));
+  if (std::isfinite(s.trend_p_down))
+    t += fmt::format("; Mann–Kendall {} for a fall", p_text(s.trend_p_down));
+  return t;
+}
+
+std::string detector_text(const char* name, const stats::SequentialResult& r,
+                          const MonitorStatus& m, const SeriesStatus& s) {
+  if (!r.reason.empty()) return fmt::format("{}: not run ({})", name, r.reason);
+  if (r.alarm) return fmt::format("{}: alarm in {}", name, m.windows[s.detectors_from + *r.alarm]);
+  return fmt::format("{}: no alarm", name);
+}
+
+// A p-value in a table column: "0.014", "<0.001".
+std::string p_cell(double p) {
+  if (!std::isfinite(p)) return "";
+  return p < 0.001 ? "<0.001" : fmt::format("{:.3f}", p);
+}
+
+std::vector<std::string> week_header(const MonitorStatus& m) {
+  return {"week",
+          "items",
+          "estimate",
+          fmt::format("{:g}% interval", 100.0 * m.confidence),
+          "vs baseline (points)",
+          "p (drop)",
+          "flags"};
+}
+
+Rows week_rows(const MonitorStatus& m, const SeriesStatus& s) {
+  Rows rows;
+  for (std::size_t i = 0; i < m.windows.size(); ++i) {
+    const WindowVerdict& v = s.weeks[i];
+    rows.push_back({m.windows[i], std::to_string(s.series.windows[i].items), pct(v.estimate),
+                    interval_text(v.interval), has_data(s, i) ? points(v.diff) : "",
+                    p_cell(v.p_value), joined(week_flags(s, i))});
+  }
+  return rows;
+}
+
+std::string ks_text(double d, double p) {
+  return std::isfinite(d) ? fmt::format("{:.2f} ({})", d, p_text(p)) : "";
+}
+
+std::vector<std::string> drift_header() {
+  return {"week",         "records",      "errors",          "latency p50/p95",  "cost",
+          "category PSI", "chi-square p", "input length KS", "output length KS", "flags"};
+}
+
+Rows drift_rows(const MonitorStatus& m) {
+  Rows rows;
+  for (std::size_t i = 0; i < m.drift.size(); ++i) {
+    const WindowDrift& d = m.drift[i];
+    std::vector<std::string> flags;
+    if (d.baseline) flags.push_back("baseline");
+    if (d.category_shift) flags.push_back("CATEGORY MIX");
+    if (d.input_shift) flags.push_back("INPUT LENGTH");
+    if (d.output_shift) flags.push_back("OUTPUT LENGTH");
+    const WindowTraffic& t = m.traffic[i];
+    rows.push_back({d.window, std::to_string(t.volume), std::to_string(t.errors),
+                    std::isfinite(t.latency_p95)
+                        ? fmt::format("{:.0f}/{:.0f} ms", t.latency_p50, t.latency_p95)
+                        : "",
+                    t.cost_records > 0 ? fmt::format("${:.2f}", t.cost) : "",
+                    std::isfinite(d.category_psi) ? fmt::format("{:.3f}", d.category_psi) : "",
+                    p_cell(d.category_p), ks_text(d.input_ks, d.input_ks_p),
+                    ks_text(d.output_ks, d.output_ks_p), joined(flags)});
+  }
+  return rows;
+}
+
+std::string drift_rule(const MonitorSettings& s) {
+  return fmt::format(
+      "Alert: PSI above {:g}, or chi-square p below {:g} with PSI above {:g}; "
+      "Kolmogorov–Smirnov p below {:g} with D above 0.1",
+      s.psi_alert, s.alpha, s.psi_alert / 2, s.alpha);
+}
+
+// The series of each dimension, in the status' order (overall first, then slices worst first).
+std::vector<std::pair<std::string, std::vector<const SeriesStatus*>>> by_dimension(
+    const MonitorStatus& s) {
+  std::vector<std::pair<std::string, std::vector<const SeriesStatus*>>> out;
+  for (const auto& q : s.quality) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const auto& d) { return d.first == q.series.dimension; });
+    if (it == out.end()) it = out.insert(out.end(), {q.series.dimension, {}});
+    it->second.push_back(&q);
+  }
+  return out;
+}
+
+std::string checked_text(const MonitorStatus& s) {
+  std::size_t weeks = 0;
+  for (const auto& d : s.drift) weeks += !d.baseline && std::isfinite(d.category_psi) ? 1 : 0;
+  return fmt::format(
+      "{} quality series checked week by week against their baselines (two-proportion z test, "
+      "CUSUM, Page–Hinkley, Mann–Kendall trend) and {} week{} of traffic against the baseline "
+      "weeks (category mix by PSI and chi-square, input and output lengths by "
+      "Kolmogorov–Smirnov).",
+      s.quality.size(), weeks, weeks == 1 ? "" : "s");
+}
+
+}  // namespace qb::monitor::detail

@@ -1,0 +1,37 @@
+#pragma once
+// What every rendering of the monitor status says (terminal, JSON and HTML build on the same
+// rows and sentences, so they say the same thing). Internal to src/monitor.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "qualbar/monitor/status.hpp"
+
+namespace qb::monitor::detail {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+bool has_data(const SeriesStatus& s, std::size_t i);
+bool alarm_at(const stats::SequentialResult& r, const SeriesStatus& s, std::size_t i);
+std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i);
+std::vector<bool> week_alarms(const SeriesStatus& s);
+std::vector<bool> drift_alarms(const MonitorStatus& m);
+std::string joined(const std::vector<std::string>& parts);
+std::string interval_text(const stats::Interval& iv);
+std::string baseline_text(const SeriesStatus& s);
+std::string trend_text(const SeriesStatus& s, double confidence);
+std::string detector_text(const char* name, const stats::SequentialResult& r,
+                          const MonitorStatus& m, const SeriesStatus& s);
+std::string p_cell(double p);
+std::vector<std::string> week_header(const MonitorStatus& m);
+Rows week_rows(const MonitorStatus& m, const SeriesStatus& s);
+std::string ks_text(double d, double p);
+std::vector<std::string> drift_header();
+Rows drift_rows(const MonitorStatus& m);
+std::string drift_rule(const MonitorSettings& s);
+std::vector<std::pair<std::string, std::vector<const SeriesStatus*>>> by_dimension(
+    const MonitorStatus& s);
+std::string checked_text(const MonitorStatus& s);
+
+}  // namespace qb::monitor::detail
