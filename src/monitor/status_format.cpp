@@ -16,9 +16,6 @@
 namespace qb::monitor {
 namespace {
 
-using detail::p_text;
-using detail::pct;
-using detail::points;
 using nlohmann::json;
 using namespace detail;  // NOLINT: the shared rows and sentences
 

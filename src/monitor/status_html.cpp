@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "monitor/status_internal.hpp"
 #include "monitor/status_rows.hpp"
@@ -17,10 +16,6 @@
 namespace qb::monitor {
 namespace {
 
-using detail::p_text;
-using detail::pct;
-using detail::points;
-using nlohmann::json;
 using namespace detail;  // NOLINT: the shared rows and sentences
 
 // ---- HTML ---------------------------------------------------------------------------------------
