@@ -79,6 +79,12 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
   l.dataset = std::move(data.dataset);
   const std::string where = fmt::format("run {} (suite {})", l.stored.info.id, l.stored.suite_file);
   if (!build) return l;
+  if (l.stored.info.status == kRunMonitor) {
+    throw InputError(fmt::format(
+        "{} is the production monitor of suite '{}', not a run: see it with qualbar monitor "
+        "status --suite SUITE, and review its sample with qualbar review export --run {}",
+        l.stored.info.id, l.suite.name, l.stored.info.id));
+  }
   if (l.stored.info.status != kRunComplete) {
     throw InputError(fmt::format(
         "run {} is {} ({} of {} cases answered) and has no report yet. Continue it with: qualbar "
