@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <queue>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -98,8 +97,16 @@ struct SliceDef {
   std::vector<std::string> names;
 };
 
-// The k smallest sampling hashes seen in one stratum-week (a max-heap).
-using BottomK = std::priority_queue<double>;
+// A record among the k smallest sampling hashes of its stratum-week, kept as its raw line until a
+// flush turns the survivors into sample rows (most are pushed out before that).
+struct Candidate {
+  double u = 0;
+  std::string line;
+  std::string ts;
+  bool stored = false;  // already handed to the store
+  bool operator<(const Candidate& o) const { return u < o.u; }  // a max-heap on u
+};
+using BottomK = std::vector<Candidate>;
 
 // "2026-11-20T10:00:00Z" → "2026-11-20" in UTC; "" when not RFC 3339. Times in UTC (the common
 // case) are checked by hand; others go through the full parser.
@@ -403,25 +410,39 @@ class Ingestor {
     ++strata_volume_[key];
     const double u = sampling_hash(suite_.monitor.salt, rec_.id);
     const bool by_rate = u < suite_.monitor.sample_rate;
-    // The stratum's floor: the min_per_window smallest hashes of its week.
-    BottomK& heap = bottom_[key];
-    bool topup = false;
-    if (heap.size() < suite_.monitor.min_per_window) {
-      heap.push(u);
-      topup = !by_rate;
-    } else if (u < heap.top()) {
-      heap.pop();
-      heap.push(u);
-      topup = !by_rate;
+    if (by_rate) {
+      ++summary_.sampled;
+      samples_.push_back(kept(line, rec_.ts, u, false, window_names_[week], stratum_names_[stratum]));
     }
-    if (!by_rate && !topup) return;
-    summary_.sampled += by_rate;
-    samples_.push_back(kept(line, u, topup, window_names_[week], stratum_names_[stratum]));
+    // The stratum's floor: the min_per_window smallest hashes of its week. Records sampled by
+    // the rate count among them (they set the bar) but need no second copy.
+    BottomK& heap = bottom_[key];
+    if (heap.size() >= suite_.monitor.min_per_window) {
+      if (!(u < heap.front().u)) return;
+      std::pop_heap(heap.begin(), heap.end());
+      heap.pop_back();
+    }
+    heap.push_back({u, by_rate ? std::string() : std::string(line), std::string(rec_.ts), by_rate});
+    std::push_heap(heap.begin(), heap.end());
+  }
+
+  // The top-ups still among their stratum-week's smallest hashes go to the store; the store
+  // drops those a later record pushes out.
+  void store_topups() {
+    for (auto& [key, heap] : bottom_) {
+      for (Candidate& c : heap) {
+        if (c.stored) continue;
+        samples_.push_back(kept(c.line, c.ts, c.u, true, window_names_[key >> 32],
+                                stratum_names_[key & 0xFFFFFFFF]));
+        c.stored = true;
+        c.line = std::string();  // its copy is in the store now
+      }
+    }
   }
 
   // A sampled record split into its case line and its response line (rare: parsed again whole).
-  MonitorSampleRow kept(std::string_view line, double u, bool topup, const std::string& week,
-                        const std::string& stratum) const {
+  static MonitorSampleRow kept(std::string_view line, std::string_view ts, double u, bool topup,
+                               const std::string& week, const std::string& stratum) {
     const auto j = nlohmann::json::parse(line);
     static const std::vector<std::string> kResponse = {
         "output", "confidence", "citations", "label",  "latency_ms",
@@ -438,7 +459,7 @@ class Ingestor {
     c["metadata"]["ts"] = j["ts"];
     r["id"] = j["id"];
     if (!c.contains("input")) c["input"] = "";
-    return MonitorSampleRow{j["id"].get<std::string>(), std::string(rec_.ts), week, stratum, u,
+    return MonitorSampleRow{j["id"].get<std::string>(), std::string(ts), week, stratum, u,
                             topup, c.dump(), r.dump()};
   }
 
@@ -489,6 +510,7 @@ class Ingestor {
       row.data = detail::cell_json(c, dim_names_).dump();
       b.cells.push_back(std::move(row));
     }
+    store_topups();
     for (const auto& [key, n] : strata_volume_)
       b.strata.push_back({window_names_[key >> 32], stratum_names_[key & 0xFFFFFFFF], n});
     b.samples = std::move(samples_);

@@ -222,6 +222,9 @@ struct Head {
 
 Head normalize_head(std::string_view s, double window, double limit) {
   Head h;
+  const std::size_t expected = std::min(s.size(), static_cast<std::size_t>(4 * limit) + 8);
+  h.text.reserve(expected);
+  h.origin.reserve(expected + 1);
   double units = 0;
   bool window_set = false;
   bool pending_space = false;
@@ -238,13 +241,20 @@ Head normalize_head(std::string_view s, double window, double limit) {
     }
     if (units >= limit) break;
     utf8proc_int32_t cp = 0;
-    const std::size_t n = decode(s, i, cp);
-    std::size_t end = i + n;
-    while (end < s.size()) {  // combining marks belong to the character before them
-      utf8proc_int32_t next = 0;
-      const std::size_t m = decode(s, end, next);
-      if (!is_mark(next)) break;
-      end += m;
+    std::size_t n = 1;
+    std::size_t end = i + 1;
+    const auto byte = static_cast<unsigned char>(s[i]);
+    if (byte < 0x80 && (end == s.size() || static_cast<unsigned char>(s[end]) < 0x80)) {
+      cp = byte;  // ASCII followed by ASCII: no combining mark can follow (the common case)
+    } else {
+      n = decode(s, i, cp);
+      end = i + n;
+      while (end < s.size()) {  // combining marks belong to the character before them
+        utf8proc_int32_t next = 0;
+        const std::size_t m = decode(s, end, next);
+        if (!is_mark(next)) break;
+        end += m;
+      }
     }
     if (is_space(cp)) {
       if (!pending_space) {

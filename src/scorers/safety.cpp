@@ -132,10 +132,11 @@ class Safety final : public Scorer {
     }
     if (rules_.empty() && !canaries_)
       throw ArgError(only ? "rules" : "exclude", "leaves no rule to check");
+    scanner_ = detail::SafetyScanner(rules_);
   }
 
   Score score(const Case& c, const Response& r) const override {
-    std::vector<Violation> found = detail::scan_safety(r.output, rules_);
+    std::vector<Violation> found = scanner_.scan(r.output);
     std::erase_if(found, [&](const Violation& v) {
       return allowed(std::string_view(r.output).substr(v.begin, v.end - v.begin));
     });
@@ -189,6 +190,7 @@ class Safety final : public Scorer {
 
   bool canaries_;
   std::vector<const SafetyRule*> rules_;
+  detail::SafetyScanner scanner_{{}};
   std::vector<std::string> allow_;
   std::vector<std::string> canary_list_;
 };

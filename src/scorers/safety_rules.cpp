@@ -385,13 +385,16 @@ const std::vector<SafetyPack>& safety_packs() {
   return packs;
 }
 
-std::vector<Violation> scan_safety(std::string_view text,
-                                   std::span<const SafetyRule* const> rules) {
+namespace {
+
+// The violations found by the rules (or the patterns) `which` says to search: (rule, weak).
+std::vector<Violation> scan_some(std::string_view text, std::span<const SafetyRule* const> rules,
+                                 std::span<const std::pair<std::size_t, bool>> which) {
   std::vector<Found> found;
-  for (std::size_t k = 0; k < rules.size(); ++k) {
+  for (const auto& [k, weak] : which) {
     const SafetyRule& rule = *rules[k];
-    if (rule.pattern) scan_pattern(rule, *rule.pattern, false, text, k, found);
-    if (rule.weak_pattern) scan_pattern(rule, *rule.weak_pattern, true, text, k, found);
+    const re2::RE2* re = weak ? rule.weak_pattern.get() : rule.pattern.get();
+    if (re != nullptr) scan_pattern(rule, *re, weak, text, k, found);
   }
   std::vector<Violation> out;
   for (const Found& f : without_overlaps(std::move(found))) {
@@ -400,6 +403,48 @@ std::vector<Violation> scan_safety(std::string_view text,
                    mask(text.substr(f.span.begin, f.span.end - f.span.begin), rule.mask)});
   }
   return out;
+}
+
+std::vector<std::pair<std::size_t, bool>> every_pattern(std::span<const SafetyRule* const> rules) {
+  std::vector<std::pair<std::size_t, bool>> out;
+  for (std::size_t k = 0; k < rules.size(); ++k) {
+    if (rules[k]->pattern) out.emplace_back(k, false);
+    if (rules[k]->weak_pattern) out.emplace_back(k, true);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Violation> scan_safety(std::string_view text,
+                                   std::span<const SafetyRule* const> rules) {
+  return scan_some(text, rules, every_pattern(rules));
+}
+
+SafetyScanner::SafetyScanner(std::vector<const SafetyRule*> rules) : rules_(std::move(rules)) {
+  re2::RE2::Options options;  // the options every rule's patterns are compiled with
+  options.set_log_errors(false);
+  auto set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+  for (const auto& [k, weak] : every_pattern(rules_)) {
+    const re2::RE2& re = weak ? *rules_[k]->weak_pattern : *rules_[k]->pattern;
+    if (set->Add(re.pattern(), nullptr) < 0) return;  // no prefilter: every rule is searched
+    of_.emplace_back(k, weak);
+  }
+  if (set->Compile()) any_ = std::move(set);
+}
+
+SafetyScanner::~SafetyScanner() = default;
+SafetyScanner::SafetyScanner(SafetyScanner&&) noexcept = default;
+SafetyScanner& SafetyScanner::operator=(SafetyScanner&&) noexcept = default;
+
+std::vector<Violation> SafetyScanner::scan(std::string_view text) const {
+  if (!any_) return scan_safety(text, rules_);
+  std::vector<int> hits;
+  if (!any_->Match(text, &hits)) return {};
+  std::sort(hits.begin(), hits.end());
+  std::vector<std::pair<std::size_t, bool>> which;
+  for (const int h : hits) which.push_back(of_[static_cast<std::size_t>(h)]);
+  return scan_some(text, rules_, which);
 }
 
 std::vector<Violation> find_canaries(std::string_view text, std::span<const std::string> canaries) {

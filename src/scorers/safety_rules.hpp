@@ -9,9 +9,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "scorers/safety_validators.hpp"
 
@@ -74,6 +76,24 @@ const std::vector<SafetyPack>& safety_packs();
 // Every violation of `rules` in `text`, in text order. Overlapping matches of different rules are
 // reported once: the longer match, then the rule listed first.
 std::vector<Violation> scan_safety(std::string_view text, std::span<const SafetyRule* const> rules);
+
+// The same, for one fixed list of rules scanned many times (a scorer's): every pattern of every
+// rule goes into one RE2::Set first, so a text none of them matches (most answers) costs one pass,
+// and only the rules whose patterns matched are searched for their positions.
+class SafetyScanner {
+ public:
+  explicit SafetyScanner(std::vector<const SafetyRule*> rules);
+  ~SafetyScanner();
+  SafetyScanner(SafetyScanner&&) noexcept;
+  SafetyScanner& operator=(SafetyScanner&&) noexcept;
+  [[nodiscard]] std::vector<Violation> scan(std::string_view text) const;
+  [[nodiscard]] const std::vector<const SafetyRule*>& rules() const { return rules_; }
+
+ private:
+  std::vector<const SafetyRule*> rules_;
+  std::unique_ptr<re2::RE2::Set> any_;          // null when the set could not be built
+  std::vector<std::pair<std::size_t, bool>> of_;  // set index → (rule, weak pattern)
+};
 
 // Every occurrence of each canary in `text`, ignoring case, as violations of rule "canary".
 std::vector<Violation> find_canaries(std::string_view text, std::span<const std::string> canaries);
