@@ -275,8 +275,12 @@ class Ingestor {
     return start;
   }
 
+  // Memory stays flat: each cell holds a latency sketch of ~25 KB, so a stream spread over many
+  // days and slice values is flushed by cell count as well.
+  static constexpr std::size_t kMaxCells = 1024;
+
   bool due() const {
-    return pending_ >= o_.flush_records ||
+    return pending_ >= o_.flush_records || cells_.size() >= kMaxCells ||
            std::chrono::duration<double>(Clock::now() - batch_start_).count() >= o_.flush_seconds;
   }
 

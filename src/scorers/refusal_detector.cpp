@@ -220,6 +220,20 @@ struct Head {
   bool complete = false;            // the head is the whole output
 };
 
+// The length of the plain-ASCII run at s[i] normalize_head may copy as it is: no white space,
+// no '*', '_' or '`', at most `room` characters, and not the character before a non-ASCII byte.
+std::size_t ascii_run(std::string_view s, std::size_t i, double room) {
+  std::size_t j = i;
+  while (j < s.size() && static_cast<double>(j - i) < room) {
+    const auto c = static_cast<unsigned char>(s[j]);
+    if (c >= 0x80 || c == ' ' || (c >= '\t' && c <= '\r') || c == '*' || c == '_' || c == '`')
+      break;
+    ++j;
+  }
+  if (j > i && j < s.size() && static_cast<unsigned char>(s[j]) >= 0x80) --j;
+  return j - i;
+}
+
 Head normalize_head(std::string_view s, double window, double limit) {
   Head h;
   const std::size_t expected = std::min(s.size(), static_cast<std::size_t>(4 * limit) + 8);
@@ -240,6 +254,18 @@ Head normalize_head(std::string_view s, double window, double limit) {
       window_set = true;
     }
     if (units >= limit) break;
+    // A run of plain ASCII (no space, no Markdown emphasis) is copied at once, up to the next
+    // boundary (window or limit); its last character goes the slow way when a non-ASCII byte
+    // follows it, which may be a combining mark.
+    if (const std::size_t run = ascii_run(s, i, (window_set ? limit : window) - units); run > 0) {
+      if (pending_space && !h.text.empty()) emit(" ", space_origin);
+      pending_space = false;
+      h.text.append(s.substr(i, run));
+      for (std::size_t k = i; k < i + run; ++k) h.origin.push_back(k);
+      units += static_cast<double>(run);
+      i += run;
+      continue;
+    }
     utf8proc_int32_t cp = 0;
     std::size_t n = 1;
     std::size_t end = i + 1;
