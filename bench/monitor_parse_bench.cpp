@@ -116,11 +116,13 @@ void BM_LinesFromFile(benchmark::State& state) {
     std::size_t have = 0;
     for (;;) {
       if (have == buf.size() - simdjson::SIMDJSON_PADDING) buf.resize(buf.size() * 2);
-      const ssize_t n = ::read(fd, buf.data() + have, buf.size() - simdjson::SIMDJSON_PADDING - have);
+      const ssize_t n =
+          ::read(fd, buf.data() + have, buf.size() - simdjson::SIMDJSON_PADDING - have);
       if (n <= 0) break;
       have += static_cast<std::size_t>(n);
       bytes += static_cast<std::size_t>(n);
-      const std::size_t used = count_lines(parser, buf.data(), have, buf.size(), false, counts, bad);
+      const std::size_t used =
+          count_lines(parser, buf.data(), have, buf.size(), false, counts, bad);
       std::memmove(buf.data(), buf.data() + used, have - used);
       have -= used;
     }
@@ -202,9 +204,8 @@ class BestReporter : public benchmark::ConsoleReporter {
     for (const Run& r : runs) {
       if (r.run_type != Run::RT_Iteration || r.error_occurred || r.iterations == 0) continue;
       const double seconds = r.real_accumulated_time / static_cast<double>(r.iterations);
-      auto it = std::find_if(best_.begin(), best_.end(), [&](const auto& b) {
-        return b.first == r.run_name.function_name;
-      });
+      auto it = std::find_if(best_.begin(), best_.end(),
+                             [&](const auto& b) { return b.first == r.run_name.function_name; });
       if (it == best_.end()) {
         best_.emplace_back(r.run_name.function_name, seconds);
       } else {
@@ -259,15 +260,14 @@ int main(int argc, char** argv) {
   }
   benchmark::AddCustomContext("records_file", g_path);
   benchmark::AddCustomContext("records_bytes", std::to_string(g_text.size()));
-  benchmark::AddCustomContext("simdjson", std::string(simdjson::get_active_implementation()->name()) +
-                                              " (" +
-                                              simdjson::get_active_implementation()->description() +
-                                              ")");
+  benchmark::AddCustomContext("simdjson",
+                              std::string(simdjson::get_active_implementation()->name()) + " (" +
+                                  simdjson::get_active_implementation()->description() + ")");
   int n = static_cast<int>(rest.size());
   benchmark::Initialize(&n, rest.data());
   if (benchmark::ReportUnrecognizedArguments(n, rest.data())) return 1;
   BestReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
-                                               : benchmark::ConsoleReporter::OO_Tabular);
+                                              : benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
