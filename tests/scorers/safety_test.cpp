@@ -34,9 +34,18 @@ std::vector<const detail::SafetyRule*> all_rules() {
   return out;
 }
 
-// What the built-in packs find in `text`: "rule: matched text", in text order.
+// What the built-in packs find in `text`: "rule: matched text", in text order. The prefiltered
+// scanner the scorers use must find exactly what searching every rule finds.
 std::vector<std::string> found(const std::string& text) {
   const auto rules = all_rules();
+  static const detail::SafetyScanner scanner(all_rules());
+  const auto show = [&](const std::vector<detail::Violation>& vs) {
+    std::vector<std::string> out;
+    for (const auto& v : vs)
+      out.push_back(v.rule + ": " + text.substr(v.begin, v.end - v.begin) + " → " + v.masked);
+    return out;
+  };
+  EXPECT_EQ(show(scanner.scan(text)), show(detail::scan_safety(text, rules))) << text;
   std::vector<std::string> out;
   for (const auto& v : detail::scan_safety(text, rules))
     out.push_back(v.rule + ": " + text.substr(v.begin, v.end - v.begin));
