@@ -11,6 +11,7 @@
 
 #include "monitor/status_internal.hpp"
 #include "monitor/status_rows.hpp"
+#include "report/terminal_table.hpp"
 #include "qualbar/monitor/status.hpp"
 
 namespace qb::monitor {
@@ -23,16 +24,7 @@ constexpr std::size_t kTerminalSlices = 3;  // slices per dimension in the termi
 
 // ---- terminal -----------------------------------------------------------------------------------
 
-struct Style {
-  bool color;
-  std::string wrap(const char* code, std::string_view s) const {
-    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
-  }
-  std::string red(std::string_view s) const { return wrap("31;1", s); }
-  std::string green(std::string_view s) const { return wrap("32;1", s); }
-  std::string bold(std::string_view s) const { return wrap("1", s); }
-  std::string dim(std::string_view s) const { return wrap("2", s); }
-};
+using term::Style;
 
 // Names and categories come from production data: no escape sequence of theirs reaches the
 // terminal.
@@ -42,29 +34,18 @@ std::string plain(std::string s) {
   return s;
 }
 
-std::size_t width(std::string_view s) {
-  std::size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80 ? 1 : 0;
-  return w;
-}
-
-// Columns sized to their content; the last column (the flags) in red when `alarm` says so.
+// The week table; the last column (the flags) in red when `alarm` says so.
 void print_table(std::ostream& out, const Style& st, std::vector<std::string> header,
                  const Rows& rows, const std::vector<bool>& alarm) {
   for (auto& h : header)
     std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::toupper(c); });
-  std::vector<std::size_t> w(header.size(), 0);
-  for (std::size_t i = 0; i < header.size(); ++i) w[i] = width(header[i]);
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i + 1 < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
-  const auto line = [&](const std::vector<std::string>& r, bool red) {
-    std::string s = "  ";
-    for (std::size_t i = 0; i + 1 < r.size(); ++i)
-      s += r[i] + std::string(w[i] - width(r[i]) + 2, ' ');
-    return s + (red ? st.red(r.back()) : r.back());
-  };
-  out << st.bold(line(header, false)) << '\n';
-  for (std::size_t i = 0; i < rows.size(); ++i) out << line(rows[i], alarm[i]) << '\n';
+  term::Table t(std::move(header));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::vector<std::string> r = rows[i];
+    if (!r.empty() && alarm[i]) r.back() = st.red(r.back());
+    t.add(std::move(r));
+  }
+  t.print(out, st, "  ");
 }
 
 void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus& s,

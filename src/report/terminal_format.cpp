@@ -5,56 +5,14 @@
 #include <fmt/format.h>
 
 #include "qualbar/report/format.hpp"
+#include "report/terminal_table.hpp"
 
 namespace qb {
 namespace {
 
-struct Style {
-  bool color;
-  std::string red(std::string_view s) const { return wrap("31;1", s); }
-  std::string green(std::string_view s) const { return wrap("32;1", s); }
-  std::string yellow(std::string_view s) const { return wrap("33", s); }
-  std::string bold(std::string_view s) const { return wrap("1", s); }
-  std::string dim(std::string_view s) const { return wrap("2", s); }
-  std::string wrap(const char* code, std::string_view s) const {
-    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
-  }
-};
-
-// Display width in terminal columns: one per code point (enough for the labels printed here).
-std::size_t width(std::string_view s) {
-  std::size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80 ? 1 : 0;
-  return w;
-}
-
-// Columns sized to their content; the last column is printed as is (it may carry colour).
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  void print(std::ostream& out, const Style& st) const {
-    std::vector<std::size_t> w(header_.size(), 0);
-    for (std::size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
-    for (const auto& r : rows_) {
-      for (std::size_t i = 0; i + 1 < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
-    }
-    auto line = [&](const std::vector<std::string>& r) {
-      std::string s;
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        s += r[i];
-        if (i + 1 < r.size()) s.append(w[i] - width(r[i]) + 2, ' ');
-      }
-      return s;
-    };
-    out << st.bold(line(header_)) << '\n';
-    for (const auto& r : rows_) out << line(r) << '\n';
-  }
-
- private:
-  std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
-};
+using term::Style;
+using term::Table;
+using term::width;
 
 std::string interval_text(const Cell& c, const DimensionResult& d) {
   if (std::isnan(c.interval.lo) && std::isnan(c.interval.hi)) return "";

@@ -8,58 +8,16 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/review/judge_check.hpp"
+#include "report/terminal_table.hpp"
 
 namespace qb::review {
 namespace {
 
 // ---- terminal ----------------------------------------------------------------------------------
 
-struct Style {
-  bool color;
-  [[nodiscard]] std::string red(std::string_view s) const { return wrap("31;1", s); }
-  [[nodiscard]] std::string green(std::string_view s) const { return wrap("32;1", s); }
-  [[nodiscard]] std::string yellow(std::string_view s) const { return wrap("33", s); }
-  [[nodiscard]] std::string bold(std::string_view s) const { return wrap("1", s); }
-  [[nodiscard]] std::string dim(std::string_view s) const { return wrap("2", s); }
-  [[nodiscard]] std::string wrap(const char* code, std::string_view s) const {
-    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
-  }
-};
-
-// Display width in terminal columns: one per code point (enough for the labels printed here).
-std::size_t width(std::string_view s) {
-  std::size_t w = 0;
-  for (unsigned char c : s) w += (c & 0xC0) != 0x80 ? 1 : 0;
-  return w;
-}
-
-// Columns sized to their content, indented; the last column is printed as is (it may carry
-// colour).
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  void print(std::ostream& out, const Style& st, std::string_view indent) const {
-    std::vector<std::size_t> w(header_.size(), 0);
-    for (std::size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
-    for (const auto& r : rows_)
-      for (std::size_t i = 0; i + 1 < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
-    auto line = [&](const std::vector<std::string>& r) {
-      std::string s(indent);
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        s += r[i];
-        if (i + 1 < r.size()) s.append(w[i] - width(r[i]) + 2, ' ');
-      }
-      return s;
-    };
-    out << st.bold(line(header_)) << '\n';
-    for (const auto& r : rows_) out << line(r) << '\n';
-  }
-
- private:
-  std::vector<std::string> header_;
-  std::vector<std::vector<std::string>> rows_;
-};
+using term::Style;
+using term::Table;
+using term::width;
 
 std::string pct(double x) { return std::isnan(x) ? "—" : fmt::format("{:.1f}%", 100.0 * x); }
 std::string pts(double x) { return std::isnan(x) ? "?" : fmt::format("{:+.1f}", 100.0 * x); }
