@@ -170,8 +170,9 @@ const CommandRegistrar registrar{CommandEntry{
           "Production monitoring. `ingest` reads production records (a file, or - for an endless "
           "stream on standard input) into per-week and per-day aggregates and a deterministic "
           "sample; `status` shows quality week by week against the baseline, gradual-drift "
-          "detectors and input drift, and exits 1 while an alert is open; `export-cases` turns "
-          "graded production records into test cases. Reviewers grade the sample with `qualbar "
+          "detectors and input drift, and exits 1 while an alert is open; `judge` has the suite's "
+          "judge grade the sample; `export-cases` turns graded production records into test "
+          "cases. Reviewers grade the sample with `qualbar "
           "review export --run m-SUITE`.");
       sub.require_subcommand(1);
       auto o = std::make_shared<MonitorOptions>();
