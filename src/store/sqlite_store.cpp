@@ -2,8 +2,10 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <chrono>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -269,7 +271,9 @@ class SqliteStore final : public Store {
     }
     try {
       sqlite3_busy_timeout(db_, 10000);
-      exec("PRAGMA journal_mode = WAL");
+      // Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once
+      // (without the busy timeout) when another process is opening it too: wait and retry.
+      exec_when_free("PRAGMA journal_mode = WAL");
       exec("PRAGMA synchronous = NORMAL");
       exec("PRAGMA foreign_keys = ON");
       migrate();
@@ -881,6 +885,15 @@ class SqliteStore final : public Store {
     }
   }
 
+  void exec_when_free(const std::string& sql) {
+    for (int attempt = 0;; ++attempt) {
+      const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return;
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 1000) exec(sql);  // reports
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
   void migrate() {
     exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at "
@@ -894,6 +907,9 @@ class SqliteStore final : public Store {
     }
     for (int v = current + 1; v <= kSchemaVersion; ++v) {
       Transaction tx(*this);
+      // Another process may have opened the same new store at the same moment: the version is
+      // read again under the write lock, and a migration it applied is not applied twice.
+      if (schema_version() >= v) continue;
       exec(kMigrations[v - 1]);
       exec(
           fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, "
