@@ -1,16 +1,13 @@
 #include "monitor/record.hpp"
 
+#include "qualbar/util/text.hpp"
+
 #include <fmt/format.h>
 
 namespace qb::monitor::detail {
 
 namespace od = simdjson::ondemand;
 
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 RecordReader::RecordReader(std::vector<std::string> metadata_keys, bool keep_input)
     : keys_(std::move(metadata_keys)), keep_input_(keep_input) {}

@@ -45,7 +45,5 @@ class RecordReader {
   bool keep_input_;
 };
 
-// Code points in UTF-8 text.
-std::size_t code_points(std::string_view s);
 
 }  // namespace qb::monitor::detail

@@ -23,11 +23,6 @@ constexpr std::size_t kWorstSlices = 10;
 constexpr std::size_t kAnalysisLines = 5;
 constexpr std::size_t kFairnessGroups = 6;
 
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
 
 std::string md(std::string_view raw, std::size_t max = kMaxValue) {
   return markdown_escape(raw, max);

@@ -1,5 +1,7 @@
 #include "report/terminal_table.hpp"
 
+#include "qualbar/util/text.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -10,11 +12,7 @@ std::string Style::wrap(const char* code, std::string_view s) const {
   return color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
 }
 
-std::size_t width(std::string_view s) {
-  std::size_t w = 0;
-  for (const unsigned char c : s) w += (c & 0xC0) != 0x80 ? 1 : 0;
-  return w;
-}
+std::size_t width(std::string_view s) { return code_points(s); }
 
 void Table::print(std::ostream& out, const Style& st, std::string_view indent) const {
   std::vector<std::size_t> w(header_.size(), 0);

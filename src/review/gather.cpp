@@ -11,15 +11,12 @@
 #include "metrics/slices.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/review/review.hpp"
+#include "qualbar/util/text.hpp"
 #include "qualbar/util/time.hpp"
 
 namespace qb::review {
 namespace {
 
-double code_points(const std::string& s) {
-  return static_cast<double>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 std::vector<std::string> runs_to_check(Store& store, const std::vector<Grade>& all,
                                        const std::vector<std::string>& requested) {
@@ -123,7 +120,7 @@ JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
           CheckItem c;
           c.id = item;
           c.judge = judge;
-          c.length = code_points(run.stored.responses[i].output);
+          c.length = static_cast<double>(code_points(run.stored.responses[i].output));
           c.slices = slices[i];
           if (ig != book.end()) {
             c.human = ig->second.consensus();

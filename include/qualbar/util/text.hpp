@@ -38,6 +38,10 @@ double token_f1(std::string_view prediction, std::string_view reference);
 // Shortens to at most `max_bytes` on a UTF-8 boundary, adding "…" when cut. For evidence.
 std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
 
+// Code points in UTF-8 text (bytes that do not continue a character): a length as people count
+// it, for terminal columns, lengths and limits.
+std::size_t code_points(std::string_view text);
+
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
