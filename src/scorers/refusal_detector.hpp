@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scorers/pattern_prefilter.hpp"
+
 namespace re2 {
 class RE2;
 }
@@ -26,6 +28,9 @@ struct RefusalLanguage {
 
 struct RefusalPack {
   std::vector<RefusalLanguage> languages;  // in the pack's order
+  // Every language's refusal patterns in one pass, built once with the pack: a detector of every
+  // language without extra patterns (the default) shares it.
+  std::shared_ptr<const detail::PatternPrefilter> every_language;
 };
 
 // Parses and compiles a pack. A mistake (YAML syntax, unknown field, a pattern RE2 rejects, an
@@ -34,6 +39,25 @@ RefusalPack parse_refusal_pack(std::string_view yaml, const std::string& file);
 
 // data/refusal/patterns.yaml, parsed and compiled once.
 const RefusalPack& builtin_refusal_pack();
+
+namespace detail {
+
+// The start of an output as the patterns see it (the preparation the pack's header describes),
+// up to `limit` characters, with the output byte each byte came from so the evidence can quote
+// the output as written.
+struct RefusalHead {
+  std::string text;
+  std::vector<std::size_t> origin;  // one per byte of text, plus where the head ends; empty
+                                    // unless asked for
+  std::size_t window_end = 0;       // a phrase starting before this byte is within the window
+  bool complete = false;            // the head is the whole output
+};
+// `plain_runs` false prepares every character on its own, as the general path does; true copies
+// runs of plain ASCII at once, with the same result (the tests check one against the other).
+RefusalHead refusal_head(std::string_view output, double window, double limit, bool with_origin,
+                         bool plain_runs = true);
+
+}  // namespace detail
 
 struct RefusalSettings {
   std::vector<std::string> languages;       // pack languages to use; empty = all of them
@@ -82,10 +106,11 @@ class RefusalDetector {
 
  private:
   std::vector<Matcher> refusal_, not_refusal_, answer_follows_;
-  // Every refusal pattern in one alternation: one scan tells an output with no refusal phrase
-  // at all (most answers) from one worth the per-language work.
-  std::shared_ptr<const re2::RE2> any_refusal_;
+  // Every language's refusal patterns in one pass: it tells an output with no refusal phrase at
+  // all (most answers) from one worth the per-language work.
+  std::shared_ptr<const detail::PatternPrefilter> any_refusal_;
   RefusalSettings settings_;
+  std::string no_phrase_;  // the finding when no phrase is in the window (most outputs)
 };
 
 }  // namespace qb

@@ -421,16 +421,70 @@ std::vector<Violation> scan_safety(std::string_view text,
   return scan_some(text, rules, every_pattern(rules));
 }
 
-SafetyScanner::SafetyScanner(std::vector<const SafetyRule*> rules) : rules_(std::move(rules)) {
-  re2::RE2::Options options;  // the options every rule's patterns are compiled with
-  options.set_log_errors(false);
-  auto set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
-  for (const auto& [k, weak] : every_pattern(rules_)) {
-    const re2::RE2& re = weak ? *rules_[k]->weak_pattern : *rules_[k]->pattern;
-    if (set->Add(re.pattern(), nullptr) < 0) return;  // no prefilter: every rule is searched
-    of_.emplace_back(k, weak);
+namespace {
+
+std::vector<const re2::RE2*> patterns_of(std::span<const SafetyRule* const> rules,
+                                         const std::vector<std::pair<std::size_t, bool>>& which) {
+  std::vector<const re2::RE2*> out;
+  for (const auto& [k, weak] : which)
+    out.push_back(weak ? rules[k]->weak_pattern.get() : rules[k]->pattern.get());
+  return out;
+}
+
+// Every pattern of every built-in pack in one prefilter, shared by every scanner of built-in
+// rules: the pii, secrets and safety scorers of a suite then pass over an output once between
+// them (each thread keeps the last text's result).
+struct SharedPass {
+  std::vector<const SafetyRule*> rules;
+  std::vector<std::pair<std::size_t, bool>> of;  // prefilter index → (rule, weak pattern)
+  PatternPrefilter prefilter;
+};
+
+const SharedPass& shared_pass() {
+  static const SharedPass pass = [] {
+    std::vector<const SafetyRule*> rules;
+    for (const auto& p : safety_packs())
+      for (const auto& r : p.rules) rules.push_back(&r);
+    auto of = every_pattern(rules);
+    auto patterns = patterns_of(rules, of);
+    return SharedPass{std::move(rules), std::move(of), PatternPrefilter(std::move(patterns))};
+  }();
+  return pass;
+}
+
+const std::vector<int>& shared_matching(std::string_view text) {
+  struct Last {
+    bool set = false;
+    std::string text;
+    std::vector<int> matching;
+  };
+  thread_local Last last;
+  if (!last.set || last.text != text) {
+    last.set = false;  // stays unset if matching throws (out of memory)
+    last.text.assign(text);
+    shared_pass().prefilter.matching(text, last.matching);
+    last.set = true;
   }
-  if (set->Compile()) any_ = std::move(set);
+  return last.matching;
+}
+
+}  // namespace
+
+SafetyScanner::SafetyScanner(std::vector<const SafetyRule*> rules)
+    : rules_(std::move(rules)), of_(every_pattern(rules_)) {
+  const SharedPass& shared = shared_pass();
+  std::vector<int> from_shared(shared.of.size(), -1);
+  bool all_built_in = shared.prefilter.built();
+  for (std::size_t own = 0; own < of_.size() && all_built_in; ++own) {
+    const auto& [k, weak] = of_[own];
+    const auto it = std::find_if(shared.of.begin(), shared.of.end(), [&](const auto& x) {
+      return shared.rules[x.first] == rules_[k] && x.second == weak;
+    });
+    if (it == shared.of.end()) all_built_in = false;
+    else from_shared[static_cast<std::size_t>(it - shared.of.begin())] = static_cast<int>(own);
+  }
+  if (all_built_in) from_shared_ = std::move(from_shared);
+  else own_.emplace(patterns_of(rules_, of_));
 }
 
 SafetyScanner::~SafetyScanner() = default;
@@ -438,11 +492,18 @@ SafetyScanner::SafetyScanner(SafetyScanner&&) noexcept = default;
 SafetyScanner& SafetyScanner::operator=(SafetyScanner&&) noexcept = default;
 
 std::vector<Violation> SafetyScanner::scan(std::string_view text) const {
-  if (!any_) return scan_safety(text, rules_);
-  std::vector<int> hits;
-  if (!any_->Match(text, &hits)) return {};
-  std::sort(hits.begin(), hits.end());
+  thread_local std::vector<int> hits;
+  if (own_) {
+    own_->matching(text, hits);
+  } else {
+    hits.clear();
+    for (const int h : shared_matching(text))
+      if (const int own = from_shared_[static_cast<std::size_t>(h)]; own >= 0) hits.push_back(own);
+    std::sort(hits.begin(), hits.end());
+  }
+  if (hits.empty()) return {};
   std::vector<std::pair<std::size_t, bool>> which;
+  which.reserve(hits.size());
   for (const int h : hits) which.push_back(of_[static_cast<std::size_t>(h)]);
   return scan_some(text, rules_, which);
 }

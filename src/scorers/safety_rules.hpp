@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,8 +14,8 @@
 #include <vector>
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
+#include "scorers/pattern_prefilter.hpp"
 #include "scorers/safety_validators.hpp"
 
 namespace qb::detail {
@@ -77,9 +78,11 @@ const std::vector<SafetyPack>& safety_packs();
 // reported once: the longer match, then the rule listed first.
 std::vector<Violation> scan_safety(std::string_view text, std::span<const SafetyRule* const> rules);
 
-// The same, for one fixed list of rules scanned many times (a scorer's): every pattern of every
-// rule goes into one RE2::Set first, so a text none of them matches (most answers) costs one pass,
-// and only the rules whose patterns matched are searched for their positions.
+// The same, for one fixed list of rules scanned many times (a scorer's): one pass of a
+// PatternPrefilter over every pattern first, so a text none of them matches (most answers) costs
+// that pass alone, and only the rules whose patterns matched are searched for their positions.
+// Scanners of built-in rules share one pass over every built-in pattern, and an output scanned by
+// several of them (pii, then secrets) is passed over once.
 class SafetyScanner {
  public:
   explicit SafetyScanner(std::vector<const SafetyRule*> rules);
@@ -88,11 +91,14 @@ class SafetyScanner {
   SafetyScanner& operator=(SafetyScanner&&) noexcept;
   [[nodiscard]] std::vector<Violation> scan(std::string_view text) const;
   [[nodiscard]] const std::vector<const SafetyRule*>& rules() const { return rules_; }
+  // Whether this scanner uses the pass shared by the built-in rules (tests).
+  [[nodiscard]] bool shares_the_built_in_pass() const { return !own_.has_value(); }
 
  private:
   std::vector<const SafetyRule*> rules_;
-  std::unique_ptr<re2::RE2::Set> any_;          // null when the set could not be built
-  std::vector<std::pair<std::size_t, bool>> of_;  // set index → (rule, weak pattern)
+  std::vector<std::pair<std::size_t, bool>> of_;  // pattern index → (rule, weak pattern)
+  std::vector<int> from_shared_;  // the shared pass's pattern index → this scanner's, or -1
+  std::optional<PatternPrefilter> own_;  // when a rule is not built in
 };
 
 // Every occurrence of each canary in `text`, ignoring case, as violations of rule "canary".
