@@ -1,6 +1,7 @@
 // The model-free text scorers on production outputs, one output at a time as `qualbar monitor
-// ingest` runs them: the refusal detector, the safety scanner (pii, secrets), and the one-pass
-// prefilter (an RE2::Set) each starts with; and what building each costs.
+// ingest` runs them: the refusal detector, the safety scanner (pii, secrets, and both on each
+// output), and the one-pass prefilter (an RE2::Set) each starts with; and what building each
+// costs once its pack's pass exists (the first build in a process compiles it).
 //
 // Run: taskset -c 0 build/release/bench/qualbar_scorers_text_bench --records=FILE
 //      (FILE from bench/monitor/gen_records.py; the first 100,000 records' outputs are used).
@@ -79,6 +80,18 @@ void BM_Safety(benchmark::State& state, const std::string& pack) {
   finish(state);
 }
 
+// pii then secrets on each output, as a suite with both dimensions runs them: one shared pass.
+void BM_SafetyPiiThenSecrets(benchmark::State& state) {
+  load();
+  const qb::detail::SafetyScanner pii(pack_rules("pii"));
+  const qb::detail::SafetyScanner secrets(pack_rules("secrets"));
+  std::size_t found = 0;
+  for (auto _ : state)
+    for (const auto& o : g_outputs) found += pii.scan(o).size() + secrets.scan(o).size();
+  benchmark::DoNotOptimize(found);
+  finish(state);
+}
+
 void BM_PrefilterOnly(benchmark::State& state, const std::string& pack) {
   load();
   std::vector<const re2::RE2*> patterns;
@@ -116,6 +129,7 @@ void BM_BuildSafety(benchmark::State& state) {
 BENCHMARK(BM_Refusal)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Safety, pii, std::string("pii"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Safety, secrets, std::string("secrets"))->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SafetyPiiThenSecrets)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrefilterOnly, pii, std::string("pii"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrefilterOnly, secrets, std::string("secrets"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrefilterOnly, all, std::string("all"))->Unit(benchmark::kMillisecond);

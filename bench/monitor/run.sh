@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times `qualbar monitor ingest` against its targets and two references, in one session, on one
+# Times `qualbar monitor ingest` against its targets and two references, in one run, on one
 # core. Figures in docs/benchmarks.md ("Monitor ingest"). Usage:
 #   bash bench/monitor/run.sh [BUILD_DIR]        (default build/release)
 # Environment: RECORDS (default 1000000: about 1 GB), WORK (default /dev/shm/qb-monitor-bench, a
@@ -13,19 +13,21 @@
 # 2. times, pinned to one core, best of REPEATS wall times, MB/s = file bytes / seconds / 10^6:
 #    Python's json module line by line counting categories, simdjson's bare parse, and
 #    `qualbar monitor ingest` into a fresh SQLite store with the aggregates alone and with pii,
-#    secrets and refused on every record; peak RSS from /usr/bin/time -v.
+#    secrets and refused on every record; peak RSS from /usr/bin/time -v;
+# 3. the text scorers alone on the answers (bench/scorers_text_bench.cpp).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build/release}
 qualbar=$(realpath "$build/tools/qualbar/qualbar")
 parse=$(realpath "$build/bench/qualbar_monitor_parse_bench")
+text=$(realpath "$build/bench/qualbar_scorers_text_bench")
 n=${RECORDS:-1000000}
 work=${WORK:-/dev/shm/qb-monitor-bench}
 cpu=${CPU:-0}
 repeats=${REPEATS:-3}
 py=/usr/bin/python3
 mkdir -p "$work"
-for exe in "$qualbar" "$parse"; do
+for exe in "$qualbar" "$parse" "$text"; do
   [ -x "$exe" ] || { echo "run.sh: $exe is missing: build first (./setup.sh build)" >&2; exit 2; }
 done
 
@@ -125,6 +127,10 @@ sed -e "s/sample_rate: 0.01/sample_rate: 0.00001/" "$work/suite-mpw1.yaml" >"$wo
 ingest "ingest, aggregates, min_per_window 1" "$work/suite-mpw1.yaml" "$big"
 ingest "ingest, aggregates, + sample_rate 1e-5" "$work/suite-nosample.yaml" "$big"
 rm -f "$work"/store.db* "$work/quarantine.jsonl" "$work/time.txt" "$work/ingest.out" "$work"/suite-*.yaml
+
+echo
+echo "== the text scorers alone, on the answers of the first 100,000 records (Google Benchmark)"
+taskset -c "$cpu" "$text" --records="$big" --benchmark_color=false 2>&1 | grep '^BM_'
 
 echo
 echo "== summary (one core; MB/s = file bytes / best wall time / 10^6; load average after:$(uptime | sed 's/.*average://'))"
