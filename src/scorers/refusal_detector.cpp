@@ -215,8 +215,7 @@ std::size_t units_of(utf8proc_int32_t cp) {
   return wide ? 3 : 1;
 }
 
-
-// The length of the plain-ASCII run at s[i] normalize_head may copy as it is: no white space
+// The length of the plain-ASCII run at s[i] refusal_head may copy as it is: no white space
 // but single spaces between two other characters, no '*', '_' or '`', at most `room` characters,
 // not ending in a space, and not the character before a non-ASCII byte (which may be a combining
 // mark).
@@ -274,8 +273,8 @@ RefusalHead refusal_head(std::string_view s, double window, double limit, bool w
     if (units >= limit) break;
     // A run of plain ASCII (single spaces, no Markdown emphasis) is copied at once, up to the
     // next boundary (window or limit).
-    if (const std::size_t run = plain_runs ? ascii_run(s, i, (window_set ? limit : window) - units) : 0;
-        run > 0) {
+    const double room = (window_set ? limit : window) - units;
+    if (const std::size_t run = plain_runs ? ascii_run(s, i, room) : 0; run > 0) {
       if (pending_space && !h.text.empty()) emit(" ", space_origin);
       pending_space = false;
       h.text.append(s.substr(i, run));
