@@ -189,14 +189,8 @@ void weekly_alert(const SeriesStatus& s, const std::vector<std::string>& windows
   if (first == windows.size()) return;
   const QualitySeries& q = s.series;
   const WindowVerdict& v = s.weeks[first];
-  Alert a{.kind = "quality-drop",
-          .dimension = q.dimension,
-          .slice = q.slice,
-          .value = q.value,
-          .window = windows[first],
-          .test = "two-proportion z",
-          .size = -100.0 * v.diff,
-          .p_value = v.p_value};
+  Alert a = drop_alert(s, windows, first, "two-proportion z");
+  a.p_value = v.p_value;
   a.message = fmt::format("{} {}; the week alone is significantly lower (two-proportion z, {})",
                           detail::series_name(q.dimension, q.slice, q.value),
                           drop_text(s, windows[first], v), p_text(v.p_value));
