@@ -114,6 +114,11 @@ void add_human_grades(Store& store, LoadedRun& l) {
 RunOutcome run_suite(const RunRequest& req) {
   RunOutcome o;
   std::unique_ptr<Store> store;
+  // The run's lock goes before the store closes, on every way out.
+  struct ReleaseLock {
+    RunResult& run;
+    ~ReleaseLock() { run.lock.reset(); }
+  } release_lock{o.result};
   std::optional<StoredRun> resumed;
   ProviderOptions provider_options = req.provider;
   if (!req.resume.empty()) {
@@ -138,6 +143,9 @@ RunOutcome run_suite(const RunRequest& req) {
   provider->check(o.dataset.cases);
   std::optional<ChatSettings> judge;
   if (o.suite.judge.IsMap()) judge = judge_settings(o.suite);  // its key is checked before anything runs
+  std::vector<std::string> notes = provider->settings_warnings();
+  if (judge) notes.insert(notes.end(), judge->warnings.begin(), judge->warnings.end());
+  for (const auto& w : notes) std::cerr << "qualbar: warning: " << w << '\n';
   if (!req.no_store && !store) {
     o.store_path = resolve_store_path(req.store_flag, o.suite.store);
     store = open_store(o.store_path);
@@ -152,24 +160,24 @@ RunOutcome run_suite(const RunRequest& req) {
     settings.observer = &progress;
     settings.run_id = resumed ? resumed->info.id : new_run_id();
     settings.judge = judge ? &*judge : nullptr;
+    settings.resume_hint = fmt::format("qualbar run --resume {}{}", settings.run_id,
+                                       store_flag_hint(o.store_path));
     try {
       o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider, settings);
-    } catch (const RunError& e) {
+    } catch (const RunError&) {
       progress.finish();
-      if (!store) throw;
-      throw RunError(fmt::format("{}. Continue it with: qualbar run --resume {}{}", e.what(),
-                                 settings.run_id,
-                                 store_flag_hint(o.store_path)));
+      throw;
     }
   }
   resumed.reset();
   progress.finish();
   for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
-  if (!o.result.complete()) return o;
-  o.report =
-      build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
-  o.result.info.passed = o.report.passed;
-  if (store) finish_stored_run(*store, o.result);
+  if (o.result.complete()) {
+    o.report =
+        build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
+    o.result.info.passed = o.report.passed;
+    if (store) finish_stored_run(*store, o.result);
+  }
   return o;
 }
 

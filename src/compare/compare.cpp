@@ -44,7 +44,9 @@ struct Pairs {
 };
 
 double value_of(const ScoreView& s, Kind kind, double threshold) {
-  if (s.status == ScoreStatus::not_applicable) return stats::kNaN;
+  // Not applicable, or not graded (a judge that failed): nothing to pair.
+  if (s.status == ScoreStatus::not_applicable || s.status == ScoreStatus::ungraded)
+    return stats::kNaN;
   if (kind == Kind::measurement) return s.status == ScoreStatus::scored ? s.value : stats::kNaN;
   if (s.status == ScoreStatus::error) return 0.0;  // a failed call is a failure
   return kind == Kind::rate ? (s.value >= threshold ? 1.0 : 0.0) : s.value;

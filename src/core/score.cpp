@@ -10,6 +10,8 @@ std::string_view to_string(ScoreStatus s) {
       return "not_applicable";
     case ScoreStatus::error:
       return "error";
+    case ScoreStatus::ungraded:
+      return "ungraded";
   }
   return "scored";
 }

@@ -95,7 +95,7 @@ std::vector<FairnessResult> build_fairness(const Suite& suite, std::span<const C
     std::map<std::string, FairnessGroup> groups;
     for (std::size_t c = 0; c < cases.size(); ++c) {
       const ScoreView s = scores.at(c, res.dimension);
-      if (s.status == ScoreStatus::not_applicable) continue;
+      if (s.status == ScoreStatus::not_applicable || s.status == ScoreStatus::ungraded) continue;
       for (const std::string& value : slice_key_values(cases[c], spec.across)) {
         FairnessGroup& g = groups[value];
         g.value = value;

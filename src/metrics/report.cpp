@@ -20,6 +20,7 @@ struct Acc {
   std::size_t hits = 0;  // cases at or above the pass threshold
   std::size_t errors = 0;
   std::size_t not_applicable = 0;
+  std::size_t ungraded = 0;  // the judge did not grade: left out of the estimate
   double sum = 0.0;
   double sumsq = 0.0;
   std::size_t useful = 0;      // useful responses among the cell's cases (cost per useful response)
@@ -48,6 +49,10 @@ void add(Acc& acc, const ScoreView& s, Aggregation agg, double threshold, bool u
     ++acc.not_applicable;
     return;
   }
+  if (s.status == ScoreStatus::ungraded) {
+    ++acc.ungraded;
+    return;
+  }
   const bool failed_call = s.status == ScoreStatus::error;
   if (call_failed) ++acc.errors;  // also for measurements that count failed calls
   if (agg == Aggregation::quantiles || agg == Aggregation::total) {
@@ -69,6 +74,7 @@ Cell finish_cell(Acc& acc, const DimensionResult& dim, const Suite& suite, doubl
   cell.n = acc.n;
   cell.n_errors = acc.errors;
   cell.n_not_applicable = acc.not_applicable;
+  cell.n_ungraded = acc.ungraded;
   const double n = static_cast<double>(acc.n);
   switch (dim.aggregation) {
     case Aggregation::rate: {
@@ -276,6 +282,8 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
       const ScoreView score = scores.at(c, d);
       const bool call_failed = responses[c].is_error();
       add(overall, score, dim.aggregation, threshold, useful[c] != 0, call_failed);
+      if (score.status == ScoreStatus::ungraded && dim.ungraded_example.empty())
+        dim.ungraded_example = std::string(score.evidence);
       for (std::size_t s = 0; s < slices.size(); ++s) {
         const auto& sc = slices[s];
         for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {

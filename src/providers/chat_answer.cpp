@@ -140,7 +140,8 @@ std::string error_message_of(std::string& body, simdjson::dom::parser& parser) {
 
 // ---- ChatStream ---------------------------------------------------------------------------------
 
-void ChatStream::reset() {
+void ChatStream::reset(const Redactor* redact) {
+  redact_ = redact;
   pending_.clear();
   data_.clear();
   raw_.clear();
@@ -186,6 +187,13 @@ void ChatStream::feed(std::string_view bytes, simdjson::dom::parser& parser) {
 
 void ChatStream::on_line(std::string_view line, simdjson::dom::parser& parser) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // A secret cannot span lines: each line is redacted whole before it is read.
+  std::string redacted;
+  if (redact_ != nullptr && !redact_->empty()) {
+    redacted.assign(line);
+    redact_->apply(redacted);
+    line = redacted;
+  }
   if (line.empty()) {
     if (!data_.empty()) on_event(parser);
     return;
@@ -200,7 +208,10 @@ void ChatStream::on_line(std::string_view line, simdjson::dom::parser& parser) {
 }
 
 void ChatStream::on_event(simdjson::dom::parser& parser) {
-  if (++events_ == 1 && raw_.size() > kRawHead) raw_.resize(kRawHead);
+  if (++events_ == 1 && raw_.size() > kRawHead) {
+    if (redact_ != nullptr) redact_->apply(raw_);  // before the head is cut from it
+    raw_.resize(kRawHead);
+  }
   if (data_ == "[DONE]") {
     done_ = true;
     data_.clear();
@@ -262,7 +273,11 @@ void ChatStream::fail(std::string message) {
   if (!error_) error_ = std::move(message);
 }
 
-std::string ChatStream::excerpt_so_far() const {
+std::string ChatStream::excerpt_so_far() {
+  if (redact_ != nullptr) {  // the content may hold a secret split across events
+    redact_->apply(content_);
+    redact_->apply(raw_);
+  }
   if (!content_.empty()) return "content so far: \"" + raw_excerpt(content_) + "\"";
   return raw_excerpt(raw_);
 }
@@ -278,6 +293,7 @@ void ChatStream::finish(simdjson::dom::parser& parser, ChatResult& out) {
     if (!data_.empty()) on_event(parser);
   }
   if (events_ == 0 && !error_) {
+    if (redact_ != nullptr) redact_->apply(raw_);
     const auto first = raw_.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && raw_[first] == '{') {
       parse_chat_completion(raw_, parser, out);

@@ -30,7 +30,8 @@ std::string error_message_of(std::string& body, simdjson::dom::parser& parser);
 // line, "data: [DONE]" last), assembled incrementally. Reusable through reset().
 class ChatStream {
  public:
-  void reset();
+  // Starts a new stream; `redact` (it must outlive the stream) hides secrets in what is read.
+  void reset(const Redactor* redact = nullptr);
 
   // The next bytes of the stream, in any split.
   void feed(std::string_view bytes, simdjson::dom::parser& parser);
@@ -43,8 +44,9 @@ class ChatStream {
   // error when the stream was cut short, reported an error or never finished its choice.
   void finish(simdjson::dom::parser& parser, ChatResult& out);
 
-  // What arrived so far, for an error message: the content, else the raw beginning.
-  [[nodiscard]] std::string excerpt_so_far() const;
+  // What arrived so far, for an error message: the content, else the raw beginning (redacted
+  // whole before the excerpt is cut).
+  [[nodiscard]] std::string excerpt_so_far();
 
  private:
   struct ToolCall {
@@ -59,6 +61,7 @@ class ChatStream {
   ToolCall& tool_call_at(std::size_t index);
   void fail(std::string message);
 
+  const Redactor* redact_ = nullptr;
   std::string pending_;  // bytes after the last complete line
   std::string data_;     // the current event's data lines, joined by '\n'
   std::string raw_;      // the raw stream while no event has arrived (a server ignoring "stream")

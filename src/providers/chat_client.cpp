@@ -20,20 +20,11 @@
 
 namespace qb {
 
-std::string redact(std::string text, const std::string& secret) {
-  if (secret.empty()) return text;
-  std::size_t at = text.find(secret);
-  if (at == std::string::npos) return text;
-  std::string out;
-  out.reserve(text.size());
-  std::size_t from = 0;
-  for (; at != std::string::npos; at = text.find(secret, from)) {
-    out.append(text, from, at - from);
-    out += "[redacted]";
-    from = at + secret.size();
-  }
-  out.append(text, from);
-  return out;
+Redactor endpoint_redactor(const EndpointSettings& endpoint) {
+  Redactor r;
+  r.add(endpoint.api_key);
+  for (const auto& secret : endpoint.secrets) r.add(secret);
+  return r;
 }
 
 namespace {
@@ -98,6 +89,7 @@ struct Transfer {
 struct CallState {
   int attempts = 0;
   double charged_tokens = 0;  // to the TPM bucket by the current attempt
+  Clock::time_point started;  // of the current attempt
 };
 
 struct DueRetry {
@@ -124,7 +116,8 @@ class ChatLoop {
         states_(calls.size()),
         limit_(endpoint.concurrency),
         rng_(endpoint.seed),
-        max_attempts_(std::max(1, endpoint.retry.max_attempts)) {
+        max_attempts_(std::max(1, endpoint.retry.max_attempts)),
+        redact_(endpoint_redactor(endpoint)) {
     url_ = endpoint.base_url;
     while (!url_.empty() && url_.back() == '/') url_.pop_back();
     url_ += "/chat/completions";
@@ -181,6 +174,10 @@ class ChatLoop {
       t.streaming = endpoint_.stream && t.status >= 200 && t.status < 300;
     }
     if (t.streaming) {
+      if (t.stream.bytes() + size > kMaxBody) {  // a stream is capped like a body
+        t.too_big = true;
+        return 0;
+      }
       t.stream.feed({data, size}, parser_);
       if (!t.ttft_ms && t.stream.saw_content()) t.ttft_ms = ms_between(t.started, Clock::now());
       return size;
@@ -244,12 +241,13 @@ class ChatLoop {
     t.streaming = false;
     t.too_big = false;
     t.body.clear();
-    t.stream.reset();
+    t.stream.reset(&redact_);
     t.ttft_ms.reset();
     t.error[0] = '\0';
     CallState& state = states_[call];
     ++state.attempts;
     state.charged_tokens = est_tokens;
+    state.started = now;
     const std::string& body = calls_[call].body;
     curl_easy_setopt(t.easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     curl_easy_setopt(t.easy, CURLOPT_POSTFIELDS, body.data());
@@ -322,6 +320,8 @@ class ChatLoop {
   }
 
   void finish(Transfer& t, CURLcode code) {
+    // Whole, before anything is parsed or excerpted from it: an echoed key is never cut in two.
+    redact_.apply(t.body);
     long status = 0;
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     if (code == CURLE_OK && status >= 200 && status < 300) {
@@ -366,11 +366,10 @@ class ChatLoop {
     const std::string cause = fmt::format("HTTP {}: {}", status, message);
     if (status == 401 || status == 403) {
       if (++auth_failures_ >= endpoint_.max_auth_failures) {
-        throw RunError(redact(
+        throw RunError(redact_(
             fmt::format("the endpoint {} rejected the API key: HTTP {} {} times in a row ({}); "
                         "check that the key is set, valid, and allowed to use this model",
-                        endpoint_.base_url, status, auth_failures_, message),
-            endpoint_.api_key));
+                        endpoint_.base_url, status, auth_failures_, message)));
       }
     } else {
       auth_failures_ = 0;
@@ -397,11 +396,10 @@ class ChatLoop {
         const char* what =
             code == CURLE_COULDNT_CONNECT ? "connection refused" : "host name not found";
         if (++connect_failures_ >= endpoint_.max_connect_failures) {
-          throw RunError(redact(
+          throw RunError(redact_(
               fmt::format("cannot reach {}: {} {} times in a row ({}); check that the server is "
                           "running and that base_url is right",
-                          endpoint_.base_url, what, connect_failures_, detail),
-              endpoint_.api_key));
+                          endpoint_.base_url, what, connect_failures_, detail)));
         }
         retry(t.call, fmt::format("{} ({})", what, detail), 0, {});
         return;
@@ -462,9 +460,8 @@ class ChatLoop {
       delay = rng_.uniform() * std::max(0.0, cap);
     }
     events_.retrying(calls_[call].index,
-                     redact(fmt::format("{}, retrying in {:.1f} s (attempt {} of {})", cause, delay,
-                                        state.attempts + 1, max_attempts_),
-                            endpoint_.api_key));
+                     redact_(fmt::format("{}, retrying in {:.1f} s (attempt {} of {})", cause,
+                                         delay, state.attempts + 1, max_attempts_)));
     const auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(delay));
     retries_.push({due, call});
@@ -479,13 +476,15 @@ class ChatLoop {
   void deliver(std::size_t call, ChatResult&& r, long status) {
     r.attempts = states_[call].attempts;
     r.http_status = static_cast<int>(status);
-    const std::string& key = endpoint_.api_key;
-    if (!key.empty()) {
-      if (r.error) r.error = redact(std::move(*r.error), key);
-      r.content = redact(std::move(r.content), key);
-      r.tool_calls_json = redact(std::move(r.tool_calls_json), key);
-      r.finish_reason = redact(std::move(r.finish_reason), key);
-      r.model = redact(std::move(r.model), key);
+    // A failed call took time too: a timeout's duration is what a user waited for nothing.
+    if (r.error) r.latency_ms = ms_between(states_[call].started, Clock::now());
+    // The body was redacted before it was read; its decoded texts are checked again.
+    if (!redact_.empty()) {
+      if (r.error) redact_.apply(*r.error);
+      redact_.apply(r.content);
+      redact_.apply(r.tool_calls_json);
+      redact_.apply(r.finish_reason);
+      redact_.apply(r.model);
     }
     ++done_this_round_;
     events_.done(calls_[call].index, std::move(r));
@@ -511,6 +510,7 @@ class ChatLoop {
   stats::Rng rng_;
   int max_attempts_;
   simdjson::dom::parser parser_;
+  Redactor redact_;
 
   int connect_failures_ = 0;  // in a row, over all calls
   int auth_failures_ = 0;

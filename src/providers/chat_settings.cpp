@@ -91,8 +91,24 @@ ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
     for (const auto& kv : h) {
       const auto name = kv.first.as<std::string>();
       s.endpoint.headers.emplace_back(
-          name, expand_env(r, kv.second, field("headers") + "." + name, s.header_secrets));
+          name, expand_env(r, kv.second, field("headers") + "." + name, s.endpoint.secrets));
       s.header_names.push_back(name);
+    }
+  }
+  // Too short to tell from ordinary text: redacting "EMPTY" or "x" would rewrite answers.
+  if (!s.endpoint.api_key.empty() && s.endpoint.api_key.size() < Redactor::kMinSecretBytes) {
+    s.warnings.push_back(fmt::format(
+        "{}: the API key in {} is {} characters long, so it is taken for a placeholder (such as "
+        "vLLM's EMPTY) and is not redacted from answers and messages; keys of {} characters or "
+        "more are",
+        where, s.api_key_env, s.endpoint.api_key.size(), Redactor::kMinSecretBytes));
+  }
+  for (const auto& secret : s.endpoint.secrets) {
+    if (secret.size() < Redactor::kMinSecretBytes) {
+      s.warnings.push_back(fmt::format(
+          "{}.headers: a value taken from the environment is {} characters long, so it is taken "
+          "for a placeholder and is not redacted; values of {} characters or more are",
+          where, secret.size(), Redactor::kMinSecretBytes));
     }
   }
 

@@ -27,6 +27,8 @@ class OpenAiProvider final : public Provider {
 
   std::string settings_json() const override { return settings_.audit_json().dump(); }
 
+  std::vector<std::string> settings_warnings() const override { return settings_.warnings; }
+
   void check(std::span<const Case> cases) const override {
     for (const auto& c : cases) (void)build_messages(c, settings_.system_prompt, settings_.prompt);
   }
@@ -78,22 +80,17 @@ class OpenAiProvider final : public Provider {
     return settings_.request_body(build_messages(c, settings_.system_prompt, settings_.prompt));
   }
 
-  std::string scrub(std::string text) const {
-    for (const auto& secret : settings_.header_secrets) text = redact(std::move(text), secret);
-    return text;
-  }
-
   Response to_response(const Case& c, ChatResult&& res) const {
     Response r;
     r.id = c.id;
-    r.model = res.model.empty() ? settings_.model : scrub(std::move(res.model));
+    r.model = res.model.empty() ? settings_.model : std::move(res.model);
     r.latency_ms = res.latency_ms;
     if (res.error) {
-      r.error = scrub(std::move(*res.error));
+      r.error = std::move(*res.error);
       return r;
     }
-    r.output = scrub(res.content.empty() && !res.tool_calls_json.empty() ? res.tool_calls_json
-                                                                         : std::move(res.content));
+    r.output = res.content.empty() && !res.tool_calls_json.empty() ? res.tool_calls_json
+                                                                   : std::move(res.content);
     r.ttft_ms = res.ttft_ms;
     r.usage = res.usage;
     if (res.usage) r.cost_usd = settings_.cost_usd(*res.usage);
@@ -112,7 +109,7 @@ class OpenAiProvider final : public Provider {
     if (!res.tool_calls_json.empty() || (!res.finish_reason.empty() && res.finish_reason != "stop")) {
       nlohmann::json extra = nlohmann::json::object();
       if (!res.tool_calls_json.empty())
-        extra["tool_calls"] = nlohmann::json::parse(scrub(res.tool_calls_json), nullptr, false);
+        extra["tool_calls"] = nlohmann::json::parse(res.tool_calls_json, nullptr, false);
       if (!res.finish_reason.empty()) extra["finish_reason"] = res.finish_reason;
       r.extra_json = extra.dump();
     }

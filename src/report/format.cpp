@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/util/text.hpp"
+
 namespace qb {
 
 Registry<ReportFormatEntry>& report_format_registry() {
@@ -43,6 +45,22 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d) {
   else if (b.stat != "estimate")
     stat = b.stat + " ";
   return fmt::format("{}{} {}", stat, b.is_max ? "≤" : "≥", format_stat(b.stat, b.limit, d));
+}
+
+std::vector<std::string> report_notices(const Report& r) {
+  std::vector<std::string> out;
+  for (const auto& d : r.dimensions) {
+    const std::size_t k = d.overall.n_ungraded;
+    if (k == 0) continue;
+    const std::size_t of = k + d.overall.n;
+    out.push_back(fmt::format(
+        "{}: the judge did not grade {} of {} answers, which are left out of its estimate (not "
+        "counted as failures); the first: {}. Fix the judge and run again: the grades it gave "
+        "are kept, the rest are asked again",
+        d.name, k, of, excerpt(d.ungraded_example, 200)));
+  }
+  for (const auto& w : r.warnings) out.push_back(w);
+  return out;
 }
 
 std::string failure_text(const Failure& f, const Report& r) {

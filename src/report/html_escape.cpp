@@ -111,6 +111,7 @@ main{max-width:1000px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 6px;padding-top:12px;
 border-top:1px solid var(--line)}h3{font-size:16px;margin:20px 0 6px}
 .meta,.note{color:var(--muted);font-size:13px}
+.notice{border-left:4px solid var(--small);background:#fff6e5;padding:8px 12px;margin:10px 0}
 .verdict{border-radius:8px;padding:14px 18px;margin:18px 0;border:2px solid}
 .verdict.fail{border-color:var(--fail);background:#fdecea}.verdict.pass{border-color:var(--pass);
 background:#e9f5ea}.verdict .big{font-size:22px;font-weight:700}

@@ -332,7 +332,10 @@ void write_html(const ReportInput& in, std::ostream& out) {
                        text(failure_text(f, r)));
     s += "</ol>\n";
   }
-  s += "</section>\n<nav>";
+  s += "</section>\n";
+  for (const auto& note : report_notices(r))
+    s += fmt::format("<p class=\"notice\">⚠ {}</p>\n", text(note));
+  s += "<nav>";
   for (std::size_t i = 0; i < r.dimensions.size(); ++i)
     s += fmt::format("<a href=\"#dim-{}\">{}</a>", i, text(r.dimensions[i].name));
   if (!r.fairness.empty()) s += "<a href=\"#fairness\">fairness</a>";

@@ -47,6 +47,7 @@ json cell_json(const Cell& c) {
   j["n"] = c.n;
   j["n_errors"] = c.n_errors;
   j["n_not_applicable"] = c.n_not_applicable;
+  j["n_ungraded"] = c.n_ungraded;
   j["estimate"] = number(c.estimate);
   j["interval"] = json::array({number(c.interval.lo), number(c.interval.hi)});
   json stats = json::object();
@@ -171,7 +172,8 @@ std::string report_to_json(const Report& r, const Suite& suite) {
                   {"error_rate", r.n_cases ? number(static_cast<double>(r.n_errors) /
                                                     static_cast<double>(r.n_cases))
                                            : json(nullptr)},
-                  {"failures", failures_json(r)}};
+                  {"failures", failures_json(r)},
+                  {"notices", report_notices(r)}};
   json dims = json::array();
   for (const auto& d : r.dimensions) {
     json dj;

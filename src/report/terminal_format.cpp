@@ -94,6 +94,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
                  bars_text(c, d), status_text(c, st)});
   }
   overall.print(out, st);
+  for (const auto& note : report_notices(r)) out << '\n' << st.yellow("! " + note) << '\n';
 
   // Slices: failing cells first (critical first), then the quality results furthest below overall.
   const std::vector<SliceRow> rows = worst_slices(r);

@@ -36,6 +36,11 @@ void Progress::already_done(std::size_t n) {
   base_ += n;
 }
 
+void Progress::note(const std::string& message) {
+  if (live_ && printed_) out_ << "\r\033[K";  // the live line is drawn again by the next update
+  out_ << "qualbar: " << message << '\n' << std::flush;
+}
+
 void Progress::finish() {
   if (printed_) print(true);
 }

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "qualbar/run/interrupt.hpp"
+#include "qualbar/run/run_lock.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/util/text.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/version.hpp"
 
@@ -26,11 +28,24 @@ StoredRun record_without_results(const Suite& suite, const Dataset& dataset, con
 class Sink final : public ProviderSink {
  public:
   Sink(RunResult& run, Store* store, const Provider& provider, std::span<const Case> cases,
-       RunObserver* observer)
-      : run_(run), store_(store), provider_(provider), cases_(cases), observer_(observer) {}
+       RunObserver* observer, std::size_t max_output_bytes)
+      : run_(run),
+        store_(store),
+        provider_(provider),
+        cases_(cases),
+        observer_(observer),
+        max_output_bytes_(max_output_bytes) {}
 
   void done(std::size_t index) override {
-    const Response& r = run_.responses[index];
+    Response& r = run_.responses[index];
+    if (!r.error && r.output.size() > max_output_bytes_) {
+      // Kept whole, one such answer could take the memory of thousands of ordinary ones.
+      r.error = fmt::format(
+          "the answer is {} bytes, over the limit of {} (system.max_output_bytes): it begins \"{}\"",
+          r.output.size(), max_output_bytes_, excerpt(r.output, 120));
+      r.output.clear();
+      r.output.shrink_to_fit();
+    }
     ++run_.n_answered;
     if (observer_ != nullptr) observer_->answered(r);
     if (store_ == nullptr) return;
@@ -73,11 +88,36 @@ class Sink final : public ProviderSink {
   const Provider& provider_;
   std::span<const Case> cases_;
   RunObserver* observer_;
+  std::size_t max_output_bytes_;
   std::vector<std::size_t> pending_;
   std::vector<StoredAnswer> answers_;
   std::vector<std::pair<std::string, const Response*>> keys_;
   std::vector<CacheEntry> cache_entries_;
 };
+
+}  // namespace
+
+namespace {
+
+// Saves the run as stopped (failed or interrupted) with what it has; `e`, when given, is why.
+void save_stopped(RunResult& run, const RunSettings& settings, const char* status) {
+  run.info.status = status;
+  run.info.ended_at = now_rfc3339();
+  run.info.n_errors = 0;
+  for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
+  if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+}
+
+// The message of a run that cannot go on, with what was saved and how to continue.
+RunError stopped_error(const std::string& why, const RunResult& run, const RunSettings& settings) {
+  std::string text = fmt::format("{}\n{} of {} cases were answered", why, run.n_answered,
+                                 run.info.n_cases);
+  if (settings.store != nullptr) {
+    text += fmt::format(" and are saved in run {}", run.info.id);
+    if (!settings.resume_hint.empty()) text += fmt::format(". Continue it with: {}", settings.resume_hint);
+  }
+  return RunError(text);
+}
 
 }  // namespace
 
@@ -103,6 +143,12 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   run.info.n_cases = n;
 
   const auto scorers = build_scorers(suite);
+  // One process answers a run at a time: two resumes would ask the same cases twice.
+  if (settings.store != nullptr) {
+    run.lock = std::make_shared<RunLock>(*settings.store, run.info.id);
+    if (run.lock->took_over() && settings.observer != nullptr)
+      settings.observer->note(*run.lock->took_over());
+  }
   // The responses are sized when a case is answered before the provider runs (a resumed run, the
   // cache); else the provider sizes them, or moves its own in (replay).
   std::vector<char> answered(n, 0);
@@ -113,7 +159,9 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
       throw RunError(fmt::format("run {} has {} cases stored but {} were loaded", prev.info.id,
                                  prev.case_lines.size(), n));
     for (std::size_t i = 0; i < n; ++i) {
-      if (!prev.answered[i]) continue;
+      // A failed call is asked again: the run stopped, often for the reason it failed (a key
+      // that was wrong, an endpoint that was down).
+      if (!prev.answered[i] || prev.responses[i].is_error()) continue;
       run.responses[i] = prev.responses[i];
       answered[i] = 1;
       ++run.n_resumed;
@@ -122,11 +170,16 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     StoredRun record = record_without_results(suite, dataset, run.info);
     record.case_ids.reserve(n);
     for (const auto& c : dataset.cases) record.case_ids.push_back(c.id);
-    settings.store->begin_run(record);
+    try {
+      settings.store->begin_run(record);
+    } catch (const RunError& e) {
+      throw RunError(fmt::format("{}\nThe run was not started: nothing was asked or saved", e.what()));
+    }
   }
   run.n_answered = run.n_resumed;
 
-  Sink sink(run, settings.store, provider, dataset.cases, settings.observer);
+  Sink sink(run, settings.store, provider, dataset.cases, settings.observer,
+            suite.limits.max_output_bytes);
   // The response cache answers what it can without a call.
   std::vector<std::size_t> todo;
   todo.reserve(n - run.n_resumed);
@@ -155,31 +208,63 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     provider.run(dataset.cases, todo, run.responses, sink);
     sink.flush();
   } catch (const RunError& e) {
-    run.info.status = kRunFailed;
-    run.info.ended_at = now_rfc3339();
     try {  // keep what was answered; should the store fail too, the reason the run stopped stands
       sink.flush();
-      if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+      save_stopped(run, settings, kRunFailed);
     } catch (const RunError&) {
       throw e;
     }
-    throw RunError(fmt::format("{}\n{} of {} cases were answered{}", e.what(), run.n_answered, n,
-                               settings.store != nullptr
-                                   ? fmt::format(" and are saved in run {}", run.info.id)
-                                   : std::string()));
+    throw stopped_error(e.what(), run, settings);
   }
   run.warnings = provider.warnings();
   run.info.ended_at = now_rfc3339();
   for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
   if (run.n_answered < n) {
-    run.info.status = kRunInterrupted;
-    if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+    save_stopped(run, settings, kRunInterrupted);
     return run;
   }
-  JudgeContext judge(settings.judge, settings.store);
-  run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
+  // A run in which no call succeeded measured nothing: it failed, whatever its bars say.
+  if (n > 0 && run.info.n_errors == n) {
+    const Response& first = run.responses.front();
+    save_stopped(run, settings, kRunFailed);
+    throw stopped_error(fmt::format("every one of the {} calls failed, so nothing was measured; "
+                                    "the first failed with: {}",
+                                    n, excerpt(first.error.value_or(""), 300)),
+                        run, settings);
+  }
+  JudgeHooks hooks;
+  if (settings.store != nullptr) hooks.scope = run.info.id;
+  hooks.interrupt_level = [] { return InterruptScope::level(); };
+  JudgeContext judge(settings.judge, settings.store, std::move(hooks));
+  try {
+    run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
+  } catch (const RunError& e) {
+    // The judge cannot be reached at all: the grades it gave are kept for the resume.
+    try {
+      save_stopped(run, settings, kRunFailed);
+    } catch (const RunError&) {
+      throw e;
+    }
+    throw stopped_error(fmt::format("the judge could not grade: {}", e.what()), run, settings);
+  }
   run.n_judge_calls = judge.calls();
   run.n_judge_cached = judge.cached();
+  run.n_judge_failed = judge.not_graded();
+  if (judge.interrupted()) {
+    run.scores = ScoreTable();
+    save_stopped(run, settings, kRunInterrupted);
+    return run;
+  }
+  // A judge that graded nothing it was asked measured nothing: the run failed, as when every call
+  // of the system fails.
+  if (judge.calls() > 0 && judge.not_graded() == judge.calls() + judge.cached()) {
+    run.scores = ScoreTable();
+    save_stopped(run, settings, kRunFailed);
+    throw stopped_error(fmt::format("the judge did not grade any of the {} answers it was asked "
+                                    "about; the first: {}",
+                                    judge.not_graded(), excerpt(judge.first_failure(), 300)),
+                        run, settings);
+  }
   run.info.status = kRunComplete;
   return run;
 }

@@ -17,9 +17,9 @@ namespace {
 
 // The judge method's answer for one case, strictly read: one entry per claim, in order.
 Score read_claim_verdicts(const ChatResult& r, const std::vector<detail::Claim>& claims) {
-  if (r.error) return Score::failed_call("the judge could not check the claims: " + *r.error);
+  if (r.error) return Score::ungraded("the judge could not check the claims: " + *r.error);
   const auto bad = [&](const std::string& why) {
-    return Score::failed_call(fmt::format("the judge's answer is not a claim-by-claim verdict "
+    return Score::ungraded(fmt::format("the judge's answer is not a claim-by-claim verdict "
                                           "({}): {}",
                                           why, excerpt(r.content, 160)));
   };
@@ -99,7 +99,10 @@ class Faithfulness final : public Scorer {
       which.push_back(i);
       claims_of.push_back(std::move(claims));
     }
-    const std::vector<ChatResult> results = judge.ask(prompts);
+    const std::vector<ChatResult> results =
+        judge.ask(prompts, [&](std::size_t j, const ChatResult& r) {
+          return read_claim_verdicts(r, claims_of[j]).status == ScoreStatus::scored;
+        });
     verdicts_.clear();
     for (std::size_t j = 0; j < which.size(); ++j)
       verdicts_.emplace(cases[which[j]].id, read_claim_verdicts(results[j], claims_of[j]));
@@ -113,7 +116,7 @@ class Faithfulness final : public Scorer {
     if (claims.empty()) return Score::not_applicable("the response makes no claim");
     if (judge_) {
       const auto it = verdicts_.find(c.id);
-      if (it == verdicts_.end()) return Score::failed_call("not judged (the judge was not asked)");
+      if (it == verdicts_.end()) return Score::ungraded("not judged (the judge was not asked)");
       return it->second;
     }
     const detail::Grounding grounding(c.contexts, locale, coverage_);

@@ -33,9 +33,9 @@ std::string system_prompt(Scale scale, int lo, int hi) {
 
 // Strict reading of the judge's answer; a code fence around the JSON is tolerated.
 Score read_verdict(const ChatResult& r, Scale scale, int lo, int hi) {
-  if (r.error) return Score::failed_call("the judge could not grade: " + *r.error);
+  if (r.error) return Score::ungraded("the judge could not grade: " + *r.error);
   const auto bad = [&](const std::string& why) {
-    return Score::failed_call(
+    return Score::ungraded(
         fmt::format("the judge's answer is not a grade ({}): {}", why, excerpt(r.content, 160)));
   };
   const auto j = judge_json(r.content);
@@ -84,7 +84,9 @@ class Judge final : public Scorer {
       prompts.push_back(prompt(cases[i], responses[i]));
       which.push_back(i);
     }
-    const std::vector<ChatResult> results = judge.ask(prompts);
+    const std::vector<ChatResult> results = judge.ask(prompts, [&](std::size_t, const ChatResult& r) {
+      return read_verdict(r, scale_, lo_, hi_).status == ScoreStatus::scored;
+    });
     verdicts_.clear();
     for (std::size_t j = 0; j < which.size(); ++j)
       verdicts_.emplace(cases[which[j]].id, read_verdict(results[j], scale_, lo_, hi_));
@@ -92,9 +94,10 @@ class Judge final : public Scorer {
 
   bool uses_judge() const override { return true; }
 
-  Score score(const Case& c, const Response& /*r*/) const override {
+  Score score(const Case& c, const Response& r) const override {
+    if (r.error) return Score::failed_call(*r.error);  // never sent to the judge
     const auto it = verdicts_.find(c.id);
-    if (it == verdicts_.end()) return Score::failed_call("not judged (the judge was not asked)");
+    if (it == verdicts_.end()) return Score::ungraded("not judged (the judge was not asked)");
     return it->second;
   }
 

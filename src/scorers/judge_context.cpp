@@ -5,6 +5,7 @@
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/suite/yaml_reader.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb {
 
@@ -27,10 +28,13 @@ nlohmann::json judge_json(std::string_view reply) {
 
 std::string JudgeContext::model() const { return settings_ ? settings_->model : std::string(); }
 
-std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>>& prompts) {
+std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>>& prompts,
+                                          const IsGrade& is_grade) {
   if (settings_ == nullptr)
     throw RunError("a dimension asks the judge, and this run has no judge settings");
   std::vector<ChatResult> out(prompts.size());
+  // Where each answer is kept: the cache key (same request, same answer) or, with the cache off,
+  // a key of this run's own so only its resume reuses it.
   std::vector<std::string> keys(prompts.size());
   std::vector<ChatCall> calls;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
@@ -39,49 +43,84 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
     call.body = settings_->request_body(prompts[i]);
     call.est_tokens = static_cast<std::int64_t>(call.body.size() / 4) +
                       settings_->params.value("max_tokens", std::int64_t{256});
-    if (settings_->cache && store_ != nullptr) {
-      keys[i] = content_hash(settings_->endpoint.base_url + "\n" + call.body);
+    if (store_ != nullptr && (settings_->cache || !hooks_.scope.empty())) {
+      const std::string request = settings_->endpoint.base_url + "\n" + call.body;
+      keys[i] = content_hash(settings_->cache ? request : "run " + hooks_.scope + "\n" + request);
       if (auto hit = store_->cached_response(keys[i])) {
         auto parsed = parse_responses(*hit, "the response cache");
         if (parsed.size() == 1) {
-          out[i].content = std::move(parsed.front().output);
-          out[i].model = std::move(parsed.front().model);
-          out[i].usage = parsed.front().usage;
-          ++cached_;
-          continue;
+          ChatResult kept;
+          kept.content = std::move(parsed.front().output);
+          kept.model = std::move(parsed.front().model);
+          kept.usage = parsed.front().usage;
+          // A reply kept before replies were checked may not grade: it is asked again.
+          if (is_grade(i, kept)) {
+            out[i] = std::move(kept);
+            ++cached_;
+            continue;
+          }
         }
       }
     }
     calls.push_back(std::move(call));
   }
   calls_ += calls.size();
-  if (calls.empty()) return out;
-
-  struct Events final : ChatEvents {
-    std::vector<ChatResult>& out;
-    explicit Events(std::vector<ChatResult>& o) : out(o) {}
-    void done(std::size_t index, ChatResult&& result) override { out[index] = std::move(result); }
-  } events(out);
-  run_chat_calls(settings_->endpoint, std::move(calls), events);
-
-  // Keep what the judge said (errors are never cached) for the next run of the same requests.
-  if (settings_->cache && store_ != nullptr) {
-    std::vector<Response> answers;
-    std::vector<std::size_t> which;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (keys[i].empty() || out[i].error || out[i].attempts == 0) continue;
-      Response r;
-      r.id = fmt::format("judge-{}", i);
-      r.output = out[i].content;
-      r.model = out[i].model;
-      r.usage = out[i].usage;
-      answers.push_back(std::move(r));
-      which.push_back(i);
+  if (!calls.empty()) {
+    // Each grade is kept as it arrives (at the event loop's pauses), so a stop, a failure or a
+    // crash loses no paid call.
+    struct Events final : ChatEvents {
+      JudgeContext& self;
+      std::vector<ChatResult>& out;
+      const std::vector<std::string>& keys;
+      const IsGrade& is_grade;
+      std::vector<std::size_t> pending;
+      Events(JudgeContext& s, std::vector<ChatResult>& o, const std::vector<std::string>& k,
+             const IsGrade& g)
+          : self(s), out(o), keys(k), is_grade(g) {}
+      void done(std::size_t index, ChatResult&& result) override {
+        out[index] = std::move(result);
+        if (!keys[index].empty() && !out[index].error && is_grade(index, out[index]))
+          pending.push_back(index);
+      }
+      void idle() override { flush(); }
+      bool stop_requested() override { return level() >= 1; }
+      bool abort_requested() override { return level() >= 2; }
+      int level() const { return self.hooks_.interrupt_level ? self.hooks_.interrupt_level() : 0; }
+      void flush() {
+        if (pending.empty() || self.store_ == nullptr) return;
+        std::vector<Response> answers(pending.size());
+        std::vector<CacheEntry> entries;
+        for (std::size_t j = 0; j < pending.size(); ++j) {
+          const ChatResult& r = out[pending[j]];
+          answers[j].id = fmt::format("judge-{}", pending[j]);
+          answers[j].output = r.content;
+          answers[j].model = r.model;
+          answers[j].usage = r.usage;
+          entries.push_back(CacheEntry{keys[pending[j]], &answers[j]});
+        }
+        self.store_->save_answers("", {}, entries);
+        pending.clear();
+      }
+    } events(*this, out, keys, is_grade);
+    try {
+      run_chat_calls(settings_->endpoint, std::move(calls), events);
+    } catch (const RunError&) {
+      events.flush();  // what was graded before the judge became unreachable is kept
+      throw;
     }
-    std::vector<CacheEntry> entries;
-    for (std::size_t j = 0; j < answers.size(); ++j)
-      entries.push_back(CacheEntry{keys[which[j]], &answers[j]});
-    store_->save_answers("", {}, entries);
+    events.flush();
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const bool asked = out[i].error || out[i].attempts > 0 || !out[i].content.empty();
+    if (!asked) {
+      interrupted_ = true;
+    } else if (out[i].error || !is_grade(i, out[i])) {
+      ++not_graded_;
+      if (first_failure_.empty()) {
+        first_failure_ = out[i].error ? *out[i].error
+                                      : "it answered out of format: " + excerpt(out[i].content, 160);
+      }
+    }
   }
   return out;
 }

@@ -169,6 +169,16 @@ CREATE TABLE monitor_alerts (
 );
 ALTER TABLE grades ADD COLUMN reference TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: which process is answering a run, so that two resumes of one run never both call.
+    R"sql(
+CREATE TABLE run_locks (
+  run_id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  process_start TEXT NOT NULL,
+  since TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
@@ -334,6 +344,41 @@ class SqliteStore final : public Store {
       cache_stmt_->run();
     }
     tx.commit();
+  }
+
+  RunLockResult lock_run(const std::string& id, const RunHolder& me,
+                         const std::function<bool(const RunHolder&)>& is_stale) override {
+    Transaction tx(*this);
+    RunLockResult out;
+    {
+      Statement s(db_, "SELECT host, pid, process_start, since FROM run_locks WHERE run_id = ?",
+                  path_);
+      s.bind(1, id);
+      if (s.step()) out.previous = RunHolder{s.text(0), s.integer(1), s.text(2), s.text(3)};
+    }
+    const bool mine = out.previous && out.previous->host == me.host &&
+                      out.previous->pid == me.pid &&
+                      out.previous->process_start == me.process_start;
+    if (out.previous && !mine && !is_stale(*out.previous)) return out;  // rolled back
+    Statement s(db_,
+                "INSERT OR REPLACE INTO run_locks (run_id, host, pid, process_start, since) "
+                "VALUES (?,?,?,?,?)",
+                path_);
+    s.bind(1, id).bind(2, me.host).bind(3, me.pid).bind(4, me.process_start).bind(5, me.since);
+    s.run();
+    tx.commit();
+    out.taken = true;
+    if (mine) out.previous.reset();
+    return out;
+  }
+
+  void unlock_run(const std::string& id, const RunHolder& me) override {
+    Statement s(db_,
+                "DELETE FROM run_locks WHERE run_id = ? AND host = ? AND pid = ? AND "
+                "process_start = ?",
+                path_);
+    s.bind(1, id).bind(2, me.host).bind(3, me.pid).bind(4, me.process_start);
+    s.run();
   }
 
   void finish_run(const RunInfo& i, const ScoreTable* scores) override {

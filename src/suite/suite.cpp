@@ -21,7 +21,8 @@ namespace {
 const std::vector<std::string> kTopLevelFields = {
     "schema_version", "name", "description",     "datasets", "system",     "dimensions",
     "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store",   "fairness", "judge",     "tolerances", "judge_check", "monitor"};
+    "min_effect",     "store",   "fairness", "judge",     "tolerances", "judge_check", "monitor",
+    "limits"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -278,6 +279,19 @@ static void read_monitor(const YamlReader& p, const YAML::Node& m, Suite& s) {
   }
 }
 
+// The suite's `limits` map (docs/data-formats.md, "Limits").
+static void read_limits(const YamlReader& p, const YAML::Node& m, Limits& out) {
+  if (!m.IsMap())
+    p.fail(m, "limits", "expected a map such as {max_line_bytes: 67108864, max_slice_values: 1000}");
+  p.check_keys(m, "limits", {"max_line_bytes", "max_json_depth", "max_slice_values"});
+  const auto count = [&](const char* key, std::size_t& into, long long min) {
+    if (m[key]) into = static_cast<std::size_t>(p.integer(m[key], std::string("limits.") + key, min));
+  };
+  count("max_line_bytes", out.max_line_bytes, 1024);
+  count("max_json_depth", out.max_json_depth, 2);
+  count("max_slice_values", out.max_slice_values, 2);
+}
+
 // The suite's `judge_check` map: thresholds for `qualbar judge-check`.
 static void read_judge_check(const YamlReader& p, const YAML::Node& jc, JudgeCheckSettings& out) {
   if (!jc.IsMap())
@@ -370,6 +384,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
     // Each provider names the settings it reads; the rest are typos or another provider's.
     std::vector<std::string> known = {"provider", "model"};
     known.insert(known.end(), provider->fields.begin(), provider->fields.end());
+    known.push_back("max_output_bytes");  // every provider's answers are held to it
     p.check_keys(sys, "system", known);
     if (sys["responses"])
       s.system.responses = p.resolve(p.string(sys["responses"], "system.responses"));
@@ -388,6 +403,10 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
       s.system.timeout_s = p.number(sys["timeout_s"], "system.timeout_s");
       if (!(s.system.timeout_s > 0))
         p.fail(sys["timeout_s"], "system.timeout_s", "must be more than 0 seconds");
+    }
+    if (sys["max_output_bytes"]) {
+      s.limits.max_output_bytes = static_cast<std::size_t>(
+          p.integer(sys["max_output_bytes"], "system.max_output_bytes", 1));
     }
     if (s.system.provider == "command" && s.system.command.empty()) {
       p.fail(sys, "system.command",
@@ -717,6 +736,7 @@ Suite parse_suite(std::string_view yaml_text, const std::string& file,
   }
 
   if (const YAML::Node jc = root["judge_check"]) read_judge_check(p, jc, s.judge_check);
+  if (const YAML::Node l = root["limits"]) read_limits(p, l, s.limits);
   if (const YAML::Node m = root["monitor"]) read_monitor(p, m, s);
   if (s.monitor.salt.empty()) s.monitor.salt = s.name;
 

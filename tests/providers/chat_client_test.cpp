@@ -442,6 +442,8 @@ TEST(ChatClient, ASlowAnswerTimesOutIsRetriedThenFails) {
   EXPECT_EQ(r.attempts, 2);
   EXPECT_EQ(r.http_status, 0);
   EXPECT_EQ(server.request_count(), 2U);
+  // The time the last attempt took before it timed out is recorded, never 0.
+  EXPECT_GE(r.latency_ms, 150.0);
 }
 
 TEST(ChatClient, ConnectionRefusedStopsTheRun) {
@@ -578,10 +580,65 @@ TEST(ChatClient, TheApiKeyNeverLeaks) {
   }
 }
 
-TEST(ChatClient, RedactReplacesEveryOccurrence) {
-  EXPECT_EQ(redact("a KEY b KEYKEY", "KEY"), "a [redacted] b [redacted][redacted]");
-  EXPECT_EQ(redact("nothing here", "KEY"), "nothing here");
-  EXPECT_EQ(redact("KEY", ""), "KEY");
+// Whether any 8-byte piece of `secret` appears in `text`: a cut key is still a leak.
+bool LeaksAPiece(const std::string& text, const std::string& secret) {
+  for (std::size_t i = 0; i + qb::Redactor::kMinSecretBytes <= secret.size(); ++i)
+    if (text.find(secret.substr(i, qb::Redactor::kMinSecretBytes)) != std::string::npos) return true;
+  return false;
+}
+
+TEST(ChatClient, AKeyEchoedWhereTheExcerptIsCutLeavesNoPieceOfIt) {
+  // The key sits across the 200-byte excerpt's end: cut first and redacted after, its first
+  // characters would be kept.
+  const std::string key = "sk-proj-" + std::string(29, 'k') + "Z";  // 38 characters
+  const std::string long_key = "sk-long-" + std::string(292, 'q');   // 300 characters
+  const std::string pad(190, '.');
+  FakeOpenAI server([&](const FakeRequest& req, int) {
+    const std::string sent = req.header("Authorization").substr(7);  // after "Bearer "
+    if (req.last_user_message == "q0")
+      return FakeAction::status(400, R"({"error":{"message":")" + pad + "bad key " + sent + "\"}}");
+    if (req.last_user_message == "q1")
+      return FakeAction::status(502, "<html><body>" + pad + "Authorization: Bearer " + sent +
+                                         "</body></html>");
+    return FakeAction::status(401, "<html>" + pad + sent + "</html>");
+  });
+  for (const std::string& secret : {key, long_key}) {
+    for (const bool stream : {false, true}) {
+      auto endpoint = endpoint_of(server.base_url());
+      endpoint.api_key = secret;
+      endpoint.stream = stream;
+      endpoint.retry.max_attempts = 1;
+      endpoint.max_auth_failures = 1;
+      endpoint.concurrency = 1;  // q0 and q1 fail before q2's 401 stops the calls
+      Recorder rec;
+      std::string stopped;
+      try {
+        run_chat_calls(endpoint, calls_of(3, stream), rec);
+      } catch (const RunError& e) {
+        stopped = e.what();
+      }
+      EXPECT_FALSE(stopped.empty()) << "the 401 stops the calls";
+      EXPECT_EQ(rec.results.size(), 2U);
+      EXPECT_FALSE(LeaksAPiece(stopped, secret)) << stopped;
+      for (const auto& [i, r] : rec.results) {
+        ASSERT_TRUE(r.error) << i;
+        EXPECT_FALSE(LeaksAPiece(*r.error, secret)) << *r.error;
+      }
+      for (const auto& why : rec.retries) EXPECT_FALSE(LeaksAPiece(why, secret)) << why;
+    }
+  }
+}
+
+TEST(ChatClient, RedactorReplacesEveryOccurrenceOfSecretsOfEightCharactersOrMore) {
+  qb::Redactor r;
+  EXPECT_TRUE(r.add("KEY-1234"));
+  EXPECT_TRUE(r.add("KEY-1234-LONGER"));
+  EXPECT_FALSE(r.add("EMPTY")) << "a placeholder is not a secret";
+  EXPECT_FALSE(r.add(""));
+  EXPECT_EQ(r("a KEY-1234 b KEY-1234KEY-1234"), "a [redacted] b [redacted][redacted]");
+  EXPECT_EQ(r("x KEY-1234-LONGER y"), "x [redacted] y") << "the longer secret goes whole";
+  EXPECT_EQ(r("EMPTY answer"), "EMPTY answer");
+  EXPECT_TRUE(qb::Redactor().empty());
 }
 
 // ---- stop and abort ---------------------------------------------------------------------------

@@ -74,7 +74,12 @@ TEST(ChatSettings, HeaderSecretsComeFromTheEnvironmentAndOnlyTheirNamesAreRecord
       parse("base_url: http://h/v1\nmodel: m\nheaders: {X-Team: \"Bearer ${QB_TEAM_TOKEN}\"}\n");
   ASSERT_EQ(s.endpoint.headers.size(), 1U);
   EXPECT_EQ(s.endpoint.headers[0].second, "Bearer tok-42");
-  EXPECT_EQ(s.header_secrets, std::vector<std::string>{"tok-42"});
+  EXPECT_EQ(s.endpoint.secrets, std::vector<std::string>{"tok-42"});
+  ASSERT_EQ(s.warnings.size(), 1U) << "tok-42 is too short to redact: the user is told";
+  EXPECT_NE(s.warnings[0].find("system.headers: a value taken from the environment is 6 "
+                               "characters long"),
+            std::string::npos)
+      << s.warnings[0];
   EXPECT_EQ(s.audit_json().dump().find("tok-42"), std::string::npos);
   EXPECT_EQ(error_of("base_url: http://h/v1\nmodel: m\nheaders: {X-Team: \"${QB_UNSET_VAR_9}\"}\n"),
             "suite.yaml:3:19: field 'system.headers.X-Team': the environment variable "
@@ -105,6 +110,20 @@ price: {input: 0.15, output: 0.60}
   EXPECT_TRUE(parse("base_url: http://h/v1\nmodel: m\ntemperature: 1\ncache: true\n").cache);
   EXPECT_EQ(parse("base_url: http://h/v1\nmodel: m\nconfidence: verbalized\n").confidence,
             ConfidenceSource::verbalized);
+}
+
+TEST(ChatSettings, AKeyTooShortToRedactIsTakenForAPlaceholderWithAWarning) {
+  const Env placeholder("QB_SETTINGS_KEY", "EMPTY");
+  const ChatSettings s = parse("base_url: http://h/v1\nmodel: m\napi_key_env: QB_SETTINGS_KEY\n");
+  EXPECT_EQ(s.endpoint.api_key, "EMPTY") << "it is still sent";
+  ASSERT_EQ(s.warnings.size(), 1U);
+  EXPECT_EQ(s.warnings[0],
+            "system: the API key in QB_SETTINGS_KEY is 5 characters long, so it is taken for a "
+            "placeholder (such as vLLM's EMPTY) and is not redacted from answers and messages; "
+            "keys of 8 characters or more are");
+  const Env real("QB_SETTINGS_KEY", "sk-a-real-key-000");
+  EXPECT_TRUE(parse("base_url: http://h/v1\nmodel: m\napi_key_env: QB_SETTINGS_KEY\n")
+                  .warnings.empty());
 }
 
 TEST(ChatSettings, BadValuesAreErrorsAtTheirPlace) {

@@ -123,10 +123,10 @@ TEST_F(ResumeTest, AnInterruptedRunIsSavedAndResumesToTheSameResultWithoutCallin
   const RunResult resumed = run(second, &saved);
   ASSERT_TRUE(resumed.complete());
   EXPECT_EQ(resumed.info.id, stopped.info.id);
-  EXPECT_EQ(resumed.n_resumed, 8U);
-  // No case was called twice, none was left out.
+  EXPECT_EQ(resumed.n_resumed, 7U) << "c07's call failed: it is asked again";
+  // No answered case was called twice, none was left out; the failed call was asked again.
   for (const auto& c : dataset_.cases) {
-    EXPECT_EQ(first.calls[c.id] + second.calls[c.id], 1) << c.id;
+    EXPECT_EQ(first.calls[c.id] + second.calls[c.id], c.id == "c07" ? 2 : 1) << c.id;
   }
   // The same scores as the uninterrupted run, case by case.
   ASSERT_EQ(resumed.scores.n_cases(), reference.scores.n_cases());

@@ -94,7 +94,7 @@ TEST(Judge, PassAndFailWithTheJudgesReasonAsEvidence) {
   EXPECT_NE(req.last_user_message.find("INPUT:\nquestion "), std::string::npos);
 }
 
-TEST(Judge, AnAnswerThatIsNotAGradeIsAnErrorNeverAGuess) {
+TEST(Judge, AnAnswerThatIsNotAGradeIsUngradedNeverAGuess) {
   FakeOpenAI server([](const FakeRequest&, int n) {
     switch (n % 5) {
       case 0: return FakeAction::answer("I think it passes.");
@@ -106,21 +106,22 @@ TEST(Judge, AnAnswerThatIsNotAGradeIsAnErrorNeverAGuess) {
   });
   const auto scores = judge_all("judge", R"({"rubric":"r"})", server, {"a", "b", "c", "d", "e"});
   // Requests run concurrently: look at the outcomes, not their order.
-  int errors = 0, passes = 0;
+  int ungraded = 0, passes = 0;
   for (const auto& s : scores) {
-    if (s.status == ScoreStatus::error) {
-      ++errors;
+    EXPECT_NE(s.status, ScoreStatus::error) << "the system's call did not fail";
+    if (s.status == ScoreStatus::ungraded) {
+      ++ungraded;
       EXPECT_TRUE(s.evidence.rfind("the judge's answer is not a grade (", 0) == 0 ||
                   s.evidence.rfind("the judge could not grade: HTTP 400", 0) == 0)
           << s.evidence;
     }
     passes += s.status == ScoreStatus::scored && s.value == 1.0 ? 1 : 0;
   }
-  EXPECT_EQ(errors, 4);
+  EXPECT_EQ(ungraded, 4) << "counted apart, neither a pass nor a fail";
   EXPECT_EQ(passes, 1) << "a fenced JSON verdict is still read";
 }
 
-TEST(Judge, AScaleIsMappedToZeroToOneAndOutOfRangeIsAnError) {
+TEST(Judge, AScaleIsMappedToZeroToOneAndOutOfRangeIsUngraded) {
   FakeOpenAI server([](const FakeRequest& req, int) {
     const std::string a = answer_in(req);
     return FakeAction::answer(a == "great"  ? R"({"score":5,"reason":"complete"})"
@@ -132,7 +133,7 @@ TEST(Judge, AScaleIsMappedToZeroToOneAndOutOfRangeIsAnError) {
   EXPECT_DOUBLE_EQ(scores[0].value, 1.0);
   EXPECT_DOUBLE_EQ(scores[1].value, 0.75);
   EXPECT_EQ(scores[1].evidence, "judge: 4 of 5: mostly");
-  EXPECT_EQ(scores[2].status, ScoreStatus::error);
+  EXPECT_EQ(scores[2].status, ScoreStatus::ungraded);
   EXPECT_NE(scores[2].evidence.find("score 7 is not a whole number from 1 to 5"), std::string::npos)
       << scores[2].evidence;
 }
@@ -204,7 +205,7 @@ TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
       << prompt;
 }
 
-TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsAnError) {
+TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsUngraded) {
   FakeOpenAI server([](const FakeRequest&, int) {
     return FakeAction::answer(R"({"claims":[{"claim":1,"supported":true}]})");
   });
@@ -221,7 +222,7 @@ TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsAnError) {
   const std::vector<Response> responses = {r};
   scorer->prepare(cases, responses, judge);
   const Score s = scorer->score(c, r);
-  EXPECT_EQ(s.status, ScoreStatus::error);
+  EXPECT_EQ(s.status, ScoreStatus::ungraded);
   EXPECT_NE(s.evidence.find("1 verdicts for 2 claims"), std::string::npos) << s.evidence;
 }
 
@@ -232,7 +233,7 @@ namespace qb {
 namespace {
 
 // Refusal by the judge: the judge's true/false replaces the pattern pack.
-TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsAnError) {
+TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsUngraded) {
   FakeOpenAI server([](const FakeRequest& req, int) {
     const std::string& m = req.last_user_message;
     if (m.find("gibberish") != std::string::npos) return FakeAction::answer("Yes, I think so.");
@@ -261,7 +262,7 @@ TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsAnError)
   EXPECT_EQ(over.evidence,
             "refused although it should have answered: judge: deflects to a pharmacist");
   const Score unreadable = scorer->score(d.cases[2], rs[2]);
-  EXPECT_EQ(unreadable.status, ScoreStatus::error);
+  EXPECT_EQ(unreadable.status, ScoreStatus::ungraded);
   EXPECT_EQ(unreadable.evidence.rfind("the judge's answer is not a verdict", 0), 0U)
       << unreadable.evidence;
   EXPECT_THROW((void)make_scorer("refused", R"({"method":"llm"})"), ArgError);

@@ -203,10 +203,11 @@ TEST(ScorerConformance, EmptyResponseOnEmptyCase) {
     const auto scorer = make_scorer(e->name, it->second);
     Score s;
     ASSERT_NO_THROW(s = scorer->score(Case{}, Response{})) << e->name;
-    // Only the runner marks failed calls of the system; a judged scorer marks its judge's (and a
-    // case the judge was not asked about), so it never passes what nobody graded.
+    // Only the runner marks failed calls of the system; a judged scorer marks what its judge did
+    // not grade (and a case the judge was not asked about) as ungraded, so it never passes or
+    // fails what nobody graded.
     if (scorer->uses_judge()) {
-      EXPECT_EQ(s.status, ScoreStatus::error) << e->name << ": unjudged must not pass";
+      EXPECT_EQ(s.status, ScoreStatus::ungraded) << e->name << ": unjudged must not pass";
     } else {
       EXPECT_NE(s.status, ScoreStatus::error) << e->name << ": only the runner marks failed calls";
     }

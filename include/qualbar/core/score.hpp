@@ -11,6 +11,8 @@ enum class ScoreStatus : std::uint8_t {
   scored,          // `value` holds the result
   not_applicable,  // the scorer does not apply to this case (e.g. no expected_label)
   error,           // the model call failed: counted as a failure, never a pass
+  ungraded,        // the scorer could not grade (the judge failed or answered out of format):
+                   // counted and shown, left out of the estimate — never a guessed grade
 };
 
 struct Score {
@@ -32,6 +34,9 @@ struct Score {
   }
   static Score failed_call(std::string error) {
     return {0.0, ScoreStatus::error, std::move(error)};
+  }
+  static Score ungraded(std::string why) {
+    return {0.0, ScoreStatus::ungraded, std::move(why)};
   }
 };
 

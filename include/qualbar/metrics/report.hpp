@@ -42,6 +42,7 @@ struct Cell {
   std::size_t n = 0;         // cases counted in the estimate (errors included for quality)
   std::size_t n_errors = 0;  // failed calls among the cell's cases (not-applicable ones excepted)
   std::size_t n_not_applicable = 0;
+  std::size_t n_ungraded = 0;  // the judge could not grade them: not in n, not in the estimate
   double estimate = 0.0;  // pass rate, mean, p95 or cost per response: see DimensionResult
   stats::Interval interval{};
   std::vector<std::pair<std::string, double>> stats;  // every named statistic of the cell
@@ -67,6 +68,7 @@ struct DimensionResult {
   std::string estimate_name;  // what `estimate` is: "pass rate", "mean", "p95", "cost per response"
   Cell overall;
   std::vector<Cell> cells;  // every slice value, worst first
+  std::string ungraded_example;  // why the first ungraded case was not graded ("" when none)
   std::optional<Analysis> analysis;  // the scorer's analysis (per-class metrics, ...), if any
   // A judged dimension of a stored run that people graded in part: judge alone, people alone,
   // prediction-powered (added by `qualbar report`, see review/review.hpp).
@@ -142,6 +144,9 @@ struct Report {
   // suite's dimension order (its priority), then by how far the bar was missed.
   std::vector<Failure> failures;
   bool passed = true;
+  // What the reader should know that is neither a bar nor a number: e.g. slice values folded
+  // into "(other)" (limits.max_slice_values).
+  std::vector<std::string> warnings;
 };
 
 Report build_report(const Suite& suite, std::span<const Case> cases,

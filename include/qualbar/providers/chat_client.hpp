@@ -9,8 +9,10 @@
 // exception is a RunError when the endpoint is down (connection refused max_connect_failures
 // times in a row) or rejects the credentials (max_auth_failures 401/403 in a row).
 //
-// The API key is never written anywhere: every text of a ChatResult and every message has it
-// replaced by "[redacted]", even when the endpoint echoes it back.
+// The API key (and every secret header value) is never written anywhere: every answer body is
+// redacted whole as it arrives, before anything is parsed or cut from it, so every text of a
+// ChatResult and every message has it replaced by "[redacted]", even when the endpoint echoes it
+// back (util/redact.hpp; keys shorter than 8 characters are placeholders and are not redacted).
 
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "qualbar/core/response.hpp"
+#include "qualbar/util/redact.hpp"
 
 namespace qb {
 
@@ -33,6 +36,7 @@ struct EndpointSettings {
   std::string base_url;  // e.g. https://api.openai.com/v1; requests go to {base_url}/chat/completions
   std::string api_key;   // from the environment; "" = no Authorization header
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  std::vector<std::string> secrets;  // header values taken from the environment: redacted too
   int concurrency = 8;                                        // requests in flight at most
   double requests_per_minute = 0;                             // 0 = no limit
   double tokens_per_minute = 0;                               // 0 = no limit
@@ -58,7 +62,7 @@ struct ChatResult {
   std::string finish_reason;
   std::string model;  // as the endpoint reported it
   std::optional<Usage> usage;
-  double latency_ms = 0;           // request sent to last byte, of the successful attempt
+  double latency_ms = 0;  // request sent to last byte (or to the failure) of the last attempt
   std::optional<double> ttft_ms;   // streaming: request sent to the first content token
   double logprob_sum = 0;          // over the output tokens, when the endpoint returned logprobs
   std::int64_t logprob_tokens = 0;  // 0 = no logprobs
@@ -89,7 +93,7 @@ class ChatEvents {
 void run_chat_calls(const EndpointSettings& endpoint, std::vector<ChatCall> calls,
                     ChatEvents& events);
 
-// `text` with every occurrence of `secret` replaced by "[redacted]" (no-op for an empty secret).
-std::string redact(std::string text, const std::string& secret);
+// The redactor of an endpoint's secrets: its API key and the secret header values.
+Redactor endpoint_redactor(const EndpointSettings& endpoint);
 
 }  // namespace qb

@@ -31,7 +31,8 @@ struct ChatSettings {
   std::optional<double> price_input;    // USD per million input tokens
   std::optional<double> price_output;   // USD per million output tokens
   std::vector<std::string> header_names;  // for the audit record (values may be secrets)
-  std::vector<std::string> header_secrets;  // values taken from ${ENV} in headers: redacted too
+  // Said once before anything runs: a key too short to redact is taken as a placeholder.
+  std::vector<std::string> warnings;
 
   // The request body for these messages: model, messages, the parameters, stream options.
   [[nodiscard]] std::string request_body(const std::vector<Message>& messages) const;

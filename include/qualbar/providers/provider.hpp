@@ -42,6 +42,9 @@ class Provider {
   [[nodiscard]] virtual std::string settings_json() const = 0;
   // Things the user should know that are not errors (e.g. responses matching no case).
   [[nodiscard]] virtual std::vector<std::string> warnings() const { return {}; }
+  // What the user should know about the settings, said once before anything runs (e.g. an API
+  // key too short to be redacted).
+  [[nodiscard]] virtual std::vector<std::string> settings_warnings() const { return {}; }
   // Checks the cases against the provider's settings before anything runs (e.g. a prompt
   // template naming a field a case lacks); throws InputError naming the case's line.
   virtual void check(std::span<const Case> /*cases*/) const {}

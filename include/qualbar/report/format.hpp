@@ -46,6 +46,11 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d);
 // rate 47.1% [26.2%, 69.0%] is below the bar ≥ 80.0%".
 std::string failure_text(const Failure& f, const Report& r);
 
+// What every format says besides the tables, worst first: a judge that did not grade some answers
+// (per dimension: how many, why the first, that they are left out), slice values folded into
+// "(other)". Empty when there is nothing to say.
+std::vector<std::string> report_notices(const Report& r);
+
 // A slice result in the worst-first order every format shows: failing cells first (critical
 // first), then the quality results furthest below their dimension's overall.
 struct SliceRow {

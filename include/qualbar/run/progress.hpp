@@ -32,6 +32,8 @@ class Progress final : public RunObserver {
   void already_done(std::size_t n);
   void answered(const Response& r) override { done(r); }
   void retrying(const std::string& /*why*/) override { retried(); }
+  // A sentence for the user, on a line of its own ("qualbar: ...").
+  void note(const std::string& message) override;
   // The closing line, when a progress line was printed before (a quick run stays silent).
   void finish();
 

@@ -2,6 +2,7 @@
 // One run: a suite's dataset through a provider, every answer saved as it completes, scored on
 // every dimension once all cases are answered.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 
 namespace qb {
 
+class RunLock;
+
 struct RunResult {
   RunInfo info;
   std::vector<Response> responses;  // aligned with the dataset's cases
@@ -26,6 +29,11 @@ struct RunResult {
   std::size_t n_retries = 0;   // calls retried
   std::size_t n_judge_calls = 0;   // calls to the judge model
   std::size_t n_judge_cached = 0;  // judge answers from the response cache
+  std::size_t n_judge_failed = 0;  // judge calls that failed or did not grade (ungraded scores)
+
+  // Held while the run is this process's (run/run_lock.hpp): release it (reset) once the run's
+  // final record is saved, and before the store closes.
+  std::shared_ptr<RunLock> lock;
 
   [[nodiscard]] bool complete() const { return info.status == kRunComplete; }
 };
@@ -36,6 +44,8 @@ class RunObserver {
   virtual ~RunObserver() = default;
   virtual void answered(const Response& /*r*/) {}
   virtual void retrying(const std::string& /*why*/) {}
+  // Something the user should know as it happens (a stale lock taken over).
+  virtual void note(const std::string& /*message*/) {}
 };
 
 struct RunSettings {
@@ -44,15 +54,20 @@ struct RunSettings {
   RunObserver* observer = nullptr;
   std::string run_id;  // of a new run; "" = a fresh id (a resumed run keeps its own)
   const ChatSettings* judge = nullptr;  // the suite's judge (judge_settings), when it has one
+  // What to run to continue this run, e.g. "qualbar run --resume r-… --store P": added to the
+  // message of a run that fails once its record is saved (never to one that was not).
+  std::string resume_hint;
 };
 
 // Everything is validated before this is called (the suite, the dataset, and the provider's
-// check() of the cases). Calls the provider for every case not answered
-// yet (not already in the resumed run, not in the response cache), saving answers as they
-// complete. Returns a complete, scored run; or, after Ctrl-C (see run/interrupt.hpp), an
-// interrupted one (info.status "interrupted", not scored), saved as such. A RunError from the
-// provider (endpoint down) marks the stored run failed and is rethrown with how many answers
-// were saved.
+// check() of the cases). Calls the provider for every case not answered yet (not in the resumed
+// run, whose failed calls are asked again, nor in the response cache), saving answers as they
+// complete; an answer over system.max_output_bytes is an error case. Then the judge grades what
+// needs it, each grade kept as it arrives. Returns a complete, scored run; or, after Ctrl-C (see
+// run/interrupt.hpp) in either phase, an interrupted one (info.status "interrupted", not
+// scored), saved as such. A RunError — the endpoint or the judge unreachable, every call failed
+// — marks the stored run failed and is rethrown with how many answers were saved. With a store,
+// the run is locked for this process while it runs (run/run_lock.hpp).
 RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
                       const std::string& provider_name, const RunSettings& settings = {});
 

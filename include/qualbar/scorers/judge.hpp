@@ -1,11 +1,13 @@
 #pragma once
 // The judge: a model that grades answers against a rubric. Scorers that need it ask it through a
 // JudgeContext in Scorer::prepare, every case at once, on the chat client's event loop with the
-// judge's concurrency, rate limits and retries. Its answers are cached in the store like the
-// system's (same request, same answer, no call). A judge that fails, or answers out of format,
-// gives an error score naming why — never a guessed grade.
+// judge's concurrency, rate limits and retries. Its grades are kept in the store as they arrive,
+// like the system's answers (same request, same answer, no call); a reply that is not a grade is
+// never kept. A judge that fails, or answers out of format, gives an ungraded score naming why —
+// counted, never a guessed grade.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,23 +21,50 @@
 
 namespace qb {
 
+// What the run tells the judge while it asks: where its answers belong and whether Ctrl-C was
+// pressed.
+struct JudgeHooks {
+  // Answers are kept as they arrive, so that a stopped or failed run asks only what is missing
+  // when it is resumed. With the judge's cache off, they are kept for this scope (a run id) only.
+  std::string scope;
+  // 0: go on; 1: start no new call, finish those in flight; 2: drop those in flight.
+  std::function<int()> interrupt_level;
+};
+
 class JudgeContext {
  public:
   JudgeContext() = default;  // no judge: ask() is a RunError (the suite loader prevents it)
-  JudgeContext(const ChatSettings* settings, Store* store) : settings_(settings), store_(store) {}
+  JudgeContext(const ChatSettings* settings, Store* store, JudgeHooks hooks = {})
+      : settings_(settings), store_(store), hooks_(std::move(hooks)) {}
 
-  // One judge call per prompt, results aligned with the prompts; cached answers are reused.
-  std::vector<ChatResult> ask(const std::vector<std::vector<Message>>& prompts);
+  // Tells a reply that grades from one that does not (prose, a refusal, a verdict out of
+  // format), by the prompt's index: only grades are kept, so a judge that did not grade is asked
+  // again next time.
+  using IsGrade = std::function<bool(std::size_t prompt, const ChatResult& reply)>;
+
+  // One judge call per prompt, results aligned with the prompts; kept grades are reused. A call
+  // the judge was not asked (Ctrl-C) has no content and no error: it grades nothing.
+  std::vector<ChatResult> ask(const std::vector<std::vector<Message>>& prompts,
+                              const IsGrade& is_grade);
 
   [[nodiscard]] std::string model() const;
   [[nodiscard]] std::size_t calls() const { return calls_; }    // sent to the judge
   [[nodiscard]] std::size_t cached() const { return cached_; }  // answered from the cache
+  [[nodiscard]] std::size_t not_graded() const { return not_graded_; }  // failed or no grade
+  // Ctrl-C stopped the judge before every prompt was asked.
+  [[nodiscard]] bool interrupted() const { return interrupted_; }
+  // Why the first reply that did not grade failed ("" when every reply graded).
+  [[nodiscard]] const std::string& first_failure() const { return first_failure_; }
 
  private:
   const ChatSettings* settings_ = nullptr;
   Store* store_ = nullptr;
+  JudgeHooks hooks_;
   std::size_t calls_ = 0;
   std::size_t cached_ = 0;
+  std::size_t not_graded_ = 0;
+  std::string first_failure_;
+  bool interrupted_ = false;
 };
 
 // The JSON object in a judge's reply (a code fence or a sentence around it is tolerated); a

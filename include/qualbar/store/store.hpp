@@ -2,6 +2,7 @@
 // The run store: every run with its audit record, cases, responses and scores, so any run can be
 // re-rendered or compared later without the original files. SQLite by default (WAL mode).
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -117,6 +118,20 @@ struct MonitorAlertRow {
   std::string sent_at;  // "" until a webhook took it
 };
 
+// The process answering a run. One process at a time answers a run (`qualbar run`, `--resume`),
+// so two resumes never ask the same cases twice.
+struct RunHolder {
+  std::string host;
+  std::int64_t pid = 0;
+  std::string process_start;  // tells a process from a later one that reuses its pid
+  std::string since;          // RFC 3339
+};
+
+struct RunLockResult {
+  bool taken = false;
+  std::optional<RunHolder> previous;  // the holder found: still holding it, or stale and replaced
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -129,6 +144,13 @@ class Store {
   // Records answers and cache entries, in one transaction.
   virtual void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers,
                             std::span<const CacheEntry> cache) = 0;
+  // Takes run `id` for `me`, in one transaction. Another recorded holder keeps it (taken false)
+  // unless `is_stale(holder)` says it no longer runs; then `me` replaces it. Nothing is checked
+  // against the runs table: a lock can be taken before the run's record exists.
+  virtual RunLockResult lock_run(const std::string& id, const RunHolder& me,
+                                 const std::function<bool(const RunHolder&)>& is_stale) = 0;
+  // Releases run `id` when `me` still holds it.
+  virtual void unlock_run(const std::string& id, const RunHolder& me) = 0;
   // The run's final record (status, end, counts, pass/fail) and, for a complete run, its scores.
   virtual void finish_run(const RunInfo& info, const ScoreTable* scores) = 0;
 

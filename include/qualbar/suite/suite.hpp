@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/core/limits.hpp"
 
 namespace qb {
 
@@ -146,6 +147,7 @@ struct Suite {
   YAML::Node judge;  // IsMap() when the suite has one
   JudgeCheckSettings judge_check;  // when a judge is trusted (defaults unless the suite says)
   MonitorSettings monitor;         // production sampling and alerts (defaults unless it says)
+  Limits limits;                   // `limits` and system.max_output_bytes (defaults unless set)
   std::vector<std::string>
       useful;                // dimensions a useful response passes (cost per useful response)
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check
