@@ -137,7 +137,7 @@ RunOutcome run_suite(const RunRequest& req) {
     if (provider_options.model.empty()) provider_options.model = resumed->info.model;
   } else {
     o.suite = load_suite(req.suite);
-    o.dataset = load_dataset(o.suite.datasets, /*keep_lines=*/!req.no_store);
+    o.dataset = load_dataset(o.suite.datasets, /*keep_lines=*/!req.no_store, o.suite.limits);
   }
   auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   provider->check(o.dataset.cases);

@@ -19,7 +19,7 @@ struct ValidateOptions {
 int validate(const ValidateOptions& o) {
   // Everything is checked before anything is printed.
   const Suite suite = load_suite(o.suite);
-  const Dataset dataset = load_dataset(suite.datasets, /*keep_lines=*/false);
+  const Dataset dataset = load_dataset(suite.datasets, /*keep_lines=*/false, suite.limits);
   (void)build_scorers(suite);
   // The provider's own settings and what they ask of the cases (a replay provider's responses
   // are checked below).
@@ -30,7 +30,7 @@ int validate(const ValidateOptions& o) {
       o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
   std::optional<std::vector<Response>> responses;
   if (suite.system.provider == "replay" && !responses_path.empty())
-    responses = load_responses(responses_path);
+    responses = load_responses(responses_path, suite.limits);
 
   std::size_t n_bars = 0;
   for (const auto& [_, b] : suite.bars) n_bars += b.overall.size() + b.per_slice.size();

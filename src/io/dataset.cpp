@@ -260,7 +260,8 @@ std::string read_file(const std::string& path) {
 namespace {
 
 void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
-                        const std::string& file, Dataset& into, bool keep_lines) {
+                        const std::string& file, Dataset& into, bool keep_lines,
+                        const Limits& limits) {
   const std::size_t before = into.cases.size();
   const std::size_t lines = detail::count_lines(*text);
   into.cases.reserve(before + lines);
@@ -268,7 +269,7 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
   detail::for_each_jsonl_object(*text, file, [&](JsonObject obj, std::string_view raw, int line) {
     into.cases.push_back(parse_case(obj, file, line));
     if (keep_lines) into.raw_lines.push_back(raw);
-  });
+  }, limits);
   if (keep_lines) into.sources.push_back(std::move(text));
   if (into.cases.size() == before)
     throw InputError(Location{file, 0, 0, ""},
@@ -277,18 +278,21 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
 
 }  // namespace
 
-void parse_cases(std::string_view text, const std::string& file, Dataset& into) {
-  parse_padded_cases(std::make_shared<const simdjson::padded_string>(text), file, into, true);
+void parse_cases(std::string_view text, const std::string& file, Dataset& into,
+                 const Limits& limits) {
+  parse_padded_cases(std::make_shared<const simdjson::padded_string>(text), file, into, true,
+                     limits);
 }
 
-Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines) {
+Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines,
+                     const Limits& limits) {
   Dataset d;
   std::string hashes;
   std::vector<std::size_t> file_of;  // dataset file index of each case, for messages
   for (std::size_t f = 0; f < paths.size(); ++f) {
     auto text = std::make_shared<const simdjson::padded_string>(detail::load_padded(paths[f]));
     hashes += content_hash(std::string_view(text->data(), text->size()));
-    parse_padded_cases(std::move(text), paths[f], d, keep_lines);
+    parse_padded_cases(std::move(text), paths[f], d, keep_lines, limits);
     file_of.resize(d.cases.size(), f);
   }
   std::unordered_map<std::string_view, std::size_t> seen;  // id → first case index

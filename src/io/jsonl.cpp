@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "qualbar/util/json_scan.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb::detail {
@@ -38,11 +39,35 @@ void field_error(const std::string& file, int line, const std::string& field,
 
 namespace {
 
-// Explains why a line is not JSON, with its column, by asking nlohmann's parser (slow path only).
-[[noreturn]] void explain_bad_json(std::string_view line, const std::string& file, int line_no) {
-  if (auto bad = find_invalid_utf8(line)) {
-    throw InputError(Location{file, line_no, static_cast<int>(*bad) + 1, ""},
-                     "invalid UTF-8 (the file must be UTF-8 encoded)");
+// Explains why a line is not JSON, with its column: simdjson's error says what, a scan or
+// nlohmann's parser (slow path only) says where.
+[[noreturn]] void explain_bad_json(std::string_view line, const std::string& file, int line_no,
+                                   simdjson::error_code error, const Limits& limits) {
+  const auto at = [&](std::size_t offset) {
+    return Location{file, line_no, static_cast<int>(offset) + 1, ""};
+  };
+  if (auto bad = find_invalid_utf8(line))
+    throw InputError(at(*bad), "invalid UTF-8 (the file must be UTF-8 encoded)");
+  if (error == simdjson::DEPTH_ERROR) {
+    const auto deep = json_too_deep(line, limits.max_json_depth);
+    throw InputError(at(deep.value_or(0)),
+                     fmt::format("objects and lists nest deeper than {} levels here (the limit is "
+                                 "limits.max_json_depth in the suite)",
+                                 limits.max_json_depth));
+  }
+  if (auto number = json_number_out_of_range(line)) {
+    throw InputError(at(number->offset),
+                     fmt::format("the number {} is out of range: a JSON number must fit a double "
+                                 "(at most about 1.8e308), and a whole number 64 bits; write it "
+                                 "as a string to keep it",
+                                 excerpt(number->text, 40)));
+  }
+  const std::string_view trimmed = line.substr(line.find_first_not_of(" \t"));
+  if (trimmed == "[" || trimmed == "{" || trimmed == "]" || trimmed == "}" ||
+      (trimmed.starts_with("[") && trimmed.find('{') != std::string_view::npos)) {
+    throw InputError(at(0), "malformed JSON: qualbar reads JSONL, one JSON object per line (not a "
+                            "JSON array, nor an object spread over several lines); convert it "
+                            "with: jq -c '.[]' FILE > FILE.jsonl");
   }
   try {
     [[maybe_unused]] const auto parsed = nlohmann::json::parse(line);
@@ -52,8 +77,10 @@ namespace {
       what = what.substr(pos + 2);
     throw InputError(Location{file, line_no, static_cast<int>(e.byte), ""},
                      fmt::format("malformed JSON: {}", what));
+  } catch (const nlohmann::json::exception&) {
+    // Anything else nlohmann rejects is said below, with simdjson's reason.
   }
-  throw InputError(Location{file, line_no, 0, ""}, "malformed JSON");
+  throw InputError(at(0), fmt::format("malformed JSON: {}", simdjson::error_message(error)));
 }
 
 }  // namespace
@@ -74,7 +101,8 @@ simdjson::padded_string load_padded(const std::string& path) {
 
 void for_each_jsonl_object(
     const simdjson::padded_string& text, const std::string& file,
-    const std::function<void(JsonObject, std::string_view, int)>& on_object) {
+    const std::function<void(JsonObject, std::string_view, int)>& on_object,
+    const Limits& limits) {
   // The padding after the text lets simdjson parse each line in place.
   const char* data = text.data();
   std::size_t size = text.size();
@@ -83,6 +111,9 @@ void for_each_jsonl_object(
     size -= 3;
   }
   simdjson::dom::parser parser;
+  // simdjson's own limit on nesting (its stage 2 does not recurse): deeper is a DEPTH_ERROR.
+  if (parser.allocate(simdjson::SIMDJSON_PADDING, limits.max_json_depth) != simdjson::SUCCESS)
+    throw RunError("out of memory for the JSON parser");
   int line_no = 0;
   std::size_t pos = 0;
   while (pos < size) {
@@ -94,11 +125,17 @@ void for_each_jsonl_object(
     const std::string_view line(data + pos, end - pos);
     pos = next;
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (line.size() > limits.max_line_bytes) {
+      throw InputError(Location{file, line_no, 0, ""},
+                       fmt::format("the line is {} bytes long, over the limit of {} bytes (limits."
+                                   "max_line_bytes in the suite)",
+                                   line.size(), limits.max_line_bytes));
+    }
 
     JsonValue doc;
     // The bytes after the line (the rest of the file, then padding) are readable: no copy needed.
-    if (parser.parse(line.data(), line.size(), false).get(doc))
-      explain_bad_json(line, file, line_no);
+    if (const auto error = parser.parse(line.data(), line.size(), false).get(doc))
+      explain_bad_json(line, file, line_no, error, limits);
     JsonObject obj;
     if (doc.get_object().get(obj)) {
       throw InputError(Location{file, line_no, 0, ""},

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/core/limits.hpp"
 
 namespace qb::detail {
 
@@ -18,9 +19,12 @@ using JsonArray = simdjson::dom::array;
 
 // Calls `on_object(object, line, line_number)` for every non-blank line of `text`, which must be a
 // JSON object. Strips a UTF-8 BOM and the CR of CRLF. A line that is not valid UTF-8, not JSON or
-// not an object is an InputError naming file:line (and column where known).
+// not an object, longer than limits.max_line_bytes or nested deeper than limits.max_json_depth is
+// an InputError naming file:line (and column where known). A file that is one JSON array, or that
+// spans objects over several lines, is told that JSONL is one object a line.
 void for_each_jsonl_object(const simdjson::padded_string& text, const std::string& file,
-                           const std::function<void(JsonObject, std::string_view, int)>& on_object);
+                           const std::function<void(JsonObject, std::string_view, int)>& on_object,
+                           const Limits& limits = {});
 
 // An upper bound of the records in a JSONL text, to reserve vectors once.
 std::size_t count_lines(const simdjson::padded_string& text);

@@ -105,14 +105,15 @@ struct Parsed {
   std::vector<int> lines;  // source line of each response
 };
 
-Parsed parse_padded_responses(const simdjson::padded_string& text, const std::string& file) {
+Parsed parse_padded_responses(const simdjson::padded_string& text, const std::string& file,
+                              const Limits& limits) {
   Parsed p;
   p.responses.reserve(detail::count_lines(text));
   p.lines.reserve(p.responses.capacity());
   detail::for_each_jsonl_object(text, file, [&](JsonObject obj, std::string_view, int line) {
     p.responses.push_back(parse_response(obj, file, line));
     p.lines.push_back(line);
-  });
+  }, limits);
   return p;
 }
 
@@ -132,12 +133,13 @@ std::vector<Response> unique_by_id(Parsed p, const std::string& file) {
 
 }  // namespace
 
-std::vector<Response> parse_responses(std::string_view text, const std::string& file) {
-  return unique_by_id(parse_padded_responses(simdjson::padded_string(text), file), file);
+std::vector<Response> parse_responses(std::string_view text, const std::string& file,
+                                      const Limits& limits) {
+  return unique_by_id(parse_padded_responses(simdjson::padded_string(text), file, limits), file);
 }
 
-std::vector<Response> load_responses(const std::string& path) {
-  Parsed parsed = parse_padded_responses(detail::load_padded(path), path);
+std::vector<Response> load_responses(const std::string& path, const Limits& limits) {
+  Parsed parsed = parse_padded_responses(detail::load_padded(path), path, limits);
   return unique_by_id(std::move(parsed), path);
 }
 

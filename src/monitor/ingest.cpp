@@ -23,6 +23,7 @@
 #include "qualbar/review/review.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/json_scan.hpp"
 #include "qualbar/util/text.hpp"
 #include "qualbar/util/time.hpp"
 #include "qualbar/version.hpp"
@@ -69,6 +70,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::uint32_t kOverall = 0xFF;
 constexpr std::size_t kChunk = 4 << 20;
+constexpr std::size_t kQuarantineBytes = 10'000;  // of a bad line's text, in the quarantine file
 
 struct StringHash {
   using is_transparent = void;
@@ -162,7 +164,11 @@ class Ingestor {
         dim_names_.push_back(spec.name);
       }
     }
-    reader_ = std::make_unique<detail::RecordReader>(meta, !scored_.empty());
+    reader_ = std::make_unique<detail::RecordReader>(meta, !scored_.empty(),
+                                                     suite.limits.max_json_depth);
+    if (whole_.allocate(simdjson::SIMDJSON_PADDING, suite.limits.max_json_depth) !=
+        simdjson::SUCCESS)
+      throw RunError("out of memory for the JSON parser");
     batch_start_ = Clock::now();
   }
   ~Ingestor() {
@@ -233,25 +239,71 @@ class Ingestor {
   }
 
   void read_lines(int fd) {
-    std::vector<char> buf(kChunk + simdjson::SIMDJSON_PADDING);
+    const std::size_t max_line = suite_.limits.max_line_bytes;
+    std::vector<char> buf(std::min(kChunk, max_line + 1) + simdjson::SIMDJSON_PADDING);
     std::size_t have = 0;  // bytes in buf
+    // A line longer than max_line that does not fit the buffer is dropped as it is read, up to its
+    // end: its first bytes are kept for the quarantine, its length is counted.
+    bool skipping = false;
+    std::string head;
+    std::uint64_t skipped = 0;
     for (;;) {
       if (o_.stop && o_.stop()) return;
-      if (have == kChunk) {  // one line longer than the buffer: grow
-        buf.resize(buf.size() * 2);
+      const std::size_t room = buf.size() - simdjson::SIMDJSON_PADDING;
+      if (have == room && !skipping) {  // no line end in a full buffer: one line fills it
+        if (room > max_line) {
+          head.assign(buf.data(), std::min<std::size_t>(have, kQuarantineBytes));
+          skipped = have;
+          have = 0;
+          skipping = true;
+        } else {
+          buf.resize(std::min(room * 2, max_line + 1) + simdjson::SIMDJSON_PADDING);
+        }
       }
-      const ssize_t n = ::read(fd, buf.data() + have, buf.size() - simdjson::SIMDJSON_PADDING - have);
+      const std::size_t free = buf.size() - simdjson::SIMDJSON_PADDING - have;
+      const ssize_t n = ::read(fd, buf.data() + have, free);
       if (n < 0) {
         if (errno == EINTR) continue;
         throw RunError(fmt::format("{}: read failed: {}", source_, std::strerror(errno)));
       }
       if (n == 0) break;
-      have += static_cast<std::size_t>(n);
+      if (skipping) {
+        const auto* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', static_cast<std::size_t>(n)));
+        if (nl == nullptr) {
+          skipped += static_cast<std::size_t>(n);
+          continue;
+        }
+        const auto used = static_cast<std::size_t>(nl - buf.data()) + 1;
+        end_long_line(head, skipped + used, /*newline=*/true);
+        skipping = false;
+        std::memmove(buf.data(), buf.data() + used, static_cast<std::size_t>(n) - used);
+        have = static_cast<std::size_t>(n) - used;
+      } else {
+        have += static_cast<std::size_t>(n);
+      }
       const std::size_t used = process(buf, have, /*at_end=*/false);
       std::memmove(buf.data(), buf.data() + used, have - used);
       have -= used;
     }
-    if (have > 0) process(buf, have, /*at_end=*/true);
+    if (skipping) {
+      end_long_line(head, skipped, /*newline=*/false);
+    } else if (have > 0) {
+      process(buf, have, /*at_end=*/true);
+    }
+  }
+
+  // A line too long to hold has ended: it is quarantined at its own line number.
+  void end_long_line(const std::string& head, std::uint64_t bytes, bool newline) {
+    ++line_no_;
+    quarantine(head, long_line_error(bytes - (newline ? 1 : 0)));
+    offset_ += bytes;
+    summary_.bytes += bytes;
+  }
+
+  std::string long_line_error(std::uint64_t bytes) const {
+    return fmt::format("the line is {} bytes long, over the limit of {} bytes (limits."
+                       "max_line_bytes in the suite); its first bytes are kept here",
+                       bytes, suite_.limits.max_line_bytes);
   }
 
   // Handles the complete lines in buf[0, have); returns the bytes consumed.
@@ -285,6 +337,7 @@ class Ingestor {
   }
 
   void handle(std::string_view line, std::size_t capacity) {
+    if (line.size() > suite_.limits.max_line_bytes) return quarantine(line, long_line_error(line.size()));
     std::string error;
     if (!reader_->read(line, capacity, rec_, error)) return quarantine(line, error);
     const std::string_view day = utc_day(rec_.ts, scratch_);
@@ -297,6 +350,12 @@ class Ingestor {
       return quarantine(line, fmt::format("field 'ts': '{}' is not a date of the calendar",
                                           excerpt(rec_.ts, 40)));
     const auto [day_id, week_id] = *ids;
+    // A record kept whole is read whole later (a review item, a dataset case): every field of it
+    // must parse, not only those the aggregates read.
+    const Slot slot = sample_slot(week_id);
+    if (slot.by_rate || slot.enters) {
+      if (!whole_record(line, capacity, error)) return quarantine(line, error);
+    }
     ++summary_.records;
     ++pending_;
     scores_.clear();
@@ -305,7 +364,7 @@ class Ingestor {
       add(cell(w, kOverall, 0), /*overall=*/true);
       for (std::uint32_t s = 0; s < slices_.size(); ++s) add(cell(w, s, slice_value(s)), false);
     }
-    sample(line, week_id);
+    sample(line, slot);
   }
 
   // The day's and week's ids; nullopt for a date that does not exist (2026-02-31). Each day is
@@ -403,26 +462,64 @@ class Ingestor {
     }
   }
 
-  void sample(std::string_view line, std::uint32_t week) {
+  // Where a record falls in the sample: its stratum-week, its hash, and whether it is kept by
+  // the rate or enters its stratum's smallest hashes (which a later record may push out).
+  struct Slot {
+    std::uint64_t key = 0;  // week << 32 | stratum
+    double u = 0;
+    bool by_rate = false;
+    bool enters = false;
+  };
+
+  Slot sample_slot(std::uint32_t week) {
     joined_.clear();
     for (const auto& k : strata_keys_) {
       if (!joined_.empty()) joined_ += " × ";
       joined_ += key_value(k);
     }
     const std::uint32_t stratum = intern(stratum_ids_, stratum_names_, joined_);
-    const std::uint64_t key = (std::uint64_t{week} << 32) | stratum;
+    Slot slot;
+    slot.key = (std::uint64_t{week} << 32) | stratum;
+    slot.u = sampling_hash(suite_.monitor.salt, rec_.id);
+    slot.by_rate = slot.u < suite_.monitor.sample_rate;
+    const BottomK& heap = bottom_[slot.key];
+    slot.enters = suite_.monitor.min_per_window > 0 &&
+                  (heap.size() < suite_.monitor.min_per_window || slot.u < heap.front().u);
+    return slot;
+  }
+
+  // Parses the whole line with the DOM parser (nesting limited): false with `error` set when a
+  // field the aggregates did not read is broken (a number out of range, bad JSON).
+  bool whole_record(std::string_view line, std::size_t capacity, std::string& error) {
+    simdjson::dom::element doc;
+    const auto e = whole_.parse(line.data(), line.size(), capacity < line.size() + simdjson::SIMDJSON_PADDING).get(doc);
+    if (e == simdjson::SUCCESS) return true;
+    if (const auto number = json_number_out_of_range(line)) {
+      error = fmt::format("the number {} at column {} is out of range: a JSON number must fit a "
+                          "double (at most about 1.8e308), and a whole number 64 bits",
+                          excerpt(number->text, 40), number->offset + 1);
+    } else {
+      error = fmt::format("malformed JSON: {}", simdjson::error_message(e));
+    }
+    return false;
+  }
+
+  void sample(std::string_view line, const Slot& slot) {
+    const std::uint64_t key = slot.key;
+    const std::uint32_t week = static_cast<std::uint32_t>(key >> 32);
+    const std::uint32_t stratum = static_cast<std::uint32_t>(key & 0xFFFFFFFF);
     ++strata_volume_[key];
-    const double u = sampling_hash(suite_.monitor.salt, rec_.id);
-    const bool by_rate = u < suite_.monitor.sample_rate;
+    const double u = slot.u;
+    const bool by_rate = slot.by_rate;
     if (by_rate) {
       ++summary_.sampled;
       samples_.push_back(kept(line, rec_.ts, u, false, window_names_[week], stratum_names_[stratum]));
     }
     // The stratum's floor: the min_per_window smallest hashes of its week. Records sampled by
     // the rate count among them (they set the bar) but need no second copy.
+    if (!slot.enters) return;
     BottomK& heap = bottom_[key];
     if (heap.size() >= suite_.monitor.min_per_window) {
-      if (!(u < heap.front().u)) return;
       std::pop_heap(heap.begin(), heap.end());
       heap.pop_back();
     }
@@ -479,7 +576,7 @@ class Ingestor {
     const nlohmann::json j = {{"source", source_ == "-" ? "stdin" : source_},
                               {"line", line_no_},
                               {"error", error},
-                              {"text", to_valid_utf8(line.substr(0, 10'000))}};
+                              {"text", to_valid_utf8(line.substr(0, kQuarantineBytes))}};
     const std::string text = j.dump() + "\n";
     std::fwrite(text.data(), 1, text.size(), quarantine_);
   }
@@ -539,6 +636,7 @@ class Ingestor {
   const IngestOptions& o_;
   std::string id_;
   std::unique_ptr<detail::RecordReader> reader_;
+  simdjson::dom::parser whole_;  // for the records kept whole
   detail::RecordView rec_;
   std::vector<SliceDef> slices_;
   std::vector<KeyRef> strata_keys_;

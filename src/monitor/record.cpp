@@ -1,5 +1,6 @@
 #include "monitor/record.hpp"
 
+#include "qualbar/util/json_scan.hpp"
 #include "qualbar/util/text.hpp"
 
 #include <fmt/format.h>
@@ -9,8 +10,9 @@ namespace qb::monitor::detail {
 namespace od = simdjson::ondemand;
 
 
-RecordReader::RecordReader(std::vector<std::string> metadata_keys, bool keep_input)
-    : keys_(std::move(metadata_keys)), keep_input_(keep_input) {}
+RecordReader::RecordReader(std::vector<std::string> metadata_keys, bool keep_input,
+                           std::size_t max_depth)
+    : keys_(std::move(metadata_keys)), keep_input_(keep_input), max_depth_(max_depth) {}
 
 namespace {
 
@@ -135,6 +137,14 @@ bool RecordReader::read(std::string_view line, std::size_t capacity, RecordView&
   r.cost_usd.reset();
   r.metadata.resize(keys_.size());
   for (auto& m : r.metadata) m.clear();
+  // On-Demand skips what it does not read without a depth limit; whatever reads the record later
+  // (a sample, a dataset case) must not meet nesting it cannot handle.
+  if (const auto deep = json_too_deep(line, max_depth_)) {
+    error = fmt::format("objects and lists nest deeper than {} levels at column {} (the limit is "
+                        "limits.max_json_depth in the suite)",
+                        max_depth_, *deep + 1);
+    return false;
+  }
   od::document doc;
   if (parser_.iterate(line.data(), line.size(), capacity).get(doc) != simdjson::SUCCESS) {
     error = "not a JSON object";

@@ -34,7 +34,7 @@ class RecordReader {
  public:
   // keep_input: copy the input's text into RecordView::input (the scorers need it; the aggregates
   // need only its length).
-  RecordReader(std::vector<std::string> metadata_keys, bool keep_input);
+  RecordReader(std::vector<std::string> metadata_keys, bool keep_input, std::size_t max_depth);
   // Parses `line` (padded: SIMDJSON_PADDING readable bytes after it). On a bad record returns
   // false with `error` set ("field 'ts': ..."), the record then unusable.
   bool read(std::string_view line, std::size_t capacity, RecordView& out, std::string& error);
@@ -43,6 +43,7 @@ class RecordReader {
   simdjson::ondemand::parser parser_;
   std::vector<std::string> keys_;
   bool keep_input_;
+  std::size_t max_depth_;
 };
 
 

@@ -20,7 +20,7 @@ class ReplayProvider final : public Provider {
                        "the replay provider needs a responses file: set system.responses in the "
                        "suite or pass --responses FILE");
     }
-    responses_ = load_responses(path_);
+    responses_ = load_responses(path_, suite.limits);
     count_ = responses_.size();
     model_ = !options.model.empty()        ? options.model
              : !suite.system.model.empty() ? suite.system.model

@@ -35,7 +35,7 @@ RunData load_run_data(Store& store, const std::string& id) {
   d.suite = parse_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
   std::string lines;
   for (const auto& line : d.stored.case_lines) lines += line + "\n";
-  parse_cases(lines, where, d.dataset);
+  parse_cases(lines, where, d.dataset, d.suite.limits);
   return d;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "qualbar/core/case.hpp"
+#include "qualbar/core/limits.hpp"
 #include "qualbar/core/response.hpp"
 
 namespace qb {
@@ -23,13 +24,16 @@ struct Dataset {
 };
 
 // Parses a dataset from text; `file` names it in messages. Throws InputError.
-void parse_cases(std::string_view text, const std::string& file, Dataset& into);
+void parse_cases(std::string_view text, const std::string& file, Dataset& into,
+                 const Limits& limits = {});
 // Loads dataset files in order; ids must be unique across all of them. Without `keep_lines`
 // (a run that is not stored) the files' text is released after parsing and raw_lines is empty.
-Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines = true);
+Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines = true,
+                     const Limits& limits = {});
 
-std::vector<Response> parse_responses(std::string_view text, const std::string& file);
-std::vector<Response> load_responses(const std::string& path);
+std::vector<Response> parse_responses(std::string_view text, const std::string& file,
+                                      const Limits& limits = {});
+std::vector<Response> load_responses(const std::string& path, const Limits& limits = {});
 
 // One response as a JSON line with the contract's field names (no trailing newline).
 std::string response_to_json(const Response& r);
