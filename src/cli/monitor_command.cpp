@@ -84,6 +84,7 @@ int do_ingest(const MonitorOptions& o) {
   if (s.bad > 0)
     std::cout << fmt::format("  {} bad line{} quarantined with their line numbers in {}\n", s.bad,
                              s.bad == 1 ? "" : "s", io.quarantine);
+  for (const auto& w : s.warnings) std::cerr << "qualbar: warning: " << w << '\n';
   std::cout << fmt::format("Next: qualbar monitor status --suite {}{}\n", o.suite,
                            store_flag_hint(m.store_path));
   return InterruptScope::level() > 0 ? static_cast<int>(ExitCode::run_failed) : 0;

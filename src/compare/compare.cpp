@@ -129,7 +129,9 @@ Comparison compare_runs(const CompareSide& a, const CompareSide& b, const Compar
   out.only_b = b.cases.size() - out.paired;
 
   std::vector<detail::SliceCells> slices;
-  for (const auto& spec : b.suite.slices) slices.push_back(detail::index_slice(spec, paired_cases));
+  const detail::SliceFold fold = detail::SliceFold::of(b.suite);
+  for (const auto& spec : b.suite.slices)
+    slices.push_back(detail::index_slice(spec, paired_cases, fold));
 
   for (const auto& d : a.suite.dimensions)
     if (!b.suite.find_dimension(d.name)) out.only_in_a_dimensions.push_back(d.name);

@@ -92,11 +92,15 @@ std::vector<FairnessResult> build_fairness(const Suite& suite, std::span<const C
     const std::string positive =
         spec.positive ? normalize_text(*spec.positive, label_opts) : std::string();
 
+    // A key with thousands of values is compared over the slices it keeps; the rest are one group.
+    const KeyFolding folding(spec.across, cases, SliceFold::of(suite));
     std::map<std::string, FairnessGroup> groups;
     for (std::size_t c = 0; c < cases.size(); ++c) {
       const ScoreView s = scores.at(c, res.dimension);
       if (s.status == ScoreStatus::not_applicable || s.status == ScoreStatus::ungraded) continue;
-      for (const std::string& value : slice_key_values(cases[c], spec.across)) {
+      for (const std::string& raw : slice_key_values(cases[c], spec.across)) {
+        const std::string& value =
+            spec.across == "language" && cases[c].language.empty() ? raw : folding.apply(raw);
         FairnessGroup& g = groups[value];
         g.value = value;
         ++g.n;

@@ -234,7 +234,14 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
 
   std::vector<detail::SliceCells> slices;
   slices.reserve(suite.slices.size());
-  for (const auto& spec : suite.slices) slices.push_back(detail::index_slice(spec, cases));
+  const detail::SliceFold fold = detail::SliceFold::of(suite);
+  for (const auto& spec : suite.slices) {
+    slices.push_back(detail::index_slice(spec, cases, fold));
+    for (const auto& w : slices.back().warnings) {
+      if (std::find(report.warnings.begin(), report.warnings.end(), w) == report.warnings.end())
+        report.warnings.push_back(w);
+    }
+  }
 
   // A useful response: the call succeeded and it passes every `useful` dimension that applies.
   std::vector<std::pair<std::size_t, double>> useful_dims;  // (dimension, pass threshold)

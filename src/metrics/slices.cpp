@@ -4,6 +4,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "scorers/language_detect.hpp"
@@ -53,9 +54,85 @@ std::vector<std::string> slice_key_values(const Case& c, const std::string& key)
   return {scalar_text(*it)};
 }
 
-SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
+SliceFold SliceFold::of(const Suite& suite) {
+  SliceFold f;
+  f.max_values = suite.limits.max_slice_values;
+  for (const CriticalSlice& c : suite.critical_slices) {
+    for (std::size_t k = 0; k < c.slice.keys.size() && k < c.values.size(); ++k)
+      f.kept[c.slice.keys[k]].insert(c.values[k]);
+  }
+  return f;
+}
+
+KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, const SliceFold& fold)
+    : key_(key), max_values_(fold.max_values) {
+  // Counted without a copy for the case fields (views into the cases), as strings otherwise.
+  std::unordered_map<std::string_view, std::size_t> counts;
+  std::deque<std::string> owned;
+  const bool field = key == "category" || key == "language" || key == "expected_label";
+  for (const Case& c : cases) {
+    if (field) {
+      const std::string* v = key == "category"   ? &c.category
+                             : key == "language" ? &c.language
+                                                 : (c.expected_label ? &*c.expected_label : nullptr);
+      if (v == nullptr || v->empty()) continue;  // "(none)", or a detected language: never folded
+      ++counts[*v];
+      continue;
+    }
+    for (std::string& v : slice_key_values(c, key)) {
+      const auto it = counts.find(v);
+      if (it != counts.end()) {
+        ++it->second;
+      } else {
+        counts.emplace(owned.emplace_back(std::move(v)), 1);
+      }
+    }
+  }
+  distinct_ = counts.size();
+  if (distinct_ <= max_values_) return;
+  active_ = true;
+  std::vector<std::pair<std::string_view, std::size_t>> ranked(counts.begin(), counts.end());
+  const std::size_t keep = std::min(max_values_, ranked.size());
+  const auto by_count = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(), by_count);
+  for (std::size_t i = 0; i < keep; ++i) kept_.emplace(ranked[i].first);
+  kept_.insert(kNone);
+  if (const auto p = fold.kept.find(key); p != fold.kept.end())
+    kept_.insert(p->second.begin(), p->second.end());
+  for (const auto& [value, n] : counts) {
+    if (kept_.contains(value)) continue;
+    ++folded_values_;
+    folded_cases_ += n;
+  }
+}
+
+const std::string& KeyFolding::apply(const std::string& value) const {
+  static const std::string other = kOtherValue;
+  if (!active_ || kept_.find(value) != kept_.end()) return value;
+  return other;
+}
+
+std::string KeyFolding::warning() const {
+  if (folded_values_ == 0) return {};
+  return fmt::format(
+      "slice key '{}' has {} distinct values: the {} most frequent keep a slice of their own, and "
+      "the other {} values ({} cases) are counted together as '{}' (limits.max_slice_values; "
+      "values a critical slice names are never folded)",
+      key_, distinct_, max_values_, folded_values_, folded_cases_, kOtherValue);
+}
+
+SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases,
+                       const SliceFold& fold) {
   SliceCells cells;
   cells.spec = spec;
+  std::vector<KeyFolding> folding;
+  folding.reserve(spec.keys.size());
+  for (const auto& key : spec.keys) {
+    folding.emplace_back(key, cases, fold);
+    if (std::string w = folding.back().warning(); !w.empty()) cells.warnings.push_back(std::move(w));
+  }
   cells.offsets.reserve(cases.size() + 1);
   cells.offsets.push_back(0);
   std::unordered_map<std::string, std::uint32_t> ids;
@@ -71,14 +148,14 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
       const bool language = spec.keys[0] == "language";
       const std::string& v = language ? c.language : c.category;
       if (language && v.empty()) detected = detected_language(c);
-      const std::string_view text = !v.empty()  ? std::string_view(v)
+      const std::string_view text = !v.empty()  ? std::string_view(folding[0].apply(v))
                                     : language ? std::string_view(detected)
                                                : std::string_view(kNone);
       auto it = direct_ids.find(text);
       if (it == direct_ids.end()) {
         cells.values.emplace_back(text);
         // The key must outlive this case: detected codes are kept in `kept`, the rest are views
-        // into the cases or kNone.
+        // into the cases, kNone or the folded value.
         const std::string_view key =
             text.data() == detected.data() ? std::string_view(kept.emplace_back(detected)) : text;
         it = direct_ids.emplace(key, static_cast<std::uint32_t>(cells.values.size() - 1)).first;
@@ -89,7 +166,10 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases) {
     }
     combos.assign(1, std::string());
     for (std::size_t k = 0; k < spec.keys.size(); ++k) {
-      const auto values = slice_key_values(c, spec.keys[k]);
+      auto values = slice_key_values(c, spec.keys[k]);
+      const bool detected_language = spec.keys[k] == "language" && c.language.empty();
+      if (folding[k].active() && !detected_language)
+        for (auto& v : values) v = folding[k].apply(v);
       std::vector<std::string> next;
       next.reserve(combos.size() * values.size());
       for (const auto& prefix : combos) {

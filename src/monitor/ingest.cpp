@@ -12,11 +12,13 @@
 #include <chrono>
 #include <cstdio>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <xxhash.h>
 
+#include "metrics/slices.hpp"
 #include "monitor/cells.hpp"
 #include "monitor/record.hpp"
 #include "qualbar/core/error.hpp"
@@ -157,6 +159,26 @@ class Ingestor {
       slices_.push_back(std::move(def));
     }
     for (const auto& k : suite.monitor.stratify_by) strata_keys_.push_back(ref(k));
+    // Every key read for a slice or a stratum keeps at most max_slice_values values of its own.
+    key_limits_.resize(2 + meta.size());
+    key_limits_[0].name = "category";
+    key_limits_[1].name = "language";
+    for (std::size_t i = 0; i < meta.size(); ++i) key_limits_[2 + i].name = meta[i];
+    const qb::detail::SliceFold fold = qb::detail::SliceFold::of(suite);
+    for (KeyLimit& l : key_limits_) {
+      if (const auto it = fold.kept.find(l.name); it != fold.kept.end())
+        l.kept.insert(it->second.begin(), it->second.end());
+    }
+    for (const auto& def : slices_) {
+      for (const KeyRef& k : def.keys) used_slots_.insert(slot_of(k));
+    }
+    for (const KeyRef& k : strata_keys_) used_slots_.insert(slot_of(k));
+    folded_.resize(key_limits_.size());
+    // Values an earlier ingest gave cells of their own keep them: processes agree on the set.
+    for (const auto& [slice, value] : store.monitor_slice_values(id_)) {
+      for (KeyLimit& l : key_limits_)
+        if (l.name == slice && value != qb::detail::kOtherValue) l.accepted.emplace(value);
+    }
     if (o.score) {
       for (const std::size_t d : ingest_dimensions(suite)) {
         const DimensionSpec& spec = suite.dimensions[d];
@@ -207,6 +229,14 @@ class Ingestor {
   IngestSummary finish(double seconds) {
     flush();
     summary_.dimensions = dim_names_;
+    for (const KeyLimit& l : key_limits_) {
+      if (l.folded_records == 0) continue;
+      summary_.warnings.push_back(fmt::format(
+          "slice key '{}' has more than {} distinct values: {} records with a later new value are "
+          "counted together as '{}' (limits.max_slice_values; values a critical slice names are "
+          "never folded)",
+          l.name, suite_.limits.max_slice_values, l.folded_records, qb::detail::kOtherValue));
+    }
     summary_.seconds = seconds;
     for (const auto& w : weeks_seen_) summary_.weeks.push_back(w);
     std::sort(summary_.weeks.begin(), summary_.weeks.end());
@@ -350,6 +380,7 @@ class Ingestor {
       return quarantine(line, fmt::format("field 'ts': '{}' is not a date of the calendar",
                                           excerpt(rec_.ts, 40)));
     const auto [day_id, week_id] = *ids;
+    fold_keys();
     // A record kept whole is read whole later (a review item, a dataset case): every field of it
     // must parse, not only those the aggregates read.
     const Slot slot = sample_slot(week_id);
@@ -380,14 +411,32 @@ class Ingestor {
     return ids;
   }
 
-  std::string_view key_value(const KeyRef& k) const {
-    std::string_view v;
-    switch (k.kind) {
-      case KeyRef::category: v = rec_.category; break;
-      case KeyRef::language: v = rec_.language; break;
-      case KeyRef::metadata: v = rec_.metadata[k.index]; break;
+  static std::size_t slot_of(const KeyRef& k) {
+    return k.kind == KeyRef::category ? 0 : k.kind == KeyRef::language ? 1 : 2 + k.index;
+  }
+
+  // The record's value of a key, as sliced: "(none)" when absent, "(other)" when the key already
+  // has max_slice_values values of its own (set by fold_keys() for each record).
+  std::string_view key_value(const KeyRef& k) const { return folded_[slot_of(k)]; }
+
+  void fold_keys() {
+    for (const std::size_t slot : used_slots_) {
+      std::string_view v = slot == 0   ? rec_.category
+                           : slot == 1 ? rec_.language
+                                       : std::string_view(rec_.metadata[slot - 2]);
+      if (v.empty()) v = "(none)";
+      KeyLimit& l = key_limits_[slot];
+      if (l.accepted.find(v) == l.accepted.end() && v != "(none)" &&
+          l.kept.find(v) == l.kept.end()) {
+        if (l.accepted.size() < suite_.limits.max_slice_values) {
+          l.accepted.emplace(v);
+        } else {
+          ++l.folded_records;
+          v = qb::detail::kOtherValue;
+        }
+      }
+      folded_[slot] = v;
     }
-    return v.empty() ? std::string_view("(none)") : v;
   }
 
   std::uint32_t slice_value(std::uint32_t s) {
@@ -638,8 +687,18 @@ class Ingestor {
   std::unique_ptr<detail::RecordReader> reader_;
   simdjson::dom::parser whole_;  // for the records kept whole
   detail::RecordView rec_;
+  // One key's values with cells of their own (limits.max_slice_values).
+  struct KeyLimit {
+    std::string name;
+    std::unordered_set<std::string, StringHash, std::equal_to<>> accepted;
+    std::set<std::string, std::less<>> kept;  // named by critical slices: never folded
+    std::uint64_t folded_records = 0;
+  };
   std::vector<SliceDef> slices_;
   std::vector<KeyRef> strata_keys_;
+  std::vector<KeyLimit> key_limits_;  // by slot: category, language, then metadata keys
+  std::set<std::size_t> used_slots_;
+  std::vector<std::string_view> folded_;  // the current record's value of each used slot
   std::vector<Scored> scored_;
   std::vector<std::string> dim_names_;
   std::vector<int> scores_;

@@ -46,7 +46,8 @@ std::vector<std::vector<std::pair<std::string, std::string>>> case_slices(const 
   if (!has_language) specs.push_back(SliceSpec{{"language"}});
   std::vector<std::vector<std::pair<std::string, std::string>>> out(run.dataset.cases.size());
   for (const auto& spec : specs) {
-    const detail::SliceCells cells = detail::index_slice(spec, run.dataset.cases);
+    const detail::SliceCells cells =
+        detail::index_slice(spec, run.dataset.cases, detail::SliceFold::of(run.suite));
     std::string label;
     for (const auto& k : spec.keys) label += (label.empty() ? "" : " × ") + k;
     for (std::size_t i = 0; i < out.size(); ++i)

@@ -587,6 +587,17 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<std::pair<std::string, std::string>> monitor_slice_values(
+      const std::string& monitor) override {
+    Statement s(db_,
+                "SELECT DISTINCT slice, value FROM monitor_cells WHERE monitor = ? AND slice <> ''",
+                path_);
+    s.bind(1, monitor);
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.text(1));
+    return out;
+  }
+
   std::vector<MonitorStratumRow> monitor_strata(const std::string& monitor) override {
     Statement s(db_,
                 "SELECT week, stratum, volume FROM monitor_strata WHERE monitor = ? ORDER BY week, "

@@ -148,6 +148,46 @@ TEST_P(HostileIngest, ASampledRecordWithANumberNoDoubleHoldsIsQuarantinedNotStor
   EXPECT_EQ(review.err.find("out of range"), std::string::npos) << review.err;
 }
 
+TEST(HostileSlices, ThousandsOfCategoriesAreFoldedIntoOtherSoCellsAndSamplesStayBounded) {
+  TempDir dir("qb-hostile-slices");
+  std::ofstream(dir.work() / "suite.yaml")
+      << std::string(kMonitorSuite) + "critical_slices: [category=cat-4999]\nlimits: {max_slice_values: 100}\n";
+  std::ofstream(dir.work() / "cases.jsonl") << "{\"id\":\"c1\",\"input\":\"hello\"}\n";
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    text += fmt::format(R"({{"id":"r-{:05}","ts":"2026-11-03T10:00:00Z","category":"cat-{:04}",)"
+                        R"("output":"fine"}})" "\n",
+                        i, i);
+  }
+  std::ofstream(dir.work() / "records.jsonl") << text;
+  const ProcessResult r =
+      run_qualbar({"monitor", "ingest", "records.jsonl", "--suite", "suite.yaml"}, dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("qualbar: warning: slice key 'category' has more than 100 distinct values: "
+                       "4899 records with a later new value are counted together as '(other)'"),
+            std::string::npos)
+      << r.err;
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open_v2((dir.work() / ".qualbar" / "qualbar.db").c_str(), &h,
+                            SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  const auto count = [&](const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    long long n = -1;
+    if (sqlite3_prepare_v2(h, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+  };
+  // 100 values of their own, the critical one, and (other).
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT value) FROM monitor_cells WHERE slice = 'category'"), 102);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM monitor_cells WHERE slice = 'category' AND value = 'cat-4999'"), 2)
+      << "a value a critical slice names keeps its cells (its day and its week)";
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT stratum) FROM monitor_strata"), 102);
+  EXPECT_EQ(count("SELECT SUM(volume) FROM monitor_strata"), 5000) << "every record is counted";
+  sqlite3_close(h);
+}
+
 INSTANTIATE_TEST_SUITE_P(FileAndStdin, HostileIngest, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "stdin" : "file"; });
 

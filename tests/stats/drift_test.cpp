@@ -307,6 +307,27 @@ TEST(ChiSquare, GofInfiniteWhenExpectedIsZeroButObserved) {
   EXPECT_EQ(r.cells_below_5, 1U);
 }
 
+TEST(ChiSquare, ThousandsOfCategoriesGiveAPValueNotAnException) {
+  // 4,000 categories in the same mix: X² = 0, p = 1 (SciPy's chi2.sf(0, 3999) = 1). Boost's
+  // default policy threw "tgamma too large" here, ending `monitor status` with exit 3.
+  const std::vector<double> same(4000, 25.0);
+  const ChiSquareResult gof = chi_square_gof(same, same);
+  EXPECT_TRUE(gof.reason.empty()) << gof.reason;
+  EXPECT_EQ(gof.statistic, 0.0);
+  EXPECT_EQ(gof.p_value, 1.0);
+  std::vector<double> table(same);
+  table.insert(table.end(), same.begin(), same.end());
+  const ChiSquareResult ind = chi_square_independence(table, 2, 4000);
+  EXPECT_TRUE(ind.reason.empty()) << ind.reason;
+  EXPECT_EQ(ind.p_value, 1.0);
+  // A shifted mix over as many categories is still a p-value in [0, 1].
+  std::vector<double> shifted(same);
+  for (std::size_t i = 0; i < 2000; ++i) shifted[i] = 40.0;
+  const ChiSquareResult moved = chi_square_gof(shifted, same);
+  EXPECT_GE(moved.p_value, 0.0);
+  EXPECT_LT(moved.p_value, 1e-6);
+}
+
 TEST(ChiSquare, GofDegenerate) {
   const std::vector<double> one = {5}, two = {5, 5}, empty, zeros = {0, 0}, nan = {1, std::nan("")};
   EXPECT_EQ(chi_square_gof(empty).reason, "no cells (empty input)");

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "qualbar/core/response.hpp"
@@ -182,6 +183,9 @@ class Store {
   [[nodiscard]] virtual std::optional<MonitorCheckpoint> monitor_checkpoint(
       const std::string& monitor, const std::string& source) = 0;
   [[nodiscard]] virtual std::vector<MonitorCellRow> monitor_cells(const std::string& monitor) = 0;
+  // The distinct (slice, value) pairs of the monitor's cells, without their data.
+  [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> monitor_slice_values(
+      const std::string& monitor) = 0;
   [[nodiscard]] virtual std::vector<MonitorStratumRow> monitor_strata(const std::string& monitor) = 0;
   // Every kept record of the monitor (closed weeks and open), oldest first.
   [[nodiscard]] virtual std::vector<MonitorSampleRow> monitor_samples(const std::string& monitor) = 0;
