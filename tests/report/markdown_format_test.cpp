@@ -196,7 +196,8 @@ TEST(MarkdownFormat, AReportOfThousandsOfFailingSlicesIsCutTo65000Characters) {
   for (int i = 0; i < 2000; ++i)
     cases.emplace_back(fmt::format("customer-segment-with-a-rather-long-name-{:04}", i),
                        i % 2 == 0);
-  const Built b = build(kSuite, cases, "bot-v2");
+  // 2,000 segments, each a slice of its own (above the default limit of 1,000 values).
+  const Built b = build(std::string(kSuite) + "limits: {max_slice_values: 5000}\n", cases, "bot-v2");
   ASSERT_GE(b.report.failures.size(), 1000U);
   const std::string md = b.render("markdown");
   EXPECT_LE(code_points(md), 65000U);
