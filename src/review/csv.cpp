@@ -8,16 +8,19 @@
 
 namespace qb::review {
 
-std::string write_csv(const std::vector<std::vector<std::string>>& rows,
-                      const std::vector<bool>& defuse) {
+namespace {
+bool formula_start(std::string_view field) {
+  return !field.empty() && std::string_view("=+-@\t\r").find(field[0]) != std::string_view::npos;
+}
+}  // namespace
+
+std::string write_csv(const std::vector<std::vector<std::string>>& rows) {
   std::string out = "\xEF\xBB\xBF";
   std::string buf;
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       std::string field = row[c];
-      const bool risky = !field.empty() && std::string_view("=+-@\t\r").find(field[0]) !=
-                                               std::string_view::npos;
-      if (risky && c < defuse.size() && defuse[c]) field.insert(field.begin(), '\'');
+      if (formula_start(field)) field.insert(field.begin(), '\'');
       buf.resize(2 * field.size() + 2);
       const std::size_t n = csv_write(buf.data(), buf.size(), field.data(), field.size());
       if (c > 0) out += ',';
@@ -26,6 +29,12 @@ std::string write_csv(const std::vector<std::vector<std::string>>& rows,
     out += "\r\n";
   }
   return out;
+}
+
+std::string undefuse(std::string field) {
+  if (field.size() > 1 && field[0] == '\'' && formula_start(std::string_view(field).substr(1)))
+    field.erase(0, 1);
+  return field;
 }
 
 namespace {

@@ -8,10 +8,13 @@
 namespace qb::review {
 
 // Rows to CSV text: a UTF-8 byte-order mark (so spreadsheets read the text as UTF-8), every field
-// quoted, CRLF line ends. A field that a spreadsheet would run as a formula (it starts with =, +,
-// -, @, tab or CR) gets a leading apostrophe when `defuse` says so for its column.
-std::string write_csv(const std::vector<std::vector<std::string>>& rows,
-                      const std::vector<bool>& defuse = {});
+// quoted, CRLF line ends. Every field that a spreadsheet would run as a formula (it starts with =,
+// +, -, @, tab or CR: OWASP's list) gets a leading apostrophe, whatever its column.
+std::string write_csv(const std::vector<std::vector<std::string>>& rows);
+
+// A field as it was before write_csv defused it: the apostrophe before a formula character goes.
+// For the columns a reviewer writes back (note, reference).
+std::string undefuse(std::string field);
 
 struct CsvRecord {
   int line = 0;  // where the record starts in the file, 1-based

@@ -204,12 +204,9 @@ void write_reviewer_files(const std::string& base, const std::vector<nlohmann::j
     rows.push_back(csv_row(records[i], *cases[i]));
   }
   write_file_atomic(base + ".jsonl", jsonl);
-  // Columns that show the model's or the dataset's text are defused for spreadsheets.
-  std::vector<bool> defuse;
-  for (const auto& col : kCsvColumns)
-    defuse.push_back(col != "id" && col != "dimension" && col != "grader" && col != "kind" &&
-                     col != "grade" && col != "note" && col != "reference");
-  write_file_atomic(base + ".csv", write_csv(rows, defuse));
+  // Every cell a spreadsheet would run as a formula is defused, the reference and the
+  // reviewers' notes too (the import undoes it for the columns a reviewer writes).
+  write_file_atomic(base + ".csv", write_csv(rows));
   out.files.push_back(base + ".jsonl");
   out.files.push_back(base + ".csv");
 }

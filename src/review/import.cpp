@@ -109,9 +109,9 @@ void read_csv_file(const std::string& file, std::vector<Line>& out) {
     l.dimension = get("dimension");
     l.grader = get("grader");
     l.kind = get("kind");
-    l.note = get("note");
+    l.note = undefuse(get("note"));
     l.graded_at = get("graded_at");
-    l.reference = get("reference");
+    l.reference = undefuse(get("reference"));
     const std::string g = get("grade");
     if (!g.empty()) {
       double v = 0;

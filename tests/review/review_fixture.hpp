@@ -48,6 +48,7 @@ struct JudgedRun {
   };
   std::function<std::string(std::size_t)> language = [](std::size_t) { return std::string("en"); };
   std::function<bool(std::size_t)> failed = [](std::size_t) { return false; };
+  std::function<std::string(std::size_t)> reference = [](std::size_t) { return std::string(); };
 };
 
 inline std::string case_id(std::size_t i) { return fmt::format("q-{:03}", i); }
@@ -71,6 +72,7 @@ inline void save_judged_run(Store& store, const JudgedRun& spec) {
                         {"input", fmt::format("Question {} from a customer?", i)},
                         {"category", i % 3 == 0 ? "billing" : "shipping"},
                         {"language", spec.language(i)}};
+    if (const std::string ref = spec.reference(i); !ref.empty()) c["reference"] = ref;
     run.case_lines.push_back(c.dump());
     Response r;
     r.id = case_id(i);

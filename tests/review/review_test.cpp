@@ -274,6 +274,72 @@ TEST_F(ReviewTest, CsvFilledInASpreadsheetImportsLikeJsonl) {
   EXPECT_EQ(s.pending, 0U);
 }
 
+TEST_F(ReviewTest, EveryCellASpreadsheetWouldRunIsDefusedTheReferenceAndTheAdjudicationFileToo) {
+  const std::vector<std::string> formulas = {"=HYPERLINK(\"http://evil\",\"x\")",
+                                             "=cmd|' /C calc'!A0", "+1 555 0100", "@SUM(A1)",
+                                             "-2+3", "\tleading tab", "\rcarriage"};
+  test::JudgedRun spec;
+  spec.n = formulas.size();
+  spec.reference = [&](std::size_t i) { return formulas[i]; };
+  spec.output = [&](std::size_t i) { return formulas[(i + 1) % formulas.size()]; };
+  test::save_judged_run(*store_, spec);
+  export_two();
+  const auto check = [&](const std::string& file) {
+    const auto rows = read_csv(read_text(file), file);
+    std::size_t cells = 0;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+      for (const auto& field : rows[r].fields) {
+        EXPECT_TRUE(field.empty() || std::string_view("=+-@\t\r").find(field[0]) == std::string::npos)
+            << file << ": a cell a spreadsheet would run: " << field;
+        cells += field.starts_with("'=") || field.starts_with("'+") || field.starts_with("'@") ? 1 : 0;
+      }
+    }
+    EXPECT_GT(cells, 0U) << file;
+  };
+  check(dir_.file("review/alice.csv"));
+  // Reviewers grade in the CSV and write a note and a reference that start like formulas: what
+  // they wrote is what is stored.
+  auto rows = read_csv(read_text(dir_.file("review/alice.csv")), "alice.csv");
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    rows[r].fields[11] = rows[r].fields[1] == "quality" ? "5" : "1";
+    rows[r].fields[12] = "'=looks fine";  // as the spreadsheet saves a defused cell
+  }
+  rows[1].fields[7] = "'+44 20 7946 0000";  // a reference the reviewer wrote
+  write_text(dir_.file("review/alice-done.csv"), write_csv([&] {
+               std::vector<std::vector<std::string>> out;
+               for (const auto& r : rows) out.push_back(r.fields);
+               return out;
+             }()));
+  import_grades(*store_, {dir_.file("review/alice-done.csv")}, {});
+  const auto grades = store_->load_grades("");
+  ASSERT_FALSE(grades.empty());
+  for (const auto& g : grades) EXPECT_EQ(g.note, "=looks fine");
+  // The case's own reference, shown defused, reads back as the case's own: no grader wrote it.
+  std::size_t written = 0;
+  for (const auto& g : grades) {
+    if (g.reference.empty()) continue;
+    ++written;
+    EXPECT_EQ(g.reference, "+44 20 7946 0000");
+  }
+  EXPECT_EQ(written, 1U);
+  // The reviewers disagree on an item: the adjudication file is defused the same way.
+  std::string text;
+  for (const char* who : {"alice", "bob"}) {
+    text += nlohmann::json({{"id", test::case_id(0)}, {"grader", who}, {"dimension", "helpfulness"},
+                            {"grade", who[0] == 'a' ? 1 : 0}, {"note", "=IMPORTXML(\"x\")"}})
+                .dump() + "\n";
+  }
+  write_text(dir_.file("disagree.jsonl"), text);
+  import_grades(*store_, {dir_.file("disagree.jsonl")}, {spec.id});
+  ExportRequest adj;
+  adj.runs = {spec.id};
+  adj.out_dir = dir_.file("adj");
+  adj.adjudicate = true;
+  adj.adjudicator = "carol";
+  export_for_review(*store_, adj);
+  check(dir_.file("adj/adjudication.csv"));
+}
+
 // Two reviewers' grades taken from the statistics fixture: the agreement the review command
 // reports is statsmodels' kappa and interval.
 TEST_F(ReviewTest, AgreementEqualsTheStatisticsReferenceValues) {
@@ -369,11 +435,13 @@ TEST_F(ReviewTest, AdjudicationSettlesDisagreementsAndIsRecordedAsSuch) {
 TEST(ReviewCsv, QuotesRoundTripAndMalformedFilesNameTheLine) {
   const std::vector<std::vector<std::string>> rows = {
       {"id", "note"}, {"a,b", "say \"hi\"\nthen go"}, {"-1", "@x"}};
-  const std::string text = write_csv(rows, {false, true});
+  const std::string text = write_csv(rows);
   const auto back = read_csv(text, "x.csv");
   ASSERT_EQ(back.size(), 3U);
   EXPECT_EQ(back[1].fields, (std::vector<std::string>{"a,b", "say \"hi\"\nthen go"}));
-  EXPECT_EQ(back[2].fields, (std::vector<std::string>{"-1", "'@x"}));
+  EXPECT_EQ(back[2].fields, (std::vector<std::string>{"'-1", "'@x"})) << "every column is defused";
+  EXPECT_EQ(undefuse(back[2].fields[1]), "@x");
+  EXPECT_EQ(undefuse("'plain"), "'plain") << "an apostrophe before plain text is the reviewer's";
   EXPECT_EQ(back[2].line, 4) << "the record after a two-line field starts on line 4";
   try {
     (void)read_csv("id,note\n\"open,1\nx\"y,2\n", "bad.csv");
