@@ -14,6 +14,7 @@
 #include "qualbar/run/progress.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 
@@ -145,7 +146,7 @@ RunOutcome run_suite(const RunRequest& req) {
   if (o.suite.judge.IsMap()) judge = judge_settings(o.suite);  // its key is checked before anything runs
   std::vector<std::string> notes = provider->settings_warnings();
   if (judge) notes.insert(notes.end(), judge->warnings.begin(), judge->warnings.end());
-  for (const auto& w : notes) std::cerr << "qualbar: warning: " << w << '\n';
+  for (const auto& w : notes) std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (!req.no_store && !store) {
     o.store_path = resolve_store_path(req.store_flag, o.suite.store);
     store = open_store(o.store_path);
@@ -171,7 +172,7 @@ RunOutcome run_suite(const RunRequest& req) {
   }
   resumed.reset();
   progress.finish();
-  for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << w << '\n';
+  for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (o.result.complete()) {
     o.report =
         build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);

@@ -13,6 +13,7 @@
 #include "qualbar/monitor/monitor.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 namespace {
@@ -84,7 +85,7 @@ int do_ingest(const MonitorOptions& o) {
   if (s.bad > 0)
     std::cout << fmt::format("  {} bad line{} quarantined with their line numbers in {}\n", s.bad,
                              s.bad == 1 ? "" : "s", io.quarantine);
-  for (const auto& w : s.warnings) std::cerr << "qualbar: warning: " << w << '\n';
+  for (const auto& w : s.warnings) std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   std::cout << fmt::format("Next: qualbar monitor status --suite {}{}\n", o.suite,
                            store_flag_hint(m.store_path));
   return InterruptScope::level() > 0 ? static_cast<int>(ExitCode::run_failed) : 0;
@@ -121,7 +122,7 @@ int do_status(const MonitorOptions& o, bool color) {
     for (const auto& a : m.store->monitor_alerts(monitor::monitor_id(m.suite)))
       if (a.sent_at.empty()) unsent.push_back(a);
     const auto r = monitor::post_alerts(*m.store, m.suite, o.webhook, unsent);
-    for (const auto& line : r.failures) std::cerr << "qualbar: warning: " << line << '\n';
+    for (const auto& line : r.failures) std::cerr << "qualbar: warning: " << display_text(line) << '\n';
     if (r.delivered > 0) std::cerr << fmt::format("{} alert(s) posted to the webhook\n", r.delivered);
   }
   if (!fresh.empty() && f == "terminal")

@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 namespace {
@@ -48,9 +49,11 @@ int runs(const RunsOptions& o) {
   std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", "RUN", "STARTED (UTC)",
                            "SUITE", "MODEL", "CASES", "ERRORS", "RESULT");
   for (const auto& r : list) {
-    std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", r.id,
-                             r.started_at.substr(0, 19), r.suite_name.substr(0, 23),
-                             r.model.substr(0, 21), r.n_cases, r.n_errors,
+    // Names come from suites and endpoints: shown, never run by the terminal.
+    std::cout << fmt::format("{:<26}{:<22}{:<24}{:<22}{:>7}{:>8}  {}\n", display_text(r.id),
+                             display_text(r.started_at.substr(0, 19)),
+                             display_text(r.suite_name.substr(0, 23)),
+                             display_text(r.model.substr(0, 21)), r.n_cases, r.n_errors,
                              r.status == kRunMonitor    ? "monitor (qualbar monitor status)"
                              : r.status != kRunComplete ? r.status + " (qualbar run --resume)"
                              : r.passed                 ? "pass"

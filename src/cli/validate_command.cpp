@@ -7,6 +7,7 @@
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 namespace {
@@ -39,8 +40,9 @@ int validate(const ValidateOptions& o) {
   std::vector<std::string> slices;
   for (const auto& s : suite.slices) slices.push_back(s.name());
 
-  std::cout << fmt::format("{} is valid.\n", o.suite);
-  std::cout << fmt::format("  suite       {} (schema {}, hash {})\n", suite.name,
+  // Names and paths are the user's: shown, never run by the terminal (display_text).
+  std::cout << fmt::format("{} is valid.\n", display_text(o.suite));
+  std::cout << fmt::format("  suite       {} (schema {}, hash {})\n", display_text(suite.name),
                            suite.schema_version, suite.hash);
   std::cout << fmt::format("  cases       {} in {} dataset file(s)\n", dataset.cases.size(),
                            suite.datasets.size());
@@ -52,7 +54,7 @@ int validate(const ValidateOptions& o) {
     std::size_t errors = 0;
     for (const auto& r : *responses) errors += r.is_error() ? 1 : 0;
     std::cout << fmt::format("  responses   {} in {} ({} marked as errors)\n", responses->size(),
-                             responses_path, errors);
+                             display_text(responses_path), errors);
   }
   return 0;
 }

@@ -28,11 +28,7 @@ using term::Style;
 
 // Names and categories come from production data: no escape sequence of theirs reaches the
 // terminal.
-std::string plain(std::string s) {
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
-  return s;
-}
+std::string plain(const std::string& s) { return term::one_line(s); }
 
 // The week table; the last column (the flags) in red when `alarm` says so.
 void print_table(std::ostream& out, const Style& st, std::vector<std::string> header,

@@ -39,7 +39,15 @@ std::string text(std::string_view s) {
   const std::string valid = to_valid_utf8(s);
   std::string out;
   out.reserve(valid.size() + valid.size() / 8);
-  for (char ch : valid) {
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    // A bidirectional override would reorder what the reader sees (U+202E shows "exe.txt" as
+    // "txt.exe"); a C1 control has no business in a page either.
+    if (const std::size_t len = hidden_control_at(valid, i); len > 0) {
+      out += "\xEF\xBF\xBD";
+      i += len - 1;
+      continue;
+    }
+    const char ch = valid[i];
     switch (ch) {
       case '&':
         out += "&amp;";

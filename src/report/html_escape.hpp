@@ -9,7 +9,8 @@
 namespace qb::html {
 
 // Element content (and RCDATA such as <title>): & < > " ' become character references; control
-// characters other than tab, line feed and carriage return become U+FFFD.
+// characters other than tab, line feed and carriage return, and the bidirectional controls
+// that reorder what a reader sees (U+202E …), become U+FFFD.
 std::string text(std::string_view s);
 
 // A double-quoted attribute value. The same escaping as text(): quotes cannot end the value.

@@ -68,9 +68,10 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   const Report& r = in.report;
   const Style st{in.color};
   const RunInfo& run = r.run;
-  out << st.bold(fmt::format("qualbar · {} · model {}", r.suite_name, run.model)) << '\n';
-  out << st.dim(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence", run.id,
-                            run.started_at, r.n_cases, 100.0 * r.confidence))
+  out << st.bold(term::one_line(fmt::format("qualbar · {} · model {}", r.suite_name, run.model)))
+      << '\n';
+  out << st.dim(term::one_line(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence",
+                                           run.id, run.started_at, r.n_cases, 100.0 * r.confidence)))
       << "\n\n";
 
   if (r.passed) {
@@ -80,7 +81,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
         << fmt::format(" — {} bar{} missed:\n", r.failures.size(),
                        r.failures.size() == 1 ? "" : "s");
     const std::size_t shown = std::min<std::size_t>(r.failures.size(), 10);
-    for (std::size_t i = 0; i < shown; ++i) out << "  ✗ " << failure_text(r.failures[i], r) << '\n';
+    for (std::size_t i = 0; i < shown; ++i)
+      out << "  ✗ " << term::one_line(failure_text(r.failures[i], r)) << '\n';
     if (shown < r.failures.size())
       out << fmt::format("  … and {} more (--format json lists all)\n", r.failures.size() - shown);
     out << '\n';
@@ -94,7 +96,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
                  bars_text(c, d), status_text(c, st)});
   }
   overall.print(out, st);
-  for (const auto& note : report_notices(r)) out << '\n' << st.yellow("! " + note) << '\n';
+  for (const auto& note : report_notices(r))
+    out << '\n' << st.yellow("! " + term::one_line(note)) << '\n';
 
   // Slices: failing cells first (critical first), then the quality results furthest below overall.
   const std::vector<SliceRow> rows = worst_slices(r);
@@ -127,7 +130,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
         << '\n';
     for (const auto& c : f.comparisons) {
       out << fmt::format("  {}: {:.1f}% ({}) to {:.1f}% ({}): gap {:.1f} points [{:.1f}, {:.1f}]",
-                         c.metric, 100.0 * c.low_rate, c.low, 100.0 * c.high_rate, c.high,
+                         c.metric, 100.0 * c.low_rate, term::one_line(c.low), 100.0 * c.high_rate,
+                         term::one_line(c.high),
                          100.0 * c.gap, 100.0 * c.gap_interval.lo, 100.0 * c.gap_interval.hi);
       if (c.metric != "false-positive rate" && std::isfinite(c.ratio))
         out << fmt::format(", ratio {:.2f} [{:.2f}, {}]", c.ratio, c.ratio_interval.lo,
@@ -157,7 +161,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
                            f.groups.size() - 6);
         break;
       }
-      out << fmt::format("  {}={}: {:.1f}% [{:.1f}%, {:.1f}%] (n={}){}\n", f.across, g.value,
+      out << fmt::format("  {}={}: {:.1f}% [{:.1f}%, {:.1f}%] (n={}){}\n", f.across,
+                         term::one_line(g.value),
                          100.0 * g.pass_rate, 100.0 * g.interval.lo, 100.0 * g.interval.hi, g.n,
                          g.compared ? "" : ", too few to compare");
     }
@@ -165,8 +170,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
 
   for (const auto& d : r.dimensions) {
     for (const Analysis* a : d.analyses()) {
-      out << '\n' << st.bold(a->title) << '\n';
-      for (const auto& line : a->lines) out << "  " << line << '\n';
+      out << '\n' << st.bold(term::one_line(a->title)) << '\n';
+      for (const auto& line : a->lines) out << "  " << term::one_line(line) << '\n';
     }
   }
 

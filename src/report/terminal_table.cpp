@@ -1,10 +1,10 @@
 #include "report/terminal_table.hpp"
 
-#include "qualbar/util/text.hpp"
-
 #include <algorithm>
 
 #include <fmt/format.h>
+
+#include "qualbar/util/text.hpp"
 
 namespace qb::term {
 
@@ -13,6 +13,18 @@ std::string Style::wrap(const char* code, std::string_view s) const {
 }
 
 std::size_t width(std::string_view s) { return code_points(s); }
+
+std::string one_line(std::string_view s) {
+  std::string out = display_text(s);
+  for (char& c : out)
+    if (c == '\n' || c == '\t') c = ' ';
+  return out;
+}
+
+void Table::add(std::vector<std::string> row) {
+  for (std::size_t i = 0; i + 1 < row.size(); ++i) row[i] = one_line(row[i]);
+  rows_.push_back(std::move(row));
+}
 
 void Table::print(std::ostream& out, const Style& st, std::string_view indent) const {
   std::vector<std::size_t> w(header_.size(), 0);

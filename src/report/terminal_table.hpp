@@ -23,12 +23,17 @@ struct Style {
 // Display width in terminal columns: one per code point (enough for the labels printed here).
 std::size_t width(std::string_view s);
 
-// Columns sized to their content, each line after `indent`; the header in bold. The last column
-// is printed as is, so it may carry colour.
+// Text from data on one terminal line: display_text (no control or bidirectional character
+// reaches the terminal), with line feeds and tabs as spaces.
+std::string one_line(std::string_view s);
+
+// Columns sized to their content, each line after `indent`; the header in bold. Every cell but the
+// last is made one_line(); the last is printed as is, so it may carry colour (it must hold no
+// text from data).
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void add(std::vector<std::string> row);
   void print(std::ostream& out, const Style& st, std::string_view indent = "") const;
 
  private:

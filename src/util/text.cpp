@@ -264,4 +264,37 @@ std::size_t code_points(std::string_view text) {
   return n;
 }
 
+std::size_t hidden_control_at(std::string_view text, std::size_t i) {
+  const auto at = [&](std::size_t k) {
+    return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+  };
+  const unsigned char c = at(0);
+  if (c == 0xC2 && at(1) >= 0x80 && at(1) <= 0x9F) return 2;  // C1: U+0080–U+009F
+  if (c == 0xD8 && at(1) == 0x9C) return 2;                   // U+061C arabic letter mark
+  if (c == 0xE2 && at(1) == 0x80 &&
+      (at(2) == 0x8E || at(2) == 0x8F || (at(2) >= 0xAA && at(2) <= 0xAE)))
+    return 3;  // U+200E, U+200F, U+202A–U+202E
+  if (c == 0xE2 && at(1) == 0x81 && at(2) >= 0xA6 && at(2) <= 0xA9) return 3;  // U+2066–U+2069
+  return 0;
+}
+
+std::string display_text(std::string_view text) {
+  const std::string valid = to_valid_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size();) {
+    const auto c = static_cast<unsigned char>(valid[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else if (const std::size_t len = hidden_control_at(valid, i); len > 0) {
+      out += "\xEF\xBF\xBD";
+      i += len;
+    } else {
+      out += valid[i++];
+    }
+  }
+  return out;
+}
+
 }  // namespace qb

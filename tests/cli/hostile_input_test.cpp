@@ -249,5 +249,62 @@ TEST_F(HostileFiles, AJsonArrayFileIsToldThatJsonlIsOneObjectALine) {
             "convert it with: jq -c '.[]' FILE > FILE.jsonl\n");
 }
 
+// ---- what reaches a terminal or a page -------------------------------------------------------
+
+bool has_raw_control(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F &&
+        static_cast<unsigned char>(text[i + 1]) >= 0x80)
+      return true;  // a C1 control such as CSI
+  }
+  return false;
+}
+
+TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTerminalOrThePage) {
+  // An OSC 8 hyperlink and a screen clear in the suite's name, the model, a category and an id;
+  // a right-to-left override in a category.
+  const std::string esc = "\x1b]8;;http://evil.example\x07click\x1b]8;;\x07\x1b[2J\xc2\x9b" "31m";
+  const std::string rlo = "\xe2\x80\xae";
+  write("suite.yaml",
+        "schema_version: 1\nname: \"bot\\e]0;pwned\\a\"\ndatasets: cases.jsonl\n"
+        "system: {provider: replay, responses: responses.jsonl}\n"
+        "dimensions:\n  says: {scorer: contains, args: {value: x}}\nslices: [category]\n");
+  std::string cases, responses;
+  for (int i = 0; i < 6; ++i) {
+    const std::string category = i % 2 ? "exe." + rlo + "txt" : "billing" + esc;
+    cases += nlohmann::json({{"id", fmt::format("c{}", i)}, {"input", "q"}, {"category", category}})
+                 .dump() + "\n";
+    responses += nlohmann::json({{"id", fmt::format("c{}", i)}, {"output", i < 3 ? "x" : "no"},
+                                 {"model", "model" + esc}})
+                     .dump() + "\n";
+  }
+  write("cases.jsonl", cases);
+  write("responses.jsonl", responses);
+  std::vector<std::pair<std::string, ProcessResult>> outputs;
+  outputs.emplace_back("validate", run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
+  outputs.emplace_back("run", run_qualbar(std::vector<std::string>{"run", "suite.yaml", "--out",
+                                                                    "html=report.html"},
+                                          dir_));
+  outputs.emplace_back("runs", run_qualbar(std::vector<std::string>{"runs"}, dir_));
+  // An error message that quotes an id.
+  write("cases.jsonl", cases + nlohmann::json({{"id", "c0"}, {"input", "q"}}).dump() + "\n");
+  outputs.emplace_back("error", run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
+  for (const auto& [what, r] : outputs) {
+    EXPECT_FALSE(has_raw_control(r.out)) << what << " stdout: " << r.out;
+    EXPECT_FALSE(has_raw_control(r.err)) << what << " stderr: " << r.err;
+    EXPECT_EQ(r.out.find(rlo), std::string::npos) << what;
+  }
+  EXPECT_EQ(outputs[1].second.exit_code, 0) << outputs[1].second.err;
+  EXPECT_NE(outputs[1].second.out.find("billing\xEF\xBF\xBD]8;;http://evil.example"), std::string::npos)
+      << "the sequence is shown as text, its control characters replaced";
+  EXPECT_EQ(outputs[3].second.exit_code, 2);
+  const std::string html = read_text(dir_.work() / "report.html");
+  EXPECT_EQ(html.find(rlo), std::string::npos) << "a bidi override would reorder the page's text";
+  EXPECT_EQ(html.find('\x1b'), std::string::npos);
+  EXPECT_NE(html.find("exe.\xEF\xBF\xBDtxt"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qb::test

@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "qualbar/core/error.hpp"
+#include "qualbar/util/text.hpp"
 #include "qualbar/version.hpp"
 
 int main(int argc, char** argv) {
@@ -53,10 +54,11 @@ int main(int argc, char** argv) {
   try {
     return action ? action() : 0;
   } catch (const Error& e) {
-    std::cerr << "qualbar: error: " << e.what() << '\n';
+    // Messages quote data (ids, excerpts): no escape sequence of theirs reaches the terminal.
+    std::cerr << "qualbar: error: " << display_text(e.what()) << '\n';
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "qualbar: internal error: " << e.what()
+    std::cerr << "qualbar: internal error: " << display_text(e.what())
               << "\nPlease report this with the command you ran.\n";
     return static_cast<int>(ExitCode::run_failed);
   }

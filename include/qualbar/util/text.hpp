@@ -15,6 +15,15 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 // The text with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string to_valid_utf8(std::string_view text);
 
+// Text from data made safe to show: valid UTF-8, with every control character (C0 but line
+// feed and tab, DEL, C1 — so no escape or OSC sequence reaches a terminal) and every
+// bidirectional control (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C, which reorder
+// what a reader sees) replaced by U+FFFD.
+std::string display_text(std::string_view text);
+// The length in bytes of a C1 control or a bidirectional control that starts at text[i] (valid
+// UTF-8), 0 when none does: for escapers that keep the rest of the text as it is.
+std::size_t hidden_control_at(std::string_view text, std::size_t i);
+
 struct NormalizeOptions {
   bool casefold = true;
   bool strip_punctuation = true;
