@@ -51,7 +51,7 @@ RunLock::RunLock(Store& store, std::string id) : store_(store), id_(std::move(id
   const RunLockResult r = store_.lock_run(id_, me_, &RunLock::is_stale);
   if (!r.taken) {
     const RunHolder& h = *r.previous;
-    throw RunError(fmt::format(
+    throw RunBusy(fmt::format(
         "run {} is being answered by process {} on {} (since {}): wait for it to finish, or stop "
         "it (Ctrl-C saves what it has), then resume. Two processes answering one run would ask "
         "the same cases twice",

@@ -144,8 +144,19 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
 
   const auto scorers = build_scorers(suite);
   // One process answers a run at a time: two resumes would ask the same cases twice.
+  // A store that cannot take the run (a full disk) fails it before anything is asked.
+  const auto not_started = [&](const RunError& e) {
+    return RunError(fmt::format("{}\nThe run was not {}: nothing was asked or saved", e.what(),
+                                settings.resume ? "resumed" : "started"));
+  };
   if (settings.store != nullptr) {
-    run.lock = std::make_shared<RunLock>(*settings.store, run.info.id);
+    try {
+      run.lock = std::make_shared<RunLock>(*settings.store, run.info.id);
+    } catch (const RunBusy&) {
+      throw;
+    } catch (const RunError& e) {
+      throw not_started(e);
+    }
     if (run.lock->took_over() && settings.observer != nullptr)
       settings.observer->note(*run.lock->took_over());
   }
@@ -173,7 +184,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     try {
       settings.store->begin_run(record);
     } catch (const RunError& e) {
-      throw RunError(fmt::format("{}\nThe run was not started: nothing was asked or saved", e.what()));
+      throw not_started(e);
     }
   }
   run.n_answered = run.n_resumed;

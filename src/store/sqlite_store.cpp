@@ -182,6 +182,14 @@ CREATE TABLE run_locks (
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
+// What to check when SQLite could not write: it says "disk I/O error" for a full disk too.
+std::string io_hint(sqlite3* db) {
+  const int code = sqlite3_errcode(db) & 0xFF;
+  return code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY
+             ? " (is the disk full, or the store's folder not writable?)"
+             : "";
+}
+
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql, const std::string& path) : path_(path) {
@@ -231,7 +239,7 @@ class Statement {
 
  private:
   [[noreturn]] void fail(sqlite3* db) const {
-    throw RunError(fmt::format("store '{}': {}", path_, sqlite3_errmsg(db)));
+    throw RunError(fmt::format("store '{}': {}{}", path_, sqlite3_errmsg(db), io_hint(db)));
   }
   sqlite3_stmt* stmt_ = nullptr;
   std::string path_;
@@ -937,7 +945,7 @@ class SqliteStore final : public Store {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       const std::string why = err ? err : sqlite3_errmsg(db_);
       sqlite3_free(err);
-      throw RunError(fmt::format("store '{}': {}", path_, why));
+      throw RunError(fmt::format("store '{}': {}{}", path_, why, io_hint(db_)));
     }
   }
 

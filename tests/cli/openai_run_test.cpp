@@ -13,79 +13,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "run_qualbar.hpp"
-#include "../support/fake_openai.hpp"
+#include "endpoint_fixture.hpp"
 
 namespace qb::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr int kCases = 40;
-
-// A dataset whose inputs are the case ids, so the server's log says which case each request is.
-void write_cases(const TempDir& dir, int n = kCases) {
-  std::string text;
-  for (int i = 0; i < n; ++i) {
-    text += fmt::format(R"({{"id":"c{:03}","input":"c{:03}","category":"{}"}})"
-                        "\n",
-                        i, i, i % 2 == 0 ? "even" : "odd");
-  }
-  std::ofstream(dir.work() / "cases.jsonl") << text;
-}
-
-void write_suite(const TempDir& dir, const std::string& base_url, const std::string& extra = "") {
-  std::ofstream(dir.work() / "suite.yaml") << fmt::format(
-      "schema_version: 1\nname: endpoint\ndatasets: cases.jsonl\n"
-      "system:\n  provider: openai\n  base_url: {}\n  model: fake-model\n"
-      "  api_key_env: QB_TEST_KEY\n  retry_base_s: 0.01\n  price: {{input: 1.0, output: 2.0}}\n{}"
-      "dimensions:\n  seven:\n    scorer: contains\n    args: {{value: \"7\"}}\n  latency: latency\n"
-      "slices: [category]\n",
-      base_url, extra);
-}
-
-// Answered cases in the store so far (read as another process would).
-int answered_in_store(const fs::path& db) {
-  sqlite3* h = nullptr;
-  int n = -1;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(h, 2000);
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM cases WHERE response_json IS NOT NULL", -1,
-                           &s, nullptr) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-      n = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(h);
-  return n;
-}
-
-// Waits (up to 20 s) until `ready()`; false when it never happened.
-template <typename F>
-bool wait_until(F ready) {
-  const auto give_up = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
-std::map<std::string, int> requests_per_case(const std::vector<FakeRequest>& log, int from = 0) {
-  std::map<std::string, int> out;
-  for (const auto& r : log)
-    if (r.n >= from) ++out[r.last_user_message];
-  return out;
-}
-
-// run_qualbar with its arguments as a list (a two-element brace list would also read as text).
-ProcessResult run_args(const std::vector<std::string>& args, const TempDir& dir,
-                       const EnvChanges& env = {}) {
-  return run_qualbar(args, dir, env);
-}
-
-const EnvChanges kKey = {{"QB_TEST_KEY", "sk-test-0000"}};
 
 TEST(OpenAiRun, AnswersAreScoredAndStoredWithUsageCostAndLatency) {
   FakeOpenAI server;
@@ -341,24 +274,6 @@ TEST(OpenAiRun, ARerunOfAnUnchangedSuiteAtTemperatureZeroIsAnsweredFromTheCache)
                            "the response cache"),
             std::string::npos)
       << again.out;
-}
-
-// The stored responses, as another process reads them.
-std::vector<nlohmann::json> stored_responses(const fs::path& db) {
-  std::vector<nlohmann::json> out;
-  sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT response_json FROM cases ORDER BY idx", -1, &s, nullptr) ==
-        SQLITE_OK) {
-      while (sqlite3_step(s) == SQLITE_ROW)
-        out.push_back(nlohmann::json::parse(
-            reinterpret_cast<const char*>(sqlite3_column_text(s, 0))));
-    }
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(h);
-  return out;
 }
 
 TEST(OpenAiRun, StreamingRecordsTimeToFirstTokenLogprobConfidenceUsageAndCost) {

@@ -161,8 +161,11 @@ inline std::unique_ptr<RunningQualbar> start_qualbar(const std::vector<std::stri
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : vars) env_strings.push_back(k + "=" + v);
 
-  const std::string out_path = (dir.io() / "stdout").string();
-  const std::string err_path = (dir.io() / "stderr").string();
+  // Each process its own files: several may run in one folder at once.
+  static std::atomic<unsigned> started{0};
+  const unsigned n = started++;
+  const std::string out_path = (dir.io() / ("stdout-" + std::to_string(n))).string();
+  const std::string err_path = (dir.io() / ("stderr-" + std::to_string(n))).string();
   const std::string cwd = dir.work().string();
   std::vector<std::string> argv_strings{"qualbar"};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());

@@ -7,13 +7,21 @@
 #include <optional>
 #include <string>
 
+#include "qualbar/core/error.hpp"
 #include "qualbar/store/store.hpp"
 
 namespace qb {
 
+// Another live process answers the run.
+class RunBusy : public RunError {
+ public:
+  using RunError::RunError;
+};
+
 class RunLock {
  public:
-  // Throws RunError naming the holder when a live process answers run `id`.
+  // Throws RunBusy naming the holder when a live process answers run `id`; RunError when the
+  // store cannot record the lock.
   RunLock(Store& store, std::string id);
   ~RunLock();
   RunLock(const RunLock&) = delete;
