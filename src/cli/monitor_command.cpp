@@ -134,6 +134,7 @@ int do_status(const MonitorOptions& o, bool color) {
 int do_judge(const MonitorOptions& o) {
   Opened m = open_monitor(o, StoreAccess::existing);
   const monitor::JudgedSample j = monitor::judge_sample(*m.store, m.suite);
+  for (const auto& w : j.warnings) std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (j.dimensions.empty()) {
     std::cout << "No dimension of the suite is graded by a judge: nothing to do.\n";
     return 0;

@@ -316,6 +316,7 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
   const std::string id = monitor_id(suite);
   const review::RunData run = review::load_run_data(store, id);
   const ChatSettings settings = judge_settings(suite);
+  out.warnings = settings.warnings;
   const std::string grader = settings.model.empty() ? std::string("judge") : settings.model;
   const GradeBook book = fold_grades(store.load_grades(id));
   JudgeContext judge(&settings, &store);

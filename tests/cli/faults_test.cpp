@@ -194,6 +194,30 @@ TEST(Faults, AJudgeThatGradesNothingFailsTheRunWithExit3AndItsReason) {
   EXPECT_EQ(nlohmann::json::parse(run_args({"runs", "--json"}, dir).out)[0]["status"], "failed");
 }
 
+TEST(Faults, AJudgeThatCannotBeReachedFailsTheRunWithItsAnswersSaved) {
+  FakeOpenAI system([](const FakeRequest& req, int) { return FakeAction::echo(req); });
+  int port = 0;
+  {
+    FakeOpenAI gone;  // a port that was just free and now has nothing listening
+    port = gone.port();
+  }
+  TempDir dir("qb-judge-down");
+  write_cases(dir, 6);
+  write_judged_suite(dir, system.base_url(), fmt::format("http://127.0.0.1:{}/v1", port));
+  std::string suite = read_text(dir.work() / "suite.yaml");
+  suite.replace(suite.find("max_attempts: 1}"), 16, "max_attempts: 1, max_connect_failures: 2}");
+  std::ofstream(dir.work() / "suite.yaml") << suite;
+  const auto r = run_args({"run", "suite.yaml"}, dir, kKey);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(fmt::format("the judge could not grade: cannot reach http://127.0.0.1:{}/v1",
+                                   port)),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("6 of 6 cases were answered and are saved in run r-"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(run_args({"runs", "--json"}, dir).out)[0]["status"], "failed");
+  EXPECT_EQ(system.request_count(), 6U);
+}
+
 TEST(Faults, CtrlCWhileTheJudgeGradesKeepsItsGradesAndTheResumeAsksOnlyWhatIsMissing) {
   FakeOpenAI system([](const FakeRequest& req, int) { return FakeAction::echo(req); });
   FakeOpenAI judge([](const FakeRequest&, int) {

@@ -3,6 +3,7 @@
 // the webhook and test cases exported from production.
 #include <httplib.h>
 
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -441,6 +442,33 @@ TEST_F(MonitorCli, TheJudgeGradesTheSampleAndIsCheckedAgainstPeopleOnProduction)
   for (const auto& q : status["quality"])
     judge_series = judge_series || (q["dimension"] == "correct (judge)" && q["source"] == "judge");
   EXPECT_TRUE(judge_series) << r.out.substr(0, 1500);
+}
+
+// A judge that answers out of format grades nothing: those records are asked again once it is
+// fixed, not answered from a cache of its non-answers.
+TEST_F(MonitorCli, RecordsTheJudgeDidNotGradeAreAskedAgainOnceItIsFixed) {
+  std::atomic<bool> fixed{false};
+  FakeOpenAI server([&](const FakeRequest&, int) {
+    return FakeAction::answer(fixed ? R"({"verdict":"pass","reason":"right call"})"
+                                    : "As an AI, I cannot judge moderation decisions.");
+  });
+  std::string suite = kSuite;
+  suite.replace(suite.find("http://127.0.0.1:9/v1"), 21, server.base_url());
+  write("suite.yaml", suite);
+  Stream s;
+  s.weeks = 3;
+  s.per_week = 1000;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ProcessResult r = qualbar("monitor judge --suite suite.yaml");
+  const std::size_t broken = server.request_count();
+  ASSERT_GT(broken, 0U) << r.out << r.err;
+  EXPECT_NE(r.out.find("graded 0 sampled records"), std::string::npos) << r.out;
+  fixed = true;
+  r = qualbar("monitor judge --suite suite.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server.request_count(), 2 * broken) << "every record is asked again, none from a cache";
+  EXPECT_NE(r.out.find(fmt::format("graded {} sampled records", broken)), std::string::npos) << r.out;
 }
 
 }  // namespace

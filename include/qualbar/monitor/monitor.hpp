@@ -40,6 +40,7 @@ struct JudgedSample {
   std::size_t failed = 0;
   std::size_t already = 0;  // records the judge had graded before
   std::vector<std::string> dimensions;
+  std::vector<std::string> warnings;  // about the judge's settings (a key too short to redact)
 };
 JudgedSample judge_sample(Store& store, const Suite& suite);
 
