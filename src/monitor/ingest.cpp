@@ -290,15 +290,16 @@ class Ingestor {
           buf.resize(std::min(room * 2, max_line + 1) + simdjson::SIMDJSON_PADDING);
         }
       }
-      const std::size_t free = buf.size() - simdjson::SIMDJSON_PADDING - have;
-      const ssize_t n = ::read(fd, buf.data() + have, free);
+      const std::size_t space = buf.size() - simdjson::SIMDJSON_PADDING - have;
+      const ssize_t n = ::read(fd, buf.data() + have, space);
       if (n < 0) {
         if (errno == EINTR) continue;
         throw RunError(fmt::format("{}: read failed: {}", source_, std::strerror(errno)));
       }
       if (n == 0) break;
       if (skipping) {
-        const auto* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', static_cast<std::size_t>(n)));
+        const auto* nl =
+            static_cast<const char*>(std::memchr(buf.data(), '\n', static_cast<std::size_t>(n)));
         if (nl == nullptr) {
           skipped += static_cast<std::size_t>(n);
           continue;
@@ -367,7 +368,8 @@ class Ingestor {
   }
 
   void handle(std::string_view line, std::size_t capacity) {
-    if (line.size() > suite_.limits.max_line_bytes) return quarantine(line, long_line_error(line.size()));
+    if (line.size() > suite_.limits.max_line_bytes)
+      return quarantine(line, long_line_error(line.size()));
     std::string error;
     if (!reader_->read(line, capacity, rec_, error)) return quarantine(line, error);
     const std::string_view day = utc_day(rec_.ts, scratch_);
@@ -541,7 +543,8 @@ class Ingestor {
   // field the aggregates did not read is broken (a number out of range, bad JSON).
   bool whole_record(std::string_view line, std::size_t capacity, std::string& error) {
     simdjson::dom::element doc;
-    const auto e = whole_.parse(line.data(), line.size(), capacity < line.size() + simdjson::SIMDJSON_PADDING).get(doc);
+    const bool copy = capacity < line.size() + simdjson::SIMDJSON_PADDING;
+    const auto e = whole_.parse(line.data(), line.size(), copy).get(doc);
     if (e == simdjson::SUCCESS) return true;
     if (const auto number = json_number_out_of_range(line)) {
       error = fmt::format("the number {} at column {} is out of range: a JSON number must fit a "

@@ -29,8 +29,9 @@ void write_scores(const ReportInput& in, std::ostream& out) {
       sj["status"] = to_string(s.status);
       sj["value"] =
           s.status == ScoreStatus::scored && std::isfinite(s.value) ? json(s.value) : json(nullptr);
+      // Not applicable, or not graded by the judge: neither passed nor failed.
       if (dims[d].aggregation == Aggregation::rate && dims[d].higher_is_better &&
-          s.status != ScoreStatus::not_applicable) {
+          s.status != ScoreStatus::not_applicable && s.status != ScoreStatus::ungraded) {
         const double threshold = dims[d].threshold.value_or(0.5);
         sj["passed"] = s.status == ScoreStatus::scored && s.value >= threshold;
       }

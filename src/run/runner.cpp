@@ -99,7 +99,7 @@ class Sink final : public ProviderSink {
 
 namespace {
 
-// Saves the run as stopped (failed or interrupted) with what it has; `e`, when given, is why.
+// Saves the run as stopped (failed or interrupted) with what it has.
 void save_stopped(RunResult& run, const RunSettings& settings, const char* status) {
   run.info.status = status;
   run.info.ended_at = now_rfc3339();
