@@ -161,8 +161,8 @@ RunOutcome run_suite(const RunRequest& req) {
     settings.observer = &progress;
     settings.run_id = resumed ? resumed->info.id : new_run_id();
     settings.judge = judge ? &*judge : nullptr;
-    settings.resume_hint = fmt::format("qualbar run --resume {}{}", settings.run_id,
-                                       store_flag_hint(o.store_path));
+    settings.resume_hint =
+        fmt::format("qualbar run --resume {}{}", settings.run_id, store_flag_hint(o.store_path));
     try {
       o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider, settings);
     } catch (const RunError&) {
@@ -172,7 +172,8 @@ RunOutcome run_suite(const RunRequest& req) {
   }
   resumed.reset();
   progress.finish();
-  for (const auto& w : o.result.warnings) std::cerr << "qualbar: warning: " << display_text(w) << '\n';
+  for (const auto& w : o.result.warnings)
+    std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (o.result.complete()) {
     o.report =
         build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);

@@ -122,7 +122,8 @@ int do_status(const MonitorOptions& o, bool color) {
     for (const auto& a : m.store->monitor_alerts(monitor::monitor_id(m.suite)))
       if (a.sent_at.empty()) unsent.push_back(a);
     const auto r = monitor::post_alerts(*m.store, m.suite, o.webhook, unsent);
-    for (const auto& line : r.failures) std::cerr << "qualbar: warning: " << display_text(line) << '\n';
+    for (const auto& line : r.failures)
+      std::cerr << "qualbar: warning: " << display_text(line) << '\n';
     if (r.delivered > 0) std::cerr << fmt::format("{} alert(s) posted to the webhook\n", r.delivered);
   }
   if (!fresh.empty() && f == "terminal")

@@ -266,10 +266,13 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
   const std::size_t lines = detail::count_lines(*text);
   into.cases.reserve(before + lines);
   if (keep_lines) into.raw_lines.reserve(into.raw_lines.size() + lines);
-  detail::for_each_jsonl_object(*text, file, [&](JsonObject obj, std::string_view raw, int line) {
-    into.cases.push_back(parse_case(obj, file, line));
-    if (keep_lines) into.raw_lines.push_back(raw);
-  }, limits);
+  detail::for_each_jsonl_object(
+      *text, file,
+      [&](JsonObject obj, std::string_view raw, int line) {
+        into.cases.push_back(parse_case(obj, file, line));
+        if (keep_lines) into.raw_lines.push_back(raw);
+      },
+      limits);
   if (keep_lines) into.sources.push_back(std::move(text));
   if (into.cases.size() == before)
     throw InputError(Location{file, 0, 0, ""},
@@ -284,8 +287,7 @@ void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                      limits);
 }
 
-Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines,
-                     const Limits& limits) {
+Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits) {
   Dataset d;
   std::string hashes;
   std::vector<std::size_t> file_of;  // dataset file index of each case, for messages

@@ -65,9 +65,10 @@ namespace {
   const std::string_view trimmed = line.substr(line.find_first_not_of(" \t"));
   if (trimmed == "[" || trimmed == "{" || trimmed == "]" || trimmed == "}" ||
       (trimmed.starts_with("[") && trimmed.find('{') != std::string_view::npos)) {
-    throw InputError(at(0), "malformed JSON: qualbar reads JSONL, one JSON object per line (not a "
-                            "JSON array, nor an object spread over several lines); convert it "
-                            "with: jq -c '.[]' FILE > FILE.jsonl");
+    throw InputError(at(0),
+                     "malformed JSON: qualbar reads JSONL, one JSON object per line (not a "
+                     "JSON array, nor an object spread over several lines); convert it "
+                     "with: jq -c '.[]' FILE > FILE.jsonl");
   }
   try {
     [[maybe_unused]] const auto parsed = nlohmann::json::parse(line);
@@ -99,10 +100,9 @@ simdjson::padded_string load_padded(const std::string& path) {
   return text;
 }
 
-void for_each_jsonl_object(
-    const simdjson::padded_string& text, const std::string& file,
-    const std::function<void(JsonObject, std::string_view, int)>& on_object,
-    const Limits& limits) {
+void for_each_jsonl_object(const simdjson::padded_string& text, const std::string& file,
+                           const std::function<void(JsonObject, std::string_view, int)>& on_object,
+                           const Limits& limits) {
   // The padding after the text lets simdjson parse each line in place.
   const char* data = text.data();
   std::size_t size = text.size();

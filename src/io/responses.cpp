@@ -110,10 +110,13 @@ Parsed parse_padded_responses(const simdjson::padded_string& text, const std::st
   Parsed p;
   p.responses.reserve(detail::count_lines(text));
   p.lines.reserve(p.responses.capacity());
-  detail::for_each_jsonl_object(text, file, [&](JsonObject obj, std::string_view, int line) {
-    p.responses.push_back(parse_response(obj, file, line));
-    p.lines.push_back(line);
-  }, limits);
+  detail::for_each_jsonl_object(
+      text, file,
+      [&](JsonObject obj, std::string_view, int line) {
+        p.responses.push_back(parse_response(obj, file, line));
+        p.lines.push_back(line);
+      },
+      limits);
   return p;
 }
 

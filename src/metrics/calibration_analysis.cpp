@@ -115,7 +115,8 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
   };
   std::vector<Row> rows;
   for (const auto& sl : in.suite.slices) {
-    const detail::SliceCells cells = detail::index_slice(sl, in.cases, detail::SliceFold::of(in.suite));
+    const detail::SliceCells cells =
+        detail::index_slice(sl, in.cases, detail::SliceFold::of(in.suite));
     std::vector<std::vector<double>> conf(cells.values.size());
     std::vector<std::vector<std::uint8_t>> ok(cells.values.size());
     for (std::size_t i = 0; i < cases.size(); ++i) {

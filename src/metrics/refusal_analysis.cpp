@@ -100,7 +100,8 @@ std::optional<Analysis> refusal(const AnalysisInput& in) {
   };
   std::vector<SliceRow> rows;
   for (const auto& spec_slice : in.suite.slices) {
-    const detail::SliceCells cells = detail::index_slice(spec_slice, in.cases, detail::SliceFold::of(in.suite));
+    const detail::SliceCells cells =
+        detail::index_slice(spec_slice, in.cases, detail::SliceFold::of(in.suite));
     std::vector<Counts> by_value(cells.values.size());
     for (std::size_t c = 0; c < in.cases.size(); ++c) {
       if (outcome[c] < 0) continue;

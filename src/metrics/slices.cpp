@@ -72,9 +72,10 @@ KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, cons
   const bool field = key == "category" || key == "language" || key == "expected_label";
   for (const Case& c : cases) {
     if (field) {
-      const std::string* v = key == "category"   ? &c.category
-                             : key == "language" ? &c.language
-                                                 : (c.expected_label ? &*c.expected_label : nullptr);
+      const std::string* v = key == "category" ? &c.category
+                             : key == "language"
+                                 ? &c.language
+                                 : (c.expected_label ? &*c.expected_label : nullptr);
       if (v == nullptr || v->empty()) continue;  // "(none)", or a detected language: never folded
       ++counts[*v];
       continue;
@@ -96,7 +97,8 @@ KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, cons
   const auto by_count = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(), by_count);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
+                    by_count);
   for (std::size_t i = 0; i < keep; ++i) kept_.emplace(ranked[i].first);
   kept_.insert(kNone);
   if (const auto p = fold.kept.find(key); p != fold.kept.end())
@@ -123,15 +125,15 @@ std::string KeyFolding::warning() const {
       key_, distinct_, max_values_, folded_values_, folded_cases_, kOtherValue);
 }
 
-SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases,
-                       const SliceFold& fold) {
+SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases, const SliceFold& fold) {
   SliceCells cells;
   cells.spec = spec;
   std::vector<KeyFolding> folding;
   folding.reserve(spec.keys.size());
   for (const auto& key : spec.keys) {
     folding.emplace_back(key, cases, fold);
-    if (std::string w = folding.back().warning(); !w.empty()) cells.warnings.push_back(std::move(w));
+    if (std::string w = folding.back().warning(); !w.empty())
+      cells.warnings.push_back(std::move(w));
   }
   cells.offsets.reserve(cases.size() + 1);
   cells.offsets.push_back(0);
@@ -148,7 +150,7 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases,
       const bool language = spec.keys[0] == "language";
       const std::string& v = language ? c.language : c.category;
       if (language && v.empty()) detected = detected_language(c);
-      const std::string_view text = !v.empty()  ? std::string_view(folding[0].apply(v))
+      const std::string_view text = !v.empty() ? std::string_view(folding[0].apply(v))
                                     : language ? std::string_view(detected)
                                                : std::string_view(kNone);
       auto it = direct_ids.find(text);

@@ -56,7 +56,7 @@ struct SliceCells {
   std::vector<std::string> values;     // cell id → "billing" or "billing × de"
   std::vector<std::uint32_t> offsets;  // case i's cells: ids[offsets[i] .. offsets[i+1])
   std::vector<std::uint32_t> ids;
-  std::vector<std::string> warnings;   // of keys whose long tail was folded into "(other)"
+  std::vector<std::string> warnings;  // of keys whose long tail was folded into "(other)"
 };
 
 SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases,

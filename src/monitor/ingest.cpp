@@ -186,8 +186,8 @@ class Ingestor {
         dim_names_.push_back(spec.name);
       }
     }
-    reader_ = std::make_unique<detail::RecordReader>(meta, !scored_.empty(),
-                                                     suite.limits.max_json_depth);
+    reader_ =
+        std::make_unique<detail::RecordReader>(meta, !scored_.empty(), suite.limits.max_json_depth);
     if (whole_.allocate(simdjson::SIMDJSON_PADDING, suite.limits.max_json_depth) !=
         simdjson::SUCCESS)
       throw RunError("out of memory for the JSON parser");
@@ -332,9 +332,10 @@ class Ingestor {
   }
 
   std::string long_line_error(std::uint64_t bytes) const {
-    return fmt::format("the line is {} bytes long, over the limit of {} bytes (limits."
-                       "max_line_bytes in the suite); its first bytes are kept here",
-                       bytes, suite_.limits.max_line_bytes);
+    return fmt::format(
+        "the line is {} bytes long, over the limit of {} bytes (limits."
+        "max_line_bytes in the suite); its first bytes are kept here",
+        bytes, suite_.limits.max_line_bytes);
   }
 
   // Handles the complete lines in buf[0, have); returns the bytes consumed.
@@ -547,9 +548,10 @@ class Ingestor {
     const auto e = whole_.parse(line.data(), line.size(), copy).get(doc);
     if (e == simdjson::SUCCESS) return true;
     if (const auto number = json_number_out_of_range(line)) {
-      error = fmt::format("the number {} at column {} is out of range: a JSON number must fit a "
-                          "double (at most about 1.8e308), and a whole number 64 bits",
-                          excerpt(number->text, 40), number->offset + 1);
+      error = fmt::format(
+          "the number {} at column {} is out of range: a JSON number must fit a "
+          "double (at most about 1.8e308), and a whole number 64 bits",
+          excerpt(number->text, 40), number->offset + 1);
     } else {
       error = fmt::format("malformed JSON: {}", simdjson::error_message(e));
     }

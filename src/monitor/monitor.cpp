@@ -138,7 +138,8 @@ void add_graded(Store& store, const Suite& suite, const std::string& id,
     volume[{s.week, s.stratum}] = static_cast<double>(s.volume);
   std::vector<qb::detail::SliceCells> cells;
   for (const auto& spec : suite.slices)
-    cells.push_back(qb::detail::index_slice(spec, run.dataset.cases, qb::detail::SliceFold::of(suite)));
+    cells.push_back(
+        qb::detail::index_slice(spec, run.dataset.cases, qb::detail::SliceFold::of(suite)));
 
   // People's consensus, and the judge's grade (its latest, of any judge model) on the same sample.
   const std::vector<std::pair<const char*, std::function<std::optional<double>(const ItemGrades&)>>>

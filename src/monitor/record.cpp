@@ -9,7 +9,6 @@ namespace qb::monitor::detail {
 
 namespace od = simdjson::ondemand;
 
-
 RecordReader::RecordReader(std::vector<std::string> metadata_keys, bool keep_input,
                            std::size_t max_depth)
     : keys_(std::move(metadata_keys)), keep_input_(keep_input), max_depth_(max_depth) {}
@@ -140,9 +139,10 @@ bool RecordReader::read(std::string_view line, std::size_t capacity, RecordView&
   // On-Demand skips what it does not read without a depth limit; whatever reads the record later
   // (a sample, a dataset case) must not meet nesting it cannot handle.
   if (const auto deep = json_too_deep(line, max_depth_)) {
-    error = fmt::format("objects and lists nest deeper than {} levels at column {} (the limit is "
-                        "limits.max_json_depth in the suite)",
-                        max_depth_, *deep + 1);
+    error = fmt::format(
+        "objects and lists nest deeper than {} levels at column {} (the limit is "
+        "limits.max_json_depth in the suite)",
+        max_depth_, *deep + 1);
     return false;
   }
   od::document doc;

@@ -247,7 +247,8 @@ void write_markdown(const ReportInput& in, std::ostream& out) {
 
   if (const auto notices = report_notices(r); !notices.empty()) {
     const std::size_t s = doc.section("notices", "");
-    for (const auto& note : notices) doc.add(s, 80, fmt::format("> ⚠️ {}\n\n", md(note, kMaxLine)));
+    for (const auto& note : notices)
+      doc.add(s, 80, fmt::format("> ⚠️ {}\n\n", md(note, kMaxLine)));
   }
 
   const std::string interval_header = fmt::format("{:g}% interval", 100.0 * r.confidence);

@@ -70,8 +70,9 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   const RunInfo& run = r.run;
   out << st.bold(term::one_line(fmt::format("qualbar · {} · model {}", r.suite_name, run.model)))
       << '\n';
-  out << st.dim(term::one_line(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence",
-                                           run.id, run.started_at, r.n_cases, 100.0 * r.confidence)))
+  out << st.dim(
+             term::one_line(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence",
+                                        run.id, run.started_at, r.n_cases, 100.0 * r.confidence)))
       << "\n\n";
 
   if (r.passed) {
@@ -131,8 +132,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
     for (const auto& c : f.comparisons) {
       out << fmt::format("  {}: {:.1f}% ({}) to {:.1f}% ({}): gap {:.1f} points [{:.1f}, {:.1f}]",
                          c.metric, 100.0 * c.low_rate, term::one_line(c.low), 100.0 * c.high_rate,
-                         term::one_line(c.high),
-                         100.0 * c.gap, 100.0 * c.gap_interval.lo, 100.0 * c.gap_interval.hi);
+                         term::one_line(c.high), 100.0 * c.gap, 100.0 * c.gap_interval.lo,
+                         100.0 * c.gap_interval.hi);
       if (c.metric != "false-positive rate" && std::isfinite(c.ratio))
         out << fmt::format(", ratio {:.2f} [{:.2f}, {}]", c.ratio, c.ratio_interval.lo,
                            std::isfinite(c.ratio_interval.hi)
@@ -162,9 +163,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
         break;
       }
       out << fmt::format("  {}={}: {:.1f}% [{:.1f}%, {:.1f}%] (n={}){}\n", f.across,
-                         term::one_line(g.value),
-                         100.0 * g.pass_rate, 100.0 * g.interval.lo, 100.0 * g.interval.hi, g.n,
-                         g.compared ? "" : ", too few to compare");
+                         term::one_line(g.value), 100.0 * g.pass_rate, 100.0 * g.interval.lo,
+                         100.0 * g.interval.hi, g.n, g.compared ? "" : ", too few to compare");
     }
   }
 

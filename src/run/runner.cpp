@@ -5,8 +5,8 @@
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/run_lock.hpp"
 #include "qualbar/scorers/judge.hpp"
-#include "qualbar/util/text.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 #include "qualbar/version.hpp"
 
 namespace qb {
@@ -41,7 +41,8 @@ class Sink final : public ProviderSink {
     if (!r.error && r.output.size() > max_output_bytes_) {
       // Kept whole, one such answer could take the memory of thousands of ordinary ones.
       r.error = fmt::format(
-          "the answer is {} bytes, over the limit of {} (system.max_output_bytes): it begins \"{}\"",
+          "the answer is {} bytes, over the limit of {} (system.max_output_bytes): it begins "
+          "\"{}\"",
           r.output.size(), max_output_bytes_, excerpt(r.output, 120));
       r.output.clear();
       r.output.shrink_to_fit();
@@ -110,11 +111,12 @@ void save_stopped(RunResult& run, const RunSettings& settings, const char* statu
 
 // The message of a run that cannot go on, with what was saved and how to continue.
 RunError stopped_error(const std::string& why, const RunResult& run, const RunSettings& settings) {
-  std::string text = fmt::format("{}\n{} of {} cases were answered", why, run.n_answered,
-                                 run.info.n_cases);
+  std::string text =
+      fmt::format("{}\n{} of {} cases were answered", why, run.n_answered, run.info.n_cases);
   if (settings.store != nullptr) {
     text += fmt::format(" and are saved in run {}", run.info.id);
-    if (!settings.resume_hint.empty()) text += fmt::format(". Continue it with: {}", settings.resume_hint);
+    if (!settings.resume_hint.empty())
+      text += fmt::format(". Continue it with: {}", settings.resume_hint);
   }
   return RunError(text);
 }

@@ -19,9 +19,10 @@ namespace {
 Score read_claim_verdicts(const ChatResult& r, const std::vector<detail::Claim>& claims) {
   if (r.error) return Score::ungraded("the judge could not check the claims: " + *r.error);
   const auto bad = [&](const std::string& why) {
-    return Score::ungraded(fmt::format("the judge's answer is not a claim-by-claim verdict "
-                                          "({}): {}",
-                                          why, excerpt(r.content, 160)));
+    return Score::ungraded(
+        fmt::format("the judge's answer is not a claim-by-claim verdict "
+                    "({}): {}",
+                    why, excerpt(r.content, 160)));
   };
   const auto j = judge_json(r.content);
   if (!j.is_object() || !j.contains("claims") || !j["claims"].is_array())

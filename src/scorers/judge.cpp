@@ -84,9 +84,10 @@ class Judge final : public Scorer {
       prompts.push_back(prompt(cases[i], responses[i]));
       which.push_back(i);
     }
-    const std::vector<ChatResult> results = judge.ask(prompts, [&](std::size_t, const ChatResult& r) {
-      return read_verdict(r, scale_, lo_, hi_).status == ScoreStatus::scored;
-    });
+    const std::vector<ChatResult> results =
+        judge.ask(prompts, [&](std::size_t, const ChatResult& r) {
+          return read_verdict(r, scale_, lo_, hi_).status == ScoreStatus::scored;
+        });
     verdicts_.clear();
     for (std::size_t j = 0; j < which.size(); ++j)
       verdicts_.emplace(cases[which[j]].id, read_verdict(results[j], scale_, lo_, hi_));

@@ -117,8 +117,9 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
     } else if (out[i].error || !is_grade(i, out[i])) {
       ++not_graded_;
       if (first_failure_.empty()) {
-        first_failure_ = out[i].error ? *out[i].error
-                                      : "it answered out of format: " + excerpt(out[i].content, 160);
+        first_failure_ = out[i].error
+                             ? *out[i].error
+                             : "it answered out of format: " + excerpt(out[i].content, 160);
       }
     }
   }

@@ -56,8 +56,8 @@ using QuietPolicy = boost::math::policies::policy<
 double chi2_sf(double x, double dof) {
   if (std::isinf(x)) return 0.0;
   if (!(x > 0.0)) return 1.0;
-  const double p = boost::math::cdf(boost::math::complement(
-      boost::math::chi_squared_distribution<double, QuietPolicy>(dof), x));
+  const double p = boost::math::cdf(
+      boost::math::complement(boost::math::chi_squared_distribution<double, QuietPolicy>(dof), x));
   return std::clamp(p, 0.0, 1.0);
 }
 

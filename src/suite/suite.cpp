@@ -19,10 +19,10 @@ namespace qb {
 namespace {
 
 const std::vector<std::string> kTopLevelFields = {
-    "schema_version", "name", "description",     "datasets", "system",     "dimensions",
-    "slices",         "bars", "critical_slices", "useful",   "confidence", "power",
-    "min_effect",     "store",   "fairness", "judge",     "tolerances", "judge_check", "monitor",
-    "limits"};
+    "schema_version", "name",       "description", "datasets",        "system",
+    "dimensions",     "slices",     "bars",        "critical_slices", "useful",
+    "confidence",     "power",      "min_effect",  "store",           "fairness",
+    "judge",          "tolerances", "judge_check", "monitor",         "limits"};
 
 // [a-z][a-z0-9_-]*
 bool valid_dimension_name(const std::string& name) {
@@ -282,10 +282,12 @@ static void read_monitor(const YamlReader& p, const YAML::Node& m, Suite& s) {
 // The suite's `limits` map (docs/data-formats.md, "Limits").
 static void read_limits(const YamlReader& p, const YAML::Node& m, Limits& out) {
   if (!m.IsMap())
-    p.fail(m, "limits", "expected a map such as {max_line_bytes: 67108864, max_slice_values: 1000}");
+    p.fail(m, "limits",
+           "expected a map such as {max_line_bytes: 67108864, max_slice_values: 1000}");
   p.check_keys(m, "limits", {"max_line_bytes", "max_json_depth", "max_slice_values"});
   const auto count = [&](const char* key, std::size_t& into, long long min) {
-    if (m[key]) into = static_cast<std::size_t>(p.integer(m[key], std::string("limits.") + key, min));
+    if (m[key])
+      into = static_cast<std::size_t>(p.integer(m[key], std::string("limits.") + key, min));
   };
   count("max_line_bytes", out.max_line_bytes, 1024);
   count("max_json_depth", out.max_json_depth, 2);

@@ -14,7 +14,8 @@ std::size_t count_up_to(std::string_view text, char c, std::size_t stop) {
   std::size_t n = 0;
   const char* p = text.data();
   const char* end = p + text.size();
-  while (n < stop && (p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p)))) != nullptr) {
+  while (n < stop && (p = static_cast<const char*>(
+                          std::memchr(p, c, static_cast<std::size_t>(end - p)))) != nullptr) {
     ++n;
     ++p;
   }
@@ -90,8 +91,10 @@ std::optional<BadNumber> json_number_out_of_range(std::string_view text) {
       }
     } else {
       const double v = std::strtod(token.c_str(), &stop);
-      if (std::isinf(v)) errno = ERANGE;
-      else errno = 0;  // underflow to 0 or a subnormal is a valid JSON number
+      if (std::isinf(v))
+        errno = ERANGE;
+      else
+        errno = 0;  // underflow to 0 or a subnormal is a valid JSON number
     }
     if (errno == ERANGE) {
       bad = BadNumber{i, text.substr(i, end - i)};

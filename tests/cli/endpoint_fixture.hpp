@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "run_qualbar.hpp"
 #include "../support/fake_openai.hpp"
+#include "run_qualbar.hpp"
 
 namespace qb::test {
 
@@ -32,12 +32,14 @@ inline void write_cases(const TempDir& dir, int n = kCases) {
   std::ofstream(dir.work() / "cases.jsonl") << text;
 }
 
-inline void write_suite(const TempDir& dir, const std::string& base_url, const std::string& extra = "") {
+inline void write_suite(const TempDir& dir, const std::string& base_url,
+                        const std::string& extra = "") {
   std::ofstream(dir.work() / "suite.yaml") << fmt::format(
       "schema_version: 1\nname: endpoint\ndatasets: cases.jsonl\n"
       "system:\n  provider: openai\n  base_url: {}\n  model: fake-model\n"
       "  api_key_env: QB_TEST_KEY\n  retry_base_s: 0.01\n  price: {{input: 1.0, output: 2.0}}\n{}"
-      "dimensions:\n  seven:\n    scorer: contains\n    args: {{value: \"7\"}}\n  latency: latency\n"
+      "dimensions:\n  seven:\n    scorer: contains\n    args: {{value: \"7\"}}\n  latency: "
+      "latency\n"
       "slices: [category]\n",
       base_url, extra);
 }
@@ -49,8 +51,8 @@ inline int answered_in_store(const fs::path& db) {
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(h, 2000);
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM cases WHERE response_json IS NOT NULL", -1,
-                           &s, nullptr) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM cases WHERE response_json IS NOT NULL", -1, &s,
+                           nullptr) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
       n = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
@@ -70,7 +72,8 @@ bool wait_until(F ready) {
   return false;
 }
 
-inline std::map<std::string, int> requests_per_case(const std::vector<FakeRequest>& log, int from = 0) {
+inline std::map<std::string, int> requests_per_case(const std::vector<FakeRequest>& log,
+                                                    int from = 0) {
   std::map<std::string, int> out;
   for (const auto& r : log)
     if (r.n >= from) ++out[r.last_user_message];
@@ -79,7 +82,7 @@ inline std::map<std::string, int> requests_per_case(const std::vector<FakeReques
 
 // run_qualbar with its arguments as a list (a two-element brace list would also read as text).
 inline ProcessResult run_args(const std::vector<std::string>& args, const TempDir& dir,
-                       const EnvChanges& env = {}) {
+                              const EnvChanges& env = {}) {
   return run_qualbar(args, dir, env);
 }
 
@@ -94,8 +97,8 @@ inline std::vector<nlohmann::json> stored_responses(const fs::path& db) {
     if (sqlite3_prepare_v2(h, "SELECT response_json FROM cases ORDER BY idx", -1, &s, nullptr) ==
         SQLITE_OK) {
       while (sqlite3_step(s) == SQLITE_ROW)
-        out.push_back(nlohmann::json::parse(
-            reinterpret_cast<const char*>(sqlite3_column_text(s, 0))));
+        out.push_back(
+            nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))));
     }
     sqlite3_finalize(s);
   }

@@ -51,7 +51,8 @@ void write_judged_suite(const TempDir& dir, const std::string& system_url,
       "  api_key_env: QB_TEST_KEY\n  retry_base_s: 0.01\n  max_attempts: 1\n"
       "judge: {{base_url: {}, model: judge-1, api_key_env: QB_TEST_KEY, retry_base_s: 0.01, "
       "max_attempts: 1}}\n"
-      "dimensions:\n  helpful:\n    scorer: judge\n    args: {{rubric: \"Answers the question.\"}}\n"
+      "dimensions:\n  helpful:\n    scorer: judge\n    args: {{rubric: \"Answers the "
+      "question.\"}}\n"
       "{}",
       system_url, judge_url, extra);
 }
@@ -65,11 +66,11 @@ TEST(Faults, NoPieceOfALongKeyIsWrittenAnywhereWhateverTheEndpointOrTheJudgeEcho
     const std::string sent = req.header("Authorization");
     switch (std::stoi(req.last_user_message.substr(1)) % 4) {
       case 0:
-        return FakeAction::status(400, R"({"error":{"message":")" + pad + "invalid key " + sent +
-                                           "\"}}");
+        return FakeAction::status(
+            400, R"({"error":{"message":")" + pad + "invalid key " + sent + "\"}}");
       case 1:
-        return FakeAction::status(502, "<html><body><h1>Bad gateway</h1>" + pad + sent +
-                                           "</body></html>");
+        return FakeAction::status(
+            502, "<html><body><h1>Bad gateway</h1>" + pad + sent + "</body></html>");
       case 2:
         return FakeAction::echo_headers();
       default:
@@ -87,18 +88,18 @@ TEST(Faults, NoPieceOfALongKeyIsWrittenAnywhereWhateverTheEndpointOrTheJudgeEcho
   write_judged_suite(dir, system.base_url(), judge.base_url());
   const EnvChanges env = {{"QB_TEST_KEY", key}};
   std::vector<std::pair<std::string, ProcessResult>> runs;
-  runs.emplace_back("run", run_args({"run", "suite.yaml", "--out", "json=r.json", "--out",
-                                     "html=r.html", "--out", "markdown=r.md", "--out",
-                                     "junit=r.xml", "--out", "scores=r.jsonl"},
-                                    dir, env));
+  runs.emplace_back(
+      "run", run_args({"run", "suite.yaml", "--out", "json=r.json", "--out", "html=r.html", "--out",
+                       "markdown=r.md", "--out", "junit=r.xml", "--out", "scores=r.jsonl"},
+                      dir, env));
   ASSERT_TRUE(runs[0].second.exit_code == 0 || runs[0].second.exit_code == 1)
       << runs[0].second.how_it_ended() << runs[0].second.err;
   ASSERT_GT(system.request_count(), 0U);
   ASSERT_GT(judge.request_count(), 0U);
   // A key the endpoint rejects (401, with a long key quoted whole) ends a run: its message too.
   system.set_script([&](const FakeRequest& req, int) {
-    return FakeAction::status(401, R"({"error":{"message":")" + pad + req.header("Authorization") +
-                                       " is not valid\"}}");
+    return FakeAction::status(
+        401, R"({"error":{"message":")" + pad + req.header("Authorization") + " is not valid\"}}");
   });
   runs.emplace_back("rejected", run_args({"run", "suite.yaml"}, dir, env));
   EXPECT_EQ(runs[1].second.exit_code, 3) << runs[1].second.err;
@@ -116,18 +117,19 @@ TEST(Faults, NoPieceOfALongKeyIsWrittenAnywhereWhateverTheEndpointOrTheJudgeEcho
 }
 
 TEST(Faults, AKeyTooShortToRedactIsAPlaceholderAndAnswersAreKeptAsWritten) {
-  FakeOpenAI server([](const FakeRequest&, int) {
-    return FakeAction::answer("an answer and another one");
-  });
+  FakeOpenAI server(
+      [](const FakeRequest&, int) { return FakeAction::answer("an answer and another one"); });
   TempDir dir("qb-short-key");
   write_cases(dir, 3);
   write_suite(dir, server.base_url());
-  const auto r = run_args({"run", "suite.yaml", "--format", "scores"}, dir, {{"QB_TEST_KEY", "an"}});
+  const auto r =
+      run_args({"run", "suite.yaml", "--format", "scores"}, dir, {{"QB_TEST_KEY", "an"}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"output\":\"an answer and another one\""), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("[redacted]"), std::string::npos);
-  const std::string warning = "qualbar: warning: system: the API key in QB_TEST_KEY is 2 characters "
-                              "long, so it is taken for a placeholder";
+  const std::string warning =
+      "qualbar: warning: system: the API key in QB_TEST_KEY is 2 characters "
+      "long, so it is taken for a placeholder";
   const auto first = r.err.find(warning);
   EXPECT_NE(first, std::string::npos) << r.err;
   EXPECT_EQ(r.err.find(warning, first + 1), std::string::npos) << "said once";
@@ -314,11 +316,12 @@ TEST(Faults, TwoResumesOfOneRunAtOnceNeverBothCallAndAStaleLockIsTakenOver) {
   hang = false;
   a->signal(SIGINT);
   std::this_thread::sleep_for(100ms);  // two signals at once would arrive as one
-  a->signal(SIGINT);                    // the second drops the hanging calls
+  a->signal(SIGINT);                   // the second drops the hanging calls
   const auto a_done = a->wait();
   EXPECT_EQ(a_done.exit_code, 3);
-  EXPECT_NE(a_done.err.find("ended without releasing the run (killed?): this process takes it over"),
-            std::string::npos)
+  EXPECT_NE(
+      a_done.err.find("ended without releasing the run (killed?): this process takes it over"),
+      std::string::npos)
       << a_done.err;
   // Released on Ctrl-C: the next resume goes through, with no word of a stale lock.
   const auto c = run_args({"run", "--resume", "latest"}, dir, kKey);

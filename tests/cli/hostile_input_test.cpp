@@ -25,9 +25,10 @@ monitor: {sample_rate: 0.5, min_per_window: 5}
 )";
 
 std::string record(int i, const std::string& extra = "") {
-  return fmt::format(R"({{"id":"r-{:04}","ts":"2026-11-{:02}T10:00:00Z","category":"{}","input":"q",)"
-                     R"("output":"an answer","latency_ms":100{}}})",
-                     i, 2 + i % 20, i % 2 ? "billing" : "shipping", extra);
+  return fmt::format(
+      R"({{"id":"r-{:04}","ts":"2026-11-{:02}T10:00:00Z","category":"{}","input":"q",)"
+      R"("output":"an answer","latency_ms":100{}}})",
+      i, 2 + i % 20, i % 2 ? "billing" : "shipping", extra);
 }
 
 // Records the store counts for the monitor (the volumes of its strata), read as another process
@@ -112,12 +113,13 @@ TEST_P(HostileIngest, ALineLongerThanTheLimitIsQuarantinedAtItsRealLineAndReadin
   const auto bad = quarantined(dir_);
   ASSERT_EQ(bad.size(), 1U) << "one quarantined line, not fragments of it";
   EXPECT_EQ(bad[0]["line"], 201);
-  EXPECT_EQ(bad[0]["error"].get<std::string>().rfind(
-                fmt::format("the line is {} bytes long, over the limit of 67108864 bytes "
-                            "(limits.max_line_bytes in the suite)",
-                            record(200, R"(,"blob":")" + std::string(70u << 20, 'y') + "\"").size()),
-                0),
-            0U)
+  EXPECT_EQ(
+      bad[0]["error"].get<std::string>().rfind(
+          fmt::format("the line is {} bytes long, over the limit of 67108864 bytes "
+                      "(limits.max_line_bytes in the suite)",
+                      record(200, R"(,"blob":")" + std::string(70u << 20, 'y') + "\"").size()),
+          0),
+      0U)
       << bad[0]["error"];
   EXPECT_LE(bad[0]["text"].get<std::string>().size(), 10'000U);
   if (!GetParam()) {
@@ -151,12 +153,14 @@ TEST_P(HostileIngest, ASampledRecordWithANumberNoDoubleHoldsIsQuarantinedNotStor
 TEST(HostileSlices, ThousandsOfCategoriesAreFoldedIntoOtherSoCellsAndSamplesStayBounded) {
   TempDir dir("qb-hostile-slices");
   std::ofstream(dir.work() / "suite.yaml")
-      << std::string(kMonitorSuite) + "critical_slices: [category=cat-4999]\nlimits: {max_slice_values: 100}\n";
+      << std::string(kMonitorSuite) +
+             "critical_slices: [category=cat-4999]\nlimits: {max_slice_values: 100}\n";
   std::ofstream(dir.work() / "cases.jsonl") << "{\"id\":\"c1\",\"input\":\"hello\"}\n";
   std::string text;
   for (int i = 0; i < 5000; ++i) {
     text += fmt::format(R"({{"id":"r-{:05}","ts":"2026-11-03T10:00:00Z","category":"cat-{:04}",)"
-                        R"("output":"fine"}})" "\n",
+                        R"("output":"fine"}})"
+                        "\n",
                         i, i);
   }
   std::ofstream(dir.work() / "records.jsonl") << text;
@@ -181,7 +185,9 @@ TEST(HostileSlices, ThousandsOfCategoriesAreFoldedIntoOtherSoCellsAndSamplesStay
   };
   // 100 values of their own, the critical one, and (other).
   EXPECT_EQ(count("SELECT COUNT(DISTINCT value) FROM monitor_cells WHERE slice = 'category'"), 102);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM monitor_cells WHERE slice = 'category' AND value = 'cat-4999'"), 2)
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM monitor_cells WHERE slice = 'category' AND value = 'cat-4999'"),
+      2)
       << "a value a critical slice names keeps its cells (its day and its week)";
   EXPECT_EQ(count("SELECT COUNT(DISTINCT stratum) FROM monitor_strata"), 102);
   EXPECT_EQ(count("SELECT SUM(volume) FROM monitor_strata"), 5000) << "every record is counted";
@@ -209,7 +215,9 @@ class HostileFiles : public ::testing::Test {
 };
 
 TEST_F(HostileFiles, ANumberOutOfRangeIsAnErrorAtItsColumnNotAnInternalError) {
-  write("cases.jsonl", "{\"id\":\"a\",\"input\":\"x\"}\n{\"id\":\"b\",\"input\":\"x\",\"metadata\":{\"n\":1e400}}\n");
+  write("cases.jsonl",
+        "{\"id\":\"a\",\"input\":\"x\"}\n{\"id\":\"b\",\"input\":\"x\",\"metadata\":{\"n\":1e400}}"
+        "\n");
   write("responses.jsonl", "{\"id\":\"a\",\"output\":\"x\"}\n{\"id\":\"b\",\"output\":\"x\"}\n");
   ProcessResult r = validate();
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -222,8 +230,8 @@ TEST_F(HostileFiles, ANumberOutOfRangeIsAnErrorAtItsColumnNotAnInternalError) {
         "{\"id\":\"a\",\"output\":\"x\"}\n{\"id\":\"b\",\"output\":\"x\",\"latency_ms\":-2e999}\n");
   r = validate();
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(r.err.rfind("qualbar: error: responses.jsonl:2:37: the number -2e999 is out of range", 0),
-            0U)
+  EXPECT_EQ(
+      r.err.rfind("qualbar: error: responses.jsonl:2:37: the number -2e999 is out of range", 0), 0U)
       << r.err;
 }
 
@@ -265,7 +273,9 @@ bool has_raw_control(const std::string& text) {
 TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTerminalOrThePage) {
   // An OSC 8 hyperlink and a screen clear in the suite's name, the model, a category and an id;
   // a right-to-left override in a category.
-  const std::string esc = "\x1b]8;;http://evil.example\x07click\x1b]8;;\x07\x1b[2J\xc2\x9b" "31m";
+  const std::string esc =
+      "\x1b]8;;http://evil.example\x07click\x1b]8;;\x07\x1b[2J\xc2\x9b"
+      "31m";
   const std::string rlo = "\xe2\x80\xae";
   write("suite.yaml",
         "schema_version: 1\nname: \"bot\\e]0;pwned\\a\"\ndatasets: cases.jsonl\n"
@@ -275,29 +285,35 @@ TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTermina
   for (int i = 0; i < 6; ++i) {
     const std::string category = i % 2 ? "exe." + rlo + "txt" : "billing" + esc;
     cases += nlohmann::json({{"id", fmt::format("c{}", i)}, {"input", "q"}, {"category", category}})
-                 .dump() + "\n";
-    responses += nlohmann::json({{"id", fmt::format("c{}", i)}, {"output", i < 3 ? "x" : "no"},
+                 .dump() +
+             "\n";
+    responses += nlohmann::json({{"id", fmt::format("c{}", i)},
+                                 {"output", i < 3 ? "x" : "no"},
                                  {"model", "model" + esc}})
-                     .dump() + "\n";
+                     .dump() +
+                 "\n";
   }
   write("cases.jsonl", cases);
   write("responses.jsonl", responses);
   std::vector<std::pair<std::string, ProcessResult>> outputs;
-  outputs.emplace_back("validate", run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
-  outputs.emplace_back("run", run_qualbar(std::vector<std::string>{"run", "suite.yaml", "--out",
-                                                                    "html=report.html"},
-                                          dir_));
+  outputs.emplace_back("validate",
+                       run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
+  outputs.emplace_back(
+      "run", run_qualbar(std::vector<std::string>{"run", "suite.yaml", "--out", "html=report.html"},
+                         dir_));
   outputs.emplace_back("runs", run_qualbar(std::vector<std::string>{"runs"}, dir_));
   // An error message that quotes an id.
   write("cases.jsonl", cases + nlohmann::json({{"id", "c0"}, {"input", "q"}}).dump() + "\n");
-  outputs.emplace_back("error", run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
+  outputs.emplace_back("error",
+                       run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
   for (const auto& [what, r] : outputs) {
     EXPECT_FALSE(has_raw_control(r.out)) << what << " stdout: " << r.out;
     EXPECT_FALSE(has_raw_control(r.err)) << what << " stderr: " << r.err;
     EXPECT_EQ(r.out.find(rlo), std::string::npos) << what;
   }
   EXPECT_EQ(outputs[1].second.exit_code, 0) << outputs[1].second.err;
-  EXPECT_NE(outputs[1].second.out.find("billing\xEF\xBF\xBD]8;;http://evil.example"), std::string::npos)
+  EXPECT_NE(outputs[1].second.out.find("billing\xEF\xBF\xBD]8;;http://evil.example"),
+            std::string::npos)
       << "the sequence is shown as text, its control characters replaced";
   EXPECT_EQ(outputs[3].second.exit_code, 2);
   const std::string html = read_text(dir_.work() / "report.html");

@@ -468,7 +468,8 @@ TEST_F(MonitorCli, RecordsTheJudgeDidNotGradeAreAskedAgainOnceItIsFixed) {
   r = qualbar("monitor judge --suite suite.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(server.request_count(), 2 * broken) << "every record is asked again, none from a cache";
-  EXPECT_NE(r.out.find(fmt::format("graded {} sampled records", broken)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("graded {} sampled records", broken)), std::string::npos)
+      << r.out;
 }
 
 }  // namespace

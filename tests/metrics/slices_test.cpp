@@ -63,9 +63,13 @@ TEST(Slices, TheLongTailOfAKeyIsFoldedIntoOtherButCriticalValuesNeverAre) {
   int id = 0;
   for (int c = 0; c < 50; ++c)
     for (int k = 0; k < 20; ++k)
-      text += fmt::format(R"({{"id":"c{}","input":"x","category":"top-{:02}"}})" "\n", id++, c);
+      text += fmt::format(R"({{"id":"c{}","input":"x","category":"top-{:02}"}})"
+                          "\n",
+                          id++, c);
   for (int r = 0; r < 4000; ++r)
-    text += fmt::format(R"({{"id":"c{}","input":"x","category":"rare-{:04}"}})" "\n", id++, r);
+    text += fmt::format(R"({{"id":"c{}","input":"x","category":"rare-{:04}"}})"
+                        "\n",
+                        id++, r);
   const auto cases = cases_of(text);
   SliceFold fold;
   fold.max_values = 100;

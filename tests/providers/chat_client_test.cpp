@@ -583,7 +583,8 @@ TEST(ChatClient, TheApiKeyNeverLeaks) {
 // Whether any 8-byte piece of `secret` appears in `text`: a cut key is still a leak.
 bool LeaksAPiece(const std::string& text, const std::string& secret) {
   for (std::size_t i = 0; i + qb::Redactor::kMinSecretBytes <= secret.size(); ++i)
-    if (text.find(secret.substr(i, qb::Redactor::kMinSecretBytes)) != std::string::npos) return true;
+    if (text.find(secret.substr(i, qb::Redactor::kMinSecretBytes)) != std::string::npos)
+      return true;
   return false;
 }
 
@@ -591,15 +592,15 @@ TEST(ChatClient, AKeyEchoedWhereTheExcerptIsCutLeavesNoPieceOfIt) {
   // The key sits across the 200-byte excerpt's end: cut first and redacted after, its first
   // characters would be kept.
   const std::string key = "sk-proj-" + std::string(29, 'k') + "Z";  // 38 characters
-  const std::string long_key = "sk-long-" + std::string(292, 'q');   // 300 characters
+  const std::string long_key = "sk-long-" + std::string(292, 'q');  // 300 characters
   const std::string pad(190, '.');
   FakeOpenAI server([&](const FakeRequest& req, int) {
     const std::string sent = req.header("Authorization").substr(7);  // after "Bearer "
     if (req.last_user_message == "q0")
       return FakeAction::status(400, R"({"error":{"message":")" + pad + "bad key " + sent + "\"}}");
     if (req.last_user_message == "q1")
-      return FakeAction::status(502, "<html><body>" + pad + "Authorization: Bearer " + sent +
-                                         "</body></html>");
+      return FakeAction::status(
+          502, "<html><body>" + pad + "Authorization: Bearer " + sent + "</body></html>");
     return FakeAction::status(401, "<html>" + pad + sent + "</html>");
   });
   for (const std::string& secret : {key, long_key}) {

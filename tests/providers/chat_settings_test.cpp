@@ -122,8 +122,8 @@ TEST(ChatSettings, AKeyTooShortToRedactIsTakenForAPlaceholderWithAWarning) {
             "placeholder (such as vLLM's EMPTY) and is not redacted from answers and messages; "
             "keys of 8 characters or more are");
   const Env real("QB_SETTINGS_KEY", "sk-a-real-key-000");
-  EXPECT_TRUE(parse("base_url: http://h/v1\nmodel: m\napi_key_env: QB_SETTINGS_KEY\n")
-                  .warnings.empty());
+  EXPECT_TRUE(
+      parse("base_url: http://h/v1\nmodel: m\napi_key_env: QB_SETTINGS_KEY\n").warnings.empty());
 }
 
 TEST(ChatSettings, BadValuesAreErrorsAtTheirPlace) {

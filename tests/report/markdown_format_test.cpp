@@ -197,7 +197,8 @@ TEST(MarkdownFormat, AReportOfThousandsOfFailingSlicesIsCutTo65000Characters) {
     cases.emplace_back(fmt::format("customer-segment-with-a-rather-long-name-{:04}", i),
                        i % 2 == 0);
   // 2,000 segments, each a slice of its own (above the default limit of 1,000 values).
-  const Built b = build(std::string(kSuite) + "limits: {max_slice_values: 5000}\n", cases, "bot-v2");
+  const Built b =
+      build(std::string(kSuite) + "limits: {max_slice_values: 5000}\n", cases, "bot-v2");
   ASSERT_GE(b.report.failures.size(), 1000U);
   const std::string md = b.render("markdown");
   EXPECT_LE(code_points(md), 65000U);

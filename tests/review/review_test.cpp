@@ -276,8 +276,12 @@ TEST_F(ReviewTest, CsvFilledInASpreadsheetImportsLikeJsonl) {
 
 TEST_F(ReviewTest, EveryCellASpreadsheetWouldRunIsDefusedTheReferenceAndTheAdjudicationFileToo) {
   const std::vector<std::string> formulas = {"=HYPERLINK(\"http://evil\",\"x\")",
-                                             "=cmd|' /C calc'!A0", "+1 555 0100", "@SUM(A1)",
-                                             "-2+3", "\tleading tab", "\rcarriage"};
+                                             "=cmd|' /C calc'!A0",
+                                             "+1 555 0100",
+                                             "@SUM(A1)",
+                                             "-2+3",
+                                             "\tleading tab",
+                                             "\rcarriage"};
   test::JudgedRun spec;
   spec.n = formulas.size();
   spec.reference = [&](std::size_t i) { return formulas[i]; };
@@ -289,9 +293,11 @@ TEST_F(ReviewTest, EveryCellASpreadsheetWouldRunIsDefusedTheReferenceAndTheAdjud
     std::size_t cells = 0;
     for (std::size_t r = 1; r < rows.size(); ++r) {
       for (const auto& field : rows[r].fields) {
-        EXPECT_TRUE(field.empty() || std::string_view("=+-@\t\r").find(field[0]) == std::string::npos)
+        EXPECT_TRUE(field.empty() ||
+                    std::string_view("=+-@\t\r").find(field[0]) == std::string::npos)
             << file << ": a cell a spreadsheet would run: " << field;
-        cells += field.starts_with("'=") || field.starts_with("'+") || field.starts_with("'@") ? 1 : 0;
+        cells +=
+            field.starts_with("'=") || field.starts_with("'+") || field.starts_with("'@") ? 1 : 0;
       }
     }
     EXPECT_GT(cells, 0U) << file;
@@ -325,9 +331,13 @@ TEST_F(ReviewTest, EveryCellASpreadsheetWouldRunIsDefusedTheReferenceAndTheAdjud
   // The reviewers disagree on an item: the adjudication file is defused the same way.
   std::string text;
   for (const char* who : {"alice", "bob"}) {
-    text += nlohmann::json({{"id", test::case_id(0)}, {"grader", who}, {"dimension", "helpfulness"},
-                            {"grade", who[0] == 'a' ? 1 : 0}, {"note", "=IMPORTXML(\"x\")"}})
-                .dump() + "\n";
+    text += nlohmann::json({{"id", test::case_id(0)},
+                            {"grader", who},
+                            {"dimension", "helpfulness"},
+                            {"grade", who[0] == 'a' ? 1 : 0},
+                            {"note", "=IMPORTXML(\"x\")"}})
+                .dump() +
+            "\n";
   }
   write_text(dir_.file("disagree.jsonl"), text);
   import_grades(*store_, {dir_.file("disagree.jsonl")}, {spec.id});

@@ -1,7 +1,7 @@
 #pragma once
-// Limits on what qualbar reads, each with the suite setting that overrides it (docs/data-formats.md,
-// "Limits"). Hostile or broken input hits a limit and becomes a clear error on its line or case —
-// never a crash, a stack overflow or memory without bound.
+// Limits on what qualbar reads, each with the suite setting that overrides it
+// (docs/data-formats.md, "Limits"). Hostile or broken input hits a limit and becomes a clear error
+// on its line or case — never a crash, a stack overflow or memory without bound.
 
 #include <cstddef>
 

@@ -35,9 +35,7 @@ struct Score {
   static Score failed_call(std::string error) {
     return {0.0, ScoreStatus::error, std::move(error)};
   }
-  static Score ungraded(std::string why) {
-    return {0.0, ScoreStatus::ungraded, std::move(why)};
-  }
+  static Score ungraded(std::string why) { return {0.0, ScoreStatus::ungraded, std::move(why)}; }
 };
 
 std::string_view to_string(ScoreStatus s);

@@ -68,7 +68,7 @@ struct DimensionResult {
   std::string estimate_name;  // what `estimate` is: "pass rate", "mean", "p95", "cost per response"
   Cell overall;
   std::vector<Cell> cells;  // every slice value, worst first
-  std::string ungraded_example;  // why the first ungraded case was not graded ("" when none)
+  std::string ungraded_example;      // why the first ungraded case was not graded ("" when none)
   std::optional<Analysis> analysis;  // the scorer's analysis (per-class metrics, ...), if any
   // A judged dimension of a stored run that people graded in part: judge alone, people alone,
   // prediction-powered (added by `qualbar report`, see review/review.hpp).
