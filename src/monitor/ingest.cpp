@@ -169,10 +169,12 @@ class Ingestor {
       if (const auto it = fold.kept.find(l.name); it != fold.kept.end())
         l.kept.insert(it->second.begin(), it->second.end());
     }
+    std::set<std::size_t> used;
     for (const auto& def : slices_) {
-      for (const KeyRef& k : def.keys) used_slots_.insert(slot_of(k));
+      for (const KeyRef& k : def.keys) used.insert(slot_of(k));
     }
-    for (const KeyRef& k : strata_keys_) used_slots_.insert(slot_of(k));
+    for (const KeyRef& k : strata_keys_) used.insert(slot_of(k));
+    used_slots_.assign(used.begin(), used.end());
     folded_.resize(key_limits_.size());
     // Values an earlier ingest gave cells of their own keep them: processes agree on the set.
     for (const auto& [slice, value] : store.monitor_slice_values(id_)) {
@@ -702,7 +704,7 @@ class Ingestor {
   std::vector<SliceDef> slices_;
   std::vector<KeyRef> strata_keys_;
   std::vector<KeyLimit> key_limits_;  // by slot: category, language, then metadata keys
-  std::set<std::size_t> used_slots_;
+  std::vector<std::size_t> used_slots_;  // the slots slices and strata read, each once
   std::vector<std::string_view> folded_;  // the current record's value of each used slot
   std::vector<Scored> scored_;
   std::vector<std::string> dim_names_;

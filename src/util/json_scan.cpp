@@ -2,23 +2,43 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace qb {
 namespace {
 
-// Counts bytes equal to `c` up to `stop` occurrences (memchr runs on the machine's SIMD).
-std::size_t count_up_to(std::string_view text, char c, std::size_t stop) {
-  std::size_t n = 0;
+// The number of '{' and '[' bytes in `text`, counted up to a little past `stop` (it returns as
+// soon as more than `stop` are seen). '{' (0x7B) and '[' (0x5B) differ only in bit 0x20, so one
+// compare of (byte | 0x20) against '{' finds both. 64 bytes a step with SSE2 (every x86-64); the
+// few matches of a record are counted one by one (no popcount instruction is assumed).
+std::size_t count_openers(std::string_view text, std::size_t stop) {
+  std::size_t n = 0, i = 0;
   const char* p = text.data();
-  const char* end = p + text.size();
-  while (n < stop && (p = static_cast<const char*>(
-                          std::memchr(p, c, static_cast<std::size_t>(end - p)))) != nullptr) {
-    ++n;
-    ++p;
+#if defined(__SSE2__)
+  const __m128i bit = _mm_set1_epi8(0x20);
+  const __m128i brace = _mm_set1_epi8('{');
+  const auto matches = [&](std::size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    return static_cast<std::uint64_t>(
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, bit), brace))));
+  };
+  for (; i + 64 <= text.size(); i += 64) {
+    std::uint64_t mask = matches(i) | matches(i + 16) << 16 | matches(i + 32) << 32 |
+                         matches(i + 48) << 48;
+    for (; mask != 0; mask &= mask - 1) ++n;
+    if (n > stop) return n;
   }
+  for (; i + 16 <= text.size(); i += 16)
+    for (std::uint64_t mask = matches(i); mask != 0; mask &= mask - 1) ++n;
+#endif
+  for (; i < text.size(); ++i) n += (p[i] | 0x20) == '{' ? 1 : 0;
   return n;
 }
 
@@ -52,8 +72,7 @@ bool number_char(char c) {
 }  // namespace
 
 std::optional<std::size_t> json_too_deep(std::string_view text, std::size_t max_depth) {
-  const std::size_t objects = count_up_to(text, '{', max_depth + 1);
-  if (objects + count_up_to(text, '[', max_depth + 1 - objects) <= max_depth) return std::nullopt;
+  if (count_openers(text, max_depth) <= max_depth) return std::nullopt;
   std::optional<std::size_t> at;
   std::size_t depth = 0;
   outside_strings(text, [&](std::size_t i, char c) {
