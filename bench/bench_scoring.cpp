@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/metrics/score_table.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -105,7 +106,7 @@ double peak_rss_mb() {
 
 // Score + aggregate (the figure): cases and responses already in memory.
 void BM_ScoreAndAggregate(benchmark::State& state) {
-  const qb::Suite suite = qb::parse_suite(kSuite, "bench.yaml", ".");
+  const qb::Suite suite = qb::read_suite(kSuite, "bench.yaml", ".");
   qb::Dataset dataset;
   qb::parse_cases(data().cases_jsonl, "cases.jsonl", dataset);
   const auto responses = qb::parse_responses(data().responses_jsonl, "responses.jsonl");

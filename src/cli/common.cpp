@@ -1,4 +1,5 @@
 #include "cli/common.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <unistd.h>
 
@@ -104,7 +105,7 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
 }
 
 void add_human_grades(Store& store, LoadedRun& l) {
-  const GradeBook book = fold_grades(store.load_grades(l.stored.info.id));
+  const GradeBook book = fold_grades(store.review().grades(l.stored.info.id));
   if (book.empty()) return;
   for (std::size_t d = 0; d < l.report.dimensions.size() && d < l.suite.dimensions.size(); ++d) {
     l.report.dimensions[d].human_grades = review::human_grades_analysis(
@@ -138,12 +139,12 @@ RunOutcome run_suite(const RunRequest& req) {
     if (provider_options.model.empty()) provider_options.model = resumed->info.model;
   } else {
     o.suite = load_suite(req.suite);
-    o.dataset = load_dataset(o.suite.datasets, /*keep_lines=*/!req.no_store, o.suite.limits);
+    o.dataset = load_cases(o.suite.datasets, /*keep_lines=*/!req.no_store, o.suite.limits);
   }
   auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   provider->check(o.dataset.cases);
   std::optional<ChatSettings> judge;
-  if (o.suite.judge.IsMap()) judge = judge_settings(o.suite);  // its key is checked before anything runs
+  if (o.suite.judge.is_map()) judge = judge_settings(o.suite);  // its key is checked before anything runs
   std::vector<std::string> notes = provider->settings_warnings();
   if (judge) notes.insert(notes.end(), judge->warnings.begin(), judge->warnings.end());
   for (const auto& w : notes) std::cerr << "qualbar: warning: " << display_text(w) << '\n';

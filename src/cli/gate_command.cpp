@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/report/format.hpp"
 

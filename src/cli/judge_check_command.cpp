@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/util/files.hpp"
 

@@ -9,6 +9,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/monitor/ingest.hpp"
 #include "qualbar/monitor/monitor.hpp"
 #include "qualbar/run/interrupt.hpp"
@@ -119,7 +120,7 @@ int do_status(const MonitorOptions& o, bool color) {
   if (!o.webhook.empty()) {
     // Every alert not delivered yet, the new ones and those an earlier webhook call missed.
     std::vector<MonitorAlertRow> unsent;
-    for (const auto& a : m.store->monitor_alerts(monitor::monitor_id(m.suite)))
+    for (const auto& a : m.store->monitor().alerts(monitor::monitor_id(m.suite)))
       if (a.sent_at.empty()) unsent.push_back(a);
     const auto r = monitor::post_alerts(*m.store, m.suite, o.webhook, unsent);
     for (const auto& line : r.failures)

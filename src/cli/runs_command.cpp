@@ -22,7 +22,7 @@ int runs(const RunsOptions& o) {
   const std::string path = resolve_store_path(o.store, "");
   std::vector<RunInfo> list;
   if (path.find("://") != std::string::npos || std::filesystem::exists(path))
-    list = open_store(path, StoreAccess::existing)->list_runs(o.limit);
+    list = open_store(path, StoreAccess::existing)->runs().list_runs(o.limit);
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& r : list) {

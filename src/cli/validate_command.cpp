@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "cli/common.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/text.hpp"
@@ -20,13 +21,13 @@ struct ValidateOptions {
 int validate(const ValidateOptions& o) {
   // Everything is checked before anything is printed.
   const Suite suite = load_suite(o.suite);
-  const Dataset dataset = load_dataset(suite.datasets, /*keep_lines=*/false, suite.limits);
+  const Dataset dataset = load_cases(suite.datasets, /*keep_lines=*/false, suite.limits);
   (void)build_scorers(suite);
   // The provider's own settings and what they ask of the cases (a replay provider's responses
   // are checked below).
   if (suite.system.provider != "replay")
     provider_registry().get(suite.system.provider).make(suite, o.provider)->check(dataset.cases);
-  if (suite.judge.IsMap()) (void)judge_settings(suite);
+  if (suite.judge.is_map()) (void)judge_settings(suite);
   const std::string responses_path =
       o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
   std::optional<std::vector<Response>> responses;

@@ -11,7 +11,6 @@
 
 #include "io/jsonl.hpp"
 #include "qualbar/core/error.hpp"
-#include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb {
@@ -96,6 +95,7 @@ std::vector<Context> parse_contexts(JsonValue v, const std::string& file, int li
   return out;
 }
 
+// The checks as written: each is an object with a "type"; bind_cases compiles them.
 std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int line) {
   JsonArray arr;
   if (v.get_array().get(arr))
@@ -105,7 +105,7 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
   std::vector<Assertion> out;
   std::size_t i = 0;
   for (auto item : arr) {
-    const std::string field = fmt::format("assert[{}]", i++);
+    const std::string field = fmt::format("assert[{}]", i);
     JsonObject o;
     if (item.get_object().get(o))
       field_error(file, line, field,
@@ -115,61 +115,10 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
       field_error(file, line, field + ".type",
                   "is required: the name of a scorer, e.g. contains or not-regex");
     Assertion a;
+    a.index = i++;
     a.type = args["type"].get<std::string>();
     args.erase("type");
-    std::string scorer = a.type;
-    if (scorer.starts_with("not-") && !scorer_registry().find(scorer)) {
-      a.negated = true;
-      scorer = scorer.substr(4);
-    }
-    const ScorerEntry* entry = nullptr;
-    try {
-      entry = &scorer_registry().get(scorer);
-    } catch (const InputError& e) {
-      field_error(file, line, field + ".type", e.what());
-    }
-    if (entry->info.kind == ScoreKind::measurement || entry->info.scores_failed_calls ||
-        scorer == "assertions") {
-      field_error(file, line, field + ".type",
-                  fmt::format("'{}' is not a check of the output: use contains, regex, is-json, "
-                              "... (qualbar list scorers)",
-                              scorer));
-    }
-    // "value" fills the scorer's main argument: contains → value, regex → pattern, ...
-    if (args.contains("value") && !entry->info.primary_arg.empty() &&
-        entry->info.primary_arg != "value") {
-      args[entry->info.primary_arg] = args["value"];
-      args.erase("value");
-    }
-    if (args.contains("threshold")) {
-      if (entry->info.kind != ScoreKind::graded || !args["threshold"].is_number()) {
-        field_error(file, line, field + ".threshold",
-                    entry->info.kind != ScoreKind::graded
-                        ? fmt::format("'{}' is pass/fail and takes no threshold", scorer)
-                        : "expected a number between 0 and 1");
-      }
-      a.threshold = args["threshold"].get<double>();
-      if (a.threshold < 0.0 || a.threshold > 1.0) {
-        field_error(file, line, field + ".threshold",
-                    fmt::format("must be between 0 and 1, got {}", a.threshold));
-      }
-      args.erase("threshold");
-    } else if (entry->info.kind == ScoreKind::graded) {
-      a.threshold = 0.5;
-    }
-    try {
-      Args parsed(args.dump());
-      a.scorer = construct(*entry, parsed);
-    } catch (const ArgError& e) {
-      const std::string arg = e.field() == entry->info.primary_arg ? "value" : e.field();
-      field_error(file, line, field + "." + arg, e.what());
-    }
-    if (a.scorer->uses_judge()) {
-      field_error(file, line, field + ".type",
-                  fmt::format("'{}' asks the judge model, which runs per dimension: make it a "
-                              "dimension of the suite instead of a case's check",
-                              scorer));
-    }
+    a.args_json = args.dump();
     out.push_back(std::move(a));
   }
   return out;
@@ -263,6 +212,8 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
                         const std::string& file, Dataset& into, bool keep_lines,
                         const Limits& limits) {
   const std::size_t before = into.cases.size();
+  const auto file_index = static_cast<std::uint32_t>(into.files.size());
+  into.files.push_back(file);
   const std::size_t lines = detail::count_lines(*text);
   into.cases.reserve(before + lines);
   if (keep_lines) into.raw_lines.reserve(into.raw_lines.size() + lines);
@@ -270,6 +221,7 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
       *text, file,
       [&](JsonObject obj, std::string_view raw, int line) {
         into.cases.push_back(parse_case(obj, file, line));
+    into.cases.back().source_file = file_index;
         if (keep_lines) into.raw_lines.push_back(raw);
       },
       limits);
@@ -290,12 +242,10 @@ void parse_cases(std::string_view text, const std::string& file, Dataset& into,
 Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits) {
   Dataset d;
   std::string hashes;
-  std::vector<std::size_t> file_of;  // dataset file index of each case, for messages
-  for (std::size_t f = 0; f < paths.size(); ++f) {
-    auto text = std::make_shared<const simdjson::padded_string>(detail::load_padded(paths[f]));
+  for (const auto& path : paths) {
+    auto text = std::make_shared<const simdjson::padded_string>(detail::load_padded(path));
     hashes += content_hash(std::string_view(text->data(), text->size()));
-    parse_padded_cases(std::move(text), paths[f], d, keep_lines, limits);
-    file_of.resize(d.cases.size(), f);
+    parse_padded_cases(std::move(text), path, d, keep_lines, limits);
   }
   std::unordered_map<std::string_view, std::size_t> seen;  // id → first case index
   seen.reserve(d.cases.size());
@@ -303,10 +253,10 @@ Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, con
     auto [it, inserted] = seen.try_emplace(d.cases[i].id, i);
     if (inserted) continue;
     const Case& first = d.cases[it->second];
-    const std::size_t f = file_of[i], of = file_of[it->second];
+    const std::uint32_t f = d.cases[i].source_file, of = first.source_file;
     const std::string where = of == f ? fmt::format("line {}", first.source_line)
-                                      : fmt::format("{}:{}", paths[of], first.source_line);
-    throw InputError(Location{paths[f], d.cases[i].source_line, 0, "id"},
+                                      : fmt::format("{}:{}", d.files[of], first.source_line);
+    throw InputError(Location{d.files[f], d.cases[i].source_line, 0, "id"},
                      fmt::format("duplicate id '{}' (first used at {}); ids must be unique",
                                  d.cases[i].id, where));
   }

@@ -43,10 +43,9 @@ double mean(std::span<const std::uint8_t> v) {
 
 std::optional<Analysis> calibration(const AnalysisInput& in) {
   const DimensionSpec& spec = in.suite.dimensions[in.dimension];
-  const auto args = nlohmann::json::parse(spec.args_json.empty() ? "{}" : spec.args_json);
-  const std::string against = args.value("against", std::string());
-  const auto bins = static_cast<std::size_t>(args.value("bins", 10.0));
-  const double coverage = args.value("coverage", 0.8);
+  const std::string& against = spec.args["against"].scalar();
+  const auto bins = static_cast<std::size_t>(number_of(spec.args["bins"]).value_or(10.0));
+  const double coverage = number_of(spec.args["coverage"]).value_or(0.8);
   std::size_t target = in.suite.dimensions.size();
   for (std::size_t d = 0; d < in.suite.dimensions.size(); ++d)
     if (in.suite.dimensions[d].name == against) target = d;

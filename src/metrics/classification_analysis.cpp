@@ -33,13 +33,8 @@ std::string percent(double v) {
 
 std::optional<Analysis> classification(const AnalysisInput& in) {
   const DimensionSpec& spec = in.suite.dimensions[in.dimension];
-  bool from_output = false;
-  nlohmann::json costs;  // {expected: {predicted: cost}}, "*" for any label
-  if (!spec.args_json.empty()) {
-    const auto args = nlohmann::json::parse(spec.args_json);
-    from_output = args.value("from_output", false);
-    if (args.contains("costs")) costs = args["costs"];
-  }
+  const bool from_output = bool_of(spec.args["from_output"]).value_or(false);
+  const ConfigNode& costs = spec.args["costs"];  // {expected: {predicted: cost}}, "*" for any label
   // Classes are the expected labels, in the spelling first seen; predictions match them as
   // label-match does (case folded, surrounding space ignored).
   const NormalizeOptions opts{.casefold = true, .strip_punctuation = false};
@@ -149,13 +144,12 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
   // The business cost of the mistakes: each case's cost from the matrix (0 when right or not
   // priced), as an expected cost per 1,000 decisions with a t interval (its lower end at least 0).
   std::vector<std::string> cost_lines;
-  if (costs.is_object()) {
+  if (costs.is_map()) {
     const auto cost_of = [&](const std::string& t, const std::string& p) -> double {
       for (const std::string& row : {t, std::string("*")}) {
-        if (!costs.contains(row)) continue;
-        const auto& r = costs[row];
+        const ConfigNode& r = costs[row];
         for (const std::string& col : {p, std::string("*")})
-          if (r.contains(col)) return r[col].get<double>();
+          if (const auto cost = number_of(r[col])) return *cost;
       }
       return 0.0;
     };

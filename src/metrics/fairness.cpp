@@ -86,9 +86,7 @@ std::vector<FairnessResult> build_fairness(const Suite& suite, std::span<const C
     res.across = spec.across;
     res.positive = spec.positive;
     res.min_cases = spec.min_cases;
-    bool from_output = false;
-    if (!dim.args_json.empty())
-      from_output = nlohmann::json::parse(dim.args_json).value("from_output", false);
+    const bool from_output = bool_of(dim.args["from_output"]).value_or(false);
     const std::string positive =
         spec.positive ? normalize_text(*spec.positive, label_opts) : std::string();
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -26,18 +27,6 @@ struct Acc {
   std::size_t useful = 0;      // useful responses among the cell's cases (cost per useful response)
   std::vector<double> values;  // measurements, for percentiles
 };
-
-Aggregation aggregation_of(const ScorerInfo& info, const DimensionSpec& d) {
-  switch (info.kind) {
-    case ScoreKind::binary:
-      return Aggregation::rate;
-    case ScoreKind::graded:
-      return d.threshold ? Aggregation::rate : Aggregation::mean;
-    case ScoreKind::measurement:
-      return info.measurement_aggregation;
-  }
-  return Aggregation::rate;
-}
 
 double pass_threshold(const ScorerInfo& info, const DimensionSpec& d) {
   return info.kind == ScoreKind::graded && d.threshold ? *d.threshold : 0.5;
@@ -223,6 +212,8 @@ std::string Cell::label() const {
 Report build_report(const Suite& suite, std::span<const Case> cases,
                     std::span<const Response> responses, const ScoreTable& scores,
                     const RunInfo& run) {
+  if (!suite.bound)
+    throw std::logic_error("build_report needs a suite bound to the registries (bind_suite)");
   Report report;
   report.run = run;
   report.suite_name = suite.name;
@@ -271,7 +262,7 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
     dim.scorer = spec.scorer;
     dim.description = spec.description.empty() ? info.summary : spec.description;
     dim.kind = info.kind;
-    dim.aggregation = aggregation_of(info, spec);
+    dim.aggregation = spec.aggregation;  // as bind_suite set it from the scorer
     dim.higher_is_better = info.higher_is_better;
     dim.unit = info.unit;
     dim.threshold = spec.threshold;

@@ -177,7 +177,7 @@ class Ingestor {
     used_slots_.assign(used.begin(), used.end());
     folded_.resize(key_limits_.size());
     // Values an earlier ingest gave cells of their own keep them: processes agree on the set.
-    for (const auto& [slice, value] : store.monitor_slice_values(id_)) {
+    for (const auto& [slice, value] : store.monitor().slice_values(id_)) {
       for (KeyLimit& l : key_limits_)
         if (l.name == slice && value != qb::detail::kOtherValue) l.accepted.emplace(value);
     }
@@ -213,7 +213,7 @@ class Ingestor {
       checkpoint_ = MonitorCheckpoint{source, "", 0, 0};
       // The same file as last time (not a rotated one): its head, as far as it was read then,
       // is unchanged.
-      if (const auto done = store_.monitor_checkpoint(id_, source);
+      if (const auto done = store_.monitor().checkpoint(id_, source);
           done && done->identity == identity(fd, head_length(done->identity))) {
         offset_ = done->offset;
         line_no_ = done->lines;
@@ -678,7 +678,7 @@ class Ingestor {
       checkpoint_->lines = line_no_;
       b.checkpoint = checkpoint_;
     }
-    if (!b.cells.empty() || !b.samples.empty() || b.checkpoint) store_.monitor_commit(b);
+    if (!b.cells.empty() || !b.samples.empty() || b.checkpoint) store_.monitor().commit(b);
     cells_.clear();
     strata_volume_.clear();
     samples_.clear();

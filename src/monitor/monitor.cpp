@@ -127,14 +127,14 @@ void add_series(const DimensionSpec& dim, const char* source,
 // The series of grades on the sample: people's and the judge's.
 void add_graded(Store& store, const Suite& suite, const std::string& id,
                 const std::map<std::string, std::size_t>& week_index, SeriesMap& out) {
-  const std::vector<Grade> grades = store.load_grades(id);
+  const std::vector<Grade> grades = store.review().grades(id);
   if (grades.empty()) return;
   const review::RunData run = review::load_run_data(store, id);
   const GradeBook book = fold_grades(grades);
   std::map<std::string, std::pair<std::string, std::string>> where;  // record → (week, stratum)
-  for (const auto& s : store.monitor_samples(id)) where[s.id] = {s.week, s.stratum};
+  for (const auto& s : store.monitor().samples(id)) where[s.id] = {s.week, s.stratum};
   std::map<std::pair<std::string, std::string>, double> volume;
-  for (const auto& s : store.monitor_strata(id))
+  for (const auto& s : store.monitor().strata(id))
     volume[{s.week, s.stratum}] = static_cast<double>(s.volume);
   std::vector<qb::detail::SliceCells> cells;
   for (const auto& spec : suite.slices)
@@ -178,7 +178,7 @@ void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
 
 StatusInput gather_status(Store& store, const Suite& suite) {
   const std::string id = monitor_id(suite);
-  const std::vector<MonitorCellRow> rows = store.monitor_cells(id);
+  const std::vector<MonitorCellRow> rows = store.monitor().cells(id);
   std::set<std::string> weeks;
   for (const auto& r : rows)
     if (is_week(r.window)) weeks.insert(r.window);
@@ -242,7 +242,7 @@ std::vector<MonitorAlertRow> raise_alerts(Store& store, const Suite& suite,
     j["p_value"] = std::isfinite(a.p_value) ? nlohmann::json(a.p_value) : nlohmann::json();
     rows.push_back({a.key(), a.window, j.dump(), now, ""});
   }
-  return store.monitor_raise(monitor_id(suite), rows);
+  return store.monitor().raise(monitor_id(suite), rows);
 }
 
 namespace {
@@ -293,7 +293,7 @@ WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& u
     }
     if (rc == CURLE_OK && status >= 200 && status < 300) {
       ++out.delivered;
-      store.monitor_alert_sent(monitor_id(suite), a.key, now_rfc3339());
+      store.monitor().alert_sent(monitor_id(suite), a.key, now_rfc3339());
     } else {
       out.failures.push_back(fmt::format(
           "webhook {}: {} (alert {} kept; it is sent with the next status)", host_of(url),
@@ -308,7 +308,7 @@ WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& u
 
 JudgedSample judge_sample(Store& store, const Suite& suite) {
   JudgedSample out;
-  if (!suite.judge.IsMap()) {
+  if (!suite.judge.is_map()) {
     throw InputError(
         fmt::format("{}: the suite has no `judge:` section, so there is no judge to "
                     "grade the sample with",
@@ -319,8 +319,8 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
   const ChatSettings settings = judge_settings(suite);
   out.warnings = settings.warnings;
   const std::string grader = settings.model.empty() ? std::string("judge") : settings.model;
-  const GradeBook book = fold_grades(store.load_grades(id));
-  JudgeContext judge(&settings, &store);
+  const GradeBook book = fold_grades(store.review().grades(id));
+  JudgeContext judge(&settings, &store.cache());
   std::vector<ReviewItem> items;
   std::vector<Grade> grades;
   const std::string now = now_rfc3339();
@@ -367,14 +367,14 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
       grades.push_back(std::move(x));
     }
   }
-  if (!grades.empty()) store.append_grades(items, grades);
+  if (!grades.empty()) store.review().append_grades(items, grades);
   out.graded = grades.size();
   return out;
 }
 
 ExportedCases export_cases(Store& store, const Suite& suite, bool only_failing) {
   const std::string id = monitor_id(suite);
-  const std::vector<Grade> grades = store.load_grades(id);
+  const std::vector<Grade> grades = store.review().grades(id);
   ExportedCases out;
   if (grades.empty()) return out;
   const review::RunData run = review::load_run_data(store, id);

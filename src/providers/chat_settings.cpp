@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "qualbar/suite/yaml_json.hpp"
 
 namespace qb {
 
@@ -23,7 +22,7 @@ const std::vector<std::string>& chat_setting_fields() {
 namespace {
 
 // ${NAME} in a header value is replaced by the environment variable NAME (for keys in headers).
-std::string expand_env(const YamlReader& r, const YAML::Node& node, const std::string& field,
+std::string expand_env(const ConfigReader& r, const ConfigNode& node, const std::string& field,
                        std::vector<std::string>& secrets) {
   std::string value = r.string(node, field);
   std::string out;
@@ -48,11 +47,11 @@ std::string expand_env(const YamlReader& r, const YAML::Node& node, const std::s
 
 }  // namespace
 
-ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
+ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
                                  const std::string& where) {
   ChatSettings s;
   const auto field = [&](const char* key) { return where + "." + key; };
-  const auto get = [&](const char* key) { return map[key]; };
+  const auto get = [&](const char* key) -> const ConfigNode& { return map[key]; };
 
   s.endpoint.base_url = get("base_url") ? r.string(get("base_url"), field("base_url"))
                                         : std::string("https://api.openai.com/v1");
@@ -66,7 +65,7 @@ ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
   s.model = r.string(get("model"), field("model"));
 
   // The key: from the named variable (which must then be set), else OPENAI_API_KEY when set.
-  if (const YAML::Node k = get("api_key_env")) {
+  if (const ConfigNode& k = get("api_key_env")) {
     s.api_key_env = r.string(k, field("api_key_env"));
     const char* key = std::getenv(s.api_key_env.c_str());
     if (key == nullptr || *key == '\0') {
@@ -85,11 +84,11 @@ ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
            "api_key_env");
   }
 
-  if (const YAML::Node h = get("headers")) {
-    if (!h.IsMap()) r.fail(h, field("headers"), "expected a map of header name to value");
+  if (const ConfigNode& h = get("headers")) {
+    if (!h.is_map()) r.fail(h, field("headers"), "expected a map of header name to value");
     r.check_unique_keys(h, field("headers"));
-    for (const auto& kv : h) {
-      const auto name = kv.first.as<std::string>();
+    for (const auto& kv : h.members()) {
+      const auto name = kv.first.scalar();
       s.endpoint.headers.emplace_back(
           name, expand_env(r, kv.second, field("headers") + "." + name, s.endpoint.secrets));
       s.header_names.push_back(name);
@@ -113,52 +112,52 @@ ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
   }
 
   // Request parameters, passed to the endpoint as written.
-  if (const YAML::Node t = get("temperature")) {
+  if (const ConfigNode& t = get("temperature")) {
     const double v = r.number(t, field("temperature"));
     if (v < 0 || v > 2) r.fail(t, field("temperature"), "must be between 0 and 2");
     s.params["temperature"] = v;
   }
-  if (const YAML::Node t = get("top_p")) {
+  if (const ConfigNode& t = get("top_p")) {
     const double v = r.number(t, field("top_p"));
     if (!(v > 0 && v <= 1)) r.fail(t, field("top_p"), "must be more than 0 and at most 1");
     s.params["top_p"] = v;
   }
-  if (const YAML::Node t = get("max_tokens"))
+  if (const ConfigNode& t = get("max_tokens"))
     s.params["max_tokens"] = r.integer(t, field("max_tokens"), 1);
-  if (const YAML::Node t = get("seed")) s.params["seed"] = r.integer(t, field("seed"), 0);
-  if (const YAML::Node t = get("stop")) {
-    if (t.IsScalar()) {
+  if (const ConfigNode& t = get("seed")) s.params["seed"] = r.integer(t, field("seed"), 0);
+  if (const ConfigNode& t = get("stop")) {
+    if (t.is_scalar()) {
       s.params["stop"] = nlohmann::json::array({r.string(t, field("stop"))});
-    } else if (t.IsSequence()) {
+    } else if (t.is_sequence()) {
       auto& stop = s.params["stop"] = nlohmann::json::array();
-      for (const auto& x : t) stop.push_back(r.string(x, field("stop")));
+      for (const auto& x : t.items()) stop.push_back(r.string(x, field("stop")));
     } else {
       r.fail(t, field("stop"), "expected a text or a list of texts");
     }
   }
-  if (const YAML::Node t = get("response_format")) {
-    if (t.IsScalar() && (t.Scalar() == "json" || t.Scalar() == "json_object")) {
+  if (const ConfigNode& t = get("response_format")) {
+    if (t.is_scalar() && (t.scalar() == "json" || t.scalar() == "json_object")) {
       s.params["response_format"] = {{"type", "json_object"}};
-    } else if (t.IsScalar() && t.Scalar() == "text") {
+    } else if (t.is_scalar() && t.scalar() == "text") {
       s.params["response_format"] = {{"type", "text"}};
-    } else if (t.IsMap()) {
-      s.params["response_format"] = yaml_to_json(t);
+    } else if (t.is_map()) {
+      s.params["response_format"] = nlohmann::json::parse(config_json(t));
     } else {
       r.fail(t, field("response_format"),
              "expected json, text, or a map such as {type: json_schema, json_schema: {...}}");
     }
   }
-  if (const YAML::Node t = get("tools")) {
-    if (!t.IsSequence()) r.fail(t, field("tools"), "expected a list of tool definitions");
-    s.params["tools"] = yaml_to_json(t);
+  if (const ConfigNode& t = get("tools")) {
+    if (!t.is_sequence()) r.fail(t, field("tools"), "expected a list of tool definitions");
+    s.params["tools"] = nlohmann::json::parse(config_json(t));
   }
-  if (const YAML::Node t = get("tool_choice")) s.params["tool_choice"] = yaml_to_json(t);
+  if (const ConfigNode& t = get("tool_choice")) s.params["tool_choice"] = nlohmann::json::parse(config_json(t));
   bool logprobs = false;
-  if (const YAML::Node t = get("logprobs")) {
+  if (const ConfigNode& t = get("logprobs")) {
     logprobs = r.boolean(t, field("logprobs"));
     if (logprobs) s.params["logprobs"] = true;
   }
-  if (const YAML::Node t = get("confidence")) {
+  if (const ConfigNode& t = get("confidence")) {
     const std::string v = r.string(t, field("confidence"));
     if (v == "logprobs") {
       s.confidence = ConfidenceSource::logprobs;
@@ -174,35 +173,35 @@ ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
     s.confidence = ConfidenceSource::logprobs;
   }
 
-  if (const YAML::Node t = get("prompt"))
+  if (const ConfigNode& t = get("prompt"))
     s.prompt.emplace(r.string(t, field("prompt")), r.at(t, field("prompt")));
-  if (const YAML::Node t = get("system_prompt"))
+  if (const ConfigNode& t = get("system_prompt"))
     s.system_prompt.emplace(r.string(t, field("system_prompt")), r.at(t, field("system_prompt")));
 
-  if (const YAML::Node t = get("stream")) s.endpoint.stream = r.boolean(t, field("stream"));
-  if (const YAML::Node t = get("concurrency"))
+  if (const ConfigNode& t = get("stream")) s.endpoint.stream = r.boolean(t, field("stream"));
+  if (const ConfigNode& t = get("concurrency"))
     s.endpoint.concurrency = static_cast<int>(r.integer(t, field("concurrency"), 1));
-  if (const YAML::Node t = get("requests_per_minute"))
+  if (const ConfigNode& t = get("requests_per_minute"))
     s.endpoint.requests_per_minute = r.positive(t, field("requests_per_minute"));
-  if (const YAML::Node t = get("tokens_per_minute"))
+  if (const ConfigNode& t = get("tokens_per_minute"))
     s.endpoint.tokens_per_minute = r.positive(t, field("tokens_per_minute"));
-  if (const YAML::Node t = get("timeout_s")) s.endpoint.timeout_s = r.positive(t, field("timeout_s"));
-  if (const YAML::Node t = get("max_attempts"))
+  if (const ConfigNode& t = get("timeout_s")) s.endpoint.timeout_s = r.positive(t, field("timeout_s"));
+  if (const ConfigNode& t = get("max_attempts"))
     s.endpoint.retry.max_attempts = static_cast<int>(r.integer(t, field("max_attempts"), 1));
-  if (const YAML::Node t = get("retry_base_s"))
+  if (const ConfigNode& t = get("retry_base_s"))
     s.endpoint.retry.base_delay_s = r.positive(t, field("retry_base_s"));
-  if (const YAML::Node t = get("retry_max_s"))
+  if (const ConfigNode& t = get("retry_max_s"))
     s.endpoint.retry.max_delay_s = r.positive(t, field("retry_max_s"));
-  if (const YAML::Node t = get("max_connect_failures"))
+  if (const ConfigNode& t = get("max_connect_failures"))
     s.endpoint.max_connect_failures =
         static_cast<int>(r.integer(t, field("max_connect_failures"), 1));
 
   // Cached by default when the answer is meant to be deterministic (temperature 0).
   s.cache = s.params.contains("temperature") && s.params["temperature"].get<double>() == 0.0;
-  if (const YAML::Node t = get("cache")) s.cache = r.boolean(t, field("cache"));
+  if (const ConfigNode& t = get("cache")) s.cache = r.boolean(t, field("cache"));
 
-  if (const YAML::Node p = get("price")) {
-    if (!p.IsMap())
+  if (const ConfigNode& p = get("price")) {
+    if (!p.is_map())
       r.fail(p, field("price"), "expected {input: USD per million tokens, output: USD per million}");
     r.check_keys(p, field("price"), {"input", "output"});
     if (p["input"]) s.price_input = r.number(p["input"], field("price.input"));

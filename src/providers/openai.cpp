@@ -10,7 +10,6 @@
 #include "qualbar/providers/chat_client.hpp"
 #include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/providers/provider.hpp"
-#include "qualbar/suite/yaml_reader.hpp"
 #include "qualbar/util/files.hpp"
 
 namespace qb {
@@ -19,7 +18,7 @@ namespace {
 class OpenAiProvider final : public Provider {
  public:
   OpenAiProvider(const Suite& suite, const ProviderOptions& options)
-      : settings_(parse_chat_settings(YamlReader(suite.file, suite.dir), suite.system.node,
+      : settings_(parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.system.settings,
                                       "system")),
         label_(options.model.empty() ? settings_.model : options.model) {}
 

@@ -17,11 +17,11 @@ namespace {
 std::vector<std::string> runs_with_grades(Store& store, const std::vector<std::string>& runs) {
   if (!runs.empty()) {
     std::vector<std::string> out;
-    for (const auto& r : runs) out.push_back(store.resolve_run_id(r));
+    for (const auto& r : runs) out.push_back(store.runs().resolve_run_id(r));
     return out;
   }
   std::set<std::string> ids;
-  for (const auto& g : store.load_grades("")) ids.insert(g.run_id);
+  for (const auto& g : store.review().grades("")) ids.insert(g.run_id);
   return {ids.begin(), ids.end()};
 }
 
@@ -49,7 +49,7 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
   std::vector<Grade> grades;
   std::map<std::string, GradeScale> scales;  // by dimension, from the newest run's suite
   for (const auto& id : runs_with_grades(store, runs)) {
-    auto g = store.load_grades(id);
+    auto g = store.review().grades(id);
     if (g.empty()) continue;
     const RunData run = load_run_data(store, id);
     for (const auto& d : run.suite.dimensions) scales[d.name] = scale_of(d);

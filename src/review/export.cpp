@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/stats/random.hpp"
 #include "qualbar/util/files.hpp"
@@ -29,13 +30,21 @@ std::size_t RunData::case_index(const std::string& case_id) const {
 
 RunData load_run_data(Store& store, const std::string& id) {
   RunData d;
-  d.stored = store.load_run(id);
+  d.stored = store.runs().load_run(id);
   const std::string where = fmt::format("run {} (suite {})", d.stored.info.id, d.stored.suite_file);
   const std::filesystem::path dir = std::filesystem::path(d.stored.suite_file).parent_path();
-  d.suite = parse_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
+  d.suite = read_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
   std::string lines;
   for (const auto& line : d.stored.case_lines) lines += line + "\n";
   parse_cases(lines, where, d.dataset, d.suite.limits);
+  bind_cases(d.dataset);
+  // A monitor's cases are production records: people grade them, no scorer did.
+  if (d.stored.info.status == kRunMonitor) {
+    d.stored.scores = ScoreTable(d.stored.case_lines.size(), d.stored.dimensions.size());
+    for (std::size_t i = 0; i < d.stored.case_lines.size(); ++i)
+      for (std::size_t k = 0; k < d.stored.dimensions.size(); ++k)
+        d.stored.scores.set(i, k, Score::not_applicable("a production record: graded by people"));
+  }
   return d;
 }
 
@@ -48,11 +57,7 @@ const std::vector<std::string> kCsvColumns = {"id",        "dimension", "scale",
 
 // What the reviewer is asked to judge: the rubric, or the dimension's description.
 std::string rubric_of(const DimensionSpec& d) {
-  if (!d.args_json.empty()) {
-    const auto args = nlohmann::json::parse(d.args_json, nullptr, false);
-    if (args.is_object() && args.contains("rubric") && args["rubric"].is_string())
-      return args["rubric"].get<std::string>();
-  }
+  if (const ConfigNode& rubric = d.args["rubric"]; rubric.is_scalar()) return rubric.scalar();
   if (!d.description.empty()) return d.description;
   return fmt::format("Does the answer meet the bar for '{}'?", d.name);
 }
@@ -216,7 +221,7 @@ ExportResult export_adjudication(Store& store, const ExportRequest& rq,
   check_name(rq.adjudicator, "--adjudicator");
   std::vector<Grade> grades;
   for (const auto& r : runs) {
-    auto g = store.load_grades(r.stored.info.id);
+    auto g = store.review().grades(r.stored.info.id);
     grades.insert(grades.end(), g.begin(), g.end());
   }
   std::sort(grades.begin(), grades.end(), [](const Grade& a, const Grade& b) { return a.seq < b.seq; });
@@ -305,7 +310,7 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
   // Human grades already given, to leave out cases that have enough.
   std::vector<Grade> grades;
   for (const auto& r : runs) {
-    auto g = store.load_grades(r.stored.info.id);
+    auto g = store.review().grades(r.stored.info.id);
     grades.insert(grades.end(), g.begin(), g.end());
   }
   const GradeBook book = fold_grades(grades);
@@ -393,7 +398,7 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
     }
     write_reviewer_files((std::filesystem::path(rq.out_dir) / who).string(), records, cases, out);
   }
-  store.save_review_batch(batch);
+  store.review().save_batch(batch);
   out.batch_id = batch.id;
   out.items = batch.items.size();
   return out;

@@ -22,7 +22,7 @@ std::vector<std::string> runs_to_check(Store& store, const std::vector<Grade>& a
                                        const std::vector<std::string>& requested) {
   std::vector<std::string> out;
   if (!requested.empty()) {
-    for (const auto& r : requested) out.push_back(store.resolve_run_id(r));
+    for (const auto& r : requested) out.push_back(store.runs().resolve_run_id(r));
     return out;
   }
   std::set<std::string> seen;
@@ -58,7 +58,7 @@ std::vector<std::vector<std::pair<std::string, std::string>>> case_slices(const 
 }
 
 std::string judge_model_of(const Suite& s) {
-  if (s.judge.IsMap() && s.judge["model"]) return s.judge["model"].as<std::string>();
+  if (s.judge.is_map() && s.judge["model"]) return s.judge["model"].scalar();
   return {};
 }
 
@@ -89,7 +89,7 @@ void read_pairs(const std::string& file, std::map<std::string, std::vector<PairV
 }  // namespace
 
 JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
-  const std::vector<Grade> all = store.load_grades("");
+  const std::vector<Grade> all = store.review().grades("");
   const std::vector<std::string> run_ids = runs_to_check(store, all, rq.runs);
   const std::set<std::string> wanted(rq.dimensions.begin(), rq.dimensions.end());
   std::map<std::string, std::vector<PairVerdict>> pairs;
@@ -107,7 +107,7 @@ JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
       newest_started = run.stored.info.started_at;
       out.settings = run.suite.judge_check;
     }
-    const GradeBook book = fold_grades(store.load_grades(id));
+    const GradeBook book = fold_grades(store.review().grades(id));
     const auto slices = case_slices(run);
     for (std::size_t d = 0; d < run.suite.dimensions.size(); ++d) {
       const DimensionSpec& spec = run.suite.dimensions[d];

@@ -5,22 +5,6 @@
 
 namespace qb {
 
-std::string_view to_string(GradeKind k) {
-  switch (k) {
-    case GradeKind::human: return "human";
-    case GradeKind::judge: return "judge";
-    case GradeKind::adjudicated: return "adjudicated";
-  }
-  return "human";
-}
-
-std::optional<GradeKind> parse_grade_kind(std::string_view s) {
-  if (s == "human") return GradeKind::human;
-  if (s == "judge") return GradeKind::judge;
-  if (s == "adjudicated") return GradeKind::adjudicated;
-  return std::nullopt;
-}
-
 std::string review_item_id(const std::string& run_id, const std::string& case_id) {
   // The NUL keeps ("ab", "c") and ("a", "bc") apart.
   std::string key = run_id;

@@ -148,7 +148,7 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
   ImportSummary summary;
   std::vector<std::string> ids;
   for (const auto& l : lines) ids.push_back(l.id);
-  const std::map<std::string, ReviewItem> known = store.review_items(ids);
+  const std::map<std::string, ReviewItem> known = store.review().items(ids);
 
   std::map<std::string, RunData> runs;  // by run id, loaded once
   const auto run_of = [&](const std::string& id) -> RunData& {
@@ -157,7 +157,7 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
     return it->second;
   };
   std::optional<std::string> grade_run;  // --run, resolved
-  if (!options.run.empty()) grade_run = run_of(store.resolve_run_id(options.run)).stored.info.id;
+  if (!options.run.empty()) grade_run = run_of(store.runs().resolve_run_id(options.run)).stored.info.id;
 
   Problems problems;
   std::map<std::string, ReviewItem> new_items;
@@ -260,7 +260,7 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
   std::map<std::string, const Grade*> latest;
   std::vector<Grade> stored;
   for (const auto& [id, run] : runs) {
-    auto g = store.load_grades(id);
+    auto g = store.review().grades(id);
     stored.insert(stored.end(), std::make_move_iterator(g.begin()), std::make_move_iterator(g.end()));
   }
   std::sort(stored.begin(), stored.end(), [](const Grade& a, const Grade& b) { return a.seq < b.seq; });
@@ -280,7 +280,7 @@ ImportSummary import_grades(Store& store, const std::vector<std::string>& files,
   }
   std::vector<ReviewItem> items;
   for (auto& [id, item] : new_items) items.push_back(item);
-  if (!fresh.empty()) store.append_grades(items, fresh);
+  if (!fresh.empty()) store.review().append_grades(items, fresh);
   summary.imported = fresh.size();
   summary.dimensions.assign(dims.begin(), dims.end());
   return summary;

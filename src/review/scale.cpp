@@ -14,27 +14,15 @@ GradeScale scale_of(const DimensionSpec& d) {
   s.ordinal = true;
   s.lo = 1;
   s.hi = 5;
-  if (!d.args_json.empty()) {
-    const auto args = nlohmann::json::parse(d.args_json, nullptr, false);
-    if (args.is_object()) {
-      if (args.contains("min") && args["min"].is_number()) s.lo = args["min"].get<int>();
-      if (args.contains("max") && args["max"].is_number()) s.hi = args["max"].get<int>();
-    }
-  }
+  if (const auto lo = number_of(d.args["min"])) s.lo = static_cast<int>(*lo);
+  if (const auto hi = number_of(d.args["max"])) s.hi = static_cast<int>(*hi);
   const double span = s.hi - s.lo;
   s.pass_at = d.threshold ? std::ceil(s.lo + *d.threshold * span - 1e-9)
                           : std::ceil(s.hi - span / 4 - 1e-9);
   return s;
 }
 
-bool uses_judge(const DimensionSpec& d) {
-  if (d.builtin) return false;
-  try {
-    return make_scorer(d.scorer, d.args_json)->uses_judge();
-  } catch (const std::exception&) {
-    return false;  // the suite was checked when it was stored; a scorer since removed judges nothing
-  }
-}
+bool uses_judge(const DimensionSpec& d) { return !d.builtin && d.judged; }
 
 std::optional<double> score_as_grade(const ScoreView& s, const GradeScale& scale,
                                      const DimensionSpec& d) {

@@ -47,8 +47,8 @@ bool RunLock::is_stale(const RunHolder& h) {
   return !started.empty() && started != h.process_start;
 }
 
-RunLock::RunLock(Store& store, std::string id) : store_(store), id_(std::move(id)), me_(self()) {
-  const RunLockResult r = store_.lock_run(id_, me_, &RunLock::is_stale);
+RunLock::RunLock(RunStore& runs, std::string id) : runs_(runs), id_(std::move(id)), me_(self()) {
+  const RunLockResult r = runs_.lock_run(id_, me_, &RunLock::is_stale);
   if (!r.taken) {
     const RunHolder& h = *r.previous;
     throw RunBusy(fmt::format(
@@ -67,7 +67,7 @@ RunLock::RunLock(Store& store, std::string id) : store_(store), id_(std::move(id
 
 RunLock::~RunLock() {
   try {
-    store_.unlock_run(id_, me_);
+    runs_.unlock_run(id_, me_);
   } catch (const std::exception&) {
     // The store became unusable (disk full): a lock left behind is stale once this process ends.
   }

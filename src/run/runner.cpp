@@ -79,7 +79,11 @@ class Sink final : public ProviderSink {
       }
     }
     for (const auto& [key, r] : keys_) cache_entries_.push_back(CacheEntry{key, r});
-    store_->save_answers(run_.info.id, answers_, cache_entries_);
+    // The answers and their cache entries are one unit: both or neither.
+    const auto unit = store_->begin();
+    store_->runs().save_answers(run_.info.id, answers_);
+    store_->cache().put(cache_entries_);
+    unit->commit();
     pending_.clear();
   }
 
@@ -106,7 +110,7 @@ void save_stopped(RunResult& run, const RunSettings& settings, const char* statu
   run.info.ended_at = now_rfc3339();
   run.info.n_errors = 0;
   for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
-  if (settings.store != nullptr) settings.store->finish_run(run.info, nullptr);
+  if (settings.store != nullptr) settings.store->runs().finish_run(run.info, nullptr);
 }
 
 // The message of a run that cannot go on, with what was saved and how to continue.
@@ -153,7 +157,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   };
   if (settings.store != nullptr) {
     try {
-      run.lock = std::make_shared<RunLock>(*settings.store, run.info.id);
+      run.lock = std::make_shared<RunLock>(settings.store->runs(), run.info.id);
     } catch (const RunBusy&) {
       throw;
     } catch (const RunError& e) {
@@ -184,7 +188,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     record.case_ids.reserve(n);
     for (const auto& c : dataset.cases) record.case_ids.push_back(c.id);
     try {
-      settings.store->begin_run(record);
+      settings.store->runs().begin_run(record);
     } catch (const RunError& e) {
       throw not_started(e);
     }
@@ -200,7 +204,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     if (answered[i]) continue;
     if (settings.store != nullptr) {
       if (const std::string key = provider.cache_key(dataset.cases[i]); !key.empty()) {
-        if (auto hit = settings.store->cached_response(key)) {
+        if (auto hit = settings.store->cache().get(key)) {
           std::vector<Response> parsed = parse_responses(*hit, "the response cache");
           if (parsed.size() == 1) {
             run.responses.resize(n);
@@ -248,7 +252,8 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   JudgeHooks hooks;
   if (settings.store != nullptr) hooks.scope = run.info.id;
   hooks.interrupt_level = [] { return InterruptScope::level(); };
-  JudgeContext judge(settings.judge, settings.store, std::move(hooks));
+  JudgeContext judge(settings.judge, settings.store ? &settings.store->cache() : nullptr,
+                     std::move(hooks));
   try {
     run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
   } catch (const RunError& e) {
@@ -282,7 +287,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   return run;
 }
 
-void finish_stored_run(Store& store, const RunResult& run) { store.finish_run(run.info, &run.scores); }
+void finish_stored_run(Store& store, const RunResult& run) { store.runs().finish_run(run.info, &run.scores); }
 
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
   StoredRun s = record_without_results(suite, dataset, run.info);

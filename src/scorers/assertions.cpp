@@ -1,4 +1,6 @@
 // assertions: every check of the case's `assert` list passes (behavioural tests).
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "qualbar/scorers/scorer.hpp"
@@ -15,6 +17,8 @@ class Assertions final : public Scorer {
     std::size_t applied = 0;
     for (std::size_t i = 0; i < c.asserts.size(); ++i) {
       const Assertion& a = c.asserts[i];
+      if (!a.scorer)  // a programming error, not the user's: cases are bound before scoring
+        throw std::logic_error("an assert list was not compiled: call bind_cases first");
       Score s = a.scorer->score(c, r);
       if (s.status == ScoreStatus::not_applicable) continue;
       ++applied;

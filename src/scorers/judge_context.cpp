@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include "qualbar/io/dataset.hpp"
-#include "qualbar/suite/yaml_reader.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
 
 ChatSettings judge_settings(const Suite& suite) {
-  ChatSettings s = parse_chat_settings(YamlReader(suite.file, suite.dir), suite.judge, "judge");
+  ChatSettings s = parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.judge, "judge");
   if (!s.params.contains("temperature")) {
     s.params["temperature"] = 0.0;
     if (!suite.judge["cache"]) s.cache = true;
@@ -43,10 +42,10 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
     call.body = settings_->request_body(prompts[i]);
     call.est_tokens = static_cast<std::int64_t>(call.body.size() / 4) +
                       settings_->params.value("max_tokens", std::int64_t{256});
-    if (store_ != nullptr && (settings_->cache || !hooks_.scope.empty())) {
+    if (cache_ != nullptr && (settings_->cache || !hooks_.scope.empty())) {
       const std::string request = settings_->endpoint.base_url + "\n" + call.body;
       keys[i] = content_hash(settings_->cache ? request : "run " + hooks_.scope + "\n" + request);
-      if (auto hit = store_->cached_response(keys[i])) {
+      if (auto hit = cache_->get(keys[i])) {
         auto parsed = parse_responses(*hit, "the response cache");
         if (parsed.size() == 1) {
           ChatResult kept;
@@ -87,7 +86,7 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
       bool abort_requested() override { return level() >= 2; }
       int level() const { return self.hooks_.interrupt_level ? self.hooks_.interrupt_level() : 0; }
       void flush() {
-        if (pending.empty() || self.store_ == nullptr) return;
+        if (pending.empty() || self.cache_ == nullptr) return;
         std::vector<Response> answers(pending.size());
         std::vector<CacheEntry> entries;
         for (std::size_t j = 0; j < pending.size(); ++j) {
@@ -98,7 +97,7 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
           answers[j].usage = r.usage;
           entries.push_back(CacheEntry{keys[pending[j]], &answers[j]});
         }
-        self.store_->save_answers("", {}, entries);
+        self.cache_->put(entries);
         pending.clear();
       }
     } events(*this, out, keys, is_grade);

@@ -10,12 +10,11 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 #include <utf8proc.h>
-#include <yaml-cpp/yaml.h>
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/core/registry.hpp"
 #include "qualbar/scorers/scorer.hpp"
-#include "qualbar/suite/yaml_reader.hpp"
+#include "qualbar/util/config.hpp"
 #include "qualbar/util/embedded.hpp"
 #include "qualbar/util/text.hpp"
 
@@ -54,8 +53,8 @@ bool is_language_code(const std::string& code) {
 
 // "{name}" → "(?:piece)". Names are lower-case letters and '_', so RE2's {2,5} is left alone.
 std::string expand_words(const std::string& pattern,
-                         const std::map<std::string, std::string>& words, const YamlReader& r,
-                         const YAML::Node& node, const std::string& field) {
+                         const std::map<std::string, std::string>& words, const ConfigReader& r,
+                         const ConfigNode& node, const std::string& field) {
   std::string out;
   std::size_t i = 0;
   while (i < pattern.size()) {
@@ -85,21 +84,21 @@ std::string expand_words(const std::string& pattern,
   return out;
 }
 
-std::shared_ptr<const re2::RE2> compile_kind(const YamlReader& r, const YAML::Node& lang,
+std::shared_ptr<const re2::RE2> compile_kind(const ConfigReader& r, const ConfigNode& lang,
                                              const std::string& kind, const std::string& where,
                                              const std::map<std::string, std::string>& words,
                                              bool required) {
-  const YAML::Node list = lang[kind];
+  const ConfigNode& list = lang[kind];
   const std::string field = where + "." + kind;
-  if (!list || list.IsNull()) {
+  if (!list || list.is_null()) {
     if (required) r.fail(lang, field, "is required: the list of refusal patterns of this language");
     return nullptr;
   }
-  if (!list.IsSequence() || list.size() == 0)
+  if (!list.is_sequence() || list.size() == 0)
     r.fail(list, field, "expected a list of patterns (RE2 regular expressions)");
   std::string combined;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const YAML::Node item = list[i];
+    const ConfigNode& item = list.items()[i];
     const std::string item_field = fmt::format("{}[{}]", field, i);
     const std::string expanded =
         expand_words(r.string(item, item_field), words, r, item, item_field);
@@ -118,23 +117,23 @@ std::shared_ptr<const re2::RE2> compile_kind(const YamlReader& r, const YAML::No
   return re;
 }
 
-RefusalLanguage parse_language(const YamlReader& r, const YAML::Node& key, const YAML::Node& node) {
+RefusalLanguage parse_language(const ConfigReader& r, const ConfigNode& key, const ConfigNode& node) {
   RefusalLanguage lang;
-  lang.code = key.as<std::string>();
+  lang.code = key.scalar();
   const std::string where = "languages." + lang.code;
   if (!is_language_code(lang.code))
     r.fail(key, where, "is not a language code: use two or three lower-case letters (en, pt-br)");
-  if (!node.IsMap()) r.fail(node, where, "expected a map with name, words, refusal, not_refusal");
+  if (!node.is_map()) r.fail(node, where, "expected a map with name, words, refusal, not_refusal");
   r.check_keys(node, where, kLanguageFields);
   if (!node["name"]) r.fail(node, where + ".name", "is required: the language's name (English)");
   lang.name = r.string(node["name"], where + ".name");
 
   std::map<std::string, std::string> words;
-  if (const YAML::Node w = node["words"]; w && !w.IsNull()) {
-    if (!w.IsMap()) r.fail(w, where + ".words", "expected a map of name: pattern piece");
+  if (const ConfigNode& w = node["words"]; w && !w.is_null()) {
+    if (!w.is_map()) r.fail(w, where + ".words", "expected a map of name: pattern piece");
     r.check_unique_keys(w, where + ".words");
-    for (const auto& kv : w) {
-      const auto name = kv.first.as<std::string>();
+    for (const auto& kv : w.members()) {
+      const auto name = kv.first.scalar();
       const std::string field = where + ".words." + name;
       if (name.empty() || !std::all_of(name.begin(), name.end(),
                                        [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }))
@@ -154,17 +153,17 @@ RefusalLanguage parse_language(const YamlReader& r, const YAML::Node& key, const
 }
 
 RefusalPack parse_pack(std::string_view yaml, const std::string& file) {
-  const YamlReader r(file, {});
-  const YAML::Node root = r.load(yaml);
-  if (!root.IsMap()) r.fail(root, "", "a refusal pack is a map with one field, languages");
+  const ConfigReader r(file, {});
+  const ConfigNode& root = r.load(yaml);
+  if (!root.is_map()) r.fail(root, "", "a refusal pack is a map with one field, languages");
   r.check_keys(root, "", kPackFields);
-  const YAML::Node langs = root["languages"];
-  if (!langs || !langs.IsMap() || langs.size() == 0)
+  const ConfigNode& langs = root["languages"];
+  if (!langs || !langs.is_map() || langs.size() == 0)
     r.fail(langs ? langs : root, "languages",
            "expected a map of language codes (en, es, ...) to their patterns");
   r.check_unique_keys(langs, "languages");
   RefusalPack pack;
-  for (const auto& kv : langs) pack.languages.push_back(parse_language(r, kv.first, kv.second));
+  for (const auto& kv : langs.members()) pack.languages.push_back(parse_language(r, kv.first, kv.second));
   std::vector<const re2::RE2*> patterns;
   for (const auto& l : pack.languages) patterns.push_back(l.refusal.get());
   pack.every_language = std::make_shared<const detail::PatternPrefilter>(std::move(patterns));

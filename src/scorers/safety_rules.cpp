@@ -9,11 +9,10 @@
 
 #include <fmt/format.h>
 #include <utf8proc.h>
-#include <yaml-cpp/yaml.h>
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/core/registry.hpp"
-#include "qualbar/suite/yaml_reader.hpp"
+#include "qualbar/util/config.hpp"
 #include "qualbar/util/embedded.hpp"
 
 namespace qb::detail {
@@ -223,7 +222,7 @@ std::vector<Found> without_overlaps(std::vector<Found> found) {
 
 // ---- pack parsing -------------------------------------------------------------------------------
 
-std::unique_ptr<re2::RE2> compile(const YamlReader& in, const YAML::Node& node,
+std::unique_ptr<re2::RE2> compile(const ConfigReader& in, const ConfigNode& node,
                                   const std::string& field) {
   const std::string text = in.string(node, field);
   if (text.empty()) in.fail(node, field, "must not be empty");
@@ -235,15 +234,15 @@ std::unique_ptr<re2::RE2> compile(const YamlReader& in, const YAML::Node& node,
   return re;
 }
 
-WordList compile_words(const YamlReader& in, const YAML::Node& node, const std::string& field) {
-  if (!node.IsSequence()) in.fail(node, field, "expected a list of words");
+WordList compile_words(const ConfigReader& in, const ConfigNode& node, const std::string& field) {
+  if (!node.is_sequence()) in.fail(node, field, "expected a list of words");
   WordList list;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string where = fmt::format("{}[{}]", field, i);
-    std::string word = in.string(node[i], where);
+    std::string word = in.string(node.items()[i], where);
     const bool prefix = !word.empty() && word.back() == '*';
     if (prefix) word.pop_back();
-    if (word.empty()) in.fail(node[i], where, "must not be empty");
+    if (word.empty()) in.fail(node.items()[i], where, "must not be empty");
     const bool has_lower = std::any_of(word.begin(), word.end(), [](char c) {
       return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
     });
@@ -269,11 +268,11 @@ bool valid_rule_id(std::string_view id) {
   });
 }
 
-SafetyRule parse_rule(const YamlReader& in, const YAML::Node& r, const std::string& where) {
+SafetyRule parse_rule(const ConfigReader& in, const ConfigNode& r, const std::string& where) {
   static const std::vector<std::string> kFields = {
       "id",           "description", "pattern",       "weak_pattern", "context", "context_window",
       "ignore_after", "ignore",      "ignore_inside", "validator",    "mask"};
-  if (!r.IsMap()) in.fail(r, where, "expected a rule: a map with id, description and pattern");
+  if (!r.is_map()) in.fail(r, where, "expected a rule: a map with id, description and pattern");
   in.check_keys(r, where, kFields);
   SafetyRule rule;
   if (!r["id"]) in.fail(r, where + ".id", "is required: the rule's name, such as credit-card");
@@ -331,9 +330,9 @@ SafetyRule parse_rule(const YamlReader& in, const YAML::Node& r, const std::stri
 }  // namespace
 
 SafetyPack parse_safety_pack(std::string name, std::string file, std::string_view yaml) {
-  YamlReader in(file, {});
-  const YAML::Node root = in.load(yaml);
-  if (!root.IsMap())
+  const ConfigReader in(file, {});
+  const ConfigNode& root = in.load(yaml);
+  if (!root.is_map())
     throw InputError(Location{file, 1, 1, ""},
                      "a safety pack is a YAML map with `description` and `rules`");
   in.check_keys(root, "", {"description", "words", "rules"});
@@ -341,16 +340,16 @@ SafetyPack parse_safety_pack(std::string name, std::string file, std::string_vie
   pack.name = std::move(name);
   pack.file = std::move(file);
   if (root["description"]) pack.description = in.string(root["description"], "description");
-  const YAML::Node rules = root["rules"];
-  if (!rules || !rules.IsSequence() || rules.size() == 0)
+  const ConfigNode& rules = root["rules"];
+  if (!rules || !rules.is_sequence() || rules.size() == 0)
     in.fail(rules ? rules : root, "rules", "is required: a list of rules");
   std::map<std::string, int> lines;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const std::string where = fmt::format("rules[{}]", i);
-    SafetyRule rule = parse_rule(in, rules[i], where);
-    const int line = rules[i].Mark().line + 1;
+    SafetyRule rule = parse_rule(in, rules.items()[i], where);
+    const int line = rules.items()[i].line();
     if (auto [it, fresh] = lines.try_emplace(rule.id, line); !fresh)
-      in.fail(rules[i]["id"], where + ".id",
+      in.fail(rules.items()[i]["id"], where + ".id",
               fmt::format("rule '{}' appears twice (first at line {})", rule.id, it->second));
     rule.pack = pack.name;
     pack.rules.push_back(std::move(rule));

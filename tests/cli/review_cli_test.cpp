@@ -6,6 +6,7 @@
 
 #include "../review/review_fixture.hpp"
 #include "qualbar/stats/random.hpp"
+#include "qualbar/review/grades.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb::test {

@@ -1,6 +1,7 @@
 // Comparing two runs (src/compare/compare.cpp): paired by id, McNemar / sign-flip, adjusted
 // p-values, verdicts — on runs whose differences are known.
 #include "qualbar/compare/compare.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <algorithm>
 
@@ -36,7 +37,7 @@ template <typename Correct, typename Faithful>
 Side side(const std::string& suite_text, int n, Correct correct, Faithful faithful,
           const std::string& hash = "h", const std::string& other = "other") {
   Side s;
-  s.suite = parse_suite(suite_text, "suite.yaml", ".");
+  s.suite = read_suite(suite_text, "suite.yaml", ".");
   std::string text;
   for (int i = 0; i < n; ++i)
     text += fmt::format(R"({{"id":"c{}","input":"q","category":"{}"}})"

@@ -9,14 +9,17 @@
 
 #include <unistd.h>
 
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/core/error.hpp"
 
 namespace qb {
 namespace {
 
+// Parsed and bound (the `assert` lists compiled), as a run reads a dataset.
 Dataset parse(std::string_view text) {
   Dataset d;
   parse_cases(text, "cases.jsonl", d);
+  bind_cases(d);
   return d;
 }
 
@@ -26,7 +29,7 @@ Case parse_one(std::string_view line) {
   return d.cases.at(0);
 }
 
-// The InputError message parse_cases throws for `text`, or "" when it throws none.
+// The InputError message parsing or binding `text` throws, or "" when it throws none.
 std::string error_of(std::string_view text) {
   try {
     (void)parse(text);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/stats/calibration.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -25,7 +26,7 @@ struct Item {
 };
 
 Report report_of(const std::vector<Item>& items) {
-  const Suite suite = parse_suite(kSuite, "suite.yaml", ".");
+  const Suite suite = read_suite(kSuite, "suite.yaml", ".");
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i)
     text += "{\"id\":\"c" + std::to_string(i) + "\",\"input\":\"q\",\"reference\":\"alpha beta\"," +
@@ -86,7 +87,7 @@ TEST(CalibrationAnalysis, PairsConfidenceWithTheAgainstDimensionAndReportsEveryM
 TEST(CalibrationAnalysis, AgainstMustNameAnotherQualityDimension) {
   const auto error_of = [](const std::string& against) {
     try {
-      (void)parse_suite(
+      (void)read_suite(
           "schema_version: 1\nname: cal\ndatasets: cases.jsonl\ndimensions:\n"
           "  correct: exact-match\n  latency: latency\n"
           "  confidence:\n    scorer: calibration\n    args: {against: " +

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/suite/suite.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 Report report_of(const std::string& dimension_yaml, const std::vector<std::string>& expected,
                  const std::vector<std::string>& predicted) {
-  const Suite suite = parse_suite(
+  const Suite suite = read_suite(
       "schema_version: 1\nname: router\ndatasets: cases.jsonl\ndimensions:\n" + dimension_yaml,
       "suite.yaml", ".");
   std::string text;

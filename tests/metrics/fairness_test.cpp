@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/suite/suite.hpp"
 
@@ -17,7 +18,7 @@ struct Group {
 };
 
 Report report_of(const std::string& fairness, const std::vector<Group>& groups) {
-  const Suite suite = parse_suite(
+  const Suite suite = read_suite(
       "schema_version: 1\nname: loans\ndatasets: cases.jsonl\ndimensions:\n"
       "  decision: label-match\nslices: [segment]\nfairness:\n" + fairness,
       "suite.yaml", ".");
@@ -116,7 +117,7 @@ TEST(Fairness, TheFourFifthsRuleAsABarFailsTheRunWithTheGroupsNamed) {
 TEST(Fairness, SuiteMistakesAreErrorsAtTheirPlace) {
   const auto error_of = [](const std::string& fairness) {
     try {
-      (void)parse_suite(
+      (void)read_suite(
           "schema_version: 1\nname: x\ndatasets: c.jsonl\ndimensions:\n  decision: label-match\n"
           "  answer: exact-match\n  latency: latency\nfairness:\n" + fairness,
           "suite.yaml", ".");

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/metrics/analysis.hpp"
 #include "qualbar/metrics/score_table.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -19,7 +20,7 @@ struct Row {
 };
 
 std::optional<Analysis> analyse(const std::vector<Row>& rows) {
-  const Suite suite = parse_suite(
+  const Suite suite = read_suite(
       "schema_version: 1\nname: r\ndatasets: cases.jsonl\ndimensions:\n"
       "  refusal:\n    scorer: contains\n    args: {value: OK}\nslices: [category]\n",
       "suite.yaml", ".");

@@ -1,4 +1,5 @@
 #include "qualbar/metrics/report.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <unistd.h>
 
@@ -67,7 +68,7 @@ struct Built {
 // through the replay provider, see MissingResponsesAreErrors).
 Built build(const std::string& suite_body, const std::string& cases, const std::string& responses) {
   Built b;
-  b.suite = parse_suite(suite_text(suite_body), "suite.yaml", "/nonexistent/suite-dir");
+  b.suite = read_suite(suite_text(suite_body), "suite.yaml", "/nonexistent/suite-dir");
   parse_cases(cases, "cases.jsonl", b.dataset);
   std::map<std::string, Response> by_id;
   for (auto& r : parse_responses(responses, "responses.jsonl")) by_id[r.id] = r;
@@ -267,7 +268,7 @@ TEST_F(ReportFilesTest, MissingResponsesAreErrors) {
       "dimensions:\n  routing: label-match\nslices: [category]\n");
   write("responses.jsonl",
         lines({label_response("c1", "billing"), label_response("c3", "refunds")}));
-  const Suite suite = parse_suite(yaml, "suite.yaml", dir_);
+  const Suite suite = read_suite(yaml, "suite.yaml", dir_);
   Dataset data;
   parse_cases(lines({label_case("c1", "billing", "billing"), label_case("c2", "billing", "billing"),
                      label_case("c3", "refunds", "refunds")}),

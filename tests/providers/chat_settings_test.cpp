@@ -9,7 +9,8 @@ namespace qb {
 namespace {
 
 ChatSettings parse(const std::string& yaml) {
-  return parse_chat_settings(YamlReader("suite.yaml", "."), YAML::Load(yaml), "system");
+  const ConfigReader r("suite.yaml", ".");
+  return parse_chat_settings(r, r.load(yaml), "system");
 }
 
 std::string error_of(const std::string& yaml) {

@@ -1,5 +1,6 @@
 // The command provider (src/providers/command.cpp) against tests/tools/fake_model.cpp.
 #include "qualbar/providers/provider.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <chrono>
 
@@ -13,7 +14,7 @@ namespace qb {
 namespace {
 
 Suite command_suite(const std::string& command, double timeout_s = 2.0) {
-  return parse_suite(
+  return read_suite(
       "schema_version: 1\nname: cmd\ndatasets: cases.jsonl\nsystem:\n  provider: command\n"
       "  command: " +
           command + "\n  timeout_s: " + std::to_string(timeout_s) +
@@ -116,7 +117,7 @@ TEST(CommandProvider, AProgramThatKeepsDyingStopsTheRunAfterThreeCases) {
 
 TEST(CommandProvider, TheSuiteMustNameTheProgram) {
   try {
-    (void)parse_suite(
+    (void)read_suite(
         "schema_version: 1\nname: x\ndatasets: c.jsonl\nsystem:\n  provider: command\n"
         "dimensions:\n  exact: exact-match\n",
         "suite.yaml", "/tmp");

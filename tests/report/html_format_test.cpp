@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "../cli/run_qualbar.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/report/format.hpp"
@@ -35,7 +36,7 @@ struct Rendered {
 };
 
 Rendered render() {
-  const Suite suite = parse_suite(kSuite, "suite.yaml", ".");
+  const Suite suite = read_suite(kSuite, "suite.yaml", ".");
   Dataset d;
   std::string lines;
   const char* categories[] = {"billing", "<script>alert(1)</script>", "refunds"};

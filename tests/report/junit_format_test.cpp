@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/suite/suite.hpp"
 
@@ -212,7 +213,7 @@ std::string json_string(const std::string& s) {
 
 Built build(const std::string& model) {
   Built b;
-  b.suite = parse_suite(R"(schema_version: 1
+  b.suite = read_suite(R"(schema_version: 1
 name: support<&>
 datasets: cases.jsonl
 dimensions:

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/suite/suite.hpp"
 
@@ -51,7 +52,7 @@ std::string json_string(const std::string& s) {
 Built build(const std::string& suite_yaml, const std::vector<std::pair<std::string, bool>>& cases,
             const std::string& model) {
   Built b;
-  b.suite = parse_suite(suite_yaml, "suite.yaml", ".");
+  b.suite = read_suite(suite_yaml, "suite.yaml", ".");
   std::string text;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     text += fmt::format(R"({{"id":"c{}","input":"q","reference":"yes","category":{}}})", i,
@@ -231,7 +232,7 @@ TEST(MarkdownFormat, APassingRunSaysSo) {
 
 TEST(MarkdownFormat, AnalysesAreCodeBlocksNoLabelCanClose) {
   Built b;
-  b.suite = parse_suite(
+  b.suite = read_suite(
       "schema_version: 1\nname: router\ndatasets: cases.jsonl\ndimensions:\n  routing: "
       "label-match\n",
       "suite.yaml", ".");

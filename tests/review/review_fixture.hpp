@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/store/store.hpp"
 #include "qualbar/suite/suite.hpp"
 
@@ -54,7 +55,7 @@ struct JudgedRun {
 inline std::string case_id(std::size_t i) { return fmt::format("q-{:03}", i); }
 
 inline void save_judged_run(Store& store, const JudgedRun& spec) {
-  const Suite suite = parse_suite(kJudgedSuite, "suite.yaml", ".");
+  const Suite suite = read_suite(kJudgedSuite, "suite.yaml", ".");
   StoredRun run;
   run.info.id = spec.id;
   run.info.suite_name = suite.name;
@@ -93,7 +94,7 @@ inline void save_judged_run(Store& store, const JudgedRun& spec) {
     }
   }
   run.info.n_cases = spec.n;
-  store.save_run(run);
+  store.runs().save_run(run);
 }
 
 // A fresh folder under the test temp dir, removed at the end.

@@ -1,5 +1,6 @@
 // Human review: blind export, validated append-only import, reviewer agreement and adjudication.
 #include "qualbar/review/review.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <set>
 
@@ -66,7 +67,7 @@ class ReviewTest : public ::testing::Test {
     return path;
   }
 
-  std::size_t stored_grades() { return store_->load_grades("").size(); }
+  std::size_t stored_grades() { return store_->review().grades("").size(); }
 
   ScratchDir dir_;
   std::unique_ptr<Store> store_;
@@ -187,7 +188,7 @@ TEST_F(ReviewTest, ImportStoresFilledInFilesAppendOnlyWithCorrectionsKept) {
   s = import_grades(*store_, {partial}, {});
   EXPECT_EQ(s.imported, 1U);
   EXPECT_EQ(s.corrections, 1U);
-  const auto all = store_->load_grades("");
+  const auto all = store_->review().grades("");
   EXPECT_EQ(all.size(), lines.size() / 2 + 1);
   std::size_t history = 0;
   for (const auto& g : all) {
@@ -317,7 +318,7 @@ TEST_F(ReviewTest, EveryCellASpreadsheetWouldRunIsDefusedTheReferenceAndTheAdjud
                return out;
              }()));
   import_grades(*store_, {dir_.file("review/alice-done.csv")}, {});
-  const auto grades = store_->load_grades("");
+  const auto grades = store_->review().grades("");
   ASSERT_FALSE(grades.empty());
   for (const auto& g : grades) EXPECT_EQ(g.note, "=looks fine");
   // The case's own reference, shown defused, reads back as the case's own: no grader wrote it.
@@ -437,7 +438,7 @@ TEST_F(ReviewTest, AdjudicationSettlesDisagreementsAndIsRecordedAsSuch) {
   agreement = reviewer_agreement(*store_, {}, 0.95);
   EXPECT_TRUE(agreement[0].open.empty());
   EXPECT_EQ(agreement[0].adjudicated, open);
-  const GradeBook book = fold_grades(store_->load_grades(""));
+  const GradeBook book = fold_grades(store_->review().grades(""));
   for (const auto& l : lines)
     EXPECT_EQ(book.at({l["id"].get<std::string>(), "helpfulness"}).consensus(), 0.0);
 }
@@ -469,14 +470,14 @@ namespace {
 
 TEST(ReviewSuite, JudgeCheckThresholdsAreReadAndBadOnesNamedAtTheirLine) {
   const std::string base = std::string(test::kJudgedSuite);
-  Suite s = parse_suite(base, "suite.yaml", ".");
+  Suite s = read_suite(base, "suite.yaml", ".");
   EXPECT_EQ(s.judge_check.min_items, 40U);
   EXPECT_DOUBLE_EQ(s.judge_check.min_kappa, 0.6);
-  s = parse_suite(base + "confidence: 0.9\n", "suite.yaml", ".");
+  s = read_suite(base + "confidence: 0.9\n", "suite.yaml", ".");
   EXPECT_DOUBLE_EQ(s.judge_check.confidence, 0.9);
   const auto error_of = [&](const std::string& text) {
     try {
-      (void)parse_suite(text, "suite.yaml", ".");
+      (void)read_suite(text, "suite.yaml", ".");
     } catch (const InputError& e) {
       return std::string(e.what());
     }
@@ -505,7 +506,7 @@ TEST(ReviewGrades, TimesAreStoredInUtcAndKindsParsed) {
                    R"({"id":"q-002","grader":"gpt-judge","kind":"judge","dimension":"helpfulness","grade":0,"graded_at":"2026-11-19T23:00:00-02:00"})"
                    "\n");
   ASSERT_EQ(import_grades(*store, {dir.file("g.jsonl")}, {spec.id}).imported, 2U);
-  const auto g = store->load_grades(spec.id);
+  const auto g = store->review().grades(spec.id);
   ASSERT_EQ(g.size(), 2U);
   EXPECT_EQ(g[0].graded_at, "2026-11-20T10:30:00Z");
   EXPECT_EQ(g[0].kind, GradeKind::human);

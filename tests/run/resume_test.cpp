@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/runner.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -60,7 +61,7 @@ class ResumeTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / fmt::format("qb-resume-{}-{}", ::getpid(), info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    suite_ = parse_suite(
+    suite_ = read_suite(
         "schema_version: 1\nname: resume\ndatasets: cases.jsonl\n"
         "dimensions:\n  answer:\n    scorer: contains\n    args: {value: answer}\n",
         (dir_ / "suite.yaml").string(), dir_);
@@ -115,7 +116,7 @@ TEST_F(ResumeTest, AnInterruptedRunIsSavedAndResumesToTheSameResultWithoutCallin
   EXPECT_EQ(stopped.info.status, kRunInterrupted);
   EXPECT_EQ(stopped.n_answered, 8U);
   EXPECT_EQ(stopped.scores.n_cases(), 0U) << "an interrupted run is not scored";
-  const StoredRun saved = store_->load_run(stopped.info.id);
+  const StoredRun saved = store_->runs().load_run(stopped.info.id);
   EXPECT_EQ(saved.info.status, kRunInterrupted);
   EXPECT_EQ(saved.n_answered(), 8U);
 
@@ -136,7 +137,7 @@ TEST_F(ResumeTest, AnInterruptedRunIsSavedAndResumesToTheSameResultWithoutCallin
     EXPECT_EQ(resumed.responses[i].output, reference.responses[i].output) << i;
   }
   EXPECT_EQ(resumed.info.n_errors, reference.info.n_errors);
-  const StoredRun done = store_->load_run(stopped.info.id);
+  const StoredRun done = store_->runs().load_run(stopped.info.id);
   EXPECT_EQ(done.info.status, kRunComplete);
   EXPECT_EQ(done.n_answered(), 20U);
   EXPECT_EQ(done.info.started_at, stopped.info.started_at);
@@ -155,10 +156,10 @@ TEST_F(ResumeTest, ARunThatCannotGoOnIsSavedAsFailedWithItsAnswersAndResumes) {
     EXPECT_NE(what.find("5 of 20 cases were answered and are saved in run r-"), std::string::npos)
         << what;
   }
-  const auto runs = store_->list_runs(5);
+  const auto runs = store_->runs().list_runs(5);
   ASSERT_EQ(runs.size(), 1U);
   EXPECT_EQ(runs[0].status, kRunFailed);
-  const StoredRun saved = store_->load_run(runs[0].id);
+  const StoredRun saved = store_->runs().load_run(runs[0].id);
   EXPECT_EQ(saved.n_answered(), 5U);
   ScriptedProvider second;
   const RunResult resumed = run(second, &saved);
@@ -200,7 +201,7 @@ TEST_F(ResumeTest, WithoutAStoreNothingIsSavedAndAnInterruptedRunIsReportedAsSuc
   InterruptScope::raise_for_test(0);
   EXPECT_EQ(r.info.status, kRunInterrupted);
   EXPECT_EQ(r.n_answered, 3U);
-  EXPECT_TRUE(store_->list_runs(5).empty());
+  EXPECT_TRUE(store_->runs().list_runs(5).empty());
 }
 
 }  // namespace

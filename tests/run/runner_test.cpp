@@ -1,4 +1,5 @@
 #include "qualbar/run/runner.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <unistd.h>
 
@@ -93,7 +94,7 @@ class RunnerTest : public ::testing::Test {
         "dimensions:\n  answer: exact-match\n  latency: latency\nslices: [category]\n"
         "bars:\n  answer: {{min: 0.5}}\n",
         responses, system_extra);
-    return parse_suite(yaml_, path("suite.yaml"), dir_);
+    return read_suite(yaml_, path("suite.yaml"), dir_);
   }
 
   Dataset dataset() const { return load_dataset({path("cases.jsonl")}); }
@@ -322,7 +323,7 @@ TEST_F(RunnerTest, TheResponsesOptionReplacesTheSuitesFile) {
 }
 
 TEST_F(RunnerTest, ReplayWithoutAResponsesFileIsAnInputError) {
-  const Suite s = parse_suite(
+  const Suite s = read_suite(
       "schema_version: 1\nname: runner-test\ndatasets: cases.jsonl\n"
       "dimensions:\n  answer: exact-match\n",
       "suite.yaml", dir_);

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/fake_openai.hpp"
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/scorers/scorer.hpp"
-#include "qualbar/suite/yaml_reader.hpp"
 
 namespace qb {
 namespace {
@@ -40,10 +40,11 @@ std::vector<Response> answers(const std::vector<std::string>& outputs) {
 }
 
 ChatSettings settings_for(const FakeOpenAI& server) {
+  const ConfigReader r("suite.yaml", ".");
   ChatSettings s = parse_chat_settings(
-      YamlReader("suite.yaml", "."),
-      YAML::Load("{base_url: " + server.base_url() + ", model: judge-1, retry_base_s: 0.01, "
-                 "max_attempts: 2}"),
+      r,
+      r.load("{base_url: " + server.base_url() + ", model: judge-1, retry_base_s: 0.01, "
+             "max_attempts: 2}"),
       "judge");
   s.params["temperature"] = 0.0;
   s.params["response_format"] = {{"type", "json_object"}};
@@ -147,6 +148,7 @@ TEST(Judge, ArgumentsAndPlacesItCannotGo) {
     parse_cases(R"({"id":"a","input":"q","assert":[{"type":"judge","value":"polite"}]})"
                 "\n",
                 "cases.jsonl", d);
+    bind_cases(d);
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(),

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/scorers/scorer.hpp"
@@ -390,6 +391,7 @@ TEST(RefusalScorers, UsableInAnAssertList) {
               R"({"id":"b","input":"Where is my order?","assert":[{"type":"not-refused"}]})"
               "\n",
               "cases.jsonl", d);
+  bind_cases(d);
   ASSERT_EQ(d.cases.size(), 2U);
   const auto assertions = make_scorer("assertions", "");
   Response refusal;

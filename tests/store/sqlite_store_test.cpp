@@ -1,4 +1,5 @@
 #include "qualbar/store/store.hpp"
+#include "qualbar/bind/bind.hpp"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -137,7 +138,7 @@ class SqliteStoreTest : public ::testing::Test {
     write(dir_ / "suite.yaml", kSuite);
     write(dir_ / "cases.jsonl", kCases);
     write(dir_ / "responses.jsonl", responses);
-    suite_ = parse_suite(kSuite, (dir_ / "suite.yaml").string(), dir_);
+    suite_ = read_suite(kSuite, (dir_ / "suite.yaml").string(), dir_);
     dataset_ = Dataset{};
     parse_cases(kCases, "cases.jsonl", dataset_);
     dataset_.hash = "0123456789abcdef";
@@ -255,12 +256,12 @@ TEST_F(SqliteStoreTest, ARealRunRoundTripsExactlyByIdPrefixAndLatest) {
   saved.info.passed = true;  // every RunInfo field distinct from its default
   {
     auto store = open_store(db_path_);
-    store->save_run(saved);
+    store->runs().save_run(saved);
   }
   auto store = open_store(db_path_);
-  expect_same_run(store->load_run(saved.info.id), saved);
-  expect_same_run(store->load_run(saved.info.id.substr(0, saved.info.id.size() - 2)), saved);
-  expect_same_run(store->load_run("latest"), saved);
+  expect_same_run(store->runs().load_run(saved.info.id), saved);
+  expect_same_run(store->runs().load_run(saved.info.id.substr(0, saved.info.id.size() - 2)), saved);
+  expect_same_run(store->runs().load_run("latest"), saved);
 }
 
 // Unknown response fields are kept (extra_json) and must survive the store. Run in a child process
@@ -279,8 +280,8 @@ TEST_F(SqliteStoreDeathTest, AResponsesUnknownFieldsRoundTrip) {
   EXPECT_EXIT(
       {
         auto store = open_store(db_path_);
-        store->save_run(run);
-        const StoredRun back = store->load_run(run.info.id);
+        store->runs().save_run(run);
+        const StoredRun back = store->runs().load_run(run.info.id);
         bool same = back.responses.size() == run.responses.size();
         for (std::size_t i = 0; same && i < run.responses.size(); ++i) {
           same = back.responses[i].extra_json == run.responses[i].extra_json &&
@@ -295,38 +296,38 @@ TEST_F(SqliteStoreTest, ListRunsIsNewestFirstAndRespectsTheLimit) {
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
   // Saved out of order: the order comes from started_at, not from insertion.
-  store->save_run(copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z"));
-  store->save_run(copy_of(base, "r-20260103-000000-cccc", "2026-01-03T00:00:00.000Z"));
-  store->save_run(copy_of(base, "r-20260101-000000-aaaa", "2026-01-01T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-20260103-000000-cccc", "2026-01-03T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-20260101-000000-aaaa", "2026-01-01T00:00:00.000Z"));
 
   std::vector<std::string> ids;
-  for (const RunInfo& r : store->list_runs(10)) ids.push_back(r.id);
+  for (const RunInfo& r : store->runs().list_runs(10)) ids.push_back(r.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"r-20260103-000000-cccc", "r-20260102-000000-bbbb",
                                            "r-20260101-000000-aaaa"}));
 
-  const auto two = store->list_runs(2);
+  const auto two = store->runs().list_runs(2);
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[0].id, "r-20260103-000000-cccc");
   EXPECT_EQ(two[1].id, "r-20260102-000000-bbbb");
   expect_same_info(two[1],
                    copy_of(base, "r-20260102-000000-bbbb", "2026-01-02T00:00:00.000Z").info);
 
-  EXPECT_EQ(store->load_run("latest").info.id, "r-20260103-000000-cccc");
+  EXPECT_EQ(store->runs().load_run("latest").info.id, "r-20260103-000000-cccc");
 }
 
 TEST_F(SqliteStoreTest, PrefixesPickTheOneRunTheyName) {
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
-  store->save_run(copy_of(base, "r-1", "2026-01-01T00:00:00.000Z"));
-  store->save_run(copy_of(base, "r-10", "2026-01-02T00:00:00.000Z"));
-  store->save_run(copy_of(base, "r-2", "2026-01-03T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-1", "2026-01-01T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-10", "2026-01-02T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-2", "2026-01-03T00:00:00.000Z"));
 
-  EXPECT_EQ(store->load_run("r-2").info.id, "r-2");
-  EXPECT_EQ(store->load_run("r-10").info.id, "r-10");
+  EXPECT_EQ(store->runs().load_run("r-2").info.id, "r-2");
+  EXPECT_EQ(store->runs().load_run("r-10").info.id, "r-10");
   // A full id that is also a prefix of another id is that run, not ambiguous.
-  EXPECT_EQ(store->load_run("r-1").info.id, "r-1");
+  EXPECT_EQ(store->runs().load_run("r-1").info.id, "r-1");
   try {
-    (void)store->load_run("r-");
+    (void)store->runs().load_run("r-");
     ADD_FAILURE() << "an ambiguous prefix must be refused";
   } catch (const InputError& e) {
     EXPECT_TRUE(Contains(e.what(), "'r-' is ambiguous"));
@@ -336,9 +337,9 @@ TEST_F(SqliteStoreTest, PrefixesPickTheOneRunTheyName) {
 TEST_F(SqliteStoreTest, UnknownIdIsAnInputErrorNamingTheIdAndTheStore) {
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
-  store->save_run(base);
+  store->runs().save_run(base);
   try {
-    (void)store->load_run("r-nope");
+    (void)store->runs().load_run("r-nope");
     ADD_FAILURE() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(
@@ -350,9 +351,9 @@ TEST_F(SqliteStoreTest, UnknownIdIsAnInputErrorNamingTheIdAndTheStore) {
 
 TEST_F(SqliteStoreTest, LatestOnAnEmptyStoreIsAnInputError) {
   auto store = open_store(db_path_);
-  EXPECT_TRUE(store->list_runs(10).empty());
+  EXPECT_TRUE(store->runs().list_runs(10).empty());
   try {
-    (void)store->load_run("latest");
+    (void)store->runs().load_run("latest");
     ADD_FAILURE() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(
@@ -365,31 +366,31 @@ TEST_F(SqliteStoreTest, LatestOnAnEmptyStoreIsAnInputError) {
 TEST_F(SqliteStoreTest, SavingAnExistingIdFailsAndLeavesTheStoreAsItWas) {
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
-  store->save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
-  store->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
   const long long cases_per_run = static_cast<long long>(base.case_lines.size());
   const long long scores_per_run = cases_per_run * static_cast<long long>(base.dimensions.size());
 
   StoredRun again = copy_of(base, "r-a", "2026-02-01T00:00:00.000Z");
   again.info.model = "other-model";
-  EXPECT_THROW(store->save_run(again), RunError);
+  EXPECT_THROW(store->runs().save_run(again), RunError);
 
   Db db(db_path_);
   EXPECT_EQ(db.column("SELECT id FROM runs ORDER BY id"), (std::vector<std::string>{"r-a", "r-b"}));
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"), 2 * cases_per_run);
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores"), 2 * scores_per_run);
-  EXPECT_EQ(store->load_run("r-a").info.model, base.info.model);
+  EXPECT_EQ(store->runs().load_run("r-a").info.model, base.info.model);
   // The store is still usable afterwards.
-  store->save_run(copy_of(base, "r-c", "2026-01-03T00:00:00.000Z"));
-  EXPECT_EQ(store->list_runs(10).size(), 3u);
+  store->runs().save_run(copy_of(base, "r-c", "2026-01-03T00:00:00.000Z"));
+  EXPECT_EQ(store->runs().list_runs(10).size(), 3u);
 }
 
 TEST_F(SqliteStoreTest, DuplicateRunIdErrorNamesTheRunId) {
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
-  store->save_run(copy_of(base, "r-20260101-000000-abcd", "2026-01-01T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-20260101-000000-abcd", "2026-01-01T00:00:00.000Z"));
   try {
-    store->save_run(copy_of(base, "r-20260101-000000-abcd", "2026-01-01T00:00:00.000Z"));
+    store->runs().save_run(copy_of(base, "r-20260101-000000-abcd", "2026-01-01T00:00:00.000Z"));
     ADD_FAILURE() << "expected RunError";
   } catch (const RunError& e) {
     EXPECT_TRUE(Contains(e.what(), db_path_));
@@ -401,7 +402,7 @@ TEST_F(SqliteStoreTest, DuplicateRunIdErrorNamesTheRunId) {
 TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
-  store->save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
   {
     // Make the third case's scores fail to insert, after the run row and two cases went in.
     Db db(db_path_);
@@ -410,7 +411,7 @@ TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   try {
-    store->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
+    store->runs().save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
     ADD_FAILURE() << "expected RunError";
   } catch (const RunError& e) {
     EXPECT_TRUE(Contains(e.what(), "injected failure"));
@@ -428,7 +429,7 @@ TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
   {
     auto store = open_store(db_path_);
     version = store->schema_version();
-    store->save_run(make_run());
+    store->runs().save_run(make_run());
   }
   std::vector<std::string> before;
   {
@@ -439,7 +440,7 @@ TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
   for (int i = 0; i < 2; ++i) {
     auto store = open_store(db_path_);
     EXPECT_EQ(store->schema_version(), version);
-    EXPECT_EQ(store->list_runs(10).size(), 1u);
+    EXPECT_EQ(store->runs().list_runs(10).size(), 1u);
   }
   Db db(db_path_);
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM schema_migrations"), version);
@@ -476,11 +477,11 @@ TEST_F(SqliteStoreTest, TwoConnectionsShareOneStore) {
   const StoredRun base = make_run();
   auto a = open_store(db_path_);
   auto b = open_store(db_path_);
-  a->save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
-  b->save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
-  EXPECT_EQ(a->load_run("latest").info.id, "r-b");
-  EXPECT_EQ(b->load_run("r-a").info.id, "r-a");
-  EXPECT_EQ(a->list_runs(10).size(), 2u);
+  a->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  b->runs().save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
+  EXPECT_EQ(a->runs().load_run("latest").info.id, "r-b");
+  EXPECT_EQ(b->runs().load_run("r-a").info.id, "r-a");
+  EXPECT_EQ(a->runs().list_runs(10).size(), 2u);
 }
 
 TEST_F(SqliteStoreTest, AStoreFromANewerQualbarIsRefused) {
@@ -547,7 +548,7 @@ TEST(ResolveStorePath, FlagBeatsEnvironmentBeatsSuiteBeatsDefault) {
 
 TEST(ResolveStorePath, TheSuitesStoreIsResolvedAgainstItsFolder) {
   ScopedStoreEnv env(nullptr);
-  const Suite suite = parse_suite(
+  const Suite suite = read_suite(
       "schema_version: 1\nname: s\ndatasets: cases.jsonl\nstore: data/runs.db\n"
       "dimensions:\n  routing: label-match\n",
       "suite.yaml", "/work/project");
@@ -600,7 +601,7 @@ TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
   }
   auto store = open_store(db_path_);
   EXPECT_EQ(store->schema_version(), 5);
-  const StoredRun old = store->load_run("r-old");
+  const StoredRun old = store->runs().load_run("r-old");
   ASSERT_EQ(old.responses.size(), 1U);
   EXPECT_EQ(old.responses[0].output, "hello");
   EXPECT_EQ(old.answered, std::vector<char>{1});
@@ -621,9 +622,9 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   header.answered.clear();
   for (const auto& r : full.responses) header.case_ids.push_back(r.id);
   auto store = open_store(db_path_);
-  store->begin_run(header);
+  store->runs().begin_run(header);
   {
-    const StoredRun partial = store->load_run(full.info.id);
+    const StoredRun partial = store->runs().load_run(full.info.id);
     EXPECT_EQ(partial.info.status, kRunRunning);
     EXPECT_EQ(partial.n_answered(), 0U);
     ASSERT_EQ(partial.responses.size(), full.responses.size());
@@ -631,25 +632,26 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   }
   const StoredAnswer first[] = {{1, &full.responses[1]}};
   const CacheEntry cached[] = {{"k-1", &full.responses[1]}};
-  store->save_answers(full.info.id, first, cached);
+  store->runs().save_answers(full.info.id, first);
+  store->cache().put(cached);
   {
-    const StoredRun partial = store->load_run(full.info.id);
+    const StoredRun partial = store->runs().load_run(full.info.id);
     EXPECT_EQ(partial.n_answered(), 1U);
     EXPECT_EQ(partial.answered[1], 1);
     EXPECT_EQ(partial.responses[1].output, full.responses[1].output);
     EXPECT_EQ(partial.answered[0], 0);
   }
-  ASSERT_TRUE(store->cached_response("k-1").has_value());
-  EXPECT_NE(store->cached_response("k-1")->find(full.responses[1].output), std::string::npos);
-  EXPECT_FALSE(store->cached_response("k-2").has_value());
+  ASSERT_TRUE(store->cache().get("k-1").has_value());
+  EXPECT_NE(store->cache().get("k-1")->find(full.responses[1].output), std::string::npos);
+  EXPECT_FALSE(store->cache().get("k-2").has_value());
 
   std::vector<StoredAnswer> rest;
   for (std::size_t i = 0; i < full.responses.size(); ++i)
     if (i != 1) rest.push_back({i, &full.responses[i]});
-  store->save_answers(full.info.id, rest, {});
+  store->runs().save_answers(full.info.id, rest);
   full.info.status = kRunComplete;
-  store->finish_run(full.info, &full.scores);
-  const StoredRun done = store->load_run(full.info.id);
+  store->runs().finish_run(full.info, &full.scores);
+  const StoredRun done = store->runs().load_run(full.info.id);
   EXPECT_EQ(done.info.status, kRunComplete);
   EXPECT_EQ(done.n_answered(), full.responses.size());
   for (std::size_t i = 0; i < full.responses.size(); ++i)

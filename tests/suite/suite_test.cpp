@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "qualbar/bind/bind.hpp"
 #include "qualbar/core/error.hpp"
 
 namespace qb {
@@ -24,7 +25,8 @@ dimensions:
   cost: cost
 )";
 
-Suite parse(const std::string& yaml) { return parse_suite(yaml, "suite.yaml", "/data/suite"); }
+// Parsed and bound, as a run reads it.
+Suite parse(const std::string& yaml) { return read_suite(yaml, "suite.yaml", "/data/suite"); }
 
 std::string error_of(const std::string& yaml) {
   try {

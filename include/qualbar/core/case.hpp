@@ -2,6 +2,8 @@
 // A case: one test input of a dataset, in native types (parsed once at the edge, see
 // io/dataset.hpp).
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,10 +23,13 @@ struct Message {
   std::string content;
 };
 
-// One behavioural check of a case's `assert` list: a registered scorer and its arguments.
-// Compiled once when the dataset is loaded, so a bad assertion is reported at its line.
+// One behavioural check of a case's `assert` list: a registered scorer and its arguments. Parsed
+// with the dataset, compiled by bind_cases (bind/bind.hpp), so a bad check is reported at its line.
 struct Assertion {
-  std::string type;      // as written: a scorer name, optionally prefixed "not-"
+  std::string type;       // as written: a scorer name, optionally prefixed "not-"
+  std::string args_json;  // the check as written, less its "type" (a JSON object)
+  std::size_t index = 0;  // its place in the case's list (assert[index]), for messages
+  // Set by bind_cases:
   bool negated = false;  // "not-<scorer>": passes when the scorer fails
   double threshold =
       1.0;  // a graded scorer passes at value >= threshold (its `threshold` argument)
@@ -46,7 +51,8 @@ struct Case {
   std::optional<std::string> tests;
   // The `metadata` object merged with any unknown top-level fields, minified JSON; "" when empty.
   std::string metadata_json;
-  int source_line = 0;  // line in its dataset file, for messages
+  int source_line = 0;          // line in its dataset file, for messages
+  std::uint32_t source_file = 0;  // which file of its dataset (Dataset::files)
 };
 
 }  // namespace qb

@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qb {
@@ -14,6 +15,8 @@ namespace qb {
 namespace detail {
 // Closest candidate by edit distance, or "" when nothing is close enough to suggest.
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
+// Levenshtein distance, for those suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
 [[noreturn]] void throw_duplicate_registration(const std::string& kind, const std::string& name);
 [[noreturn]] void throw_unknown_name(const std::string& kind, const std::string& name,
                                      const std::vector<std::string>& available);

@@ -7,6 +7,21 @@
 
 namespace qb {
 
+// What a scorer's values are, and how a dimension's cell sums them up (the scorer declares the
+// first; the suite's threshold and the scorer decide the second).
+enum class ScoreKind {
+  binary,       // value is 0 or 1: a pass rate
+  graded,       // value in [0,1]: a pass rate at the dimension's threshold, else a mean
+  measurement,  // value is a quantity with a unit (ms, USD): percentiles or totals
+};
+
+enum class Aggregation {
+  rate,       // share of cases that pass; Wilson interval
+  mean,       // mean value; t interval
+  quantiles,  // p50/p90/p95/p99 with distribution-free intervals
+  total,      // sum, mean per response and per useful response
+};
+
 enum class ScoreStatus : std::uint8_t {
   scored,          // `value` holds the result
   not_applicable,  // the scorer does not apply to this case (e.g. no expected_label)

@@ -21,9 +21,11 @@ struct Dataset {
   std::vector<std::string_view> raw_lines;
   std::vector<std::shared_ptr<const void>> sources;
   std::string hash;  // content hash of every file, in order
+  std::vector<std::string> files;  // the files read, as named (Case::source_file)
 };
 
-// Parses a dataset from text; `file` names it in messages. Throws InputError.
+// Parses a dataset from text; `file` names it in messages. Throws InputError. The cases' `assert`
+// lists are parsed, not compiled: bind_cases (bind/bind.hpp) compiles them.
 void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                  const Limits& limits = {});
 // Loads dataset files in order; ids must be unique across all of them. Without `keep_lines`

@@ -8,12 +8,11 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "qualbar/core/case.hpp"
 #include "qualbar/providers/chat_client.hpp"
 #include "qualbar/providers/prompt.hpp"
-#include "qualbar/suite/yaml_reader.hpp"
+#include "qualbar/util/config.hpp"
 
 namespace qb {
 
@@ -48,7 +47,7 @@ const std::vector<std::string>& chat_setting_fields();
 // Reads the chat settings of `map` (whose other keys the caller has checked); `where` names the
 // map in messages ("system"). The API key is read from the environment here: a named variable
 // that is not set is an InputError naming the variable (never its value).
-ChatSettings parse_chat_settings(const YamlReader& r, const YAML::Node& map,
+ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
                                  const std::string& where);
 
 }  // namespace qb

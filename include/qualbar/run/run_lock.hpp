@@ -8,7 +8,7 @@
 #include <string>
 
 #include "qualbar/core/error.hpp"
-#include "qualbar/store/store.hpp"
+#include "qualbar/store/run_store.hpp"
 
 namespace qb {
 
@@ -22,7 +22,7 @@ class RunLock {
  public:
   // Throws RunBusy naming the holder when a live process answers run `id`; RunError when the
   // store cannot record the lock.
-  RunLock(Store& store, std::string id);
+  RunLock(RunStore& runs, std::string id);
   ~RunLock();
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
@@ -37,7 +37,7 @@ class RunLock {
   static bool is_stale(const RunHolder& h);
 
  private:
-  Store& store_;
+  RunStore& runs_;
   std::string id_;
   RunHolder me_;
   std::optional<std::string> took_over_;

@@ -17,7 +17,8 @@
 #include "qualbar/core/case.hpp"
 #include "qualbar/providers/chat_client.hpp"
 #include "qualbar/providers/chat_settings.hpp"
-#include "qualbar/store/store.hpp"
+#include "qualbar/providers/response_cache.hpp"
+#include "qualbar/suite/suite.hpp"
 
 namespace qb {
 
@@ -34,8 +35,9 @@ struct JudgeHooks {
 class JudgeContext {
  public:
   JudgeContext() = default;  // no judge: ask() is a RunError (the suite loader prevents it)
-  JudgeContext(const ChatSettings* settings, Store* store, JudgeHooks hooks = {})
-      : settings_(settings), store_(store), hooks_(std::move(hooks)) {}
+  // `cache` keeps the judge's grades (nullptr: none are kept).
+  JudgeContext(const ChatSettings* settings, ResponseCache* cache, JudgeHooks hooks = {})
+      : settings_(settings), cache_(cache), hooks_(std::move(hooks)) {}
 
   // Tells a reply that grades from one that does not (prose, a refusal, a verdict out of
   // format), by the prompt's index: only grades are kept, so a judge that did not grade is asked
@@ -58,7 +60,7 @@ class JudgeContext {
 
  private:
   const ChatSettings* settings_ = nullptr;
-  Store* store_ = nullptr;
+  ResponseCache* cache_ = nullptr;
   JudgeHooks hooks_;
   std::size_t calls_ = 0;
   std::size_t cached_ = 0;

@@ -17,19 +17,6 @@
 
 namespace qb {
 
-enum class ScoreKind {
-  binary,       // value is 0 or 1: a pass rate
-  graded,       // value in [0,1]: a pass rate at the dimension's threshold, else a mean
-  measurement,  // value is a quantity with a unit (ms, USD): percentiles or totals
-};
-
-enum class Aggregation {
-  rate,       // share of cases that pass; Wilson interval
-  mean,       // mean value; t interval
-  quantiles,  // p50/p90/p95/p99 with distribution-free intervals
-  total,      // sum, mean per response and per useful response
-};
-
 struct ScorerInfo {
   std::string summary;
   ScoreKind kind = ScoreKind::binary;

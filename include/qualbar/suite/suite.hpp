@@ -1,6 +1,9 @@
 #pragma once
-// suite.yaml in native types. The schema is documented in docs/suite.md; parse_suite() needs no
-// file system (a stored run re-renders from its stored suite text), load_suite() also checks paths.
+// suite.yaml in native types. The schema is documented in docs/suite.md. parse_suite() reads the
+// text and checks everything that needs no registry (shapes, names, numbers, references between
+// the suite's own parts); bind/bind.hpp then binds the suite to this build's scorers and
+// providers (bind_suite, read_suite, load_suite). parse_suite() needs no file system: a stored run
+// re-renders from its stored suite text.
 
 #include <cstdint>
 #include <filesystem>
@@ -10,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "qualbar/core/error.hpp"
 #include "qualbar/core/limits.hpp"
+#include "qualbar/core/score.hpp"
+#include "qualbar/util/config.hpp"
 
 namespace qb {
 
@@ -27,7 +30,17 @@ struct DimensionSpec {
   std::optional<double> threshold;  // graded scorers: a case passes when value >= threshold
   std::string description;
   bool builtin = false;  // added by qualbar (the errors dimension), not written by the user
-  Location where;
+  Location where;        // of its name
+  // For the binder's messages: where the scorer and the threshold are written, and the `args`
+  // map as written (an undefined node when there is none).
+  Location spec_where;  // of what follows its name (a scorer, or a map)
+  Location scorer_where;
+  Location threshold_where;
+  ConfigNode args;
+  // Set by bind_suite from the scorer: how the dimension's cells sum up, and whether it asks the
+  // judge.
+  Aggregation aggregation = Aggregation::rate;
+  bool judged = false;
 };
 
 // One limit: `<stat>_min` / `<stat>_max` in YAML; bare `min` / `max` is the estimate.
@@ -36,6 +49,7 @@ struct BarLimit {
   std::string stat;  // "estimate", "p95", "per_useful", ...
   bool is_max = false;
   double limit = 0.0;
+  Location where;  // of its key; bind_suite checks the key fits the dimension's kind
 };
 
 struct DimensionBars {
@@ -64,6 +78,7 @@ struct CriticalSlice {
 // label of a classifier, in true- and false-positive rates), and the lowest-to-highest ratio.
 struct FairnessSpec {
   std::string dimension;               // a pass/fail or 0–1 dimension
+  Location dimension_where, positive_where;
   std::string across;                  // a slice key: a case field or a metadata key
   std::optional<std::string> positive;  // label-match dimensions: the positive class (TPR, FPR)
   std::optional<double> max_gap;       // bar: the pass-rate gap (and TPR/FPR gaps) at most this
@@ -80,8 +95,10 @@ struct SystemSpec {
   // folder, and how long one answer may take.
   std::vector<std::string> command;
   double timeout_s = 30.0;
-  Location where;  // of the `system` map, for messages
-  YAML::Node node;  // the `system` map as written: providers read their own settings from it
+  Location where;        // of the `system` map, for messages
+  Location provider_where;   // of `provider`
+  Location responses_where;  // of `responses`
+  ConfigNode settings;   // the `system` map as written: providers read their own settings from it
 };
 
 // The suite's `judge_check` map (docs/judge-check.md): when a judge can be trusted, with the
@@ -132,6 +149,7 @@ struct Suite {
   std::string file;  // as given, for messages
   std::filesystem::path dir;
   std::vector<std::string> datasets;  // resolved paths
+  std::vector<Location> datasets_where;
   SystemSpec system;
   std::vector<DimensionSpec> dimensions;  // user dimensions first, then built-ins
   std::vector<SliceSpec> slices;
@@ -143,13 +161,16 @@ struct Suite {
   std::map<std::string, double> tolerances;
   // The judge model's settings as written (`judge:`, the fields of an openai system): read, with
   // its API key, only when a run needs it (providers/chat_settings.hpp), so re-rendering a stored
-  // run needs no key. Null when the suite has no judge.
-  YAML::Node judge;  // IsMap() when the suite has one
+  // run needs no key. Undefined when the suite has no judge.
+  ConfigNode judge;  // is_map() when the suite has one
   JudgeCheckSettings judge_check;  // when a judge is trusted (defaults unless the suite says)
   MonitorSettings monitor;         // production sampling and alerts (defaults unless it says)
   Limits limits;                   // `limits` and system.max_output_bytes (defaults unless set)
-  std::vector<std::string>
-      useful;                // dimensions a useful response passes (cost per useful response)
+  // Dimensions a useful response passes (cost per useful response). As written, with where each
+  // is written; when the suite does not say, bind_suite fills in every pass/fail dimension.
+  std::vector<std::string> useful;
+  std::vector<Location> useful_where;
+  bool useful_written = false;
   double confidence = 0.95;  // of every interval, and the α (= 1 − confidence) of the size check
   double power = 0.80;       // of the minimum-detectable-effect check
   double min_effect = 0.10;  // a slice must be able to show a drop this large, else it is flagged
@@ -157,15 +178,14 @@ struct Suite {
   std::string source_text;   // the YAML as read
   std::string hash;          // of source_text
   std::string bars_hash;     // of the bars and critical slices only, to compare runs' bars
+  bool bound = false;        // bind_suite has run
 
   [[nodiscard]] const DimensionSpec* find_dimension(std::string_view name) const;
 };
 
-// Parses suite text. `file` names it in messages; relative paths resolve against `dir`.
+// Parses suite text without consulting any registry. `file` names it in messages; relative paths
+// resolve against `dir`. The result is bound with bind_suite (bind/bind.hpp) before it is used.
 Suite parse_suite(std::string_view yaml_text, const std::string& file,
                   const std::filesystem::path& dir);
-
-// Reads and parses a suite file and checks that the files it names exist.
-Suite load_suite(const std::string& path);
 
 }  // namespace qb

@@ -51,7 +51,4 @@ std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
 // it, for terminal columns, lengths and limits.
 std::size_t code_points(std::string_view text);
 
-// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 }  // namespace qb

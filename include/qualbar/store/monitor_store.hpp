@@ -1,0 +1,104 @@
+#pragma once
+// The monitor's store: per-window aggregates, the sampled records, stratum volumes, how far each
+// input file was read, and the alerts raised (docs/monitor.md). One concern of a Store
+// (store/store.hpp); SQLite implements it (src/store/sqlite_monitor_store.cpp). A monitor is also a
+// row of the runs (status "monitor"), so its sample is reviewed like a run's answers.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "qualbar/core/run_info.hpp"
+
+namespace qb {
+
+// Aggregates of one window × slice cell, as a JSON document whose meaning is the monitor's; the
+// store only merges a new delta into the stored document with the monitor's merge function.
+struct MonitorCellRow {
+  std::string window;  // "2026-W47" (a week) or "2026-11-20" (a day)
+  std::string slice;   // "" for every record, else the slice ("category")
+  std::string value;   // "" for every record, else the value ("refunds")
+  std::string data;    // JSON
+};
+
+// A sampled production record, kept whole: its case line and its response line. `u` is the
+// record's sampling hash in [0, 1); `topup` marks a record kept only to give its stratum its
+// weekly minimum (it may be dropped while the week still receives records).
+struct MonitorSampleRow {
+  std::string id;
+  std::string ts;
+  std::string week;
+  std::string stratum;
+  double u = 0;
+  bool topup = false;
+  std::string case_json;
+  std::string response_json;
+};
+
+// Records of a stratum in a week: the volume the sample stands for.
+struct MonitorStratumRow {
+  std::string week;
+  std::string stratum;
+  std::uint64_t volume = 0;
+};
+
+// How far an input file has been read, so a rerun continues where the last one stopped.
+struct MonitorCheckpoint {
+  std::string source;    // the path as given
+  std::string identity;  // device, inode and a hash of the first bytes: the same file
+  std::uint64_t offset = 0;
+  std::uint64_t lines = 0;
+};
+
+// One flush of an ingest process, stored in one transaction.
+struct MonitorBatch {
+  std::string monitor;  // the run id of the monitor ("m-" and the suite's name)
+  RunInfo info;         // the monitor's record in `runs`, created on the first batch
+  std::string suite_text;
+  std::vector<std::string> dimensions;
+  std::vector<MonitorCellRow> cells;
+  std::function<std::string(const std::string& stored, const std::string& delta)> merge;
+  std::vector<MonitorSampleRow> samples;  // a record already stored is left as it is
+  std::vector<MonitorStratumRow> strata;  // added to the stored volumes
+  // Top-up records: per (week, stratum) only the `topup_keep` smallest u among all the stratum's
+  // kept records survive (docs/monitor.md, sampling).
+  std::size_t topup_keep = 0;
+  std::optional<MonitorCheckpoint> checkpoint;
+};
+
+// An alert raised by `monitor status`, kept so that the same condition is not alerted again.
+struct MonitorAlertRow {
+  std::string key;
+  std::string window;
+  std::string json;  // the alert as JSON
+  std::string raised_at;
+  std::string sent_at;  // "" until a webhook took it
+};
+
+class MonitorStore {
+ public:
+  virtual ~MonitorStore() = default;
+  // One flush of an ingest, in one transaction: the monitor's row (created on the first batch),
+  // the cells merged, the samples kept and trimmed, the strata's volumes, the file's checkpoint.
+  virtual void commit(const MonitorBatch& batch) = 0;
+  [[nodiscard]] virtual std::optional<MonitorCheckpoint> checkpoint(const std::string& monitor,
+                                                                    const std::string& source) = 0;
+  [[nodiscard]] virtual std::vector<MonitorCellRow> cells(const std::string& monitor) = 0;
+  // The distinct (slice, value) pairs of the monitor's cells, without their data.
+  [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> slice_values(
+      const std::string& monitor) = 0;
+  [[nodiscard]] virtual std::vector<MonitorStratumRow> strata(const std::string& monitor) = 0;
+  // Every kept record of the monitor (closed weeks and open), oldest first.
+  [[nodiscard]] virtual std::vector<MonitorSampleRow> samples(const std::string& monitor) = 0;
+  // Stores the alerts not stored yet (by key) and returns those, the new ones.
+  virtual std::vector<MonitorAlertRow> raise(const std::string& monitor,
+                                             const std::vector<MonitorAlertRow>& alerts) = 0;
+  [[nodiscard]] virtual std::vector<MonitorAlertRow> alerts(const std::string& monitor) = 0;
+  virtual void alert_sent(const std::string& monitor, const std::string& key,
+                          const std::string& sent_at) = 0;
+};
+
+}  // namespace qb

@@ -1,0 +1,408 @@
+#include "store/sqlite_connection.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/store/store.hpp"
+
+namespace qb::detail {
+namespace {
+
+// Each entry moves the schema one version up; never edit a released one, append a new one.
+const char* const kMigrations[] = {
+    // 1: runs with their audit record, each case's line and response, every score.
+    R"sql(
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  suite_name TEXT NOT NULL,
+  suite_file TEXT NOT NULL,
+  suite_hash TEXT NOT NULL,
+  bars_hash TEXT NOT NULL,
+  dataset_hash TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  provider_json TEXT NOT NULL,
+  qualbar_version TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT NOT NULL,
+  host TEXT NOT NULL,
+  user TEXT NOT NULL,
+  status TEXT NOT NULL,
+  n_cases INTEGER NOT NULL,
+  n_errors INTEGER NOT NULL,
+  passed INTEGER NOT NULL,
+  suite_text TEXT NOT NULL,
+  dimensions TEXT NOT NULL
+);
+CREATE INDEX runs_started ON runs (started_at);
+CREATE TABLE cases (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  case_id TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  response_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, idx)
+);
+CREATE TABLE scores (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  dimension INTEGER NOT NULL,
+  value REAL NOT NULL,
+  status INTEGER NOT NULL,
+  evidence TEXT,
+  PRIMARY KEY (run_id, idx, dimension)
+);
+)sql",
+    // 2: runs saved as they go. A case's response is NULL until it is answered; a response cache
+    // keyed by the full request.
+    R"sql(
+CREATE TABLE cases_v2 (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  case_id TEXT NOT NULL,
+  case_json TEXT NOT NULL,
+  response_json TEXT,
+  PRIMARY KEY (run_id, idx)
+);
+INSERT INTO cases_v2 (run_id, idx, case_id, case_json, response_json)
+  SELECT run_id, idx, case_id, case_json, response_json FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_v2 RENAME TO cases;
+CREATE TABLE response_cache (
+  key TEXT PRIMARY KEY,
+  response_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql",
+    // 3: review. Items are responses handed to reviewers (an opaque id for a run's case); grades
+    // are append-only, a correction is a new row.
+    R"sql(
+CREATE TABLE review_items (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  UNIQUE (run_id, case_id)
+);
+CREATE TABLE review_batches (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE TABLE review_assignments (
+  batch_id TEXT NOT NULL REFERENCES review_batches (id) ON DELETE CASCADE,
+  item_id TEXT NOT NULL REFERENCES review_items (id) ON DELETE CASCADE,
+  dimension TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, item_id, dimension, reviewer)
+);
+CREATE TABLE grades (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  item_id TEXT NOT NULL REFERENCES review_items (id) ON DELETE CASCADE,
+  dimension TEXT NOT NULL,
+  grader TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  grade REAL NOT NULL,
+  note TEXT NOT NULL,
+  graded_at TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX grades_item ON grades (item_id, dimension);
+)sql",
+    // 4: the monitor. Aggregates per window and slice, the sampled records, stratum volumes, how
+    // far each input file was read, and the alerts raised.
+    R"sql(
+CREATE TABLE monitor_cells (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  win TEXT NOT NULL,
+  slice TEXT NOT NULL,
+  value TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (monitor, win, slice, value)
+);
+CREATE TABLE monitor_samples (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  week TEXT NOT NULL,
+  stratum TEXT NOT NULL,
+  u REAL NOT NULL,
+  topup INTEGER NOT NULL,
+  case_json TEXT NOT NULL,
+  response_json TEXT NOT NULL,
+  PRIMARY KEY (monitor, id)
+);
+CREATE INDEX monitor_samples_stratum ON monitor_samples (monitor, week, stratum, u);
+CREATE TABLE monitor_strata (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  week TEXT NOT NULL,
+  stratum TEXT NOT NULL,
+  volume INTEGER NOT NULL,
+  PRIMARY KEY (monitor, week, stratum)
+);
+CREATE TABLE monitor_sources (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  byte_offset INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (monitor, source)
+);
+CREATE TABLE monitor_alerts (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  win TEXT NOT NULL,
+  json TEXT NOT NULL,
+  raised_at TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  PRIMARY KEY (monitor, key)
+);
+ALTER TABLE grades ADD COLUMN reference TEXT NOT NULL DEFAULT '';
+)sql",
+    // 5: which process is answering a run, so that two resumes of one run never both call.
+    R"sql(
+CREATE TABLE run_locks (
+  run_id TEXT PRIMARY KEY,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  process_start TEXT NOT NULL,
+  since TEXT NOT NULL
+);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+std::string io_hint(sqlite3* db) {
+  const int code = sqlite3_errcode(db) & 0xFF;
+  return code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY
+             ? " (is the disk full, or the store's folder not writable?)"
+             : "";
+}
+
+// ---- Statement ----------------------------------------------------------------------------------
+
+Statement::Statement(SqliteConnection& c, const char* sql) : c_(c) {
+  if (sqlite3_prepare_v2(c.db(), sql, -1, &stmt_, nullptr) != SQLITE_OK) c.fail();
+}
+
+void Statement::check_bind(int rc) {
+  if (rc == SQLITE_OK) return;
+  reset();
+  c_.fail();
+}
+
+Statement& Statement::bind(int i, std::string_view s) {
+  check_bind(sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT));
+  return *this;
+}
+
+Statement& Statement::bind(int i, std::int64_t v) {
+  check_bind(sqlite3_bind_int64(stmt_, i, v));
+  return *this;
+}
+
+Statement& Statement::bind(int i, double v) {
+  check_bind(sqlite3_bind_double(stmt_, i, v));
+  return *this;
+}
+
+Statement& Statement::bind_null(int i) {
+  check_bind(sqlite3_bind_null(stmt_, i));
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  reset();  // so the statement can be used again after the caller handles the error
+  c_.fail();
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string();
+}
+
+// ---- SqliteConnection ---------------------------------------------------------------------------
+
+SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
+  namespace fs = std::filesystem;
+  const fs::path p(path_);
+  std::error_code ec;
+  if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw RunError(fmt::format("cannot open the store '{}': {}", path_, why));
+  }
+  try {
+    sqlite3_busy_timeout(db_, 10000);
+    // Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once
+    // (without the busy timeout) when another process is opening it too: wait and retry.
+    exec_when_free("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA foreign_keys = ON");
+    migrate();
+  } catch (...) {
+    sqlite3_close(db_);  // the destructor does not run for a constructor that throws
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void SqliteConnection::fail() const {
+  throw RunError(fmt::format("store '{}': {}{}", path_, sqlite3_errmsg(db_), io_hint(db_)));
+}
+
+void SqliteConnection::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string why = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    throw RunError(fmt::format("store '{}': {}{}", path_, why, io_hint(db_)));
+  }
+}
+
+void SqliteConnection::exec_when_free(const std::string& sql) {
+  for (int attempt = 0;; ++attempt) {
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 1000) exec(sql);  // reports
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+int SqliteConnection::schema_version() {
+  Statement s(*this, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  s.step();
+  const int v = static_cast<int>(s.integer(0));
+  s.reset();
+  return v;
+}
+
+void SqliteConnection::migrate() {
+  exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at "
+      "TEXT NOT NULL)");
+  const int current = schema_version();
+  if (current > kSchemaVersion) {
+    throw RunError(
+        fmt::format("the store '{}' has schema version {}, newer than this qualbar understands "
+                    "({}): upgrade qualbar",
+                    path_, current, kSchemaVersion));
+  }
+  for (int v = current + 1; v <= kSchemaVersion; ++v) {
+    Transaction tx(*this);
+    // Another process may have opened the same new store at the same moment: the version is
+    // read again under the write lock, and a migration it applied is not applied twice.
+    if (schema_version() >= v) continue;
+    exec(kMigrations[v - 1]);
+    exec(
+        fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, "
+                    "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                    v));
+    tx.commit();
+  }
+}
+
+std::string SqliteConnection::resolve_run_id(const std::string& id) {
+  if (id == "latest") {
+    Statement s(*this,
+                "SELECT id FROM runs WHERE status <> 'monitor' ORDER BY started_at DESC, id DESC "
+                "LIMIT 1");
+    if (!s.step())
+      throw InputError(fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE{}` first",
+                                   path_, store_flag_hint(path_)));
+    std::string out = s.text(0);
+    s.reset();
+    return out;
+  }
+  Statement s(*this, "SELECT id FROM runs WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 3");
+  s.bind(1, id);
+  std::vector<std::string> found;
+  while (s.step()) found.push_back(s.text(0));
+  if (found.empty())
+    throw InputError(fmt::format("no run '{}' in the store '{}'; `qualbar runs{}` lists them", id,
+                                 path_, store_flag_hint(path_)));
+  if (found.size() > 1 && found[0] != id) {
+    throw InputError(fmt::format("run id '{}' is ambiguous ({}, {}{}): give more of it", id,
+                                 found[0], found[1], found.size() > 2 ? ", ..." : ""));
+  }
+  return found[0];
+}
+
+// ---- transactions -------------------------------------------------------------------------------
+
+SqliteConnection::Transaction::Transaction(SqliteConnection& c) : c_(c) {
+  if (c_.depth_ == 0) {
+    c_.exec("BEGIN IMMEDIATE");
+    c_.rollback_only_ = false;
+  }
+  ++c_.depth_;
+}
+
+SqliteConnection::Transaction::~Transaction() {
+  if (done_) return;
+  if (--c_.depth_ == 0) {
+    sqlite3_exec(c_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  } else {
+    c_.rollback_only_ = true;
+  }
+}
+
+void SqliteConnection::Transaction::commit() {
+  done_ = true;
+  if (--c_.depth_ > 0) return;  // the outermost commits
+  if (c_.rollback_only_) {
+    sqlite3_exec(c_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw RunError(fmt::format("store '{}': part of this unit of work failed, so none of it was "
+                               "saved",
+                               c_.path_));
+  }
+  try {
+    c_.exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(c_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+SqliteConnection::Snapshot::Snapshot(SqliteConnection& c) : c_(c) {
+  if (c_.depth_ == 0) {
+    c_.exec("BEGIN DEFERRED");
+    began_ = true;
+  }
+  ++c_.depth_;
+}
+
+SqliteConnection::Snapshot::~Snapshot() {
+  --c_.depth_;
+  if (began_) sqlite3_exec(c_.db_, "COMMIT", nullptr, nullptr, nullptr);
+}
+
+}  // namespace qb::detail

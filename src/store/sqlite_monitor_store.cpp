@@ -1,0 +1,207 @@
+// The monitor of the SQLite store: aggregates merged per window and slice, the sample, stratum
+// volumes, input checkpoints and alerts.
+#include <set>
+
+#include <fmt/format.h>
+
+#include "store/sqlite_stores.hpp"
+
+namespace qb::detail {
+
+void SqliteMonitorStore::commit(const MonitorBatch& b) {
+  SqliteConnection::Transaction tx(c_);
+  {
+    Statement exists(c_, "SELECT 1 FROM runs WHERE id = ?");
+    exists.bind(1, b.monitor);
+    const bool known = exists.step();
+    exists.reset();
+    if (!known) {
+      StoredRun run;
+      run.info = b.info;
+      run.info.id = b.monitor;
+      run.suite_text = b.suite_text;
+      run.suite_file = "suite.yaml";
+      run.dimensions = b.dimensions;
+      runs_.insert_run(run, kRunMonitor);
+    }
+  }
+  {
+    std::string dims;
+    for (const auto& d : b.dimensions) dims += (dims.empty() ? "" : "\n") + d;
+    Statement u(c_,
+                "UPDATE runs SET suite_text = ?, dimensions = ?, ended_at = "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
+    u.bind(1, b.suite_text).bind(2, dims).bind(3, b.monitor);
+    u.run();
+  }
+  merge_cells(b);
+  insert_samples(b);
+  add_strata(b);
+  if (b.checkpoint) {
+    Statement c(c_,
+                "INSERT OR REPLACE INTO monitor_sources (monitor, source, identity, byte_offset, "
+                "lines, updated_at) VALUES (?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    c.bind(1, b.monitor)
+        .bind(2, b.checkpoint->source)
+        .bind(3, b.checkpoint->identity)
+        .bind(4, static_cast<std::int64_t>(b.checkpoint->offset))
+        .bind(5, static_cast<std::int64_t>(b.checkpoint->lines));
+    c.run();
+  }
+  tx.commit();
+}
+
+std::optional<MonitorCheckpoint> SqliteMonitorStore::checkpoint(const std::string& monitor,
+                                                                const std::string& source) {
+  Statement s(c_,
+              "SELECT identity, byte_offset, lines FROM monitor_sources WHERE monitor = ? AND "
+              "source = ?");
+  s.bind(1, monitor).bind(2, source);
+  if (!s.step()) return std::nullopt;
+  MonitorCheckpoint out{source, s.text(0), static_cast<std::uint64_t>(s.integer(1)),
+                        static_cast<std::uint64_t>(s.integer(2))};
+  s.reset();
+  return out;
+}
+
+std::vector<MonitorCellRow> SqliteMonitorStore::cells(const std::string& monitor) {
+  Statement s(c_,
+              "SELECT win, slice, value, data FROM monitor_cells WHERE monitor = ? ORDER BY win, "
+              "slice, value");
+  s.bind(1, monitor);
+  std::vector<MonitorCellRow> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteMonitorStore::slice_values(
+    const std::string& monitor) {
+  Statement s(c_, "SELECT DISTINCT slice, value FROM monitor_cells WHERE monitor = ? AND slice <> ''");
+  s.bind(1, monitor);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.step()) out.emplace_back(s.text(0), s.text(1));
+  return out;
+}
+
+std::vector<MonitorStratumRow> SqliteMonitorStore::strata(const std::string& monitor) {
+  Statement s(c_,
+              "SELECT week, stratum, volume FROM monitor_strata WHERE monitor = ? ORDER BY week, "
+              "stratum");
+  s.bind(1, monitor);
+  std::vector<MonitorStratumRow> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), static_cast<std::uint64_t>(s.integer(2))});
+  return out;
+}
+
+std::vector<MonitorSampleRow> SqliteMonitorStore::samples(const std::string& monitor) {
+  Statement s(c_,
+              "SELECT id, ts, week, stratum, u, topup, case_json, response_json FROM "
+              "monitor_samples WHERE monitor = ? ORDER BY ts, id");
+  s.bind(1, monitor);
+  std::vector<MonitorSampleRow> out;
+  while (s.step()) {
+    out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.real(4), s.integer(5) != 0,
+                   s.text(6), s.text(7)});
+  }
+  return out;
+}
+
+std::vector<MonitorAlertRow> SqliteMonitorStore::raise(const std::string& monitor,
+                                                       const std::vector<MonitorAlertRow>& alerts) {
+  SqliteConnection::Transaction tx(c_);
+  Statement ins(c_,
+                "INSERT OR IGNORE INTO monitor_alerts (monitor, key, win, json, raised_at, sent_at) "
+                "VALUES (?,?,?,?,?, '')");
+  std::vector<MonitorAlertRow> fresh;
+  for (const auto& a : alerts) {
+    ins.bind(1, monitor).bind(2, a.key).bind(3, a.window).bind(4, a.json).bind(5, a.raised_at);
+    ins.run();
+    if (sqlite3_changes(c_.db()) == 1) fresh.push_back(a);
+  }
+  tx.commit();
+  return fresh;
+}
+
+std::vector<MonitorAlertRow> SqliteMonitorStore::alerts(const std::string& monitor) {
+  Statement s(c_,
+              "SELECT key, win, json, raised_at, sent_at FROM monitor_alerts WHERE monitor = ? "
+              "ORDER BY raised_at, key");
+  s.bind(1, monitor);
+  std::vector<MonitorAlertRow> out;
+  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  return out;
+}
+
+void SqliteMonitorStore::alert_sent(const std::string& monitor, const std::string& key,
+                                    const std::string& sent_at) {
+  Statement s(c_, "UPDATE monitor_alerts SET sent_at = ? WHERE monitor = ? AND key = ?");
+  s.bind(1, sent_at).bind(2, monitor).bind(3, key);
+  s.run();
+}
+
+void SqliteMonitorStore::merge_cells(const MonitorBatch& b) {
+  Statement get(
+      c_,
+      "SELECT data FROM monitor_cells WHERE monitor = ? AND win = ? AND slice = ? AND "
+      "value = ?");
+  Statement put(c_,
+                "INSERT OR REPLACE INTO monitor_cells (monitor, win, slice, value, data) "
+                "VALUES (?,?,?,?,?)");
+  for (const auto& c : b.cells) {
+    get.bind(1, b.monitor).bind(2, c.window).bind(3, c.slice).bind(4, c.value);
+    const std::string merged = get.step() ? b.merge(get.text(0), c.data) : c.data;
+    get.reset();
+    put.bind(1, b.monitor).bind(2, c.window).bind(3, c.slice).bind(4, c.value).bind(5, merged);
+    put.run();
+  }
+}
+
+void SqliteMonitorStore::insert_samples(const MonitorBatch& b) {
+  Statement ins(
+      c_,
+      "INSERT OR IGNORE INTO monitor_samples (monitor, id, ts, week, stratum, u, topup, "
+      "case_json, response_json) VALUES (?,?,?,?,?,?,?,?,?)");
+  std::set<std::pair<std::string, std::string>> topped;
+  for (const auto& r : b.samples) {
+    ins.bind(1, b.monitor)
+        .bind(2, r.id)
+        .bind(3, r.ts)
+        .bind(4, r.week)
+        .bind(5, r.stratum)
+        .bind(6, r.u)
+        .bind(7, static_cast<std::int64_t>(r.topup ? 1 : 0))
+        .bind(8, r.case_json)
+        .bind(9, r.response_json);
+    ins.run();
+    if (r.topup) topped.emplace(r.week, r.stratum);
+  }
+  if (b.topup_keep == 0) return;
+  // Top-ups beyond the stratum's topup_keep smallest hashes are no longer needed.
+  Statement trim(c_,
+                 "DELETE FROM monitor_samples WHERE monitor = ?1 AND week = ?2 AND stratum = ?3 "
+                 "AND topup = 1 AND u > (SELECT u FROM monitor_samples WHERE monitor = ?1 AND "
+                 "week = ?2 AND stratum = ?3 ORDER BY u LIMIT 1 OFFSET ?4)");
+  for (const auto& [week, stratum] : topped) {
+    trim.bind(1, b.monitor)
+        .bind(2, week)
+        .bind(3, stratum)
+        .bind(4, static_cast<std::int64_t>(b.topup_keep - 1));
+    trim.run();
+  }
+}
+
+void SqliteMonitorStore::add_strata(const MonitorBatch& b) {
+  Statement s(c_,
+              "INSERT INTO monitor_strata (monitor, week, stratum, volume) VALUES (?,?,?,?) ON "
+              "CONFLICT (monitor, week, stratum) DO UPDATE SET volume = volume + excluded.volume");
+  for (const auto& r : b.strata) {
+    s.bind(1, b.monitor)
+        .bind(2, r.week)
+        .bind(3, r.stratum)
+        .bind(4, static_cast<std::int64_t>(r.volume));
+    s.run();
+  }
+}
+
+
+}  // namespace qb::detail
