@@ -31,6 +31,85 @@ std::string percent(double v) {
   return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("—");
 }
 
+// Macro averages over the expected labels only: "(other)" and "(failed call)" are columns of the
+// matrix (they count against recall), not classes of the classifier.
+stats::AveragedMetrics macro_average(const stats::ClassificationReport& rep, std::size_t n_labels) {
+  double sum[3] = {0, 0, 0};
+  int count[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < n_labels; ++i) {
+    const double v[3] = {rep.classes[i].precision, rep.classes[i].recall, rep.classes[i].f1};
+    for (int j = 0; j < 3; ++j) {
+      if (!std::isfinite(v[j])) continue;
+      sum[j] += v[j];
+      ++count[j];
+    }
+  }
+  const auto mean = [&](int j) { return count[j] ? sum[j] / count[j] : stats::kNaN; };
+  return {mean(0), mean(1), mean(2)};
+}
+
+// The business cost of the mistakes: each case's cost from the matrix (0 when right or not
+// priced), as an expected cost per 1,000 decisions with a t interval (its lower end at least 0).
+// Adds `cost` to `data`; returns the lines to show.
+std::vector<std::string> cost_analysis(const ConfigNode& costs,
+                                       const std::vector<std::string>& labels,
+                                       const std::vector<std::string>& all,
+                                       const stats::ClassificationReport& rep, std::size_t n_cases,
+                                       double confidence, nlohmann::ordered_json& data) {
+  const std::size_t k = all.size();
+  std::vector<std::string> cost_lines;
+  const auto cost_of = [&](const std::string& t, const std::string& p) -> double {
+    for (const std::string& row : {t, std::string("*")}) {
+      const ConfigNode& r = costs[row];
+      for (const std::string& col : {p, std::string("*")})
+        if (const auto cost = number_of(r[col])) return *cost;
+    }
+    return 0.0;
+  };
+  double sum = 0, sum_sq = 0;
+  nlohmann::ordered_json cells = nlohmann::ordered_json::array();
+  std::vector<std::tuple<double, std::size_t, std::size_t>> priced;
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    for (std::size_t p = 0; p < k; ++p) {
+      const std::uint64_t count = rep.confusion[t * k + p];
+      if (t == p || count == 0) continue;
+      const double each = cost_of(labels[t], all[p]);
+      if (each == 0) continue;
+      sum += each * static_cast<double>(count);
+      sum_sq += each * each * static_cast<double>(count);
+      priced.emplace_back(each * static_cast<double>(count), t, p);
+    }
+  }
+  std::stable_sort(priced.begin(), priced.end(),
+                   [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
+  for (const auto& [total, t, p] : priced) {
+    cells.push_back({{"expected", labels[t]},
+                     {"predicted", all[p]},
+                     {"count", rep.confusion[t * k + p]},
+                     {"cost_each", cost_of(labels[t], all[p])},
+                     {"total", total}});
+  }
+  const double n = static_cast<double>(n_cases);
+  const double mean_cost = sum / n;
+  const double var = n > 1 ? (sum_sq - n * mean_cost * mean_cost) / (n - 1) : stats::kNaN;
+  stats::Interval ci =
+      stats::t_interval(mean_cost, std::sqrt(std::max(0.0, var)), n_cases, confidence);
+  ci.lo = std::max(0.0, ci.lo);  // costs are never negative
+  data["cost"] = {{"total", sum},
+                  {"per_1000", 1000.0 * mean_cost},
+                  {"per_1000_interval", interval({1000.0 * ci.lo, 1000.0 * ci.hi})},
+                  {"mistakes", cells}};
+  std::string text = fmt::format("expected cost per 1,000 decisions: {:.1f} [{:.1f}, {:.1f}]",
+                                 1000.0 * mean_cost, 1000.0 * ci.lo, 1000.0 * ci.hi);
+  for (std::size_t j = 0; j < priced.size() && j < 3; ++j) {
+    const auto& [total, t, p] = priced[j];
+    text += fmt::format("{} {} → {} ×{} = {:g}", j == 0 ? "; most costly: " : ", ", labels[t],
+                        all[p], rep.confusion[t * k + p], total);
+  }
+  cost_lines.push_back(text);
+  return cost_lines;
+}
+
 std::optional<Analysis> classification(const AnalysisInput& in) {
   const DimensionSpec& spec = in.suite.dimensions[in.dimension];
   const bool from_output = bool_of(spec.args["from_output"]).value_or(false);
@@ -85,23 +164,7 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
     return x.support > y.support;
   });
 
-  // Macro averages over the expected labels only: "(other)" and "(failed call)" are columns of the
-  // matrix (they count against recall), not classes of the classifier.
-  stats::AveragedMetrics macro;
-  {
-    double sum[3] = {0, 0, 0};
-    int count[3] = {0, 0, 0};
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      const double v[3] = {rep.classes[i].precision, rep.classes[i].recall, rep.classes[i].f1};
-      for (int j = 0; j < 3; ++j) {
-        if (!std::isfinite(v[j])) continue;
-        sum[j] += v[j];
-        ++count[j];
-      }
-    }
-    const auto mean = [&](int j) { return count[j] ? sum[j] / count[j] : stats::kNaN; };
-    macro = {mean(0), mean(1), mean(2)};
-  }
+  const stats::AveragedMetrics macro = macro_average(rep, labels.size());
 
   const double confidence = in.suite.confidence;
   nlohmann::ordered_json data;
@@ -141,60 +204,9 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
   data["predicted_other"] = n_other;
   data["failed_calls"] = n_failed;
 
-  // The business cost of the mistakes: each case's cost from the matrix (0 when right or not
-  // priced), as an expected cost per 1,000 decisions with a t interval (its lower end at least 0).
-  std::vector<std::string> cost_lines;
-  if (costs.is_map()) {
-    const auto cost_of = [&](const std::string& t, const std::string& p) -> double {
-      for (const std::string& row : {t, std::string("*")}) {
-        const ConfigNode& r = costs[row];
-        for (const std::string& col : {p, std::string("*")})
-          if (const auto cost = number_of(r[col])) return *cost;
-      }
-      return 0.0;
-    };
-    double sum = 0, sum_sq = 0;
-    nlohmann::ordered_json cells = nlohmann::ordered_json::array();
-    std::vector<std::tuple<double, std::size_t, std::size_t>> priced;
-    for (std::size_t t = 0; t < labels.size(); ++t) {
-      for (std::size_t p = 0; p < k; ++p) {
-        const std::uint64_t count = rep.confusion[t * k + p];
-        if (t == p || count == 0) continue;
-        const double each = cost_of(labels[t], all[p]);
-        if (each == 0) continue;
-        sum += each * static_cast<double>(count);
-        sum_sq += each * each * static_cast<double>(count);
-        priced.emplace_back(each * static_cast<double>(count), t, p);
-      }
-    }
-    std::stable_sort(priced.begin(), priced.end(),
-                     [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
-    for (const auto& [total, t, p] : priced) {
-      cells.push_back({{"expected", labels[t]},
-                       {"predicted", all[p]},
-                       {"count", rep.confusion[t * k + p]},
-                       {"cost_each", cost_of(labels[t], all[p])},
-                       {"total", total}});
-    }
-    const double n = static_cast<double>(truth.size());
-    const double mean_cost = sum / n;
-    const double var = n > 1 ? (sum_sq - n * mean_cost * mean_cost) / (n - 1) : stats::kNaN;
-    stats::Interval ci =
-        stats::t_interval(mean_cost, std::sqrt(std::max(0.0, var)), truth.size(), confidence);
-    ci.lo = std::max(0.0, ci.lo);  // costs are never negative
-    data["cost"] = {{"total", sum},
-                    {"per_1000", 1000.0 * mean_cost},
-                    {"per_1000_interval", interval({1000.0 * ci.lo, 1000.0 * ci.hi})},
-                    {"mistakes", cells}};
-    std::string text = fmt::format("expected cost per 1,000 decisions: {:.1f} [{:.1f}, {:.1f}]",
-                                   1000.0 * mean_cost, 1000.0 * ci.lo, 1000.0 * ci.hi);
-    for (std::size_t j = 0; j < priced.size() && j < 3; ++j) {
-      const auto& [total, t, p] = priced[j];
-      text += fmt::format("{} {} → {} ×{} = {:g}", j == 0 ? "; most costly: " : ", ", labels[t],
-                          all[p], rep.confusion[t * k + p], total);
-    }
-    cost_lines.push_back(text);
-  }
+  const std::vector<std::string> cost_lines =
+      costs.is_map() ? cost_analysis(costs, labels, all, rep, truth.size(), confidence, data)
+                     : std::vector<std::string>();
 
   Analysis a;
   a.kind = "classification";

@@ -164,6 +164,193 @@ double badness(const Cell& c, const DimensionResult& d) {
   return d.higher_is_better ? -c.estimate : c.estimate;
 }
 
+// A useful response: the call succeeded and it passes every `useful` dimension that applies.
+std::vector<char> useful_responses(const Suite& suite, std::span<const Response> responses,
+                                   const ScoreTable& scores) {
+  const std::size_t n_cases = responses.size();
+  std::vector<std::pair<std::size_t, double>> useful_dims;  // (dimension, pass threshold)
+  for (const auto& name : suite.useful) {
+    for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
+      const DimensionSpec& spec = suite.dimensions[d];
+      if (spec.name == name)
+        useful_dims.emplace_back(d, pass_threshold(scorer_registry().get(spec.scorer).info, spec));
+    }
+  }
+  std::vector<char> useful(n_cases, 0);
+  for (std::size_t c = 0; c < n_cases; ++c) {
+    bool ok = !responses[c].is_error();
+    for (const auto& [d, threshold] : useful_dims) {
+      const ScoreView s = scores.at(c, d);
+      if (s.status == ScoreStatus::not_applicable) continue;
+      ok = ok && s.status == ScoreStatus::scored && s.value >= threshold;
+    }
+    useful[c] = ok ? 1 : 0;
+  }
+
+  return useful;
+}
+
+// One dimension: its overall cell and every slice cell, with bars, worst first, and its analysis.
+DimensionResult dimension_result(const Suite& suite, std::size_t d, std::span<const Case> cases,
+                                 std::span<const Response> responses, const ScoreTable& scores,
+                                 const std::vector<detail::SliceCells>& slices,
+                                 const std::vector<char>& useful) {
+  const DimensionSpec& spec = suite.dimensions[d];
+  const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+  DimensionResult dim;
+  dim.name = spec.name;
+  dim.scorer = spec.scorer;
+  dim.description = spec.description.empty() ? info.summary : spec.description;
+  dim.kind = info.kind;
+  dim.aggregation = spec.aggregation;  // as bind_suite set it from the scorer
+  dim.higher_is_better = info.higher_is_better;
+  dim.unit = info.unit;
+  dim.threshold = spec.threshold;
+  dim.estimate_name = dim.aggregation == Aggregation::rate
+                          ? (dim.higher_is_better ? "pass rate" : "rate")
+                      : dim.aggregation == Aggregation::mean      ? "mean"
+                      : dim.aggregation == Aggregation::quantiles ? "p95"
+                                                                  : "per response";
+  const double threshold = pass_threshold(info, spec);
+
+  Acc overall;
+  std::vector<std::vector<Acc>> by_slice(slices.size());
+  for (std::size_t s = 0; s < slices.size(); ++s) by_slice[s].resize(slices[s].values.size());
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    const ScoreView score = scores.at(c, d);
+    const bool call_failed = responses[c].is_error();
+    add(overall, score, dim.aggregation, threshold, useful[c] != 0, call_failed);
+    if (score.status == ScoreStatus::ungraded && dim.ungraded_example.empty())
+      dim.ungraded_example = std::string(score.evidence);
+    for (std::size_t s = 0; s < slices.size(); ++s) {
+      const auto& sc = slices[s];
+      for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {
+        add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0,
+            call_failed);
+      }
+    }
+  }
+
+  const auto bars_it = suite.bars.find(spec.name);
+  const DimensionBars* bars = bars_it == suite.bars.end() ? nullptr : &bars_it->second;
+  // Slices are sized against the overall rate: can a slice show a drop from there?
+  const double baseline =
+      overall.n ? static_cast<double>(overall.hits) / static_cast<double>(overall.n) : kNaN;
+  dim.overall = finish_cell(overall, dim, suite, baseline);
+  if (bars) check_bars(dim.overall, bars->overall, "overall");
+  settle_status(dim.overall);
+
+  for (std::size_t s = 0; s < slices.size(); ++s) {
+    for (std::size_t v = 0; v < slices[s].values.size(); ++v) {
+      Cell cell = finish_cell(by_slice[s][v], dim, suite, baseline);
+      cell.slice = slices[s].spec.name();
+      cell.value = slices[s].values[v];
+      // A critical slice meets its own bars, else the overall ones; others the per-slice bars.
+      const CriticalSlice* crit = nullptr;
+      for (const CriticalSlice& c : suite.critical_slices) {
+        if (c.slice.keys == slices[s].spec.keys &&
+            fmt::format("{}", fmt::join(c.values, " × ")) == cell.value)
+          crit = &c;
+      }
+      if (crit) {
+        cell.critical = true;
+        auto own = crit->bars.find(spec.name);
+        if (own != crit->bars.end())
+          check_bars(cell, own->second, "critical");
+        else if (bars)
+          check_bars(cell, bars->overall, "critical");
+      } else if (bars) {
+        check_bars(cell, bars->per_slice, "per_slice");
+      }
+      settle_status(cell);
+      dim.cells.push_back(std::move(cell));
+    }
+  }
+  std::stable_sort(dim.cells.begin(), dim.cells.end(), [&](const Cell& a, const Cell& b) {
+    const bool fa = a.status == CellStatus::fail, fb = b.status == CellStatus::fail;
+    if (fa != fb) return fa;
+    if (fa && a.critical != b.critical) return a.critical;
+    return badness(a, dim) > badness(b, dim);
+  });
+  if (!info.analysis.empty()) {
+    dim.analysis = analysis_registry().get(info.analysis).run(
+        AnalysisInput{suite, d, cases, responses, scores});
+  }
+  return dim;
+}
+
+// Every missed bar: critical slices, then overall, then per-slice, then fairness; by dimension,
+// then by how far it was missed.
+std::vector<Failure> gating_failures(const Suite& suite, const Report& report) {
+  struct Ranked {
+    int rank;
+    double gap;
+    Failure failure;
+  };
+  std::vector<Ranked> ranked;
+  for (std::size_t d = 0; d < report.dimensions.size(); ++d) {
+    const auto& dim = report.dimensions[d];
+    auto collect = [&](const Cell& cell) {
+      for (const auto& b : cell.bars) {
+        if (b.passed) continue;
+        const double gap = std::isnan(b.observed) ? 1e300
+                                                  : std::fabs(b.observed - b.limit) /
+                                                        std::max(std::fabs(b.limit), 1e-12);
+        const int rank = b.source == "critical" ? 0 : b.source == "overall" ? 1 : 2;
+        ranked.push_back({rank, gap, Failure{d, cell.label(), cell.critical, b, cell.interval}});
+      }
+    };
+    collect(dim.overall);
+    for (const auto& cell : dim.cells) collect(cell);
+  }
+  for (const auto& f : report.fairness) {
+    for (const auto& b : f.bars) {
+      if (b.passed) continue;
+      const FairnessComparison* c = nullptr;
+      for (const auto& comp : f.comparisons)
+        if (comp.metric == b.stat) c = &comp;
+      Failure failure{f.dimension, "across " + f.across, false, b, {kNaN, kNaN}, {}};
+      if (c) {
+        const bool ratio = b.key == "min_ratio";
+        failure.interval = ratio ? c->ratio_interval : c->gap_interval;
+        failure.text = fmt::format(
+            "{} across {}: {} {} ({} {:.1f}% vs {} {:.1f}%), {} [{}, {}], is {} the bar {} {}",
+            report.dimensions[f.dimension].name, f.across, c->metric,
+            ratio ? "ratio" : "gap", c->low, 100.0 * c->low_rate, c->high, 100.0 * c->high_rate,
+            ratio ? fmt::format("{:.2f}", c->ratio) : fmt::format("{:.1f} points", 100.0 * c->gap),
+            ratio ? fmt::format("{:.2f}", failure.interval.lo)
+                  : fmt::format("{:.1f}", 100.0 * failure.interval.lo),
+            ratio ? fmt::format("{:.2f}", failure.interval.hi)
+                  : fmt::format("{:.1f}", 100.0 * failure.interval.hi),
+            ratio ? "below" : "above", ratio ? "≥" : "≤",
+            ratio ? fmt::format("{:.2f}", b.limit) : fmt::format("{:.1f} points", 100.0 * b.limit));
+      }
+      ranked.push_back({3, 0, std::move(failure)});
+    }
+  }
+  // A critical slice that no case falls in cannot be measured: that is a failure too.
+  for (const CriticalSlice& crit : suite.critical_slices) {
+    const std::string label = crit.label();
+    bool found = false;
+    for (const auto& dim : report.dimensions) {
+      for (const auto& cell : dim.cells) found = found || (cell.critical && cell.label() == label);
+    }
+    if (found) continue;
+    const BarCheck none{
+        .key = "cases", .stat = "n", .limit = 1, .observed = 0, .source = "critical"};
+    ranked.push_back({-1, 0, Failure{std::nullopt, label, true, none, {kNaN, kNaN}}});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    if (a.failure.dimension != b.failure.dimension)
+      return a.failure.dimension < b.failure.dimension;
+    return a.gap > b.gap;
+  });
+  std::vector<Failure> out;
+  for (auto& r : ranked) out.push_back(std::move(r.failure));
+  return out;
+}
+
 }  // namespace
 
 std::string_view to_string(CellStatus s) {
@@ -234,184 +421,13 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
     }
   }
 
-  // A useful response: the call succeeded and it passes every `useful` dimension that applies.
-  std::vector<std::pair<std::size_t, double>> useful_dims;  // (dimension, pass threshold)
-  for (const auto& name : suite.useful) {
-    for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
-      const DimensionSpec& spec = suite.dimensions[d];
-      if (spec.name == name)
-        useful_dims.emplace_back(d, pass_threshold(scorer_registry().get(spec.scorer).info, spec));
-    }
-  }
-  std::vector<char> useful(cases.size(), 0);
-  for (std::size_t c = 0; c < cases.size(); ++c) {
-    bool ok = !responses[c].is_error();
-    for (const auto& [d, threshold] : useful_dims) {
-      const ScoreView s = scores.at(c, d);
-      if (s.status == ScoreStatus::not_applicable) continue;
-      ok = ok && s.status == ScoreStatus::scored && s.value >= threshold;
-    }
-    useful[c] = ok ? 1 : 0;
-  }
-
+  const std::vector<char> useful = useful_responses(suite, responses, scores);
   for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
-    const DimensionSpec& spec = suite.dimensions[d];
-    const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
-    DimensionResult dim;
-    dim.name = spec.name;
-    dim.scorer = spec.scorer;
-    dim.description = spec.description.empty() ? info.summary : spec.description;
-    dim.kind = info.kind;
-    dim.aggregation = spec.aggregation;  // as bind_suite set it from the scorer
-    dim.higher_is_better = info.higher_is_better;
-    dim.unit = info.unit;
-    dim.threshold = spec.threshold;
-    dim.estimate_name = dim.aggregation == Aggregation::rate
-                            ? (dim.higher_is_better ? "pass rate" : "rate")
-                        : dim.aggregation == Aggregation::mean      ? "mean"
-                        : dim.aggregation == Aggregation::quantiles ? "p95"
-                                                                    : "per response";
-    const double threshold = pass_threshold(info, spec);
-
-    Acc overall;
-    std::vector<std::vector<Acc>> by_slice(slices.size());
-    for (std::size_t s = 0; s < slices.size(); ++s) by_slice[s].resize(slices[s].values.size());
-    for (std::size_t c = 0; c < cases.size(); ++c) {
-      const ScoreView score = scores.at(c, d);
-      const bool call_failed = responses[c].is_error();
-      add(overall, score, dim.aggregation, threshold, useful[c] != 0, call_failed);
-      if (score.status == ScoreStatus::ungraded && dim.ungraded_example.empty())
-        dim.ungraded_example = std::string(score.evidence);
-      for (std::size_t s = 0; s < slices.size(); ++s) {
-        const auto& sc = slices[s];
-        for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {
-          add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0,
-              call_failed);
-        }
-      }
-    }
-
-    const auto bars_it = suite.bars.find(spec.name);
-    const DimensionBars* bars = bars_it == suite.bars.end() ? nullptr : &bars_it->second;
-    // Slices are sized against the overall rate: can a slice show a drop from there?
-    const double baseline =
-        overall.n ? static_cast<double>(overall.hits) / static_cast<double>(overall.n) : kNaN;
-    dim.overall = finish_cell(overall, dim, suite, baseline);
-    if (bars) check_bars(dim.overall, bars->overall, "overall");
-    settle_status(dim.overall);
-
-    for (std::size_t s = 0; s < slices.size(); ++s) {
-      for (std::size_t v = 0; v < slices[s].values.size(); ++v) {
-        Cell cell = finish_cell(by_slice[s][v], dim, suite, baseline);
-        cell.slice = slices[s].spec.name();
-        cell.value = slices[s].values[v];
-        // A critical slice meets its own bars, else the overall ones; others the per-slice bars.
-        const CriticalSlice* crit = nullptr;
-        for (const CriticalSlice& c : suite.critical_slices) {
-          if (c.slice.keys == slices[s].spec.keys &&
-              fmt::format("{}", fmt::join(c.values, " × ")) == cell.value)
-            crit = &c;
-        }
-        if (crit) {
-          cell.critical = true;
-          auto own = crit->bars.find(spec.name);
-          if (own != crit->bars.end())
-            check_bars(cell, own->second, "critical");
-          else if (bars)
-            check_bars(cell, bars->overall, "critical");
-        } else if (bars) {
-          check_bars(cell, bars->per_slice, "per_slice");
-        }
-        settle_status(cell);
-        dim.cells.push_back(std::move(cell));
-      }
-    }
-    std::stable_sort(dim.cells.begin(), dim.cells.end(), [&](const Cell& a, const Cell& b) {
-      const bool fa = a.status == CellStatus::fail, fb = b.status == CellStatus::fail;
-      if (fa != fb) return fa;
-      if (fa && a.critical != b.critical) return a.critical;
-      return badness(a, dim) > badness(b, dim);
-    });
-    if (!info.analysis.empty()) {
-      dim.analysis = analysis_registry().get(info.analysis).run(
-          AnalysisInput{suite, d, cases, responses, scores});
-    }
-    report.dimensions.push_back(std::move(dim));
+    report.dimensions.push_back(
+        dimension_result(suite, d, cases, responses, scores, slices, useful));
   }
-
   report.fairness = detail::build_fairness(suite, cases, responses, scores);
-
-  // Gating failures: critical slices, then overall, then per-slice, then fairness; by dimension,
-  // then gap.
-  struct Ranked {
-    int rank;
-    double gap;
-    Failure failure;
-  };
-  std::vector<Ranked> ranked;
-  for (std::size_t d = 0; d < report.dimensions.size(); ++d) {
-    const auto& dim = report.dimensions[d];
-    auto collect = [&](const Cell& cell) {
-      for (const auto& b : cell.bars) {
-        if (b.passed) continue;
-        const double gap = std::isnan(b.observed) ? 1e300
-                                                  : std::fabs(b.observed - b.limit) /
-                                                        std::max(std::fabs(b.limit), 1e-12);
-        const int rank = b.source == "critical" ? 0 : b.source == "overall" ? 1 : 2;
-        ranked.push_back({rank, gap, Failure{d, cell.label(), cell.critical, b, cell.interval}});
-      }
-    };
-    collect(dim.overall);
-    for (const auto& cell : dim.cells) collect(cell);
-  }
-  for (const auto& f : report.fairness) {
-    for (const auto& b : f.bars) {
-      if (b.passed) continue;
-      const FairnessComparison* c = nullptr;
-      for (const auto& comp : f.comparisons)
-        if (comp.metric == b.stat) c = &comp;
-      Failure failure{f.dimension, "across " + f.across, false, b, {kNaN, kNaN}, {}};
-      if (c) {
-        const bool ratio = b.key == "min_ratio";
-        failure.interval = ratio ? c->ratio_interval : c->gap_interval;
-        failure.text = fmt::format(
-            "{} across {}: {} {} ({} {:.1f}% vs {} {:.1f}%), {} [{}, {}], is {} the bar {} {}",
-            report.dimensions[f.dimension].name, f.across, c->metric,
-            ratio ? "ratio" : "gap", c->low, 100.0 * c->low_rate, c->high, 100.0 * c->high_rate,
-            ratio ? fmt::format("{:.2f}", c->ratio) : fmt::format("{:.1f} points", 100.0 * c->gap),
-            ratio ? fmt::format("{:.2f}", failure.interval.lo)
-                  : fmt::format("{:.1f}", 100.0 * failure.interval.lo),
-            ratio ? fmt::format("{:.2f}", failure.interval.hi)
-                  : fmt::format("{:.1f}", 100.0 * failure.interval.hi),
-            ratio ? "below" : "above", ratio ? "≥" : "≤",
-            ratio ? fmt::format("{:.2f}", b.limit) : fmt::format("{:.1f} points", 100.0 * b.limit));
-      }
-      ranked.push_back({3, 0, std::move(failure)});
-    }
-  }
-  // A critical slice that no case falls in cannot be measured: that is a failure too.
-  for (const CriticalSlice& crit : suite.critical_slices) {
-    const std::string label = crit.label();
-    bool found = false;
-    for (const auto& dim : report.dimensions) {
-      for (const auto& cell : dim.cells) found = found || (cell.critical && cell.label() == label);
-    }
-    if (found) continue;
-    BarCheck none;
-    none.key = "cases";
-    none.stat = "n";
-    none.observed = 0;
-    none.limit = 1;
-    none.source = "critical";
-    ranked.push_back({-1, 0, Failure{std::nullopt, label, true, none, {kNaN, kNaN}}});
-  }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
-    if (a.rank != b.rank) return a.rank < b.rank;
-    if (a.failure.dimension != b.failure.dimension)
-      return a.failure.dimension < b.failure.dimension;
-    return a.gap > b.gap;
-  });
-  for (auto& r : ranked) report.failures.push_back(std::move(r.failure));
+  report.failures = gating_failures(suite, report);
   report.passed = report.failures.empty();
   report.run.passed = report.passed;
   report.run.n_cases = report.n_cases;

@@ -45,6 +45,43 @@ std::string expand_env(const ConfigReader& r, const ConfigNode& node, const std:
   return out;
 }
 
+// How calls are made: streaming, concurrency, rate limits, timeouts and retries.
+void read_transport(const ConfigReader& r, const ConfigNode& map, const std::string& where,
+                    ChatSettings& s) {
+  const auto field = [&](const char* key) { return where + "." + key; };
+  const auto get = [&](const char* key) -> const ConfigNode& { return map[key]; };
+  if (const ConfigNode& t = get("stream")) s.endpoint.stream = r.boolean(t, field("stream"));
+  if (const ConfigNode& t = get("concurrency"))
+    s.endpoint.concurrency = static_cast<int>(r.integer(t, field("concurrency"), 1));
+  if (const ConfigNode& t = get("requests_per_minute"))
+    s.endpoint.requests_per_minute = r.positive(t, field("requests_per_minute"));
+  if (const ConfigNode& t = get("tokens_per_minute"))
+    s.endpoint.tokens_per_minute = r.positive(t, field("tokens_per_minute"));
+  if (const ConfigNode& t = get("timeout_s")) s.endpoint.timeout_s = r.positive(t, field("timeout_s"));
+  if (const ConfigNode& t = get("max_attempts"))
+    s.endpoint.retry.max_attempts = static_cast<int>(r.integer(t, field("max_attempts"), 1));
+  if (const ConfigNode& t = get("retry_base_s"))
+    s.endpoint.retry.base_delay_s = r.positive(t, field("retry_base_s"));
+  if (const ConfigNode& t = get("retry_max_s"))
+    s.endpoint.retry.max_delay_s = r.positive(t, field("retry_max_s"));
+  if (const ConfigNode& t = get("max_connect_failures"))
+    s.endpoint.max_connect_failures =
+        static_cast<int>(r.integer(t, field("max_connect_failures"), 1));
+
+}
+
+void read_price(const ConfigReader& r, const ConfigNode& p, const std::string& field,
+                ChatSettings& s) {
+  if (!p.is_map())
+    r.fail(p, field, "expected {input: USD per million tokens, output: USD per million}");
+  r.check_keys(p, field, {"input", "output"});
+  if (p["input"]) s.price_input = r.number(p["input"], field + ".input");
+  if (p["output"]) s.price_output = r.number(p["output"], field + ".output");
+  for (const auto& [v, name] : {std::pair{s.price_input, "input"}, {s.price_output, "output"}}) {
+    if (v && *v < 0) r.fail(p[name], field + "." + name, "must not be negative");
+  }
+}
+
 }  // namespace
 
 ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
@@ -178,38 +215,13 @@ ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
   if (const ConfigNode& t = get("system_prompt"))
     s.system_prompt.emplace(r.string(t, field("system_prompt")), r.at(t, field("system_prompt")));
 
-  if (const ConfigNode& t = get("stream")) s.endpoint.stream = r.boolean(t, field("stream"));
-  if (const ConfigNode& t = get("concurrency"))
-    s.endpoint.concurrency = static_cast<int>(r.integer(t, field("concurrency"), 1));
-  if (const ConfigNode& t = get("requests_per_minute"))
-    s.endpoint.requests_per_minute = r.positive(t, field("requests_per_minute"));
-  if (const ConfigNode& t = get("tokens_per_minute"))
-    s.endpoint.tokens_per_minute = r.positive(t, field("tokens_per_minute"));
-  if (const ConfigNode& t = get("timeout_s")) s.endpoint.timeout_s = r.positive(t, field("timeout_s"));
-  if (const ConfigNode& t = get("max_attempts"))
-    s.endpoint.retry.max_attempts = static_cast<int>(r.integer(t, field("max_attempts"), 1));
-  if (const ConfigNode& t = get("retry_base_s"))
-    s.endpoint.retry.base_delay_s = r.positive(t, field("retry_base_s"));
-  if (const ConfigNode& t = get("retry_max_s"))
-    s.endpoint.retry.max_delay_s = r.positive(t, field("retry_max_s"));
-  if (const ConfigNode& t = get("max_connect_failures"))
-    s.endpoint.max_connect_failures =
-        static_cast<int>(r.integer(t, field("max_connect_failures"), 1));
+  read_transport(r, map, where, s);
 
   // Cached by default when the answer is meant to be deterministic (temperature 0).
   s.cache = s.params.contains("temperature") && s.params["temperature"].get<double>() == 0.0;
   if (const ConfigNode& t = get("cache")) s.cache = r.boolean(t, field("cache"));
 
-  if (const ConfigNode& p = get("price")) {
-    if (!p.is_map())
-      r.fail(p, field("price"), "expected {input: USD per million tokens, output: USD per million}");
-    r.check_keys(p, field("price"), {"input", "output"});
-    if (p["input"]) s.price_input = r.number(p["input"], field("price.input"));
-    if (p["output"]) s.price_output = r.number(p["output"], field("price.output"));
-    for (const auto& [v, name] : {std::pair{s.price_input, "input"}, {s.price_output, "output"}}) {
-      if (v && *v < 0) r.fail(p[name], field("price") + "." + name, "must not be negative");
-    }
-  }
+  if (const ConfigNode& p = map["price"]) read_price(r, p, where + ".price", s);
   return s;
 }
 

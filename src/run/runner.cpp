@@ -127,34 +127,41 @@ RunError stopped_error(const std::string& why, const RunResult& run, const RunSe
 
 }  // namespace
 
-RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
-                      const std::string& provider_name, const RunSettings& settings) {
-  const std::size_t n = dataset.cases.size();
-  RunResult run;
-  run.info.id = settings.resume       ? settings.resume->info.id
-                : settings.run_id.empty() ? new_run_id()
-                                          : settings.run_id;
-  run.info.suite_name = suite.name;
-  run.info.suite_hash = suite.hash;
-  run.info.bars_hash = suite.bars_hash;
-  run.info.dataset_hash = settings.resume ? settings.resume->info.dataset_hash : dataset.hash;
-  run.info.model = provider.model();
-  run.info.provider = provider_name;
-  run.info.provider_json = provider.settings_json();
-  run.info.qualbar_version = kVersion;
-  run.info.host = host_name();
-  run.info.user = user_name();
-  run.info.started_at = settings.resume ? settings.resume->info.started_at : now_rfc3339();
-  run.info.status = kRunRunning;
-  run.info.n_cases = n;
+namespace {
 
-  const auto scorers = build_scorers(suite);
-  // One process answers a run at a time: two resumes would ask the same cases twice.
-  // A store that cannot take the run (a full disk) fails it before anything is asked.
+RunInfo first_record(const Suite& suite, const Dataset& dataset, const Provider& provider,
+                     const std::string& provider_name, const RunSettings& settings) {
+  RunInfo info;
+  info.id = settings.resume           ? settings.resume->info.id
+            : settings.run_id.empty() ? new_run_id()
+                                      : settings.run_id;
+  info.suite_name = suite.name;
+  info.suite_hash = suite.hash;
+  info.bars_hash = suite.bars_hash;
+  info.dataset_hash = settings.resume ? settings.resume->info.dataset_hash : dataset.hash;
+  info.model = provider.model();
+  info.provider = provider_name;
+  info.provider_json = provider.settings_json();
+  info.qualbar_version = kVersion;
+  info.host = host_name();
+  info.user = user_name();
+  info.started_at = settings.resume ? settings.resume->info.started_at : now_rfc3339();
+  info.status = kRunRunning;
+  info.n_cases = dataset.cases.size();
+  return info;
+}
+
+// Takes the run for this process and records it (a new run) or takes the answers it has (a
+// resumed one): returns which cases are answered. A store that cannot take the run (a full disk)
+// fails it before anything is asked.
+std::vector<char> claim(RunResult& run, const Suite& suite, const Dataset& dataset,
+                        const RunSettings& settings) {
+  const std::size_t n = dataset.cases.size();
   const auto not_started = [&](const RunError& e) {
     return RunError(fmt::format("{}\nThe run was not {}: nothing was asked or saved", e.what(),
                                 settings.resume ? "resumed" : "started"));
   };
+  // One process answers a run at a time: two resumes would ask the same cases twice.
   if (settings.store != nullptr) {
     try {
       run.lock = std::make_shared<RunLock>(settings.store->runs(), run.info.id);
@@ -194,10 +201,14 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     }
   }
   run.n_answered = run.n_resumed;
+  return answered;
+}
 
-  Sink sink(run, settings.store, provider, dataset.cases, settings.observer,
-            suite.limits.max_output_bytes);
-  // The response cache answers what it can without a call.
+// The cases still to ask, after the response cache answered what it could.
+std::vector<std::size_t> from_cache(RunResult& run, const Dataset& dataset,
+                                    const Provider& provider, const std::vector<char>& answered,
+                                    const RunSettings& settings, Sink& sink) {
+  const std::size_t n = dataset.cases.size();
   std::vector<std::size_t> todo;
   todo.reserve(n - run.n_resumed);
   for (std::size_t i = 0; i < n; ++i) {
@@ -220,18 +231,77 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     todo.push_back(i);
   }
   sink.flush();
+  return todo;
+}
 
+// A RunError that stops the run: what was answered is saved first (should the store fail too,
+// the reason the run stopped stands).
+[[noreturn]] void stop_failed(const RunError& e, const std::string& why, RunResult& run,
+                              const RunSettings& settings, Sink* sink) {
+  try {
+    if (sink != nullptr) sink->flush();
+    save_stopped(run, settings, kRunFailed);
+  } catch (const RunError&) {
+    throw e;
+  }
+  throw stopped_error(why, run, settings);
+}
+
+// Scores every case, the judge first; false when Ctrl-C stopped the judge (the run is saved as
+// interrupted).
+bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Dataset& dataset,
+           const RunSettings& settings) {
+  JudgeHooks hooks;
+  if (settings.store != nullptr) hooks.scope = run.info.id;
+  hooks.interrupt_level = [] { return InterruptScope::level(); };
+  JudgeContext judge(settings.judge, settings.store ? &settings.store->cache() : nullptr,
+                     std::move(hooks));
+  try {
+    run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
+  } catch (const RunError& e) {
+    // The judge cannot be reached at all: the grades it gave are kept for the resume.
+    stop_failed(e, fmt::format("the judge could not grade: {}", e.what()), run, settings, nullptr);
+  }
+  run.n_judge_calls = judge.calls();
+  run.n_judge_cached = judge.cached();
+  run.n_judge_failed = judge.not_graded();
+  if (judge.interrupted()) {
+    run.scores = ScoreTable();
+    save_stopped(run, settings, kRunInterrupted);
+    return false;
+  }
+  // A judge that graded nothing it was asked measured nothing: the run failed, as when every call
+  // of the system fails.
+  if (judge.calls() > 0 && judge.not_graded() == judge.calls() + judge.cached()) {
+    run.scores = ScoreTable();
+    save_stopped(run, settings, kRunFailed);
+    throw stopped_error(fmt::format("the judge did not grade any of the {} answers it was asked "
+                                    "about; the first: {}",
+                                    judge.not_graded(), excerpt(judge.first_failure(), 300)),
+                        run, settings);
+  }
+  return true;
+}
+
+}  // namespace
+
+RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+                      const std::string& provider_name, const RunSettings& settings) {
+  const std::size_t n = dataset.cases.size();
+  RunResult run;
+  run.info = first_record(suite, dataset, provider, provider_name, settings);
+  const auto scorers = build_scorers(suite);
+  const std::vector<char> answered = claim(run, suite, dataset, settings);
+
+  Sink sink(run, settings.store, provider, dataset.cases, settings.observer,
+            suite.limits.max_output_bytes);
+  const std::vector<std::size_t> todo =
+      from_cache(run, dataset, provider, answered, settings, sink);
   try {
     provider.run(dataset.cases, todo, run.responses, sink);
     sink.flush();
   } catch (const RunError& e) {
-    try {  // keep what was answered; should the store fail too, the reason the run stopped stands
-      sink.flush();
-      save_stopped(run, settings, kRunFailed);
-    } catch (const RunError&) {
-      throw e;
-    }
-    throw stopped_error(e.what(), run, settings);
+    stop_failed(e, e.what(), run, settings, &sink);
   }
   run.warnings = provider.warnings();
   run.info.ended_at = now_rfc3339();
@@ -249,40 +319,7 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
                                     n, excerpt(first.error.value_or(""), 300)),
                         run, settings);
   }
-  JudgeHooks hooks;
-  if (settings.store != nullptr) hooks.scope = run.info.id;
-  hooks.interrupt_level = [] { return InterruptScope::level(); };
-  JudgeContext judge(settings.judge, settings.store ? &settings.store->cache() : nullptr,
-                     std::move(hooks));
-  try {
-    run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
-  } catch (const RunError& e) {
-    // The judge cannot be reached at all: the grades it gave are kept for the resume.
-    try {
-      save_stopped(run, settings, kRunFailed);
-    } catch (const RunError&) {
-      throw e;
-    }
-    throw stopped_error(fmt::format("the judge could not grade: {}", e.what()), run, settings);
-  }
-  run.n_judge_calls = judge.calls();
-  run.n_judge_cached = judge.cached();
-  run.n_judge_failed = judge.not_graded();
-  if (judge.interrupted()) {
-    run.scores = ScoreTable();
-    save_stopped(run, settings, kRunInterrupted);
-    return run;
-  }
-  // A judge that graded nothing it was asked measured nothing: the run failed, as when every call
-  // of the system fails.
-  if (judge.calls() > 0 && judge.not_graded() == judge.calls() + judge.cached()) {
-    run.scores = ScoreTable();
-    save_stopped(run, settings, kRunFailed);
-    throw stopped_error(fmt::format("the judge did not grade any of the {} answers it was asked "
-                                    "about; the first: {}",
-                                    judge.not_graded(), excerpt(judge.first_failure(), 300)),
-                        run, settings);
-  }
+  if (!score(run, scorers, dataset, settings)) return run;
   run.info.status = kRunComplete;
   return run;
 }
