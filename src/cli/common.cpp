@@ -81,17 +81,17 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
   l.dataset = std::move(data.dataset);
   const std::string where = fmt::format("run {} (suite {})", l.stored.info.id, l.stored.suite_file);
   if (!build) return l;
-  if (l.stored.info.status == kRunMonitor) {
+  if (l.stored.info.status == RunStatus::monitor) {
     throw InputError(fmt::format(
         "{} is the production monitor of suite '{}', not a run: see it with qualbar monitor "
         "status --suite SUITE, and review its sample with qualbar review export --run {}",
         l.stored.info.id, l.suite.name, l.stored.info.id));
   }
-  if (l.stored.info.status != kRunComplete) {
+  if (l.stored.info.status != RunStatus::complete) {
     throw InputError(fmt::format(
         "run {} is {} ({} of {} cases answered) and has no report yet. Continue it with: qualbar "
         "run --resume {}",
-        l.stored.info.id, l.stored.info.status, l.stored.n_answered(), l.stored.case_lines.size(),
+        l.stored.info.id, to_string(l.stored.info.status), l.stored.n_answered(), l.stored.case_lines.size(),
         l.stored.info.id));
   }
   if (l.dataset.cases.size() != l.stored.responses.size() ||
@@ -128,7 +128,7 @@ RunOutcome run_suite(const RunRequest& req) {
     o.store_path = resolve_store_path(req.store_flag, "");
     store = open_store(o.store_path, StoreAccess::existing);
     LoadedRun loaded = load_stored_run(*store, req.resume, /*build=*/false);
-    if (loaded.stored.info.status == kRunComplete) {
+    if (loaded.stored.info.status == RunStatus::complete) {
       throw InputError(fmt::format(
           "run {} is complete: there is nothing to resume. See it with: qualbar report {}{}",
           loaded.stored.info.id, loaded.stored.info.id, store_flag_hint(o.store_path)));

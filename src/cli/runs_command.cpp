@@ -35,7 +35,7 @@ int runs(const RunsOptions& o) {
                      {"passed", r.passed},
                      {"suite_hash", r.suite_hash},
                      {"dataset_hash", r.dataset_hash},
-                     {"status", r.status}});
+                     {"status", to_string(r.status)}});
     }
     std::cout << out.dump(2) << '\n';
     return 0;
@@ -54,8 +54,8 @@ int runs(const RunsOptions& o) {
                              display_text(r.started_at.substr(0, 19)),
                              display_text(r.suite_name.substr(0, 23)),
                              display_text(r.model.substr(0, 21)), r.n_cases, r.n_errors,
-                             r.status == kRunMonitor    ? "monitor (qualbar monitor status)"
-                             : r.status != kRunComplete ? r.status + " (qualbar run --resume)"
+                             r.status == RunStatus::monitor    ? "monitor (qualbar monitor status)"
+                             : r.status != RunStatus::complete ? std::string(to_string(r.status)) + " (qualbar run --resume)"
                              : r.passed                 ? "pass"
                                                         : "FAIL");
   }

@@ -159,9 +159,9 @@ void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
   const std::string& id = suite.monitor.baseline_run;
   if (id.empty()) return;
   const review::RunData run = review::load_run_data(store, id);
-  if (run.stored.info.status != kRunComplete)
+  if (run.stored.info.status != RunStatus::complete)
     throw InputError(fmt::format("{}: monitor.baseline_run {} is {}, not a complete run",
-                                 suite.file, run.stored.info.id, run.stored.info.status));
+                                 suite.file, run.stored.info.id, to_string(run.stored.info.status)));
   const Report r = build_report(run.suite, run.dataset.cases, run.stored.responses,
                                 run.stored.scores, run.stored.info);
   for (const auto& d : r.dimensions) {

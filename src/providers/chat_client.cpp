@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -159,6 +160,7 @@ class ChatLoop {
 
       int running = 0;
       check(curl_multi_perform(multi(), &running), "curl_multi_perform");
+      if (failure_) std::rethrow_exception(failure_);
       done_this_round_ = 0;
       const int finished = collect();
       if (done_this_round_ > 0) events_.idle();
@@ -166,6 +168,10 @@ class ChatLoop {
       check(curl_multi_poll(multi(), nullptr, 0, poll_timeout_ms(Clock::now()), nullptr),
             "curl_multi_poll");
     }
+  }
+
+  void keep_failure(std::exception_ptr e) {
+    if (!failure_) failure_ = std::move(e);
   }
 
   std::size_t on_data(Transfer& t, const char* data, std::size_t size) {
@@ -517,11 +523,19 @@ class ChatLoop {
   int done_this_round_ = 0;
   bool stopping_ = false;
   double pace_wait_s_ = 0;  // until the rate limits admit the next call, when they hold it
+  std::exception_ptr failure_;  // thrown in a libcurl callback, rethrown after libcurl returns
 };
 
+// libcurl is C: an exception must not unwind through it. One thrown while reading an answer (out
+// of memory) ends that transfer and is rethrown by the event loop once libcurl has returned.
 std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  return t->loop->on_data(*t, data, size * count);
+  try {
+    return t->loop->on_data(*t, data, size * count);
+  } catch (...) {
+    t->loop->keep_failure(std::current_exception());
+    return 0;  // ends the transfer with CURLE_WRITE_ERROR
+  }
 }
 
 }  // namespace

@@ -162,7 +162,7 @@ std::string report_to_json(const Report& r, const Suite& suite) {
               {"suite_hash", i.suite_hash},
               {"bars_hash", i.bars_hash},
               {"dataset_hash", i.dataset_hash},
-              {"status", i.status}};
+              {"status", to_string(i.status)}};
   j["suite"] = {{"name", r.suite_name}, {"file", r.suite_file},       {"confidence", r.confidence},
                 {"power", suite.power}, {"min_effect", r.min_effect}, {"useful", suite.useful}};
   j["summary"] = {{"passed", r.passed},

@@ -2,6 +2,8 @@
 
 #include <csv.h>
 
+#include <exception>
+
 #include <fmt/format.h>
 
 #include "qualbar/core/error.hpp"
@@ -44,23 +46,39 @@ struct ParseState {
   CsvRecord current;
   int line = 1;  // of the chunk being fed
   bool in_record = false;
+  std::exception_ptr failed;  // thrown in a callback: kept, rethrown once libcsv has returned
 };
+
+// libcsv is C: an exception must not unwind through it.
+template <class F>
+void guarded(ParseState* st, F&& f) {
+  if (st->failed) return;
+  try {
+    f();
+  } catch (...) {
+    st->failed = std::current_exception();
+  }
+}
 
 void on_field(void* s, std::size_t len, void* data) {
   auto* st = static_cast<ParseState*>(data);
-  if (!st->in_record) {
-    st->current.line = st->line;
-    st->in_record = true;
-  }
-  st->current.fields.emplace_back(static_cast<const char*>(s), s ? len : 0);
+  guarded(st, [&] {
+    if (!st->in_record) {
+      st->current.line = st->line;
+      st->in_record = true;
+    }
+    st->current.fields.emplace_back(static_cast<const char*>(s), s ? len : 0);
+  });
 }
 
 void on_record(int /*terminator*/, void* data) {
   auto* st = static_cast<ParseState*>(data);
-  if (!st->in_record) st->current.line = st->line;  // an empty record
-  st->records.push_back(std::move(st->current));
-  st->current = {};
-  st->in_record = false;
+  guarded(st, [&] {
+    if (!st->in_record) st->current.line = st->line;  // an empty record
+    st->records.push_back(std::move(st->current));
+    st->current = {};
+    st->in_record = false;
+  });
 }
 
 }  // namespace
@@ -85,11 +103,16 @@ std::vector<CsvRecord> read_csv(std::string_view text, const std::string& file) 
     end = end == std::string_view::npos ? text.size() : end + 1;
     if (csv_parse(&p, text.data() + pos, end - pos, on_field, on_record, &st) != end - pos)
       fail(st.in_record ? st.current.line : st.line);
+    if (st.failed) {
+      csv_free(&p);
+      std::rethrow_exception(st.failed);
+    }
     ++st.line;
     pos = end;
   }
   if (csv_fini(&p, on_field, on_record, &st) != 0) fail(st.in_record ? st.current.line : st.line);
   csv_free(&p);
+  if (st.failed) std::rethrow_exception(st.failed);
   // Blank lines come through as records with no fields.
   std::erase_if(st.records, [](const CsvRecord& r) { return r.fields.empty(); });
   return st.records;

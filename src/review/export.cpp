@@ -39,7 +39,7 @@ RunData load_run_data(Store& store, const std::string& id) {
   parse_cases(lines, where, d.dataset, d.suite.limits);
   bind_cases(d.dataset);
   // A monitor's cases are production records: people grade them, no scorer did.
-  if (d.stored.info.status == kRunMonitor) {
+  if (d.stored.info.status == RunStatus::monitor) {
     d.stored.scores = ScoreTable(d.stored.case_lines.size(), d.stored.dimensions.size());
     for (std::size_t i = 0; i < d.stored.case_lines.size(); ++i)
       for (std::size_t k = 0; k < d.stored.dimensions.size(); ++k)

@@ -102,7 +102,7 @@ JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
     const RunData run = load_run_data(store, id);
     // A run still going has no scores yet; a monitor's sample is graded by people and judges
     // through grades.
-    if (run.stored.info.status != kRunComplete && run.stored.info.status != kRunMonitor) continue;
+    if (run.stored.info.status != RunStatus::complete && run.stored.info.status != RunStatus::monitor) continue;
     if (run.stored.info.started_at >= newest_started) {
       newest_started = run.stored.info.started_at;
       out.settings = run.suite.judge_check;

@@ -105,7 +105,7 @@ class Sink final : public ProviderSink {
 namespace {
 
 // Saves the run as stopped (failed or interrupted) with what it has.
-void save_stopped(RunResult& run, const RunSettings& settings, const char* status) {
+void save_stopped(RunResult& run, const RunSettings& settings, RunStatus status) {
   run.info.status = status;
   run.info.ended_at = now_rfc3339();
   run.info.n_errors = 0;
@@ -146,7 +146,7 @@ RunInfo first_record(const Suite& suite, const Dataset& dataset, const Provider&
   info.host = host_name();
   info.user = user_name();
   info.started_at = settings.resume ? settings.resume->info.started_at : now_rfc3339();
-  info.status = kRunRunning;
+  info.status = RunStatus::running;
   info.n_cases = dataset.cases.size();
   return info;
 }
@@ -240,7 +240,7 @@ std::vector<std::size_t> from_cache(RunResult& run, const Dataset& dataset,
                               const RunSettings& settings, Sink* sink) {
   try {
     if (sink != nullptr) sink->flush();
-    save_stopped(run, settings, kRunFailed);
+    save_stopped(run, settings, RunStatus::failed);
   } catch (const RunError&) {
     throw e;
   }
@@ -267,14 +267,14 @@ bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Da
   run.n_judge_failed = judge.not_graded();
   if (judge.interrupted()) {
     run.scores = ScoreTable();
-    save_stopped(run, settings, kRunInterrupted);
+    save_stopped(run, settings, RunStatus::interrupted);
     return false;
   }
   // A judge that graded nothing it was asked measured nothing: the run failed, as when every call
   // of the system fails.
   if (judge.calls() > 0 && judge.not_graded() == judge.calls() + judge.cached()) {
     run.scores = ScoreTable();
-    save_stopped(run, settings, kRunFailed);
+    save_stopped(run, settings, RunStatus::failed);
     throw stopped_error(fmt::format("the judge did not grade any of the {} answers it was asked "
                                     "about; the first: {}",
                                     judge.not_graded(), excerpt(judge.first_failure(), 300)),
@@ -307,20 +307,20 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   run.info.ended_at = now_rfc3339();
   for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
   if (run.n_answered < n) {
-    save_stopped(run, settings, kRunInterrupted);
+    save_stopped(run, settings, RunStatus::interrupted);
     return run;
   }
   // A run in which no call succeeded measured nothing: it failed, whatever its bars say.
   if (n > 0 && run.info.n_errors == n) {
     const Response& first = run.responses.front();
-    save_stopped(run, settings, kRunFailed);
+    save_stopped(run, settings, RunStatus::failed);
     throw stopped_error(fmt::format("every one of the {} calls failed, so nothing was measured; "
                                     "the first failed with: {}",
                                     n, excerpt(first.error.value_or(""), 300)),
                         run, settings);
   }
   if (!score(run, scorers, dataset, settings)) return run;
-  run.info.status = kRunComplete;
+  run.info.status = RunStatus::complete;
   return run;
 }
 

@@ -25,6 +25,8 @@ using detail::kNonFinite;
 constexpr std::string_view kTooMany = "too many observations (at most 4,294,967,295)";
 using detail::kLengthMismatch;
 constexpr std::string_view kStatisticNaN = "the statistic is NaN on the sample";
+constexpr std::string_view kStatisticThrew =
+    "the statistic failed (it threw an exception) on the sample or a resample";
 constexpr std::string_view kResampleNaN = "the statistic is NaN on some resamples";
 constexpr std::string_view kJackknifeNaN =
     "BCa: the statistic is NaN with one item left out (use the percentile method)";
@@ -280,8 +282,10 @@ BootstrapResult bootstrap_mean_difference(std::span<const double> a, std::span<c
   return mean_fast_path(d, opts);
 }
 
-BootstrapResult bootstrap(std::span<const double> x, const Statistic& statistic,
-                          const BootstrapOptions& opts) {
+namespace {
+
+BootstrapResult bootstrap_any(std::span<const double> x, const Statistic& statistic,
+                              const BootstrapOptions& opts) {
   if (auto bad = check_options(opts); !bad.empty()) return failure(bad);
   const std::size_t n = x.size();
   if (n == 0) return failure(kNoObservations);
@@ -338,8 +342,23 @@ BootstrapResult bootstrap(std::span<const double> x, const Statistic& statistic,
   return finish(theta, estimate, a, opts);
 }
 
-BootstrapResult bootstrap_paired(std::span<const double> a, std::span<const double> b,
-                                 const PairedStatistic& statistic, const BootstrapOptions& opts) {
+}  // namespace
+
+// A statistic that throws (on any thread) gives a result with its reason, never a crash.
+BootstrapResult bootstrap(std::span<const double> x, const Statistic& statistic,
+                          const BootstrapOptions& opts) {
+  try {
+    return bootstrap_any(x, statistic, opts);
+  } catch (...) {
+    return failure(kStatisticThrew);
+  }
+}
+
+namespace {
+
+BootstrapResult bootstrap_paired_any(std::span<const double> a, std::span<const double> b,
+                                     const PairedStatistic& statistic,
+                                     const BootstrapOptions& opts) {
   if (auto bad = check_options(opts); !bad.empty()) return failure(bad);
   if (a.size() != b.size()) return failure(kLengthMismatch);
   const std::size_t n = a.size();
@@ -406,6 +425,17 @@ BootstrapResult bootstrap_paired(std::span<const double> a, std::span<const doub
     acc = acceleration_from(jack);
   }
   return finish(theta, estimate, acc, opts);
+}
+
+}  // namespace
+
+BootstrapResult bootstrap_paired(std::span<const double> a, std::span<const double> b,
+                                 const PairedStatistic& statistic, const BootstrapOptions& opts) {
+  try {
+    return bootstrap_paired_any(a, b, statistic, opts);
+  } catch (...) {
+    return failure(kStatisticThrew);
+  }
 }
 
 }  // namespace qb::stats

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <numeric>
 #include <span>
@@ -87,9 +88,23 @@ template <class A, class B>
 void both(std::size_t na, std::size_t nb, A&& fa, B&& fb) {
   constexpr std::size_t kParallelFrom = 1 << 16;
   if (std::min(na, nb) >= kParallelFrom && std::thread::hardware_concurrency() > 1) {
-    std::thread t(std::forward<B>(fb));
-    fa();
+    // An exception (out of memory) must not escape the thread: it is rethrown here.
+    std::exception_ptr failed;
+    std::thread t([&] {
+      try {
+        fb();
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    try {
+      fa();
+    } catch (...) {
+      t.join();
+      throw;
+    }
     t.join();
+    if (failed) std::rethrow_exception(failed);
   } else {
     fa();
     fb();

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <span>
 #include <string_view>
 #include <thread>
@@ -34,7 +36,9 @@ inline unsigned thread_count(unsigned requested, std::size_t blocks) {
 
 // Calls fn(block, worker) for every block in [0, blocks), spread over `threads` threads
 // (worker in [0, threads) indexes per-thread scratch space). Which thread runs a block does not
-// matter: a block's result depends only on the block.
+// matter: a block's result depends only on the block. An exception in any worker stops the others
+// from taking new blocks and is rethrown here, on the calling thread, once every worker is joined
+// (one escaping a thread would end the process).
 template <class Fn>
 void for_each_block(std::size_t blocks, unsigned threads, Fn&& fn) {
   if (threads <= 1 || blocks <= 1) {
@@ -42,14 +46,23 @@ void for_each_block(std::size_t blocks, unsigned threads, Fn&& fn) {
     return;
   }
   std::atomic<std::size_t> next{0};
+  std::mutex failed_mutex;
+  std::exception_ptr failed;
   auto work = [&](unsigned worker) {
-    for (std::size_t b = next.fetch_add(1); b < blocks; b = next.fetch_add(1)) fn(b, worker);
+    try {
+      for (std::size_t b = next.fetch_add(1); b < blocks; b = next.fetch_add(1)) fn(b, worker);
+    } catch (...) {
+      next.store(blocks);
+      const std::lock_guard<std::mutex> lock(failed_mutex);
+      if (!failed) failed = std::current_exception();
+    }
   };
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
   for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
   work(0);
   for (auto& t : pool) t.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 // Up to max_distinct (at most kMaxDistinct) distinct values (exact ==) of a sample with their

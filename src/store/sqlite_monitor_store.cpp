@@ -22,7 +22,7 @@ void SqliteMonitorStore::commit(const MonitorBatch& b) {
       run.suite_text = b.suite_text;
       run.suite_file = "suite.yaml";
       run.dimensions = b.dimensions;
-      runs_.insert_run(run, kRunMonitor);
+      runs_.insert_run(run, RunStatus::monitor);
     }
   }
   {

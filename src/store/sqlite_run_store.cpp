@@ -31,7 +31,13 @@ RunInfo read_info(const Statement& s) {
   r.ended_at = s.text(11);
   r.host = s.text(12);
   r.user = s.text(13);
-  r.status = s.text(14);
+  const std::string status = s.text(14);
+  const auto parsed = parse_run_status(status);
+  if (!parsed)
+    throw RunError(fmt::format("run {} has a status this qualbar does not know ('{}'): it was "
+                               "written by a newer qualbar",
+                               r.id, status));
+  r.status = *parsed;
   r.n_cases = static_cast<std::size_t>(s.integer(15));
   r.n_errors = static_cast<std::size_t>(s.integer(16));
   r.passed = s.integer(17) != 0;
@@ -63,7 +69,7 @@ void SqliteRunStore::save_run(const StoredRun& run) {
 
 void SqliteRunStore::begin_run(const StoredRun& run) {
   SqliteConnection::Transaction tx(c_);
-  insert_run(run, kRunRunning);
+  insert_run(run, RunStatus::running);
   insert_cases(run, /*with_responses=*/false);
   tx.commit();
 }
@@ -92,7 +98,7 @@ void SqliteRunStore::finish_run(const RunInfo& i, const ScoreTable* scores) {
                 "UPDATE runs SET ended_at = ?, status = ?, n_cases = ?, n_errors = ?, passed = ?, "
                 "model = ?, provider_json = ? WHERE id = ?");
     s.bind(1, i.ended_at)
-        .bind(2, i.status)
+        .bind(2, to_string(i.status))
         .bind(3, static_cast<std::int64_t>(i.n_cases))
         .bind(4, static_cast<std::int64_t>(i.n_errors))
         .bind(5, static_cast<std::int64_t>(i.passed ? 1 : 0))
@@ -171,7 +177,7 @@ StoredRun SqliteRunStore::load_run(const std::string& id) {
     run.dimensions = split_lines(s.text(19));
     s.reset();
   }
-  if (run.info.status == kRunMonitor) {
+  if (run.info.status == RunStatus::monitor) {
     load_monitor_sample(full, run);
     return run;
   }
@@ -245,7 +251,7 @@ void SqliteRunStore::load_monitor_sample(const std::string& monitor, StoredRun& 
   run.info.n_cases = run.case_lines.size();
 }
 
-void SqliteRunStore::insert_run(const StoredRun& run, const std::string& status) {
+void SqliteRunStore::insert_run(const StoredRun& run, RunStatus status) {
   {
     Statement exists(c_, "SELECT 1 FROM runs WHERE id = ?");
     exists.bind(1, run.info.id);
@@ -277,7 +283,7 @@ void SqliteRunStore::insert_run(const StoredRun& run, const std::string& status)
       .bind(12, i.ended_at)
       .bind(13, i.host)
       .bind(14, i.user)
-      .bind(15, status)
+      .bind(15, to_string(status))
       .bind(16, static_cast<std::int64_t>(run.case_lines.size()))
       .bind(17, static_cast<std::int64_t>(i.n_errors))
       .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))

@@ -24,7 +24,7 @@ class SqliteRunStore final : public RunStore {
   std::string resolve_run_id(const std::string& id) override { return c_.resolve_run_id(id); }
 
   // The row of a run, as the monitor creates its own on its first batch.
-  void insert_run(const StoredRun& run, const std::string& status);
+  void insert_run(const StoredRun& run, RunStatus status);
 
  private:
   void insert_cases(const StoredRun& run, bool with_responses);

@@ -63,7 +63,7 @@ inline void save_judged_run(Store& store, const JudgedRun& spec) {
   run.info.provider = "replay";
   run.info.started_at = spec.started_at;
   run.info.ended_at = spec.started_at;
-  run.info.status = kRunComplete;
+  run.info.status = RunStatus::complete;
   run.suite_text = kJudgedSuite;
   run.suite_file = "suite.yaml";
   for (const auto& d : suite.dimensions) run.dimensions.push_back(d.name);

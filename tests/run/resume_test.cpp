@@ -113,11 +113,11 @@ TEST_F(ResumeTest, AnInterruptedRunIsSavedAndResumesToTheSameResultWithoutCallin
   ScriptedProvider first;
   first.interrupt_after = 8;
   const RunResult stopped = run(first);
-  EXPECT_EQ(stopped.info.status, kRunInterrupted);
+  EXPECT_EQ(stopped.info.status, RunStatus::interrupted);
   EXPECT_EQ(stopped.n_answered, 8U);
   EXPECT_EQ(stopped.scores.n_cases(), 0U) << "an interrupted run is not scored";
   const StoredRun saved = store_->runs().load_run(stopped.info.id);
-  EXPECT_EQ(saved.info.status, kRunInterrupted);
+  EXPECT_EQ(saved.info.status, RunStatus::interrupted);
   EXPECT_EQ(saved.n_answered(), 8U);
 
   ScriptedProvider second;
@@ -138,7 +138,7 @@ TEST_F(ResumeTest, AnInterruptedRunIsSavedAndResumesToTheSameResultWithoutCallin
   }
   EXPECT_EQ(resumed.info.n_errors, reference.info.n_errors);
   const StoredRun done = store_->runs().load_run(stopped.info.id);
-  EXPECT_EQ(done.info.status, kRunComplete);
+  EXPECT_EQ(done.info.status, RunStatus::complete);
   EXPECT_EQ(done.n_answered(), 20U);
   EXPECT_EQ(done.info.started_at, stopped.info.started_at);
 }
@@ -158,7 +158,7 @@ TEST_F(ResumeTest, ARunThatCannotGoOnIsSavedAsFailedWithItsAnswersAndResumes) {
   }
   const auto runs = store_->runs().list_runs(5);
   ASSERT_EQ(runs.size(), 1U);
-  EXPECT_EQ(runs[0].status, kRunFailed);
+  EXPECT_EQ(runs[0].status, RunStatus::failed);
   const StoredRun saved = store_->runs().load_run(runs[0].id);
   EXPECT_EQ(saved.n_answered(), 5U);
   ScriptedProvider second;
@@ -199,7 +199,7 @@ TEST_F(ResumeTest, WithoutAStoreNothingIsSavedAndAnInterruptedRunIsReportedAsSuc
   RunSettings s;
   const RunResult r = execute_run(suite_, dataset_, p, "scripted", s);
   InterruptScope::raise_for_test(0);
-  EXPECT_EQ(r.info.status, kRunInterrupted);
+  EXPECT_EQ(r.info.status, RunStatus::interrupted);
   EXPECT_EQ(r.n_answered, 3U);
   EXPECT_TRUE(store_->runs().list_runs(5).empty());
 }

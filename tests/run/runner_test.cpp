@@ -250,7 +250,7 @@ TEST_F(RunnerTest, RunInfoIsACompleteAuditRecordWithoutSecrets) {
   EXPECT_GE(epoch_seconds(i.started_at), before - 1.0);
   EXPECT_LE(epoch_seconds(i.ended_at), after + 1.0);
 
-  EXPECT_EQ(i.status, "complete");
+  EXPECT_EQ(i.status, RunStatus::complete);
   EXPECT_EQ(i.n_cases, 4u);
   EXPECT_EQ(i.n_errors, 1u);
 

@@ -1,10 +1,12 @@
 #include "qualbar/stats/bootstrap.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <new>
 #include <numbers>
 #include <numeric>
 #include <set>
@@ -492,6 +494,28 @@ TEST(Bootstrap, PercentileLeavesBcaFieldsNaN) {
   EXPECT_TRUE(std::isnan(r.bias_correction));
   EXPECT_LT(r.interval.lo, r.estimate);
   EXPECT_GT(r.interval.hi, r.estimate);
+}
+
+TEST(BootstrapFaults, AStatisticThatThrowsOnAWorkerThreadIsAReasonNotACrash) {
+  std::vector<double> x(200);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i % 17);
+  BootstrapOptions o;
+  o.resamples = 2000;
+  o.threads = 2;  // the throw happens on a worker: before the fix, std::terminate
+  o.seed = 3;
+  std::atomic<int> calls{0};
+  const Statistic throws_later = [&](std::span<const double> s) {
+    if (++calls > 50) throw std::runtime_error("statistic broke");
+    return s.empty() ? 0.0 : s[0];
+  };
+  const BootstrapResult r = bootstrap(x, throws_later, o);
+  EXPECT_EQ(r.reason, "the statistic failed (it threw an exception) on the sample or a resample");
+  EXPECT_TRUE(std::isnan(r.interval.lo));
+  const PairedStatistic paired = [](std::span<const double>, std::span<const double>) -> double {
+    throw std::bad_alloc();
+  };
+  const BootstrapResult p = bootstrap_paired(x, x, paired, o);
+  EXPECT_EQ(p.reason, "the statistic failed (it threw an exception) on the sample or a resample");
 }
 
 }  // namespace

@@ -625,7 +625,7 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   store->runs().begin_run(header);
   {
     const StoredRun partial = store->runs().load_run(full.info.id);
-    EXPECT_EQ(partial.info.status, kRunRunning);
+    EXPECT_EQ(partial.info.status, RunStatus::running);
     EXPECT_EQ(partial.n_answered(), 0U);
     ASSERT_EQ(partial.responses.size(), full.responses.size());
     EXPECT_EQ(partial.responses[1].id, full.responses[1].id);  // ids known before any answer
@@ -649,10 +649,10 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   for (std::size_t i = 0; i < full.responses.size(); ++i)
     if (i != 1) rest.push_back({i, &full.responses[i]});
   store->runs().save_answers(full.info.id, rest);
-  full.info.status = kRunComplete;
+  full.info.status = RunStatus::complete;
   store->runs().finish_run(full.info, &full.scores);
   const StoredRun done = store->runs().load_run(full.info.id);
-  EXPECT_EQ(done.info.status, kRunComplete);
+  EXPECT_EQ(done.info.status, RunStatus::complete);
   EXPECT_EQ(done.n_answered(), full.responses.size());
   for (std::size_t i = 0; i < full.responses.size(); ++i)
     EXPECT_EQ(done.responses[i].output, full.responses[i].output);

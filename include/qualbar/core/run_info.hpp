@@ -2,9 +2,19 @@
 // The audit record of one run: enough to know exactly what was measured, never a secret.
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace qb {
+
+// Where a run stands. A run is saved as it goes: running while answers arrive (a killed process
+// leaves it so), interrupted after Ctrl-C, failed when it could not go on, complete with its
+// scores. Any run but a complete one can be continued with `qualbar run --resume`. A monitor's
+// row among the runs has its own status.
+enum class RunStatus { running, interrupted, failed, complete, monitor };
+std::string_view to_string(RunStatus s);
+std::optional<RunStatus> parse_run_status(std::string_view s);
 
 struct RunInfo {
   std::string id;
@@ -20,7 +30,7 @@ struct RunInfo {
   std::string ended_at;
   std::string host;
   std::string user;
-  std::string status;  // "complete", "failed"
+  RunStatus status = RunStatus::running;
   std::size_t n_cases = 0;
   std::size_t n_errors = 0;
   bool passed = false;  // every gating bar met

@@ -35,7 +35,7 @@ struct RunResult {
   // final record is saved, and before the store closes.
   std::shared_ptr<RunLock> lock;
 
-  [[nodiscard]] bool complete() const { return info.status == kRunComplete; }
+  [[nodiscard]] bool complete() const { return info.status == RunStatus::complete; }
 };
 
 // Told of each answer as it arrives (progress).

@@ -76,7 +76,8 @@ struct BootstrapResult {
 };
 
 // A statistic of one sample. Called concurrently from several threads (on different spans) when
-// opts.threads != 1: it must not modify shared state, and must not throw.
+// opts.threads != 1: it must not modify shared state. One that throws (on any thread) gives a
+// result with reason "the statistic failed (it threw an exception) ...", never a crash.
 using Statistic = std::function<double(std::span<const double>)>;
 // A statistic of paired samples (equal lengths; item i of both spans form a pair).
 using PairedStatistic = std::function<double(std::span<const double>, std::span<const double>)>;

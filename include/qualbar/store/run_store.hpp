@@ -37,15 +37,6 @@ struct StoredAnswer {
   const Response* response = nullptr;
 };
 
-// Run statuses. A run is saved as it goes: "running" while answers arrive (a killed process
-// leaves it so), "interrupted" after Ctrl-C, "failed" when it could not go on, "complete" with its
-// scores. Any run but a complete one can be continued with `qualbar run --resume`.
-inline constexpr const char* kRunRunning = "running";
-inline constexpr const char* kRunInterrupted = "interrupted";
-inline constexpr const char* kRunFailed = "failed";
-inline constexpr const char* kRunComplete = "complete";
-
-inline constexpr const char* kRunMonitor = "monitor";  // a monitor's row among the runs
 
 // The process answering a run. One process at a time answers a run (`qualbar run`, `--resume`),
 // so two resumes never ask the same cases twice.
