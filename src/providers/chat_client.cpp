@@ -33,7 +33,6 @@ namespace {
 using Clock = detail::PaceClock;
 
 constexpr int kCheckEveryMs = 100;           // stop/abort are looked at least this often
-constexpr std::size_t kMaxBody = 64u << 20;  // an answer larger than this is an error
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -180,7 +179,7 @@ class ChatLoop {
       t.streaming = endpoint_.stream && t.status >= 200 && t.status < 300;
     }
     if (t.streaming) {
-      if (t.stream.bytes() + size > kMaxBody) {  // a stream is capped like a body
+      if (t.stream.bytes() + size > endpoint_.max_body_bytes) {  // a stream is capped like a body
         t.too_big = true;
         return 0;
       }
@@ -188,7 +187,7 @@ class ChatLoop {
       if (!t.ttft_ms && t.stream.saw_content()) t.ttft_ms = ms_between(t.started, Clock::now());
       return size;
     }
-    if (t.body.size() + size > kMaxBody) {
+    if (t.body.size() + size > endpoint_.max_body_bytes) {
       t.too_big = true;
       return 0;  // ends the transfer with CURLE_WRITE_ERROR
     }
@@ -427,7 +426,8 @@ class ChatLoop {
         break;
       case CURLE_WRITE_ERROR:
         if (t.too_big) {
-          fail(t.call, fmt::format("the answer is larger than {} MB", kMaxBody >> 20), status);
+          fail(t.call, fmt::format("the answer is larger than {} bytes", endpoint_.max_body_bytes),
+               status);
           return;
         }
         [[fallthrough]];

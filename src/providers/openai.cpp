@@ -2,6 +2,7 @@
 // Ollama). Each case becomes one request (the prompt template filled from the case, or its chat
 // messages); the requests run on the chat client's event loop (providers/chat_client.hpp) with the
 // suite's concurrency, rate limits and retries. Settings: docs/providers.md.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -20,7 +21,11 @@ class OpenAiProvider final : public Provider {
   OpenAiProvider(const Suite& suite, const ProviderOptions& options)
       : settings_(parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.system.settings,
                                       "system")),
-        label_(options.model.empty() ? settings_.model : options.model) {}
+        label_(options.model.empty() ? settings_.model : options.model) {
+    // Room on the wire for an answer at system.max_output_bytes with its envelope and escapes.
+    settings_.endpoint.max_body_bytes =
+        std::max(settings_.endpoint.max_body_bytes, 8 * suite.limits.max_output_bytes);
+  }
 
   std::string model() const override { return label_; }
 

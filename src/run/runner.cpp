@@ -283,16 +283,11 @@ bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Da
   return true;
 }
 
-}  // namespace
-
-RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
-                      const std::string& provider_name, const RunSettings& settings) {
+// Asks what is left, then scores: the run after claim().
+void answer_and_score(RunResult& run, const Suite& suite, const Dataset& dataset,
+                      Provider& provider, const std::vector<DimensionScorer>& scorers,
+                      const std::vector<char>& answered, const RunSettings& settings) {
   const std::size_t n = dataset.cases.size();
-  RunResult run;
-  run.info = first_record(suite, dataset, provider, provider_name, settings);
-  const auto scorers = build_scorers(suite);
-  const std::vector<char> answered = claim(run, suite, dataset, settings);
-
   Sink sink(run, settings.store, provider, dataset.cases, settings.observer,
             suite.limits.max_output_bytes);
   const std::vector<std::size_t> todo =
@@ -302,13 +297,16 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
     sink.flush();
   } catch (const RunError& e) {
     stop_failed(e, e.what(), run, settings, &sink);
+  } catch (const std::exception&) {
+    sink.flush();  // the answers so far are kept; the caller marks the run failed
+    throw;
   }
   run.warnings = provider.warnings();
   run.info.ended_at = now_rfc3339();
   for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
   if (run.n_answered < n) {
     save_stopped(run, settings, RunStatus::interrupted);
-    return run;
+    return;
   }
   // A run in which no call succeeded measured nothing: it failed, whatever its bars say.
   if (n > 0 && run.info.n_errors == n) {
@@ -319,10 +317,33 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
                                     n, excerpt(first.error.value_or(""), 300)),
                         run, settings);
   }
-  if (!score(run, scorers, dataset, settings)) return run;
+  if (!score(run, scorers, dataset, settings)) return;
   run.info.status = RunStatus::complete;
+}
+
+}  // namespace
+
+RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+                      const std::string& provider_name, const RunSettings& settings) {
+  RunResult run;
+  run.info = first_record(suite, dataset, provider, provider_name, settings);
+  const auto scorers = build_scorers(suite);
+  const std::vector<char> answered = claim(run, suite, dataset, settings);
+  try {
+    answer_and_score(run, suite, dataset, provider, scorers, answered, settings);
+  } catch (...) {
+    // Whatever stopped the run (a bug included) leaves it failed in the store, never "running".
+    if (run.info.status == RunStatus::running) {
+      try {
+        save_stopped(run, settings, RunStatus::failed);
+      } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the first error stands
+      }
+    }
+    throw;
+  }
   return run;
 }
+
 
 void finish_stored_run(Store& store, const RunResult& run) { store.runs().finish_run(run.info, &run.scores); }
 

@@ -410,6 +410,31 @@ TEST(ChatClient, AStreamStoppingMidwayIsAnErrorNotAPartialAnswer) {
   EXPECT_EQ(server.request_count(), 1U);
 }
 
+// An answer larger than the client keeps is an error, streamed or not: a stream is capped like a
+// plain body, not gathered without end.
+TEST(ChatClient, AnAnswerOverTheBodyLimitIsAnErrorPlainAndStreamed) {
+  const std::string huge(std::size_t{1} << 20, 'x');  // one piece: a single event when streamed
+  FakeOpenAI server([&](const FakeRequest&, int) { return FakeAction::answer(huge); });
+  for (const bool stream : {false, true}) {
+    auto endpoint = endpoint_of(server.base_url());
+    endpoint.stream = stream;
+    endpoint.max_body_bytes = std::size_t{1} << 20;
+    Recorder rec;
+    run_chat_calls(endpoint, calls_of(1, stream), rec);
+    const ChatResult& r = rec.results[0];
+    ASSERT_TRUE(r.error) << "stream " << stream;
+    EXPECT_EQ(*r.error, "the answer is larger than 1048576 bytes") << "stream " << stream;
+    EXPECT_EQ(r.content, "") << "stream " << stream;
+    EXPECT_EQ(r.attempts, 1) << "stream " << stream;
+    // Under the limit, the same answer arrives whole.
+    endpoint.max_body_bytes = std::size_t{2} << 20;
+    Recorder whole;
+    run_chat_calls(endpoint, calls_of(1, stream), whole);
+    ASSERT_FALSE(whole.results[0].error) << *whole.results[0].error;
+    EXPECT_EQ(whole.results[0].content, huge) << "stream " << stream;
+  }
+}
+
 // ---- connections ------------------------------------------------------------------------------
 
 TEST(ChatClient, AConnectionClosedWithoutAnswerIsRetried) {

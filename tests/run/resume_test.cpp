@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -26,6 +27,7 @@ class ScriptedProvider final : public Provider {
   std::map<std::string, int> calls;  // case id -> times called
   std::size_t interrupt_after = SIZE_MAX;
   std::size_t fail_after = SIZE_MAX;
+  std::size_t crash_after = SIZE_MAX;  // throws what a bug would, not a RunError
   bool cacheable = false;
 
   std::string model() const override { return "scripted"; }
@@ -40,6 +42,7 @@ class ScriptedProvider final : public Provider {
     for (const std::size_t i : todo) {
       if (sink.stop_requested()) return;
       if (answered == fail_after) throw RunError("cannot reach the endpoint");
+      if (answered == crash_after) throw std::logic_error("a bug in the provider");
       ++calls[cases[i].id];
       Response r;
       r.id = cases[i].id;
@@ -202,6 +205,26 @@ TEST_F(ResumeTest, WithoutAStoreNothingIsSavedAndAnInterruptedRunIsReportedAsSuc
   EXPECT_EQ(r.info.status, RunStatus::interrupted);
   EXPECT_EQ(r.n_answered, 3U);
   EXPECT_TRUE(store_->runs().list_runs(5).empty());
+}
+
+// An exception that is not a RunError (a bug) still leaves the stored run failed with the answers
+// it had, not "running" for ever; the exception goes on to the caller.
+TEST_F(ResumeTest, ARunStoppedByABugIsSavedAsFailedWithItsAnswers) {
+  ScriptedProvider buggy;
+  buggy.crash_after = 5;
+  RunSettings s;
+  s.store = store_.get();
+  EXPECT_THROW((void)execute_run(suite_, dataset_, buggy, "scripted", s), std::logic_error);
+  const auto runs = store_->runs().list_runs(10);
+  ASSERT_EQ(runs.size(), 1U);
+  EXPECT_EQ(runs[0].status, RunStatus::failed);
+  const StoredRun saved = store_->runs().load_run(runs[0].id);
+  EXPECT_EQ(saved.n_answered(), 5U);
+
+  ScriptedProvider fixed;
+  const RunResult resumed = run(fixed, &saved);
+  ASSERT_TRUE(resumed.complete());
+  EXPECT_EQ(resumed.n_resumed, 5U);
 }
 
 }  // namespace

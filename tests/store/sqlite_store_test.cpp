@@ -9,6 +9,8 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -658,6 +660,76 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
     EXPECT_EQ(done.responses[i].output, full.responses[i].output);
   EXPECT_EQ(done.scores.n_cases(), full.scores.n_cases());
   EXPECT_EQ(done.scores.at(0, 0).value, full.scores.at(0, 0).value);
+}
+
+// A run whose stored status or score kind this build does not know (a newer qualbar wrote it, or
+// the file was edited) is refused with the run and the value named, not read as something else.
+TEST_F(SqliteStoreTest, AnUnknownStoredStatusIsARunErrorNamingTheRunAndTheValue) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  Db(db_path_).exec("UPDATE runs SET status = 'paused' WHERE id = 'r-a'");
+  try {
+    (void)store->runs().load_run("r-a");
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_TRUE(Contains(e.what(), "r-a"));
+    EXPECT_TRUE(Contains(e.what(), "'paused'"));
+  }
+}
+
+TEST_F(SqliteStoreTest, AnUnknownStoredScoreKindIsARunErrorNamingTheRunAndTheValue) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  Db(db_path_).exec("UPDATE scores SET status = 42 WHERE run_id = 'r-a' AND idx = 0");
+  try {
+    (void)store->runs().load_run("r-a");
+    ADD_FAILURE() << "expected RunError";
+  } catch (const RunError& e) {
+    EXPECT_TRUE(Contains(e.what(), "r-a"));
+    EXPECT_TRUE(Contains(e.what(), "42"));
+  }
+}
+
+// Work across concerns (a run and the answers kept for reuse) in one unit: all of it, or nothing.
+TEST_F(SqliteStoreTest, AUnitOfWorkAcrossConcernsKeepsAllOrNothing) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  const Response& answer = base.responses.front();
+  const CacheEntry entry{"key-1", &answer};
+  try {
+    const auto unit = store->begin();
+    store->runs().save_run(copy_of(base, "r-lost", "2026-01-01T00:00:00.000Z"));
+    store->cache().put(std::span(&entry, 1));
+    throw std::runtime_error("stopped before commit");
+  } catch (const std::runtime_error&) {
+  }
+  {
+    Db db(db_path_);
+    EXPECT_EQ(db.integer("SELECT COUNT(*) FROM runs"), 0);
+    EXPECT_EQ(db.integer("SELECT COUNT(*) FROM response_cache"), 0);
+  }
+  EXPECT_FALSE(store->cache().get("key-1").has_value());
+  {
+    const auto unit = store->begin();
+    store->runs().save_run(copy_of(base, "r-kept", "2026-01-01T00:00:00.000Z"));
+    {
+      const auto inner = store->begin();  // nested: joins the outer unit
+      store->cache().put(std::span(&entry, 1));
+      inner->commit();
+    }
+    {
+      // A second connection sees nothing until the outermost unit commits.
+      Db db(db_path_);
+      EXPECT_EQ(db.integer("SELECT COUNT(*) FROM runs"), 0);
+    }
+    unit->commit();
+  }
+  Db db(db_path_);
+  EXPECT_EQ(db.column("SELECT id FROM runs"), (std::vector<std::string>{"r-kept"}));
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM response_cache"), 1);
+  ASSERT_TRUE(store->cache().get("key-1").has_value());
 }
 
 }  // namespace

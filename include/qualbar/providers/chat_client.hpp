@@ -46,6 +46,8 @@ struct EndpointSettings {
   RetryPolicy retry;
   int max_connect_failures = 5;  // connection refused this many times in a row: RunError
   int max_auth_failures = 3;     // 401/403 this many times in a row: RunError
+  // The whole HTTP answer as received, plain or streamed; larger is an error case.
+  std::size_t max_body_bytes = std::size_t{64} << 20;
   std::uint64_t seed = 0;        // of the retry jitter
 };
 
