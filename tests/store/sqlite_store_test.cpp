@@ -424,6 +424,11 @@ TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores WHERE run_id = 'r-b'"), 0);
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"),
             static_cast<long long>(base.case_lines.size()));
+  // The same store goes on: nothing of the failed save is left open or half-bound.
+  db.exec("DROP TRIGGER fail_third");
+  store->runs().save_run(copy_of(base, "r-c", "2026-01-03T00:00:00.000Z"));
+  expect_same_run(store->runs().load_run("r-c"), copy_of(base, "r-c", "2026-01-03T00:00:00.000Z"));
+  EXPECT_EQ(db.column("SELECT id FROM runs ORDER BY id"), (std::vector<std::string>{"r-a", "r-c"}));
 }
 
 TEST_F(SqliteStoreTest, ReopeningDoesNotRerunMigrations) {
