@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # The one entry point: installs what is missing (Debian 12, apt-get), builds, then
-#   ./setup.sh demo   runs `qualbar demo`
-#   ./setup.sh test   runs every test
-#   ./setup.sh build  only builds
+#   ./setup.sh demo   builds the qualbar binary only and runs `qualbar demo`
+#   ./setup.sh test   builds everything (tests, benchmarks) and runs every test
+#   ./setup.sh build  builds everything
 # PRESET=asan ./setup.sh test runs the fast tests under AddressSanitizer + UBSan.
 set -euo pipefail
 cd "$(dirname "$0")"
 action=${1:-build}
 preset=${PRESET:-release}
 
-bash scripts/install-deps.sh
-cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset"
-
 case "$action" in
-  demo) exec "build/$preset/tools/qualbar/qualbar" demo ;;
-  test) exec ctest --preset "$preset" ;;
-  build) ;;
+  demo)
+    bash scripts/install-deps.sh build
+    # Tests and benchmarks are left out of the configuration: their packages may not be installed.
+    cmake --preset "$preset" -DQB_BUILD_TESTS=OFF -DQB_BUILD_BENCH=OFF >/dev/null
+    cmake --build --preset "$preset" --target qualbar
+    exec "build/$preset/tools/qualbar/qualbar" demo
+    ;;
+  test | build)
+    bash scripts/install-deps.sh test
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset"
+    if [ "$action" = test ]; then exec ctest --preset "$preset"; fi
+    ;;
   *) echo "usage: ./setup.sh [demo|test|build]" >&2; exit 2 ;;
 esac

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages qualbar builds and tests with. Idempotent: installs only what is missing.
+# Installs the Debian 12 packages qualbar needs. Idempotent: installs only what is missing.
+#   scripts/install-deps.sh build   what the qualbar binary builds with (./setup.sh demo)
+#   scripts/install-deps.sh test    that, plus what the tests and benchmarks need (./setup.sh test)
 set -euo pipefail
+what=${1:-test}
 
-packages=(
+build_packages=(
   cmake ninja-build g++ pkg-config ccache          # toolchain
   nlohmann-json3-dev libsimdjson-dev               # JSON writing / fast JSONL reading
   libyaml-cpp-dev                                  # suite.yaml
@@ -14,12 +17,21 @@ packages=(
   libcli11-dev libfmt-dev                          # command line, formatting
   libboost-dev                                     # distributions (Boost.Math, header-only)
   libcurl4-openssl-dev                             # HTTP client for model endpoints
-  libcpp-httplib-dev                               # HTTP server in tests
   libcld2-dev                                      # language detection (Compact Language Detector 2)
   libcsv-dev                                       # CSV reading and writing for reviewers' spreadsheets
+)
+test_packages=(
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
+  libcpp-httplib-dev                               # HTTP server in tests (the fake model endpoint)
+  python3                                          # the tree check (tools/check/check_tree.py)
   chromium                                         # headless browser for the HTML report test
 )
+
+case "$what" in
+  build) packages=("${build_packages[@]}") ;;
+  test) packages=("${build_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: scripts/install-deps.sh [build|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,7 +41,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "qualbar: all build dependencies are installed."
+  echo "qualbar: all packages for '$what' are installed."
   exit 0
 fi
 

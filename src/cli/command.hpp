@@ -1,11 +1,11 @@
 #pragma once
-// qualbar's subcommands: each is one file that registers itself here; main() adds them all.
+// qualbar's subcommands: each is one file that registers itself here; run_command_line()
+// (cli/command_line.hpp) adds them all.
 
 #include <functional>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
+#include "cli/command_line.hpp"
 #include "qualbar/core/registry.hpp"
 
 namespace qb::cli {
@@ -20,7 +20,7 @@ struct CommandEntry {
   int order = 0;  // position in --help
   // Adds its options to `sub` and returns the action run when the command is chosen; the
   // action returns the exit code.
-  std::function<std::function<int()>(CLI::App& sub, const Globals& globals)> setup;
+  std::function<std::function<int()>(Command& sub, const Globals& globals)> setup;
 };
 
 Registry<CommandEntry>& command_registry();

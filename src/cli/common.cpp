@@ -19,7 +19,7 @@
 
 namespace qb::cli {
 
-void add_output_options(CLI::App& sub, OutputOptions& o) {
+void add_output_options(Command& sub, OutputOptions& o) {
   sub.add_option("-f,--format", o.format,
                  "How to print the report on stdout: terminal, json, scores, markdown, junit, ... "
                  "(qualbar list formats)")

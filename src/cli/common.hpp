@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 
+#include "cli/command_line.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/report/format.hpp"
@@ -21,7 +21,7 @@ struct OutputOptions {
   std::vector<std::string> outs;
   bool quiet = false;
 };
-void add_output_options(CLI::App& sub, OutputOptions& o);
+void add_output_options(Command& sub, OutputOptions& o);
 // Checks formats and --out values before any work is done (exit 2 on a bad one).
 void check_output_options(const OutputOptions& o);
 // Renders to stdout and writes every --out file atomically.

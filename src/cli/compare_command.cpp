@@ -327,7 +327,7 @@ int compare(const CompareOptionsCli& o) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "compare", 35, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "compare", 35, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Compare two stored runs of a suite (or two responses files against one suite, with "
           "--suite): A (the baseline) and B (the candidate), paired by "

@@ -65,7 +65,7 @@ int demo(const DemoOptions& o, const Globals& g) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "demo", 5, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+    "demo", 5, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Write the bundled demo suite (synthetic data: a RAG support assistant, two model "
           "versions) "

@@ -86,7 +86,7 @@ int gate(const GateOptions& o) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "gate", 36, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "gate", 36, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "The CI verdict without running anything: a stored run against its own bars, or "
           "against a suite's current bars (--suite), or a saved comparison (--comparison). Exit "

@@ -107,7 +107,7 @@ std::string profiles_help() {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "init", 3, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "init", 3, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Write a starter suite for one situation: suite.yaml with commented bars, a tiny "
           "example dataset and recorded responses, ready for validate and run. Never overwrites "

@@ -42,7 +42,7 @@ int judge_check(const JudgeCheckOptions& o, bool color) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "judge-check", 55, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+    "judge-check", 55, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Measure the judge against people on the items both graded, per dimension and per "
           "slice (and language): agreement, Cohen's kappa with its interval, the confusion "

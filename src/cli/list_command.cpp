@@ -46,12 +46,12 @@ int list(const std::string& what) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "list", 90, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "list", 90, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description("List what this qualbar knows: scorers, providers, formats or stores.");
       auto what = std::make_shared<std::string>();
       sub.add_option("what", *what, "scorers, providers, formats or stores")
           ->required()
-          ->check(CLI::IsMember({"scorers", "providers", "formats", "stores"}));
+          ->allowed({"scorers", "providers", "formats", "stores"});
       return [what] { return list(*what); };
     }}};
 

@@ -170,7 +170,7 @@ int do_export(const MonitorOptions& o) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "monitor", 58, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+    "monitor", 58, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Production monitoring. `ingest` reads production records (a file, or - for an endless "
           "stream on standard input) into per-week and per-day aggregates and a deterministic "
@@ -181,7 +181,7 @@ const CommandRegistrar registrar{CommandEntry{
           "review export --run m-SUITE`.");
       sub.require_subcommand(1);
       auto o = std::make_shared<MonitorOptions>();
-      const auto common = [&](CLI::App* app) {
+      const auto common = [&](Command* app) {
         app->add_option("--suite", o->suite, "The suite (its `monitor` map, slices, dimensions)")
             ->default_val("suite.yaml");
         app->add_option("--store", o->store,
@@ -189,7 +189,7 @@ const CommandRegistrar registrar{CommandEntry{
                         ".qualbar/qualbar.db)")
             ->envname("QUALBAR_STORE");
       };
-      CLI::App* ing = sub.add_subcommand(
+      Command* ing = sub.add_subcommand(
           "ingest",
           "Read production records (JSONL: a response record plus ts, input, category, contexts, "
           "metadata) in one pass and constant memory. Bad lines go to the quarantine file with "
@@ -201,7 +201,7 @@ const CommandRegistrar registrar{CommandEntry{
       ing->add_flag("--no-score", o->no_score,
                     "Aggregates only: do not run the suite's model-free dimensions on every record");
       common(ing);
-      CLI::App* st = sub.add_subcommand(
+      Command* st = sub.add_subcommand(
           "status",
           "Quality per dimension × slice × week with its interval against the baseline (a run, "
           "or the first weeks), CUSUM, Page–Hinkley and Mann–Kendall with Theil–Sen for gradual "
@@ -213,13 +213,13 @@ const CommandRegistrar registrar{CommandEntry{
                      "is a warning)")
           ->envname("QUALBAR_WEBHOOK");
       common(st);
-      CLI::App* jd = sub.add_subcommand(
+      Command* jd = sub.add_subcommand(
           "judge",
           "Have the suite's judge grade the sample of closed weeks on every judged dimension (the "
           "records it has not graded yet). Its grades show as a judge series in `status`, and "
           "`qualbar judge-check --run m-SUITE` measures it against people on production traffic.");
       common(jd);
-      CLI::App* ex = sub.add_subcommand(
+      Command* ex = sub.add_subcommand(
           "export-cases",
           "Write graded production records as dataset cases (with a reviewer's reference answer "
           "where one was written), so the offline suite keeps up with real traffic.");

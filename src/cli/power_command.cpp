@@ -79,7 +79,7 @@ int power(const PowerOptions& o) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "power", 60, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "power", 60, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "How many cases a slice needs to see a drop: for a pass rate (--rate), or for every "
           "slice of a stored run against its dimension's overall rate, listing the slices below "

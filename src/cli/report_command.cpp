@@ -23,7 +23,7 @@ int report(const ReportOptions& o, const Globals& g) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "report", 30, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+    "report", 30, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Re-render a stored run (by id, unique id prefix, or 'latest') in any format. Needs only "
           "the "

@@ -115,20 +115,20 @@ int do_agreement(const ReviewOptions& o, bool color) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "review", 50, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+    "review", 50, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Human grading. `export` hands answers to reviewers blind (two per item by default), "
           "`import` takes their grades back, `agreement` shows how far they agree and which items "
           "need an adjudicator.");
       sub.require_subcommand(1);
       auto o = std::make_shared<ReviewOptions>();
-      const auto store_option = [&](CLI::App* app) {
+      const auto store_option = [&](Command* app) {
         app->add_option("--store", o->store,
                         "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
             ->envname("QUALBAR_STORE");
       };
 
-      CLI::App* exp = sub.add_subcommand(
+      Command* exp = sub.add_subcommand(
           "export",
           "Pick answers of a stored run (or of two runs, to compare them) and write one file per "
           "reviewer, in JSONL and CSV: shuffled per reviewer, without the model, the run or other "
@@ -158,7 +158,7 @@ const CommandRegistrar registrar{CommandEntry{
           ->default_val("adjudicator");
       store_option(exp);
 
-      CLI::App* imp = sub.add_subcommand(
+      Command* imp = sub.add_subcommand(
           "import",
           "Read grade files (JSONL in the grades format, or CSV with the same columns) and store "
           "every grade, with its grader and time. All lines are checked first: an unknown id, a "
@@ -169,7 +169,7 @@ const CommandRegistrar registrar{CommandEntry{
                       "Let `id` be a case id of this run (grades made without `review export`)");
       store_option(imp);
 
-      CLI::App* agr = sub.add_subcommand(
+      Command* agr = sub.add_subcommand(
           "agreement",
           "How far reviewers agree, per dimension: percent agreement, Cohen's kappa for each pair "
           "of reviewers (weighted on a 1–5 scale) with its interval, Krippendorff's alpha, and the "

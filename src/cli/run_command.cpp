@@ -63,7 +63,7 @@ int run(const RunOptions& o, const Globals& g) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "run", 20, [](CLI::App& sub, const Globals& g) -> std::function<int()> {
+    "run", 20, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Run a suite: call the system under test on every case, score every dimension, store the "
           "run, report every dimension x slice against the bars. Answers are saved as they "

@@ -65,7 +65,7 @@ int runs(const RunsOptions& o) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "runs", 40, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "runs", 40, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "List stored runs, newest first, with their model and whether they met every bar. A run "
           "that was interrupted, failed or killed shows its status: continue it with `qualbar run "

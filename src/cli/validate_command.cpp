@@ -61,7 +61,7 @@ int validate(const ValidateOptions& o) {
 }
 
 const CommandRegistrar registrar{CommandEntry{
-    "validate", 10, [](CLI::App& sub, const Globals&) -> std::function<int()> {
+    "validate", 10, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Check a suite, its datasets and recorded responses without running anything. Every "
           "problem "
