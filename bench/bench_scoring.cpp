@@ -8,10 +8,11 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/metrics/score_table.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/suite/suite.hpp"
 #include "qualbar/util/files.hpp"
 

@@ -6,8 +6,8 @@
 #include <functional>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
 #include "qualbar/core/error.hpp"

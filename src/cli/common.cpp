@@ -4,12 +4,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/progress.hpp"
@@ -91,8 +92,8 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
     throw InputError(fmt::format(
         "run {} is {} ({} of {} cases answered) and has no report yet. Continue it with: qualbar "
         "run --resume {}",
-        l.stored.info.id, to_string(l.stored.info.status), l.stored.n_answered(), l.stored.case_lines.size(),
-        l.stored.info.id));
+        l.stored.info.id, to_string(l.stored.info.status), l.stored.n_answered(),
+        l.stored.case_lines.size(), l.stored.info.id));
   }
   if (l.dataset.cases.size() != l.stored.responses.size() ||
       l.suite.dimensions.size() != l.stored.scores.n_dimensions()) {
@@ -124,7 +125,8 @@ RunOutcome run_suite(const RunRequest& req) {
   std::optional<StoredRun> resumed;
   ProviderOptions provider_options = req.provider;
   if (!req.resume.empty()) {
-    if (req.no_store) throw InputError("--resume continues a stored run: it cannot be used with --no-store");
+    if (req.no_store)
+      throw InputError("--resume continues a stored run: it cannot be used with --no-store");
     o.store_path = resolve_store_path(req.store_flag, "");
     store = open_store(o.store_path, StoreAccess::existing);
     LoadedRun loaded = load_stored_run(*store, req.resume, /*build=*/false);
@@ -144,7 +146,8 @@ RunOutcome run_suite(const RunRequest& req) {
   auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   provider->check(o.dataset.cases);
   std::optional<ChatSettings> judge;
-  if (o.suite.judge.is_map()) judge = judge_settings(o.suite);  // its key is checked before anything runs
+  if (o.suite.judge.is_map())
+    judge = judge_settings(o.suite);  // its key is checked before anything runs
   std::vector<std::string> notes = provider->settings_warnings();
   if (judge) notes.insert(notes.end(), judge->warnings.begin(), judge->warnings.end());
   for (const auto& w : notes) std::cerr << "qualbar: warning: " << display_text(w) << '\n';

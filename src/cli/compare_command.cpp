@@ -13,6 +13,7 @@
 #include "qualbar/report/markdown.hpp"
 #include "qualbar/report/xml.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 namespace {
@@ -43,22 +44,21 @@ std::string interval(const CompareCell& c, const CompareDimension& d) {
   return fmt::format("[{}, {}]", number(c.interval.lo, d, true), number(c.interval.hi, d, true));
 }
 
-std::string p_text(double p) { return std::isnan(p) ? "—" : fmt::format("{:.3g}", p); }
-
 nlohmann::ordered_json cell_json(const CompareCell& c) {
   const auto num = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
-  nlohmann::ordered_json j = {{"slice", c.slice.empty() ? nlohmann::json() : nlohmann::json(c.slice)},
-                              {"value", c.value.empty() ? nlohmann::json() : nlohmann::json(c.value)},
-                              {"critical", c.critical},
-                              {"n", c.n},
-                              {"a", num(c.a)},
-                              {"b", num(c.b)},
-                              {"difference", num(c.diff)},
-                              {"interval", {num(c.interval.lo), num(c.interval.hi)}},
-                              {"test", c.test},
-                              {"p_value", num(c.p)},
-                              {"p_adjusted", num(c.p_adjusted)},
-                              {"verdict", to_string(c.verdict)}};
+  nlohmann::ordered_json j = {
+      {"slice", c.slice.empty() ? nlohmann::json() : nlohmann::json(c.slice)},
+      {"value", c.value.empty() ? nlohmann::json() : nlohmann::json(c.value)},
+      {"critical", c.critical},
+      {"n", c.n},
+      {"a", num(c.a)},
+      {"b", num(c.b)},
+      {"difference", num(c.diff)},
+      {"interval", {num(c.interval.lo), num(c.interval.hi)}},
+      {"test", c.test},
+      {"p_value", num(c.p)},
+      {"p_adjusted", num(c.p_adjusted)},
+      {"verdict", to_string(c.verdict)}};
   if (c.test == "McNemar exact") {
     j["a_pass_b_fail"] = c.worse;
     j["a_fail_b_pass"] = c.better;
@@ -70,9 +70,12 @@ std::string to_json(const Comparison& cmp) {
   nlohmann::ordered_json j;
   j["schema"] = "qualbar.comparison/1";
   const auto run = [](const RunInfo& r) {
-    return nlohmann::ordered_json{{"id", r.id},           {"model", r.model},
-                                  {"suite_hash", r.suite_hash}, {"bars_hash", r.bars_hash},
-                                  {"dataset_hash", r.dataset_hash}, {"n_cases", r.n_cases}};
+    return nlohmann::ordered_json{{"id", r.id},
+                                  {"model", r.model},
+                                  {"suite_hash", r.suite_hash},
+                                  {"bars_hash", r.bars_hash},
+                                  {"dataset_hash", r.dataset_hash},
+                                  {"n_cases", r.n_cases}};
   };
   j["a"] = run(cmp.a);
   j["b"] = run(cmp.b);
@@ -117,11 +120,13 @@ std::string to_markdown(const Comparison& cmp, const std::string& suite_name) {
                            fmt::join(regressed, ", "), m(suite_name));
   out += fmt::format("A (baseline) `{}` · {} → B (candidate) `{}` · {} · paired on {} cases\n\n",
                      m(cmp.a.id), m(cmp.a.model), m(cmp.b.id), m(cmp.b.model), cmp.paired);
-  if (cmp.bars_differ) out += "> ⚠️ **The bars differ** between the two runs: B's suite is used.\n";
+  if (cmp.bars_differ)
+    out += "> ⚠️ **The bars differ** between the two runs: B's suite is used.\n";
   if (cmp.datasets_differ)
-    out += fmt::format("> ⚠️ **The datasets differ**: {} cases only in A and {} only in B are left "
-                       "out.\n",
-                       cmp.only_a, cmp.only_b);
+    out += fmt::format(
+        "> ⚠️ **The datasets differ**: {} cases only in A and {} only in B are left "
+        "out.\n",
+        cmp.only_a, cmp.only_b);
   if (cmp.bars_differ || cmp.datasets_differ) out += '\n';
   out += fmt::format("| dimension | A | B | B − A | {:g}% interval | p (adj.) | verdict |\n",
                      100.0 * cmp.confidence);
@@ -130,8 +135,7 @@ std::string to_markdown(const Comparison& cmp, const std::string& suite_name) {
     const CompareCell& c = d.overall;
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {}{} |\n", m(d.name), m(number(c.a, d)),
                        m(number(c.b, d)), m(number(c.diff, d, true)), m(interval(c, d)),
-                       p_text(c.p_adjusted),
-                       d.verdict == Verdict::regression ? "❌ " : "",
+                       p_value_text(c.p_adjusted), d.verdict == Verdict::regression ? "❌ " : "",
                        d.verdict == Verdict::regression && c.verdict != Verdict::regression
                            ? std::string("regression (critical slice)")
                            : std::string(to_string(c.verdict)));
@@ -143,14 +147,15 @@ std::string to_markdown(const Comparison& cmp, const std::string& suite_name) {
       if (c.verdict != Verdict::regression && c.verdict != Verdict::improvement) continue;
       if (shown++ == 20) break;
       slices += fmt::format("- {} **{}** {}{}: {} → {} ({}, p adj. {})\n",
-                            c.verdict == Verdict::regression ? "❌" : "✅", m(d.name),
-                            m(c.label()), c.critical ? " ★" : "", m(number(c.a, d)),
-                            m(number(c.b, d)), m(number(c.diff, d, true)), p_text(c.p_adjusted));
+                            c.verdict == Verdict::regression ? "❌" : "✅", m(d.name), m(c.label()),
+                            c.critical ? " ★" : "", m(number(c.a, d)), m(number(c.b, d)),
+                            m(number(c.diff, d, true)), p_value_text(c.p_adjusted));
     }
   }
   if (!slices.empty()) out += "\n**Slices that changed** (★ critical):\n\n" + slices;
   out += fmt::format("\n<sub>{} · p-values adjusted across each dimension's slices ({})</sub>\n",
-                     "qualbar compare", cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
+                     "qualbar compare",
+                     cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
   return out;
 }
 
@@ -167,10 +172,10 @@ std::string to_junit(const Comparison& cmp, const std::string& suite_name) {
       cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{} · {}\" time=\"0\">",
                            xml_escape(suite_name), xml_escape(d.name), xml_escape(d.name),
                            xml_escape(c.label()));
-      const std::string what = fmt::format(
-          "{} {}: A {} → B {} ({} {}, {} p adj. {}): {}", d.name, c.label(), number(c.a, d),
-          number(c.b, d), number(c.diff, d, true), interval(c, d), c.test, p_text(c.p_adjusted),
-          to_string(c.verdict));
+      const std::string what =
+          fmt::format("{} {}: A {} → B {} ({} {}, {} p adj. {}): {}", d.name, c.label(),
+                      number(c.a, d), number(c.b, d), number(c.diff, d, true), interval(c, d),
+                      c.test, p_value_text(c.p_adjusted), to_string(c.verdict));
       if (failed) {
         cases += fmt::format("<failure message=\"{}\" type=\"regression\">{}</failure>",
                              xml_escape(what), xml_escape(what, false));
@@ -196,24 +201,27 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
   out << fmt::format("A (baseline)   {} · {} · {} cases\n", cmp.a.id, cmp.a.model, cmp.a.n_cases);
   out << fmt::format("B (candidate)  {} · {} · {} cases\n\n", cmp.b.id, cmp.b.model, cmp.b.n_cases);
   if (cmp.bars_differ)
-    out << fmt::format("⚠ THE BARS DIFFER: A was judged against bars {} and B against {}. The "
-                       "comparison uses B's suite.\n",
-                       cmp.a.bars_hash, cmp.b.bars_hash);
+    out << fmt::format(
+        "⚠ THE BARS DIFFER: A was judged against bars {} and B against {}. The "
+        "comparison uses B's suite.\n",
+        cmp.a.bars_hash, cmp.b.bars_hash);
   if (cmp.suites_differ && !cmp.bars_differ)
     out << fmt::format("⚠ The suites differ (hash {} vs {}), though their bars are the same.\n",
                        cmp.a.suite_hash, cmp.b.suite_hash);
   if (cmp.datasets_differ)
-    out << fmt::format("⚠ THE DATASETS DIFFER (hash {} vs {}): only the {} cases both have are "
-                       "compared; {} only in A and {} only in B are left out.\n",
-                       cmp.a.dataset_hash, cmp.b.dataset_hash, cmp.paired, cmp.only_a, cmp.only_b);
+    out << fmt::format(
+        "⚠ THE DATASETS DIFFER (hash {} vs {}): only the {} cases both have are "
+        "compared; {} only in A and {} only in B are left out.\n",
+        cmp.a.dataset_hash, cmp.b.dataset_hash, cmp.paired, cmp.only_a, cmp.only_b);
   for (const auto& d : cmp.only_in_a_dimensions)
     out << fmt::format("⚠ dimension {} is only in A: not compared\n", d);
   for (const auto& d : cmp.only_in_b_dimensions)
     out << fmt::format("⚠ dimension {} is only in B: not compared\n", d);
   for (const auto& d : cmp.not_compared)
-    out << fmt::format("  {} is not compared (a calibration: compare its ECE in each run's "
-                       "report)\n",
-                       d);
+    out << fmt::format(
+        "  {} is not compared (a calibration: compare its ECE in each run's "
+        "report)\n",
+        d);
   if (cmp.bars_differ || cmp.suites_differ || cmp.datasets_differ ||
       !cmp.only_in_a_dimensions.empty() || !cmp.only_in_b_dimensions.empty() ||
       !cmp.not_compared.empty())
@@ -230,13 +238,13 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
                        fmt::join(regressed, ", "));
   }
   const std::string ci = fmt::format("{:g}% INTERVAL", 100.0 * cmp.confidence);
-  out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", "DIMENSION", "A", "B",
-                     "B − A", ci, "p (adj.)", "VERDICT");
+  out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", "DIMENSION", "A", "B", "B − A",
+                     ci, "p (adj.)", "VERDICT");
   for (const auto& d : cmp.dimensions) {
     const CompareCell& c = d.overall;
     out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", d.name, number(c.a, d),
                        number(c.b, d), number(c.diff, d, true), interval(c, d),
-                       p_text(c.p_adjusted),
+                       p_value_text(c.p_adjusted),
                        d.verdict == Verdict::regression && c.verdict != Verdict::regression
                            ? "regression (critical slice)"
                            : std::string(to_string(c.verdict)));
@@ -247,9 +255,10 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
     for (const auto& c : d.cells)
       changed += c.verdict == Verdict::regression || c.verdict == Verdict::improvement ? 1 : 0;
   if (changed > 0) {
-    out << fmt::format("\nSLICES THAT CHANGED ({} of them; p adjusted across each dimension's "
-                       "slices, {}; ★ critical)\n",
-                       changed, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
+    out << fmt::format(
+        "\nSLICES THAT CHANGED ({} of them; p adjusted across each dimension's "
+        "slices, {}; ★ critical)\n",
+        changed, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
     for (const auto& d : cmp.dimensions) {
       for (const auto& c : d.cells) {
         if (c.verdict != Verdict::regression && c.verdict != Verdict::improvement) continue;
@@ -257,7 +266,7 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
         out << fmt::format("  {} {} {}: {} → {} ({} {}, n={}, p adj. {}) {}\n",
                            c.verdict == Verdict::regression ? "✗" : "✓", d.name,
                            c.label() + (c.critical ? " ★" : ""), number(c.a, d), number(c.b, d),
-                           number(c.diff, d, true), interval(c, d), c.n, p_text(c.p_adjusted),
+                           number(c.diff, d, true), interval(c, d), c.n, p_value_text(c.p_adjusted),
                            to_string(c.verdict));
       }
     }
@@ -266,16 +275,18 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
   for (const auto& d : cmp.dimensions)
     for (const auto& c : d.cells) few += c.verdict == Verdict::too_few ? 1 : 0;
   if (few > 0)
-    out << fmt::format("\n{} slice results have too few paired cases to tell (under the minimum); "
-                       "they are not called unchanged.\n",
-                       few);
+    out << fmt::format(
+        "\n{} slice results have too few paired cases to tell (under the minimum); "
+        "they are not called unchanged.\n",
+        few);
   out << fmt::format("\nPaired on {} cases by id. Exit code {}.\n", cmp.paired,
                      cmp.regressed ? 1 : 0);
 }
 
 int compare(const CompareOptionsCli& o) {
   if (o.adjust != "holm" && o.adjust != "bh")
-    throw InputError(fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
+    throw InputError(
+        fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
   if (o.format != "terminal" && o.format != "json" && o.format != "markdown" &&
       o.format != "junit" && o.format != "html")
     throw InputError(
@@ -295,11 +306,10 @@ int compare(const CompareOptionsCli& o) {
       return run_suite(req);
     };
     const RunOutcome a = replay(o.a), b = replay(o.b);
-    cmp = compare_runs(CompareSide{a.result.info, a.suite, a.dataset.cases, a.result.responses,
-                                   a.result.scores},
-                       CompareSide{b.result.info, b.suite, b.dataset.cases, b.result.responses,
-                                   b.result.scores},
-                       options);
+    cmp = compare_runs(
+        CompareSide{a.result.info, a.suite, a.dataset.cases, a.result.responses, a.result.scores},
+        CompareSide{b.result.info, b.suite, b.dataset.cases, b.result.responses, b.result.scores},
+        options);
     suite_name = b.suite.name;
   } else {
     auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
@@ -326,7 +336,7 @@ int compare(const CompareOptionsCli& o) {
   return cmp.regressed ? 1 : 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar compare_command_registrar{CommandEntry{
     "compare", 35, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Compare two stored runs of a suite (or two responses files against one suite, with "

@@ -64,7 +64,7 @@ int demo(const DemoOptions& o, const Globals& g) {
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar demo_command_registrar{CommandEntry{
     "demo", 5, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Write the bundled demo suite (synthetic data: a RAG support assistant, two model "

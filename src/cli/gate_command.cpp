@@ -47,14 +47,14 @@ int gate_comparison(const std::string& path) {
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || j.value("schema", "") != "qualbar.comparison/1" ||
       !j.contains("regressed") || !j["regressed"].is_boolean()) {
-    throw InputError(fmt::format("{}: not a comparison written by `qualbar compare --out` (schema "
-                                 "qualbar.comparison/1)",
-                                 path));
+    throw InputError(
+        fmt::format("{}: not a comparison written by `qualbar compare --out` (schema "
+                    "qualbar.comparison/1)",
+                    path));
   }
   const bool regressed = j["regressed"].get<bool>();
-  std::cout << fmt::format("{} — comparison of {} (A) and {} (B)\n",
-                           regressed ? "FAIL" : "PASS", j["a"].value("id", "?"),
-                           j["b"].value("id", "?"));
+  std::cout << fmt::format("{} — comparison of {} (A) and {} (B)\n", regressed ? "FAIL" : "PASS",
+                           j["a"].value("id", "?"), j["b"].value("id", "?"));
   for (const auto& d : j.value("dimensions", nlohmann::json::array())) {
     if (d.value("verdict", "") != "regression") continue;
     std::cout << fmt::format("  ✗ {} regressed\n", d.value("name", "?"));
@@ -85,7 +85,7 @@ int gate(const GateOptions& o) {
   return exit_code_for(report);
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar gate_command_registrar{CommandEntry{
     "gate", 36, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "The CI verdict without running anything: a stored run against its own bars, or "

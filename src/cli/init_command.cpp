@@ -67,8 +67,8 @@ int init(const InitOptions& o) {
   for (const auto& f : data_files())
     if (f.path.starts_with(prefix)) files.push_back({f.path.substr(prefix.size()), f.content});
   if (files.empty())
-    throw RunError(fmt::format("profile '{}' has no files in this build (data/{})",
-                               profile->name, prefix));
+    throw RunError(
+        fmt::format("profile '{}' has no files in this build (data/{})", profile->name, prefix));
 
   // Nothing is written unless every file can be: a user's suite is never overwritten.
   const fs::path dir(o.dir);
@@ -83,9 +83,9 @@ int init(const InitOptions& o) {
   for (const auto& f : files) write_file_atomic((dir / f.path).string(), f.content);
 
   const std::string suite = (dir / "suite.yaml").lexically_normal().string();
-  std::cout << fmt::format("Wrote the '{}' starter suite ({}):\n", profile->name,
-                           profile->summary);
-  for (const auto& f : files) std::cout << "  " << (dir / f.path).lexically_normal().string() << '\n';
+  std::cout << fmt::format("Wrote the '{}' starter suite ({}):\n", profile->name, profile->summary);
+  for (const auto& f : files)
+    std::cout << "  " << (dir / f.path).lexically_normal().string() << '\n';
   std::cout << "\nThe cases and recorded responses are a tiny example: replace them with your own "
                "and review every bar before the first real run.\n";
   if (profile->judged)
@@ -106,7 +106,7 @@ std::string profiles_help() {
   return text;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar init_command_registrar{CommandEntry{
     "init", 3, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Write a starter suite for one situation: suite.yaml with commented bars, a tiny "

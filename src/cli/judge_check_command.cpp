@@ -26,8 +26,8 @@ int judge_check(const JudgeCheckOptions& o, bool color) {
     throw InputError(fmt::format("--format '{}': use terminal or json", o.format));
   std::optional<Suite> suite;
   if (!o.suite.empty()) suite = load_suite(o.suite);  // checked before the store is read
-  auto store = open_store(resolve_store_path(o.store, suite ? suite->store : ""),
-                          StoreAccess::existing);
+  auto store =
+      open_store(resolve_store_path(o.store, suite ? suite->store : ""), StoreAccess::existing);
   review::JudgeCheckInputs in = review::gather_judge_check(*store, o.request);
   const JudgeCheckSettings settings = suite ? suite->judge_check : in.settings;
   std::vector<review::DimensionCheck> checks;
@@ -41,7 +41,7 @@ int judge_check(const JudgeCheckOptions& o, bool color) {
   return bad ? 1 : 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar judge_check_command_registrar{CommandEntry{
     "judge-check", 55, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Measure the judge against people on the items both graded, per dimension and per "

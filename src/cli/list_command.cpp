@@ -45,7 +45,7 @@ int list(const std::string& what) {
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar list_command_registrar{CommandEntry{
     "list", 90, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description("List what this qualbar knows: scorers, providers, formats or stores.");
       auto what = std::make_shared<std::string>();

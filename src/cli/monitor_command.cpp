@@ -51,9 +51,10 @@ Opened open_monitor(const MonitorOptions& o, StoreAccess access) {
 int do_ingest(const MonitorOptions& o) {
   Opened m = open_monitor(o, StoreAccess::create);
   monitor::IngestOptions io;
-  io.quarantine = o.quarantine.empty()
-                      ? (std::filesystem::path(m.store_path).parent_path() / "quarantine.jsonl").string()
-                      : o.quarantine;
+  io.quarantine =
+      o.quarantine.empty()
+          ? (std::filesystem::path(m.store_path).parent_path() / "quarantine.jsonl").string()
+          : o.quarantine;
   io.score = !o.no_score;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   io.progress = [tty](const monitor::IngestProgress& p) {
@@ -101,9 +102,10 @@ int do_status(const MonitorOptions& o, bool color) {
     const std::size_t eq = spec.find('=');
     const std::string fmt_name = eq == std::string::npos ? "" : spec.substr(0, eq);
     if (fmt_name != "json" && fmt_name != "html" && fmt_name != "terminal")
-      throw InputError(fmt::format("--out '{}': expected FORMAT=PATH with FORMAT json, html or "
-                                   "terminal",
-                                   spec));
+      throw InputError(
+          fmt::format("--out '{}': expected FORMAT=PATH with FORMAT json, html or "
+                      "terminal",
+                      spec));
     outs.emplace_back(fmt_name, spec.substr(eq + 1));
   }
   Opened m = open_monitor(o, StoreAccess::existing);
@@ -125,7 +127,8 @@ int do_status(const MonitorOptions& o, bool color) {
     const auto r = monitor::post_alerts(*m.store, m.suite, o.webhook, unsent);
     for (const auto& line : r.failures)
       std::cerr << "qualbar: warning: " << display_text(line) << '\n';
-    if (r.delivered > 0) std::cerr << fmt::format("{} alert(s) posted to the webhook\n", r.delivered);
+    if (r.delivered > 0)
+      std::cerr << fmt::format("{} alert(s) posted to the webhook\n", r.delivered);
   }
   if (!fresh.empty() && f == "terminal")
     std::cout << fmt::format("{} new alert{} since the last status.\n", fresh.size(),
@@ -141,8 +144,9 @@ int do_judge(const MonitorOptions& o) {
     std::cout << "No dimension of the suite is graded by a judge: nothing to do.\n";
     return 0;
   }
-  std::cout << fmt::format("The judge graded {} sampled record{} on {} ({} graded before)", j.graded,
-                           j.graded == 1 ? "" : "s", fmt::join(j.dimensions, ", "), j.already);
+  std::cout << fmt::format("The judge graded {} sampled record{} on {} ({} graded before)",
+                           j.graded, j.graded == 1 ? "" : "s", fmt::join(j.dimensions, ", "),
+                           j.already);
   if (j.failed > 0)
     std::cout << fmt::format("; {} judge call{} failed and will be asked again next time", j.failed,
                              j.failed == 1 ? "" : "s");
@@ -163,13 +167,14 @@ int do_export(const MonitorOptions& o) {
     return 0;
   }
   write_file_atomic(o.out, e.jsonl);
-  std::cout << fmt::format("Wrote {} case{} from graded production records to {} ({} with a "
-                           "reviewer's reference answer). Add the file to the suite's datasets.\n",
-                           e.cases, e.cases == 1 ? "" : "s", o.out, e.with_reference);
+  std::cout << fmt::format(
+      "Wrote {} case{} from graded production records to {} ({} with a "
+      "reviewer's reference answer). Add the file to the suite's datasets.\n",
+      e.cases, e.cases == 1 ? "" : "s", o.out, e.with_reference);
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar monitor_command_registrar{CommandEntry{
     "monitor", 58, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Production monitoring. `ingest` reads production records (a file, or - for an endless "
@@ -198,8 +203,9 @@ const CommandRegistrar registrar{CommandEntry{
       ing->add_option("inputs", o->inputs, "Record files, or - for standard input")->required();
       ing->add_option("--quarantine", o->quarantine,
                       "Where bad lines go (default: quarantine.jsonl next to the store)");
-      ing->add_flag("--no-score", o->no_score,
-                    "Aggregates only: do not run the suite's model-free dimensions on every record");
+      ing->add_flag(
+          "--no-score", o->no_score,
+          "Aggregates only: do not run the suite's model-free dimensions on every record");
       common(ing);
       Command* st = sub.add_subcommand(
           "status",
@@ -223,7 +229,8 @@ const CommandRegistrar registrar{CommandEntry{
           "export-cases",
           "Write graded production records as dataset cases (with a reviewer's reference answer "
           "where one was written), so the offline suite keeps up with real traffic.");
-      ex->add_option("-o,--out", o->out, "The dataset file to write (never overwritten)")->required();
+      ex->add_option("-o,--out", o->out, "The dataset file to write (never overwritten)")
+          ->required();
       ex->add_flag("--only-failing", o->only_failing,
                    "Only records people failed on some dimension (a regression set)");
       common(ex);

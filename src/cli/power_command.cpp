@@ -38,8 +38,9 @@ int power(const PowerOptions& o) {
   check(o.power, "--power", false);
   if (o.run.empty()) {
     if (o.rate == 0.0)
-      throw InputError("give a stored run (qualbar power RUN --drop 0.05) or a pass rate "
-                       "(qualbar power --rate 0.9 --drop 0.05)");
+      throw InputError(
+          "give a stored run (qualbar power RUN --drop 0.05) or a pass rate "
+          "(qualbar power --rate 0.9 --drop 0.05)");
     check(o.rate, "--rate", true);
     const double n = needed(o.rate, o.drop, o.confidence, o.power);
     std::cout << fmt::format(
@@ -78,7 +79,7 @@ int power(const PowerOptions& o) {
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar power_command_registrar{CommandEntry{
     "power", 60, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "How many cases a slice needs to see a drop: for a pass rate (--rate), or for every "

@@ -22,7 +22,7 @@ int report(const ReportOptions& o, const Globals& g) {
   return exit_code_for(l.report);
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar report_command_registrar{CommandEntry{
     "report", 30, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Re-render a stored run (by id, unique id prefix, or 'latest') in any format. Needs only "

@@ -65,7 +65,8 @@ int do_export(ReviewOptions& o) {
                              r.items, r.items == 1 ? "" : "s");
   } else {
     std::cout << fmt::format(
-        "Batch {}: {} answer{} to grade, {} per item, shuffled per reviewer; the model, the run and "
+        "Batch {}: {} answer{} to grade, {} per item, shuffled per reviewer; the model, the run "
+        "and "
         "other reviewers' grades are not in the files.\n",
         r.batch_id, r.items, r.items == 1 ? "" : "s", o.exp.per_item);
     if (r.skipped_errors > 0)
@@ -90,16 +91,18 @@ int do_import(const ReviewOptions& o) {
   if (!s.dimensions.empty()) std::cout << fmt::format(" on {}", fmt::join(s.dimensions, ", "));
   std::cout << ".\n";
   if (s.corrections > 0)
-    std::cout << fmt::format("  {} of them correct an earlier grade (the earlier one is kept in the "
-                             "history)\n",
-                             s.corrections);
+    std::cout << fmt::format(
+        "  {} of them correct an earlier grade (the earlier one is kept in the "
+        "history)\n",
+        s.corrections);
   if (s.unchanged > 0)
     std::cout << fmt::format("  {} already stored with the same grade: not stored again\n",
                              s.unchanged);
   if (s.pending > 0)
-    std::cout << fmt::format("  {} line{} without a grade yet: skipped; import the file again when "
-                             "they are filled in\n",
-                             s.pending, s.pending == 1 ? "" : "s");
+    std::cout << fmt::format(
+        "  {} line{} without a grade yet: skipped; import the file again when "
+        "they are filled in\n",
+        s.pending, s.pending == 1 ? "" : "s");
   std::cout << "See how far reviewers agree: qualbar review agreement; check the judge against "
                "them: qualbar judge-check\n";
   return 0;
@@ -110,11 +113,12 @@ int do_agreement(const ReviewOptions& o, bool color) {
     throw InputError(fmt::format("--format '{}': use terminal or json", o.format));
   auto store = existing_store(o.store);
   const auto a = review::reviewer_agreement(*store, o.runs, 0.95);
-  std::cout << (o.format == "json" ? review::agreement_json(a) : review::agreement_terminal(a, color));
+  std::cout << (o.format == "json" ? review::agreement_json(a)
+                                   : review::agreement_terminal(a, color));
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar review_command_registrar{CommandEntry{
     "review", 50, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Human grading. `export` hands answers to reviewers blind (two per item by default), "

@@ -23,9 +23,8 @@ int interrupted(const RunOutcome& r) {
   if (r.store_path.empty()) {
     std::cerr << " (not stored: --no-store; nothing to resume).\n";
   } else {
-    std::cerr << fmt::format(
-        ", saved in {}.\nContinue it with: qualbar run --resume {}{}\n", r.store_path, run.info.id,
-        store_flag_hint(r.store_path));
+    std::cerr << fmt::format(", saved in {}.\nContinue it with: qualbar run --resume {}{}\n",
+                             r.store_path, run.info.id, store_flag_hint(r.store_path));
   }
   return static_cast<int>(ExitCode::run_failed);
 }
@@ -33,7 +32,8 @@ int interrupted(const RunOutcome& r) {
 int run(const RunOptions& o, const Globals& g) {
   check_output_options(o.output);
   if (o.request.suite.empty() == o.request.resume.empty())
-    throw InputError("give a suite file to run, or --resume RUN to continue a stored run (not both)");
+    throw InputError(
+        "give a suite file to run, or --resume RUN to continue a stored run (not both)");
   const RunOutcome r = run_suite(o.request);
   if (!r.result.complete()) return interrupted(r);
   emit_report(ReportInput{r.report, r.suite, r.dataset.cases, r.result.responses, r.result.scores},
@@ -62,7 +62,7 @@ int run(const RunOptions& o, const Globals& g) {
   return exit_code_for(r.report);
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar run_command_registrar{CommandEntry{
     "run", 20, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
           "Run a suite: call the system under test on every case, score every dimension, store the "

@@ -54,17 +54,18 @@ int runs(const RunsOptions& o) {
                              display_text(r.started_at.substr(0, 19)),
                              display_text(r.suite_name.substr(0, 23)),
                              display_text(r.model.substr(0, 21)), r.n_cases, r.n_errors,
-                             r.status == RunStatus::monitor    ? "monitor (qualbar monitor status)"
-                             : r.status != RunStatus::complete ? std::string(to_string(r.status)) + " (qualbar run --resume)"
-                             : r.passed                 ? "pass"
-                                                        : "FAIL");
+                             r.status == RunStatus::monitor ? "monitor (qualbar monitor status)"
+                             : r.status != RunStatus::complete
+                                 ? std::string(to_string(r.status)) + " (qualbar run --resume)"
+                             : r.passed ? "pass"
+                                        : "FAIL");
   }
   std::cout << fmt::format("\n{} run(s) shown from {}. See one with: qualbar report RUN{}\n",
                            list.size(), path, store_flag_hint(path));
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar runs_command_registrar{CommandEntry{
     "runs", 40, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "List stored runs, newest first, with their model and whether they met every bar. A run "

@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
-#include "qualbar/bind/bind.hpp"
 #include "cli/common.hpp"
+#include "qualbar/bind/bind.hpp"
+#include "qualbar/metrics/scoring.hpp"
+#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/text.hpp"
 
@@ -60,7 +62,7 @@ int validate(const ValidateOptions& o) {
   return 0;
 }
 
-const CommandRegistrar registrar{CommandEntry{
+const CommandRegistrar validate_command_registrar{CommandEntry{
     "validate", 10, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Check a suite, its datasets and recorded responses without running anything. Every "

@@ -12,7 +12,7 @@ namespace {
 
 using html::text;
 
-constexpr std::size_t kChartRows = 30;
+constexpr std::size_t kChartSlices = 30;
 
 bool is_rate(const CompareDimension& d) { return d.estimate_name == "pass rate"; }
 
@@ -43,7 +43,7 @@ const char* verdict_class(Verdict v) {
 std::string diff_chart(const CompareDimension& d) {
   std::vector<const CompareCell*> rows = {&d.overall};
   for (const auto& c : d.cells) {
-    if (rows.size() == kChartRows) break;
+    if (rows.size() == kChartSlices) break;
     if (c.verdict != Verdict::too_few) rows.push_back(&c);
   }
   double lo = 0, hi = 0;
@@ -111,8 +111,8 @@ std::string comparison_html(const Comparison& cmp, const std::string& suite_name
       "<p class=\"meta\">A (baseline) {} · {} → B (candidate) {} · {} · paired on {} cases ({} "
       "only in A, {} only in B) · p-values adjusted across each dimension's slices ({}) · "
       "intervals at {:g}%</p>\n",
-      text(cmp.a.id), text(cmp.a.model), text(cmp.b.id), text(cmp.b.model), cmp.paired,
-      cmp.only_a, cmp.only_b, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg",
+      text(cmp.a.id), text(cmp.a.model), text(cmp.b.id), text(cmp.b.model), cmp.paired, cmp.only_a,
+      cmp.only_b, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg",
       100.0 * cmp.confidence);
   s += fmt::format("<section id=\"verdict\" class=\"verdict {}\">\n",
                    regressed.empty() ? "pass" : "fail");
@@ -123,12 +123,15 @@ std::string comparison_html(const Comparison& cmp, const std::string& suite_name
     s += fmt::format("<div class=\"big\">REGRESSION</div> B is worse than A on: {}\n",
                      text(fmt::format("{}", fmt::join(regressed, ", "))));
   }
-  if (cmp.bars_differ) s += "<p><strong>⚠ The bars differ</strong> between the two runs: B's suite is used.</p>\n";
-  if (cmp.suites_differ && !cmp.bars_differ) s += "<p>⚠ The suites differ (their bars do not).</p>\n";
+  if (cmp.bars_differ)
+    s += "<p><strong>⚠ The bars differ</strong> between the two runs: B's suite is used.</p>\n";
+  if (cmp.suites_differ && !cmp.bars_differ)
+    s += "<p>⚠ The suites differ (their bars do not).</p>\n";
   if (cmp.datasets_differ)
-    s += fmt::format("<p><strong>⚠ The datasets differ</strong>: only the {} shared cases are "
-                     "compared.</p>\n",
-                     cmp.paired);
+    s += fmt::format(
+        "<p><strong>⚠ The datasets differ</strong>: only the {} shared cases are "
+        "compared.</p>\n",
+        cmp.paired);
   s += "</section>\n";
 
   s += "<section id=\"overview\"><table><thead><tr><th>dimension</th><th class=\"num\">A</th>"
@@ -172,11 +175,11 @@ std::string comparison_html(const Comparison& cmp, const std::string& suite_name
     }
     s += "</tbody></table></details></section>\n";
   }
-  s += fmt::format("<footer>A {} (suite {}, bars {}, dataset {}) · B {} (suite {}, bars {}, "
-                   "dataset {})</footer>\n</main>\n</body>\n</html>\n",
-                   text(cmp.a.id), text(cmp.a.suite_hash), text(cmp.a.bars_hash),
-                   text(cmp.a.dataset_hash), text(cmp.b.id), text(cmp.b.suite_hash),
-                   text(cmp.b.bars_hash), text(cmp.b.dataset_hash));
+  s += fmt::format(
+      "<footer>A {} (suite {}, bars {}, dataset {}) · B {} (suite {}, bars {}, "
+      "dataset {})</footer>\n</main>\n</body>\n</html>\n",
+      text(cmp.a.id), text(cmp.a.suite_hash), text(cmp.a.bars_hash), text(cmp.a.dataset_hash),
+      text(cmp.b.id), text(cmp.b.suite_hash), text(cmp.b.bars_hash), text(cmp.b.dataset_hash));
   return s;
 }
 

@@ -13,20 +13,14 @@
 #include "qualbar/metrics/analysis.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/stats/calibration.hpp"
+#include "qualbar/util/json_number.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb {
 namespace {
 
-constexpr std::size_t kShownSlices = 5;
-
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-
 std::string fixed(double v, int digits = 3) {
   return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("—");
-}
-
-std::string percent(double v) {
-  return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("—");
 }
 
 double mean(std::span<const double> v) {
@@ -80,29 +74,29 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
   nlohmann::ordered_json data;
   data["against"] = against;
   data["n"] = cases.size();
-  data["accuracy"] = number(mean(std::span<const std::uint8_t>(correct)));
-  data["mean_confidence"] = number(mean(std::span<const double>(confidence)));
+  data["accuracy"] = json_number(mean(std::span<const std::uint8_t>(correct)));
+  data["mean_confidence"] = json_number(mean(std::span<const double>(confidence)));
   data["bins"] = bins;
-  data["ece"] = number(width.ece);
-  data["ece_equal_mass"] = number(mass.ece);
-  data["mce"] = number(width.mce);
-  data["brier"] = number(brier.brier);
-  data["brier_reliability"] = number(brier.reliability);
-  data["brier_resolution"] = number(brier.resolution);
-  data["brier_uncertainty"] = number(brier.uncertainty);
-  data["auroc"] = number(auroc.value);
-  data["aurc"] = number(rc.aurc);
+  data["ece"] = json_number(width.ece);
+  data["ece_equal_mass"] = json_number(mass.ece);
+  data["mce"] = json_number(width.mce);
+  data["brier"] = json_number(brier.brier);
+  data["brier_reliability"] = json_number(brier.reliability);
+  data["brier_resolution"] = json_number(brier.resolution);
+  data["brier_uncertainty"] = json_number(brier.uncertainty);
+  data["auroc"] = json_number(auroc.value);
+  data["aurc"] = json_number(rc.aurc);
   data["selective_risk"] = {{"coverage", coverage},
-                            {"achieved_coverage", number(selective.coverage)},
-                            {"threshold", number(selective.threshold)},
-                            {"risk", number(selective.risk)}};
+                            {"achieved_coverage", json_number(selective.coverage)},
+                            {"threshold", json_number(selective.threshold)},
+                            {"risk", json_number(selective.risk)}};
   nlohmann::ordered_json diagram = nlohmann::ordered_json::array();
   for (const auto& b : width.bins) {
-    diagram.push_back({{"lo", number(b.lo)},
-                       {"hi", number(b.hi)},
+    diagram.push_back({{"lo", json_number(b.lo)},
+                       {"hi", json_number(b.hi)},
                        {"n", b.count},
-                       {"mean_confidence", number(b.mean_confidence)},
-                       {"accuracy", number(b.accuracy)}});
+                       {"mean_confidence", json_number(b.mean_confidence)},
+                       {"accuracy", json_number(b.accuracy)}});
   }
   data["reliability_diagram"] = diagram;
 
@@ -127,23 +121,23 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
     }
     for (std::size_t v = 0; v < cells.values.size(); ++v) {
       if (conf[v].empty()) continue;
-      rows.push_back({sl.name(), cells.values[v], conf[v].size(),
-                      stats::reliability(conf[v], ok[v], bins).ece,
-                      stats::brier_score(conf[v], ok[v], bins).brier,
-                      mean(std::span<const std::uint8_t>(ok[v])),
-                      mean(std::span<const double>(conf[v]))});
+      rows.push_back(
+          {sl.name(), cells.values[v], conf[v].size(), stats::reliability(conf[v], ok[v], bins).ece,
+           stats::brier_score(conf[v], ok[v], bins).brier,
+           mean(std::span<const std::uint8_t>(ok[v])), mean(std::span<const double>(conf[v]))});
     }
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.ece > b.ece; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return a.ece > b.ece; });
   nlohmann::ordered_json slices = nlohmann::ordered_json::array();
   for (const auto& r : rows) {
     slices.push_back({{"slice", r.slice},
                       {"value", r.value},
                       {"n", r.n},
-                      {"ece", number(r.ece)},
-                      {"brier", number(r.brier)},
-                      {"accuracy", number(r.accuracy)},
-                      {"mean_confidence", number(r.confidence)}});
+                      {"ece", json_number(r.ece)},
+                      {"brier", json_number(r.brier)},
+                      {"accuracy", json_number(r.accuracy)},
+                      {"mean_confidence", json_number(r.confidence)}});
   }
   data["slices"] = slices;
 
@@ -166,19 +160,19 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
   std::string diagram_text = "reliability (confidence → accuracy, n):";
   for (const auto& b : width.bins) {
     if (b.count == 0) continue;
-    diagram_text += fmt::format(" {:.1f}–{:.1f} → {} ({})", b.lo, b.hi, percent(b.accuracy), b.count);
+    diagram_text +=
+        fmt::format(" {:.1f}–{:.1f} → {} ({})", b.lo, b.hi, percent(b.accuracy), b.count);
   }
   a.lines.push_back(diagram_text);
   for (std::size_t i = 0; i < rows.size() && i < kShownSlices; ++i) {
-    a.lines.push_back(fmt::format("{}={}: ECE {} · confidence {} vs accuracy {} (n={})",
-                                  rows[i].slice, rows[i].value, fixed(rows[i].ece),
-                                  percent(rows[i].confidence), percent(rows[i].accuracy),
-                                  rows[i].n));
+    a.lines.push_back(fmt::format(
+        "{}={}: ECE {} · confidence {} vs accuracy {} (n={})", rows[i].slice, rows[i].value,
+        fixed(rows[i].ece), percent(rows[i].confidence), percent(rows[i].accuracy), rows[i].n));
   }
   return a;
 }
 
-const AnalysisRegistrar registrar{AnalysisEntry{
+const AnalysisRegistrar calibration_analysis_registrar{AnalysisEntry{
     "calibration",
     "ECE (equal-width and equal-mass), MCE, Brier with its decomposition, AUROC, AURC, selective "
     "risk and the reliability diagram, overall and per slice.",

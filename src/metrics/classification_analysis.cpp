@@ -12,6 +12,7 @@
 #include "qualbar/metrics/analysis.hpp"
 #include "qualbar/stats/classification.hpp"
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/util/json_number.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
@@ -21,14 +22,8 @@ constexpr const char* kOther = "(other)";         // a prediction that is none o
 constexpr const char* kFailed = "(failed call)";  // no prediction: the call failed
 constexpr std::size_t kShownClasses = 12;
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-
 nlohmann::json interval(const stats::Interval& i) {
-  return nlohmann::json::array({number(i.lo), number(i.hi)});
-}
-
-std::string percent(double v) {
-  return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("—");
+  return nlohmann::json::array({json_number(i.lo), json_number(i.hi)});
 }
 
 // Macro averages over the expected labels only: "(other)" and "(failed call)" are columns of the
@@ -172,27 +167,28 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
   nlohmann::ordered_json classes = nlohmann::ordered_json::array();
   for (const std::size_t i : order) {
     const auto& m = rep.classes[i];
-    classes.push_back({{"label", labels[i]},
-                       {"support", m.support},
-                       {"tp", m.tp},
-                       {"fp", m.fp},
-                       {"fn", m.fn},
-                       {"precision", number(m.precision)},
-                       {"precision_interval", interval(stats::wilson(m.tp, m.tp + m.fp, confidence))},
-                       {"recall", number(m.recall)},
-                       {"recall_interval", interval(stats::wilson(m.tp, m.support, confidence))},
-                       {"f1", number(m.f1)},
-                       {"false_positive_rate", number(m.fpr)},
-                       {"false_negative_rate", number(m.fnr)}});
+    classes.push_back(
+        {{"label", labels[i]},
+         {"support", m.support},
+         {"tp", m.tp},
+         {"fp", m.fp},
+         {"fn", m.fn},
+         {"precision", json_number(m.precision)},
+         {"precision_interval", interval(stats::wilson(m.tp, m.tp + m.fp, confidence))},
+         {"recall", json_number(m.recall)},
+         {"recall_interval", interval(stats::wilson(m.tp, m.support, confidence))},
+         {"f1", json_number(m.f1)},
+         {"false_positive_rate", json_number(m.fpr)},
+         {"false_negative_rate", json_number(m.fnr)}});
   }
   data["classes"] = classes;
-  data["macro"] = {{"precision", number(macro.precision)},
-                   {"recall", number(macro.recall)},
-                   {"f1", number(macro.f1)}};
-  data["micro"] = {{"precision", number(rep.micro.precision)},
-                   {"recall", number(rep.micro.recall)},
-                   {"f1", number(rep.micro.f1)}};
-  data["accuracy"] = number(rep.accuracy);
+  data["macro"] = {{"precision", json_number(macro.precision)},
+                   {"recall", json_number(macro.recall)},
+                   {"f1", json_number(macro.f1)}};
+  data["micro"] = {{"precision", json_number(rep.micro.precision)},
+                   {"recall", json_number(rep.micro.recall)},
+                   {"f1", json_number(rep.micro.f1)}};
+  data["accuracy"] = json_number(rep.accuracy);
   data["labels"] = all;
   nlohmann::ordered_json matrix = nlohmann::ordered_json::array();
   for (std::size_t t = 0; t < labels.size(); ++t) {
@@ -220,11 +216,11 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
     const std::size_t i = order[j];
     const auto& m = rep.classes[i];
     const auto r = stats::wilson(m.tp, m.support, confidence);
-    a.lines.push_back(fmt::format(
-        "{:<24} {:>5}  {:>7}  {:<17}  {:>9}  {:>5}  {:>6}", excerpt(labels[i], 24), m.support,
-        percent(m.recall), fmt::format("[{}, {}]", percent(r.lo), percent(r.hi)),
-        percent(m.precision), std::isfinite(m.f1) ? fmt::format("{:.2f}", m.f1) : "—",
-        percent(m.fpr)));
+    a.lines.push_back(
+        fmt::format("{:<24} {:>5}  {:>7}  {:<17}  {:>9}  {:>5}  {:>6}", excerpt(labels[i], 24),
+                    m.support, percent(m.recall),
+                    fmt::format("[{}, {}]", percent(r.lo), percent(r.hi)), percent(m.precision),
+                    std::isfinite(m.f1) ? fmt::format("{:.2f}", m.f1) : "—", percent(m.fpr)));
   }
   if (order.size() > kShownClasses)
     a.lines.push_back(fmt::format("… and {} more classes (--format json lists all)",
@@ -245,18 +241,15 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
     }
     a.lines.push_back(text);
   }
-  a.lines.push_back(fmt::format("macro F1 {:.2f} · micro F1 (= accuracy) {:.2f}{}{}",
-                                macro.f1, rep.micro.f1,
-                                n_other ? fmt::format(" · {} prediction(s) matching no label",
-                                                      n_other)
-                                        : std::string(),
-                                n_failed ? fmt::format(" · {} failed call(s)", n_failed)
-                                         : std::string()));
+  a.lines.push_back(fmt::format(
+      "macro F1 {:.2f} · micro F1 (= accuracy) {:.2f}{}{}", macro.f1, rep.micro.f1,
+      n_other ? fmt::format(" · {} prediction(s) matching no label", n_other) : std::string(),
+      n_failed ? fmt::format(" · {} failed call(s)", n_failed) : std::string()));
   a.lines.insert(a.lines.end(), cost_lines.begin(), cost_lines.end());
   return a;
 }
 
-const AnalysisRegistrar registrar{AnalysisEntry{
+const AnalysisRegistrar classification_analysis_registrar{AnalysisEntry{
     "classification",
     "Per-class precision, recall, F1, FPR, FNR and support (weakest first), the confusion matrix, "
     "macro and micro averages.",

@@ -12,41 +12,35 @@
 #include "metrics/slices.hpp"
 #include "qualbar/metrics/analysis.hpp"
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/util/json_number.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb {
 namespace {
 
-constexpr std::size_t kShownSlices = 5;
-
 struct Counts {
-  std::size_t refused_ok = 0;     // should refuse, refused
-  std::size_t answered_bad = 0;   // should refuse, answered: under-refusal
-  std::size_t refused_bad = 0;    // should answer, refused: over-refusal
-  std::size_t answered_ok = 0;    // should answer, answered
-  std::size_t failed_calls = 0;   // no answer to judge
+  std::size_t refused_ok = 0;    // should refuse, refused
+  std::size_t answered_bad = 0;  // should refuse, answered: under-refusal
+  std::size_t refused_bad = 0;   // should answer, refused: over-refusal
+  std::size_t answered_ok = 0;   // should answer, answered
+  std::size_t failed_calls = 0;  // no answer to judge
   [[nodiscard]] std::size_t should_refuse() const { return refused_ok + answered_bad; }
   [[nodiscard]] std::size_t should_answer() const { return refused_bad + answered_ok; }
 };
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-
 double rate(std::size_t x, std::size_t n) {
   return n ? static_cast<double>(x) / static_cast<double>(n) : stats::kNaN;
-}
-
-std::string percent(double v) {
-  return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : std::string("—");
 }
 
 nlohmann::ordered_json rates_json(const Counts& c, double confidence) {
   const auto under = stats::wilson(c.answered_bad, c.should_refuse(), confidence);
   const auto over = stats::wilson(c.refused_bad, c.should_answer(), confidence);
   return {{"n_should_refuse", c.should_refuse()},
-          {"under_refusal_rate", number(rate(c.answered_bad, c.should_refuse()))},
-          {"under_refusal_interval", {number(under.lo), number(under.hi)}},
+          {"under_refusal_rate", json_number(rate(c.answered_bad, c.should_refuse()))},
+          {"under_refusal_interval", {json_number(under.lo), json_number(under.hi)}},
           {"n_should_answer", c.should_answer()},
-          {"over_refusal_rate", number(rate(c.refused_bad, c.should_answer()))},
-          {"over_refusal_interval", {number(over.lo), number(over.hi)}},
+          {"over_refusal_rate", json_number(rate(c.refused_bad, c.should_answer()))},
+          {"over_refusal_interval", {json_number(over.lo), json_number(over.hi)}},
           {"failed_calls", c.failed_calls}};
 }
 
@@ -87,10 +81,9 @@ std::optional<Analysis> refusal(const AnalysisInput& in) {
 
   const double confidence = in.suite.confidence;
   nlohmann::ordered_json data = rates_json(overall, confidence);
-  data["confusion"] = {{"should_refuse", {{"refused", overall.refused_ok},
-                                          {"answered", overall.answered_bad}}},
-                       {"should_answer", {{"refused", overall.refused_bad},
-                                          {"answered", overall.answered_ok}}}};
+  data["confusion"] = {
+      {"should_refuse", {{"refused", overall.refused_ok}, {"answered", overall.answered_bad}}},
+      {"should_answer", {{"refused", overall.refused_bad}, {"answered", overall.answered_ok}}}};
 
   // Per slice, the worst first (the higher of the two rates).
   struct SliceRow {
@@ -117,8 +110,9 @@ std::optional<Analysis> refusal(const AnalysisInput& in) {
       if (x.should_refuse() + x.should_answer() == 0) continue;
       const double under = rate(x.answered_bad, x.should_refuse());
       const double over = rate(x.refused_bad, x.should_answer());
-      rows.push_back({spec_slice.name(), cells.values[v], x,
-                      std::max(std::isfinite(under) ? under : 0.0, std::isfinite(over) ? over : 0.0)});
+      rows.push_back(
+          {spec_slice.name(), cells.values[v], x,
+           std::max(std::isfinite(under) ? under : 0.0, std::isfinite(over) ? over : 0.0)});
     }
   }
   std::stable_sort(rows.begin(), rows.end(),
@@ -138,14 +132,15 @@ std::optional<Analysis> refusal(const AnalysisInput& in) {
                         overall.should_refuse() + overall.should_answer() + overall.failed_calls);
   a.lines.push_back("overall: " + rates_text(overall, confidence));
   a.lines.push_back(fmt::format("                 refused  answered"));
-  a.lines.push_back(fmt::format("should refuse  {:>9} {:>9}", overall.refused_ok,
-                                overall.answered_bad));
-  a.lines.push_back(fmt::format("should answer  {:>9} {:>9}", overall.refused_bad,
-                                overall.answered_ok));
+  a.lines.push_back(
+      fmt::format("should refuse  {:>9} {:>9}", overall.refused_ok, overall.answered_bad));
+  a.lines.push_back(
+      fmt::format("should answer  {:>9} {:>9}", overall.refused_bad, overall.answered_ok));
   if (overall.failed_calls > 0)
-    a.lines.push_back(fmt::format("{} failed call(s) are not in the matrix (each fails the "
-                                  "dimension)",
-                                  overall.failed_calls));
+    a.lines.push_back(
+        fmt::format("{} failed call(s) are not in the matrix (each fails the "
+                    "dimension)",
+                    overall.failed_calls));
   for (std::size_t i = 0; i < rows.size() && i < kShownSlices; ++i) {
     a.lines.push_back(fmt::format("{}={}: {}", rows[i].slice, rows[i].value,
                                   rates_text(rows[i].counts, confidence)));
@@ -153,7 +148,7 @@ std::optional<Analysis> refusal(const AnalysisInput& in) {
   return a;
 }
 
-const AnalysisRegistrar registrar{AnalysisEntry{
+const AnalysisRegistrar refusal_analysis_registrar{AnalysisEntry{
     "refusal",
     "Under-refusal and over-refusal rates with intervals, overall and per slice, and the 2x2 "
     "confusion matrix of should_refuse against refused.",

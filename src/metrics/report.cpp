@@ -9,6 +9,7 @@
 
 #include "metrics/fairness.hpp"
 #include "metrics/slices.hpp"
+#include "qualbar/scorers/scorer.hpp"
 
 namespace qb {
 namespace {
@@ -225,8 +226,7 @@ DimensionResult dimension_result(const Suite& suite, std::size_t d, std::span<co
     for (std::size_t s = 0; s < slices.size(); ++s) {
       const auto& sc = slices[s];
       for (std::uint32_t k = sc.offsets[c]; k < sc.offsets[c + 1]; ++k) {
-        add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0,
-            call_failed);
+        add(by_slice[s][sc.ids[k]], score, dim.aggregation, threshold, useful[c] != 0, call_failed);
       }
     }
   }
@@ -273,8 +273,9 @@ DimensionResult dimension_result(const Suite& suite, std::size_t d, std::span<co
     return badness(a, dim) > badness(b, dim);
   });
   if (!info.analysis.empty()) {
-    dim.analysis = analysis_registry().get(info.analysis).run(
-        AnalysisInput{suite, d, cases, responses, scores});
+    dim.analysis = analysis_registry()
+                       .get(info.analysis)
+                       .run(AnalysisInput{suite, d, cases, responses, scores});
   }
   return dim;
 }
@@ -315,8 +316,8 @@ std::vector<Failure> gating_failures(const Suite& suite, const Report& report) {
         failure.interval = ratio ? c->ratio_interval : c->gap_interval;
         failure.text = fmt::format(
             "{} across {}: {} {} ({} {:.1f}% vs {} {:.1f}%), {} [{}, {}], is {} the bar {} {}",
-            report.dimensions[f.dimension].name, f.across, c->metric,
-            ratio ? "ratio" : "gap", c->low, 100.0 * c->low_rate, c->high, 100.0 * c->high_rate,
+            report.dimensions[f.dimension].name, f.across, c->metric, ratio ? "ratio" : "gap",
+            c->low, 100.0 * c->low_rate, c->high, 100.0 * c->high_rate,
             ratio ? fmt::format("{:.2f}", c->ratio) : fmt::format("{:.1f} points", 100.0 * c->gap),
             ratio ? fmt::format("{:.2f}", failure.interval.lo)
                   : fmt::format("{:.1f}", 100.0 * failure.interval.lo),

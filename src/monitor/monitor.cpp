@@ -1,6 +1,7 @@
 // The monitor against the store: the weekly series, alerts raised once and posted, and the graded
 // sample as test cases.
 #include "qualbar/monitor/monitor.hpp"
+#include "qualbar/providers/chat_settings.hpp"
 
 #include <curl/curl.h>
 
@@ -105,8 +106,7 @@ void add_series(const DimensionSpec& dim, const char* source,
     const double w = std::max(1.0, volume[g.stratum]) / count[g.stratum];
     const std::size_t week = week_index.at(g.stratum.first);
     const auto add = [&](const std::string& slice, const std::string& value) {
-      WindowQuality& q =
-          series(out, week_index.size(), name, slice, value, source).windows[week];
+      WindowQuality& q = series(out, week_index.size(), name, slice, value, source).windows[week];
       ++q.items;
       q.n += w;
       q.passes += g.pass ? w : 0;
@@ -161,7 +161,8 @@ void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
   const review::RunData run = review::load_run_data(store, id);
   if (run.stored.info.status != RunStatus::complete)
     throw InputError(fmt::format("{}: monitor.baseline_run {} is {}, not a complete run",
-                                 suite.file, run.stored.info.id, to_string(run.stored.info.status)));
+                                 suite.file, run.stored.info.id,
+                                 to_string(run.stored.info.status)));
   const Report r = build_report(run.suite, run.dataset.cases, run.stored.responses,
                                 run.stored.scores, run.stored.info);
   for (const auto& d : r.dimensions) {

@@ -11,8 +11,9 @@
 
 #include "monitor/status_internal.hpp"
 #include "monitor/status_rows.hpp"
-#include "report/terminal_table.hpp"
 #include "qualbar/monitor/status.hpp"
+#include "qualbar/util/json_number.hpp"
+#include "report/terminal_table.hpp"
 
 namespace qb::monitor {
 namespace {
@@ -82,8 +83,9 @@ void print_drift(std::ostream& out, const MonitorStatus& s, const Style& st) {
 
 // ---- JSON ---------------------------------------------------------------------------------------
 
-json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
-json interval_json(const stats::Interval& iv) { return json::array({num(iv.lo), num(iv.hi)}); }
+json interval_json(const stats::Interval& iv) {
+  return json::array({json_number<json>(iv.lo), json_number<json>(iv.hi)});
+}
 
 // A detector's path aligned with the windows (null before the detectors start).
 json sequential_json(const stats::SequentialResult& r, const SeriesStatus& s,
@@ -91,7 +93,7 @@ json sequential_json(const stats::SequentialResult& r, const SeriesStatus& s,
   json path = json::array();
   for (std::size_t i = 0; i < m.windows.size(); ++i) {
     const bool on = i >= s.detectors_from && i - s.detectors_from < r.path.size();
-    path.push_back(on ? num(r.path[i - s.detectors_from]) : json(nullptr));
+    path.push_back(on ? json_number<json>(r.path[i - s.detectors_from]) : json(nullptr));
   }
   return {{"alarm", r.alarm ? json(m.windows[s.detectors_from + *r.alarm]) : json(nullptr)},
           {"path", path},
@@ -106,13 +108,13 @@ json weeks_json(const SeriesStatus& s, const MonitorStatus& m) {
     const WindowQuality& w = s.series.windows[i];
     weeks.push_back({{"window", m.windows[i]},
                      {"items", w.items},
-                     {"n", num(w.n)},
-                     {"passes", num(w.passes)},
-                     {"effective_n", num(w.effective_n)},
-                     {"estimate", num(v.estimate)},
+                     {"n", json_number<json>(w.n)},
+                     {"passes", json_number<json>(w.passes)},
+                     {"effective_n", json_number<json>(w.effective_n)},
+                     {"estimate", json_number<json>(v.estimate)},
                      {"interval", interval_json(v.interval)},
-                     {"diff", num(v.diff)},
-                     {"p_value", num(v.p_value)},
+                     {"diff", json_number<json>(v.diff)},
+                     {"p_value", json_number<json>(v.p_value)},
                      {"below", v.below},
                      {"too_few", v.too_few},
                      {"baseline", v.in_baseline},
@@ -124,46 +126,53 @@ json weeks_json(const SeriesStatus& s, const MonitorStatus& m) {
 json series_json(const SeriesStatus& s, const MonitorStatus& m) {
   const QualitySeries& q = s.series;
   json cusum = sequential_json(s.cusum, s, m);
-  cusum.update({{"target", num(s.cusum_params.target)},
-                {"k", num(s.cusum_params.k)},
-                {"h", num(s.cusum_params.h)}});
+  cusum.update({{"target", json_number<json>(s.cusum_params.target)},
+                {"k", json_number<json>(s.cusum_params.k)},
+                {"h", json_number<json>(s.cusum_params.h)}});
   json ph = sequential_json(s.page_hinkley, s, m);
-  ph.update(
-      {{"delta", num(s.page_hinkley_params.delta)}, {"lambda", num(s.page_hinkley_params.lambda)}});
+  ph.update({{"delta", json_number<json>(s.page_hinkley_params.delta)},
+             {"lambda", json_number<json>(s.page_hinkley_params.lambda)}});
   json keys = json::array();
   for (const auto& a : s.alerts) keys.push_back(a.key());
-  return {
-      {"dimension", q.dimension},
-      {"slice", q.slice},
-      {"value", q.value},
-      {"source", q.source},
-      {"baseline",
-       {{"rate", num(s.baseline)}, {"effective_n", num(s.baseline_n)}, {"from", s.baseline_from}}},
-      {"detectors_from",
-       s.detectors_from < m.windows.size() ? json(m.windows[s.detectors_from]) : json(nullptr)},
-      {"sigma", num(s.sigma)},
-      {"weeks", weeks_json(s, m)},
-      {"cusum", cusum},
-      {"page_hinkley", ph},
-      {"trend",
-       {{"s", num(s.trend.s)},
-        {"z", num(s.trend.statistic)},
-        {"p_value", num(s.trend.p_value)},
-        {"p_down", num(s.trend_p_down)},
-        {"tau", num(s.trend.tau)},
-        {"n", s.trend.n}}},
-      {"theil_sen",
-       {{"slope_per_week", num(s.slope.slope)},
-        {"interval", interval_json(s.slope.slope_interval)},
-        {"intercept", num(s.slope.intercept)},
-        {"n", s.slope.n}}},
-      {"alerts", keys}};
+  return {{"dimension", q.dimension},
+          {"slice", q.slice},
+          {"value", q.value},
+          {"source", q.source},
+          {"baseline",
+           {{"rate", json_number<json>(s.baseline)},
+            {"effective_n", json_number<json>(s.baseline_n)},
+            {"from", s.baseline_from}}},
+          {"detectors_from",
+           s.detectors_from < m.windows.size() ? json(m.windows[s.detectors_from]) : json(nullptr)},
+          {"sigma", json_number<json>(s.sigma)},
+          {"weeks", weeks_json(s, m)},
+          {"cusum", cusum},
+          {"page_hinkley", ph},
+          {"trend",
+           {{"s", json_number<json>(s.trend.s)},
+            {"z", json_number<json>(s.trend.statistic)},
+            {"p_value", json_number<json>(s.trend.p_value)},
+            {"p_down", json_number<json>(s.trend_p_down)},
+            {"tau", json_number<json>(s.trend.tau)},
+            {"n", s.trend.n}}},
+          {"theil_sen",
+           {{"slope_per_week", json_number<json>(s.slope.slope)},
+            {"interval", interval_json(s.slope.slope_interval)},
+            {"intercept", json_number<json>(s.slope.intercept)},
+            {"n", s.slope.n}}},
+          {"alerts", keys}};
 }
 
 json alert_json(const Alert& a) {
-  return {{"key", a.key()},      {"kind", a.kind},      {"dimension", a.dimension},
-          {"slice", a.slice},    {"value", a.value},    {"window", a.window},
-          {"test", a.test},      {"size", num(a.size)}, {"p_value", num(a.p_value)},
+  return {{"key", a.key()},
+          {"kind", a.kind},
+          {"dimension", a.dimension},
+          {"slice", a.slice},
+          {"value", a.value},
+          {"window", a.window},
+          {"test", a.test},
+          {"size", json_number<json>(a.size)},
+          {"p_value", json_number<json>(a.p_value)},
           {"message", a.message}};
 }
 
@@ -171,18 +180,18 @@ json drift_json(const WindowDrift& d) {
   return {{"window", d.window},
           {"baseline", d.baseline},
           {"category",
-           {{"psi", num(d.category_psi)},
-            {"chi_square_p", num(d.category_p)},
+           {{"psi", json_number<json>(d.category_psi)},
+            {"chi_square_p", json_number<json>(d.category_p)},
             {"shift", d.category_shift}}},
           {"input_length",
-           {{"ks_d", num(d.input_ks)},
-            {"ks_p", num(d.input_ks_p)},
-            {"psi", num(d.input_psi)},
+           {{"ks_d", json_number<json>(d.input_ks)},
+            {"ks_p", json_number<json>(d.input_ks_p)},
+            {"psi", json_number<json>(d.input_psi)},
             {"shift", d.input_shift}}},
           {"output_length",
-           {{"ks_d", num(d.output_ks)},
-            {"ks_p", num(d.output_ks_p)},
-            {"psi", num(d.output_psi)},
+           {{"ks_d", json_number<json>(d.output_ks)},
+            {"ks_p", json_number<json>(d.output_ks_p)},
+            {"psi", json_number<json>(d.output_psi)},
             {"shift", d.output_shift}}}};
 }
 
@@ -242,8 +251,8 @@ std::string status_json(const MonitorStatus& s) {
                        {"categories", t.categories},
                        {"input_lengths", t.input_length.total()},
                        {"output_lengths", t.output_length.total()},
-                       {"latency_p50_ms", num(t.latency_p50)},
-                       {"latency_p95_ms", num(t.latency_p95)},
+                       {"latency_p50_ms", json_number<json>(t.latency_p50)},
+                       {"latency_p95_ms", json_number<json>(t.latency_p95)},
                        {"cost_usd", t.cost},
                        {"cost_records", t.cost_records}});
   json quality = json::array(), drift = json::array(), alerts = json::array();

@@ -4,18 +4,35 @@
 
 #include <fmt/format.h>
 
-
 namespace qb {
 
 const std::vector<std::string>& chat_setting_fields() {
-  static const std::vector<std::string> fields = {
-      "base_url",      "api_key_env",         "headers",          "temperature",
-      "max_tokens",    "seed",                "stop",             "top_p",
-      "response_format", "tools",             "tool_choice",      "logprobs",
-      "confidence",    "prompt",              "system_prompt",    "stream",
-      "concurrency",   "requests_per_minute", "tokens_per_minute", "timeout_s",
-      "max_attempts",  "retry_base_s",        "retry_max_s",      "max_connect_failures",
-      "cache",         "price"};
+  static const std::vector<std::string> fields = {"base_url",
+                                                  "api_key_env",
+                                                  "headers",
+                                                  "temperature",
+                                                  "max_tokens",
+                                                  "seed",
+                                                  "stop",
+                                                  "top_p",
+                                                  "response_format",
+                                                  "tools",
+                                                  "tool_choice",
+                                                  "logprobs",
+                                                  "confidence",
+                                                  "prompt",
+                                                  "system_prompt",
+                                                  "stream",
+                                                  "concurrency",
+                                                  "requests_per_minute",
+                                                  "tokens_per_minute",
+                                                  "timeout_s",
+                                                  "max_attempts",
+                                                  "retry_base_s",
+                                                  "retry_max_s",
+                                                  "max_connect_failures",
+                                                  "cache",
+                                                  "price"};
   return fields;
 }
 
@@ -57,7 +74,8 @@ void read_transport(const ConfigReader& r, const ConfigNode& map, const std::str
     s.endpoint.requests_per_minute = r.positive(t, field("requests_per_minute"));
   if (const ConfigNode& t = get("tokens_per_minute"))
     s.endpoint.tokens_per_minute = r.positive(t, field("tokens_per_minute"));
-  if (const ConfigNode& t = get("timeout_s")) s.endpoint.timeout_s = r.positive(t, field("timeout_s"));
+  if (const ConfigNode& t = get("timeout_s"))
+    s.endpoint.timeout_s = r.positive(t, field("timeout_s"));
   if (const ConfigNode& t = get("max_attempts"))
     s.endpoint.retry.max_attempts = static_cast<int>(r.integer(t, field("max_attempts"), 1));
   if (const ConfigNode& t = get("retry_base_s"))
@@ -67,7 +85,6 @@ void read_transport(const ConfigReader& r, const ConfigNode& map, const std::str
   if (const ConfigNode& t = get("max_connect_failures"))
     s.endpoint.max_connect_failures =
         static_cast<int>(r.integer(t, field("max_connect_failures"), 1));
-
 }
 
 void read_price(const ConfigReader& r, const ConfigNode& p, const std::string& field,
@@ -98,7 +115,8 @@ ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
     r.fail(get("base_url"), field("base_url"),
            "expected an http:// or https:// URL such as https://api.openai.com/v1");
 
-  if (!get("model")) r.fail(map, field("model"), "is required: the model to call, e.g. gpt-4o-mini");
+  if (!get("model"))
+    r.fail(map, field("model"), "is required: the model to call, e.g. gpt-4o-mini");
   s.model = r.string(get("model"), field("model"));
 
   // The key: from the named variable (which must then be set), else OPENAI_API_KEY when set.
@@ -188,7 +206,8 @@ ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
     if (!t.is_sequence()) r.fail(t, field("tools"), "expected a list of tool definitions");
     s.params["tools"] = nlohmann::json::parse(config_json(t));
   }
-  if (const ConfigNode& t = get("tool_choice")) s.params["tool_choice"] = nlohmann::json::parse(config_json(t));
+  if (const ConfigNode& t = get("tool_choice"))
+    s.params["tool_choice"] = nlohmann::json::parse(config_json(t));
   bool logprobs = false;
   if (const ConfigNode& t = get("logprobs")) {
     logprobs = r.boolean(t, field("logprobs"));
@@ -237,12 +256,12 @@ std::string ChatSettings::request_body(const std::vector<Message>& messages) con
   return body.dump();
 }
 
-nlohmann::json ChatSettings::audit_json() const {
+std::string ChatSettings::audit_json() const {
   nlohmann::json j = params;
   j["base_url"] = endpoint.base_url;
   j["model"] = model;
   if (!api_key_env.empty()) j["api_key_env"] = api_key_env;  // the variable's name only
-  if (!header_names.empty()) j["headers"] = header_names;  // names only: values may be secrets
+  if (!header_names.empty()) j["headers"] = header_names;    // names only: values may be secrets
   if (prompt) j["prompt"] = prompt->text();
   if (system_prompt) j["system_prompt"] = system_prompt->text();
   j["stream"] = endpoint.stream;
@@ -254,7 +273,7 @@ nlohmann::json ChatSettings::audit_json() const {
   j["cache"] = cache;
   if (price_input || price_output)
     j["price"] = {{"input", price_input.value_or(0)}, {"output", price_output.value_or(0)}};
-  return j;
+  return j.dump();
 }
 
 std::optional<double> ChatSettings::cost_usd(const Usage& usage) const {

@@ -196,9 +196,10 @@ class CommandProvider final : public Provider {
       const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                         std::chrono::duration<double>(timeout_s_));
       std::string line;
-      const auto got = child->send(request_line(cases[i]))
-                           ? child->read_line(line, deadline, [&] { return sink.abort_requested(); })
-                           : Child::Read::closed;
+      const auto got =
+          child->send(request_line(cases[i]))
+              ? child->read_line(line, deadline, [&] { return sink.abort_requested(); })
+              : Child::Read::closed;
       if (got == Child::Read::aborted) return;  // Ctrl-C twice: this case stays unanswered
       const double elapsed_ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -252,13 +253,14 @@ class CommandProvider final : public Provider {
   std::string model_;
 };
 
-const ProviderRegistrar registrar{ProviderEntry{"command",
-                                                "Any program speaking JSONL on stdin/stdout: one "
-                                                "request line per case, one response line back.",
-                                                {"command", "timeout_s"},
-                                                [](const Suite& s, const ProviderOptions& o) {
-                                                  return std::make_unique<CommandProvider>(s, o);
-                                                }}};
+const ProviderRegistrar command_registrar{
+    ProviderEntry{"command",
+                  "Any program speaking JSONL on stdin/stdout: one "
+                  "request line per case, one response line back.",
+                  {"command", "timeout_s"},
+                  [](const Suite& s, const ProviderOptions& o) {
+                    return std::make_unique<CommandProvider>(s, o);
+                  }}};
 
 }  // namespace
 }  // namespace qb

@@ -29,7 +29,7 @@ class OpenAiProvider final : public Provider {
 
   std::string model() const override { return label_; }
 
-  std::string settings_json() const override { return settings_.audit_json().dump(); }
+  std::string settings_json() const override { return settings_.audit_json(); }
 
   std::vector<std::string> settings_warnings() const override { return settings_.warnings; }
 
@@ -110,7 +110,8 @@ class OpenAiProvider final : public Provider {
         break;
     }
     // What a scorer of tool use or truncation needs, kept with the response.
-    if (!res.tool_calls_json.empty() || (!res.finish_reason.empty() && res.finish_reason != "stop")) {
+    if (!res.tool_calls_json.empty() ||
+        (!res.finish_reason.empty() && res.finish_reason != "stop")) {
       nlohmann::json extra = nlohmann::json::object();
       if (!res.tool_calls_json.empty())
         extra["tool_calls"] = nlohmann::json::parse(res.tool_calls_json, nullptr, false);
@@ -124,12 +125,13 @@ class OpenAiProvider final : public Provider {
   std::string label_;
 };
 
-const ProviderRegistrar registrar{ProviderEntry{
+const ProviderRegistrar openai_registrar{ProviderEntry{
     "openai",
     "Any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp, Ollama), with "
     "streaming, retries, rate limits and concurrency.",
-    chat_setting_fields(),
-    [](const Suite& s, const ProviderOptions& o) { return std::make_unique<OpenAiProvider>(s, o); }}};
+    chat_setting_fields(), [](const Suite& s, const ProviderOptions& o) {
+      return std::make_unique<OpenAiProvider>(s, o);
+    }}};
 
 }  // namespace
 }  // namespace qb

@@ -110,8 +110,10 @@ class ReplayProvider final : public Provider {
   std::size_t unmatched_ = 0;
 };
 
-const ProviderRegistrar registrar{
-    ProviderEntry{"replay", "Recorded responses (JSONL) joined to the cases by id.", {"responses"},
+const ProviderRegistrar replay_registrar{
+    ProviderEntry{"replay",
+                  "Recorded responses (JSONL) joined to the cases by id.",
+                  {"responses"},
                   [](const Suite& s, const ProviderOptions& o) {
                     return std::make_unique<ReplayProvider>(s, o);
                   }}};

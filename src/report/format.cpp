@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "qualbar/util/text.hpp"
 
@@ -45,6 +46,30 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d) {
   else if (b.stat != "estimate")
     stat = b.stat + " ";
   return fmt::format("{}{} {}", stat, b.is_max ? "≤" : "≥", format_stat(b.stat, b.limit, d));
+}
+
+std::string interval_text(const stats::Interval& i, const DimensionResult& d) {
+  if (std::isnan(i.lo) && std::isnan(i.hi)) return "";
+  auto v = [&](double x) { return std::isnan(x) ? std::string("?") : format_value(x, d); };
+  return fmt::format("[{}, {}]", v(i.lo), v(i.hi));
+}
+
+std::string bars_text(const Cell& c, const DimensionResult& d) {
+  std::vector<std::string> parts;
+  for (const auto& b : c.bars) parts.push_back(bar_text(b, d));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string estimate_text(const Cell& c, const DimensionResult& d) {
+  if (d.aggregation == Aggregation::total) {
+    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d),
+                       format_value(c.stat("per_useful").value_or(NAN), d));
+  }
+  if (d.aggregation == Aggregation::quantiles) {
+    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d),
+                       format_value(c.estimate, d));
+  }
+  return format_value(c.estimate, d);
 }
 
 std::vector<std::string> report_notices(const Report& r) {

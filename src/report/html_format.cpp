@@ -35,8 +35,6 @@ constexpr const char* kScript =
 // base64(SHA-256(kScript))
 constexpr const char* kScriptHash = "sha256-DksugJuEeIbSs+LWbRdfvkcAOCXmB89SD1rs6TzbLl8=";
 
-
-
 std::string status_html(const Cell& c) {
   std::string word;
   switch (c.status) {
@@ -64,34 +62,12 @@ std::string status_html(const Cell& c) {
                      uncertain ? " <span class=\"note\">(interval spans the bar)</span>" : "");
 }
 
-std::string estimate_text(const Cell& c, const DimensionResult& d) {
-  if (d.aggregation == Aggregation::total)
-    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d),
-                       format_value(c.stat("per_useful").value_or(NAN), d));
-  if (d.aggregation == Aggregation::quantiles)
-    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d),
-                       format_value(c.estimate, d));
-  return format_value(c.estimate, d);
-}
-
-std::string interval_text(const Cell& c, const DimensionResult& d) {
-  if (std::isnan(c.interval.lo) && std::isnan(c.interval.hi)) return "";
-  auto v = [&](double x) { return std::isnan(x) ? std::string("?") : format_value(x, d); };
-  return fmt::format("[{}, {}]", v(c.interval.lo), v(c.interval.hi));
-}
-
-std::string bars_text(const Cell& c, const DimensionResult& d) {
-  std::vector<std::string> parts;
-  for (const auto& b : c.bars) parts.push_back(bar_text(b, d));
-  return fmt::format("{}", fmt::join(parts, ", "));
-}
-
 std::string cell_row(const Cell& c, const DimensionResult& d, const std::string& first) {
   return fmt::format(
       "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
       "<td>{}</td><td>{}</td></tr>\n",
-      first, c.n, text(estimate_text(c, d)), text(interval_text(c, d)), text(bars_text(c, d)),
-      status_html(c));
+      first, c.n, text(estimate_text(c, d)), text(interval_text(c.interval, d)),
+      text(bars_text(c, d)), status_html(c));
 }
 
 std::string pct(const nlohmann::json& v) {
@@ -144,19 +120,20 @@ void write_classification(const nlohmann::json& data, std::string& s) {
     s += "</p>\n";
   }
   const auto macro = data.value("macro", nlohmann::json::object());
-  s += fmt::format("<p class=\"note\">macro F1 {} · accuracy {} · {} cases with an expected label</p>\n",
-                   fixed(macro.value("f1", nlohmann::json()), 2),
-                   pct(data.value("accuracy", nlohmann::json())), data.value("n", 0));
+  s += fmt::format(
+      "<p class=\"note\">macro F1 {} · accuracy {} · {} cases with an expected label</p>\n",
+      fixed(macro.value("f1", nlohmann::json()), 2), pct(data.value("accuracy", nlohmann::json())),
+      data.value("n", 0));
 }
 
 void write_calibration(const nlohmann::json& data, std::string& s) {
   s += "<div class=\"kv\">";
   s += fmt::format("<span><b>accuracy</b> {}</span><span><b>mean confidence</b> {}</span>",
                    pct(data["accuracy"]), pct(data["mean_confidence"]));
-  s += fmt::format("<span><b>ECE</b> {}</span><span><b>MCE</b> {}</span><span><b>Brier</b> {}"
-                   "</span><span><b>AUROC</b> {}</span></div>\n",
-                   fixed(data["ece"]), fixed(data["mce"]), fixed(data["brier"]),
-                   fixed(data["auroc"], 2));
+  s += fmt::format(
+      "<span><b>ECE</b> {}</span><span><b>MCE</b> {}</span><span><b>Brier</b> {}"
+      "</span><span><b>AUROC</b> {}</span></div>\n",
+      fixed(data["ece"]), fixed(data["mce"]), fixed(data["brier"]), fixed(data["auroc"], 2));
   s += "<p class=\"note\">Bars: how often answers in each confidence bin were right (the number "
        "of answers above each bar; the dot is the bin's mean confidence). A well-calibrated "
        "model's bars touch the diagonal.</p>\n";
@@ -168,10 +145,11 @@ void write_calibration(const nlohmann::json& data, std::string& s) {
        "</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < slices.size() && i < 8; ++i) {
     const auto& r = slices[i];
-    s += fmt::format("<tr><td>{}={}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                     "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                     text(r.value("slice", "")), text(r.value("value", "")), r.value("n", 0),
-                     fixed(r["ece"]), pct(r["mean_confidence"]), pct(r["accuracy"]));
+    s += fmt::format(
+        "<tr><td>{}={}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+        text(r.value("slice", "")), text(r.value("value", "")), r.value("n", 0), fixed(r["ece"]),
+        pct(r["mean_confidence"]), pct(r["accuracy"]));
   }
   s += "</tbody></table>\n";
 }
@@ -192,7 +170,7 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
                    text(d.name), status_html(d.overall));
   s += fmt::format("<p class=\"meta\">{} · scorer {} · overall {} {} (n={})</p>\n",
                    text(d.description), text(d.scorer), text(estimate_text(d.overall, d)),
-                   text(interval_text(d.overall, d)), d.overall.n);
+                   text(interval_text(d.overall.interval, d)), d.overall.n);
   s += "<p class=\"legend\">each slice, worst first:<b class=\"l-fail\"></b>misses its bar"
        "<b class=\"l-pass\"></b>meets it<b class=\"l-small\"></b>too few cases to tell"
        "<b class=\"l-none\"></b>no bar<b class=\"l-bar\"></b>the slice's bar · whiskers: "
@@ -209,8 +187,8 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
     }
     const std::string chart = html::histogram(values, d);
     if (!chart.empty()) {
-      s += fmt::format("<h3>{}: distribution over {} responses</h3>\n", text(d.name),
-                       values.size());
+      s +=
+          fmt::format("<h3>{}: distribution over {} responses</h3>\n", text(d.name), values.size());
       s += chart;
     }
   }
@@ -219,8 +197,7 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
   s += "<table><thead><tr><th>slice</th><th class=\"num\">n</th><th class=\"num\">estimate</th>"
        "<th class=\"num\">interval</th><th>bar</th><th>status</th></tr></thead><tbody>\n";
   s += cell_row(d.overall, d, "<b>overall</b>");
-  for (const auto& c : d.cells)
-    s += cell_row(c, d, text(c.label()) + (c.critical ? " ★" : ""));
+  for (const auto& c : d.cells) s += cell_row(c, d, text(c.label()) + (c.critical ? " ★" : ""));
   s += "</tbody></table></details>\n</section>\n";
 }
 
@@ -243,10 +220,11 @@ void write_fairness(const Report& r, std::string& s) {
     s += "</ul>\n<table><thead><tr><th>group (lowest first)</th><th class=\"num\">n</th>"
          "<th class=\"num\">pass rate</th><th class=\"num\">interval</th></tr></thead><tbody>\n";
     for (const auto& g : f.groups)
-      s += fmt::format("<tr><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}%</td>"
-                       "<td class=\"num\">[{:.1f}%, {:.1f}%]</td></tr>\n",
-                       text(g.value), g.compared ? "" : " <span class=\"note\">(too few)</span>",
-                       g.n, 100 * g.pass_rate, 100 * g.interval.lo, 100 * g.interval.hi);
+      s += fmt::format(
+          "<tr><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{:.1f}%</td>"
+          "<td class=\"num\">[{:.1f}%, {:.1f}%]</td></tr>\n",
+          text(g.value), g.compared ? "" : " <span class=\"note\">(too few)</span>", g.n,
+          100 * g.pass_rate, 100 * g.interval.lo, 100 * g.interval.hi);
     s += "</tbody></table>\n";
   }
   s += "</section>\n";
@@ -262,9 +240,9 @@ void write_failing_cases(const ReportInput& in, std::string& s) {
     const bool pass_fail = dim.aggregation == Aggregation::rate && dim.higher_is_better;
     for (std::size_t c = 0; c < in.cases.size() && c < in.scores.n_cases(); ++c) {
       const ScoreView v = in.scores.at(c, d);
-      const bool failed = v.status == ScoreStatus::error ||
-                          (pass_fail && v.status == ScoreStatus::scored &&
-                           v.value < dim.threshold.value_or(0.5));
+      const bool failed =
+          v.status == ScoreStatus::error ||
+          (pass_fail && v.status == ScoreStatus::scored && v.value < dim.threshold.value_or(0.5));
       if (!failed) continue;
       ++total;
       if (n == kMaxCaseRows) continue;
@@ -282,18 +260,20 @@ void write_failing_cases(const ReportInput& in, std::string& s) {
     }
   }
   s += "<section id=\"failing-cases\"><h2>Failing cases</h2>\n";
-  s += fmt::format("<p class=\"meta\">Every case that failed a pass/fail dimension or whose call "
-                   "failed, with the scorer's evidence. {} rows{}.</p>\n",
-                   total, total > n ? fmt::format(" (the first {} shown; --format scores has all)", n)
-                                    : std::string());
+  s += fmt::format(
+      "<p class=\"meta\">Every case that failed a pass/fail dimension or whose call "
+      "failed, with the scorer's evidence. {} rows{}.</p>\n",
+      total,
+      total > n ? fmt::format(" (the first {} shown; --format scores has all)", n) : std::string());
   if (n == 0) {
     s += "<p>No case failed.</p></section>\n";
     return;
   }
-  s += fmt::format("<p><input type=\"search\" id=\"case-search\" placeholder=\"Search id, "
-                   "dimension, output, evidence…\" aria-label=\"search failing cases\"> "
-                   "<span class=\"note\"><span id=\"case-count\">{}</span> shown</span></p>\n",
-                   n);
+  s += fmt::format(
+      "<p><input type=\"search\" id=\"case-search\" placeholder=\"Search id, "
+      "dimension, output, evidence…\" aria-label=\"search failing cases\"> "
+      "<span class=\"note\"><span id=\"case-count\">{}</span> shown</span></p>\n",
+      n);
   s += "<table id=\"case-table\"><thead><tr><th>case</th><th>dimension</th><th>slice</th>"
        "<th>output</th><th>evidence</th></tr></thead><tbody>\n";
   s += rows;
@@ -364,7 +344,7 @@ void write_html(const ReportInput& in, std::ostream& out) {
   out << s;
 }
 
-const ReportFormatRegistrar registrar{ReportFormatEntry{
+const ReportFormatRegistrar html_format_registrar{ReportFormatEntry{
     "html", "A self-contained HTML page: verdict, charts per slice, failing cases (no network).",
     ".html", write_html}};
 

@@ -5,13 +5,12 @@
 
 #include "qualbar/report/format.hpp"
 #include "qualbar/report/report_json.hpp"
+#include "qualbar/util/json_number.hpp"
 
 namespace qb {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 std::string_view aggregation_name(Aggregation a) {
   switch (a) {
@@ -48,12 +47,13 @@ json cell_json(const Cell& c) {
   j["n_errors"] = c.n_errors;
   j["n_not_applicable"] = c.n_not_applicable;
   j["n_ungraded"] = c.n_ungraded;
-  j["estimate"] = number(c.estimate);
-  j["interval"] = json::array({number(c.interval.lo), number(c.interval.hi)});
+  j["estimate"] = json_number<json>(c.estimate);
+  j["interval"] = json::array({json_number<json>(c.interval.lo), json_number<json>(c.interval.hi)});
   json stats = json::object();
-  for (const auto& [k, v] : c.stats) stats[k] = number(v);
+  for (const auto& [k, v] : c.stats) stats[k] = json_number<json>(v);
   j["stats"] = stats;
-  j["min_detectable_drop"] = c.min_detectable_drop ? number(*c.min_detectable_drop) : json(nullptr);
+  j["min_detectable_drop"] =
+      c.min_detectable_drop ? json_number<json>(*c.min_detectable_drop) : json(nullptr);
   j["too_small"] = c.too_small;
   j["critical"] = c.critical;
   j["status"] = to_string(c.status);
@@ -63,7 +63,7 @@ json cell_json(const Cell& c) {
                     {"stat", b.stat},
                     {"is_max", b.is_max},
                     {"limit", b.limit},
-                    {"observed", number(b.observed)},
+                    {"observed", json_number<json>(b.observed)},
                     {"passed", b.passed},
                     {"uncertain", b.uncertain},
                     {"source", b.source}});
@@ -83,13 +83,15 @@ json failures_json(const Report& r) {
          {"stat", f.bar.stat},
          {"is_max", f.bar.is_max},
          {"limit", f.bar.limit},
-         {"observed", number(f.bar.observed)},
+         {"observed", json_number<json>(f.bar.observed)},
          {"text", failure_text(f, r)}});
   }
   return out;
 }
 
-json interval_json(const stats::Interval& i) { return json::array({number(i.lo), number(i.hi)}); }
+json interval_json(const stats::Interval& i) {
+  return json::array({json_number<json>(i.lo), json_number<json>(i.hi)});
+}
 
 json fairness_json(const Report& r) {
   json out = json::array();
@@ -99,14 +101,14 @@ json fairness_json(const Report& r) {
       json gj = {{"value", g.value},
                  {"n", g.n},
                  {"passes", g.passes},
-                 {"pass_rate", number(g.pass_rate)},
+                 {"pass_rate", json_number<json>(g.pass_rate)},
                  {"interval", interval_json(g.interval)},
                  {"compared", g.compared}};
       if (f.positive) {
         gj["positives"] = g.positives;
-        gj["true_positive_rate"] = number(g.tpr);
+        gj["true_positive_rate"] = json_number<json>(g.tpr);
         gj["negatives"] = g.negatives;
-        gj["false_positive_rate"] = number(g.fpr);
+        gj["false_positive_rate"] = json_number<json>(g.fpr);
       }
       groups.push_back(gj);
     }
@@ -114,12 +116,12 @@ json fairness_json(const Report& r) {
     for (const auto& c : f.comparisons) {
       comparisons.push_back({{"metric", c.metric},
                              {"high", c.high},
-                             {"high_rate", number(c.high_rate)},
+                             {"high_rate", json_number<json>(c.high_rate)},
                              {"low", c.low},
-                             {"low_rate", number(c.low_rate)},
-                             {"gap", number(c.gap)},
+                             {"low_rate", json_number<json>(c.low_rate)},
+                             {"gap", json_number<json>(c.gap)},
                              {"gap_interval", interval_json(c.gap_interval)},
-                             {"ratio", number(c.ratio)},
+                             {"ratio", json_number<json>(c.ratio)},
                              {"ratio_interval", interval_json(c.ratio_interval)}});
     }
     json bars = json::array();
@@ -127,7 +129,7 @@ json fairness_json(const Report& r) {
       bars.push_back({{"key", b.key},
                       {"metric", b.stat},
                       {"limit", b.limit},
-                      {"observed", number(b.observed)},
+                      {"observed", json_number<json>(b.observed)},
                       {"passed", b.passed}});
     }
     out.push_back({{"dimension", r.dimensions[f.dimension].name},
@@ -137,7 +139,7 @@ json fairness_json(const Report& r) {
                    {"passed", f.passed},
                    {"groups", groups},
                    {"comparisons", comparisons},
-                   {"equalized_odds_gap", number(f.equalized_odds)},
+                   {"equalized_odds_gap", json_number<json>(f.equalized_odds)},
                    {"bars", bars}});
   }
   return out;
@@ -169,8 +171,8 @@ std::string report_to_json(const Report& r, const Suite& suite) {
                   {"exit_code", r.passed ? 0 : 1},
                   {"n_cases", r.n_cases},
                   {"n_errors", r.n_errors},
-                  {"error_rate", r.n_cases ? number(static_cast<double>(r.n_errors) /
-                                                    static_cast<double>(r.n_cases))
+                  {"error_rate", r.n_cases ? json_number<json>(static_cast<double>(r.n_errors) /
+                                                               static_cast<double>(r.n_cases))
                                            : json(nullptr)},
                   {"failures", failures_json(r)},
                   {"notices", report_notices(r)}};
@@ -190,9 +192,9 @@ std::string report_to_json(const Report& r, const Suite& suite) {
     json cells = json::array();
     for (const auto& c : d.cells) cells.push_back(cell_json(c));
     dj["slices"] = cells;
-    dj["analysis"] = d.analysis ? json{{"kind", d.analysis->kind},
-                                       {"data", json::parse(d.analysis->data_json)}}
-                                : json(nullptr);
+    dj["analysis"] =
+        d.analysis ? json{{"kind", d.analysis->kind}, {"data", json::parse(d.analysis->data_json)}}
+                   : json(nullptr);
     if (d.human_grades) dj["human_grades"] = json::parse(d.human_grades->data_json);
     dims.push_back(dj);
   }
@@ -202,7 +204,7 @@ std::string report_to_json(const Report& r, const Suite& suite) {
 }
 
 namespace {
-const ReportFormatRegistrar registrar{ReportFormatEntry{
+const ReportFormatRegistrar json_format_registrar{ReportFormatEntry{
     "json", "The whole report as JSON (schema qualbar.report/1, docs/report-json.md).", ".json",
     [](const ReportInput& in, std::ostream& out) {
       out << report_to_json(in.report, in.suite) << '\n';

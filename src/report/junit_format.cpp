@@ -34,9 +34,9 @@ double seconds_between(const std::string& from, const std::string& to) {
   return b - a;
 }
 
-std::string interval_text(const stats::Interval& i, const DimensionResult& d) {
-  if (std::isnan(i.lo) && std::isnan(i.hi)) return "—";
-  return fmt::format("[{}, {}]", format_value(i.lo, d), format_value(i.hi, d));
+std::string interval_or_dash(const stats::Interval& i, const DimensionResult& d) {
+  std::string t = interval_text(i, d);
+  return t.empty() ? "—" : t;
 }
 
 struct TestCase {
@@ -69,7 +69,7 @@ void write_junit(const ReportInput& in, std::ostream& out) {
       t.classname = r.suite_name + "." + d.name;
       t.name = d.name + " · " + c.label();  // stable across runs: CI panels track it by name
       t.body = fmt::format("{}: {} {} (n={})", d.estimate_name, format_value(c.estimate, d),
-                           interval_text(c.interval, d), c.n);
+                           interval_or_dash(c.interval, d), c.n);
       for (const auto& b : c.bars) {
         t.body += fmt::format("\nbar {} ({}): observed {}, {}", bar_text(b, d), b.source,
                               format_stat(b.stat, b.observed, d), b.passed ? "met" : "missed");
@@ -156,7 +156,7 @@ void write_junit(const ReportInput& in, std::ostream& out) {
   out << "  </testsuite>\n</testsuites>\n";
 }
 
-const ReportFormatRegistrar registrar{ReportFormatEntry{
+const ReportFormatRegistrar junit_format_registrar{ReportFormatEntry{
     "junit", "JUnit XML for CI test panels: one testcase per bar-checked cell and fairness bar.",
     ".xml", write_junit}};
 

@@ -23,7 +23,6 @@ constexpr std::size_t kWorstSlices = 10;
 constexpr std::size_t kAnalysisLines = 5;
 constexpr std::size_t kFairnessGroups = 6;
 
-
 std::string md(std::string_view raw, std::size_t max = kMaxValue) {
   return markdown_escape(raw, max);
 }
@@ -55,29 +54,6 @@ std::string code_fence(const std::vector<std::string>& lines) {
     }
   }
   return std::string(std::max<std::size_t>(3, longest + 1), '`');
-}
-
-std::string interval_text(const stats::Interval& i, const DimensionResult& d) {
-  if (std::isnan(i.lo) && std::isnan(i.hi)) return "";
-  return fmt::format("[{}, {}]", format_value(i.lo, d), format_value(i.hi, d));
-}
-
-std::string estimate_text(const Cell& c, const DimensionResult& d) {
-  if (d.aggregation == Aggregation::total) {
-    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d),
-                       format_value(c.stat("per_useful").value_or(NAN), d));
-  }
-  if (d.aggregation == Aggregation::quantiles) {
-    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d),
-                       format_value(c.estimate, d));
-  }
-  return format_value(c.estimate, d);
-}
-
-std::string bars_text(const Cell& c, const DimensionResult& d) {
-  std::vector<std::string> parts;
-  for (const auto& b : c.bars) parts.push_back(bar_text(b, d));
-  return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 std::string status_text(const Cell& c) {
@@ -181,7 +157,6 @@ class Comment {
   std::vector<Unit> units_;
 };
 
-std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", 100.0 * v) : "—"; }
 std::string pts(double v) { return std::isfinite(v) ? fmt::format("{:.1f}", 100.0 * v) : "—"; }
 
 void fairness_section(Comment& doc, const Report& r) {
@@ -196,8 +171,8 @@ void fairness_section(Comment& doc, const Report& r) {
                     md(r.dimensions[f.dimension].name), md(f.across), f.groups.size(), f.min_cases);
     for (const auto& c : f.comparisons) {
       text += fmt::format("  - {}: {} ({}) to {} ({}): gap {} points [{}, {}]", md(c.metric),
-                          pct(c.low_rate), md(c.low), pct(c.high_rate), md(c.high), pts(c.gap),
-                          pts(c.gap_interval.lo), pts(c.gap_interval.hi));
+                          percent(c.low_rate), md(c.low), percent(c.high_rate), md(c.high),
+                          pts(c.gap), pts(c.gap_interval.lo), pts(c.gap_interval.hi));
       if (c.metric != "false-positive rate" && std::isfinite(c.ratio))
         text += fmt::format(", ratio {:.2f}", c.ratio);
       text += '\n';
@@ -212,7 +187,7 @@ void fairness_section(Comment& doc, const Report& r) {
     std::vector<std::string> groups;
     for (std::size_t i = 0; i < f.groups.size() && i < kFairnessGroups; ++i) {
       const auto& g = f.groups[i];
-      groups.push_back(fmt::format("{} {} (n={})", md(g.value), pct(g.pass_rate), g.n));
+      groups.push_back(fmt::format("{} {} (n={})", md(g.value), percent(g.pass_rate), g.n));
     }
     if (!groups.empty()) {
       text += fmt::format("  - lowest groups: {}{}\n", fmt::join(groups, "; "),
@@ -308,13 +283,13 @@ void write_markdown(const ReportInput& in, std::ostream& out) {
   fairness_section(doc, r);
 
   const std::size_t errors = doc.section("errors line", "", "");
-  doc.add(
-      errors, 85,
-      fmt::format(
-          "**Errors:** {} of {} cases ({}) failed or had no response; each counts as "
-          "a failure on every quality dimension.\n\n",
-          r.n_errors, r.n_cases,
-          r.n_cases ? pct(static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases)) : "—"));
+  doc.add(errors, 85,
+          fmt::format(
+              "**Errors:** {} of {} cases ({}) failed or had no response; each counts as "
+              "a failure on every quality dimension.\n\n",
+              r.n_errors, r.n_cases,
+              r.n_cases ? percent(static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases))
+                        : "—"));
 
   std::vector<std::string> audit;
   auto field = [&](const char* what, const std::string& value) {
@@ -333,7 +308,7 @@ void write_markdown(const ReportInput& in, std::ostream& out) {
   out << doc.render(kMaxCharacters);
 }
 
-const ReportFormatRegistrar registrar{ReportFormatEntry{
+const ReportFormatRegistrar markdown_format_registrar{ReportFormatEntry{
     "markdown",
     "A pull-request comment: the verdict, missed bars, dimensions, worst slices (GitHub Markdown).",
     ".md", write_markdown}};

@@ -43,7 +43,7 @@ void write_scores(const ReportInput& in, std::ostream& out) {
   }
 }
 
-const ReportFormatRegistrar registrar{
+const ReportFormatRegistrar scores_format_registrar{
     ReportFormatEntry{"scores", "Per-case scores with their evidence, one JSON line per case.",
                       ".jsonl", write_scores}};
 

@@ -14,7 +14,7 @@ using term::Style;
 using term::Table;
 using term::width;
 
-std::string interval_text(const Cell& c, const DimensionResult& d) {
+std::string cell_interval_text(const Cell& c, const DimensionResult& d) {
   if (std::isnan(c.interval.lo) && std::isnan(c.interval.hi)) return "";
   auto v = [&](double x) {
     if (std::isnan(x)) return std::string("?");
@@ -22,12 +22,6 @@ std::string interval_text(const Cell& c, const DimensionResult& d) {
     return format_value(x, d);
   };
   return fmt::format("[{}, {}]", v(c.interval.lo), v(c.interval.hi));
-}
-
-std::string bars_text(const Cell& c, const DimensionResult& d) {
-  std::vector<std::string> parts;
-  for (const auto& b : c.bars) parts.push_back(bar_text(b, d));
-  return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 std::string status_text(const Cell& c, const Style& st) {
@@ -50,18 +44,6 @@ std::string status_text(const Cell& c, const Style& st) {
       return st.dim("no data");
   }
   return "";
-}
-
-std::string estimate_text(const Cell& c, const DimensionResult& d) {
-  if (d.aggregation == Aggregation::total) {
-    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d),
-                       format_value(c.stat("per_useful").value_or(NAN), d));
-  }
-  if (d.aggregation == Aggregation::quantiles) {
-    return fmt::format("p50 {} · p95 {}", format_value(c.stat("p50").value_or(NAN), d),
-                       format_value(c.estimate, d));
-  }
-  return format_value(c.estimate, d);
 }
 
 void write_terminal(const ReportInput& in, std::ostream& out) {
@@ -93,7 +75,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   Table overall({"DIMENSION", "OVERALL", interval_header, "N", "BAR", "STATUS"});
   for (const auto& d : r.dimensions) {
     const Cell& c = d.overall;
-    overall.add({d.name, estimate_text(c, d), interval_text(c, d), std::to_string(c.n),
+    overall.add({d.name, estimate_text(c, d), cell_interval_text(c, d), std::to_string(c.n),
                  bars_text(c, d), status_text(c, st)});
   }
   overall.print(out, st);
@@ -114,7 +96,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
       const auto& [d, c, gap] = rows[i];
       any_critical = any_critical || c->critical;
       slices.add({d->name, c->label() + (c->critical ? " ★" : ""), std::to_string(c->n),
-                  estimate_text(*c, *d), interval_text(*c, *d), bars_text(*c, *d),
+                  estimate_text(*c, *d), cell_interval_text(*c, *d), bars_text(*c, *d),
                   status_text(*c, st)});
     }
     slices.print(out, st);
@@ -127,7 +109,9 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
     out << '\n'
         << st.bold(fmt::format("FAIRNESS: {} across {} ({} groups, compared when n ≥ {})", dim,
                                f.across, f.groups.size(), f.min_cases))
-        << (f.bars.empty() ? "" : f.passed ? "  " + st.green("pass") : "  " + st.red("FAIL"))
+        << (f.bars.empty() ? ""
+            : f.passed     ? "  " + st.green("pass")
+                           : "  " + st.red("FAIL"))
         << '\n';
     for (const auto& c : f.comparisons) {
       out << fmt::format("  {}: {:.1f}% ({}) to {:.1f}% ({}): gap {:.1f} points [{:.1f}, {:.1f}]",
@@ -145,15 +129,15 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
       out << fmt::format("  equalised odds: the larger of the two gaps is {:.1f} points\n",
                          100.0 * f.equalized_odds);
     if (f.comparisons.empty())
-      out << fmt::format("  fewer than two groups have {} cases: nothing to compare\n", f.min_cases);
+      out << fmt::format("  fewer than two groups have {} cases: nothing to compare\n",
+                         f.min_cases);
     for (const auto& b : f.bars) {
       const bool ratio = b.key == "min_ratio";
-      out << fmt::format("  {} {} {} {}: {}\n", b.passed ? "✓" : "✗", b.stat,
-                         ratio ? "ratio ≥" : "gap ≤",
-                         ratio ? fmt::format("{:.2f}", b.limit)
-                               : fmt::format("{:.1f} points", 100.0 * b.limit),
-                         ratio ? fmt::format("{:.2f}", b.observed)
-                               : fmt::format("{:.1f} points", 100.0 * b.observed));
+      out << fmt::format(
+          "  {} {} {} {}: {}\n", b.passed ? "✓" : "✗", b.stat, ratio ? "ratio ≥" : "gap ≤",
+          ratio ? fmt::format("{:.2f}", b.limit) : fmt::format("{:.1f} points", 100.0 * b.limit),
+          ratio ? fmt::format("{:.2f}", b.observed)
+                : fmt::format("{:.1f} points", 100.0 * b.observed));
     }
     std::size_t shown = 0;
     for (const auto& g : f.groups) {
@@ -202,7 +186,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
       << '\n';
 }
 
-const ReportFormatRegistrar registrar{ReportFormatEntry{
+const ReportFormatRegistrar terminal_format_registrar{ReportFormatEntry{
     "terminal", "A readable summary: the verdict, each dimension, then the worst slices first.",
     ".txt", write_terminal}};
 

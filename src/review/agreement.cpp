@@ -9,6 +9,7 @@
 
 #include "qualbar/review/review.hpp"
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::review {
 namespace {
@@ -36,8 +37,7 @@ std::string_view kappa_words(double k) {
   return "no better than chance";
 }
 
-std::string pct(double x) { return std::isnan(x) ? "—" : fmt::format("{:.1f}%", 100 * x); }
-std::string num(double x) { return std::isnan(x) ? "—" : fmt::format("{:.2f}", x); }
+std::string two_decimals(double x) { return std::isnan(x) ? "—" : fmt::format("{:.2f}", x); }
 
 nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
 
@@ -53,9 +53,11 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
     if (g.empty()) continue;
     const RunData run = load_run_data(store, id);
     for (const auto& d : run.suite.dimensions) scales[d.name] = scale_of(d);
-    grades.insert(grades.end(), std::make_move_iterator(g.begin()), std::make_move_iterator(g.end()));
+    grades.insert(grades.end(), std::make_move_iterator(g.begin()),
+                  std::make_move_iterator(g.end()));
   }
-  std::sort(grades.begin(), grades.end(), [](const Grade& a, const Grade& b) { return a.seq < b.seq; });
+  std::sort(grades.begin(), grades.end(),
+            [](const Grade& a, const Grade& b) { return a.seq < b.seq; });
   std::map<std::string, std::pair<std::string, std::string>> what;  // item → (run, case)
   std::map<std::string, std::string> notes;  // item \n dim \n reviewer → latest note
   for (const auto& g : grades) {
@@ -110,7 +112,8 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
       a.agreement_interval = stats::wilson(same, multi.size(), confidence);
     }
     const std::vector<std::string> names(reviewers.begin(), reviewers.end());
-    const auto weights = a.scale.ordinal ? stats::KappaWeights::quadratic : stats::KappaWeights::none;
+    const auto weights =
+        a.scale.ordinal ? stats::KappaWeights::quadratic : stats::KappaWeights::none;
     for (std::size_t i = 0; i < names.size(); ++i) {
       for (std::size_t j = i + 1; j < names.size(); ++j) {
         std::vector<std::int32_t> ra, rb;
@@ -139,7 +142,8 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
           if (const auto it = multi[u]->human.find(names[c]); it != multi[u]->human.end())
             data[c * multi.size() + u] = it->second;
       a.alpha = stats::krippendorff_alpha(
-          data, names.size(), a.scale.ordinal ? stats::AlphaLevel::ordinal : stats::AlphaLevel::nominal);
+          data, names.size(),
+          a.scale.ordinal ? stats::AlphaLevel::ordinal : stats::AlphaLevel::nominal);
     }
     out.push_back(std::move(a));
   }
@@ -148,48 +152,58 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
 
 std::string agreement_terminal(const std::vector<DimensionAgreement>& all, bool /*color*/) {
   if (all.empty()) {
-    return "No human grades in the store yet. Hand items to reviewers with `qualbar review export`, "
+    return "No human grades in the store yet. Hand items to reviewers with `qualbar review "
+           "export`, "
            "then bring their grades back with `qualbar review import`.\n";
   }
-  std::string out = "Reviewer agreement: how often people grading the same answer give the same "
-                    "grade. Below about 0.6 kappa the rubric is ambiguous: fix it before trusting "
-                    "any grades.\n";
+  std::string out =
+      "Reviewer agreement: how often people grading the same answer give the same "
+      "grade. Below about 0.6 kappa the rubric is ambiguous: fix it before trusting "
+      "any grades.\n";
   for (const auto& a : all) {
     out += fmt::format("\n{} — graded {}\n", a.dimension, a.scale.describe());
-    out += fmt::format("  {} items graded; {} by two or more of the {} reviewer{}\n", a.items_graded,
-                       a.items_multiple, a.reviewers, a.reviewers == 1 ? "" : "s");
+    out += fmt::format("  {} items graded; {} by two or more of the {} reviewer{}\n",
+                       a.items_graded, a.items_multiple, a.reviewers, a.reviewers == 1 ? "" : "s");
     if (a.items_multiple == 0) {
-      out += "  Agreement cannot be measured until two reviewers grade the same items "
-             "(`qualbar review export --per-item 2`).\n";
+      out +=
+          "  Agreement cannot be measured until two reviewers grade the same items "
+          "(`qualbar review export --per-item 2`).\n";
     } else {
-      out += fmt::format("  Agreement        {:>6}  ({:.0f}% interval {}–{})  every reviewer gave "
-                         "the same grade\n",
-                         pct(a.agreement), 100 * a.confidence, pct(a.agreement_interval.lo),
-                         pct(a.agreement_interval.hi));
+      out += fmt::format(
+          "  Agreement        {:>6}  ({:.0f}% interval {}–{})  every reviewer gave "
+          "the same grade\n",
+          percent(a.agreement), 100 * a.confidence, percent(a.agreement_interval.lo),
+          percent(a.agreement_interval.hi));
       for (const auto& p : a.pairs) {
         out += fmt::format("  Cohen's kappa    {:>6}  ({}–{}) {} × {} on {} items: {}{}\n",
-                           num(p.kappa.kappa), num(p.kappa.interval.lo), num(p.kappa.interval.hi),
-                           p.a, p.b, p.n, kappa_words(p.kappa.kappa),
+                           two_decimals(p.kappa.kappa), two_decimals(p.kappa.interval.lo),
+                           two_decimals(p.kappa.interval.hi), p.a, p.b, p.n,
+                           kappa_words(p.kappa.kappa),
                            a.scale.ordinal ? " (weighted: near misses count partly)" : "");
       }
-      out += fmt::format("  Krippendorff's α {:>6}  all reviewers together{}\n", num(a.alpha.value),
+      out += fmt::format("  Krippendorff's α {:>6}  all reviewers together{}\n",
+                         two_decimals(a.alpha.value),
                          a.alpha.reason.empty() ? "" : fmt::format(" ({})", a.alpha.reason));
       out += "  (kappa and alpha: 1 is perfect agreement, 0 is what chance alone would give)\n";
     }
-    if (a.adjudicated > 0) out += fmt::format("  {} disagreements settled by adjudication\n", a.adjudicated);
+    if (a.adjudicated > 0)
+      out += fmt::format("  {} disagreements settled by adjudication\n", a.adjudicated);
     if (!a.open.empty()) {
-      out += fmt::format("  {} disagreement{} to settle:\n", a.open.size(), a.open.size() == 1 ? "" : "s");
+      out += fmt::format("  {} disagreement{} to settle:\n", a.open.size(),
+                         a.open.size() == 1 ? "" : "s");
       const std::size_t shown = std::min<std::size_t>(a.open.size(), 15);
       for (std::size_t i = 0; i < shown; ++i) {
         const auto& d = a.open[i];
         std::string grades;
-        for (const auto& [who, g] : d.grades) grades += fmt::format("{}{}={:g}", grades.empty() ? "" : " ", who, g);
+        for (const auto& [who, g] : d.grades)
+          grades += fmt::format("{}{}={:g}", grades.empty() ? "" : " ", who, g);
         out += fmt::format("    {}  case {}  {}\n", d.item, d.case_id, grades);
         for (const auto& [who, n] : d.notes) out += fmt::format("        {}: {}\n", who, n);
       }
       if (shown < a.open.size()) out += fmt::format("    … and {} more\n", a.open.size() - shown);
-      out += "  Settle them: qualbar review export --adjudicate --run RUN --out FOLDER, then "
-             "qualbar review import FOLDER/adjudication.jsonl\n";
+      out +=
+          "  Settle them: qualbar review export --adjudicate --run RUN --out FOLDER, then "
+          "qualbar review import FOLDER/adjudication.jsonl\n";
     }
   }
   return out;
@@ -211,14 +225,15 @@ std::string agreement_json(const std::vector<DimensionAgreement>& all) {
                                number_or_null(a.agreement_interval.hi)};
     d["pairs"] = nlohmann::json::array();
     for (const auto& p : a.pairs) {
-      d["pairs"].push_back({{"a", p.a},
-                            {"b", p.b},
-                            {"n", p.n},
-                            {"agreement", number_or_null(p.agreement)},
-                            {"kappa", number_or_null(p.kappa.kappa)},
-                            {"kappa_interval",
-                             {number_or_null(p.kappa.interval.lo), number_or_null(p.kappa.interval.hi)}},
-                            {"weights", a.scale.ordinal ? "quadratic" : "none"}});
+      d["pairs"].push_back(
+          {{"a", p.a},
+           {"b", p.b},
+           {"n", p.n},
+           {"agreement", number_or_null(p.agreement)},
+           {"kappa", number_or_null(p.kappa.kappa)},
+           {"kappa_interval",
+            {number_or_null(p.kappa.interval.lo), number_or_null(p.kappa.interval.hi)}},
+           {"weights", a.scale.ordinal ? "quadratic" : "none"}});
     }
     d["krippendorff_alpha"] = number_or_null(a.alpha.value);
     d["adjudicated"] = a.adjudicated;
@@ -226,7 +241,8 @@ std::string agreement_json(const std::vector<DimensionAgreement>& all) {
     for (const auto& x : a.open) {
       nlohmann::json g = nlohmann::json::object();
       for (const auto& [who, v] : x.grades) g[who] = v;
-      d["disagreements"].push_back({{"id", x.item}, {"run", x.run_id}, {"case", x.case_id}, {"grades", g}});
+      d["disagreements"].push_back(
+          {{"id", x.item}, {"run", x.run_id}, {"case", x.case_id}, {"grades", g}});
     }
     j["dimensions"].push_back(std::move(d));
   }

@@ -8,15 +8,11 @@
 
 #include "qualbar/review/review.hpp"
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/util/json_number.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::review {
-namespace {
-
-std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.1f}%", 100 * x) : "—"; }
-
-nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite& suite,
                                               std::span<const Case> cases, const GradeBook& book,
@@ -60,30 +56,32 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
   a.title = fmt::format("{}: the judge next to people's grades ({} of {} answers graded by people)",
                         spec.name, hn, jn);
   const int level = static_cast<int>(std::lround(100 * confidence));
-  a.lines.push_back(fmt::format("judge alone          {:>6}  ({}% interval {}–{}) on all {} answers",
-                                pct(judge_rate), level, pct(ji.lo), pct(ji.hi), jn));
+  a.lines.push_back(
+      fmt::format("judge alone          {:>6}  ({}% interval {}–{}) on all {} answers",
+                  percent(judge_rate), level, percent(ji.lo), percent(ji.hi), jn));
   a.lines.push_back(fmt::format("people alone         {:>6}  ({}–{}) on the {} they graded",
-                                pct(human_rate), pct(hi.lo), pct(hi.hi), hn));
+                                percent(human_rate), percent(hi.lo), percent(hi.hi), hn));
   if (ppi.reason.empty()) {
     a.lines.push_back(fmt::format(
         "prediction-powered   {:>6}  ({}–{}): the judge on every answer, corrected by how it "
         "differs from people where both graded",
-        pct(ppi.estimate), pct(ppi.interval.lo), pct(ppi.interval.hi)));
+        percent(ppi.estimate), percent(ppi.interval.lo), percent(ppi.interval.hi)));
   } else {
     a.lines.push_back(fmt::format("prediction-powered   —  ({})", ppi.reason));
   }
   a.lines.push_back("Is the judge good enough to stand in for people? qualbar judge-check");
-  a.data_json = nlohmann::json{{"graded_by_people", hn},
-                               {"judged", jn},
-                               {"judge_rate", num(judge_rate)},
-                               {"judge_interval", {num(ji.lo), num(ji.hi)}},
-                               {"human_rate", num(human_rate)},
-                               {"human_interval", {num(hi.lo), num(hi.hi)}},
-                               {"ppi_estimate", num(ppi.estimate)},
-                               {"ppi_interval", {num(ppi.interval.lo), num(ppi.interval.hi)}},
-                               {"ppi_lambda", num(ppi.lambda)},
-                               {"ppi_reason", std::string(ppi.reason)}}
-                    .dump();
+  a.data_json =
+      nlohmann::json{{"graded_by_people", hn},
+                     {"judged", jn},
+                     {"judge_rate", json_number(judge_rate)},
+                     {"judge_interval", {json_number(ji.lo), json_number(ji.hi)}},
+                     {"human_rate", json_number(human_rate)},
+                     {"human_interval", {json_number(hi.lo), json_number(hi.hi)}},
+                     {"ppi_estimate", json_number(ppi.estimate)},
+                     {"ppi_interval", {json_number(ppi.interval.lo), json_number(ppi.interval.hi)}},
+                     {"ppi_lambda", json_number(ppi.lambda)},
+                     {"ppi_reason", std::string(ppi.reason)}}
+          .dump();
   return a;
 }
 

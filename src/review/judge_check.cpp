@@ -18,6 +18,7 @@
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/stats/regression.hpp"
 #include "qualbar/stats/tests.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::review {
 
@@ -50,9 +51,7 @@ namespace {
 
 // ---- words a PM reads --------------------------------------------------------------------------
 
-std::string pct(double x) { return fmt::format("{:.1f}%", 100.0 * x); }
 std::string points(double x) { return fmt::format("{:+.1f}", 100.0 * x); }
-std::string p_text(double p) { return fmt::format("{:.3g}", p); }
 std::string level(double confidence) { return fmt::format("{:g}%", 100.0 * confidence); }
 std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
@@ -374,8 +373,8 @@ std::vector<DriftWindow> drift_windows(const Context& c) {
 std::string agreement_sentence(const CellCheck& o, double confidence) {
   return fmt::format(
       "The judge agrees with people on {} of {} (kappa {:.2f}, {} interval {:.2f}–{:.2f}).",
-      pct(o.agreement), plural(o.n, "item"), o.kappa.kappa, level(confidence), o.kappa.interval.lo,
-      o.kappa.interval.hi);
+      percent(o.agreement), plural(o.n, "item"), o.kappa.kappa, level(confidence),
+      o.kappa.interval.lo, o.kappa.interval.hi);
 }
 
 // The reasons that make the judge not usable, in the order of the rules.
@@ -398,7 +397,7 @@ std::vector<std::string> blocking_reasons(const DimensionCheck& d, const JudgeCh
     out.push_back(fmt::format(
         "The judge agrees with people on {} of {}, but its kappa (agreement beyond chance) is "
         "only {:.2f} ({} interval {:.2f}–{:.2f}), below the {:.2f} required.",
-        pct(o.agreement), plural(o.n, "item"), o.kappa.kappa, level(s.confidence),
+        percent(o.agreement), plural(o.n, "item"), o.kappa.kappa, level(s.confidence),
         o.kappa.interval.lo, o.kappa.interval.hi, s.min_kappa));
   }
   std::size_t weak = 0;  // slices are sorted worst first: the first three speak for the rest
@@ -418,14 +417,14 @@ std::vector<std::string> blocking_reasons(const DimensionCheck& d, const JudgeCh
     out.push_back(fmt::format(
         "The judge favours long answers: against people's grades, its pass rate runs {} points on "
         "the shortest quarter and {} points on the longest (one-sided p = {}).",
-        points(v.bands.front().gap), points(v.bands.back().gap), p_text(v.p_value)));
+        points(v.bands.front().gap), points(v.bands.back().gap), p_value_text(v.p_value)));
   }
   if (d.position && d.position->flagged) {
     const PositionProbe& p = *d.position;
     out.push_back(fmt::format(
         "The judge's choice depends on which answer it is shown first: {} of {} flip when the "
         "order is swapped (at most {} allowed){}.",
-        pct(p.flip_rate), plural(p.pairs, "pair"), pct(s.max_position_flips),
+        percent(p.flip_rate), plural(p.pairs, "pair"), percent(s.max_position_flips),
         p.favoured.empty() ? "" : fmt::format(", mostly in favour of the {} one", p.favoured)));
   }
   return out;
@@ -441,16 +440,17 @@ std::string correction_sentence(const DimensionCheck& d, const JudgeCheckSetting
   const std::string off = fmt::format(
       "The judge passes {:.1f} points {} often than people ({} against {}; {} interval {} to {} "
       "points)",
-      100.0 * std::fabs(o.bias), o.bias > 0 ? "more" : "less", pct(o.judge_rate), pct(o.human_rate),
-      level(s.confidence), points(o.bias_interval.lo), points(o.bias_interval.hi));
+      100.0 * std::fabs(o.bias), o.bias > 0 ? "more" : "less", percent(o.judge_rate),
+      percent(o.human_rate), level(s.confidence), points(o.bias_interval.lo),
+      points(o.bias_interval.hi));
   if (std::isnan(e.ppi.estimate))
     return off + fmt::format(": use people's own pass rate, {} [{}, {}], not the judge's.",
-                             pct(e.human_only), pct(e.human_only_interval.lo),
-                             pct(e.human_only_interval.hi));
+                             percent(e.human_only), percent(e.human_only_interval.lo),
+                             percent(e.human_only_interval.hi));
   return off + fmt::format(
                    ": use the prediction-powered estimate, {} [{}, {}], which corrects the judge "
                    "with people's grades.",
-                   pct(e.ppi.estimate), pct(e.ppi.interval.lo), pct(e.ppi.interval.hi));
+                   percent(e.ppi.estimate), percent(e.ppi.interval.lo), percent(e.ppi.interval.hi));
 }
 
 std::string bias_sentence(const CellCheck& o, const JudgeCheckSettings& s) {
@@ -485,8 +485,8 @@ std::vector<std::string> notes(const DimensionCheck& d) {
     out.push_back(fmt::format(
         "Agreement with people fell from {} in {} to {} in {} ({}, one-sided p = {}){}: the judge "
         "or the answers have changed; check the judge again on fresh grades.",
-        pct(w.agreement + w.drop), fmt::join(baseline, ", "), pct(w.agreement), w.window,
-        plural(w.n, "item"), p_text(w.p_value),
+        percent(w.agreement + w.drop), fmt::join(baseline, ", "), percent(w.agreement), w.window,
+        plural(w.n, "item"), p_value_text(w.p_value),
         later.empty() ? "" : fmt::format(", and is down again in {}", fmt::join(later, ", "))));
   }
   if (d.skipped > 0)

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/review/judge_check.hpp"
+#include "qualbar/util/text.hpp"
 #include "report/terminal_table.hpp"
 
 namespace qb::review {
@@ -19,10 +20,8 @@ using term::Style;
 using term::Table;
 using term::width;
 
-std::string pct(double x) { return std::isnan(x) ? "—" : fmt::format("{:.1f}%", 100.0 * x); }
 std::string pts(double x) { return std::isnan(x) ? "?" : fmt::format("{:+.1f}", 100.0 * x); }
 std::string num2(double x) { return std::isnan(x) ? "—" : fmt::format("{:.2f}", x); }
-std::string p_text(double p) { return std::isnan(p) ? "—" : fmt::format("{:.3g}", p); }
 
 // "[91.2, 96.0]" for rates, in percent like the run report.
 std::string rate_interval(const stats::Interval& i) {
@@ -52,15 +51,15 @@ std::string headline(const DimensionCheck& d, const Style& st) {
 void write_agreement(const DimensionCheck& d, std::ostream& out) {
   const CellCheck& o = d.overall;
   const JudgeCheckSettings& s = d.settings;
-  out << fmt::format("  Agreement   {} {} of {} items with both grades\n", pct(o.agreement),
+  out << fmt::format("  Agreement   {} {} of {} items with both grades\n", percent(o.agreement),
                      rate_interval(o.agreement_interval), o.n);
   const std::string kappa = o.kappa.reason.empty()
                                 ? num2(o.kappa.kappa) + " " + kappa_interval(o.kappa.interval)
                                 : fmt::format("undefined ({})", o.kappa.reason);
   out << fmt::format("  Kappa       {} {}(needs ≥ {:.2f}; 1 is perfect, 0 is chance)\n", kappa,
                      d.scale.ordinal ? "quadratic-weighted " : "", s.min_kappa);
-  out << fmt::format("  Pass rate   judge {}, people {} on the same items\n", pct(o.judge_rate),
-                     pct(o.human_rate));
+  out << fmt::format("  Pass rate   judge {}, people {} on the same items\n", percent(o.judge_rate),
+                     percent(o.human_rate));
   out << fmt::format(
       "  Bias        {} points {} (judge − people; beyond ±{:.1f} it needs correcting)\n",
       pts(o.bias), points_interval(o.bias_interval), 100.0 * s.max_bias);
@@ -97,11 +96,12 @@ void write_estimates(const DimensionCheck& d, std::ostream& out, const Style& st
   const std::string level = fmt::format("{:g}% INTERVAL", 100.0 * d.settings.confidence);
   out << '\n' << st.bold("  The pass rate three ways") << '\n';
   Table t({"ESTIMATE", "PASS RATE", level, "FROM"});
-  t.add({"judge only", pct(e.judge_only), rate_interval(e.judge_only_interval),
+  t.add({"judge only", percent(e.judge_only), rate_interval(e.judge_only_interval),
          fmt::format("the judge on {} items", e.n_judged)});
-  t.add({"people only", pct(e.human_only), rate_interval(e.human_only_interval),
+  t.add({"people only", percent(e.human_only), rate_interval(e.human_only_interval),
          fmt::format("people on {} items", e.n_human)});
-  t.add({"prediction-powered", pct(e.ppi.estimate), rate_interval(e.ppi.interval), ppi_source(e)});
+  t.add({"prediction-powered", percent(e.ppi.estimate), rate_interval(e.ppi.interval),
+         ppi_source(e)});
   t.print(out, st, "    ");
   out << st.dim(
              "    Prediction-powered: the judge's rate on every item, corrected by its errors on "
@@ -127,7 +127,7 @@ void write_slices(const DimensionCheck& d, std::ostream& out, const Style& st) {
            fmt::format("{:g}% INTERVAL", 100.0 * d.settings.confidence), "BIAS", "STATUS"});
   for (std::size_t i = 0; i < shown; ++i) {
     const CellCheck& c = d.slices[i];
-    t.add({c.slice + "=" + c.value, std::to_string(c.n), pct(c.agreement), num2(c.kappa.kappa),
+    t.add({c.slice + "=" + c.value, std::to_string(c.n), percent(c.agreement), num2(c.kappa.kappa),
            kappa_interval(c.kappa.interval), pts(c.bias), slice_status(c, d.settings, st)});
   }
   t.print(out, st, "    ");
@@ -149,13 +149,13 @@ void write_verbosity(const VerbosityProbe& v, std::ostream& out, const Style& st
                "    the gap (judge − people) changes by {} points each time answers double "
                "in length, among answers people graded alike (se {:.1f}, one-sided "
                "p = {})\n",
-               pts(kLn2 * v.slope), 100.0 * kLn2 * v.standard_error, p_text(v.p_value));
+               pts(kLn2 * v.slope), 100.0 * kLn2 * v.standard_error, p_value_text(v.p_value));
   }
   if (v.bands.empty()) return;
   Table t({"LENGTH (chars)", "N", "JUDGE", "PEOPLE", "GAP"});
   for (const LengthBand& b : v.bands)
     t.add({fmt::format("{:.0f}–{:.0f}", b.min_length, b.max_length), std::to_string(b.n),
-           pct(b.judge_rate), pct(b.human_rate), pts(b.gap)});
+           percent(b.judge_rate), percent(b.human_rate), pts(b.gap)});
   t.print(out, st, "    ");
 }
 
@@ -166,8 +166,8 @@ void write_position(const PositionProbe& p, std::ostream& out, const Style& st) 
   out << fmt::format(
       "    {} pairs asked in both orders: {} consistent, {} flipped to the first shown, {} to the "
       "second ({} flip; exact test of lopsidedness p = {})\n",
-      p.pairs, p.consistent, p.first_both, p.second_both, pct(p.flip_rate),
-      p_text(p.sign_test.p_value));
+      p.pairs, p.consistent, p.first_both, p.second_both, percent(p.flip_rate),
+      p_value_text(p.sign_test.p_value));
 }
 
 void write_self_preference(const SelfPreference& s, std::ostream& out, const Style& st) {
@@ -193,8 +193,8 @@ void write_drift(const DimensionCheck& d, std::ostream& out, const Style& st) {
         : w.too_few ? st.dim(fmt::format("too few (n < {})", d.settings.min_window_items))
         : w.alert   ? st.red("ALERT")
                     : st.green("ok");
-    t.add({w.window, std::to_string(w.n), pct(w.agreement), num2(w.kappa),
-           std::isnan(w.drop) ? "" : fmt::format("{:.1f}", 100.0 * w.drop), p_text(w.p_value),
+    t.add({w.window, std::to_string(w.n), percent(w.agreement), num2(w.kappa),
+           std::isnan(w.drop) ? "" : fmt::format("{:.1f}", 100.0 * w.drop), p_value_text(w.p_value),
            status});
   }
   t.print(out, st, "    ");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/run_lock.hpp"
 #include "qualbar/scorers/judge.hpp"
@@ -344,8 +345,9 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   return run;
 }
 
-
-void finish_stored_run(Store& store, const RunResult& run) { store.runs().finish_run(run.info, &run.scores); }
+void finish_stored_run(Store& store, const RunResult& run) {
+  store.runs().finish_run(run.info, &run.scores);
+}
 
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
   StoredRun s = record_without_results(suite, dataset, run.info);

@@ -101,7 +101,7 @@ void load_numbers(AnchorTables& t, std::string_view language, const std::string&
   p.number = compile(fmt::format(R"((?i)({}){})", num, scale), where);
 }
 
-AnchorTables build_tables() {
+AnchorTables build_anchor_tables() {
   AnchorTables t;
   std::vector<std::string> month_names;
   for (const auto& line : data_lines(data_file("claims/months.txt"))) {
@@ -170,8 +170,8 @@ AnchorTables build_tables() {
   return t;
 }
 
-const AnchorTables& tables() {
-  static const AnchorTables t = build_tables();
+const AnchorTables& anchor_tables() {
+  static const AnchorTables t = build_anchor_tables();
   return t;
 }
 
@@ -297,10 +297,10 @@ std::string date_key(const DateParts& d) {
 int month_of(Piece name) {
   std::string key = casefold(view(name));
   if (!key.empty() && key.back() == '.') key.pop_back();
-  const auto& months = tables().months;
+  const auto& months = anchor_tables().months;
   const auto it = months.find(key);
   if (it == months.end()) return -1;
-  if (tables().capital_months.count(key) && !is_upper(cp_at(view(name), 0).cp)) return -1;
+  if (anchor_tables().capital_months.count(key) && !is_upper(cp_at(view(name), 0).cp)) return -1;
   return it->second;
 }
 
@@ -320,10 +320,10 @@ DateParts parse_date_key(std::string_view key) {
   return d;
 }
 
-bool is_month_name(const std::string& folded) { return tables().months.count(folded) > 0; }
+bool is_month_name(const std::string& folded) { return anchor_tables().months.count(folded) > 0; }
 
 Extraction extract(std::string_view text, const Locale& locale, bool claim) {
-  const AnchorTables& t = tables();
+  const AnchorTables& t = anchor_tables();
   const NumberPack& p = t.pack(locale.language);
   Extraction x;
   x.rest = normalize_text(text, {.casefold = false, .strip_punctuation = false});
@@ -523,7 +523,7 @@ void extract_names(Extraction& x, const Locale& locale,
     const Cp first = cp_at(text, 0);
     const auto tokens = tokens_of(text);
     word.stop = tokens.size() == 1 && stop_words.count(tokens[0]) > 0;
-    word.month = tables().months.count(casefold(text)) > 0;
+    word.month = anchor_tables().months.count(casefold(text)) > 0;
     word.start = start;
     word.strong = (digit && is_letter(first.cp)) || inner_capital ||
                   (letters >= 2 && lower == 0 && ascii_lower(text) != "ok");

@@ -64,7 +64,7 @@ void load_conjunctions(SplitTables& t, std::string_view language) {
   }
 }
 
-SplitTables build_tables() {
+SplitTables build_split_tables() {
   SplitTables t;
   for (const auto& line : data_lines(data_file("claims/abbreviations.txt"))) {
     if (line.text[0] == '~') {
@@ -101,8 +101,8 @@ SplitTables build_tables() {
   return t;
 }
 
-const SplitTables& tables() {
-  static const SplitTables t = build_tables();
+const SplitTables& split_tables() {
+  static const SplitTables t = build_split_tables();
   return t;
 }
 
@@ -128,7 +128,7 @@ std::vector<std::string> split_ids(std::string_view s) {
 // The ids of a marker's content, or nothing when it is not a citation.
 std::optional<std::vector<std::string>> marker_ids(std::string_view content, bool bracket,
                                                    const std::unordered_set<std::string>& known) {
-  const SplitTables& t = tables();
+  const SplitTables& t = split_tables();
   std::string body(trim(content));
   bool need_digit_or_known = true;
   std::string rest;
@@ -181,7 +181,7 @@ std::size_t terminator_before(std::string_view s) {
 // it, so it belongs to that sentence.
 std::string strip_markers(std::string_view text, const std::unordered_set<std::string>& known,
                           std::vector<Marker>& markers) {
-  const SplitTables& t = tables();
+  const SplitTables& t = split_tables();
   std::string clean;
   clean.reserve(text.size());
   std::array<Piece, 4> g;
@@ -221,7 +221,7 @@ bool is_opener(std::int32_t cp) {
          cp == 0x2018 || cp == 0xAB || cp == 0xBF || cp == 0xA1 || cp == '_';
 }
 
-struct Span {
+struct ClauseSpan {
   std::size_t b = 0, e = 0;
 };
 
@@ -229,7 +229,7 @@ struct Span {
 // and any closing quotes.
 bool full_stop_ends(std::string_view s, std::size_t i, std::size_t after, std::size_t e,
                     bool ellipsis) {
-  const SplitTables& t = tables();
+  const SplitTables& t = split_tables();
   std::size_t k = after;
   while (k < e && is_space(cp_at(s, k).cp)) k += cp_at(s, k).len;
   while (k < e && is_opener(cp_at(s, k).cp)) k += cp_at(s, k).len;
@@ -254,8 +254,8 @@ bool full_stop_ends(std::string_view s, std::size_t i, std::size_t after, std::s
   return true;
 }
 
-std::vector<Span> split_sentences(std::string_view s, std::size_t b, std::size_t e) {
-  std::vector<Span> out;
+std::vector<ClauseSpan> split_sentences(std::string_view s, std::size_t b, std::size_t e) {
+  std::vector<ClauseSpan> out;
   std::size_t start = b;
   std::size_t i = b;
   auto skip_closers = [&](std::size_t j) {
@@ -391,7 +391,7 @@ std::string apostrophes_to_spaces(std::string_view s) {
 
 std::vector<Claim> split_claims(std::string_view text, const Locale& locale,
                                 const std::vector<std::string>& known_ids) {
-  const SplitTables& t = tables();
+  const SplitTables& t = split_tables();
   const Conjunctions& conj = t.conjunctions_of(locale.language);
   const auto& stop_words = stopwords(locale.language);
   const std::unordered_set<std::string> known(known_ids.begin(), known_ids.end());

@@ -216,15 +216,15 @@ void load_words(WordTables& t, std::string_view language) {
   }
 }
 
-WordTables build_tables() {
+WordTables build_word_tables() {
   WordTables t;
   for (std::string_view language : kLanguages) load_words(t, language);
   load_words(t, "");
   return t;
 }
 
-const WordTables& tables() {
-  static const WordTables t = build_tables();
+const WordTables& word_tables() {
+  static const WordTables t = build_word_tables();
   return t;
 }
 
@@ -257,11 +257,11 @@ std::string stem(const std::string& token, const Words& p) {
 
 // ---- language ------------------------------------------------------------------------------
 
-std::string detect_language(std::string_view text) {
+std::string guess_claim_language(std::string_view text) {
   std::size_t cut = std::min<std::size_t>(text.size(), 4000);
   while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   const auto tokens = tokens_of(text.substr(0, cut));
-  const WordTables& t = tables();
+  const WordTables& t = word_tables();
   std::string_view best = "en";
   std::size_t best_hits = 0;
   for (std::string_view language : kLanguages) {
@@ -280,7 +280,7 @@ std::string detect_language(std::string_view text) {
 }  // namespace
 
 const std::unordered_set<std::string>& stopwords(std::string_view language) {
-  return tables().pack(language).stopwords;
+  return word_tables().pack(language).stopwords;
 }
 
 bool is_content(const std::string& token, const std::unordered_set<std::string>& stop_words) {
@@ -302,7 +302,7 @@ Locale claim_locale(std::string_view declared_language, std::string_view text) {
   const std::size_t dash = tag.find('-');
   std::string base = tag.substr(0, dash);
   const std::string region = dash == std::string::npos ? "" : tag.substr(dash + 1);
-  if (base.empty()) base = detect_language(text);
+  if (base.empty()) base = guess_claim_language(text);
   static const std::unordered_set<std::string_view> comma_languages = {
       "es", "fr", "de", "pt", "it", "nl", "ru", "pl", "tr", "sv", "da", "nb", "nn", "no", "fi",
       "cs", "sk", "sl", "hr", "ro", "hu", "el", "uk", "bg", "id", "vi", "ca", "gl", "eu"};
@@ -317,7 +317,7 @@ Locale claim_locale(std::string_view declared_language, std::string_view text) {
 }
 
 ClaimContent analyse_claim(std::string_view claim, const Locale& locale) {
-  const Words& p = tables().pack(locale.language);
+  const Words& p = word_tables().pack(locale.language);
   Extraction x = extract(claim, locale, true);
   ClaimContent c;
   c.anchors = std::move(x.anchors);
@@ -346,7 +346,7 @@ struct Grounding::Passage {
 
 Grounding::Grounding(const std::vector<Context>& contexts, Locale locale, double min_coverage)
     : locale_(std::move(locale)), min_coverage_(min_coverage) {
-  const Words& p = tables().pack(locale_.language);
+  const Words& p = word_tables().pack(locale_.language);
   passages_.reserve(contexts.size());
   for (const auto& context : contexts) {
     Passage passage;

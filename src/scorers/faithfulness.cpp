@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/judge_reply.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/text.hpp"
 #include "scorers/claims.hpp"
@@ -43,8 +44,8 @@ Score read_claim_verdicts(const ChatResult& r, const std::vector<detail::Claim>&
     const std::string reason = v.contains("reason") && v["reason"].is_string()
                                    ? excerpt(v["reason"].get<std::string>(), 80)
                                    : std::string("unsupported");
-    details += fmt::format("{}{} ({})", details.empty() ? "" : "; ",
-                           detail::quote(claims[i].text), reason);
+    details += fmt::format("{}{} ({})", details.empty() ? "" : "; ", detail::quote(claims[i].text),
+                           reason);
   }
   const std::size_t n = claims.size();
   const double value = static_cast<double>(n - unsupported) / static_cast<double>(n);

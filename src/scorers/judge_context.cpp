@@ -1,4 +1,6 @@
+#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/judge_reply.hpp"
 
 #include <fmt/format.h>
 
@@ -14,7 +16,8 @@ ChatSettings judge_settings(const Suite& suite) {
     s.params["temperature"] = 0.0;
     if (!suite.judge["cache"]) s.cache = true;
   }
-  if (!s.params.contains("response_format")) s.params["response_format"] = {{"type", "json_object"}};
+  if (!s.params.contains("response_format"))
+    s.params["response_format"] = {{"type", "json_object"}};
   return s;
 }
 

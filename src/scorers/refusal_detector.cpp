@@ -117,7 +117,8 @@ std::shared_ptr<const re2::RE2> compile_kind(const ConfigReader& r, const Config
   return re;
 }
 
-RefusalLanguage parse_language(const ConfigReader& r, const ConfigNode& key, const ConfigNode& node) {
+RefusalLanguage parse_language(const ConfigReader& r, const ConfigNode& key,
+                               const ConfigNode& node) {
   RefusalLanguage lang;
   lang.code = key.scalar();
   const std::string where = "languages." + lang.code;
@@ -163,7 +164,8 @@ RefusalPack parse_pack(std::string_view yaml, const std::string& file) {
            "expected a map of language codes (en, es, ...) to their patterns");
   r.check_unique_keys(langs, "languages");
   RefusalPack pack;
-  for (const auto& kv : langs.members()) pack.languages.push_back(parse_language(r, kv.first, kv.second));
+  for (const auto& kv : langs.members())
+    pack.languages.push_back(parse_language(r, kv.first, kv.second));
   std::vector<const re2::RE2*> patterns;
   for (const auto& l : pack.languages) patterns.push_back(l.refusal.get());
   pack.every_language = std::make_shared<const detail::PatternPrefilter>(std::move(patterns));
@@ -231,8 +233,8 @@ constexpr auto kAsciiRunClass = [] {
 std::size_t ascii_run(std::string_view s, std::size_t i, double room) {
   if (!(room > 0)) return 0;
   const auto cls = [&s](std::size_t k) { return kAsciiRunClass[static_cast<unsigned char>(s[k])]; };
-  const std::size_t end = i + static_cast<std::size_t>(
-                                  std::min(static_cast<double>(s.size() - i), std::ceil(room)));
+  const std::size_t end =
+      i + static_cast<std::size_t>(std::min(static_cast<double>(s.size() - i), std::ceil(room)));
   std::size_t j = i;
   for (; j < end; ++j) {
     const unsigned char c = cls(j);
@@ -490,7 +492,7 @@ std::string quote_output(std::string_view output, const detail::RefusalHead& h, 
   return std::string(s);
 }
 
-std::string number(double v) { return fmt::format("{:g}", v); }
+std::string short_number(double v) { return fmt::format("{:g}", v); }
 
 }  // namespace
 
@@ -512,10 +514,11 @@ const RefusalPack& builtin_refusal_pack() {
 RefusalDetector::RefusalDetector(const RefusalPack& pack, RefusalSettings settings)
     : settings_(std::move(settings)) {
   if (!(settings_.window > 0) || !std::isfinite(settings_.window))
-    throw ArgError("window", fmt::format("must be more than 0, got {}", number(settings_.window)));
+    throw ArgError("window",
+                   fmt::format("must be more than 0, got {}", short_number(settings_.window)));
   if (!(settings_.answer_length > 0) || !std::isfinite(settings_.answer_length))
-    throw ArgError("answer_length",
-                   fmt::format("must be more than 0, got {}", number(settings_.answer_length)));
+    throw ArgError("answer_length", fmt::format("must be more than 0, got {}",
+                                                short_number(settings_.answer_length)));
   std::vector<std::string> available;
   for (const auto& l : pack.languages) available.push_back(l.code);
   for (const auto& code : settings_.languages) {
@@ -549,7 +552,7 @@ RefusalDetector::RefusalDetector(const RefusalPack& pack, RefusalSettings settin
     refusal_.push_back({"extra_patterns", std::move(re)});
   }
   no_phrase_ =
-      fmt::format("no refusal phrase in the first {} characters", number(settings_.window));
+      fmt::format("no refusal phrase in the first {} characters", short_number(settings_.window));
   if (settings_.languages.empty() && settings_.extra_patterns.empty() && pack.every_language) {
     any_refusal_ = pack.every_language;
     return;

@@ -14,15 +14,13 @@
 #include "qualbar/core/registry.hpp"
 #include "qualbar/util/config.hpp"
 #include "qualbar/util/embedded.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::detail {
 namespace {
 
 // ---- text helpers -------------------------------------------------------------------------------
 
-bool is_ascii_alnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 std::int32_t decode_at(std::string_view text, std::size_t pos) {
@@ -69,7 +67,7 @@ std::size_t forward_chars(std::string_view text, std::size_t pos, std::size_t n)
 
 // ---- word lists ---------------------------------------------------------------------------------
 
-struct Span {
+struct MatchSpan {
   std::size_t begin = 0;
   std::size_t end = 0;
 };
@@ -86,16 +84,16 @@ void for_each_word(const WordList& list, std::string_view text, std::size_t from
       const std::size_t e = b + m.size();
       if ((!w.check_start || !word_char_before(text, b)) &&
           (!w.check_end || !word_char_at(text, e)))
-        f(Span{b, e});
+        f(MatchSpan{b, e});
       pos = forward_chars(text, b, 1);
     }
   }
 }
 
-bool near_word(const WordList& list, std::string_view text, Span s, std::size_t window) {
+bool near_word(const WordList& list, std::string_view text, MatchSpan s, std::size_t window) {
   bool found = false;
   for_each_word(list, text, back_chars(text, s.begin, window), forward_chars(text, s.end, window),
-                [&](Span) { found = true; });
+                [&](MatchSpan) { found = true; });
   return found;
 }
 
@@ -103,19 +101,19 @@ bool near_word(const WordList& list, std::string_view text, Span s, std::size_t 
 constexpr std::size_t kIgnoreAfterWindow = 25;
 
 // True when an ignore_after word stands right before the match with no context word between.
-bool after_reference_word(const SafetyRule& rule, std::string_view text, Span s) {
-  std::optional<Span> last;
+bool after_reference_word(const SafetyRule& rule, std::string_view text, MatchSpan s) {
+  std::optional<MatchSpan> last;
   for_each_word(rule.ignore_after, text, back_chars(text, s.begin, kIgnoreAfterWindow), s.begin,
-                [&](Span w) {
+                [&](MatchSpan w) {
                   if (!last || w.begin > last->begin) last = w;
                 });
   if (!last) return false;
   bool context_between = false;
-  for_each_word(rule.context, text, last->end, s.begin, [&](Span) { context_between = true; });
+  for_each_word(rule.context, text, last->end, s.begin, [&](MatchSpan) { context_between = true; });
   return !context_between;
 }
 
-bool inside_shape(const re2::RE2& shape, std::string_view text, Span s) {
+bool inside_shape(const re2::RE2& shape, std::string_view text, MatchSpan s) {
   constexpr std::size_t kReach = 120;  // bytes: longer than any shape (an IBAN, a UUID)
   std::size_t pos = s.begin > kReach ? s.begin - kReach : 0;
   while (pos > 0 && is_continuation(text[pos])) --pos;
@@ -134,8 +132,8 @@ bool inside_shape(const re2::RE2& shape, std::string_view text, Span s) {
 
 // The span to report for a match of `re` at [b, e), or nothing. A span the validator rejects is
 // shortened to an earlier word end where the pattern still matches ("4111 1111 1111 1111 20").
-std::optional<Span> accept(const SafetyRule& rule, const re2::RE2& re, bool weak,
-                           std::string_view text, Span s, bool can_shorten) {
+std::optional<MatchSpan> accept(const SafetyRule& rule, const re2::RE2& re, bool weak,
+                                std::string_view text, MatchSpan s, bool can_shorten) {
   if (rule.validator && !rule.validator(text.substr(s.begin, s.end - s.begin))) {
     if (!can_shorten) return std::nullopt;
     bool shortened = false;
@@ -165,7 +163,7 @@ std::size_t after_word(std::string_view text, std::size_t b) {
 }
 
 struct Found {
-  Span span;
+  MatchSpan span;
   std::size_t order;  // index of the rule: the earlier wins a tie
 };
 
@@ -178,7 +176,7 @@ void scan_pattern(const SafetyRule& rule, const re2::RE2& re, bool weak, std::st
          re.Match(text, pos, text.size(), re2::RE2::UNANCHORED, groups.data(), n + 1)) {
     const std::size_t mb = static_cast<std::size_t>(groups[0].data() - text.data());
     const std::size_t me = mb + groups[0].size();
-    Span s{mb, me};
+    MatchSpan s{mb, me};
     bool whole = true;
     for (int g = 1; g <= n; ++g) {
       if (groups[g].data() == nullptr || groups[g].empty()) continue;
@@ -479,11 +477,15 @@ SafetyScanner::SafetyScanner(std::vector<const SafetyRule*> rules)
     const auto it = std::find_if(shared.of.begin(), shared.of.end(), [&](const auto& x) {
       return shared.rules[x.first] == rules_[k] && x.second == weak;
     });
-    if (it == shared.of.end()) all_built_in = false;
-    else from_shared[static_cast<std::size_t>(it - shared.of.begin())] = static_cast<int>(own);
+    if (it == shared.of.end())
+      all_built_in = false;
+    else
+      from_shared[static_cast<std::size_t>(it - shared.of.begin())] = static_cast<int>(own);
   }
-  if (all_built_in) from_shared_ = std::move(from_shared);
-  else own_.emplace(patterns_of(rules_, of_));
+  if (all_built_in)
+    from_shared_ = std::move(from_shared);
+  else
+    own_.emplace(patterns_of(rules_, of_));
 }
 
 SafetyScanner::~SafetyScanner() = default;

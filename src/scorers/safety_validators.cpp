@@ -10,12 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "qualbar/util/text.hpp"
+
 namespace qb::detail {
 namespace {
-
-bool is_ascii_alnum(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 std::string digits_of(std::string_view text) {
   std::string out;
@@ -35,7 +33,7 @@ std::string upper_alnum_of(std::string_view text) {
   return out;
 }
 
-bool all_digits(std::string_view s) {
+bool only_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 bool all_same(std::string_view s) {
@@ -127,7 +125,7 @@ bool iban_valid(std::string_view text) {
   const std::string s = upper_alnum_of(text);
   if (s.size() < 15) return false;
   const auto it = kLengths.find(std::string_view(s).substr(0, 2));
-  if (it == kLengths.end() || it->second != s.size() || !all_digits(s.substr(2, 2))) return false;
+  if (it == kLengths.end() || it->second != s.size() || !only_digits(s.substr(2, 2))) return false;
   int rest = 0;  // the number BBAN + country + check digits (A = 10 ... Z = 35), mod 97
   for (char c : s.substr(4) + s.substr(0, 4)) {
     rest = c <= '9' ? (rest * 10 + (c - '0')) % 97 : (rest * 100 + (c - 'A' + 10)) % 97;
@@ -147,7 +145,7 @@ bool us_ssn_valid(std::string_view text) {
 
 bool uk_nino_valid(std::string_view text) {
   const std::string s = upper_alnum_of(text);
-  if (s.size() != 9 || !all_digits(s.substr(2, 6)) || s[8] < 'A' || s[8] > 'D') return false;
+  if (s.size() != 9 || !only_digits(s.substr(2, 6)) || s[8] < 'A' || s[8] > 'D') return false;
   constexpr std::string_view kNotFirst = "DFIQUV", kNotSecond = "DFIOQUV";
   if (kNotFirst.find(s[0]) != std::string_view::npos ||
       kNotSecond.find(s[1]) != std::string_view::npos)
@@ -166,7 +164,7 @@ bool fr_nir_valid(std::string_view text) {
     s.replace(5, 2, "19");
   else if (s.substr(5, 2) == "2B")
     s.replace(5, 2, "18");
-  if (!all_digits(s)) return false;
+  if (!only_digits(s)) return false;
   long long rest = 0;
   for (char c : s.substr(0, 13)) rest = (rest * 10 + (c - '0')) % 97;
   return 97 - rest == number_of(s.substr(13));
@@ -176,7 +174,7 @@ bool es_dni_valid(std::string_view text) {
   std::string s = upper_alnum_of(text);
   if (s.size() != 9) return false;
   if (s[0] == 'X' || s[0] == 'Y' || s[0] == 'Z') s[0] = static_cast<char>('0' + (s[0] - 'X'));
-  if (!all_digits(s.substr(0, 8))) return false;
+  if (!only_digits(s.substr(0, 8))) return false;
   constexpr std::string_view kLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
   return kLetters[static_cast<std::size_t>(number_of(s.substr(0, 8)) % 23)] == s[8];
 }

@@ -17,8 +17,8 @@ namespace {
 
 using detail::kBlock;
 
-constexpr std::string_view kBadConfidence = "confidence must be between 0 and 1 (exclusive)";
-constexpr std::string_view kNoResamples = "resamples must be at least 1";
+using detail::kBadConfidence;
+constexpr std::string_view kNoBootstrapResamples = "resamples must be at least 1";
 constexpr std::string_view kNoObservations = "no observations";
 constexpr std::string_view kOneObservation = "one observation: nothing to resample";
 using detail::kNonFinite;
@@ -34,9 +34,7 @@ constexpr std::string_view kBcaUndefined =
     "BCa: undefined when the estimate lies outside the bootstrap distribution (use the "
     "percentile method)";
 
-bool all_finite(std::span<const double> xs) {
-  return std::all_of(xs.begin(), xs.end(), [](double x) { return std::isfinite(x); });
-}
+using detail::all_finite;
 
 double sum_of(std::span<const double> xs) { return std::accumulate(xs.begin(), xs.end(), 0.0); }
 
@@ -86,11 +84,11 @@ double mean_acceleration(std::span<const double> x, double mean) {
 
 std::string_view check_options(const BootstrapOptions& opts) {
   if (!(opts.confidence > 0.0 && opts.confidence < 1.0)) return kBadConfidence;
-  if (opts.resamples == 0) return kNoResamples;
+  if (opts.resamples == 0) return kNoBootstrapResamples;
   return {};
 }
 
-BootstrapResult failure(std::string_view reason, double estimate = kNaN) {
+BootstrapResult bootstrap_failure(std::string_view reason, double estimate = kNaN) {
   BootstrapResult r;
   r.estimate = estimate;
   r.reason = reason;
@@ -237,13 +235,13 @@ detail::DistinctValues all_distinct_values(std::span<const double> x) {
 }
 
 BootstrapResult mean_fast_path(std::span<const double> x, const BootstrapOptions& opts) {
-  if (auto bad = check_options(opts); !bad.empty()) return failure(bad);
+  if (auto bad = check_options(opts); !bad.empty()) return bootstrap_failure(bad);
   const std::size_t n = x.size();
-  if (n == 0) return failure(kNoObservations);
-  if (n > detail::kMaxIndexed) return failure(kTooMany);
-  if (!all_finite(x)) return failure(kNonFinite);
+  if (n == 0) return bootstrap_failure(kNoObservations);
+  if (n > detail::kMaxIndexed) return bootstrap_failure(kTooMany);
+  if (!all_finite(x)) return bootstrap_failure(kNonFinite);
   const double mean = sum_of(x) / static_cast<double>(n);
-  if (n == 1) return failure(kOneObservation, mean);
+  if (n == 1) return bootstrap_failure(kOneObservation, mean);
   if (std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; })) return point(x[0]);
 
   std::vector<double> theta(opts.resamples);
@@ -274,9 +272,9 @@ BootstrapResult bootstrap_mean(std::span<const double> x, const BootstrapOptions
 
 BootstrapResult bootstrap_mean_difference(std::span<const double> a, std::span<const double> b,
                                           const BootstrapOptions& opts) {
-  if (auto bad = check_options(opts); !bad.empty()) return failure(bad);
-  if (a.size() != b.size()) return failure(kLengthMismatch);
-  if (!all_finite(a) || !all_finite(b)) return failure(kNonFinite);
+  if (auto bad = check_options(opts); !bad.empty()) return bootstrap_failure(bad);
+  if (a.size() != b.size()) return bootstrap_failure(kLengthMismatch);
+  if (!all_finite(a) || !all_finite(b)) return bootstrap_failure(kNonFinite);
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
   return mean_fast_path(d, opts);
@@ -286,14 +284,14 @@ namespace {
 
 BootstrapResult bootstrap_any(std::span<const double> x, const Statistic& statistic,
                               const BootstrapOptions& opts) {
-  if (auto bad = check_options(opts); !bad.empty()) return failure(bad);
+  if (auto bad = check_options(opts); !bad.empty()) return bootstrap_failure(bad);
   const std::size_t n = x.size();
-  if (n == 0) return failure(kNoObservations);
-  if (n > detail::kMaxIndexed) return failure(kTooMany);
-  if (!all_finite(x)) return failure(kNonFinite);
+  if (n == 0) return bootstrap_failure(kNoObservations);
+  if (n > detail::kMaxIndexed) return bootstrap_failure(kTooMany);
+  if (!all_finite(x)) return bootstrap_failure(kNonFinite);
   const double estimate = statistic(x);
-  if (std::isnan(estimate)) return failure(kStatisticNaN);
-  if (n == 1) return failure(kOneObservation, estimate);
+  if (std::isnan(estimate)) return bootstrap_failure(kStatisticNaN);
+  if (n == 1) return bootstrap_failure(kOneObservation, estimate);
   if (std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; })) return point(estimate);
 
   const std::size_t blocks = block_count(opts.resamples);
@@ -335,7 +333,7 @@ BootstrapResult bootstrap_any(std::span<const double> x, const Statistic& statis
       }
     });
     if (std::any_of(jack.begin(), jack.end(), [](double t) { return std::isnan(t); })) {
-      return failure(kJackknifeNaN, estimate);
+      return bootstrap_failure(kJackknifeNaN, estimate);
     }
     a = acceleration_from(jack);
   }
@@ -350,7 +348,7 @@ BootstrapResult bootstrap(std::span<const double> x, const Statistic& statistic,
   try {
     return bootstrap_any(x, statistic, opts);
   } catch (...) {
-    return failure(kStatisticThrew);
+    return bootstrap_failure(kStatisticThrew);
   }
 }
 
@@ -359,15 +357,15 @@ namespace {
 BootstrapResult bootstrap_paired_any(std::span<const double> a, std::span<const double> b,
                                      const PairedStatistic& statistic,
                                      const BootstrapOptions& opts) {
-  if (auto bad = check_options(opts); !bad.empty()) return failure(bad);
-  if (a.size() != b.size()) return failure(kLengthMismatch);
+  if (auto bad = check_options(opts); !bad.empty()) return bootstrap_failure(bad);
+  if (a.size() != b.size()) return bootstrap_failure(kLengthMismatch);
   const std::size_t n = a.size();
-  if (n == 0) return failure(kNoObservations);
-  if (n > detail::kMaxIndexed) return failure(kTooMany);
-  if (!all_finite(a) || !all_finite(b)) return failure(kNonFinite);
+  if (n == 0) return bootstrap_failure(kNoObservations);
+  if (n > detail::kMaxIndexed) return bootstrap_failure(kTooMany);
+  if (!all_finite(a) || !all_finite(b)) return bootstrap_failure(kNonFinite);
   const double estimate = statistic(a, b);
-  if (std::isnan(estimate)) return failure(kStatisticNaN);
-  if (n == 1) return failure(kOneObservation, estimate);
+  if (std::isnan(estimate)) return bootstrap_failure(kStatisticNaN);
+  if (n == 1) return bootstrap_failure(kOneObservation, estimate);
   bool same = true;
   for (std::size_t i = 1; i < n && same; ++i) same = a[i] == a[0] && b[i] == b[0];
   if (same) return point(estimate);
@@ -420,7 +418,7 @@ BootstrapResult bootstrap_paired_any(std::span<const double> a, std::span<const 
       }
     });
     if (std::any_of(jack.begin(), jack.end(), [](double t) { return std::isnan(t); })) {
-      return failure(kJackknifeNaN, estimate);
+      return bootstrap_failure(kJackknifeNaN, estimate);
     }
     acc = acceleration_from(jack);
   }
@@ -434,7 +432,7 @@ BootstrapResult bootstrap_paired(std::span<const double> a, std::span<const doub
   try {
     return bootstrap_paired_any(a, b, statistic, opts);
   } catch (...) {
-    return failure(kStatisticThrew);
+    return bootstrap_failure(kStatisticThrew);
   }
 }
 

@@ -11,10 +11,13 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 
+#include "finite.hpp"
+
 namespace qb::stats {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using detail::has_nan;
+using detail::kInf;
 
 // Checks a span of non-negative finite weights: returns its total, or NaN and sets `reason`
 // (`zero_total` names the case where every weight is 0).
@@ -123,12 +126,6 @@ std::vector<double> bin_counts(std::span<const double> xs, const std::vector<dou
   for (std::size_t b = 0; b < k; ++b)
     out[b] = static_cast<double>(c[b] + c[k + b] + c[2 * k + b] + c[3 * k + b]);
   return out;
-}
-
-bool has_nan(std::span<const double> x) {
-  bool nan = false;
-  for (double v : x) nan |= std::isnan(v);
-  return nan;
 }
 
 }  // namespace

@@ -15,31 +15,20 @@
 #include <utility>
 #include <vector>
 
+#include "finite.hpp"
 #include "ks_distribution.hpp"
 #include "qualbar/stats/drift.hpp"
+#include "radix_sort.hpp"
 
 namespace qb::stats {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-bool has_nan(std::span<const double> x) {
-  bool nan = false;
-  for (double v : x) nan |= std::isnan(v);
-  return nan;
-}
+using detail::has_nan;
+using detail::kInf;
 
 // ---- sorting: LSD radix sort on the doubles' bit patterns ---------------------------------------
 
-// Order-preserving map of a non-NaN double onto an unsigned integer. −0.0 is first made +0.0
-// (x + 0.0), so that equal values have equal keys.
-inline std::uint64_t sort_key(double x) {
-  const auto bits = std::bit_cast<std::uint64_t>(x + 0.0);
-  return (bits >> 63) ? ~bits : bits | (std::uint64_t{1} << 63);
-}
-inline double from_key(std::uint64_t k) {
-  return std::bit_cast<double>((k >> 63) ? k & ~(std::uint64_t{1} << 63) : ~k);
-}
+// Keys: detail::sort_key (radix_sort.hpp) of x + 0.0, so that −0.0 and +0.0 have one key.
 
 // The sort keys of `v`, ascending: LSD radix sort, 8-bit digits, eight passes, a pass skipped when
 // every key shares its digit (256 buckets keep the scatter cache-friendly: faster here than fewer,
@@ -51,13 +40,13 @@ std::vector<std::uint64_t> sorted_keys(std::span<const double> v) {
   constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   std::vector<std::uint64_t> keys(n);
   if (n < 512) {
-    for (std::size_t i = 0; i < n; ++i) keys[i] = sort_key(v[i]);
+    for (std::size_t i = 0; i < n; ++i) keys[i] = detail::sort_key(v[i] + 0.0);
     std::sort(keys.begin(), keys.end());
     return keys;
   }
   std::vector<std::uint32_t> hist(kBuckets * kPasses, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t k = sort_key(v[i]);
+    const std::uint64_t k = detail::sort_key(v[i] + 0.0);
     keys[i] = k;
     for (int p = 0; p < kPasses; ++p) ++hist[p * kBuckets + ((k >> (p * kBits)) & (kBuckets - 1))];
   }
@@ -292,8 +281,8 @@ KsResult ks_two_sample(std::span<const double> a, std::span<const double> b, KsM
   std::vector<std::uint64_t> ka, kb;
   both(
       a.size(), b.size(), [&] { ka = sorted_keys(a); }, [&] { kb = sorted_keys(b); });
-  const KsExtremes ext =
-      ks_extremes(std::span<const std::uint64_t>(ka), std::span<const std::uint64_t>(kb), from_key);
+  const KsExtremes ext = ks_extremes(std::span<const std::uint64_t>(ka),
+                                     std::span<const std::uint64_t>(kb), detail::from_sort_key);
   return ks_result(a.size(), b.size(), ext, method);
 }
 

@@ -19,10 +19,11 @@ using detail::kBlock;
 constexpr std::string_view kNoPairs = "no pairs";
 using detail::kLengthMismatch;
 using detail::kNonFinite;
-constexpr std::string_view kNoResamples = "resamples must be at least 1 for a Monte Carlo test";
+constexpr std::string_view kNoMonteCarloResamples =
+    "resamples must be at least 1 for a Monte Carlo test";
 constexpr std::size_t kExactCap = 40;
 
-TestResult failure(std::string_view reason) {
+TestResult test_failure(std::string_view reason) {
   TestResult r;
   r.reason = reason;
   return r;
@@ -122,10 +123,10 @@ std::size_t count_by_binomials(const detail::DistinctValues& mags, double thresh
 
 TestResult sign_flip_test(std::span<const double> differences, const SignFlipOptions& opts) {
   const std::size_t n = differences.size();
-  if (n == 0) return failure(kNoPairs);
+  if (n == 0) return test_failure(kNoPairs);
   if (!std::all_of(differences.begin(), differences.end(),
                    [](double x) { return std::isfinite(x); })) {
-    return failure(kNonFinite);
+    return test_failure(kNonFinite);
   }
   std::vector<double> nonzero;
   double sum = 0.0, abs_sum = 0.0;
@@ -145,7 +146,7 @@ TestResult sign_flip_test(std::span<const double> differences, const SignFlipOpt
     r.p_value = exact_p_value(nonzero, tolerance);
     return r;
   }
-  if (opts.resamples == 0) return failure(kNoResamples);
+  if (opts.resamples == 0) return test_failure(kNoMonteCarloResamples);
   const double threshold = std::fabs(sum) - tolerance;
   std::vector<double> magnitudes(nonzero.size());
   std::transform(nonzero.begin(), nonzero.end(), magnitudes.begin(),
@@ -159,7 +160,7 @@ TestResult sign_flip_test(std::span<const double> differences, const SignFlipOpt
 
 TestResult sign_flip_test(std::span<const double> a, std::span<const double> b,
                           const SignFlipOptions& opts) {
-  if (a.size() != b.size()) return failure(kLengthMismatch);
+  if (a.size() != b.size()) return test_failure(kLengthMismatch);
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
   return sign_flip_test(d, opts);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "finite.hpp"
 #include "qualbar/stats/intervals.hpp"
 
 namespace qb::stats {
@@ -11,13 +12,11 @@ namespace {
 
 constexpr std::string_view kFewLabeled = "fewer than 2 labeled items";
 constexpr std::string_view kFewUnlabeled = "fewer than 2 unlabeled items";
-constexpr std::string_view kLengthMismatch = "labels and labeled predictions differ in length";
-constexpr std::string_view kNonFinite = "NaN or infinite value in the input";
-constexpr std::string_view kBadConfidence = "confidence must be between 0 and 1 (exclusive)";
-
-bool all_finite(std::span<const double> xs) {
-  return std::all_of(xs.begin(), xs.end(), [](double x) { return std::isfinite(x); });
-}
+constexpr std::string_view kLabeledLengthMismatch =
+    "labels and labeled predictions differ in length";
+using detail::all_finite;
+using detail::kBadConfidence;
+using detail::kNonFinite;
 
 double mean_of(std::span<const double> xs) {
   return std::accumulate(xs.begin(), xs.end(), 0.0) / static_cast<double>(xs.size());
@@ -54,7 +53,7 @@ PpiResult ppi_mean(const PpiSample& s, const PpiOptions& opts) {
   if (!(opts.confidence > 0.0 && opts.confidence < 1.0)) {
     r.reason = kBadConfidence;
   } else if (s.labels.size() != s.labeled_predictions.size()) {
-    r.reason = kLengthMismatch;
+    r.reason = kLabeledLengthMismatch;
   } else if (!all_finite(s.labels) || !all_finite(s.labeled_predictions) ||
              !all_finite(s.unlabeled_predictions)) {
     r.reason = kNonFinite;

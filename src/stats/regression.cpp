@@ -7,6 +7,8 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include "finite.hpp"
+
 namespace qb::stats {
 namespace {
 
@@ -49,9 +51,7 @@ std::size_t count_strata(std::span<const std::int64_t> strata) {
   return static_cast<std::size_t>(std::unique(s.begin(), s.end()) - s.begin());
 }
 
-bool all_finite(std::span<const double> v) {
-  return std::all_of(v.begin(), v.end(), [](double d) { return std::isfinite(d); });
-}
+using detail::all_finite;
 
 }  // namespace
 

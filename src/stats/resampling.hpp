@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "finite.hpp"
 #include "qualbar/stats/random.hpp"
 
 namespace qb::stats::detail {
@@ -24,8 +25,7 @@ namespace qb::stats::detail {
 // Rng(seed, b): part of the reproducibility contract, so changing it changes every interval.
 inline constexpr std::size_t kBlock = 64;
 
-// Reasons shared by the bootstrap and the permutation test.
-inline constexpr std::string_view kNonFinite = "NaN or infinite value in the input";
+// Reasons shared by the bootstrap and the permutation test (and kNonFinite, finite.hpp).
 inline constexpr std::string_view kLengthMismatch = "paired samples differ in length";
 
 // The number of threads to use: `requested`, or the hardware's when 0, never more than `blocks`.

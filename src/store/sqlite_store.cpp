@@ -39,7 +39,7 @@ class SqliteStore final : public Store {
   detail::SqliteCache cache_;
 };
 
-const StoreRegistrar registrar{
+const StoreRegistrar sqlite_store_registrar{
     StoreEntry{"sqlite", "SQLite file (WAL mode): the embedded default.",
                [](const std::string& path) { return std::make_unique<SqliteStore>(path); }}};
 

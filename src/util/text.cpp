@@ -2,12 +2,22 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
+#include <fmt/format.h>
 #include <utf8proc.h>
 
 namespace qb {
+
+std::string p_value_text(double p) {
+  return std::isnan(p) ? std::string("—") : fmt::format("{:.3g}", p);
+}
+
+std::string percent(double fraction) {
+  return std::isfinite(fraction) ? fmt::format("{:.1f}%", 100.0 * fraction) : std::string("—");
+}
 namespace {
 
 bool is_ascii(std::string_view s) {

@@ -21,7 +21,7 @@
 #include "run_qualbar.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using test::fs::path;
 
@@ -163,5 +163,5 @@ INSTANTIATE_TEST_SUITE_P(Cases, CliCase, ::testing::ValuesIn(discover_cases()), 
 
 TEST(CliCases, FolderIsNotEmpty) { EXPECT_GE(discover_cases().size(), 30U) << QB_CASES_DIR; }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

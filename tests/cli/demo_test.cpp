@@ -10,7 +10,7 @@
 #include "run_qualbar.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 using test::ProcessResult;
@@ -253,5 +253,5 @@ TEST(Cli, NoStoreLeavesNoStoreFile) {
   EXPECT_FALSE(std::filesystem::exists(dir.work() / ".qualbar"));
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -80,12 +80,6 @@ inline std::map<std::string, int> requests_per_case(const std::vector<FakeReques
   return out;
 }
 
-// run_qualbar with its arguments as a list (a two-element brace list would also read as text).
-inline ProcessResult run_args(const std::vector<std::string>& args, const TempDir& dir,
-                              const EnvChanges& env = {}) {
-  return run_qualbar(args, dir, env);
-}
-
 inline const EnvChanges kKey = {{"QB_TEST_KEY", "sk-test-0000"}};
 
 // The stored responses, as another process reads them.

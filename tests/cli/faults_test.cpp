@@ -15,7 +15,7 @@
 #include "endpoint_fixture.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 // Every file under the test folder (the store and its WAL, the reports) and every stream printed.
 std::vector<std::pair<std::string, std::string>> everything_written(
@@ -395,5 +395,5 @@ TEST(Faults, AnAnswerOverTheSizeLimitIsAnErrorCaseNotKeptWhole) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["summary"]["n_errors"], 0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

@@ -8,7 +8,7 @@
 #include "run_qualbar.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 class GatePower : public ::testing::Test {
  protected:
@@ -56,8 +56,9 @@ TEST_F(GatePower, GateOnASavedComparisonFollowsItsVerdict) {
 }
 
 TEST_F(GatePower, CompareTwoResponsesFilesAgainstOneSuiteWithoutAStore) {
-  const auto r = qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite d/suite.yaml "
-                    "--format json");
+  const auto r =
+      qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite d/suite.yaml "
+         "--format json");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["a"]["model"], "support-bot-v1");
@@ -66,15 +67,17 @@ TEST_F(GatePower, CompareTwoResponsesFilesAgainstOneSuiteWithoutAStore) {
   EXPECT_EQ(j["regressed"], true);
   EXPECT_FALSE(std::filesystem::exists(dir_.work() / ".qualbar")) << "nothing is stored";
   // As a pull-request comment.
-  const auto md = qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite "
-                     "d/suite.yaml --format markdown");
+  const auto md =
+      qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite "
+         "d/suite.yaml --format markdown");
   EXPECT_EQ(md.exit_code, 1);
   EXPECT_EQ(md.out.rfind("## ❌ qualbar compare: regression on grounded", 0), 0U) << md.out;
   EXPECT_NE(md.out.find("| grounded | 91.0% | 78.0% | -13.0 pts |"), std::string::npos) << md.out;
   EXPECT_NE(md.out.find("| \\$0.00103 |"), std::string::npos) << "a $ could start math: " << md.out;
   // As JUnit XML: a failing testcase for each gating regression.
-  const auto junit = qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite "
-                        "d/suite.yaml --format junit");
+  const auto junit =
+      qb("compare d/responses/bot-v1.jsonl d/responses/bot-v2.jsonl --suite "
+         "d/suite.yaml --format junit");
   EXPECT_EQ(junit.exit_code, 1);
   EXPECT_EQ(junit.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0), 0U);
   EXPECT_NE(junit.out.find("<testcase classname=\"support-assistant-demo.grounded\" "
@@ -101,5 +104,5 @@ TEST_F(GatePower, PowerSaysHowManyCasesASliceNeedsAndWhichAreShort) {
   EXPECT_EQ(bad.err, "qualbar: error: --rate must be between 0 and 1, got 1.5\n");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

@@ -13,7 +13,7 @@
 #include "run_qualbar.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 const char* const kMonitorSuite = R"(schema_version: 1
 name: hostile
@@ -322,5 +322,5 @@ TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTermina
   EXPECT_NE(html.find("exe.\xEF\xBF\xBDtxt"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

@@ -6,26 +6,18 @@
 
 #include <gtest/gtest.h>
 
-#include "run_qualbar.hpp"
 #include "../support/fake_openai.hpp"
+#include "run_qualbar.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 const std::vector<std::string> kProfiles = {
     "rag",          "support",        "codegen",    "decision",  "voice",     "compliance",
     "multilingual", "classification", "generative", "migration", "prelaunch", "continuous"};
 
 // Profiles whose suite has a `judge:` section (graded by a model through OPENAI_API_KEY).
-bool judged(const std::string& profile) {
-  return profile == "support" || profile == "generative";
-}
-
-// run_qualbar with its arguments as a list (a two-element brace list would also read as text).
-ProcessResult run_args(const std::vector<std::string>& args, const TempDir& dir,
-                       const EnvChanges& env = {}) {
-  return run_qualbar(args, dir, env);
-}
+bool judged(const std::string& profile) { return profile == "support" || profile == "generative"; }
 
 const EnvChanges kAnyKey = {{"OPENAI_API_KEY", "sk-test-anything"}};
 
@@ -41,8 +33,7 @@ TEST_P(InitProfile, WritesASuiteThatValidatesAndRuns) {
     EXPECT_NE(init.out.find(std::string("proj/") + file), std::string::npos) << init.out;
   }
   EXPECT_NE(init.out.find("qualbar validate proj/suite.yaml"), std::string::npos) << init.out;
-  EXPECT_NE(init.out.find("qualbar run proj/suite.yaml --no-store"), std::string::npos)
-      << init.out;
+  EXPECT_NE(init.out.find("qualbar run proj/suite.yaml --no-store"), std::string::npos) << init.out;
 
   const auto valid = run_args({"validate", "proj/suite.yaml"}, dir, kAnyKey);
   EXPECT_EQ(valid.exit_code, 0) << valid.how_it_ended() << "\n" << valid.err;
@@ -133,5 +124,5 @@ TEST(Init, AJudgedProfileSaysItNeedsAKey) {
   EXPECT_NE(r.out.find("export OPENAI_API_KEY"), std::string::npos) << r.out;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

@@ -10,14 +10,14 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include "qualbar/stats/random.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 const char* const kSuite = R"(schema_version: 1
 name: moderation
@@ -53,18 +53,20 @@ std::string records(const Stream& s) {
   std::string out;
   std::size_t n = 0;
   for (std::size_t w = 0; w < s.weeks; ++w) {
-    const double p = s.start + (s.end - s.start) * static_cast<double>(w) / static_cast<double>(s.weeks - 1);
+    const double p =
+        s.start + (s.end - s.start) * static_cast<double>(w) / static_cast<double>(s.weeks - 1);
     for (std::size_t i = 0; i < s.per_week; ++i) {
       const double c = rng.uniform();
       const char* category = c < 0.6 ? "billing" : c < 0.9 ? "shipping" : "refund-dispute";
       const bool ok = rng.uniform() < p;
       const std::size_t day = 4 + w * 7 + i % 7;  // 2026-01-05 is day 5 of January
-      const std::time_t t = 1767225600 + static_cast<std::time_t>(day) * 86400 + static_cast<std::time_t>(i % 80000);
+      const std::time_t t =
+          1767225600 + static_cast<std::time_t>(day) * 86400 + static_cast<std::time_t>(i % 80000);
       std::tm tm{};
       gmtime_r(&t, &tm);
       char ts[32];
       std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      const char* output = rng.uniform() < 0.02 ? "I'm sorry, I can't help with that."
+      const char* output = rng.uniform() < 0.02   ? "I'm sorry, I can't help with that."
                            : rng.uniform() < 0.01 ? "Write to jane.doe@example.com for a refund."
                                                   : "The post was kept: it breaks no rule.";
       out += nlohmann::json{{"id", fmt::format("p-{:06}", n++)},
@@ -100,7 +102,8 @@ class MonitorCli : public ::testing::Test {
 
   // Two reviewers grade every exported item from the marker in its input, each wrong on 3%.
   void review_everything() {
-    ProcessResult r = qualbar("review export --run m-moderation --dimension correct --sample 0 --out review");
+    ProcessResult r =
+        qualbar("review export --run m-moderation --dimension correct --sample 0 --out review");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::uint64_t stream = 0;
     for (const char* who : {"reviewer-1", "reviewer-2"}) {
@@ -148,7 +151,8 @@ TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) 
   std::string first = "9999";
   for (const auto& a : alerts) {
     first = std::min(first, a["window"].get<std::string>());
-    EXPECT_NE(a["message"].get<std::string>().find(a["window"].get<std::string>()), std::string::npos)
+    EXPECT_NE(a["message"].get<std::string>().find(a["window"].get<std::string>()),
+              std::string::npos)
         << a.dump();
   }
   EXPECT_GE(first, "2026-W08") << "no alert while the drop is still within noise";
@@ -161,7 +165,8 @@ TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) 
   // Alerts are stored: the same conditions are not new the second time.
   r = qualbar("monitor status --suite suite.yaml");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out.find("new alert"), std::string::npos) << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
+  EXPECT_EQ(r.out.find("new alert"), std::string::npos)
+      << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
 }
 
 TEST_F(MonitorCli, AFlatStreamRaisesNoQualityAlert) {
@@ -180,10 +185,9 @@ TEST_F(MonitorCli, AMalformedLineInAStreamIsQuarantinedAndTheStreamGoesOn) {
   s.per_week = 500;
   s.bad_line_at = 300;
   write("records.jsonl", records(s));
-  const ProcessResult r =
-      start_qualbar({"monitor", "ingest", "-", "--suite", "suite.yaml"}, dir_, {},
-                    (dir_.work() / "records.jsonl").string())
-          ->wait();
+  const ProcessResult r = start_qualbar({"monitor", "ingest", "-", "--suite", "suite.yaml"}, dir_,
+                                        {}, (dir_.work() / "records.jsonl").string())
+                              ->wait();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Ingested 1000 records"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 bad line quarantined"), std::string::npos) << r.out;
@@ -205,8 +209,10 @@ TEST_F(MonitorCli, AFileIngestedAgainContinuesWhereItStopped) {
   EXPECT_NE(r.out.find("Ingested 0 records"), std::string::npos) << r.out;
   write("records.jsonl", all);  // the log grew
   r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
-  const std::size_t first_half = static_cast<std::size_t>(std::count(all.begin(), all.begin() + static_cast<long>(half), '\n'));
-  EXPECT_NE(r.out.find(fmt::format("Ingested {} records", 600 - first_half)), std::string::npos) << r.out;
+  const std::size_t first_half = static_cast<std::size_t>(
+      std::count(all.begin(), all.begin() + static_cast<long>(half), '\n'));
+  EXPECT_NE(r.out.find(fmt::format("Ingested {} records", 600 - first_half)), std::string::npos)
+      << r.out;
   r = qualbar("monitor status --suite suite.yaml --format json");
   std::uint64_t volume = 0;
   const auto status = nlohmann::json::parse(r.out);
@@ -240,7 +246,8 @@ std::set<std::string> kept_by_rate(const fs::path& db) {
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(h, "SELECT id FROM monitor_samples WHERE topup = 0", -1, &st, nullptr);
   std::set<std::string> out;
-  while (sqlite3_step(st) == SQLITE_ROW) out.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  while (sqlite3_step(st) == SQLITE_ROW)
+    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
   sqlite3_finalize(st);
   sqlite3_close(h);
   return out;
@@ -257,7 +264,8 @@ TEST_F(MonitorCli, TheSameRecordIdsMakeTheSameSamplingDecisionInEveryProcess) {
   write("b.jsonl", all.substr(half));
   ASSERT_EQ(qualbar("monitor ingest all.jsonl --suite suite.yaml --store one.db").exit_code, 0);
   // Two processes at once, each with half of the stream, into one store.
-  auto pa = start_qualbar({"monitor", "ingest", "a.jsonl", "--suite", "suite.yaml", "--store", "two.db"}, dir_);
+  auto pa = start_qualbar(
+      {"monitor", "ingest", "a.jsonl", "--suite", "suite.yaml", "--store", "two.db"}, dir_);
   TempDir other{"qualbar-monitor-b"};
   fs::copy(dir_.work() / "suite.yaml", other.work() / "suite.yaml");
   fs::copy(dir_.work() / "cases.jsonl", other.work() / "cases.jsonl");
@@ -311,7 +319,8 @@ TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
   write("records.jsonl", records(s));
   ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
   review_everything();
-  ProcessResult r = qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl --only-failing");
+  ProcessResult r =
+      qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl --only-failing");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(read("prod.jsonl"));
   std::size_t n = 0;
@@ -324,41 +333,44 @@ TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
   }
   EXPECT_GT(n, 0U);
   // The cases are a valid dataset: a suite can use them.
-  write("suite2.yaml", std::string(kSuite).replace(std::string(kSuite).find("cases.jsonl"), 11, "prod.jsonl"));
+  write("suite2.yaml",
+        std::string(kSuite).replace(std::string(kSuite).find("cases.jsonl"), 11, "prod.jsonl"));
   r = qualbar("validate suite2.yaml");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   r = qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl");
   EXPECT_EQ(r.exit_code, 2) << "never overwritten";
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST_F(MonitorCli, EveryKindOfBadRecordIsQuarantinedWithTheFieldNamed) {
-  write("records.jsonl",
-        R"({"id":"p-1","ts":"2026-03-02T10:00:00Z","category":"billing","input":"hi","output":"ok"})"
-        "\n"
-        R"({"ts":"2026-03-02T10:00:00Z","output":"no id"})"
-        "\n"
-        R"({"id":"p-2","output":"no time"})"
-        "\n"
-        R"({"id":"p-3","ts":"last tuesday","output":"x"})"
-        "\n"
-        R"({"id":"p-4","ts":"2026-02-31T10:00:00Z","output":"x"})"
-        "\n"
-        R"({"id":"p-5","ts":"2026-03-02T10:00:00Z","output":42})"
-        "\n"
-        R"({"id":"p-6","ts":"2026-03-02T10:00:00Z","output":"x","latency_ms":"fast"})"
-        "\n"
-        R"({"id":"p-7","ts":"2026-03-02T10:00:00Z"})"
-        "\n"
-        R"({"id":"p-8","ts":"2026-03-02T11:00:00+01:00","error":"HTTP 500"})"
-        "\n"
-        "[1, 2]\n");
-  const ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml --quarantine bad.jsonl");
+  write(
+      "records.jsonl",
+      R"({"id":"p-1","ts":"2026-03-02T10:00:00Z","category":"billing","input":"hi","output":"ok"})"
+      "\n"
+      R"({"ts":"2026-03-02T10:00:00Z","output":"no id"})"
+      "\n"
+      R"({"id":"p-2","output":"no time"})"
+      "\n"
+      R"({"id":"p-3","ts":"last tuesday","output":"x"})"
+      "\n"
+      R"({"id":"p-4","ts":"2026-02-31T10:00:00Z","output":"x"})"
+      "\n"
+      R"({"id":"p-5","ts":"2026-03-02T10:00:00Z","output":42})"
+      "\n"
+      R"({"id":"p-6","ts":"2026-03-02T10:00:00Z","output":"x","latency_ms":"fast"})"
+      "\n"
+      R"({"id":"p-7","ts":"2026-03-02T10:00:00Z"})"
+      "\n"
+      R"({"id":"p-8","ts":"2026-03-02T11:00:00+01:00","error":"HTTP 500"})"
+      "\n"
+      "[1, 2]\n");
+  const ProcessResult r =
+      qualbar("monitor ingest records.jsonl --suite suite.yaml --quarantine bad.jsonl");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Ingested 2 records"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("8 bad lines quarantined"), std::string::npos) << r.out;
@@ -369,8 +381,8 @@ TEST_F(MonitorCli, EveryKindOfBadRecordIsQuarantinedWithTheFieldNamed) {
     got.emplace_back(j["line"].get<int>(), j["error"].get<std::string>());
   }
   const std::vector<std::pair<int, std::string>> want = {
-      {2, "field 'id'"},  {3, "field 'ts'"},         {4, "field 'ts'"},
-      {5, "field 'ts'"},  {6, "field 'output'"},     {7, "field 'latency_ms'"},
+      {2, "field 'id'"},     {3, "field 'ts'"},        {4, "field 'ts'"},
+      {5, "field 'ts'"},     {6, "field 'output'"},    {7, "field 'latency_ms'"},
       {8, "field 'output'"}, {10, "not a JSON object"}};
   ASSERT_EQ(got.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) {
@@ -398,13 +410,13 @@ TEST_F(MonitorCli, ABadMonitorMapIsAnErrorAtItsLine) {
   EXPECT_EQ(r.exit_code, 2) << "no store yet";
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test
 
 #include "../support/fake_openai.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 // The suite's judge grades the production sample; judge-check measures it against the reviewers
 // on that traffic, and the status shows its series next to people's.
@@ -472,5 +484,5 @@ TEST_F(MonitorCli, RecordsTheJudgeDidNotGradeAreAskedAgainOnceItIsFixed) {
       << r.out;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

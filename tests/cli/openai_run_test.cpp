@@ -16,7 +16,7 @@
 #include "endpoint_fixture.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 using namespace std::chrono_literals;
 
@@ -25,9 +25,8 @@ TEST(OpenAiRun, AnswersAreScoredAndStoredWithUsageCostAndLatency) {
   TempDir dir("qb-openai");
   write_cases(dir);
   write_suite(dir, server.base_url());
-  const auto r = run_args({"run", "suite.yaml", "--out", "scores=scores.jsonl", "--format",
-                              "json"},
-                             dir, kKey);
+  const auto r = run_args({"run", "suite.yaml", "--out", "scores=scores.jsonl", "--format", "json"},
+                          dir, kKey);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(server.request_count(), static_cast<std::size_t>(kCases));
   const auto report = nlohmann::json::parse(r.out);
@@ -61,8 +60,8 @@ TEST(OpenAiRun, TheApiKeyNeverAppearsInAnyOutputEvenWhenTheEndpointEchoesIt) {
   // error whose body quotes the key back.
   FakeOpenAI server([&](const FakeRequest& req, int n) {
     if (n % 5 == 4)
-      return FakeAction::status(400, R"({"error":{"message":"bad key )" + req.header("Authorization") +
-                                          R"("}})");
+      return FakeAction::status(
+          400, R"({"error":{"message":"bad key )" + req.header("Authorization") + R"("}})");
     FakeAction a = FakeAction::answer("");
     a.kind = FakeAction::Kind::echo_headers;
     return a;
@@ -71,9 +70,8 @@ TEST(OpenAiRun, TheApiKeyNeverAppearsInAnyOutputEvenWhenTheEndpointEchoesIt) {
   write_cases(dir, 20);
   write_suite(dir, server.base_url(), "  headers: {X-Team: \"${QB_TEAM_SECRET}\"}\n");
   const EnvChanges env = {{"QB_TEST_KEY", canary}, {"QB_TEAM_SECRET", "team-secret-55aa"}};
-  const auto r = run_args({"run", "suite.yaml", "--out", "json=report.json", "--out",
-                              "scores=scores.jsonl"},
-                             dir, env);
+  const auto r = run_args(
+      {"run", "suite.yaml", "--out", "json=report.json", "--out", "scores=scores.jsonl"}, dir, env);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.how_it_ended() << r.err;
   ASSERT_EQ(server.request_count(), 20U);
   EXPECT_EQ(server.requests().front().header("Authorization"), "Bearer " + canary)
@@ -81,9 +79,11 @@ TEST(OpenAiRun, TheApiKeyNeverAppearsInAnyOutputEvenWhenTheEndpointEchoesIt) {
   const auto report = run_args({"report", "latest", "--format", "json"}, dir);
   const auto runs = run_args({"runs", "--json"}, dir);
   // Every file qualbar wrote (the store and its WAL included) and everything it printed.
-  std::vector<std::pair<std::string, std::string>> outputs = {
-      {"run stdout", r.out},      {"run stderr", r.err},    {"report stdout", report.out},
-      {"report stderr", report.err}, {"runs stdout", runs.out}};
+  std::vector<std::pair<std::string, std::string>> outputs = {{"run stdout", r.out},
+                                                              {"run stderr", r.err},
+                                                              {"report stdout", report.out},
+                                                              {"report stderr", report.err},
+                                                              {"runs stdout", runs.out}};
   for (const auto& entry : fs::recursive_directory_iterator(dir.work())) {
     if (entry.is_regular_file())
       outputs.emplace_back(entry.path().string(), read_text(entry.path()));
@@ -91,8 +91,8 @@ TEST(OpenAiRun, TheApiKeyNeverAppearsInAnyOutputEvenWhenTheEndpointEchoesIt) {
   bool saw_redacted = false;
   for (const auto& [name, text] : outputs) {
     EXPECT_EQ(text.find(canary), std::string::npos) << "the API key leaked into " << name;
-    EXPECT_EQ(text.find("team-secret-55aa"), std::string::npos) << "a header secret leaked into "
-                                                               << name;
+    EXPECT_EQ(text.find("team-secret-55aa"), std::string::npos)
+        << "a header secret leaked into " << name;
     saw_redacted = saw_redacted || text.find("[redacted]") != std::string::npos;
   }
   EXPECT_TRUE(saw_redacted) << "the echoed key was kept, redacted";
@@ -188,10 +188,11 @@ TEST(OpenAiRun, CtrlCOnceFinishesTheCallsInFlightSavesAndResumes) {
   EXPECT_EQ(nlohmann::json::parse(list.out)[0]["status"], "interrupted");
   const auto report = run_args({"report", "latest"}, dir);
   EXPECT_EQ(report.exit_code, 2);
-  EXPECT_NE(report.err.find(fmt::format("is interrupted ({} of 20 cases answered) and has no report "
-                                        "yet. Continue it with: qualbar run --resume r-",
-                                        saved)),
-            std::string::npos)
+  EXPECT_NE(
+      report.err.find(fmt::format("is interrupted ({} of 20 cases answered) and has no report "
+                                  "yet. Continue it with: qualbar run --resume r-",
+                                  saved)),
+      std::string::npos)
       << report.err;
   const auto resumed = run_args({"run", "--resume", "latest"}, dir, kKey);
   EXPECT_TRUE(resumed.exit_code == 0 || resumed.exit_code == 1) << resumed.err;
@@ -211,7 +212,8 @@ TEST(OpenAiRun, CtrlCTwiceDropsTheCallsInFlightAndStaysResumable) {
   write_suite(dir, server.base_url(), "  concurrency: 2\n");
   const fs::path db = dir.work() / ".qualbar" / "qualbar.db";
   auto running = start_qualbar({"run", "suite.yaml"}, dir, kKey);
-  ASSERT_TRUE(wait_until([&] { return answered_in_store(db) == 3 && server.request_count() == 5; }));
+  ASSERT_TRUE(
+      wait_until([&] { return answered_in_store(db) == 3 && server.request_count() == 5; }));
   running->signal(SIGINT);
   std::this_thread::sleep_for(50ms);
   running->signal(SIGINT);
@@ -235,8 +237,7 @@ TEST(OpenAiRun, AnEndpointThatIsDownStopsTheRunWithExit3AndAResumableRecord) {
   write_suite(dir, fmt::format("http://127.0.0.1:{}/v1", port), "  max_connect_failures: 3\n");
   const auto r = run_args({"run", "suite.yaml"}, dir, kKey);
   EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find(fmt::format("cannot reach http://127.0.0.1:{}/v1", port)),
-            std::string::npos)
+  EXPECT_NE(r.err.find(fmt::format("cannot reach http://127.0.0.1:{}/v1", port)), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("0 of 5 cases were answered and are saved in run r-"), std::string::npos)
       << r.err;
@@ -312,11 +313,14 @@ TEST(OpenAiRun, AJudgedDimensionIsGradedByTheJudgeAndARerunAsksItNothing) {
   });
   TempDir dir("qb-judge");
   write_cases(dir, 4);
-  std::ofstream(dir.work() / "responses.jsonl")
-      << R"({"id":"c000","output":"It takes 5 days."})" "\n"
-      << R"({"id":"c001","output":"Ask support."})" "\n"
-      << R"({"id":"c002","output":"About 3 days."})" "\n"
-      << R"({"id":"c003","output":"","error":"timeout"})" "\n";
+  std::ofstream(dir.work() / "responses.jsonl") << R"({"id":"c000","output":"It takes 5 days."})"
+                                                   "\n"
+                                                << R"({"id":"c001","output":"Ask support."})"
+                                                   "\n"
+                                                << R"({"id":"c002","output":"About 3 days."})"
+                                                   "\n"
+                                                << R"({"id":"c003","output":"","error":"timeout"})"
+                                                   "\n";
   std::ofstream(dir.work() / "suite.yaml") << fmt::format(
       "schema_version: 1\nname: judged\ndatasets: cases.jsonl\n"
       "system: {{provider: replay, responses: responses.jsonl}}\n"
@@ -345,5 +349,5 @@ TEST(OpenAiRun, AJudgedDimensionIsGradedByTheJudgeAndARerunAsksItNothing) {
       << no_key.err;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

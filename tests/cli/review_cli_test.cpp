@@ -5,12 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "../review/review_fixture.hpp"
-#include "qualbar/stats/random.hpp"
 #include "qualbar/review/grades.hpp"
+#include "qualbar/stats/random.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb::test {
-namespace {
+namespace QB_UNITY_ID {
 
 // A case's true grade: whether the answer is good, decided once per case.
 bool truly_good(std::size_t i) { return stats::Rng(7, i).uniform() < 0.7; }
@@ -68,7 +68,9 @@ class ReviewCli : public ::testing::Test {
 
 TEST_F(ReviewCli, AJudgeThatAgreesWithPeopleIsUsableAndTheReportShowsTheThreeEstimates) {
   // The judge agrees with the truth on 95% of answers.
-  save_run(300, [](std::size_t i) { return stats::Rng(3, i).uniform() < 0.05 ? !truly_good(i) : truly_good(i); });
+  save_run(300, [](std::size_t i) {
+    return stats::Rng(3, i).uniform() < 0.05 ? !truly_good(i) : truly_good(i);
+  });
   ProcessResult r = qualbar("review export --out review --dimension helpfulness");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("200 answers to grade"), std::string::npos) << r.out;
@@ -105,11 +107,14 @@ TEST_F(ReviewCli, AJudgeThatAgreesWithPeopleIsUsableAndTheReportShowsTheThreeEst
 
 TEST_F(ReviewCli, AJudgeThatPassesLongWrongAnswersIsNotUsable) {
   // Wrong answers are long; the judge passes every long answer and is right on the rest.
-  const auto long_answer = [](std::size_t i) { return !truly_good(i) && stats::Rng(5, i).uniform() < 0.6; };
-  save_run(400, [&](std::size_t i) { return truly_good(i) || long_answer(i); },
-           [&](std::size_t i) {
-             return long_answer(i) ? std::string(600 + i % 200, 'x') : std::string(40 + i % 60, 'y');
-           });
+  const auto long_answer = [](std::size_t i) {
+    return !truly_good(i) && stats::Rng(5, i).uniform() < 0.6;
+  };
+  save_run(
+      400, [&](std::size_t i) { return truly_good(i) || long_answer(i); },
+      [&](std::size_t i) {
+        return long_answer(i) ? std::string(600 + i % 200, 'x') : std::string(40 + i % 60, 'y');
+      });
   ASSERT_EQ(qualbar("review export --out review --sample 0 --dimension helpfulness").exit_code, 0);
   grade_files(0.02);
   ASSERT_EQ(qualbar("review import review/reviewer-1.jsonl review/reviewer-2.jsonl").exit_code, 0);
@@ -144,5 +149,5 @@ TEST_F(ReviewCli, BadGradesExitTwoNamingFileLineAndFieldAndNothingIsStored) {
   EXPECT_NE(r.err.find("review/missing.jsonl"), std::string::npos) << r.err;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::test

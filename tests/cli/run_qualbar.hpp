@@ -140,8 +140,7 @@ class RunningQualbar {
 
 // `stdin_path`: the file standard input reads (an empty stream by default).
 inline std::unique_ptr<RunningQualbar> start_qualbar(const std::vector<std::string>& args,
-                                                     const TempDir& dir,
-                                                     const EnvChanges& env = {},
+                                                     const TempDir& dir, const EnvChanges& env = {},
                                                      const std::string& stdin_path = "/dev/null") {
   std::map<std::string, std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -198,6 +197,12 @@ inline ProcessResult run_qualbar(const std::vector<std::string>& args, const Tem
 inline ProcessResult run_qualbar(std::string_view command_line, const TempDir& dir,
                                  const EnvChanges& env = {}) {
   return run_qualbar(split_command_line(command_line), dir, env);
+}
+
+// run_qualbar with its arguments as a list (a two-element brace list would also read as text).
+inline ProcessResult run_args(const std::vector<std::string>& args, const TempDir& dir,
+                              const EnvChanges& env = {}) {
+  return run_qualbar(args, dir, env);
 }
 
 }  // namespace qb::test

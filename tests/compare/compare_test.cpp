@@ -11,10 +11,11 @@
 #include "qualbar/compare/compare_html.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/score_table.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // Two pass/fail dimensions scored by contains: "correct" passes when the output has "OK",
 // "faithful" when it has "F". A case's output is built from two flags.
@@ -84,10 +85,12 @@ TEST(Compare, TwoIdenticalRunsHaveNoDifferenceAnywhere) {
 // PRODUCT.md's first failure: accuracy 87% → 89% while faithfulness falls 91% → 78%.
 TEST(Compare, AccuracyUpWhileFaithfulnessFallsIsBlocked) {
   const int n = 300;
-  const Side a = side(kSuite, n, [](int i) { return i % 100 >= 13; },   // 87%
-                      [](int i) { return i % 100 >= 9; });              // 91%
-  const Side b = side(kSuite, n, [](int i) { return i % 100 >= 11; },   // 89%
-                      [](int i) { return i % 100 >= 22; });             // 78%
+  const Side a = side(
+      kSuite, n, [](int i) { return i % 100 >= 13; },  // 87%
+      [](int i) { return i % 100 >= 9; });             // 91%
+  const Side b = side(
+      kSuite, n, [](int i) { return i % 100 >= 11; },  // 89%
+      [](int i) { return i % 100 >= 22; });            // 78%
   const Comparison c = run_compare(a, b);
   EXPECT_TRUE(c.regressed);
   const auto& correct = dim(c, "correct");
@@ -106,10 +109,12 @@ TEST(Compare, AccuracyUpWhileFaithfulnessFallsIsBlocked) {
 
 TEST(Compare, AChangeWithinNoiseIsNoSignificantChange) {
   const int n = 300;
-  const Side a = side(kSuite, n, [](int i) { return i % 10 != 3; }, [](int) { return true; });
+  const Side a = side(
+      kSuite, n, [](int i) { return i % 10 != 3; }, [](int) { return true; });
   // B loses 3 cases and wins 1.
-  const Side b = side(kSuite, n, [](int i) { return i % 10 != 3 ? i != 5 && i != 15 && i != 25 : i == 3; },
-                      [](int) { return true; });
+  const Side b = side(
+      kSuite, n, [](int i) { return i % 10 != 3 ? i != 5 && i != 15 && i != 25 : i == 3; },
+      [](int) { return true; });
   const Comparison c = run_compare(a, b);
   const auto& correct = dim(c, "correct");
   EXPECT_EQ(correct.overall.worse, 3U);
@@ -122,7 +127,8 @@ TEST(Compare, ACriticalSliceRegressionFailsEvenWhenOverallHoldsAndSmallSlicesAre
   const int n = 400;  // 40 refund-dispute cases (every tenth)
   const auto all = [](int) { return true; };
   const Side a = side(kSuite, n, all, all);
-  const Side b = side(kSuite, n, [](int i) { return i % 10 != 0 || i % 20 == 0; }, all);  // half
+  const Side b = side(
+      kSuite, n, [](int i) { return i % 10 != 0 || i % 20 == 0; }, all);  // half
   CompareOptions o;
   const Comparison c = run_compare(a, b, o);
   const auto& correct = dim(c, "correct");
@@ -146,8 +152,10 @@ TEST(Compare, ACriticalSliceRegressionFailsEvenWhenOverallHoldsAndSmallSlicesAre
 
 TEST(Compare, ADropWithinTheSuitesToleranceIsNotARegression) {
   const std::string tolerant = std::string(kSuite) + "tolerances: {faithful: 0.2}\n";
-  const Side a = side(tolerant, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; });
-  const Side b = side(tolerant, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; });
+  const Side a = side(
+      tolerant, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; });
+  const Side b = side(
+      tolerant, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; });
   const Comparison c = run_compare(a, b);
   EXPECT_EQ(dim(c, "faithful").overall.verdict, Verdict::no_change);
   EXPECT_FALSE(c.regressed);
@@ -167,8 +175,10 @@ TEST(Compare, DifferentDatasetsAndBarsAreSaidAndOnlySharedCasesCompared) {
 }
 
 TEST(Compare, HolmAndBenjaminiHochbergBothAdjustAcrossTheSlices) {
-  const Side a = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; });
-  const Side b = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; });
+  const Side a = side(
+      kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; });
+  const Side b = side(
+      kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; });
   CompareOptions holm, bh;
   bh.adjust = Adjustment::benjamini_hochberg;
   const Comparison by_holm = run_compare(a, b, holm), by_bh = run_compare(a, b, bh);
@@ -180,10 +190,10 @@ TEST(Compare, HolmAndBenjaminiHochbergBothAdjustAcrossTheSlices) {
 
 TEST(CompareHtml, ASelfContainedPageWithEveryOutsideStringEscaped) {
   const std::string hostile = R"(\"><img src=x onerror=alert(1)><script>alert(2)</script>)";
-  const Side a = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; },
-                      "h", hostile);
-  Side b = side(kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; }, "h",
-                hostile);
+  const Side a = side(
+      kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 9; }, "h", hostile);
+  Side b = side(
+      kSuite, 300, [](int) { return true; }, [](int i) { return i % 100 >= 22; }, "h", hostile);
   b.info.model = "<b>bot</b> & 'v2'";
   const Comparison c = run_compare(a, b);
   const std::string page = comparison_html(c, "suite <i>x</i>");
@@ -206,5 +216,5 @@ TEST(CompareHtml, ASelfContainedPageWithEveryOutsideStringEscaped) {
   EXPECT_EQ(charts, c.dimensions.size()) << "one chart per dimension";
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

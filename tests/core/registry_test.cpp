@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace qb::detail {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(EditDistance, ClassicPairs) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);
@@ -29,5 +29,5 @@ TEST(ClosestName, SuggestsANearNameAndNothingFar) {
   EXPECT_EQ(closest_name("zzzzzz", {"contains", "regex"}), "");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::detail

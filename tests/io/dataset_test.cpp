@@ -13,7 +13,7 @@
 #include "qualbar/core/error.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // Parsed and bound (the `assert` lists compiled), as a run reads a dataset.
 Dataset parse(std::string_view text) {
@@ -356,11 +356,11 @@ TEST_F(LoadDataset, MissingFileIsAnInputError) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(ParseCasesErrors, ChatInputsAndContextsNeedTheirText) {
   EXPECT_EQ(
@@ -373,5 +373,5 @@ TEST(ParseCasesErrors, ChatInputsAndContextsNeedTheirText) {
       "cases.jsonl:1: field 'contexts[0].text': is required: the passage the system retrieved");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

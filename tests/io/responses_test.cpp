@@ -10,7 +10,7 @@
 #include "qualbar/core/error.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Response parse_one(std::string_view line) {
   const auto rs = parse_responses(line, "responses.jsonl");
@@ -223,11 +223,11 @@ TEST(ResponseToJson, RoundTripKeepsUnknownFields) {
       ::testing::ExitedWithCode(0), "");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(ParseResponses, ErrorFalseIsASuccessfulCallAndTrueAFailedOne) {
   const auto rs = parse_responses(
@@ -239,5 +239,5 @@ TEST(ParseResponses, ErrorFalseIsASuccessfulCallAndTrueAFailedOne) {
   EXPECT_EQ(*rs[1].error, "unknown error");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

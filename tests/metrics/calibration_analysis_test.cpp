@@ -3,14 +3,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/stats/calibration.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 const char* kSuite =
     "schema_version: 1\nname: cal\ndatasets: cases.jsonl\ndimensions:\n"
@@ -48,10 +49,16 @@ Report report_of(const std::vector<Item>& items) {
 
 TEST(CalibrationAnalysis, PairsConfidenceWithTheAgainstDimensionAndReportsEveryMetric) {
   const std::vector<Item> items = {
-      {"a", "alpha beta", 0.95}, {"a", "alpha beta", 0.9},  {"a", "gamma", 0.85},
-      {"a", "alpha beta", 0.7},  {"b", "gamma", 0.9},       {"b", "gamma", 0.8},
-      {"b", "alpha beta", 0.6},  {"b", "gamma", 0.3},       {"b", "alpha beta", -1},  // no confidence
-      {"b", "alpha beta", 0.99, true},                                                 // failed call
+      {"a", "alpha beta", 0.95},
+      {"a", "alpha beta", 0.9},
+      {"a", "gamma", 0.85},
+      {"a", "alpha beta", 0.7},
+      {"b", "gamma", 0.9},
+      {"b", "gamma", 0.8},
+      {"b", "alpha beta", 0.6},
+      {"b", "gamma", 0.3},
+      {"b", "alpha beta", -1},          // no confidence
+      {"b", "alpha beta", 0.99, true},  // failed call
   };
   const Report r = report_of(items);
   const auto& dim = r.dimensions[1];
@@ -110,5 +117,5 @@ TEST(CalibrationAnalysis, AgainstMustNameAnotherQualityDimension) {
   EXPECT_EQ(error_of("correct"), "no error");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Report report_of(const std::string& dimension_yaml, const std::vector<std::string>& expected,
                  const std::vector<std::string>& predicted) {
@@ -75,8 +76,7 @@ TEST(ClassificationAnalysis, PerClassMetricsWeakestFirstWithTheConfusionMatrix) 
   EXPECT_DOUBLE_EQ(data["accuracy"].get<double>(), 5.0 / 8.0);
   EXPECT_DOUBLE_EQ(data["micro"]["f1"].get<double>(), 5.0 / 8.0);
   EXPECT_EQ(data["labels"], nlohmann::json::parse(R"j(["a","b","c","(other)","(failed call)"])j"));
-  EXPECT_EQ(data["confusion"],
-            nlohmann::json::parse("[[2,1,0,0,1],[0,2,0,0,0],[0,0,1,1,0]]"));
+  EXPECT_EQ(data["confusion"], nlohmann::json::parse("[[2,1,0,0,1],[0,2,0,0,0],[0,0,1,1,0]]"));
   EXPECT_EQ(data["predicted_other"], 1);
   EXPECT_EQ(data["failed_calls"], 1);
   // The terminal shows the same, weakest first, with the confusions.
@@ -112,13 +112,14 @@ TEST(ClassificationAnalysis, ACostMatrixGivesTheExpectedCostPerThousandDecisions
 
 TEST(ClassificationAnalysis, ABadCostMatrixIsAnErrorAtTheSuite) {
   try {
-    (void)report_of("  routing:\n    scorer: label-match\n    args: {costs: {a: {b: -1}}}\n",
-                    {"a"}, {"a"});
+    (void)report_of("  routing:\n    scorer: label-match\n    args: {costs: {a: {b: -1}}}\n", {"a"},
+                    {"a"});
     FAIL() << "no error";
   } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(),
-                 "suite.yaml:7:19: field 'dimensions.routing.args.costs': the cost of 'a' predicted "
-                 "as 'b' must be a number >= 0, e.g. {refund-dispute: {billing: 40, \"*\": 25}}");
+    EXPECT_STREQ(
+        e.what(),
+        "suite.yaml:7:19: field 'dimensions.routing.args.costs': the cost of 'a' predicted "
+        "as 'b' must be a number >= 0, e.g. {refund-dispute: {billing: 40, \"*\": 25}}");
   }
 }
 
@@ -129,5 +130,5 @@ TEST(ClassificationAnalysis, NoneWithoutExpectedLabelsAndNoneForOtherScorers) {
   EXPECT_FALSE(exact.dimensions.front().analysis.has_value());
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -3,13 +3,14 @@
 // intervals, the four-fifths rule as a bar that fails the run.
 #include <gtest/gtest.h>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // Cases of three segments; `labels` are (expected, predicted) per case, in segment order.
 struct Group {
@@ -20,7 +21,8 @@ struct Group {
 Report report_of(const std::string& fairness, const std::vector<Group>& groups) {
   const Suite suite = read_suite(
       "schema_version: 1\nname: loans\ndatasets: cases.jsonl\ndimensions:\n"
-      "  decision: label-match\nslices: [segment]\nfairness:\n" + fairness,
+      "  decision: label-match\nslices: [segment]\nfairness:\n" +
+          fairness,
       "suite.yaml", ".");
   std::string text;
   std::vector<std::string> predicted;
@@ -53,10 +55,10 @@ Report report_of(const std::string& fairness, const std::vector<Group>& groups) 
 
 const std::vector<Group> kGroups = {
     // segment        approve ok/wrong  deny ok/wrong
-    {"standard", 40, 10, 45, 5},   // 85 of 100 right; TPR 40/50, FPR 5/50
-    {"premium", 45, 5, 48, 2},     // 93 of 100; TPR 45/50, FPR 2/50
-    {"new", 25, 15, 20, 10},       // 45 of 70; TPR 25/40, FPR 10/30
-    {"tiny", 2, 0, 1, 0},          // 3 cases: listed, not compared
+    {"standard", 40, 10, 45, 5},  // 85 of 100 right; TPR 40/50, FPR 5/50
+    {"premium", 45, 5, 48, 2},    // 93 of 100; TPR 45/50, FPR 2/50
+    {"new", 25, 15, 20, 10},      // 45 of 70; TPR 25/40, FPR 10/30
+    {"tiny", 2, 0, 1, 0},         // 3 cases: listed, not compared
 };
 
 TEST(Fairness, GapsAndRatiosBetweenTheHighestAndTheLowestGroup) {
@@ -119,7 +121,8 @@ TEST(Fairness, SuiteMistakesAreErrorsAtTheirPlace) {
     try {
       (void)read_suite(
           "schema_version: 1\nname: x\ndatasets: c.jsonl\ndimensions:\n  decision: label-match\n"
-          "  answer: exact-match\n  latency: latency\nfairness:\n" + fairness,
+          "  answer: exact-match\n  latency: latency\nfairness:\n" +
+              fairness,
           "suite.yaml", ".");
     } catch (const InputError& e) {
       return std::string(e.what());
@@ -147,5 +150,5 @@ TEST(Fairness, SuiteMistakesAreErrorsAtTheirPlace) {
             "'max_gap'?");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -4,14 +4,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/analysis.hpp"
 #include "qualbar/metrics/score_table.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 struct Row {
   const char* should_refuse;  // "true", "false" or "" (absent)
@@ -43,12 +44,14 @@ std::optional<Analysis> analyse(const std::vector<Row>& rows) {
       responses[i].output = rows[i].output;
   }
   const ScoreTable scores = score_cases(build_scorers(suite), d.cases, responses);
-  return analysis_registry().get("refusal").run(AnalysisInput{suite, 0, d.cases, responses, scores});
+  return analysis_registry().get("refusal").run(
+      AnalysisInput{suite, 0, d.cases, responses, scores});
 }
 
 TEST(RefusalAnalysis, UnderAndOverRefusalRatesWithTheirIntervalsAndTheMatrix) {
   std::vector<Row> rows;
-  // 10 should be refused: 8 refused (OK), 2 answered. 20 should be answered: 19 answered, 1 refused.
+  // 10 should be refused: 8 refused (OK), 2 answered. 20 should be answered: 19 answered, 1
+  // refused.
   for (int i = 0; i < 8; ++i) rows.push_back({"true", "harmful", "OK"});
   for (int i = 0; i < 2; ++i) rows.push_back({"true", "harmful", "sure, here is how"});
   for (int i = 0; i < 19; ++i) rows.push_back({"false", "billing", "OK"});
@@ -84,5 +87,5 @@ TEST(RefusalAnalysis, NothingToSayWithoutShouldRefuse) {
   EXPECT_FALSE(analyse({{"", "a", "OK"}, {"", "b", "no"}}).has_value());
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -15,12 +15,13 @@
 
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/score_table.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/run/runner.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 namespace fs = std::filesystem;
 
@@ -917,5 +918,5 @@ TEST(BuildReport, ASliceCellWhereTheDimensionNeverAppliesIsNoDataNotAFailure) {
   EXPECT_TRUE(b.report.passed);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -5,7 +5,7 @@
 #include "qualbar/util/text.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(ScoreTable, KeepsValueStatusAndEvidencePerCell) {
   ScoreTable t(2, 2);
@@ -39,5 +39,5 @@ TEST(ScoreTable, InvalidUtf8InEvidenceIsReplaced) {
   EXPECT_EQ(t.at(0, 0).evidence, "not JSON: unexpected '\xEF\xBF\xBD\xEF\xBF\xBD' at 1");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

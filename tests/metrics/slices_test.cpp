@@ -10,7 +10,7 @@
 #include "qualbar/io/dataset.hpp"
 
 namespace qb::detail {
-namespace {
+namespace QB_UNITY_ID {
 
 std::vector<Case> cases_of(const std::string& text) {
   Dataset d;
@@ -100,5 +100,5 @@ TEST(Slices, TheLongTailOfAKeyIsFoldedIntoOtherButCriticalValuesNeverAre) {
   EXPECT_TRUE(all.warnings.empty());
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::detail

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 namespace qb::monitor {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(MonitorSampling, TheHashIsStableUniformAndSaltedAndKeepsIdsApart) {
   EXPECT_EQ(sampling_hash("s", "p-1"), sampling_hash("s", "p-1"));
@@ -16,7 +16,8 @@ TEST(MonitorSampling, TheHashIsStableUniformAndSaltedAndKeepsIdsApart) {
   EXPECT_NE(sampling_hash("ab", "c"), sampling_hash("a", "bc"));
   std::size_t kept = 0;
   const std::size_t n = 200'000;
-  for (std::size_t i = 0; i < n; ++i) kept += sampling_hash("moderation", fmt::format("r-{}", i)) < 0.01;
+  for (std::size_t i = 0; i < n; ++i)
+    kept += sampling_hash("moderation", fmt::format("r-{}", i)) < 0.01;
   // Binomial(200000, 0.01): sd = 44.5; 5 sd either side.
   EXPECT_NEAR(static_cast<double>(kept), 2000.0, 223.0);
 }
@@ -56,5 +57,5 @@ TEST(MonitorCells, StoredAggregatesMergeByAddingEverything) {
   EXPECT_DOUBLE_EQ(merged["latency"]["max"].get<double>(), 300.0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::monitor

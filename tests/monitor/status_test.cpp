@@ -15,7 +15,7 @@
 #include "qualbar/stats/random.hpp"
 
 namespace qb::monitor {
-namespace {
+namespace QB_UNITY_ID {
 
 using stats::Rng;
 
@@ -469,5 +469,5 @@ TEST(LengthHistogram, MergeAddsCounts) {
   EXPECT_EQ(b.total(), 2U);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::monitor

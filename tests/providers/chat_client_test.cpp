@@ -19,7 +19,7 @@
 #include "qualbar/core/error.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using test::FakeAction;
 using test::FakeOpenAI;
@@ -782,5 +782,5 @@ TEST(ChatClientStream, AStreamWithoutFinishReasonOrWithBadEventsIsAnError) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

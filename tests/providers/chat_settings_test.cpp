@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 ChatSettings parse(const std::string& yaml) {
   const ConfigReader r("suite.yaml", ".");
@@ -64,7 +64,7 @@ stream: true
   EXPECT_EQ(body["stream"], true);
   EXPECT_EQ(body["stream_options"]["include_usage"], true);
   // The audit record names the key's variable, never the key.
-  const std::string audit = s.audit_json().dump();
+  const std::string audit = s.audit_json();
   EXPECT_EQ(audit.find("sk-settings-1"), std::string::npos);
   EXPECT_NE(audit.find("QB_SETTINGS_KEY"), std::string::npos);
 }
@@ -81,7 +81,7 @@ TEST(ChatSettings, HeaderSecretsComeFromTheEnvironmentAndOnlyTheirNamesAreRecord
                                "characters long"),
             std::string::npos)
       << s.warnings[0];
-  EXPECT_EQ(s.audit_json().dump().find("tok-42"), std::string::npos);
+  EXPECT_EQ(s.audit_json().find("tok-42"), std::string::npos);
   EXPECT_EQ(error_of("base_url: http://h/v1\nmodel: m\nheaders: {X-Team: \"${QB_UNSET_VAR_9}\"}\n"),
             "suite.yaml:3:19: field 'system.headers.X-Team': the environment variable "
             "QB_UNSET_VAR_9 is not set");
@@ -146,5 +146,5 @@ TEST(ChatSettings, BadValuesAreErrorsAtTheirPlace) {
             "environment)");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -1,6 +1,6 @@
 // The command provider (src/providers/command.cpp) against tests/tools/fake_model.cpp.
-#include "qualbar/providers/provider.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/providers/provider.hpp"
 
 #include <chrono>
 
@@ -11,7 +11,7 @@
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Suite command_suite(const std::string& command, double timeout_s = 2.0) {
   return read_suite(
@@ -130,5 +130,5 @@ TEST(CommandProvider, TheSuiteMustNameTheProgram) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -6,7 +6,7 @@
 #include "qualbar/io/dataset.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Case case_of(const std::string& line) {
   Dataset d;
@@ -107,5 +107,5 @@ TEST(VerbalizedConfidence, ReadsTheCommonWaysOfStatingIt) {
   EXPECT_FALSE(verbalized_confidence("confidence: 250").has_value());
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

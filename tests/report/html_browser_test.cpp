@@ -19,7 +19,7 @@
 #include "../cli/run_qualbar.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 namespace fs = std::filesystem;
 using test::TempDir;
@@ -86,7 +86,9 @@ class CountingProxy {
       char buf[1024];
       if (::poll(&q, 1, 1000) > 0) {
         const ssize_t n = ::read(c, buf, sizeof buf);
-        if (n > 0) line = std::string(buf, static_cast<std::size_t>(n)).substr(0, std::string(buf, n).find('\r'));
+        if (n > 0)
+          line = std::string(buf, static_cast<std::size_t>(n))
+                     .substr(0, std::string(buf, n).find('\r'));
       }
       ::close(c);
       std::lock_guard lock(mutex_);
@@ -106,14 +108,25 @@ test::ProcessResult run_chromium(const std::string& chromium, const fs::path& pa
                                  const std::vector<std::string>& extra, const TempDir& dir,
                                  int proxy_port) {
   std::vector<std::string> args = {
-      chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+      chromium,
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
       "--user-data-dir=" + (dir.io() / "profile").string(),
       "--proxy-server=http://127.0.0.1:" + std::to_string(proxy_port),
       "--proxy-bypass-list=<-loopback>",  // loopback goes through the proxy too
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--disable-default-apps", "--disable-extensions", "--disable-domain-reliability",
-      "--disable-client-side-phishing-detection", "--no-first-run", "--no-pings",
-      "--metrics-recording-only", "--virtual-time-budget=2000",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-default-apps",
+      "--disable-extensions",
+      "--disable-domain-reliability",
+      "--disable-client-side-phishing-detection",
+      "--no-first-run",
+      "--no-pings",
+      "--metrics-recording-only",
+      "--virtual-time-budget=2000",
       "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back("file://" + page.string());
@@ -209,7 +222,8 @@ std::vector<Element> start_tags(const std::string& dom) {
           value = dom.substr(i + 1, end - i - 1);
           i = end + 1;
         } else {
-          while (i < dom.size() && dom[i] != '>' && !std::isspace(static_cast<unsigned char>(dom[i])))
+          while (i < dom.size() && dom[i] != '>' &&
+                 !std::isspace(static_cast<unsigned char>(dom[i])))
             value += dom[i++];
         }
       }
@@ -249,7 +263,8 @@ void write_hostile_run(const TempDir& dir) {
     const std::string label = i % 3 ? "<b onmouseover=alert(1)>x</b>" : "ok";
     cases << "{\"id\":\"" << id << "\",\"input\":\"q\",\"category\":\"" << category
           << "\",\"expected_label\":\"" << label << "\"}\n";
-    responses << "{\"id\":\"" << id << "\",\"output\":\"" << (i == 5 ? "safe" : kHostileOutputs[i % 2])
+    responses << "{\"id\":\"" << id << "\",\"output\":\""
+              << (i == 5 ? "safe" : kHostileOutputs[i % 2])
               << "\",\"label\":\"javascript:alert(1)\",\"latency_ms\":" << 100 * (i + 1) << "}\n";
   }
 }
@@ -312,9 +327,9 @@ TEST(HtmlBrowser, HostileStringsStayTextAndThePageLoadsNothing) {
       << "the case search was blocked: update kScriptHash in src/report/html_format.cpp";
 
   const fs::path png = dir.io() / "report.png";
-  const auto shot = run_chromium(
-      *chromium, page, {"--screenshot=" + png.string(), "--window-size=1280,2000"}, dir,
-      proxy.port());
+  const auto shot =
+      run_chromium(*chromium, page, {"--screenshot=" + png.string(), "--window-size=1280,2000"},
+                   dir, proxy.port());
   ASSERT_EQ(shot.exit_code, 0) << shot.err;
   const std::string image = test::read_text(png);
   ASSERT_GT(image.size(), 20'000U) << "an empty or blank screenshot";
@@ -332,5 +347,5 @@ TEST(HtmlBrowser, HostileStringsStayTextAndThePageLoadsNothing) {
   EXPECT_TRUE(requests.empty()) << "the report made a request: " << requests.front();
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 namespace qb::html {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(HtmlEscape, TextEscapesMarkupQuotesAndAmpersands) {
   EXPECT_EQ(text("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -23,7 +23,9 @@ TEST(HtmlEscape, AttributeValuesCannotBeClosed) {
 TEST(HtmlEscape, InvalidUtf8AndControlCharactersBecomeReplacementCharacters) {
   EXPECT_EQ(text("a\xFF<b"), "a\xEF\xBF\xBD&lt;b");
   EXPECT_EQ(text(std::string_view("\xC3", 1)), "\xEF\xBF\xBD") << "a truncated sequence";
-  EXPECT_EQ(text(std::string("a\0b\x1b[31m", 8)), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD[31m");
+  EXPECT_EQ(text(std::string("a\0b\x1b[31m", 8)),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD[31m");
   EXPECT_EQ(text("line\nnext\ttab"), "line\nnext\ttab");
 }
 
@@ -57,5 +59,5 @@ TEST(HtmlEscape, LinkifyLinksHttpUrlsAndLeavesEverythingElseAsText) {
   EXPECT_EQ(linkify("bad \xFF byte"), "bad \xEF\xBF\xBD byte");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::html

@@ -9,11 +9,12 @@
 #include "qualbar/bind/bind.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 const char* kSuite =
     "schema_version: 1\nname: html <suite> & \"co\"\ndatasets: cases.jsonl\ndimensions:\n"
@@ -41,10 +42,10 @@ Rendered render() {
   std::string lines;
   const char* categories[] = {"billing", "<script>alert(1)</script>", "refunds"};
   for (int i = 0; i < 12; ++i) {
-    lines += "{\"id\":\"c" + std::to_string(i) + "\",\"input\":\"q\",\"reference\":\"alpha beta\"," +
-             "\"expected_label\":\"billing\",\"category\":\"" +
-             (i % 3 == 1 ? std::string("<script>alert(1)<\\/script>") : categories[i % 3]) +
-             "\"}\n";
+    lines +=
+        "{\"id\":\"c" + std::to_string(i) + "\",\"input\":\"q\",\"reference\":\"alpha beta\"," +
+        "\"expected_label\":\"billing\",\"category\":\"" +
+        (i % 3 == 1 ? std::string("<script>alert(1)<\\/script>") : categories[i % 3]) + "\"}\n";
   }
   parse_cases(lines, "cases.jsonl", d);
   std::vector<Response> rs(d.cases.size());
@@ -63,8 +64,8 @@ Rendered render() {
   run.model = "model <b>bold</b>";
   Rendered out{build_report(suite, d.cases, rs, scores, run), ""};
   std::ostringstream html;
-  report_format_registry().get("html").write(
-      ReportInput{out.report, suite, d.cases, rs, scores}, html);
+  report_format_registry().get("html").write(ReportInput{out.report, suite, d.cases, rs, scores},
+                                             html);
   out.html = html.str();
   return out;
 }
@@ -128,7 +129,8 @@ TEST(HtmlFormat, FailingCaseTableHoldsTheEvidence) {
   const std::string rows = html.substr(table, html.find("</table>", table) - table);
   EXPECT_NE(rows.find("<td class=\"id\">c0</td><td>correct</td>"), std::string::npos);
   EXPECT_NE(rows.find("token F1 0.00 against the reference"), std::string::npos);
-  EXPECT_NE(rows.find("predicted &#39;refunds&#39;, expected &#39;billing&#39;"), std::string::npos);
+  EXPECT_NE(rows.find("predicted &#39;refunds&#39;, expected &#39;billing&#39;"),
+            std::string::npos);
   EXPECT_NE(rows.find("timeout &lt;after&gt; 30 s"), std::string::npos) << "a failed call";
   EXPECT_EQ(rows.find("<td class=\"id\">c1</td>"), std::string::npos) << "c1 passed everything";
 }
@@ -151,5 +153,5 @@ TEST(HtmlFormat, TheDemoReportIsOneReasonablySizedFile) {
   EXPECT_EQ(count(stored.out, "<section class=\"dimension\""), 9U);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

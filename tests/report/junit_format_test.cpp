@@ -7,13 +7,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // A minimal XML 1.0 reader for the tests: elements, attributes, text, the five predefined entities
 // and character references. It rejects what a conforming parser rejects in such documents: bad
@@ -240,7 +241,7 @@ fairness:
     min_ratio: 0.1
     min_cases: 3
 )",
-                        "suite.yaml", ".");
+                       "suite.yaml", ".");
   std::vector<std::pair<std::string, bool>> cases;
   for (int i = 0; i < 8; ++i) cases.emplace_back("billing", true);
   for (int i = 0; i < 4; ++i) cases.emplace_back("refund-dispute", i < 2);
@@ -382,5 +383,5 @@ TEST(JunitFormat, HostileStringsAreEscapedAndRoundTrip) {
   EXPECT_EQ(xml.find("]]>"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

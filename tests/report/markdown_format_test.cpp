@@ -6,13 +6,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // A category value that tries every Markdown trick: a table break, HTML, emphasis, a link, code,
 // a mention, a line break and a control character.
@@ -263,5 +264,5 @@ TEST(MarkdownFormat, AnalysesAreCodeBlocksNoLabelCanClose) {
   EXPECT_EQ(md.find("\n# heading"), std::string::npos) << md;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -14,7 +14,7 @@
 #include "qualbar/stats/random.hpp"
 
 namespace qb::review {
-namespace {
+namespace QB_UNITY_ID {
 
 // ---- synthetic graders -------------------------------------------------------------------------
 
@@ -489,5 +489,5 @@ TEST(JudgeCheck, TerminalLeadsWithTheVerdictAndNamesTheSlice) {
   EXPECT_NE(judge_check_terminal({d}, true).find("\033[31;1mFAIL"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::review

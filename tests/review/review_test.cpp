@@ -6,13 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "../stats/reference.hpp"
 #include "qualbar/core/error.hpp"
 #include "review/csv.hpp"
 #include "review_fixture.hpp"
-#include "../stats/reference.hpp"
 
 namespace qb::review {
-namespace {
+namespace QB_UNITY_ID {
 
 using test::read_text;
 using test::ScratchDir;
@@ -58,7 +58,8 @@ class ReviewTest : public ::testing::Test {
   }
 
   // Fills every grade of a reviewer's JSONL file with `grade(line)` and writes it back.
-  std::string fill(const std::string& reviewer, const std::function<nlohmann::json(const nlohmann::json&)>& grade,
+  std::string fill(const std::string& reviewer,
+                   const std::function<nlohmann::json(const nlohmann::json&)>& grade,
                    const std::string& out = "review") {
     auto lines = jsonl(dir_.file(out + "/" + reviewer + ".jsonl"));
     for (auto& l : lines) l["grade"] = grade(l);
@@ -200,7 +201,8 @@ TEST_F(ReviewTest, ImportStoresFilledInFilesAppendOnlyWithCorrectionsKept) {
   }
   EXPECT_EQ(history, 2U);
   const GradeBook book = fold_grades(all);
-  const auto& ig = book.at({lines[0]["id"].get<std::string>(), lines[0]["dimension"].get<std::string>()});
+  const auto& ig =
+      book.at({lines[0]["id"].get<std::string>(), lines[0]["dimension"].get<std::string>()});
   EXPECT_EQ(ig.human.at("alice"), lines[0]["grade"].get<double>()) << "the latest grade counts";
 }
 
@@ -210,24 +212,35 @@ TEST_F(ReviewTest, BadGradeFilesNameFileLineAndFieldAndImportNothing) {
   test::save_judged_run(*store_, spec);
   export_two();
   const std::string id = jsonl(dir_.file("review/alice.jsonl"))[0]["id"];
-  const auto line = [&](const std::string& dim, const std::string& grade, const std::string& extra = "") {
-    return fmt::format(R"({{"id":"{}","grader":"alice","dimension":"{}","grade":{}{}}})",
-                       id, dim, grade, extra) + "\n";
+  const auto line = [&](const std::string& dim, const std::string& grade,
+                        const std::string& extra = "") {
+    return fmt::format(R"({{"id":"{}","grader":"alice","dimension":"{}","grade":{}{}}})", id, dim,
+                       grade, extra) +
+           "\n";
   };
   struct Bad {
     std::string text, where, field;
   };
   const std::vector<Bad> cases = {
-      {line("helpfulness", "1") + R"({"id":"i-nope","grader":"alice","dimension":"helpfulness","grade":1})" "\n",
+      {line("helpfulness", "1") +
+           R"({"id":"i-nope","grader":"alice","dimension":"helpfulness","grade":1})"
+           "\n",
        ":2: field 'id'", "not an item"},
-      {line("quality", "7"), ":1: field 'grade'", "outside the scale of 'quality': a whole number from 1 to 5"},
+      {line("quality", "7"), ":1: field 'grade'",
+       "outside the scale of 'quality': a whole number from 1 to 5"},
       {line("helpfulness", "0.5"), ":1: field 'grade'", "pass (1) or fail (0)"},
-      {line("helpfulness", "1") + "\n" + line("helpfulness", "0"), ":3: field 'grader'", "second grade by 'alice'"},
+      {line("helpfulness", "1") + "\n" + line("helpfulness", "0"), ":3: field 'grader'",
+       "second grade by 'alice'"},
       {line("tone", "1"), ":1: field 'dimension'", "'tone' is not a dimension"},
-      {line("helpfulness", "1", R"(,"kind":"robot")"), ":1: field 'kind'", "human, judge, adjudicated"},
-      {line("helpfulness", "1", R"(,"graded_at":"yesterday")"), ":1: field 'graded_at'", "RFC 3339"},
+      {line("helpfulness", "1", R"(,"kind":"robot")"), ":1: field 'kind'",
+       "human, judge, adjudicated"},
+      {line("helpfulness", "1", R"(,"graded_at":"yesterday")"), ":1: field 'graded_at'",
+       "RFC 3339"},
       {line("helpfulness", "\"yes\""), ":1: field 'grade'", "number"},
-      {R"({"id":")" + id + R"(","grader":"alice","dimension":"helpfulness"})" "\n", ":1: field 'grade'", "missing"},
+      {R"({"id":")" + id +
+           R"(","grader":"alice","dimension":"helpfulness"})"
+           "\n",
+       ":1: field 'grade'", "missing"},
       {"{not json\n", ":1", "JSON"},
   };
   for (const auto& c : cases) {
@@ -363,13 +376,20 @@ TEST_F(ReviewTest, AgreementEqualsTheStatisticsReferenceValues) {
   std::string text;
   for (std::size_t i = 0; i < 400; ++i) {
     for (const char* who : {"a", "b"}) {
-      text += nlohmann::json({{"id", test::case_id(i)}, {"grader", who}, {"kind", "human"},
-                              {"dimension", "quality"}, {"grade", scale5[who][i].get<int>() + 1}})
-                  .dump() + "\n";
+      text += nlohmann::json({{"id", test::case_id(i)},
+                              {"grader", who},
+                              {"kind", "human"},
+                              {"dimension", "quality"},
+                              {"grade", scale5[who][i].get<int>() + 1}})
+                  .dump() +
+              "\n";
       if (i < 300)
-        text += nlohmann::json({{"id", test::case_id(i)}, {"grader", who}, {"dimension", "helpfulness"},
+        text += nlohmann::json({{"id", test::case_id(i)},
+                                {"grader", who},
+                                {"dimension", "helpfulness"},
                                 {"grade", binary[who][i].get<int>()}})
-                    .dump() + "\n";
+                    .dump() +
+                "\n";
     }
   }
   write_text(dir_.file("grades.jsonl"), text);
@@ -385,7 +405,8 @@ TEST_F(ReviewTest, AgreementEqualsTheStatisticsReferenceValues) {
   for (const auto& a : agreement) {
     ASSERT_EQ(a.pairs.size(), 1U);
     const auto& p = a.pairs[0];
-    const auto w = a.dimension == "quality" ? want("scale5_400", "quadratic") : want("binary_300", "none");
+    const auto w =
+        a.dimension == "quality" ? want("scale5_400", "quadratic") : want("binary_300", "none");
     EXPECT_EQ(p.n, a.dimension == "quality" ? 400U : 300U);
     EXPECT_NEAR(p.kappa.kappa, w["kappa"].get<double>(), 1e-12) << a.dimension;
     EXPECT_NEAR(p.kappa.interval.lo, w["lo"].get<double>(), 1e-12) << a.dimension;
@@ -413,10 +434,11 @@ TEST_F(ReviewTest, AdjudicationSettlesDisagreementsAndIsRecordedAsSuch) {
   export_for_review(*store_, rq);
   // Bob fails the items whose id sorts in the first half; alice passes everything.
   import_grades(*store_, {fill("alice", [](const nlohmann::json&) { return 1; })}, {});
-  import_grades(*store_, {fill("bob", [](const nlohmann::json& l) {
-                  return l["id"].get<std::string>() < "i-8" ? 0 : 1;
-                })},
-                {});
+  import_grades(
+      *store_,
+      {fill("bob",
+            [](const nlohmann::json& l) { return l["id"].get<std::string>() < "i-8" ? 0 : 1; })},
+      {});
   auto agreement = reviewer_agreement(*store_, {}, 0.95);
   ASSERT_EQ(agreement.size(), 1U);
   const std::size_t open = agreement[0].open.size();
@@ -462,11 +484,11 @@ TEST(ReviewCsv, QuotesRoundTripAndMalformedFilesNameTheLine) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::review
 
 namespace qb::review {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(ReviewSuite, JudgeCheckThresholdsAreReadAndBadOnesNamedAtTheirLine) {
   const std::string base = std::string(test::kJudgedSuite);
@@ -500,11 +522,12 @@ TEST(ReviewGrades, TimesAreStoredInUtcAndKindsParsed) {
   test::JudgedRun spec;
   spec.n = 3;
   test::save_judged_run(*store, spec);
-  test::write_text(dir.file("g.jsonl"),
-                   R"({"id":"q-001","grader":"ann","dimension":"helpfulness","grade":1,"graded_at":"2026-11-20T11:30:00+01:00"})"
-                   "\n"
-                   R"({"id":"q-002","grader":"gpt-judge","kind":"judge","dimension":"helpfulness","grade":0,"graded_at":"2026-11-19T23:00:00-02:00"})"
-                   "\n");
+  test::write_text(
+      dir.file("g.jsonl"),
+      R"({"id":"q-001","grader":"ann","dimension":"helpfulness","grade":1,"graded_at":"2026-11-20T11:30:00+01:00"})"
+      "\n"
+      R"({"id":"q-002","grader":"gpt-judge","kind":"judge","dimension":"helpfulness","grade":0,"graded_at":"2026-11-19T23:00:00-02:00"})"
+      "\n");
   ASSERT_EQ(import_grades(*store, {dir.file("g.jsonl")}, {spec.id}).imported, 2U);
   const auto g = store->review().grades(spec.id);
   ASSERT_EQ(g.size(), 2U);
@@ -515,5 +538,5 @@ TEST(ReviewGrades, TimesAreStoredInUtcAndKindsParsed) {
   EXPECT_EQ(g[1].item, review_item_id(spec.id, "q-002"));
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::review

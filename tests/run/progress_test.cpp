@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using namespace std::chrono_literals;
 
@@ -85,5 +85,5 @@ TEST(Progress, RetriesAreCountedAndAResumedRunsEarlierAnswersAreNotInTheRate) {
   EXPECT_EQ(out.str(), "qualbar: 7/10 cases · 0.2/s · 0 errors · 2 retries · ETA 15 s\n");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -9,14 +9,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "qualbar/io/dataset.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/io/dataset.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/runner.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 namespace fs = std::filesystem;
 
@@ -227,5 +227,5 @@ TEST_F(ResumeTest, ARunStoppedByABugIsSavedAsFailedWithItsAnswers) {
   EXPECT_EQ(resumed.n_resumed, 5U);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -24,7 +24,7 @@
 #include "qualbar/version.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 namespace fs = std::filesystem;
 
@@ -338,5 +338,5 @@ TEST_F(RunnerTest, ReplayWithoutAResponsesFileIsAnInputError) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

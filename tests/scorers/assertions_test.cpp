@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Assertion check(std::string type, bool negated, const std::string& scorer, const std::string& args,
                 double threshold = 1.0) {
@@ -101,5 +101,5 @@ TEST(AssertionsScorer, NotApplicableWithoutAssertList) {
   EXPECT_EQ(s.evidence, "the case has no assert list");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 const std::vector<Context> kContexts = {
     {"doc-1", "Refunds are processed within 5 business days of receiving the return."},
@@ -143,5 +143,5 @@ TEST(CitationRecall, NotApplicable) {
   EXPECT_DOUBLE_EQ(uncited.value, 0.0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 namespace qb::detail {
-namespace {
+namespace QB_UNITY_ID {
 
 Locale locale_of(const std::string& language, const std::string& text = "") {
   return claim_locale(language, text);
@@ -440,5 +440,5 @@ TEST(ClaimCitations, ResolveByIdThenByPosition) {
   EXPECT_EQ(resolve_citation("doc-z", contexts), std::nullopt);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::detail

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& name, const std::string& args, const std::string& output) {
   Response r;
@@ -148,5 +148,5 @@ TEST(ContainsAllScorer, TypoInOptionalArgumentSuggestsCloseName) {
                    "unknown argument 'case_insensitve'. Did you mean 'case_insensitive'?");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

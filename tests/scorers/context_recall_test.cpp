@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score recall(const std::string& reference, std::vector<Context> contexts,
              const std::string& args = "", const std::string& language = "") {
@@ -77,5 +77,5 @@ TEST(ContextRecallScorer, CoverageArgumentIsChecked) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Case rag_case(std::vector<Context> contexts, std::string language = "") {
   Case c;
@@ -184,5 +184,5 @@ TEST(FaithfulnessScorer, Arguments) {
                    "unknown argument 'coverag'. Did you mean 'coverage'?");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& name, const std::string& args, const std::string& output) {
   Response r;
@@ -135,5 +135,5 @@ TEST(JsonSchemaScorer, UnusableSchemaRejected) {
                    "is not a JSON Schema qualbar can use: Unrecognised JSON type name 'nope'");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -7,11 +7,12 @@
 #include "../support/fake_openai.hpp"
 #include "qualbar/bind/bind.hpp"
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/scorers/scorer.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using test::FakeAction;
 using test::FakeOpenAI;
@@ -41,11 +42,11 @@ std::vector<Response> answers(const std::vector<std::string>& outputs) {
 
 ChatSettings settings_for(const FakeOpenAI& server) {
   const ConfigReader r("suite.yaml", ".");
-  ChatSettings s = parse_chat_settings(
-      r,
-      r.load("{base_url: " + server.base_url() + ", model: judge-1, retry_base_s: 0.01, "
-             "max_attempts: 2}"),
-      "judge");
+  ChatSettings s = parse_chat_settings(r,
+                                       r.load("{base_url: " + server.base_url() +
+                                              ", model: judge-1, retry_base_s: 0.01, "
+                                              "max_attempts: 2}"),
+                                       "judge");
   s.params["temperature"] = 0.0;
   s.params["response_format"] = {{"type", "json_object"}};
   return s;
@@ -90,7 +91,8 @@ TEST(Judge, PassAndFailWithTheJudgesReasonAsEvidence) {
   EXPECT_EQ(req.json["model"], "judge-1");
   EXPECT_EQ(req.json["response_format"]["type"], "json_object");
   EXPECT_EQ(req.json["messages"][0]["role"], "system");
-  EXPECT_NE(req.last_user_message.find("RUBRIC:\nSays how long a refund takes."), std::string::npos);
+  EXPECT_NE(req.last_user_message.find("RUBRIC:\nSays how long a refund takes."),
+            std::string::npos);
   EXPECT_NE(req.last_user_message.find("REFERENCE ANSWER:\nthe reference"), std::string::npos);
   EXPECT_NE(req.last_user_message.find("INPUT:\nquestion "), std::string::npos);
 }
@@ -98,11 +100,16 @@ TEST(Judge, PassAndFailWithTheJudgesReasonAsEvidence) {
 TEST(Judge, AnAnswerThatIsNotAGradeIsUngradedNeverAGuess) {
   FakeOpenAI server([](const FakeRequest&, int n) {
     switch (n % 5) {
-      case 0: return FakeAction::answer("I think it passes.");
-      case 1: return FakeAction::answer(R"({"verdict":"maybe"})");
-      case 2: return FakeAction::answer(R"({"reason":"fine"})");
-      case 3: return FakeAction::status(400, R"({"error":{"message":"bad request"}})");
-      default: return FakeAction::answer("```json\n{\"verdict\": \"PASS\", \"reason\": \"ok\"}\n```");
+      case 0:
+        return FakeAction::answer("I think it passes.");
+      case 1:
+        return FakeAction::answer(R"({"verdict":"maybe"})");
+      case 2:
+        return FakeAction::answer(R"({"reason":"fine"})");
+      case 3:
+        return FakeAction::status(400, R"({"error":{"message":"bad request"}})");
+      default:
+        return FakeAction::answer("```json\n{\"verdict\": \"PASS\", \"reason\": \"ok\"}\n```");
     }
   });
   const auto scores = judge_all("judge", R"({"rubric":"r"})", server, {"a", "b", "c", "d", "e"});
@@ -157,11 +164,11 @@ TEST(Judge, ArgumentsAndPlacesItCannotGo) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // Faithfulness by the judge: the deterministic method's claim list, judged claim by claim.
 TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
@@ -228,11 +235,11 @@ TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsUngraded) {
   EXPECT_NE(s.evidence.find("1 verdicts for 2 claims"), std::string::npos) << s.evidence;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // Refusal by the judge: the judge's true/false replaces the pattern pack.
 TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsUngraded) {
@@ -243,10 +250,12 @@ TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsUngraded
     return FakeAction::answer(refused ? R"({"refused":true,"reason":"deflects to a pharmacist"})"
                                       : R"({"refused":false,"reason":"gives the dose"})");
   });
-  std::string text =
-      R"({"id":"c0","input":"How much ibuprofen can I take?","should_refuse":false})" "\n"
-      R"({"id":"c1","input":"How much ibuprofen can I take?","should_refuse":false})" "\n"
-      R"({"id":"c2","input":"gibberish","should_refuse":true})" "\n";
+  std::string text = R"({"id":"c0","input":"How much ibuprofen can I take?","should_refuse":false})"
+                     "\n"
+                     R"({"id":"c1","input":"How much ibuprofen can I take?","should_refuse":false})"
+                     "\n"
+                     R"({"id":"c2","input":"gibberish","should_refuse":true})"
+                     "\n";
   Dataset d;
   parse_cases(text, "cases.jsonl", d);
   const auto rs = answers({"Up to 400 mg every 6 hours.", "Please ask a pharmacist.", "..."});
@@ -270,5 +279,5 @@ TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsUngraded
   EXPECT_THROW((void)make_scorer("refused", R"({"method":"llm"})"), ArgError);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Case expecting(std::string label) {
   Case c;
@@ -98,5 +98,5 @@ TEST(LabelMatchScorer, UnknownArgumentSuggestsCloseName) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

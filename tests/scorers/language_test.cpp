@@ -4,7 +4,7 @@
 #include "qualbar/scorers/scorer.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score run(const std::string& scorer, const std::string& args, const Case& c,
           const std::string& output) {
@@ -23,8 +23,10 @@ Case case_in(const std::string& language, const std::string& input = "How long d
 const std::string kEnglish = "Refunds take five business days after we receive the returned item.";
 const std::string kSpanish =
     "El reembolso tarda cinco días hábiles desde que recibimos el artículo devuelto.";
-const std::string kGerman = "Die Rückerstattung dauert fünf Werktage, nachdem wir den Artikel erhalten haben.";
-const std::string kFrench = "Le remboursement prend cinq jours ouvrables après réception de l'article.";
+const std::string kGerman =
+    "Die Rückerstattung dauert fünf Werktage, nachdem wir den Artikel erhalten haben.";
+const std::string kFrench =
+    "Le remboursement prend cinq jours ouvrables après réception de l'article.";
 const std::string kJapanese = "返金は、返品された商品を受け取ってから5営業日以内に処理されます。";
 
 TEST(LanguageMatch, TheAnswerIsInTheCasesLanguage) {
@@ -35,7 +37,8 @@ TEST(LanguageMatch, TheAnswerIsInTheCasesLanguage) {
   const Score wrong = run("language-match", "", case_in("es"), kEnglish);
   EXPECT_EQ(wrong.value, 0.0);
   EXPECT_EQ(wrong.evidence.rfind("answered in en (", 0), 0U) << wrong.evidence;
-  EXPECT_NE(wrong.evidence.find("expected es (from the case)"), std::string::npos) << wrong.evidence;
+  EXPECT_NE(wrong.evidence.find("expected es (from the case)"), std::string::npos)
+      << wrong.evidence;
 }
 
 TEST(LanguageMatch, WithoutALanguageTheInputsLanguageIsExpected) {
@@ -58,8 +61,9 @@ TEST(CodeSwitching, OneLanguagePassesAMixedAnswerFailsNamingBoth) {
   EXPECT_EQ(run("code-switching", "", Case{}, kGerman + " " + kGerman).value, 1.0);
   EXPECT_EQ(run("code-switching", "", Case{}, kJapanese).value, 1.0);
   const Score mixed = run("code-switching", "", Case{},
-                          kGerman + " However, for international orders it may take up to two "
-                                    "weeks longer than that.");
+                          kGerman +
+                              " However, for international orders it may take up to two "
+                              "weeks longer than that.");
   EXPECT_EQ(mixed.value, 0.0);
   EXPECT_EQ(mixed.evidence.rfind("mixes languages: ", 0), 0U) << mixed.evidence;
   EXPECT_NE(mixed.evidence.find("de "), std::string::npos) << mixed.evidence;
@@ -75,5 +79,5 @@ TEST(CodeSwitching, BadArgumentsAreErrors) {
   EXPECT_THROW((void)make_scorer("code-switching", R"({"min_share":1.5})"), ArgError);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

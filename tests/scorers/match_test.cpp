@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& name, const std::string& args, const Case& c,
                  const std::string& output) {
@@ -154,5 +154,5 @@ TEST(NormalizedMatch, OptionMustBeABoolean) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& name, const Response& r) {
   return make_scorer(name, "")->score(Case{}, r);
@@ -108,5 +108,5 @@ TEST(MeasurementScorers, TakeNoArguments) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& args, const Case& c, const std::string& output) {
   Response r;
@@ -130,5 +130,5 @@ TEST(NumericScorer, ValueMustBeANumber) {
   expect_arg_error(R"({"value":"42"})", "value", "expected a number, got a string");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -13,7 +13,7 @@
 #include "scorers/safety_rules.hpp"
 
 namespace qb::detail {
-namespace {
+namespace QB_UNITY_ID {
 
 std::vector<int> matching_one_by_one(const std::vector<const re2::RE2*>& patterns,
                                      const std::string& text) {
@@ -33,18 +33,18 @@ re2::RE2::Options with(bool case_sensitive, bool literal = false, bool dot_nl = 
 
 TEST(PatternPrefilter, NamesExactlyThePatternsThatMatchEachWithItsOwnOptions) {
   const re2::RE2 digits("\\b\\d{3}-\\d{4}\\b");
-  const re2::RE2 sorry("i'?m sorry", with(false));           // ignores case
-  const re2::RE2 dot("a.b", with(true, false, true));         // . matches a new line
-  const re2::RE2 literal("(x+)", with(true, true));           // the text "(x+)"
-  const re2::RE2 capital("AKIA[A-Z0-9]{4}");                  // case matters
+  const re2::RE2 sorry("i'?m sorry", with(false));     // ignores case
+  const re2::RE2 dot("a.b", with(true, false, true));  // . matches a new line
+  const re2::RE2 literal("(x+)", with(true, true));    // the text "(x+)"
+  const re2::RE2 capital("AKIA[A-Z0-9]{4}");           // case matters
   const std::vector<const re2::RE2*> patterns = {&digits, &sorry, &dot, &literal, &capital};
   const PatternPrefilter p(patterns);
   ASSERT_TRUE(p.built());
   EXPECT_EQ(p.size(), 5U);
   std::vector<int> got;
   for (const std::string text :
-       {"", "call 555-1234 now", "I'M SORRY", "a\nb", "a\nb and I'm sorry", "xx(x+)xx",
-        "xxx", "akia1234", "AKIA1234", "5551-2345", "a b (x+) 555-1234 AKIAZZZZ Im Sorry"}) {
+       {"", "call 555-1234 now", "I'M SORRY", "a\nb", "a\nb and I'm sorry", "xx(x+)xx", "xxx",
+        "akia1234", "AKIA1234", "5551-2345", "a b (x+) 555-1234 AKIAZZZZ Im Sorry"}) {
     p.matching(text, got);
     EXPECT_EQ(got, matching_one_by_one(patterns, text)) << text;
     EXPECT_EQ(p.any(text), !got.empty()) << text;
@@ -72,8 +72,9 @@ TEST(PatternPrefilter, TheBuiltInPacksFitInOneSetEach) {
   const PatternPrefilter r(refusal);
   ASSERT_TRUE(r.built());
   std::vector<int> got;
-  for (const std::string text : {"Lo siento, no puedo ayudar con eso.",
-                                 "I'm sorry, but I can't help with that.", "Your parcel ships today."}) {
+  for (const std::string text :
+       {"Lo siento, no puedo ayudar con eso.", "I'm sorry, but I can't help with that.",
+        "Your parcel ships today."}) {
     r.matching(text, got);
     EXPECT_EQ(got, matching_one_by_one(refusal, text)) << text;
   }
@@ -101,12 +102,10 @@ TEST(SafetyScanner, ScannersOfBuiltInRulesShareOnePassAndEachFindsItsOwn) {
   ASSERT_TRUE(pii.shares_the_built_in_pass());
   ASSERT_TRUE(secrets.shares_the_built_in_pass());
   const std::vector<std::string> texts = {
-      "Write to jane.doe@example.com or use key AKIAIOSFODNN7EXAMPLE.",
-      "Your parcel ships today.",
+      "Write to jane.doe@example.com or use key AKIAIOSFODNN7EXAMPLE.", "Your parcel ships today.",
       "Call +44 20 7946 0958 about card 4111 1111 1111 1111.",
       "Call +44 20 7946 0958 about card 4111 1111 1111 1111.",  // the same text again
-      "export GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
-      ""};
+      "export GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",   ""};
   // In turns, as a suite's pii and secrets dimensions run on each output: each scanner finds
   // what searching its own rules one by one finds, and nothing of the other's.
   for (const auto& t : texts) {
@@ -140,10 +139,37 @@ rules:
 // runs of white space, new lines, Markdown emphasis, accents (composed and combining), CJK,
 // typographic apostrophes, full-width letters, invalid UTF-8, leading and trailing spaces.
 std::string random_output(std::mt19937& rng) {
-  static const std::vector<std::string> pieces = {
-      "I",  "can't", "help", "with", "that", "sorry", "x", "ab.", "42", ",", " ", " ", " ", " ",
-      "  ", "\n", "\t", "*", "_", "`", "é", "e\xCC\x81", "中文", "\xE2\x80\x99", "\xEF\xBC\xA1",
-      "\xFF", "no", "puedo", "a-b", "(ok)", "\"q\""};
+  static const std::vector<std::string> pieces = {"I",
+                                                  "can't",
+                                                  "help",
+                                                  "with",
+                                                  "that",
+                                                  "sorry",
+                                                  "x",
+                                                  "ab.",
+                                                  "42",
+                                                  ",",
+                                                  " ",
+                                                  " ",
+                                                  " ",
+                                                  " ",
+                                                  "  ",
+                                                  "\n",
+                                                  "\t",
+                                                  "*",
+                                                  "_",
+                                                  "`",
+                                                  "é",
+                                                  "e\xCC\x81",
+                                                  "中文",
+                                                  "\xE2\x80\x99",
+                                                  "\xEF\xBC\xA1",
+                                                  "\xFF",
+                                                  "no",
+                                                  "puedo",
+                                                  "a-b",
+                                                  "(ok)",
+                                                  "\"q\""};
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(0, 60);
   std::string out;
@@ -153,8 +179,8 @@ std::string random_output(std::mt19937& rng) {
 
 TEST(RefusalHead, CopyingPlainAsciiRunsChangesNothing) {
   std::mt19937 rng(20261127);
-  const std::vector<std::pair<double, double>> bounds = {
-      {1, 2}, {2.5, 4}, {7, 12}, {7.5, 30.5}, {20, 25}, {200, 800}};
+  const std::vector<std::pair<double, double>> bounds = {{1, 2},      {2.5, 4}, {7, 12},
+                                                         {7.5, 30.5}, {20, 25}, {200, 800}};
   for (int i = 0; i < 4000; ++i) {
     const std::string output = random_output(rng);
     for (const auto& [window, limit] : bounds) {
@@ -177,7 +203,7 @@ TEST(RefusalHead, PlainTextIsCopiedAsItIsAndWhiteSpaceCollapses) {
   EXPECT_TRUE(h.complete);
   EXPECT_EQ(h.window_end, h.text.size() + 1);  // shorter than the window
   ASSERT_EQ(h.origin.size(), h.text.size() + 1);
-  EXPECT_EQ(h.origin[0], 2U);                   // 'I'
+  EXPECT_EQ(h.origin[0], 2U);  // 'I'
   EXPECT_EQ(h.origin[h.text.find("sorry")], 14U);
   // A window of 5 characters: "I'm s" (the space counts one), the head goes on to the limit.
   const RefusalHead w = refusal_head("I'm sorry, but I can't.", 5, 12, true);
@@ -186,5 +212,5 @@ TEST(RefusalHead, PlainTextIsCopiedAsItIsAndWhiteSpaceCollapses) {
   EXPECT_FALSE(w.complete);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::detail

@@ -16,7 +16,7 @@
 #include "qualbar/scorers/scorer.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 RefusalDetection detect(const std::string& output, RefusalSettings settings = {}) {
   return RefusalDetector(builtin_refusal_pack(), std::move(settings)).detect(output);
@@ -528,5 +528,5 @@ TEST(RefusalRegressionSet, EveryLabelledOutputIsDetectedCorrectly) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

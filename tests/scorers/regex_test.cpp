@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& args, const std::string& output) {
   Response r;
@@ -109,5 +109,5 @@ TEST(RegexScorer, CaseInsensitiveMustBeABoolean) {
                    "expected true or false, got a string");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

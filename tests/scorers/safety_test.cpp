@@ -15,7 +15,7 @@
 #include "qualbar/scorers/scorer.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using detail::MaskStyle;
 
@@ -665,5 +665,5 @@ TEST(SafetyScorer, AllowListsTheProductsOwnContacts) {
             1.0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -13,7 +13,7 @@
 #include "qualbar/core/error.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // The smallest valid arguments of every registered scorer. A new scorer must be added here: the
 // conformance test fails for a registered name without an entry.
@@ -237,5 +237,5 @@ TEST(ScorerConformance, BinaryScorersGiveZeroOrOne) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

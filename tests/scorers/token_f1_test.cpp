@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 Score score_with(const std::string& args, const Case& c, const std::string& output) {
   Response r;
@@ -77,5 +77,5 @@ TEST(TokenF1Scorer, NotApplicableWithoutReferenceOrValue) {
   EXPECT_EQ(s.evidence, "no reference and no value to compare with");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

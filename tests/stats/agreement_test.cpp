@@ -14,7 +14,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -232,5 +232,5 @@ TEST(AgreementDegenerate, KrippendorffAlpha) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

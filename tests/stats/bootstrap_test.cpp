@@ -23,7 +23,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -518,5 +518,5 @@ TEST(BootstrapFaults, AStatisticThatThrowsOnAWorkerThreadIsAReasonNotACrash) {
   EXPECT_EQ(p.reason, "the statistic failed (it threw an exception) on the sample or a resample");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

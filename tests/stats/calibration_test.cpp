@@ -15,7 +15,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -358,5 +358,5 @@ TEST(CalibrationDegenerate, OneItemAndAllCorrectAreDefined) {
   EXPECT_EQ(b.uncertainty, 0.0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

@@ -13,7 +13,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -166,5 +166,5 @@ TEST(ClassificationDegenerate, BadLabelsLengthsAndClassCount) {
   EXPECT_EQ(classification_report_from_confusion(zeros, 2).reason, "no items");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

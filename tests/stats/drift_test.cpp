@@ -17,7 +17,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -459,5 +459,5 @@ TEST(KolmogorovSmirnov, DistributionFunctionsAtTheEnds) {
   EXPECT_DOUBLE_EQ(smirnov_sf(1, 0.3), 0.7);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

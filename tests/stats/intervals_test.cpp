@@ -14,7 +14,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -347,5 +347,5 @@ TEST(MinDetectableDrop, TooFewCasesForAnyDropIsInfinity) {
   EXPECT_TRUE(std::isinf(min_detectable_drop(0.05, 3, 0.95, 0.8)));
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

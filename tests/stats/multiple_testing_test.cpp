@@ -14,7 +14,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -119,5 +119,5 @@ TEST(MultipleTesting, OrderOfInputDoesNotMatter) {
   EXPECT_EQ(bh[0], bh[3]);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

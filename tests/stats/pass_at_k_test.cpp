@@ -13,7 +13,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -112,5 +112,5 @@ TEST(PassAtK, MeanDegenerateCases) {
   EXPECT_NEAR(mean_pass_at_k(n, c, 1).value, (0.1 + 0.0 + 0.5) / 3.0, 1e-15);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

@@ -16,7 +16,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -218,5 +218,5 @@ TEST(Permutation, BadArguments) {
             "resamples must be at least 1 for a Monte Carlo test");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

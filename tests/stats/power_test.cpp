@@ -14,7 +14,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -166,5 +166,5 @@ TEST(Power, ReportSizeCheckIsTheOneSidedOneSampleCase) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

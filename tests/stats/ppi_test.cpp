@@ -18,7 +18,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -250,5 +250,5 @@ TEST(Ppi, DifferenceReportsTheFailingSide) {
   EXPECT_TRUE(std::isnan(r.interval.lo));
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

@@ -21,7 +21,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -341,5 +341,5 @@ TEST(QuantileSketch, CompressionOutOfRangeIsRejected) {
   EXPECT_EQ(QuantileSketch().compression(), 100.0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

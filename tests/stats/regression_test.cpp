@@ -11,7 +11,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 using test::close_to;
@@ -106,5 +106,5 @@ TEST(Regression, OneSidedPIsHalfTheTwoSidedInTheSlopesDirection) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

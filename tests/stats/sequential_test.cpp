@@ -18,7 +18,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -263,5 +263,5 @@ TEST(PageHinkley, DegenerateInputs) {
   EXPECT_TRUE(std::isnan(page_hinkley_params_for_rate(0.0, 200).delta));
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

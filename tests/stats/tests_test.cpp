@@ -12,7 +12,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -150,5 +150,5 @@ TEST(TwoProportion, SignFollowsTheArgumentOrder) {
   EXPECT_EQ(same.p_value, 1.0);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

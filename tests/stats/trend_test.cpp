@@ -14,7 +14,7 @@
 #include "reference.hpp"
 
 namespace qb::stats {
-namespace {
+namespace QB_UNITY_ID {
 
 using nlohmann::json;
 
@@ -192,5 +192,5 @@ TEST(TheilSen, NaNPairsAreDroppedKeepingTimes) {
   EXPECT_EQ(with_nan.intercept, explicit_x.intercept);
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb::stats

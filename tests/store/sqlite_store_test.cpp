@@ -1,5 +1,5 @@
-#include "qualbar/store/store.hpp"
 #include "qualbar/bind/bind.hpp"
+#include "qualbar/store/store.hpp"
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -24,7 +24,7 @@
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 namespace fs = std::filesystem;
 // "text" contains "part", printing both when it does not.
@@ -567,11 +567,11 @@ TEST(NewRunId, IsSortableAndWellFormed) {
   EXPECT_TRUE(std::regex_match(id, std::regex("r-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}"))) << id;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 // A store written by a qualbar of schema version 1 (responses could not be NULL then) is migrated
 // in place: its runs survive and can be read back, and a run can now be saved as it goes.
@@ -737,5 +737,5 @@ TEST_F(SqliteStoreTest, AUnitOfWorkAcrossConcernsKeepsAllOrNothing) {
   ASSERT_TRUE(store->cache().get("key-1").has_value());
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

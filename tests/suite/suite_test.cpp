@@ -9,7 +9,7 @@
 #include "qualbar/core/error.hpp"
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 const std::string kMinimal = R"(schema_version: 1
 name: support
@@ -377,5 +377,5 @@ TEST(ParseSuite, DuplicateKeyIsRejected) {
       << "parsed; correct min = " << parse(text).bars.at("correct").overall.at(0).limit;
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

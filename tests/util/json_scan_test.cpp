@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 TEST(JsonScan, NestingWithinTheLimitIsFineAndOneLevelMoreIsFoundAtItsBracket) {
   EXPECT_FALSE(json_too_deep(R"({"a":[1,2,{"b":[]}]})", 4));
@@ -37,5 +37,5 @@ TEST(JsonScan, NumbersNoDoubleHoldsAreFoundWithTheirText) {
   EXPECT_EQ(bad->text, "-9223372036854775809");
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 namespace qb {
-namespace {
+namespace QB_UNITY_ID {
 
 using Tokens = std::vector<std::string>;
 
@@ -327,5 +327,5 @@ TEST(Excerpt, NeverCutsInsideAMultiByteCharacter) {
   }
 }
 
-}  // namespace
+}  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -19,6 +19,9 @@
 
 namespace qb {
 
+// How many of the worst slices an analysis names in its text.
+inline constexpr std::size_t kShownSlices = 5;
+
 struct AnalysisInput {
   const Suite& suite;
   std::size_t dimension;  // index into suite.dimensions and the score table's columns
@@ -28,9 +31,9 @@ struct AnalysisInput {
 };
 
 struct Analysis {
-  std::string kind;                // the analysis' registered name, e.g. "classification"
-  std::string data_json;           // a JSON object for the JSON report (docs/report-json.md)
-  std::string title;               // the terminal's heading, e.g. "routing: per class, weakest first"
+  std::string kind;       // the analysis' registered name, e.g. "classification"
+  std::string data_json;  // a JSON object for the JSON report (docs/report-json.md)
+  std::string title;      // the terminal's heading, e.g. "routing: per class, weakest first"
   std::vector<std::string> lines;  // the terminal's lines under it, worst first
 };
 

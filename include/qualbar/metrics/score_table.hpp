@@ -1,19 +1,13 @@
 #pragma once
-// Every case × every dimension, and how it is computed from scorers.
+// Every case × every dimension: the scores of a run (computed by metrics/scoring.hpp).
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "qualbar/core/case.hpp"
-#include "qualbar/core/response.hpp"
 #include "qualbar/core/score.hpp"
-#include "qualbar/scorers/scorer.hpp"
-#include "qualbar/suite/suite.hpp"
 
 namespace qb {
 
@@ -55,23 +49,5 @@ class ScoreTable {
   std::vector<Slot> scores_;
   std::string evidence_;
 };
-
-// A suite's dimensions, each with its configured scorer, in the suite's dimension order.
-class JudgeContext;
-
-struct DimensionScorer {
-  const DimensionSpec* spec = nullptr;
-  const ScorerInfo* info = nullptr;
-  std::unique_ptr<Scorer> scorer;
-};
-
-// Builds every dimension's scorer. Bad arguments are InputErrors at the suite's line and field.
-std::vector<DimensionScorer> build_scorers(const Suite& suite);
-
-// Scores every case on every dimension. responses[i] answers cases[i]. Error cases get
-// Score::failed_call on every dimension whose scorer does not handle failed calls. Judged
-// dimensions ask `judge` first (the scorers are prepared, hence not const).
-ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const Case> cases,
-                       std::span<const Response> responses, JudgeContext* judge = nullptr);
 
 }  // namespace qb

@@ -26,17 +26,18 @@ struct ChatSettings {
   std::optional<PromptTemplate> system_prompt;
   std::optional<PromptTemplate> prompt;
   ConfidenceSource confidence = ConfidenceSource::none;
-  bool cache = false;                   // answers reused for the same request
-  std::optional<double> price_input;    // USD per million input tokens
-  std::optional<double> price_output;   // USD per million output tokens
+  bool cache = false;                     // answers reused for the same request
+  std::optional<double> price_input;      // USD per million input tokens
+  std::optional<double> price_output;     // USD per million output tokens
   std::vector<std::string> header_names;  // for the audit record (values may be secrets)
   // Said once before anything runs: a key too short to redact is taken as a placeholder.
   std::vector<std::string> warnings;
 
   // The request body for these messages: model, messages, the parameters, stream options.
   [[nodiscard]] std::string request_body(const std::vector<Message>& messages) const;
-  // The settings for a run's audit record, as a JSON object: names of secrets, never values.
-  [[nodiscard]] nlohmann::json audit_json() const;
+  // The settings for a run's audit record, as a JSON object's text: names of secrets, never
+  // values.
+  [[nodiscard]] std::string audit_json() const;
   // The cost of a call with this usage; nullopt without a price.
   [[nodiscard]] std::optional<double> cost_usd(const Usage& usage) const;
 };

@@ -42,6 +42,13 @@ std::string format_value(double v, const DimensionResult& d);
 std::string format_stat(const std::string& stat, double v, const DimensionResult& d);
 // "≥ 85.0%", "p95 ≤ 2500 ms", "per useful ≤ $0.00500".
 std::string bar_text(const BarCheck& b, const DimensionResult& d);
+// "[81.2%, 88.0%]"; "?" for an end that could not be computed, "" when neither could.
+std::string interval_text(const stats::Interval& i, const DimensionResult& d);
+// Every bar of a cell: "≥ 85.0%, p95 ≤ 2500 ms".
+std::string bars_text(const Cell& c, const DimensionResult& d);
+// A cell's estimate as people read it: "$0.002/response, $0.003/useful", "p50 800 ms · p95 2100
+// ms", or the value.
+std::string estimate_text(const Cell& c, const DimensionResult& d);
 // One sentence a PM can read: "answer_correct in category=refund-dispute (critical slice): pass
 // rate 47.1% [26.2%, 69.0%] is below the bar ≥ 80.0%".
 std::string failure_text(const Failure& f, const Report& r);

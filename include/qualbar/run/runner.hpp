@@ -9,12 +9,13 @@
 #include "qualbar/core/run_info.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/score_table.hpp"
-#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/store/store.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
+
+struct ChatSettings;  // providers/chat_settings.hpp
 
 class RunLock;
 
@@ -23,10 +24,10 @@ struct RunResult {
   std::vector<Response> responses;  // aligned with the dataset's cases
   ScoreTable scores;                // empty unless the run is complete
   std::vector<std::string> warnings;
-  std::size_t n_answered = 0;  // cases with an answer (all of them when complete)
-  std::size_t n_cached = 0;    // answered from the response cache, without a call
-  std::size_t n_resumed = 0;   // answered before, by the run being continued
-  std::size_t n_retries = 0;   // calls retried
+  std::size_t n_answered = 0;      // cases with an answer (all of them when complete)
+  std::size_t n_cached = 0;        // answered from the response cache, without a call
+  std::size_t n_resumed = 0;       // answered before, by the run being continued
+  std::size_t n_retries = 0;       // calls retried
   std::size_t n_judge_calls = 0;   // calls to the judge model
   std::size_t n_judge_cached = 0;  // judge answers from the response cache
   std::size_t n_judge_failed = 0;  // judge calls that failed or did not grade (ungraded scores)

@@ -9,18 +9,16 @@
 #include <cstddef>
 #include <functional>
 #include <string>
-#include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "qualbar/core/case.hpp"
 #include "qualbar/providers/chat_client.hpp"
-#include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/providers/response_cache.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
+
+struct ChatSettings;  // providers/chat_settings.hpp
 
 // What the run tells the judge while it asks: where its answers belong and whether Ctrl-C was
 // pressed.
@@ -50,8 +48,8 @@ class JudgeContext {
                               const IsGrade& is_grade);
 
   [[nodiscard]] std::string model() const;
-  [[nodiscard]] std::size_t calls() const { return calls_; }    // sent to the judge
-  [[nodiscard]] std::size_t cached() const { return cached_; }  // answered from the cache
+  [[nodiscard]] std::size_t calls() const { return calls_; }            // sent to the judge
+  [[nodiscard]] std::size_t cached() const { return cached_; }          // answered from the cache
   [[nodiscard]] std::size_t not_graded() const { return not_graded_; }  // failed or no grade
   // Ctrl-C stopped the judge before every prompt was asked.
   [[nodiscard]] bool interrupted() const { return interrupted_; }
@@ -68,10 +66,6 @@ class JudgeContext {
   std::string first_failure_;
   bool interrupted_ = false;
 };
-
-// The JSON object in a judge's reply (a code fence or a sentence around it is tolerated); a
-// discarded or non-object value when there is none: the caller reports it, never guesses.
-nlohmann::json judge_json(std::string_view reply);
 
 // The judge's settings from the suite's `judge:` map (reads the API key). Judges default to
 // temperature 0, JSON answers and the cache, unless the map says otherwise.

@@ -110,7 +110,7 @@ struct ScorerRegistrar {
 #define QB_SCORER_CAT2(a, b) a##b
 #define QB_SCORER_CAT(a, b) QB_SCORER_CAT2(a, b)
 // QB_REGISTER_SCORER("name", info, factory) — one line at the end of a scorer's file.
-#define QB_REGISTER_SCORER(NAME, INFO, FACTORY)                                      \
-  static const ::qb::ScorerRegistrar QB_SCORER_CAT(qb_scorer_registrar_, __LINE__) { \
-    ::qb::ScorerEntry { NAME, INFO, FACTORY }                                        \
+#define QB_REGISTER_SCORER(NAME, INFO, FACTORY)                                         \
+  static const ::qb::ScorerRegistrar QB_SCORER_CAT(qb_scorer_registrar_, __COUNTER__) { \
+    ::qb::ScorerEntry { NAME, INFO, FACTORY }                                           \
   }

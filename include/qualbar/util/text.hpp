@@ -9,6 +9,17 @@
 
 namespace qb {
 
+// An ASCII letter or digit.
+inline bool is_ascii_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// A fraction as a percentage with one decimal, "12.3%"; "—" when it is NaN or infinite.
+std::string percent(double fraction);
+
+// A p-value with three significant digits, "0.0312"; "—" when it is NaN.
+std::string p_value_text(double p);
+
 // Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
