@@ -3,7 +3,7 @@
 #   ./setup.sh demo   builds the qualbar binary only and runs `qualbar demo`
 #   ./setup.sh test   builds everything (tests, benchmarks) and runs every test
 #   ./setup.sh build  builds everything
-# PRESET=asan ./setup.sh test runs the fast tests under AddressSanitizer + UBSan.
+#   ./setup.sh sanitize  builds with AddressSanitizer + UBSan and runs the input and parser tests
 set -euo pipefail
 cd "$(dirname "$0")"
 action=${1:-build}
@@ -23,5 +23,11 @@ case "$action" in
     cmake --build --preset "$preset"
     if [ "$action" = test ]; then exec ctest --preset "$preset"; fi
     ;;
-  *) echo "usage: ./setup.sh [demo|test|build]" >&2; exit 2 ;;
+  sanitize)
+    bash scripts/install-deps.sh test
+    cmake --preset asan >/dev/null
+    cmake --build --preset asan
+    exec ctest --preset asan
+    ;;
+  *) echo "usage: ./setup.sh [demo|test|build|sanitize]" >&2; exit 2 ;;
 esac
