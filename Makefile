@@ -8,7 +8,7 @@ demo:
 test:
 	./setup.sh test
 asan:
-	PRESET=asan ./setup.sh test
+	./setup.sh sanitize
 bench: build
 	bash bench/run.sh build/release
 format:
