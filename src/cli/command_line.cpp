@@ -95,6 +95,34 @@ int unknown_command(const std::string& name, const std::vector<std::string>& nam
   return static_cast<int>(ExitCode::input_error);
 }
 
+// An argument no option of the command takes: named, with the closest option, instead of CLI11's
+// "The following arguments were not expected".
+int unexpected_arguments(const CLI::App& app) {
+  const CLI::App* command = &app;
+  std::string path = "qualbar";
+  for (auto subs = command->get_subcommands(); !subs.empty(); subs = command->get_subcommands()) {
+    command = subs.front();
+    path += " " + command->get_name();
+  }
+  const std::vector<std::string> extras = app.remaining(true);
+  const std::string arg = extras.empty() ? std::string() : extras.front();
+  std::string message;
+  if (arg.size() > 1 && arg[0] == '-') {
+    const std::string name = arg.substr(0, arg.find('='));
+    std::vector<std::string> options;
+    for (const CLI::Option* o : command->get_options()) {
+      for (const auto& l : o->get_lnames()) options.push_back("--" + l);
+    }
+    message = fmt::format("unknown option '{}' for '{}'.", display_text(name), path);
+    if (auto guess = detail::closest_name(name, options); !guess.empty())
+      message += fmt::format(" Did you mean '{}'?", guess);
+  } else {
+    message = fmt::format("unexpected argument '{}' for '{}'.", display_text(arg), path);
+  }
+  std::cerr << "qualbar: error: " << message << fmt::format(" See {} --help\n", path);
+  return static_cast<int>(ExitCode::input_error);
+}
+
 }  // namespace
 
 int run_command_line(int argc, char** argv) {
@@ -128,6 +156,8 @@ int run_command_line(int argc, char** argv) {
   }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError&) {
+    return unexpected_arguments(app);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : static_cast<int>(ExitCode::input_error);
