@@ -20,7 +20,6 @@ namespace qb::monitor {
 namespace {
 
 using detail::p_text;
-using detail::pct;
 using stats::kNaN;
 
 // A length shift smaller than this is not worth an alert however significant: on a week of
@@ -150,10 +149,11 @@ void run_detectors(SeriesStatus& s, const MonitorSettings& st, double confidence
 
 // "fell to 88.1% in 2026-W21, 5.9 points below its baseline of 94.0% (2026-W01 – 2026-W04)"
 std::string drop_text(const SeriesStatus& s, const std::string& window, const WindowVerdict& v) {
-  const std::string base = fmt::format("its baseline of {} ({})", pct(s.baseline), s.baseline_from);
+  const std::string base =
+      fmt::format("its baseline of {} ({})", percent(s.baseline), s.baseline_from);
   if (!(v.diff < 0))
-    return fmt::format("stood at {} in {} against {}", pct(v.estimate), window, base);
-  return fmt::format("fell to {} in {}, {:.1f} points below {}", pct(v.estimate), window,
+    return fmt::format("stood at {} in {} against {}", percent(v.estimate), window, base);
+  return fmt::format("fell to {} in {}, {:.1f} points below {}", percent(v.estimate), window,
                      -100.0 * v.diff, base);
 }
 
@@ -226,7 +226,8 @@ void trend_alert(const SeriesStatus& s, const std::vector<std::string>& windows,
       "from about {} in {} to {} in {}; the downward trend is significant (Mann–Kendall, {}).",
       detail::series_name(q.dimension, q.slice, q.value), -100.0 * s.slope.slope,
       100.0 * confidence, -100.0 * s.slope.slope_interval.hi, -100.0 * s.slope.slope_interval.lo,
-      pct(fitted(first)), windows[first], pct(fitted(last)), windows[last], p_text(s.trend_p_down));
+      percent(fitted(first)), windows[first], percent(fitted(last)), windows[last],
+      p_text(s.trend_p_down));
   out.push_back(std::move(a));
 }
 
@@ -399,7 +400,8 @@ std::string biggest_move(const TrafficBaseline& b, const WindowTraffic& w) {
     }
   }
   return fmt::format("\"{}\" went from {} of traffic in the baseline weeks ({}) to {}",
-                     m.names[best], pct(m.base[best] / tb), b.from, pct(m.current[best] / tc));
+                     m.names[best], percent(m.base[best] / tb), b.from,
+                     percent(m.current[best] / tc));
 }
 
 Alert category_alert(const WindowDrift& d, const WindowTraffic& w, const TrafficBaseline& b,

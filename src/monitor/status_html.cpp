@@ -121,7 +121,7 @@ std::string week_marks(const Frame& f, const SeriesStatus& s, const MonitorStatu
                     : "",
         f.x(i), f.y(v.estimate),
         text(fmt::format("{}: {} {} · {} items · {} points vs baseline{}{}", m.windows[i],
-                         pct(v.estimate), interval_text(v.interval), s.series.windows[i].items,
+                         percent(v.estimate), interval_text(v.interval), s.series.windows[i].items,
                          points(v.diff), flags.empty() ? "" : " · ", joined(flags))));
   }
   return out;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/monitor/status.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::monitor::detail {
 
@@ -20,11 +21,6 @@ inline std::string series_label(const std::string& slice, const std::string& val
 inline std::string series_name(const std::string& dimension, const std::string& slice,
                                const std::string& value) {
   return slice.empty() ? dimension : dimension + " for " + series_label(slice, value);
-}
-
-// A rate as a percentage with one decimal ("94.0%"), "—" when unknown.
-inline std::string pct(double rate) {
-  return std::isfinite(rate) ? fmt::format("{:.1f}%", 100.0 * rate) : std::string("—");
 }
 
 // A difference of rates in points with its sign ("−5.9", "+0.4"), "—" when unknown.

@@ -55,7 +55,7 @@ std::string interval_text(const stats::Interval& iv) {
 
 std::string baseline_text(const SeriesStatus& s) {
   if (s.baseline_from.empty()) return "no baseline yet (too few graded weeks)";
-  return fmt::format("baseline {} ({}, effective n {:.0f})", pct(s.baseline), s.baseline_from,
+  return fmt::format("baseline {} ({}, effective n {:.0f})", percent(s.baseline), s.baseline_from,
                      s.baseline_n);
 }
 
@@ -96,7 +96,7 @@ Rows week_rows(const MonitorStatus& m, const SeriesStatus& s) {
   Rows rows;
   for (std::size_t i = 0; i < m.windows.size(); ++i) {
     const WindowVerdict& v = s.weeks[i];
-    rows.push_back({m.windows[i], std::to_string(s.series.windows[i].items), pct(v.estimate),
+    rows.push_back({m.windows[i], std::to_string(s.series.windows[i].items), percent(v.estimate),
                     interval_text(v.interval), has_data(s, i) ? points(v.diff) : "",
                     p_cell(v.p_value), joined(week_flags(s, i))});
   }

@@ -70,9 +70,7 @@ std::string cell_row(const Cell& c, const DimensionResult& d, const std::string&
       text(bars_text(c, d)), status_html(c));
 }
 
-std::string pct(const nlohmann::json& v) {
-  return v.is_number() ? fmt::format("{:.1f}%", 100 * v.get<double>()) : "—";
-}
+std::string pct(const nlohmann::json& v) { return v.is_number() ? percent(v.get<double>()) : "—"; }
 std::string fixed(const nlohmann::json& v, int digits = 3) {
   return v.is_number() ? fmt::format("{:.{}f}", v.get<double>(), digits) : "—";
 }
