@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/metrics/report_codec.hpp"
 #include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/run/interrupt.hpp"
@@ -74,12 +75,16 @@ void emit_report(const ReportInput& in, const OutputOptions& o, bool color) {
   }
 }
 
-LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
+LoadedRun load_stored_run(Store& store, const std::string& id, bool build, bool with_cases) {
   LoadedRun l;
-  review::RunData data = review::load_run_data(store, id);
+  review::RunData data = review::load_run_data(store, id, with_cases);
+  // A run completed before reports were stored has its report built from its cases.
+  if (!with_cases && build && data.stored.report.empty())
+    data = review::load_run_data(store, id, true);
   l.stored = std::move(data.stored);
   l.suite = std::move(data.suite);
   l.dataset = std::move(data.dataset);
+  l.with_cases = with_cases || l.stored.report.empty();
   const std::string where = fmt::format("run {} (suite {})", l.stored.info.id, l.stored.suite_file);
   if (!build) return l;
   if (l.stored.info.status == RunStatus::monitor) {
@@ -92,16 +97,25 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build) {
     throw InputError(fmt::format(
         "run {} is {} ({} of {} cases answered) and has no report yet. Continue it with: qualbar "
         "run --resume {}",
-        l.stored.info.id, to_string(l.stored.info.status), l.stored.n_answered(),
-        l.stored.case_lines.size(), l.stored.info.id));
+        l.stored.info.id, to_string(l.stored.info.status),
+        l.with_cases ? l.stored.n_answered() : l.stored.info.n_cases, l.stored.info.n_cases,
+        l.stored.info.id));
+  }
+  if (!l.stored.report.empty()) {
+    l.report = decode_report(l.stored.report, fmt::format("store run {}", l.stored.info.id));
+    return l;
   }
   if (l.dataset.cases.size() != l.stored.responses.size() ||
       l.suite.dimensions.size() != l.stored.scores.n_dimensions()) {
     throw RunError(fmt::format("the store's record of {} is inconsistent ({} cases, {} responses)",
                                where, l.dataset.cases.size(), l.stored.responses.size()));
   }
-  l.report =
-      build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores, l.stored.info);
+  std::vector<CaseSlices> slices;
+  l.report = build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores,
+                          l.stored.info, &slices);
+  // Stored by an older qualbar: its report and case index are stored now, once.
+  finish_stored_run(store, l.stored.info, l.report, slices, l.dataset.cases, l.stored.responses,
+                    l.stored.scores);
   return l;
 }
 
@@ -179,10 +193,14 @@ RunOutcome run_suite(const RunRequest& req) {
   for (const auto& w : o.result.warnings)
     std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (o.result.complete()) {
-    o.report =
-        build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores, o.result.info);
+    std::vector<CaseSlices> slices;
+    o.report = build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores,
+                            o.result.info, store ? &slices : nullptr);
     o.result.info.passed = o.report.passed;
-    if (store) finish_stored_run(*store, o.result);
+    if (store) {
+      finish_stored_run(*store, o.result.info, o.report, slices, o.dataset.cases,
+                        o.result.responses, o.result.scores);
+    }
   }
   return o;
 }

@@ -34,9 +34,13 @@ struct LoadedRun {
   Suite suite;
   Dataset dataset;
   Report report;
+  bool with_cases = true;  // dataset, responses and scores are loaded
 };
-// With build=false the report is not built (a run still to be continued has no scores).
-LoadedRun load_stored_run(Store& store, const std::string& id, bool build = true);
+// With build=false the report is not built (a run still to be continued has no scores). The
+// report is the one stored with the run; a run stored by an older qualbar has it built from its
+// cases, and stored. Without `with_cases`, the cases are not loaded when the report is stored.
+LoadedRun load_stored_run(Store& store, const std::string& id, bool build = true,
+                          bool with_cases = true);
 
 int exit_code_for(const Report& r);
 

@@ -71,7 +71,8 @@ int gate(const GateOptions& o) {
   if (o.run.empty())
     throw InputError("give a stored run (qualbar gate RUN) or a comparison (--comparison FILE)");
   auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
-  LoadedRun l = load_stored_run(*store, o.run);
+  // Against its own bars the stored report says it all; other bars need the scores.
+  LoadedRun l = load_stored_run(*store, o.run, /*build=*/true, /*with_cases=*/!o.suite.empty());
   Report report = l.report;
   if (!o.suite.empty()) {
     const Suite suite = load_suite(o.suite);

@@ -51,7 +51,7 @@ int power(const PowerOptions& o) {
   }
   const std::string path = resolve_store_path(o.store, "");
   auto store = open_store(path, StoreAccess::existing);
-  const LoadedRun l = load_stored_run(*store, o.run);
+  const LoadedRun l = load_stored_run(*store, o.run, /*build=*/true, /*with_cases=*/false);
   std::cout << fmt::format(
       "Cases needed per slice to show a {:.1f}-point drop below each dimension's overall pass rate "
       "({:g}% confidence, {:g}% power, one-sided), run {}:\n\n",

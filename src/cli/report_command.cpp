@@ -15,8 +15,14 @@ struct ReportOptions {
 int report(const ReportOptions& o, const Globals& g) {
   check_output_options(o.output);
   auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
-  LoadedRun l = load_stored_run(*store, o.run);
-  add_human_grades(*store, l);
+  // The stored report is shown as it is, without reading the cases, unless a format lists cases
+  // or people graded some of them (their grades join the report).
+  bool with_cases = !store->review().grades(store->runs().resolve_run_id(o.run)).empty();
+  if (!o.output.quiet) with_cases = with_cases || format_needs_cases(o.output.format);
+  for (const auto& out : o.output.outs)
+    with_cases = with_cases || format_needs_cases(out.substr(0, out.find('=')));
+  LoadedRun l = load_stored_run(*store, o.run, /*build=*/true, with_cases);
+  if (l.with_cases) add_human_grades(*store, l);
   emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores},
               o.output, !g.no_color && stdout_wants_color());
   return exit_code_for(l.report);

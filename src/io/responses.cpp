@@ -5,6 +5,7 @@
 
 #include "io/jsonl.hpp"
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/util/json_write.hpp"
 
 namespace qb {
 using detail::field_error;
@@ -100,10 +101,7 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
 
 namespace {
 
-struct Parsed {
-  std::vector<Response> responses;
-  std::vector<int> lines;  // source line of each response
-};
+using Parsed = ResponseLines;
 
 Parsed parse_padded_responses(const simdjson::padded_string& text, const std::string& file,
                               const Limits& limits) {
@@ -141,33 +139,82 @@ std::vector<Response> parse_responses(std::string_view text, const std::string& 
   return unique_by_id(parse_padded_responses(simdjson::padded_string(text), file, limits), file);
 }
 
+ResponseLines load_response_lines(const std::string& path, const Limits& limits) {
+  return parse_padded_responses(detail::load_padded(path), path, limits);
+}
+
 std::vector<Response> load_responses(const std::string& path, const Limits& limits) {
   Parsed parsed = parse_padded_responses(detail::load_padded(path), path, limits);
   return unique_by_id(std::move(parsed), path);
 }
 
+// Written field by field: a million answers are saved per stored million-case run.
 std::string response_to_json(const Response& r) {
-  nlohmann::ordered_json j;
-  j["id"] = r.id;
-  j["output"] = r.output;
-  if (r.confidence) j["confidence"] = *r.confidence;
-  if (!r.citations.empty()) j["citations"] = r.citations;
-  if (r.label) j["label"] = *r.label;
-  if (r.latency_ms) j["latency_ms"] = *r.latency_ms;
-  if (r.ttft_ms) j["ttft_ms"] = *r.ttft_ms;
-  if (r.usage)
-    j["usage"] = {{"input_tokens", r.usage->input_tokens},
-                  {"output_tokens", r.usage->output_tokens}};
-  if (r.cost_usd) j["cost_usd"] = *r.cost_usd;
-  if (!r.model.empty()) j["model"] = r.model;
-  j["error"] = r.error ? nlohmann::ordered_json(*r.error) : nlohmann::ordered_json(nullptr);
-  if (!r.extra_json.empty()) {
-    const auto extra = nlohmann::ordered_json::parse(r.extra_json);
-    for (const auto& [k, v] : extra.items()) {
-      if (!j.contains(k)) j[k] = v;
-    }
+  std::string out;
+  out.reserve(64 + r.id.size() + r.output.size() + r.extra_json.size());
+  append_response_json(out, r);
+  return out;
+}
+
+void append_response_json(std::string& out, const Response& r) {
+  const auto key = [&](std::string_view k) {
+    out += ',';
+    append_json_string(out, k);
+    out += ':';
+  };
+  out += "{\"id\":";
+  append_json_string(out, r.id);
+  key("output");
+  append_json_string(out, r.output);
+  if (r.confidence) {
+    key("confidence");
+    append_json_number(out, *r.confidence);
   }
-  return j.dump();
+  if (!r.citations.empty()) {
+    key("citations");
+    out += '[';
+    for (std::size_t i = 0; i < r.citations.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, r.citations[i]);
+    }
+    out += ']';
+  }
+  if (r.label) {
+    key("label");
+    append_json_string(out, *r.label);
+  }
+  if (r.latency_ms) {
+    key("latency_ms");
+    append_json_number(out, *r.latency_ms);
+  }
+  if (r.ttft_ms) {
+    key("ttft_ms");
+    append_json_number(out, *r.ttft_ms);
+  }
+  if (r.usage) {
+    key("usage");
+    out += fmt::format("{{\"input_tokens\":{},\"output_tokens\":{}}}", r.usage->input_tokens,
+                       r.usage->output_tokens);
+  }
+  if (r.cost_usd) {
+    key("cost_usd");
+    append_json_number(out, *r.cost_usd);
+  }
+  if (!r.model.empty()) {
+    key("model");
+    append_json_string(out, r.model);
+  }
+  key("error");
+  if (r.error)
+    append_json_string(out, *r.error);
+  else
+    out += "null";
+  // Unknown fields, kept: a minified object whose keys are none of the above.
+  if (r.extra_json.size() > 2 && r.extra_json.front() == '{' && r.extra_json.back() == '}') {
+    out += ',';
+    out.append(r.extra_json, 1, r.extra_json.size() - 2);
+  }
+  out += '}';
 }
 
 }  // namespace qb

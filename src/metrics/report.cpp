@@ -354,6 +354,13 @@ std::vector<Failure> gating_failures(const Suite& suite, const Report& report) {
 
 }  // namespace
 
+bool case_failed(const DimensionResult& d, const ScoreView& s) {
+  if (s.status == ScoreStatus::error) return true;
+  if (s.status != ScoreStatus::scored || d.aggregation != Aggregation::rate) return false;
+  const double threshold = d.kind == ScoreKind::graded && d.threshold ? *d.threshold : 0.5;
+  return d.higher_is_better ? s.value < threshold : s.value >= threshold;
+}
+
 std::string_view to_string(CellStatus s) {
   switch (s) {
     case CellStatus::pass:
@@ -399,7 +406,7 @@ std::string Cell::label() const {
 
 Report build_report(const Suite& suite, std::span<const Case> cases,
                     std::span<const Response> responses, const ScoreTable& scores,
-                    const RunInfo& run) {
+                    const RunInfo& run, std::vector<CaseSlices>* case_slices) {
   if (!suite.bound)
     throw std::logic_error("build_report needs a suite bound to the registries (bind_suite)");
   Report report;
@@ -429,6 +436,13 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
   }
   report.fairness = detail::build_fairness(suite, cases, responses, scores);
   report.failures = gating_failures(suite, report);
+  if (case_slices != nullptr) {
+    case_slices->clear();
+    for (auto& s : slices) {
+      case_slices->push_back(CaseSlices{s.spec.name(), std::move(s.values), std::move(s.offsets),
+                                        std::move(s.ids)});
+    }
+  }
   report.passed = report.failures.empty();
   report.run.passed = report.passed;
   report.run.n_cases = report.n_cases;

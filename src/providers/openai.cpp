@@ -33,7 +33,7 @@ class OpenAiProvider final : public Provider {
 
   std::vector<std::string> settings_warnings() const override { return settings_.warnings; }
 
-  void check(std::span<const Case> cases) const override {
+  void check(std::span<const Case> cases) override {
     for (const auto& c : cases) (void)build_messages(c, settings_.system_prompt, settings_.prompt);
   }
 

@@ -15,6 +15,11 @@ Registry<ReportFormatEntry>& report_format_registry() {
   return registry;
 }
 
+bool format_needs_cases(const std::string& name) {
+  const ReportFormatEntry* e = report_format_registry().find(name);
+  return e != nullptr && e->needs_cases;
+}
+
 std::string format_value(double v, const DimensionResult& d) {
   if (std::isnan(v)) return "—";
   if (d.unit == "ms") return fmt::format("{:.0f} ms", v);

@@ -235,13 +235,9 @@ void write_failing_cases(const ReportInput& in, std::string& s) {
   for (std::size_t d = 0; d < dims.size() && d < in.scores.n_dimensions(); ++d) {
     const DimensionResult& dim = dims[d];
     if (dim.name == kErrorsDimension) continue;
-    const bool pass_fail = dim.aggregation == Aggregation::rate && dim.higher_is_better;
     for (std::size_t c = 0; c < in.cases.size() && c < in.scores.n_cases(); ++c) {
       const ScoreView v = in.scores.at(c, d);
-      const bool failed =
-          v.status == ScoreStatus::error ||
-          (pass_fail && v.status == ScoreStatus::scored && v.value < dim.threshold.value_or(0.5));
-      if (!failed) continue;
+      if (!case_failed(dim, v)) continue;
       ++total;
       if (n == kMaxCaseRows) continue;
       ++n;
@@ -344,7 +340,7 @@ void write_html(const ReportInput& in, std::ostream& out) {
 
 const ReportFormatRegistrar html_format_registrar{ReportFormatEntry{
     "html", "A self-contained HTML page: verdict, charts per slice, failing cases (no network).",
-    ".html", write_html}};
+    ".html", write_html, /*needs_cases=*/true}};
 
 }  // namespace
 }  // namespace qb

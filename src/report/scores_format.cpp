@@ -45,7 +45,7 @@ void write_scores(const ReportInput& in, std::ostream& out) {
 
 const ReportFormatRegistrar scores_format_registrar{
     ReportFormatEntry{"scores", "Per-case scores with their evidence, one JSON line per case.",
-                      ".jsonl", write_scores}};
+                      ".jsonl", write_scores, /*needs_cases=*/true}};
 
 }  // namespace
 }  // namespace qb

@@ -28,12 +28,13 @@ std::size_t RunData::case_index(const std::string& case_id) const {
   return it == index_.end() ? std::string::npos : it->second;
 }
 
-RunData load_run_data(Store& store, const std::string& id) {
+RunData load_run_data(Store& store, const std::string& id, bool with_cases) {
   RunData d;
-  d.stored = store.runs().load_run(id);
+  d.stored = with_cases ? store.runs().load_run(id) : store.runs().load_summary(id);
   const std::string where = fmt::format("run {} (suite {})", d.stored.info.id, d.stored.suite_file);
   const std::filesystem::path dir = std::filesystem::path(d.stored.suite_file).parent_path();
   d.suite = read_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
+  if (!with_cases) return d;
   std::string lines;
   for (const auto& line : d.stored.case_lines) lines += line + "\n";
   parse_cases(lines, where, d.dataset, d.suite.limits);

@@ -1,7 +1,10 @@
 #include "qualbar/run/runner.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
+#include "qualbar/metrics/report_codec.hpp"
 #include "qualbar/metrics/scoring.hpp"
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/run_lock.hpp"
@@ -13,15 +16,14 @@
 namespace qb {
 namespace {
 
-// Everything of the store's record but the responses and scores.
-StoredRun record_without_results(const Suite& suite, const Dataset& dataset, const RunInfo& info) {
-  StoredRun s;
-  s.info = info;
-  s.suite_text = suite.source_text;
-  s.suite_file = suite.file;
-  for (const auto& d : suite.dimensions) s.dimensions.push_back(d.name);
-  s.case_lines.assign(dataset.raw_lines.begin(), dataset.raw_lines.end());
-  return s;
+// The store's record of a run as it starts.
+RunRecord record_of(const Suite& suite, const RunInfo& info) {
+  RunRecord r;
+  r.info = info;
+  r.suite_text = suite.source_text;
+  r.suite_file = suite.file;
+  for (const auto& d : suite.dimensions) r.dimensions.push_back(d.name);
+  return r;
 }
 
 // Receives the provider's answers: counts them, tells the observer, saves them in batches (at
@@ -155,7 +157,7 @@ RunInfo first_record(const Suite& suite, const Dataset& dataset, const Provider&
 // Takes the run for this process and records it (a new run) or takes the answers it has (a
 // resumed one): returns which cases are answered. A store that cannot take the run (a full disk)
 // fails it before anything is asked.
-std::vector<char> claim(RunResult& run, const Suite& suite, const Dataset& dataset,
+std::vector<char> claim(RunResult& run, const Suite& suite, Dataset& dataset,
                         const RunSettings& settings) {
   const std::size_t n = dataset.cases.size();
   const auto not_started = [&](const RunError& e) {
@@ -192,11 +194,15 @@ std::vector<char> claim(RunResult& run, const Suite& suite, const Dataset& datas
       ++run.n_resumed;
     }
   } else if (settings.store != nullptr) {
-    StoredRun record = record_without_results(suite, dataset, run.info);
-    record.case_ids.reserve(n);
-    for (const auto& c : dataset.cases) record.case_ids.push_back(c.id);
+    if (dataset.raw_lines.size() != n)
+      throw std::logic_error("a stored run needs the dataset's lines (load it with keep_lines)");
     try {
-      settings.store->runs().begin_run(record);
+      settings.store->runs().begin_run(record_of(suite, run.info), dataset.cases,
+                                       dataset.raw_lines);
+      // The lines are in the store now: the files' text is not kept beside it for the rest of
+      // the run (a third of a million-case run's memory).
+      dataset.raw_lines = {};
+      dataset.sources = {};
     } catch (const RunError& e) {
       throw not_started(e);
     }
@@ -324,7 +330,7 @@ void answer_and_score(RunResult& run, const Suite& suite, const Dataset& dataset
 
 }  // namespace
 
-RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
                       const std::string& provider_name, const RunSettings& settings) {
   RunResult run;
   run.info = first_record(suite, dataset, provider, provider_name, settings);
@@ -345,12 +351,30 @@ RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& prov
   return run;
 }
 
-void finish_stored_run(Store& store, const RunResult& run) {
-  store.runs().finish_run(run.info, &run.scores);
+void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
+                       std::span<const CaseSlices> slices, std::span<const Case> cases,
+                       std::span<const Response> responses, const ScoreTable& scores) {
+  const std::size_t dims = scores.n_dimensions();
+  std::vector<std::uint8_t> failing(scores.n_cases() * dims, 0);
+  for (std::size_t d = 0; d < dims && d < report.dimensions.size(); ++d) {
+    for (std::size_t c = 0; c < scores.n_cases(); ++c)
+      failing[c * dims + d] = case_failed(report.dimensions[d], scores.at(c, d)) ? 1 : 0;
+  }
+  const std::string encoded = encode_report(report);
+  RunResults results;
+  results.scores = &scores;
+  results.failing = failing;
+  results.slices = slices;
+  results.report = encoded;
+  results.cases = cases;
+  results.responses = responses;
+  store.runs().finish_run(info, &results);
 }
 
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run) {
-  StoredRun s = record_without_results(suite, dataset, run.info);
+  StoredRun s;
+  static_cast<RunRecord&>(s) = record_of(suite, run.info);
+  s.case_lines.assign(dataset.raw_lines.begin(), dataset.raw_lines.end());
   s.responses = run.responses;
   s.answered.assign(run.responses.size(), 1);
   s.scores = run.scores;

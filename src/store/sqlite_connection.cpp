@@ -9,6 +9,7 @@
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/store/store.hpp"
+#include "store/sqlite_stores.hpp"
 
 namespace qb::detail {
 namespace {
@@ -176,8 +177,52 @@ CREATE TABLE run_locks (
   since TEXT NOT NULL
 );
 )sql",
+    // 6: the run format made for reading back (docs/store.md, "How a run is stored"): integer run
+    // keys; cases 64 to a block, compressed; answers written once; scores compact per block with
+    // failing masks and slice cells; the finished report; a text index. The runs of schema 5
+    // are converted by convert_v5_runs, which then drops the old tables.
+    R"sql(
+CREATE TABLE run_keys (key INTEGER PRIMARY KEY AUTOINCREMENT);
+ALTER TABLE runs ADD COLUMN key INTEGER;
+ALTER TABLE runs ADD COLUMN report BLOB;
+ALTER TABLE runs ADD COLUMN slices TEXT;
+CREATE UNIQUE INDEX runs_key ON runs (key);
+CREATE TABLE run_blocks (
+  key INTEGER PRIMARY KEY,
+  n INTEGER NOT NULL,
+  ids BLOB NOT NULL,
+  lines BLOB NOT NULL
+);
+CREATE TABLE run_answers (
+  part INTEGER PRIMARY KEY,
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  answers BLOB NOT NULL
+);
+CREATE INDEX run_answers_block ON run_answers (block);
+CREATE TABLE run_scores (
+  key INTEGER PRIMARY KEY,
+  failing BLOB NOT NULL,
+  cells BLOB NOT NULL,
+  scores BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE run_text USING fts5 (input, output, content = '', columnsize = 0,
+                                          detail = column);
+-- Terms gather in memory up to 16 MB before a segment is written (1 MB by default): a million
+-- cases make a few large segments instead of hundreds to merge.
+INSERT INTO run_text (run_text, rank) VALUES ('hashsize', 16777216);
+CREATE TRIGGER runs_delete_cases AFTER DELETE ON runs BEGIN
+  DELETE FROM run_blocks WHERE key BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
+  DELETE FROM run_answers WHERE block BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
+  DELETE FROM run_scores WHERE key BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
+END;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+// What a migration does beyond its SQL, after it, in its transaction.
+void after_migration(SqliteConnection& c, int version) {
+  if (version == 6) convert_v5_runs(c);
+}
 
 }  // namespace
 
@@ -213,6 +258,19 @@ Statement& Statement::bind(int i, std::int64_t v) {
 Statement& Statement::bind(int i, double v) {
   check_bind(sqlite3_bind_double(stmt_, i, v));
   return *this;
+}
+
+Statement& Statement::bind_blob(int i, std::string_view bytes) {
+  check_bind(sqlite3_bind_blob64(stmt_, i, bytes.data() != nullptr ? bytes.data() : "", bytes.size(),
+                                 SQLITE_TRANSIENT));
+  return *this;
+}
+
+std::string_view Statement::blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  return p ? std::string_view(static_cast<const char*>(p),
+                              static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+           : std::string_view();
 }
 
 Statement& Statement::bind_null(int i) {
@@ -322,6 +380,7 @@ void SqliteConnection::migrate() {
     // read again under the write lock, and a migration it applied is not applied twice.
     if (schema_version() >= v) continue;
     exec(kMigrations[v - 1]);
+    after_migration(*this, v);
     exec(
         fmt::format("INSERT INTO schema_migrations (version, applied_at) VALUES ({}, "
                     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",

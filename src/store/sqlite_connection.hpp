@@ -26,6 +26,7 @@ class Statement {
   Statement& bind(int i, std::int64_t v);
   Statement& bind(int i, double v);
   Statement& bind_null(int i);
+  Statement& bind_blob(int i, std::string_view bytes);
   // True while a row is available.
   bool step();
   // Steps to the end, then resets the statement and clears its bindings.
@@ -34,6 +35,8 @@ class Statement {
   void reset();
 
   [[nodiscard]] std::string text(int col) const;
+  // The column's bytes (text or blob), valid until the next step or reset.
+  [[nodiscard]] std::string_view blob(int col) const;
   [[nodiscard]] bool is_null(int col) const {
     return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }

@@ -16,13 +16,13 @@ void SqliteMonitorStore::commit(const MonitorBatch& b) {
     const bool known = exists.step();
     exists.reset();
     if (!known) {
-      StoredRun run;
+      RunRecord run;
       run.info = b.info;
       run.info.id = b.monitor;
       run.suite_text = b.suite_text;
       run.suite_file = "suite.yaml";
       run.dimensions = b.dimensions;
-      runs_.insert_run(run, RunStatus::monitor);
+      (void)runs_.insert_run(run, RunStatus::monitor, 0);
     }
   }
   {

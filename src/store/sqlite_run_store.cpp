@@ -1,7 +1,11 @@
-// The runs of the SQLite store: a run's row, its cases with their answers, its scores; run locks.
+// The runs of the SQLite store, in the run format of schema 6 (docs/store.md, "How a run is
+// stored"): a run's row with its integer key and finished report; its cases 64 to a block;
+// each answer once, as it arrives; scores by block with failing masks and slice cells; run
+// locks. Paging reads are in sqlite_run_pages.cpp.
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/io/dataset.hpp"
@@ -55,22 +59,256 @@ std::vector<std::string> split_lines(const std::string& text) {
   return out;
 }
 
+std::string slices_json(std::span<const CaseSlices> slices) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& s : slices) j.push_back({{"slice", s.slice}, {"values", s.values}});
+  return j.dump();
+}
+
+// A block's slice cells: per case, per slice, the count of its cells then their ids.
+std::string cells_blob(std::span<const CaseSlices> slices, std::size_t first, std::size_t n) {
+  std::string out;
+  for (std::size_t i = first; i < first + n; ++i) {
+    for (const auto& s : slices) {
+      const std::uint32_t from = i + 1 < s.offsets.size() ? s.offsets[i] : 0;
+      const std::uint32_t to = i + 1 < s.offsets.size() ? s.offsets[i + 1] : 0;
+      put_varint(out, to - from);
+      for (std::uint32_t k = from; k < to; ++k) put_varint(out, s.ids[k]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
+SqliteRunStore::SqliteRunStore(SqliteConnection& c) : c_(c) {}
 SqliteRunStore::~SqliteRunStore() = default;
+
+std::int64_t SqliteRunStore::insert_run(const RunRecord& run, RunStatus status,
+                                        std::size_t n_cases) {
+  {
+    Statement exists(c_, "SELECT 1 FROM runs WHERE id = ?");
+    exists.bind(1, run.info.id);
+    if (exists.step()) {
+      throw RunError(
+          fmt::format("store '{}': a run with id '{}' is already stored; nothing was written",
+                      c_.path(), run.info.id));
+    }
+  }
+  // Keys come from an AUTOINCREMENT sequence: never reused, even after a run is deleted.
+  c_.exec("INSERT INTO run_keys DEFAULT VALUES");
+  const std::int64_t key = sqlite3_last_insert_rowid(c_.db());
+  c_.exec(fmt::format("DELETE FROM run_keys WHERE key = {}", key));
+  Statement s(c_,
+              "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, "
+              "model, provider, provider_json, qualbar_version, started_at, ended_at, host, user, "
+              "status, n_cases, n_errors, passed, suite_text, dimensions, key) "
+              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const RunInfo& i = run.info;
+  std::string dims;
+  for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
+  s.bind(1, i.id)
+      .bind(2, i.suite_name)
+      .bind(3, run.suite_file)
+      .bind(4, i.suite_hash)
+      .bind(5, i.bars_hash)
+      .bind(6, i.dataset_hash)
+      .bind(7, i.model)
+      .bind(8, i.provider)
+      .bind(9, i.provider_json)
+      .bind(10, i.qualbar_version)
+      .bind(11, i.started_at)
+      .bind(12, i.ended_at)
+      .bind(13, i.host)
+      .bind(14, i.user)
+      .bind(15, to_string(status))
+      .bind(16, static_cast<std::int64_t>(n_cases))
+      .bind(17, static_cast<std::int64_t>(i.n_errors))
+      .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
+      .bind(19, run.suite_text)
+      .bind(20, dims)
+      .bind(21, key);
+  s.run();
+  return key;
+}
+
+namespace {
+// Blocks are packed and inserted this many at a time: the packed blobs of a chunk are held at
+// once (a few megabytes), never a whole run's.
+constexpr std::size_t kChunkBlocks = 1024;
+}  // namespace
+
+void SqliteRunStore::write_blocks(
+    std::int64_t key, std::size_t n, const std::function<std::string_view(std::size_t)>& id_of,
+    const std::function<std::string_view(std::size_t)>& line_of) {
+  if (!block_)
+    block_ = std::make_unique<Statement>(
+        c_, "INSERT INTO run_blocks (key, n, ids, lines) VALUES (?,?,?,?)");
+  const std::size_t blocks = (n + kBlockCases - 1) / kBlockCases;
+  std::vector<std::string> ids, lines;
+  for (std::size_t chunk = 0; chunk < blocks; chunk += kChunkBlocks) {
+    const std::size_t count = std::min(kChunkBlocks, blocks - chunk);
+    const auto cases_of = [&](std::size_t b, const auto& item_of, std::string& raw) {
+      const std::size_t first = (chunk + b) * kBlockCases;
+      for (std::size_t i = first; i < std::min(n, first + kBlockCases); ++i) put_item(raw, item_of(i));
+    };
+    pack_parallel(count, [&](std::size_t b, std::string& raw) { cases_of(b, id_of, raw); }, ids);
+    pack_parallel(count, [&](std::size_t b, std::string& raw) { cases_of(b, line_of, raw); },
+                  lines);
+    for (std::size_t b = 0; b < count; ++b) {
+      const std::size_t first = (chunk + b) * kBlockCases;
+      block_->bind(1, row_key(key, chunk + b))
+          .bind(2, static_cast<std::int64_t>(std::min(kBlockCases, n - first)))
+          .bind_blob(3, ids[b])
+          .bind_blob(4, lines[b]);
+      block_->run();
+    }
+  }
+}
+
+void SqliteRunStore::write_answers(
+    std::int64_t key, std::span<const std::size_t> indexes,
+    const std::function<void(std::size_t, std::string&)>& append_json) {
+  if (!answer_)
+    answer_ = std::make_unique<Statement>(
+        c_, "INSERT INTO run_answers (block, n, answers) VALUES (?,?,?)");
+  // The answers by case index (kept in the order given for one case: the last one wins).
+  std::vector<std::size_t> order(indexes.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return indexes[x] < indexes[y]; });
+  // One part per block: parts[p] covers order[starts[p] .. starts[p + 1]).
+  std::vector<std::size_t> starts;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (k == 0 || indexes[order[k]] / kBlockCases != indexes[order[k - 1]] / kBlockCases)
+      starts.push_back(k);
+  }
+  starts.push_back(order.size());
+  std::vector<std::string> parts;
+  pack_parallel(starts.size() - 1, [&](std::size_t p, std::string& raw) {
+    std::string json;
+    for (std::size_t k = starts[p]; k < starts[p + 1]; ++k) {
+      json.clear();
+      append_json(order[k], json);
+      put_varint(raw, indexes[order[k]] % kBlockCases);
+      put_item(raw, json);
+    }
+  }, parts);
+  for (std::size_t p = 0; p + 1 < starts.size(); ++p) {
+    answer_->bind(1, row_key(key, indexes[order[starts[p]]] / kBlockCases))
+        .bind(2, static_cast<std::int64_t>(starts[p + 1] - starts[p]))
+        .bind_blob(3, parts[p]);
+    answer_->run();
+  }
+}
+
+void SqliteRunStore::read_answers(
+    std::int64_t key, std::size_t block, bool whole_run,
+    const std::function<void(std::size_t, std::vector<std::optional<std::string>>&)>& each) {
+  Statement s(c_,
+              "SELECT block, answers FROM run_answers WHERE block BETWEEN ? AND ? "
+              "ORDER BY block, part");
+  s.bind(1, row_key(key, block)).bind(2, row_key(key, whole_run ? 0xFFFFFFFF : block));
+  const std::string where = fmt::format("store '{}': the answers of run key {}", c_.path(), key);
+  std::vector<std::optional<std::string>> answers;
+  std::size_t current = SIZE_MAX;
+  std::string raw;
+  while (s.step()) {
+    const std::size_t b = row_low(s.integer(0));
+    if (b != current && current != SIZE_MAX) each(current, answers);
+    if (b != current) answers.assign(kBlockCases, std::nullopt);
+    current = b;
+    packer_.unpack(s.blob(1), raw, where);
+    // Parts in the order they were written: an answer asked again (--resume) replaces the first.
+    for (Reader r(raw, where); !r.done();) {
+      const std::size_t k = static_cast<std::size_t>(r.varint());
+      const std::string_view line = r.item();
+      if (k < kBlockCases) answers[k] = std::string(line);
+    }
+  }
+  if (current != SIZE_MAX) each(current, answers);
+}
+
+void SqliteRunStore::write_scores(std::int64_t key, const ScoreTable& scores,
+                                  std::span<const std::uint8_t> failing,
+                                  std::span<const CaseSlices> slices) {
+  if (!score_)
+    score_ = std::make_unique<Statement>(
+        c_, "INSERT OR REPLACE INTO run_scores (key, failing, cells, scores) VALUES (?,?,?,?)");
+  const std::size_t n = scores.n_cases(), dims = scores.n_dimensions();
+  const std::size_t blocks = (n + kBlockCases - 1) / kBlockCases;
+  std::vector<std::string> packed;
+  for (std::size_t chunk = 0; chunk < blocks; chunk += kChunkBlocks) {
+    const std::size_t count = std::min(kChunkBlocks, blocks - chunk);
+    pack_parallel(count, [&](std::size_t b, std::string& raw) {
+      const std::size_t first = (chunk + b) * kBlockCases;
+      for (std::size_t i = first; i < std::min(n, first + kBlockCases); ++i)
+        for (std::size_t d = 0; d < dims; ++d) put_score(raw, scores.at(i, d));
+    }, packed);
+    for (std::size_t b = 0; b < count; ++b) {
+      const std::size_t first = (chunk + b) * kBlockCases;
+      const std::size_t in_block = std::min(kBlockCases, n - first);
+      score_->bind(1, row_key(key, chunk + b))
+          .bind_blob(2, failing_masks(failing, dims, first, in_block))
+          .bind_blob(3, cells_blob(slices, first, in_block))
+          .bind_blob(4, packed[b]);
+      score_->run();
+    }
+  }
+}
+
+// The text index: each case's input and its answer's output, under the case's row key.
+void SqliteRunStore::index_text(std::int64_t key, std::span<const Case> cases,
+                                std::span<const Response> responses) {
+  Statement s(c_, "INSERT INTO run_text (rowid, input, output) VALUES (?,?,?)");
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    s.bind(1, row_key(key, i))
+        .bind(2, cases[i].input)
+        .bind(3, i < responses.size() ? std::string_view(responses[i].output) : "");
+    s.run();
+  }
+}
+
+bool SqliteRunStore::indexed(const std::string& run_id) {
+  Statement s(c_, "SELECT slices IS NOT NULL FROM runs WHERE id = ?");
+  s.bind(1, run_id);
+  return s.step() && s.integer(0) != 0;
+}
+
+std::int64_t SqliteRunStore::key_of(const std::string& run_id) {
+  if (run_id == last_run_) return last_key_;
+  Statement s(c_, "SELECT key FROM runs WHERE id = ?");
+  s.bind(1, run_id);
+  if (!s.step() || s.is_null(0))
+    throw RunError(fmt::format("store '{}': run '{}' is not stored", c_.path(), run_id));
+  last_key_ = s.integer(0);
+  last_run_ = run_id;
+  return last_key_;
+}
 
 void SqliteRunStore::save_run(const StoredRun& run) {
   SqliteConnection::Transaction tx(c_);
-  insert_run(run, run.info.status);
-  insert_cases(run, /*with_responses=*/true);
-  insert_scores(run.info.id, run.scores);
+  const std::size_t n = run.case_lines.size();
+  const std::int64_t key = insert_run(run, run.info.status, n);
+  write_blocks(
+      key, n, [&](std::size_t i) { return std::string_view(run.responses[i].id); },
+      [&](std::size_t i) { return std::string_view(run.case_lines[i]); });
+  std::vector<std::size_t> indexes(n);
+  for (std::size_t i = 0; i < n; ++i) indexes[i] = i;
+  write_answers(key, indexes, [&](std::size_t k, std::string& out) {
+    append_response_json(out, run.responses[k]);
+  });
+  if (run.scores.n_cases() > 0) write_scores(key, run.scores, {}, {});
   tx.commit();
 }
 
-void SqliteRunStore::begin_run(const StoredRun& run) {
+void SqliteRunStore::begin_run(const RunRecord& record, std::span<const Case> cases,
+                               std::span<const std::string_view> lines) {
   SqliteConnection::Transaction tx(c_);
-  insert_run(run, RunStatus::running);
-  insert_cases(run, /*with_responses=*/false);
+  const std::int64_t key = insert_run(record, RunStatus::running, cases.size());
+  write_blocks(
+      key, cases.size(), [&](std::size_t i) { return std::string_view(cases[i].id); },
+      [&](std::size_t i) { return i < lines.size() ? lines[i] : std::string_view(); });
   tx.commit();
 }
 
@@ -78,20 +316,16 @@ void SqliteRunStore::save_answers(const std::string& run_id,
                                   std::span<const StoredAnswer> answers) {
   if (answers.empty()) return;
   SqliteConnection::Transaction tx(c_);
-  if (!answer_) {
-    answer_ = std::make_unique<Statement>(
-        c_, "UPDATE cases SET response_json = ? WHERE run_id = ? AND idx = ?");
-  }
-  for (const auto& a : answers) {
-    answer_->bind(1, response_to_json(*a.response))
-        .bind(2, run_id)
-        .bind(3, static_cast<std::int64_t>(a.index));
-    answer_->run();
-  }
+  const std::int64_t key = key_of(run_id);
+  std::vector<std::size_t> indexes(answers.size());
+  for (std::size_t k = 0; k < answers.size(); ++k) indexes[k] = answers[k].index;
+  write_answers(key, indexes, [&](std::size_t k, std::string& out) {
+    append_response_json(out, *answers[k].response);
+  });
   tx.commit();
 }
 
-void SqliteRunStore::finish_run(const RunInfo& i, const ScoreTable* scores) {
+void SqliteRunStore::finish_run(const RunInfo& i, const RunResults* results) {
   SqliteConnection::Transaction tx(c_);
   {
     Statement s(c_,
@@ -109,15 +343,22 @@ void SqliteRunStore::finish_run(const RunInfo& i, const ScoreTable* scores) {
     if (sqlite3_changes(c_.db()) != 1)
       throw RunError(fmt::format("store '{}': run '{}' is not stored", c_.path(), i.id));
   }
-  if (scores != nullptr) {
-    Statement del(c_, "DELETE FROM scores WHERE run_id = ?");
-    del.bind(1, i.id);
-    del.run();
-    insert_scores(i.id, *scores);
+  if (results != nullptr && results->scores != nullptr && !indexed(i.id)) {
+    const std::int64_t key = key_of(i.id);
+    write_scores(key, *results->scores, results->failing, results->slices);
+    Statement s(c_, "UPDATE runs SET report = ?, slices = ? WHERE key = ?");
+    if (results->report.empty()) {
+      s.bind_null(1);
+    } else {
+      packer_.pack(results->report, packed_);
+      s.bind_blob(1, packed_);
+    }
+    s.bind(2, slices_json(results->slices)).bind(3, key);
+    s.run();
+    index_text(key, results->cases, results->responses);
   }
   tx.commit();
 }
-
 RunLockResult SqliteRunStore::lock_run(const std::string& id, const RunHolder& me,
                                        const std::function<bool(const RunHolder&)>& is_stale) {
   SqliteConnection::Transaction tx(c_);
@@ -160,12 +401,39 @@ std::vector<RunInfo> SqliteRunStore::list_runs(std::size_t limit) {
   return out;
 }
 
-StoredRun SqliteRunStore::load_run(const std::string& id) {
+SqliteRunStore::Meta SqliteRunStore::meta(const std::string& id) {
+  Meta m;
+  Statement s(c_,
+              "SELECT id, key, status, n_cases, dimensions, slices FROM runs WHERE id = ?");
+  s.bind(1, c_.resolve_run_id(id));
+  if (!s.step())
+    throw RunError(fmt::format("store '{}': run '{}' vanished while it was read", c_.path(), id));
+  m.id = s.text(0);
+  m.key = s.integer(1);
+  m.status = parse_run_status(s.text(2)).value_or(RunStatus::running);
+  m.n_cases = static_cast<std::size_t>(s.integer(3));
+  m.dimensions = split_lines(s.text(4));
+  m.scored = m.status == RunStatus::complete;
+  m.indexed = m.scored && !s.is_null(5);
+  if (!s.is_null(5)) {
+    const auto j = nlohmann::json::parse(s.text(5), nullptr, false);
+    if (!j.is_array())
+      throw RunError(fmt::format("store '{}': run {} has a damaged slice list", c_.path(), m.id));
+    for (const auto& e : j)
+      m.slices.push_back({e.value("slice", ""), e.value("values", std::vector<std::string>{})});
+  }
+  return m;
+}
+
+StoredRun SqliteRunStore::load_run(const std::string& id) { return load(id, true); }
+StoredRun SqliteRunStore::load_summary(const std::string& id) { return load(id, false); }
+
+StoredRun SqliteRunStore::load(const std::string& id, bool with_cases) {
   const SqliteConnection::Snapshot snapshot(c_);  // the record, cases and scores of one moment
   const std::string full = c_.resolve_run_id(id);
   StoredRun run;
   {
-    Statement s(c_, fmt::format("SELECT {}, suite_text, dimensions FROM runs WHERE id = ?",
+    Statement s(c_, fmt::format("SELECT {}, suite_text, dimensions, report FROM runs WHERE id = ?",
                                 kRunColumns)
                         .c_str());
     s.bind(1, full);
@@ -175,64 +443,66 @@ StoredRun SqliteRunStore::load_run(const std::string& id) {
     run.suite_file = s.text(2);
     run.suite_text = s.text(18);
     run.dimensions = split_lines(s.text(19));
+    if (!s.is_null(20))
+      packer_.unpack(s.blob(20), run.report, fmt::format("store '{}': run {}", c_.path(), full));
     s.reset();
   }
   if (run.info.status == RunStatus::monitor) {
-    load_monitor_sample(full, run);
+    if (with_cases) load_monitor_sample(full, run);
     return run;
   }
-  load_cases(full, run);
-  load_scores(full, run);
+  if (with_cases) load_cases(meta(full), run);
   return run;
 }
 
-void SqliteRunStore::load_cases(const std::string& full, StoredRun& run) {
-  Statement s(c_, "SELECT case_json, response_json, case_id FROM cases WHERE run_id = ? ORDER BY idx");
-  s.bind(1, full);
+// The cases of a run from its blocks, the answers merged in by index, the scores by block.
+void SqliteRunStore::load_cases(const Meta& m, StoredRun& run) {
+  const std::string where = fmt::format("store '{}': run {}", c_.path(), m.id);
+  std::vector<std::string> ids;
+  {
+    Statement s(c_, "SELECT ids, lines FROM run_blocks WHERE key BETWEEN ? AND ? ORDER BY key");
+    s.bind(1, row_key(m.key, 0)).bind(2, row_key(m.key, 0xFFFFFFFF));
+    while (s.step()) {
+      packer_.unpack(s.blob(0), raw_, where);
+      for (Reader r(raw_, where); !r.done();) ids.emplace_back(r.item());
+      packer_.unpack(s.blob(1), raw_, where);
+      for (Reader r(raw_, where); !r.done();) run.case_lines.emplace_back(r.item());
+    }
+  }
+  const std::size_t n = run.case_lines.size();
+  run.answered.assign(n, 0);
   std::string responses;
-  std::vector<std::string> unanswered_ids;
-  while (s.step()) {
-    run.case_lines.push_back(s.text(0));
-    const bool answered = !s.is_null(1);
-    run.answered.push_back(answered ? 1 : 0);
-    if (answered) {
-      responses += s.text(1);
+  std::vector<std::size_t> answered_at;
+  read_answers(m.key, 0, /*whole_run=*/true, [&](std::size_t b, auto& answers) {
+    for (std::size_t k = 0; k < kBlockCases; ++k) {
+      const std::size_t i = b * kBlockCases + k;
+      if (!answers[k] || i >= n) continue;
+      run.answered[i] = 1;
+      answered_at.push_back(i);
+      responses += *answers[k];
       responses += '\n';
-    } else {
-      unanswered_ids.push_back(s.text(2));
     }
-  }
+  });
   // The answered responses, in order, with an empty response in each unanswered case's place.
-  std::vector<Response> parsed = parse_responses(responses, fmt::format("store run {}", full));
-  run.responses.resize(run.case_lines.size());
-  std::size_t next = 0, next_unanswered = 0;
-  for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
-    if (run.answered[i] && next < parsed.size()) {
-      run.responses[i] = std::move(parsed[next++]);
-    } else if (!run.answered[i]) {
-      run.responses[i].id = unanswered_ids[next_unanswered++];
-    }
-  }
-}
-
-void SqliteRunStore::load_scores(const std::string& full, StoredRun& run) {
-  run.scores = ScoreTable(run.case_lines.size(), run.dimensions.size());
-  Statement s(c_, "SELECT idx, dimension, value, status, evidence FROM scores WHERE run_id = ?");
-  s.bind(1, full);
+  std::vector<Response> parsed = parse_responses(responses, fmt::format("store run {}", m.id));
+  run.responses.resize(n);
+  for (std::size_t k = 0; k < answered_at.size() && k < parsed.size(); ++k)
+    run.responses[answered_at[k]] = std::move(parsed[k]);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!run.answered[i]) run.responses[i].id = i < ids.size() ? ids[i] : std::string();
+  if (!m.scored) return;
+  const std::size_t dims = run.dimensions.size();
+  run.scores = ScoreTable(n, dims);
+  Statement s(c_, "SELECT key, scores FROM run_scores WHERE key BETWEEN ? AND ? ORDER BY key");
+  s.bind(1, row_key(m.key, 0)).bind(2, row_key(m.key, 0xFFFFFFFF));
   while (s.step()) {
-    const auto i = static_cast<std::size_t>(s.integer(0));
-    const auto d = static_cast<std::size_t>(s.integer(1));
-    const std::int64_t status = s.integer(3);
-    if (status < 0 || status > static_cast<std::int64_t>(ScoreStatus::ungraded)) {
-      throw RunError(fmt::format("store '{}': run {} holds a score of a kind this qualbar does not "
-                                 "know ({}): it was written by a newer qualbar",
-                                 c_.path(), full, status));
-    }
-    if (i >= run.scores.n_cases() || d >= run.scores.n_dimensions()) continue;
-    run.scores.set(i, d, Score{s.real(2), static_cast<ScoreStatus>(status), s.text(4)});
+    const std::size_t first = row_low(s.integer(0)) * kBlockCases;
+    packer_.unpack(s.blob(1), raw_, where);
+    Reader r(raw_, where);
+    for (std::size_t i = first; !r.done() && i < n; ++i)
+      for (std::size_t d = 0; d < dims; ++d) run.scores.set(i, d, read_score(r));
   }
 }
-
 // A monitor's cases: the sampled records of its closed weeks (before the newest week seen),
 // oldest first, answered. What they are scored with is not the store's to say: no scores.
 void SqliteRunStore::load_monitor_sample(const std::string& monitor, StoredRun& run) {
@@ -251,82 +521,64 @@ void SqliteRunStore::load_monitor_sample(const std::string& monitor, StoredRun& 
   run.info.n_cases = run.case_lines.size();
 }
 
-void SqliteRunStore::insert_run(const StoredRun& run, RunStatus status) {
+
+// Migration 6, in its transaction: every run of schema 5 gets a key (in the order the runs
+// started), its cases, answers and scores are written in the run format, and the old tables go.
+// A converted run has no stored report, failing masks or slice cells yet: the first `qualbar
+// report` of it builds the report and stores them (load_stored_run).
+void convert_v5_runs(SqliteConnection& c) {
+  SqliteRunStore runs(c);
+  std::vector<std::pair<std::string, std::size_t>> ids;  // run id, dimensions
   {
-    Statement exists(c_, "SELECT 1 FROM runs WHERE id = ?");
-    exists.bind(1, run.info.id);
-    if (exists.step()) {
-      throw RunError(
-          fmt::format("store '{}': a run with id '{}' is already stored; nothing was written",
-                      c_.path(), run.info.id));
-    }
+    Statement s(c, "SELECT id, dimensions FROM runs ORDER BY started_at, id");
+    while (s.step()) ids.emplace_back(s.text(0), split_lines(s.text(1)).size());
   }
-  Statement s(c_,
-              "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, "
-              "model, provider, provider_json, qualbar_version, started_at, ended_at, host, user, "
-              "status, n_cases, n_errors, passed, suite_text, dimensions) "
-              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  const RunInfo& i = run.info;
-  std::string dims;
-  for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
-  s.bind(1, i.id)
-      .bind(2, i.suite_name)
-      .bind(3, run.suite_file)
-      .bind(4, i.suite_hash)
-      .bind(5, i.bars_hash)
-      .bind(6, i.dataset_hash)
-      .bind(7, i.model)
-      .bind(8, i.provider)
-      .bind(9, i.provider_json)
-      .bind(10, i.qualbar_version)
-      .bind(11, i.started_at)
-      .bind(12, i.ended_at)
-      .bind(13, i.host)
-      .bind(14, i.user)
-      .bind(15, to_string(status))
-      .bind(16, static_cast<std::int64_t>(run.case_lines.size()))
-      .bind(17, static_cast<std::int64_t>(i.n_errors))
-      .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
-      .bind(19, run.suite_text)
-      .bind(20, dims);
-  s.run();
-}
-
-// Case ids come from the responses when they are saved, else from the case lines.
-void SqliteRunStore::insert_cases(const StoredRun& run, bool with_responses) {
-  Statement c(c_,
-              "INSERT INTO cases (run_id, idx, case_id, case_json, response_json) VALUES "
-              "(?,?,?,?,?)");
-  for (std::size_t i = 0; i < run.case_lines.size(); ++i) {
-    c.bind(1, run.info.id).bind(2, static_cast<std::int64_t>(i)).bind(4, run.case_lines[i]);
-    if (with_responses) {
-      c.bind(3, run.responses[i].id).bind(5, response_to_json(run.responses[i]));
-    } else {
-      c.bind(3, i < run.case_ids.size() ? run.case_ids[i] : std::string()).bind_null(5);
+  for (const auto& [id, dims] : ids) {
+    c.exec("INSERT INTO run_keys DEFAULT VALUES");
+    const std::int64_t key = sqlite3_last_insert_rowid(c.db());
+    c.exec(fmt::format("DELETE FROM run_keys WHERE key = {}", key));
+    Statement set(c, "UPDATE runs SET key = ? WHERE id = ?");
+    set.bind(1, key).bind(2, id);
+    set.run();
+    std::vector<std::string> case_ids, lines, answers;
+    std::vector<std::size_t> answered;
+    {
+      Statement s(c, "SELECT case_id, case_json, response_json FROM cases WHERE run_id = ? ORDER "
+                     "BY idx");
+      s.bind(1, id);
+      while (s.step()) {
+        case_ids.push_back(s.text(0));
+        lines.push_back(s.text(1));
+        if (!s.is_null(2)) {
+          answered.push_back(lines.size() - 1);
+          answers.push_back(s.text(2));
+        }
+      }
     }
-    c.run();
-  }
-}
-
-void SqliteRunStore::insert_scores(const std::string& run_id, const ScoreTable& scores) {
-  Statement sc(c_,
-               "INSERT INTO scores (run_id, idx, dimension, value, status, evidence) VALUES "
-               "(?,?,?,?,?,?)");
-  for (std::size_t i = 0; i < scores.n_cases(); ++i) {
-    for (std::size_t d = 0; d < scores.n_dimensions(); ++d) {
-      const ScoreView score = scores.at(i, d);
-      sc.bind(1, run_id)
-          .bind(2, static_cast<std::int64_t>(i))
-          .bind(3, static_cast<std::int64_t>(d))
-          .bind(4, score.value)
-          .bind(5, static_cast<std::int64_t>(score.status));
-      if (score.evidence.empty())
-        sc.bind_null(6);
-      else
-        sc.bind(6, score.evidence);
-      sc.run();
+    runs.write_answers(key, answered,
+                       [&](std::size_t k, std::string& out) { out += answers[k]; });
+    runs.write_blocks(
+        key, lines.size(), [&](std::size_t i) { return std::string_view(case_ids[i]); },
+        [&](std::size_t i) { return std::string_view(lines[i]); });
+    ScoreTable scores(lines.size(), dims);
+    bool any = false;
+    Statement s(c, "SELECT idx, dimension, value, status, evidence FROM scores WHERE run_id = ?");
+    s.bind(1, id);
+    while (s.step()) {
+      const auto i = static_cast<std::size_t>(s.integer(0));
+      const auto d = static_cast<std::size_t>(s.integer(1));
+      const std::int64_t status = s.integer(3);
+      if (status < 0 || status > static_cast<std::int64_t>(ScoreStatus::ungraded))
+        throw RunError(fmt::format("store '{}': run {} holds a score of a kind this qualbar does "
+                                   "not know ({}): it was written by a newer qualbar",
+                                   c.path(), id, status));
+      if (i >= scores.n_cases() || d >= dims) continue;
+      scores.set(i, d, Score{s.real(2), static_cast<ScoreStatus>(status), s.text(4)});
+      any = true;
     }
+    if (any) runs.write_scores(key, scores, {}, {});
   }
+  c.exec("DROP TABLE scores; DROP TABLE cases;");
 }
 
 }  // namespace qb::detail

@@ -1,41 +1,96 @@
 #pragma once
 // The SQLite store's concerns, each on the shared connection. Internal to src/store.
 
+#include <functional>
 #include <memory>
 
 #include "qualbar/store/store.hpp"
+#include "store/run_blocks.hpp"
 #include "store/sqlite_connection.hpp"
 
 namespace qb::detail {
 
 class SqliteRunStore final : public RunStore {
  public:
-  explicit SqliteRunStore(SqliteConnection& c) : c_(c) {}
+  explicit SqliteRunStore(SqliteConnection& c);
   ~SqliteRunStore() override;
   void save_run(const StoredRun& run) override;
-  void begin_run(const StoredRun& run) override;
+  void begin_run(const RunRecord& record, std::span<const Case> cases,
+                 std::span<const std::string_view> lines) override;
   void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers) override;
-  void finish_run(const RunInfo& info, const ScoreTable* scores) override;
+  void finish_run(const RunInfo& info, const RunResults* results) override;
   RunLockResult lock_run(const std::string& id, const RunHolder& me,
                          const std::function<bool(const RunHolder&)>& is_stale) override;
   void unlock_run(const std::string& id, const RunHolder& me) override;
   std::vector<RunInfo> list_runs(std::size_t limit) override;
   StoredRun load_run(const std::string& id) override;
+  StoredRun load_summary(const std::string& id) override;
   std::string resolve_run_id(const std::string& id) override { return c_.resolve_run_id(id); }
+  CasePage cases(const std::string& run, const CaseFilter& filter,
+                 std::optional<std::size_t> after, std::size_t limit) override;
+  ChangedPage changed_cases(const std::string& run_a, const std::string& run_b,
+                            const std::string& dimension, std::optional<std::size_t> after,
+                            std::size_t limit) override;
 
-  // The row of a run, as the monitor creates its own on its first batch.
-  void insert_run(const StoredRun& run, RunStatus status);
+  // The row of a run, as the monitor creates its own on its first batch: returns its key.
+  std::int64_t insert_run(const RunRecord& run, RunStatus status, std::size_t n_cases);
+
+  // The run's cases, 64 to a block, from their ids and dataset lines.
+  void write_blocks(std::int64_t key, std::size_t n, const std::function<std::string_view(
+                                                         std::size_t)>& id_of,
+                    const std::function<std::string_view(std::size_t)>& line_of);
+  // Answers by block, one compressed part per block they fall in: answer k is case
+  // `indexes[k]`'s (in any order), its response line written by `append_json(k, out)` (from two
+  // threads at once).
+  void write_answers(std::int64_t key, std::span<const std::size_t> indexes,
+                     const std::function<void(std::size_t, std::string&)>& append_json);
+  // Scores by block; failing masks and slice cells when given (a run scored by this qualbar).
+  void write_scores(std::int64_t key, const ScoreTable& scores,
+                    std::span<const std::uint8_t> failing, std::span<const CaseSlices> slices);
 
  private:
-  void insert_cases(const StoredRun& run, bool with_responses);
-  void insert_scores(const std::string& run_id, const ScoreTable& scores);
-  void load_cases(const std::string& id, StoredRun& run);
-  void load_scores(const std::string& id, StoredRun& run);
+  // What the reads need of a run's row: its key, dimensions, size and slice dictionary.
+  struct SliceDictionary {
+    std::string slice;
+    std::vector<std::string> values;
+  };
+  struct Meta {
+    std::string id;
+    std::int64_t key = 0;
+    RunStatus status = RunStatus::running;
+    std::size_t n_cases = 0;
+    std::vector<std::string> dimensions;
+    std::vector<SliceDictionary> slices;
+    bool scored = false;   // the run's scores are stored (a complete run)
+    bool indexed = false;  // its failing masks, slice cells and text are (scored by schema 6)
+  };
+  Meta meta(const std::string& id);
+  std::int64_t key_of(const std::string& run_id);
+  bool indexed(const std::string& run_id);  // its results, report and case index are stored
+  StoredRun load(const std::string& id, bool with_cases);
+  void load_cases(const Meta& m, StoredRun& run);
+  std::vector<CaseRow> rows(const Meta& m, const std::vector<std::size_t>& indexes);
+  // The answers of one block (`answers[k]` for its case k, none when unanswered), or with
+  // `whole_run`, of every block from `block` on, calling `each` per block.
+  void read_answers(std::int64_t key, std::size_t block, bool whole_run,
+                    const std::function<void(std::size_t block,
+                                             std::vector<std::optional<std::string>>& answers)>& each);
   void load_monitor_sample(const std::string& monitor, StoredRun& run);
+  void index_text(std::int64_t key, std::span<const Case> cases,
+                  std::span<const Response> responses);
 
   SqliteConnection& c_;
-  std::unique_ptr<Statement> answer_;  // prepared once: answers are saved many times a second
+  Packer packer_;
+  std::string raw_, packed_;  // a block's buffers, reused
+  std::int64_t last_key_ = -1;          // the key of last_run_ (answers are saved many times)
+  std::string last_run_;
+  std::unique_ptr<Statement> answer_;   // prepared once: answers are saved many times a second
+  std::unique_ptr<Statement> block_;
+  std::unique_ptr<Statement> score_;
 };
+
+// Migration 6: each run of a schema-5 store into the run format, then the old tables dropped.
+void convert_v5_runs(SqliteConnection& c);
 
 class SqliteReviewStore final : public ReviewStore {
  public:

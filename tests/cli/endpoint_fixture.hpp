@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/fake_openai.hpp"
+#include "qualbar/io/dataset.hpp"
+#include "qualbar/store/store.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb::test {
@@ -51,7 +53,7 @@ inline int answered_in_store(const fs::path& db) {
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(h, 2000);
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM cases WHERE response_json IS NOT NULL", -1, &s,
+    if (sqlite3_prepare_v2(h, "SELECT COALESCE(SUM(n), 0) FROM run_answers", -1, &s,
                            nullptr) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
       n = sqlite3_column_int(s, 0);
@@ -83,20 +85,12 @@ inline std::map<std::string, int> requests_per_case(const std::vector<FakeReques
 inline const EnvChanges kKey = {{"QB_TEST_KEY", "sk-test-0000"}};
 
 // The stored responses, as another process reads them.
+// The answers of the latest run in the store at `db`, in case order, as response lines.
 inline std::vector<nlohmann::json> stored_responses(const fs::path& db) {
   std::vector<nlohmann::json> out;
-  sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(h, "SELECT response_json FROM cases ORDER BY idx", -1, &s, nullptr) ==
-        SQLITE_OK) {
-      while (sqlite3_step(s) == SQLITE_ROW)
-        out.push_back(
-            nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))));
-    }
-    sqlite3_finalize(s);
-  }
-  sqlite3_close(h);
+  const StoredRun run = open_store(db.string(), StoreAccess::existing)->runs().load_run("latest");
+  for (std::size_t i = 0; i < run.responses.size(); ++i)
+    if (run.answered[i]) out.push_back(nlohmann::json::parse(response_to_json(run.responses[i])));
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <fstream>
+#include <random>
 #include <set>
 
 #include <fmt/format.h>
@@ -353,9 +355,18 @@ TEST(Faults, AStoreThatCannotTakeTheRunSaysNothingWasRunAndOffersNoResume) {
   write_suite(dir, server.base_url());
   ASSERT_EQ(run_args({"run", "suite.yaml"}, dir, kKey).exit_code, 0);  // the store exists
   const std::size_t calls = server.request_count();
-  // A run of 20,000 cases, and no file may grow more than 64 KiB past the store's size: opening
-  // the store works, recording the new run's cases cannot (as on a full disk).
-  write_cases(dir, 20000);
+  // A run of 20,000 cases whose inputs do not compress (random digits), and no file may grow
+  // more than 64 KiB past the store's size: opening the store works, recording the new run's
+  // cases cannot (as on a full disk).
+  {
+    std::mt19937_64 random(7);
+    std::string text;
+    for (int i = 0; i < 20000; ++i)
+      text += fmt::format(R"({{"id":"c{:05}","input":"{:016x}{:016x}{:016x}"}})"
+                          "\n",
+                          i, random(), random(), random());
+    std::ofstream(dir.work() / "cases.jsonl") << text;
+  }
   const auto kib = fs::file_size(dir.work() / ".qualbar" / "qualbar.db") / 1024 + 64;
   std::ofstream(dir.work() / "full.sh")
       << fmt::format("trap '' XFSZ\nulimit -f {}\nexec \"$@\"\n", kib);

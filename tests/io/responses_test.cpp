@@ -175,7 +175,8 @@ TEST(ResponseToJson, ContractFieldNamesInOrder) {
 Response full_response(bool with_unknown_fields) {
   Response r;
   r.id = "q-001";
-  r.output = "Rückerstattung: 30 Tage.\n\"quoted\" \\ tab\t退款";
+  // Every kind of escape: quote, backslash, the short forms, other control bytes as \u00XX.
+  r.output = "Rückerstattung: 30 Tage.\n\"quoted\" \\ tab\t退款 \x01\x1f\b\f\r\x7f end";
   r.confidence = 0.1 + 0.2;  // needs all 17 digits to round-trip
   r.citations = {"doc-12#3", "doc-9"};
   r.label = "billing";

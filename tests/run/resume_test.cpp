@@ -95,9 +95,17 @@ class ResumeTest : public ::testing::Test {
     RunSettings s;
     s.store = store_.get();
     s.resume = resume;
+    // A new stored run takes the dataset's lines (and releases them): each run gets them again.
+    dataset_.raw_lines.assign(lines_.begin(), lines_.end());
     RunResult r = execute_run(suite_, dataset_, p, "scripted", s);
     InterruptScope::raise_for_test(0);
-    if (r.complete()) finish_stored_run(*store_, r);
+    if (r.complete()) {
+      std::vector<CaseSlices> slices;
+      const Report report =
+          build_report(suite_, dataset_.cases, r.responses, r.scores, r.info, &slices);
+      r.info.passed = report.passed;
+      finish_stored_run(*store_, r.info, report, slices, dataset_.cases, r.responses, r.scores);
+    }
     return r;
   }
 

@@ -101,7 +101,8 @@ class RunnerTest : public ::testing::Test {
 
   RunResult run(const Suite& s, const ProviderOptions& options = {}) {
     auto provider = provider_registry().get("replay").make(s, options);
-    return execute_run(s, dataset(), *provider, "replay");
+    Dataset d = dataset();
+    return execute_run(s, d, *provider, "replay");
   }
 
   fs::path dir_;
@@ -228,7 +229,7 @@ TEST_F(RunnerTest, RunInfoIsACompleteAuditRecordWithoutSecrets) {
   EXPECT_TRUE(std::regex_match(i.suite_hash, std::regex("[0-9a-f]{16}"))) << i.suite_hash;
   EXPECT_EQ(i.bars_hash, s.bars_hash);
   // The dataset hash is the hash of the file's bytes; a changed dataset changes it.
-  const Dataset d = dataset();
+  Dataset d = dataset();
   EXPECT_EQ(i.dataset_hash, d.hash);
   EXPECT_FALSE(i.dataset_hash.empty());
   write("cases.jsonl", std::string(kCases) + R"({"id":"c5","input":"five"})"
@@ -271,7 +272,7 @@ TEST_F(RunnerTest, ToStoredRunKeepsTheRecordTheSuiteTextAndTheCaseLines) {
         lines({R"({"id":"c1","output":"alpha"})", R"({"id":"c2","output":"beta"})",
                R"({"id":"c3","output":"gamma"})", R"({"id":"c4","output":"delta"})"}));
   const Suite s = suite();
-  const Dataset d = dataset();
+  Dataset d = dataset();
   auto provider = provider_registry().get("replay").make(s, ProviderOptions{});
   const RunResult r = execute_run(s, d, *provider, "replay");
   const StoredRun stored = to_stored_run(s, d, r);

@@ -2,6 +2,7 @@
 #include "qualbar/store/store.hpp"
 
 #include <sqlite3.h>
+#include <zstd.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -71,6 +72,29 @@ class Db {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK)
       ADD_FAILURE() << sql << ": " << (err ? err : "");
     sqlite3_free(err);
+  }
+  // The first row's first column as bytes, and a statement run with one blob bound.
+  std::string blob(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+      out.assign(static_cast<const char*>(sqlite3_column_blob(s, 0)),
+                 static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
+    } else {
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+    }
+    sqlite3_finalize(s);
+    return out;
+  }
+  void set_blob(const std::string& sql, const std::string& bytes) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK ||
+        sqlite3_bind_blob(s, 1, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) !=
+            SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_DONE)
+      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
+    sqlite3_finalize(s);
   }
 
  private:
@@ -238,8 +262,9 @@ TEST_F(SqliteStoreTest, NewStoreIsInWalModeAtTheLatestSchemaVersion) {
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM schema_migrations"), version);
   EXPECT_EQ(db.integer("SELECT MIN(version) FROM schema_migrations"), 1);
   EXPECT_EQ(db.column("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-                      "('runs','cases','scores') ORDER BY name"),
-            (std::vector<std::string>{"cases", "runs", "scores"}));
+                      "('runs','cases','scores','run_blocks','run_answers','run_scores') ORDER BY "
+                      "name"),
+            (std::vector<std::string>{"run_answers", "run_blocks", "run_scores", "runs"}));
 }
 
 TEST_F(SqliteStoreTest, ARealRunRoundTripsExactlyByIdPrefixAndLatest) {
@@ -371,7 +396,7 @@ TEST_F(SqliteStoreTest, SavingAnExistingIdFailsAndLeavesTheStoreAsItWas) {
   store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
   store->runs().save_run(copy_of(base, "r-b", "2026-01-02T00:00:00.000Z"));
   const long long cases_per_run = static_cast<long long>(base.case_lines.size());
-  const long long scores_per_run = cases_per_run * static_cast<long long>(base.dimensions.size());
+  const long long blocks_per_run = (cases_per_run + 63) / 64;
 
   StoredRun again = copy_of(base, "r-a", "2026-02-01T00:00:00.000Z");
   again.info.model = "other-model";
@@ -379,8 +404,9 @@ TEST_F(SqliteStoreTest, SavingAnExistingIdFailsAndLeavesTheStoreAsItWas) {
 
   Db db(db_path_);
   EXPECT_EQ(db.column("SELECT id FROM runs ORDER BY id"), (std::vector<std::string>{"r-a", "r-b"}));
-  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"), 2 * cases_per_run);
-  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores"), 2 * scores_per_run);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM run_blocks"), 2 * blocks_per_run);
+  EXPECT_EQ(db.integer("SELECT SUM(n) FROM run_answers"), 2 * cases_per_run);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM run_scores"), 2 * blocks_per_run);
   EXPECT_EQ(store->runs().load_run("r-a").info.model, base.info.model);
   // The store is still usable afterwards.
   store->runs().save_run(copy_of(base, "r-c", "2026-01-03T00:00:00.000Z"));
@@ -406,10 +432,10 @@ TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
   auto store = open_store(db_path_);
   store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
   {
-    // Make the third case's scores fail to insert, after the run row and two cases went in.
+    // Make the scores of r-b fail to insert, after its row, case blocks and answers went in.
     Db db(db_path_);
     db.exec(
-        "CREATE TRIGGER fail_third BEFORE INSERT ON scores WHEN NEW.idx = 2 "
+        "CREATE TRIGGER fail_third BEFORE INSERT ON run_scores WHEN NEW.key >= 2 * 4294967296 "
         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
   }
   try {
@@ -420,9 +446,10 @@ TEST_F(SqliteStoreTest, AFailureHalfwayThroughASaveLeavesNothingOfTheRun) {
   }
   Db db(db_path_);
   EXPECT_EQ(db.column("SELECT id FROM runs"), (std::vector<std::string>{"r-a"}));
-  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases WHERE run_id = 'r-b'"), 0);
-  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM scores WHERE run_id = 'r-b'"), 0);
-  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM cases"),
+  // Nothing of r-b (key 2: keys are never reused) is left in any table.
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM run_blocks WHERE key >= 2 * 4294967296"), 0);
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM run_answers WHERE block >= 2 * 4294967296"), 0);
+  EXPECT_EQ(db.integer("SELECT SUM(n) FROM run_answers"),
             static_cast<long long>(base.case_lines.size()));
   // The same store goes on: nothing of the failed save is left open or half-bound.
   db.exec("DROP TRIGGER fail_third");
@@ -607,7 +634,7 @@ TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
         "INSERT INTO scores VALUES ('r-old', 0, 0, 1.0, 0, NULL);");
   }
   auto store = open_store(db_path_);
-  EXPECT_EQ(store->schema_version(), 5);
+  EXPECT_EQ(store->schema_version(), 6);
   const StoredRun old = store->runs().load_run("r-old");
   ASSERT_EQ(old.responses.size(), 1U);
   EXPECT_EQ(old.responses[0].output, "hello");
@@ -615,21 +642,20 @@ TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
   EXPECT_EQ(old.scores.at(0, 0).value, 1.0);
   Db db(db_path_);
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM response_cache"), 0);
-  EXPECT_EQ(db.text("SELECT \"notnull\" FROM pragma_table_info('cases') WHERE name = "
-                    "'response_json'"),
-            "0");
+  // Migration 6 moved the run into the run format and dropped the tables of schema 5.
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('cases', 'scores')"), 0);
+  EXPECT_EQ(db.integer("SELECT SUM(n) FROM run_answers"), 1);
 }
 
 // Saved as it goes: the record first, then answers in batches; a reader sees exactly the answers
 // saved so far, and the rest as unanswered.
 TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   StoredRun full = make_run();
-  StoredRun header = full;
-  header.responses.clear();
-  header.answered.clear();
-  for (const auto& r : full.responses) header.case_ids.push_back(r.id);
+  std::vector<Case> cases(full.responses.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) cases[i].id = full.responses[i].id;
+  const std::vector<std::string_view> lines(full.case_lines.begin(), full.case_lines.end());
   auto store = open_store(db_path_);
-  store->runs().begin_run(header);
+  store->runs().begin_run(full, cases, lines);
   {
     const StoredRun partial = store->runs().load_run(full.info.id);
     EXPECT_EQ(partial.info.status, RunStatus::running);
@@ -657,7 +683,9 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
     if (i != 1) rest.push_back({i, &full.responses[i]});
   store->runs().save_answers(full.info.id, rest);
   full.info.status = RunStatus::complete;
-  store->runs().finish_run(full.info, &full.scores);
+  RunResults results;
+  results.scores = &full.scores;
+  store->runs().finish_run(full.info, &results);
   const StoredRun done = store->runs().load_run(full.info.id);
   EXPECT_EQ(done.info.status, RunStatus::complete);
   EXPECT_EQ(done.n_answered(), full.responses.size());
@@ -687,7 +715,18 @@ TEST_F(SqliteStoreTest, AnUnknownStoredScoreKindIsARunErrorNamingTheRunAndTheVal
   const StoredRun base = make_run();
   auto store = open_store(db_path_);
   store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
-  Db(db_path_).exec("UPDATE scores SET status = 42 WHERE run_id = 'r-a' AND idx = 0");
+  {
+    // The first score's status byte of the run's first block, set to 42.
+    Db db(db_path_);
+    const std::string packed = db.blob("SELECT scores FROM run_scores ORDER BY key LIMIT 1");
+    std::string raw(ZSTD_getFrameContentSize(packed.data(), packed.size()), '\0');
+    ASSERT_EQ(ZSTD_decompress(raw.data(), raw.size(), packed.data(), packed.size()), raw.size());
+    raw[0] = 42;
+    std::string repacked(ZSTD_compressBound(raw.size()), '\0');
+    repacked.resize(ZSTD_compress(repacked.data(), repacked.size(), raw.data(), raw.size(), 1));
+    db.set_blob("UPDATE run_scores SET scores = ? WHERE key = (SELECT MIN(key) FROM run_scores)",
+                repacked);
+  }
   try {
     (void)store->runs().load_run("r-a");
     ADD_FAILURE() << "expected RunError";

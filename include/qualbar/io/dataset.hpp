@@ -37,8 +37,17 @@ std::vector<Response> parse_responses(std::string_view text, const std::string& 
                                       const Limits& limits = {});
 std::vector<Response> load_responses(const std::string& path, const Limits& limits = {});
 
+// A responses file with each response's line, duplicate ids not checked: for a caller that pairs
+// the responses with cases and checks duplicates as it pairs them (the replay provider).
+struct ResponseLines {
+  std::vector<Response> responses;
+  std::vector<int> lines;
+};
+ResponseLines load_response_lines(const std::string& path, const Limits& limits = {});
+
 // One response as a JSON line with the contract's field names (no trailing newline).
 std::string response_to_json(const Response& r);
+void append_response_json(std::string& out, const Response& r);
 
 // Reads a whole file; throws InputError naming the path when it cannot.
 std::string read_file(const std::string& path);

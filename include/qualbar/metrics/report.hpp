@@ -10,6 +10,7 @@
 
 #include "qualbar/core/run_info.hpp"
 #include "qualbar/metrics/analysis.hpp"
+#include "qualbar/metrics/case_slices.hpp"
 #include "qualbar/metrics/score_table.hpp"
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/suite/suite.hpp"
@@ -149,8 +150,14 @@ struct Report {
   std::vector<std::string> warnings;
 };
 
+// The report of a run. With `case_slices`, also which cell of each slice every case is in (what
+// a store indexes the run's cases by), in the suite's slice order.
 Report build_report(const Suite& suite, std::span<const Case> cases,
                     std::span<const Response> responses, const ScoreTable& scores,
-                    const RunInfo& run);
+                    const RunInfo& run, std::vector<CaseSlices>* case_slices = nullptr);
+
+// Whether a case fails a dimension: its call failed, or (a pass/fail dimension) its score is
+// on the wrong side of the dimension's threshold. Measurements and means never fail a case.
+bool case_failed(const DimensionResult& d, const ScoreView& s);
 
 }  // namespace qb

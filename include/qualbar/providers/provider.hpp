@@ -46,8 +46,9 @@ class Provider {
   // key too short to be redacted).
   [[nodiscard]] virtual std::vector<std::string> settings_warnings() const { return {}; }
   // Checks the cases against the provider's settings before anything runs (e.g. a prompt
-  // template naming a field a case lacks); throws InputError naming the case's line.
-  virtual void check(std::span<const Case> /*cases*/) const {}
+  // template naming a field a case lacks, a second recorded answer for one case) and prepares
+  // what run() needs of them; throws InputError naming the line.
+  virtual void check(std::span<const Case> /*cases*/) {}
   // The cache key of a case's request ("" when this provider's answers are not cached): the same
   // key means the same request, so a stored answer can stand in for a new call.
   [[nodiscard]] virtual std::string cache_key(const Case& /*c*/) const { return {}; }

@@ -26,9 +26,13 @@ struct ReportFormatEntry {
   std::string summary;
   std::string extension;  // default file extension, e.g. ".json"
   std::function<void(const ReportInput&, std::ostream&)> write;
+  bool needs_cases = false;  // lists cases (their ids, outputs, scores), not only the report
 };
 
 Registry<ReportFormatEntry>& report_format_registry();
+
+// Whether the registered format `name` lists cases (false for an unknown name).
+bool format_needs_cases(const std::string& name);
 
 struct ReportFormatRegistrar {
   explicit ReportFormatRegistrar(ReportFormatEntry e) {

@@ -31,7 +31,9 @@ struct RunData {
  private:
   mutable std::unordered_map<std::string, std::size_t> index_;  // built on first use
 };
-RunData load_run_data(Store& store, const std::string& id);
+// A stored run with its suite and cases; without them (`with_cases` false), its record, suite
+// and stored report only.
+RunData load_run_data(Store& store, const std::string& id, bool with_cases = true);
 
 // The scale people grade a dimension on: judge-scale's points (min..max, 1..5 by default), else
 // pass (1) / fail (0).

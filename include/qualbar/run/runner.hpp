@@ -3,11 +3,13 @@
 // every dimension once all cases are answered.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "qualbar/core/run_info.hpp"
 #include "qualbar/io/dataset.hpp"
+#include "qualbar/metrics/report.hpp"
 #include "qualbar/metrics/score_table.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/store/store.hpp"
@@ -68,12 +70,17 @@ struct RunSettings {
 // run/interrupt.hpp) in either phase, an interrupted one (info.status "interrupted", not
 // scored), saved as such. A RunError — the endpoint or the judge unreachable, every call failed
 // — marks the stored run failed and is rethrown with how many answers were saved. With a store,
-// the run is locked for this process while it runs (run/run_lock.hpp).
-RunResult execute_run(const Suite& suite, const Dataset& dataset, Provider& provider,
+// the run is locked for this process while it runs (run/run_lock.hpp). A new stored run stores
+// the dataset's lines when it starts, then releases them (raw_lines and sources are emptied).
+RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
                       const std::string& provider_name, const RunSettings& settings = {});
 
-// Saves a complete run's final record and scores (after the report has set info.passed).
-void finish_stored_run(Store& store, const RunResult& run);
+// Saves a complete run's final record (after the report has set info.passed), its scores and
+// report, and what pages filter its cases by: which cases fail each dimension (case_failed),
+// the slice cells (build_report's `case_slices`), the text of inputs and outputs.
+void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
+                       std::span<const CaseSlices> slices, std::span<const Case> cases,
+                       std::span<const Response> responses, const ScoreTable& scores);
 
 // The record the store keeps for a finished run (a copy of the run's data).
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);

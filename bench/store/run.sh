@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A stored million-case run against the same run unstored, then what the served pages ask of it
+# (docs/benchmarks.md, "The stored run").
+#   bash bench/store/run.sh [BUILD_DIR] [WORK_DIR] [PAIRS]
+# WORK_DIR defaults to /dev/shm/qb-store-bench (tmpfs: the disk is not what is measured). Each
+# pair runs `--no-store` and then the stored run, back to back, on the same files.
+set -euo pipefail
+build=$(realpath "${1:-build/release}")
+work=${2:-/dev/shm/qb-store-bench}
+pairs=${3:-3}
+qualbar="$build/tools/qualbar/qualbar"
+mkdir -p "$work"
+cd "$work"
+[ -f cases.jsonl ] || "$build/bench/qualbar_bench" --write-data .
+# A second version of the answers (every 7th answer replaced): a comparison with changed cases.
+[ -f responses-b.jsonl ] || /usr/bin/python3 - <<'PY'
+import json
+with open("responses.jsonl") as src, open("responses-b.jsonl", "w") as out:
+    for i, line in enumerate(src):
+        if i % 7 == 3:
+            r = json.loads(line)
+            r["output"] = "I am not sure, please contact support."
+            line = json.dumps(r, separators=(",", ":")) + "\n"
+        out.write(line)
+PY
+input=$(( $(stat -c %s cases.jsonl) + $(stat -c %s responses.jsonl) ))
+echo "input: cases.jsonl + responses.jsonl = $input bytes"
+printf '%-6s %-10s %10s %14s\n' pair run "wall (s)" "peak RSS (KB)"
+for p in $(seq "$pairs"); do
+  rm -f s.db s.db-wal s.db-shm
+  /usr/bin/time -o t.txt -f "%e %M" "$qualbar" run suite.yaml --no-store -q || true
+  read -r w m < t.txt; printf '%-6s %-10s %10s %14s\n' "$p" no-store "$w" "$m"
+  /usr/bin/time -o t.txt -f "%e %M" "$qualbar" run suite.yaml --store s.db -q 2>/dev/null || true
+  read -r w m < t.txt; printf '%-6s %-10s %10s %14s\n' "$p" stored "$w" "$m"
+done
+echo
+echo "store file after one run: $(stat -c %s s.db) bytes ($(( 100 * $(stat -c %s s.db) / input ))% of the input)"
+/usr/bin/python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect("file:s.db?mode=ro", uri=True)
+rows = db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+for name, size in rows:
+    if size > 1 << 20:
+        print(f"  {name:28s} {size / 1e6:8.1f} MB")
+PY
+"$qualbar" run suite.yaml --store s.db --responses responses-b.jsonl -q 2>/dev/null || true
+ids=$("$qualbar" runs --store s.db -n 2 --json | /usr/bin/python3 -c \
+  'import json,sys; r=json.load(sys.stdin); print(r[1]["id"], r[0]["id"])')
+echo
+"$build/bench/qualbar_store_bench" s.db $ids

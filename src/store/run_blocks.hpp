@@ -1,0 +1,86 @@
+#pragma once
+// The run format's encodings (docs/store.md, "How a run is stored"): a run's cases 64 to a block,
+// each block's ids, lines and scores as length-prefixed lists compressed with zstd; failing
+// masks and slice cells kept raw, so a page's filter reads them without decompressing anything.
+// Internal to src/store.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "qualbar/metrics/score_table.hpp"
+
+namespace qb::detail {
+
+inline constexpr std::size_t kBlockCases = 64;
+
+// A row's key in run_blocks, run_answers, run_scores and run_text: the run's key in the high
+// 32 bits, the case's index (run_answers, run_text) or the block's number in the low ones.
+inline std::int64_t row_key(std::int64_t run_key, std::size_t n) {
+  return run_key * (std::int64_t{1} << 32) + static_cast<std::int64_t>(n);
+}
+inline std::size_t row_low(std::int64_t key) {
+  return static_cast<std::size_t>(key & 0xFFFFFFFF);
+}
+
+// zstd at level 1 (compression at ~380 MB/s a core, decompression at ~900 MB/s). `Packer`
+// keeps its contexts, so a run's thousands of blocks reuse them.
+class Packer {
+ public:
+  Packer();
+  ~Packer();
+  Packer(const Packer&) = delete;
+  Packer& operator=(const Packer&) = delete;
+  // Compresses `raw` into `out` (replacing its contents).
+  void pack(std::string_view raw, std::string& out);
+  // Decompresses `packed` into `out`; throws RunError naming `where` when it is not a frame.
+  void unpack(std::string_view packed, std::string& out, const std::string& where);
+
+ private:
+  void* cctx_;
+  void* dctx_;
+};
+
+// Compresses items [0, n) on up to two threads (compression is most of a big run's store CPU):
+// `fill(i, raw)` writes item i's bytes into `raw` (cleared before each call; called from several
+// threads at once, so it only reads shared data). `out[i]` receives item i packed.
+void pack_parallel(std::size_t n, const std::function<void(std::size_t, std::string&)>& fill,
+                   std::vector<std::string>& out);
+
+// Length-prefixed lists: each item a varint byte count, then its bytes.
+void put_varint(std::string& out, std::uint64_t v);
+void put_item(std::string& out, std::string_view item);
+// Reads lists written by put_item/put_varint; throws RunError naming `where` past the end.
+class Reader {
+ public:
+  Reader(std::string_view data, std::string where) : data_(data), where_(std::move(where)) {}
+  std::uint64_t varint();
+  std::string_view item();
+  std::string_view bytes(std::size_t n);
+  [[nodiscard]] bool done() const { return pos_ >= data_.size(); }
+  [[nodiscard]] const std::string& where() const { return where_; }
+
+ private:
+  [[noreturn]] void truncated() const;
+  std::string_view data_;
+  std::size_t pos_ = 0;
+  std::string where_;
+};
+
+// One score as a block holds it: status byte, value (8 bytes, IEEE little-endian), evidence item.
+void put_score(std::string& out, const ScoreView& s);
+Score read_score(Reader& r);
+
+// The failing masks of one block: per dimension 8 bytes, bit i set when the block's case i fails.
+std::string failing_masks(std::span<const std::uint8_t> failing, std::size_t n_dimensions,
+                          std::size_t first, std::size_t n);
+// Dimension `d`'s mask in a block's masks (0 when the blob is shorter), and its bit `i`.
+std::uint64_t mask_of(std::string_view masks, std::size_t d);
+inline bool mask_bit(std::string_view masks, std::size_t d, std::size_t i) {
+  return ((mask_of(masks, d) >> i) & 1U) != 0;
+}
+
+}  // namespace qb::detail
