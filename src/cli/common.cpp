@@ -114,8 +114,7 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build, bool 
   l.report = build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores,
                           l.stored.info, &slices);
   // Stored by an older qualbar: its report and case index are stored now, once.
-  finish_stored_run(store, l.stored.info, l.report, slices, l.dataset.cases, l.stored.responses,
-                    l.stored.scores);
+  finish_stored_run(store, l.stored.info, l.report, slices, l.stored.scores);
   return l;
 }
 
@@ -198,8 +197,7 @@ RunOutcome run_suite(const RunRequest& req) {
                             o.result.info, store ? &slices : nullptr);
     o.result.info.passed = o.report.passed;
     if (store) {
-      finish_stored_run(*store, o.result.info, o.report, slices, o.dataset.cases,
-                        o.result.responses, o.result.scores);
+      finish_stored_run(*store, o.result.info, o.report, slices, o.result.scores);
     }
   }
   return o;

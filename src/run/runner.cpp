@@ -352,8 +352,7 @@ RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
 }
 
 void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
-                       std::span<const CaseSlices> slices, std::span<const Case> cases,
-                       std::span<const Response> responses, const ScoreTable& scores) {
+                       std::span<const CaseSlices> slices, const ScoreTable& scores) {
   const std::size_t dims = scores.n_dimensions();
   std::vector<std::uint8_t> failing(scores.n_cases() * dims, 0);
   for (std::size_t d = 0; d < dims && d < report.dimensions.size(); ++d) {
@@ -366,8 +365,6 @@ void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
   results.failing = failing;
   results.slices = slices;
   results.report = encoded;
-  results.cases = cases;
-  results.responses = responses;
   store.runs().finish_run(info, &results);
 }
 

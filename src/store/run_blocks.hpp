@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,11 +45,37 @@ class Packer {
   void* dctx_;
 };
 
-// Compresses items [0, n) on up to two threads (compression is most of a big run's store CPU):
-// `fill(i, raw)` writes item i's bytes into `raw` (cleared before each call; called from several
-// threads at once, so it only reads shared data). `out[i]` receives item i packed.
-void pack_parallel(std::size_t n, const std::function<void(std::size_t, std::string&)>& fill,
-                   std::vector<std::string>& out);
+// Compresses items on two threads (compression is most of a big run's store CPU): the calling
+// thread and one worker, started by the first batch big enough to share and kept as long as the
+// pool, each with its own Packer: a run's hundreds of batches start no thread and allocate no
+// compression context.
+class PackPool {
+ public:
+  PackPool();
+  ~PackPool();
+  PackPool(const PackPool&) = delete;
+  PackPool& operator=(const PackPool&) = delete;
+
+  // Packs items [0, n): `fill(i, raw)` writes item i's bytes into `raw` (cleared before each
+  // call; called from both threads at once, so it only reads shared data). `out[i]` receives
+  // item i packed.
+  void pack(std::size_t n, const std::function<void(std::size_t, std::string&)>& fill,
+            std::vector<std::string>& out);
+  // The same in two steps, so the caller can do other work (insert the previous batch) while the
+  // worker packs: start() hands the items to the worker; finish() packs what the worker has not
+  // claimed yet, waits for it, and rethrows its error. `fill` and `out` must live until finish().
+  void start(std::size_t n, const std::function<void(std::size_t, std::string&)>& fill,
+             std::vector<std::string>& out);
+  void finish();
+
+  struct Shared;
+
+ private:
+  void work();
+  std::unique_ptr<Shared> shared_;
+  Packer packer_;  // the calling thread's
+  bool started_ = false;
+};
 
 // Length-prefixed lists: each item a varint byte count, then its bytes.
 void put_varint(std::string& out, std::uint64_t v);

@@ -68,6 +68,7 @@ struct BlockIndex {
 
 CasePage SqliteRunStore::cases(const std::string& run, const CaseFilter& filter,
                                std::optional<std::size_t> after, std::size_t limit) {
+  if (!filter.text.empty()) ensure_text_index(run);
   const SqliteConnection::Snapshot snapshot(c_);
   const Meta m = meta(run);
   const std::string where = fmt::format("store '{}': run {}", c_.path(), m.id);

@@ -145,24 +145,45 @@ void SqliteRunStore::write_blocks(
     block_ = std::make_unique<Statement>(
         c_, "INSERT INTO run_blocks (key, n, ids, lines) VALUES (?,?,?,?)");
   const std::size_t blocks = (n + kBlockCases - 1) / kBlockCases;
-  std::vector<std::string> ids, lines;
-  for (std::size_t chunk = 0; chunk < blocks; chunk += kChunkBlocks) {
-    const std::size_t count = std::min(kChunkBlocks, blocks - chunk);
-    const auto cases_of = [&](std::size_t b, const auto& item_of, std::string& raw) {
-      const std::size_t first = (chunk + b) * kBlockCases;
-      for (std::size_t i = first; i < std::min(n, first + kBlockCases); ++i) put_item(raw, item_of(i));
-    };
-    pack_parallel(count, [&](std::size_t b, std::string& raw) { cases_of(b, id_of, raw); }, ids);
-    pack_parallel(count, [&](std::size_t b, std::string& raw) { cases_of(b, line_of, raw); },
-                  lines);
+  // A chunk's items: its blocks' id lists, then their lines. The next chunk is packed (by the
+  // worker, then by both) while this one's rows are inserted.
+  std::size_t chunk = 0;
+  const auto count_of = [&](std::size_t c) { return std::min(kChunkBlocks, blocks - c); };
+  const auto fill = [&](std::size_t item, std::string& raw, std::size_t c) {
+    const std::size_t count = count_of(c);
+    const std::size_t first = (c + item % count) * kBlockCases;
+    for (std::size_t i = first; i < std::min(n, first + kBlockCases); ++i)
+      put_item(raw, item < count ? id_of(i) : line_of(i));
+  };
+  std::vector<std::string> packed, next;
+  std::size_t next_chunk = 0;
+  const std::function<void(std::size_t, std::string&)> fill_next =
+      [&](std::size_t item, std::string& raw) { fill(item, raw, next_chunk); };
+  if (blocks > 0) pool_.pack(2 * count_of(0), fill_next, packed);
+  // A failed insert waits for the worker before what it packs into goes out of scope.
+  struct Drain {
+    PackPool& pool;
+    ~Drain() {
+      try {
+        pool.finish();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the insert's error is the one to report
+      }
+    }
+  } drain{pool_};
+  for (chunk = 0; chunk < blocks; chunk += kChunkBlocks) {
+    const std::size_t count = count_of(chunk);
+    next_chunk = chunk + kChunkBlocks;
+    if (next_chunk < blocks) pool_.start(2 * count_of(next_chunk), fill_next, next);
     for (std::size_t b = 0; b < count; ++b) {
       const std::size_t first = (chunk + b) * kBlockCases;
       block_->bind(1, row_key(key, chunk + b))
           .bind(2, static_cast<std::int64_t>(std::min(kBlockCases, n - first)))
-          .bind_blob(3, ids[b])
-          .bind_blob(4, lines[b]);
+          .bind_blob(3, packed[b])
+          .bind_blob(4, packed[count + b]);
       block_->run();
     }
+    pool_.finish();
+    packed.swap(next);
   }
 }
 
@@ -185,7 +206,7 @@ void SqliteRunStore::write_answers(
   }
   starts.push_back(order.size());
   std::vector<std::string> parts;
-  pack_parallel(starts.size() - 1, [&](std::size_t p, std::string& raw) {
+  pool_.pack(starts.size() - 1, [&](std::size_t p, std::string& raw) {
     std::string json;
     for (std::size_t k = starts[p]; k < starts[p + 1]; ++k) {
       json.clear();
@@ -240,7 +261,7 @@ void SqliteRunStore::write_scores(std::int64_t key, const ScoreTable& scores,
   std::vector<std::string> packed;
   for (std::size_t chunk = 0; chunk < blocks; chunk += kChunkBlocks) {
     const std::size_t count = std::min(kChunkBlocks, blocks - chunk);
-    pack_parallel(count, [&](std::size_t b, std::string& raw) {
+    pool_.pack(count, [&](std::size_t b, std::string& raw) {
       const std::size_t first = (chunk + b) * kBlockCases;
       for (std::size_t i = first; i < std::min(n, first + kBlockCases); ++i)
         for (std::size_t d = 0; d < dims; ++d) put_score(raw, scores.at(i, d));
@@ -257,16 +278,58 @@ void SqliteRunStore::write_scores(std::int64_t key, const ScoreTable& scores,
   }
 }
 
-// The text index: each case's input and its answer's output, under the case's row key.
-void SqliteRunStore::index_text(std::int64_t key, std::span<const Case> cases,
-                                std::span<const Response> responses) {
-  Statement s(c_, "INSERT INTO run_text (rowid, input, output) VALUES (?,?,?)");
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    s.bind(1, row_key(key, i))
-        .bind(2, cases[i].input)
-        .bind(3, i < responses.size() ? std::string_view(responses[i].output) : "");
-    s.run();
+// The text index of a complete run, built once, by its first text search: each case's input and
+// its answer's output under the case's row key, in one transaction (a second process searching
+// at the same time finds it built when it gets the lock).
+void SqliteRunStore::ensure_text_index(const std::string& run) {
+  const std::string id = c_.resolve_run_id(run);
+  // The key of a complete run without its text index; none otherwise.
+  const auto to_index = [&]() -> std::optional<std::int64_t> {
+    Statement s(c_, "SELECT key, text_indexed, status FROM runs WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step() || s.integer(1) != 0 || s.text(2) != to_string(RunStatus::complete))
+      return std::nullopt;
+    return s.integer(0);
+  };
+  if (!to_index()) return;
+  SqliteConnection::Transaction tx(c_);
+  const std::optional<std::int64_t> found = to_index();  // again, under the write lock
+  if (!found) {
+    tx.commit();
+    return;
   }
+  const std::int64_t key = *found;
+  const std::string where = fmt::format("store '{}': run {}", c_.path(), id);
+  std::vector<std::string> outputs(kBlockCases);
+  Statement insert(c_, "INSERT INTO run_text (rowid, input, output) VALUES (?,?,?)");
+  Statement blocks(c_, "SELECT key, lines FROM run_blocks WHERE key BETWEEN ? AND ? ORDER BY key");
+  blocks.bind(1, row_key(key, 0)).bind(2, row_key(key, 0xFFFFFFFF));
+  while (blocks.step()) {
+    const std::size_t b = row_low(blocks.integer(0));
+    packer_.unpack(blocks.blob(1), raw_, where);
+    std::string text;
+    for (Reader r(raw_, where); !r.done();) (text += r.item()) += '\n';
+    Dataset cases;
+    parse_cases(text, where, cases);
+    std::fill(outputs.begin(), outputs.end(), std::string());
+    read_answers(key, b, /*whole_run=*/false, [&](std::size_t, auto& answers) {
+      for (std::size_t k = 0; k < kBlockCases; ++k) {
+        if (!answers[k]) continue;
+        auto parsed = parse_responses(*answers[k], where);
+        if (!parsed.empty()) outputs[k] = std::move(parsed.front().output);
+      }
+    });
+    for (std::size_t k = 0; k < cases.cases.size() && k < kBlockCases; ++k) {
+      insert.bind(1, row_key(key, b * kBlockCases + k))
+          .bind(2, cases.cases[k].input)
+          .bind(3, outputs[k]);
+      insert.run();
+    }
+  }
+  Statement done(c_, "UPDATE runs SET text_indexed = 1 WHERE key = ?");
+  done.bind(1, key);
+  done.run();
+  tx.commit();
 }
 
 bool SqliteRunStore::indexed(const std::string& run_id) {
@@ -355,7 +418,6 @@ void SqliteRunStore::finish_run(const RunInfo& i, const RunResults* results) {
     }
     s.bind(2, slices_json(results->slices)).bind(3, key);
     s.run();
-    index_text(key, results->cases, results->responses);
   }
   tx.commit();
 }

@@ -76,11 +76,11 @@ class SqliteRunStore final : public RunStore {
                     const std::function<void(std::size_t block,
                                              std::vector<std::optional<std::string>>& answers)>& each);
   void load_monitor_sample(const std::string& monitor, StoredRun& run);
-  void index_text(std::int64_t key, std::span<const Case> cases,
-                  std::span<const Response> responses);
+  void ensure_text_index(const std::string& run);
 
   SqliteConnection& c_;
   Packer packer_;
+  PackPool pool_;
   std::string raw_, packed_;  // a block's buffers, reused
   std::int64_t last_key_ = -1;          // the key of last_run_ (answers are saved many times)
   std::string last_run_;

@@ -166,7 +166,9 @@ TEST(RunPages, FiltersSelectExactlyTheFailingCasesTheCellsAndTheWords) {
     CaseFilter f;
     f.failing = e.run.dimensions[d];
     EXPECT_EQ(all_pages(store->runs(), id, f, 7), want) << f.failing;
-    if (f.failing == "exact") EXPECT_GT(want.size(), 100U) << "the run has failures to page";
+    if (f.failing == "exact") {
+      EXPECT_GT(want.size(), 100U) << "the run has failures to page";
+    }
   }
   {
     CaseFilter f;

@@ -76,11 +76,10 @@ RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
                       const std::string& provider_name, const RunSettings& settings = {});
 
 // Saves a complete run's final record (after the report has set info.passed), its scores and
-// report, and what pages filter its cases by: which cases fail each dimension (case_failed),
-// the slice cells (build_report's `case_slices`), the text of inputs and outputs.
+// report, and what pages filter its cases by: which cases fail each dimension (case_failed) and
+// the slice cells (build_report's `case_slices`).
 void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
-                       std::span<const CaseSlices> slices, std::span<const Case> cases,
-                       std::span<const Response> responses, const ScoreTable& scores);
+                       std::span<const CaseSlices> slices, const ScoreTable& scores);
 
 // The record the store keeps for a finished run (a copy of the run's data).
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);

@@ -52,8 +52,6 @@ struct RunResults {
   std::span<const std::uint8_t> failing;
   std::span<const CaseSlices> slices;  // which cell of each slice every case is in
   std::string_view report;             // the finished report, encoded (metrics/report_codec.hpp)
-  std::span<const Case> cases;          // their inputs and the answers' outputs: the text index
-  std::span<const Response> responses;
 };
 
 // Which of a run's cases a page shows; every part that is set must hold.
@@ -139,7 +137,8 @@ class RunStore {
 
   // Pages through a run's cases in index order, without loading the run: at most `limit` cases
   // after index `after` (from the start when none) that pass `filter`. Throws InputError for a
-  // failing dimension or slice the run does not have.
+  // failing dimension or slice the run does not have. A run's first text search builds its text
+  // index (a write: the one search waits for it).
   [[nodiscard]] virtual CasePage cases(const std::string& run, const CaseFilter& filter,
                                        std::optional<std::size_t> after, std::size_t limit) = 0;
   // The cases of `run_b` whose verdict on a dimension (all when `dimension` is empty) differs
