@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "qualbar/run/progress.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/huge_pages.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb::cli {
@@ -154,6 +156,14 @@ RunOutcome run_suite(const RunRequest& req) {
     if (provider_options.model.empty()) provider_options.model = resumed->info.model;
   } else {
     o.suite = load_suite(req.suite);
+    // A big dataset is read with huge pages (nothing was written or printed yet).
+    std::uintmax_t bytes = 0;
+    for (const auto& path : o.suite.datasets) {
+      std::error_code ec;
+      const std::uintmax_t size = std::filesystem::file_size(path, ec);
+      if (!ec) bytes += size;
+    }
+    start_again_with_huge_pages_for(bytes);
     o.dataset = load_cases(o.suite.datasets, /*keep_lines=*/!req.no_store, o.suite.limits);
   }
   auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);

@@ -1,6 +1,7 @@
-// qualbar starts itself once more with glibc's malloc.hugetlb tunable (tools/qualbar/main.cpp),
-// and gives the programs it runs the environment it was given. Checked from a command provider's
-// model program, which sees qualbar's start-up environment in /proc and its own.
+// A run of a big dataset starts itself once more with glibc's malloc.hugetlb tunable
+// (util/huge_pages.hpp), and gives the programs it runs the environment it was given. Checked
+// from a command provider's model program, which sees qualbar's start-up environment in /proc
+// and its own.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -27,10 +28,12 @@ for line in sys.stdin:
     print(json.dumps({"id": case["id"], "output": json.dumps(seen)}), flush=True)
 )";
 
-nlohmann::json what_the_model_saw(const test::EnvChanges& env) {
+nlohmann::json what_the_model_saw(const test::EnvChanges& env, bool big = true) {
   TempDir dir("qb-hugepages");
   std::ofstream(dir.work() / "model.py") << kModel;
-  std::ofstream(dir.work() / "cases.jsonl") << R"({"id":"c1","input":"hi"})" << "\n";
+  // One case of 33 MiB: over the 32 MiB from which a run takes huge pages.
+  std::ofstream(dir.work() / "cases.jsonl")
+      << R"({"id":"c1","input":")" << std::string(big ? std::size_t{33} << 20 : 2, 'x') << "\"}\n";
   std::ofstream(dir.work() / "suite.yaml")
       << "schema_version: 1\nname: env\ndatasets: [cases.jsonl]\n"
          "dimensions:\n  said: {scorer: contains, args: {value: mine}}\n"
@@ -57,6 +60,12 @@ TEST(HugePages, ATunableGivenIsWhatTheChildrenGet) {
       what_the_model_saw({{"GLIBC_TUNABLES", "glibc.malloc.arena_max=2"}});
   EXPECT_EQ(seen["qualbar"].size(), 1U) << seen.dump();
   EXPECT_EQ(seen["mine"], "glibc.malloc.arena_max=2");
+}
+
+TEST(HugePages, ASmallRunStartsOnce) {
+  const nlohmann::json seen = what_the_model_saw({{"GLIBC_TUNABLES", std::nullopt}}, false);
+  EXPECT_EQ(seen["qualbar"], nlohmann::json::array());
+  EXPECT_EQ(seen["mine"], "unset");
 }
 
 TEST(HugePages, AHugetlbTunableGivenIsLeftAsItIs) {
