@@ -35,6 +35,7 @@ for p in $(seq "$pairs"); do
 done
 echo
 echo "store file after one run: $(stat -c %s s.db) bytes ($(( 100 * $(stat -c %s s.db) / input ))% of the input)"
+echo "what each part takes (SQLite's dbstat):"
 /usr/bin/python3 - <<'PY'
 import sqlite3
 db = sqlite3.connect("file:s.db?mode=ro", uri=True)
@@ -48,3 +49,11 @@ ids=$("$qualbar" runs --store s.db -n 2 --json | /usr/bin/python3 -c \
   'import json,sys; r=json.load(sys.stdin); print(r[1]["id"], r[0]["id"])')
 echo
 "$build/bench/qualbar_store_bench" s.db $ids
+echo
+echo "store file with both runs and the second run's text index: $(stat -c %s s.db) bytes"
+/usr/bin/python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect("file:s.db?mode=ro", uri=True)
+size = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'run_text%'").fetchone()[0]
+print(f"  the text index of one run: {size / 1e6:.1f} MB")
+PY

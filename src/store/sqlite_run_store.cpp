@@ -313,11 +313,17 @@ void SqliteRunStore::ensure_text_index(const std::string& run) {
     parse_cases(text, where, cases);
     std::fill(outputs.begin(), outputs.end(), std::string());
     read_answers(key, b, /*whole_run=*/false, [&](std::size_t, auto& answers) {
+      // The block's answers parsed in one go, then put back in their cases' places.
+      std::string lines;
+      std::vector<std::size_t> at;
       for (std::size_t k = 0; k < kBlockCases; ++k) {
         if (!answers[k]) continue;
-        auto parsed = parse_responses(*answers[k], where);
-        if (!parsed.empty()) outputs[k] = std::move(parsed.front().output);
+        (lines += *answers[k]) += '\n';
+        at.push_back(k);
       }
+      std::vector<Response> parsed = parse_responses(lines, where);
+      for (std::size_t j = 0; j < parsed.size() && j < at.size(); ++j)
+        outputs[at[j]] = std::move(parsed[j].output);
     });
     for (std::size_t k = 0; k < cases.cases.size() && k < kBlockCases; ++k) {
       insert.bind(1, row_key(key, b * kBlockCases + k))
