@@ -59,6 +59,14 @@ std::vector<std::string> split_lines(const std::string& text) {
   return out;
 }
 
+// A new run key, from an AUTOINCREMENT sequence: never reused, even after a run is deleted.
+std::int64_t next_run_key(SqliteConnection& c) {
+  c.exec("INSERT INTO run_keys DEFAULT VALUES");
+  const std::int64_t key = sqlite3_last_insert_rowid(c.db());
+  c.exec(fmt::format("DELETE FROM run_keys WHERE key = {}", key));
+  return key;
+}
+
 std::string slices_json(std::span<const CaseSlices> slices) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& s : slices) j.push_back({{"slice", s.slice}, {"values", s.values}});
@@ -95,10 +103,7 @@ std::int64_t SqliteRunStore::insert_run(const RunRecord& run, RunStatus status,
                       c_.path(), run.info.id));
     }
   }
-  // Keys come from an AUTOINCREMENT sequence: never reused, even after a run is deleted.
-  c_.exec("INSERT INTO run_keys DEFAULT VALUES");
-  const std::int64_t key = sqlite3_last_insert_rowid(c_.db());
-  c_.exec(fmt::format("DELETE FROM run_keys WHERE key = {}", key));
+  const std::int64_t key = next_run_key(c_);
   Statement s(c_,
               "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, "
               "model, provider, provider_json, qualbar_version, started_at, ended_at, host, user, "
@@ -602,9 +607,7 @@ void convert_v5_runs(SqliteConnection& c) {
     while (s.step()) ids.emplace_back(s.text(0), split_lines(s.text(1)).size());
   }
   for (const auto& [id, dims] : ids) {
-    c.exec("INSERT INTO run_keys DEFAULT VALUES");
-    const std::int64_t key = sqlite3_last_insert_rowid(c.db());
-    c.exec(fmt::format("DELETE FROM run_keys WHERE key = {}", key));
+    const std::int64_t key = next_run_key(c);
     Statement set(c, "UPDATE runs SET key = ? WHERE id = ?");
     set.bind(1, key).bind(2, id);
     set.run();
