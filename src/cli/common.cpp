@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -139,6 +140,7 @@ RunOutcome run_suite(const RunRequest& req) {
   } release_lock{o.result};
   std::optional<StoredRun> resumed;
   ProviderOptions provider_options = req.provider;
+  std::unique_ptr<Provider> provider;
   if (!req.resume.empty()) {
     if (req.no_store)
       throw InputError("--resume continues a stored run: it cannot be used with --no-store");
@@ -164,9 +166,16 @@ RunOutcome run_suite(const RunRequest& req) {
       if (!ec) bytes += size;
     }
     start_again_with_huge_pages_for(bytes);
+    // The dataset and the provider's own reading (a replay provider's responses file) on two
+    // threads. A bad dataset is reported first, as when they were read one after the other.
+    auto made = std::async(std::launch::async, [&] {
+      return provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
+    });
     o.dataset = load_cases(o.suite.datasets, /*keep_lines=*/!req.no_store, o.suite.limits);
+    provider = made.get();
   }
-  auto provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
+  if (!provider)
+    provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   provider->check(o.dataset.cases);
   std::optional<ChatSettings> judge;
   if (o.suite.judge.is_map())
