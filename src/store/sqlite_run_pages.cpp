@@ -13,10 +13,14 @@
 namespace qb::detail {
 namespace {
 
+// "run r-… has no cell 'x' in slice 'category'. It has: billing, refunds, … (1,001 in all)".
 std::string run_range_error(const std::string& run, const std::string& what,
                             const std::vector<std::string>& known) {
+  constexpr std::size_t kNamed = 20;
   std::string list;
-  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  for (std::size_t i = 0; i < known.size() && i < kNamed; ++i)
+    list += (list.empty() ? "" : ", ") + known[i];
+  if (known.size() > kNamed) list += fmt::format(", … ({} in all)", known.size());
   return fmt::format("run {} has no {}. It has: {}", run, what, list.empty() ? "none" : list);
 }
 
