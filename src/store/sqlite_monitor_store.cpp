@@ -26,12 +26,10 @@ void SqliteMonitorStore::commit(const MonitorBatch& b) {
     }
   }
   {
-    std::string dims;
-    for (const auto& d : b.dimensions) dims += (dims.empty() ? "" : "\n") + d;
     Statement u(c_,
                 "UPDATE runs SET suite_text = ?, dimensions = ?, ended_at = "
                 "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?");
-    u.bind(1, b.suite_text).bind(2, dims).bind(3, b.monitor);
+    u.bind(1, b.suite_text).bind(2, dimension_lines(b.dimensions)).bind(3, b.monitor);
     u.run();
   }
   merge_cells(b);

@@ -48,6 +48,16 @@ RunInfo read_info(const Statement& s) {
   return r;
 }
 
+}  // namespace
+
+std::string dimension_lines(const std::vector<std::string>& dimensions) {
+  std::string out;
+  for (const auto& d : dimensions) out += (out.empty() ? "" : "\n") + d;
+  return out;
+}
+
+namespace {
+
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -110,8 +120,6 @@ std::int64_t SqliteRunStore::insert_run(const RunRecord& run, RunStatus status,
               "status, n_cases, n_errors, passed, suite_text, dimensions, key) "
               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const RunInfo& i = run.info;
-  std::string dims;
-  for (const auto& d : run.dimensions) dims += (dims.empty() ? "" : "\n") + d;
   s.bind(1, i.id)
       .bind(2, i.suite_name)
       .bind(3, run.suite_file)
@@ -131,7 +139,7 @@ std::int64_t SqliteRunStore::insert_run(const RunRecord& run, RunStatus status,
       .bind(17, static_cast<std::int64_t>(i.n_errors))
       .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
       .bind(19, run.suite_text)
-      .bind(20, dims)
+      .bind(20, dimension_lines(run.dimensions))
       .bind(21, key);
   s.run();
   return key;

@@ -89,6 +89,9 @@ class SqliteRunStore final : public RunStore {
   std::unique_ptr<Statement> score_;
 };
 
+// A run's dimension names as `runs.dimensions` keeps them: one per line.
+std::string dimension_lines(const std::vector<std::string>& dimensions);
+
 // Migration 6: each run of a schema-5 store into the run format, then the old tables dropped.
 void convert_v5_runs(SqliteConnection& c);
 
