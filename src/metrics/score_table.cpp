@@ -1,5 +1,7 @@
 #include "qualbar/metrics/score_table.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "qualbar/util/text.hpp"
@@ -26,6 +28,19 @@ void ScoreTable::set(std::size_t c, std::size_t d, const Score& s) {
     evidence_.append(ev);
     slot.length = static_cast<std::uint32_t>(ev.size());
   }
+}
+
+void ScoreTable::append(const ScoreTable& more) {
+  if (more.n_dimensions_ != n_dimensions_ && more.n_cases_ > 0)
+    throw std::logic_error("ScoreTable::append: the tables have different dimensions");
+  const std::uint64_t base = evidence_.size();
+  evidence_ += more.evidence_;
+  scores_.reserve(scores_.size() + more.scores_.size());
+  for (Slot slot : more.scores_) {
+    slot.offset += base;
+    scores_.push_back(slot);
+  }
+  n_cases_ += more.n_cases_;
 }
 
 }  // namespace qb

@@ -1,5 +1,8 @@
 #include "qualbar/metrics/scoring.hpp"
 
+#include <exception>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "qualbar/scorers/judge.hpp"
@@ -26,6 +29,12 @@ std::vector<DimensionScorer> build_scorers(const Suite& suite) {
   return out;
 }
 
+namespace {
+// From how many cases scoring is shared with a second thread (below, a thread costs more than
+// it saves).
+constexpr std::size_t kParallelFrom = 4096;
+}  // namespace
+
 ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const Case> cases,
                        std::span<const Response> responses, JudgeContext* judge) {
   // Judged dimensions first ask the judge about every case at once.
@@ -34,26 +43,53 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
     JudgeContext none;
     ds.scorer->prepare(cases, responses, judge != nullptr ? *judge : none);
   }
-  ScoreTable table(cases.size(), scorers.size());
-  for (std::size_t c = 0; c < cases.size(); ++c) {
-    const Response& r = responses[c];
-    for (std::size_t d = 0; d < scorers.size(); ++d) {
-      const DimensionScorer& ds = scorers[d];
-      if (r.error && !ds.info->scores_failed_calls) {
-        // A failed call is a failure on every quality dimension that applies to the case, and
-        // is absent from measurements (there is no latency of a call that never returned).
-        Score probe = ds.scorer->score(cases[c], r);
-        if (probe.status == ScoreStatus::not_applicable &&
-            ds.info->kind != ScoreKind::measurement) {
-          table.set(c, d, probe);
-        } else {
-          table.set(c, d, Score::failed_call(*r.error));
+  // Cases [from, to) into a table of their own.
+  const auto score_range = [&](std::size_t from, std::size_t to) {
+    ScoreTable table(to - from, scorers.size());
+    for (std::size_t c = from; c < to; ++c) {
+      const Response& r = responses[c];
+      for (std::size_t d = 0; d < scorers.size(); ++d) {
+        const DimensionScorer& ds = scorers[d];
+        if (r.error && !ds.info->scores_failed_calls) {
+          // A failed call is a failure on every quality dimension that applies to the case, and
+          // is absent from measurements (there is no latency of a call that never returned).
+          Score probe = ds.scorer->score(cases[c], r);
+          if (probe.status == ScoreStatus::not_applicable &&
+              ds.info->kind != ScoreKind::measurement) {
+            table.set(c - from, d, probe);
+          } else {
+            table.set(c - from, d, Score::failed_call(*r.error));
+          }
+          continue;
         }
-        continue;
+        table.set(c - from, d, ds.scorer->score(cases[c], r));
       }
-      table.set(c, d, ds.scorer->score(cases[c], r));
     }
+    return table;
+  };
+  // A big run is scored on two threads, each half of the cases into its own table, joined in
+  // order: scoring is const (the judge's grades were gathered above) and shares nothing.
+  const std::size_t n = cases.size();
+  if (n < kParallelFrom || std::thread::hardware_concurrency() < 2) return score_range(0, n);
+  ScoreTable second;
+  std::exception_ptr failed;
+  std::thread helper([&] {
+    try {
+      second = score_range(n / 2, n);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  ScoreTable table;
+  try {
+    table = score_range(0, n / 2);
+  } catch (...) {
+    helper.join();
+    throw;
   }
+  helper.join();
+  if (failed) std::rethrow_exception(failed);
+  table.append(second);
   return table;
 }
 

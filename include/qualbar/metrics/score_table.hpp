@@ -30,6 +30,8 @@ class ScoreTable {
       : n_cases_(n_cases), n_dimensions_(n_dimensions), scores_(n_cases * n_dimensions) {}
 
   void set(std::size_t c, std::size_t d, const Score& s);
+  // Appends `more`'s cases after this table's (the same dimensions): a table scored in parts.
+  void append(const ScoreTable& more);
   [[nodiscard]] ScoreView at(std::size_t c, std::size_t d) const {
     const Slot& slot = scores_[c * n_dimensions_ + d];
     return {slot.value, slot.status, std::string_view(evidence_).substr(slot.offset, slot.length)};
