@@ -351,12 +351,6 @@ void SqliteRunStore::ensure_text_index(const std::string& run) {
   tx.commit();
 }
 
-bool SqliteRunStore::indexed(const std::string& run_id) {
-  Statement s(c_, "SELECT slices IS NOT NULL FROM runs WHERE id = ?");
-  s.bind(1, run_id);
-  return s.step() && s.integer(0) != 0;
-}
-
 std::int64_t SqliteRunStore::key_of(const std::string& run_id) {
   if (run_id == last_run_) return last_key_;
   Statement s(c_, "SELECT key FROM runs WHERE id = ?");
@@ -425,7 +419,8 @@ void SqliteRunStore::finish_run(const RunInfo& i, const RunResults* results) {
     if (sqlite3_changes(c_.db()) != 1)
       throw RunError(fmt::format("store '{}': run '{}' is not stored", c_.path(), i.id));
   }
-  if (results != nullptr && results->scores != nullptr && !indexed(i.id)) {
+  // A run already indexed (a second `report` of a migrated run) keeps what it has.
+  if (results != nullptr && results->scores != nullptr && !meta(i.id).indexed) {
     const std::int64_t key = key_of(i.id);
     write_scores(key, *results->scores, results->failing, results->slices);
     Statement s(c_, "UPDATE runs SET report = ?, slices = ? WHERE key = ?");

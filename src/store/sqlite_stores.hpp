@@ -66,7 +66,6 @@ class SqliteRunStore final : public RunStore {
   };
   Meta meta(const std::string& id);
   std::int64_t key_of(const std::string& run_id);
-  bool indexed(const std::string& run_id);  // its results, report and case index are stored
   StoredRun load(const std::string& id, bool with_cases);
   void load_cases(const Meta& m, StoredRun& run);
   std::vector<CaseRow> rows(const Meta& m, const std::vector<std::size_t>& indexes);
