@@ -14,6 +14,7 @@ build_packages=(
   libre2-dev                                       # linear-time regex
   libutf8proc-dev                                  # Unicode normalisation
   libxxhash-dev                                    # content hashes
+  robin-map-dev                                    # flat hash tables for a million ids
   libzstd-dev                                      # the run store's compressed case blocks
   libcli11-dev libfmt-dev                          # command line, formatting
   libboost-dev                                     # distributions (Boost.Math, header-only)

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -12,6 +11,7 @@
 #include "qualbar/stats/multiple_testing.hpp"
 #include "qualbar/stats/permutation.hpp"
 #include "qualbar/stats/tests.hpp"
+#include "qualbar/util/id_index.hpp"
 
 namespace qb {
 
@@ -113,7 +113,8 @@ Comparison compare_runs(const CompareSide& a, const CompareSide& b, const Compar
   out.confidence = b.suite.confidence;
 
   // Pair cases by id; B's order.
-  std::unordered_map<std::string_view, std::size_t> in_a;
+  IdIndex in_a;
+  in_a.reserve(a.cases.size());
   for (std::size_t i = 0; i < a.cases.size(); ++i) in_a.emplace(a.cases[i].id, i);
   std::vector<std::size_t> ia, ib;
   std::vector<Case> paired_cases;

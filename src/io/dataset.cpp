@@ -4,7 +4,6 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 #include "io/jsonl.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/id_index.hpp"
 
 namespace qb {
 using detail::field_error;
@@ -208,7 +208,7 @@ std::string read_file(const std::string& path) {
 
 namespace {
 
-void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
+void parse_padded_cases(std::shared_ptr<const detail::PaddedText> text,
                         const std::string& file, Dataset& into, bool keep_lines,
                         const Limits& limits) {
   const std::size_t before = into.cases.size();
@@ -235,7 +235,7 @@ void parse_padded_cases(std::shared_ptr<const simdjson::padded_string> text,
 
 void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                  const Limits& limits) {
-  parse_padded_cases(std::make_shared<const simdjson::padded_string>(text), file, into, true,
+  parse_padded_cases(std::make_shared<const detail::PaddedText>(text), file, into, true,
                      limits);
 }
 
@@ -243,11 +243,11 @@ Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, con
   Dataset d;
   std::string hashes;
   for (const auto& path : paths) {
-    auto text = std::make_shared<const simdjson::padded_string>(detail::load_padded(path));
-    hashes += content_hash(std::string_view(text->data(), text->size()));
+    auto text = std::make_shared<const detail::PaddedText>(detail::PaddedText::load(path));
+    hashes += content_hash(text->view());
     parse_padded_cases(std::move(text), path, d, keep_lines, limits);
   }
-  std::unordered_map<std::string_view, std::size_t> seen;  // id → first case index
+  IdIndex seen;  // id → first case index
   seen.reserve(d.cases.size());
   for (std::size_t i = 0; i < d.cases.size(); ++i) {
     auto [it, inserted] = seen.try_emplace(d.cases[i].id, i);

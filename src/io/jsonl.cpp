@@ -1,8 +1,15 @@
 #include "io/jsonl.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <new>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -86,21 +93,81 @@ namespace {
 
 }  // namespace
 
-std::size_t count_lines(const simdjson::padded_string& text) {
+std::size_t count_lines(const PaddedText& text) {
   return static_cast<std::size_t>(std::count(text.data(), text.data() + text.size(), '\n')) + 1;
 }
 
-simdjson::padded_string load_padded(const std::string& path) {
-  simdjson::padded_string text;
-  if (simdjson::padded_string::load(path).get(text)) {
-    throw InputError(fmt::format(
+PaddedText::PaddedText(std::string_view text)
+    : copy_(text.data(), text.size()), data_(copy_.data()), size_(copy_.size()) {}
+
+PaddedText::PaddedText(PaddedText&& other) noexcept
+    : copy_(std::move(other.copy_)),
+      map_(std::exchange(other.map_, nullptr)),
+      map_bytes_(std::exchange(other.map_bytes_, 0)),
+      data_(map_ != nullptr ? other.data_ : copy_.data()),
+      size_(other.size_) {
+  if (size_ == 0) data_ = "";
+  other.data_ = "";
+  other.size_ = 0;
+}
+
+PaddedText& PaddedText::operator=(PaddedText&& other) noexcept {
+  if (this != &other) {
+    this->~PaddedText();
+    new (this) PaddedText(std::move(other));
+  }
+  return *this;
+}
+
+PaddedText::~PaddedText() {
+  if (map_ != nullptr) ::munmap(map_, map_bytes_);
+}
+
+PaddedText PaddedText::load(const std::string& path) {
+  const auto cannot_read = [&] {
+    return InputError(fmt::format(
         "cannot read '{}': {}", path,
         std::filesystem::exists(path) ? "permission denied or not a file" : "no such file"));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw cannot_read();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw cannot_read();
   }
+  PaddedText text;
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t bytes = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+    // Zero pages for the whole length, then the file over their start: the padding past the
+    // file's last page reads as zeros instead of faulting.
+    void* region = ::mmap(nullptr, bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region != MAP_FAILED) {
+      if (::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) !=
+          MAP_FAILED) {
+        ::close(fd);
+        text.map_ = region;
+        text.map_bytes_ = bytes;
+        text.data_ = static_cast<const char*>(region);
+        text.size_ = size;
+        return text;
+      }
+      ::munmap(region, bytes);
+    }
+  }
+  ::close(fd);
+  // Not a regular file (or it could not be mapped): read it.
+  simdjson::padded_string copy;
+  if (simdjson::padded_string::load(path).get(copy)) throw cannot_read();
+  text.copy_ = std::move(copy);
+  text.data_ = text.copy_.data();
+  text.size_ = text.copy_.size();
   return text;
 }
 
-void for_each_jsonl_object(const simdjson::padded_string& text, const std::string& file,
+void for_each_jsonl_object(const PaddedText& text, const std::string& file,
                            const std::function<void(JsonObject, std::string_view, int)>& on_object,
                            const Limits& limits) {
   // The padding after the text lets simdjson parse each line in place.

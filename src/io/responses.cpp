@@ -1,4 +1,3 @@
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -6,6 +5,7 @@
 #include "io/jsonl.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/util/json_write.hpp"
+#include "qualbar/util/id_index.hpp"
 
 namespace qb {
 using detail::field_error;
@@ -103,7 +103,7 @@ namespace {
 
 using Parsed = ResponseLines;
 
-Parsed parse_padded_responses(const simdjson::padded_string& text, const std::string& file,
+Parsed parse_padded_responses(const detail::PaddedText& text, const std::string& file,
                               const Limits& limits) {
   Parsed p;
   p.responses.reserve(detail::count_lines(text));
@@ -120,7 +120,7 @@ Parsed parse_padded_responses(const simdjson::padded_string& text, const std::st
 
 // Checked once the file's text is released, so a million ids do not sit beside it.
 std::vector<Response> unique_by_id(Parsed p, const std::string& file) {
-  std::unordered_map<std::string_view, std::size_t> first;
+  IdIndex first;
   first.reserve(p.responses.size());
   for (std::size_t i = 0; i < p.responses.size(); ++i) {
     if (auto [it, inserted] = first.try_emplace(p.responses[i].id, i); !inserted) {
@@ -136,15 +136,15 @@ std::vector<Response> unique_by_id(Parsed p, const std::string& file) {
 
 std::vector<Response> parse_responses(std::string_view text, const std::string& file,
                                       const Limits& limits) {
-  return unique_by_id(parse_padded_responses(simdjson::padded_string(text), file, limits), file);
+  return unique_by_id(parse_padded_responses(detail::PaddedText(text), file, limits), file);
 }
 
 ResponseLines load_response_lines(const std::string& path, const Limits& limits) {
-  return parse_padded_responses(detail::load_padded(path), path, limits);
+  return parse_padded_responses(detail::PaddedText::load(path), path, limits);
 }
 
 std::vector<Response> load_responses(const std::string& path, const Limits& limits) {
-  Parsed parsed = parse_padded_responses(detail::load_padded(path), path, limits);
+  Parsed parsed = parse_padded_responses(detail::PaddedText::load(path), path, limits);
   return unique_by_id(std::move(parsed), path);
 }
 

@@ -12,6 +12,7 @@
 #include "qualbar/metrics/analysis.hpp"
 #include "qualbar/stats/classification.hpp"
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/util/id_index.hpp"
 #include "qualbar/util/json_number.hpp"
 #include "qualbar/util/text.hpp"
 
@@ -105,22 +106,45 @@ std::vector<std::string> cost_analysis(const ConfigNode& costs,
   return cost_lines;
 }
 
+// Classes are the expected labels, in the spelling first seen; a text matches one as label-match
+// does (case folded, surrounding space ignored). Each distinct spelling is normalised once: a
+// million cases repeat a few labels.
+class LabelClasses {
+ public:
+  explicit LabelClasses(std::span<const Case> cases) {
+    for (const Case& c : cases) {
+      if (!c.expected_label || spelled_.contains(*c.expected_label)) continue;
+      spelled_.emplace(*c.expected_label, 0);
+      if (index_.emplace(normalize_text(*c.expected_label, kOpts), labels_.size()).second)
+        labels_.push_back(*c.expected_label);
+    }
+    spelled_.clear();  // filled again by of(), with the classes complete
+  }
+  [[nodiscard]] const std::vector<std::string>& labels() const { return labels_; }
+  // The class of `text`, or labels().size() when it matches none. `text` must outlive this.
+  std::int32_t of(const std::string& text) {
+    auto it = spelled_.find(text);
+    if (it == spelled_.end()) {
+      const auto found = index_.find(normalize_text(text, kOpts));
+      it = spelled_.emplace(text, found == index_.end() ? labels_.size() : found->second).first;
+    }
+    return static_cast<std::int32_t>(it->second);
+  }
+
+ private:
+  static constexpr NormalizeOptions kOpts{.casefold = true, .strip_punctuation = false};
+  std::vector<std::string> labels_;
+  std::unordered_map<std::string, std::size_t> index_;  // normalised label → class
+  IdIndex spelled_;                                     // text as written → class
+};
+
 std::optional<Analysis> classification(const AnalysisInput& in) {
   const DimensionSpec& spec = in.suite.dimensions[in.dimension];
   const bool from_output = bool_of(spec.args["from_output"]).value_or(false);
   const ConfigNode& costs = spec.args["costs"];  // {expected: {predicted: cost}}, "*" for any label
-  // Classes are the expected labels, in the spelling first seen; predictions match them as
-  // label-match does (case folded, surrounding space ignored).
-  const NormalizeOptions opts{.casefold = true, .strip_punctuation = false};
-  std::vector<std::string> labels;
-  std::unordered_map<std::string, std::int32_t> index;
-  for (std::size_t c = 0; c < in.cases.size(); ++c) {
-    if (!in.cases[c].expected_label) continue;
-    const std::string key = normalize_text(*in.cases[c].expected_label, opts);
-    if (index.emplace(key, static_cast<std::int32_t>(labels.size())).second)
-      labels.push_back(*in.cases[c].expected_label);
-  }
-  if (labels.empty()) return std::nullopt;
+  LabelClasses label_classes(in.cases);
+  if (label_classes.labels().empty()) return std::nullopt;
+  const std::vector<std::string>& labels = label_classes.labels();
   const auto n_labels = static_cast<std::int32_t>(labels.size());
   const std::int32_t other = n_labels, failed = n_labels + 1;
 
@@ -129,7 +153,7 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
   for (std::size_t c = 0; c < in.cases.size(); ++c) {
     const Case& cs = in.cases[c];
     if (!cs.expected_label) continue;
-    truth.push_back(index.at(normalize_text(*cs.expected_label, opts)));
+    truth.push_back(label_classes.of(*cs.expected_label));
     const Response& r = in.responses[c];
     if (r.is_error()) {
       predicted.push_back(failed);
@@ -137,9 +161,9 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
       continue;
     }
     const std::string& text = (!from_output && r.label) ? *r.label : r.output;
-    const auto it = index.find(normalize_text(text, opts));
-    predicted.push_back(it == index.end() ? other : it->second);
-    n_other += it == index.end() ? 1 : 0;
+    const std::int32_t cls = label_classes.of(text);
+    predicted.push_back(cls);
+    n_other += cls == other ? 1 : 0;
   }
   const std::size_t k = labels.size() + 2;
   const stats::ClassificationReport rep = stats::classification_report(truth, predicted, k);

@@ -9,7 +9,9 @@
 
 #include "metrics/fairness.hpp"
 #include "metrics/slices.hpp"
+#include "qualbar/metrics/scoring.hpp"
 #include "qualbar/scorers/scorer.hpp"
+#include "qualbar/util/parallel.hpp"
 
 namespace qb {
 namespace {
@@ -418,22 +420,29 @@ Report build_report(const Suite& suite, std::span<const Case> cases,
   report.n_cases = cases.size();
   for (const auto& r : responses) report.n_errors += r.is_error() ? 1 : 0;
 
-  std::vector<detail::SliceCells> slices;
-  slices.reserve(suite.slices.size());
+  // Slices, then dimensions, each independent of the others: on every core for a big run.
+  const bool parallel = cases.size() >= kParallelCasesFrom;
+  std::vector<detail::SliceCells> slices(suite.slices.size());
   const detail::SliceFold fold = detail::SliceFold::of(suite);
-  for (const auto& spec : suite.slices) {
-    slices.push_back(detail::index_slice(spec, cases, fold));
-    for (const auto& w : slices.back().warnings) {
+  parallel_for(
+      slices.size(),
+      [&](std::size_t s) { slices[s] = detail::index_slice(suite.slices[s], cases, fold); },
+      parallel);
+  for (const auto& cells : slices) {
+    for (const auto& w : cells.warnings) {
       if (std::find(report.warnings.begin(), report.warnings.end(), w) == report.warnings.end())
         report.warnings.push_back(w);
     }
   }
 
   const std::vector<char> useful = useful_responses(suite, responses, scores);
-  for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
-    report.dimensions.push_back(
-        dimension_result(suite, d, cases, responses, scores, slices, useful));
-  }
+  report.dimensions.resize(suite.dimensions.size());
+  parallel_for(
+      suite.dimensions.size(),
+      [&](std::size_t d) {
+        report.dimensions[d] = dimension_result(suite, d, cases, responses, scores, slices, useful);
+      },
+      parallel);
   report.fairness = detail::build_fairness(suite, cases, responses, scores);
   report.failures = gating_failures(suite, report);
   if (case_slices != nullptr) {

@@ -1,11 +1,12 @@
 #include "qualbar/metrics/scoring.hpp"
 
-#include <exception>
+#include <algorithm>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/util/parallel.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
@@ -28,12 +29,6 @@ std::vector<DimensionScorer> build_scorers(const Suite& suite) {
   }
   return out;
 }
-
-namespace {
-// From how many cases scoring is shared with a second thread (below, a thread costs more than
-// it saves).
-constexpr std::size_t kParallelFrom = 4096;
-}  // namespace
 
 ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const Case> cases,
                        std::span<const Response> responses, JudgeContext* judge) {
@@ -67,30 +62,18 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
     }
     return table;
   };
-  // A big run is scored on two threads, each half of the cases into its own table, joined in
-  // order: scoring is const (the judge's grades were gathered above) and shares nothing.
+  // A big run is scored in parts, one per core, each into its own table, joined in order:
+  // scoring is const (the judge's grades were gathered above) and shares nothing.
   const std::size_t n = cases.size();
-  if (n < kParallelFrom || std::thread::hardware_concurrency() < 2) return score_range(0, n);
-  ScoreTable second;
-  std::exception_ptr failed;
-  std::thread helper([&] {
-    try {
-      second = score_range(n / 2, n);
-    } catch (...) {
-      failed = std::current_exception();
-    }
-  });
-  ScoreTable table;
-  try {
-    table = score_range(0, n / 2);
-  } catch (...) {
-    helper.join();
-    throw;
-  }
-  helper.join();
-  if (failed) std::rethrow_exception(failed);
-  table.append(second);
-  return table;
+  const bool parallel = n >= kParallelCasesFrom;
+  const std::size_t parts = parallel ? std::max(1U, std::thread::hardware_concurrency()) : 1;
+  std::vector<ScoreTable> tables(parts);
+  parallel_for(
+      parts,
+      [&](std::size_t p) { tables[p] = score_range(p * n / parts, (p + 1) * n / parts); },
+      parallel);
+  for (std::size_t p = 1; p < parts; ++p) tables[0].append(tables[p]);
+  return std::move(tables[0]);
 }
 
 }  // namespace qb

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "qualbar/util/id_index.hpp"
 #include "scorers/language_detect.hpp"
 
 namespace qb::detail {
@@ -67,7 +68,7 @@ SliceFold SliceFold::of(const Suite& suite) {
 KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, const SliceFold& fold)
     : key_(key), max_values_(fold.max_values) {
   // Counted without a copy for the case fields (views into the cases), as strings otherwise.
-  std::unordered_map<std::string_view, std::size_t> counts;
+  IdIndex counts;
   std::deque<std::string> owned;
   const bool field = key == "category" || key == "language" || key == "expected_label";
   for (const Case& c : cases) {
@@ -83,7 +84,7 @@ KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, cons
     for (std::string& v : slice_key_values(c, key)) {
       const auto it = counts.find(v);
       if (it != counts.end()) {
-        ++it->second;
+        ++it.value();
       } else {
         counts.emplace(owned.emplace_back(std::move(v)), 1);
       }
@@ -142,7 +143,7 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases, const
   // Single-valued case fields need no allocation per case: look their text up directly.
   const bool direct =
       spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language");
-  std::unordered_map<std::string_view, std::uint32_t> direct_ids;
+  IdIndex direct_ids;
   std::string detected;          // the detected language of the current case, when it has none
   std::deque<std::string> kept;  // stable storage for detected-language keys of direct_ids
   for (const Case& c : cases) {
@@ -162,7 +163,7 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases, const
             text.data() == detected.data() ? std::string_view(kept.emplace_back(detected)) : text;
         it = direct_ids.emplace(key, static_cast<std::uint32_t>(cells.values.size() - 1)).first;
       }
-      cells.ids.push_back(it->second);
+      cells.ids.push_back(static_cast<std::uint32_t>(it->second));
       cells.offsets.push_back(static_cast<std::uint32_t>(cells.ids.size()));
       continue;
     }

@@ -1,12 +1,12 @@
 // replay: recorded responses (JSONL) joined to cases by id. A case without a response is an
 // error case, as is a response whose `error` is set; neither is dropped or passed.
-#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/providers/provider.hpp"
+#include "qualbar/util/id_index.hpp"
 
 namespace qb {
 namespace {
@@ -65,7 +65,7 @@ class ReplayProvider final : public Provider {
       unmatched_ = 0;
       return;
     }
-    std::unordered_map<std::string_view, std::size_t> case_index;
+    IdIndex case_index;
     case_index.reserve(cases.size());
     for (std::size_t i = 0; i < cases.size(); ++i) case_index.emplace(cases[i].id, i);
     std::vector<int> first_line(cases.size(), 0);

@@ -63,7 +63,7 @@ std::string judge_model_of(const Suite& s) {
 }
 
 void read_pairs(const std::string& file, std::map<std::string, std::vector<PairVerdict>>& out) {
-  const auto text = detail::load_padded(file);
+  const auto text = detail::PaddedText::load(file);
   detail::for_each_jsonl_object(text, file, [&](detail::JsonObject o, std::string_view, int n) {
     const auto need = [&](const char* key) {
       detail::JsonValue v;

@@ -53,7 +53,7 @@ class Problems {
 };
 
 void read_jsonl(const std::string& file, std::vector<Line>& out) {
-  const auto text = detail::load_padded(file);
+  const auto text = detail::PaddedText::load(file);
   detail::for_each_jsonl_object(text, file, [&](detail::JsonObject o, std::string_view, int n) {
     Line l;
     l.file = file;

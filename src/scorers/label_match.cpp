@@ -39,7 +39,7 @@ class LabelMatch final : public Scorer {
     const std::string& predicted = (!from_output_ && r.label) ? *r.label : r.output;
     const NormalizeOptions opts{.casefold = true, .strip_punctuation = false};
     if (predicted == *c.expected_label ||
-        normalize_text(predicted, opts) == normalize_text(*c.expected_label, opts)) {
+        normalized_equal(predicted, *c.expected_label, opts)) {
       return Score::pass();
     }
     return Score::fail(

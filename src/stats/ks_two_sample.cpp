@@ -7,17 +7,16 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
-#include <exception>
 #include <limits>
 #include <numeric>
 #include <span>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "finite.hpp"
 #include "ks_distribution.hpp"
 #include "qualbar/stats/drift.hpp"
+#include "qualbar/util/parallel.hpp"
 #include "radix_sort.hpp"
 
 namespace qb::stats {
@@ -76,28 +75,8 @@ std::vector<std::uint64_t> sorted_keys(std::span<const double> v) {
 template <class A, class B>
 void both(std::size_t na, std::size_t nb, A&& fa, B&& fb) {
   constexpr std::size_t kParallelFrom = 1 << 16;
-  if (std::min(na, nb) >= kParallelFrom && std::thread::hardware_concurrency() > 1) {
-    // An exception (out of memory) must not escape the thread: it is rethrown here.
-    std::exception_ptr failed;
-    std::thread t([&] {
-      try {
-        fb();
-      } catch (...) {
-        failed = std::current_exception();
-      }
-    });
-    try {
-      fa();
-    } catch (...) {
-      t.join();
-      throw;
-    }
-    t.join();
-    if (failed) std::rethrow_exception(failed);
-  } else {
-    fa();
-    fb();
-  }
+  parallel_for(
+      2, [&](std::size_t i) { i == 0 ? fa() : fb(); }, std::min(na, nb) >= kParallelFrom);
 }
 
 // The largest positive and negative differences F_a − F_b of the empirical CDFs and the values

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <span>
 
 #include <fmt/format.h>
 #include <utf8proc.h>
@@ -67,16 +69,60 @@ bool is_unspaced_script(utf8proc_int32_t cp) {
 }
 
 // Per-ASCII-byte class, so ASCII text skips utf8proc: 0 keep, 1 punctuation, 2 space.
-const std::array<unsigned char, 128>& ascii_classes() {
-  static const std::array<unsigned char, 128> table = [] {
-    std::array<unsigned char, 128> t{};
-    for (int c = 0; c < 128; ++c) {
-      const auto cat = utf8proc_category(c);
-      t[c] = is_space(c, cat) ? 2 : is_punctuation(cat) ? 1 : 0;
+// What the ASCII path does with each byte, for one pair of options: the byte it writes, or one of
+// the markers below. Built once per pair from utf8proc's categories, so both paths agree.
+constexpr std::int16_t kDrop = -1;     // punctuation being stripped
+constexpr std::int16_t kSpace = -2;    // white space: one space between words
+constexpr std::int16_t kUnicode = -3;  // not ASCII: the text takes the Unicode path
+using AsciiTable = std::array<std::int16_t, 256>;
+
+const AsciiTable& ascii_table(bool casefold, bool strip_punctuation) {
+  static const std::array<AsciiTable, 4> tables = [] {
+    std::array<AsciiTable, 4> all{};
+    for (int t = 0; t < 4; ++t) {
+      const bool fold = (t & 1) != 0;
+      const bool strip = (t & 2) != 0;
+      for (int c = 0; c < 256; ++c) {
+        if (c >= 0x80) {
+          all[t][c] = kUnicode;
+          continue;
+        }
+        const auto cat = utf8proc_category(c);
+        if (is_space(c, cat)) {
+          all[t][c] = kSpace;
+        } else if (strip && is_punctuation(cat)) {
+          all[t][c] = kDrop;
+        } else {
+          all[t][c] = static_cast<std::int16_t>(fold && c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+      }
     }
-    return t;
+    return all;
   }();
-  return table;
+  return tables[(casefold ? 1 : 0) | (strip_punctuation ? 2 : 0)];
+}
+
+// The ASCII fast path into `out`; false (and `out` unspecified) when the text is not all ASCII.
+bool normalize_ascii(std::string_view text, const NormalizeOptions& options, std::string& out) {
+  const AsciiTable& table = ascii_table(options.casefold, options.strip_punctuation);
+  out.resize(text.size());
+  char* const begin = out.data();
+  char* w = begin;
+  bool space = false;
+  for (const char ch : text) {
+    const std::int16_t m = table[static_cast<unsigned char>(ch)];
+    if (m >= 0) {
+      if (space && w != begin) *w++ = ' ';
+      space = false;
+      *w++ = static_cast<char>(m);
+    } else if (m == kSpace) {
+      space = true;
+    } else if (m == kUnicode) {
+      return false;
+    }
+  }
+  out.resize(static_cast<std::size_t>(w - begin));
+  return true;
 }
 
 void push_space(std::string& out) {
@@ -119,49 +165,102 @@ std::string to_valid_utf8(std::string_view text) {
   return out;
 }
 
-std::string normalize_text(std::string_view text, const NormalizeOptions& options) {
-  std::string out;
-  out.reserve(text.size());
-  if (is_ascii(text)) {
-    const auto& classes = ascii_classes();
-    for (char ch : text) {
-      const unsigned char cls = classes[static_cast<unsigned char>(ch)];
-      if (cls == 2) {
-        push_space(out);
-      } else if (cls == 1 && options.strip_punctuation) {
-        continue;
-      } else {
-        out.push_back(options.casefold && ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
-      }
+namespace {
+
+void normalize_into(std::string_view text, const NormalizeOptions& options, std::string& out) {
+  if (normalize_ascii(text, options, out)) return;
+  out.clear();
+  int flags = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
+  if (options.casefold) flags |= UTF8PROC_CASEFOLD;
+  if (options.strip_accents) flags |= UTF8PROC_STRIPMARK;
+  utf8proc_uint8_t* mapped = nullptr;
+  const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                                static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+                                static_cast<utf8proc_option_t>(flags));
+  if (len < 0) {  // invalid UTF-8 was rejected at load; keep as is
+    out.assign(text);
+    return;
+  }
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
+  out.reserve(static_cast<std::size_t>(len));
+  std::size_t i = 0;
+  const auto n = static_cast<std::size_t>(len);
+  while (i < n) {
+    utf8proc_int32_t cp = 0;
+    const auto step = utf8proc_iterate(mapped + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
+    if (step <= 0) break;
+    const auto cat = utf8proc_category(cp);
+    if (is_space(cp, cat)) {
+      push_space(out);
+    } else if (!(options.strip_punctuation && is_punctuation(cat))) {
+      out.append(reinterpret_cast<const char*>(mapped + i), static_cast<std::size_t>(step));
     }
-  } else {
-    int flags = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
-    if (options.casefold) flags |= UTF8PROC_CASEFOLD;
-    if (options.strip_accents) flags |= UTF8PROC_STRIPMARK;
-    utf8proc_uint8_t* mapped = nullptr;
-    const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                  static_cast<utf8proc_ssize_t>(text.size()), &mapped,
-                                  static_cast<utf8proc_option_t>(flags));
-    if (len < 0) return std::string(text);  // invalid UTF-8 was rejected at load; keep as is
-    std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
-    std::size_t i = 0;
-    const auto n = static_cast<std::size_t>(len);
-    while (i < n) {
-      utf8proc_int32_t cp = 0;
-      const auto step = utf8proc_iterate(mapped + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
-      if (step <= 0) break;
-      const auto cat = utf8proc_category(cp);
-      if (is_space(cp, cat)) {
-        push_space(out);
-      } else if (!(options.strip_punctuation && is_punctuation(cat))) {
-        out.append(reinterpret_cast<const char*>(mapped + i), static_cast<std::size_t>(step));
-      }
-      i += static_cast<std::size_t>(step);
-    }
+    i += static_cast<std::size_t>(step);
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (!out.empty() && out.front() == ' ') out.erase(0, 1);
+}
+
+}  // namespace
+
+std::string normalize_text(std::string_view text, const NormalizeOptions& options) {
+  std::string out;
+  normalize_into(text, options, out);
   return out;
+}
+
+namespace {
+
+// Reads normalize_text(text) one byte at a time from ASCII text, without writing it anywhere.
+class AsciiNormalized {
+ public:
+  static constexpr int kEnd = -1;
+  static constexpr int kNotAscii = -2;
+  AsciiNormalized(std::string_view text, const AsciiTable& table) : text_(text), table_(table) {}
+  // The next byte of the normalised text (0–127), kEnd, or kNotAscii.
+  int next() {
+    bool space = false;
+    while (i_ < text_.size()) {
+      const std::int16_t m = table_[static_cast<unsigned char>(text_[i_])];
+      if (m == kUnicode) return kNotAscii;
+      if (m < 0) {
+        space = space || m == kSpace;
+        ++i_;
+        continue;
+      }
+      if (space && started_) return ' ';  // the byte itself comes next time
+      started_ = true;
+      ++i_;
+      return m;
+    }
+    return kEnd;  // white space at the end is trimmed
+  }
+
+ private:
+  std::string_view text_;
+  const AsciiTable& table_;
+  std::size_t i_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace
+
+bool normalized_equal(std::string_view a, std::string_view b, const NormalizeOptions& options) {
+  const AsciiTable& table = ascii_table(options.casefold, options.strip_punctuation);
+  AsciiNormalized x(a, table), y(b, table);
+  for (;;) {
+    const int p = x.next();
+    const int q = y.next();
+    if (p == AsciiNormalized::kNotAscii || q == AsciiNormalized::kNotAscii) break;
+    if (p != q) return false;
+    if (p == AsciiNormalized::kEnd) return true;
+  }
+  // Not all ASCII: compare the Unicode normalisations.
+  thread_local std::string na;
+  thread_local std::string nb;
+  normalize_into(a, options, na);
+  normalize_into(b, options, nb);
+  return na == nb;
 }
 
 std::string casefold(std::string_view text) {
@@ -182,8 +281,10 @@ std::string casefold(std::string_view text) {
   return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(len));
 }
 
-std::vector<std::string_view> word_tokens(std::string_view text) {
-  std::vector<std::string_view> tokens;
+namespace {
+
+void word_tokens_into(std::string_view text, std::vector<std::string_view>& tokens) {
+  tokens.clear();
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   std::size_t i = 0;
   std::size_t start = std::string_view::npos;
@@ -217,19 +318,97 @@ std::vector<std::string_view> word_tokens(std::string_view text) {
     i += step;
   }
   close(text.size());
+}
+
+// A token with a hash of its bytes: sorted by (hash, text), tokens compare as integers nearly
+// always, and equal pairs are still exactly the equal texts.
+struct HashedToken {
+  std::uint64_t hash;
+  std::string_view text;
+  auto operator<=>(const HashedToken&) const = default;
+};
+
+constexpr std::uint64_t kFnvBasis = 14695981039346656037ULL;  // FNV-1a
+constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+
+void hash_tokens(std::span<const std::string_view> tokens, std::vector<HashedToken>& out) {
+  out.clear();
+  for (const std::string_view t : tokens) {
+    std::uint64_t h = kFnvBasis;
+    for (const char ch : t) h = (h ^ static_cast<unsigned char>(ch)) * kFnvPrime;
+    out.push_back({h, t});
+  }
+  std::sort(out.begin(), out.end());
+}
+
+// word_tokens(normalize_text(text)) hashed and sorted as hash_tokens gives them, in one pass over
+// ASCII text (the token bytes are written to `store`); false when the text is not all ASCII. In
+// ASCII, words are letters and digits; stripped punctuation joins its neighbours ("don't" is
+// "dont"); white space and kept symbols end a word.
+bool ascii_tokens(std::string_view text, std::string& store, std::vector<HashedToken>& out) {
+  const AsciiTable& table = ascii_table(/*casefold=*/true, /*strip_punctuation=*/true);
+  out.clear();
+  store.resize(text.size());  // never grows below: the tokens' views stay valid
+  char* const begin = store.data();
+  char* w = begin;
+  const char* start = nullptr;
+  std::uint64_t h = kFnvBasis;
+  const auto close = [&] {
+    if (start == nullptr) return;
+    out.push_back({h, std::string_view(start, static_cast<std::size_t>(w - start))});
+    start = nullptr;
+    h = kFnvBasis;
+  };
+  for (const char ch : text) {
+    const std::int16_t m = table[static_cast<unsigned char>(ch)];
+    if (m == kDrop) continue;
+    if (m == kUnicode) return false;
+    const auto c = static_cast<unsigned char>(m);
+    if (m >= 0 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      if (start == nullptr) start = w;
+      *w++ = static_cast<char>(c);
+      h = (h ^ c) * kFnvPrime;
+    } else {
+      close();
+    }
+  }
+  close();
+  std::sort(out.begin(), out.end());
+  return true;
+}
+
+// The sorted, hashed tokens of normalize_text(text), through `store` and `words`.
+void sorted_tokens(std::string_view text, std::string& store, std::vector<std::string_view>& words,
+                   std::vector<HashedToken>& out) {
+  if (ascii_tokens(text, store, out)) return;
+  normalize_into(text, {}, store);
+  word_tokens_into(store, words);
+  hash_tokens(words, out);
+}
+
+}  // namespace
+
+std::vector<std::string_view> word_tokens(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  word_tokens_into(text, tokens);
   return tokens;
 }
 
 double token_f1(std::string_view prediction, std::string_view reference) {
   if (prediction == reference) return 1.0;  // same tokens, or both empty
-  const std::string a = normalize_text(prediction);
-  const std::string b = normalize_text(reference);
-  auto ta = word_tokens(a);
-  auto tb = word_tokens(b);
+  // Buffers kept per thread: scoring a million cases allocates nothing per case.
+  struct Buffers {
+    std::string a, b;
+    std::vector<std::string_view> words;
+    std::vector<HashedToken> ta, tb;
+  };
+  thread_local Buffers buf;
+  sorted_tokens(prediction, buf.a, buf.words, buf.ta);
+  sorted_tokens(reference, buf.b, buf.words, buf.tb);
+  const auto& ta = buf.ta;
+  const auto& tb = buf.tb;
   if (ta.empty() && tb.empty()) return 1.0;
   if (ta.empty() || tb.empty()) return 0.0;
-  std::sort(ta.begin(), ta.end());
-  std::sort(tb.begin(), tb.end());
   std::size_t common = 0;
   for (std::size_t i = 0, j = 0; i < ta.size() && j < tb.size();) {
     if (ta[i] == tb[j]) {

@@ -256,6 +256,43 @@ TEST(TokenF1, RightToLeftWords) {
   EXPECT_DOUBLE_EQ(token_f1("שלום, עולם!", "שלום עולם"), 1.0);
 }
 
+// ASCII text is tokenised in one pass; a leading ideographic space (a space after NFKC) sends the
+// same text down the Unicode path, which must give the same tokens.
+TEST(TokenF1, AsciiFastPathAgreesWithUnicodePath) {
+  std::vector<std::string> texts = {"Don't stop-me now!", "don t stop me now", "a.b a_b a-b ab",
+                                    "$100 + 5% = 105 100", "x<=y x y", "the THE the", "", "?!"};
+  for (int c = 0; c < 128; ++c) {
+    texts.push_back(std::string("Ab") + static_cast<char>(c) + "cd ab cd");
+  }
+  for (const auto& a : texts) {
+    for (const auto& b : texts) {
+      EXPECT_EQ(token_f1(a, b), token_f1("\u3000" + a, "\u3000" + b))
+          << testing::PrintToString(a) << " vs " << testing::PrintToString(b);
+    }
+  }
+}
+
+// normalized_equal reads ASCII text without writing it: it must say what comparing the two
+// normalisations says, for every option, also when one side takes the Unicode path.
+TEST(NormalizedEqual, AgreesWithComparingNormalisations) {
+  std::vector<std::string> texts = {"Hello, World!", "hello world", " hello   world ", "HELLO-WORLD",
+                                    "hello , world", "", "  ", "?!", "a\tb", "a b", "ab",
+                                    "caf\u00e9", "cafe\u0301", "\u212a", "k", "x\u3000y", "x y"};
+  for (int c = 0; c < 128; ++c) {
+    texts.push_back(std::string("a") + static_cast<char>(c) + "b");
+  }
+  for (int bits = 0; bits < 8; ++bits) {
+    const auto opts = options(bits & 1, bits & 2, bits & 4);
+    for (const auto& a : texts) {
+      for (const auto& b : texts) {
+        EXPECT_EQ(normalized_equal(a, b, opts), normalize_text(a, opts) == normalize_text(b, opts))
+            << testing::PrintToString(a) << " vs " << testing::PrintToString(b) << " options "
+            << bits;
+      }
+    }
+  }
+}
+
 // ---- find_invalid_utf8 ------------------------------------------------------------------------
 
 TEST(FindInvalidUtf8, ValidTextIsAccepted) {

@@ -13,6 +13,10 @@
 
 namespace qb {
 
+// From how many cases a run's per-case work (scoring, a report's slices and dimensions) is shared
+// among the machine's cores; below, a thread costs more than it saves.
+inline constexpr std::size_t kParallelCasesFrom = 4096;
+
 // A suite's dimensions, each with its configured scorer, in the suite's dimension order.
 class JudgeContext;
 

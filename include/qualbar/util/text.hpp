@@ -44,6 +44,8 @@ struct NormalizeOptions {
 // NFKC, then optional case folding, punctuation removal and accent stripping; runs of white space
 // become one space and the ends are trimmed. ASCII input takes a fast path with the same result.
 std::string normalize_text(std::string_view text, const NormalizeOptions& options = {});
+// normalize_text(a) == normalize_text(b), without allocating per call (a scorer's hot path).
+bool normalized_equal(std::string_view a, std::string_view b, const NormalizeOptions& options = {});
 
 // Unicode case folding only (no other normalisation): white space and punctuation are kept.
 std::string casefold(std::string_view text);
