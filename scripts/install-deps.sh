@@ -15,7 +15,7 @@ build_packages=(
   libutf8proc-dev                                  # Unicode normalisation
   libxxhash-dev                                    # content hashes
   robin-map-dev                                    # flat hash tables for a million ids
-  libzstd-dev                                      # the run store's compressed case blocks
+  liblz4-dev libzstd-dev                           # the run store's compressed case blocks (zstd: older stores)
   libcli11-dev libfmt-dev                          # command line, formatting
   libboost-dev                                     # distributions (Boost.Math, header-only)
   libcurl4-openssl-dev                             # HTTP client for model endpoints

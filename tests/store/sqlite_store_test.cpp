@@ -23,6 +23,7 @@
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/run/runner.hpp"
 #include "qualbar/suite/suite.hpp"
+#include "store/run_blocks.hpp"
 
 namespace qb {
 namespace QB_UNITY_ID {
@@ -719,11 +720,11 @@ TEST_F(SqliteStoreTest, AnUnknownStoredScoreKindIsARunErrorNamingTheRunAndTheVal
     // The first score's status byte of the run's first block, set to 42.
     Db db(db_path_);
     const std::string packed = db.blob("SELECT scores FROM run_scores ORDER BY key LIMIT 1");
-    std::string raw(ZSTD_getFrameContentSize(packed.data(), packed.size()), '\0');
-    ASSERT_EQ(ZSTD_decompress(raw.data(), raw.size(), packed.data(), packed.size()), raw.size());
+    detail::Packer packer;
+    std::string raw, repacked;
+    packer.unpack(packed, raw, "test");
     raw[0] = 42;
-    std::string repacked(ZSTD_compressBound(raw.size()), '\0');
-    repacked.resize(ZSTD_compress(repacked.data(), repacked.size(), raw.data(), raw.size(), 1));
+    packer.pack(raw, repacked);
     db.set_blob("UPDATE run_scores SET scores = ? WHERE key = (SELECT MIN(key) FROM run_scores)",
                 repacked);
   }
@@ -734,6 +735,37 @@ TEST_F(SqliteStoreTest, AnUnknownStoredScoreKindIsARunErrorNamingTheRunAndTheVal
     EXPECT_TRUE(Contains(e.what(), "r-a"));
     EXPECT_TRUE(Contains(e.what(), "42"));
   }
+}
+
+// Blocks are written as LZ4; stores written before hold zstd frames in the same columns, and are
+// read as they are (no migration rewrites them).
+TEST_F(SqliteStoreTest, BlocksOfEarlierStoresCompressedWithZstdAreRead) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  const StoredRun before = store->runs().load_run("r-a");
+  {
+    Db db(db_path_);
+    detail::Packer packer;
+    const auto as_zstd = [&](const std::string& column, const std::string& table,
+                             const std::string& key) {
+      const std::string packed =
+          db.blob(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", column, table, key));
+      ASSERT_EQ(packed.front(), 'L');  // written as LZ4
+      std::string raw;
+      packer.unpack(packed, raw, "test");
+      std::string zstd(ZSTD_compressBound(raw.size()), '\0');
+      zstd.resize(ZSTD_compress(zstd.data(), zstd.size(), raw.data(), raw.size(), -1));
+      db.set_blob(fmt::format("UPDATE {} SET {} = ? WHERE {} = (SELECT MIN({}) FROM {})", table,
+                              column, key, key, table),
+                  zstd);
+    };
+    as_zstd("lines", "run_blocks", "key");
+    as_zstd("ids", "run_blocks", "key");
+    as_zstd("answers", "run_answers", "part");
+    as_zstd("scores", "run_scores", "key");
+  }
+  expect_same_run(store->runs().load_run("r-a"), before);
 }
 
 // Work across concerns (a run and the answers kept for reuse) in one unit: all of it, or nothing.
