@@ -25,6 +25,7 @@
 #include "qualbar/review/review.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/id_index.hpp"
 #include "qualbar/util/json_scan.hpp"
 #include "qualbar/util/text.hpp"
 #include "qualbar/util/time.hpp"
@@ -74,11 +75,7 @@ constexpr std::uint32_t kOverall = 0xFF;
 constexpr std::size_t kChunk = 4 << 20;
 constexpr std::size_t kQuarantineBytes = 10'000;  // of a bad line's text, in the quarantine file
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return XXH3_64bits(s.data(), s.size()); }
-};
-using Interner = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
+using Interner = std::unordered_map<std::string, std::uint32_t, IdHash, std::equal_to<>>;
 
 std::uint32_t intern(Interner& map, std::vector<std::string>& names, std::string_view s) {
   if (const auto it = map.find(s); it != map.end()) return it->second;
@@ -697,7 +694,7 @@ class Ingestor {
   // One key's values with cells of their own (limits.max_slice_values).
   struct KeyLimit {
     std::string name;
-    std::unordered_set<std::string, StringHash, std::equal_to<>> accepted;
+    std::unordered_set<std::string, IdHash, std::equal_to<>> accepted;
     std::set<std::string, std::less<>> kept;  // named by critical slices: never folded
     std::uint64_t folded_records = 0;
   };
@@ -714,7 +711,7 @@ class Ingestor {
 
   Interner window_ids_;
   std::vector<std::string> window_names_;
-  std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>, StringHash,
+  std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>, IdHash,
                      std::equal_to<>>
       days_;
   std::set<std::string> weeks_seen_;

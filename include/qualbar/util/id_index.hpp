@@ -15,7 +15,9 @@
 
 namespace qb {
 
+// XXH3 of a string's bytes; transparent, so a table of owned strings is searched by a view.
 struct IdHash {
+  using is_transparent = void;
   std::size_t operator()(std::string_view id) const noexcept {
     return static_cast<std::size_t>(XXH3_64bits(id.data(), id.size()));
   }
