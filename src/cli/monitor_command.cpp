@@ -26,6 +26,7 @@ struct MonitorOptions {
   std::vector<std::string> inputs;
   std::string quarantine;
   bool no_score = false;
+  double flush_seconds = 2.0;
   // status
   OutputOptions output;
   std::string webhook;
@@ -49,6 +50,8 @@ Opened open_monitor(const MonitorOptions& o, StoreAccess access) {
 }
 
 int do_ingest(const MonitorOptions& o) {
+  if (!(o.flush_seconds > 0.0))
+    throw InputError(fmt::format("--flush-seconds must be more than 0, got {}", o.flush_seconds));
   Opened m = open_monitor(o, StoreAccess::create);
   monitor::IngestOptions io;
   io.quarantine =
@@ -56,6 +59,7 @@ int do_ingest(const MonitorOptions& o) {
           ? (std::filesystem::path(m.store_path).parent_path() / "quarantine.jsonl").string()
           : o.quarantine;
   io.score = !o.no_score;
+  io.flush_seconds = o.flush_seconds;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   io.progress = [tty](const monitor::IngestProgress& p) {
     if (tty)
@@ -67,6 +71,9 @@ int do_ingest(const MonitorOptions& o) {
       "\nqualbar: interrupted - storing what was read so far. Ingest the file again to continue "
       "where it stopped.\n");
   io.stop = [] { return InterruptScope::level() > 0; };
+  io.waiting = [](const std::string& why) {
+    std::cerr << "qualbar: " << display_text(why) << '\n';
+  };
   const monitor::IngestSummary s = monitor::ingest(*m.store, m.suite, o.inputs, io);
   if (tty) std::cerr << '\n';
   std::cout << fmt::format(
@@ -199,10 +206,16 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "Read production records (JSONL: a response record plus ts, input, category, contexts, "
           "metadata) in one pass and constant memory. Bad lines go to the quarantine file with "
           "their line numbers and ingestion goes on. A file read before continues where the last "
-          "run stopped. Exit 0, or 3 when interrupted (what was read is kept).");
+          "run stopped; a file another ingest is reading waits for it to end, so nothing is "
+          "counted twice. Exit 0, or 3 when interrupted (what was read is kept).");
       ing->add_option("inputs", o->inputs, "Record files, or - for standard input")->required();
       ing->add_option("--quarantine", o->quarantine,
                       "Where bad lines go (default: quarantine.jsonl next to the store)");
+      ing->add_option("--flush-seconds", o->flush_seconds,
+                      "Store what was read at least this often, also while a stream is quiet "
+                      "(`tail -F app.log | qualbar monitor ingest -`): records are visible to "
+                      "`monitor status` within this many seconds")
+          ->default_val(2.0);
       ing->add_flag(
           "--no-score", o->no_score,
           "Aggregates only: do not run the suite's model-free dimensions on every record");

@@ -5,12 +5,16 @@
 #include "qualbar/monitor/ingest.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -23,6 +27,7 @@
 #include "monitor/record.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/review/review.hpp"
+#include "qualbar/run/run_lock.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/util/id_index.hpp"
@@ -204,9 +209,15 @@ class Ingestor {
     offset_ = 0;
     checkpoint_.reset();
     int fd = 0;
+    std::optional<SourceLock> lock;
     if (source != "-") {
       fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) throw InputError(fmt::format("{}: cannot read: {}", source, std::strerror(errno)));
+      lock.emplace(store_.runs(), fmt::format("{} ingest {}", id_, source));
+      if (!lock->wait(o_, source)) {  // interrupted while another ingest held the file
+        ::close(fd);
+        return;
+      }
       checkpoint_ = MonitorCheckpoint{source, "", 0, 0};
       // The same file as last time (not a rotated one): its head, as far as it was read then,
       // is unchanged.
@@ -243,6 +254,47 @@ class Ingestor {
   }
 
  private:
+  // One process reads a monitor's file at a time, under a lock in the store like a run's: a
+  // second ingest of the same file waits until the first has ended, then reads the checkpoint it
+  // left and goes on from there, so no line is counted twice. A lock left by a process that no
+  // longer runs is taken over.
+  class SourceLock {
+   public:
+    SourceLock(RunStore& runs, std::string name)
+        : runs_(runs), name_(std::move(name)), me_(RunLock::self()) {}
+    ~SourceLock() {
+      if (!held_) return;
+      try {
+        runs_.unlock_run(name_, me_);
+      } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): stale once we end
+      }
+    }
+    SourceLock(const SourceLock&) = delete;
+    SourceLock& operator=(const SourceLock&) = delete;
+    // False when stopped (o.stop) before the lock was free.
+    bool wait(const IngestOptions& o, const std::string& source) {
+      for (bool told = false;;) {
+        const RunLockResult r = runs_.lock_run(name_, me_, &RunLock::is_stale);
+        if (r.taken) return held_ = true;
+        if (!told && o.waiting) {
+          o.waiting(fmt::format("{} is being ingested by process {} on {} (since {}): waiting for "
+                                "it to end, then going on from where it stopped, so that no "
+                                "record is counted twice",
+                                source, r.previous->pid, r.previous->host, r.previous->since));
+        }
+        told = true;
+        if (o.stop && o.stop()) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+
+   private:
+    RunStore& runs_;
+    std::string name_;
+    RunHolder me_;
+    bool held_ = false;
+  };
+
   struct Scored {
     std::string name;
     std::unique_ptr<Scorer> scorer;
@@ -289,6 +341,7 @@ class Ingestor {
           buf.resize(std::min(room * 2, max_line + 1) + simdjson::SIMDJSON_PADDING);
         }
       }
+      if (!wait_for_input(fd)) continue;
       const std::size_t space = buf.size() - simdjson::SIMDJSON_PADDING - have;
       const ssize_t n = ::read(fd, buf.data() + have, space);
       if (n < 0) {
@@ -314,12 +367,35 @@ class Ingestor {
       const std::size_t used = process(buf, have, /*at_end=*/false);
       std::memmove(buf.data(), buf.data() + used, have - used);
       have -= used;
+      if (pending_ > 0 && due()) flush();
     }
     if (skipping) {
       end_long_line(head, skipped, /*newline=*/false);
     } else if (have > 0) {
       process(buf, have, /*at_end=*/true);
     }
+  }
+
+  // Waits until `fd` has bytes to read (or its end), at most until the batch read so far is due
+  // to be stored: a quiet stream (a pipe whose writer is still open) has its records stored every
+  // flush_seconds, not at its end. False when the wait ended without input (then the batch was
+  // stored if due, and the caller asks again, after checking for an interrupt). A regular file is
+  // always readable: no wait.
+  bool wait_for_input(int fd) {
+    constexpr int kIdleMs = 500;  // how often an idle stream checks for an interrupt
+    int timeout_ms = kIdleMs;
+    if (pending_ > 0) {
+      const double left =
+          o_.flush_seconds - std::chrono::duration<double>(Clock::now() - batch_start_).count();
+      timeout_ms = std::clamp(static_cast<int>(std::ceil(left * 1000.0)), 0, kIdleMs);
+    }
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, timeout_ms);
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR)
+      throw RunError(fmt::format("{}: cannot wait for input: {}", source_, std::strerror(errno)));
+    if (pending_ > 0 && due()) flush();
+    return false;
   }
 
   // A line too long to hold has ended: it is quarantined at its own line number.

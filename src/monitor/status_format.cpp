@@ -233,10 +233,12 @@ std::string status_terminal(const MonitorStatus& s, bool color) {
       ++shown;
     }
     if (shown < series.size())
-      out << st.dim(
-          plain(fmt::format("\n  … and {} more slices of {} (--format json or html has "
-                            "every slice)\n",
-                            series.size() - shown, dimension)));
+      // The line's breaks outside plain(), which shows a control character in data as '?'.
+      out << '\n'
+          << st.dim(plain(fmt::format("  … and {} more slices of {} (--format json or html has "
+                                      "every slice)",
+                                      series.size() - shown, dimension)))
+          << '\n';
   }
   print_drift(out, s, st);
   return out.str();

@@ -2,8 +2,10 @@
 // grades back, the status with its alerts; quarantine, resumed files, deterministic sampling,
 // the webhook and test cases exported from production.
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -13,7 +15,9 @@
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
+#include "qualbar/run/run_lock.hpp"
 #include "qualbar/stats/random.hpp"
+#include "qualbar/store/store.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb::test {
@@ -121,6 +125,16 @@ class MonitorCli : public ::testing::Test {
     }
     r = qualbar("review import review/reviewer-1.jsonl review/reviewer-2.jsonl");
     ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // The records counted by `monitor status` (every week's traffic); -1 before there are any.
+  long long status_volume() {
+    const ProcessResult r = qualbar("monitor status --suite suite.yaml --format json");
+    const auto status = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+    if (!status.is_object() || !status.contains("traffic")) return -1;
+    long long volume = 0;
+    for (const auto& t : status["traffic"]) volume += t["volume"].get<long long>();
+    return volume;
   }
 
   // The alerts of the status document on the people-graded `correct`, overall.
@@ -239,6 +253,35 @@ TEST_F(MonitorCli, AFileIngestedAgainContinuesWhereItStopped) {
   EXPECT_NE(r.out.find("5 lines already ingested"), std::string::npos) << r.out;
 }
 
+// `tail -F app.log | qualbar monitor ingest -`: while the writer keeps the stream open and quiet,
+// what was read is stored on the flush timer and `monitor status` sees it.
+TEST_F(MonitorCli, AStreamStillOpenHasItsRecordsStoredOnTheFlushTimer) {
+  Stream s;
+  s.weeks = 1;
+  s.per_week = 300;
+  const std::string fifo = (dir_.work() / "live.pipe").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto ingest = start_qualbar(
+      {"monitor", "ingest", "-", "--suite", "suite.yaml", "--flush-seconds", "0.05"}, dir_, {},
+      fifo);
+  const int writer = ::open(fifo.c_str(), O_WRONLY);  // returns once the ingest has opened it
+  ASSERT_GE(writer, 0);
+  const std::string text = records(s);
+  ASSERT_EQ(::write(writer, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  // The writer stays open: the ingest has no end of file to flush at.
+  long long seen = -1;
+  for (int i = 0; i < 600 && seen != 300; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = status_volume();
+  }
+  EXPECT_EQ(seen, 300) << "the records of an open stream were not stored";
+  ::close(writer);
+  const ProcessResult r = ingest->wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ingested 300 records"), std::string::npos) << r.out;
+  EXPECT_EQ(status_volume(), 300) << "nothing counted twice";
+}
+
 // The set of records kept at the sample rate, as a sorted list of ids.
 std::set<std::string> kept_by_rate(const fs::path& db) {
   sqlite3* h = nullptr;
@@ -251,6 +294,60 @@ std::set<std::string> kept_by_rate(const fs::path& db) {
   sqlite3_finalize(st);
   sqlite3_close(h);
   return out;
+}
+
+// An ingest of a file another live process is reading waits for it to end, storing nothing
+// meanwhile, then goes on from its checkpoint. (This test holds the file's lock itself.)
+TEST_F(MonitorCli, AnIngestWaitsWhileAnotherProcessReadsTheSameFile) {
+  Stream s;
+  s.weeks = 1;
+  s.per_week = 500;
+  write("records.jsonl", records(s));
+  auto store = open_store((dir_.work() / "held.db").string());
+  const RunHolder me = RunLock::self();
+  const std::string name = "m-moderation ingest records.jsonl";
+  ASSERT_TRUE(store->runs().lock_run(name, me, &RunLock::is_stale).taken);
+  auto ingest = start_qualbar(
+      {"monitor", "ingest", "records.jsonl", "--suite", "suite.yaml", "--store", "held.db"}, dir_);
+  std::string err;
+  for (int i = 0; i < 300 && err.find("is being ingested by process") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    err = ingest->err_so_far();
+  }
+  EXPECT_NE(err.find(fmt::format("records.jsonl is being ingested by process {}", me.pid)),
+            std::string::npos)
+      << err;
+  EXPECT_TRUE(store->monitor().cells("m-moderation").empty()) << "nothing stored while waiting";
+  store->runs().unlock_run(name, me);
+  const ProcessResult r = ingest->wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Ingested 500 records"), std::string::npos) << r.out;
+}
+
+// Four ingests of one file at once count each record once: one reads it, the others wait for it
+// and then go on from its checkpoint (the end).
+TEST_F(MonitorCli, ConcurrentIngestsOfOneFileCountEachRecordOnce) {
+  Stream s;
+  s.weeks = 2;
+  s.per_week = 20000;
+  write("records.jsonl", records(s));
+  std::vector<std::unique_ptr<RunningQualbar>> ingests;
+  for (int i = 0; i < 4; ++i)
+    ingests.push_back(start_qualbar({"monitor", "ingest", "records.jsonl", "--suite", "suite.yaml"},
+                                    dir_));
+  std::uint64_t ingested = 0;
+  for (auto& p : ingests) {
+    const ProcessResult r = p->wait();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto at = r.out.find("Ingested ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    ingested += std::stoull(r.out.substr(at + 9));
+  }
+  EXPECT_EQ(ingested, 40000U) << "the four processes together ingested each record once";
+  EXPECT_EQ(status_volume(), 40000);
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml --store one.db").exit_code, 0);
+  EXPECT_EQ(kept_by_rate(dir_.work() / ".qualbar" / "qualbar.db"),
+            kept_by_rate(dir_.work() / "one.db"));
 }
 
 TEST_F(MonitorCli, TheSameRecordIdsMakeTheSameSamplingDecisionInEveryProcess) {

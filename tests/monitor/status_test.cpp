@@ -358,6 +358,25 @@ TEST(MonitorStatus, SlicesFollowTheOverallSeriesWorstFirst) {
   EXPECT_NE(status_terminal(s, true).find("\033["), std::string::npos);
 }
 
+// The terminal shows the worst three slices of a dimension and says how many more there are, on
+// a line of its own (not framed by '?' where its line breaks were).
+TEST(MonitorStatus, TheTerminalCountsTheSlicesItLeavesOut) {
+  StatusInput in = with_slices();
+  const auto windows = week_names(kWeeks);
+  for (const char* v : {"billing", "shipping", "returns"}) {
+    QualitySeries more = flat_series(windows, 60, 0.9);
+    more.slice = "category";
+    more.value = v;
+    in.quality.push_back(more);
+  }
+  const std::string t = status_terminal(compute_status(in, MonitorSettings{}), false);
+  EXPECT_NE(t.find("\n  … and 2 more slices of moderation_correct (--format json or html has "
+                   "every slice)\n"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("?  … and"), std::string::npos) << t;
+}
+
 TEST(MonitorStatus, JsonHasEverySeriesAndWeek) {
   const MonitorStatus s = compute_status(with_slices(), MonitorSettings{});
   const auto j = nlohmann::json::parse(status_json(s));

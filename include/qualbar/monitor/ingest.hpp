@@ -34,6 +34,8 @@ struct IngestOptions {
   std::function<void(const IngestProgress&)> progress;  // after each flush
   // Stops reading at the next line when it returns true (Ctrl-C); what was read is stored.
   std::function<bool()> stop;
+  // Told once when a file waits for another ingest of it to end (a sentence naming the process).
+  std::function<void(const std::string&)> waiting;
 };
 
 struct IngestSummary {
