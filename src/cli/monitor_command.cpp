@@ -140,7 +140,8 @@ int do_status(const MonitorOptions& o, bool color) {
   if (!fresh.empty() && f == "terminal")
     std::cout << fmt::format("{} new alert{} since the last status.\n", fresh.size(),
                              fresh.size() == 1 ? "" : "s");
-  return status.alerts.empty() ? 0 : 1;
+  // 1 while an alert is open, or while a closed week due for grading could not be tested.
+  return status.alerts.empty() && status.gaps.empty() ? 0 : 1;
 }
 
 int do_judge(const MonitorOptions& o) {
@@ -225,7 +226,9 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "Quality per dimension × slice × week with its interval against the baseline (a run, "
           "or the first weeks), CUSUM, Page–Hinkley and Mann–Kendall with Theil–Sen for gradual "
           "drift, and input drift (PSI and chi-square on the category mix, Kolmogorov–Smirnov on "
-          "lengths). Alerts are stored and posted once. Exit 1 while an alert is open.");
+          "lengths). Alerts are stored and posted once. Closed weeks short of grades are listed "
+          "first, with the command that hands them to reviewers. Exit 1 while an alert is open "
+          "or a week due for grading could not be tested.");
       add_output_options(*st, o->output);
       st->add_option("--webhook", o->webhook,
                      "POST each alert not delivered yet as JSON to this URL (retried; a failure "

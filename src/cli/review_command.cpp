@@ -16,6 +16,7 @@ struct ReviewOptions {
   std::string store;
   // export
   review::ExportRequest exp;
+  int sample = -1;  // unset: the request's default
   std::string reviewers = "reviewer-1,reviewer-2";
   // import
   std::vector<std::string> files;
@@ -54,6 +55,8 @@ int do_export(ReviewOptions& o) {
   }
   o.exp.reviewers = names;
   if (o.exp.runs.empty()) o.exp.runs = {"latest"};
+  if (o.sample < -1) throw InputError(fmt::format("--sample must be 0 or more, got {}", o.sample));
+  if (o.sample >= 0) o.exp.sample = static_cast<std::size_t>(o.sample);
   const review::ExportResult r = review::export_for_review(*store, o.exp);
   if (o.exp.adjudicate) {
     if (r.items == 0) {
@@ -75,6 +78,22 @@ int do_export(ReviewOptions& o) {
     if (r.already_graded > 0)
       std::cout << fmt::format("  {} case(s) left out: already graded by {} reviewers\n",
                                r.already_graded, o.exp.per_item);
+    if (!r.weeks.empty()) {
+      std::vector<std::string> parts;
+      std::size_t graded_weeks = 0;
+      for (const auto& [week, n] : r.weeks) {
+        if (n > 0) {
+          parts.push_back(fmt::format("{} {}", week, n));
+        } else {
+          ++graded_weeks;
+        }
+      }
+      std::cout << fmt::format("  per week: {}{}\n", fmt::join(parts, ", "),
+                               graded_weeks > 0 ? fmt::format(" ({} week{} already graded)",
+                                                              graded_weeks,
+                                                              graded_weeks == 1 ? "" : "s")
+                                                : "");
+    }
   }
   for (const auto& f : r.files) std::cout << "  " << f << '\n';
   std::cout << "Fill in `grade` (and `note` if useful) in either file, then: qualbar review "
@@ -144,8 +163,14 @@ const CommandRegistrar review_command_registrar{CommandEntry{
           ->default_str("latest");
       exp->add_option("--dimension", o->exp.dimensions,
                       "Dimension to grade (repeatable; default: every dimension the judge grades)");
-      exp->add_option("--sample", o->exp.sample, "Cases to pick, by a seeded draw (0 = all)")
-          ->default_val(200);
+      exp->add_option("--sample", o->sample,
+                      "Cases to pick, by a seeded draw (0 = all). Default: 200 of a run; every "
+                      "record of each closed week of a monitor (on a monitor, N is per week)");
+      exp->add_option("--week", o->exp.weeks,
+                      "A monitor's closed week to hand out, e.g. 2026-W07 (repeatable; default: "
+                      "every closed week whose sample still lacks its grades)");
+      exp->add_option("--weeks", o->exp.last_weeks,
+                      "A monitor's N most recent closed weeks only");
       exp->add_option("--reviewers", o->reviewers,
                       "Reviewer names, comma-separated, or how many (named reviewer-1, -2, ...)")
           ->default_val("reviewer-1,reviewer-2");

@@ -565,7 +565,8 @@ class Ingestor {
   }
 
   // The model-free dimensions on this record: 1 pass, 0 fail, −1 not applicable. A failed call
-  // fails every quality dimension, as in a run's report.
+  // fails every quality dimension that applies to the record, as in a run's report (token F1
+  // without a reference does not apply, failed call or not).
   void score() {
     case_.id.assign(rec_.id);
     case_.input = rec_.input;
@@ -575,13 +576,11 @@ class Ingestor {
     response_.output.assign(rec_.output);
     response_.error = rec_.failed ? std::optional<std::string>("failed") : std::nullopt;
     for (const auto& s : scored_) {
-      if (rec_.failed) {
-        scores_.push_back(0);
-        continue;
-      }
       const Score sc = s.scorer->score(case_, response_);
       if (sc.status == ScoreStatus::not_applicable) {
         scores_.push_back(-1);
+      } else if (rec_.failed) {
+        scores_.push_back(0);
       } else {
         const bool pass = sc.status == ScoreStatus::scored && sc.value >= s.threshold.value_or(1.0) - 1e-12;
         scores_.push_back(pass ? 1 : 0);

@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <functional>
@@ -155,6 +156,18 @@ void add_graded(Store& store, const Suite& suite, const std::string& id,
   }
 }
 
+// A dimension graded by people (or a judge) has its overall series from the first week, grades
+// or not: the weeks nobody graded are then gaps the status names, never weeks "with no alerts".
+void add_ungraded(const Suite& suite, std::size_t n_windows, SeriesMap& out) {
+  const std::vector<std::size_t> scored = ingest_dimensions(suite);
+  for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
+    const DimensionSpec& spec = suite.dimensions[d];
+    if (spec.builtin || std::find(scored.begin(), scored.end(), d) != scored.end()) continue;
+    if (scorer_registry().get(spec.scorer).info.kind == ScoreKind::measurement) continue;
+    (void)series(out, n_windows, spec.name, "", "", "people");
+  }
+}
+
 void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
   const std::string& id = suite.monitor.baseline_run;
   if (id.empty()) return;
@@ -190,6 +203,7 @@ StatusInput gather_status(Store& store, const Suite& suite) {
                     suite.name, suite.file));
   }
   StatusInput in;
+  in.monitor = id;
   in.confidence = suite.confidence;
   in.windows = week_range(*weeks.begin(), *weeks.rbegin());
   std::map<std::string, std::size_t> week_index;
@@ -226,7 +240,15 @@ StatusInput gather_status(Store& store, const Suite& suite) {
     }
   }
   add_graded(store, suite, id, week_index, quality);
-  for (auto& [key, s] : quality) in.quality.push_back(std::move(s));
+  add_ungraded(suite, in.windows.size(), quality);
+  for (auto& [key, s] : quality) {
+    // A dimension scored on every record that applied to none (it needs a reference or a label
+    // production records lack) is no series: it would chart nothing, or only failed calls.
+    const bool applied = std::any_of(s.windows.begin(), s.windows.end(),
+                                     [](const WindowQuality& w) { return w.items > 0; });
+    if (s.source == "every record" && !applied) continue;
+    in.quality.push_back(std::move(s));
+  }
   add_baseline_run(store, suite, in);
   return in;
 }

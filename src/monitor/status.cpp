@@ -495,9 +495,36 @@ std::string Alert::key() const {
   return fmt::format("{}|{}|{}={}|{}", kind, dimension, slice, value, test);
 }
 
+namespace {
+
+// The weeks each people- or judge-graded dimension could not be tested on, once due: closed (the
+// newest week is open), past the grace weeks, with traffic, and fewer than min_graded graded.
+std::vector<GradingGap> grading_gaps(const StatusInput& in, const MonitorSettings& settings) {
+  std::vector<GradingGap> out;
+  const std::size_t n = in.windows.size();
+  const std::size_t due = n > 1 + settings.grading_grace_weeks ? n - 1 - settings.grading_grace_weeks : 0;
+  for (const QualitySeries& q : in.quality) {
+    if (!q.slice.empty() || q.source == "every record") continue;
+    GradingGap gap{q.dimension, {}, {}};
+    for (std::size_t w = 0; w < due && w < q.windows.size(); ++w) {
+      const bool traffic = w < in.traffic.size() && in.traffic[w].volume > 0;
+      if (traffic && q.windows[w].items < settings.min_graded) {
+        gap.weeks.push_back(in.windows[w]);
+        gap.graded.push_back(q.windows[w].items);
+      }
+    }
+    if (!gap.weeks.empty()) out.push_back(std::move(gap));
+  }
+  return out;
+}
+
+}  // namespace
+
 MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& settings) {
   MonitorStatus out;
+  out.monitor = in.monitor;
   out.windows = in.windows;
+  out.gaps = grading_gaps(in, settings);
   out.settings = settings;
   out.confidence = in.confidence;
   out.traffic = aligned_traffic(in);

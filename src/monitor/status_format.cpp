@@ -60,8 +60,15 @@ void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus&
 }
 
 void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
+  // Weeks nobody graded come first: "no alerts" says nothing about them.
+  if (!s.gaps.empty()) {
+    out << st.red("NOT TESTED") << ": " << plain(gaps_headline(s)) << '\n';
+    for (const auto& line : gap_lines(s)) out << "  ✗ " << plain(line) << '\n';
+    out << "  Hand them to reviewers: " << plain(gaps_command(s)) << "\n\n";
+  }
   if (s.alerts.empty()) {
-    out << st.green("No alerts") << ": " << checked_text(s) << '\n';
+    out << st.green(s.gaps.empty() ? "No alerts" : "No alerts on the weeks that could be tested")
+        << ": " << checked_text(s) << '\n';
     return;
   }
   out << st.red(fmt::format("{} ALERT{}", s.alerts.size(), s.alerts.size() == 1 ? "" : "S"))
@@ -199,6 +206,7 @@ json settings_json(const MonitorSettings& s) {
   return {{"baseline_windows", s.baseline_windows},
           {"baseline_run", s.baseline_run},
           {"min_graded", s.min_graded},
+          {"grading_grace_weeks", s.grading_grace_weeks},
           {"tolerance", s.tolerance},
           {"alpha", s.alpha},
           {"cusum_h", s.cusum_h},
@@ -257,7 +265,14 @@ std::string status_json(const MonitorStatus& s) {
                        {"latency_p95_ms", json_number<json>(t.latency_p95)},
                        {"cost_usd", t.cost},
                        {"cost_records", t.cost_records}});
-  json quality = json::array(), drift = json::array(), alerts = json::array();
+  json quality = json::array(), drift = json::array(), alerts = json::array(),
+       gaps = json::array();
+  for (const auto& g : s.gaps) {
+    json weeks = json::array();
+    for (std::size_t i = 0; i < g.weeks.size(); ++i)
+      weeks.push_back({{"week", g.weeks[i]}, {"graded", g.graded[i]}});
+    gaps.push_back({{"dimension", g.dimension}, {"weeks", weeks}});
+  }
   for (const auto& q : s.quality) quality.push_back(series_json(q, s));
   for (const auto& d : s.drift) drift.push_back(drift_json(d));
   for (const auto& a : s.alerts) alerts.push_back(alert_json(a));
@@ -269,7 +284,9 @@ std::string status_json(const MonitorStatus& s) {
                     {"quality", quality},
                     {"drift_baseline", s.drift_baseline},
                     {"drift", drift},
-                    {"alerts", alerts}};
+                    {"alerts", alerts},
+                    {"grading_gaps", gaps},
+                    {"grading_command", s.gaps.empty() ? "" : gaps_command(s)}};
   return doc.dump(2) + "\n";
 }
 

@@ -182,10 +182,23 @@ std::string html_table(const std::vector<std::string>& header, const Rows& rows,
   return out + "</tbody></table>\n";
 }
 
+// Weeks nobody graded enough, with the command that hands them out: before the alerts, since
+// "no alerts" says nothing about them.
+std::string gaps_section(const MonitorStatus& s) {
+  if (s.gaps.empty()) return {};
+  std::string out = "<section id=\"gaps\" class=\"verdict fail\"><div class=\"big\">NOT "
+                    "TESTED</div>" +
+                    text(gaps_headline(s)) + "<ul>";
+  for (const auto& line : gap_lines(s)) out += "<li>" + text(line) + "</li>";
+  return out + "</ul>Hand them to reviewers: <code>" + text(gaps_command(s)) +
+         "</code></section>\n";
+}
+
 std::string alerts_section(const MonitorStatus& s) {
   if (s.alerts.empty())
-    return "<section id=\"alerts\" class=\"verdict pass\"><div class=\"big\">NO ALERTS</div>" +
-           text(checked_text(s)) + "</section>\n";
+    return "<section id=\"alerts\" class=\"verdict pass\"><div class=\"big\">" +
+           std::string(s.gaps.empty() ? "NO ALERTS" : "NO ALERTS ON THE WEEKS TESTED") +
+           "</div>" + text(checked_text(s)) + "</section>\n";
   std::string out = fmt::format(
       "<section id=\"alerts\" class=\"verdict fail\"><div class=\"big\">{} ALERT{}</div>"
       "most recent first<ol>",
@@ -230,6 +243,7 @@ std::string status_html(const MonitorStatus& s) {
       s.windows.size(),
       s.windows.empty() ? "" : text(", " + s.windows.front() + " – " + s.windows.back()),
       s.quality.size(), 100.0 * s.confidence, s.settings.min_graded);
+  out += gaps_section(s);
   out += alerts_section(s);
   for (const auto& [dimension, series] : by_dimension(s))
     out += dimension_section(dimension, series, s);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -163,6 +164,40 @@ std::string checked_text(const MonitorStatus& s) {
       "weeks (category mix by PSI and chi-square, input and output lengths by "
       "Kolmogorov–Smirnov).",
       s.quality.size(), weeks, weeks == 1 ? "" : "s");
+}
+
+std::vector<std::string> gap_lines(const MonitorStatus& s) {
+  std::vector<std::string> out;
+  for (const GradingGap& g : s.gaps) {
+    std::string weeks;
+    for (std::size_t i = 0; i < g.weeks.size(); ++i)
+      weeks += fmt::format("{}{} ({} graded)", i == 0 ? "" : ", ", g.weeks[i], g.graded[i]);
+    out.push_back(fmt::format("{}: {}", g.dimension, weeks));
+  }
+  return out;
+}
+
+std::string gaps_headline(const MonitorStatus& s) {
+  std::set<std::string> weeks;
+  for (const GradingGap& g : s.gaps) weeks.insert(g.weeks.begin(), g.weeks.end());
+  return fmt::format(
+      "{} closed week{} could not be tested: fewer than {} graded records (grading is due {} "
+      "week{} after a week closes)",
+      weeks.size(), weeks.size() == 1 ? "" : "s", s.settings.min_graded,
+      s.settings.grading_grace_weeks, s.settings.grading_grace_weeks == 1 ? "" : "s");
+}
+
+std::string gaps_command(const MonitorStatus& s) {
+  std::set<std::string> weeks;
+  std::string dimensions;
+  for (const GradingGap& g : s.gaps) {
+    weeks.insert(g.weeks.begin(), g.weeks.end());
+    dimensions += " --dimension " + g.dimension;
+  }
+  std::string week_flags;
+  for (const auto& w : weeks) week_flags += " --week " + w;
+  return fmt::format("qualbar review export --run {}{}{} --out review/", s.monitor, dimensions,
+                     week_flags);
 }
 
 }  // namespace qb::monitor::detail

@@ -33,5 +33,11 @@ std::string drift_rule(const MonitorSettings& s);
 std::vector<std::pair<std::string, std::vector<const SeriesStatus*>>> by_dimension(
     const MonitorStatus& s);
 std::string checked_text(const MonitorStatus& s);
+// Per gap: "correct: 2026-W10 (12 graded), 2026-W11 (0 graded)".
+std::vector<std::string> gap_lines(const MonitorStatus& s);
+// The headline of the gaps: "3 closed weeks could not be tested: fewer than 30 graded records".
+std::string gaps_headline(const MonitorStatus& s);
+// The command that hands those weeks to reviewers.
+std::string gaps_command(const MonitorStatus& s);
 
 }  // namespace qb::monitor::detail

@@ -4,6 +4,7 @@
 // grades format with `grade` empty, so a filled-in file is imported as it is.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -195,6 +196,72 @@ std::vector<std::size_t> seeded_order(const std::vector<std::size_t>& indices, c
   return out;
 }
 
+// The weeks of a monitor's sampled records (the weeks it hands out are closed ones), by id.
+std::map<std::string, std::string, std::less<>> weeks_of(Store& store, const std::string& monitor) {
+  std::map<std::string, std::string, std::less<>> out;
+  for (const auto& row : store.monitor().samples(monitor)) out.emplace(row.id, row.week);
+  return out;
+}
+
+// The cases to hand out, in a seeded order: of a run, the first `sample` (200 unless given); of a
+// monitor, per closed week (those asked for), the first `sample` of each (all unless given), so
+// that every week gets its graded quota and none is thinned to feed another.
+std::vector<std::size_t> choose(Store& store, const ExportRequest& rq, const RunData& run,
+                                const std::vector<std::size_t>& candidates, ExportResult& out) {
+  const bool monitor = run.stored.info.status == RunStatus::monitor;
+  if (!monitor) {
+    if (!rq.weeks.empty() || rq.last_weeks > 0)
+      throw InputError(fmt::format("--week and --weeks choose weeks of a monitor's sample; run {} "
+                                   "is not a monitor (its id starts with m-)",
+                                   run.stored.info.id));
+    std::vector<std::size_t> chosen = seeded_order(candidates, run, rq.seed);
+    const std::size_t sample = rq.sample.value_or(200);
+    if (sample > 0 && chosen.size() > sample) chosen.resize(sample);
+    return chosen;
+  }
+  const auto week_of = weeks_of(store, run.stored.info.id);
+  std::map<std::string, std::vector<std::size_t>> by_week;  // oldest first
+  for (std::size_t i = 0; i < run.dataset.cases.size(); ++i) {
+    const auto it = week_of.find(run.dataset.cases[i].id);
+    if (it != week_of.end()) by_week[it->second];  // every closed week, graded or not
+  }
+  for (const std::size_t i : candidates) {
+    const auto it = week_of.find(run.dataset.cases[i].id);
+    if (it != week_of.end()) by_week[it->second].push_back(i);
+  }
+  std::set<std::string> wanted(rq.weeks.begin(), rq.weeks.end());
+  for (const auto& w : wanted) {
+    if (!by_week.contains(w)) {
+      std::vector<std::string> names;
+      for (const auto& [name, unused] : by_week) names.push_back(name);
+      throw InputError(fmt::format("--week {}: not a closed week of monitor {}; its closed weeks "
+                                   "are {}",
+                                   w, run.stored.info.id,
+                                   names.empty() ? "none yet" : fmt::to_string(fmt::join(names, ", "))));
+    }
+  }
+  if (rq.last_weeks > 0) {
+    std::size_t skip = by_week.size() > rq.last_weeks ? by_week.size() - rq.last_weeks : 0;
+    for (const auto& [name, unused] : by_week) {
+      if (skip > 0) {
+        --skip;
+      } else {
+        wanted.insert(name);
+      }
+    }
+  }
+  std::vector<std::size_t> chosen;
+  for (const auto& [week, cases] : by_week) {
+    if (!wanted.empty() && !wanted.contains(week)) continue;
+    std::vector<std::size_t> picked = seeded_order(cases, run, rq.seed);
+    const std::size_t sample = rq.sample.value_or(0);
+    if (sample > 0 && picked.size() > sample) picked.resize(sample);
+    out.weeks.emplace_back(week, picked.size());
+    chosen.insert(chosen.end(), picked.begin(), picked.end());
+  }
+  return chosen;
+}
+
 struct Entry {
   ReviewItem item;
   const RunData* run = nullptr;
@@ -343,8 +410,7 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
       candidates.push_back(i);
     }
   }
-  std::vector<std::size_t> chosen = seeded_order(candidates, runs[0], rq.seed);
-  if (rq.sample > 0 && chosen.size() > rq.sample) chosen.resize(rq.sample);
+  std::vector<std::size_t> chosen = choose(store, rq, runs[0], candidates, out);
   if (chosen.empty()) {
     throw InputError(fmt::format("nothing to export: {} cases failed, {} already have {} grades "
                                  "on every dimension",

@@ -352,8 +352,8 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
     p.fail(m, "monitor", "expected a map such as {sample_rate: 0.01, stratify_by: [category]}");
   p.check_keys(m, "monitor",
                {"sample_rate", "min_per_window", "stratify_by", "salt", "baseline_windows",
-                "baseline_run", "min_graded", "tolerance", "alpha", "cusum_h", "cusum_k",
-                "psi_alert", "dimensions"});
+                "baseline_run", "min_graded", "grading_grace_weeks", "tolerance", "alpha",
+                "cusum_h", "cusum_k", "psi_alert", "dimensions"});
   out.where = p.at(m, "monitor");
   const auto field = [](const char* key) { return std::string("monitor.") + key; };
   if (m["sample_rate"]) {
@@ -377,6 +377,10 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
     } else {
       p.fail(list, field("stratify_by"), "expected a field or a list, such as [category]");
     }
+  }
+  if (m["grading_grace_weeks"]) {
+    out.grading_grace_weeks = static_cast<std::size_t>(
+        p.integer(m["grading_grace_weeks"], field("grading_grace_weeks"), 0));
   }
   if (m["salt"]) out.salt = p.string(m["salt"], field("salt"));
   if (m["baseline_run"]) out.baseline_run = p.string(m["baseline_run"], field("baseline_run"));

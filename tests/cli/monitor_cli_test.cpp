@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -106,8 +107,8 @@ class MonitorCli : public ::testing::Test {
 
   // Two reviewers grade every exported item from the marker in its input, each wrong on 3%.
   void review_everything() {
-    ProcessResult r =
-        qualbar("review export --run m-moderation --dimension correct --sample 0 --out review");
+    // The default on a monitor: every closed week's sample, in full.
+    ProcessResult r = qualbar("review export --run m-moderation --dimension correct --out review");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::uint64_t stream = 0;
     for (const char* who : {"reviewer-1", "reviewer-2"}) {
@@ -190,7 +191,29 @@ TEST_F(MonitorCli, AFlatStreamRaisesNoQualityAlert) {
   const ProcessResult r = qualbar("monitor status --suite suite.yaml --format json");
   const auto status = nlohmann::json::parse(r.out);
   EXPECT_TRUE(correct_alerts(status).empty()) << r.out.substr(0, 2000);
+  EXPECT_TRUE(status["grading_gaps"].empty()) << status["grading_gaps"];
   EXPECT_EQ(r.exit_code, status["alerts"].empty() ? 0 : 1);
+}
+
+// Before anyone grades, the weeks are not tested, and the status says so first, exits 1 and gives
+// the command that hands them out; once graded, nothing is left to say.
+TEST_F(MonitorCli, WeeksNobodyGradedAreNotTestedAndTheStatusFails) {
+  Stream s;
+  s.weeks = 5;
+  s.per_week = 2000;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ProcessResult r = qualbar("monitor status --suite suite.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("NOT TESTED: 3 closed weeks could not be tested"), std::string::npos)
+      << r.out;  // W05 is the open week, W04 still in its grace week
+  EXPECT_LT(r.out.find("NOT TESTED"), r.out.find("No alerts on the weeks that could be tested"));
+  const std::string command = "review export --run m-moderation --dimension correct --week "
+                              "2026-W02 --week 2026-W03 --week 2026-W04 --out review/";
+  EXPECT_NE(r.out.find("Hand them to reviewers: qualbar " + command), std::string::npos) << r.out;
+  r = qualbar(command);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("per week: 2026-W02 "), std::string::npos) << r.out;
 }
 
 TEST_F(MonitorCli, AMalformedLineInAStreamIsQuarantinedAndTheStreamGoesOn) {
@@ -280,6 +303,99 @@ TEST_F(MonitorCli, AStreamStillOpenHasItsRecordsStoredOnTheFlushTimer) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Ingested 300 records"), std::string::npos) << r.out;
   EXPECT_EQ(status_volume(), 300) << "nothing counted twice";
+}
+
+// A dimension that needs what production records lack (token F1 needs a reference) is not a
+// series: not one of "0%" made of failed calls alone. A failed call still fails what applies.
+TEST_F(MonitorCli, DimensionsThatCannotApplyToProductionAreNoSeries) {
+  write("prod.yaml", R"(schema_version: 1
+name: prod
+datasets: [cases.jsonl]
+dimensions:
+  answer_correct: {scorer: token-f1, threshold: 0.5}
+  no_pii: {scorer: pii}
+)");
+  std::string lines;
+  for (int i = 0; i < 40; ++i) {
+    const bool failed = i % 4 == 0;
+    lines += nlohmann::json{{"id", fmt::format("r-{}", i)},
+                            {"ts", fmt::format("2026-03-{:02}T10:00:00Z", 2 + i % 5)},
+                            {"input", "Where is my order?"},
+                            {"output", failed ? "" : "It ships tomorrow."},
+                            {"error", failed ? nlohmann::json("timeout") : nlohmann::json()}}
+                 .dump() +
+             "\n";
+  }
+  write("prod.jsonl", lines);
+  ASSERT_EQ(qualbar("monitor ingest prod.jsonl --suite prod.yaml").exit_code, 0);
+  const ProcessResult r = qualbar("monitor status --suite prod.yaml --format json");
+  const auto status = nlohmann::json::parse(r.out);
+  std::set<std::string> dims;
+  for (const auto& q : status["quality"]) dims.insert(q["dimension"].get<std::string>());
+  EXPECT_EQ(dims, std::set<std::string>{"no_pii"}) << r.out;
+  const auto& pii = status["quality"][0]["weeks"][0];
+  EXPECT_EQ(pii["items"], 40) << pii;  // every record, the 10 failed calls among them
+  EXPECT_NEAR(pii["estimate"].get<double>(), 30.0 / 40.0, 1e-12) << pii;
+}
+
+// The number of sampled records of the monitor's closed weeks (all but the newest), per week.
+std::map<std::string, int> closed_week_samples(const fs::path& db) {
+  sqlite3* h = nullptr;
+  sqlite3_open(db.c_str(), &h);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h,
+                     "SELECT week, COUNT(*) FROM monitor_samples WHERE week < (SELECT MAX(week) "
+                     "FROM monitor_strata) GROUP BY week",
+                     -1, &st, nullptr);
+  std::map<std::string, int> out;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] = sqlite3_column_int(st, 1);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return out;
+}
+
+// `review export` on a monitor hands out every closed week's sample in full by default (never 200
+// items thinly spread over six months); --week, --weeks and --sample (per week) narrow it.
+TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
+  Stream s;
+  s.weeks = 4;
+  s.per_week = 800;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  const auto weeks = closed_week_samples(dir_.work() / ".qualbar" / "qualbar.db");
+  ASSERT_EQ(weeks.size(), 3U) << "four weeks of records, the last still open";
+  int total = 0;
+  std::string per_week;
+  for (const auto& [week, n] : weeks) {
+    total += n;
+    per_week += fmt::format("{}{} {}", per_week.empty() ? "" : ", ", week, n);
+  }
+  ProcessResult r = qualbar("review export --run m-moderation --dimension correct --out all");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(fmt::format("{} answers to grade", total)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("per week: " + per_week + "\n"), std::string::npos) << r.out;
+
+  const std::string last = weeks.rbegin()->first;
+  r = qualbar("review export --run m-moderation --dimension correct --weeks 1 --out last");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(fmt::format("per week: {} {}\n", last, weeks.rbegin()->second)),
+            std::string::npos)
+      << r.out;
+
+  const std::string first = weeks.begin()->first;
+  r = qualbar("review export --run m-moderation --dimension correct --week " + first +
+              " --sample 5 --out five");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(fmt::format("5 answers to grade")), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("per week: {} 5\n", first)), std::string::npos) << r.out;
+
+  r = qualbar("review export --run m-moderation --dimension correct --week 2099-W01 --out none");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--week 2099-W01: not a closed week of monitor m-moderation; its closed "
+                       "weeks are " + weeks.begin()->first),
+            std::string::npos)
+      << r.err;
 }
 
 // The set of records kept at the sample rate, as a sorted list of ids.

@@ -291,6 +291,50 @@ TEST(MonitorStatus, SparseWeeksAreListedNotTested) {
   EXPECT_NE(status_terminal(s, false).find("too few to test (12 graded)"), std::string::npos);
 }
 
+// A closed week with traffic but too few grades to test a people-graded dimension is a gap the
+// status leads with, with the command that fills it; the newest closed week has its grace week;
+// dimensions scored on every record are never short.
+TEST(MonitorStatus, ClosedWeeksShortOfGradesAreNotTestedAndSaySo) {
+  StatusInput in;
+  in.monitor = "m-support";
+  in.windows = week_names(10);  // W10 is the open week
+  for (const auto& w : in.windows) in.traffic.push_back({.window = w, .volume = 5000});
+  in.quality.push_back(flat_series(in.windows, 200, 0.94));
+  in.quality[0].windows[3] = {.window = in.windows[3], .items = 12, .n = 12, .passes = 11,
+                              .effective_n = 12};
+  in.quality[0].windows[8] = {.window = in.windows[8]};  // W09: closed last week, nobody graded
+  QualitySeries pii = flat_series(in.windows, 3, 1.0);
+  pii.dimension = "no_pii";
+  pii.source = "every record";
+  in.quality.push_back(pii);
+  MonitorStatus s = compute_status(in, MonitorSettings{});
+  ASSERT_EQ(s.gaps.size(), 1U);
+  EXPECT_EQ(s.gaps[0].dimension, kDimension);
+  EXPECT_EQ(s.gaps[0].weeks, std::vector<std::string>{"2026-W04"});  // W09 is within its grace
+  EXPECT_EQ(s.gaps[0].graded, std::vector<std::size_t>{12});
+  const std::string t = status_terminal(s, false);
+  EXPECT_EQ(t.find("NOT TESTED: 1 closed week could not be tested: fewer than 30 graded records"),
+            t.find('\n') + 2)
+      << t;  // first, under the title
+  EXPECT_NE(t.find("  ✗ moderation_correct: 2026-W04 (12 graded)\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("Hand them to reviewers: qualbar review export --run m-support --dimension "
+                   "moderation_correct --week 2026-W04 --out review/"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("No alerts on the weeks that could be tested"), std::string::npos) << t;
+  const auto j = nlohmann::json::parse(status_json(s));
+  EXPECT_EQ(j["grading_gaps"][0]["weeks"][0]["week"], "2026-W04");
+  EXPECT_EQ(j["grading_gaps"][0]["weeks"][0]["graded"], 12);
+  EXPECT_NE(status_html(s).find("NOT TESTED"), std::string::npos);
+
+  MonitorSettings no_grace;
+  no_grace.grading_grace_weeks = 0;
+  s = compute_status(in, no_grace);
+  ASSERT_EQ(s.gaps.size(), 1U);
+  EXPECT_EQ(s.gaps[0].weeks, (std::vector<std::string>{"2026-W04", "2026-W09"}));
+  EXPECT_EQ(s.gaps[0].graded, (std::vector<std::size_t>{12, 0}));
+}
+
 TEST(MonitorStatus, MissingWeeksAreGaps) {
   StatusInput in = production(77, true);
   for (std::size_t w : {5U, 6U, 11U}) in.quality[0].windows[w] = {.window = in.windows[w]};

@@ -133,6 +133,22 @@ TEST_F(ReviewTest, ExportNeverOverwritesAndSamplesReproducibly) {
   EXPECT_EQ(second.items, 10U);
 }
 
+TEST_F(ReviewTest, WeeksAreAMonitorsAndNamingThemOnARunIsAnError) {
+  test::save_judged_run(*store_, test::JudgedRun{});
+  ExportRequest rq;
+  rq.runs = {"latest"};
+  rq.reviewers = {"alice", "bob"};
+  rq.out_dir = dir_.file("review");
+  rq.weeks = {"2026-W07"};
+  EXPECT_NE(input_error([&] { (void)export_for_review(*store_, rq); })
+                .find("--week and --weeks choose weeks of a monitor's sample; run "),
+            std::string::npos);
+  rq.weeks.clear();
+  rq.last_weeks = 2;
+  EXPECT_NE(input_error([&] { (void)export_for_review(*store_, rq); }).find("is not a monitor"),
+            std::string::npos);
+}
+
 TEST_F(ReviewTest, ExportOfAComparisonHandsBothAnswersToTheSameCaseBlind) {
   test::JudgedRun a;
   a.n = 20;

@@ -64,6 +64,7 @@ struct QualitySeries {
 };
 
 struct StatusInput {
+  std::string monitor;                 // its run id, "m-" and the suite's name
   std::vector<std::string> windows;    // every week from the first to the last, gaps included
   std::vector<WindowTraffic> traffic;  // aligned with windows
   std::vector<QualitySeries> quality;
@@ -135,12 +136,24 @@ struct WindowDrift {
   bool category_shift = false, input_shift = false, output_shift = false;
 };
 
+// A dimension graded by people or a judge whose closed weeks, grading due, hold too few graded
+// records to be tested: weeks nobody can say anything about.
+struct GradingGap {
+  std::string dimension;
+  std::vector<std::string> weeks;   // oldest first
+  std::vector<std::size_t> graded;  // aligned with weeks
+};
+
 struct MonitorStatus {
+  std::string monitor;
   std::vector<std::string> windows;
   std::vector<WindowTraffic> traffic;
   std::vector<SeriesStatus> quality;  // overall series first, then slices worst first
   std::vector<WindowDrift> drift;
   std::vector<Alert> alerts;  // every alert of the status, most recent week first
+  // Closed weeks with traffic, older than grading_grace_weeks, whose overall series of a people-
+  // or judge-graded dimension has fewer than min_graded graded records.
+  std::vector<GradingGap> gaps;
   MonitorSettings settings;
   double confidence = 0.95;
   std::string drift_baseline;  // the weeks pooled as the input baseline, "" when none

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "qualbar/core/case.hpp"
@@ -58,7 +59,13 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
 struct ExportRequest {
   std::vector<std::string> runs;        // one run, or two (a comparison: both answers, blind)
   std::vector<std::string> dimensions;  // empty: every dimension the judge grades
-  std::size_t sample = 200;             // cases to pick (per run); 0 = all
+  // Cases to pick by a seeded draw; 0 = all. Unset: 200 of a run, and every record of a
+  // monitor's weeks (on a monitor the draw is per week: never a subsample across weeks).
+  std::optional<std::size_t> sample;
+  // A monitor only: its closed weeks to hand out ("2026-W07"; empty: every closed week), or its
+  // `last_weeks` most recent closed weeks.
+  std::vector<std::string> weeks;
+  std::size_t last_weeks = 0;
   std::vector<std::string> reviewers;   // names; each gets one file
   std::size_t per_item = 2;             // reviewers per item
   std::uint64_t seed = 1;
@@ -73,6 +80,8 @@ struct ExportResult {
   std::size_t skipped_errors = 0;   // cases whose call failed: nothing to grade
   std::size_t already_graded = 0;   // cases every requested dimension has enough grades for
   std::vector<std::string> files;   // written, in order
+  // A monitor: the items handed out per week, oldest first.
+  std::vector<std::pair<std::string, std::size_t>> weeks;
 };
 
 ExportResult export_for_review(Store& store, const ExportRequest& request);

@@ -127,6 +127,9 @@ struct MonitorSettings {
   std::size_t baseline_windows = 4;  // the first weeks with data, pooled, are the baseline
   std::string baseline_run;         // or a stored run: its rates are the baseline
   std::size_t min_graded = 30;      // a week with fewer graded items is listed, not tested
+  // Weeks after a week closes before its missing grades are a gap `monitor status` fails on
+  // (the most recent closed week may still be being graded).
+  std::size_t grading_grace_weeks = 1;
   double tolerance = 0.02;          // a week below the baseline by more than this (and
                                     // significantly) is an alert
   // Significance of the weekly, trend and input-drift tests. Strict because each is repeated
