@@ -49,6 +49,7 @@ struct Baseline {
   double rate = kNaN;
   double n = 0;  // effective
   std::string from;
+  std::string missing;  // why there is none ("" when there is one, or no data yet)
   std::vector<bool> member;  // the weeks pooled
   std::size_t end = 0;       // the first week after the baseline: testing starts here
 };
@@ -63,11 +64,22 @@ Baseline baseline_of(const QualitySeries& s, const StatusInput& in, const Monito
     b.from = "run " + in.baseline_run_id;
     return b;
   }
+  // The first baseline_windows weeks with data, each with min_graded items: a sparse week among
+  // them means no baseline (and says which), never a later — perhaps already drifted — week.
   double passes = 0, n = 0;
   std::size_t used = 0, first = 0;
   for (std::size_t i = 0; i < s.windows.size() && used < st.baseline_windows; ++i) {
     const WindowQuality& w = s.windows[i];
-    if (w.items < st.min_graded || !(w.n > 0)) continue;
+    if (w.items == 0 || !(w.n > 0)) continue;
+    if (w.items < st.min_graded) {
+      b.missing = fmt::format(
+          "no baseline: {}, one of the first {} weeks with data, has {} graded (at least {} "
+          "needed); grade more of it, or set monitor.baseline_run",
+          in.windows[i], st.baseline_windows, w.items, st.min_graded);
+      b.member.assign(s.windows.size(), false);
+      b.end = s.windows.size();
+      return b;
+    }
     if (used++ == 0) first = i;
     passes += w.passes;
     n += w.n;
@@ -258,6 +270,7 @@ SeriesStatus series_status(const QualitySeries& series, const StatusInput& in,
   s.baseline = b.rate;
   s.baseline_n = b.n;
   s.baseline_from = b.from;
+  s.baseline_missing = b.missing;
   s.detectors_from = b.end;
   for (std::size_t i = 0; i < in.windows.size(); ++i)
     s.weeks.push_back(verdict_of(s.series.windows[i], i, b, st, in.confidence));

@@ -55,7 +55,8 @@ std::string interval_text(const stats::Interval& iv) {
 }
 
 std::string baseline_text(const SeriesStatus& s) {
-  if (s.baseline_from.empty()) return "no baseline yet (too few graded weeks)";
+  if (!s.baseline_missing.empty()) return s.baseline_missing;
+  if (s.baseline_from.empty()) return "no baseline yet (no graded week)";
   return fmt::format("baseline {} ({}, effective n {:.0f})", percent(s.baseline), s.baseline_from,
                      s.baseline_n);
 }

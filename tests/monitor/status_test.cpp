@@ -270,18 +270,12 @@ TEST(MonitorStatus, SparseWeeksAreListedNotTested) {
   StatusInput in;
   in.windows = week_names(10);
   in.quality.push_back(flat_series(in.windows, 200, 0.94));
-  in.quality[0].windows[2] = {.window = in.windows[2],
-                              .items = 10,
-                              .n = 10,
-                              .passes = 3,
-                              .effective_n = 10};  // inside the baseline weeks
   in.quality[0].windows[7] = {
-      .window = in.windows[7], .items = 12, .n = 12, .passes = 2, .effective_n = 12};  // after them
+      .window = in.windows[7], .items = 12, .n = 12, .passes = 2, .effective_n = 12};
   const MonitorStatus s = compute_status(in, MonitorSettings{});
   const SeriesStatus& q = s.quality[0];
-  EXPECT_EQ(q.baseline_from, "2026-W01 – 2026-W05");  // W03 is skipped
-  EXPECT_FALSE(q.weeks[2].in_baseline);
-  EXPECT_TRUE(q.weeks[4].in_baseline);
+  EXPECT_EQ(q.baseline_from, "2026-W01 – 2026-W04");
+  EXPECT_TRUE(q.weeks[3].in_baseline);
   EXPECT_TRUE(q.weeks[7].too_few);
   EXPECT_FALSE(q.weeks[7].below);
   EXPECT_TRUE(std::isnan(q.weeks[7].p_value));
@@ -289,6 +283,28 @@ TEST(MonitorStatus, SparseWeeksAreListedNotTested) {
   EXPECT_TRUE(std::isfinite(q.weeks[6].p_value));
   EXPECT_TRUE(s.alerts.empty()) << s.alerts[0].message;
   EXPECT_NE(status_terminal(s, false).find("too few to test (12 graded)"), std::string::npos);
+}
+
+// The baseline is the first baseline_windows weeks with data: a sparse one among them leaves the
+// series without a baseline, saying which week and why, rather than reaching for a later week
+// (which may already have drifted).
+TEST(MonitorStatus, ASparseWeekAmongTheFirstLeavesNoBaselineAndSaysWhy) {
+  StatusInput in;
+  in.windows = week_names(10);
+  in.quality.push_back(flat_series(in.windows, 200, 0.94));
+  in.quality[0].windows[2] = {
+      .window = in.windows[2], .items = 10, .n = 10, .passes = 3, .effective_n = 10};
+  for (std::size_t w = 6; w < 10; ++w) in.quality[0].windows[w].passes = 120;  // 60%: a drop
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  const SeriesStatus& q = s.quality[0];
+  EXPECT_TRUE(q.baseline_from.empty());
+  EXPECT_FALSE(q.weeks[4].in_baseline);
+  EXPECT_EQ(q.baseline_missing,
+            "no baseline: 2026-W03, one of the first 4 weeks with data, has 10 graded (at least "
+            "30 needed); grade more of it, or set monitor.baseline_run");
+  EXPECT_NE(status_terminal(s, false).find(q.baseline_missing), std::string::npos);
+  const auto j = nlohmann::json::parse(status_json(s));
+  EXPECT_EQ(j["quality"][0]["baseline"]["missing"], q.baseline_missing);
 }
 
 // A closed week with traffic but too few grades to test a people-graded dimension is a gap the

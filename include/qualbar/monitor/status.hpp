@@ -108,6 +108,7 @@ struct SeriesStatus {
   double baseline = stats::kNaN;
   double baseline_n = 0;
   std::string baseline_from;         // "run r-…" or "2026-W01 – 2026-W04"
+  std::string baseline_missing;      // why there is no baseline ("" when there is, or no data)
   std::vector<WindowVerdict> weeks;  // aligned with windows
   // The detectors watch the weeks after the baseline: their paths start at window
   // `detectors_from` (path[i] is window detectors_from + i; alarm likewise).
