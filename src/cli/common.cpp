@@ -158,6 +158,12 @@ RunOutcome run_suite(const RunRequest& req) {
     if (provider_options.model.empty()) provider_options.model = resumed->info.model;
   } else {
     o.suite = load_suite(req.suite);
+    if (o.suite.datasets.empty()) {
+      throw InputError(Location{o.suite.file, 1, 1, "datasets"},
+                       "the suite has no datasets: it is a monitor-only suite, for production "
+                       "records (`qualbar monitor ingest FILE --suite " +
+                           o.suite.file + "`). `qualbar run` needs `datasets:` to run");
+    }
     // A big dataset is read with huge pages (nothing was written or printed yet).
     std::uintmax_t bytes = 0;
     for (const auto& path : o.suite.datasets) {

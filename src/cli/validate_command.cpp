@@ -23,17 +23,20 @@ struct ValidateOptions {
 int validate(const ValidateOptions& o) {
   // Everything is checked before anything is printed.
   const Suite suite = load_suite(o.suite);
-  const Dataset dataset = load_cases(suite.datasets, /*keep_lines=*/false, suite.limits);
+  // A monitor-only suite has no dataset: its cases are production records.
+  const bool monitor_only = suite.datasets.empty();
+  const Dataset dataset =
+      monitor_only ? Dataset{} : load_cases(suite.datasets, /*keep_lines=*/false, suite.limits);
   (void)build_scorers(suite);
   // The provider's own settings and what they ask of the cases (a replay provider's responses
   // are checked below).
-  if (suite.system.provider != "replay")
+  if (!monitor_only && suite.system.provider != "replay")
     provider_registry().get(suite.system.provider).make(suite, o.provider)->check(dataset.cases);
   if (suite.judge.is_map()) (void)judge_settings(suite);
   const std::string responses_path =
       o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
   std::optional<std::vector<Response>> responses;
-  if (suite.system.provider == "replay" && !responses_path.empty())
+  if (!monitor_only && suite.system.provider == "replay" && !responses_path.empty())
     responses = load_responses(responses_path, suite.limits);
 
   std::size_t n_bars = 0;
@@ -47,8 +50,13 @@ int validate(const ValidateOptions& o) {
   std::cout << fmt::format("{} is valid.\n", display_text(o.suite));
   std::cout << fmt::format("  suite       {} (schema {}, hash {})\n", display_text(suite.name),
                            suite.schema_version, suite.hash);
-  std::cout << fmt::format("  cases       {} in {} dataset file(s)\n", dataset.cases.size(),
-                           suite.datasets.size());
+  if (monitor_only) {
+    std::cout << "  cases       none: a monitor-only suite (production records come in through "
+                 "`qualbar monitor ingest`)\n";
+  } else {
+    std::cout << fmt::format("  cases       {} in {} dataset file(s)\n", dataset.cases.size(),
+                             suite.datasets.size());
+  }
   std::cout << fmt::format("  dimensions  {}\n", fmt::join(dims, ", "));
   std::cout << fmt::format("  slices      {}\n", fmt::join(slices, ", "));
   std::cout << fmt::format("  bars        {} limit(s), {} critical slice(s)\n", n_bars,

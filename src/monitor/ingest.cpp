@@ -67,7 +67,9 @@ std::vector<std::size_t> ingest_dimensions(const Suite& suite) {
     }
     if (spec.builtin || review::uses_judge(spec) || spec.scorer == "assertions") continue;
     const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
-    if (info.kind == ScoreKind::measurement || !info.dimension_arg.empty()) continue;
+    if (info.kind == ScoreKind::measurement || !info.dimension_arg.empty() ||
+        info.graded_by_people)
+      continue;
     out.push_back(d);
   }
   return out;

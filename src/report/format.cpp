@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
@@ -83,6 +84,15 @@ std::vector<std::string> report_notices(const Report& r) {
     const std::size_t k = d.overall.n_ungraded;
     if (k == 0) continue;
     const std::size_t of = k + d.overall.n;
+    const ScorerEntry* scorer = scorer_registry().find(d.scorer);
+    if (scorer != nullptr && scorer->info.graded_by_people) {
+      out.push_back(fmt::format(
+          "{}: graded by people; {} of {} answers have no grade yet and are left out of its "
+          "estimate. Hand them to reviewers: qualbar review export --run {} --dimension {} --out "
+          "review/, then qualbar review import",
+          d.name, k, of, r.run.id, d.name));
+      continue;
+    }
     out.push_back(fmt::format(
         "{}: the judge did not grade {} of {} answers, which are left out of its estimate (not "
         "counted as failures); the first: {}. Fix the judge and run again: the grades it gave "

@@ -456,7 +456,7 @@ void read_judge_check(const ConfigReader& p, const ConfigNode& jc, JudgeCheckSet
 }
 
 
-// schema_version, name, description and datasets.
+// schema_version, name, description and datasets (none for a monitor-only suite).
 void parse_head(const ConfigReader& p, const ConfigNode& root, Suite& s) {
   const auto require = [&](const char* key) -> const ConfigNode& {
     const ConfigNode& n = root[key];
@@ -473,6 +473,8 @@ void parse_head(const ConfigReader& p, const ConfigNode& root, Suite& s) {
   s.name = p.string(require("name"), "name");
   if (root["description"]) s.description = p.string(root["description"], "description");
 
+  // A suite for production only (a `monitor` map) needs no dataset: its cases are the records.
+  if (!root["datasets"] && root["monitor"]) return;
   const ConfigNode& datasets = require("datasets");
   if (datasets.is_scalar()) {
     s.datasets.push_back(p.resolve(datasets.scalar()));

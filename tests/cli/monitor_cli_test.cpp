@@ -338,6 +338,68 @@ dimensions:
   EXPECT_NEAR(pii["estimate"].get<double>(), 30.0 / 40.0, 1e-12) << pii;
 }
 
+// A suite for production alone: no dataset, a dimension only people grade (no dummy judge). It
+// validates, refuses `qualbar run` with the reason, and runs the whole weekly loop.
+TEST_F(MonitorCli, AMonitorOnlySuiteWithAPeopleGradedDimensionRunsTheLoop) {
+  write("prod.yaml", R"(schema_version: 1
+name: prod
+dimensions:
+  correct:
+    scorer: people
+    args: {rubric: "The moderation decision is right."}
+  no_pii: {scorer: pii}
+slices: [category]
+monitor: {sample_rate: 0.025, min_per_window: 20, stratify_by: [category]}
+)");
+  ProcessResult r = qualbar("validate prod.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("cases       none: a monitor-only suite"), std::string::npos) << r.out;
+  r = qualbar("run prod.yaml --no-store");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("prod.yaml:1:1: field 'datasets': the suite has no datasets: it is a "
+                       "monitor-only suite"),
+            std::string::npos)
+      << r.err;
+
+  Stream s;
+  s.weeks = 4;
+  s.per_week = 2000;
+  write("records.jsonl", records(s));
+  r = qualbar("monitor ingest records.jsonl --suite prod.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Scored on every record: no_pii\n"), std::string::npos) << r.out;
+  r = qualbar("monitor status --suite prod.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("  ✗ correct: 2026-W02 (0 graded), 2026-W03 (0 graded)\n"),
+            std::string::npos)
+      << r.out;
+  r = qualbar("review export --run m-prod --dimension correct --out review");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> done;
+  for (const char* who : {"reviewer-1", "reviewer-2"}) {
+    std::istringstream in(read(std::string("review/") + who + ".jsonl"));
+    std::string out;
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line);
+      EXPECT_EQ(j["rubric"], "The moderation decision is right.");
+      j["grade"] = j["input"].get<std::string>().find("[ok]") != std::string::npos ? 1 : 0;
+      out += j.dump() + "\n";
+    }
+    write(std::string("review/") + who + "-done.jsonl", out);
+    done.push_back(std::string("review/") + who + "-done.jsonl");
+  }
+  r = qualbar("review import " + done[0] + " " + done[1]);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = qualbar("monitor status --suite prod.yaml --format json");
+  const auto status = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(status["grading_gaps"].empty()) << status["grading_gaps"];
+  bool people_series = false;
+  for (const auto& q : status["quality"])
+    people_series = people_series || (q["dimension"] == "correct" && q["source"] == "people" &&
+                                      q["slice"] == "" && q["baseline"]["rate"].is_number());
+  EXPECT_TRUE(people_series) << r.out.substr(0, 3000);
+}
+
 // The number of sampled records of the monitor's closed weeks (all but the newest), per week.
 std::map<std::string, int> closed_week_samples(const fs::path& db) {
   sqlite3* h = nullptr;

@@ -41,6 +41,7 @@ const std::map<std::string, std::string>& minimal_args() {
       {"latency", ""},
       {"normalized-match", ""},
       {"numeric", ""},
+      {"people", ""},
       {"pii", ""},
       {"refusal-correctness", ""},
       {"refused", ""},
@@ -204,10 +205,10 @@ TEST(ScorerConformance, EmptyResponseOnEmptyCase) {
     Score s;
     ASSERT_NO_THROW(s = scorer->score(Case{}, Response{})) << e->name;
     // Only the runner marks failed calls of the system; a judged scorer marks what its judge did
-    // not grade (and a case the judge was not asked about) as ungraded, so it never passes or
-    // fails what nobody graded.
-    if (scorer->uses_judge()) {
-      EXPECT_EQ(s.status, ScoreStatus::ungraded) << e->name << ": unjudged must not pass";
+    // not grade (and a case the judge was not asked about) as ungraded, as a people-graded one
+    // marks every case, so it never passes or fails what nobody graded.
+    if (scorer->uses_judge() || e->info.graded_by_people) {
+      EXPECT_EQ(s.status, ScoreStatus::ungraded) << e->name << ": ungraded must not pass";
     } else {
       EXPECT_NE(s.status, ScoreStatus::error) << e->name << ": only the runner marks failed calls";
     }

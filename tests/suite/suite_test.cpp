@@ -274,6 +274,28 @@ TEST(ParseSuite, BarsHashChangesOnlyWithWhatDecidesPassOrFail) {
   EXPECT_EQ(parse(kMinimal + "bars:\n  correct:\n    min: 0.85\n").bars_hash, h);
 }
 
+// A suite for production only needs no dataset: its `monitor` map says what it is for. Without
+// one, datasets are required.
+TEST(ParseSuite, AMonitorOnlySuiteNeedsNoDatasets) {
+  const std::string monitor_only =
+      "schema_version: 1\nname: prod\ndimensions:\n  helpful: {scorer: people, args: {rubric: "
+      "\"Solves it.\"}}\n  no_pii: {scorer: pii}\nmonitor: {sample_rate: 0.01}\n";
+  const Suite s = parse(monitor_only);
+  EXPECT_TRUE(s.datasets.empty());
+  EXPECT_EQ(s.monitor.sample_rate, 0.01);
+  EXPECT_EQ(error_of("schema_version: 1\nname: prod\ndimensions:\n  no_pii: {scorer: pii}\n"),
+            "suite.yaml:1:1: field 'datasets': is required (see docs/suite.md)");
+}
+
+TEST(ParseSuite, GradingGraceWeeksIsACountOfWeeks) {
+  EXPECT_EQ(parse(kMinimal + "monitor: {grading_grace_weeks: 0}\n").monitor.grading_grace_weeks,
+            0U);
+  EXPECT_EQ(parse(kMinimal).monitor.grading_grace_weeks, 1U);
+  EXPECT_NE(error_of(kMinimal + "monitor: {grading_grace_weeks: -1}\n")
+                .find("field 'monitor.grading_grace_weeks'"),
+            std::string::npos);
+}
+
 TEST(ParseSuiteErrors, ExactMessages) {
   EXPECT_EQ(error_of("name: s\n"),
             "suite.yaml:1:1: field 'schema_version': is required (see docs/suite.md)");

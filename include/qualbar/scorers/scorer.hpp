@@ -29,6 +29,9 @@ struct ScorerInfo {
   // An argument that names another dimension of the suite ("against"): the suite loader checks it
   // names a pass/fail or 0–1 dimension other than this one.
   std::string dimension_arg;
+  // Only people grade it (the `people` scorer): never scored on production records, and its
+  // weeks are due for review.
+  bool graded_by_people = false;
 };
 
 class JudgeContext;
