@@ -94,9 +94,18 @@ int init(const InitOptions& o) {
   std::cout << fmt::format(
       "\nNext:\n"
       "  qualbar validate {}        check the suite and its data\n"
-      "  qualbar run {} --no-store  run it on the recorded responses\n"
-      "Docs: docs/profiles.md (this profile), docs/suite.md (every field).\n",
+      "  qualbar run {} --no-store  run it on the recorded responses\n",
       suite, suite);
+  // A profile with an example production log shows the monitor's loop on it.
+  const fs::path log = dir / "production.jsonl";
+  if (fs::exists(log)) {
+    std::cout << fmt::format(
+        "  qualbar monitor ingest {} --suite {}   production records in\n"
+        "  qualbar monitor status --suite {}      the weeks to grade, and any drift\n",
+        log.lexically_normal().string(), suite, suite);
+  }
+  std::cout << "Docs: docs/profiles.md (this profile), docs/suite.md (every field)"
+            << (fs::exists(log) ? ", docs/monitor.md (production).\n" : ".\n");
   return 0;
 }
 

@@ -70,6 +70,32 @@ TEST_P(InitProfile, WritesASuiteThatValidatesAndRuns) {
 INSTANTIATE_TEST_SUITE_P(EveryProfile, InitProfile, ::testing::ValuesIn(kProfiles),
                          [](const auto& info) { return info.param; });
 
+// The continuous profile writes a production log too: its monitor loop works on it from the
+// first command (the weeks to grade are named; nothing else is needed).
+TEST(InitContinuous, TheProductionLogRunsTheMonitorLoop) {
+  TempDir dir("qb-init");
+  const auto init = run_args({"init", "--profile", "continuous", "--dir", "proj"}, dir);
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find("qualbar monitor ingest proj/production.jsonl --suite proj/suite.yaml"),
+            std::string::npos)
+      << init.out;
+  const auto ingest =
+      run_args({"monitor", "ingest", "proj/production.jsonl", "--suite", "proj/suite.yaml"}, dir);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.out.find("Ingested 240 records"), std::string::npos) << ingest.out;
+  const auto status = run_args({"monitor", "status", "--suite", "proj/suite.yaml"}, dir);
+  EXPECT_EQ(status.exit_code, 1) << status.err;
+  EXPECT_NE(status.out.find("  ✗ helpful: 2026-W45 (0 graded), 2026-W46 (0 graded)\n"),
+            std::string::npos)
+      << status.out;
+  const auto review = run_args({"review", "export", "--run", "m-assistant-weekly", "--dimension",
+                                "helpful", "--week", "2026-W45", "--week", "2026-W46", "--out",
+                                "review"},
+                               dir);
+  EXPECT_EQ(review.exit_code, 0) << review.err;
+  EXPECT_NE(review.out.find("per week: 2026-W45 "), std::string::npos) << review.out;
+}
+
 TEST(Init, RefusesToOverwriteAFileAndWritesNothing) {
   TempDir dir("qb-init");
   fs::create_directories(dir.work() / "proj");
