@@ -86,8 +86,18 @@ int do_ingest(const MonitorOptions& o) {
   if (!s.weeks.empty())
     std::cout << fmt::format(", weeks {} to {}", s.weeks.front(), s.weeks.back());
   std::cout << ".\n";
-  if (!s.dimensions.empty())
-    std::cout << fmt::format("  Scored on every record: {}\n", fmt::join(s.dimensions, ", "));
+  // Which dimensions applied to the records, and which to none (they need a reference or a label
+  // production records lack, so they make no series).
+  std::vector<std::string> scored, none;
+  for (std::size_t d = 0; d < s.dimensions.size(); ++d)
+    (d < s.applied.size() && s.applied[d] > 0 ? scored : none).push_back(s.dimensions[d]);
+  if (!scored.empty())
+    std::cout << fmt::format("  Scored on every record: {}\n", fmt::join(scored, ", "));
+  if (!none.empty() && s.records > 0)
+    std::cout << fmt::format(
+        "  Applied to no record (they need what production records lack: a reference, an "
+        "expected_label or should_refuse): {}\n",
+        fmt::join(none, ", "));
   if (s.skipped_lines > 0)
     std::cout << fmt::format("  {} lines already ingested by an earlier run were skipped\n",
                              s.skipped_lines);

@@ -241,6 +241,8 @@ class Ingestor {
   IngestSummary finish(double seconds) {
     flush();
     summary_.dimensions = dim_names_;
+    summary_.applied = applied_;
+    summary_.applied.resize(dim_names_.size(), 0);
     for (const KeyLimit& l : key_limits_) {
       if (l.folded_records == 0) continue;
       summary_.warnings.push_back(fmt::format(
@@ -577,11 +579,16 @@ class Ingestor {
     response_.id = case_.id;
     response_.output.assign(rec_.output);
     response_.error = rec_.failed ? std::optional<std::string>("failed") : std::nullopt;
-    for (const auto& s : scored_) {
+    if (applied_.size() != scored_.size()) applied_.assign(scored_.size(), 0);
+    for (std::size_t d = 0; d < scored_.size(); ++d) {
+      const Scored& s = scored_[d];
       const Score sc = s.scorer->score(case_, response_);
       if (sc.status == ScoreStatus::not_applicable) {
         scores_.push_back(-1);
-      } else if (rec_.failed) {
+        continue;
+      }
+      ++applied_[d];
+      if (rec_.failed) {
         scores_.push_back(0);
       } else {
         const bool pass = sc.status == ScoreStatus::scored && sc.value >= s.threshold.value_or(1.0) - 1e-12;
@@ -782,6 +789,7 @@ class Ingestor {
   std::vector<std::string_view> folded_;  // the current record's value of each used slot
   std::vector<Scored> scored_;
   std::vector<std::string> dim_names_;
+  std::vector<std::uint64_t> applied_;  // per scored dimension: records it applied to
   std::vector<int> scores_;
   Case case_;
   Response response_;

@@ -327,7 +327,13 @@ dimensions:
              "\n";
   }
   write("prod.jsonl", lines);
-  ASSERT_EQ(qualbar("monitor ingest prod.jsonl --suite prod.yaml").exit_code, 0);
+  const ProcessResult ingest = qualbar("monitor ingest prod.jsonl --suite prod.yaml");
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.out.find("  Scored on every record: no_pii\n  Applied to no record (they need "
+                            "what production records lack: a reference, an expected_label or "
+                            "should_refuse): answer_correct\n"),
+            std::string::npos)
+      << ingest.out;
   const ProcessResult r = qualbar("monitor status --suite prod.yaml --format json");
   const auto status = nlohmann::json::parse(r.out);
   std::set<std::string> dims;

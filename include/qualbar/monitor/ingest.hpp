@@ -45,6 +45,7 @@ struct IngestSummary {
   std::uint64_t bytes = 0;
   std::uint64_t skipped_lines = 0;  // lines of a file already ingested by an earlier run
   std::vector<std::string> dimensions;  // scored on every record
+  std::vector<std::uint64_t> applied;   // per dimension: the records it applied to
   std::vector<std::string> weeks;       // weeks the records fell in, oldest first
   std::vector<std::string> warnings;    // e.g. a slice key's long tail folded into "(other)"
   double seconds = 0;
