@@ -331,6 +331,30 @@ TEST_F(LoadDataset, IdsMustBeUniqueAcrossFiles) {
   }
 }
 
+// A file is mapped and parsed in place; the parser reads past the text's end. Files ending on,
+// just before and just after a page boundary (no newline at the end, so the last object runs to
+// the last byte) parse whole, their lines kept as read.
+TEST_F(LoadDataset, FilesEndingAtAPageBoundaryParseWhole) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  for (const std::size_t size : {page - 1, page, page + 1, 2 * page - 40, 2 * page}) {
+    std::string text;
+    int n = 0;
+    const auto line = [](int i, std::size_t pad) {
+      return "{\"id\":\"c-" + std::to_string(i) + "\",\"input\":\"" + std::string(pad, 'x') +
+             "\"}";
+    };
+    while (text.size() + line(n, 10).size() + 1 + line(n + 1, 1).size() < size)
+      text += line(n++, 10) + "\n";
+    const std::size_t short_by = size - text.size() - line(n, 0).size();
+    text += line(n++, short_by);  // the last line ends exactly at `size`
+    ASSERT_EQ(text.size(), size);
+    const Dataset d = load_dataset({file("p.jsonl", text)});
+    ASSERT_EQ(d.cases.size(), static_cast<std::size_t>(n)) << size;
+    EXPECT_EQ(d.cases.back().input, std::string(short_by, 'x')) << size;
+    EXPECT_EQ(d.raw_lines.back(), line(n - 1, short_by)) << size;
+  }
+}
+
 TEST_F(LoadDataset, HashDependsOnContentAndOrder) {
   const std::string a = file("a.jsonl", "{\"id\":\"q-1\",\"input\":\"x\"}\n");
   const std::string b = file("b.jsonl", "{\"id\":\"q-2\",\"input\":\"x\"}\n");
