@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -406,20 +407,29 @@ monitor: {sample_rate: 0.025, min_per_window: 20, stratify_by: [category]}
   EXPECT_TRUE(people_series) << r.out.substr(0, 3000);
 }
 
-// The number of sampled records of the monitor's closed weeks (all but the newest), per week.
-std::map<std::string, int> closed_week_samples(const fs::path& db) {
+// Each row of `sql` on the store file `db`, given to `row`.
+void each_row(const fs::path& db, const char* sql,
+              const std::function<void(sqlite3_stmt*)>& row) {
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(h,
-                     "SELECT week, COUNT(*) FROM monitor_samples WHERE week < (SELECT MAX(week) "
-                     "FROM monitor_strata) GROUP BY week",
-                     -1, &st, nullptr);
-  std::map<std::string, int> out;
-  while (sqlite3_step(st) == SQLITE_ROW)
-    out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] = sqlite3_column_int(st, 1);
+  sqlite3_prepare_v2(h, sql, -1, &st, nullptr);
+  while (sqlite3_step(st) == SQLITE_ROW) row(st);
   sqlite3_finalize(st);
   sqlite3_close(h);
+}
+
+std::string text_at(sqlite3_stmt* st, int column) {
+  return reinterpret_cast<const char*>(sqlite3_column_text(st, column));
+}
+
+// The number of sampled records of the monitor's closed weeks (all but the newest), per week.
+std::map<std::string, int> closed_week_samples(const fs::path& db) {
+  std::map<std::string, int> out;
+  each_row(db,
+           "SELECT week, COUNT(*) FROM monitor_samples WHERE week < (SELECT MAX(week) FROM "
+           "monitor_strata) GROUP BY week",
+           [&](sqlite3_stmt* st) { out[text_at(st, 0)] = sqlite3_column_int(st, 1); });
   return out;
 }
 
@@ -468,15 +478,9 @@ TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
 
 // The set of records kept at the sample rate, as a sorted list of ids.
 std::set<std::string> kept_by_rate(const fs::path& db) {
-  sqlite3* h = nullptr;
-  sqlite3_open(db.c_str(), &h);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(h, "SELECT id FROM monitor_samples WHERE topup = 0", -1, &st, nullptr);
   std::set<std::string> out;
-  while (sqlite3_step(st) == SQLITE_ROW)
-    out.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-  sqlite3_finalize(st);
-  sqlite3_close(h);
+  each_row(db, "SELECT id FROM monitor_samples WHERE topup = 0",
+           [&](sqlite3_stmt* st) { out.insert(text_at(st, 0)); });
   return out;
 }
 
