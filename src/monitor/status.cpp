@@ -510,14 +510,16 @@ std::string Alert::key() const {
 
 namespace {
 
-// The weeks each people- or judge-graded dimension could not be tested on, once due: closed (the
+// The weeks each dimension people grade could not be tested on, once due: closed (the
 // newest week is open), past the grace weeks, with traffic, and fewer than min_graded graded.
 std::vector<GradingGap> grading_gaps(const StatusInput& in, const MonitorSettings& settings) {
   std::vector<GradingGap> out;
   const std::size_t n = in.windows.size();
-  const std::size_t due = n > 1 + settings.grading_grace_weeks ? n - 1 - settings.grading_grace_weeks : 0;
+  const std::size_t grace = settings.grading_grace_weeks;
+  const std::size_t due = n > 1 + grace ? n - 1 - grace : 0;
   for (const QualitySeries& q : in.quality) {
-    if (!q.slice.empty() || q.source == "every record") continue;
+    // People's grades are what a week is tested on: the judge's own series follows them.
+    if (!q.slice.empty() || q.source != "people") continue;
     GradingGap gap{q.dimension, {}, {}};
     for (std::size_t w = 0; w < due && w < q.windows.size(); ++w) {
       const bool traffic = w < in.traffic.size() && in.traffic[w].volume > 0;

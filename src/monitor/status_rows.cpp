@@ -190,14 +190,17 @@ std::string gaps_headline(const MonitorStatus& s) {
 
 std::string gaps_command(const MonitorStatus& s) {
   std::set<std::string> weeks;
-  std::string dimensions;
+  std::vector<std::string> dimensions;  // in the gaps' order, each once
   for (const GradingGap& g : s.gaps) {
     weeks.insert(g.weeks.begin(), g.weeks.end());
-    dimensions += " --dimension " + g.dimension;
+    if (std::find(dimensions.begin(), dimensions.end(), g.dimension) == dimensions.end())
+      dimensions.push_back(g.dimension);
   }
+  std::string flags;
+  for (const auto& d : dimensions) flags += " --dimension " + d;
   std::string week_flags;
   for (const auto& w : weeks) week_flags += " --week " + w;
-  return fmt::format("qualbar review export --run {}{}{} --out review/", s.monitor, dimensions,
+  return fmt::format("qualbar review export --run {}{}{} --out review/", s.monitor, flags,
                      week_flags);
 }
 

@@ -323,6 +323,9 @@ TEST(MonitorStatus, ClosedWeeksShortOfGradesAreNotTestedAndSaySo) {
   pii.dimension = "no_pii";
   pii.source = "every record";
   in.quality.push_back(pii);
+  QualitySeries judge = flat_series(in.windows, 5, 0.9);  // the judge's series follows people's
+  judge.source = "judge";
+  in.quality.push_back(judge);
   MonitorStatus s = compute_status(in, MonitorSettings{});
   ASSERT_EQ(s.gaps.size(), 1U);
   EXPECT_EQ(s.gaps[0].dimension, kDimension);

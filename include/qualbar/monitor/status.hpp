@@ -137,8 +137,9 @@ struct WindowDrift {
   bool category_shift = false, input_shift = false, output_shift = false;
 };
 
-// A dimension graded by people or a judge whose closed weeks, grading due, hold too few graded
-// records to be tested: weeks nobody can say anything about.
+// A dimension people grade (every dimension not scored on every record, judged ones included:
+// people's grades are the ground truth) whose closed weeks, grading due, hold too few grades to
+// be tested: weeks nobody can say anything about.
 struct GradingGap {
   std::string dimension;
   std::vector<std::string> weeks;   // oldest first
@@ -152,8 +153,8 @@ struct MonitorStatus {
   std::vector<SeriesStatus> quality;  // overall series first, then slices worst first
   std::vector<WindowDrift> drift;
   std::vector<Alert> alerts;  // every alert of the status, most recent week first
-  // Closed weeks with traffic, older than grading_grace_weeks, whose overall series of a people-
-  // or judge-graded dimension has fewer than min_graded graded records.
+  // Closed weeks with traffic, older than grading_grace_weeks, whose overall series of people's
+  // grades has fewer than min_graded graded records.
   std::vector<GradingGap> gaps;
   MonitorSettings settings;
   double confidence = 0.95;
