@@ -195,6 +195,7 @@ RunOutcome run_suite(const RunRequest& req) {
   }
   Progress progress(std::cerr, o.dataset.cases.size(), ::isatty(STDERR_FILENO) != 0);
   if (resumed) progress.already_done(resumed->n_answered());
+  std::vector<CaseSlices> slices;  // what the store's pages filter the cases by
   {
     InterruptScope interrupts;
     RunSettings settings;
@@ -205,6 +206,11 @@ RunOutcome run_suite(const RunRequest& req) {
     settings.judge = judge ? &*judge : nullptr;
     settings.resume_hint =
         fmt::format("qualbar run --resume {}{}", settings.run_id, store_flag_hint(o.store_path));
+    // The report is built while the run's last answers are written.
+    settings.on_scored = [&](const RunResult& r) {
+      o.report = build_report(o.suite, o.dataset.cases, r.responses, r.scores, r.info,
+                              store ? &slices : nullptr);
+    };
     try {
       o.result = execute_run(o.suite, o.dataset, *provider, o.suite.system.provider, settings);
     } catch (const RunError&) {
@@ -217,13 +223,8 @@ RunOutcome run_suite(const RunRequest& req) {
   for (const auto& w : o.result.warnings)
     std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (o.result.complete()) {
-    std::vector<CaseSlices> slices;
-    o.report = build_report(o.suite, o.dataset.cases, o.result.responses, o.result.scores,
-                            o.result.info, store ? &slices : nullptr);
     o.result.info.passed = o.report.passed;
-    if (store) {
-      finish_stored_run(*store, o.result.info, o.report, slices, o.result.scores);
-    }
+    if (store) finish_stored_run(*store, o.result.info, o.report, slices, o.result.scores);
   }
   return o;
 }

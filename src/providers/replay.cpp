@@ -39,6 +39,7 @@ class ReplayProvider final : public Provider {
   }
 
   std::string model() const override { return model_; }
+  bool answers_locally() const override { return true; }
 
   std::string settings_json() const override {
     return nlohmann::json{{"responses", path_}, {"responses_count", count_}}.dump();

@@ -10,11 +10,17 @@
 #include "qualbar/run/run_lock.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/serial_queue.hpp"
 #include "qualbar/util/text.hpp"
 #include "qualbar/version.hpp"
 
 namespace qb {
 namespace {
+
+// A store that could not record the run's cases: nothing of the run is saved.
+struct NotStarted : RunError {
+  using RunError::RunError;
+};
 
 // The store's record of a run as it starts.
 RunRecord record_of(const Suite& suite, const RunInfo& info) {
@@ -28,12 +34,15 @@ RunRecord record_of(const Suite& suite, const RunInfo& info) {
 
 // Receives the provider's answers: counts them, tells the observer, saves them in batches (at
 // each pause of the provider, and at least every 4,096 answers), and stores cacheable answers.
+// The batches are written on the run's store thread (`writes`) while the provider goes on; a
+// write that fails stops the provider, and the next flush reports it.
 class Sink final : public ProviderSink {
  public:
-  Sink(RunResult& run, Store* store, const Provider& provider, std::span<const Case> cases,
-       RunObserver* observer, std::size_t max_output_bytes)
+  Sink(RunResult& run, Store* store, SerialQueue& writes, const Provider& provider,
+       std::span<const Case> cases, RunObserver* observer, std::size_t max_output_bytes)
       : run_(run),
         store_(store),
+        writes_(writes),
         provider_(provider),
         cases_(cases),
         observer_(observer),
@@ -64,43 +73,49 @@ class Sink final : public ProviderSink {
 
   void idle() override { flush(); }
 
-  bool stop_requested() const override { return InterruptScope::level() >= 1; }
+  bool stop_requested() const override {
+    return InterruptScope::level() >= 1 || writes_.failed();
+  }
   bool abort_requested() const override { return InterruptScope::level() >= 2; }
 
+  // Hands the answers since the last flush to the store thread; rethrows a failed write.
   void flush() {
     if (store_ == nullptr || pending_.empty()) return;
-    answers_.clear();
-    keys_.clear();
-    cache_entries_.clear();
+    std::vector<std::pair<std::string, std::size_t>> keys;
     for (const std::size_t i : pending_) {
-      const Response& r = run_.responses[i];
-      answers_.push_back(StoredAnswer{i, &r});
       // Errors are never cached: a rerun calls again.
-      if (!r.is_error()) {
+      if (!run_.responses[i].is_error()) {
         if (std::string key = provider_.cache_key(cases_[i]); !key.empty())
-          keys_.emplace_back(std::move(key), &r);
+          keys.emplace_back(std::move(key), i);
       }
     }
-    for (const auto& [key, r] : keys_) cache_entries_.push_back(CacheEntry{key, r});
-    // The answers and their cache entries are one unit: both or neither.
-    const auto unit = store_->begin();
-    store_->runs().save_answers(run_.info.id, answers_);
-    store_->cache().put(cache_entries_);
-    unit->commit();
-    pending_.clear();
+    // The provider neither resizes the responses nor changes a response once it is done
+    // (Provider::run), so the job reads them where they are.
+    writes_.post([store = store_, &responses = run_.responses, id = run_.info.id,
+                  batch = std::move(pending_), keys = std::move(keys)] {
+      std::vector<StoredAnswer> answers;
+      answers.reserve(batch.size());
+      for (const std::size_t i : batch) answers.push_back(StoredAnswer{i, &responses[i]});
+      std::vector<CacheEntry> entries;
+      for (const auto& [key, i] : keys) entries.push_back(CacheEntry{key, &responses[i]});
+      // The answers and their cache entries are one unit: both or neither.
+      const auto unit = store->begin();
+      store->runs().save_answers(id, answers);
+      store->cache().put(entries);
+      unit->commit();
+    });
+    pending_ = {};
   }
 
  private:
   RunResult& run_;
   Store* store_;
+  SerialQueue& writes_;
   const Provider& provider_;
   std::span<const Case> cases_;
   RunObserver* observer_;
   std::size_t max_output_bytes_;
   std::vector<std::size_t> pending_;
-  std::vector<StoredAnswer> answers_;
-  std::vector<std::pair<std::string, const Response*>> keys_;
-  std::vector<CacheEntry> cache_entries_;
 };
 
 }  // namespace
@@ -108,7 +123,9 @@ class Sink final : public ProviderSink {
 namespace {
 
 // Saves the run as stopped (failed or interrupted) with what it has.
-void save_stopped(RunResult& run, const RunSettings& settings, RunStatus status) {
+void save_stopped(RunResult& run, const RunSettings& settings, SerialQueue& writes,
+                  RunStatus status) {
+  writes.wait();  // the answers first; a write that failed is the error
   run.info.status = status;
   run.info.ended_at = now_rfc3339();
   run.info.n_errors = 0;
@@ -158,7 +175,8 @@ RunInfo first_record(const Suite& suite, const Dataset& dataset, const Provider&
 // resumed one): returns which cases are answered. A store that cannot take the run (a full disk)
 // fails it before anything is asked.
 std::vector<char> claim(RunResult& run, const Suite& suite, Dataset& dataset,
-                        const RunSettings& settings) {
+                        const Provider& provider, const RunSettings& settings,
+                        SerialQueue& writes) {
   const std::size_t n = dataset.cases.size();
   const auto not_started = [&](const RunError& e) {
     return RunError(fmt::format("{}\nThe run was not {}: nothing was asked or saved", e.what(),
@@ -196,16 +214,27 @@ std::vector<char> claim(RunResult& run, const Suite& suite, Dataset& dataset,
   } else if (settings.store != nullptr) {
     if (dataset.raw_lines.size() != n)
       throw std::logic_error("a stored run needs the dataset's lines (load it with keep_lines)");
-    try {
-      settings.store->runs().begin_run(record_of(suite, run.info), dataset.cases,
-                                       dataset.raw_lines);
-      // The lines are in the store now: the files' text is not kept beside it for the rest of
-      // the run (a third of a million-case run's memory).
-      dataset.raw_lines = {};
-      dataset.sources = {};
-    } catch (const RunError& e) {
-      throw not_started(e);
-    }
+    // Once the lines are in the store, the files' text is not kept beside it for the rest of
+    // the run (a third of a million-case run's memory).
+    auto record = [store = settings.store, info = record_of(suite, run.info),
+                   cases = std::span<const Case>(dataset.cases),
+                   lines = std::move(dataset.raw_lines), sources = std::move(dataset.sources),
+                   not_started]() mutable {
+      try {
+        store->runs().begin_run(info, cases, lines);
+      } catch (const RunError& e) {
+        throw NotStarted(not_started(e).what());
+      }
+      lines = {};
+      sources = {};
+    };
+    dataset.raw_lines = {};
+    dataset.sources = {};
+    // Answered locally, the cases are recorded while they are answered and scored.
+    if (provider.answers_locally())
+      writes.post(std::move(record));
+    else
+      record();
   }
   run.n_answered = run.n_resumed;
   return answered;
@@ -214,14 +243,18 @@ std::vector<char> claim(RunResult& run, const Suite& suite, Dataset& dataset,
 // The cases still to ask, after the response cache answered what it could.
 std::vector<std::size_t> from_cache(RunResult& run, const Dataset& dataset,
                                     const Provider& provider, const std::vector<char>& answered,
-                                    const RunSettings& settings, Sink& sink) {
+                                    const RunSettings& settings, SerialQueue& writes,
+                                    Sink& sink) {
   const std::size_t n = dataset.cases.size();
   std::vector<std::size_t> todo;
+  bool written = false;  // the store is read only once what was posted to it is written
   todo.reserve(n - run.n_resumed);
   for (std::size_t i = 0; i < n; ++i) {
     if (answered[i]) continue;
     if (settings.store != nullptr) {
       if (const std::string key = provider.cache_key(dataset.cases[i]); !key.empty()) {
+        if (!written) writes.wait();
+        written = true;
         if (auto hit = settings.store->cache().get(key)) {
           std::vector<Response> parsed = parse_responses(*hit, "the response cache");
           if (parsed.size() == 1) {
@@ -244,10 +277,10 @@ std::vector<std::size_t> from_cache(RunResult& run, const Dataset& dataset,
 // A RunError that stops the run: what was answered is saved first (should the store fail too,
 // the reason the run stopped stands).
 [[noreturn]] void stop_failed(const RunError& e, const std::string& why, RunResult& run,
-                              const RunSettings& settings, Sink* sink) {
+                              const RunSettings& settings, SerialQueue& writes, Sink* sink) {
   try {
     if (sink != nullptr) sink->flush();
-    save_stopped(run, settings, RunStatus::failed);
+    save_stopped(run, settings, writes, RunStatus::failed);
   } catch (const RunError&) {
     throw e;
   }
@@ -257,7 +290,9 @@ std::vector<std::size_t> from_cache(RunResult& run, const Dataset& dataset,
 // Scores every case, the judge first; false when Ctrl-C stopped the judge (the run is saved as
 // interrupted).
 bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Dataset& dataset,
-           const RunSettings& settings) {
+           const RunSettings& settings, SerialQueue& writes) {
+  // The judge keeps its grades in the store's cache: the store is the judge's alone from here.
+  if (settings.judge != nullptr) writes.wait();
   JudgeHooks hooks;
   if (settings.store != nullptr) hooks.scope = run.info.id;
   hooks.interrupt_level = [] { return InterruptScope::level(); };
@@ -267,21 +302,21 @@ bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Da
     run.scores = score_cases(scorers, dataset.cases, run.responses, &judge);
   } catch (const RunError& e) {
     // The judge cannot be reached at all: the grades it gave are kept for the resume.
-    stop_failed(e, fmt::format("the judge could not grade: {}", e.what()), run, settings, nullptr);
+    stop_failed(e, fmt::format("the judge could not grade: {}", e.what()), run, settings, writes, nullptr);
   }
   run.n_judge_calls = judge.calls();
   run.n_judge_cached = judge.cached();
   run.n_judge_failed = judge.not_graded();
   if (judge.interrupted()) {
     run.scores = ScoreTable();
-    save_stopped(run, settings, RunStatus::interrupted);
+    save_stopped(run, settings, writes, RunStatus::interrupted);
     return false;
   }
   // A judge that graded nothing it was asked measured nothing: the run failed, as when every call
   // of the system fails.
   if (judge.calls() > 0 && judge.not_graded() == judge.calls() + judge.cached()) {
     run.scores = ScoreTable();
-    save_stopped(run, settings, RunStatus::failed);
+    save_stopped(run, settings, writes, RunStatus::failed);
     throw stopped_error(fmt::format("the judge did not grade any of the {} answers it was asked "
                                     "about; the first: {}",
                                     judge.not_graded(), excerpt(judge.first_failure(), 300)),
@@ -293,17 +328,18 @@ bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Da
 // Asks what is left, then scores: the run after claim().
 void answer_and_score(RunResult& run, const Suite& suite, const Dataset& dataset,
                       Provider& provider, const std::vector<DimensionScorer>& scorers,
-                      const std::vector<char>& answered, const RunSettings& settings) {
+                      const std::vector<char>& answered, const RunSettings& settings,
+                      SerialQueue& writes) {
   const std::size_t n = dataset.cases.size();
-  Sink sink(run, settings.store, provider, dataset.cases, settings.observer,
+  Sink sink(run, settings.store, writes, provider, dataset.cases, settings.observer,
             suite.limits.max_output_bytes);
   const std::vector<std::size_t> todo =
-      from_cache(run, dataset, provider, answered, settings, sink);
+      from_cache(run, dataset, provider, answered, settings, writes, sink);
   try {
     provider.run(dataset.cases, todo, run.responses, sink);
     sink.flush();
   } catch (const RunError& e) {
-    stop_failed(e, e.what(), run, settings, &sink);
+    stop_failed(e, e.what(), run, settings, writes, &sink);
   } catch (const std::exception&) {
     sink.flush();  // the answers so far are kept; the caller marks the run failed
     throw;
@@ -312,20 +348,27 @@ void answer_and_score(RunResult& run, const Suite& suite, const Dataset& dataset
   run.info.ended_at = now_rfc3339();
   for (const auto& r : run.responses) run.info.n_errors += r.is_error() ? 1 : 0;
   if (run.n_answered < n) {
-    save_stopped(run, settings, RunStatus::interrupted);
+    save_stopped(run, settings, writes, RunStatus::interrupted);
     return;
   }
   // A run in which no call succeeded measured nothing: it failed, whatever its bars say.
   if (n > 0 && run.info.n_errors == n) {
     const Response& first = run.responses.front();
-    save_stopped(run, settings, RunStatus::failed);
+    save_stopped(run, settings, writes, RunStatus::failed);
     throw stopped_error(fmt::format("every one of the {} calls failed, so nothing was measured; "
                                     "the first failed with: {}",
                                     n, excerpt(first.error.value_or(""), 300)),
                         run, settings);
   }
-  if (!score(run, scorers, dataset, settings)) return;
+  if (!score(run, scorers, dataset, settings, writes)) return;
   run.info.status = RunStatus::complete;
+  try {
+    if (settings.on_scored) settings.on_scored(run);
+    writes.wait();
+  } catch (...) {
+    run.info.status = RunStatus::running;  // the caller saves it as failed
+    throw;
+  }
 }
 
 }  // namespace
@@ -335,14 +378,25 @@ RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
   RunResult run;
   run.info = first_record(suite, dataset, provider, provider_name, settings);
   const auto scorers = build_scorers(suite);
-  const std::vector<char> answered = claim(run, suite, dataset, settings);
+  // The run's writes to the store, in order, beside its answering and scoring. Declared after
+  // `run`: its jobs read the responses, so it ends first.
+  SerialQueue writes(1024);
+  const std::vector<char> answered = claim(run, suite, dataset, provider, settings, writes);
   try {
-    answer_and_score(run, suite, dataset, provider, scorers, answered, settings);
+    answer_and_score(run, suite, dataset, provider, scorers, answered, settings, writes);
   } catch (...) {
+    // Cases that could not be recorded while they were answered: the run was not started, and
+    // that is the error to report.
+    try {
+      writes.wait();
+    } catch (const NotStarted&) {
+      throw;
+    } catch (...) {  // NOLINT(bugprone-empty-catch): reported below or by the first error
+    }
     // Whatever stopped the run (a bug included) leaves it failed in the store, never "running".
     if (run.info.status == RunStatus::running) {
       try {
-        save_stopped(run, settings, RunStatus::failed);
+        save_stopped(run, settings, writes, RunStatus::failed);
       } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the first error stands
       }
     }

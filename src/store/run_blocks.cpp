@@ -38,14 +38,19 @@ void Packer::pack(std::string_view raw, std::string& out) {
     throw RunError(fmt::format("cannot compress a block of the run: {} bytes is over LZ4's limit",
                                raw.size()));
   const int raw_size = static_cast<int>(raw.size());
-  out.resize(kLz4Header + static_cast<std::size_t>(LZ4_compressBound(raw_size)));
-  out[0] = kLz4Tag;
-  const auto size = static_cast<std::uint32_t>(raw.size());
-  std::memcpy(out.data() + 1, &size, sizeof size);
-  const int n = LZ4_compress_fast_extState(lz4_state_.data(), raw.data(), out.data() + kLz4Header,
-                                           raw_size, static_cast<int>(out.size() - kLz4Header), 1);
+  // Compressed into the packer's own buffer, then copied: sizing `out` to LZ4's bound would
+  // zero three times the bytes the block takes.
+  const auto bound = static_cast<std::size_t>(LZ4_compressBound(raw_size));
+  if (scratch_.size() < bound) scratch_.resize(bound);
+  const int n = LZ4_compress_fast_extState(lz4_state_.data(), raw.data(), scratch_.data(),
+                                           raw_size, static_cast<int>(bound), 1);
   if (n <= 0 && raw_size > 0) throw RunError("cannot compress a block of the run (LZ4 failed)");
-  out.resize(kLz4Header + static_cast<std::size_t>(n));
+  const auto size = static_cast<std::uint32_t>(raw.size());
+  out.clear();
+  out.reserve(kLz4Header + static_cast<std::size_t>(n));
+  out.push_back(kLz4Tag);
+  out.append(reinterpret_cast<const char*>(&size), sizeof size);
+  out.append(scratch_.data(), static_cast<std::size_t>(n));
 }
 
 void Packer::unpack(std::string_view packed, std::string& out, const std::string& where) {

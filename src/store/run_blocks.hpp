@@ -1,6 +1,6 @@
 #pragma once
 // The run format's encodings (docs/store.md, "How a run is stored"): a run's cases 64 to a block,
-// each block's ids, lines and scores as length-prefixed lists compressed with zstd; failing
+// each block's ids, lines and scores as length-prefixed lists compressed (LZ4); failing
 // masks and slice cells kept raw, so a page's filter reads them without decompressing anything.
 // Internal to src/store.
 
@@ -44,6 +44,7 @@ class Packer {
 
  private:
   std::string lz4_state_;  // LZ4_compress_fast_extState's
+  std::string scratch_;    // a block compressed, before it is copied out
   void* dctx_;             // zstd's, for blocks of older stores
 };
 

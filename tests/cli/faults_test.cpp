@@ -385,6 +385,48 @@ TEST(Faults, AStoreThatCannotTakeTheRunSaysNothingWasRunAndOffersNoResume) {
   EXPECT_EQ(server.request_count(), calls) << "no call was made";
 }
 
+// A replayed run records its cases while it answers and scores (nothing it asks costs anything):
+// a store that cannot take them still leaves no run behind and says the run was not started.
+TEST(Faults, AReplayedRunTheStoreCannotTakeLeavesNoRunBehind) {
+  TempDir dir("qb-store-full-replay");
+  const auto write_run = [&](int n) {
+    std::mt19937_64 random(11);
+    std::string cases, responses;
+    for (int i = 0; i < n; ++i) {
+      cases += fmt::format(R"({{"id":"c{:05}","input":"{:016x}{:016x}","reference":"x"}})"
+                           "\n",
+                           i, random(), random());
+      responses += fmt::format(R"({{"id":"c{:05}","output":"{:016x}{:016x}"}})"
+                               "\n",
+                               i, random(), random());
+    }
+    std::ofstream(dir.work() / "cases.jsonl") << cases;
+    std::ofstream(dir.work() / "responses.jsonl") << responses;
+  };
+  std::ofstream(dir.work() / "suite.yaml")
+      << "schema_version: 1\nname: full\ndatasets: [cases.jsonl]\n"
+         "system: {provider: replay, responses: responses.jsonl}\n"
+         "dimensions:\n  correct: {scorer: exact-match}\n";
+  write_run(5);
+  ASSERT_EQ(run_args({"run", "suite.yaml"}, dir).exit_code, 0);  // the store exists
+  write_run(20000);
+  const auto kib = fs::file_size(dir.work() / ".qualbar" / "qualbar.db") / 1024 + 64;
+  std::ofstream(dir.work() / "full.sh")
+      << fmt::format("trap '' XFSZ\nulimit -f {}\nexec \"$@\"\n", kib);
+  const std::string cmd = fmt::format(
+      "cd '{}' && /bin/bash full.sh '{}' run suite.yaml > out.txt 2> err.txt; echo $? > code.txt",
+      dir.work().string(), QB_BINARY);
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string err = read_text(dir.work() / "err.txt");
+  EXPECT_EQ(std::stoi(read_text(dir.work() / "code.txt")), 3) << err;
+  EXPECT_NE(err.find("The run was not started: nothing was asked or saved"), std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("--resume"), std::string::npos) << "there is nothing to resume";
+  const auto runs = run_args({"runs", "--json"}, dir);
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  EXPECT_EQ(nlohmann::json::parse(runs.out).size(), 1U) << "only the first run is stored";
+}
+
 TEST(Faults, AnAnswerOverTheSizeLimitIsAnErrorCaseNotKeptWhole) {
   const std::string huge(2u << 20, 'z');
   FakeOpenAI server([&](const FakeRequest& req, int) {

@@ -52,12 +52,17 @@ class Provider {
   // The cache key of a case's request ("" when this provider's answers are not cached): the same
   // key means the same request, so a stored answer can stand in for a new call.
   [[nodiscard]] virtual std::string cache_key(const Case& /*c*/) const { return {}; }
+  // True when asking costs nothing and reaches no one (answers replayed from a file): a stored
+  // run then records its cases while it answers. Otherwise they are recorded first, so a store
+  // that cannot take the run stops it before any call is paid for.
+  [[nodiscard]] virtual bool answers_locally() const { return false; }
   // Answers the cases whose indices are in `todo` (ascending): writes each response to
   // out[index] and then calls sink.done(index). `out` is sized to `cases`, or empty when no case
   // has an answer yet (size it with out.resize(cases.size()), or move a whole vector in: a
   // million replayed responses are then never held twice). A failed call is an error response,
   // never an exception; a RunError means the run cannot go on (endpoint down). Returns early,
-  // leaving cases unanswered, when the sink asks to stop.
+  // leaving cases unanswered, when the sink asks to stop. Once a case is done, `out` is not
+  // resized or replaced and its response not changed: the run saves it on another thread.
   virtual void run(std::span<const Case> cases, std::span<const std::size_t> todo,
                    std::vector<Response>& out, ProviderSink& sink) = 0;
 };

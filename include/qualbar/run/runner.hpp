@@ -2,6 +2,7 @@
 // One run: a suite's dataset through a provider, every answer saved as it completes, scored on
 // every dimension once all cases are answered.
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -60,6 +61,9 @@ struct RunSettings {
   // What to run to continue this run, e.g. "qualbar run --resume r-… --store P": added to the
   // message of a run that fails once its record is saved (never to one that was not).
   std::string resume_hint;
+  // Called once the run is complete and scored, while its last answers may still be being
+  // written to the store (a report built meanwhile); execute_run returns once they are.
+  std::function<void(const RunResult&)> on_scored;
 };
 
 // Everything is validated before this is called (the suite, the dataset, and the provider's
@@ -72,6 +76,9 @@ struct RunSettings {
 // — marks the stored run failed and is rethrown with how many answers were saved. With a store,
 // the run is locked for this process while it runs (run/run_lock.hpp). A new stored run stores
 // the dataset's lines when it starts, then releases them (raw_lines and sources are emptied).
+// The store's writes run on a thread of their own, in order, beside the answering and scoring
+// (the cases first: before the first call, unless the provider answers locally); execute_run
+// returns once every one is written.
 RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
                       const std::string& provider_name, const RunSettings& settings = {});
 
