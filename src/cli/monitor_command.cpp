@@ -150,8 +150,8 @@ int do_status(const MonitorOptions& o, bool color) {
   if (!fresh.empty() && f == "terminal")
     std::cout << fmt::format("{} new alert{} since the last status.\n", fresh.size(),
                              fresh.size() == 1 ? "" : "s");
-  // 1 while an alert is open, or while a closed week due for grading could not be tested.
-  return status.alerts.empty() && status.gaps.empty() ? 0 : 1;
+  // 1 while an incident is open, or while a closed week due for grading could not be tested.
+  return monitor::open_incidents(status) == 0 && status.gaps.empty() ? 0 : 1;
 }
 
 int do_judge(const MonitorOptions& o) {

@@ -558,6 +558,7 @@ MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& setti
   const auto drift = drift_alerts(out.drift, out.traffic, b, settings);
   alerts.insert(alerts.end(), drift.begin(), drift.end());
   out.alerts = final_alerts(std::move(alerts), in.windows);
+  out.incidents = find_incidents(out);
   return out;
 }
 

@@ -22,6 +22,7 @@ using nlohmann::json;
 using namespace detail;  // NOLINT: the shared rows and sentences
 
 constexpr std::size_t kTerminalSlices = 3;  // slices per dimension in the terminal (worst first)
+constexpr std::size_t kTerminalAlerts = 8;  // detector alerts listed under the incidents
 
 // ---- terminal -----------------------------------------------------------------------------------
 
@@ -66,16 +67,34 @@ void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
     for (const auto& line : gap_lines(s)) out << "  ✗ " << plain(line) << '\n';
     out << "  Hand them to reviewers: " << plain(gaps_command(s)) << "\n\n";
   }
-  if (s.alerts.empty()) {
-    out << st.green(s.gaps.empty() ? "No alerts" : "No alerts on the weeks that could be tested")
+  const std::size_t open = open_incidents(s);
+  if (open == 0) {
+    out << st.green(s.gaps.empty() ? incidents_headline(s)
+                                   : incidents_headline(s) + " on the weeks that could be tested")
         << ": " << checked_text(s) << '\n';
-    return;
+  } else {
+    out << st.red(incidents_headline(s))
+        << " · each one drifting signal, every detector and slice that saw it\n";
   }
-  out << st.red(fmt::format("{} ALERT{}", s.alerts.size(), s.alerts.size() == 1 ? "" : "S"))
-      << " (most recent first)\n";
-  for (const auto& a : s.alerts)
-    out << fmt::format("  ✗ {} · {} · {}\n    {}\n", plain(a.window), a.kind, a.test,
+  for (const auto& i : s.incidents) {
+    out << (i.open ? "  ✗ " : "  ✓ ") << plain(incident_title(i)) << "\n    "
+        << plain(i.summary) << '\n';
+  }
+  if (s.alerts.empty()) return;
+  // The detectors' own alerts after the incidents they make up: the evidence, not the verdict.
+  out << '\n'
+      << st.bold(fmt::format("DETECTOR ALERTS ({}, most recent first)", s.alerts.size())) << '\n';
+  std::size_t shown = 0;
+  for (const auto& a : s.alerts) {
+    if (shown++ == kTerminalAlerts) {
+      out << st.dim(fmt::format("  … and {} more (--format json or html has every alert)",
+                                s.alerts.size() - kTerminalAlerts))
+          << '\n';
+      break;
+    }
+    out << fmt::format("  · {} · {} · {}\n    {}\n", plain(a.window), a.kind, a.test,
                        plain(a.message));
+  }
 }
 
 void print_drift(std::ostream& out, const MonitorStatus& s, const Style& st) {
@@ -208,6 +227,8 @@ json settings_json(const MonitorSettings& s) {
           {"baseline_run", s.baseline_run},
           {"min_graded", s.min_graded},
           {"grading_grace_weeks", s.grading_grace_weeks},
+          {"merge_weeks", s.merge_weeks},
+          {"resolve_weeks", s.resolve_weeks},
           {"tolerance", s.tolerance},
           {"alpha", s.alpha},
           {"cusum_h", s.cusum_h},
@@ -277,6 +298,31 @@ std::string status_json(const MonitorStatus& s) {
   for (const auto& q : s.quality) quality.push_back(series_json(q, s));
   for (const auto& d : s.drift) drift.push_back(drift_json(d));
   for (const auto& a : s.alerts) alerts.push_back(alert_json(a));
+  json incidents = json::array();
+  for (const auto& i : s.incidents) {
+    json slices = json::array();
+    for (const auto& d : i.slices)
+      slices.push_back({{"slice", d.slice},
+                        {"value", d.value},
+                        {"points", json_number<json>(std::isfinite(d.points) ? 100.0 * d.points
+                                                                             : d.points)},
+                        {"alerted", d.alerted}});
+    json keys = json::array();
+    for (const std::size_t a : i.alerts) keys.push_back(s.alerts[a].key());
+    incidents.push_back({{"id", i.id},
+                         {"kind", i.kind},
+                         {"signal", i.signal},
+                         {"open", i.open},
+                         {"started", i.started},
+                         {"last_alert", i.last},
+                         {"resolved", i.resolved},
+                         {"detectors", i.detectors},
+                         {"slices", slices},
+                         {"points_below_baseline", json_number<json>(i.size)},
+                         {"points_week", i.size_week},
+                         {"alerts", keys},
+                         {"summary", i.summary}});
+  }
   const json doc = {{"schema", "qualbar.monitor-status/1"},
                     {"settings", settings_json(s.settings)},
                     {"confidence", s.confidence},
@@ -285,6 +331,8 @@ std::string status_json(const MonitorStatus& s) {
                     {"quality", quality},
                     {"drift_baseline", s.drift_baseline},
                     {"drift", drift},
+                    {"open_incidents", open_incidents(s)},
+                    {"incidents", incidents},
                     {"alerts", alerts},
                     {"grading_gaps", gaps},
                     {"grading_command", s.gaps.empty() ? "" : gaps_command(s)}};

@@ -194,19 +194,32 @@ std::string gaps_section(const MonitorStatus& s) {
          "</code></section>\n";
 }
 
-std::string alerts_section(const MonitorStatus& s) {
-  if (s.alerts.empty())
-    return "<section id=\"alerts\" class=\"verdict pass\"><div class=\"big\">" +
-           std::string(s.gaps.empty() ? "NO ALERTS" : "NO ALERTS ON THE WEEKS TESTED") +
-           "</div>" + text(checked_text(s)) + "</section>\n";
+// The incidents first (open, then resolved); the detectors' alerts folded under them.
+std::string incidents_section(const MonitorStatus& s) {
+  const bool open = open_incidents(s) > 0;
+  std::string headline = incidents_headline(s);
+  if (!open && !s.gaps.empty()) headline += " on the weeks tested";
   std::string out = fmt::format(
-      "<section id=\"alerts\" class=\"verdict fail\"><div class=\"big\">{} ALERT{}</div>"
-      "most recent first<ol>",
-      s.alerts.size(), s.alerts.size() == 1 ? "" : "S");
-  for (const auto& a : s.alerts)
-    out += fmt::format("<li><strong>{} · {} · {}</strong><br>{}</li>", text(a.window), text(a.kind),
-                       text(a.test), text(a.message));
-  return out + "</ol></section>\n";
+      "<section id=\"incidents\" class=\"verdict {}\"><div class=\"big\">{}</div>{}",
+      open ? "fail" : "pass", text(headline),
+      open ? "each one drifting signal, every detector and slice that saw it"
+           : text(checked_text(s)));
+  if (!s.incidents.empty()) {
+    out += "<ol>";
+    for (const auto& i : s.incidents)
+      out += fmt::format("<li class=\"{}\"><strong>{}</strong><br>{}</li>",
+                         i.open ? "open" : "resolved", text(incident_title(i)), text(i.summary));
+    out += "</ol>";
+  }
+  if (!s.alerts.empty()) {
+    out += fmt::format("<details><summary>{} detector alert{} (most recent first)</summary><ol>",
+                       s.alerts.size(), s.alerts.size() == 1 ? "" : "s");
+    for (const auto& a : s.alerts)
+      out += fmt::format("<li><strong>{} · {} · {}</strong><br>{}</li>", text(a.window),
+                         text(a.kind), text(a.test), text(a.message));
+    out += "</ol></details>";
+  }
+  return out + "</section>\n";
 }
 
 std::string dimension_section(const std::string& dimension,
@@ -234,7 +247,7 @@ std::string status_html(const MonitorStatus& s) {
       "'none'\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{} · qualbar monitor</title>\n",
-                     s.alerts.empty() ? "no alerts" : fmt::format("{} alerts", s.alerts.size()));
+                     text(incidents_headline(s)));
   out += "<style>" + std::string(html::page_style()) + kChartStyle +
          "</style>\n</head>\n<body>\n<main>\n<h1>Production monitor</h1>\n";
   out += fmt::format(
@@ -244,7 +257,7 @@ std::string status_html(const MonitorStatus& s) {
       s.windows.empty() ? "" : text(", " + s.windows.front() + " – " + s.windows.back()),
       s.quality.size(), 100.0 * s.confidence, s.settings.min_graded);
   out += gaps_section(s);
-  out += alerts_section(s);
+  out += incidents_section(s);
   for (const auto& [dimension, series] : by_dimension(s))
     out += dimension_section(dimension, series, s);
   if (!s.drift_baseline.empty())

@@ -167,6 +167,24 @@ std::string checked_text(const MonitorStatus& s) {
       s.quality.size(), weeks, weeks == 1 ? "" : "s");
 }
 
+std::string incidents_headline(const MonitorStatus& s) {
+  const std::size_t open = open_incidents(s), resolved = s.incidents.size() - open;
+  const std::string rest =
+      resolved == 0 ? "" : fmt::format(" ({} resolved)", resolved);
+  if (open == 0)
+    return fmt::format("No open incidents{}", rest);
+  return fmt::format("{} OPEN INCIDENT{}{}", open, open == 1 ? "" : "S", rest);
+}
+
+std::string incident_title(const Incident& i) {
+  const std::string when =
+      i.open ? fmt::format("open since {}", i.started)
+             : fmt::format("resolved {} (from {})", i.resolved, i.started);
+  const std::string last = i.last != i.started ? fmt::format(", last alert {}", i.last) : "";
+  return fmt::format("{} · {}{} · {} alert{}", i.id, when, last, i.alerts.size(),
+                     i.alerts.size() == 1 ? "" : "s");
+}
+
 std::vector<std::string> gap_lines(const MonitorStatus& s) {
   std::vector<std::string> out;
   for (const GradingGap& g : s.gaps) {

@@ -39,5 +39,10 @@ std::vector<std::string> gap_lines(const MonitorStatus& s);
 std::string gaps_headline(const MonitorStatus& s);
 // The command that hands those weeks to reviewers.
 std::string gaps_command(const MonitorStatus& s);
+// "2 OPEN INCIDENTS (1 resolved)" or "No open incidents" (with what was checked after it).
+std::string incidents_headline(const MonitorStatus& s);
+// An incident's first line: "helpful@2026-W12 · open since 2026-W12, last alert 2026-W15 ·
+// 4 alerts".
+std::string incident_title(const Incident& i);
 
 }  // namespace qb::monitor::detail

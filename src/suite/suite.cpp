@@ -352,8 +352,9 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
     p.fail(m, "monitor", "expected a map such as {sample_rate: 0.01, stratify_by: [category]}");
   p.check_keys(m, "monitor",
                {"sample_rate", "min_per_window", "stratify_by", "salt", "baseline_windows",
-                "baseline_run", "min_graded", "grading_grace_weeks", "tolerance", "alpha",
-                "cusum_h", "cusum_k", "psi_alert", "dimensions"});
+                "baseline_run", "min_graded", "grading_grace_weeks", "merge_weeks",
+                "resolve_weeks", "tolerance", "alpha", "cusum_h", "cusum_k", "psi_alert",
+                "dimensions"});
   out.where = p.at(m, "monitor");
   const auto field = [](const char* key) { return std::string("monitor.") + key; };
   if (m["sample_rate"]) {
@@ -364,7 +365,9 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
   }
   for (const auto& [key, into] : {std::pair{"min_per_window", &out.min_per_window},
                                   std::pair{"baseline_windows", &out.baseline_windows},
-                                  std::pair{"min_graded", &out.min_graded}}) {
+                                  std::pair{"min_graded", &out.min_graded},
+                                  std::pair{"merge_weeks", &out.merge_weeks},
+                                  std::pair{"resolve_weeks", &out.resolve_weeks}}) {
     if (m[key]) *into = static_cast<std::size_t>(p.integer(m[key], field(key), 1));
   }
   if (m["stratify_by"]) {

@@ -208,7 +208,7 @@ TEST_F(MonitorCli, WeeksNobodyGradedAreNotTestedAndTheStatusFails) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("NOT TESTED: 3 closed weeks could not be tested"), std::string::npos)
       << r.out;  // W05 is the open week, W04 still in its grace week
-  EXPECT_LT(r.out.find("NOT TESTED"), r.out.find("No alerts on the weeks that could be tested"));
+  EXPECT_LT(r.out.find("NOT TESTED"), r.out.find("No open incidents on the weeks that could be tested"));
   const std::string command = "review export --run m-moderation --dimension correct --week "
                               "2026-W02 --week 2026-W03 --week 2026-W04 --out review/";
   EXPECT_NE(r.out.find("Hand them to reviewers: qualbar " + command), std::string::npos) << r.out;

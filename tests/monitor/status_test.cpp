@@ -340,7 +340,7 @@ TEST(MonitorStatus, ClosedWeeksShortOfGradesAreNotTestedAndSaySo) {
                    "moderation_correct --week 2026-W04 --out review/"),
             std::string::npos)
       << t;
-  EXPECT_NE(t.find("No alerts on the weeks that could be tested"), std::string::npos) << t;
+  EXPECT_NE(t.find("No open incidents on the weeks that could be tested"), std::string::npos) << t;
   const auto j = nlohmann::json::parse(status_json(s));
   EXPECT_EQ(j["grading_gaps"][0]["weeks"][0]["week"], "2026-W04");
   EXPECT_EQ(j["grading_gaps"][0]["weeks"][0]["graded"], 12);
@@ -423,6 +423,149 @@ TEST(MonitorStatus, SlicesFollowTheOverallSeriesWorstFirst) {
 
 // The terminal shows the worst three slices of a dimension and says how many more there are, on
 // a line of its own (not framed by '?' where its line breaks were).
+// ---- incidents ----------------------------------------------------------------------------------
+
+std::vector<const Incident*> of_kind(const MonitorStatus& s, const std::string& kind) {
+  std::vector<const Incident*> out;
+  for (const auto& i : s.incidents)
+    if (i.kind == kind) out.push_back(&i);
+  return out;
+}
+
+TEST(MonitorIncidents, OneDropSeenBySlicesAndDetectorsIsOneIncidentDrivenByItsSlice) {
+  // The overall rate drifts down and the refunds category falls from 90% to 60% at week 13.
+  StatusInput in = with_slices();
+  in.traffic.clear();
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  std::size_t quality_alerts = 0;
+  for (const auto& a : s.alerts) quality_alerts += is_quality(a) ? 1 : 0;
+  ASSERT_GE(quality_alerts, 3U) << "several detectors and slices fire";
+  const auto incidents = of_kind(s, "quality");
+  ASSERT_EQ(incidents.size(), 1U) << status_terminal(s, false);
+  const Incident& i = *incidents.front();
+  EXPECT_TRUE(i.open);
+  EXPECT_EQ(i.signal, kDimension);
+  EXPECT_EQ(i.id, std::string(kDimension) + "@" + i.started);
+  EXPECT_EQ(i.alerts.size(), quality_alerts);
+  EXPECT_GE(i.detectors.size(), 2U);
+  ASSERT_FALSE(i.slices.empty());
+  EXPECT_EQ(i.slices.front().value, "refunds");
+  EXPECT_TRUE(i.slices.front().alerted);
+  // A third of the records fall 30 points: about 10 points of the overall rate... weighted by
+  // the slice's 60 records a week against the overall series' ~190.
+  EXPECT_GT(i.slices.front().points, 0.05);
+  EXPECT_NE(i.summary.find("category=refunds"), std::string::npos) << i.summary;
+  EXPECT_EQ(open_incidents(s), 1U);
+  // The terminal and the page open with it; the detectors' alerts come after.
+  const std::string t = status_terminal(s, false);
+  EXPECT_LT(t.find("1 OPEN INCIDENT"), t.find("DETECTOR ALERTS")) << t;
+  EXPECT_LT(t.find(i.id), t.find("DETECTOR ALERTS"));
+  const std::string h = status_html(s);
+  EXPECT_LT(h.find("1 OPEN INCIDENT"), h.find("detector alerts"));
+  const auto j = nlohmann::json::parse(status_json(s));
+  EXPECT_EQ(j["open_incidents"], 1);
+  ASSERT_EQ(j["incidents"].size(), s.incidents.size());
+  EXPECT_EQ(j["incidents"][0]["id"], i.id);
+  EXPECT_EQ(j["incidents"][0]["alerts"].size(), i.alerts.size());
+}
+
+TEST(MonitorIncidents, TwoProblemsAreTwoIncidents) {
+  // A quality drift and a category-mix shift from week 15 on: two incidents, whatever the alerts.
+  StatusInput in = production(2026, true);
+  const StatusInput shifted = traffic(5, 15, 99);
+  in.traffic = shifted.traffic;
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  ASSERT_GE(s.alerts.size(), 3U);
+  EXPECT_EQ(of_kind(s, "quality").size(), 1U) << status_terminal(s, false);
+  const auto input = of_kind(s, "input");
+  ASSERT_EQ(input.size(), 1U) << status_terminal(s, false);
+  EXPECT_EQ(input.front()->signal, "category mix");
+  EXPECT_EQ(input.front()->id, "category-mix@" + input.front()->started);
+  EXPECT_EQ(open_incidents(s), 2U);
+}
+
+TEST(MonitorIncidents, AFlatStreamHasNone) {
+  const MonitorStatus s = compute_status(production(2026, false), MonitorSettings{});
+  EXPECT_TRUE(s.incidents.empty()) << status_terminal(s, false);
+  EXPECT_NE(status_terminal(s, false).find("No open incidents"), std::string::npos);
+}
+
+// A hand-made status: one overall series whose weeks are below or back, and alerts on it.
+MonitorStatus made_status(const std::vector<bool>& below, const std::vector<std::size_t>& alerted,
+                          const MonitorSettings& settings) {
+  MonitorStatus s;
+  s.settings = settings;
+  s.windows = week_names(below.size());
+  SeriesStatus q;
+  q.series = QualitySeries{.dimension = kDimension, .source = "people"};
+  q.baseline = 0.9;
+  for (std::size_t w = 0; w < below.size(); ++w) {
+    q.series.windows.push_back(
+        {.window = s.windows[w], .items = 100, .n = 100, .passes = below[w] ? 80 : 90,
+         .effective_n = 100});
+    WindowVerdict v;
+    v.estimate = below[w] ? 0.8 : 0.9;
+    v.diff = v.estimate - 0.9;
+    v.below = below[w];
+    v.in_baseline = w < 2;
+    q.weeks.push_back(v);
+  }
+  s.quality.push_back(q);
+  for (std::size_t k = 0; k < alerted.size(); ++k) {
+    s.alerts.push_back(Alert{.kind = "quality-drop",
+                             .dimension = kDimension,
+                             .window = s.windows[alerted[k]],
+                             .test = k % 2 == 0 ? "CUSUM" : "two-proportion z"});
+  }
+  return s;
+}
+
+TEST(MonitorIncidents, ResolvesAfterResolveWeeksBackWithinTolerance) {
+  //                      0  1  2  3     4     5     6  7  8  9
+  const std::vector<bool> below{false, false, true, true, false, false, false, false, false,
+                                false};
+  MonitorStatus s = made_status(below, {2, 3}, MonitorSettings{});
+  auto incidents = find_incidents(s);
+  ASSERT_EQ(incidents.size(), 1U);
+  EXPECT_FALSE(incidents[0].open);
+  EXPECT_EQ(incidents[0].resolved, "2026-W06") << "two weeks back: weeks 5 and 6";
+  EXPECT_EQ(incidents[0].started, "2026-W03");
+  EXPECT_EQ(incidents[0].last, "2026-W04");
+  // Stricter: seven weeks back needed, six available after the last alert.
+  MonitorSettings strict;
+  strict.resolve_weeks = 7;
+  s.settings = strict;
+  incidents = find_incidents(s);
+  ASSERT_EQ(incidents.size(), 1U);
+  EXPECT_TRUE(incidents[0].open);
+  EXPECT_EQ(incidents[0].resolved, "");
+}
+
+TEST(MonitorIncidents, AlertsOnOneSignalMergeWithinMergeWeeksAndSplitAfterAResolution) {
+  std::vector<bool> below(20, false);
+  for (const std::size_t w : {3, 4, 5, 6, 7}) below[w] = true;
+  for (std::size_t w = 10; w < 20; ++w) below[w] = true;
+  // Alerts at weeks 3 and 7 (4 apart, still below in between): one incident. The alert at week
+  // 11 is within 4 weeks of week 7 too, but the signal was back in weeks 8 and 9 (resolve_weeks
+  // 2): the first incident had resolved, so it opens a second.
+  MonitorStatus s = made_status(below, {3, 7, 11}, MonitorSettings{});
+  auto incidents = find_incidents(s);
+  ASSERT_EQ(incidents.size(), 2U);
+  EXPECT_TRUE(incidents[0].open) << "the open one first";
+  EXPECT_EQ(incidents[0].started, "2026-W12");
+  EXPECT_FALSE(incidents[1].open);
+  EXPECT_EQ(incidents[1].started, "2026-W04");
+  EXPECT_EQ(incidents[1].last, "2026-W08");
+  EXPECT_EQ(incidents[1].resolved, "2026-W10");
+  EXPECT_EQ(incidents[1].alerts.size(), 2U);
+  EXPECT_EQ(incidents[1].detectors.size(), 2U);
+  // merge_weeks 3: the alerts at weeks 3 and 7 are too far apart to join.
+  MonitorSettings narrow;
+  narrow.merge_weeks = 3;
+  s.settings = narrow;
+  EXPECT_EQ(find_incidents(s).size(), 3U);
+}
+
 TEST(MonitorStatus, TheTerminalCountsTheSlicesItLeavesOut) {
   StatusInput in = with_slices();
   const auto windows = week_names(kWeeks);
@@ -480,9 +623,9 @@ TEST(MonitorStatus, QuietStatusSaysWhatWasChecked) {
   EXPECT_TRUE(s.alerts.empty());
   EXPECT_EQ(status_terminal(s, false).rfind("qualbar monitor · 6 weeks, 2026-W01 – 2026-W06", 0),
             0U);
-  EXPECT_NE(status_terminal(s, false).find("No alerts: 1 quality series checked"),
+  EXPECT_NE(status_terminal(s, false).find("No open incidents: 1 quality series checked"),
             std::string::npos);
-  EXPECT_NE(status_html(s).find("NO ALERTS"), std::string::npos);
+  EXPECT_NE(status_html(s).find("No open incidents"), std::string::npos);
 }
 
 TEST(MonitorStatus, WeightedWeeksUseTheirEffectiveSize) {
@@ -504,9 +647,9 @@ TEST(MonitorStatus, WeightedWeeksUseTheirEffectiveSize) {
 TEST(MonitorStatus, DegenerateInputsStillRender) {
   const MonitorStatus empty = compute_status(StatusInput{}, MonitorSettings{});
   EXPECT_TRUE(empty.alerts.empty());
-  EXPECT_NE(status_terminal(empty, false).find("No alerts"), std::string::npos);
+  EXPECT_NE(status_terminal(empty, false).find("No open incidents"), std::string::npos);
   EXPECT_TRUE(nlohmann::json::parse(status_json(empty))["quality"].empty());
-  EXPECT_NE(status_html(empty).find("NO ALERTS"), std::string::npos);
+  EXPECT_NE(status_html(empty).find("No open incidents"), std::string::npos);
 
   StatusInput perfect;  // every baseline item passes: no CUSUM σ, the detector says why
   perfect.windows = week_names(8);

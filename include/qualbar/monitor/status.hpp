@@ -146,6 +146,32 @@ struct GradingGap {
   std::vector<std::size_t> graded;  // aligned with weeks
 };
 
+// A slice that drives a quality incident: how many points of the dimension's overall rate its
+// drop accounts for over the incident's weeks (its weekly shortfall against its own baseline,
+// weighted by its share of the graded records).
+struct IncidentSlice {
+  std::string slice, value;
+  double points = stats::kNaN;
+  bool alerted = false;  // a detector fired on this slice itself
+};
+
+// One drifting signal: every detector alert on it, in any slice, within merge_weeks of the last
+// one. Open until the signal has been back within tolerance for resolve_weeks weeks in a row.
+struct Incident {
+  std::string id;      // the signal and the week it started: "helpful@2026-W12"
+  std::string kind;    // "quality" or "input"
+  std::string signal;  // a dimension, or "category mix", "input length", "output length"
+  std::string started, last;           // the first and the latest week an alert fired
+  std::vector<std::string> detectors;  // the tests that agree, in the order they first fired
+  std::vector<IncidentSlice> slices;   // quality: the drivers, largest share first
+  std::vector<std::size_t> alerts;     // into MonitorStatus::alerts
+  bool open = true;
+  std::string resolved;  // the week the signal had been back for resolve_weeks ("" while open)
+  double size = stats::kNaN;  // quality: the overall rate's points below baseline, that week:
+  std::string size_week;      // the latest week of the incident the overall rate was tested
+  std::string summary;        // one sentence for a PM
+};
+
 struct MonitorStatus {
   std::string monitor;
   std::vector<std::string> windows;
@@ -153,6 +179,8 @@ struct MonitorStatus {
   std::vector<SeriesStatus> quality;  // overall series first, then slices worst first
   std::vector<WindowDrift> drift;
   std::vector<Alert> alerts;  // every alert of the status, most recent week first
+  // The alerts grouped by signal: open incidents first, then the most recent start first.
+  std::vector<Incident> incidents;
   // Closed weeks with traffic, older than grading_grace_weeks, whose overall series of people's
   // grades has fewer than min_graded graded records.
   std::vector<GradingGap> gaps;
@@ -171,6 +199,15 @@ struct MonitorStatus {
 //    psi_alert, or chi-square p < alpha with PSI > psi_alert / 2; a length KS p < alpha with
 //    D > 0.1.
 MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& settings);
+
+// The incidents of a status (compute_status sets MonitorStatus::incidents with it): its alerts
+// grouped per signal (merge_weeks), resolved where the signal came back (resolve_weeks: for a
+// quality signal the overall series' weeks are each tested and within `tolerance` of the
+// baseline; for an input signal, weeks with traffic and no shift), with the slices that drive
+// each quality incident.
+std::vector<Incident> find_incidents(const MonitorStatus& s);
+// Open incidents (acknowledged ones too): `monitor status` exits 1 while there is one.
+std::size_t open_incidents(const MonitorStatus& s);
 
 // Renderings: terminal (open alerts first, then each dimension's weeks, then input drift), JSON
 // ("qualbar.monitor-status/1", with every weekly series), and a self-contained HTML page with a

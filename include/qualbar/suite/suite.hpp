@@ -130,6 +130,11 @@ struct MonitorSettings {
   // Weeks after a week closes before its missing grades are a gap `monitor status` fails on
   // (the most recent closed week may still be being graded).
   std::size_t grading_grace_weeks = 1;
+  // Alerts on one signal (a dimension, an input distribution) within this many weeks of an open
+  // incident's last one join it; the incident resolves once the signal has been back within
+  // tolerance for resolve_weeks weeks in a row.
+  std::size_t merge_weeks = 4;
+  std::size_t resolve_weeks = 2;
   double tolerance = 0.02;          // a week below the baseline by more than this (and
                                     // significantly) is an alert
   // Significance of the weekly, trend and input-drift tests. Strict because each is repeated
