@@ -33,6 +33,10 @@ struct MonitorOptions {
   // export-cases
   std::string out;
   bool only_failing = false;
+  // ack
+  std::string incident;
+  std::string note;
+  std::string until;
 };
 
 struct Opened {
@@ -126,32 +130,42 @@ int do_status(const MonitorOptions& o, bool color) {
     outs.emplace_back(fmt_name, spec.substr(eq + 1));
   }
   Opened m = open_monitor(o, StoreAccess::existing);
-  const monitor::MonitorStatus status =
+  monitor::MonitorStatus status =
       monitor::compute_status(monitor::gather_status(*m.store, m.suite), m.suite.monitor);
+  const auto fresh = monitor::record_incidents(*m.store, m.suite, status);
   const auto render = [&](const std::string& name, bool c) {
     if (name == "json") return monitor::status_json(status);
     if (name == "html") return monitor::status_html(status);
     return monitor::status_terminal(status, c);
   };
   for (const auto& [name, path] : outs) write_file_atomic(path, render(name, false));
-  const auto fresh = monitor::raise_alerts(*m.store, m.suite, status);
   std::cout << render(f, color);
   if (!o.webhook.empty()) {
-    // Every alert not delivered yet, the new ones and those an earlier webhook call missed.
-    std::vector<MonitorAlertRow> unsent;
-    for (const auto& a : m.store->monitor().alerts(monitor::monitor_id(m.suite)))
-      if (a.sent_at.empty()) unsent.push_back(a);
-    const auto r = monitor::post_alerts(*m.store, m.suite, o.webhook, unsent);
+    // Every event not delivered yet: new incidents, updates, resolutions, and those an earlier
+    // webhook call missed.
+    const auto r =
+        monitor::post_incidents(*m.store, m.suite, o.webhook, now_rfc3339().substr(0, 10));
     for (const auto& line : r.failures)
       std::cerr << "qualbar: warning: " << display_text(line) << '\n';
     if (r.delivered > 0)
-      std::cerr << fmt::format("{} alert(s) posted to the webhook\n", r.delivered);
+      std::cerr << fmt::format("{} incident event(s) posted to the webhook\n", r.delivered);
   }
   if (!fresh.empty() && f == "terminal")
-    std::cout << fmt::format("{} new alert{} since the last status.\n", fresh.size(),
-                             fresh.size() == 1 ? "" : "s");
+    std::cout << fmt::format("New since the last status: {}. Acknowledge one (someone is on it) "
+                             "with: qualbar monitor ack ID --note \"…\"\n",
+                             fmt::join(fresh, ", "));
   // 1 while an incident is open, or while a closed week due for grading could not be tested.
   return monitor::open_incidents(status) == 0 && status.gaps.empty() ? 0 : 1;
+}
+
+int do_ack(const MonitorOptions& o) {
+  Opened m = open_monitor(o, StoreAccess::existing);
+  monitor::acknowledge_incident(*m.store, m.suite, o.incident, o.note, o.until);
+  std::cout << fmt::format(
+      "Acknowledged {}: the webhook stops posting its updates{}. It stays open, and `monitor "
+      "status` exits 1, until its signal is back within tolerance.\n",
+      o.incident, o.until.empty() ? "" : " until " + o.until);
+  return 0;
 }
 
 int do_judge(const MonitorOptions& o) {
@@ -198,7 +212,8 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "Production monitoring. `ingest` reads production records (a file, or - for an endless "
           "stream on standard input) into per-week and per-day aggregates and a deterministic "
           "sample; `status` shows quality week by week against the baseline, gradual-drift "
-          "detectors and input drift, and exits 1 while an alert is open; `judge` has the suite's "
+          "detectors and input drift as incidents, and exits 1 while one is open; `ack` acknowledges one; "
+          "`judge` has the suite's "
           "judge grade the sample; `export-cases` turns graded production records into test "
           "cases. Reviewers grade the sample with `qualbar "
           "review export --run m-SUITE`.");
@@ -236,15 +251,27 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "Quality per dimension × slice × week with its interval against the baseline (a run, "
           "or the first weeks), CUSUM, Page–Hinkley and Mann–Kendall with Theil–Sen for gradual "
           "drift, and input drift (PSI and chi-square on the category mix, Kolmogorov–Smirnov on "
-          "lengths). Alerts are stored and posted once. Closed weeks short of grades are listed "
-          "first, with the command that hands them to reviewers. Exit 1 while an alert is open "
-          "or a week due for grading could not be tested.");
+          "lengths). The detectors' alerts are grouped into incidents, one per drifting signal, shown "
+          "first after the closed weeks short of grades (with the command that hands them to "
+          "reviewers). Exit 1 while an incident is open or a week due for grading could not be "
+          "tested.");
       add_output_options(*st, o->output);
       st->add_option("--webhook", o->webhook,
-                     "POST each alert not delivered yet as JSON to this URL (retried; a failure "
-                     "is a warning)")
+                     "POST incident events (opened, updated, resolved) not delivered yet as JSON "
+                     "to this URL (retried; a failure is a warning)")
           ->envname("QUALBAR_WEBHOOK");
       common(st);
+      Command* ack = sub.add_subcommand(
+          "ack",
+          "Acknowledge an incident (someone is on it): the webhook stops posting its updates, "
+          "for good or until --until. The incident stays open, and `status` exits 1, until its "
+          "signal is back.");
+      ack->add_option("incident", o->incident, "The incident's id, e.g. helpful@2026-W12")
+          ->required();
+      ack->add_option("--note", o->note, "What is being done, shown with the incident");
+      ack->add_option("--until", o->until,
+                      "Snooze its webhook updates until this day (YYYY-MM-DD) only");
+      common(ack);
       Command* jd = sub.add_subcommand(
           "judge",
           "Have the suite's judge grade the sample of closed weeks on every judged dimension (the "
@@ -260,8 +287,9 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
       ex->add_flag("--only-failing", o->only_failing,
                    "Only records people failed on some dimension (a regression set)");
       common(ex);
-      return [o, &g, ing, st, jd, ex]() -> int {
+      return [o, &g, ing, st, ack, jd, ex]() -> int {
         if (ing->parsed()) return do_ingest(*o);
+        if (ack->parsed()) return do_ack(*o);
         if (jd->parsed()) return do_judge(*o);
         if (st->parsed()) return do_status(*o, !g.no_color && stdout_wants_color());
         if (ex->parsed()) return do_export(*o);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -253,19 +254,51 @@ StatusInput gather_status(Store& store, const Suite& suite) {
   return in;
 }
 
-std::vector<MonitorAlertRow> raise_alerts(Store& store, const Suite& suite,
-                                          const MonitorStatus& status) {
-  std::vector<MonitorAlertRow> rows;
-  const std::string now = now_rfc3339();
-  for (const auto& a : status.alerts) {
-    nlohmann::json j = {{"kind", a.kind},      {"dimension", a.dimension}, {"slice", a.slice},
-                        {"value", a.value},    {"window", a.window},       {"test", a.test},
-                        {"message", a.message}};
-    j["size"] = std::isfinite(a.size) ? nlohmann::json(a.size) : nlohmann::json();
-    j["p_value"] = std::isfinite(a.p_value) ? nlohmann::json(a.p_value) : nlohmann::json();
-    rows.push_back({a.key(), a.window, j.dump(), now, ""});
+std::vector<std::string> record_incidents(Store& store, const Suite& suite,
+                                          MonitorStatus& status) {
+  const std::string monitor = monitor_id(suite);
+  std::vector<MonitorIncidentRow> rows;
+  for (const auto& i : status.incidents) {
+    MonitorIncidentRow r;
+    r.id = i.id;
+    r.json = incident_json(status, i);
+    r.open = i.open;
+    r.alerts = i.alerts.size();
+    rows.push_back(std::move(r));
   }
-  return store.monitor().raise(monitor_id(suite), rows);
+  const auto fresh = store.monitor().record_incidents(monitor, rows, now_rfc3339());
+  std::map<std::string, MonitorIncidentRow> stored;
+  for (auto& r : store.monitor().incidents(monitor)) stored.emplace(r.id, std::move(r));
+  for (auto& i : status.incidents) {
+    const auto it = stored.find(i.id);
+    if (it == stored.end() || it->second.acked_by.empty()) continue;
+    const MonitorIncidentRow& r = it->second;
+    i.acknowledged = fmt::format("Acknowledged by {} at {}{}{}", r.acked_by, r.acked_at,
+                                 r.snooze_until.empty()
+                                     ? std::string()
+                                     : fmt::format(", webhook updates snoozed until {}",
+                                                   r.snooze_until),
+                                 r.ack_note.empty() ? std::string() : ": " + r.ack_note);
+  }
+  return fresh;
+}
+
+void acknowledge_incident(Store& store, const Suite& suite, const std::string& id,
+                          const std::string& note, const std::string& snooze_until) {
+  const std::string monitor = monitor_id(suite);
+  const bool date = snooze_until.size() == 10 && snooze_until[4] == '-' && snooze_until[7] == '-' &&
+                    !iso_week(snooze_until).empty();
+  if (!snooze_until.empty() && !date)
+    throw InputError(fmt::format("--until '{}': expected a date such as 2026-12-31", snooze_until));
+  if (store.monitor().ack_incident(monitor, id, user_name(), note, snooze_until, now_rfc3339()))
+    return;
+  std::vector<std::string> open;
+  for (const auto& r : store.monitor().incidents(monitor))
+    if (r.open) open.push_back(r.id);
+  throw InputError(fmt::format(
+      "monitor {} has no incident '{}'{}", monitor, id,
+      open.empty() ? std::string(" (it has no open incident; `qualbar monitor status` records them)")
+                   : fmt::format(". Open incidents: {}", fmt::join(open, ", "))));
 }
 
 namespace {
@@ -280,48 +313,73 @@ std::string host_of(const std::string& url) {
   return url.substr(0, end == std::string::npos ? url.size() : end);
 }
 
+// The event the webhook has not been told of this incident yet, "" when none.
+std::string event_due(const MonitorIncidentRow& r, const std::string& today) {
+  if (r.open && r.sent_state != "open") return "incident.opened";
+  if (!r.open && r.sent_state == "open") return "incident.resolved";
+  if (!r.open || r.alerts <= r.sent_alerts) return {};
+  // More alerts joined: an update, unless someone acknowledged it (until their snooze ends).
+  const bool quiet = !r.acked_by.empty() && (r.snooze_until.empty() || today <= r.snooze_until);
+  return quiet ? std::string() : "incident.updated";
+}
+
+// POSTs `body` to `url`: three attempts with backoff on network errors, 5xx, 408 and 429.
+// Returns "" when a 2xx answered, else why not.
+std::string post_json(CURL* curl, curl_slist* headers, const std::string& url,
+                      const std::string& body) {
+  long status = 0;
+  CURLcode rc = CURLE_OK;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << attempt));
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    rc = curl_easy_perform(curl);
+    status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (rc == CURLE_OK && status >= 200 && status < 300) return {};
+    if (rc == CURLE_OK && status >= 400 && status < 500 && status != 408 && status != 429) break;
+  }
+  return rc != CURLE_OK ? std::string(curl_easy_strerror(rc)) : fmt::format("HTTP {}", status);
+}
+
 }  // namespace
 
-WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& url,
-                          const std::vector<MonitorAlertRow>& alerts) {
+WebhookResult post_incidents(Store& store, const Suite& suite, const std::string& url,
+                             const std::string& today) {
   WebhookResult out;
-  if (alerts.empty()) return out;
+  const std::string monitor = monitor_id(suite);
+  std::vector<std::pair<MonitorIncidentRow, std::string>> due;
+  for (auto& r : store.monitor().incidents(monitor)) {
+    // Resolved before the webhook ever heard of it: nothing to tell.
+    if (!r.open && r.sent_state.empty()) continue;
+    std::string event = event_due(r, today);
+    if (!event.empty()) due.emplace_back(std::move(r), std::move(event));
+  }
+  if (due.empty()) return out;
   CURL* curl = curl_easy_init();
   if (curl == nullptr) throw RunError("cannot start the HTTP client for the webhook");
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  for (const auto& a : alerts) {
-    const std::string body = nlohmann::json{
-        {"source", "qualbar"},
-        {"monitor", monitor_id(suite)},
-        {"suite", suite.name},
-        {"alert", nlohmann::json::parse(
-                      a.json)}}.dump();
-    long status = 0;
-    CURLcode rc = CURLE_OK;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500 << attempt));
-      curl_easy_reset(curl);
-      curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-      curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-      curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-      curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-      rc = curl_easy_perform(curl);
-      status = 0;
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-      if (rc == CURLE_OK && status >= 200 && status < 300) break;
-      if (rc == CURLE_OK && status >= 400 && status < 500 && status != 408 && status != 429) break;
-    }
-    if (rc == CURLE_OK && status >= 200 && status < 300) {
+  for (const auto& [r, event] : due) {
+    const std::string body = nlohmann::json{{"source", "qualbar"},
+                                            {"event", event},
+                                            {"monitor", monitor},
+                                            {"suite", suite.name},
+                                            {"incident", nlohmann::json::parse(r.json)}}
+                                 .dump();
+    const std::string failed = post_json(curl, headers, url, body);
+    if (failed.empty()) {
       ++out.delivered;
-      store.monitor().alert_sent(monitor_id(suite), a.key, now_rfc3339());
+      store.monitor().incident_sent(monitor, r.id, r.open ? "open" : "resolved", r.alerts);
     } else {
       out.failures.push_back(fmt::format(
-          "webhook {}: {} (alert {} kept; it is sent with the next status)", host_of(url),
-          rc != CURLE_OK ? std::string(curl_easy_strerror(rc)) : fmt::format("HTTP {}", status),
-          a.key));
+          "webhook {}: {} ({} of {} kept; it is sent with the next status)", host_of(url), failed,
+          event, r.id));
     }
   }
   curl_slist_free_all(headers);

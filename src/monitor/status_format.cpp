@@ -79,6 +79,7 @@ void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
   for (const auto& i : s.incidents) {
     out << (i.open ? "  ✗ " : "  ✓ ") << plain(incident_title(i)) << "\n    "
         << plain(i.summary) << '\n';
+    if (!i.acknowledged.empty()) out << "    " << st.dim(plain(i.acknowledged)) << '\n';
   }
   if (s.alerts.empty()) return;
   // The detectors' own alerts after the incidents they make up: the evidence, not the verdict.
@@ -222,6 +223,33 @@ json drift_json(const WindowDrift& d) {
             {"shift", d.output_shift}}}};
 }
 
+json incident_object(const MonitorStatus& s, const Incident& i) {
+  json slices = json::array();
+  for (const auto& d : i.slices)
+    slices.push_back(
+        {{"slice", d.slice},
+         {"value", d.value},
+         {"points", json_number<json>(std::isfinite(d.points) ? 100.0 * d.points : d.points)},
+         {"alerted", d.alerted}});
+  json keys = json::array();
+  for (const std::size_t a : i.alerts)
+    if (a < s.alerts.size()) keys.push_back(s.alerts[a].key());
+  return {{"id", i.id},
+          {"kind", i.kind},
+          {"signal", i.signal},
+          {"open", i.open},
+          {"started", i.started},
+          {"last_alert", i.last},
+          {"resolved", i.resolved},
+          {"detectors", i.detectors},
+          {"slices", slices},
+          {"points_below_baseline", json_number<json>(i.size)},
+          {"points_week", i.size_week},
+          {"alerts", keys},
+          {"summary", i.summary},
+          {"acknowledged", i.acknowledged}};
+}
+
 json settings_json(const MonitorSettings& s) {
   return {{"baseline_windows", s.baseline_windows},
           {"baseline_run", s.baseline_run},
@@ -274,6 +302,10 @@ std::string status_terminal(const MonitorStatus& s, bool color) {
   return out.str();
 }
 
+std::string incident_json(const MonitorStatus& s, const Incident& i) {
+  return incident_object(s, i).dump();
+}
+
 std::string status_json(const MonitorStatus& s) {
   json traffic = json::array();
   for (const auto& t : s.traffic)
@@ -299,30 +331,7 @@ std::string status_json(const MonitorStatus& s) {
   for (const auto& d : s.drift) drift.push_back(drift_json(d));
   for (const auto& a : s.alerts) alerts.push_back(alert_json(a));
   json incidents = json::array();
-  for (const auto& i : s.incidents) {
-    json slices = json::array();
-    for (const auto& d : i.slices)
-      slices.push_back({{"slice", d.slice},
-                        {"value", d.value},
-                        {"points", json_number<json>(std::isfinite(d.points) ? 100.0 * d.points
-                                                                             : d.points)},
-                        {"alerted", d.alerted}});
-    json keys = json::array();
-    for (const std::size_t a : i.alerts) keys.push_back(s.alerts[a].key());
-    incidents.push_back({{"id", i.id},
-                         {"kind", i.kind},
-                         {"signal", i.signal},
-                         {"open", i.open},
-                         {"started", i.started},
-                         {"last_alert", i.last},
-                         {"resolved", i.resolved},
-                         {"detectors", i.detectors},
-                         {"slices", slices},
-                         {"points_below_baseline", json_number<json>(i.size)},
-                         {"points_week", i.size_week},
-                         {"alerts", keys},
-                         {"summary", i.summary}});
-  }
+  for (const auto& i : s.incidents) incidents.push_back(incident_object(s, i));
   const json doc = {{"schema", "qualbar.monitor-status/1"},
                     {"settings", settings_json(s.settings)},
                     {"confidence", s.confidence},

@@ -207,8 +207,9 @@ std::string incidents_section(const MonitorStatus& s) {
   if (!s.incidents.empty()) {
     out += "<ol>";
     for (const auto& i : s.incidents)
-      out += fmt::format("<li class=\"{}\"><strong>{}</strong><br>{}</li>",
-                         i.open ? "open" : "resolved", text(incident_title(i)), text(i.summary));
+      out += fmt::format("<li class=\"{}\"><strong>{}</strong><br>{}{}</li>",
+                         i.open ? "open" : "resolved", text(incident_title(i)), text(i.summary),
+                         i.acknowledged.empty() ? "" : "<br><em>" + text(i.acknowledged) + "</em>");
     out += "</ol>";
   }
   if (!s.alerts.empty()) {

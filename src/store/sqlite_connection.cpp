@@ -219,6 +219,27 @@ CREATE TRIGGER runs_delete_cases AFTER DELETE ON runs BEGIN
   DELETE FROM run_scores WHERE key BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
 END;
 )sql",
+    // 7: incidents instead of alerts (docs/monitor.md, "Incidents"): one row per drifting signal,
+    // with who acknowledged it and what the webhook was told. Alerts are no longer stored.
+    R"sql(
+CREATE TABLE monitor_incidents (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  json TEXT NOT NULL,
+  open INTEGER NOT NULL,
+  alerts INTEGER NOT NULL,
+  opened_at TEXT NOT NULL,
+  resolved_at TEXT NOT NULL DEFAULT '',
+  acked_by TEXT NOT NULL DEFAULT '',
+  acked_at TEXT NOT NULL DEFAULT '',
+  ack_note TEXT NOT NULL DEFAULT '',
+  snooze_until TEXT NOT NULL DEFAULT '',
+  sent_state TEXT NOT NULL DEFAULT '',
+  sent_alerts INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (monitor, id)
+);
+DROP TABLE monitor_alerts;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

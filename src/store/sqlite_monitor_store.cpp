@@ -104,36 +104,88 @@ std::vector<MonitorSampleRow> SqliteMonitorStore::samples(const std::string& mon
   return out;
 }
 
-std::vector<MonitorAlertRow> SqliteMonitorStore::raise(const std::string& monitor,
-                                                       const std::vector<MonitorAlertRow>& alerts) {
+std::vector<std::string> SqliteMonitorStore::record_incidents(
+    const std::string& monitor, const std::vector<MonitorIncidentRow>& rows,
+    const std::string& now) {
   SqliteConnection::Transaction tx(c_);
   Statement ins(c_,
-                "INSERT OR IGNORE INTO monitor_alerts (monitor, key, win, json, raised_at, sent_at) "
-                "VALUES (?,?,?,?,?, '')");
-  std::vector<MonitorAlertRow> fresh;
-  for (const auto& a : alerts) {
-    ins.bind(1, monitor).bind(2, a.key).bind(3, a.window).bind(4, a.json).bind(5, a.raised_at);
+                "INSERT OR IGNORE INTO monitor_incidents (monitor, id, json, open, alerts, "
+                "opened_at, resolved_at) VALUES (?,?,?,?,?,?,?)");
+  Statement upd(c_,
+                "UPDATE monitor_incidents SET json = ?, open = ?, alerts = ?, resolved_at = CASE "
+                "WHEN ? = 1 THEN '' WHEN resolved_at = '' THEN ? ELSE resolved_at END "
+                "WHERE monitor = ? AND id = ?");
+  std::vector<std::string> fresh;
+  for (const auto& r : rows) {
+    const auto alerts = static_cast<std::int64_t>(r.alerts);
+    ins.bind(1, monitor)
+        .bind(2, r.id)
+        .bind(3, r.json)
+        .bind(4, std::int64_t{r.open ? 1 : 0})
+        .bind(5, alerts)
+        .bind(6, now)
+        .bind(7, r.open ? std::string() : now);
     ins.run();
-    if (sqlite3_changes(c_.db()) == 1) fresh.push_back(a);
+    if (sqlite3_changes(c_.db()) == 1) {
+      fresh.push_back(r.id);
+      continue;
+    }
+    upd.bind(1, r.json)
+        .bind(2, std::int64_t{r.open ? 1 : 0})
+        .bind(3, alerts)
+        .bind(4, std::int64_t{r.open ? 1 : 0})
+        .bind(5, now)
+        .bind(6, monitor)
+        .bind(7, r.id);
+    upd.run();
   }
   tx.commit();
   return fresh;
 }
 
-std::vector<MonitorAlertRow> SqliteMonitorStore::alerts(const std::string& monitor) {
+std::vector<MonitorIncidentRow> SqliteMonitorStore::incidents(const std::string& monitor) {
   Statement s(c_,
-              "SELECT key, win, json, raised_at, sent_at FROM monitor_alerts WHERE monitor = ? "
-              "ORDER BY raised_at, key");
+              "SELECT id, json, open, alerts, opened_at, resolved_at, acked_by, acked_at, "
+              "ack_note, snooze_until, sent_state, sent_alerts FROM monitor_incidents "
+              "WHERE monitor = ? ORDER BY opened_at, id");
   s.bind(1, monitor);
-  std::vector<MonitorAlertRow> out;
-  while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  std::vector<MonitorIncidentRow> out;
+  while (s.step()) {
+    MonitorIncidentRow r;
+    r.id = s.text(0);
+    r.json = s.text(1);
+    r.open = s.integer(2) != 0;
+    r.alerts = static_cast<std::size_t>(s.integer(3));
+    r.opened_at = s.text(4);
+    r.resolved_at = s.text(5);
+    r.acked_by = s.text(6);
+    r.acked_at = s.text(7);
+    r.ack_note = s.text(8);
+    r.snooze_until = s.text(9);
+    r.sent_state = s.text(10);
+    r.sent_alerts = static_cast<std::size_t>(s.integer(11));
+    out.push_back(std::move(r));
+  }
   return out;
 }
 
-void SqliteMonitorStore::alert_sent(const std::string& monitor, const std::string& key,
-                                    const std::string& sent_at) {
-  Statement s(c_, "UPDATE monitor_alerts SET sent_at = ? WHERE monitor = ? AND key = ?");
-  s.bind(1, sent_at).bind(2, monitor).bind(3, key);
+bool SqliteMonitorStore::ack_incident(const std::string& monitor, const std::string& id,
+                                      const std::string& by, const std::string& note,
+                                      const std::string& snooze_until, const std::string& at) {
+  Statement s(c_,
+              "UPDATE monitor_incidents SET acked_by = ?, acked_at = ?, ack_note = ?, "
+              "snooze_until = ? WHERE monitor = ? AND id = ?");
+  s.bind(1, by).bind(2, at).bind(3, note).bind(4, snooze_until).bind(5, monitor).bind(6, id);
+  s.run();
+  return sqlite3_changes(c_.db()) == 1;
+}
+
+void SqliteMonitorStore::incident_sent(const std::string& monitor, const std::string& id,
+                                       const std::string& state, std::size_t alerts) {
+  Statement s(c_,
+              "UPDATE monitor_incidents SET sent_state = ?, sent_alerts = ? "
+              "WHERE monitor = ? AND id = ?");
+  s.bind(1, state).bind(2, static_cast<std::int64_t>(alerts)).bind(3, monitor).bind(4, id);
   s.run();
 }
 

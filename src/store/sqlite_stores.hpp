@@ -118,11 +118,15 @@ class SqliteMonitorStore final : public MonitorStore {
       const std::string& monitor) override;
   std::vector<MonitorStratumRow> strata(const std::string& monitor) override;
   std::vector<MonitorSampleRow> samples(const std::string& monitor) override;
-  std::vector<MonitorAlertRow> raise(const std::string& monitor,
-                                     const std::vector<MonitorAlertRow>& alerts) override;
-  std::vector<MonitorAlertRow> alerts(const std::string& monitor) override;
-  void alert_sent(const std::string& monitor, const std::string& key,
-                  const std::string& sent_at) override;
+  std::vector<std::string> record_incidents(const std::string& monitor,
+                                            const std::vector<MonitorIncidentRow>& rows,
+                                            const std::string& now) override;
+  std::vector<MonitorIncidentRow> incidents(const std::string& monitor) override;
+  bool ack_incident(const std::string& monitor, const std::string& id, const std::string& by,
+                    const std::string& note, const std::string& snooze_until,
+                    const std::string& at) override;
+  void incident_sent(const std::string& monitor, const std::string& id, const std::string& state,
+                     std::size_t alerts) override;
 
  private:
   void merge_cells(const MonitorBatch& b);

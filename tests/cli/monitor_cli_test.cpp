@@ -178,10 +178,10 @@ TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) 
   EXPECT_NE(html.find("<svg"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
 
-  // Alerts are stored: the same conditions are not new the second time.
+  // Incidents are stored: the same ones are not new the second time.
   r = qualbar("monitor status --suite suite.yaml");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.out.find("new alert"), std::string::npos)
+  EXPECT_EQ(r.out.find("New since the last status"), std::string::npos)
       << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
 }
 
@@ -565,7 +565,7 @@ TEST_F(MonitorCli, TheSameRecordIdsMakeTheSameSamplingDecisionInEveryProcess) {
   EXPECT_NEAR(static_cast<double>(one.size()) / 6000.0, 0.025, 0.008);
 }
 
-TEST_F(MonitorCli, AlertsArePostedToTheWebhookOnce) {
+TEST_F(MonitorCli, IncidentsArePostedToTheWebhookOnceAndCanBeAcknowledged) {
   Stream s;
   s.end = 0.87;
   s.per_week = 4000;
@@ -583,15 +583,37 @@ TEST_F(MonitorCli, AlertsArePostedToTheWebhookOnce) {
   const int port = server.bind_to_any_port("127.0.0.1");
   std::thread t([&] { server.listen_after_bind(); });
   const std::string url = fmt::format("http://127.0.0.1:{}/hook/secret-token", port);
-  ProcessResult r = qualbar("monitor status --suite suite.yaml --webhook " + url);
+  ProcessResult r = qualbar("monitor status --suite suite.yaml --format json --webhook " + url);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  const auto status = nlohmann::json::parse(r.out);
   const std::size_t first = posted.size();
   r = qualbar("monitor status --suite suite.yaml --webhook " + url);
   server.stop();
   t.join();
   ASSERT_GT(first, 0U) << r.out.substr(0, 1000) << r.err;
-  EXPECT_EQ(posted.size(), first) << "an alert is posted once";
+  EXPECT_EQ(first, status["open_incidents"]) << "one event per open incident, not per alert "
+                                                "(one resolved before the webhook heard of it)";
+  EXPECT_LT(first, status["alerts"].size());
+  EXPECT_EQ(posted.size(), first) << "an incident is posted once";
   EXPECT_EQ(posted[0]["monitor"], "m-moderation");
-  EXPECT_TRUE(posted[0]["alert"].contains("message"));
+  EXPECT_EQ(posted[0]["event"], "incident.opened");
+  EXPECT_TRUE(posted[0]["incident"].contains("summary"));
+  EXPECT_EQ(r.out.find("New since the last status"), std::string::npos) << "seen before";
+  // Acknowledged: still open (exit 1), shown with who and the note.
+  const std::string id = status["incidents"][0]["id"];
+  r = qualbar("monitor ack " + id + " --suite suite.yaml --note \"rolling back the prompt\"");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = qualbar("monitor status --suite suite.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("Acknowledged by"), std::string::npos) << r.out.substr(0, 2000);
+  EXPECT_NE(r.out.find("rolling back the prompt"), std::string::npos);
+  // An id the monitor does not have: the open ones are named.
+  r = qualbar("monitor ack nothing@2026-W01 --suite suite.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(id), std::string::npos) << r.err;
+  r = qualbar("monitor ack " + id + " --suite suite.yaml --until 31-12-2026");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--until '31-12-2026'"), std::string::npos) << r.err;
   // A webhook that is down is a warning that names the host, not the token.
   r = qualbar("monitor status --suite suite.yaml --webhook http://127.0.0.1:9/hook/secret-token");
   EXPECT_EQ(r.err.find("secret-token"), std::string::npos) << r.err;

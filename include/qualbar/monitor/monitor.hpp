@@ -17,18 +17,28 @@ namespace qb::monitor {
 // graded items); and the baseline run's rates when the suite names one.
 StatusInput gather_status(Store& store, const Suite& suite);
 
-// Stores the alerts of `status` not raised before (by key) and returns them: the new ones.
-std::vector<MonitorAlertRow> raise_alerts(Store& store, const Suite& suite,
-                                          const MonitorStatus& status);
+// Records the incidents of `status` in the store and sets each one's `acknowledged` from it.
+// Returns the ids of the incidents no status had seen before.
+std::vector<std::string> record_incidents(Store& store, const Suite& suite,
+                                          MonitorStatus& status);
 
-// POSTs each alert as JSON to `url` (retried with backoff; a failure is reported, never fatal)
-// and marks the ones delivered. Returns the number delivered.
+// Acknowledges incident `id` (someone is on it): the webhook stops posting its updates, until
+// `snooze_until` (YYYY-MM-DD, "" for as long as it is open). It stays open, and `monitor status`
+// exits 1, until its signal is back. Throws InputError naming the open incidents when the
+// monitor has no incident `id`.
+void acknowledge_incident(Store& store, const Suite& suite, const std::string& id,
+                          const std::string& note, const std::string& snooze_until);
+
+// POSTs the incident events the webhook has not been told yet, as JSON to `url` (retried with
+// backoff; a failure is reported, never fatal, and the event is sent with the next status):
+// "incident.opened"; "incident.updated" when more alerts joined it (not while acknowledged or
+// snoozed); "incident.resolved". `today` is YYYY-MM-DD, for snoozes.
 struct WebhookResult {
   std::size_t delivered = 0;
-  std::vector<std::string> failures;  // one line per alert not delivered, no secrets in it
+  std::vector<std::string> failures;  // one line per event not delivered, no secrets in it
 };
-WebhookResult post_alerts(Store& store, const Suite& suite, const std::string& url,
-                          const std::vector<MonitorAlertRow>& alerts);
+WebhookResult post_incidents(Store& store, const Suite& suite, const std::string& url,
+                             const std::string& today);
 
 // The suite's judge on the sample (closed weeks): every judged dimension, on the records it has
 // not graded yet. Its grades are stored as grades of kind "judge" (grader: the judge's model), so

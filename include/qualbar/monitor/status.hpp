@@ -170,6 +170,8 @@ struct Incident {
   double size = stats::kNaN;  // quality: the overall rate's points below baseline, that week:
   std::string size_week;      // the latest week of the incident the overall rate was tested
   std::string summary;        // one sentence for a PM
+  // Who acknowledged it, when, and their note (from the store: record_incidents); "" when nobody.
+  std::string acknowledged;
 };
 
 struct MonitorStatus {
@@ -215,5 +217,7 @@ std::size_t open_incidents(const MonitorStatus& s);
 std::string status_terminal(const MonitorStatus& s, bool color);
 std::string status_json(const MonitorStatus& s);
 std::string status_html(const MonitorStatus& s);
+// One incident as the JSON status has it (also what the store keeps and the webhook posts).
+std::string incident_json(const MonitorStatus& s, const Incident& i);
 
 }  // namespace qb::monitor

@@ -69,13 +69,18 @@ struct MonitorBatch {
   std::optional<MonitorCheckpoint> checkpoint;
 };
 
-// An alert raised by `monitor status`, kept so that the same condition is not alerted again.
-struct MonitorAlertRow {
-  std::string key;
-  std::string window;
-  std::string json;  // the alert as JSON
-  std::string raised_at;
-  std::string sent_at;  // "" until a webhook took it
+// An incident as `monitor status` last saw it, who acknowledged it, and what the webhook was
+// told of it.
+struct MonitorIncidentRow {
+  std::string id;
+  std::string json;  // the incident as the status's JSON has it
+  bool open = true;
+  std::size_t alerts = 0;  // detector alerts that make it up
+  std::string opened_at, resolved_at;  // when a status first saw it open, then resolved
+  std::string acked_by, acked_at, ack_note;
+  std::string snooze_until;  // YYYY-MM-DD: no webhook updates before this day ("" none)
+  std::string sent_state;    // "" nothing sent yet, "open" or "resolved": the last event sent
+  std::size_t sent_alerts = 0;  // its alerts when the webhook was last told
 };
 
 class MonitorStore {
@@ -93,12 +98,20 @@ class MonitorStore {
   [[nodiscard]] virtual std::vector<MonitorStratumRow> strata(const std::string& monitor) = 0;
   // Every kept record of the monitor (closed weeks and open), oldest first.
   [[nodiscard]] virtual std::vector<MonitorSampleRow> samples(const std::string& monitor) = 0;
-  // Stores the alerts not stored yet (by key) and returns those, the new ones.
-  virtual std::vector<MonitorAlertRow> raise(const std::string& monitor,
-                                             const std::vector<MonitorAlertRow>& alerts) = 0;
-  [[nodiscard]] virtual std::vector<MonitorAlertRow> alerts(const std::string& monitor) = 0;
-  virtual void alert_sent(const std::string& monitor, const std::string& key,
-                          const std::string& sent_at) = 0;
+  // Records the incidents of a status (id, json, open, alerts): new ones with opened_at `now`;
+  // one seen resolved for the first time gets resolved_at `now`; one open again loses it.
+  // Returns the ids seen for the first time.
+  virtual std::vector<std::string> record_incidents(const std::string& monitor,
+                                                    const std::vector<MonitorIncidentRow>& rows,
+                                                    const std::string& now) = 0;
+  [[nodiscard]] virtual std::vector<MonitorIncidentRow> incidents(const std::string& monitor) = 0;
+  // False when the monitor has no incident `id`.
+  virtual bool ack_incident(const std::string& monitor, const std::string& id,
+                            const std::string& by, const std::string& note,
+                            const std::string& snooze_until, const std::string& at) = 0;
+  // The webhook took event `state` ("open" or "resolved") of the incident with `alerts` alerts.
+  virtual void incident_sent(const std::string& monitor, const std::string& id,
+                             const std::string& state, std::size_t alerts) = 0;
 };
 
 }  // namespace qb
