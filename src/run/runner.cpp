@@ -173,7 +173,8 @@ RunInfo first_record(const Suite& suite, const Dataset& dataset, const Provider&
 
 // Takes the run for this process and records it (a new run) or takes the answers it has (a
 // resumed one): returns which cases are answered. A store that cannot take the run (a full disk)
-// fails it before anything is asked.
+// fails it before anything is asked, or — answered locally, the cases recorded meanwhile on the
+// store thread — before anything is saved.
 std::vector<char> claim(RunResult& run, const Suite& suite, Dataset& dataset,
                         const Provider& provider, const RunSettings& settings,
                         SerialQueue& writes) {
