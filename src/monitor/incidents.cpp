@@ -104,8 +104,10 @@ std::string summary_of(const Incident& inc) {
                : fmt::format("{} fell below its baseline", inc.signal);
     if (!inc.open) what = fmt::format("{} fell below its baseline", inc.signal);
   } else {
-    what = fmt::format("The {} of production inputs shifted from the baseline weeks", inc.signal);
-    if (inc.signal == "output length") what = "The length of the answers shifted from the baseline weeks";
+    what = inc.signal == "category mix"   ? "The category mix of production traffic shifted"
+           : inc.signal == "output length" ? "The length of the answers shifted"
+                                           : "The length of production inputs shifted";
+    what += " from the baseline weeks";
   }
   std::string text = fmt::format("{}, since {} ({}).", what, inc.started,
                                  fmt::join(inc.detectors, ", "));
