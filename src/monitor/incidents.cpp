@@ -98,11 +98,11 @@ std::vector<IncidentSlice> drivers(const MonitorStatus& s, const Incident& inc, 
 std::string summary_of(const Incident& inc) {
   std::string what;
   if (inc.kind == "quality") {
-    what = std::isfinite(inc.size)
+    // An open incident says how far below it is now; a resolved one, that it fell.
+    what = inc.open && std::isfinite(inc.size)
                ? fmt::format("{} is {:.1f} points below its baseline in {}", inc.signal, inc.size,
                              inc.size_week)
                : fmt::format("{} fell below its baseline", inc.signal);
-    if (!inc.open) what = fmt::format("{} fell below its baseline", inc.signal);
   } else {
     what = inc.signal == "category mix"   ? "The category mix of production traffic shifted"
            : inc.signal == "output length" ? "The length of the answers shifted"

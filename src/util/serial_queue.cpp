@@ -32,9 +32,8 @@ void SerialQueue::post(std::function<void()> job) {
 
 void SerialQueue::wait() {
   std::unique_lock lock(m_);
-  changed_.wait(lock, [&] { return error_ || (jobs_.empty() && !running_); });
-  // A job still running after an error is one that was not dropped: let it end first.
-  changed_.wait(lock, [&] { return !running_; });
+  // A failed job clears the queue (work()), so this also returns after an error.
+  changed_.wait(lock, [&] { return jobs_.empty() && !running_; });
   rethrow_locked();
 }
 
