@@ -22,6 +22,7 @@ struct Signal {
 
 Signal signal_of(const Alert& a) {
   if (a.kind == "input-drift") return {"input", a.dimension};
+  if (a.kind == "operations") return {"operations", a.dimension};
   return {"quality", a.dimension};
 }
 
@@ -32,9 +33,20 @@ const SeriesStatus* overall_of(const MonitorStatus& s, const std::string& dimens
   return nullptr;
 }
 
+const OperationsSeries* operations_of(const MonitorStatus& s, const std::string& signal) {
+  for (const auto& o : s.operations)
+    if (o.signal == signal) return &o;
+  return nullptr;
+}
+
 // Week w shows the signal back: for quality, the overall rate tested that week and within
-// tolerance of its baseline; for input, a week with traffic and no shift of that kind.
+// tolerance of its baseline; for an operational signal, measured and within its tolerance; for
+// input, a week with traffic and no shift of that kind.
 bool back_at(const MonitorStatus& s, const Incident& inc, std::size_t w) {
+  if (inc.kind == "operations") {
+    const OperationsSeries* o = operations_of(s, inc.signal);
+    return o != nullptr && detail::operations_back_at(*o, w);
+  }
   if (inc.kind == "quality") {
     const SeriesStatus* q = overall_of(s, inc.signal);
     if (q == nullptr || w >= q->weeks.size()) return false;
@@ -95,9 +107,14 @@ std::vector<IncidentSlice> drivers(const MonitorStatus& s, const Incident& inc, 
   return out;
 }
 
-std::string summary_of(const Incident& inc) {
+std::string summary_of(const MonitorStatus& s, const Incident& inc, std::size_t from,
+                       std::size_t to) {
   std::string what;
-  if (inc.kind == "quality") {
+  if (inc.kind == "operations") {
+    const OperationsSeries* o = operations_of(s, inc.signal);
+    what = o == nullptr ? inc.signal + " rose"
+                        : detail::operations_incident_text(*o, s.windows, from, to, inc.open);
+  } else if (inc.kind == "quality") {
     // An open incident says how far below it is now; a resolved one, that it fell.
     what = inc.open && std::isfinite(inc.size)
                ? fmt::format("{} is {:.1f} points below its baseline in {}", inc.signal, inc.size,
@@ -153,10 +170,11 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
     if (it != current.end()) {
       const Incident& inc = out[it->second];
       const std::size_t last = last_week[it->second];
-      // A trend is raised on the last week but speaks of them all: it joins the signal's
-      // incident however long ago that one's last alert was, unless it has resolved since.
-      const bool near = w <= last + s.settings.merge_weeks || alert.kind == "quality-trend";
-      joins = near && resolved_by(s, inc, last, w) == w;
+      // An alert joins the signal's incident while it is open, however long ago its last alert
+      // was (the signal never came back), and reopens it when the signal fires again within
+      // merge_weeks of coming back: one problem flapping at the edge is one incident.
+      const std::size_t back = resolved_by(s, inc, last, w);
+      joins = back == w || w <= back + s.settings.merge_weeks;
     }
     if (!joins) {
       Incident inc;
@@ -197,7 +215,7 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
         }
       }
     }
-    inc.summary = summary_of(inc);
+    inc.summary = summary_of(s, inc, from, to);
   }
   std::stable_sort(out.begin(), out.end(), [&](const Incident& a, const Incident& b) {
     if (a.open != b.open) return a.open;

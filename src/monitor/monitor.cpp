@@ -189,6 +189,12 @@ void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
   in.baseline_run_id = run.stored.info.id;
 }
 
+// A dimension scored by `refused`: its value 1 is a refusal, so its rate is a refusal rate.
+bool refusal_dimension(const Suite& suite, const std::string& name) {
+  const DimensionSpec* d = suite.find_dimension(name);
+  return d != nullptr && d->scorer == "refused";
+}
+
 }  // namespace
 
 StatusInput gather_status(Store& store, const Suite& suite) {
@@ -232,6 +238,14 @@ StatusInput gather_status(Store& store, const Suite& suite) {
       t.cost_records = c.cost_n;
     }
     for (const auto& [dim, counts] : c.dims) {
+      // A refusal rate is an operational signal (a rise is the problem), not a quality series.
+      if (refusal_dimension(suite, dim)) {
+        if (r.slice.empty()) {
+          in.traffic[w].refusal_records += counts[0];
+          in.traffic[w].refusals += counts[1];
+        }
+        continue;
+      }
       WindowQuality& q =
           series(quality, in.windows.size(), dim, r.slice, r.value, "every record").windows[w];
       q.items = counts[0];

@@ -557,6 +557,9 @@ MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& setti
   }
   const auto drift = drift_alerts(out.drift, out.traffic, b, settings);
   alerts.insert(alerts.end(), drift.begin(), drift.end());
+  out.operations = detail::operations_status(out.traffic, in.windows, settings, in.confidence);
+  const auto ops = detail::operations_alerts(out.operations, in.windows, settings);
+  alerts.insert(alerts.end(), ops.begin(), ops.end());
   out.alerts = final_alerts(std::move(alerts), in.windows);
   out.incidents = find_incidents(out);
   return out;

@@ -98,6 +98,14 @@ void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
   }
 }
 
+void print_operations(std::ostream& out, const MonitorStatus& s, const Style& st) {
+  if (s.operations.empty()) return;
+  out << '\n'
+      << st.bold("OPERATIONS: errors, refusals, latency and cost against the baseline weeks")
+      << st.dim(" · a rise beyond tolerance alerts") << '\n';
+  print_table(out, st, operations_header(), operations_rows(s), operations_alarms(s));
+}
+
 void print_drift(std::ostream& out, const MonitorStatus& s, const Style& st) {
   if (s.drift_baseline.empty()) return;
   out << '\n'
@@ -223,6 +231,31 @@ json drift_json(const WindowDrift& d) {
             {"shift", d.output_shift}}}};
 }
 
+json operations_json(const OperationsSeries& o, const MonitorStatus& m) {
+  json weeks = json::array();
+  for (std::size_t w = 0; w < m.windows.size() && w < o.values.size(); ++w)
+    weeks.push_back({{"window", m.windows[w]},
+                     {"value", json_number<json>(o.values[w])},
+                     {"records", json_number<json>(o.counts[w])},
+                     {"excess", json_number<json>(o.excess[w])},
+                     {"p_value", json_number<json>(o.p_values[w])},
+                     {"over", static_cast<bool>(o.over[w])},
+                     {"baseline", static_cast<bool>(o.in_baseline[w])}});
+  const auto alarm = [&](const stats::SequentialResult& r) {
+    return r.alarm ? json(m.windows[o.detectors_from + *r.alarm]) : json(nullptr);
+  };
+  return {{"signal", o.signal},
+          {"unit", o.unit},
+          {"baseline", json_number<json>(o.baseline)},
+          {"baseline_from", o.baseline_from},
+          {"tolerance", json_number<json>(o.tolerance)},
+          {"weeks", weeks},
+          {"cusum_alarm", alarm(o.cusum)},
+          {"page_hinkley_alarm", alarm(o.page_hinkley)},
+          {"trend_p_up", json_number<json>(o.trend_p_up)},
+          {"theil_sen_rise", json_number<json>(o.rise)}};
+}
+
 json incident_object(const MonitorStatus& s, const Incident& i) {
   json slices = json::array();
   for (const auto& d : i.slices)
@@ -262,6 +295,8 @@ json settings_json(const MonitorSettings& s) {
           {"cusum_h", s.cusum_h},
           {"cusum_k", s.cusum_k},
           {"psi_alert", s.psi_alert},
+          {"latency_tolerance", s.latency_tolerance},
+          {"cost_tolerance", s.cost_tolerance},
           {"sample_rate", s.sample_rate},
           {"min_per_window", s.min_per_window},
           {"stratify_by", s.stratify_by},
@@ -298,6 +333,7 @@ std::string status_terminal(const MonitorStatus& s, bool color) {
                                       series.size() - shown, dimension)))
           << '\n';
   }
+  print_operations(out, s, st);
   print_drift(out, s, st);
   return out.str();
 }
@@ -329,6 +365,8 @@ std::string status_json(const MonitorStatus& s) {
   }
   for (const auto& q : s.quality) quality.push_back(series_json(q, s));
   for (const auto& d : s.drift) drift.push_back(drift_json(d));
+  json operations = json::array();
+  for (const auto& o : s.operations) operations.push_back(operations_json(o, s));
   for (const auto& a : s.alerts) alerts.push_back(alert_json(a));
   json incidents = json::array();
   for (const auto& i : s.incidents) incidents.push_back(incident_object(s, i));
@@ -340,6 +378,7 @@ std::string status_json(const MonitorStatus& s) {
                     {"quality", quality},
                     {"drift_baseline", s.drift_baseline},
                     {"drift", drift},
+                    {"operations", operations},
                     {"open_incidents", open_incidents(s)},
                     {"incidents", incidents},
                     {"alerts", alerts},

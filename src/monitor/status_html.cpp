@@ -261,6 +261,10 @@ std::string status_html(const MonitorStatus& s) {
   out += incidents_section(s);
   for (const auto& [dimension, series] : by_dimension(s))
     out += dimension_section(dimension, series, s);
+  if (!s.operations.empty())
+    out += "<h2>Operations</h2>\n<p class=\"meta\">Errors, refusals, latency and cost each week "
+           "against the baseline weeks; a rise beyond the tolerance alerts.</p>\n" +
+           html_table(operations_header(), operations_rows(s), operations_alarms(s));
   if (!s.drift_baseline.empty())
     out += fmt::format(
                "<h2>Input drift</h2>\n<p class=\"meta\">Each week against the baseline "

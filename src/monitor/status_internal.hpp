@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -54,5 +55,29 @@ inline double approx_quantile(const LengthHistogram& h, double q) {
   }
   return LengthHistogram::bin_lower(kLengthBins - 1);
 }
+
+// ---- operational signals (operations.cpp) ----
+
+// "Error rate" from "error rate".
+std::string capitalized(std::string s);
+// A value in the signal's unit: "2.1%", "1091 ms", "$0.0004"; "—" when unknown.
+std::string operations_value(const OperationsSeries& o, double v);
+// Its tolerance as people read it: "+2 points", "+20%".
+std::string operations_tolerance(const OperationsSeries& o);
+// Every signal the traffic has a measure of, tested week by week (status.hpp, OperationsSeries).
+std::vector<OperationsSeries> operations_status(const std::vector<WindowTraffic>& traffic,
+                                                const std::vector<std::string>& windows,
+                                                const MonitorSettings& st, double confidence);
+// The detectors' alerts on them (kind "operations"): CUSUM, Page–Hinkley, the first week over
+// (a rate's two-proportion z, else the weekly limit), a rising Mann–Kendall trend.
+std::vector<Alert> operations_alerts(const std::vector<OperationsSeries>& ops,
+                                     const std::vector<std::string>& windows,
+                                     const MonitorSettings& st);
+// Week w has the signal measured after the baseline and within its tolerance.
+bool operations_back_at(const OperationsSeries& o, std::size_t w);
+// An incident's sentence: where the signal stands now (open) or that it rose (resolved).
+std::string operations_incident_text(const OperationsSeries& o,
+                                     const std::vector<std::string>& windows, std::size_t from,
+                                     std::size_t to, bool open);
 
 }  // namespace qb::monitor::detail

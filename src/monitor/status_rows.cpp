@@ -159,12 +159,58 @@ std::vector<std::pair<std::string, std::vector<const SeriesStatus*>>> by_dimensi
 std::string checked_text(const MonitorStatus& s) {
   std::size_t weeks = 0;
   for (const auto& d : s.drift) weeks += !d.baseline && std::isfinite(d.category_psi) ? 1 : 0;
+  std::vector<std::string> signals;
+  for (const auto& o : s.operations) signals.push_back(o.signal);
   return fmt::format(
       "{} quality series checked week by week against their baselines (two-proportion z test, "
-      "CUSUM, Page–Hinkley, Mann–Kendall trend) and {} week{} of traffic against the baseline "
+      "CUSUM, Page–Hinkley, Mann–Kendall trend){}, and {} week{} of traffic against the baseline "
       "weeks (category mix by PSI and chi-square, input and output lengths by "
       "Kolmogorov–Smirnov).",
-      s.quality.size(), weeks, weeks == 1 ? "" : "s");
+      s.quality.size(),
+      signals.empty() ? std::string()
+                      : fmt::format("; {} for a rise beyond tolerance", joined(signals)),
+      weeks, weeks == 1 ? "" : "s");
+}
+
+std::vector<std::string> operations_header() {
+  return {"signal", "baseline", "tolerance", "latest week", "vs baseline", "detectors"};
+}
+
+Rows operations_rows(const MonitorStatus& m) {
+  Rows rows;
+  for (const OperationsSeries& o : m.operations) {
+    std::size_t last = o.values.size();
+    for (std::size_t w = 0; w < o.values.size(); ++w)
+      if (std::isfinite(o.values[w])) last = w;
+    std::string latest, change;
+    if (last < o.values.size()) {
+      latest = fmt::format("{} ({})", operations_value(o, o.values[last]), m.windows[last]);
+      if (std::isfinite(o.baseline) && o.unit == "rate")
+        change = points(o.values[last] - o.baseline) + " points";
+      else if (o.baseline > 0)
+        change = fmt::format("{:+.0f}%", 100.0 * (o.values[last] / o.baseline - 1.0));
+    }
+    std::vector<std::string> seen;
+    for (const auto& a : m.alerts)
+      if (a.kind == "operations" && a.dimension == o.signal)
+        seen.push_back(fmt::format("{} {}", a.test, a.window));
+    rows.push_back({o.signal,
+                    o.baseline_from.empty()
+                        ? std::string("no baseline yet")
+                        : fmt::format("{} ({})", operations_value(o, o.baseline), o.baseline_from),
+                    o.tolerance > 0 ? operations_tolerance(o) : std::string("—"), latest, change,
+                    seen.empty() ? std::string("no alert") : joined(seen)});
+  }
+  return rows;
+}
+
+std::vector<bool> operations_alarms(const MonitorStatus& m) {
+  std::vector<bool> out;
+  for (const OperationsSeries& o : m.operations)
+    out.push_back(std::any_of(m.alerts.begin(), m.alerts.end(), [&](const Alert& a) {
+      return a.kind == "operations" && a.dimension == o.signal;
+    }));
+  return out;
 }
 
 std::string incidents_headline(const MonitorStatus& s) {

@@ -30,6 +30,10 @@ std::string ks_text(double d, double p);
 std::vector<std::string> drift_header();
 Rows drift_rows(const MonitorStatus& m);
 std::string drift_rule(const MonitorSettings& s);
+// One row per operational signal: its baseline, tolerance, latest week and the alerts on it.
+std::vector<std::string> operations_header();
+Rows operations_rows(const MonitorStatus& m);
+std::vector<bool> operations_alarms(const MonitorStatus& m);
 std::vector<std::pair<std::string, std::vector<const SeriesStatus*>>> by_dimension(
     const MonitorStatus& s);
 std::string checked_text(const MonitorStatus& s);

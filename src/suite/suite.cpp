@@ -354,7 +354,7 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
                {"sample_rate", "min_per_window", "stratify_by", "salt", "baseline_windows",
                 "baseline_run", "min_graded", "grading_grace_weeks", "merge_weeks",
                 "resolve_weeks", "tolerance", "alpha", "cusum_h", "cusum_k", "psi_alert",
-                "dimensions"});
+                "latency_tolerance", "cost_tolerance", "dimensions"});
   out.where = p.at(m, "monitor");
   const auto field = [](const char* key) { return std::string("monitor.") + key; };
   if (m["sample_rate"]) {
@@ -394,7 +394,9 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
   }
   if (m["alpha"]) out.alpha = p.fraction(m["alpha"], field("alpha"));
   for (const auto& [key, into] : {std::pair{"cusum_h", &out.cusum_h}, std::pair{"cusum_k", &out.cusum_k},
-                                  std::pair{"psi_alert", &out.psi_alert}}) {
+                                  std::pair{"psi_alert", &out.psi_alert},
+                                  std::pair{"latency_tolerance", &out.latency_tolerance},
+                                  std::pair{"cost_tolerance", &out.cost_tolerance}}) {
     if (m[key]) *into = p.positive(m[key], field(key));
   }
   if (m["dimensions"]) {

@@ -501,7 +501,7 @@ MonitorStatus made_status(const std::vector<bool>& below, const std::vector<std:
   q.baseline = 0.9;
   for (std::size_t w = 0; w < below.size(); ++w) {
     q.series.windows.push_back(
-        {.window = s.windows[w], .items = 100, .n = 100, .passes = below[w] ? 80 : 90,
+        {.window = s.windows[w], .items = 100, .n = 100, .passes = below[w] ? 80.0 : 90.0,
          .effective_n = 100});
     WindowVerdict v;
     v.estimate = below[w] ? 0.8 : 0.9;
@@ -541,29 +541,35 @@ TEST(MonitorIncidents, ResolvesAfterResolveWeeksBackWithinTolerance) {
   EXPECT_EQ(incidents[0].resolved, "");
 }
 
-TEST(MonitorIncidents, AlertsOnOneSignalMergeWithinMergeWeeksAndSplitAfterAResolution) {
-  std::vector<bool> below(20, false);
-  for (const std::size_t w : {3, 4, 5, 6, 7}) below[w] = true;
-  for (std::size_t w = 10; w < 20; ++w) below[w] = true;
-  // Alerts at weeks 3 and 7 (4 apart, still below in between): one incident. The alert at week
-  // 11 is within 4 weeks of week 7 too, but the signal was back in weeks 8 and 9 (resolve_weeks
-  // 2): the first incident had resolved, so it opens a second.
-  MonitorStatus s = made_status(below, {3, 7, 11}, MonitorSettings{});
+TEST(MonitorIncidents, AnOpenIncidentTakesEveryLaterAlertAndReopensWithinMergeWeeks) {
+  std::vector<bool> below(24, false);
+  for (const std::size_t w : {3, 4, 5, 6, 7, 8, 9, 10}) below[w] = true;
+  for (std::size_t w = 14; w < 24; ++w) below[w] = true;
+  // Alerts at weeks 3 and 10, the signal below in between: one incident, 7 weeks apart (it never
+  // came back). Back in weeks 11 and 12 (resolve_weeks 2): resolved at week 12. The alert at
+  // week 15 is within merge_weeks (4) of that: the same problem again, the incident reopens.
+  MonitorStatus s = made_status(below, {3, 10, 15}, MonitorSettings{});
   auto incidents = find_incidents(s);
+  ASSERT_EQ(incidents.size(), 1U);
+  EXPECT_TRUE(incidents[0].open);
+  EXPECT_EQ(incidents[0].started, "2026-W04");
+  EXPECT_EQ(incidents[0].last, "2026-W16");
+  EXPECT_EQ(incidents[0].alerts.size(), 3U);
+  // merge_weeks 2: week 15 is 3 weeks after the resolution, a second incident; the first one
+  // keeps both of its alerts and its resolution.
+  MonitorSettings narrow;
+  narrow.merge_weeks = 2;
+  s.settings = narrow;
+  incidents = find_incidents(s);
   ASSERT_EQ(incidents.size(), 2U);
   EXPECT_TRUE(incidents[0].open) << "the open one first";
-  EXPECT_EQ(incidents[0].started, "2026-W12");
+  EXPECT_EQ(incidents[0].started, "2026-W16");
   EXPECT_FALSE(incidents[1].open);
   EXPECT_EQ(incidents[1].started, "2026-W04");
-  EXPECT_EQ(incidents[1].last, "2026-W08");
-  EXPECT_EQ(incidents[1].resolved, "2026-W10");
+  EXPECT_EQ(incidents[1].last, "2026-W11");
+  EXPECT_EQ(incidents[1].resolved, "2026-W13");
   EXPECT_EQ(incidents[1].alerts.size(), 2U);
   EXPECT_EQ(incidents[1].detectors.size(), 2U);
-  // merge_weeks 3: the alerts at weeks 3 and 7 are too far apart to join.
-  MonitorSettings narrow;
-  narrow.merge_weeks = 3;
-  s.settings = narrow;
-  EXPECT_EQ(find_incidents(s).size(), 3U);
 }
 
 TEST(MonitorStatus, TheTerminalCountsTheSlicesItLeavesOut) {

@@ -40,6 +40,8 @@ struct WindowTraffic {
   double latency_p50 = stats::kNaN, latency_p95 = stats::kNaN;  // ms, from the week's sketch
   double cost = 0;                  // USD over the records that report a cost
   std::uint64_t cost_records = 0;   // records that report one
+  // Records a `refused` monitor dimension judged a refusal, of the records it applied to.
+  std::uint64_t refusals = 0, refusal_records = 0;
 };
 
 // One week of one dimension in one slice. With stratified sampling the items carry weights
@@ -78,7 +80,7 @@ struct StatusInput {
 // One alert. Its key is the condition (kind, dimension, slice, test): the same condition is
 // alerted once, not every time the status is computed.
 struct Alert {
-  std::string kind;       // "quality-drop", "quality-trend", "input-drift"
+  std::string kind;       // "quality-drop", "quality-trend", "input-drift", "operations"
   std::string dimension;  // input drift: what drifted ("category mix", "input length",
                           // "output length"), so that key() tells KS on inputs from outputs
   std::string slice, value;
@@ -155,12 +157,14 @@ struct IncidentSlice {
   bool alerted = false;  // a detector fired on this slice itself
 };
 
-// One drifting signal: every detector alert on it, in any slice, within merge_weeks of the last
-// one. Open until the signal has been back within tolerance for resolve_weeks weeks in a row.
+// One drifting signal: every detector alert on it, in any slice, while it is open (and within
+// merge_weeks of its resolution, which reopens it). Open until the signal has been back within
+// tolerance for resolve_weeks weeks in a row.
 struct Incident {
   std::string id;      // the signal and the week it started: "helpful@2026-W12"
-  std::string kind;    // "quality" or "input"
-  std::string signal;  // a dimension, or "category mix", "input length", "output length"
+  std::string kind;    // "quality", "input" or "operations"
+  std::string signal;  // a dimension; "category mix", "input length", "output length"; or an
+                       // operational signal ("latency p95", "error rate", …)
   std::string started, last;           // the first and the latest week an alert fired
   std::vector<std::string> detectors;  // the tests that agree, in the order they first fired
   std::vector<IncidentSlice> slices;   // quality: the drivers, largest share first
@@ -174,12 +178,40 @@ struct Incident {
   std::string acknowledged;
 };
 
+// One operational signal week by week: the error rate, the refusal rate (when a `refused`
+// dimension is monitored), latency p50 and p95, cost per response. Higher is worse for each, so
+// the detectors watch for a rise beyond the signal's tolerance: `tolerance` points for a rate,
+// latency_tolerance or cost_tolerance (a share of the baseline) for the others. Each week is
+// measured in tolerances above the baseline (`excess`): CUSUM (allowance ¾, decision interval 3)
+// and Page–Hinkley run on it, a week is `over` beyond 1 (for a rate, also significantly:
+// one-sided two-proportion z at alpha), and Mann–Kendall alerts on a rising trend whose
+// Theil–Sen rise over the weeks is more than one tolerance.
+struct OperationsSeries {
+  std::string signal;  // "error rate", "refusal rate", "latency p50", "latency p95",
+                       // "cost per response"
+  std::string unit;    // "rate" (a share), "ms" or "USD"
+  std::vector<double> values;  // aligned with windows, NaN in a week without the measure
+  std::vector<double> counts;  // the records each week's value is over
+  double baseline = stats::kNaN;  // the baseline weeks' value (pooled for a rate, else median)
+  std::string baseline_from;
+  double tolerance = stats::kNaN;  // the rise that matters, in the signal's unit
+  std::vector<double> excess;      // (value − baseline) / tolerance, NaN where no value
+  std::vector<double> p_values;    // a rate's one-sided test of a rise that week (else NaN)
+  std::vector<bool> over;          // beyond tolerance (and significant, for a rate)
+  std::vector<bool> in_baseline;
+  std::size_t detectors_from = 0;  // the first week after the baseline
+  stats::SequentialResult cusum, page_hinkley;  // on −excess: a rise is a drop
+  double trend_p_up = stats::kNaN;
+  double rise = stats::kNaN;  // Theil–Sen's fitted rise over the weeks, in the signal's unit
+};
+
 struct MonitorStatus {
   std::string monitor;
   std::vector<std::string> windows;
   std::vector<WindowTraffic> traffic;
   std::vector<SeriesStatus> quality;  // overall series first, then slices worst first
   std::vector<WindowDrift> drift;
+  std::vector<OperationsSeries> operations;  // the signals with data, in the order above
   std::vector<Alert> alerts;  // every alert of the status, most recent week first
   // The alerts grouped by signal: open incidents first, then the most recent start first.
   std::vector<Incident> incidents;

@@ -130,9 +130,9 @@ struct MonitorSettings {
   // Weeks after a week closes before its missing grades are a gap `monitor status` fails on
   // (the most recent closed week may still be being graded).
   std::size_t grading_grace_weeks = 1;
-  // Alerts on one signal (a dimension, an input distribution) within this many weeks of an open
-  // incident's last one join it; the incident resolves once the signal has been back within
-  // tolerance for resolve_weeks weeks in a row.
+  // Alerts on one signal (a dimension, an input distribution, an operational signal) join its
+  // open incident; the incident resolves once the signal has been back within tolerance for
+  // resolve_weeks weeks in a row, and an alert within merge_weeks of that reopens it.
   std::size_t merge_weeks = 4;
   std::size_t resolve_weeks = 2;
   double tolerance = 0.02;          // a week below the baseline by more than this (and
@@ -146,6 +146,10 @@ struct MonitorSettings {
   double cusum_h = 6.0;
   double cusum_k = 0.75;
   double psi_alert = 0.25;          // population stability index that alerts (input drift)
+  // Operational signals: a rise of latency (p50, p95) or of cost per response by more than this
+  // share of its baseline matters (the error and refusal rates use `tolerance`, in points).
+  double latency_tolerance = 0.2;
+  double cost_tolerance = 0.2;
   std::vector<std::string> dimensions;  // scored on every record; empty = every model-free one
   Location where;                   // of the `monitor` map, for messages
 };
