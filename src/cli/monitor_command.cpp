@@ -82,11 +82,15 @@ int do_ingest(const MonitorOptions& o) {
   if (tty) std::cerr << '\n';
   std::cout << fmt::format(
       "Ingested {} records ({:.1f} MB in {:.2f} s, {:.0f} MB/s) for monitor {}: {} kept whole at "
-      "the {:g}% sample rate, and every {} topped up to {} a week",
+      "the {:g}% sample rate, and every {} topped up to {} a week{}",
       s.records, static_cast<double>(s.bytes) / 1e6, s.seconds,
       s.seconds > 0 ? static_cast<double>(s.bytes) / 1e6 / s.seconds : 0.0,
       monitor::monitor_id(m.suite), s.sampled, 100 * m.suite.monitor.sample_rate,
-      fmt::join(m.suite.monitor.stratify_by, " × "), m.suite.monitor.min_per_window);
+      fmt::join(m.suite.monitor.stratify_by, " × "),
+      monitor::stratum_floor(m.suite.monitor, false),
+      m.suite.critical_slices.empty()
+          ? std::string()
+          : fmt::format(" (a critical slice's to {})", monitor::stratum_floor(m.suite.monitor, true)));
   if (!s.weeks.empty())
     std::cout << fmt::format(", weeks {} to {}", s.weeks.front(), s.weeks.back());
   std::cout << ".\n";

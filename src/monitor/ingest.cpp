@@ -47,6 +47,33 @@ std::string monitor_id(const Suite& suite) {
   return id;
 }
 
+std::size_t stratum_floor(const MonitorSettings& m, bool critical) {
+  const double kept = 1.0 - m.expected_loss;
+  const auto floor_for = [&](double graded) {
+    return static_cast<std::size_t>(std::ceil(graded / kept - 1e-9));
+  };
+  if (critical)
+    return std::max(m.min_per_window_written ? m.min_per_window : 0,
+                    floor_for(static_cast<double>(m.min_graded)));
+  if (m.min_per_window_written) return m.min_per_window;
+  return floor_for(static_cast<double>(m.min_graded) /
+                   static_cast<double>(std::max<std::size_t>(1, m.pool_weeks)));
+}
+
+bool critical_stratum(const Suite& suite, const std::vector<std::string_view>& values) {
+  const auto& keys = suite.monitor.stratify_by;
+  for (const CriticalSlice& c : suite.critical_slices) {
+    bool match = !c.slice.keys.empty();
+    for (std::size_t i = 0; match && i < c.slice.keys.size(); ++i) {
+      const auto at = std::find(keys.begin(), keys.end(), c.slice.keys[i]);
+      match = at != keys.end() && static_cast<std::size_t>(at - keys.begin()) < values.size() &&
+              i < c.values.size() && values[static_cast<std::size_t>(at - keys.begin())] == c.values[i];
+    }
+    if (match) return true;
+  }
+  return false;
+}
+
 double sampling_hash(const std::string& salt, std::string_view id) {
   thread_local std::string key;
   key.assign(salt);
@@ -613,13 +640,18 @@ class Ingestor {
       joined_ += key_value(k);
     }
     const std::uint32_t stratum = intern(stratum_ids_, stratum_names_, joined_);
+    if (stratum == floors_.size()) {  // a stratum seen for the first time
+      values_.clear();
+      for (const auto& k : strata_keys_) values_.push_back(key_value(k));
+      floors_.push_back(stratum_floor(suite_.monitor, critical_stratum(suite_, values_)));
+    }
+    const std::size_t floor = floors_[stratum];
     Slot slot;
     slot.key = (std::uint64_t{week} << 32) | stratum;
     slot.u = sampling_hash(suite_.monitor.salt, rec_.id);
     slot.by_rate = slot.u < suite_.monitor.sample_rate;
     const BottomK& heap = bottom_[slot.key];
-    slot.enters = suite_.monitor.min_per_window > 0 &&
-                  (heap.size() < suite_.monitor.min_per_window || slot.u < heap.front().u);
+    slot.enters = floor > 0 && (heap.size() < floor || slot.u < heap.front().u);
     return slot;
   }
 
@@ -652,11 +684,11 @@ class Ingestor {
       ++summary_.sampled;
       samples_.push_back(kept(line, rec_.ts, u, false, window_names_[week], stratum_names_[stratum]));
     }
-    // The stratum's floor: the min_per_window smallest hashes of its week. Records sampled by
+    // The stratum's floor: the stratum_floor smallest hashes of its week. Records sampled by
     // the rate count among them (they set the bar) but need no second copy.
     if (!slot.enters) return;
     BottomK& heap = bottom_[key];
-    if (heap.size() >= suite_.monitor.min_per_window) {
+    if (heap.size() >= floors_[stratum]) {
       std::pop_heap(heap.begin(), heap.end());
       heap.pop_back();
     }
@@ -752,7 +784,8 @@ class Ingestor {
     for (const auto& [key, n] : strata_volume_)
       b.strata.push_back({window_names_[key >> 32], stratum_names_[key & 0xFFFFFFFF], n});
     b.samples = std::move(samples_);
-    b.topup_keep = suite_.monitor.min_per_window;
+    for (std::size_t i = 0; i < stratum_names_.size(); ++i)
+      b.topup_keep[stratum_names_[i]] = floors_[i];
     if (checkpoint_ && fd_ > 0) {
       checkpoint_->identity = identity(fd_, offset_);
       checkpoint_->offset = offset_;
@@ -802,6 +835,8 @@ class Ingestor {
   std::set<std::string> weeks_seen_;
   Interner stratum_ids_;
   std::vector<std::string> stratum_names_;
+  std::vector<std::size_t> floors_;        // by stratum: its weekly sample floor
+  std::vector<std::string_view> values_;   // scratch: a stratum's values, one per key
   std::unordered_map<std::uint64_t, detail::CellAgg> cells_;
   std::unordered_map<std::uint64_t, std::uint64_t> strata_volume_;
   std::unordered_map<std::uint64_t, BottomK> bottom_;

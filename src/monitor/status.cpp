@@ -14,6 +14,7 @@
 #include "monitor/status_internal.hpp"
 #include "qualbar/stats/drift.hpp"
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/stats/power.hpp"
 #include "qualbar/stats/tests.hpp"
 
 namespace qb::monitor {
@@ -54,7 +55,8 @@ struct Baseline {
   std::size_t end = 0;       // the first week after the baseline: testing starts here
 };
 
-Baseline baseline_of(const QualitySeries& s, const StatusInput& in, const MonitorSettings& st) {
+Baseline baseline_of(const QualitySeries& s, const StatusInput& in, const MonitorSettings& st,
+                     std::size_t pooled) {
   Baseline b;
   b.member.assign(s.windows.size(), false);
   const auto run = in.baseline_run.find(s.dimension + "|" + s.slice + "|" + s.value);
@@ -64,18 +66,20 @@ Baseline baseline_of(const QualitySeries& s, const StatusInput& in, const Monito
     b.from = "run " + in.baseline_run_id;
     return b;
   }
-  // The first baseline_windows weeks with data, each with min_graded items: a sparse week among
-  // them means no baseline (and says which), never a later — perhaps already drifted — week.
+  // The first baseline_windows weeks with data, each with min_graded items (a share of it for a
+  // pooled series): a sparse week among them means no baseline (and says which), never a later —
+  // perhaps already drifted — week.
+  const std::size_t needed = (st.min_graded + pooled - 1) / pooled;
   double passes = 0, n = 0;
   std::size_t used = 0, first = 0;
   for (std::size_t i = 0; i < s.windows.size() && used < st.baseline_windows; ++i) {
     const WindowQuality& w = s.windows[i];
     if (w.items == 0 || !(w.n > 0)) continue;
-    if (w.items < st.min_graded) {
+    if (w.items < needed) {
       b.missing = fmt::format(
           "no baseline: {}, one of the first {} weeks with data, has {} graded (at least {} "
           "needed); grade more of it, or set monitor.baseline_run",
-          in.windows[i], st.baseline_windows, w.items, st.min_graded);
+          in.windows[i], st.baseline_windows, w.items, needed);
       b.member.assign(s.windows.size(), false);
       b.end = s.windows.size();
       return b;
@@ -96,9 +100,29 @@ Baseline baseline_of(const QualitySeries& s, const StatusInput& in, const Monito
   return b;
 }
 
-WindowVerdict verdict_of(const WindowQuality& w, std::size_t i, const Baseline& b,
-                         const MonitorSettings& st, double confidence) {
+// Week i of the series with the weeks before it, up to `pooled` in all, on the same side of the
+// baseline's end (a test never mixes baseline weeks into the weeks it tests).
+WindowQuality pooled_week(const QualitySeries& s, std::size_t i, std::size_t pooled,
+                          std::size_t end, std::size_t& weeks) {
+  WindowQuality w = s.windows[i];
+  weeks = 1;
+  for (std::size_t j = i; j-- > 0 && weeks < pooled && (j >= end) == (i >= end);) {
+    const WindowQuality& x = s.windows[j];
+    w.items += x.items;
+    w.n += x.n;
+    w.passes += x.passes;
+    w.effective_n += x.effective_n;
+    ++weeks;
+  }
+  return w;
+}
+
+WindowVerdict verdict_of(const QualitySeries& s, std::size_t i, const Baseline& b,
+                         const MonitorSettings& st, double confidence, std::size_t pooled) {
   WindowVerdict v;
+  const WindowQuality w = pooled_week(s, i, pooled, b.end, v.weeks_pooled);
+  v.items = w.items;
+  v.effective_n = w.effective_n;
   v.too_few = w.items < st.min_graded;
   v.in_baseline = b.member[i];
   v.estimate = w.estimate();
@@ -117,6 +141,15 @@ WindowVerdict verdict_of(const WindowQuality& w, std::size_t i, const Baseline& 
   return v;
 }
 
+// For a pooled series, the weeks that close a block of pooled_weeks (counted back from the
+// baseline's end, and forward from it): the detectors run on these alone, so that no two of
+// their values share a week. Every week for a weekly series.
+bool block_end(const SeriesStatus& s, std::size_t i) {
+  const std::size_t k = s.pooled_weeks, end = s.detectors_from;
+  if (k <= 1) return true;
+  return i >= end ? (i - end + 1) % k == 0 : (end - 1 - i) % k == 0;
+}
+
 bool tested(const SeriesStatus& s, std::size_t i) {
   return i >= s.detectors_from && !s.weeks[i].too_few && std::isfinite(s.weeks[i].estimate);
 }
@@ -126,8 +159,8 @@ bool tested(const SeriesStatus& s, std::size_t i) {
 double typical_n(const SeriesStatus& s) {
   std::vector<double> ns, base;
   for (std::size_t i = 0; i < s.weeks.size(); ++i) {
-    if (tested(s, i)) ns.push_back(s.series.windows[i].effective_n);
-    if (s.weeks[i].in_baseline) base.push_back(s.series.windows[i].effective_n);
+    if (tested(s, i) && block_end(s, i)) ns.push_back(s.weeks[i].effective_n);
+    if (s.weeks[i].in_baseline) base.push_back(s.weeks[i].effective_n);
   }
   if (ns.empty()) ns = std::move(base);
   if (ns.empty()) return kNaN;
@@ -138,7 +171,8 @@ double typical_n(const SeriesStatus& s) {
 void run_detectors(SeriesStatus& s, const MonitorSettings& st, double confidence) {
   std::vector<double> stream, whole;
   for (std::size_t i = 0; i < s.weeks.size(); ++i) {
-    const bool usable = !s.weeks[i].too_few && std::isfinite(s.weeks[i].estimate);
+    const bool usable =
+        !s.weeks[i].too_few && std::isfinite(s.weeks[i].estimate) && block_end(s, i);
     whole.push_back(usable ? s.weeks[i].estimate : kNaN);
     if (i >= s.detectors_from) stream.push_back(whole.back());
   }
@@ -156,7 +190,41 @@ void run_detectors(SeriesStatus& s, const MonitorSettings& st, double confidence
   s.page_hinkley = stats::page_hinkley_lower(stream, s.page_hinkley_params);
   s.trend = stats::mann_kendall(whole);
   s.trend_p_down = p_drop(s.trend);
-  s.slope = stats::theil_sen(whole, confidence);
+  s.slope = stats::theil_sen(whole, confidence);  // x is the week: a slope per week
+}
+
+// The smallest drop the weekly test detects with 80% power over k weeks of a typical size,
+// against the baseline (whose own error counts: n·n_b / (n + n_b) cases against a known rate).
+double detectable(const SeriesStatus& s, double week_n, double k, const MonitorSettings& st) {
+  if (!(s.baseline > 0) || !(week_n > 0) || !(s.baseline_n > 0)) return kNaN;
+  const double n = k * week_n * s.baseline_n / (k * week_n + s.baseline_n);
+  return stats::min_detectable_drop_one_sample(s.baseline, std::max<std::size_t>(1, count_of(n)),
+                                               st.alpha, 0.8, stats::Sides::one_sided);
+}
+
+void set_detectable(SeriesStatus& s, const MonitorSettings& st) {
+  std::vector<double> ns;
+  for (std::size_t i = 0; i < s.series.windows.size(); ++i)
+    if (s.series.windows[i].items > 0) ns.push_back(s.series.windows[i].effective_n);
+  if (ns.empty()) return;
+  std::sort(ns.begin(), ns.end());
+  const double week_n = stats::quantile_sorted(ns, 0.5);
+  s.detectable_week = detectable(s, week_n, 1, st);
+  s.detectable_four_weeks = detectable(s, week_n, 4, st);
+}
+
+// A slice whose typical week (the median of its weeks with data) has fewer than min_graded
+// graded items is tested on pool_weeks weeks pooled; an overall series never is (its short weeks
+// are grading gaps to fill).
+std::size_t pooled_weeks_of(const QualitySeries& q, const MonitorSettings& st) {
+  if (q.slice.empty() || st.pool_weeks <= 1) return 1;
+  std::vector<double> items;
+  for (const auto& w : q.windows)
+    if (w.items > 0) items.push_back(static_cast<double>(w.items));
+  if (items.empty()) return 1;
+  std::sort(items.begin(), items.end());
+  return stats::quantile_sorted(items, 0.5) < static_cast<double>(st.min_graded) ? st.pool_weeks
+                                                                                  : 1;
 }
 
 // "fell to 88.1% in 2026-W21, 5.9 points below its baseline of 94.0% (2026-W01 – 2026-W04)"
@@ -266,15 +334,17 @@ SeriesStatus series_status(const QualitySeries& series, const StatusInput& in,
                            const MonitorSettings& st) {
   SeriesStatus s;
   s.series = aligned(series, in.windows);
-  const Baseline b = baseline_of(s.series, in, st);
+  s.pooled_weeks = pooled_weeks_of(s.series, st);
+  const Baseline b = baseline_of(s.series, in, st, s.pooled_weeks);
   s.baseline = b.rate;
   s.baseline_n = b.n;
   s.baseline_from = b.from;
   s.baseline_missing = b.missing;
   s.detectors_from = b.end;
   for (std::size_t i = 0; i < in.windows.size(); ++i)
-    s.weeks.push_back(verdict_of(s.series.windows[i], i, b, st, in.confidence));
+    s.weeks.push_back(verdict_of(s.series, i, b, st, in.confidence, s.pooled_weeks));
   run_detectors(s, st, in.confidence);
+  set_detectable(s, st);
   s.alerts = series_alerts(s, in.windows, st, in.confidence);
   return s;
 }

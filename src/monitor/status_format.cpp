@@ -55,7 +55,8 @@ void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus&
                                   baseline_text(s))))
       << '\n';
   print_table(out, st, week_header(m), week_rows(m, s), week_alarms(s));
-  out << "  " << trend_text(s, m.confidence) << '\n'
+  out << "  " << power_text(s, m.settings) << '\n'
+      << "  " << trend_text(s, m.confidence) << '\n'
       << "  " << detector_text("CUSUM", s.cusum, m, s) << " · "
       << detector_text("Page–Hinkley", s.page_hinkley, m, s) << '\n';
 }
@@ -143,6 +144,8 @@ json weeks_json(const SeriesStatus& s, const MonitorStatus& m) {
     const WindowQuality& w = s.series.windows[i];
     weeks.push_back({{"window", m.windows[i]},
                      {"items", w.items},
+                     {"weeks_pooled", v.weeks_pooled},
+                     {"items_pooled", v.items},
                      {"n", json_number<json>(w.n)},
                      {"passes", json_number<json>(w.passes)},
                      {"effective_n", json_number<json>(w.effective_n)},
@@ -181,6 +184,11 @@ json series_json(const SeriesStatus& s, const MonitorStatus& m) {
           {"detectors_from",
            s.detectors_from < m.windows.size() ? json(m.windows[s.detectors_from]) : json(nullptr)},
           {"sigma", json_number<json>(s.sigma)},
+          {"pooled_weeks", s.pooled_weeks},
+          {"detectable_drop",
+           {{"one_week", json_number<json>(s.detectable_week)},
+            {"four_weeks", json_number<json>(s.detectable_four_weeks)},
+            {"power", 0.8}}},
           {"weeks", weeks_json(s, m)},
           {"cusum", cusum},
           {"page_hinkley", ph},

@@ -228,10 +228,10 @@ std::string dimension_section(const std::string& dimension,
                               const MonitorStatus& s) {
   std::string out = fmt::format("<h2>{}</h2>\n", text(dimension));
   for (const SeriesStatus* q : series) {
-    out += fmt::format("<h3>{}</h3>\n<p class=\"meta\">graded by {} · {} · {}</p>\n",
+    out += fmt::format("<h3>{}</h3>\n<p class=\"meta\">graded by {} · {} · {} · {}</p>\n",
                        text(detail::series_label(q->series.slice, q->series.value)),
                        text(q->series.source), text(baseline_text(*q)),
-                       text(trend_text(*q, s.confidence)));
+                       text(power_text(*q, s.settings)), text(trend_text(*q, s.confidence)));
     out += series_chart(*q, s) + "\n<details><summary>every week</summary>" +
            html_table(week_header(s), week_rows(s, *q), week_alarms(*q)) + "</details>\n";
   }

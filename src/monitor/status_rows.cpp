@@ -61,6 +61,19 @@ std::string baseline_text(const SeriesStatus& s) {
                      s.baseline_n);
 }
 
+std::string power_text(const SeriesStatus& s, const MonitorSettings& st) {
+  std::string out;
+  if (s.pooled_weeks > 1)
+    out = fmt::format("tested on {} weeks pooled (a week alone has fewer than {} graded) · ",
+                      s.pooled_weeks, st.min_graded);
+  if (!std::isfinite(s.detectable_week)) return out + "no detectable drop yet (no baseline)";
+  const auto pts = [](double d) {
+    return std::isfinite(d) ? fmt::format("{:.1f} points", 100.0 * d) : std::string("none");
+  };
+  return out + fmt::format("detects a drop of {} in one week, {} over four (80% power)",
+                           pts(s.detectable_week), pts(s.detectable_four_weeks));
+}
+
 std::string trend_text(const SeriesStatus& s, double confidence) {
   if (!std::isfinite(s.slope.slope)) return "trend: too few weeks";
   std::string t = fmt::format("trend {} points a week ({:g}% interval {} to {}, Theil–Sen)",
@@ -98,7 +111,12 @@ Rows week_rows(const MonitorStatus& m, const SeriesStatus& s) {
   Rows rows;
   for (std::size_t i = 0; i < m.windows.size(); ++i) {
     const WindowVerdict& v = s.weeks[i];
-    rows.push_back({m.windows[i], std::to_string(s.series.windows[i].items), percent(v.estimate),
+    // A pooled series' estimate is over the weeks to this one: the items say so.
+    const std::string items = v.weeks_pooled > 1
+                                  ? fmt::format("{} ({} over {} wk)", s.series.windows[i].items,
+                                                v.items, v.weeks_pooled)
+                                  : std::to_string(s.series.windows[i].items);
+    rows.push_back({m.windows[i], items, percent(v.estimate),
                     interval_text(v.interval), has_data(s, i) ? points(v.diff) : "",
                     p_cell(v.p_value), joined(week_flags(s, i))});
   }

@@ -20,6 +20,9 @@ std::vector<bool> drift_alarms(const MonitorStatus& m);
 std::string joined(const std::vector<std::string>& parts);
 std::string interval_text(const stats::Interval& iv);
 std::string baseline_text(const SeriesStatus& s);
+// "detects a drop of 6.1 points in one week, 3.2 over four (80% power)", after "tested on 4
+// weeks pooled (…) · " for a pooled series.
+std::string power_text(const SeriesStatus& s, const MonitorSettings& st);
 std::string trend_text(const SeriesStatus& s, double confidence);
 std::string detector_text(const char* name, const stats::SequentialResult& r,
                           const MonitorStatus& m, const SeriesStatus& s);

@@ -225,17 +225,18 @@ void SqliteMonitorStore::insert_samples(const MonitorBatch& b) {
     ins.run();
     if (r.topup) topped.emplace(r.week, r.stratum);
   }
-  if (b.topup_keep == 0) return;
   // Top-ups beyond the stratum's topup_keep smallest hashes are no longer needed.
   Statement trim(c_,
                  "DELETE FROM monitor_samples WHERE monitor = ?1 AND week = ?2 AND stratum = ?3 "
                  "AND topup = 1 AND u > (SELECT u FROM monitor_samples WHERE monitor = ?1 AND "
                  "week = ?2 AND stratum = ?3 ORDER BY u LIMIT 1 OFFSET ?4)");
   for (const auto& [week, stratum] : topped) {
+    const auto keep = b.topup_keep.find(stratum);
+    if (keep == b.topup_keep.end() || keep->second == 0) continue;
     trim.bind(1, b.monitor)
         .bind(2, week)
         .bind(3, stratum)
-        .bind(4, static_cast<std::int64_t>(b.topup_keep - 1));
+        .bind(4, static_cast<std::int64_t>(keep->second - 1));
     trim.run();
   }
 }

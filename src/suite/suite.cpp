@@ -351,8 +351,9 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
   if (!m.is_map())
     p.fail(m, "monitor", "expected a map such as {sample_rate: 0.01, stratify_by: [category]}");
   p.check_keys(m, "monitor",
-               {"sample_rate", "min_per_window", "stratify_by", "salt", "baseline_windows",
-                "baseline_run", "min_graded", "grading_grace_weeks", "merge_weeks",
+               {"sample_rate", "min_per_window", "expected_loss", "stratify_by", "salt",
+                "baseline_windows",
+                "baseline_run", "min_graded", "pool_weeks", "grading_grace_weeks", "merge_weeks",
                 "resolve_weeks", "tolerance", "alpha", "cusum_h", "cusum_k", "psi_alert",
                 "latency_tolerance", "cost_tolerance", "dimensions"});
   out.where = p.at(m, "monitor");
@@ -366,9 +367,17 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
   for (const auto& [key, into] : {std::pair{"min_per_window", &out.min_per_window},
                                   std::pair{"baseline_windows", &out.baseline_windows},
                                   std::pair{"min_graded", &out.min_graded},
+                                  std::pair{"pool_weeks", &out.pool_weeks},
                                   std::pair{"merge_weeks", &out.merge_weeks},
                                   std::pair{"resolve_weeks", &out.resolve_weeks}}) {
     if (m[key]) *into = static_cast<std::size_t>(p.integer(m[key], field(key), 1));
+  }
+  out.min_per_window_written = static_cast<bool>(m["min_per_window"]);
+  if (m["expected_loss"]) {
+    out.expected_loss = p.number(m["expected_loss"], field("expected_loss"));
+    if (!(out.expected_loss >= 0 && out.expected_loss < 1))
+      p.fail(m["expected_loss"], field("expected_loss"),
+             "must be at least 0 and below 1 (0.15: 15% of sampled records give no grade)");
   }
   if (m["stratify_by"]) {
     out.stratify_by.clear();

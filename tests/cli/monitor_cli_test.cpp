@@ -476,6 +476,39 @@ TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
       << r.err;
 }
 
+// Without a written min_per_window, the floors are sized for the tests: the critical category
+// gets enough every week to be tested after the expected losses (36), the others enough to be
+// tested over four weeks pooled (9), and the ingest says so.
+TEST_F(MonitorCli, ACriticalCategoryIsOversampledToBeTestedEveryWeek) {
+  std::string suite = kSuite;
+  suite.replace(suite.find("  sample_rate: 0.025\n  min_per_window: 20\n"),
+                std::string("  sample_rate: 0.025\n  min_per_window: 20\n").size(),
+                "  sample_rate: 0.001\n");
+  suite.replace(suite.find("slices: [category]"), std::string("slices: [category]").size(),
+                "slices: [category]\ncritical_slices: [category=refund-dispute]");
+  write("suite.yaml", suite);
+  Stream s;
+  s.weeks = 3;
+  s.per_week = 4000;
+  write("records.jsonl", records(s));
+  const ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("every category topped up to 9 a week (a critical slice's to 36)"),
+            std::string::npos)
+      << r.out;
+  std::map<std::string, int> per_stratum;  // the first week's sample, by category
+  each_row(dir_.work() / ".qualbar" / "qualbar.db",
+           "SELECT stratum, COUNT(*) FROM monitor_samples WHERE week = (SELECT MIN(week) FROM "
+           "monitor_samples) GROUP BY stratum",
+           [&](sqlite3_stmt* st) { per_stratum[text_at(st, 0)] = sqlite3_column_int(st, 1); });
+  // 10% of 4,000 records are refund disputes; 0.1% of the others are kept by the rate alone.
+  EXPECT_EQ(per_stratum["refund-dispute"], 36);
+  EXPECT_GE(per_stratum["billing"], 9);
+  EXPECT_LE(per_stratum["billing"], 12);
+  EXPECT_GE(per_stratum["shipping"], 9);
+  EXPECT_LE(per_stratum["shipping"], 12);
+}
+
 // The set of records kept at the sample rate, as a sorted list of ids.
 std::set<std::string> kept_by_rate(const fs::path& db) {
   std::set<std::string> out;

@@ -59,3 +59,41 @@ TEST(MonitorCells, StoredAggregatesMergeByAddingEverything) {
 
 }  // namespace QB_UNITY_ID
 }  // namespace qb::monitor
+
+namespace qb::monitor {
+namespace QB_UNITY_ID {
+
+// The floors cover the expected losses: 30 graded after 15% lost takes 36 sampled; a stratum
+// tested over 4 weeks pooled needs a quarter of that a week.
+TEST(MonitorSampling, StratumFloorsCoverTheLossesEveryWeekForCriticalSlicesOverFourForOthers) {
+  MonitorSettings m;
+  EXPECT_EQ(stratum_floor(m, true), 36U);   // ceil(30 / 0.85)
+  EXPECT_EQ(stratum_floor(m, false), 9U);   // ceil(7.5 / 0.85)
+  m.expected_loss = 0;
+  EXPECT_EQ(stratum_floor(m, true), 30U);
+  EXPECT_EQ(stratum_floor(m, false), 8U);
+  // A written min_per_window is every other stratum's floor, and a critical one's lower bound.
+  m.min_per_window = 50;
+  m.min_per_window_written = true;
+  EXPECT_EQ(stratum_floor(m, false), 50U);
+  EXPECT_EQ(stratum_floor(m, true), 50U);
+  m.min_per_window = 5;
+  EXPECT_EQ(stratum_floor(m, true), 30U);
+}
+
+TEST(MonitorSampling, ACriticalSliceMatchesItsStratumOnTheStratifyKeys) {
+  Suite s;
+  s.monitor.stratify_by = {"language", "category"};
+  CriticalSlice c;
+  c.slice.keys = {"category"};
+  c.values = {"legal"};
+  s.critical_slices.push_back(c);
+  EXPECT_TRUE(critical_stratum(s, {"en", "legal"}));
+  EXPECT_FALSE(critical_stratum(s, {"legal", "billing"}));
+  // A critical slice on a key the sample is not stratified by matches no stratum.
+  s.monitor.stratify_by = {"language"};
+  EXPECT_FALSE(critical_stratum(s, {"legal"}));
+}
+
+}  // namespace QB_UNITY_ID
+}  // namespace qb::monitor

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/stats/intervals.hpp"
+#include "qualbar/stats/power.hpp"
 #include "qualbar/stats/random.hpp"
 
 namespace qb::monitor {
@@ -419,6 +421,86 @@ TEST(MonitorStatus, SlicesFollowTheOverallSeriesWorstFirst) {
             t.find("moderation_correct · category=<script>"));
   EXPECT_NE(t.find("INPUT DRIFT"), std::string::npos);
   EXPECT_NE(status_terminal(s, true).find("\033["), std::string::npos);
+}
+
+// A small category (about 9 graded a week, as the default floor samples it) is tested on four
+// weeks pooled: a drop from 95% to 70% is caught within weeks, the status says how it was tested
+// and what it can detect; over 200 flat half-years it raises a false alert rarely.
+StatusInput with_small_slice(std::uint64_t seed, bool drop) {
+  StatusInput in = production(seed, false);
+  Rng rng(seed, 3);
+  QualitySeries legal{.dimension = kDimension, .slice = "category", .value = "legal",
+                      .source = "people"};
+  for (std::size_t w = 0; w < in.windows.size(); ++w)
+    legal.windows.push_back(graded_week(rng, in.windows[w], drop && w >= 12 ? 0.70 : 0.95, 9));
+  in.quality.push_back(legal);
+  return in;
+}
+
+const SeriesStatus& slice_of(const MonitorStatus& s, const std::string& value) {
+  for (const auto& q : s.quality)
+    if (q.series.value == value) return q;
+  throw std::runtime_error("no series " + value);
+}
+
+TEST(MonitorStatus, ASmallSliceIsTestedOnFourWeeksPooledAndSaysWhatItCanDetect) {
+  const MonitorStatus s = compute_status(with_small_slice(4, true), MonitorSettings{});
+  const SeriesStatus& legal = slice_of(s, "legal");
+  EXPECT_EQ(legal.pooled_weeks, 4U);
+  EXPECT_TRUE(std::isfinite(legal.baseline)) << legal.baseline_missing;
+  EXPECT_EQ(s.quality[0].pooled_weeks, 1U) << "the overall series is weekly";
+  // Week 20 is tested on weeks 17-20.
+  EXPECT_EQ(legal.weeks[19].weeks_pooled, 4U);
+  EXPECT_GE(legal.weeks[19].items, 30U);
+  EXPECT_FALSE(legal.weeks[19].too_few);
+  // The first tested week after the baseline pools the weeks since the baseline only.
+  EXPECT_EQ(legal.weeks[legal.detectors_from].weeks_pooled, 1U);
+  std::string first = "9999";
+  for (const auto& a : s.alerts)
+    if (a.value == "legal") first = std::min(first, a.window);
+  EXPECT_GE(first, "2026-W13");
+  EXPECT_LE(first, "2026-W20") << status_terminal(s, false);
+  const std::string t = status_terminal(s, false);
+  EXPECT_NE(t.find("tested on 4 weeks pooled"), std::string::npos);
+  EXPECT_NE(t.find("(80% power)"), std::string::npos);
+  // One week of ~9 detects far less than four.
+  EXPECT_GT(legal.detectable_week, legal.detectable_four_weeks);
+  const auto j = nlohmann::json::parse(status_json(s));
+  for (const auto& q : j["quality"])
+    if (q["value"] == "legal") EXPECT_EQ(q["pooled_weeks"], 4);
+}
+
+TEST(MonitorStatus, TheDetectableDropIsTheWeeklyTestsAtEightyPercentPower) {
+  const MonitorStatus s = compute_status(production(5, false), MonitorSettings{});
+  const SeriesStatus& q = s.quality[0];
+  std::vector<double> ns;
+  for (const auto& w : q.series.windows) ns.push_back(w.effective_n);
+  std::sort(ns.begin(), ns.end());
+  const double week = ns[ns.size() / 2 - 1] / 2 + ns[ns.size() / 2] / 2;  // the median of 26
+  const auto expected = [&](double k) {
+    const double n = k * week * q.baseline_n / (k * week + q.baseline_n);
+    return stats::min_detectable_drop_one_sample(
+        q.baseline, static_cast<std::size_t>(std::llround(n)), 0.001, 0.8,
+        stats::Sides::one_sided);
+  };
+  EXPECT_DOUBLE_EQ(q.detectable_week, expected(1));
+  EXPECT_DOUBLE_EQ(q.detectable_four_weeks, expected(4));
+  // About 190 graded a week against a 94% baseline: some 7 points in a week, 4–5 over four.
+  EXPECT_GT(q.detectable_week, 0.05);
+  EXPECT_LT(q.detectable_week, 0.09);
+  EXPECT_LT(q.detectable_four_weeks, q.detectable_week);
+}
+
+TEST(MonitorStatus, APooledSliceRarelyAlertsOnAFlatStream) {
+  std::size_t alerted = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const MonitorStatus s = compute_status(with_small_slice(seed, false), MonitorSettings{});
+    alerted += std::any_of(s.alerts.begin(), s.alerts.end(),
+                           [](const Alert& a) { return a.value == "legal"; })
+                   ? 1
+                   : 0;
+  }
+  EXPECT_LE(alerted, 20U) << "at most 10% of flat half-years";
 }
 
 // The terminal shows the worst three slices of a dimension and says how many more there are, on

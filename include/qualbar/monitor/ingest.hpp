@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qualbar/store/store.hpp"
@@ -56,8 +57,17 @@ struct IngestSummary {
 IngestSummary ingest(Store& store, const Suite& suite, const std::vector<std::string>& inputs,
                      const IngestOptions& options);
 
+// A stratum's weekly sample floor: a critical slice's stratum (one whose values match a
+// `critical_slices` entry on the stratify_by keys) gets ceil(min_graded / (1 − expected_loss)),
+// enough to be tested every week after the expected losses; any other ceil(min_graded /
+// pool_weeks / (1 − expected_loss)), enough to be tested over pool_weeks pooled. A written
+// min_per_window replaces the second and is a lower bound on the first.
+std::size_t stratum_floor(const MonitorSettings& m, bool critical);
+// Whether the stratum with these values (one per stratify_by key, in order) is a critical slice's.
+bool critical_stratum(const Suite& suite, const std::vector<std::string_view>& values);
+
 // The sampling decision for a record id: its hash in [0, 1) under the suite's salt. A record is
-// sampled when u < monitor.sample_rate, or when it is among the min_per_window smallest u of its
+// sampled when u < monitor.sample_rate, or when it is among the stratum_floor smallest u of its
 // stratum's week (decided when the week has closed). The same id always gets the same u.
 double sampling_hash(const std::string& salt, std::string_view id);
 

@@ -103,6 +103,11 @@ struct WindowVerdict {
   bool below = false;            // diff < −tolerance and p_value < alpha
   bool too_few = false;          // items < min_graded
   bool in_baseline = false;      // one of the pooled baseline weeks: listed, not tested
+  // The weeks this verdict pools (SeriesStatus::pooled_weeks at most): the estimate, interval and
+  // test are over the weeks to this one on the same side of the baseline's end.
+  std::size_t weeks_pooled = 1;
+  std::size_t items = 0;   // graded items over those weeks
+  double effective_n = 0;  // and their effective size
 };
 
 struct SeriesStatus {
@@ -111,6 +116,14 @@ struct SeriesStatus {
   double baseline_n = 0;
   std::string baseline_from;         // "run r-…" or "2026-W01 – 2026-W04"
   std::string baseline_missing;      // why there is no baseline ("" when there is, or no data)
+  // 1 when a week alone has enough graded items to be tested; settings.pool_weeks for a slice
+  // whose typical week has fewer than min_graded (e.g. a small category): each week is then
+  // tested on the weeks to it pooled, and the detectors run on non-overlapping blocks.
+  std::size_t pooled_weeks = 1;
+  // The smallest drop below the baseline the weekly test detects with 80% power at a typical
+  // week's effective n (one-sided, at alpha, the baseline's own error counted), in one week and
+  // over four: what a quiet series can and cannot rule out. NaN without a baseline.
+  double detectable_week = stats::kNaN, detectable_four_weeks = stats::kNaN;
   std::vector<WindowVerdict> weeks;  // aligned with windows
   // The detectors watch the weeks after the baseline: their paths start at window
   // `detectors_from` (path[i] is window detectors_from + i; alarm likewise).

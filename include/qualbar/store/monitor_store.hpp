@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -63,9 +64,9 @@ struct MonitorBatch {
   std::function<std::string(const std::string& stored, const std::string& delta)> merge;
   std::vector<MonitorSampleRow> samples;  // a record already stored is left as it is
   std::vector<MonitorStratumRow> strata;  // added to the stored volumes
-  // Top-up records: per (week, stratum) only the `topup_keep` smallest u among all the stratum's
-  // kept records survive (docs/monitor.md, sampling).
-  std::size_t topup_keep = 0;
+  // Top-up records: per (week, stratum) only the stratum's `topup_keep` smallest u among all its
+  // kept records survive (docs/monitor.md, sampling); a stratum not listed keeps every top-up.
+  std::map<std::string, std::size_t> topup_keep;
   std::optional<MonitorCheckpoint> checkpoint;
 };
 

@@ -121,12 +121,22 @@ struct JudgeCheckSettings {
 // change is an alert, with the defaults used when the suite does not say.
 struct MonitorSettings {
   double sample_rate = 0.01;        // share of records kept whole, decided by a hash of the id
-  std::size_t min_per_window = 30;  // each stratum gets at least this many sampled a week
+  // Each stratum gets at least this many sampled a week. Unless written, derived per stratum
+  // (monitor/ingest.hpp, stratum_floor): enough for min_graded after expected_loss, every week
+  // for a critical slice's stratum and over pool_weeks for the others.
+  std::size_t min_per_window = 30;
+  bool min_per_window_written = false;
+  // The share of sampled records expected not to become a grade (failed calls, reviewers who
+  // disagree or cannot judge): the floors are sized to cover it.
+  double expected_loss = 0.15;
   std::vector<std::string> stratify_by = {"category"};  // record fields (or metadata keys)
   std::string salt;                 // of the sampling hash; "" = the suite's name
   std::size_t baseline_windows = 4;  // the first weeks with data, pooled, are the baseline
   std::string baseline_run;         // or a stored run: its rates are the baseline
   std::size_t min_graded = 30;      // a week with fewer graded items is listed, not tested
+  // A slice whose typical week has fewer than min_graded graded items is tested on this many
+  // weeks pooled (a rolling window), and says so.
+  std::size_t pool_weeks = 4;
   // Weeks after a week closes before its missing grades are a gap `monitor status` fails on
   // (the most recent closed week may still be being graded).
   std::size_t grading_grace_weeks = 1;
