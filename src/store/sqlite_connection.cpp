@@ -240,6 +240,16 @@ CREATE TABLE monitor_incidents (
 );
 DROP TABLE monitor_alerts;
 )sql",
+    // 8: a closed week's sample frozen once handed to reviewers (docs/monitor.md, "Sampling"): no
+    // top-up enters or leaves it after that.
+    R"sql(
+CREATE TABLE monitor_frozen_weeks (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  week TEXT NOT NULL,
+  frozen_at TEXT NOT NULL,
+  PRIMARY KEY (monitor, week)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

@@ -211,8 +211,17 @@ void SqliteMonitorStore::insert_samples(const MonitorBatch& b) {
       c_,
       "INSERT OR IGNORE INTO monitor_samples (monitor, id, ts, week, stratum, u, topup, "
       "case_json, response_json) VALUES (?,?,?,?,?,?,?,?,?)");
-  std::set<std::pair<std::string, std::string>> topped;
+  // A frozen week's sample is what reviewers were handed: top-ups neither enter nor leave it. (A
+  // record the rate keeps still enters: the rate's decision never changes.)
+  std::set<std::string> frozen;
+  {
+    Statement q(c_, "SELECT week FROM monitor_frozen_weeks WHERE monitor = ?");
+    q.bind(1, b.monitor);
+    while (q.step()) frozen.insert(q.text(0));
+  }
+  std::set<std::pair<std::string, std::string>> touched;
   for (const auto& r : b.samples) {
+    if (r.topup && frozen.contains(r.week)) continue;
     ins.bind(1, b.monitor)
         .bind(2, r.id)
         .bind(3, r.ts)
@@ -223,14 +232,15 @@ void SqliteMonitorStore::insert_samples(const MonitorBatch& b) {
         .bind(8, r.case_json)
         .bind(9, r.response_json);
     ins.run();
-    if (r.topup) topped.emplace(r.week, r.stratum);
+    // Any record kept, by the rate or as a top-up, may push a stored top-up out.
+    if (!frozen.contains(r.week)) touched.emplace(r.week, r.stratum);
   }
   // Top-ups beyond the stratum's topup_keep smallest hashes are no longer needed.
   Statement trim(c_,
                  "DELETE FROM monitor_samples WHERE monitor = ?1 AND week = ?2 AND stratum = ?3 "
                  "AND topup = 1 AND u > (SELECT u FROM monitor_samples WHERE monitor = ?1 AND "
                  "week = ?2 AND stratum = ?3 ORDER BY u LIMIT 1 OFFSET ?4)");
-  for (const auto& [week, stratum] : topped) {
+  for (const auto& [week, stratum] : touched) {
     const auto keep = b.topup_keep.find(stratum);
     if (keep == b.topup_keep.end() || keep->second == 0) continue;
     trim.bind(1, b.monitor)
@@ -239,6 +249,28 @@ void SqliteMonitorStore::insert_samples(const MonitorBatch& b) {
         .bind(4, static_cast<std::int64_t>(keep->second - 1));
     trim.run();
   }
+}
+
+void SqliteMonitorStore::freeze_weeks(const std::string& monitor,
+                                      const std::vector<std::string>& weeks,
+                                      const std::string& at) {
+  SqliteConnection::Transaction tx(c_);
+  Statement s(c_,
+              "INSERT OR IGNORE INTO monitor_frozen_weeks (monitor, week, frozen_at) VALUES "
+              "(?,?,?)");
+  for (const auto& w : weeks) {
+    s.bind(1, monitor).bind(2, w).bind(3, at);
+    s.run();
+  }
+  tx.commit();
+}
+
+std::vector<std::string> SqliteMonitorStore::frozen_weeks(const std::string& monitor) {
+  Statement q(c_, "SELECT week FROM monitor_frozen_weeks WHERE monitor = ? ORDER BY week");
+  q.bind(1, monitor);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
 }
 
 void SqliteMonitorStore::add_strata(const MonitorBatch& b) {

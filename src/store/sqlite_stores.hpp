@@ -127,6 +127,9 @@ class SqliteMonitorStore final : public MonitorStore {
                     const std::string& at) override;
   void incident_sent(const std::string& monitor, const std::string& id, const std::string& state,
                      std::size_t alerts) override;
+  void freeze_weeks(const std::string& monitor, const std::vector<std::string>& weeks,
+                    const std::string& at) override;
+  std::vector<std::string> frozen_weeks(const std::string& monitor) override;
 
  private:
   void merge_cells(const MonitorBatch& b);

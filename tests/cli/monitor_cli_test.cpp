@@ -509,6 +509,55 @@ TEST_F(MonitorCli, ACriticalCategoryIsOversampledToBeTestedEveryWeek) {
   EXPECT_LE(per_stratum["shipping"], 12);
 }
 
+// A closed week's sample, once handed to reviewers, is what they grade: late records of that week
+// add no top-up and push none out (records the rate keeps still enter). A week not handed out
+// keeps taking smaller hashes.
+TEST_F(MonitorCli, AWeekHandedToReviewersKeepsItsSampleWhenLateRecordsArrive) {
+  Stream s;
+  s.weeks = 3;
+  s.per_week = 800;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  const fs::path db = dir_.work() / ".qualbar" / "qualbar.db";
+  // (week, id) → topup, of every kept record.
+  const auto kept = [&] {
+    std::map<std::pair<std::string, std::string>, int> out;
+    each_row(db, "SELECT week, id, topup FROM monitor_samples", [&](sqlite3_stmt* st) {
+      out[{text_at(st, 0), text_at(st, 1)}] = sqlite3_column_int(st, 2);
+    });
+    return out;
+  };
+  ProcessResult r = qualbar("review export --run m-moderation --dimension correct --out review");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(r.out.find("per week: 2026-W02"), std::string::npos) << r.out;
+  const auto before = kept();
+  // 3,000 late billing records in the handed-out week 2026-W02 and in the open week 2026-W04.
+  std::string late;
+  for (int i = 0; i < 3000; ++i)
+    for (const char* ts : {"2026-01-06T10:00:00Z", "2026-01-20T10:00:00Z"})
+      late += nlohmann::json{{"id", fmt::format("late-{}-{}", ts[9], i)}, {"ts", ts},
+                             {"category", "billing"}, {"input", "Review post [ok]"},
+                             {"output", "The post was kept."}}
+                  .dump() +
+              "\n";
+  write("late.jsonl", late);
+  r = qualbar("monitor ingest late.jsonl --suite suite.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto after = kept();
+  std::size_t frozen_added = 0, open_removed = 0;
+  for (const auto& [key, topup] : before) {
+    if (key.first == "2026-W02") EXPECT_TRUE(after.contains(key)) << key.second << " left W02";
+    if (key.first == "2026-W04" && !after.contains(key)) ++open_removed;
+  }
+  for (const auto& [key, topup] : after) {
+    if (key.first != "2026-W02" || before.contains(key)) continue;
+    ++frozen_added;
+    EXPECT_EQ(topup, 0) << key.second << ": a top-up entered a frozen week";
+  }
+  EXPECT_GT(frozen_added, 0U) << "the rate still keeps late records of a frozen week";
+  EXPECT_GT(open_removed, 0U) << "an open week's top-ups give way to smaller hashes";
+}
+
 // The set of records kept at the sample rate, as a sorted list of ids.
 std::set<std::string> kept_by_rate(const fs::path& db) {
   std::set<std::string> out;

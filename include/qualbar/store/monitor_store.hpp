@@ -110,6 +110,11 @@ class MonitorStore {
   virtual bool ack_incident(const std::string& monitor, const std::string& id,
                             const std::string& by, const std::string& note,
                             const std::string& snooze_until, const std::string& at) = 0;
+  // Freezes the sample of these weeks (they were handed to reviewers): a later ingest adds no
+  // top-up to them and removes none from them. Idempotent.
+  virtual void freeze_weeks(const std::string& monitor, const std::vector<std::string>& weeks,
+                            const std::string& at) = 0;
+  [[nodiscard]] virtual std::vector<std::string> frozen_weeks(const std::string& monitor) = 0;
   // The webhook took event `state` ("open" or "resolved") of the incident with `alerts` alerts.
   virtual void incident_sent(const std::string& monitor, const std::string& id,
                              const std::string& state, std::size_t alerts) = 0;
