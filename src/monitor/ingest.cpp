@@ -25,6 +25,7 @@
 #include "metrics/slices.hpp"
 #include "monitor/cells.hpp"
 #include "monitor/record.hpp"
+#include "scorers/language_detect.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/run/run_lock.hpp"
@@ -220,7 +221,8 @@ class Ingestor {
       }
     }
     reader_ =
-        std::make_unique<detail::RecordReader>(meta, !scored_.empty(), suite.limits.max_json_depth);
+        std::make_unique<detail::RecordReader>(meta, !scored_.empty() || suite.monitor.detect_language,
+                                               suite.limits.max_json_depth);
     if (whole_.allocate(simdjson::SIMDJSON_PADDING, suite.limits.max_json_depth) !=
         simdjson::SUCCESS)
       throw RunError("out of memory for the JSON parser");
@@ -489,6 +491,7 @@ class Ingestor {
       return quarantine(line, fmt::format("field 'ts': '{}' is not a date of the calendar",
                                           excerpt(rec_.ts, 40)));
     const auto [day_id, week_id] = *ids;
+    if (rec_.language.empty() && suite_.monitor.detect_language) detect_language();
     fold_keys();
     // A record kept whole is read whole later (a review item, a dataset case): every field of it
     // must parse, not only those the aggregates read.
@@ -527,6 +530,16 @@ class Ingestor {
   // The record's value of a key, as sliced: "(none)" when absent, "(other)" when the key already
   // has max_slice_values values of its own (set by fold_keys() for each record).
   std::string_view key_value(const KeyRef& k) const { return folded_[slot_of(k)]; }
+
+  // The record's language by CLD2 when it has none: of its input (the last user message), else
+  // of its output; left empty unless the detector is sure.
+  void detect_language() {
+    const std::string_view text = rec_.input.empty() ? rec_.output : std::string_view(rec_.input);
+    const qb::detail::LanguageGuess g = qb::detail::detect_language(text);
+    if (!g.reliable || g.code == "un") return;
+    detected_language_ = qb::detail::primary_language(g.code);
+    rec_.language = detected_language_;
+  }
 
   void fold_keys() {
     for (const std::size_t slot : used_slots_) {
@@ -836,6 +849,7 @@ class Ingestor {
   Interner stratum_ids_;
   std::vector<std::string> stratum_names_;
   std::vector<std::size_t> floors_;        // by stratum: its weekly sample floor
+  std::string detected_language_;          // what rec_.language views when it was detected
   std::vector<std::string_view> values_;   // scratch: a stratum's values, one per key
   std::unordered_map<std::uint64_t, detail::CellAgg> cells_;
   std::unordered_map<std::uint64_t, std::uint64_t> strata_volume_;

@@ -355,7 +355,7 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
                 "baseline_windows",
                 "baseline_run", "min_graded", "pool_weeks", "grading_grace_weeks", "merge_weeks",
                 "resolve_weeks", "tolerance", "alpha", "cusum_h", "cusum_k", "psi_alert",
-                "latency_tolerance", "cost_tolerance", "dimensions"});
+                "latency_tolerance", "cost_tolerance", "detect_language", "dimensions"});
   out.where = p.at(m, "monitor");
   const auto field = [](const char* key) { return std::string("monitor.") + key; };
   if (m["sample_rate"]) {
@@ -395,6 +395,8 @@ void read_monitor(const ConfigReader& p, const ConfigNode& m, Suite& s) {
         p.integer(m["grading_grace_weeks"], field("grading_grace_weeks"), 0));
   }
   if (m["salt"]) out.salt = p.string(m["salt"], field("salt"));
+  if (m["detect_language"])
+    out.detect_language = p.boolean(m["detect_language"], field("detect_language"));
   if (m["baseline_run"]) out.baseline_run = p.string(m["baseline_run"], field("baseline_run"));
   if (m["tolerance"]) {
     out.tolerance = p.number(m["tolerance"], field("tolerance"));

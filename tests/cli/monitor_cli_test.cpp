@@ -558,6 +558,44 @@ TEST_F(MonitorCli, AWeekHandedToReviewersKeepsItsSampleWhenLateRecordsArrive) {
   EXPECT_GT(open_removed, 0U) << "an open week's top-ups give way to smaller hashes";
 }
 
+// monitor.detect_language: a record without `language` gets the one CLD2 is sure of, for the
+// language slice; one that says its language keeps it; text too short to tell has none.
+TEST_F(MonitorCli, RecordsWithoutALanguageGetTheOneDetectedInTheirInput) {
+  write("suite.yaml", R"(schema_version: 1
+name: langs
+dimensions:
+  no_pii: {scorer: pii}
+slices: [language]
+monitor: {detect_language: true}
+)");
+  const char* const texts[][2] = {
+      {"", "How do I change the delivery address of an order I placed yesterday evening?"},
+      {"", "Wie kann ich die Lieferadresse einer Bestellung ändern, die ich gestern aufgegeben habe?"},
+      {"", "¿Cómo puedo cambiar la dirección de entrega de un pedido que hice ayer por la tarde?"},
+      {"fr", "How do I change the delivery address of an order I placed yesterday evening?"},
+      {"", "ok"}};
+  std::string lines;
+  for (int i = 0; i < 50; ++i) {
+    const auto& t = texts[i % 5];
+    nlohmann::json j{{"id", fmt::format("r-{}", i)},
+                     {"ts", "2026-03-03T10:00:00Z"},
+                     {"input", t[1]},
+                     {"output", "Done."}};
+    if (*t[0] != 0) j["language"] = t[0];
+    lines += j.dump() + "\n";
+  }
+  write("records.jsonl", lines);
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  const ProcessResult r = qualbar("monitor status --suite suite.yaml --format json");
+  const auto status = nlohmann::json::parse(r.out);
+  std::map<std::string, int> per_language;
+  for (const auto& q : status["quality"])
+    if (q["slice"] == "language") per_language[q["value"]] = q["weeks"][0]["items"].get<int>();
+  EXPECT_EQ(per_language, (std::map<std::string, int>{
+                              {"(none)", 10}, {"de", 10}, {"en", 10}, {"es", 10}, {"fr", 10}}))
+      << r.out.substr(0, 1500);
+}
+
 // The set of records kept at the sample rate, as a sorted list of ids.
 std::set<std::string> kept_by_rate(const fs::path& db) {
   std::set<std::string> out;

@@ -161,6 +161,9 @@ struct MonitorSettings {
   double latency_tolerance = 0.2;
   double cost_tolerance = 0.2;
   std::vector<std::string> dimensions;  // scored on every record; empty = every model-free one
+  // A record without `language` gets the language CLD2 is sure of in its input (else its
+  // output), for the language slice; unsure: no language, as before.
+  bool detect_language = false;
   Location where;                   // of the `monitor` map, for messages
 };
 
