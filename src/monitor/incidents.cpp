@@ -33,6 +33,19 @@ const SeriesStatus* overall_of(const MonitorStatus& s, const std::string& dimens
   return nullptr;
 }
 
+// Whether an alert opens an incident by itself: any but a quality alert on a slice that is not
+// critical, which opens one only as its weekly test (at the Bonferroni level its series is
+// tested at); its CUSUM, Page–Hinkley and trend alerts are evidence that joins one.
+bool opens(const MonitorStatus& s, const Alert& a) {
+  if (a.kind != "quality-drop" && a.kind != "quality-trend") return true;
+  if (a.slice.empty()) return true;
+  for (const auto& q : s.quality)
+    if (q.series.dimension == a.dimension && q.series.slice == a.slice &&
+        q.series.value == a.value)
+      return q.opens_incidents || a.test == "two-proportion z";
+  return true;
+}
+
 const OperationsSeries* operations_of(const MonitorStatus& s, const std::string& signal) {
   for (const auto& o : s.operations)
     if (o.signal == signal) return &o;
@@ -158,6 +171,7 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
     return week(s.alerts[a]) < week(s.alerts[b]);
   });
   std::vector<Incident> out;
+  std::vector<std::size_t> held;               // alerts that open no incident themselves
   std::map<std::string, std::size_t> current;  // signal → its latest incident in `out`
   std::vector<std::size_t> last_week;          // aligned with out
   for (const std::size_t a : order) {
@@ -175,6 +189,10 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
       // merge_weeks of coming back: one problem flapping at the edge is one incident.
       const std::size_t back = resolved_by(s, inc, last, w);
       joins = back == w || w <= back + s.settings.merge_weeks;
+    }
+    if (!joins && !opens(s, alert)) {
+      held.push_back(a);  // evidence: it joins an incident on its signal that spans its week
+      continue;
     }
     if (!joins) {
       Incident inc;
@@ -194,6 +212,24 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
       inc.detectors.push_back(alert.test);
     last_week[it->second] = std::max(last_week[it->second], w);
     inc.last = s.windows.empty() ? alert.window : s.windows[last_week[it->second]];
+  }
+  // A held alert joins the incident on its signal whose weeks (from merge_weeks before its start
+  // to its resolution) include the alert's.
+  for (const std::size_t a : held) {
+    const Signal sig = signal_of(s.alerts[a]);
+    const std::size_t w = week(s.alerts[a]);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      Incident& inc = out[i];
+      if (inc.kind != sig.kind || inc.signal != sig.name) continue;
+      const std::size_t from = index.count(inc.started) ? index[inc.started] : 0;
+      const std::size_t to = resolved_by(s, inc, last_week[i], s.windows.size());
+      if (w + s.settings.merge_weeks < from || w > to) continue;
+      inc.alerts.push_back(a);
+      if (std::find(inc.detectors.begin(), inc.detectors.end(), s.alerts[a].test) ==
+          inc.detectors.end())
+        inc.detectors.push_back(s.alerts[a].test);
+      break;
+    }
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     Incident& inc = out[i];

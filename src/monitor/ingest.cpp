@@ -55,7 +55,7 @@ std::size_t stratum_floor(const MonitorSettings& m, bool critical) {
   };
   if (critical)
     return std::max(m.min_per_window_written ? m.min_per_window : 0,
-                    floor_for(static_cast<double>(m.min_graded)));
+                    floor_for(2.0 * static_cast<double>(m.min_graded)));
   if (m.min_per_window_written) return m.min_per_window;
   return floor_for(static_cast<double>(m.min_graded) /
                    static_cast<double>(std::max<std::size_t>(1, m.pool_weeks)));

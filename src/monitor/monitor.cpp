@@ -265,6 +265,8 @@ StatusInput gather_status(Store& store, const Suite& suite) {
     in.quality.push_back(std::move(s));
   }
   add_baseline_run(store, suite, in);
+  for (const CriticalSlice& c : suite.critical_slices)  // as the series name them
+    in.critical.push_back(fmt::format("{}={}", c.slice.name(), fmt::join(c.values, " × ")));
   return in;
 }
 

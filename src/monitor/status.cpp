@@ -118,7 +118,8 @@ WindowQuality pooled_week(const QualitySeries& s, std::size_t i, std::size_t poo
 }
 
 WindowVerdict verdict_of(const QualitySeries& s, std::size_t i, const Baseline& b,
-                         const MonitorSettings& st, double confidence, std::size_t pooled) {
+                         const MonitorSettings& st, double confidence, std::size_t pooled,
+                         double alpha) {
   WindowVerdict v;
   const WindowQuality w = pooled_week(s, i, pooled, b.end, v.weeks_pooled);
   v.items = w.items;
@@ -137,7 +138,7 @@ WindowVerdict verdict_of(const QualitySeries& s, std::size_t i, const Baseline& 
   const std::size_t base_n = count_of(b.n);
   v.p_value = p_drop(
       stats::two_proportion_z(x_eff, n_eff, std::min(base_n, count_of(b.rate * b.n)), base_n));
-  v.below = v.diff < -st.tolerance && v.p_value < st.alpha;
+  v.below = v.diff < -st.tolerance && v.p_value < alpha;
   return v;
 }
 
@@ -186,7 +187,9 @@ void run_detectors(SeriesStatus& s, const MonitorSettings& st, double confidence
     s.sigma = std::sqrt(s.baseline * (1 - s.baseline) / n_cusum);
   s.cusum_params = stats::cusum_params_for_rate(s.baseline, n_cusum, st.cusum_k, st.cusum_h);
   s.cusum = stats::cusum_lower(stream, s.cusum_params);
-  s.page_hinkley_params = stats::page_hinkley_params_for_rate(s.baseline, n);
+  // Page–Hinkley with the same decision interval as CUSUM (cusum_h): one setting trades both
+  // detectors' false alarms for delay.
+  s.page_hinkley_params = stats::page_hinkley_params_for_rate(s.baseline, n, 0.5, st.cusum_h);
   s.page_hinkley = stats::page_hinkley_lower(stream, s.page_hinkley_params);
   s.trend = stats::mann_kendall(whole);
   s.trend_p_down = p_drop(s.trend);
@@ -331,9 +334,14 @@ QualitySeries aligned(QualitySeries s, const std::vector<std::string>& windows) 
 }
 
 SeriesStatus series_status(const QualitySeries& series, const StatusInput& in,
-                           const MonitorSettings& st) {
+                           const MonitorSettings& st, std::size_t other_slices) {
   SeriesStatus s;
   s.series = aligned(series, in.windows);
+  const bool critical = std::find(in.critical.begin(), in.critical.end(),
+                                  series.slice + "=" + series.value) != in.critical.end();
+  s.opens_incidents = series.slice.empty() || critical;
+  s.alpha = s.opens_incidents ? st.alpha
+                              : st.alpha / static_cast<double>(std::max<std::size_t>(1, other_slices));
   s.pooled_weeks = pooled_weeks_of(s.series, st);
   const Baseline b = baseline_of(s.series, in, st, s.pooled_weeks);
   s.baseline = b.rate;
@@ -342,7 +350,7 @@ SeriesStatus series_status(const QualitySeries& series, const StatusInput& in,
   s.baseline_missing = b.missing;
   s.detectors_from = b.end;
   for (std::size_t i = 0; i < in.windows.size(); ++i)
-    s.weeks.push_back(verdict_of(s.series, i, b, st, in.confidence, s.pooled_weeks));
+    s.weeks.push_back(verdict_of(s.series, i, b, st, in.confidence, s.pooled_weeks, s.alpha));
   run_detectors(s, st, in.confidence);
   set_detectable(s, st);
   s.alerts = series_alerts(s, in.windows, st, in.confidence);
@@ -615,7 +623,16 @@ MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& setti
   out.traffic = aligned_traffic(in);
 
   std::vector<Alert> alerts;
-  for (const auto& q : in.quality) out.quality.push_back(series_status(q, in, settings));
+  // A dimension's slices other than the critical ones share one weekly test level (Bonferroni):
+  // eight categories tested at alpha each would make a false incident most half-years.
+  std::map<std::string, std::size_t> other_slices;
+  for (const auto& q : in.quality)
+    if (!q.slice.empty() && std::find(in.critical.begin(), in.critical.end(),
+                                      q.slice + "=" + q.value) == in.critical.end())
+      ++other_slices[q.dimension + "|" + q.source];
+  out.critical = in.critical;
+  for (const auto& q : in.quality)
+    out.quality.push_back(series_status(q, in, settings, other_slices[q.dimension + "|" + q.source]));
   order_series(out.quality);
   for (const auto& s : out.quality) alerts.insert(alerts.end(), s.alerts.begin(), s.alerts.end());
 

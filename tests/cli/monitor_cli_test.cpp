@@ -477,7 +477,7 @@ TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
 }
 
 // Without a written min_per_window, the floors are sized for the tests: the critical category
-// gets enough every week to be tested after the expected losses (36), the others enough to be
+// gets twice min_graded every week after the expected losses (71), the others enough to be
 // tested over four weeks pooled (9), and the ingest says so.
 TEST_F(MonitorCli, ACriticalCategoryIsOversampledToBeTestedEveryWeek) {
   std::string suite = kSuite;
@@ -493,7 +493,7 @@ TEST_F(MonitorCli, ACriticalCategoryIsOversampledToBeTestedEveryWeek) {
   write("records.jsonl", records(s));
   const ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("every category topped up to 9 a week (a critical slice's to 36)"),
+  EXPECT_NE(r.out.find("every category topped up to 9 a week (a critical slice's to 71)"),
             std::string::npos)
       << r.out;
   std::map<std::string, int> per_stratum;  // the first week's sample, by category
@@ -502,7 +502,7 @@ TEST_F(MonitorCli, ACriticalCategoryIsOversampledToBeTestedEveryWeek) {
            "monitor_samples) GROUP BY stratum",
            [&](sqlite3_stmt* st) { per_stratum[text_at(st, 0)] = sqlite3_column_int(st, 1); });
   // 10% of 4,000 records are refund disputes; 0.1% of the others are kept by the rate alone.
-  EXPECT_EQ(per_stratum["refund-dispute"], 36);
+  EXPECT_EQ(per_stratum["refund-dispute"], 71);
   EXPECT_GE(per_stratum["billing"], 9);
   EXPECT_LE(per_stratum["billing"], 12);
   EXPECT_GE(per_stratum["shipping"], 9);

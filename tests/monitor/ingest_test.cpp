@@ -63,22 +63,22 @@ TEST(MonitorCells, StoredAggregatesMergeByAddingEverything) {
 namespace qb::monitor {
 namespace QB_UNITY_ID {
 
-// The floors cover the expected losses: 30 graded after 15% lost takes 36 sampled; a stratum
-// tested over 4 weeks pooled needs a quarter of that a week.
+// The floors cover the expected losses: 60 graded a week for a critical stratum after 15% lost
+// takes 71 sampled; a stratum tested on 4 weeks pooled needs 30 over four, 9 a week.
 TEST(MonitorSampling, StratumFloorsCoverTheLossesEveryWeekForCriticalSlicesOverFourForOthers) {
   MonitorSettings m;
-  EXPECT_EQ(stratum_floor(m, true), 36U);   // ceil(30 / 0.85)
+  EXPECT_EQ(stratum_floor(m, true), 71U);   // ceil(2 · 30 / 0.85)
   EXPECT_EQ(stratum_floor(m, false), 9U);   // ceil(7.5 / 0.85)
   m.expected_loss = 0;
-  EXPECT_EQ(stratum_floor(m, true), 30U);
+  EXPECT_EQ(stratum_floor(m, true), 60U);
   EXPECT_EQ(stratum_floor(m, false), 8U);
   // A written min_per_window is every other stratum's floor, and a critical one's lower bound.
-  m.min_per_window = 50;
+  m.min_per_window = 80;
   m.min_per_window_written = true;
-  EXPECT_EQ(stratum_floor(m, false), 50U);
-  EXPECT_EQ(stratum_floor(m, true), 50U);
+  EXPECT_EQ(stratum_floor(m, false), 80U);
+  EXPECT_EQ(stratum_floor(m, true), 80U);
   m.min_per_window = 5;
-  EXPECT_EQ(stratum_floor(m, true), 30U);
+  EXPECT_EQ(stratum_floor(m, true), 60U);
 }
 
 TEST(MonitorSampling, ACriticalSliceMatchesItsStratumOnTheStratifyKeys) {

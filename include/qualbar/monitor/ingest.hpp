@@ -58,10 +58,11 @@ IngestSummary ingest(Store& store, const Suite& suite, const std::vector<std::st
                      const IngestOptions& options);
 
 // A stratum's weekly sample floor: a critical slice's stratum (one whose values match a
-// `critical_slices` entry on the stratify_by keys) gets ceil(min_graded / (1 − expected_loss)),
-// enough to be tested every week after the expected losses; any other ceil(min_graded /
-// pool_weeks / (1 − expected_loss)), enough to be tested over pool_weeks pooled. A written
-// min_per_window replaces the second and is a lower bound on the first.
+// `critical_slices` entry on the stratify_by keys) gets ceil(2 · min_graded / (1 −
+// expected_loss)), enough to find a 15-point drop within 4 weeks (docs/monitor.md's simulation);
+// any other ceil(min_graded / pool_weeks / (1 − expected_loss)), enough to be tested over
+// pool_weeks pooled. A written min_per_window replaces the second and is a lower bound on the
+// first.
 std::size_t stratum_floor(const MonitorSettings& m, bool critical);
 // Whether the stratum with these values (one per stratify_by key, in order) is a critical slice's.
 bool critical_stratum(const Suite& suite, const std::vector<std::string_view>& values);

@@ -74,6 +74,9 @@ struct StatusInput {
   // pass rate and its n. Absent: the first baseline_windows weeks with data are the baseline.
   std::map<std::string, std::pair<double, double>> baseline_run;
   std::string baseline_run_id;
+  // The suite's critical slices as "category=legal": their alerts open incidents as the overall
+  // series' do (other slices need a stronger signal: find_incidents).
+  std::vector<std::string> critical;
   double confidence = 0.95;  // of the weekly intervals and the Theil–Sen slope's (the suite's)
 };
 
@@ -124,6 +127,11 @@ struct SeriesStatus {
   // week's effective n (one-sided, at alpha, the baseline's own error counted), in one week and
   // over four: what a quiet series can and cannot rule out. NaN without a baseline.
   double detectable_week = stats::kNaN, detectable_four_weeks = stats::kNaN;
+  // The weekly test's level: settings.alpha for an overall series and a critical slice; for any
+  // other slice alpha divided by the dimension's other slices (Bonferroni), whose detectors'
+  // alerts are evidence that joins an incident but opens none (find_incidents).
+  double alpha = stats::kNaN;
+  bool opens_incidents = true;
   std::vector<WindowVerdict> weeks;  // aligned with windows
   // The detectors watch the weeks after the baseline: their paths start at window
   // `detectors_from` (path[i] is window detectors_from + i; alarm likewise).
@@ -234,6 +242,7 @@ struct MonitorStatus {
   MonitorSettings settings;
   double confidence = 0.95;
   std::string drift_baseline;  // the weeks pooled as the input baseline, "" when none
+  std::vector<std::string> critical;  // StatusInput::critical
 };
 
 // The alerts, one per key (the earliest week when several series share a key):

@@ -122,8 +122,8 @@ struct JudgeCheckSettings {
 struct MonitorSettings {
   double sample_rate = 0.01;        // share of records kept whole, decided by a hash of the id
   // Each stratum gets at least this many sampled a week. Unless written, derived per stratum
-  // (monitor/ingest.hpp, stratum_floor): enough for min_graded after expected_loss, every week
-  // for a critical slice's stratum and over pool_weeks for the others.
+  // (monitor/ingest.hpp, stratum_floor): twice min_graded after expected_loss every week for a
+  // critical slice's stratum, min_graded over pool_weeks for the others.
   std::size_t min_per_window = 30;
   bool min_per_window_written = false;
   // The share of sampled records expected not to become a grade (failed calls, reviewers who
@@ -148,13 +148,16 @@ struct MonitorSettings {
   double tolerance = 0.02;          // a week below the baseline by more than this (and
                                     // significantly) is an alert
   // Significance of the weekly, trend and input-drift tests. Strict because each is repeated
-  // every week for every series: at 0.001 a flat series raises a false alarm (any detector) in
-  // about 7% of half-years (docs/monitor.md; tests/monitor/status_test.cpp).
-  double alpha = 0.001;
+  // every week for every series, overall and per slice: with these defaults a flat 94% raises a
+  // false quality incident in about 4% of half-years of the product's process (docs/monitor.md,
+  // "How well the defaults work": bench/monitor_sim.cpp).
+  double alpha = 0.0002;
   // CUSUM decision interval and allowance, in standard errors of a week's difference from the
-  // baseline (the baseline's own error included).
+  // baseline (the baseline's own error included); Page–Hinkley uses the same decision interval.
+  // The allowance is wide because an estimated baseline is off by a little for good: a narrower
+  // one adds that offset up week after week into false alarms.
   double cusum_h = 6.0;
-  double cusum_k = 0.75;
+  double cusum_k = 1.25;
   double psi_alert = 0.25;          // population stability index that alerts (input drift)
   // Operational signals: a rise of latency (p50, p95) or of cost per response by more than this
   // share of its baseline matters (the error and refusal rates use `tolerance`, in points).
