@@ -150,10 +150,17 @@ class MonitorCli : public ::testing::Test {
   TempDir dir_{"qualbar-monitor"};
 };
 
+// The whole weekly loop, for a few seeds: ingest → export → two simulated reviewers (3% noise)
+// → import → status, on the drift and on its flat twin.
+class MonitorLoop : public MonitorCli, public ::testing::WithParamInterface<std::uint64_t> {};
+
+INSTANTIATE_TEST_SUITE_P(Seeds, MonitorLoop, ::testing::Values(1, 2, 3));
+
 // PRODUCT.md's third failure: 94% → 87% over six months, 200 graded a week.
-TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) {
+TEST_P(MonitorLoop, ASlowDriftGradedByTwoReviewersRaisesAnIncidentThatNamesTheWeek) {
   Stream s;
   s.end = 0.87;
+  s.seed = GetParam();
   write("records.jsonl", records(s));
   ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -173,6 +180,14 @@ TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) 
   }
   EXPECT_GE(first, "2026-W08") << "no alert while the drop is still within noise";
   EXPECT_LE(first, "2026-W24") << "the drop is caught within weeks, not at the end";
+  // One quality incident on `correct`, open, starting with the first alert.
+  std::vector<nlohmann::json> quality;
+  for (const auto& i : status["incidents"])
+    if (i["kind"] == "quality") quality.push_back(i);
+  ASSERT_EQ(quality.size(), 1U) << status["incidents"].dump(1);
+  EXPECT_EQ(quality[0]["signal"], "correct");
+  EXPECT_TRUE(quality[0]["open"].get<bool>());
+  EXPECT_EQ(quality[0]["started"], first);
   EXPECT_NE(r.out.find("correct"), std::string::npos);
   const std::string html = read("status.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
@@ -185,15 +200,18 @@ TEST_F(MonitorCli, ASlowDriftGradedByTwoReviewersRaisesAnAlertThatNamesTheWeek) 
       << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
 }
 
-TEST_F(MonitorCli, AFlatStreamRaisesNoQualityAlert) {
-  write("records.jsonl", records(Stream{}));
+TEST_P(MonitorLoop, AFlatStreamRaisesNoQualityIncident) {
+  Stream s;
+  s.seed = GetParam();
+  write("records.jsonl", records(s));
   ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
   review_everything();
   const ProcessResult r = qualbar("monitor status --suite suite.yaml --format json");
   const auto status = nlohmann::json::parse(r.out);
   EXPECT_TRUE(correct_alerts(status).empty()) << r.out.substr(0, 2000);
+  for (const auto& i : status["incidents"]) EXPECT_NE(i["kind"], "quality") << i.dump();
   EXPECT_TRUE(status["grading_gaps"].empty()) << status["grading_gaps"];
-  EXPECT_EQ(r.exit_code, status["alerts"].empty() ? 0 : 1);
+  EXPECT_EQ(r.exit_code, status["open_incidents"].get<int>() > 0 ? 1 : 0);
 }
 
 // Before anyone grades, the weeks are not tested, and the status says so first, exits 1 and gives
