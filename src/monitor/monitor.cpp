@@ -238,6 +238,8 @@ StatusInput gather_status(Store& store, const Suite& suite) {
       t.cost_records = c.cost_n;
     }
     for (const auto& [dim, counts] : c.dims) {
+      // A dimension the suite no longer has is no series: its stored weeks stay in the store.
+      if (suite.find_dimension(dim) == nullptr) continue;
       // A refusal rate is an operational signal (a rise is the problem), not a quality series.
       if (refusal_dimension(suite, dim)) {
         if (r.slice.empty()) {

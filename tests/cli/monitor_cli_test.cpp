@@ -614,6 +614,39 @@ monitor: {detect_language: true}
       << r.out.substr(0, 1500);
 }
 
+// A dimension taken out of the suite mid-stream is no longer a series (its weeks stay stored); a
+// `refused` dimension is the refusal rate, an operational signal, never a quality series.
+TEST_F(MonitorCli, ARemovedDimensionIsNoSeriesAndRefusalsAreAnOperationalSignal) {
+  Stream s;
+  s.weeks = 3;
+  s.per_week = 500;
+  write("records.jsonl", records(s));
+  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  const auto series_of = [&](const nlohmann::json& status) {
+    std::set<std::string> out;
+    for (const auto& q : status["quality"]) out.insert(q["dimension"].get<std::string>());
+    return out;
+  };
+  const auto signals_of = [&](const nlohmann::json& status) {
+    std::set<std::string> out;
+    for (const auto& o : status["operations"]) out.insert(o["signal"].get<std::string>());
+    return out;
+  };
+  auto status = nlohmann::json::parse(qualbar("monitor status --suite suite.yaml --format json").out);
+  EXPECT_TRUE(series_of(status).contains("no_pii"));
+  EXPECT_FALSE(series_of(status).contains("refused"));
+  EXPECT_TRUE(signals_of(status).contains("refusal rate"));
+  for (const auto& o : status["operations"])
+    if (o["signal"] == "refusal rate")  // 2% of the outputs are a refusal
+      EXPECT_NEAR(o["baseline"].get<double>(), 0.02, 0.01);
+  std::string suite = kSuite;
+  suite.replace(suite.find("  no_pii:\n    scorer: pii\n"),
+                std::string("  no_pii:\n    scorer: pii\n").size(), "");
+  write("suite.yaml", suite);
+  status = nlohmann::json::parse(qualbar("monitor status --suite suite.yaml --format json").out);
+  EXPECT_FALSE(series_of(status).contains("no_pii")) << status["quality"].dump().substr(0, 500);
+}
+
 // The set of records kept at the sample rate, as a sorted list of ids.
 std::set<std::string> kept_by_rate(const fs::path& db) {
   std::set<std::string> out;
