@@ -196,24 +196,25 @@ void run_detectors(SeriesStatus& s, const MonitorSettings& st, double confidence
   s.slope = stats::theil_sen(whole, confidence);  // x is the week: a slope per week
 }
 
-// The smallest drop the weekly test detects with 80% power over k weeks of a typical size,
-// against the baseline (whose own error counts: n·n_b / (n + n_b) cases against a known rate).
-double detectable(const SeriesStatus& s, double week_n, double k, const MonitorSettings& st) {
+// The smallest drop the weekly test detects with 80% power over k weeks of a typical size, at the
+// series' own level, against the baseline (whose own error counts: n·n_b / (n + n_b) cases
+// against a known rate).
+double detectable(const SeriesStatus& s, double week_n, double k) {
   if (!(s.baseline > 0) || !(week_n > 0) || !(s.baseline_n > 0)) return kNaN;
   const double n = k * week_n * s.baseline_n / (k * week_n + s.baseline_n);
   return stats::min_detectable_drop_one_sample(s.baseline, std::max<std::size_t>(1, count_of(n)),
-                                               st.alpha, 0.8, stats::Sides::one_sided);
+                                               s.alpha, 0.8, stats::Sides::one_sided);
 }
 
-void set_detectable(SeriesStatus& s, const MonitorSettings& st) {
+void set_detectable(SeriesStatus& s) {
   std::vector<double> ns;
   for (std::size_t i = 0; i < s.series.windows.size(); ++i)
     if (s.series.windows[i].items > 0) ns.push_back(s.series.windows[i].effective_n);
   if (ns.empty()) return;
   std::sort(ns.begin(), ns.end());
   const double week_n = stats::quantile_sorted(ns, 0.5);
-  s.detectable_week = detectable(s, week_n, 1, st);
-  s.detectable_four_weeks = detectable(s, week_n, 4, st);
+  s.detectable_week = detectable(s, week_n, 1);
+  s.detectable_four_weeks = detectable(s, week_n, 4);
 }
 
 // A slice whose typical week (the median of its weeks with data) has fewer than min_graded
@@ -352,7 +353,7 @@ SeriesStatus series_status(const QualitySeries& series, const StatusInput& in,
   for (std::size_t i = 0; i < in.windows.size(); ++i)
     s.weeks.push_back(verdict_of(s.series, i, b, st, in.confidence, s.pooled_weeks, s.alpha));
   run_detectors(s, st, in.confidence);
-  set_detectable(s, st);
+  set_detectable(s);
   s.alerts = series_alerts(s, in.windows, st, in.confidence);
   return s;
 }

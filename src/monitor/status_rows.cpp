@@ -66,6 +66,9 @@ std::string power_text(const SeriesStatus& s, const MonitorSettings& st) {
   if (s.pooled_weeks > 1)
     out = fmt::format("tested on {} weeks pooled (a week alone has fewer than {} graded) · ",
                       s.pooled_weeks, st.min_graded);
+  if (!s.opens_incidents && s.alpha > 0 && s.alpha < st.alpha)
+    out += fmt::format("weekly test at p < {:.2g} (alpha {:g} shared by {:.0f} slices) · ",
+                       s.alpha, st.alpha, st.alpha / s.alpha);
   if (!std::isfinite(s.detectable_week)) return out + "no detectable drop yet (no baseline)";
   const auto pts = [](double d) {
     return std::isfinite(d) ? fmt::format("{:.1f} points", 100.0 * d) : std::string("none");
