@@ -172,6 +172,16 @@ int do_ack(const MonitorOptions& o) {
   return 0;
 }
 
+int do_resolve(const MonitorOptions& o) {
+  Opened m = open_monitor(o, StoreAccess::existing);
+  monitor::resolve_incident(*m.store, m.suite, o.incident, o.note);
+  std::cout << fmt::format(
+      "Resolved {} by hand: the next `monitor status` shows it resolved and posts it to the "
+      "webhook; an alert on the same signal in a later week opens a new incident.\n",
+      o.incident);
+  return 0;
+}
+
 int do_judge(const MonitorOptions& o) {
   Opened m = open_monitor(o, StoreAccess::existing);
   const monitor::JudgedSample j = monitor::judge_sample(*m.store, m.suite);
@@ -215,9 +225,9 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
       sub.description(
           "Production monitoring. `ingest` reads production records (a file, or - for an endless "
           "stream on standard input) into per-week and per-day aggregates and a deterministic "
-          "sample; `status` shows quality week by week against the baseline, gradual-drift "
-          "detectors and input drift as incidents, and exits 1 while one is open; `ack` acknowledges one; "
-          "`judge` has the suite's "
+          "sample; `status` shows quality week by week against the baseline, and errors, "
+          "refusals, latency, cost and input drift, as incidents, and exits 1 while one is open; "
+          "`ack` acknowledges one, `resolve` closes one by hand; `judge` has the suite's "
           "judge grade the sample; `export-cases` turns graded production records into test "
           "cases. Reviewers grade the sample with `qualbar "
           "review export --run m-SUITE`.");
@@ -276,6 +286,15 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
       ack->add_option("--until", o->until,
                       "Snooze its webhook updates until this day (YYYY-MM-DD) only");
       common(ack);
+      Command* rs = sub.add_subcommand(
+          "resolve",
+          "Resolve an incident by hand (fixed, or accepted as the new normal) before its signal "
+          "has been back for resolve_weeks: it no longer keeps `status` at exit 1; an alert in a "
+          "later week opens a new incident.");
+      rs->add_option("incident", o->incident, "The incident's id, e.g. helpful@2026-W12")
+          ->required();
+      rs->add_option("--note", o->note, "Why it is resolved, shown with the incident");
+      common(rs);
       Command* jd = sub.add_subcommand(
           "judge",
           "Have the suite's judge grade the sample of closed weeks on every judged dimension (the "
@@ -291,9 +310,10 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
       ex->add_flag("--only-failing", o->only_failing,
                    "Only records people failed on some dimension (a regression set)");
       common(ex);
-      return [o, &g, ing, st, ack, jd, ex]() -> int {
+      return [o, &g, ing, st, ack, rs, jd, ex]() -> int {
         if (ing->parsed()) return do_ingest(*o);
         if (ack->parsed()) return do_ack(*o);
+        if (rs->parsed()) return do_resolve(*o);
         if (jd->parsed()) return do_judge(*o);
         if (st->parsed()) return do_status(*o, !g.no_color && stdout_wants_color());
         if (ex->parsed()) return do_export(*o);

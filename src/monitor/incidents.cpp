@@ -151,7 +151,10 @@ std::string summary_of(const MonitorStatus& s, const Incident& inc, std::size_t 
     }
     text += fmt::format(" Most of it: {}.", fmt::join(parts, ", "));
   }
-  if (!inc.open) text += fmt::format(" Back within tolerance since {}.", inc.resolved);
+  if (inc.by_hand)
+    text += fmt::format(" Resolved by hand in {}.", inc.resolved);
+  else if (!inc.open)
+    text += fmt::format(" Back within tolerance since {}.", inc.resolved);
   return text;
 }
 
@@ -189,6 +192,10 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
       // merge_weeks of coming back: one problem flapping at the edge is one incident.
       const std::size_t back = resolved_by(s, inc, last, w);
       joins = back == w || w <= back + s.settings.merge_weeks;
+      // Resolved by hand as of a week: an alert after it is a new incident.
+      const auto closed = s.closed.find(inc.id);
+      if (closed != s.closed.end() && index.count(closed->second) && w > index[closed->second])
+        joins = false;
     }
     if (!joins && !opens(s, alert)) {
       held.push_back(a);  // evidence: it joins an incident on its signal that spans its week
@@ -234,7 +241,12 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     Incident& inc = out[i];
     const std::size_t from = index.count(inc.started) ? index[inc.started] : 0;
-    const std::size_t r = resolved_by(s, inc, last_week[i], s.windows.size());
+    std::size_t r = resolved_by(s, inc, last_week[i], s.windows.size());
+    if (const auto closed = s.closed.find(inc.id);
+        closed != s.closed.end() && index.count(closed->second)) {
+      inc.by_hand = index[closed->second] < r;
+      r = std::min(r, index[closed->second]);
+    }
     inc.open = r == s.windows.size();
     if (!inc.open) inc.resolved = s.windows[r];
     const std::size_t to = inc.open ? (s.windows.empty() ? 0 : s.windows.size() - 1) : r;

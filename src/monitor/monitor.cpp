@@ -267,6 +267,8 @@ StatusInput gather_status(Store& store, const Suite& suite) {
     in.quality.push_back(std::move(s));
   }
   add_baseline_run(store, suite, in);
+  for (const auto& r : store.monitor().incidents(id))
+    if (!r.closed_by.empty()) in.closed[r.id] = r.closed_week;
   for (const CriticalSlice& c : suite.critical_slices)  // as the series name them
     in.critical.push_back(fmt::format("{}={}", c.slice.name(), fmt::join(c.values, " × ")));
   return in;
@@ -289,8 +291,14 @@ std::vector<std::string> record_incidents(Store& store, const Suite& suite,
   for (auto& r : store.monitor().incidents(monitor)) stored.emplace(r.id, std::move(r));
   for (auto& i : status.incidents) {
     const auto it = stored.find(i.id);
-    if (it == stored.end() || it->second.acked_by.empty()) continue;
+    if (it == stored.end()) continue;
     const MonitorIncidentRow& r = it->second;
+    if (i.by_hand) {
+      i.acknowledged = fmt::format("Resolved by hand by {} at {}{}", r.closed_by, r.closed_at,
+                                   r.close_note.empty() ? std::string() : ": " + r.close_note);
+      continue;
+    }
+    if (r.acked_by.empty()) continue;
     i.acknowledged = fmt::format("Acknowledged by {} at {}{}{}", r.acked_by, r.acked_at,
                                  r.snooze_until.empty()
                                      ? std::string()
@@ -299,6 +307,27 @@ std::vector<std::string> record_incidents(Store& store, const Suite& suite,
                                  r.ack_note.empty() ? std::string() : ": " + r.ack_note);
   }
   return fresh;
+}
+
+void resolve_incident(Store& store, const Suite& suite, const std::string& id,
+                      const std::string& note) {
+  const std::string monitor = monitor_id(suite);
+  std::string newest;
+  for (const auto& s : store.monitor().strata(monitor)) newest = std::max(newest, s.week);
+  for (const auto& r : store.monitor().incidents(monitor)) {
+    if (r.id != id) continue;
+    if (!r.open)
+      throw InputError(fmt::format("incident '{}' of monitor {} is already resolved", id, monitor));
+    store.monitor().close_incident(monitor, id, user_name(), note, newest, now_rfc3339());
+    return;
+  }
+  std::vector<std::string> open;
+  for (const auto& r : store.monitor().incidents(monitor))
+    if (r.open) open.push_back(r.id);
+  throw InputError(fmt::format(
+      "monitor {} has no incident '{}'{}", monitor, id,
+      open.empty() ? std::string(" (it has no open incident; `qualbar monitor status` records them)")
+                   : fmt::format("; its open incidents are {}", fmt::join(open, ", "))));
 }
 
 void acknowledge_incident(Store& store, const Suite& suite, const std::string& id,

@@ -632,6 +632,7 @@ MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& setti
                                       q.slice + "=" + q.value) == in.critical.end())
       ++other_slices[q.dimension + "|" + q.source];
   out.critical = in.critical;
+  out.closed = in.closed;
   for (const auto& q : in.quality)
     out.quality.push_back(series_status(q, in, settings, other_slices[q.dimension + "|" + q.source]));
   order_series(out.quality);

@@ -288,6 +288,7 @@ json incident_object(const MonitorStatus& s, const Incident& i) {
           {"points_week", i.size_week},
           {"alerts", keys},
           {"summary", i.summary},
+          {"resolved_by_hand", i.by_hand},
           {"acknowledged", i.acknowledged}};
 }
 

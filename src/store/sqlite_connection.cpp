@@ -241,8 +241,13 @@ CREATE TABLE monitor_incidents (
 DROP TABLE monitor_alerts;
 )sql",
     // 8: a closed week's sample frozen once handed to reviewers (docs/monitor.md, "Sampling"): no
-    // top-up enters or leaves it after that.
+    // top-up enters or leaves it after that; an incident resolved by hand, by whom and as of which
+    // week.
     R"sql(
+ALTER TABLE monitor_incidents ADD COLUMN closed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitor_incidents ADD COLUMN closed_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitor_incidents ADD COLUMN close_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE monitor_incidents ADD COLUMN closed_week TEXT NOT NULL DEFAULT '';
 CREATE TABLE monitor_frozen_weeks (
   monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   week TEXT NOT NULL,

@@ -146,8 +146,8 @@ std::vector<std::string> SqliteMonitorStore::record_incidents(
 std::vector<MonitorIncidentRow> SqliteMonitorStore::incidents(const std::string& monitor) {
   Statement s(c_,
               "SELECT id, json, open, alerts, opened_at, resolved_at, acked_by, acked_at, "
-              "ack_note, snooze_until, sent_state, sent_alerts FROM monitor_incidents "
-              "WHERE monitor = ? ORDER BY opened_at, id");
+              "ack_note, snooze_until, sent_state, sent_alerts, closed_by, closed_at, close_note, "
+              "closed_week FROM monitor_incidents WHERE monitor = ? ORDER BY opened_at, id");
   s.bind(1, monitor);
   std::vector<MonitorIncidentRow> out;
   while (s.step()) {
@@ -164,6 +164,10 @@ std::vector<MonitorIncidentRow> SqliteMonitorStore::incidents(const std::string&
     r.snooze_until = s.text(9);
     r.sent_state = s.text(10);
     r.sent_alerts = static_cast<std::size_t>(s.integer(11));
+    r.closed_by = s.text(12);
+    r.closed_at = s.text(13);
+    r.close_note = s.text(14);
+    r.closed_week = s.text(15);
     out.push_back(std::move(r));
   }
   return out;
@@ -176,6 +180,17 @@ bool SqliteMonitorStore::ack_incident(const std::string& monitor, const std::str
               "UPDATE monitor_incidents SET acked_by = ?, acked_at = ?, ack_note = ?, "
               "snooze_until = ? WHERE monitor = ? AND id = ?");
   s.bind(1, by).bind(2, at).bind(3, note).bind(4, snooze_until).bind(5, monitor).bind(6, id);
+  s.run();
+  return sqlite3_changes(c_.db()) == 1;
+}
+
+bool SqliteMonitorStore::close_incident(const std::string& monitor, const std::string& id,
+                                        const std::string& by, const std::string& note,
+                                        const std::string& week, const std::string& at) {
+  Statement s(c_,
+              "UPDATE monitor_incidents SET closed_by = ?, closed_at = ?, close_note = ?, "
+              "closed_week = ? WHERE monitor = ? AND id = ?");
+  s.bind(1, by).bind(2, at).bind(3, note).bind(4, week).bind(5, monitor).bind(6, id);
   s.run();
   return sqlite3_changes(c_.db()) == 1;
 }

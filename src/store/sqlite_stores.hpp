@@ -129,6 +129,9 @@ class SqliteMonitorStore final : public MonitorStore {
                      std::size_t alerts) override;
   void freeze_weeks(const std::string& monitor, const std::vector<std::string>& weeks,
                     const std::string& at) override;
+  bool close_incident(const std::string& monitor, const std::string& id, const std::string& by,
+                      const std::string& note, const std::string& week,
+                      const std::string& at) override;
   std::vector<std::string> frozen_weeks(const std::string& monitor) override;
 
  private:

@@ -788,6 +788,27 @@ TEST_F(MonitorCli, IncidentsArePostedToTheWebhookOnceAndCanBeAcknowledged) {
   // A webhook that is down is a warning that names the host, not the token.
   r = qualbar("monitor status --suite suite.yaml --webhook http://127.0.0.1:9/hook/secret-token");
   EXPECT_EQ(r.err.find("secret-token"), std::string::npos) << r.err;
+  // Resolved by hand: closed at the next status, which no longer fails on it.
+  for (const auto& i : status["incidents"]) {
+    if (!i["open"].get<bool>()) continue;
+    r = qualbar("monitor resolve " + i["id"].get<std::string>() +
+                " --suite suite.yaml --note \"rolled back\"");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  r = qualbar("monitor status --suite suite.yaml --format json");
+  EXPECT_EQ(r.exit_code, 0) << r.out.substr(0, 2000);
+  const auto after = nlohmann::json::parse(r.out);
+  EXPECT_EQ(after["open_incidents"], 0);
+  const auto resolved = std::find_if(after["incidents"].begin(), after["incidents"].end(),
+                                     [&](const auto& i) { return i["id"] == id; });
+  ASSERT_NE(resolved, after["incidents"].end());
+  EXPECT_TRUE((*resolved)["resolved_by_hand"].get<bool>());
+  EXPECT_NE((*resolved)["acknowledged"].get<std::string>().find("Resolved by hand by"),
+            std::string::npos);
+  EXPECT_NE((*resolved)["acknowledged"].get<std::string>().find("rolled back"), std::string::npos);
+  r = qualbar("monitor resolve " + id + " --suite suite.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("already resolved"), std::string::npos) << r.err;
 }
 
 TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {

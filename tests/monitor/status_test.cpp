@@ -657,6 +657,25 @@ TEST(MonitorIncidents, AnOpenIncidentTakesEveryLaterAlertAndReopensWithinMergeWe
   EXPECT_EQ(incidents[1].detectors.size(), 2U);
 }
 
+// Resolved by hand as of week 8: closed there, though the signal is still below; the alert in
+// week 12 opens a new incident.
+TEST(MonitorIncidents, AnIncidentResolvedByHandClosesAndALaterAlertOpensANewOne) {
+  std::vector<bool> below(16, false);
+  for (std::size_t w = 3; w < 16; ++w) below[w] = true;
+  MonitorStatus s = made_status(below, {3, 5, 12}, MonitorSettings{});
+  ASSERT_EQ(find_incidents(s).size(), 1U);
+  s.closed[std::string(kDimension) + "@2026-W04"] = "2026-W09";
+  const auto incidents = find_incidents(s);
+  ASSERT_EQ(incidents.size(), 2U);
+  EXPECT_TRUE(incidents[0].open);
+  EXPECT_EQ(incidents[0].started, "2026-W13");
+  EXPECT_FALSE(incidents[1].open);
+  EXPECT_TRUE(incidents[1].by_hand);
+  EXPECT_EQ(incidents[1].resolved, "2026-W09");
+  EXPECT_EQ(incidents[1].alerts.size(), 2U);
+  EXPECT_NE(incidents[1].summary.find("Resolved by hand in 2026-W09"), std::string::npos);
+}
+
 TEST(MonitorStatus, TheTerminalCountsTheSlicesItLeavesOut) {
   StatusInput in = with_slices();
   const auto windows = week_names(kWeeks);

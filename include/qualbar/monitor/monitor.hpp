@@ -29,6 +29,13 @@ std::vector<std::string> record_incidents(Store& store, const Suite& suite,
 void acknowledge_incident(Store& store, const Suite& suite, const std::string& id,
                           const std::string& note, const std::string& snooze_until);
 
+// Resolves incident `id` by hand (the problem is fixed, or accepted), as of the newest week the
+// monitor has: it is closed at the next status (the webhook posts incident.resolved), and an alert
+// on its signal in a later week opens a new incident. Throws InputError naming the open
+// incidents when the monitor has no incident `id`, or when it is already resolved.
+void resolve_incident(Store& store, const Suite& suite, const std::string& id,
+                      const std::string& note);
+
 // POSTs the incident events the webhook has not been told yet, as JSON to `url` (retried with
 // backoff; a failure is reported, never fatal, and the event is sent with the next status):
 // "incident.opened"; "incident.updated" when more alerts joined it (not while acknowledged or

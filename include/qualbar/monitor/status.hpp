@@ -77,6 +77,9 @@ struct StatusInput {
   // The suite's critical slices as "category=legal": their alerts open incidents as the overall
   // series' do (other slices need a stronger signal: find_incidents).
   std::vector<std::string> critical;
+  // Incidents resolved by hand (`monitor resolve`): id → the newest week then. Such an incident is
+  // closed; an alert in a later week on its signal opens a new one.
+  std::map<std::string, std::string> closed;
   double confidence = 0.95;  // of the weekly intervals and the Theil–Sen slope's (the suite's)
 };
 
@@ -197,6 +200,7 @@ struct Incident {
   std::string summary;        // one sentence for a PM
   // Who acknowledged it, when, and their note (from the store: record_incidents); "" when nobody.
   std::string acknowledged;
+  bool by_hand = false;  // resolved with `monitor resolve` (StatusInput::closed)
 };
 
 // One operational signal week by week: the error rate, the refusal rate (when a `refused`
@@ -243,6 +247,7 @@ struct MonitorStatus {
   double confidence = 0.95;
   std::string drift_baseline;  // the weeks pooled as the input baseline, "" when none
   std::vector<std::string> critical;  // StatusInput::critical
+  std::map<std::string, std::string> closed;  // StatusInput::closed
 };
 
 // The alerts, one per key (the earliest week when several series share a key):

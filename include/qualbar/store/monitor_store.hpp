@@ -82,6 +82,8 @@ struct MonitorIncidentRow {
   std::string snooze_until;  // YYYY-MM-DD: no webhook updates before this day ("" none)
   std::string sent_state;    // "" nothing sent yet, "open" or "resolved": the last event sent
   std::size_t sent_alerts = 0;  // its alerts when the webhook was last told
+  // Resolved by hand (`monitor resolve`): by whom, when, why, and the newest week then; "" when not.
+  std::string closed_by, closed_at, close_note, closed_week;
 };
 
 class MonitorStore {
@@ -115,6 +117,10 @@ class MonitorStore {
   virtual void freeze_weeks(const std::string& monitor, const std::vector<std::string>& weeks,
                             const std::string& at) = 0;
   [[nodiscard]] virtual std::vector<std::string> frozen_weeks(const std::string& monitor) = 0;
+  // Resolves incident `id` by hand as of `week`. False when the monitor has no incident `id`.
+  virtual bool close_incident(const std::string& monitor, const std::string& id,
+                              const std::string& by, const std::string& note,
+                              const std::string& week, const std::string& at) = 0;
   // The webhook took event `state` ("open" or "resolved") of the incident with `alerts` alerts.
   virtual void incident_sent(const std::string& monitor, const std::string& id,
                              const std::string& state, std::size_t alerts) = 0;
