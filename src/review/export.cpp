@@ -465,15 +465,18 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
     }
     write_reviewer_files((std::filesystem::path(rq.out_dir) / who).string(), records, cases, out);
   }
+  // The batch and, on a monitor, its weeks frozen land together: what reviewers were handed
+  // stays what it is, a late record no longer changes these weeks' sample (docs/monitor.md,
+  // "Sampling").
+  const auto unit = store.begin();
   store.review().save_batch(batch);
-  // What reviewers were handed stays what it is: a late record no longer changes these weeks'
-  // sample (docs/monitor.md, "Sampling").
   if (runs[0].stored.info.status == RunStatus::monitor && !out.weeks.empty()) {
     std::vector<std::string> weeks;
     for (const auto& [week, n] : out.weeks)
       if (n > 0) weeks.push_back(week);
     store.monitor().freeze_weeks(runs[0].stored.info.id, weeks, batch.created_at);
   }
+  unit->commit();
   out.batch_id = batch.id;
   out.items = batch.items.size();
   return out;
