@@ -275,26 +275,29 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
                      "to this URL (retried; a failure is a warning)")
           ->envname("QUALBAR_WEBHOOK");
       common(st);
-      Command* ack = sub.add_subcommand(
+      // A command on one incident: its id, and a note shown with it.
+      const auto on_incident = [&](const char* name, const char* help, const char* note) {
+        Command* c = sub.add_subcommand(name, help);
+        c->add_option("incident", o->incident, "The incident's id, e.g. helpful@2026-W12")
+            ->required();
+        c->add_option("--note", o->note, note);
+        common(c);
+        return c;
+      };
+      Command* ack = on_incident(
           "ack",
           "Acknowledge an incident (someone is on it): the webhook stops posting its updates, "
           "for good or until --until. The incident stays open, and `status` exits 1, until its "
-          "signal is back.");
-      ack->add_option("incident", o->incident, "The incident's id, e.g. helpful@2026-W12")
-          ->required();
-      ack->add_option("--note", o->note, "What is being done, shown with the incident");
+          "signal is back.",
+          "What is being done, shown with the incident");
       ack->add_option("--until", o->until,
                       "Snooze its webhook updates until this day (YYYY-MM-DD) only");
-      common(ack);
-      Command* rs = sub.add_subcommand(
+      Command* rs = on_incident(
           "resolve",
           "Resolve an incident by hand (fixed, or accepted as the new normal) before its signal "
           "has been back for resolve_weeks: it no longer keeps `status` at exit 1; an alert in a "
-          "later week opens a new incident.");
-      rs->add_option("incident", o->incident, "The incident's id, e.g. helpful@2026-W12")
-          ->required();
-      rs->add_option("--note", o->note, "Why it is resolved, shown with the incident");
-      common(rs);
+          "later week opens a new incident.",
+          "Why it is resolved, shown with the incident");
       Command* jd = sub.add_subcommand(
           "judge",
           "Have the suite's judge grade the sample of closed weeks on every judged dimension (the "

@@ -309,6 +309,21 @@ std::vector<std::string> record_incidents(Store& store, const Suite& suite,
   return fresh;
 }
 
+namespace {
+
+// The error for an incident id the monitor does not have, naming the ones that are open.
+InputError no_such_incident(Store& store, const std::string& monitor, const std::string& id) {
+  std::vector<std::string> open;
+  for (const auto& r : store.monitor().incidents(monitor))
+    if (r.open) open.push_back(r.id);
+  return InputError(fmt::format(
+      "monitor {} has no incident '{}'{}", monitor, id,
+      open.empty() ? std::string(" (it has no open incident; `qualbar monitor status` records them)")
+                   : fmt::format(". Open incidents: {}", fmt::join(open, ", "))));
+}
+
+}  // namespace
+
 void resolve_incident(Store& store, const Suite& suite, const std::string& id,
                       const std::string& note) {
   const std::string monitor = monitor_id(suite);
@@ -321,13 +336,7 @@ void resolve_incident(Store& store, const Suite& suite, const std::string& id,
     store.monitor().close_incident(monitor, id, user_name(), note, newest, now_rfc3339());
     return;
   }
-  std::vector<std::string> open;
-  for (const auto& r : store.monitor().incidents(monitor))
-    if (r.open) open.push_back(r.id);
-  throw InputError(fmt::format(
-      "monitor {} has no incident '{}'{}", monitor, id,
-      open.empty() ? std::string(" (it has no open incident; `qualbar monitor status` records them)")
-                   : fmt::format("; its open incidents are {}", fmt::join(open, ", "))));
+  throw no_such_incident(store, monitor, id);
 }
 
 void acknowledge_incident(Store& store, const Suite& suite, const std::string& id,
@@ -339,13 +348,7 @@ void acknowledge_incident(Store& store, const Suite& suite, const std::string& i
     throw InputError(fmt::format("--until '{}': expected a date such as 2026-12-31", snooze_until));
   if (store.monitor().ack_incident(monitor, id, user_name(), note, snooze_until, now_rfc3339()))
     return;
-  std::vector<std::string> open;
-  for (const auto& r : store.monitor().incidents(monitor))
-    if (r.open) open.push_back(r.id);
-  throw InputError(fmt::format(
-      "monitor {} has no incident '{}'{}", monitor, id,
-      open.empty() ? std::string(" (it has no open incident; `qualbar monitor status` records them)")
-                   : fmt::format(". Open incidents: {}", fmt::join(open, ", "))));
+  throw no_such_incident(store, monitor, id);
 }
 
 namespace {
