@@ -220,6 +220,15 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
     last_week[it->second] = std::max(last_week[it->second], w);
     inc.last = s.windows.empty() ? alert.window : s.windows[last_week[it->second]];
   }
+  // Where incident i ends: the week its signal had been back for resolve_weeks, or the week it
+  // was resolved by hand if that came first; windows.size() while it is open.
+  const auto resolution = [&](std::size_t i) {
+    const std::size_t r = resolved_by(s, out[i], last_week[i], s.windows.size());
+    const auto closed = s.closed.find(out[i].id);
+    if (closed == s.closed.end() || !index.count(closed->second)) return std::pair{r, false};
+    const std::size_t c = index[closed->second];
+    return std::pair{std::min(r, c), c < r};
+  };
   // A held alert joins the incident on its signal whose weeks (from merge_weeks before its start
   // to its resolution) include the alert's.
   for (const std::size_t a : held) {
@@ -229,8 +238,7 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
       Incident& inc = out[i];
       if (inc.kind != sig.kind || inc.signal != sig.name) continue;
       const std::size_t from = index.count(inc.started) ? index[inc.started] : 0;
-      const std::size_t to = resolved_by(s, inc, last_week[i], s.windows.size());
-      if (w + s.settings.merge_weeks < from || w > to) continue;
+      if (w + s.settings.merge_weeks < from || w > resolution(i).first) continue;
       inc.alerts.push_back(a);
       if (std::find(inc.detectors.begin(), inc.detectors.end(), s.alerts[a].test) ==
           inc.detectors.end())
@@ -241,12 +249,8 @@ std::vector<Incident> find_incidents(const MonitorStatus& s) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     Incident& inc = out[i];
     const std::size_t from = index.count(inc.started) ? index[inc.started] : 0;
-    std::size_t r = resolved_by(s, inc, last_week[i], s.windows.size());
-    if (const auto closed = s.closed.find(inc.id);
-        closed != s.closed.end() && index.count(closed->second)) {
-      inc.by_hand = index[closed->second] < r;
-      r = std::min(r, index[closed->second]);
-    }
+    const auto [r, by_hand] = resolution(i);
+    inc.by_hand = by_hand;
     inc.open = r == s.windows.size();
     if (!inc.open) inc.resolved = s.windows[r];
     const std::size_t to = inc.open ? (s.windows.empty() ? 0 : s.windows.size() - 1) : r;
