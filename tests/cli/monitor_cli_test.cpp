@@ -637,8 +637,9 @@ TEST_F(MonitorCli, ARemovedDimensionIsNoSeriesAndRefusalsAreAnOperationalSignal)
   EXPECT_FALSE(series_of(status).contains("refused"));
   EXPECT_TRUE(signals_of(status).contains("refusal rate"));
   for (const auto& o : status["operations"])
-    if (o["signal"] == "refusal rate")  // 2% of the outputs are a refusal
+    if (o["signal"] == "refusal rate") {  // 2% of the outputs are a refusal
       EXPECT_NEAR(o["baseline"].get<double>(), 0.02, 0.01);
+    }
   std::string suite = kSuite;
   suite.replace(suite.find("  no_pii:\n    scorer: pii\n"),
                 std::string("  no_pii:\n    scorer: pii\n").size(), "");

@@ -469,7 +469,9 @@ TEST(MonitorStatus, ASmallSliceIsTestedOnFourWeeksPooledAndSaysWhatItCanDetect) 
   EXPECT_GT(legal.detectable_week, legal.detectable_four_weeks);
   const auto j = nlohmann::json::parse(status_json(s));
   for (const auto& q : j["quality"])
-    if (q["value"] == "legal") EXPECT_EQ(q["pooled_weeks"], 4);
+    if (q["value"] == "legal") {
+      EXPECT_EQ(q["pooled_weeks"], 4);
+    }
 }
 
 TEST(MonitorStatus, TheDetectableDropIsTheWeeklyTestsAtEightyPercentPower) {
