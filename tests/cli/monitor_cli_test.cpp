@@ -564,7 +564,9 @@ TEST_F(MonitorCli, AWeekHandedToReviewersKeepsItsSampleWhenLateRecordsArrive) {
   const auto after = kept();
   std::size_t frozen_added = 0, open_removed = 0;
   for (const auto& [key, topup] : before) {
-    if (key.first == "2026-W02") EXPECT_TRUE(after.contains(key)) << key.second << " left W02";
+    if (key.first == "2026-W02") {
+      EXPECT_TRUE(after.contains(key)) << key.second << " left W02";
+    }
     if (key.first == "2026-W04" && !after.contains(key)) ++open_removed;
   }
   for (const auto& [key, topup] : after) {
