@@ -89,6 +89,13 @@ std::string trend_text(const SeriesStatus& s, double confidence) {
 
 std::string detector_text(const char* name, const stats::SequentialResult& r,
                           const MonitorStatus& m, const SeriesStatus& s) {
+  // Without a baseline (or one at 0% or 100%, where a rate has no spread) there is nothing to
+  // measure a drop against: say that, not the detector's own complaint about its parameters.
+  if (!(s.baseline > 0 && s.baseline < 1))
+    return fmt::format("{}: not run ({})", name,
+                       std::isfinite(s.baseline) ? "the baseline is " + percent(s.baseline) +
+                                                       ": no drop to measure against its spread"
+                                                 : std::string("no baseline yet"));
   if (!r.reason.empty()) return fmt::format("{}: not run ({})", name, r.reason);
   if (r.alarm) return fmt::format("{}: alarm in {}", name, m.windows[s.detectors_from + *r.alarm]);
   return fmt::format("{}: no alarm", name);
