@@ -215,8 +215,11 @@ Rows operations_rows(const MonitorStatus& m) {
       latest = fmt::format("{} ({})", operations_value(o, o.values[last]), m.windows[last]);
       if (std::isfinite(o.baseline) && o.unit == "rate")
         change = points(o.values[last] - o.baseline) + " points";
-      else if (o.baseline > 0)
-        change = fmt::format("{:+.0f}%", 100.0 * (o.values[last] / o.baseline - 1.0));
+      else if (o.baseline > 0) {
+        const double pct = 100.0 * (o.values[last] / o.baseline - 1.0);  // signed as points() is
+        change = std::fabs(pct) < 0.5 ? std::string("0%")
+                                      : fmt::format("{}{:.0f}%", pct < 0 ? "−" : "+", std::fabs(pct));
+      }
     }
     std::vector<std::string> seen;
     for (const auto& a : m.alerts)
