@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <span>
 #include <utility>
 
 #include <fmt/format.h>
@@ -169,14 +170,21 @@ double typical_n(const SeriesStatus& s) {
   return stats::quantile_sorted(ns, 0.5);
 }
 
+// The weeks' estimates from week `from` on, NaN where a week cannot be used: the detectors'
+// stream.
+std::vector<double> stream_from(const SeriesStatus& s, std::size_t from) {
+  std::vector<double> out;
+  for (std::size_t i = from; i < s.weeks.size(); ++i)
+    out.push_back(!s.weeks[i].too_few && std::isfinite(s.weeks[i].estimate) && block_end(s, i)
+                      ? s.weeks[i].estimate
+                      : kNaN);
+  return out;
+}
+
 void run_detectors(SeriesStatus& s, const MonitorSettings& st, double confidence) {
-  std::vector<double> stream, whole;
-  for (std::size_t i = 0; i < s.weeks.size(); ++i) {
-    const bool usable =
-        !s.weeks[i].too_few && std::isfinite(s.weeks[i].estimate) && block_end(s, i);
-    whole.push_back(usable ? s.weeks[i].estimate : kNaN);
-    if (i >= s.detectors_from) stream.push_back(whole.back());
-  }
+  const std::vector<double> whole = stream_from(s, 0);
+  const std::span<const double> stream =
+      std::span(whole).subspan(std::min(s.detectors_from, whole.size()));
   const double n = typical_n(s);
   // CUSUM adds up each week's distance from an *estimated* baseline, whose error does not average
   // out: its unit is the standard error of that distance, 1/n + 1/n_baseline (with four baseline
@@ -258,19 +266,17 @@ Alert drop_alert(const SeriesStatus& s, const std::vector<std::string>& windows,
   return a;
 }
 
-// The first week below the baseline: the week the drop became visible on its own.
-void weekly_alert(const SeriesStatus& s, const std::vector<std::string>& windows,
-                  std::vector<Alert>& out) {
-  std::size_t first = windows.size(), later = 0, since = 0;
-  for (std::size_t i = 0; i < s.weeks.size(); ++i) {
-    if (first == windows.size()) {
-      if (s.weeks[i].below) first = i;
-    } else if (tested(s, i)) {
-      ++since;
-      later += s.weeks[i].below ? 1 : 0;
-    }
+// An episode's first week below the baseline: the week the drop became visible on its own.
+void weekly_alert(const SeriesStatus& s, const SeriesStatus::Episode& e,
+                  const std::vector<std::string>& windows, std::vector<Alert>& out) {
+  if (!e.below) return;
+  const std::size_t first = *e.below;
+  std::size_t later = 0, since = 0;
+  for (std::size_t i = first + 1; i < e.end && i < s.weeks.size(); ++i) {
+    if (!tested(s, i)) continue;
+    ++since;
+    later += s.weeks[i].below ? 1 : 0;
   }
-  if (first == windows.size()) return;
   const QualitySeries& q = s.series;
   const WindowVerdict& v = s.weeks[first];
   Alert a = drop_alert(s, windows, first, "two-proportion z");
@@ -318,13 +324,45 @@ void trend_alert(const SeriesStatus& s, const std::vector<std::string>& windows,
 std::vector<Alert> series_alerts(const SeriesStatus& s, const std::vector<std::string>& windows,
                                  const MonitorSettings& st, double confidence) {
   std::vector<Alert> out;
-  if (s.cusum.alarm)
-    out.push_back(drop_alert(s, windows, s.detectors_from + *s.cusum.alarm, "CUSUM"));
-  if (s.page_hinkley.alarm)
-    out.push_back(drop_alert(s, windows, s.detectors_from + *s.page_hinkley.alarm, "Page–Hinkley"));
-  weekly_alert(s, windows, out);
+  for (const auto& e : s.episodes) {
+    if (e.cusum) out.push_back(drop_alert(s, windows, *e.cusum, "CUSUM"));
+    if (e.page_hinkley) out.push_back(drop_alert(s, windows, *e.page_hinkley, "Page–Hinkley"));
+    weekly_alert(s, e, windows, out);
+  }
   trend_alert(s, windows, st, confidence, out);
   return out;
+}
+
+// Splits the weeks after the baseline into drop episodes (SeriesStatus::Episode): from the first
+// week a detector fires, until the series has been back within tolerance for resolve_weeks tested
+// weeks in a row; then the detectors start afresh. The first episode's detectors are the
+// series' own (s.cusum, s.page_hinkley, run on every week after the baseline).
+void find_episodes(SeriesStatus& s, const MonitorSettings& st) {
+  const std::size_t n = s.weeks.size();
+  for (std::size_t from = s.detectors_from; from < n;) {
+    SeriesStatus::Episode e{.from = from, .end = n};
+    const std::vector<double> stream = stream_from(s, from);
+    const auto c = stats::cusum_lower(stream, s.cusum_params).alarm;
+    const auto p = stats::page_hinkley_lower(stream, s.page_hinkley_params).alarm;
+    std::size_t first = n;
+    if (c) first = std::min(first, from + *c);
+    if (p) first = std::min(first, from + *p);
+    for (std::size_t i = from; i < first; ++i)
+      if (s.weeks[i].below) first = i;
+    if (first == n) break;
+    std::size_t back = 0;
+    for (std::size_t i = first + 1; i < n && e.end == n; ++i) {
+      if (!tested(s, i)) continue;
+      back = s.weeks[i].diff >= -st.tolerance ? back + 1 : 0;
+      if (back >= std::max<std::size_t>(1, st.resolve_weeks)) e.end = i + 1;
+    }
+    if (c && from + *c < e.end) e.cusum = from + *c;
+    if (p && from + *p < e.end) e.page_hinkley = from + *p;
+    for (std::size_t i = from; i < e.end && !e.below; ++i)
+      if (s.weeks[i].below) e.below = i;
+    s.episodes.push_back(e);
+    from = e.end;
+  }
 }
 
 // The series with one week per window of the input, whatever the caller sent.
@@ -353,6 +391,7 @@ SeriesStatus series_status(const QualitySeries& series, const StatusInput& in,
   for (std::size_t i = 0; i < in.windows.size(); ++i)
     s.weeks.push_back(verdict_of(s.series, i, b, st, in.confidence, s.pooled_weeks, s.alpha));
   run_detectors(s, st, in.confidence);
+  find_episodes(s, st);
   set_detectable(s);
   s.alerts = series_alerts(s, in.windows, st, in.confidence);
   return s;
@@ -584,6 +623,8 @@ std::vector<Alert> final_alerts(std::vector<Alert> all, const std::vector<std::s
 }  // namespace
 
 std::string Alert::key() const {
+  if (kind == "quality-drop")
+    return fmt::format("{}|{}|{}={}|{}|{}", kind, dimension, slice, value, test, window);
   return fmt::format("{}|{}|{}={}|{}", kind, dimension, slice, value, test);
 }
 

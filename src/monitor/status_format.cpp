@@ -57,8 +57,9 @@ void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus&
   print_table(out, st, week_header(m), week_rows(m, s), week_alarms(s));
   out << "  " << power_text(s, m.settings) << '\n'
       << "  " << trend_text(s, m.confidence) << '\n'
-      << "  " << detector_text("CUSUM", s.cusum, m, s) << " · "
-      << detector_text("Page–Hinkley", s.page_hinkley, m, s) << '\n';
+      << "  " << detector_text("CUSUM", s.cusum, &SeriesStatus::Episode::cusum, m, s) << " · "
+      << detector_text("Page–Hinkley", s.page_hinkley, &SeriesStatus::Episode::page_hinkley, m, s)
+      << '\n';
 }
 
 void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
@@ -137,6 +138,21 @@ json sequential_json(const stats::SequentialResult& r, const SeriesStatus& s,
           {"reason", r.reason.empty() ? json(nullptr) : json(std::string(r.reason))}};
 }
 
+// The drop episodes: their first and last week and each detector's first alarm in them.
+json episodes_json(const SeriesStatus& s, const MonitorStatus& m) {
+  const auto week = [&](std::optional<std::size_t> i) {
+    return i && *i < m.windows.size() ? json(m.windows[*i]) : json(nullptr);
+  };
+  json out = json::array();
+  for (const auto& e : s.episodes)
+    out.push_back({{"from", week(e.from)},
+                   {"to", e.end < m.windows.size() ? week(e.end - 1) : json(nullptr)},
+                   {"cusum", week(e.cusum)},
+                   {"page_hinkley", week(e.page_hinkley)},
+                   {"below", week(e.below)}});
+  return out;
+}
+
 json weeks_json(const SeriesStatus& s, const MonitorStatus& m) {
   json weeks = json::array();
   for (std::size_t i = 0; i < m.windows.size(); ++i) {
@@ -184,6 +200,7 @@ json series_json(const SeriesStatus& s, const MonitorStatus& m) {
           {"detectors_from",
            s.detectors_from < m.windows.size() ? json(m.windows[s.detectors_from]) : json(nullptr)},
           {"sigma", json_number<json>(s.sigma)},
+          {"episodes", episodes_json(s, m)},
           {"pooled_weeks", s.pooled_weeks},
           {"detectable_drop",
            {{"one_week", json_number<json>(s.detectable_week)},

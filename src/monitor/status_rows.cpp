@@ -14,8 +14,9 @@ namespace qb::monitor::detail {
 
 bool has_data(const SeriesStatus& s, std::size_t i) { return std::isfinite(s.weeks[i].estimate); }
 
-bool alarm_at(const stats::SequentialResult& r, const SeriesStatus& s, std::size_t i) {
-  return r.alarm && s.detectors_from + *r.alarm == i;
+bool alarm_at(Detector d, const SeriesStatus& s, std::size_t i) {
+  return std::any_of(s.episodes.begin(), s.episodes.end(),
+                     [&](const SeriesStatus::Episode& e) { return e.*d == i; });
 }
 
 std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
@@ -26,8 +27,8 @@ std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
   if (v.too_few) f.push_back(fmt::format("too few to test ({} graded)", s.series.windows[i].items));
   if (!v.too_few && !v.in_baseline && i < s.detectors_from) f.push_back("before the baseline");
   if (v.below) f.push_back("BELOW");
-  if (alarm_at(s.cusum, s, i)) f.push_back("CUSUM alarm");
-  if (alarm_at(s.page_hinkley, s, i)) f.push_back("Page–Hinkley alarm");
+  if (alarm_at(&SeriesStatus::Episode::cusum, s, i)) f.push_back("CUSUM alarm");
+  if (alarm_at(&SeriesStatus::Episode::page_hinkley, s, i)) f.push_back("Page–Hinkley alarm");
   return f;
 }
 
@@ -35,7 +36,8 @@ std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
 std::vector<bool> week_alarms(const SeriesStatus& s) {
   std::vector<bool> out;
   for (std::size_t i = 0; i < s.weeks.size(); ++i)
-    out.push_back(s.weeks[i].below || alarm_at(s.cusum, s, i) || alarm_at(s.page_hinkley, s, i));
+    out.push_back(s.weeks[i].below || alarm_at(&SeriesStatus::Episode::cusum, s, i) ||
+                  alarm_at(&SeriesStatus::Episode::page_hinkley, s, i));
   return out;
 }
 
@@ -87,7 +89,7 @@ std::string trend_text(const SeriesStatus& s, double confidence) {
   return t;
 }
 
-std::string detector_text(const char* name, const stats::SequentialResult& r,
+std::string detector_text(const char* name, const stats::SequentialResult& r, Detector d,
                           const MonitorStatus& m, const SeriesStatus& s) {
   // Without a baseline (or one at 0% or 100%, where a rate has no spread) there is nothing to
   // measure a drop against: say that, not the detector's own complaint about its parameters.
@@ -97,8 +99,11 @@ std::string detector_text(const char* name, const stats::SequentialResult& r,
                                                        ": no drop to measure against its spread"
                                                  : std::string("no baseline yet"));
   if (!r.reason.empty()) return fmt::format("{}: not run ({})", name, r.reason);
-  if (r.alarm) return fmt::format("{}: alarm in {}", name, m.windows[s.detectors_from + *r.alarm]);
-  return fmt::format("{}: no alarm", name);
+  std::vector<std::string> weeks;  // one alarm per drop episode
+  for (const auto& e : s.episodes)
+    if (e.*d) weeks.push_back(m.windows[*(e.*d)]);
+  if (weeks.empty()) return fmt::format("{}: no alarm", name);
+  return fmt::format("{}: alarm in {}", name, fmt::join(weeks, ", "));
 }
 
 // A p-value in a table column: "0.014", "<0.001".

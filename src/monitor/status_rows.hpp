@@ -13,7 +13,9 @@ namespace qb::monitor::detail {
 using Rows = std::vector<std::vector<std::string>>;
 
 bool has_data(const SeriesStatus& s, std::size_t i);
-bool alarm_at(const stats::SequentialResult& r, const SeriesStatus& s, std::size_t i);
+// A detector's first alarm in each drop episode (SeriesStatus::Episode::cusum, ::page_hinkley).
+using Detector = std::optional<std::size_t> SeriesStatus::Episode::*;
+bool alarm_at(Detector d, const SeriesStatus& s, std::size_t i);
 std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i);
 std::vector<bool> week_alarms(const SeriesStatus& s);
 std::vector<bool> drift_alarms(const MonitorStatus& m);
@@ -24,7 +26,7 @@ std::string baseline_text(const SeriesStatus& s);
 // weeks pooled (…) · " for a pooled series.
 std::string power_text(const SeriesStatus& s, const MonitorSettings& st);
 std::string trend_text(const SeriesStatus& s, double confidence);
-std::string detector_text(const char* name, const stats::SequentialResult& r,
+std::string detector_text(const char* name, const stats::SequentialResult& r, Detector d,
                           const MonitorStatus& m, const SeriesStatus& s);
 std::string p_cell(double p);
 std::vector<std::string> week_header(const MonitorStatus& m);

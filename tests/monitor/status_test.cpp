@@ -374,6 +374,30 @@ TEST(MonitorStatus, MissingWeeksAreGaps) {
   EXPECT_NE(status_terminal(s, false).find("no data"), std::string::npos);
 }
 
+// A drop, a recovery, and a second drop months later: two episodes, each alerted, and two
+// incidents — the first resolved, the second open. (Before, every detector fired once per
+// series, and the second drop went unseen.)
+TEST(MonitorStatus, ASecondDropAfterARecoveryIsAlertedAndIsASecondIncident) {
+  Rng rng(31, 7);
+  StatusInput in;
+  in.windows = week_names(40);
+  QualitySeries q{.dimension = kDimension, .source = "people"};
+  for (std::size_t w = 0; w < 40; ++w) {
+    const bool low = (w >= 8 && w < 14) || w >= 28;
+    q.windows.push_back(graded_week(rng, in.windows[w], low ? 0.80 : 0.94, 200));
+  }
+  in.quality.push_back(q);
+  const MonitorStatus s = compute_status(in, MonitorSettings{});
+  ASSERT_EQ(s.quality[0].episodes.size(), 2U) << status_terminal(s, false);
+  EXPECT_GE(s.quality[0].episodes[1].from, 14U);
+  ASSERT_EQ(s.incidents.size(), 2U) << status_terminal(s, false);
+  EXPECT_TRUE(s.incidents[0].open);
+  EXPECT_GE(s.incidents[0].started, "2026-W29");
+  EXPECT_FALSE(s.incidents[1].open);
+  EXPECT_GE(s.incidents[1].started, "2026-W09");
+  EXPECT_LE(s.incidents[1].started, "2026-W12");
+}
+
 // ---- alerts and renderings ------------------------------------------------------------------
 
 TEST(MonitorStatus, AlertKeysDedupe) {
@@ -385,7 +409,11 @@ TEST(MonitorStatus, AlertKeysDedupe) {
   std::map<std::string, int> keys;
   for (const auto& a : s.alerts) ++keys[a.key()];
   for (const auto& [key, n] : keys) EXPECT_EQ(n, 1) << key;
-  EXPECT_EQ(keys.count("quality-drop|moderation_correct|=|CUSUM"), 1U);
+  // A drop's key names its week: one CUSUM alert for this one drop.
+  std::size_t cusum = 0;
+  for (const auto& [key, n] : keys)
+    cusum += key.starts_with("quality-drop|moderation_correct|=|CUSUM|2026-W") ? 1 : 0;
+  EXPECT_EQ(cusum, 1U);
   EXPECT_EQ(s.quality[1].alerts.size(), s.quality[0].alerts.size());
   for (std::size_t i = 1; i < s.alerts.size(); ++i)
     EXPECT_GE(s.alerts[i - 1].window, s.alerts[i].window);  // most recent first

@@ -98,6 +98,8 @@ struct Alert {
   double size = stats::kNaN;     // points below baseline; slope in points a week; PSI; KS D
   double p_value = stats::kNaN;  // where the test has one
   std::string message;           // one sentence for a PM: what, where, since when, how big
+  // The condition: kind, dimension, slice, test, and for a quality drop its week (each drop
+  // episode is alerted once).
   [[nodiscard]] std::string key() const;
 };
 
@@ -144,7 +146,15 @@ struct SeriesStatus {
   double sigma = stats::kNaN;
   stats::CusumParams cusum_params;
   stats::PageHinkleyParams page_hinkley_params;
-  stats::SequentialResult cusum, page_hinkley;
+  stats::SequentialResult cusum, page_hinkley;  // from the first week after the baseline
+  // Drop episodes: a drop ends once the series has been back within tolerance for resolve_weeks
+  // tested weeks in a row, and the detectors start afresh after it, so a second drop months
+  // later is seen as one. Per episode, the first week each detector fired (window indexes).
+  struct Episode {
+    std::size_t from = 0, end = 0;  // its weeks [from, end); end = windows.size() while on
+    std::optional<std::size_t> cusum, page_hinkley, below;
+  };
+  std::vector<Episode> episodes;
   stats::MannKendallResult trend;     // over every tested or baseline week
   double trend_p_down = stats::kNaN;  // one-sided p of a downward trend
   stats::TheilSenResult slope;        // per week, as a share (×100 for points a week)
