@@ -3,6 +3,7 @@
 // measured in tolerances above its baseline (status.hpp, OperationsSeries). Pure.
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <utility>
 
 #include <fmt/format.h>
@@ -128,13 +129,56 @@ void test_weeks(OperationsSeries& o, const MonitorSettings& st) {
   }
 }
 
-void run_detectors(OperationsSeries& o, double confidence) {
+// −excess from week `from` on (a rise is a drop for the lower detectors), NaN where untested.
+std::vector<double> stream_from(const OperationsSeries& o, std::size_t from) {
   std::vector<double> stream;
-  for (std::size_t w = o.detectors_from; w < o.excess.size(); ++w)
+  for (std::size_t w = from; w < o.excess.size(); ++w)
     stream.push_back(std::isfinite(o.excess[w]) ? -o.excess[w] : kNaN);
-  o.cusum = stats::cusum_lower(stream, stats::CusumParams{0.0, kCusumK, kCusumH});
-  o.page_hinkley = stats::page_hinkley_lower(
-      stream, stats::PageHinkleyParams{.delta = kCusumK, .lambda = kCusumH});
+  return stream;
+}
+
+stats::SequentialResult cusum_of(std::span<const double> stream) {
+  return stats::cusum_lower(stream, stats::CusumParams{0.0, kCusumK, kCusumH});
+}
+
+stats::SequentialResult page_hinkley_of(std::span<const double> stream) {
+  return stats::page_hinkley_lower(stream,
+                                   stats::PageHinkleyParams{.delta = kCusumK, .lambda = kCusumH});
+}
+
+// The rise episodes (status.hpp, Episode): from the first week a detector fires until the signal
+// has been measured within tolerance for resolve_weeks weeks in a row; then they start afresh.
+void find_episodes(OperationsSeries& o, const MonitorSettings& st) {
+  const std::size_t n = o.excess.size();
+  for (std::size_t from = o.detectors_from; from < n;) {
+    Episode e{.from = from, .end = n};
+    const std::vector<double> stream = stream_from(o, from);
+    const auto c = cusum_of(stream).alarm, p = page_hinkley_of(stream).alarm;
+    std::size_t first = n;
+    if (c) first = std::min(first, from + *c);
+    if (p) first = std::min(first, from + *p);
+    for (std::size_t w = from; w < first; ++w)
+      if (o.over[w]) first = w;
+    if (first == n) break;
+    std::size_t back = 0;
+    for (std::size_t w = first + 1; w < n && e.end == n; ++w) {
+      if (!std::isfinite(o.excess[w])) continue;
+      back = operations_back_at(o, w) ? back + 1 : 0;
+      if (back >= std::max<std::size_t>(1, st.resolve_weeks)) e.end = w + 1;
+    }
+    if (c && from + *c < e.end) e.cusum = from + *c;
+    if (p && from + *p < e.end) e.page_hinkley = from + *p;
+    for (std::size_t w = from; w < e.end && !e.below; ++w)
+      if (o.over[w]) e.below = w;
+    o.episodes.push_back(e);
+    from = e.end;
+  }
+}
+
+void run_detectors(OperationsSeries& o, double confidence) {
+  const std::vector<double> stream = stream_from(o, o.detectors_from);
+  o.cusum = cusum_of(stream);
+  o.page_hinkley = page_hinkley_of(stream);
   std::vector<double> whole;
   std::size_t first = o.values.size(), last = 0;
   for (std::size_t w = 0; w < o.values.size(); ++w) {
@@ -211,6 +255,7 @@ std::vector<OperationsSeries> operations_status(const std::vector<WindowTraffic>
     set_baseline(o, windows, st);
     test_weeks(o, st);
     run_detectors(o, confidence);
+    find_episodes(o, st);
     out.push_back(std::move(o));
   }
   return out;
@@ -222,14 +267,13 @@ std::vector<Alert> operations_alerts(const std::vector<OperationsSeries>& ops,
   std::vector<Alert> out;
   for (const OperationsSeries& o : ops) {
     if (!(o.tolerance > 0)) continue;
-    if (o.cusum.alarm) out.push_back(week_alert(o, windows, o.detectors_from + *o.cusum.alarm, "CUSUM"));
-    if (o.page_hinkley.alarm)
-      out.push_back(
-          week_alert(o, windows, o.detectors_from + *o.page_hinkley.alarm, "Page–Hinkley"));
-    const auto first = std::find(o.over.begin(), o.over.end(), true);
-    if (first != o.over.end())
-      out.push_back(week_alert(o, windows, static_cast<std::size_t>(first - o.over.begin()),
-                               is_rate(o) ? "two-proportion z" : "weekly limit"));
+    for (const Episode& e : o.episodes) {
+      if (e.cusum) out.push_back(week_alert(o, windows, *e.cusum, "CUSUM"));
+      if (e.page_hinkley) out.push_back(week_alert(o, windows, *e.page_hinkley, "Page–Hinkley"));
+      if (e.below)
+        out.push_back(
+            week_alert(o, windows, *e.below, is_rate(o) ? "two-proportion z" : "weekly limit"));
+    }
     if (o.trend_p_up < st.alpha && o.rise > o.tolerance) {
       std::size_t last = 0;
       for (std::size_t w = 0; w < o.excess.size(); ++w)

@@ -267,7 +267,7 @@ Alert drop_alert(const SeriesStatus& s, const std::vector<std::string>& windows,
 }
 
 // An episode's first week below the baseline: the week the drop became visible on its own.
-void weekly_alert(const SeriesStatus& s, const SeriesStatus::Episode& e,
+void weekly_alert(const SeriesStatus& s, const Episode& e,
                   const std::vector<std::string>& windows, std::vector<Alert>& out) {
   if (!e.below) return;
   const std::size_t first = *e.below;
@@ -333,14 +333,14 @@ std::vector<Alert> series_alerts(const SeriesStatus& s, const std::vector<std::s
   return out;
 }
 
-// Splits the weeks after the baseline into drop episodes (SeriesStatus::Episode): from the first
+// Splits the weeks after the baseline into drop episodes (Episode): from the first
 // week a detector fires, until the series has been back within tolerance for resolve_weeks tested
 // weeks in a row; then the detectors start afresh. The first episode's detectors are the
 // series' own (s.cusum, s.page_hinkley, run on every week after the baseline).
 void find_episodes(SeriesStatus& s, const MonitorSettings& st) {
   const std::size_t n = s.weeks.size();
   for (std::size_t from = s.detectors_from; from < n;) {
-    SeriesStatus::Episode e{.from = from, .end = n};
+    Episode e{.from = from, .end = n};
     const std::vector<double> stream = stream_from(s, from);
     const auto c = stats::cusum_lower(stream, s.cusum_params).alarm;
     const auto p = stats::page_hinkley_lower(stream, s.page_hinkley_params).alarm;
@@ -623,7 +623,7 @@ std::vector<Alert> final_alerts(std::vector<Alert> all, const std::vector<std::s
 }  // namespace
 
 std::string Alert::key() const {
-  if (kind == "quality-drop")
+  if (kind == "quality-drop" || (kind == "operations" && test != "Mann–Kendall"))
     return fmt::format("{}|{}|{}={}|{}|{}", kind, dimension, slice, value, test, window);
   return fmt::format("{}|{}|{}={}|{}", kind, dimension, slice, value, test);
 }

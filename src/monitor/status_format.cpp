@@ -57,8 +57,8 @@ void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus&
   print_table(out, st, week_header(m), week_rows(m, s), week_alarms(s));
   out << "  " << power_text(s, m.settings) << '\n'
       << "  " << trend_text(s, m.confidence) << '\n'
-      << "  " << detector_text("CUSUM", s.cusum, &SeriesStatus::Episode::cusum, m, s) << " · "
-      << detector_text("Page–Hinkley", s.page_hinkley, &SeriesStatus::Episode::page_hinkley, m, s)
+      << "  " << detector_text("CUSUM", s.cusum, &Episode::cusum, m, s) << " · "
+      << detector_text("Page–Hinkley", s.page_hinkley, &Episode::page_hinkley, m, s)
       << '\n';
 }
 

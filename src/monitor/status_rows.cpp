@@ -16,7 +16,7 @@ bool has_data(const SeriesStatus& s, std::size_t i) { return std::isfinite(s.wee
 
 bool alarm_at(Detector d, const SeriesStatus& s, std::size_t i) {
   return std::any_of(s.episodes.begin(), s.episodes.end(),
-                     [&](const SeriesStatus::Episode& e) { return e.*d == i; });
+                     [&](const Episode& e) { return e.*d == i; });
 }
 
 std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
@@ -27,8 +27,8 @@ std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
   if (v.too_few) f.push_back(fmt::format("too few to test ({} graded)", s.series.windows[i].items));
   if (!v.too_few && !v.in_baseline && i < s.detectors_from) f.push_back("before the baseline");
   if (v.below) f.push_back("BELOW");
-  if (alarm_at(&SeriesStatus::Episode::cusum, s, i)) f.push_back("CUSUM alarm");
-  if (alarm_at(&SeriesStatus::Episode::page_hinkley, s, i)) f.push_back("Page–Hinkley alarm");
+  if (alarm_at(&Episode::cusum, s, i)) f.push_back("CUSUM alarm");
+  if (alarm_at(&Episode::page_hinkley, s, i)) f.push_back("Page–Hinkley alarm");
   return f;
 }
 
@@ -36,8 +36,8 @@ std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i) {
 std::vector<bool> week_alarms(const SeriesStatus& s) {
   std::vector<bool> out;
   for (std::size_t i = 0; i < s.weeks.size(); ++i)
-    out.push_back(s.weeks[i].below || alarm_at(&SeriesStatus::Episode::cusum, s, i) ||
-                  alarm_at(&SeriesStatus::Episode::page_hinkley, s, i));
+    out.push_back(s.weeks[i].below || alarm_at(&Episode::cusum, s, i) ||
+                  alarm_at(&Episode::page_hinkley, s, i));
   return out;
 }
 

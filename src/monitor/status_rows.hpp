@@ -13,8 +13,8 @@ namespace qb::monitor::detail {
 using Rows = std::vector<std::vector<std::string>>;
 
 bool has_data(const SeriesStatus& s, std::size_t i);
-// A detector's first alarm in each drop episode (SeriesStatus::Episode::cusum, ::page_hinkley).
-using Detector = std::optional<std::size_t> SeriesStatus::Episode::*;
+// A detector's first alarm in each drop episode (Episode::cusum, ::page_hinkley).
+using Detector = std::optional<std::size_t> Episode::*;
 bool alarm_at(Detector d, const SeriesStatus& s, std::size_t i);
 std::vector<std::string> week_flags(const SeriesStatus& s, std::size_t i);
 std::vector<bool> week_alarms(const SeriesStatus& s);

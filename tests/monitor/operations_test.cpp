@@ -177,6 +177,27 @@ TEST(MonitorOperations, CostPerResponseUsesItsOwnTolerance) {
   EXPECT_EQ(incident_on(s, "cost per response"), nullptr) << status_terminal(s, false);
 }
 
+// Errors up, back for months, up again: two incidents, the first resolved.
+TEST(MonitorOperations, ASecondRiseAfterARecoveryIsASecondIncident) {
+  const MonitorStatus s = compute_status(traffic(7,
+                                                 [](std::size_t w) {
+                                                   Week x;
+                                                   if ((w >= 7 && w < 11) || w >= 20)
+                                                     x.error_rate = 0.05;
+                                                   return x;
+                                                 }),
+                                         MonitorSettings{});
+  std::vector<const Incident*> errors;
+  for (const auto& i : s.incidents)
+    if (i.signal == "error rate") errors.push_back(&i);
+  ASSERT_EQ(errors.size(), 2U) << status_terminal(s, false);
+  EXPECT_TRUE(errors[0]->open);
+  EXPECT_EQ(errors[0]->started, "2026-W21");
+  EXPECT_FALSE(errors[1]->open);
+  EXPECT_EQ(errors[1]->started, "2026-W08");
+  EXPECT_EQ(errors[1]->resolved, "2026-W13");
+}
+
 // Steady traffic with its week-to-week noise: over 200 half-years, an operational incident in
 // at most 2% of them (five signals, four detectors each, 22 tested weeks).
 TEST(MonitorOperations, SteadyTrafficRarelyRaisesAnIncident) {

@@ -98,8 +98,8 @@ struct Alert {
   double size = stats::kNaN;     // points below baseline; slope in points a week; PSI; KS D
   double p_value = stats::kNaN;  // where the test has one
   std::string message;           // one sentence for a PM: what, where, since when, how big
-  // The condition: kind, dimension, slice, test, and for a quality drop its week (each drop
-  // episode is alerted once).
+  // The condition: kind, dimension, slice, test, and for a drop or a rise its week (each episode
+  // is alerted once; a trend, dated on the last week, is one condition).
   [[nodiscard]] std::string key() const;
 };
 
@@ -116,6 +116,15 @@ struct WindowVerdict {
   std::size_t weeks_pooled = 1;
   std::size_t items = 0;   // graded items over those weeks
   double effective_n = 0;  // and their effective size
+};
+
+// A drop (a rise, for an operational signal) from the first week a detector fires until the
+// signal has been back within tolerance for resolve_weeks measured weeks in a row; the detectors
+// start afresh after it, so a second drop months later is seen as one. Window indexes.
+struct Episode {
+  std::size_t from = 0, end = 0;  // its weeks [from, end); end = windows.size() while it lasts
+  std::optional<std::size_t> cusum, page_hinkley;  // each detector's first alarm in it
+  std::optional<std::size_t> below;  // its first week below the baseline (over the tolerance)
 };
 
 struct SeriesStatus {
@@ -147,13 +156,6 @@ struct SeriesStatus {
   stats::CusumParams cusum_params;
   stats::PageHinkleyParams page_hinkley_params;
   stats::SequentialResult cusum, page_hinkley;  // from the first week after the baseline
-  // Drop episodes: a drop ends once the series has been back within tolerance for resolve_weeks
-  // tested weeks in a row, and the detectors start afresh after it, so a second drop months
-  // later is seen as one. Per episode, the first week each detector fired (window indexes).
-  struct Episode {
-    std::size_t from = 0, end = 0;  // its weeks [from, end); end = windows.size() while on
-    std::optional<std::size_t> cusum, page_hinkley, below;
-  };
   std::vector<Episode> episodes;
   stats::MannKendallResult trend;     // over every tested or baseline week
   double trend_p_down = stats::kNaN;  // one-sided p of a downward trend
@@ -236,6 +238,7 @@ struct OperationsSeries {
   std::vector<bool> in_baseline;
   std::size_t detectors_from = 0;  // the first week after the baseline
   stats::SequentialResult cusum, page_hinkley;  // on −excess: a rise is a drop
+  std::vector<Episode> episodes;
   double trend_p_up = stats::kNaN;
   double rise = stats::kNaN;  // Theil–Sen's fitted rise over the weeks, in the signal's unit
 };
