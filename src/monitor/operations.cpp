@@ -23,10 +23,6 @@ using stats::kNaN;
 constexpr double kCusumK = 0.75;
 constexpr double kCusumH = 3.0;
 
-std::size_t count_of(double x) {
-  return x > 0 && std::isfinite(x) ? static_cast<std::size_t>(std::llround(x)) : 0;
-}
-
 // One signal's raw weekly values and the records under each.
 OperationsSeries raw_series(const std::vector<WindowTraffic>& traffic, const char* signal) {
   OperationsSeries o;
@@ -90,9 +86,7 @@ void set_baseline(OperationsSeries& o, const std::vector<std::string>& windows,
     std::sort(values.begin(), values.end());
     o.baseline = stats::quantile_sorted(values, 0.5);
   }
-  o.baseline_from =
-      first + 1 == o.detectors_from ? windows[first]
-                                    : windows[first] + " – " + windows[o.detectors_from - 1];
+  o.baseline_from = span_text(windows, first, o.detectors_from - 1);
   o.tolerance = is_rate(o)                  ? st.tolerance
                 : o.signal == "cost per response" ? st.cost_tolerance * o.baseline
                                                   : st.latency_tolerance * o.baseline;
@@ -121,8 +115,7 @@ void test_weeks(OperationsSeries& o, const MonitorSettings& st) {
       const stats::TestResult t = stats::two_proportion_z(
           events(o, w), count_of(o.counts[w]), std::min(count_of(base_n), count_of(base_x)),
           count_of(base_n));
-      if (t.reason.empty() && std::isfinite(t.p_value))
-        o.p_values[w] = t.statistic > 0 ? t.p_value / 2 : 1.0 - t.p_value / 2;
+      o.p_values[w] = p_rise(t);
       significant = o.p_values[w] < st.alpha;
     }
     o.over[w] = o.excess[w] > 1.0 && significant;
@@ -189,9 +182,7 @@ void run_detectors(OperationsSeries& o, double confidence) {
       last = w;
     }
   }
-  const stats::MannKendallResult mk = stats::mann_kendall(whole);
-  if (mk.reason.empty() && std::isfinite(mk.p_value))
-    o.trend_p_up = mk.statistic > 0 ? mk.p_value / 2 : 1.0 - mk.p_value / 2;
+  o.trend_p_up = p_rise(stats::mann_kendall(whole));
   const stats::TheilSenResult ts = stats::theil_sen(whole, confidence);
   if (first < last) o.rise = ts.slope * static_cast<double>(last - first);
 }

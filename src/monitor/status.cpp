@@ -21,29 +21,16 @@
 namespace qb::monitor {
 namespace {
 
+using detail::count_of;
+using detail::p_drop;
 using detail::p_text;
+using detail::span_text;
 using stats::kNaN;
 
 // A length shift smaller than this is not worth an alert however significant: on a week of
 // production traffic the KS test finds trivial differences.
 constexpr double kKsMinD = 0.1;
 
-std::size_t count_of(double x) {
-  return x > 0 && std::isfinite(x) ? static_cast<std::size_t>(std::llround(x)) : 0;
-}
-
-// "2026-W01 – 2026-W04", or one week alone.
-std::string span_text(const std::vector<std::string>& windows, std::size_t first,
-                      std::size_t last) {
-  if (first == last) return windows[first];
-  return windows[first] + " – " + windows[last];
-}
-
-// One-sided p of a drop from a two-sided test whose statistic is negative for a drop.
-double p_drop(const stats::TestResult& t) {
-  if (!t.reason.empty() || std::isnan(t.p_value)) return kNaN;
-  return t.statistic < 0 ? t.p_value / 2 : 1.0 - t.p_value / 2;
-}
 
 // ---- quality ------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 // (status_format.cpp), so an alert's sentence and a table's cell say the same thing.
 
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,28 @@
 #include "qualbar/util/text.hpp"
 
 namespace qb::monitor::detail {
+
+// A weighted count as a whole number of items (0 for a negative or unknown one): what the
+// tests on counts take.
+inline std::size_t count_of(double x) {
+  return x > 0 && std::isfinite(x) ? static_cast<std::size_t>(std::llround(x)) : 0;
+}
+
+// One-sided p of a drop (p_drop) or a rise (p_rise) from a two-sided test whose statistic is
+// negative for a drop; NaN when the test did not run.
+inline double one_sided_p(const stats::TestResult& t, bool rise) {
+  if (!t.reason.empty() || std::isnan(t.p_value)) return stats::kNaN;
+  return (rise ? t.statistic > 0 : t.statistic < 0) ? t.p_value / 2 : 1.0 - t.p_value / 2;
+}
+inline double p_drop(const stats::TestResult& t) { return one_sided_p(t, false); }
+inline double p_rise(const stats::TestResult& t) { return one_sided_p(t, true); }
+
+// "2026-W01 – 2026-W04", or one week alone.
+inline std::string span_text(const std::vector<std::string>& windows, std::size_t first,
+                             std::size_t last) {
+  if (first == last) return windows[first];
+  return windows[first] + " – " + windows[last];
+}
 
 // "overall" or "category=refunds".
 inline std::string series_label(const std::string& slice, const std::string& value) {

@@ -106,6 +106,12 @@ class MonitorCli : public ::testing::Test {
 
   ProcessResult qualbar(const std::string& args) { return run_qualbar(args, dir_); }
 
+  // Writes the stream's records to records.jsonl and ingests them with suite.yaml.
+  ProcessResult ingest(const Stream& s) {
+    write("records.jsonl", records(s));
+    return qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  }
+
   // Two reviewers grade every exported item from the marker in its input, each wrong on 3%.
   void review_everything() {
     // The default on a monitor: every closed week's sample, in full.
@@ -161,8 +167,7 @@ TEST_P(MonitorLoop, ASlowDriftGradedByTwoReviewersRaisesAnIncidentThatNamesTheWe
   Stream s;
   s.end = 0.87;
   s.seed = GetParam();
-  write("records.jsonl", records(s));
-  ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  ProcessResult r = ingest(s);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Ingested 208000 records"), std::string::npos) << r.out;
   review_everything();
@@ -203,8 +208,7 @@ TEST_P(MonitorLoop, ASlowDriftGradedByTwoReviewersRaisesAnIncidentThatNamesTheWe
 TEST_P(MonitorLoop, AFlatStreamRaisesNoQualityIncident) {
   Stream s;
   s.seed = GetParam();
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   review_everything();
   const ProcessResult r = qualbar("monitor status --suite suite.yaml --format json");
   const auto status = nlohmann::json::parse(r.out);
@@ -220,8 +224,7 @@ TEST_F(MonitorCli, WeeksNobodyGradedAreNotTestedAndTheStatusFails) {
   Stream s;
   s.weeks = 5;
   s.per_week = 2000;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   ProcessResult r = qualbar("monitor status --suite suite.yaml");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("NOT TESTED: 3 closed weeks could not be tested"), std::string::npos)
@@ -457,8 +460,7 @@ TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
   Stream s;
   s.weeks = 4;
   s.per_week = 800;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   const auto weeks = closed_week_samples(dir_.work() / ".qualbar" / "qualbar.db");
   ASSERT_EQ(weeks.size(), 3U) << "four weeks of records, the last still open";
   int total = 0;
@@ -508,8 +510,7 @@ TEST_F(MonitorCli, ACriticalCategoryIsOversampledToBeTestedEveryWeek) {
   Stream s;
   s.weeks = 3;
   s.per_week = 4000;
-  write("records.jsonl", records(s));
-  const ProcessResult r = qualbar("monitor ingest records.jsonl --suite suite.yaml");
+  const ProcessResult r = ingest(s);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("every category topped up to 9 a week (a critical slice's to 71)"),
             std::string::npos)
@@ -534,8 +535,7 @@ TEST_F(MonitorCli, AWeekHandedToReviewersKeepsItsSampleWhenLateRecordsArrive) {
   Stream s;
   s.weeks = 3;
   s.per_week = 800;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   const fs::path db = dir_.work() / ".qualbar" / "qualbar.db";
   // (week, id) → topup, of every kept record.
   const auto kept = [&] {
@@ -622,8 +622,7 @@ TEST_F(MonitorCli, ARemovedDimensionIsNoSeriesAndRefusalsAreAnOperationalSignal)
   Stream s;
   s.weeks = 3;
   s.per_week = 500;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   const auto series_of = [&](const nlohmann::json& status) {
     std::set<std::string> out;
     for (const auto& q : status["quality"]) out.insert(q["dimension"].get<std::string>());
@@ -743,8 +742,7 @@ TEST_F(MonitorCli, IncidentsArePostedToTheWebhookOnceAndCanBeAcknowledged) {
   Stream s;
   s.end = 0.87;
   s.per_week = 4000;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   review_everything();
   httplib::Server server;
   std::mutex mu;
@@ -818,8 +816,7 @@ TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
   Stream s;
   s.weeks = 3;
   s.per_week = 1000;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   review_everything();
   ProcessResult r =
       qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl --only-failing");
@@ -934,8 +931,7 @@ TEST_F(MonitorCli, TheJudgeGradesTheSampleAndIsCheckedAgainstPeopleOnProduction)
   Stream s;
   s.weeks = 4;
   s.per_week = 4000;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   ProcessResult r = qualbar("monitor judge --suite suite.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("The judge graded"), std::string::npos) << r.out;
@@ -972,8 +968,7 @@ TEST_F(MonitorCli, RecordsTheJudgeDidNotGradeAreAskedAgainOnceItIsFixed) {
   Stream s;
   s.weeks = 3;
   s.per_week = 1000;
-  write("records.jsonl", records(s));
-  ASSERT_EQ(qualbar("monitor ingest records.jsonl --suite suite.yaml").exit_code, 0);
+  ASSERT_EQ(ingest(s).exit_code, 0);
   ProcessResult r = qualbar("monitor judge --suite suite.yaml");
   const std::size_t broken = server.request_count();
   ASSERT_GT(broken, 0U) << r.out << r.err;
