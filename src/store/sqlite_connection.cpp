@@ -255,6 +255,22 @@ CREATE TABLE monitor_frozen_weeks (
   PRIMARY KEY (monitor, week)
 ) WITHOUT ROWID;
 )sql",
+    // 9: a dataset's case blocks shared by its runs (docs/store.md, "How a run is stored"): a run
+    // of a dataset the store already holds points at the blocks of the first run that stored it
+    // (`lines_key`) instead of writing them again. The blocks go with the last run that uses them.
+    R"sql(
+ALTER TABLE runs ADD COLUMN lines_key INTEGER;
+DROP TRIGGER runs_delete_cases;
+CREATE TRIGGER runs_delete_cases AFTER DELETE ON runs BEGIN
+  DELETE FROM run_blocks
+   WHERE key BETWEEN coalesce(old.lines_key, old.key) * 4294967296
+                 AND coalesce(old.lines_key, old.key) * 4294967296 + 4294967295
+     AND NOT EXISTS (SELECT 1 FROM runs WHERE key = coalesce(old.lines_key, old.key)
+                                           OR lines_key = coalesce(old.lines_key, old.key));
+  DELETE FROM run_answers WHERE block BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
+  DELETE FROM run_scores WHERE key BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
+END;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

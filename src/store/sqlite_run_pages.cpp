@@ -197,7 +197,7 @@ std::vector<CaseRow> SqliteRunStore::rows(const Meta& m, const std::vector<std::
       answers.assign(kBlockCases, std::nullopt);
       read_answers(m.key, b, /*whole_run=*/false,
                    [&](std::size_t, auto& found) { answers.swap(found); });
-      blocks.bind(1, row_key(m.key, b));
+      blocks.bind(1, row_key(m.lines_key, b));
       if (blocks.step()) {
         packer_.unpack(blocks.blob(0), ids_raw, where);
         packer_.unpack(blocks.blob(1), lines_raw, where);
@@ -236,11 +236,11 @@ struct RunBlocks {
   std::vector<std::string> masks;  // by block
 };
 
-RunBlocks blocks_of(SqliteConnection& c, std::int64_t key) {
+RunBlocks blocks_of(SqliteConnection& c, std::int64_t key, std::int64_t lines_key) {
   RunBlocks out;
   {
     Statement s(c, "SELECT ids FROM run_blocks WHERE key BETWEEN ? AND ? ORDER BY key");
-    s.bind(1, row_key(key, 0)).bind(2, row_key(key, 0xFFFFFFFF));
+    s.bind(1, row_key(lines_key, 0)).bind(2, row_key(lines_key, 0xFFFFFFFF));
     while (s.step()) out.ids.emplace_back(s.blob(0));
   }
   Statement s(c, "SELECT key, failing FROM run_scores WHERE key BETWEEN ? AND ? ORDER BY key");
@@ -298,7 +298,8 @@ ChangedPage SqliteRunStore::changed_cases(const std::string& run_a, const std::s
     throw InputError(fmt::format("runs {} and {} do not both have a dimension '{}'", a.id, b.id,
                                  dimension));
   const std::string where = fmt::format("store '{}'", c_.path());
-  const RunBlocks blocks_a = blocks_of(c_, a.key), blocks_b = blocks_of(c_, b.key);
+  const RunBlocks blocks_a = blocks_of(c_, a.key, a.lines_key),
+                  blocks_b = blocks_of(c_, b.key, b.lines_key);
   // The same cases in the same order (equal packed id lists: packing is deterministic) pair case
   // i with case i; else cases pair by id.
   const bool same_order = blocks_a.ids == blocks_b.ids;

@@ -297,26 +297,27 @@ void SqliteRunStore::write_scores(std::int64_t key, const ScoreTable& scores,
 void SqliteRunStore::ensure_text_index(const std::string& run) {
   const std::string id = c_.resolve_run_id(run);
   // The key of a complete run without its text index; none otherwise.
-  const auto to_index = [&]() -> std::optional<std::int64_t> {
-    Statement s(c_, "SELECT key, text_indexed, status FROM runs WHERE id = ?");
+  const auto to_index = [&]() -> std::optional<std::pair<std::int64_t, std::int64_t>> {
+    Statement s(c_,
+                "SELECT key, text_indexed, status, coalesce(lines_key, key) FROM runs WHERE id = ?");
     s.bind(1, id);
     if (!s.step() || s.integer(1) != 0 || s.text(2) != to_string(RunStatus::complete))
       return std::nullopt;
-    return s.integer(0);
+    return std::pair{s.integer(0), s.integer(3)};
   };
   if (!to_index()) return;
   SqliteConnection::Transaction tx(c_);
-  const std::optional<std::int64_t> found = to_index();  // again, under the write lock
+  const auto found = to_index();  // again, under the write lock
   if (!found) {
     tx.commit();
     return;
   }
-  const std::int64_t key = *found;
+  const auto [key, lines_key] = *found;
   const std::string where = fmt::format("store '{}': run {}", c_.path(), id);
   std::vector<std::string> outputs(kBlockCases);
   Statement insert(c_, "INSERT INTO run_text (rowid, input, output) VALUES (?,?,?)");
   Statement blocks(c_, "SELECT key, lines FROM run_blocks WHERE key BETWEEN ? AND ? ORDER BY key");
-  blocks.bind(1, row_key(key, 0)).bind(2, row_key(key, 0xFFFFFFFF));
+  blocks.bind(1, row_key(lines_key, 0)).bind(2, row_key(lines_key, 0xFFFFFFFF));
   while (blocks.step()) {
     const std::size_t b = row_low(blocks.integer(0));
     packer_.unpack(blocks.blob(1), raw_, where);
@@ -378,13 +379,65 @@ void SqliteRunStore::save_run(const StoredRun& run) {
   tx.commit();
 }
 
+// Runs of one dataset share its blocks: a dataset is stored once, however many models or prompts
+// are run on it. A candidate is checked beyond its hash: the same number of cases, and its first
+// and last blocks hold these cases' ids and lines.
+std::optional<std::int64_t> SqliteRunStore::stored_lines(const std::string& dataset_hash,
+                                                         std::span<const Case> cases,
+                                                         std::span<const std::string_view> lines) {
+  const std::size_t n = cases.size();
+  if (dataset_hash.empty() || n == 0 || lines.size() != n) return std::nullopt;
+  const std::size_t last = (n - 1) / kBlockCases;
+  const std::string where = fmt::format("store '{}'", c_.path());
+  Statement candidates(c_,
+                       "SELECT DISTINCT coalesce(lines_key, key) FROM runs "
+                       "WHERE dataset_hash = ? AND key IS NOT NULL ORDER BY 1 DESC LIMIT 8");
+  candidates.bind(1, dataset_hash);
+  Statement block(c_, "SELECT n, ids, lines FROM run_blocks WHERE key = ?");
+  Statement beyond(c_, "SELECT 1 FROM run_blocks WHERE key = ?");
+  const auto holds = [&](std::int64_t owner, std::size_t b) {
+    block.bind(1, row_key(owner, b));
+    bool same = false;
+    if (block.step()) {
+      const std::size_t first = b * kBlockCases, count = std::min(kBlockCases, n - first);
+      same = static_cast<std::size_t>(block.integer(0)) == count;
+      packer_.unpack(block.blob(1), raw_, where);
+      Reader ids(raw_, where);
+      for (std::size_t i = first; same && i < first + count; ++i)
+        same = !ids.done() && ids.item() == cases[i].id;
+      packer_.unpack(block.blob(2), raw_, where);
+      Reader stored(raw_, where);
+      for (std::size_t i = first; same && i < first + count; ++i)
+        same = !stored.done() && stored.item() == lines[i];
+    }
+    block.reset();
+    return same;
+  };
+  while (candidates.step()) {
+    const std::int64_t owner = candidates.integer(0);
+    beyond.bind(1, row_key(owner, last + 1));
+    const bool longer = beyond.step();
+    beyond.reset();
+    if (!longer && holds(owner, 0) && holds(owner, last)) return owner;
+  }
+  return std::nullopt;
+}
+
 void SqliteRunStore::begin_run(const RunRecord& record, std::span<const Case> cases,
                                std::span<const std::string_view> lines) {
   SqliteConnection::Transaction tx(c_);
+  const std::optional<std::int64_t> shared =
+      stored_lines(record.info.dataset_hash, cases, lines);
   const std::int64_t key = insert_run(record, RunStatus::running, cases.size());
-  write_blocks(
-      key, cases.size(), [&](std::size_t i) { return std::string_view(cases[i].id); },
-      [&](std::size_t i) { return i < lines.size() ? lines[i] : std::string_view(); });
+  if (shared) {
+    Statement s(c_, "UPDATE runs SET lines_key = ? WHERE key = ?");
+    s.bind(1, *shared).bind(2, key);
+    s.run();
+  } else {
+    write_blocks(
+        key, cases.size(), [&](std::size_t i) { return std::string_view(cases[i].id); },
+        [&](std::size_t i) { return i < lines.size() ? lines[i] : std::string_view(); });
+  }
   tx.commit();
 }
 
@@ -480,7 +533,8 @@ std::vector<RunInfo> SqliteRunStore::list_runs(std::size_t limit) {
 SqliteRunStore::Meta SqliteRunStore::meta(const std::string& id) {
   Meta m;
   Statement s(c_,
-              "SELECT id, key, status, n_cases, dimensions, slices FROM runs WHERE id = ?");
+              "SELECT id, key, status, n_cases, dimensions, slices, coalesce(lines_key, key) "
+              "FROM runs WHERE id = ?");
   s.bind(1, c_.resolve_run_id(id));
   if (!s.step())
     throw RunError(fmt::format("store '{}': run '{}' vanished while it was read", c_.path(), id));
@@ -489,6 +543,7 @@ SqliteRunStore::Meta SqliteRunStore::meta(const std::string& id) {
   m.status = parse_run_status(s.text(2)).value_or(RunStatus::running);
   m.n_cases = static_cast<std::size_t>(s.integer(3));
   m.dimensions = split_lines(s.text(4));
+  m.lines_key = s.integer(6);
   m.scored = m.status == RunStatus::complete;
   m.indexed = m.scored && !s.is_null(5);
   if (!s.is_null(5)) {
@@ -537,7 +592,7 @@ void SqliteRunStore::load_cases(const Meta& m, StoredRun& run) {
   std::vector<std::string> ids;
   {
     Statement s(c_, "SELECT ids, lines FROM run_blocks WHERE key BETWEEN ? AND ? ORDER BY key");
-    s.bind(1, row_key(m.key, 0)).bind(2, row_key(m.key, 0xFFFFFFFF));
+    s.bind(1, row_key(m.lines_key, 0)).bind(2, row_key(m.lines_key, 0xFFFFFFFF));
     while (s.step()) {
       packer_.unpack(s.blob(0), raw_, where);
       for (Reader r(raw_, where); !r.done();) ids.emplace_back(r.item());

@@ -34,6 +34,10 @@ class SqliteRunStore final : public RunStore {
 
   // The row of a run, as the monitor creates its own on its first batch: returns its key.
   std::int64_t insert_run(const RunRecord& run, RunStatus status, std::size_t n_cases);
+  // The key whose blocks already hold exactly these cases (a run of the same dataset), if any.
+  std::optional<std::int64_t> stored_lines(const std::string& dataset_hash,
+                                           std::span<const Case> cases,
+                                           std::span<const std::string_view> lines);
 
   // The run's cases, 64 to a block, from their ids and dataset lines.
   void write_blocks(std::int64_t key, std::size_t n, const std::function<std::string_view(
@@ -57,6 +61,7 @@ class SqliteRunStore final : public RunStore {
   struct Meta {
     std::string id;
     std::int64_t key = 0;
+    std::int64_t lines_key = 0;  // whose blocks hold its cases: its own, or an earlier run's
     RunStatus status = RunStatus::running;
     std::size_t n_cases = 0;
     std::vector<std::string> dimensions;

@@ -297,7 +297,7 @@ TEST(RunPages, AStoreOfSchemaFiveIsMigratedInPlaceAndItsRunsReportAsBefore) {
   fs::copy_file(fixture("schema5.db"), dir.work() / "s.db");
   {
     auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
-    EXPECT_EQ(store->schema_version(), 8);
+    EXPECT_EQ(store->schema_version(), 9);
     // Not indexed until its first report: filtering says what to do.
     CaseFilter f;
     f.failing = "grounded";
@@ -372,6 +372,93 @@ TEST(RunPages, TheStoredReportIsShownWithoutReadingTheCases) {
   const auto scores = run_args({"report", "--store", "s.db", "--format", "scores"}, dir);
   EXPECT_EQ(scores.exit_code, 3);
   EXPECT_NE(scores.err.find("a stored block is damaged"), std::string::npos) << scores.err;
+}
+
+// One integer from the store file, read with sqlite3 directly (what is in the file, not what the
+// store says); `sql` may run statements before its last, which answers.
+long long sql_integer(const TempDir& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((dir.work() / "s.db").c_str(), &db), SQLITE_OK);
+  long long out = -1;
+  const auto row = [](void* to, int, char** values, char**) {
+    *static_cast<long long*>(to) = values[0] ? std::stoll(values[0]) : -2;
+    return 0;
+  };
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), row, &out, &err), SQLITE_OK) << sql << ": "
+                                                                      << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return out;
+}
+
+// Runs of one dataset share its case blocks: the second run of the same cases writes none, reads
+// back every case, searches and compares as its own; a dataset with one line changed gets
+// blocks of its own; the blocks stay while any run uses them and go with the last.
+TEST(RunPages, RunsOfOneDatasetShareItsBlocksUntilTheLastOfThemIsDeleted) {
+  TempDir dir("qb-pages-shared");
+  write_run_files(dir, 0);
+  const std::string a = run_stored(dir);
+  write_run_files(dir, 1);  // other answers, the same cases
+  const std::string b = run_stored(dir);
+  EXPECT_EQ(sql_integer(dir, "SELECT count(*) FROM run_blocks"), 5);
+  EXPECT_EQ(sql_integer(dir, "SELECT lines_key FROM runs WHERE id = '" + b + "'"),
+            sql_integer(dir, "SELECT key FROM runs WHERE id = '" + a + "'"));
+  {
+    auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
+    const Expected ea = expected_of(*store, a), eb = expected_of(*store, b);
+    EXPECT_EQ(eb.run.case_lines, ea.run.case_lines);
+    EXPECT_EQ(all_pages(store->runs(), b, {}, 64).size(), 300U);
+    CaseFilter words;
+    words.text = "warranty";
+    EXPECT_EQ(all_pages(store->runs(), b, words, 50).size(), 43U);  // i % 7 == 0 of 300
+    EXPECT_FALSE(store->runs().changed_cases(a, b, "", std::nullopt, 10).rows.empty());
+  }
+  // One line differs: the dataset is another, with blocks of its own.
+  std::string cases = test::read_text(dir.work() / "cases.jsonl");
+  cases.replace(cases.rfind("answer number 299"), 17, "answer number two");
+  std::ofstream(dir.work() / "cases.jsonl") << cases;
+  const std::string c = run_stored(dir);
+  EXPECT_EQ(sql_integer(dir, "SELECT count(*) FROM run_blocks"), 10);
+  EXPECT_EQ(sql_integer(dir, "SELECT lines_key IS NULL FROM runs WHERE id = '" + c + "'"), 1);
+  {
+    auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
+    EXPECT_NE(store->runs().load_run(c).case_lines.back().find("answer number two"),
+              std::string::npos);
+  }
+  // The run that wrote the blocks goes; the run sharing them still reads every case.
+  EXPECT_EQ(sql_integer(dir, "DELETE FROM runs WHERE id = '" + a +
+                                 "'; SELECT count(*) FROM run_blocks"),
+            10);
+  {
+    auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
+    EXPECT_EQ(store->runs().load_run(b).case_lines.size(), 300U);
+  }
+  EXPECT_EQ(sql_integer(dir, "DELETE FROM runs WHERE id = '" + b +
+                                 "'; SELECT count(*) FROM run_blocks"),
+            5);
+}
+
+// A store file written by the release before shared blocks (schema 8: one complete run of
+// write_run_files(dir, 0)), with the JSON report that release printed: migrated in place, its run
+// reports as before, and a new run of the same dataset shares the old run's blocks.
+TEST(RunPages, AStoreOfSchemaEightIsMigratedAndANewRunOfItsDatasetSharesItsBlocks) {
+  const std::string old_run = "r-20261206-193052-f844";
+  TempDir dir("qb-pages-schema8");
+  fs::copy_file(fixture("schema8.db"), dir.work() / "s.db");
+  write_run_files(dir, 0);
+  const auto report = run_args({"report", old_run, "--store", "s.db", "--format", "json"}, dir);
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_EQ(nlohmann::json::parse(report.out),
+            nlohmann::json::parse(test::read_text(fixture("schema8-" + old_run + ".json"))));
+  const std::string b = run_stored(dir);
+  EXPECT_EQ(sql_integer(dir, "SELECT lines_key FROM runs WHERE id = '" + b + "'"),
+            sql_integer(dir, "SELECT key FROM runs WHERE id = '" + old_run + "'"));
+  EXPECT_EQ(sql_integer(dir, "SELECT count(*) FROM run_blocks"), 5);
+  auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
+  EXPECT_EQ(store->schema_version(), 9);
+  EXPECT_EQ(store->runs().load_run(b).case_lines, store->runs().load_run(old_run).case_lines);
+  EXPECT_TRUE(store->runs().changed_cases(old_run, b, "", std::nullopt, 10).rows.empty());
 }
 
 }  // namespace QB_UNITY_ID
