@@ -73,18 +73,26 @@ void compile(Assertion& a, const std::string& file, int line) {
 
 }  // namespace
 
-void bind_cases(Dataset& dataset) {
+void bind_cases(Dataset& dataset, Problems* problems) {
   for (Case& c : dataset.cases) {
     const std::string& file =
         c.source_file < dataset.files.size() ? dataset.files[c.source_file] : std::string();
-    for (Assertion& a : c.asserts)
-      if (!a.scorer) compile(a, file, c.source_line);
+    for (Assertion& a : c.asserts) {
+      if (a.scorer) continue;
+      try {
+        compile(a, file, c.source_line);
+      } catch (const InputError& e) {
+        if (problems == nullptr) throw;
+        problems->add(e);
+      }
+    }
   }
 }
 
-Dataset load_cases(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits) {
-  Dataset d = load_dataset(paths, keep_lines, limits);
-  bind_cases(d);
+Dataset load_cases(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits,
+                   Problems* problems) {
+  Dataset d = load_dataset(paths, keep_lines, limits, problems);
+  bind_cases(d, problems);
   return d;
 }
 

@@ -94,6 +94,17 @@ void check_limits(const std::vector<BarLimit>& limits, Aggregation aggregation,
     }
     throw InputError(b.where, message);
   }
+  // A pass rate or a mean of 0–1 scores is a fraction: `min: 85` would be a bar no run can meet.
+  if (aggregation != Aggregation::rate && aggregation != Aggregation::mean) return;
+  for (const BarLimit& b : limits) {
+    if (b.limit >= 0 && b.limit <= 1) continue;
+    std::string message = fmt::format(
+        "{:g} is outside 0–1: this dimension is {}, and its limits are fractions", b.limit,
+        describe(aggregation));
+    if (b.limit > 1 && b.limit <= 100)
+      message += fmt::format(" (did you mean {}: {:g}, for {:g}%?)", b.key, b.limit / 100, b.limit);
+    throw InputError(b.where, message);
+  }
 }
 
 // The system's fields are those its provider reads.

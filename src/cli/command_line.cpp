@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.hpp"
+#include "cli/shared_flags.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/util/text.hpp"
 #include "qualbar/version.hpp"
@@ -137,8 +138,8 @@ int run_command_line(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // global options such as --no-color may follow the command
   Globals globals;
-  app.add_flag("--no-color", globals.no_color,
-               "Never colour the output (NO_COLOR is honoured too)");
+  app.add_flag(std::string(no_color_flag().names), globals.no_color,
+               std::string(no_color_flag().help) + " (NO_COLOR is honoured too)");
 
   auto entries = command_registry().entries();
   std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->order < b->order; });
@@ -148,6 +149,10 @@ int run_command_line(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(e->name);
     auto act = e->setup(*parser.keep(sub), globals);
     sub->callback([&action, act] { action = act; });
+  }
+  if (argc == 1) {  // bare `qualbar`: what it does and its commands, not a usage error
+    std::cout << app.help();
+    return 0;
   }
   if (argc > 1 && argv[1][0] != '-' && !command_registry().find(argv[1])) {
     std::vector<std::string> names;

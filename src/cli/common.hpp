@@ -6,6 +6,7 @@
 
 
 #include "cli/command_line.hpp"
+#include "cli/shared_flags.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/report.hpp"
 #include "qualbar/report/format.hpp"
@@ -15,13 +16,8 @@
 
 namespace qb::cli {
 
-// Output options: --format for stdout, --out FORMAT=PATH (repeatable) for files.
-struct OutputOptions {
-  std::string format = "terminal";
-  std::vector<std::string> outs;
-  bool quiet = false;
-};
-void add_output_options(Command& sub, OutputOptions& o);
+// A report's output flags: --format and --out take the report formats (qualbar list formats).
+void add_report_output_options(Command& sub, OutputOptions& o);
 // Checks formats and --out values before any work is done (exit 2 on a bad one).
 void check_output_options(const OutputOptions& o);
 // Renders to stdout and writes every --out file atomically.

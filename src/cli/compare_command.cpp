@@ -2,6 +2,7 @@
 // significance and multiple-testing correction; exit 1 when the candidate regresses.
 #include <cmath>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -23,8 +24,7 @@ struct CompareOptionsCli {
   std::string suite;  // with a suite, a and b are responses files replayed against it
   std::string store;
   std::string adjust = "holm";
-  std::string format = "terminal";
-  std::string out;
+  OutputOptions output;
   std::size_t min_cases = 10;
 };
 
@@ -287,10 +287,7 @@ int compare(const CompareOptionsCli& o) {
   if (o.adjust != "holm" && o.adjust != "bh")
     throw InputError(
         fmt::format("--adjust '{}': expected holm or bh (Benjamini–Hochberg)", o.adjust));
-  if (o.format != "terminal" && o.format != "json" && o.format != "markdown" &&
-      o.format != "junit" && o.format != "html")
-    throw InputError(
-        fmt::format("--format '{}': expected terminal, json, markdown, junit or html", o.format));
+  check_outputs(o.output, {"terminal", "json", "markdown", "junit", "html"});
   CompareOptions options;
   options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
   options.min_cases = o.min_cases;
@@ -321,18 +318,18 @@ int compare(const CompareOptionsCli& o) {
         options);
     suite_name = b.suite.name;
   }
-  if (!o.out.empty()) write_file_atomic(o.out, to_json(cmp) + "\n");
-  if (o.format == "json") {
-    std::cout << to_json(cmp) << '\n';
-  } else if (o.format == "markdown") {
-    std::cout << to_markdown(cmp, suite_name);
-  } else if (o.format == "junit") {
-    std::cout << to_junit(cmp, suite_name);
-  } else if (o.format == "html") {
-    std::cout << comparison_html(cmp, suite_name);
-  } else {
-    print_terminal(cmp, suite_name, std::cout);
-  }
+  emit_outputs(o.output,
+               {{"terminal",
+                 [&](bool) {
+                   std::ostringstream text;
+                   print_terminal(cmp, suite_name, text);
+                   return text.str();
+                 }},
+                {"json", [&](bool) { return to_json(cmp) + "\n"; }},
+                {"markdown", [&](bool) { return to_markdown(cmp, suite_name); }},
+                {"junit", [&](bool) { return to_junit(cmp, suite_name); }},
+                {"html", [&](bool) { return comparison_html(cmp, suite_name); }}},
+               false);
   return cmp.regressed ? 1 : 0;
 }
 
@@ -355,20 +352,16 @@ const CommandRegistrar compare_command_registrar{CommandEntry{
       sub.add_option("--suite", o->suite,
                      "Replay the two responses files A and B against this suite instead of "
                      "reading stored runs (nothing is stored)");
-      sub.add_option("--store", o->store,
-                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
+      add_store_option(sub, o->store);
       sub.add_option("--adjust", o->adjust,
                      "Multiple-testing correction across slices: holm (default) or bh")
           ->default_val("holm");
       sub.add_option("--min-cases", o->min_cases,
                      "Fewer paired cases in a slice: too few to tell (default 10)")
           ->default_val(10);
-      sub.add_option("-f,--format", o->format,
-                     "terminal, json, markdown (a pull-request comment), junit (CI test panels) "
-                     "or html (a self-contained page)")
-          ->default_val("terminal");
-      sub.add_option("-o,--out", o->out, "Also write the comparison as JSON to this file");
+      add_output_options(sub, o->output,
+                         "terminal, json, markdown (a pull-request comment), junit (CI test "
+                         "panels) or html (a self-contained page)");
       return [o] { return compare(*o); };
     }}};
 

@@ -73,9 +73,7 @@ const CommandRegistrar demo_command_registrar{CommandEntry{
           "ran.");
       auto o = std::make_shared<DemoOptions>();
       sub.add_option("--dir", o->dir, "Where to write the demo files")->default_val("qualbar-demo");
-      sub.add_option("--store", o->store,
-                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
+      add_store_option(sub, o->store);
       return [o, &g] { return demo(*o, g); };
     }}};
 

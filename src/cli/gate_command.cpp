@@ -48,7 +48,7 @@ int gate_comparison(const std::string& path) {
   if (!j.is_object() || j.value("schema", "") != "qualbar.comparison/1" ||
       !j.contains("regressed") || !j["regressed"].is_boolean()) {
     throw InputError(
-        fmt::format("{}: not a comparison written by `qualbar compare --out` (schema "
+        fmt::format("{}: not a comparison written by `qualbar compare --out json=FILE` (schema "
                     "qualbar.comparison/1)",
                     path));
   }
@@ -97,10 +97,8 @@ const CommandRegistrar gate_command_registrar{CommandEntry{
       sub.add_option("--suite", o->suite,
                      "Judge the stored scores against this suite's bars (same dimensions)");
       sub.add_option("--comparison", o->comparison,
-                     "A comparison saved with qualbar compare --out FILE");
-      sub.add_option("--store", o->store,
-                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
+                     "A comparison saved with qualbar compare --out json=FILE");
+      add_store_option(sub, o->store);
       return [o] { return gate(*o); };
     }}};
 

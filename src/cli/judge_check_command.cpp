@@ -17,13 +17,11 @@ struct JudgeCheckOptions {
   std::string store;
   std::string suite;
   review::JudgeCheckRequest request;
-  std::string format = "terminal";
-  std::string out;
+  OutputOptions output;
 };
 
 int judge_check(const JudgeCheckOptions& o, bool color) {
-  if (o.format != "terminal" && o.format != "json")
-    throw InputError(fmt::format("--format '{}': use terminal or json", o.format));
+  check_outputs(o.output, {"terminal", "json"});
   std::optional<Suite> suite;
   if (!o.suite.empty()) suite = load_suite(o.suite);  // checked before the store is read
   auto store =
@@ -33,8 +31,10 @@ int judge_check(const JudgeCheckOptions& o, bool color) {
   std::vector<review::DimensionCheck> checks;
   for (const auto& d : in.dimensions) checks.push_back(review::check_judge(d, settings));
   const std::string json = review::judge_check_json(checks);
-  if (!o.out.empty()) write_file_atomic(o.out, json);
-  std::cout << (o.format == "json" ? json : review::judge_check_terminal(checks, color));
+  emit_outputs(o.output,
+               {{"terminal", [&](bool c) { return review::judge_check_terminal(checks, c); }},
+                {"json", [&](bool) { return json; }}},
+               color);
   const bool bad = std::any_of(checks.begin(), checks.end(), [](const review::DimensionCheck& c) {
     return c.verdict == review::Verdict::not_usable || c.drift_alert;
   });
@@ -64,11 +64,8 @@ const CommandRegistrar judge_check_command_registrar{CommandEntry{
                      "dimension, shown_first A|B, grade 1 when the first shown is better)");
       sub.add_option("--suite", o->suite,
                      "Take the thresholds from this suite (default: the newest checked run's)");
-      sub.add_option("--store", o->store,
-                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
-      sub.add_option("-f,--format", o->format, "terminal or json")->default_val("terminal");
-      sub.add_option("-o,--out", o->out, "Also write the check as JSON to this file");
+      add_store_option(sub, o->store);
+      add_output_options(sub, o->output, "terminal or json");
       return [o, &g] { return judge_check(*o, !g.no_color && stdout_wants_color()); };
     }}};
 

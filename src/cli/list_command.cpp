@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/shared_flags.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/scorers/scorer.hpp"
@@ -38,6 +39,13 @@ int list(const std::string& what) {
   } else if (what == "formats") {
     std::cout << "Report formats (--format NAME, --out NAME=PATH):\n";
     print(report_format_registry(), [](const ReportFormatEntry& e) { return e.summary; });
+  } else if (what == "flags") {
+    std::cout << "Flags several commands share (the same name, environment variable and meaning "
+                 "in each):\n";
+    for (const SharedFlag& f : shared_flags()) {
+      std::cout << fmt::format("  {:<16}{:<17}{}\n", f.names,
+                               f.env.empty() ? std::string() : "$" + std::string(f.env), f.help);
+    }
   } else if (what == "stores") {
     std::cout << "Stores (--store PATH or URL):\n";
     print(store_registry(), [](const StoreEntry& e) { return e.summary; });
@@ -47,11 +55,13 @@ int list(const std::string& what) {
 
 const CommandRegistrar list_command_registrar{CommandEntry{
     "list", 90, [](Command& sub, const Globals&) -> std::function<int()> {
-      sub.description("List what this qualbar knows: scorers, providers, formats or stores.");
+      sub.description(
+          "List what this qualbar knows: scorers, providers, formats, stores, or the flags "
+          "several commands share.");
       auto what = std::make_shared<std::string>();
-      sub.add_option("what", *what, "scorers, providers, formats or stores")
+      sub.add_option("what", *what, "scorers, providers, formats, stores or flags")
           ->required()
-          ->allowed({"scorers", "providers", "formats", "stores"});
+          ->allowed({"scorers", "providers", "formats", "stores", "flags"});
       return [what] { return list(*what); };
     }}};
 

@@ -119,31 +119,16 @@ int do_ingest(const MonitorOptions& o) {
 }
 
 int do_status(const MonitorOptions& o, bool color) {
-  const std::string& f = o.output.format;
-  if (f != "terminal" && f != "json" && f != "html")
-    throw InputError(fmt::format("--format '{}': use terminal, json or html", f));
-  std::vector<std::pair<std::string, std::string>> outs;
-  for (const auto& spec : o.output.outs) {
-    const std::size_t eq = spec.find('=');
-    const std::string fmt_name = eq == std::string::npos ? "" : spec.substr(0, eq);
-    if (fmt_name != "json" && fmt_name != "html" && fmt_name != "terminal")
-      throw InputError(
-          fmt::format("--out '{}': expected FORMAT=PATH with FORMAT json, html or "
-                      "terminal",
-                      spec));
-    outs.emplace_back(fmt_name, spec.substr(eq + 1));
-  }
+  check_outputs(o.output, {"terminal", "json", "html"});
   Opened m = open_monitor(o, StoreAccess::existing);
   monitor::MonitorStatus status =
       monitor::compute_status(monitor::gather_status(*m.store, m.suite), m.suite.monitor);
   const auto fresh = monitor::record_incidents(*m.store, m.suite, status);
-  const auto render = [&](const std::string& name, bool c) {
-    if (name == "json") return monitor::status_json(status);
-    if (name == "html") return monitor::status_html(status);
-    return monitor::status_terminal(status, c);
-  };
-  for (const auto& [name, path] : outs) write_file_atomic(path, render(name, false));
-  std::cout << render(f, color);
+  emit_outputs(o.output,
+               {{"terminal", [&](bool c) { return monitor::status_terminal(status, c); }},
+                {"json", [&](bool) { return monitor::status_json(status); }},
+                {"html", [&](bool) { return monitor::status_html(status); }}},
+               color);
   if (!o.webhook.empty()) {
     // Every event not delivered yet: new incidents, updates, resolutions, and those an earlier
     // webhook call missed.
@@ -154,7 +139,7 @@ int do_status(const MonitorOptions& o, bool color) {
     if (r.delivered > 0)
       std::cerr << fmt::format("{} incident event(s) posted to the webhook\n", r.delivered);
   }
-  if (!fresh.empty() && f == "terminal")
+  if (!fresh.empty() && o.output.format == "terminal" && !o.output.quiet)
     std::cout << fmt::format("New since the last status: {}. Acknowledge one (someone is on it) "
                              "with: qualbar monitor ack ID --note \"…\"\n",
                              fmt::join(fresh, ", "));
@@ -202,21 +187,22 @@ int do_judge(const MonitorOptions& o) {
 }
 
 int do_export(const MonitorOptions& o) {
-  if (std::filesystem::exists(o.out))
-    throw InputError(fmt::format("'{}' already exists; nothing was written", o.out));
+  const std::string out = single_output(o.out, "jsonl");
+  if (std::filesystem::exists(out))
+    throw InputError(fmt::format("'{}' already exists; nothing was written", out));
   Opened m = open_monitor(o, StoreAccess::existing);
   const monitor::ExportedCases e = monitor::export_cases(*m.store, m.suite, o.only_failing);
   if (e.cases == 0) {
     std::cout << "No graded production records yet: hand the sample to reviewers with `qualbar "
                  "review export --run "
-              << monitor::monitor_id(m.suite) << "`, then import their grades.\n";
+              << monitor::monitor_id(m.suite) << " --dir review/`, then import their grades.\n";
     return 0;
   }
-  write_file_atomic(o.out, e.jsonl);
+  write_file_atomic(out, e.jsonl);
   std::cout << fmt::format(
       "Wrote {} case{} from graded production records to {} ({} with a "
       "reviewer's reference answer). Add the file to the suite's datasets.\n",
-      e.cases, e.cases == 1 ? "" : "s", o.out, e.with_reference);
+      e.cases, e.cases == 1 ? "" : "s", out, e.with_reference);
   return 0;
 }
 
@@ -230,16 +216,13 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "`ack` acknowledges one, `resolve` closes one by hand; `judge` has the suite's "
           "judge grade the sample; `export-cases` turns graded production records into test "
           "cases. Reviewers grade the sample with `qualbar "
-          "review export --run m-SUITE`.");
+          "review export --run m-SUITE --dir review/`.");
       sub.require_subcommand(1);
       auto o = std::make_shared<MonitorOptions>();
       const auto common = [&](Command* app) {
         app->add_option("--suite", o->suite, "The suite (its `monitor` map, slices, dimensions)")
             ->default_val("suite.yaml");
-        app->add_option("--store", o->store,
-                        "Store file (default: $QUALBAR_STORE, the suite's `store`, or "
-                        ".qualbar/qualbar.db)")
-            ->envname("QUALBAR_STORE");
+        add_store_option(*app, o->store);
       };
       Command* ing = sub.add_subcommand(
           "ingest",
@@ -269,7 +252,7 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "first after the closed weeks short of grades (with the command that hands them to "
           "reviewers). Exit 1 while an incident is open or a week due for grading could not be "
           "tested.");
-      add_output_options(*st, o->output);
+      add_output_options(*st, o->output, "terminal, json or html");
       st->add_option("--webhook", o->webhook,
                      "POST incident events (opened, updated, resolved) not delivered yet as JSON "
                      "to this URL (retried; a failure is a warning)")
@@ -308,7 +291,8 @@ const CommandRegistrar monitor_command_registrar{CommandEntry{
           "export-cases",
           "Write graded production records as dataset cases (with a reviewer's reference answer "
           "where one was written), so the offline suite keeps up with real traffic.");
-      ex->add_option("-o,--out", o->out, "The dataset file to write (never overwritten)")
+      ex->add_option("-o,--out", o->out,
+                     "jsonl=PATH: the dataset file to write (never overwritten)")
           ->required();
       ex->add_flag("--only-failing", o->only_failing,
                    "Only records people failed on some dimension (a regression set)");

@@ -36,10 +36,8 @@ const CommandRegistrar report_command_registrar{CommandEntry{
           "store. Exit 0 when the run met every bar, 1 when it did not.");
       auto o = std::make_shared<ReportOptions>();
       sub.add_option("run", o->run, "Run id, unique prefix, or 'latest'")->default_val("latest");
-      sub.add_option("--store", o->store,
-                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
-      add_output_options(sub, o->output);
+      add_store_option(sub, o->store);
+      add_report_output_options(sub, o->output);
       return [o, &g] { return report(*o, g); };
     }}};
 

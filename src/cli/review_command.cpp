@@ -23,7 +23,7 @@ struct ReviewOptions {
   std::string import_run;
   // agreement
   std::vector<std::string> runs;
-  std::string format = "terminal";
+  OutputOptions output;
 };
 
 std::vector<std::string> split_names(const std::string& s) {
@@ -128,12 +128,13 @@ int do_import(const ReviewOptions& o) {
 }
 
 int do_agreement(const ReviewOptions& o, bool color) {
-  if (o.format != "terminal" && o.format != "json")
-    throw InputError(fmt::format("--format '{}': use terminal or json", o.format));
+  check_outputs(o.output, {"terminal", "json"});
   auto store = existing_store(o.store);
   const auto a = review::reviewer_agreement(*store, o.runs, 0.95);
-  std::cout << (o.format == "json" ? review::agreement_json(a)
-                                   : review::agreement_terminal(a, color));
+  emit_outputs(o.output,
+               {{"terminal", [&](bool c) { return review::agreement_terminal(a, c); }},
+                {"json", [&](bool) { return review::agreement_json(a); }}},
+               color);
   return 0;
 }
 
@@ -146,9 +147,7 @@ const CommandRegistrar review_command_registrar{CommandEntry{
       sub.require_subcommand(1);
       auto o = std::make_shared<ReviewOptions>();
       const auto store_option = [&](Command* app) {
-        app->add_option("--store", o->store,
-                        "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-            ->envname("QUALBAR_STORE");
+        add_store_option(*app, o->store);
       };
 
       Command* exp = sub.add_subcommand(
@@ -178,8 +177,7 @@ const CommandRegistrar review_command_registrar{CommandEntry{
           ->default_val(2);
       exp->add_option("--seed", o->exp.seed, "Seed of the draw and of each reviewer's order")
           ->default_val(1);
-      exp->add_option("-o,--out", o->exp.out_dir, "Folder for the files (never overwritten)")
-          ->required();
+      add_dir_option(*exp, o->exp.out_dir)->required();
       exp->add_flag("--adjudicate", o->exp.adjudicate,
                     "Instead, write the items reviewers disagree on, with their grades shown, to "
                     "FOLDER/adjudication.jsonl and .csv for an adjudicator");
@@ -204,7 +202,7 @@ const CommandRegistrar review_command_registrar{CommandEntry{
           "of reviewers (weighted on a 1–5 scale) with its interval, Krippendorff's alpha, and the "
           "items they disagree on.");
       agr->add_option("--run", o->runs, "Only grades of these runs (default: all)");
-      agr->add_option("-f,--format", o->format, "terminal or json")->default_val("terminal");
+      add_output_options(*agr, o->output, "terminal or json");
       store_option(agr);
 
       return [o, &g, exp, imp, agr]() -> int {

@@ -78,13 +78,10 @@ const CommandRegistrar run_command_registrar{CommandEntry{
       sub.add_option("--responses", o->request.provider.responses,
                      "Replay these recorded responses (JSONL) instead of the suite's");
       sub.add_option("--model", o->request.provider.model, "Label the run with this model id");
-      sub.add_option(
-             "--store", o->request.store_flag,
-             "Store file (default: $QUALBAR_STORE, the suite's `store`, or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
+      add_store_option(sub, o->request.store_flag);
       sub.add_flag("--no-store", o->request.no_store,
                    "Do not store the run (nothing saved, no response cache, no resume)");
-      add_output_options(sub, o->output);
+      add_report_output_options(sub, o->output);
       return [o, &g] { return run(*o, g); };
     }}};
 

@@ -72,9 +72,7 @@ const CommandRegistrar runs_command_registrar{CommandEntry{
           "that was interrupted, failed or killed shows its status: continue it with `qualbar run "
           "--resume RUN`.");
       auto o = std::make_shared<RunsOptions>();
-      sub.add_option("--store", o->store,
-                     "Store file (default: $QUALBAR_STORE or .qualbar/qualbar.db)")
-          ->envname("QUALBAR_STORE");
+      add_store_option(sub, o->store);
       sub.add_option("-n,--limit", o->limit, "How many runs to list")->default_val(20);
       sub.add_flag("--json", o->json, "Print the list as JSON");
       return [o] { return runs(*o); };

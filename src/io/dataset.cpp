@@ -210,7 +210,7 @@ namespace {
 
 void parse_padded_cases(std::shared_ptr<const detail::PaddedText> text,
                         const std::string& file, Dataset& into, bool keep_lines,
-                        const Limits& limits) {
+                        const Limits& limits, Problems* problems = nullptr) {
   const std::size_t before = into.cases.size();
   const auto file_index = static_cast<std::uint32_t>(into.files.size());
   into.files.push_back(file);
@@ -224,9 +224,9 @@ void parse_padded_cases(std::shared_ptr<const detail::PaddedText> text,
     into.cases.back().source_file = file_index;
         if (keep_lines) into.raw_lines.push_back(raw);
       },
-      limits);
+      limits, problems);
   if (keep_lines) into.sources.push_back(std::move(text));
-  if (into.cases.size() == before)
+  if (into.cases.size() == before && (problems == nullptr || problems->count() == 0))
     throw InputError(Location{file, 0, 0, ""},
                      "the dataset has no cases (it is empty or only blank lines)");
 }
@@ -239,13 +239,19 @@ void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                      limits);
 }
 
-Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits) {
+Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits,
+                     Problems* problems) {
   Dataset d;
   std::string hashes;
   for (const auto& path : paths) {
-    auto text = std::make_shared<const detail::PaddedText>(detail::PaddedText::load(path));
-    hashes += content_hash(text->view());
-    parse_padded_cases(std::move(text), path, d, keep_lines, limits);
+    try {
+      auto text = std::make_shared<const detail::PaddedText>(detail::PaddedText::load(path));
+      hashes += content_hash(text->view());
+      parse_padded_cases(std::move(text), path, d, keep_lines, limits, problems);
+    } catch (const InputError& e) {
+      if (problems == nullptr) throw;
+      problems->add(e);
+    }
   }
   IdIndex seen;  // id → first case index
   seen.reserve(d.cases.size());
@@ -256,9 +262,11 @@ Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, con
     const std::uint32_t f = d.cases[i].source_file, of = first.source_file;
     const std::string where = of == f ? fmt::format("line {}", first.source_line)
                                       : fmt::format("{}:{}", d.files[of], first.source_line);
-    throw InputError(Location{d.files[f], d.cases[i].source_line, 0, "id"},
-                     fmt::format("duplicate id '{}' (first used at {}); ids must be unique",
-                                 d.cases[i].id, where));
+    const InputError e(Location{d.files[f], d.cases[i].source_line, 0, "id"},
+                       fmt::format("duplicate id '{}' (first used at {}); ids must be unique",
+                                   d.cases[i].id, where));
+    if (problems == nullptr) throw e;
+    problems->add(e);
   }
   d.hash = paths.size() == 1 ? hashes : content_hash(hashes);
   return d;

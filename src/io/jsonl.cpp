@@ -77,6 +77,16 @@ namespace {
                      "JSON array, nor an object spread over several lines); convert it "
                      "with: jq -c '.[]' FILE > FILE.jsonl");
   }
+  const bool csv_name = file.ends_with(".csv") || file.ends_with(".CSV");
+  if (csv_name || (trimmed.front() != '{' && trimmed.front() != '[' && trimmed.front() != '"' &&
+                   trimmed.find(',') != std::string_view::npos &&
+                   trimmed.find('{') == std::string_view::npos)) {
+    throw InputError(at(0),
+                     "malformed JSON: qualbar reads JSONL, one JSON object per line, and this "
+                     "looks like CSV; convert it with: python3 -c 'import csv, json, sys; "
+                     "[print(json.dumps(r)) for r in csv.DictReader(sys.stdin)]' < FILE.csv > "
+                     "FILE.jsonl");
+  }
   try {
     [[maybe_unused]] const auto parsed = nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
@@ -169,7 +179,7 @@ PaddedText PaddedText::load(const std::string& path) {
 
 void for_each_jsonl_object(const PaddedText& text, const std::string& file,
                            const std::function<void(JsonObject, std::string_view, int)>& on_object,
-                           const Limits& limits) {
+                           const Limits& limits, Problems* problems) {
   // The padding after the text lets simdjson parse each line in place.
   const char* data = text.data();
   std::size_t size = text.size();
@@ -192,23 +202,32 @@ void for_each_jsonl_object(const PaddedText& text, const std::string& file,
     const std::string_view line(data + pos, end - pos);
     pos = next;
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    if (line.size() > limits.max_line_bytes) {
-      throw InputError(Location{file, line_no, 0, ""},
-                       fmt::format("the line is {} bytes long, over the limit of {} bytes (limits."
-                                   "max_line_bytes in the suite)",
-                                   line.size(), limits.max_line_bytes));
-    }
+    try {
+      if (line.size() > limits.max_line_bytes) {
+        throw InputError(
+            Location{file, line_no, 0, ""},
+            fmt::format("the line is {} bytes long, over the limit of {} bytes (limits."
+                        "max_line_bytes in the suite)",
+                        line.size(), limits.max_line_bytes));
+      }
 
-    JsonValue doc;
-    // The bytes after the line (the rest of the file, then padding) are readable: no copy needed.
-    if (const auto error = parser.parse(line.data(), line.size(), false).get(doc))
-      explain_bad_json(line, file, line_no, error, limits);
-    JsonObject obj;
-    if (doc.get_object().get(obj)) {
-      throw InputError(Location{file, line_no, 0, ""},
-                       fmt::format("each line must be a JSON object, got {}", json_type_name(doc)));
+      JsonValue doc;
+      // The bytes after the line (the rest of the file, then padding) are readable: no copy needed.
+      if (const auto error = parser.parse(line.data(), line.size(), false).get(doc))
+        explain_bad_json(line, file, line_no, error, limits);
+      JsonObject obj;
+      if (doc.get_object().get(obj)) {
+        throw InputError(
+            Location{file, line_no, 0, ""},
+            fmt::format("each line must be a JSON object, got {}", json_type_name(doc)));
+      }
+      on_object(obj, line, line_no);
+    } catch (const InputError& e) {
+      if (problems == nullptr) throw;
+      problems->add(e);
+      // A file that is not JSONL at all fails on every line: its first line says why.
+      if (line_no == 1 && e.reason().starts_with("malformed JSON: qualbar reads JSONL")) return;
     }
-    on_object(obj, line, line_no);
   }
 }
 

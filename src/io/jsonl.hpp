@@ -10,6 +10,7 @@
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/core/limits.hpp"
+#include "qualbar/core/problems.hpp"
 
 namespace qb::detail {
 
@@ -55,9 +56,11 @@ class PaddedText {
 // not an object, longer than limits.max_line_bytes or nested deeper than limits.max_json_depth is
 // an InputError naming file:line (and column where known). A file that is one JSON array, or that
 // spans objects over several lines, is told that JSONL is one object a line.
+// With `problems`, a bad line (or an InputError from `on_object`) is recorded there and reading
+// goes on with the next line.
 void for_each_jsonl_object(const PaddedText& text, const std::string& file,
                            const std::function<void(JsonObject, std::string_view, int)>& on_object,
-                           const Limits& limits = {});
+                           const Limits& limits = {}, Problems* problems = nullptr);
 
 // An upper bound of the records in a JSONL text, to reserve vectors once.
 std::size_t count_lines(const PaddedText& text);

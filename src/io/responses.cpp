@@ -104,7 +104,7 @@ namespace {
 using Parsed = ResponseLines;
 
 Parsed parse_padded_responses(const detail::PaddedText& text, const std::string& file,
-                              const Limits& limits) {
+                              const Limits& limits, Problems* problems = nullptr) {
   Parsed p;
   p.responses.reserve(detail::count_lines(text));
   p.lines.reserve(p.responses.capacity());
@@ -114,7 +114,7 @@ Parsed parse_padded_responses(const detail::PaddedText& text, const std::string&
         p.responses.push_back(parse_response(obj, file, line));
         p.lines.push_back(line);
       },
-      limits);
+      limits, problems);
   return p;
 }
 
@@ -139,8 +139,9 @@ std::vector<Response> parse_responses(std::string_view text, const std::string& 
   return unique_by_id(parse_padded_responses(detail::PaddedText(text), file, limits), file);
 }
 
-ResponseLines load_response_lines(const std::string& path, const Limits& limits) {
-  return parse_padded_responses(detail::PaddedText::load(path), path, limits);
+ResponseLines load_response_lines(const std::string& path, const Limits& limits,
+                                  Problems* problems) {
+  return parse_padded_responses(detail::PaddedText::load(path), path, limits, problems);
 }
 
 std::vector<Response> load_responses(const std::string& path, const Limits& limits) {

@@ -300,7 +300,7 @@ std::string gaps_command(const MonitorStatus& s) {
   for (const auto& d : dimensions) flags += " --dimension " + d;
   std::string week_flags;
   for (const auto& w : weeks) week_flags += " --week " + w;
-  return fmt::format("qualbar review export --run {}{}{} --out review/", s.monitor, flags,
+  return fmt::format("qualbar review export --run {}{}{} --dir review/", s.monitor, flags,
                      week_flags);
 }
 

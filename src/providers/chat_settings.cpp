@@ -40,7 +40,7 @@ namespace {
 
 // ${NAME} in a header value is replaced by the environment variable NAME (for keys in headers).
 std::string expand_env(const ConfigReader& r, const ConfigNode& node, const std::string& field,
-                       std::vector<std::string>& secrets) {
+                       std::vector<std::string>& secrets, std::vector<std::string>* missing) {
   std::string value = r.string(node, field);
   std::string out;
   std::size_t pos = 0;
@@ -51,9 +51,13 @@ std::string expand_env(const ConfigReader& r, const ConfigNode& node, const std:
     if (close == std::string::npos) r.fail(node, field, "'${' is never closed with '}'");
     const std::string name = value.substr(open + 2, close - open - 2);
     const char* env = std::getenv(name.c_str());
-    if (env == nullptr)
-      r.fail(node, field, fmt::format("the environment variable {} is not set", name));
-    secrets.emplace_back(env);
+    if (env == nullptr) {
+      const std::string why = fmt::format("the environment variable {} is not set", name);
+      if (missing == nullptr) r.fail(node, field, why);
+      missing->push_back(fmt::format("{} ({})", name, field));
+      env = "";
+    }
+    if (*env != '\0') secrets.emplace_back(env);
     out += value.substr(pos, open - pos);
     out += env;
     pos = close + 1;
@@ -99,10 +103,45 @@ void read_price(const ConfigReader& r, const ConfigNode& p, const std::string& f
   }
 }
 
+// The key: from the named variable (which must then be set), else OPENAI_API_KEY when set.
+void read_api_key(const ConfigReader& r, const ConfigNode& map, const std::string& where,
+                  bool keys_needed, ChatSettings& s) {
+  const auto field = [&](const char* key) { return where + "." + key; };
+  const auto get = [&](const char* key) -> const ConfigNode& { return map[key]; };
+  // Validating, a key that is not set is listed for the run, not an error.
+  const auto no_key = [&](const ConfigNode& node, const std::string& variable,
+                          const std::string& why) {
+    if (keys_needed) r.fail(node, field("api_key_env"), why);
+    s.missing_keys.push_back(fmt::format("{} ({})", variable, field("api_key_env")));
+  };
+  if (const ConfigNode& k = get("api_key_env")) {
+    s.api_key_env = r.string(k, field("api_key_env"));
+    if (s.api_key_env.empty())
+      r.fail(k, field("api_key_env"),
+             "is empty: name the environment variable that holds the API key, e.g. "
+             "api_key_env: OPENAI_API_KEY (or leave the field out to use OPENAI_API_KEY)");
+    const char* key = std::getenv(s.api_key_env.c_str());
+    if (key == nullptr || *key == '\0')
+      no_key(k, s.api_key_env,
+             fmt::format("the environment variable {} is not set: export it with the API key "
+                         "(qualbar reads keys only from the environment)",
+                         s.api_key_env));
+    else
+      s.endpoint.api_key = key;
+  } else if (const char* key = std::getenv("OPENAI_API_KEY"); key != nullptr && *key != '\0') {
+    s.api_key_env = "OPENAI_API_KEY";
+    s.endpoint.api_key = key;
+  } else if (s.endpoint.base_url.find("api.openai.com") != std::string::npos) {
+    no_key(map, "OPENAI_API_KEY",
+           "no API key: export OPENAI_API_KEY, or name the variable holding the key with "
+           "api_key_env");
+  }
+}
+
 }  // namespace
 
 ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
-                                 const std::string& where) {
+                                 const std::string& where, bool keys_needed) {
   ChatSettings s;
   const auto field = [&](const char* key) { return where + "." + key; };
   const auto get = [&](const char* key) -> const ConfigNode& { return map[key]; };
@@ -119,25 +158,7 @@ ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
     r.fail(map, field("model"), "is required: the model to call, e.g. gpt-4o-mini");
   s.model = r.string(get("model"), field("model"));
 
-  // The key: from the named variable (which must then be set), else OPENAI_API_KEY when set.
-  if (const ConfigNode& k = get("api_key_env")) {
-    s.api_key_env = r.string(k, field("api_key_env"));
-    const char* key = std::getenv(s.api_key_env.c_str());
-    if (key == nullptr || *key == '\0') {
-      r.fail(k, field("api_key_env"),
-             fmt::format("the environment variable {} is not set: export it with the API key "
-                         "(qualbar reads keys only from the environment)",
-                         s.api_key_env));
-    }
-    s.endpoint.api_key = key;
-  } else if (const char* key = std::getenv("OPENAI_API_KEY"); key != nullptr && *key != '\0') {
-    s.api_key_env = "OPENAI_API_KEY";
-    s.endpoint.api_key = key;
-  } else if (s.endpoint.base_url.find("api.openai.com") != std::string::npos) {
-    r.fail(map, field("api_key_env"),
-           "no API key: export OPENAI_API_KEY, or name the variable holding the key with "
-           "api_key_env");
-  }
+  read_api_key(r, map, where, keys_needed, s);
 
   if (const ConfigNode& h = get("headers")) {
     if (!h.is_map()) r.fail(h, field("headers"), "expected a map of header name to value");
@@ -145,7 +166,8 @@ ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
     for (const auto& kv : h.members()) {
       const auto name = kv.first.scalar();
       s.endpoint.headers.emplace_back(
-          name, expand_env(r, kv.second, field("headers") + "." + name, s.endpoint.secrets));
+          name, expand_env(r, kv.second, field("headers") + "." + name, s.endpoint.secrets,
+                           keys_needed ? nullptr : &s.missing_keys));
       s.header_names.push_back(name);
     }
   }

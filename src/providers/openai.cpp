@@ -20,7 +20,7 @@ class OpenAiProvider final : public Provider {
  public:
   OpenAiProvider(const Suite& suite, const ProviderOptions& options)
       : settings_(parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.system.settings,
-                                      "system")),
+                                      "system", options.keys_needed)),
         label_(options.model.empty() ? settings_.model : options.model) {
     // Room on the wire for an answer at system.max_output_bytes with its envelope and escapes.
     settings_.endpoint.max_body_bytes =
@@ -32,6 +32,7 @@ class OpenAiProvider final : public Provider {
   std::string settings_json() const override { return settings_.audit_json(); }
 
   std::vector<std::string> settings_warnings() const override { return settings_.warnings; }
+  std::vector<std::string> missing_keys() const override { return settings_.missing_keys; }
 
   void check(std::span<const Case> cases) override {
     for (const auto& c : cases) (void)build_messages(c, settings_.system_prompt, settings_.prompt);

@@ -88,7 +88,7 @@ std::vector<std::string> report_notices(const Report& r) {
     if (scorer != nullptr && scorer->info.graded_by_people) {
       out.push_back(fmt::format(
           "{}: graded by people; {} of {} answers have no grade yet and are left out of its "
-          "estimate. Hand them to reviewers: qualbar review export --run {} --dimension {} --out "
+          "estimate. Hand them to reviewers: qualbar review export --run {} --dimension {} --dir "
           "review/, then qualbar review import",
           d.name, k, of, r.run.id, d.name));
       continue;

@@ -202,7 +202,7 @@ std::string agreement_terminal(const std::vector<DimensionAgreement>& all, bool 
       }
       if (shown < a.open.size()) out += fmt::format("    … and {} more\n", a.open.size() - shown);
       out +=
-          "  Settle them: qualbar review export --adjudicate --run RUN --out FOLDER, then "
+          "  Settle them: qualbar review export --adjudicate --run RUN --dir FOLDER, then "
           "qualbar review import FOLDER/adjudication.jsonl\n";
     }
   }

@@ -349,7 +349,7 @@ ExportResult export_adjudication(Store& store, const ExportRequest& rq,
 ExportResult export_for_review(Store& store, const ExportRequest& rq) {
   if (rq.runs.empty() || rq.runs.size() > 2)
     throw InputError("review export takes one run, or two runs to compare (--run A --run B)");
-  if (rq.out_dir.empty()) throw InputError("review export needs --out FOLDER for the files");
+  if (rq.out_dir.empty()) throw InputError("review export needs --dir FOLDER for the files");
   std::vector<RunData> runs;
   for (const auto& id : rq.runs) runs.push_back(load_run_data(store, id));
   if (runs.size() == 2 && runs[0].stored.info.id == runs[1].stored.info.id)

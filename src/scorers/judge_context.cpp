@@ -10,8 +10,9 @@
 
 namespace qb {
 
-ChatSettings judge_settings(const Suite& suite) {
-  ChatSettings s = parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.judge, "judge");
+ChatSettings judge_settings(const Suite& suite, bool keys_needed) {
+  ChatSettings s =
+      parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.judge, "judge", keys_needed);
   if (!s.params.contains("temperature")) {
     s.params["temperature"] = 0.0;
     if (!suite.judge["cache"]) s.cache = true;

@@ -64,6 +64,7 @@ SliceSpec parse_slice_keys(const ConfigReader& p, const ConfigNode& node,
   for (const auto& k : s.keys) {
     if (k.empty()) p.fail(node, field, "a slice key is empty");
   }
+  s.where = p.at(node, field);
   return s;
 }
 

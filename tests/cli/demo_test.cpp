@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -241,6 +242,57 @@ TEST(Cli, HelpExits0) {
     EXPECT_NE(run.out.find(flag), std::string::npos) << flag << ":\n" << run.out;
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir.work())) << "--help must not write anything";
+}
+
+// Bare `qualbar` says what it does and lists its commands (not "A subcommand is required").
+TEST(Cli, BareQualbarPrintsTheHelp) {
+  TempDir dir("qualbar-bare-test");
+  const auto bare = run_args({}, dir);
+  EXPECT_EQ(bare.exit_code, 0) << bare.err;
+  EXPECT_EQ(bare.out, run_qualbar("--help", dir).out);
+  EXPECT_EQ(bare.err, "");
+}
+
+// The flags several commands share have one help text and one environment variable everywhere.
+TEST(Cli, SharedFlagsReadTheSameInEveryCommand) {
+  TempDir dir("qualbar-shared-flags-test");
+  std::set<std::string> store_help;
+  for (const char* command : {"run", "report", "runs", "compare", "gate", "power", "judge-check",
+                              "demo", "review export", "monitor status"}) {
+    const auto help = run_qualbar(std::string(command) + " --help", dir);
+    ASSERT_EQ(help.exit_code, 0) << command << "\n" << help.err;
+    const auto at = help.out.find("--store");
+    ASSERT_NE(at, std::string::npos) << command << ":\n" << help.out;
+    store_help.insert(help.out.substr(at, help.out.find("(Env:", at) - at));
+    EXPECT_NE(help.out.find("QUALBAR_STORE", at), std::string::npos) << command;
+  }
+  EXPECT_EQ(store_help.size(), 1U) << "one help text for --store";
+}
+
+// docs/cli.md lists every shared flag `qualbar list flags` prints, with its environment variable.
+TEST(Cli, EverySharedFlagIsDocumentedWithItsEnvironmentVariable) {
+  TempDir dir("qualbar-flags-doc-test");
+  const auto r = run_qualbar("list flags", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string doc =
+      test::read_text(std::filesystem::path(QB_SOURCE_DIR) / "docs" / "cli.md");
+  std::istringstream lines(r.out);
+  std::string line;
+  std::getline(lines, line);  // the heading
+  int flags = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string names, env;
+    words >> names >> env;
+    const std::string longest = names.substr(names.rfind(',') + 1);  // "-f,--format": --format
+    EXPECT_NE(doc.find("| `" + names.substr(0, names.find(','))), std::string::npos)
+        << longest << " is not a row of docs/cli.md";
+    EXPECT_NE(doc.find(longest), std::string::npos) << longest;
+    if (env.starts_with("$"))
+      EXPECT_NE(doc.find("`" + env.substr(1) + "`"), std::string::npos) << env;
+    ++flags;
+  }
+  EXPECT_GE(flags, 5) << r.out;
 }
 
 TEST(Cli, NoStoreLeavesNoStoreFile) {

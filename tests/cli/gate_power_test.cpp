@@ -41,17 +41,25 @@ TEST_F(GatePower, GateGivesARunsVerdictAgainstItsOwnOrAnotherSuitesBars) {
 }
 
 TEST_F(GatePower, GateOnASavedComparisonFollowsItsVerdict) {
-  ASSERT_EQ(qb("compare " + v1_ + " " + v2_ + " --store s.db --out cmp.json").exit_code, 1);
+  ASSERT_EQ(qb("compare " + v1_ + " " + v2_ + " --store s.db --out json=cmp.json").exit_code, 1);
   const auto g = qb("gate --comparison cmp.json");
   EXPECT_EQ(g.exit_code, 1);
   EXPECT_NE(g.out.find("✗ grounded regressed"), std::string::npos) << g.out;
-  ASSERT_EQ(qb("compare " + v2_ + " " + v2_ + " --store s.db --out same.json").exit_code, 0);
+  ASSERT_EQ(qb("compare " + v2_ + " " + v2_ + " --store s.db --out json=same.json").exit_code, 0);
+  // --out FORMAT=PATH writes that format (never a file named "html=...").
+  ASSERT_EQ(qb("compare " + v1_ + " " + v2_ + " --store s.db -q --out html=cmp.html --out "
+               "markdown=cmp.md")
+                .exit_code,
+            1);
+  EXPECT_EQ(test::read_text(dir_.work() / "cmp.html").rfind("<!DOCTYPE html>", 0), 0U);
+  EXPECT_NE(test::read_text(dir_.work() / "cmp.md").find("grounded"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_.work() / "html=cmp.html"));
   EXPECT_EQ(qb("gate --comparison same.json").exit_code, 0);
   std::ofstream(dir_.work() / "bad.json") << R"({"schema":"other"})";
   const auto bad = qb("gate --comparison bad.json");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.err,
-            "qualbar: error: bad.json: not a comparison written by `qualbar compare --out` "
+            "qualbar: error: bad.json: not a comparison written by `qualbar compare --out json=FILE` "
             "(schema qualbar.comparison/1)\n");
 }
 

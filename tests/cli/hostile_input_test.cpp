@@ -145,7 +145,7 @@ TEST_P(HostileIngest, ASampledRecordWithANumberNoDoubleHoldsIsQuarantinedNotStor
   EXPECT_EQ(stored_records(db()) + static_cast<long long>(bad.size()), 200);
   // What was stored can be read back whole: the sample goes to reviewers.
   const ProcessResult review = run_qualbar(
-      {"review", "export", "--run", "m-hostile", "--dimension", "no_pii", "--out", "review"}, dir_);
+      {"review", "export", "--run", "m-hostile", "--dimension", "no_pii", "--dir", "review"}, dir_);
   EXPECT_NE(review.exit_code, 3) << review.err;
   EXPECT_EQ(review.err.find("out of range"), std::string::npos) << review.err;
 }

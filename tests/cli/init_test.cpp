@@ -35,7 +35,9 @@ TEST_P(InitProfile, WritesASuiteThatValidatesAndRuns) {
   EXPECT_NE(init.out.find("qualbar validate proj/suite.yaml"), std::string::npos) << init.out;
   EXPECT_NE(init.out.find("qualbar run proj/suite.yaml --no-store"), std::string::npos) << init.out;
 
-  const auto valid = run_args({"validate", "proj/suite.yaml"}, dir, kAnyKey);
+  // Every profile validates without a key: the key is needed to run, not to check the files.
+  const EnvChanges no_key_set = {{"OPENAI_API_KEY", std::nullopt}};
+  const auto valid = run_args({"validate", "proj/suite.yaml"}, dir, no_key_set);
   EXPECT_EQ(valid.exit_code, 0) << valid.how_it_ended() << "\n" << valid.err;
   EXPECT_NE(valid.out.find("proj/suite.yaml is valid."), std::string::npos) << valid.out;
 
@@ -46,10 +48,13 @@ TEST_P(InitProfile, WritesASuiteThatValidatesAndRuns) {
     EXPECT_NE(run.out.find("Not stored (--no-store)."), std::string::npos) << run.out;
     return;
   }
-  // A judged suite needs a key to validate, and a reachable judge to run: here a fake one.
-  const auto no_key = run_args({"validate", "proj/suite.yaml"}, dir);
+  // A judged suite says, when validated, that a run needs the key; the run without it stops
+  // before anything is asked, naming the variable. With a key, it runs against a fake judge.
+  EXPECT_NE(valid.out.find("a run needs OPENAI_API_KEY (judge.api_key_env)"), std::string::npos)
+      << valid.out;
+  const auto no_key = run_args({"run", "proj/suite.yaml", "--no-store"}, dir, no_key_set);
   EXPECT_EQ(no_key.exit_code, 2) << no_key.err;
-  EXPECT_NE(no_key.err.find("OPENAI_API_KEY is not set"), std::string::npos) << no_key.err;
+  EXPECT_NE(no_key.err.find("OPENAI_API_KEY"), std::string::npos) << no_key.err;
 
   FakeOpenAI judge([](const FakeRequest&, int) {
     return FakeAction::answer(R"({"verdict":"pass","score":4,"reason":"fine"})");
@@ -89,7 +94,7 @@ TEST(InitContinuous, TheProductionLogRunsTheMonitorLoop) {
             std::string::npos)
       << status.out;
   const auto review = run_args({"review", "export", "--run", "m-assistant-weekly", "--dimension",
-                                "helpful", "--week", "2026-W45", "--week", "2026-W46", "--out",
+                                "helpful", "--week", "2026-W45", "--week", "2026-W46", "--dir",
                                 "review"},
                                dir);
   EXPECT_EQ(review.exit_code, 0) << review.err;

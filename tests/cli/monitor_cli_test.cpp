@@ -115,7 +115,7 @@ class MonitorCli : public ::testing::Test {
   // Two reviewers grade every exported item from the marker in its input, each wrong on 3%.
   void review_everything() {
     // The default on a monitor: every closed week's sample, in full.
-    ProcessResult r = qualbar("review export --run m-moderation --dimension correct --out review");
+    ProcessResult r = qualbar("review export --run m-moderation --dimension correct --dir review");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::uint64_t stream = 0;
     for (const char* who : {"reviewer-1", "reviewer-2"}) {
@@ -231,7 +231,7 @@ TEST_F(MonitorCli, WeeksNobodyGradedAreNotTestedAndTheStatusFails) {
       << r.out;  // W05 is the open week, W04 still in its grace week
   EXPECT_LT(r.out.find("NOT TESTED"), r.out.find("No open incidents on the weeks that could be tested"));
   const std::string command = "review export --run m-moderation --dimension correct --week "
-                              "2026-W02 --week 2026-W03 --week 2026-W04 --out review/";
+                              "2026-W02 --week 2026-W03 --week 2026-W04 --dir review/";
   EXPECT_NE(r.out.find("Hand them to reviewers: qualbar " + command), std::string::npos) << r.out;
   r = qualbar(command);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -401,7 +401,7 @@ monitor: {sample_rate: 0.025, min_per_window: 20, stratify_by: [category]}
   EXPECT_NE(r.out.find("  ✗ correct: 2026-W02 (0 graded), 2026-W03 (0 graded)\n"),
             std::string::npos)
       << r.out;
-  r = qualbar("review export --run m-prod --dimension correct --out review");
+  r = qualbar("review export --run m-prod --dimension correct --dir review");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> done;
   for (const char* who : {"reviewer-1", "reviewer-2"}) {
@@ -469,13 +469,13 @@ TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
     total += n;
     per_week += fmt::format("{}{} {}", per_week.empty() ? "" : ", ", week, n);
   }
-  ProcessResult r = qualbar("review export --run m-moderation --dimension correct --out all");
+  ProcessResult r = qualbar("review export --run m-moderation --dimension correct --dir all");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(fmt::format("{} answers to grade", total)), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("per week: " + per_week + "\n"), std::string::npos) << r.out;
 
   const std::string last = weeks.rbegin()->first;
-  r = qualbar("review export --run m-moderation --dimension correct --weeks 1 --out last");
+  r = qualbar("review export --run m-moderation --dimension correct --weeks 1 --dir last");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(fmt::format("per week: {} {}\n", last, weeks.rbegin()->second)),
             std::string::npos)
@@ -483,12 +483,12 @@ TEST_F(MonitorCli, ReviewExportHandsOutEveryClosedWeekInFull) {
 
   const std::string first = weeks.begin()->first;
   r = qualbar("review export --run m-moderation --dimension correct --week " + first +
-              " --sample 5 --out five");
+              " --sample 5 --dir five");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(fmt::format("5 answers to grade")), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(fmt::format("per week: {} 5\n", first)), std::string::npos) << r.out;
 
-  r = qualbar("review export --run m-moderation --dimension correct --week 2099-W01 --out none");
+  r = qualbar("review export --run m-moderation --dimension correct --week 2099-W01 --dir none");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--week 2099-W01: not a closed week of monitor m-moderation; its closed "
                        "weeks are " + weeks.begin()->first),
@@ -545,7 +545,7 @@ TEST_F(MonitorCli, AWeekHandedToReviewersKeepsItsSampleWhenLateRecordsArrive) {
     });
     return out;
   };
-  ProcessResult r = qualbar("review export --run m-moderation --dimension correct --out review");
+  ProcessResult r = qualbar("review export --run m-moderation --dimension correct --dir review");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NE(r.out.find("per week: 2026-W02"), std::string::npos) << r.out;
   const auto before = kept();
@@ -819,7 +819,7 @@ TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
   ASSERT_EQ(ingest(s).exit_code, 0);
   review_everything();
   ProcessResult r =
-      qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl --only-failing");
+      qualbar("monitor export-cases --suite suite.yaml --out jsonl=prod.jsonl --only-failing");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(read("prod.jsonl"));
   std::size_t n = 0;
@@ -836,7 +836,7 @@ TEST_F(MonitorCli, GradedProductionRecordsBecomeTestCases) {
         std::string(kSuite).replace(std::string(kSuite).find("cases.jsonl"), 11, "prod.jsonl"));
   r = qualbar("validate suite2.yaml");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  r = qualbar("monitor export-cases --suite suite.yaml --out prod.jsonl");
+  r = qualbar("monitor export-cases --suite suite.yaml --out jsonl=prod.jsonl");
   EXPECT_EQ(r.exit_code, 2) << "never overwritten";
 }
 

@@ -247,12 +247,19 @@ TEST(OpenAiRun, AnEndpointThatIsDownStopsTheRunWithExit3AndAResumableRecord) {
   EXPECT_EQ(nlohmann::json::parse(list.out)[0]["status"], "failed");
 }
 
-TEST(OpenAiRun, AMissingKeyVariableIsAnInputErrorNamingTheVariable) {
+// A suite validates without its key (the key is needed to run, not to check the files); the run
+// stops before any call, naming the variable.
+TEST(OpenAiRun, AMissingKeyVariableIsAnInputErrorOfTheRunNamingTheVariable) {
   FakeOpenAI server;
   TempDir dir("qb-nokey");
   write_cases(dir, 2);
   write_suite(dir, server.base_url());
-  const auto r = run_args({"validate", "suite.yaml"}, dir, {{"QB_TEST_KEY", std::nullopt}});
+  const auto v = run_args({"validate", "suite.yaml"}, dir, {{"QB_TEST_KEY", std::nullopt}});
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.out.find("note: a run needs QB_TEST_KEY (system.api_key_env), which is not set"),
+            std::string::npos)
+      << v.out;
+  const auto r = run_args({"run", "suite.yaml", "--no-store"}, dir, {{"QB_TEST_KEY", std::nullopt}});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("suite.yaml:8:16: field 'system.api_key_env': the environment variable "
                        "QB_TEST_KEY is not set"),

@@ -71,7 +71,7 @@ TEST_F(ReviewCli, AJudgeThatAgreesWithPeopleIsUsableAndTheReportShowsTheThreeEst
   save_run(300, [](std::size_t i) {
     return stats::Rng(3, i).uniform() < 0.05 ? !truly_good(i) : truly_good(i);
   });
-  ProcessResult r = qualbar("review export --out review --dimension helpfulness");
+  ProcessResult r = qualbar("review export --dir review --dimension helpfulness");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("200 answers to grade"), std::string::npos) << r.out;
   grade_files(0.03);
@@ -84,7 +84,7 @@ TEST_F(ReviewCli, AJudgeThatAgreesWithPeopleIsUsableAndTheReportShowsTheThreeEst
   EXPECT_NE(r.out.find("Cohen's kappa"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("disagreements to settle"), std::string::npos) << r.out;
 
-  r = qualbar("judge-check --format json --out check.json");
+  r = qualbar("judge-check --format json --out json=check.json");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto j = nlohmann::json::parse(read_text(dir_.work() / "check.json"));
   EXPECT_EQ(j["schema"], "qualbar.judge-check/1");
@@ -115,7 +115,7 @@ TEST_F(ReviewCli, AJudgeThatPassesLongWrongAnswersIsNotUsable) {
       [&](std::size_t i) {
         return long_answer(i) ? std::string(600 + i % 200, 'x') : std::string(40 + i % 60, 'y');
       });
-  ASSERT_EQ(qualbar("review export --out review --sample 0 --dimension helpfulness").exit_code, 0);
+  ASSERT_EQ(qualbar("review export --dir review --sample 0 --dimension helpfulness").exit_code, 0);
   grade_files(0.02);
   ASSERT_EQ(qualbar("review import review/reviewer-1.jsonl review/reviewer-2.jsonl").exit_code, 0);
   const ProcessResult r = qualbar("judge-check");
@@ -126,7 +126,7 @@ TEST_F(ReviewCli, AJudgeThatPassesLongWrongAnswersIsNotUsable) {
 
 TEST_F(ReviewCli, BadGradesExitTwoNamingFileLineAndFieldAndNothingIsStored) {
   save_run(20, truly_good);
-  ASSERT_EQ(qualbar("review export --out review").exit_code, 0);
+  ASSERT_EQ(qualbar("review export --dir review").exit_code, 0);
   const std::string path = (dir_.work() / "review" / "reviewer-1.jsonl").string();
   std::istringstream in(read_text(fs::path(path)));
   std::string out;

@@ -341,7 +341,7 @@ TEST(MonitorStatus, ClosedWeeksShortOfGradesAreNotTestedAndSaySo) {
       << t;  // first, under the title
   EXPECT_NE(t.find("  ✗ moderation_correct: 2026-W04 (12 graded)\n"), std::string::npos) << t;
   EXPECT_NE(t.find("Hand them to reviewers: qualbar review export --run m-support --dimension "
-                   "moderation_correct --week 2026-W04 --out review/"),
+                   "moderation_correct --week 2026-W04 --dir review/"),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("No open incidents on the weeks that could be tested"), std::string::npos) << t;

@@ -26,7 +26,7 @@ TEST(ReportNotices, APeopleGradedDimensionAsksForReviewersNotForTheJudge) {
   EXPECT_EQ(notices[0],
             "helpful: graded by people; 2 of 8 answers have no grade yet and are left out of its "
             "estimate. Hand them to reviewers: qualbar review export --run "
-            "r-20261206-000000-abcd --dimension helpful --out review/, then qualbar review import");
+            "r-20261206-000000-abcd --dimension helpful --dir review/, then qualbar review import");
   EXPECT_EQ(notices[1].rfind("tone: the judge did not grade 2 of 8 answers", 0), 0U) << notices[1];
 }
 

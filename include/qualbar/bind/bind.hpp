@@ -29,10 +29,11 @@ Suite read_suite(std::string_view yaml_text, const std::string& file,
 Suite load_suite(const std::string& path);
 
 // Compiles every case's `assert` list: each check's scorer is built once, a bad one is an
-// InputError at its file, line and field.
-void bind_cases(Dataset& dataset);
+// InputError at its file, line and field (with `problems`, recorded there instead).
+void bind_cases(Dataset& dataset, Problems* problems = nullptr);
 
 // load_dataset, then bind_cases.
-Dataset load_cases(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits);
+Dataset load_cases(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits,
+                   Problems* problems = nullptr);
 
 }  // namespace qb

@@ -41,9 +41,16 @@ class InputError : public Error {
  public:
   explicit InputError(const std::string& message) : Error(ExitCode::input_error, message) {}
   InputError(const Location& where, const std::string& message)
-      : Error(ExitCode::input_error, format(where, message)) {}
+      : Error(ExitCode::input_error, format(where, message)), where_(where), reason_(message) {}
 
   static std::string format(const Location& where, const std::string& message);
+  // Where, when the error was made with a place (else empty), and the message without it.
+  [[nodiscard]] const Location& where() const { return where_; }
+  [[nodiscard]] std::string reason() const { return where_.file.empty() ? what() : reason_; }
+
+ private:
+  Location where_;
+  std::string reason_;
 };
 
 // The run could not be carried out (store unwritable, provider down): exit code 3.

@@ -10,6 +10,7 @@
 
 #include "qualbar/core/case.hpp"
 #include "qualbar/core/limits.hpp"
+#include "qualbar/core/problems.hpp"
 #include "qualbar/core/response.hpp"
 
 namespace qb {
@@ -30,8 +31,10 @@ void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                  const Limits& limits = {});
 // Loads dataset files in order; ids must be unique across all of them. Without `keep_lines`
 // (a run that is not stored) the files' text is released after parsing and raw_lines is empty.
+// With `problems`, every bad line (and duplicate id) is recorded there instead of thrown, and
+// the cases that parsed are returned.
 Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines = true,
-                     const Limits& limits = {});
+                     const Limits& limits = {}, Problems* problems = nullptr);
 
 std::vector<Response> parse_responses(std::string_view text, const std::string& file,
                                       const Limits& limits = {});
@@ -43,7 +46,8 @@ struct ResponseLines {
   std::vector<Response> responses;
   std::vector<int> lines;
 };
-ResponseLines load_response_lines(const std::string& path, const Limits& limits = {});
+ResponseLines load_response_lines(const std::string& path, const Limits& limits = {},
+                                  Problems* problems = nullptr);
 
 // One response as a JSON line with the contract's field names (no trailing newline).
 std::string response_to_json(const Response& r);

@@ -32,6 +32,9 @@ struct ChatSettings {
   std::vector<std::string> header_names;  // for the audit record (values may be secrets)
   // Said once before anything runs: a key too short to redact is taken as a placeholder.
   std::vector<std::string> warnings;
+  // Read without the keys (`qualbar validate`): the environment variables a run will need that
+  // are not set, each "NAME (field)".
+  std::vector<std::string> missing_keys;
 
   // The request body for these messages: model, messages, the parameters, stream options.
   [[nodiscard]] std::string request_body(const std::vector<Message>& messages) const;
@@ -48,7 +51,9 @@ const std::vector<std::string>& chat_setting_fields();
 // Reads the chat settings of `map` (whose other keys the caller has checked); `where` names the
 // map in messages ("system"). The API key is read from the environment here: a named variable
 // that is not set is an InputError naming the variable (never its value).
+// With `keys_needed` false (validating, not running), an environment variable that is not set is
+// listed in `missing_keys` instead of failing.
 ChatSettings parse_chat_settings(const ConfigReader& r, const ConfigNode& map,
-                                 const std::string& where);
+                                 const std::string& where, bool keys_needed = true);
 
 }  // namespace qb

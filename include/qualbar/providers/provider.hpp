@@ -45,6 +45,8 @@ class Provider {
   // What the user should know about the settings, said once before anything runs (e.g. an API
   // key too short to be redacted).
   [[nodiscard]] virtual std::vector<std::string> settings_warnings() const { return {}; }
+  // Made with `keys_needed` false: the keys a run will need that are not set.
+  [[nodiscard]] virtual std::vector<std::string> missing_keys() const { return {}; }
   // Checks the cases against the provider's settings before anything runs (e.g. a prompt
   // template naming a field a case lacks, a second recorded answer for one case) and prepares
   // what run() needs of them; throws InputError naming the line.
@@ -70,6 +72,8 @@ class Provider {
 struct ProviderOptions {
   std::string responses;  // replay: overrides the suite's responses file
   std::string model;      // overrides the model label
+  // False when validating: a key that is not set is listed (missing_keys), not an error.
+  bool keys_needed = true;
 };
 
 struct ProviderEntry {

@@ -69,6 +69,6 @@ class JudgeContext {
 
 // The judge's settings from the suite's `judge:` map (reads the API key). Judges default to
 // temperature 0, JSON answers and the cache, unless the map says otherwise.
-ChatSettings judge_settings(const Suite& suite);
+ChatSettings judge_settings(const Suite& suite, bool keys_needed = true);
 
 }  // namespace qb

@@ -62,6 +62,7 @@ struct DimensionBars {
 struct SliceSpec {
   std::vector<std::string> keys;
   [[nodiscard]] std::string name() const;
+  Location where = {};  // where the suite names it (no file: a default slice)
 };
 
 // A slice that must meet its bars or the run fails: `category=refund-dispute`.
