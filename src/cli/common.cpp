@@ -46,6 +46,7 @@ void emit_report(const ReportInput& in, const OutputOptions& o, bool color) {
   if (!o.quiet) {
     ReportInput screen = in;
     screen.color = color && o.format == "terminal";
+    screen.width = terminal_columns(o);
     report_format_registry().get(o.format).write(screen, std::cout);
     std::cout.flush();
   }

@@ -8,6 +8,7 @@
 #include "cli/common.hpp"
 #include "cli/demo_files.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 namespace {
@@ -15,7 +16,15 @@ namespace {
 struct DemoOptions {
   std::string dir = "qualbar-demo";
   std::string store;
+  bool wide = false;
 };
+
+// A paragraph on lines that fit `columns` (0: one line).
+std::string wrap_paragraph(std::string_view text, std::size_t columns) {
+  std::string out;
+  for (const auto& line : wrap_words(text, columns)) out += line + '\n';
+  return out;
+}
 
 int demo(const DemoOptions& o, const Globals& g) {
   for (const auto& f : demo_files())
@@ -23,29 +32,42 @@ int demo(const DemoOptions& o, const Globals& g) {
   const std::string suite = (std::filesystem::path(o.dir) / "suite.yaml").string();
   const bool color = !g.no_color && stdout_wants_color();
 
-  std::cout << fmt::format(
-      "qualbar demo — DEMO DATA, synthetic: a RAG customer-support assistant, 200 questions in 12 "
-      "categories\n"
-      "and 4 languages, with the recorded answers of two model versions. Files written to {}/.\n\n"
-      "support-bot-v2 is the upgrade: it answers slightly more questions correctly, but it invents "
-      "guarantees,\n"
-      "and refund disputes (a critical category) stay weak. Below is v2 measured against the "
-      "suite's bars.\n\n",
-      o.dir);
+  OutputOptions out;
+  out.wide = o.wide;
+  const std::size_t columns = terminal_columns(out);
+  std::cout << wrap_paragraph(
+                   fmt::format("qualbar demo — DEMO DATA, synthetic: a RAG customer-support "
+                               "assistant, 200 questions in 12 categories and 4 languages, with "
+                               "the recorded answers of two model versions. Files written to {}/.",
+                               o.dir),
+                   columns)
+            << '\n'
+            << wrap_paragraph(
+                   "support-bot-v2 is the upgrade: it answers slightly more questions "
+                   "correctly, but it invents guarantees, and refund disputes (a "
+                   "critical category) stay weak. Below is v2 measured against the "
+                   "suite's bars.",
+                   columns)
+            << '\n';
   ProviderOptions v1;
   v1.responses = (std::filesystem::path(o.dir) / "responses" / "bot-v1.jsonl").string();
   const RunOutcome before = run_suite(RunRequest{suite, v1, o.store});
   const RunOutcome after = run_suite(RunRequest{suite, ProviderOptions{}, o.store});
 
-  OutputOptions out;
   emit_report(ReportInput{after.report, after.suite, after.dataset.cases, after.result.responses,
                           after.result.scores},
               out, color);
 
+  std::cout << '\n'
+            << wrap_paragraph(
+                   fmt::format("This is what a CI job sees: `qualbar run` would exit with code {} "
+                               "here, so the upgrade is blocked. Both versions are stored in {}: "
+                               "v1 as {}, v2 as {}.",
+                               exit_code_for(after.report), after.store_path, before.result.info.id,
+                               after.result.info.id),
+                   columns)
+            << '\n';
   std::cout << fmt::format(
-      "\nThis is what a CI job sees: `qualbar run` would exit with code {} here, so the upgrade is "
-      "blocked.\n"
-      "Both versions are stored in {}: v1 as {}, v2 as {}.\n\n"
       "Next:\n"
       "  qualbar runs                      list the stored runs\n"
       "  qualbar report {}   v1 against the same bars\n"
@@ -54,9 +76,8 @@ int demo(const DemoOptions& o, const Globals& g) {
       "  qualbar validate {}\n"
       "                                    check a suite and its data without running\n"
       "  qualbar run {} --out scores=scores.jsonl\n"
-      "                                    run it yourself; per-case scores with evidence\n"
+      "                                    run it yourself, with per-case scores\n"
       "Docs: README.md and docs/ (suite.md: every field of suite.yaml).\n",
-      exit_code_for(after.report), after.store_path, before.result.info.id, after.result.info.id,
       before.result.info.id, suite, suite);
   if (!o.store.empty())
     std::cout << fmt::format("(Add --store {} to each command: this demo used that store.)\n",
@@ -74,6 +95,7 @@ const CommandRegistrar demo_command_registrar{CommandEntry{
       auto o = std::make_shared<DemoOptions>();
       sub.add_option("--dir", o->dir, "Where to write the demo files")->default_val("qualbar-demo");
       add_store_option(sub, o->store);
+      add_wide_flag(sub, o->wide);
       return [o, &g] { return demo(*o, g); };
     }}};
 

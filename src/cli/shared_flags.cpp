@@ -1,7 +1,11 @@
 #include "cli/shared_flags.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -22,10 +26,13 @@ constexpr SharedFlag kOut{"-o,--out", "",
                           "Also write FORMAT=PATH, e.g. --out json=result.json (repeatable)"};
 constexpr SharedFlag kQuiet{"-q,--quiet", "",
                             "Print nothing on stdout (the exit code still tells pass or fail)"};
+constexpr SharedFlag kWide{"--wide", "",
+                           "Print terminal output at full width (by default it fits $COLUMNS, "
+                           "the terminal's width, or 80 columns when neither is known)"};
 constexpr SharedFlag kDir{"--dir", "",
                           "Folder for the files (an existing file is never overwritten)"};
 constexpr SharedFlag kNoColor{"--no-color", "NO_COLOR", "Never colour the output"};
-constexpr std::array kShared{kStore, kFormat, kOut, kQuiet, kDir, kNoColor};
+constexpr std::array kShared{kStore, kFormat, kOut, kQuiet, kWide, kDir, kNoColor};
 
 std::string str(std::string_view s) { return std::string(s); }
 
@@ -47,6 +54,10 @@ Option* add_store_option(Command& sub, std::string& into) {
   return sub.add_option(str(kStore.names), into, str(kStore.help))->envname(str(kStore.env));
 }
 
+Option* add_wide_flag(Command& sub, bool& into) {
+  return sub.add_flag(str(kWide.names), into, str(kWide.help));
+}
+
 Option* add_dir_option(Command& sub, std::string& into) {
   return sub.add_option(str(kDir.names), into, str(kDir.help));
 }
@@ -59,6 +70,21 @@ void add_output_options(Command& sub, OutputOptions& o, const std::string& forma
       ->envname(str(kFormat.env));
   sub.add_option(str(kOut.names), o.outs, str(kOut.help));
   sub.add_flag(str(kQuiet.names), o.quiet, str(kQuiet.help));
+  add_wide_flag(sub, o.wide);
+}
+
+std::size_t terminal_columns(const OutputOptions& o) {
+  if (o.wide) return 0;
+  if (const char* env = std::getenv("COLUMNS"); env != nullptr) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
+  }
+  winsize size{};
+  if (::isatty(STDOUT_FILENO) != 0 && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 &&
+      size.ws_col > 0)
+    return size.ws_col;
+  return 80;
 }
 
 void check_outputs(const OutputOptions& o, const std::vector<std::string>& formats) {

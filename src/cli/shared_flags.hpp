@@ -24,6 +24,8 @@ std::span<const SharedFlag> shared_flags();
 // --store PATH ($QUALBAR_STORE).
 Option* add_store_option(Command& sub, std::string& into);
 
+// --wide, for a command that prints to the terminal without --format.
+Option* add_wide_flag(Command& sub, bool& into);
 // --dir FOLDER, for a command that writes a folder of files.
 Option* add_dir_option(Command& sub, std::string& into);
 // --no-color ($NO_COLOR), taken by every command.
@@ -34,7 +36,11 @@ struct OutputOptions {
   std::string format = "terminal";
   std::vector<std::string> outs;
   bool quiet = false;
+  bool wide = false;  // terminal output at full width
 };
+// The columns terminal output fits: none with --wide (0), else $COLUMNS, the terminal's width,
+// or 80.
+std::size_t terminal_columns(const OutputOptions& o);
 // `formats` names what --format and --out take, for the help ("terminal, json or html").
 void add_output_options(Command& sub, OutputOptions& o, const std::string& formats);
 

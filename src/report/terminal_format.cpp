@@ -52,10 +52,11 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   const RunInfo& run = r.run;
   out << st.bold(term::one_line(fmt::format("qualbar · {} · model {}", r.suite_name, run.model)))
       << '\n';
-  out << st.dim(
-             term::one_line(fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence",
-                                        run.id, run.started_at, r.n_cases, 100.0 * r.confidence)))
-      << "\n\n";
+  out << term::wrapped(st.dim(term::one_line(
+                           fmt::format("run {} · {} · {} cases · intervals at {:.0f}% confidence",
+                                       run.id, run.started_at, r.n_cases, 100.0 * r.confidence))),
+                       in.width, "", "")
+      << '\n';
 
   if (r.passed) {
     out << st.green("PASS") << " — every bar is met.\n\n";
@@ -65,7 +66,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
                        r.failures.size() == 1 ? "" : "s");
     const std::size_t shown = std::min<std::size_t>(r.failures.size(), 10);
     for (std::size_t i = 0; i < shown; ++i)
-      out << "  ✗ " << term::one_line(failure_text(r.failures[i], r)) << '\n';
+      out << term::wrapped(term::one_line(failure_text(r.failures[i], r)), in.width, "  ✗ ",
+                           "    ");
     if (shown < r.failures.size())
       out << fmt::format("  … and {} more (--format json lists all)\n", r.failures.size() - shown);
     out << '\n';
@@ -78,9 +80,9 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
     overall.add({d.name, estimate_text(c, d), cell_interval_text(c, d), std::to_string(c.n),
                  bars_text(c, d), status_text(c, st)});
   }
-  overall.print(out, st);
+  overall.print(out, st, "", in.width);
   for (const auto& note : report_notices(r))
-    out << '\n' << st.yellow("! " + term::one_line(note)) << '\n';
+    out << '\n' << term::wrapped(st.yellow(term::one_line(note)), in.width, st.yellow("! "), "  ");
 
   // Slices: failing cells first (critical first), then the quality results furthest below overall.
   const std::vector<SliceRow> rows = worst_slices(r);
@@ -99,7 +101,7 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
                   estimate_text(*c, *d), cell_interval_text(*c, *d), bars_text(*c, *d),
                   status_text(*c, st)});
     }
-    slices.print(out, st);
+    slices.print(out, st, "", in.width);
     if (any_critical)
       out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
   }
@@ -155,7 +157,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   for (const auto& d : r.dimensions) {
     for (const Analysis* a : d.analyses()) {
       out << '\n' << st.bold(term::one_line(a->title)) << '\n';
-      for (const auto& line : a->lines) out << "  " << term::one_line(line) << '\n';
+      for (const auto& line : a->lines)
+        out << term::wrapped(term::one_line(line), in.width, "  ", "    ");
     }
   }
 
@@ -169,21 +172,21 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   }
   if (small > 0) {
     out << '\n'
-        << st.yellow(fmt::format(
-               "{} of {} slice results have too few cases to show a {:.0f}-point drop (at {:.0f}% "
-               "confidence, {:.0f}% power): a pass there is not evidence of quality.",
-               small, sized, 100.0 * r.min_effect, 100.0 * r.confidence, 100.0 * in.suite.power))
-        << '\n';
+        << term::wrapped(st.yellow(fmt::format(
+                             "{} of {} slice results have too few cases to show a {:.0f}-point "
+                             "drop (at {:.0f}% confidence, {:.0f}% power): a pass there is not "
+                             "evidence of quality.",
+                             small, sized, 100.0 * r.min_effect, 100.0 * r.confidence,
+                             100.0 * in.suite.power)),
+                         in.width, "", "");
   }
   const double error_rate =
       r.n_cases ? static_cast<double>(r.n_errors) / static_cast<double>(r.n_cases) : 0.0;
   out << '\n'
-      << fmt::format(
-             "Errors: {} of {} cases ({:.1f}%) failed or had no response; each counts as a failure "
-             "on every "
-             "quality dimension.",
-             r.n_errors, r.n_cases, 100.0 * error_rate)
-      << '\n';
+      << term::wrapped(fmt::format("Errors: {} of {} cases ({:.1f}%) failed or had no response; "
+                                   "each counts as a failure on every quality dimension.",
+                                   r.n_errors, r.n_cases, 100.0 * error_rate),
+                       in.width, "", "");
 }
 
 const ReportFormatRegistrar terminal_format_registrar{ReportFormatEntry{

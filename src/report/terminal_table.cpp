@@ -1,6 +1,7 @@
 #include "report/terminal_table.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -12,7 +13,22 @@ std::string Style::wrap(const char* code, std::string_view s) const {
   return color ? fmt::format("\033[{}m{}\033[0m", code, s) : std::string(s);
 }
 
-std::size_t width(std::string_view s) { return code_points(s); }
+std::size_t width(std::string_view s) { return visible_width(s); }
+
+std::string wrapped(std::string_view text, std::size_t max_width, std::string_view first,
+                    std::string_view rest) {
+  const std::size_t indent = std::max(width(first), width(rest));
+  const std::size_t room =
+      max_width == 0 ? 0 : std::max<std::size_t>(max_width - std::min(max_width, indent), 20);
+  std::string out;
+  const std::vector<std::string> lines = wrap_words(text, room);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out += i == 0 ? first : rest;
+    out += lines[i];
+    out += '\n';
+  }
+  return out;
+}
 
 std::string one_line(std::string_view s) {
   std::string out = display_text(s);
@@ -26,22 +42,88 @@ void Table::add(std::vector<std::string> row) {
   rows_.push_back(std::move(row));
 }
 
-void Table::print(std::ostream& out, const Style& st, std::string_view indent) const {
-  std::vector<std::size_t> w(header_.size(), 0);
-  for (std::size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
-  for (const auto& r : rows_)
-    for (std::size_t i = 0; i + 1 < r.size() && i < w.size(); ++i)
+namespace {
+// The longest word of a cell, in columns.
+std::size_t longest_word(std::string_view s) {
+  std::size_t best = 0;
+  while (!s.empty()) {
+    const std::size_t space = std::min(s.find(' '), s.size());
+    best = std::max(best, width(s.substr(0, space)));
+    s.remove_prefix(std::min(s.size(), space + 1));
+  }
+  return best;
+}
+}  // namespace
+
+void Table::print(std::ostream& out, const Style& st, std::string_view indent,
+                  std::size_t max_width) const {
+  const std::size_t n = header_.size();
+  std::vector<std::size_t> w(n, 0), floor(n, 0);
+  for (std::size_t i = 0; i < n; ++i) w[i] = floor[i] = width(header_[i]);
+  for (const auto& r : rows_) {
+    for (std::size_t i = 0; i < r.size() && i < n; ++i) {
       w[i] = std::max(w[i], width(r[i]));
-  const auto line = [&](const std::vector<std::string>& r) {
-    std::string s(indent);
+      floor[i] = std::max(floor[i], std::min<std::size_t>(longest_word(r[i]), 24));
+    }
+  }
+  // Narrowed one column at a time until the table fits: each time the column whose narrowing
+  // adds the fewest wrapped lines, words kept whole while that can fit; then, if the longest words
+  // alone are too wide, the widest column, its words cut.
+  // Too wide: one space between columns instead of two, then narrowing.
+  const std::size_t gap =
+      max_width > 0 && std::accumulate(w.begin(), w.end(), width(indent) + 2 * (n - 1)) > max_width
+          ? 1
+          : 2;
+  const auto total = [&] {
+    return std::accumulate(w.begin(), w.end(), width(indent) + gap * (n - 1));
+  };
+  // The table's height in lines, were column `col` `cols` wide.
+  const auto height_at = [&](std::size_t col, std::size_t cols) {
+    std::size_t lines = 0;
+    for (const auto& r : rows_) {
+      std::size_t tallest = 1;
+      for (std::size_t i = 0; i < r.size() && i < n; ++i)
+        tallest = std::max(tallest, wrap_words(r[i], i == col ? cols : w[i]).size());
+      lines += tallest;
+    }
+    return lines;
+  };
+  while (max_width > 0 && total() > max_width) {
+    std::size_t pick = n, best = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (w[i] <= floor[i]) continue;
+      const std::size_t cost = height_at(i, w[i] - 1);
+      if (pick == n || cost < best || (cost == best && w[i] > w[pick])) pick = i, best = cost;
+    }
+    if (pick == n) {
+      pick = static_cast<std::size_t>(std::max_element(w.begin(), w.end()) - w.begin());
+      if (w[pick] <= 4) break;  // nothing left to narrow
+    }
+    --w[pick];
+  }
+  const auto row = [&](const std::vector<std::string>& r, bool header) {
+    std::vector<std::vector<std::string>> cells(r.size());
+    std::size_t height = 1;
     for (std::size_t i = 0; i < r.size(); ++i) {
-      s += r[i];
-      if (i + 1 < r.size() && i < w.size()) s.append(w[i] - std::min(w[i], width(r[i])) + 2, ' ');
+      cells[i] = i < n && max_width > 0 ? wrap_words(r[i], w[i]) : std::vector<std::string>{r[i]};
+      height = std::max(height, cells[i].size());
+    }
+    std::string s;
+    for (std::size_t line = 0; line < height; ++line) {
+      std::string text(indent);
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        const std::string& part = line < cells[i].size() ? cells[i][line] : std::string();
+        text += part;
+        if (i + 1 < cells.size() && i < n)
+          text.append(w[i] - std::min(w[i], width(part)) + gap, ' ');
+      }
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      s += (header ? st.bold(text) : text) + '\n';
     }
     return s;
   };
-  out << st.bold(line(header_)) << '\n';
-  for (const auto& r : rows_) out << line(r) << '\n';
+  out << row(header_, true);
+  for (const auto& r : rows_) out << row(r, false);
 }
 
 }  // namespace qb::term

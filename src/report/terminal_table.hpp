@@ -20,8 +20,14 @@ struct Style {
   [[nodiscard]] std::string wrap(const char* code, std::string_view s) const;
 };
 
-// Display width in terminal columns: one per code point (enough for the labels printed here).
+// Display width in terminal columns: one per code point (enough for the labels printed here),
+// colour escapes not counted.
 std::size_t width(std::string_view s);
+
+// `text` on lines of at most `max_width` columns (0: no limit): the first after `first`, the
+// others after `rest` (a hanging indent), each ending in a line feed.
+std::string wrapped(std::string_view text, std::size_t max_width, std::string_view first,
+                    std::string_view rest);
 
 // Text from data on one terminal line: display_text (no control or bidirectional character
 // reaches the terminal), with line feeds and tabs as spaces.
@@ -29,12 +35,15 @@ std::string one_line(std::string_view s);
 
 // Columns sized to their content, each line after `indent`; the header in bold. Every cell but the
 // last is made one_line(); the last is printed as is, so it may carry colour (it must hold no
-// text from data).
+// text from data). Given a `max_width` (terminal columns; 0: no limit) the table fits it: the
+// columns with the most words are narrowed and their cells wrapped onto more lines, never below
+// their longest word where that fits.
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void add(std::vector<std::string> row);
-  void print(std::ostream& out, const Style& st, std::string_view indent = "") const;
+  void print(std::ostream& out, const Style& st, std::string_view indent = "",
+             std::size_t max_width = 0) const;
 
  private:
   std::vector<std::string> header_;

@@ -1,5 +1,6 @@
 #include "qualbar/util/text.hpp"
 
+#include <cctype>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -436,6 +437,78 @@ std::size_t code_points(std::string_view text) {
   std::size_t n = 0;
   for (const unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
   return n;
+}
+
+namespace {
+// The length of an SGR escape sequence ("\033[1;31m") starting at text[i], 0 when none does.
+std::size_t sgr_at(std::string_view text, std::size_t i) {
+  if (text[i] != '\033' || i + 1 >= text.size() || text[i + 1] != '[') return 0;
+  std::size_t k = i + 2;
+  while (k < text.size() && (std::isdigit(static_cast<unsigned char>(text[k])) || text[k] == ';'))
+    ++k;
+  return k < text.size() && text[k] == 'm' ? k + 1 - i : 0;
+}
+}  // namespace
+
+std::size_t visible_width(std::string_view text) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t esc = sgr_at(text, i)) {
+      i += esc;
+      continue;
+    }
+    n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 ? 1 : 0;
+    ++i;
+  }
+  return n;
+}
+
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines(1);
+  std::size_t used = 0;          // columns on the current line
+  std::string active;            // the SGR sequence in force ("" when none)
+  const auto new_line = [&] {
+    while (!lines.back().empty() && lines.back().back() == ' ') lines.back().pop_back();
+    if (!active.empty()) lines.back() += "\033[0m";
+    lines.emplace_back(active);
+    used = 0;
+  };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // A word: up to the next space, escapes included.
+    std::size_t end = i, cols = 0;
+    while (end < text.size() && text[end] != ' ') {
+      if (const std::size_t esc = sgr_at(text, end)) {
+        end += esc;
+        continue;
+      }
+      cols += (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80 ? 1 : 0;
+      ++end;
+    }
+    if (width > 0 && used > 0 && used + 1 + cols > width) new_line();
+    if (used > 0) {
+      lines.back() += ' ';
+      ++used;
+    }
+    for (std::size_t k = i; k < end;) {
+      if (const std::size_t esc = sgr_at(text, k)) {
+        const std::string_view seq = text.substr(k, esc);
+        active = seq == "\033[0m" ? "" : std::string(seq);
+        lines.back() += seq;
+        k += esc;
+        continue;
+      }
+      std::size_t len = 1;
+      while (k + len < end && (static_cast<unsigned char>(text[k + len]) & 0xC0) == 0x80) ++len;
+      if (width > 0 && used >= width) new_line();  // a word longer than the line
+      lines.back() += text.substr(k, len);
+      ++used;
+      k += len;
+    }
+    i = end;
+    while (i < text.size() && text[i] == ' ') ++i;
+  }
+  return lines;
 }
 
 std::size_t hidden_control_at(std::string_view text, std::size_t i) {

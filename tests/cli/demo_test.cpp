@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "qualbar/util/text.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb {
@@ -29,7 +30,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 class Demo : public ::testing::Test {
  protected:
   void SetUp() override {
-    demo_ = run_qualbar("demo --dir d --store s.db", dir_);
+    demo_ = run_qualbar("demo --dir d --store s.db --wide", dir_);
     ASSERT_EQ(demo_.exit_code, 0) << demo_.how_it_ended() << "\n" << demo_.err;
   }
   ProcessResult qb(std::string_view command_line, const test::EnvChanges& env = {}) {
@@ -59,6 +60,28 @@ TEST_F(Demo, PrintsDemoLabelAndPutsTheCriticalRefundSliceFirst) {
   EXPECT_NE(first.find("FAIL"), std::string::npos) << first;
   EXPECT_TRUE(std::filesystem::exists(dir_.work() / "d" / "suite.yaml"));
   EXPECT_TRUE(std::filesystem::exists(dir_.work() / "d" / "responses" / "bot-v1.jsonl"));
+}
+
+// The terminal report fits the terminal: $COLUMNS, else 80 columns when stdout is not one; --wide
+// keeps every table row on one line.
+TEST(DemoWidth, EveryLineFitsTheColumnsAndWideKeepsRowsWhole) {
+  TempDir dir("qualbar-demo-width");
+  const auto longest = [](const std::string& out) {
+    std::size_t most = 0;
+    for (const auto& line : lines_of(out)) most = std::max(most, code_points(line));
+    return most;
+  };
+  const auto plain = run_qualbar("demo --dir d --store s.db", dir, {{"COLUMNS", std::nullopt}});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_LE(longest(plain.out), 80U) << plain.out;
+  const auto hundred = run_qualbar("demo --dir d --store s.db", dir, {{"COLUMNS", "100"}});
+  EXPECT_LE(longest(hundred.out), 100U) << hundred.out;
+  EXPECT_GT(longest(hundred.out), 80U) << "COLUMNS is what the tables fit";
+  const auto wide = run_qualbar("demo --dir d --store s.db --wide", dir, {{"COLUMNS", "100"}});
+  EXPECT_GT(longest(wide.out), 100U);
+  // Narrowed, the tables wrap within their cells: the slice still reads whole across its lines.
+  EXPECT_NE(plain.out.find("category=refund-"), std::string::npos) << plain.out;
+  EXPECT_NE(wide.out.find("category=refund-dispute ★"), std::string::npos);
 }
 
 TEST_F(Demo, StoresBothVersions) {

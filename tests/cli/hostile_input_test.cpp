@@ -299,7 +299,8 @@ TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTermina
   outputs.emplace_back("validate",
                        run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
   outputs.emplace_back(
-      "run", run_qualbar(std::vector<std::string>{"run", "suite.yaml", "--out", "html=report.html"},
+      "run", run_qualbar(std::vector<std::string>{"run", "suite.yaml", "--wide", "--out",
+                                                  "html=report.html"},
                          dir_));
   outputs.emplace_back("runs", run_qualbar(std::vector<std::string>{"runs"}, dir_));
   // An error message that quotes an id.

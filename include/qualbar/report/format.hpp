@@ -19,6 +19,7 @@ struct ReportInput {
   std::span<const Response> responses;
   const ScoreTable& scores;
   bool color = false;  // terminal colour (only when stdout is a TTY)
+  std::size_t width = 0;  // terminal columns the terminal format fits (0: no limit, --wide)
 };
 
 struct ReportFormatEntry {

@@ -64,4 +64,13 @@ std::string excerpt(std::string_view text, std::size_t max_bytes = 120);
 // it, for terminal columns, lengths and limits.
 std::size_t code_points(std::string_view text);
 
+// Terminal columns of text that may carry colour: code points, not counting SGR escape sequences
+// ("\033[...m", which only qualbar's own styling puts there).
+std::size_t visible_width(std::string_view text);
+
+// Text broken into lines of at most `width` columns (0: no limit) at spaces, a word longer than
+// the width cut where it must be. Colour stays right: a line ending inside a coloured span is
+// reset, and the next line opens it again.
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
+
 }  // namespace qb
