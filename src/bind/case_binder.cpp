@@ -17,23 +17,32 @@ namespace {
 void compile(Assertion& a, const std::string& file, int line) {
   const std::string field = fmt::format("assert[{}]", a.index);
   nlohmann::json args = nlohmann::json::parse(a.args_json);
-  std::string scorer = a.type;
-  if (scorer.starts_with("not-") && !scorer_registry().find(scorer)) {
-    a.negated = true;
-    scorer = scorer.substr(4);
-  }
-  const ScorerEntry* entry = nullptr;
+  ScorerName resolved;
   try {
-    entry = &scorer_registry().get(scorer);
+    resolved = resolve_scorer_name(a.type);
   } catch (const InputError& e) {
     fail(file, line, field + ".type", e.what());
   }
+  const ScorerEntry* entry = resolved.entry;
+  a.negated = resolved.negated;
+  const std::string& scorer = entry->name;
   if (entry->info.kind == ScoreKind::measurement || entry->info.scores_failed_calls ||
       scorer == "assertions") {
     fail(file, line, field + ".type",
          fmt::format("'{}' is not a check of the output: use contains, regex, is-json, ... "
                      "(qualbar list scorers)",
                      scorer));
+  }
+  if (entry->info.graded_by_people) {
+    fail(file, line, field + ".type",
+         fmt::format("'{}' is graded by reviewers, per dimension: make it a dimension of the suite "
+                     "instead of a case's check",
+                     scorer));
+  }
+  try {
+    require_negatable(resolved, ScorerUse::check);
+  } catch (const InputError& e) {
+    fail(file, line, field + ".type", e.what());
   }
   // "value" fills the scorer's main argument: contains → value, regex → pattern, ...
   if (args.contains("value") && !entry->info.primary_arg.empty() &&

@@ -55,7 +55,7 @@ Aggregation aggregation_of(const ScorerInfo& info, const std::optional<double>& 
   return Aggregation::rate;
 }
 
-const ScorerInfo& info_of(const DimensionSpec& d) { return scorer_registry().get(d.scorer).info; }
+const ScorerInfo& info_of(const DimensionSpec& d) { return scorer_entry(d.scorer).info; }
 
 // The limits a dimension's bar may set: `min`/`max` of each of its statistics (and `per_slice` in
 // its own bars). A limit of another kind of dimension is explained, anything else is unknown.
@@ -127,7 +127,7 @@ void bind_system(const ConfigReader& p, Suite& s) {
 void bind_dimension(DimensionSpec& d) {
   const ScorerEntry* entry = nullptr;
   try {
-    entry = &scorer_registry().get(d.scorer);
+    entry = &scorer_entry(d.scorer);
   } catch (const InputError& e) {
     throw InputError(d.scorer_where, e.what());
   }

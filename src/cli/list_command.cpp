@@ -1,6 +1,8 @@
 // qualbar list: what is registered (scorers, providers, formats, stores), from the registries.
 #include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -23,16 +25,36 @@ void print(const Registry<Entry>& registry, Describe describe) {
     std::cout << fmt::format("  {:<{}}{}\n", e->name, width + 2, describe(*e));
 }
 
+// Which scorers `not-` negates, and where: from the same rule the suite and dataset loaders apply.
+void print_negation() {
+  std::vector<std::string> never, checks_only;
+  for (const ScorerEntry* e : scorer_registry().entries()) {
+    if (!negation_refusal(*e, ScorerUse::check).empty()) {
+      never.push_back(e->name);
+    } else if (!negation_refusal(*e, ScorerUse::dimension).empty()) {
+      checks_only.push_back(e->name);
+    }
+  }
+  std::cout << "Prefix not- to negate a scorer, as a dimension or in an `assert` list: not-regex "
+               "passes when regex fails.\n";
+  std::cout << fmt::format(
+      "  0–1 scorers only in an `assert` list, where a negated one passes below its threshold: "
+      "{}.\n",
+      fmt::join(checks_only, ", "));
+  std::cout << fmt::format("  Never: {}; nor a scorer set to ask the judge (method: judge).\n",
+                           fmt::join(never, ", "));
+}
+
 int list(const std::string& what) {
   if (what == "scorers") {
-    std::cout << "Scorers (use one as a dimension's `scorer`, or in a case's `assert` list; prefix "
-                 "not- to negate):\n";
+    std::cout << "Scorers (use one as a dimension's `scorer`, or in a case's `assert` list):\n";
     print(scorer_registry(), [](const ScorerEntry& e) {
       const char* kind = e.info.kind == ScoreKind::binary   ? "pass/fail"
                          : e.info.kind == ScoreKind::graded ? "0–1"
                                                             : "measure";
       return fmt::format("{:<10}{}", kind, e.info.summary);
     });
+    print_negation();
   } else if (what == "providers") {
     std::cout << "Providers (a suite's system.provider):\n";
     print(provider_registry(), [](const ProviderEntry& e) { return e.summary; });

@@ -145,7 +145,7 @@ Comparison compare_runs(const CompareSide& a, const CompareSide& b, const Compar
       out.only_in_b_dimensions.push_back(spec.name);
       continue;
     }
-    const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+    const ScorerInfo& info = scorer_entry(spec.scorer).info;
     if (info.analysis == "calibration") {  // higher confidence is not better: not a verdict
       out.not_compared.push_back(spec.name);
       continue;

@@ -45,7 +45,7 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
     if (in.suite.dimensions[d].name == against) target = d;
   if (target == in.suite.dimensions.size()) return std::nullopt;  // the suite loader prevents it
   const DimensionSpec& target_spec = in.suite.dimensions[target];
-  const ScorerInfo& target_info = scorer_registry().get(target_spec.scorer).info;
+  const ScorerInfo& target_info = scorer_entry(target_spec.scorer).info;
   const double threshold =
       target_info.kind == ScoreKind::graded && target_spec.threshold ? *target_spec.threshold : 0.5;
 

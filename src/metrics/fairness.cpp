@@ -81,7 +81,7 @@ std::vector<FairnessResult> build_fairness(const Suite& suite, std::span<const C
     for (std::size_t d = 0; d < suite.dimensions.size(); ++d)
       if (suite.dimensions[d].name == spec.dimension) res.dimension = d;
     const DimensionSpec& dim = suite.dimensions[res.dimension];
-    const ScorerInfo& info = scorer_registry().get(dim.scorer).info;
+    const ScorerInfo& info = scorer_entry(dim.scorer).info;
     const double threshold = info.kind == ScoreKind::graded && dim.threshold ? *dim.threshold : 0.5;
     res.across = spec.across;
     res.positive = spec.positive;

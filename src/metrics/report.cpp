@@ -176,7 +176,7 @@ std::vector<char> useful_responses(const Suite& suite, std::span<const Response>
     for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
       const DimensionSpec& spec = suite.dimensions[d];
       if (spec.name == name)
-        useful_dims.emplace_back(d, pass_threshold(scorer_registry().get(spec.scorer).info, spec));
+        useful_dims.emplace_back(d, pass_threshold(scorer_entry(spec.scorer).info, spec));
     }
   }
   std::vector<char> useful(n_cases, 0);
@@ -199,7 +199,7 @@ DimensionResult dimension_result(const Suite& suite, std::size_t d, std::span<co
                                  const std::vector<detail::SliceCells>& slices,
                                  const std::vector<char>& useful) {
   const DimensionSpec& spec = suite.dimensions[d];
-  const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+  const ScorerInfo& info = scorer_entry(spec.scorer).info;
   DimensionResult dim;
   dim.name = spec.name;
   dim.scorer = spec.scorer;

@@ -17,7 +17,7 @@ std::vector<DimensionScorer> build_scorers(const Suite& suite) {
   for (const auto& d : suite.dimensions) {
     DimensionScorer ds;
     ds.spec = &d;
-    const ScorerEntry& entry = scorer_registry().get(d.scorer);
+    const ScorerEntry& entry = scorer_entry(d.scorer);
     ds.info = &entry.info;
     try {
       ds.scorer = make_scorer(d.scorer, d.args_json);

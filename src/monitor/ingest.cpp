@@ -94,7 +94,7 @@ std::vector<std::size_t> ingest_dimensions(const Suite& suite) {
       continue;
     }
     if (spec.builtin || review::uses_judge(spec) || spec.scorer == "assertions") continue;
-    const ScorerInfo& info = scorer_registry().get(spec.scorer).info;
+    const ScorerInfo& info = scorer_entry(spec.scorer).info;
     if (info.kind == ScoreKind::measurement || !info.dimension_arg.empty() ||
         info.graded_by_people)
       continue;

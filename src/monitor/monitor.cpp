@@ -164,7 +164,7 @@ void add_ungraded(const Suite& suite, std::size_t n_windows, SeriesMap& out) {
   for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
     const DimensionSpec& spec = suite.dimensions[d];
     if (spec.builtin || std::find(scored.begin(), scored.end(), d) != scored.end()) continue;
-    if (scorer_registry().get(spec.scorer).info.kind == ScoreKind::measurement) continue;
+    if (scorer_entry(spec.scorer).info.kind == ScoreKind::measurement) continue;
     (void)series(out, n_windows, spec.name, "", "", "people");
   }
 }

@@ -84,7 +84,7 @@ std::vector<std::string> report_notices(const Report& r) {
     const std::size_t k = d.overall.n_ungraded;
     if (k == 0) continue;
     const std::size_t of = k + d.overall.n;
-    const ScorerEntry* scorer = scorer_registry().find(d.scorer);
+    const ScorerEntry* scorer = find_scorer_entry(d.scorer);
     if (scorer != nullptr && scorer->info.graded_by_people) {
       out.push_back(fmt::format(
           "{}: graded by people; {} of {} answers have no grade yet and are left out of its "

@@ -40,7 +40,9 @@ class Assertions final : public Scorer {
 QB_REGISTER_SCORER("assertions",
                    (ScorerInfo{
                        .summary = "Every check in the case's `assert` list passes; evidence names "
-                                  "each failed check."}),
+                                  "each failed check.",
+                       .not_negatable = "is the case's whole assert list: negate its checks one "
+                                        "by one (not-contains, not-regex, ...)"}),
                    [](Args& a) { return std::make_unique<Assertions>(a); });
 
 }  // namespace qb

@@ -40,7 +40,9 @@ QB_REGISTER_SCORER(
                            "and the reliability diagram.",
                 .kind = ScoreKind::graded,
                 .analysis = "calibration",
-                .dimension_arg = "against"}),
+                .dimension_arg = "against",
+                .not_negatable = "measures how well the stated confidence matches correctness; "
+                                 "there is no pass or fail to negate"}),
     [](Args& a) { return std::make_unique<Calibration>(a); });
 
 }  // namespace qb

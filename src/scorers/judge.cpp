@@ -127,19 +127,26 @@ class Judge final : public Scorer {
   std::unordered_map<std::string, Score> verdicts_;  // by case id, from prepare()
 };
 
+// A judge's verdicts are checked against people's grades of the same dimension (judge-check);
+// inverted, they would answer another question.
+constexpr const char* kJudgeNotNegatable =
+    "asks the judge model; write the rubric the other way round instead";
+
 }  // namespace
 
 QB_REGISTER_SCORER("judge",
                    (ScorerInfo{.summary = "The suite's judge model grades the answer pass/fail "
                                           "against `rubric`; its reason is the evidence.",
-                               .primary_arg = "rubric"}),
+                               .primary_arg = "rubric",
+                               .not_negatable = kJudgeNotNegatable}),
                    [](Args& a) { return std::make_unique<Judge>(a, Scale::pass_fail); });
 
 QB_REGISTER_SCORER("judge-scale",
                    (ScorerInfo{.summary = "The suite's judge model grades the answer from min (1) "
                                           "to max (5) against `rubric`, scaled to 0–1.",
                                .kind = ScoreKind::graded,
-                               .primary_arg = "rubric"}),
+                               .primary_arg = "rubric",
+                               .not_negatable = kJudgeNotNegatable}),
                    [](Args& a) { return std::make_unique<Judge>(a, Scale::points); });
 
 }  // namespace qb

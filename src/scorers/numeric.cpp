@@ -1,44 +1,20 @@
 // numeric: the last number in the output is within tolerance of the expected number.
-#include <cctype>
 #include <cmath>
 #include <optional>
 
 #include <fmt/format.h>
-#include <re2/re2.h>
 
 #include "qualbar/scorers/scorer.hpp"
-#include "qualbar/util/text.hpp"
+#include "scorers/number_scan.hpp"
 
 namespace qb {
 namespace {
 
-// The last number in `text`: digits with thousands separators, decimals (".5" too) and an
-// exponent. A '-' is a minus sign only when no letter or digit stands right before it, so
-// "pages 10-20" and "2024-01-15" hold no negative numbers.
+// The last number in `text` (detail::numbers_in).
 std::optional<double> last_number(std::string_view text) {
-  static const re2::RE2 pattern(
-      R"((-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+))");
-  std::optional<double> last;
-  re2::StringPiece m[3];
-  std::size_t pos = 0;
-  while (pos <= text.size() && pattern.Match(re2::StringPiece(text.data(), text.size()), pos,
-                                             text.size(), re2::RE2::UNANCHORED, m, 3)) {
-    const auto start = static_cast<std::size_t>(m[0].data() - text.data());
-    bool negative = !m[1].empty();
-    if (negative && start > 0) {
-      const unsigned char before = static_cast<unsigned char>(text[start - 1]);
-      negative = !(std::isalnum(before) != 0 || before == '.' || before >= 0x80);
-    }
-    std::string digits;
-    for (char ch : std::string_view(m[2].data(), m[2].size())) {
-      if (ch != ',') digits.push_back(ch);
-    }
-    const double v = std::strtod(digits.c_str(), nullptr);
-    last = negative ? -v : v;
-    pos = start + m[0].size();
-    if (m[0].empty()) ++pos;
-  }
-  return last;
+  const auto numbers = detail::numbers_in(text);
+  if (numbers.empty()) return std::nullopt;
+  return numbers.back().value;
 }
 
 class Numeric final : public Scorer {

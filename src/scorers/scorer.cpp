@@ -131,7 +131,7 @@ std::unique_ptr<Scorer> construct(const ScorerEntry& entry, Args& args) {
 }
 
 std::unique_ptr<Scorer> make_scorer(const std::string& name, const std::string& args_json) {
-  const ScorerEntry& entry = scorer_registry().get(name);
+  const ScorerEntry& entry = scorer_entry(name);
   Args args(args_json);
   return construct(entry, args);
 }

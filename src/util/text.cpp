@@ -21,6 +21,18 @@ std::string p_value_text(double p) {
 std::string percent(double fraction) {
   return std::isfinite(fraction) ? fmt::format("{:.1f}%", 100.0 * fraction) : std::string("—");
 }
+
+bool is_unspaced_script(char32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||    // Hiragana, Katakana
+         (cp >= 0x3400 && cp <= 0x4DBF) ||    // CJK Extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // CJK Unified Ideographs
+         (cp >= 0xF900 && cp <= 0xFAFF) ||    // CJK Compatibility Ideographs
+         (cp >= 0x20000 && cp <= 0x3134F) ||  // CJK Extensions B–G
+         (cp >= 0x0E00 && cp <= 0x0EFF) ||    // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||    // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF);      // Khmer
+}
+
 namespace {
 
 bool is_ascii(std::string_view s) {
@@ -55,18 +67,6 @@ bool is_word_char(utf8proc_category_t cat) {
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
          (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
-}
-
-// Scripts written without spaces between words: each character is a token of its own.
-bool is_unspaced_script(utf8proc_int32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) ||    // Hiragana, Katakana
-         (cp >= 0x3400 && cp <= 0x4DBF) ||    // CJK Extension A
-         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // CJK Unified Ideographs
-         (cp >= 0xF900 && cp <= 0xFAFF) ||    // CJK Compatibility Ideographs
-         (cp >= 0x20000 && cp <= 0x3134F) ||  // CJK Extensions B–G
-         (cp >= 0x0E00 && cp <= 0x0EFF) ||    // Thai, Lao
-         (cp >= 0x1000 && cp <= 0x109F) ||    // Myanmar
-         (cp >= 0x1780 && cp <= 0x17FF);      // Khmer
 }
 
 // Per-ASCII-byte class, so ASCII text skips utf8proc: 0 keep, 1 punctuation, 2 space.

@@ -280,9 +280,32 @@ TEST(ParseCasesErrors, Assertions) {
   const std::string unknown =
       error_of(R"({"id":"a","input":"x","assert":[{"type":"not-contians","value":"x"}]})");
   EXPECT_TRUE(
-      unknown.starts_with("cases.jsonl:1: field 'assert[0].type': unknown scorer 'contians'. Did "
-                          "you mean 'contains'? Available: "))
+      unknown.starts_with("cases.jsonl:1: field 'assert[0].type': unknown scorer 'not-contians'. "
+                          "Did you mean 'not-contains'? Available: "))
       << unknown;
+}
+
+// not- in an assert list: a pass/fail or 0–1 check can be negated; what is not a check of the
+// output, or is judged or graded by people, cannot.
+TEST(ParseCasesErrors, NegatedChecks) {
+  const Case c = parse_one(
+      R"({"id":"a","input":"x","reference":"r","assert":[{"type":"not-token-f1","threshold":0.3},)"
+      R"({"type":"not-contains-reference","tolerance":0.01}]})");
+  ASSERT_EQ(c.asserts.size(), 2U);
+  EXPECT_TRUE(c.asserts[0].negated);
+  EXPECT_EQ(c.asserts[0].threshold, 0.3);
+  EXPECT_TRUE(c.asserts[1].negated);
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"not-calibration"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': 'not-calibration' cannot be used: calibration "
+            "measures how well the stated confidence matches correctness; there is no pass or "
+            "fail to negate (qualbar list scorers says which scorers not- negates)");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"not-judge","value":"r"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': 'not-judge' cannot be used: judge asks the "
+            "judge model; write the rubric the other way round instead (qualbar list scorers says "
+            "which scorers not- negates)");
+  EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"people"}]})"),
+            "cases.jsonl:1: field 'assert[0].type': 'people' is graded by reviewers, per "
+            "dimension: make it a dimension of the suite instead of a case's check");
 }
 
 // Dataset files in a fresh folder, removed after the test.

@@ -27,6 +27,7 @@ const std::map<std::string, std::string>& minimal_args() {
       {"contains", R"({"value":"x"})"},
       {"contains-all", R"({"values":["x"]})"},
       {"contains-any", R"({"values":["x"]})"},
+      {"contains-reference", ""},
       {"context-recall", ""},
       {"cost", ""},
       {"error-rate", ""},

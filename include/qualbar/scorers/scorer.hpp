@@ -32,6 +32,9 @@ struct ScorerInfo {
   // Only people grade it (the `people` scorer): never scored on production records, and its
   // weeks are due for review.
   bool graded_by_people = false;
+  // Why `not-<name>` means nothing for this scorer, completing "<name> ..." ("" when it can be
+  // negated). Measurements, error rates and scorers graded by people are never negated anyway.
+  std::string not_negatable;
 };
 
 class JudgeContext;
@@ -100,9 +103,34 @@ Registry<ScorerEntry>& scorer_registry();
 // fails, an unknown (perhaps misspelt) argument is reported first.
 std::unique_ptr<Scorer> construct(const ScorerEntry& entry, Args& args);
 
-// Builds a scorer from its registered name and arguments (a JSON object, "" for none).
+// Builds a scorer from its name (registered, or `not-<name>`: scorer_entry) and arguments (a JSON
+// object, "" for none).
 // Throws ArgError for bad arguments and InputError for an unknown name.
 std::unique_ptr<Scorer> make_scorer(const std::string& name, const std::string& args_json);
+
+// Where a scorer is named: as a suite's dimension, or as a check in a case's `assert` list.
+enum class ScorerUse { dimension, check };
+
+// Why `not-<entry>` cannot be used there, as a sentence starting with the scorer's name ("" when
+// it can): a negated pass/fail scorer passes when the scorer fails; a negated 0–1 check passes
+// below its threshold, so a 0–1 scorer is negated only as a check.
+std::string negation_refusal(const ScorerEntry& entry, ScorerUse use);
+
+// A name as written: the registered scorer, and whether a `not-` prefix negates it. Throws
+// InputError for an unknown name ("Did you mean ...").
+struct ScorerName {
+  const ScorerEntry* entry = nullptr;
+  bool negated = false;
+};
+ScorerName resolve_scorer_name(const std::string& name);
+// Throws InputError when `name` negates a scorer that cannot be negated in `use`, saying why.
+void require_negatable(const ScorerName& name, ScorerUse use);
+
+// The entry of a dimension's scorer: a registered one, or `not-<name>` (built on first use, its
+// values inverted: a pass/fail dimension whose passes are what the suite wants). Throws as
+// resolve_scorer_name and require_negatable; find_scorer_entry returns nullptr instead.
+const ScorerEntry& scorer_entry(const std::string& name);
+const ScorerEntry* find_scorer_entry(const std::string& name);
 
 struct ScorerRegistrar {
   explicit ScorerRegistrar(ScorerEntry entry) { scorer_registry().add(std::move(entry)); }

@@ -50,6 +50,10 @@ bool normalized_equal(std::string_view a, std::string_view b, const NormalizeOpt
 // Unicode case folding only (no other normalisation): white space and punctuation are kept.
 std::string casefold(std::string_view text);
 
+// A character of a script written without spaces between words (Chinese, Japanese kana, Thai,
+// Lao, Myanmar, Khmer): each is a word token of its own.
+bool is_unspaced_script(char32_t cp);
+
 // Word tokens of normalised text: runs of letters, marks and digits; every CJK ideograph, kana
 // and other unspaced-script character is a token of its own.
 std::vector<std::string_view> word_tokens(std::string_view normalized);
