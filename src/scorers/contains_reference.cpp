@@ -118,7 +118,7 @@ std::string_view enclosing_word(std::string_view text, std::size_t at, std::size
   return text.substr(begin, end - begin);
 }
 
-std::string quoted(std::string_view text) { return "\"" + excerpt(text, 80) + "\""; }
+std::string in_quotes(std::string_view text) { return "\"" + excerpt(text, 80) + "\""; }
 
 // The reference split at its numbers: literals[0] number[0] literals[1] ... literals[n].
 struct ReferenceParts {
@@ -172,15 +172,15 @@ class ContainsReference final : public Scorer {
     std::optional<std::size_t> inside;  // where it appears only as part of a longer word
     for (std::size_t at = out.find(ref); at != std::string::npos; at = out.find(ref, at + 1)) {
       if (starts_cleanly(out, at, ref) && ends_cleanly(out, at + ref.size(), ref))
-        return Score::pass("found " + quoted(ref));
+        return Score::pass("found " + in_quotes(ref));
       if (!inside) inside = at;
     }
     if (inside) {
-      return Score::fail(
-          fmt::format("missing: {} (it appears only inside a longer word or number: {})",
-                      quoted(*c.reference), quoted(enclosing_word(out, *inside, ref.size()))));
+      return Score::fail(fmt::format(
+          "missing: {} (it appears only inside a longer word or number: {})",
+          in_quotes(*c.reference), in_quotes(enclosing_word(out, *inside, ref.size()))));
     }
-    return Score::fail("missing: " + quoted(*c.reference));
+    return Score::fail("missing: " + in_quotes(*c.reference));
   }
 
  private:
@@ -219,21 +219,21 @@ class ContainsReference final : public Scorer {
         continue;
       const std::string_view text = std::string_view(out).substr(begin, end - begin);
       if (numbers_match) {
-        return Score::pass(fmt::format("found {} for {} (numbers within {})", quoted(text),
-                                       quoted(written), percent_text(*tolerance_)));
+        return Score::pass(fmt::format("found {} for {} (numbers within {})", in_quotes(text),
+                                       in_quotes(written), percent_text(*tolerance_)));
       }
       worst.text = text;
       if (!near || worst.off < near->off) near = worst;
     }
-    if (!near) return Score::fail("missing: " + quoted(written));
+    if (!near) return Score::fail("missing: " + in_quotes(written));
     const std::string gap =
         near->expected == 0.0
             ? fmt::format("{} is not 0, and a tolerance relative to 0 allows no difference",
                           near->got)
             : fmt::format("{} is {} away from {}, more than the tolerance of {}", near->got,
                           percent_text(near->off), near->expected, percent_text(*tolerance_));
-    return Score::fail(
-        fmt::format("missing: {}; nearest: {}: {}", quoted(written), quoted(near->text), gap));
+    return Score::fail(fmt::format("missing: {}; nearest: {}: {}", in_quotes(written),
+                                   in_quotes(near->text), gap));
   }
 
   static std::string percent_text(double fraction) {
