@@ -31,10 +31,12 @@ struct CompareOptionsCli {
 std::string number(double v, const CompareDimension& d, bool signed_ = false) {
   if (std::isnan(v)) return "—";
   if (d.estimate_name == "pass rate")
-    return signed_ ? fmt::format("{:+.1f} pts", 100.0 * v) : fmt::format("{:.1f}%", 100.0 * v);
-  if (d.unit == "USD")
-    return signed_ ? fmt::format("{}${:.5f}", v < 0 ? "-" : "+", std::fabs(v))
-                   : fmt::format("${:.5f}", v);
+    return signed_ ? signed_text(100.0 * v, 1) + " pts" : percent(v);
+  if (d.unit == "USD") {
+    if (!signed_) return "$" + fixed_text(v, 5);
+    const std::string sign = signed_text(v, 5);  // "+0.00000", never "-0.00000"
+    return sign.substr(0, 1) + "$" + sign.substr(1);
+  }
   const std::string unit = d.unit.empty() ? "" : " " + d.unit;
   return signed_ ? fmt::format("{:+.4g}{}", v, unit) : fmt::format("{:.4g}{}", v, unit);
 }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/util/text.hpp"
 #include "report/html_escape.hpp"
 
 namespace qb {
@@ -18,8 +19,7 @@ bool is_rate(const CompareDimension& d) { return d.estimate_name == "pass rate";
 
 std::string value(double v, const CompareDimension& d, bool signed_ = false) {
   if (!std::isfinite(v)) return "—";
-  if (is_rate(d))
-    return signed_ ? fmt::format("{:+.1f} pts", 100.0 * v) : fmt::format("{:.1f}%", 100.0 * v);
+  if (is_rate(d)) return signed_ ? signed_text(100.0 * v, 1) + " pts" : percent(v);
   const std::string unit = d.unit.empty() ? "" : " " + d.unit;
   return signed_ ? fmt::format("{:+.4g}{}", v, unit) : fmt::format("{:.4g}{}", v, unit);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "metrics/slices.hpp"
@@ -19,9 +20,7 @@
 namespace qb {
 namespace {
 
-std::string fixed(double v, int digits = 3) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("—");
-}
+std::string fixed(double v, int digits = 3) { return fixed_text(v, digits); }
 
 double mean(std::span<const double> v) {
   double s = 0;
@@ -33,6 +32,47 @@ double mean(std::span<const std::uint8_t> v) {
   double s = 0;
   for (const auto x : v) s += x;
   return v.empty() ? stats::kNaN : s / static_cast<double>(v.size());
+}
+
+// A case with a confidence whose correctness is known; the others are counted by why they are
+// left out (a failed call has neither; a case may have no confidence, or no correctness score).
+struct CalibrationPairs {
+  std::vector<std::size_t> cases;
+  std::vector<double> confidence;
+  std::vector<std::uint8_t> correct;
+  std::size_t failed = 0, no_confidence = 0, no_verdict = 0;
+};
+
+CalibrationPairs calibration_pairs(const AnalysisInput& in, std::size_t target, double threshold) {
+  CalibrationPairs p;
+  for (std::size_t c = 0; c < in.cases.size(); ++c) {
+    const ScoreView conf = in.scores.at(c, in.dimension);
+    const ScoreView ok = in.scores.at(c, target);
+    if (conf.status == ScoreStatus::error || ok.status == ScoreStatus::error) {
+      ++p.failed;
+    } else if (conf.status != ScoreStatus::scored || !(conf.value >= 0.0 && conf.value <= 1.0)) {
+      ++p.no_confidence;
+    } else if (ok.status != ScoreStatus::scored) {
+      ++p.no_verdict;
+    } else {
+      p.cases.push_back(c);
+      p.confidence.push_back(conf.value);
+      p.correct.push_back(ok.value >= threshold ? 1 : 0);
+    }
+  }
+  return p;
+}
+
+// "left out: 2 failed calls, 1 without a confidence"; "" when none was.
+std::string calibration_left_out(const CalibrationPairs& p, const std::string& against) {
+  std::vector<std::string> left;
+  if (p.failed > 0)
+    left.push_back(fmt::format("{} failed call{}", p.failed, p.failed == 1 ? "" : "s"));
+  if (p.no_confidence > 0) left.push_back(fmt::format("{} without a confidence", p.no_confidence));
+  if (p.no_verdict > 0)
+    left.push_back(
+        fmt::format("{} without a {} score (it does not apply to them)", p.no_verdict, against));
+  return left.empty() ? "" : fmt::format("left out: {}", fmt::join(left, ", "));
 }
 
 std::optional<Analysis> calibration(const AnalysisInput& in) {
@@ -49,19 +89,10 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
   const double threshold =
       target_info.kind == ScoreKind::graded && target_spec.threshold ? *target_spec.threshold : 0.5;
 
-  // Pairs: a case with a confidence whose correctness is known (a failed call has neither).
-  std::vector<std::size_t> cases;
-  std::vector<double> confidence;
-  std::vector<std::uint8_t> correct;
-  for (std::size_t c = 0; c < in.cases.size(); ++c) {
-    const ScoreView conf = in.scores.at(c, in.dimension);
-    const ScoreView ok = in.scores.at(c, target);
-    if (conf.status != ScoreStatus::scored || ok.status != ScoreStatus::scored) continue;
-    if (!(conf.value >= 0.0 && conf.value <= 1.0)) continue;
-    cases.push_back(c);
-    confidence.push_back(conf.value);
-    correct.push_back(ok.value >= threshold ? 1 : 0);
-  }
+  const CalibrationPairs pairs = calibration_pairs(in, target, threshold);
+  const std::vector<std::size_t>& cases = pairs.cases;
+  const std::vector<double>& confidence = pairs.confidence;
+  const std::vector<std::uint8_t>& correct = pairs.correct;
   if (cases.empty()) return std::nullopt;
 
   const auto width = stats::reliability(confidence, correct, bins, stats::Binning::equal_width);
@@ -74,6 +105,9 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
   nlohmann::ordered_json data;
   data["against"] = against;
   data["n"] = cases.size();
+  data["left_out"] = {{"failed_call", pairs.failed},
+                      {"no_confidence", pairs.no_confidence},
+                      {"no_correctness", pairs.no_verdict}};
   data["accuracy"] = json_number(mean(std::span<const std::uint8_t>(correct)));
   data["mean_confidence"] = json_number(mean(std::span<const double>(confidence)));
   data["bins"] = bins;
@@ -146,6 +180,8 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
   a.data_json = data.dump();
   a.title = fmt::format("{}: confidence against {} ({} cases with both)", spec.name, against,
                         cases.size());
+  if (const std::string left = calibration_left_out(pairs, against); !left.empty())
+    a.lines.push_back(left);
   a.lines.push_back(fmt::format(
       "mean confidence {} vs accuracy {} · ECE {} ({} equal-width bins; equal-mass {}) · MCE {}",
       percent(mean(std::span<const double>(confidence))),
@@ -155,13 +191,16 @@ std::optional<Analysis> calibration(const AnalysisInput& in) {
       "Brier {} (reliability {}, resolution {}, uncertainty {}) · AUROC {} · AURC {} · risk {} "
       "when answering the {} most confident",
       fixed(brier.brier), fixed(brier.reliability), fixed(brier.resolution),
-      fixed(brier.uncertainty), fixed(auroc.value, 2), fixed(rc.aurc), percent(selective.risk),
-      percent(coverage)));
+      fixed(brier.uncertainty),
+      auroc.reason.empty() ? fixed(auroc.value, 2)
+                           : std::string("undefined (it needs both right and wrong answers)"),
+      fixed(rc.aurc), percent(selective.risk), percent(coverage)));
   std::string diagram_text = "reliability (confidence → accuracy, n):";
+  const int decimals = decimals_for_parts(bins);  // 15 bins: "0.47–0.53", never "0.5–0.5"
   for (const auto& b : width.bins) {
     if (b.count == 0) continue;
-    diagram_text +=
-        fmt::format(" {:.1f}–{:.1f} → {} ({})", b.lo, b.hi, percent(b.accuracy), b.count);
+    diagram_text += fmt::format(" {}–{} → {} ({})", fixed_text(b.lo, decimals),
+                                fixed_text(b.hi, decimals), percent(b.accuracy), b.count);
   }
   a.lines.push_back(diagram_text);
   for (std::size_t i = 0; i < rows.size() && i < kShownSlices; ++i) {

@@ -79,7 +79,9 @@ Cell finish_cell(Acc& acc, const DimensionResult& dim, const Suite& suite, doubl
       cell.estimate = acc.n ? acc.sum / n : kNaN;
       const double var =
           acc.n > 1 ? std::max(0.0, (acc.sumsq - acc.sum * acc.sum / n) / (n - 1.0)) : kNaN;
-      cell.interval = stats::t_interval(cell.estimate, std::sqrt(var), acc.n, suite.confidence);
+      // Graded scores lie in [0, 1]: an interval that stays there and never has zero width.
+      cell.interval =
+          stats::unit_mean_interval(cell.estimate, std::sqrt(var), acc.n, suite.confidence);
       cell.stats = {{"estimate", cell.estimate}, {"sd", std::sqrt(var)}};
       break;
     }

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "qualbar/scorers/scorer.hpp"
+#include "qualbar/stats/intervals.hpp"
 #include "qualbar/util/text.hpp"
 
 namespace qb {
@@ -54,10 +55,24 @@ std::string bar_text(const BarCheck& b, const DimensionResult& d) {
   return fmt::format("{}{} {}", stat, b.is_max ? "≤" : "≥", format_stat(b.stat, b.limit, d));
 }
 
-std::string interval_text(const stats::Interval& i, const DimensionResult& d) {
+std::string missing_end_text(const Cell& c, const DimensionResult& d, double confidence,
+                             bool upper) {
+  if (d.aggregation == Aggregation::quantiles) {
+    // The headline statistic with an interval is the p95 (see build_report).
+    const stats::QuantileIntervalSizes need = stats::quantile_interval_min_n(0.95, confidence);
+    const std::size_t n = upper ? need.upper : need.lower;
+    if (n > c.n) return fmt::format("none (needs ≥ {} cases)", n);
+  }
+  return "none (not computed)";
+}
+
+std::string interval_text(const Cell& c, const DimensionResult& d, double confidence) {
+  const stats::Interval& i = c.interval;
   if (std::isnan(i.lo) && std::isnan(i.hi)) return "";
-  auto v = [&](double x) { return std::isnan(x) ? std::string("?") : format_value(x, d); };
-  return fmt::format("[{}, {}]", v(i.lo), v(i.hi));
+  auto v = [&](double x, bool upper) {
+    return std::isnan(x) ? missing_end_text(c, d, confidence, upper) : format_value(x, d);
+  };
+  return fmt::format("[{}, {}]", v(i.lo, false), v(i.hi, true));
 }
 
 std::string bars_text(const Cell& c, const DimensionResult& d) {

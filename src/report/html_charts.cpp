@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/report/format.hpp"
+#include "qualbar/util/text.hpp"
 #include "report/html_escape.hpp"
 
 namespace qb::html {
@@ -67,9 +68,39 @@ std::string shorten(const std::string& s, std::size_t max) {
   return s;
 }
 
+// A cell's interval as a whisker, drawn within the plot: an end past the scale (a p95 interval
+// open to a 30 s timeout) or missing (too few cases for an upper end) stops at the plot's edge
+// with an arrowhead there, and the whisker's title gives the real ends or why one is missing.
+template <typename X>
+std::string whisker(const Cell& c, const DimensionResult& d, double confidence, const X& x,
+                    double y, double top) {
+  const bool beyond_hi = !std::isfinite(c.interval.hi) || c.interval.hi > top;
+  const bool beyond_lo = !std::isfinite(c.interval.lo) || c.interval.lo < 0.0;
+  const double lo = beyond_lo ? 0.0 : c.interval.lo;
+  const double hi = beyond_hi ? top : c.interval.hi;
+  std::string title =
+      fmt::format("{:g}% interval {}", 100.0 * confidence, interval_text(c, d, confidence));
+  if (beyond_hi || beyond_lo) title += ": it goes on past the chart's edge (arrow)";
+  std::string s = fmt::format(
+      "<line class=\"whisker\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\">"
+      "<title>{}</title></line>",
+      x(lo), x(hi), y, y, text(title));
+  if (beyond_hi)
+    s += fmt::format(
+        "<path class=\"beyond\" d=\"M{0:.1f} {1:.1f}L{2:.1f} {3:.1f}L{0:.1f} {4:.1f}Z\">"
+        "<title>{5}</title></path>",
+        x(top), y - 4, x(top) + 7, y, y + 4, text(title));
+  if (beyond_lo)
+    s += fmt::format(
+        "<path class=\"beyond\" d=\"M{0:.1f} {1:.1f}L{2:.1f} {3:.1f}L{0:.1f} {4:.1f}Z\">"
+        "<title>{5}</title></path>",
+        x(0.0), y - 4, x(0.0) - 7, y, y + 4, text(title));
+  return s;
+}
+
 }  // namespace
 
-std::string slice_chart(const DimensionResult& d, std::size_t max_rows) {
+std::string slice_chart(const DimensionResult& d, std::size_t max_rows, double confidence) {
   const std::string stat = plotted_stat(d);
   const bool with_interval = stat == "estimate" || stat == d.estimate_name;
   std::vector<const Cell*> rows{&d.overall};
@@ -120,12 +151,9 @@ std::string slice_chart(const DimensionResult& d, std::size_t max_rows) {
                      "</title></text>",
                      kLabelW, y + 4, text(shorten(label, 36)), text(label));
     const double v = value_of(c, stat);
-    if (with_interval && std::isfinite(c.interval.lo) && std::isfinite(v)) {
-      const double whi = std::isfinite(c.interval.hi) ? c.interval.hi : top;
-      s += fmt::format(
-          "<line class=\"whisker\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>",
-          x(c.interval.lo), x(whi), y, y);
-    }
+    if (with_interval && std::isfinite(v) &&
+        (std::isfinite(c.interval.lo) || std::isfinite(c.interval.hi)))
+      s += whisker(c, d, confidence, x, y, top);
     // Each row's own bar, across the row: rows that share a bar form one continuous line.
     if (const auto own_bar = bar_of(c, stat)) {
       s += fmt::format(
@@ -157,6 +185,8 @@ std::string reliability_diagram(const nlohmann::json& data) {
   s += fmt::format("<line class=\"diagonal\" x1=\"{:.0f}\" y1=\"{:.0f}\" x2=\"{:.0f}\" y2=\"{:.0f}\"/>",
                    kX, kY + kS, kX + kS, kY);
   if (data.contains("reliability_diagram")) {
+    const std::size_t bins = data.value("bins", std::size_t{10});
+    const int decimals = decimals_for_parts(bins);  // distinct bin labels at any bin count
     for (const auto& b : data["reliability_diagram"]) {
       if (!b["accuracy"].is_number() || !b["lo"].is_number() || !b["hi"].is_number()) continue;
       const double lo = b["lo"].get<double>(), hi = b["hi"].get<double>();
@@ -164,9 +194,10 @@ std::string reliability_diagram(const nlohmann::json& data) {
       const auto n = b["n"].get<std::size_t>();
       s += fmt::format(
           "<rect class=\"bin\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
-          "<title>confidence {:.1f}–{:.1f}: accuracy {:.1f}% (n={})</title></rect>"
+          "<title>confidence {}–{}: accuracy {} (n={})</title></rect>"
           "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>",
-          kX + kS * lo + 1, kY + kS * (1 - acc), kS * (hi - lo) - 2, kS * acc, lo, hi, 100 * acc, n,
+          kX + kS * lo + 1, kY + kS * (1 - acc), kS * (hi - lo) - 2, kS * acc,
+          fixed_text(lo, decimals), fixed_text(hi, decimals), percent(acc), n,
           kX + kS * (lo + hi) / 2, kY + kS * (1 - acc) - 4, n);
       if (b["mean_confidence"].is_number()) {
         s += fmt::format("<circle class=\"conf\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\"/>",

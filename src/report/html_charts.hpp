@@ -13,8 +13,10 @@
 namespace qb::html {
 
 // One row per slice (overall first, then the report's order: failing, then worst): the estimate
-// as a dot, its interval as a whisker, and the bar as a line. At most `max_rows` slices.
-std::string slice_chart(const DimensionResult& d, std::size_t max_rows);
+// as a dot, its interval as a whisker, and the bar as a line. At most `max_rows` slices. Every
+// mark stays inside the plot: a whisker whose interval goes past the scale, or has no upper end,
+// stops at the edge with an arrowhead, and its title says where it ends or why it has no end.
+std::string slice_chart(const DimensionResult& d, std::size_t max_rows, double confidence);
 
 // Accuracy against confidence per equal-width bin, with the diagonal of perfect calibration.
 // `data` is a calibration analysis' data (docs/report-json.md).

@@ -137,7 +137,7 @@ font-variant-numeric:tabular-nums;white-space:nowrap}
 .chart text{font-size:12px;fill:var(--ink)}.chart .tick{fill:var(--muted);font-size:11px}
 .chart .grid{stroke:#eceef1}.chart .band{fill:var(--band)}
 .chart .bar{stroke:var(--fail);stroke-width:2;stroke-dasharray:5 3}
-.chart .whisker{stroke:#444;stroke-width:1.5}
+.chart .whisker{stroke:#444;stroke-width:1.5}.chart .beyond{fill:#444}
 .chart .dot{stroke-width:2}.row.fail .dot{fill:var(--fail);stroke:var(--fail)}
 .row.pass .dot{fill:var(--pass);stroke:var(--pass)}.row.small .dot{fill:#fff;stroke:var(--small)}
 .row.none .dot{fill:#fff;stroke:var(--none)}.row.overall .label{font-weight:700}

@@ -62,11 +62,12 @@ std::string status_html(const Cell& c) {
                      uncertain ? " <span class=\"note\">(interval spans the bar)</span>" : "");
 }
 
-std::string cell_row(const Cell& c, const DimensionResult& d, const std::string& first) {
+std::string cell_row(const Cell& c, const DimensionResult& d, double confidence,
+                     const std::string& first) {
   return fmt::format(
       "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
       "<td>{}</td><td>{}</td></tr>\n",
-      first, c.n, text(estimate_text(c, d)), text(interval_text(c.interval, d)),
+      first, c.n, text(estimate_text(c, d)), text(interval_text(c, d, confidence)),
       text(bars_text(c, d)), status_html(c));
 }
 
@@ -168,12 +169,12 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
                    text(d.name), status_html(d.overall));
   s += fmt::format("<p class=\"meta\">{} · scorer {} · overall {} {} (n={})</p>\n",
                    text(d.description), text(d.scorer), text(estimate_text(d.overall, d)),
-                   text(interval_text(d.overall.interval, d)), d.overall.n);
+                   text(interval_text(d.overall, d, in.report.confidence)), d.overall.n);
   s += "<p class=\"legend\">each slice, worst first:<b class=\"l-fail\"></b>misses its bar"
        "<b class=\"l-pass\"></b>meets it<b class=\"l-small\"></b>too few cases to tell"
        "<b class=\"l-none\"></b>no bar<b class=\"l-bar\"></b>the slice's bar · whiskers: "
-       "interval · ★ critical slice</p>\n";
-  s += html::slice_chart(d, kChartRows);
+       "interval (an arrowhead: it goes on past the chart's edge) · ★ critical slice</p>\n";
+  s += html::slice_chart(d, kChartRows, in.report.confidence);
   if (d.cells.size() > kChartRows)
     s += fmt::format("<p class=\"note\">{} more slices in the table below.</p>\n",
                      d.cells.size() - kChartRows);
@@ -194,8 +195,9 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
   s += fmt::format("<details><summary>every slice ({})</summary>\n", d.cells.size());
   s += "<table><thead><tr><th>slice</th><th class=\"num\">n</th><th class=\"num\">estimate</th>"
        "<th class=\"num\">interval</th><th>bar</th><th>status</th></tr></thead><tbody>\n";
-  s += cell_row(d.overall, d, "<b>overall</b>");
-  for (const auto& c : d.cells) s += cell_row(c, d, text(c.label()) + (c.critical ? " ★" : ""));
+  s += cell_row(d.overall, d, in.report.confidence, "<b>overall</b>");
+  for (const auto& c : d.cells)
+    s += cell_row(c, d, in.report.confidence, text(c.label()) + (c.critical ? " ★" : ""));
   s += "</tbody></table></details>\n</section>\n";
 }
 
@@ -210,9 +212,10 @@ void write_fairness(const Report& r, std::string& s) {
                                     : "<span class=\"status fail\">FAIL</span>");
     for (const auto& c : f.comparisons) {
       s += "<li>" +
-           text(fmt::format("{}: {:.1f}% ({}) to {:.1f}% ({}): gap {:.1f} points [{:.1f}, {:.1f}]",
-                            c.metric, 100 * c.low_rate, c.low, 100 * c.high_rate, c.high,
-                            100 * c.gap, 100 * c.gap_interval.lo, 100 * c.gap_interval.hi)) +
+           text(fmt::format("{}: {} ({}) to {} ({}): gap {} points [{}, {}]", c.metric,
+                            percent(c.low_rate), c.low, percent(c.high_rate), c.high,
+                            fixed_text(100 * c.gap, 1), fixed_text(100 * c.gap_interval.lo, 1),
+                            fixed_text(100 * c.gap_interval.hi, 1))) +
            "</li>";
     }
     s += "</ul>\n<table><thead><tr><th>group (lowest first)</th><th class=\"num\">n</th>"
@@ -320,7 +323,8 @@ void write_html(const ReportInput& in, std::ostream& out) {
        "</tr></thead><tbody>\n";
   for (std::size_t i = 0; i < r.dimensions.size(); ++i) {
     const auto& d = r.dimensions[i];
-    s += cell_row(d.overall, d, fmt::format("<a href=\"#dim-{}\">{}</a>", i, text(d.name)));
+    s += cell_row(d.overall, d, r.confidence,
+                  fmt::format("<a href=\"#dim-{}\">{}</a>", i, text(d.name)));
   }
   s += "</tbody></table></section>\n";
 

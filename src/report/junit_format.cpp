@@ -34,8 +34,8 @@ double seconds_between(const std::string& from, const std::string& to) {
   return b - a;
 }
 
-std::string interval_or_dash(const stats::Interval& i, const DimensionResult& d) {
-  std::string t = interval_text(i, d);
+std::string interval_or_dash(const Cell& c, const DimensionResult& d, double confidence) {
+  std::string t = interval_text(c, d, confidence);
   return t.empty() ? "—" : t;
 }
 
@@ -69,7 +69,7 @@ void write_junit(const ReportInput& in, std::ostream& out) {
       t.classname = r.suite_name + "." + d.name;
       t.name = d.name + " · " + c.label();  // stable across runs: CI panels track it by name
       t.body = fmt::format("{}: {} {} (n={})", d.estimate_name, format_value(c.estimate, d),
-                           interval_or_dash(c.interval, d), c.n);
+                           interval_or_dash(c, d, r.confidence), c.n);
       for (const auto& b : c.bars) {
         t.body += fmt::format("\nbar {} ({}): observed {}, {}", bar_text(b, d), b.source,
                               format_stat(b.stat, b.observed, d), b.passed ? "met" : "missed");

@@ -157,7 +157,7 @@ class Comment {
   std::vector<Unit> units_;
 };
 
-std::string pts(double v) { return std::isfinite(v) ? fmt::format("{:.1f}", 100.0 * v) : "—"; }
+std::string pts(double v) { return fixed_text(100.0 * v, 1); }
 
 void fairness_section(Comment& doc, const Report& r) {
   if (r.fairness.empty()) return;
@@ -233,10 +233,10 @@ void write_markdown(const ReportInput& in, std::ostream& out) {
                             "|---|---:|---|---:|---|---|\n");
   for (const auto& d : r.dimensions) {
     const Cell& c = d.overall;
-    doc.add(
-        dims, 70,
-        row({"**" + md(d.name) + "**", md(estimate_text(c, d)), md(interval_text(c.interval, d)),
-             std::to_string(c.n), md(bars_text(c, d)), status_text(c)}));
+    doc.add(dims, 70,
+            row({"**" + md(d.name) + "**", md(estimate_text(c, d)),
+                 md(interval_text(c, d, r.confidence)), std::to_string(c.n), md(bars_text(c, d)),
+                 status_text(c)}));
   }
 
   const auto slices = worst_slices(r);
@@ -254,7 +254,7 @@ void write_markdown(const ReportInput& in, std::ostream& out) {
       const auto& [d, c, gap] = slices[i];
       doc.add(s, 50,
               row({md(d->name), (c->critical ? "★ " : "") + md(c->label()), std::to_string(c->n),
-                   md(estimate_text(*c, *d)), md(interval_text(c->interval, *d)),
+                   md(estimate_text(*c, *d)), md(interval_text(*c, *d, r.confidence)),
                    md(bars_text(*c, *d)), status_text(*c)}));
     }
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/report/format.hpp"
+#include "qualbar/util/text.hpp"
 #include "report/terminal_table.hpp"
 
 namespace qb {
@@ -14,14 +15,15 @@ using term::Style;
 using term::Table;
 using term::width;
 
-std::string cell_interval_text(const Cell& c, const DimensionResult& d) {
+// Rates in points without "%" ("[83.9, 92.6]"), as the column header says; a missing end says why.
+std::string cell_interval_text(const Cell& c, const DimensionResult& d, double confidence) {
   if (std::isnan(c.interval.lo) && std::isnan(c.interval.hi)) return "";
-  auto v = [&](double x) {
-    if (std::isnan(x)) return std::string("?");
-    if (d.aggregation == Aggregation::rate) return fmt::format("{:.1f}", 100.0 * x);
+  auto v = [&](double x, bool upper) {
+    if (std::isnan(x)) return missing_end_text(c, d, confidence, upper);
+    if (d.aggregation == Aggregation::rate) return fixed_text(100.0 * x, 1);
     return format_value(x, d);
   };
-  return fmt::format("[{}, {}]", v(c.interval.lo), v(c.interval.hi));
+  return fmt::format("[{}, {}]", v(c.interval.lo, false), v(c.interval.hi, true));
 }
 
 std::string status_text(const Cell& c, const Style& st) {
@@ -77,8 +79,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   Table overall({"DIMENSION", "OVERALL", interval_header, "N", "BAR", "STATUS"});
   for (const auto& d : r.dimensions) {
     const Cell& c = d.overall;
-    overall.add({d.name, estimate_text(c, d), cell_interval_text(c, d), std::to_string(c.n),
-                 bars_text(c, d), status_text(c, st)});
+    overall.add({d.name, estimate_text(c, d), cell_interval_text(c, d, r.confidence),
+                 std::to_string(c.n), bars_text(c, d), status_text(c, st)});
   }
   overall.print(out, st, "", in.width);
   for (const auto& note : report_notices(r))
@@ -98,8 +100,8 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
       const auto& [d, c, gap] = rows[i];
       any_critical = any_critical || c->critical;
       slices.add({d->name, c->label() + (c->critical ? " ★" : ""), std::to_string(c->n),
-                  estimate_text(*c, *d), cell_interval_text(*c, *d), bars_text(*c, *d),
-                  status_text(*c, st)});
+                  estimate_text(*c, *d), cell_interval_text(*c, *d, r.confidence),
+                  bars_text(*c, *d), status_text(*c, st)});
     }
     slices.print(out, st, "", in.width);
     if (any_critical)
@@ -116,15 +118,17 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
                            : "  " + st.red("FAIL"))
         << '\n';
     for (const auto& c : f.comparisons) {
-      out << fmt::format("  {}: {:.1f}% ({}) to {:.1f}% ({}): gap {:.1f} points [{:.1f}, {:.1f}]",
-                         c.metric, 100.0 * c.low_rate, term::one_line(c.low), 100.0 * c.high_rate,
-                         term::one_line(c.high), 100.0 * c.gap, 100.0 * c.gap_interval.lo,
-                         100.0 * c.gap_interval.hi);
+      out << fmt::format("  {}: {} ({}) to {} ({}): gap {} points [{}, {}]", c.metric,
+                         percent(c.low_rate), term::one_line(c.low), percent(c.high_rate),
+                         term::one_line(c.high), fixed_text(100.0 * c.gap, 1),
+                         fixed_text(100.0 * c.gap_interval.lo, 1),
+                         fixed_text(100.0 * c.gap_interval.hi, 1));
       if (c.metric != "false-positive rate" && std::isfinite(c.ratio))
-        out << fmt::format(", ratio {:.2f} [{:.2f}, {}]", c.ratio, c.ratio_interval.lo,
+        out << fmt::format(", ratio {} [{}, {}]", fixed_text(c.ratio, 2),
+                           fixed_text(c.ratio_interval.lo, 2),
                            std::isfinite(c.ratio_interval.hi)
-                               ? fmt::format("{:.2f}", c.ratio_interval.hi)
-                               : std::string("—"));
+                               ? fixed_text(c.ratio_interval.hi, 2)
+                               : std::string("none: the lowest group has no passes"));
       out << '\n';
     }
     if (std::isfinite(f.equalized_odds))

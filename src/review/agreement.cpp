@@ -2,6 +2,7 @@
 // disagree on (to be adjudicated).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -37,7 +38,18 @@ std::string_view kappa_words(double k) {
   return "no better than chance";
 }
 
-std::string two_decimals(double x) { return std::isnan(x) ? "—" : fmt::format("{:.2f}", x); }
+// Why a pair's kappa is undefined, naming the reviewer who gave one grade only when that is why.
+std::string kappa_reason(const ReviewerPair& p, const std::vector<std::int32_t>& ra) {
+  if (p.kappa.reason != stats::kAgreementConstantRater) return std::string(p.kappa.reason);
+  const bool a_constant =
+      std::adjacent_find(ra.begin(), ra.end(), std::not_equal_to<>()) == ra.end();
+  return fmt::format(
+      "{} gave every item the same grade, so kappa would be 0 whatever {} did: agreement beyond "
+      "chance cannot be measured",
+      a_constant ? p.a : p.b, a_constant ? p.b : p.a);
+}
+
+std::string two_decimals(double x) { return fixed_text(x, 2); }
 
 nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
 
@@ -126,9 +138,13 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
           agree += x->second == y->second;
         }
         if (ra.empty()) continue;
-        ReviewerPair p{names[i], names[j], ra.size(),
+        ReviewerPair p{names[i],
+                       names[j],
+                       ra.size(),
                        static_cast<double>(agree) / static_cast<double>(ra.size()),
-                       stats::cohen_kappa(ra, rb, a.scale.categories(), weights, confidence)};
+                       stats::cohen_kappa(ra, rb, a.scale.categories(), weights, confidence),
+                       ""};
+        p.kappa_reason = kappa_reason(p, ra);
         a.pairs.push_back(std::move(p));
       }
     }
@@ -175,15 +191,22 @@ std::string agreement_terminal(const std::vector<DimensionAgreement>& all, bool 
           percent(a.agreement), 100 * a.confidence, percent(a.agreement_interval.lo),
           percent(a.agreement_interval.hi));
       for (const auto& p : a.pairs) {
+        if (!p.kappa_reason.empty()) {
+          out += fmt::format("  Cohen's kappa    undefined  {} × {} on {} items: {}\n", p.a, p.b,
+                             p.n, p.kappa_reason);
+          continue;
+        }
         out += fmt::format("  Cohen's kappa    {:>6}  ({}–{}) {} × {} on {} items: {}{}\n",
                            two_decimals(p.kappa.kappa), two_decimals(p.kappa.interval.lo),
                            two_decimals(p.kappa.interval.hi), p.a, p.b, p.n,
                            kappa_words(p.kappa.kappa),
                            a.scale.ordinal ? " (weighted: near misses count partly)" : "");
       }
-      out += fmt::format("  Krippendorff's α {:>6}  all reviewers together{}\n",
-                         two_decimals(a.alpha.value),
-                         a.alpha.reason.empty() ? "" : fmt::format(" ({})", a.alpha.reason));
+      out += a.alpha.reason.empty()
+                 ? fmt::format("  Krippendorff's α {:>6}  all reviewers together\n",
+                               two_decimals(a.alpha.value))
+                 : fmt::format("  Krippendorff's α undefined  all reviewers together: {}\n",
+                               a.alpha.reason);
       out += "  (kappa and alpha: 1 is perfect agreement, 0 is what chance alone would give)\n";
     }
     if (a.adjudicated > 0)
@@ -233,9 +256,14 @@ std::string agreement_json(const std::vector<DimensionAgreement>& all) {
            {"kappa", number_or_null(p.kappa.kappa)},
            {"kappa_interval",
             {number_or_null(p.kappa.interval.lo), number_or_null(p.kappa.interval.hi)}},
+           {"kappa_reason",
+            p.kappa_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.kappa_reason)},
            {"weights", a.scale.ordinal ? "quadratic" : "none"}});
     }
     d["krippendorff_alpha"] = number_or_null(a.alpha.value);
+    d["krippendorff_alpha_reason"] = a.alpha.reason.empty()
+                                         ? nlohmann::json(nullptr)
+                                         : nlohmann::json(std::string(a.alpha.reason));
     d["adjudicated"] = a.adjudicated;
     d["disagreements"] = nlohmann::json::array();
     for (const auto& x : a.open) {

@@ -126,6 +126,7 @@ JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
           if (ig != book.end()) {
             c.human = ig->second.consensus();
             if (c.human) c.window = iso_week(ig->second.last_human_at);
+            c.disputed = !c.human && ig->second.disagreement();
           }
           return c;
         };
@@ -138,8 +139,11 @@ JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
           return in;
         };
         if (judged && i < run.stored.scores.n_cases()) {
+          DimensionInput& in = start(spec.name, judge_model_of(run.suite));
           if (const auto g = score_as_grade(run.stored.scores.at(i, d), scale, spec))
-            start(spec.name, judge_model_of(run.suite)).items.push_back(make(*g));
+            in.items.push_back(make(*g));
+          else if (ig != book.end() && (ig->second.consensus() || ig->second.disagreement()))
+            ++in.no_judge_grade;  // people graded it, the judge did not: counted, said
         }
         if (ig == book.end()) continue;
         for (const auto& [grader, g] : ig->second.judge)

@@ -21,12 +21,17 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
   if (spec.builtin || !uses_judge(spec)) return std::nullopt;
   const GradeScale scale = scale_of(spec);
   std::vector<double> y, f, rest;  // people's pass, the judge's on the same answers; the others
+  std::size_t disputed = 0, unjudged = 0;  // graded by people, left out of the comparison
   for (std::size_t i = 0; i < cases.size() && i < run.scores.n_cases(); ++i) {
-    const auto judge = score_as_grade(run.scores.at(i, dimension), scale, spec);
-    if (!judge) continue;
-    const double jp = scale.passes(*judge) ? 1 : 0;
     const auto it = book.find({review_item_id(run.info.id, cases[i].id), spec.name});
     const std::optional<double> human = it == book.end() ? std::nullopt : it->second.consensus();
+    const auto judge = score_as_grade(run.scores.at(i, dimension), scale, spec);
+    if (!judge) {
+      unjudged += human || (it != book.end() && it->second.disagreement()) ? 1 : 0;
+      continue;
+    }
+    const double jp = scale.passes(*judge) ? 1 : 0;
+    if (!human && it != book.end() && it->second.disagreement()) ++disputed;
     if (human) {
       y.push_back(scale.passes(*human) ? 1 : 0);
       f.push_back(jp);
@@ -49,7 +54,7 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
   const stats::Interval ji = stats::wilson(jx, jn, confidence);
   const stats::Interval hi = stats::wilson(hx, hn, confidence);
   const stats::PpiResult ppi =
-      stats::ppi_mean({y, f, rest}, {confidence, stats::PpiVariant::ppi_plus_plus});
+      stats::ppi_rate({y, f, rest}, {confidence, stats::PpiVariant::ppi_plus_plus});
 
   Analysis a;
   a.kind = "human_grades";
@@ -69,6 +74,18 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
   } else {
     a.lines.push_back(fmt::format("prediction-powered   —  ({})", ppi.reason));
   }
+  if (disputed > 0)
+    a.lines.push_back(fmt::format(
+        "{} more answer{} people graded {} counted as not graded: {} reviewers disagree and no one "
+        "has adjudicated {} (qualbar review export --adjudicate)",
+        disputed, disputed == 1 ? "" : "s", disputed == 1 ? "is" : "are",
+        disputed == 1 ? "its" : "their", disputed == 1 ? "it" : "them"));
+  if (unjudged > 0)
+    a.lines.push_back(fmt::format(
+        "{} answer{} people graded {} left out: the judge has no grade for {} (a failed call, or "
+        "an answer it did not grade)",
+        unjudged, unjudged == 1 ? "" : "s", unjudged == 1 ? "is" : "are",
+        unjudged == 1 ? "it" : "them"));
   a.lines.push_back("Is the judge good enough to stand in for people? qualbar judge-check");
   a.data_json =
       nlohmann::json{{"graded_by_people", hn},
@@ -80,6 +97,9 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
                      {"ppi_estimate", json_number(ppi.estimate)},
                      {"ppi_interval", {json_number(ppi.interval.lo), json_number(ppi.interval.hi)}},
                      {"ppi_lambda", json_number(ppi.lambda)},
+                     {"ppi_effective_n", json_number(ppi.effective_n)},
+                     {"open_disagreements", disputed},
+                     {"no_judge_grade", unjudged},
                      {"ppi_reason", std::string(ppi.reason)}}
           .dump();
   return a;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <numeric>
@@ -51,7 +52,8 @@ namespace {
 
 // ---- words a PM reads --------------------------------------------------------------------------
 
-std::string points(double x) { return fmt::format("{:+.1f}", 100.0 * x); }
+std::string points(double x) { return signed_text(100.0 * x, 1); }
+std::string two(double x) { return fixed_text(x, 2); }
 std::string level(double confidence) { return fmt::format("{:g}%", 100.0 * confidence); }
 std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
@@ -74,10 +76,11 @@ struct Context {
   std::vector<std::size_t> all;     // 0..views.size() − 1
   std::vector<std::size_t> graded;  // positions in views with a human grade
   std::size_t skipped = 0;
+  std::size_t disputed = 0;  // on the scale, graded by people who disagree (not in `graded`)
 };
 
 Context make_context(const DimensionInput& in, const JudgeCheckSettings& s) {
-  Context c{in, s, {}, {}, {}, 0};
+  Context c{in, s, {}, {}, {}, 0, 0};
   const GradeScale& g = in.scale;
   for (const CheckItem& it : in.items) {
     if (!g.valid(it.judge) || (it.human && !g.valid(*it.human))) {
@@ -89,6 +92,8 @@ Context make_context(const DimensionInput& in, const JudgeCheckSettings& s) {
       v.human = static_cast<std::int32_t>(*it.human - g.lo);
       v.human_pass = g.passes(*it.human) ? 1.0 : 0.0;
       c.graded.push_back(c.views.size());
+    } else if (it.disputed) {
+      ++c.disputed;
     }
     c.all.push_back(c.views.size());
     c.views.push_back(v);
@@ -98,6 +103,26 @@ Context make_context(const DimensionInput& in, const JudgeCheckSettings& s) {
 
 stats::KappaWeights weights(const GradeScale& g) {
   return g.ordinal ? stats::KappaWeights::quadratic : stats::KappaWeights::none;
+}
+
+// The statistics module says "one rater"; here it is known which.
+constexpr std::string_view kJudgeOneGrade =
+    "the judge gave every item the same grade, so its agreement with people beyond chance cannot "
+    "be measured: kappa would be 0 whatever people said";
+constexpr std::string_view kPeopleOneGrade =
+    "people gave every item the same grade, so the judge's agreement with them beyond chance "
+    "cannot be measured";
+
+stats::KappaResult kappa_of(std::span<const std::int32_t> human,
+                            std::span<const std::int32_t> judge, const Context& c) {
+  stats::KappaResult k = stats::cohen_kappa(human, judge, c.in.scale.categories(),
+                                            weights(c.in.scale), c.s.confidence);
+  if (k.reason == stats::kAgreementConstantRater) {
+    const bool judge_constant =
+        std::adjacent_find(judge.begin(), judge.end(), std::not_equal_to<>()) == judge.end();
+    k.reason = judge_constant ? kJudgeOneGrade : kPeopleOneGrade;
+  }
+  return k;
 }
 
 // ---- agreement in one cell ---------------------------------------------------------------------
@@ -136,7 +161,7 @@ CellCheck make_cell(const Context& c, std::span<const std::size_t> graded, std::
     same += v.human == v.judge ? 1 : 0;
     ++cell.confusion[static_cast<std::size_t>(v.human) * k + static_cast<std::size_t>(v.judge)];
   }
-  cell.kappa = stats::cohen_kappa(human, judge, k, weights(c.in.scale), c.s.confidence);
+  cell.kappa = kappa_of(human, judge, c);
   if (cell.n == 0) return cell;
   const auto n = static_cast<double>(cell.n);
   cell.agreement = static_cast<double>(same) / n;
@@ -156,6 +181,7 @@ Estimates make_estimates(const Context& c, std::span<const std::size_t> items) {
   for (const std::size_t p : items) {
     const View& v = c.views[p];
     judge_passes += v.judge_pass > 0 ? 1 : 0;
+    e.n_disputed += v.item->disputed ? 1 : 0;
     if (v.graded()) {
       labels.push_back(v.human_pass);
       labeled.push_back(v.judge_pass);
@@ -174,7 +200,7 @@ Estimates make_estimates(const Context& c, std::span<const std::size_t> items) {
     e.human_only = static_cast<double>(human_passes) / static_cast<double>(e.n_human);
     e.human_only_interval = stats::wilson(human_passes, e.n_human, c.s.confidence);
   }
-  e.ppi = stats::ppi_mean({labels, labeled, unlabeled},
+  e.ppi = stats::ppi_rate({labels, labeled, unlabeled},
                           {c.s.confidence, stats::PpiVariant::ppi_plus_plus});
   return e;
 }
@@ -335,9 +361,9 @@ std::vector<WindowCount> window_counts(const Context& c) {
       wc.same += c.views[p].human == c.views[p].judge ? 1 : 0;
     }
     wc.w.agreement = static_cast<double>(wc.same) / static_cast<double>(wc.w.n);
-    wc.w.kappa = stats::cohen_kappa(human, judge, c.in.scale.categories(), weights(c.in.scale),
-                                    c.s.confidence)
-                     .kappa;
+    const stats::KappaResult k = kappa_of(human, judge, c);
+    wc.w.kappa = k.kappa;
+    wc.w.kappa_reason = k.reason;
     wc.w.too_few = wc.w.n < c.s.min_window_items;
     out.push_back(std::move(wc));
   }
@@ -371,10 +397,25 @@ std::vector<DriftWindow> drift_windows(const Context& c) {
 // ---- the verdict and its reasons ---------------------------------------------------------------
 
 std::string agreement_sentence(const CellCheck& o, double confidence) {
-  return fmt::format(
-      "The judge agrees with people on {} of {} (kappa {:.2f}, {} interval {:.2f}–{:.2f}).",
-      percent(o.agreement), plural(o.n, "item"), o.kappa.kappa, level(confidence),
-      o.kappa.interval.lo, o.kappa.interval.hi);
+  return fmt::format("The judge agrees with people on {} of {} (kappa {}, {} interval {}–{}).",
+                     percent(o.agreement), plural(o.n, "item"), two(o.kappa.kappa),
+                     level(confidence), two(o.kappa.interval.lo), two(o.kappa.interval.hi));
+}
+
+// Items on which the judge and people gave different grades.
+std::size_t disagreements(const CellCheck& c) {
+  return std::isfinite(c.agreement)
+             ? c.n - static_cast<std::size_t>(std::lround(c.agreement * static_cast<double>(c.n)))
+             : 0;
+}
+
+// A slice held to the bar that fails it: a kappa below min_kappa, or none at all (one side gave
+// one grade only) while the judge and people disagree there. Everyone giving one and the same
+// grade (no disagreement) does not count against the judge.
+bool weak_slice(const CellCheck& c, const JudgeCheckSettings& s) {
+  if (c.too_few) return false;
+  if (std::isnan(c.kappa.kappa)) return disagreements(c) > 0;
+  return c.kappa.kappa < s.min_kappa;
 }
 
 // The reasons that make the judge not usable, in the order of the rules.
@@ -384,34 +425,50 @@ std::vector<std::string> blocking_reasons(const DimensionCheck& d, const JudgeCh
   if (o.n < s.min_items) {
     out.push_back(fmt::format(
         "Only {} {} both a human grade and the judge's; at least {} are needed to vouch for the "
-        "judge: have people grade {} more.",
-        plural(o.n, "item"), o.n == 1 ? "has" : "have", s.min_items, s.min_items - o.n));
+        "judge: have people grade {} more.{}",
+        plural(o.n, "item"), o.n == 1 ? "has" : "have", s.min_items, s.min_items - o.n,
+        d.open_disagreements == 0
+            ? ""
+            : fmt::format(" People graded {} more, but their reviewers disagree and no one has "
+                          "adjudicated them, so they are left out: settling them counts toward "
+                          "the {}.",
+                          d.open_disagreements, s.min_items - o.n)));
     return out;  // every other number rests on too few items to mean anything
   }
   if (std::isnan(o.kappa.kappa)) {
-    out.push_back(fmt::format(
-        "Agreement beyond chance (kappa) cannot be measured ({}): have people grade items the "
-        "judge may get wrong.",
-        o.kappa.reason));
+    out.push_back(
+        disagreements(o) == 0
+            ? fmt::format("Agreement beyond chance (kappa) cannot be measured ({}): have people "
+                          "grade items the judge may get wrong.",
+                          o.kappa.reason)
+            : fmt::format("Agreement beyond chance (kappa) cannot be measured ({}), and the judge "
+                          "disagrees with people on {} of {}: it cannot stand in for them.",
+                          o.kappa.reason, disagreements(o), plural(o.n, "item")));
   } else if (o.kappa.kappa < s.min_kappa) {
     out.push_back(fmt::format(
         "The judge agrees with people on {} of {}, but its kappa (agreement beyond chance) is "
-        "only {:.2f} ({} interval {:.2f}–{:.2f}), below the {:.2f} required.",
-        percent(o.agreement), plural(o.n, "item"), o.kappa.kappa, level(s.confidence),
-        o.kappa.interval.lo, o.kappa.interval.hi, s.min_kappa));
+        "only {} ({} interval {}–{}), below the {:.2f} required.",
+        percent(o.agreement), plural(o.n, "item"), two(o.kappa.kappa), level(s.confidence),
+        two(o.kappa.interval.lo), two(o.kappa.interval.hi), s.min_kappa));
   }
   std::size_t weak = 0;  // slices are sorted worst first: the first three speak for the rest
   for (const CellCheck& c : d.slices) {
-    if (c.too_few || !(c.kappa.kappa < s.min_kappa)) continue;
+    if (!weak_slice(c, s)) continue;
     if (++weak > 3) continue;
-    out.push_back(fmt::format(
-        "In {}={} the judge's kappa is only {:.2f} on {} (below {:.2f}): it cannot stand in for "
-        "people there.",
-        c.slice, c.value, c.kappa.kappa, plural(c.n, "item"), s.min_kappa));
+    out.push_back(
+        std::isnan(c.kappa.kappa)
+            ? fmt::format("In {}={} the judge's agreement beyond chance cannot be measured ({}), "
+                          "and it disagrees with people on {} of {}: it cannot stand in for "
+                          "people there.",
+                          c.slice, c.value, c.kappa.reason, disagreements(c), plural(c.n, "item"))
+            : fmt::format("In {}={} the judge's kappa is only {} on {} (below {:.2f}): it cannot "
+                          "stand in for people there.",
+                          c.slice, c.value, two(c.kappa.kappa), plural(c.n, "item"), s.min_kappa));
   }
   if (weak > 3)
     out.push_back(
-        fmt::format("{} more slices have a kappa below {:.2f} too.", weak - 3, s.min_kappa));
+        fmt::format("{} more slices have a kappa below {:.2f} (or none, with disagreements) too.",
+                    weak - 3, s.min_kappa));
   const VerbosityProbe& v = d.verbosity;
   if (v.flagged) {
     out.push_back(fmt::format(
@@ -489,6 +546,20 @@ std::vector<std::string> notes(const DimensionCheck& d) {
         plural(w.n, "item"), p_value_text(w.p_value),
         later.empty() ? "" : fmt::format(", and is down again in {}", fmt::join(later, ", "))));
   }
+  if (d.open_disagreements > 0)
+    out.push_back(fmt::format(
+        "{} people graded {} left out of the agreement, kappa and bias: {} reviewers disagree and "
+        "no one has adjudicated {} (in the pass rates {} as not graded by people). Settle them: "
+        "qualbar review export --adjudicate, then qualbar review import.",
+        plural(d.open_disagreements, "item"), d.open_disagreements == 1 ? "is" : "are",
+        d.open_disagreements == 1 ? "its" : "their", d.open_disagreements == 1 ? "it" : "them",
+        d.open_disagreements == 1 ? "it counts" : "they count"));
+  if (d.no_judge_grade > 0)
+    out.push_back(fmt::format(
+        "{} people graded {} left out: the judge has no grade for {} (its call failed, it did not "
+        "answer in its format, or the dimension does not apply).",
+        plural(d.no_judge_grade, "item"), d.no_judge_grade == 1 ? "is" : "are",
+        d.no_judge_grade == 1 ? "it" : "them"));
   if (d.skipped > 0)
     out.push_back(fmt::format("{} left out: a grade was not {}.", plural(d.skipped, "item was"),
                               d.scale.describe()));
@@ -528,6 +599,8 @@ DimensionCheck check_judge(const DimensionInput& in, const JudgeCheckSettings& s
   d.dimension = in.dimension;
   d.scale = in.scale;
   d.skipped = c.skipped;
+  d.open_disagreements = c.disputed;
+  d.no_judge_grade = in.no_judge_grade;
   d.settings = settings;
   d.overall = make_cell(c, c.graded, "", "");
   d.estimates = make_estimates(c, c.all);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "qualbar/review/judge_check.hpp"
@@ -20,24 +21,37 @@ using term::Style;
 using term::Table;
 using term::width;
 
-std::string pts(double x) { return std::isnan(x) ? "?" : fmt::format("{:+.1f}", 100.0 * x); }
-std::string num2(double x) { return std::isnan(x) ? "—" : fmt::format("{:.2f}", x); }
+// Numbers for people: "—" for one that does not exist (the row or a note says why), and never
+// "-0.00" or "?".
+std::string pts(double x) { return signed_text(100.0 * x, 1); }
+std::string num2(double x) { return fixed_text(x, 2); }
 
-// "[91.2, 96.0]" for rates, in percent like the run report.
+// "[91.2, 96.0]" for rates, in percent like the run report; "" when there is no interval (these
+// intervals have both ends or none).
 std::string rate_interval(const stats::Interval& i) {
-  if (std::isnan(i.lo) && std::isnan(i.hi)) return "";
-  auto v = [](double x) {
-    return std::isnan(x) ? std::string("?") : fmt::format("{:.1f}", 100 * x);
-  };
-  return fmt::format("[{}, {}]", v(i.lo), v(i.hi));
+  if (!std::isfinite(i.lo) || !std::isfinite(i.hi)) return "";
+  return fmt::format("[{}, {}]", fixed_text(100 * i.lo, 1), fixed_text(100 * i.hi, 1));
 }
 std::string points_interval(const stats::Interval& i) {
-  if (std::isnan(i.lo) && std::isnan(i.hi)) return "";
+  if (!std::isfinite(i.lo) || !std::isfinite(i.hi)) return "";
   return fmt::format("[{}, {}]", pts(i.lo), pts(i.hi));
 }
 std::string kappa_interval(const stats::Interval& i) {
-  if (std::isnan(i.lo) && std::isnan(i.hi)) return "";
+  if (!std::isfinite(i.lo) || !std::isfinite(i.hi)) return "";
   return fmt::format("[{}, {}]", num2(i.lo), num2(i.hi));
+}
+
+// What was left out of the items with both grades, and why: "" when nothing was.
+std::string left_out(const DimensionCheck& d) {
+  std::vector<std::string> parts;
+  if (d.open_disagreements > 0)
+    parts.push_back(fmt::format("{} open disagreement{} (reviewers differ, not adjudicated)",
+                                d.open_disagreements, d.open_disagreements == 1 ? "" : "s"));
+  if (d.no_judge_grade > 0)
+    parts.push_back(fmt::format("{} without a judge grade", d.no_judge_grade));
+  if (d.skipped > 0) parts.push_back(fmt::format("{} with a grade off the scale", d.skipped));
+  if (parts.empty()) return "";
+  return fmt::format("; left out: {}", fmt::join(parts, ", "));
 }
 
 std::string headline(const DimensionCheck& d, const Style& st) {
@@ -51,8 +65,8 @@ std::string headline(const DimensionCheck& d, const Style& st) {
 void write_agreement(const DimensionCheck& d, std::ostream& out) {
   const CellCheck& o = d.overall;
   const JudgeCheckSettings& s = d.settings;
-  out << fmt::format("  Agreement   {} {} of {} items with both grades\n", percent(o.agreement),
-                     rate_interval(o.agreement_interval), o.n);
+  out << fmt::format("  Agreement   {} {} of {} items with both grades{}\n", percent(o.agreement),
+                     rate_interval(o.agreement_interval), o.n, left_out(d));
   const std::string kappa = o.kappa.reason.empty()
                                 ? num2(o.kappa.kappa) + " " + kappa_interval(o.kappa.interval)
                                 : fmt::format("undefined ({})", o.kappa.reason);
@@ -99,7 +113,10 @@ void write_estimates(const DimensionCheck& d, std::ostream& out, const Style& st
   t.add({"judge only", percent(e.judge_only), rate_interval(e.judge_only_interval),
          fmt::format("the judge on {} items", e.n_judged)});
   t.add({"people only", percent(e.human_only), rate_interval(e.human_only_interval),
-         fmt::format("people on {} items", e.n_human)});
+         fmt::format("people on {} items{}", e.n_human,
+                     e.n_disputed == 0 ? ""
+                                       : fmt::format(" ({} open disagreement{} left out)",
+                                                     e.n_disputed, e.n_disputed == 1 ? "" : "s"))});
   t.add({"prediction-powered", percent(e.ppi.estimate), rate_interval(e.ppi.interval),
          ppi_source(e)});
   t.print(out, st, "    ");
@@ -109,9 +126,35 @@ void write_estimates(const DimensionCheck& d, std::ostream& out, const Style& st
       << '\n';
 }
 
+// A kappa in a table: the number, or "undefined" (the reason follows the table).
+std::string kappa_cell(const stats::KappaResult& k) {
+  return k.reason.empty() ? num2(k.kappa) : "undefined";
+}
+
+using ReasonRows = std::vector<std::pair<std::string_view, std::vector<std::string>>>;
+
+void note_reason(ReasonRows& rows, std::string_view reason, const std::string& row) {
+  for (auto& [r, names] : rows) {
+    if (r == reason) {
+      names.push_back(row);
+      return;
+    }
+  }
+  rows.push_back({reason, {row}});
+}
+
+// Under a table: why each "undefined" kappa in it is undefined.
+void write_undefined(const ReasonRows& rows, std::ostream& out, const Style& st) {
+  for (const auto& [reason, names] : rows)
+    out << st.dim(fmt::format("    kappa undefined in {}: {}", fmt::join(names, ", "), reason))
+        << '\n';
+}
+
 std::string slice_status(const CellCheck& c, const JudgeCheckSettings& s, const Style& st) {
   if (c.too_few) return st.dim(fmt::format("too few (n < {})", s.min_items));
-  if (std::isnan(c.kappa.kappa)) return st.dim("kappa undefined");
+  if (std::isnan(c.kappa.kappa))
+    return c.agreement < 1.0 ? st.red("FAIL") + " kappa undefined, judge disagrees"
+                             : st.dim("kappa undefined");
   if (c.kappa.kappa < s.min_kappa)
     return st.red("FAIL") + fmt::format(" below {:.2f}", s.min_kappa);
   return st.green("ok");
@@ -125,14 +168,18 @@ void write_slices(const DimensionCheck& d, std::ostream& out, const Style& st) {
       << '\n';
   Table t({"SLICE", "N", "AGREEMENT", "KAPPA",
            fmt::format("{:g}% INTERVAL", 100.0 * d.settings.confidence), "BIAS", "STATUS"});
+  ReasonRows undefined;  // reason → the slices it explains
   for (std::size_t i = 0; i < shown; ++i) {
     const CellCheck& c = d.slices[i];
-    t.add({c.slice + "=" + c.value, std::to_string(c.n), percent(c.agreement), num2(c.kappa.kappa),
+    const std::string label = c.slice + "=" + c.value;
+    t.add({label, std::to_string(c.n), percent(c.agreement), kappa_cell(c.kappa),
            kappa_interval(c.kappa.interval), pts(c.bias), slice_status(c, d.settings, st)});
+    if (!c.kappa.reason.empty()) note_reason(undefined, c.kappa.reason, label);
   }
   t.print(out, st, "    ");
   if (shown < d.slices.size())
     out << fmt::format("    … and {} more (--format json lists all)\n", d.slices.size() - shown);
+  write_undefined(undefined, out, st);
 }
 
 // The probe's slope is per unit of log(1 + length); per doubling reads better (close enough for
@@ -187,17 +234,21 @@ void write_drift(const DimensionCheck& d, std::ostream& out, const Style& st) {
                              100.0 * d.settings.drift_tolerance))
       << '\n';
   Table t({"WINDOW", "N", "AGREEMENT", "KAPPA", "DROP", "P", "STATUS"});
+  ReasonRows undefined;
   for (const DriftWindow& w : d.drift) {
+    if (!w.kappa_reason.empty()) note_reason(undefined, w.kappa_reason, w.window);
     const std::string status =
         w.baseline  ? st.dim("baseline")
         : w.too_few ? st.dim(fmt::format("too few (n < {})", d.settings.min_window_items))
         : w.alert   ? st.red("ALERT")
                     : st.green("ok");
-    t.add({w.window, std::to_string(w.n), percent(w.agreement), num2(w.kappa),
-           std::isnan(w.drop) ? "" : fmt::format("{:.1f}", 100.0 * w.drop), p_value_text(w.p_value),
+    t.add({w.window, std::to_string(w.n), percent(w.agreement),
+           w.kappa_reason.empty() ? num2(w.kappa) : "undefined",
+           std::isnan(w.drop) ? "" : fixed_text(100.0 * w.drop, 1), p_value_text(w.p_value),
            status});
   }
   t.print(out, st, "    ");
+  write_undefined(undefined, out, st);
 }
 
 void write_dimension(const DimensionCheck& d, std::ostream& out, const Style& st) {
@@ -249,6 +300,7 @@ json cell_json(const CellCheck& c, std::size_t k) {
 json estimates_json(const Estimates& e) {
   return {{"n_judged", e.n_judged},
           {"n_human", e.n_human},
+          {"n_disputed", e.n_disputed},
           {"judge_only",
            {{"estimate", number(e.judge_only)}, {"interval", interval(e.judge_only_interval)}}},
           {"human_only",
@@ -258,6 +310,7 @@ json estimates_json(const Estimates& e) {
             {"standard_error", number(e.ppi.standard_error)},
             {"interval", interval(e.ppi.interval)},
             {"lambda", number(e.ppi.lambda)},
+            {"effective_n", number(e.ppi.effective_n)},
             {"reason", text_or_null(e.ppi.reason)}}}};
 }
 
@@ -311,6 +364,7 @@ json drift_json(const std::vector<DriftWindow>& windows) {
                    {"n", w.n},
                    {"agreement", number(w.agreement)},
                    {"kappa", number(w.kappa)},
+                   {"kappa_reason", text_or_null(w.kappa_reason)},
                    {"baseline", w.baseline},
                    {"drop", number(w.drop)},
                    {"p_value", number(w.p_value)},
@@ -348,6 +402,8 @@ json dimension_json(const DimensionCheck& d) {
           {"reasons", d.reasons},
           {"drift_alert", d.drift_alert},
           {"skipped", d.skipped},
+          {"open_disagreements", d.open_disagreements},
+          {"no_judge_grade", d.no_judge_grade},
           {"scale",
            {{"ordinal", d.scale.ordinal},
             {"lo", d.scale.lo},

@@ -86,6 +86,13 @@ KappaResult cohen_kappa_table(std::span<const std::uint64_t> table, std::size_t 
     out.reason = kAgreementNoVariation;
     return out;
   }
+  const auto one_category = [&](const std::vector<double>& shares) {
+    return std::count_if(shares.begin(), shares.end(), [](double p) { return p > 0.0; }) == 1;
+  };
+  if (one_category(row) || one_category(col)) {
+    out.reason = kAgreementConstantRater;
+    return out;
+  }
   const double kappa = 1.0 - observed / expected;
   out.kappa = kappa;
 
@@ -118,7 +125,7 @@ KappaResult cohen_kappa_table(std::span<const std::uint64_t> table, std::size_t 
   out.se = std::sqrt(var);
   out.se_null = std::sqrt(var_null);
   const double z = z_two_sided(confidence);
-  out.interval = {kappa - z * out.se, kappa + z * out.se};
+  out.interval = {std::max(-1.0, kappa - z * out.se), std::min(1.0, kappa + z * out.se)};
   return out;
 }
 

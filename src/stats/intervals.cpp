@@ -85,6 +85,31 @@ RatioInterval ratio_katz(std::size_t x_a, std::size_t n_a, std::size_t x_b, std:
   return {ratio, {ratio * std::exp(-z * se), ratio * std::exp(z * se)}};
 }
 
+Interval wilson_score(double rate, double size, double q) {
+  if (!(rate >= 0.0 && rate <= 1.0) || !(size > 0.0) || !std::isfinite(size) || !(q > 0.0))
+    return {kNaN, kNaN};
+  const double q2 = q * q;
+  const double denom = 1.0 + q2 / size;
+  const double center = (rate + q2 / (2.0 * size)) / denom;
+  const double half = q * std::sqrt(rate * (1.0 - rate) / size + q2 / (4.0 * size * size)) / denom;
+  // A rate of exactly 0 or 1 has that end exactly, as `wilson`.
+  return {rate == 0.0 ? 0.0 : std::max(0.0, center - half),
+          rate == 1.0 ? 1.0 : std::min(1.0, center + half)};
+}
+
+Interval unit_mean_interval(double mean, double sd, std::size_t n, double confidence) {
+  if (n < 2 || !(mean >= 0.0 && mean <= 1.0) || !std::isfinite(sd) ||
+      !(confidence > 0.0 && confidence < 1.0))
+    return {kNaN, kNaN};
+  const auto nn = static_cast<double>(n);
+  const double spread = mean * (1.0 - mean);  // the largest variance a [0, 1] score can have
+  const double var = sd * sd;
+  // The report's one-pass variance leaves a residue of about 1e-16 relative on equal scores.
+  const double n_eff = var > 1e-12 * spread ? nn * spread / var : nn;
+  const boost::math::students_t_distribution<double> t(nn - 1.0);
+  return wilson_score(mean, n_eff, boost::math::quantile(t, 0.5 + confidence / 2.0));
+}
+
 Interval t_interval(double mean, double sd, std::size_t n, double confidence) {
   if (n < 2 || !std::isfinite(mean) || !std::isfinite(sd)) return {kNaN, kNaN};
   const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
@@ -132,6 +157,19 @@ Interval quantile_interval_sorted(std::span<const double> sorted, double q, doub
     if (lo < n) out.hi = sorted[lo];  // X(s), s = lo + 1
   }
   return out;
+}
+
+QuantileIntervalSizes quantile_interval_min_n(double q, double confidence) {
+  if (!(q > 0.0 && q < 1.0) || !(confidence > 0.0 && confidence < 1.0)) return {};
+  const double half_alpha = (1.0 - confidence) / 2.0;
+  // The smallest n with p^n <= α/2, from the logarithms and then checked against the powers.
+  auto smallest = [&](double p) {
+    auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(std::log(half_alpha) / std::log(p))));
+    while (n > 1 && std::pow(p, static_cast<double>(n - 1)) <= half_alpha) --n;
+    while (std::pow(p, static_cast<double>(n)) > half_alpha) ++n;
+    return n;
+  };
+  return {smallest(1.0 - q), smallest(q)};
 }
 
 double min_detectable_drop(double p0, std::size_t n, double confidence, double power) {

@@ -14,6 +14,8 @@ constexpr std::string_view kFewLabeled = "fewer than 2 labeled items";
 constexpr std::string_view kFewUnlabeled = "fewer than 2 unlabeled items";
 constexpr std::string_view kLabeledLengthMismatch =
     "labels and labeled predictions differ in length";
+constexpr std::string_view kNotARate =
+    "a label or prediction is outside [0, 1]: a rate needs values from 0 to 1";
 using detail::all_finite;
 using detail::kBadConfidence;
 using detail::kNonFinite;
@@ -85,6 +87,28 @@ PpiResult ppi_mean(const PpiSample& s, const PpiOptions& opts) {
   r.standard_error = std::sqrt(imputed_var / big_n + rect_ss / n / n);
   const double half = z_two_sided(opts.confidence) * r.standard_error;
   r.interval = {r.estimate - half, r.estimate + half};
+  return r;
+}
+
+PpiResult ppi_rate(const PpiSample& s, const PpiOptions& opts) {
+  PpiResult r = ppi_mean(s, opts);
+  if (!r.reason.empty()) return r;
+  const auto in_unit = [](std::span<const double> xs) {
+    return std::all_of(xs.begin(), xs.end(), [](double x) { return x >= 0.0 && x <= 1.0; });
+  };
+  if (!in_unit(s.labels) || !in_unit(s.labeled_predictions) || !in_unit(s.unlabeled_predictions)) {
+    PpiResult bad;
+    bad.reason = kNotARate;
+    return bad;
+  }
+  r.estimate = std::clamp(r.estimate, 0.0, 1.0);
+  const double spread = r.estimate * (1.0 - r.estimate);
+  const double n = static_cast<double>(s.labels.size());
+  const double all = n + static_cast<double>(s.unlabeled_predictions.size());
+  r.effective_n = spread > 0.0 && r.standard_error > 0.0
+                      ? std::min(all, spread / (r.standard_error * r.standard_error))
+                      : n;
+  r.interval = wilson_score(r.estimate, r.effective_n, z_two_sided(opts.confidence));
   return r;
 }
 

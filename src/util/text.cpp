@@ -19,7 +19,36 @@ std::string p_value_text(double p) {
 }
 
 std::string percent(double fraction) {
-  return std::isfinite(fraction) ? fmt::format("{:.1f}%", 100.0 * fraction) : std::string("—");
+  return std::isfinite(fraction) ? fixed_text(100.0 * fraction, 1) + "%" : std::string("—");
+}
+
+namespace {
+
+// "-0.00" → "0.00" (and "+0.00" stays): a value that rounds to zero has no sign.
+std::string unsigned_zero(std::string s) {
+  if (s.empty() || s[0] != '-') return s;
+  const bool zero = s.find_first_not_of("0.", 1) == std::string::npos;
+  if (zero) s.erase(0, 1);
+  return s;
+}
+
+}  // namespace
+
+std::string fixed_text(double value, int decimals) {
+  if (!std::isfinite(value)) return "—";
+  return unsigned_zero(fmt::format("{:.{}f}", value, decimals));
+}
+
+int decimals_for_parts(std::size_t parts) {
+  int d = 1;
+  for (std::size_t scale = 10; scale < parts && d < 9; scale *= 10) ++d;
+  return d;
+}
+
+std::string signed_text(double value, int decimals) {
+  if (!std::isfinite(value)) return "—";
+  std::string s = fixed_text(value, decimals);  // "-1.5", "0.0" (never "-0.0"), "1.5"
+  return s[0] == '-' ? s : fmt::format("+{}", s);
 }
 
 bool is_unspaced_script(char32_t cp) {

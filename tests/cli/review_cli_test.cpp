@@ -149,5 +149,68 @@ TEST_F(ReviewCli, BadGradesExitTwoNamingFileLineAndFieldAndNothingIsStored) {
   EXPECT_NE(r.err.find("review/missing.jsonl"), std::string::npos) << r.err;
 }
 
+// 20 answers graded by two reviewers: they agree on 11 (all passes) and differ on 9, which no one
+// has adjudicated; reviewer-1 passes everything. The judge passes all 20. judge-check says why
+// only 11 count, its prediction-powered rate is not "100.0% [100.0, 100.0]", the reviewers'
+// kappa is undefined with the reviewer named, and the report says what it left out.
+TEST_F(ReviewCli, OpenDisagreementsAreCountedAndSaidAndNoIntervalIsAPointOrPastItsBounds) {
+  save_run(20, [](std::size_t) { return true; });
+  std::string grades;
+  for (std::size_t i = 0; i < 20; ++i)
+    for (const char* who : {"reviewer-1", "reviewer-2"})
+      grades += nlohmann::json{{"id", case_id(i)},
+                               {"grader", who},
+                               {"dimension", "helpfulness"},
+                               {"grade", i < 11 || std::string(who) == "reviewer-1" ? 1 : 0},
+                               {"graded_at", "2026-11-20T10:00:00Z"}}
+                    .dump() +
+                "\n";
+  write_text((dir_.work() / "grades.jsonl").string(), grades);
+  ASSERT_EQ(qualbar("review import grades.jsonl --run latest").exit_code, 0);
+
+  ProcessResult r = qualbar("judge-check --dimension helpfulness");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("Only 11 items have both a human grade and the judge's; at least 40 are "
+                       "needed to vouch for the judge: have people grade 29 more. People graded "
+                       "9 more, but their reviewers disagree and no one has adjudicated them"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("of 11 items with both grades; left out: 9 open disagreements"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("people on 11 items (9 open disagreements left out)"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("[100.0, 100.0]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("-0.0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("?]"), std::string::npos) << r.out;
+  r = qualbar("judge-check --dimension helpfulness --format json");
+  const auto check = nlohmann::json::parse(r.out);
+  EXPECT_EQ(check["dimensions"][0]["open_disagreements"], 9);
+  const auto& ppi = check["dimensions"][0]["estimates"]["prediction_powered"];
+  EXPECT_EQ(ppi["estimate"], 1.0);
+  EXPECT_LT(ppi["interval"][0].get<double>(), 0.75);
+
+  r = qualbar("review agreement");
+  EXPECT_NE(r.out.find("Cohen's kappa    undefined  reviewer-1 × reviewer-2 on 20 items: "
+                       "reviewer-1 gave every item the same grade, so kappa would be 0 whatever "
+                       "reviewer-2 did"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("-0.0"), std::string::npos) << r.out;
+  r = qualbar("review agreement --format json");
+  const auto agreement = nlohmann::json::parse(r.out);
+  const auto& pair = agreement["dimensions"][0]["pairs"][0];
+  EXPECT_TRUE(pair["kappa"].is_null());
+  EXPECT_NE(pair["kappa_reason"].get<std::string>().find("reviewer-1 gave every item"),
+            std::string::npos);
+
+  r = qualbar("report latest --wide");
+  EXPECT_NE(r.out.find("9 more answers people graded are counted as not graded: their reviewers "
+                       "disagree"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("(100.0%–100.0%)"), std::string::npos) << r.out;
+}
+
 }  // namespace QB_UNITY_ID
 }  // namespace qb::test

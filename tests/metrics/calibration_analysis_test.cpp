@@ -1,5 +1,8 @@
 // The calibration analysis (src/metrics/calibration_analysis.cpp) and the calibration scorer's
 // suite checks: confidences paired with the correctness of the `against` dimension.
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -26,8 +29,8 @@ struct Item {
   bool failed = false;
 };
 
-Report report_of(const std::vector<Item>& items) {
-  const Suite suite = read_suite(kSuite, "suite.yaml", ".");
+Report report_of(const std::vector<Item>& items, const char* suite_text = kSuite) {
+  const Suite suite = read_suite(suite_text, "suite.yaml", ".");
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i)
     text += "{\"id\":\"c" + std::to_string(i) + "\",\"input\":\"q\",\"reference\":\"alpha beta\"," +
@@ -89,6 +92,46 @@ TEST(CalibrationAnalysis, PairsConfidenceWithTheAgainstDimensionAndReportsEveryM
   EXPECT_GT(data["slices"][0]["ece"].get<double>(), data["slices"][1]["ece"].get<double>());
   // The dimension's own number is the mean confidence of the cases that have one.
   EXPECT_EQ(dim.overall.n_not_applicable, 1U);
+}
+
+// 15 equal-width bins are 1/15 wide: with one decimal their labels read "0.5–0.5"; each label
+// must be distinct and say where the bin is.
+TEST(CalibrationAnalysis, FifteenBinLabelsAreDistinctAndSayLeftOutCases) {
+  const char* suite =
+      "schema_version: 1\nname: cal\ndatasets: cases.jsonl\ndimensions:\n"
+      "  correct:\n    scorer: token-f1\n    threshold: 0.5\n"
+      "  confidence:\n    scorer: calibration\n    args: {against: correct, bins: 15}\n"
+      "slices: [category]\n";
+  std::vector<Item> items;
+  for (int i = 0; i < 30; ++i)
+    items.push_back({"a", i % 3 == 0 ? "gamma" : "alpha beta", 0.02 + 0.0325 * i});
+  items.push_back({"a", "alpha beta", -1});          // no confidence
+  items.push_back({"a", "alpha beta", 0.99, true});  // failed call
+  const Report r = report_of(items, suite);
+  const auto& a = *r.dimensions[1].analysis;
+  EXPECT_EQ(a.title, "confidence: confidence against correct (30 cases with both)");
+  ASSERT_GE(a.lines.size(), 4U);
+  EXPECT_EQ(a.lines[0], "left out: 1 failed call, 1 without a confidence");
+  const auto data = nlohmann::json::parse(a.data_json);
+  EXPECT_EQ(data["left_out"]["failed_call"], 1);
+  EXPECT_EQ(data["left_out"]["no_confidence"], 1);
+  const std::string& diagram = a.lines[3];
+  ASSERT_EQ(diagram.rfind("reliability (confidence → accuracy, n):", 0), 0U) << diagram;
+  EXPECT_NE(diagram.find(" 0.47–0.53 → "), std::string::npos) << diagram;
+  EXPECT_NE(diagram.find(" 0.00–0.07 → "), std::string::npos) << diagram;
+  EXPECT_NE(diagram.find(" 0.93–1.00 → "), std::string::npos) << diagram;
+  EXPECT_EQ(diagram.find("0.5–0.5"), std::string::npos) << diagram;
+  // Every label is different from every other.
+  std::set<std::string> labels;
+  std::size_t shown = 0;
+  for (std::size_t p = diagram.find(" → "); p != std::string::npos;
+       p = diagram.find(" → ", p + 1)) {
+    const std::size_t start = diagram.rfind(' ', p - 1) + 1;
+    labels.insert(diagram.substr(start, p - start));
+    ++shown;
+  }
+  EXPECT_EQ(labels.size(), shown);
+  EXPECT_GE(shown, 14U);
 }
 
 TEST(CalibrationAnalysis, AgainstMustNameAnotherQualityDimension) {

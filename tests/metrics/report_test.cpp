@@ -18,6 +18,7 @@
 #include "qualbar/metrics/scoring.hpp"
 #include "qualbar/providers/provider.hpp"
 #include "qualbar/run/runner.hpp"
+#include "qualbar/stats/intervals.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
@@ -324,7 +325,14 @@ TEST(BuildReport, GradedScorerWithThresholdIsAPassRate) {
   EXPECT_DOUBLE_EQ(cell(d, "category", "b").estimate, 0.5);
 }
 
-TEST(BuildReport, GradedScorerWithoutThresholdIsAMeanWithATInterval) {
+// The Wilson score interval at a (fractional) sample size m with quantile q, written out.
+stats::Interval wilson_at(double p, double m, double q) {
+  const double centre = (p + q * q / (2 * m)) / (1 + q * q / m);
+  const double half = q * std::sqrt(p * (1 - p) / m + q * q / (4 * m * m)) / (1 + q * q / m);
+  return {centre - half, centre + half};
+}
+
+TEST(BuildReport, GradedScorerWithoutThresholdIsAMeanWithABoundedInterval) {
   const Built b =
       build("dimensions:\n  answer: token-f1\nslices: [category]\n", kF1Cases, kF1Responses);
   const DimensionResult& d = dim(b.report, "answer");
@@ -342,18 +350,58 @@ TEST(BuildReport, GradedScorerWithoutThresholdIsAMeanWithATInterval) {
   EXPECT_NEAR(d.overall.estimate, 7.0 / 12.0, kTol);
   ASSERT_TRUE(d.overall.stat("sd").has_value());
   EXPECT_NEAR(*d.overall.stat("sd"), sd, 1e-12);
-  EXPECT_NEAR(d.overall.interval.lo, mean - t975_df3 * sd / 2.0, 1e-9);
-  EXPECT_NEAR(d.overall.interval.hi, mean + t975_df3 * sd / 2.0, 1e-9);
+  // Wilson at the effective sample size n·m(1 − m)/s², with t(3) for z.
+  const stats::Interval want = wilson_at(mean, 4.0 * mean * (1 - mean) / (sd * sd), t975_df3);
+  EXPECT_NEAR(d.overall.interval.lo, want.lo, 1e-9);
+  EXPECT_NEAR(d.overall.interval.hi, want.hi, 1e-9);
 
-  // Category b: f3 (0) and f4 (2/3); f5 is not applicable. t with 1 degree of freedom.
+  // Category b: f3 (0) and f4 (2/3); f5 is not applicable. t with 1 degree of freedom (12.7):
+  // the t interval was [−3.9, 4.6]; this one stays in [0, 1].
   const Cell& cb = cell(d, "category", "b");
   EXPECT_EQ(cb.n, 2u);
   EXPECT_EQ(cb.n_not_applicable, 1u);
   EXPECT_NEAR(cb.estimate, 1.0 / 3.0, kTol);
   const double sd_b = std::sqrt(2.0 * (1.0 / 3.0) * (1.0 / 3.0));
   const double t975_df1 = std::tan(M_PI * 0.475);  // t.ppf(0.975, 1): the Cauchy quantile
-  EXPECT_NEAR(cb.interval.lo, 1.0 / 3.0 - t975_df1 * sd_b / std::sqrt(2.0), 1e-9);
-  EXPECT_NEAR(cb.interval.hi, 1.0 / 3.0 + t975_df1 * sd_b / std::sqrt(2.0), 1e-9);
+  const stats::Interval want_b = wilson_at(1.0 / 3.0, 2.0 * (2.0 / 9.0) / (sd_b * sd_b), t975_df1);
+  EXPECT_NEAR(cb.interval.lo, want_b.lo, 1e-9);
+  EXPECT_NEAR(cb.interval.hi, want_b.hi, 1e-9);
+  EXPECT_GE(cb.interval.lo, 0.0);
+  EXPECT_LE(cb.interval.hi, 1.0);
+}
+
+// Means of scores near 1 ("0.995 [0.984, 1.005]" with the t interval) stay below 1, and a slice
+// whose every score is 1 gets an interval, not "1.000 [1.000, 1.000]".
+TEST(BuildReport, MeanOfScoresNearOneStaysWithinZeroOneAndIsNeverAPoint) {
+  std::vector<std::string> cases, responses;
+  for (int i = 0; i < 20; ++i) {
+    cases.push_back(fmt::format(
+        R"({{"id":"m{}","category":"{}","input":"q","reference":"refund takes five days now"}})", i,
+        i < 10 ? "a" : "b"));
+    // Category a: every answer exact (F1 1). Category b: one answer in three drops a word.
+    responses.push_back(fmt::format(
+        R"({{"id":"m{}","output":"{}"}})", i,
+        i >= 10 && i % 3 == 0 ? "refund takes five days" : "refund takes five days now"));
+  }
+  const Built b = build("dimensions:\n  answer: token-f1\nslices: [category]\n", lines(cases),
+                        lines(responses));
+  const DimensionResult& d = dim(b.report, "answer");
+  ASSERT_EQ(d.aggregation, Aggregation::mean);
+  for (const Cell* c : {&d.overall, &cell(d, "category", "a"), &cell(d, "category", "b")}) {
+    SCOPED_TRACE(c->label());
+    const double sd = c->stat("sd").value_or(0);
+    const stats::Interval t = stats::t_interval(c->estimate, sd, c->n, 0.95);
+    EXPECT_TRUE(t.hi > 1.0 || t.hi == t.lo) << "the t interval leaves [0, 1] or has no width";
+    EXPECT_GE(c->interval.lo, 0.0);
+    EXPECT_LE(c->interval.hi, 1.0);
+    EXPECT_LT(c->interval.lo, c->estimate);
+    EXPECT_LE(c->estimate, c->interval.hi);
+  }
+  // Ten scores of 1: the pass-rate interval of 10 of 10 (with t(9) for z), from about 0.66.
+  const Cell& a = cell(d, "category", "a");
+  EXPECT_EQ(a.estimate, 1.0);
+  EXPECT_EQ(a.interval.hi, 1.0);
+  EXPECT_NEAR(a.interval.lo, 0.6615, 5e-4);
 }
 
 TEST(BuildReport, CrossedSlicesNameTheirValuesAndLabels) {

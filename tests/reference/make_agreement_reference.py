@@ -7,7 +7,9 @@ Deterministic: fixed inputs and a fixed seed, so re-running gives the same file.
 tests/stats/agreement_test.cpp compares the C++ functions against it.
 
 Cohen's kappa, its standard errors and interval come from statsmodels' cohens_kappa (and kappa is
-checked against sklearn's cohen_kappa_score); Fleiss' kappa from statsmodels' fleiss_kappa.
+checked against sklearn's cohen_kappa_score); the interval also clipped to [-1, 1], as qualbar
+gives it; for a rater who gives one rating only, statsmodels' kappa of 0 and its standard error
+(0, or NaN where its variance rounds below 0), which qualbar replaces by "cannot be measured". Fleiss' kappa from statsmodels' fleiss_kappa.
 Krippendorff's alpha has no implementation here (the `krippendorff` package is not a Debian
 package), so it is computed from the coincidence-matrix definition of Krippendorff (2011),
 "Computing Krippendorff's alpha-reliability", and that code is first checked against the worked
@@ -55,7 +57,23 @@ def rater_sets():
     a = rng.integers(0, 14, 2000)
     b = np.where(rng.uniform(size=2000) < 0.7, a, rng.integers(0, 14, 2000))
     out["k14_2000"] = (14, a, b)
+    # Few items and a high kappa: the asymptotic interval passes 1 and is clipped.
+    out["high_12"] = (2, np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1]),
+                      np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1]))
+    out["high_scale5_10"] = (5, np.array([0, 1, 2, 3, 4, 4, 3, 2, 1, 0]),
+                             np.array([0, 1, 2, 3, 4, 3, 3, 2, 1, 1]))
     return out
+
+
+def constant_rater_sets():
+    """One rater gives every item the same rating: statsmodels and sklearn say kappa 0, with a
+    standard error of 0 (or NaN: the variance rounds below 0); qualbar says the coefficient
+    cannot be measured."""
+    return {
+        "b_constant_20": (2, np.array([1] * 18 + [0] * 2), np.array([1] * 20)),
+        "a_constant_scale5": (5, np.array([4] * 9), np.array([4, 3, 4, 4, 2, 4, 4, 4, 3])),
+        "both_constant_differ": (2, np.array([1] * 6), np.array([0] * 6)),
+    }
 
 
 def none_if_nan(x):
@@ -79,10 +97,27 @@ def kappa_cases(sets):
                 else:
                     z = stats.norm.ppf(0.5 + conf / 2.0)
                     lo, hi = res.kappa - z * std, res.kappa + z * std
+                # statsmodels does not clip; qualbar clips the ends to kappa's range [-1, 1].
                 out.append({"data": name, "weights": wname, "confidence": conf,
                             "kappa": float(res.kappa), "se": none_if_nan(std),
                             "se_null": none_if_nan(res.std_kappa0),
-                            "lo": none_if_nan(lo), "hi": none_if_nan(hi)})
+                            "lo": none_if_nan(lo), "hi": none_if_nan(hi),
+                            "lo_clipped": none_if_nan(max(-1.0, lo)),
+                            "hi_clipped": none_if_nan(min(1.0, hi))})
+    return out
+
+
+def constant_rater_cases(sets):
+    out = []
+    for name, (k, a, b) in sets.items():
+        table = np.zeros((k, k))
+        np.add.at(table, (a, b), 1)
+        for wname, wt in WEIGHTS.items():
+            res = cohens_kappa(table, wt=wt)
+            sk = cohen_kappa_score(a, b, labels=list(range(k)), weights=wt)
+            assert abs(res.kappa) < 1e-12 and abs(sk) < 1e-12, (name, wname, res.kappa, sk)
+            out.append({"data": name, "weights": wname, "statsmodels_kappa": float(res.kappa),
+                        "statsmodels_se": none_if_nan(res.std_kappa)})
     return out
 
 
@@ -206,6 +241,7 @@ def json_matrix(rows):
 
 def main():
     sets = rater_sets()
+    constant = constant_rater_sets()
     tables = fleiss_tables()
     alphas = alpha_sets()
     doc = {
@@ -215,8 +251,9 @@ def main():
                      "statsmodels": statsmodels.__version__},
         "seed": SEED,
         "raters": {name: {"n_categories": k, "a": [int(x) for x in a], "b": [int(x) for x in b]}
-                   for name, (k, a, b) in sets.items()},
+                   for name, (k, a, b) in {**sets, **constant}.items()},
         "cohen_kappa": kappa_cases(sets),
+        "constant_rater": constant_rater_cases(constant),
         "fleiss_tables": {name: {"n_categories": int(t.shape[1]),
                                  "counts": [int(x) for x in t.ravel()]}
                           for name, t in tables.items()},

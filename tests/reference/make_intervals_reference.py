@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import scipy
 import statsmodels
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 SEED = 20261127
@@ -98,6 +98,88 @@ def t_cases():
                 lo, hi = mean - half, mean + half
             out.append({"mean": mean, "sd": sd, "n": n, "confidence": conf,
                         "lo": float(lo), "hi": float(hi)})
+    return out
+
+
+def t_quantile(p, df):
+    """Student's t quantile for p > 0.5 from the inverse regularized incomplete beta function:
+    x = I^-1(df/2, 1/2; 2(1 - p)), t = sqrt(df (1/x - 1)). SciPy 1.10's t.ppf (cephes) is off by
+    about 1e-10 relative here (mpmath at 40 digits agrees with this form and with Boost to 1e-15),
+    which is at the edge of the tests' 1e-9."""
+    x = special.betaincinv(df / 2.0, 0.5, 2.0 * (1.0 - p))
+    return math.sqrt(df * (1.0 / x - 1.0))
+
+
+def unit_mean_interval(xs, conf):
+    """Interval for a mean of scores in [0, 1]: the Wilson interval at the effective sample size
+    n_eff = n m (1 - m) / s^2 (n when the scores show no spread), with Student's t quantile in
+    place of z; checked against statsmodels' proportion_confint(method="wilson") with the alpha
+    whose normal quantile is that t."""
+    arr = np.asarray(xs, dtype=float)
+    n = len(arr)
+    m = float(arr.mean())
+    var = float(arr.var(ddof=1))
+    spread = m * (1.0 - m)
+    n_eff = n * spread / var if var > 1e-12 * spread else float(n)
+    q = t_quantile(0.5 + conf / 2.0, n - 1)
+    # The Wilson formula with q written out. statsmodels is asked with the alpha whose z is q; the
+    # round trip q -> alpha -> norm.isf(alpha/2) costs about 1e-9, so the fixture keeps the
+    # formula's ends after checking them against statsmodels to 1e-8 (alpha underflows to 0 for
+    # n = 2 at 99%, where t = 63.7: that one case is the formula alone).
+    centre = (m + q * q / (2 * n_eff)) / (1 + q * q / n_eff)
+    half = q * math.sqrt(spread / n_eff + q * q / (4 * n_eff * n_eff)) / (1 + q * q / n_eff)
+    lo = 0.0 if m == 0 else max(0.0, centre - half)
+    hi = 1.0 if m == 1 else min(1.0, centre + half)
+    alpha = 2.0 * stats.norm.sf(q)
+    if alpha > 0:
+        sm_lo, sm_hi = proportion_confint(m * n_eff, n_eff, alpha=alpha, method="wilson")
+        assert abs(lo - sm_lo) < 1e-8 and abs(hi - sm_hi) < 1e-8, (xs, conf, lo, sm_lo, hi, sm_hi)
+    return m, math.sqrt(var), n_eff, float(lo), float(hi)
+
+
+def unit_mean_data():
+    """Scores in [0, 1] as a graded dimension has them: near 1, skewed, 1-5 grades, pass/fail,
+    no spread, and large."""
+    rng = np.random.default_rng(SEED + 11)
+    return {
+        "near_one_20": [1.0] * 17 + [0.95, 0.97, 0.98],   # t interval: [0.984, 1.005]-like
+        "beta_skewed_10": np.clip(rng.beta(8.0, 0.4, 10), 0, 1).tolist(),
+        "judge_scale_12": [1.0, 1.0, 0.75, 1.0, 1.0, 0.5, 1.0, 0.25, 1.0, 1.0, 0.75, 1.0],
+        "near_zero_15": np.clip(rng.beta(0.3, 9.0, 15), 0, 1).tolist(),
+        "pass_fail_17": [1.0] * 8 + [0.0] * 9,
+        "uniform_40": rng.uniform(0.0, 1.0, 40).tolist(),
+        "two": [0.2, 0.9],
+        "constant_08_10": [0.8] * 10,
+        "all_one_10": [1.0] * 10,
+        "all_zero_5": [0.0] * 5,
+        "token_f1_1000": np.clip(rng.beta(5.0, 1.5, 1000), 0, 1).tolist(),
+    }
+
+
+def unit_mean_cases(data):
+    out = []
+    for name, xs in data.items():
+        for conf in CONFIDENCES:
+            m, sd, n_eff, lo, hi = unit_mean_interval(xs, conf)
+            n = len(xs)
+            half = t_quantile(0.5 + conf / 2.0, n - 1) * sd / math.sqrt(n)
+            out.append({"data": name, "confidence": conf, "n": n, "mean": m, "sd": sd,
+                        "n_eff": n_eff, "lo": lo, "hi": hi,
+                        "t_lo": m - half, "t_hi": m + half})
+    return out
+
+
+def quantile_interval_min_n_cases():
+    """The smallest n whose order-statistic interval has a lower / an upper end, by search over
+    n with scipy.stats.binom.cdf (the same rule as quantile_interval)."""
+    out = []
+    for q in [0.5, 0.9, 0.95, 0.99]:
+        for conf in CONFIDENCES:
+            alpha = 1.0 - conf
+            lower = next(n for n in range(1, 10_000) if stats.binom.cdf(0, n, q) <= alpha / 2.0)
+            upper = next(n for n in range(1, 10_000)
+                         if stats.binom.cdf(n - 1, n, q) >= 1.0 - alpha / 2.0)
+            out.append({"q": q, "confidence": conf, "lower": lower, "upper": upper})
     return out
 
 
@@ -228,6 +310,9 @@ def main():
         "newcombe": newcombe_cases(),
         "ratio_katz": ratio_katz_cases(),
         "t_interval": t_cases(),
+        "unit_mean_data": unit_mean_data(),
+        "unit_mean": unit_mean_cases(unit_mean_data()),
+        "quantile_interval_min_n": quantile_interval_min_n_cases(),
         "data": data,
         "quantile": quantile_cases(data),
         "quantile_interval": quantile_interval_cases(data),

@@ -2,6 +2,8 @@
 // charts, the failing-case table, and the demo's page through the command line.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -34,6 +36,7 @@ std::size_t count(const std::string& s, const std::string& what) {
 struct Rendered {
   Report report;
   std::string html;
+  std::map<std::string, std::string> formats;  // every other format's rendering, by name
 };
 
 Rendered render() {
@@ -67,6 +70,12 @@ Rendered render() {
   report_format_registry().get("html").write(ReportInput{out.report, suite, d.cases, rs, scores},
                                              html);
   out.html = html.str();
+  for (const char* format : {"terminal", "markdown", "junit"}) {
+    std::ostringstream text;
+    report_format_registry().get(format).write(ReportInput{out.report, suite, d.cases, rs, scores},
+                                               text);
+    out.formats[format] = text.str();
+  }
   return out;
 }
 
@@ -120,6 +129,51 @@ TEST(HtmlFormat, DrawsChartsAsInlineSvg) {
   EXPECT_NE(html.find("<svg class=\"chart reliability\""), std::string::npos);
   EXPECT_NE(html.find("latency: distribution over 12 responses"), std::string::npos);
   EXPECT_NE(html.find("<th>class (weakest first)</th>"), std::string::npos);
+}
+
+// The p95 latency of 11 responses has no upper end (a p95 needs 72 at 95%). Every format says so
+// and why; none prints "?" for it.
+TEST(ReportFormats, AMissingIntervalEndSaysWhyInEveryFormat) {
+  const Rendered r = render();
+  const DimensionResult* latency = nullptr;
+  for (const auto& d : r.report.dimensions)
+    if (d.name == "latency") latency = &d;
+  ASSERT_NE(latency, nullptr);
+  ASSERT_TRUE(std::isnan(latency->overall.interval.hi));
+  ASSERT_FALSE(std::isnan(latency->overall.interval.lo));
+  const std::string want =
+      fmt::format("[{:.0f} ms, none (needs ≥ 72 cases)]", latency->overall.interval.lo);
+  for (const auto& [format, text] : r.formats) {
+    const std::string shown = format == "markdown" ? "\\" + want.substr(0, want.size() - 1) + "\\]"
+                                                   : want;  // Markdown escapes the brackets
+    EXPECT_NE(text.find(shown), std::string::npos) << format << ":\n" << text;
+    EXPECT_EQ(text.find(", ?]"), std::string::npos) << format;
+  }
+  EXPECT_NE(r.html.find(want), std::string::npos);
+  EXPECT_EQ(r.html.find(", ?]"), std::string::npos);
+}
+
+// Whiskers stay within the plot (x from 260 to 680); one that goes on past the scale, or has no
+// end, stops at the edge with an arrowhead whose title gives its real end or why it has none.
+TEST(HtmlFormat, WhiskersStayInsideTheChartAndAnArrowShowsWhereTheyGoOn) {
+  const std::string html = render().html;
+  const std::regex whisker("<line class=\"whisker\" x1=\"([0-9.]+)\" x2=\"([0-9.]+)\"");
+  std::size_t whiskers = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), whisker);
+       it != std::sregex_iterator(); ++it) {
+    ++whiskers;
+    for (const int g : {1, 2}) {
+      const double x = std::stod((*it)[g].str());
+      EXPECT_GE(x, 260.0) << it->str();
+      EXPECT_LE(x, 680.0) << it->str();
+    }
+  }
+  EXPECT_GE(whiskers, 8U);
+  const auto arrow = html.find("<path class=\"beyond\" d=\"M680.0 ");
+  ASSERT_NE(arrow, std::string::npos) << "the open p95 interval ends in an arrowhead at the edge";
+  const std::string title = html.substr(arrow, html.find("</path>", arrow) - arrow);
+  EXPECT_NE(title.find("none (needs ≥ 72 cases)"), std::string::npos) << title;
+  EXPECT_NE(title.find("it goes on past the chart&#39;s edge"), std::string::npos) << title;
 }
 
 TEST(HtmlFormat, FailingCaseTableHoldsTheEvidence) {

@@ -489,5 +489,147 @@ TEST(JudgeCheck, TerminalLeadsWithTheVerdictAndNamesTheSlice) {
   EXPECT_NE(judge_check_terminal({d}, true).find("\033[31;1mFAIL"), std::string::npos);
 }
 
+// ---- (11) numbers stay within their bounds and say why when they are undefined -----------------
+
+// A high kappa on a dozen items: the asymptotic interval is 0.82 ± 0.33, and kappa cannot pass 1.
+TEST(JudgeCheck, KappaIntervalStaysWithinMinusOneOne) {
+  std::vector<CheckItem> items;
+  const int human[] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1};
+  const int judge[] = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+  for (std::size_t i = 0; i < 12; ++i) items.push_back(item(i, human[i], judge[i]));
+  const DimensionCheck d = check_judge(input(items), {});
+  EXPECT_NEAR(d.overall.kappa.kappa, 0.8235, 1e-4);
+  EXPECT_EQ(d.overall.kappa.interval.hi, 1.0);
+  EXPECT_GT(d.overall.kappa.interval.lo, 0.4);
+  const std::string text = judge_check_terminal({d}, false);
+  EXPECT_NE(text.find("0.82 [0.50, 1.00]"), std::string::npos) << text;
+}
+
+// The judge passes every answer while people fail some: kappa is 0 by construction with a standard
+// error of 0, which printed "0.00 [-0.00, 0.00]". It is undefined, says why, and still blocks.
+TEST(JudgeCheck, AJudgeThatGivesOneGradeHasNoKappaSaysWhyAndIsNotUsable) {
+  std::vector<CheckItem> items;
+  for (std::size_t i = 0; i < 60; ++i) items.push_back(item(i, i % 10 == 0 ? 0 : 1, 1));
+  const DimensionCheck d = check_judge(input(items), {});
+  EXPECT_TRUE(std::isnan(d.overall.kappa.kappa));
+  EXPECT_TRUE(std::isnan(d.overall.kappa.interval.lo));
+  EXPECT_EQ(d.overall.kappa.reason,
+            "the judge gave every item the same grade, so its agreement with people beyond chance "
+            "cannot be measured: kappa would be 0 whatever people said");
+  EXPECT_EQ(d.verdict, Verdict::not_usable);
+  EXPECT_EQ(d.reasons.front(),
+            "Agreement beyond chance (kappa) cannot be measured (the judge gave every item the "
+            "same grade, so its agreement with people beyond chance cannot be measured: kappa "
+            "would be 0 whatever people said), and the judge disagrees with people on 6 of 60 "
+            "items: it cannot stand in for them.");
+  const std::string text = judge_check_terminal({d}, false);
+  EXPECT_NE(text.find("Kappa       undefined (the judge gave every item the same grade"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("-0.0"), std::string::npos) << text;
+  const auto j = nlohmann::json::parse(judge_check_json({d}));
+  const auto& kappa = j["dimensions"][0]["overall"]["kappa"];
+  EXPECT_TRUE(kappa["value"].is_null());
+  EXPECT_TRUE(kappa["interval"][0].is_null() && kappa["interval"][1].is_null());
+  EXPECT_EQ(kappa["reason"], std::string(d.overall.kappa.reason));
+}
+
+// A slice where the judge gives one grade while people do not still blocks the judge (its kappa
+// was 0 there); a slice where everyone gave one and the same grade does not.
+TEST(JudgeCheck, ASliceWhereTheJudgeGivesOneGradeWhilePeopleDoNotBlocks) {
+  Synth s(21);
+  std::vector<CheckItem> items = agreeing(s, 300, 0.6, 10);
+  for (auto& it : items) it.slices = {{"language", "en"}};
+  for (std::size_t i = 0; i < 60; ++i) {
+    CheckItem it = item(1000 + i, i % 4 == 0 ? 0 : 1, 1);
+    it.slices = {{"language", "de"}};
+    items.push_back(it);
+  }
+  for (std::size_t i = 0; i < 60; ++i) {
+    CheckItem it = item(2000 + i, 1, 1);
+    it.slices = {{"language", "fr"}};
+    items.push_back(it);
+  }
+  const DimensionCheck d = check_judge(input(items), {});
+  EXPECT_EQ(d.verdict, Verdict::not_usable);
+  EXPECT_TRUE(contains(d.reasons,
+                       "In language=de the judge's agreement beyond chance cannot be "
+                       "measured (the judge gave every item the same grade"));
+  EXPECT_TRUE(contains(d.reasons, "it disagrees with people on 15 of 60 items"));
+  EXPECT_FALSE(contains(d.reasons, "language=fr"));
+  const std::string text = judge_check_terminal({d}, false);
+  EXPECT_NE(text.find("kappa undefined in language=de: the judge gave every item the same grade"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("kappa undefined in language=fr: all ratings are the same value"),
+            std::string::npos)
+      << text;
+}
+
+// People graded 20 items, but on 9 their two reviewers disagree and no one adjudicated: 11 have
+// both grades. The check says so wherever it counts items, in text and JSON.
+TEST(JudgeCheck, OpenDisagreementsAreCountedAndSaidWhereverItemsAreCounted) {
+  std::vector<CheckItem> items;
+  for (std::size_t i = 0; i < 20; ++i) {
+    CheckItem it = item(i, i < 11 ? std::optional<double>(1) : std::nullopt, 1);
+    it.disputed = i >= 11;
+    items.push_back(it);
+  }
+  const DimensionCheck d = check_judge(input(items), {});
+  EXPECT_EQ(d.overall.n, 11U);
+  EXPECT_EQ(d.open_disagreements, 9U);
+  EXPECT_EQ(d.estimates.n_disputed, 9U);
+  EXPECT_EQ(d.reasons.front(),
+            "Only 11 items have both a human grade and the judge's; at least 50 are needed to "
+            "vouch for the judge: have people grade 39 more. People graded 9 more, but their "
+            "reviewers disagree and no one has adjudicated them, so they are left out: settling "
+            "them counts toward the 39.");
+  EXPECT_TRUE(contains(d.reasons,
+                       "9 items people graded are left out of the agreement, kappa and "
+                       "bias: their reviewers disagree and no one has adjudicated "
+                       "them"));
+  const std::string text = judge_check_terminal({d}, false);
+  EXPECT_NE(text.find("of 11 items with both grades; left out: 9 open disagreements (reviewers "
+                      "differ, not adjudicated)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("people on 11 items (9 open disagreements left out)"), std::string::npos)
+      << text;
+  const auto j = nlohmann::json::parse(judge_check_json({d}));
+  EXPECT_EQ(j["dimensions"][0]["open_disagreements"], 9);
+  EXPECT_EQ(j["dimensions"][0]["estimates"]["n_disputed"], 9);
+}
+
+TEST(JudgeCheck, ItemsWithoutAJudgeGradeAreCountedAndSaid) {
+  Synth s(22);
+  DimensionInput in = input(agreeing(s, 100, 0.6, 2));
+  in.no_judge_grade = 3;
+  const DimensionCheck d = check_judge(in, {});
+  EXPECT_EQ(d.no_judge_grade, 3U);
+  EXPECT_TRUE(contains(d.reasons,
+                       "3 items people graded are left out: the judge has no grade for "
+                       "them"));
+  EXPECT_NE(judge_check_terminal({d}, false).find("left out: 3 without a judge grade"),
+            std::string::npos);
+}
+
+// 11 items graded by people, all passes, and a judge that passes those and 9 more: the plain
+// prediction-powered interval was "100.0% [100.0, 100.0]". For a rate it is bounded and as wide
+// as 11 passes in 11 allow.
+TEST(JudgeCheck, PredictionPoweredRateFromElevenItemsIsNotCertainty) {
+  std::vector<CheckItem> items;
+  for (std::size_t i = 0; i < 20; ++i)
+    items.push_back(item(i, i < 11 ? std::optional<double>(1) : std::nullopt, 1));
+  const DimensionCheck d = check_judge(input(items), {});
+  const stats::PpiResult& p = d.estimates.ppi;
+  ASSERT_TRUE(p.reason.empty()) << p.reason;
+  EXPECT_EQ(p.estimate, 1.0);
+  EXPECT_EQ(p.interval.hi, 1.0);
+  EXPECT_NEAR(p.interval.lo, 0.741, 1e-3);  // Wilson, 11 of 11
+  const std::string text = judge_check_terminal({d}, false);
+  EXPECT_EQ(text.find("[100.0, 100.0]"), std::string::npos) << text;
+  EXPECT_NE(text.find("100.0%     [74.1, 100.0]  both"), std::string::npos) << text;
+}
+
 }  // namespace QB_UNITY_ID
 }  // namespace qb::review

@@ -68,9 +68,54 @@ TEST(AgreementReference, CohenKappaMatchesStatsmodels) {
     // Perfect agreement has se exactly 0 in exact arithmetic; a rounding residue below 0 is 0.
     EXPECT_TRUE(close_to(got.se, c.at("se"))) << c.dump();
     EXPECT_TRUE(close_to(got.se_null, c.at("se_null"))) << c.dump();
-    EXPECT_TRUE(close_to(got.interval.lo, c.at("lo"))) << c.dump();
-    EXPECT_TRUE(close_to(got.interval.hi, c.at("hi"))) << c.dump();
+    // statsmodels' interval, clipped to kappa's range [-1, 1] (statsmodels does not clip).
+    EXPECT_TRUE(close_to(got.interval.lo, c.at("lo_clipped"))) << c.dump();
+    EXPECT_TRUE(close_to(got.interval.hi, c.at("hi_clipped"))) << c.dump();
   }
+}
+
+// A high kappa on a dozen items: statsmodels' interval passes 1 ("0.82 [0.50, 1.15]"); qualbar's
+// stops at 1, and its lower end is statsmodels' own.
+TEST(AgreementReference, CohenKappaIntervalStaysWithinMinusOneOne) {
+  std::size_t clipped = 0;
+  for (const auto& c : reference().at("cohen_kappa")) {
+    const json& raters = reference().at("raters").at(c.at("data").get<std::string>());
+    const KappaResult got = cohen_kappa(raters.at("a").get<std::vector<std::int32_t>>(),
+                                        raters.at("b").get<std::vector<std::int32_t>>(),
+                                        raters.at("n_categories").get<std::size_t>(),
+                                        weights_of(c.at("weights").get<std::string>()),
+                                        c.at("confidence").get<double>());
+    EXPECT_GE(got.interval.lo, -1.0) << c.dump();
+    EXPECT_LE(got.interval.hi, 1.0) << c.dump();
+    if (c.at("hi").get<double>() > 1.0) {
+      ++clipped;
+      EXPECT_EQ(got.interval.hi, 1.0) << c.dump();
+      EXPECT_TRUE(close_to(got.interval.lo, c.at("lo"))) << c.dump();
+    }
+  }
+  EXPECT_GE(clipped, 10U) << "the fixture has intervals that statsmodels lets pass 1";
+}
+
+// One rater gives every item the same rating: statsmodels and sklearn say 0 (with a standard
+// error of 0 or NaN), a coefficient fixed at 0 whatever the other rater does and an interval of
+// no width ("0.00 [-0.00, 0.00]"). qualbar says it cannot be measured, and why.
+TEST(AgreementReference, CohenKappaWithAConstantRaterIsUndefined) {
+  ASSERT_GE(reference().at("constant_rater").size(), 6U);
+  for (const auto& c : reference().at("constant_rater")) {
+    const json& raters = reference().at("raters").at(c.at("data").get<std::string>());
+    const KappaResult got = cohen_kappa(raters.at("a").get<std::vector<std::int32_t>>(),
+                                        raters.at("b").get<std::vector<std::int32_t>>(),
+                                        raters.at("n_categories").get<std::size_t>(),
+                                        weights_of(c.at("weights").get<std::string>()));
+    EXPECT_EQ(c.at("statsmodels_kappa").get<double>(), 0.0) << c.dump();
+    EXPECT_TRUE(std::isnan(got.kappa)) << c.dump();
+    EXPECT_TRUE(std::isnan(got.se)) << c.dump();
+    EXPECT_TRUE(std::isnan(got.interval.lo) && std::isnan(got.interval.hi)) << c.dump();
+    EXPECT_EQ(got.reason, kAgreementConstantRater) << c.dump();
+  }
+  EXPECT_EQ(kAgreementConstantRater,
+            "one rater gave every item the same rating: kappa is then 0 whatever the other rater "
+            "does, so agreement beyond chance cannot be measured");
 }
 
 TEST(AgreementReference, FleissKappaMatchesStatsmodels) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -91,6 +92,65 @@ TEST(PpiReference, DifferenceMatchesPpiPyFormulas) {
   }
 }
 
+// A rate: the estimate clipped to [0, 1], statsmodels' Wilson interval at the effective sample
+// size. Where the plain interval leaves [0, 1] or has no width, this one does not.
+TEST(PpiReference, RateMatchesWilsonAtTheEffectiveSampleSize) {
+  std::size_t plain_outside = 0, plain_no_width = 0;
+  ASSERT_GE(reference().at("rates").size(), 20U);
+  for (const auto& c : reference().at("rates")) {
+    const Data d = data_set(c.at("data").get<std::string>());
+    const PpiResult r = ppi_rate(d.sample(), options(c));
+    SCOPED_TRACE(c.dump());
+    ASSERT_TRUE(r.reason.empty()) << r.reason;
+    EXPECT_TRUE(close_to(r.lambda, c.at("lambda")));
+    EXPECT_TRUE(close_to(r.estimate, c.at("estimate")));
+    EXPECT_TRUE(close_to(r.standard_error, c.at("standard_error")));
+    EXPECT_TRUE(close_to(r.effective_n, c.at("effective_n")));
+    EXPECT_TRUE(close_to(r.interval.lo, c.at("lo")));
+    EXPECT_TRUE(close_to(r.interval.hi, c.at("hi")));
+    EXPECT_GE(r.interval.lo, 0.0);
+    EXPECT_LE(r.interval.hi, 1.0);
+    EXPECT_LT(r.interval.lo, r.interval.hi);
+    plain_outside += c.at("plain_lo").get<double>() < 0.0 || c.at("plain_hi").get<double>() > 1.0;
+    plain_no_width += c.at("plain_lo").get<double>() == c.at("plain_hi").get<double>();
+  }
+  EXPECT_GE(plain_outside, 4U);
+  EXPECT_GE(plain_no_width, 4U);
+}
+
+// 11 items graded by people, all passes, and a judge that passes those and 9 more: the plain
+// interval is "100.0% [100.0, 100.0]". For a rate it is the Wilson interval of the 11 labels.
+TEST(PpiRate, ElevenPassesAreNotCertainty) {
+  const std::vector<double> y(11, 1.0), f(11, 1.0), g(9, 1.0);
+  const PpiResult plain = ppi_mean({y, f, g}, {0.95, PpiVariant::ppi_plus_plus});
+  ASSERT_EQ(plain.interval.lo, 1.0);
+  const PpiResult r = ppi_rate({y, f, g}, {0.95, PpiVariant::ppi_plus_plus});
+  EXPECT_EQ(r.estimate, 1.0);
+  EXPECT_EQ(r.effective_n, 11.0);
+  const Interval w = wilson(11, 11, 0.95);
+  EXPECT_DOUBLE_EQ(r.interval.lo, w.lo);
+  EXPECT_EQ(r.interval.hi, 1.0);
+  EXPECT_LT(r.interval.lo, 0.75);
+}
+
+TEST(PpiRate, ConstantJudgeIsTheWilsonIntervalOfTheLabels) {
+  const std::vector<double> y = {1, 0, 1, 1, 0, 1, 1, 1}, f(8, 1.0), g(50, 1.0);
+  const PpiResult r = ppi_rate({y, f, g}, {0.9, PpiVariant::ppi_plus_plus});
+  EXPECT_EQ(r.lambda, 0.0);
+  const Interval w = wilson(6, 8, 0.9);
+  EXPECT_NEAR(r.interval.lo, w.lo, 1e-12);
+  EXPECT_NEAR(r.interval.hi, w.hi, 1e-12);
+}
+
+TEST(PpiRate, ValuesOutsideZeroOneAreNotARate) {
+  const std::vector<double> y = {1, 0, 1}, f = {1.2, 0, 1}, g = {1, 1, 0};
+  const PpiResult r = ppi_rate({y, f, g}, {0.95, PpiVariant::ppi});
+  EXPECT_TRUE(std::isnan(r.estimate));
+  EXPECT_EQ(r.reason, "a label or prediction is outside [0, 1]: a rate needs values from 0 to 1");
+  const std::vector<double> one = {1};
+  EXPECT_EQ(ppi_rate({one, one, g}, {0.95, PpiVariant::ppi}).reason, "fewer than 2 labeled items");
+}
+
 // ---- coverage on synthetic data with a biased judge --------------------------------------------
 
 // Y ~ Bernoulli(p); the judge says 1 with probability tpr when Y = 1 and fpr when Y = 0, so its
@@ -154,6 +214,35 @@ TEST(PpiCoverage, CoversTheTruthAtTheNominalRateWithABiasedJudge) {
   // PPI uses the unlabeled items to narrow the labels-only interval; PPI++ at least as much.
   EXPECT_LT(width_ppi, width_labels);
   EXPECT_LE(width_tuned, width_ppi);
+}
+
+// Small labeled samples near 100%, where the plain interval is often of no width or past 1:
+// 11 labeled and 9 judged items at p = 0.95, and 15 and 100 at p = 0.98. The rate interval
+// covers the truth at about the nominal rate; the plain one about half the time or less.
+TEST(PpiCoverage, RateIntervalCoversNearOneWithFewLabels) {
+  struct Setting {
+    std::size_t n, big_n;
+    double p, tpr, fpr;
+  };
+  for (const Setting st : {Setting{11, 9, 0.95, 0.98, 0.5}, Setting{15, 100, 0.98, 0.99, 0.5}}) {
+    int rate = 0, plain = 0;
+    for (int s = 0; s < kSimulations; ++s) {
+      Rng rng(515, static_cast<std::uint64_t>(s));
+      const Data d = simulate(rng, st.n, st.big_n, st.p, st.tpr, st.fpr);
+      const PpiOptions o{0.95, PpiVariant::ppi_plus_plus};
+      const PpiResult r = ppi_rate(d.sample(), o);
+      ASSERT_TRUE(r.reason.empty()) << r.reason;
+      ASSERT_GE(r.interval.lo, 0.0);
+      ASSERT_LE(r.interval.hi, 1.0);
+      ASSERT_LT(r.interval.lo, r.interval.hi);
+      rate += covers(r.interval, st.p);
+      plain += covers(ppi_mean(d.sample(), o).interval, st.p);
+    }
+    RecordProperty(fmt::format("rate_covered_n{}", st.n), rate);
+    RecordProperty(fmt::format("plain_covered_n{}", st.n), plain);
+    EXPECT_GE(rate, 920) << st.n;
+    EXPECT_LT(plain, 700) << st.n;
+  }
 }
 
 TEST(PpiCoverage, DifferenceCoversWhenTheJudgeIsBiasedDifferentlyPerModel) {

@@ -1,5 +1,8 @@
 #include "qualbar/util/text.hpp"
 
+#include <cmath>
+#include <limits>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -361,6 +364,38 @@ TEST(Excerpt, NeverCutsInsideAMultiByteCharacter) {
       EXPECT_LE(kept.size(), max);
       EXPECT_TRUE(text.starts_with(kept));
     }
+  }
+}
+
+// A number that rounds to zero has no sign: a kappa of −1e-17 is "0.00", not "-0.00".
+TEST(NumberText, NeverPrintsMinusZero) {
+  EXPECT_EQ(fixed_text(-1e-17, 2), "0.00");
+  EXPECT_EQ(fixed_text(-0.004, 2), "0.00");
+  EXPECT_EQ(fixed_text(-0.0, 1), "0.0");
+  EXPECT_EQ(fixed_text(-0.006, 2), "-0.01");
+  EXPECT_EQ(fixed_text(0.77, 2), "0.77");
+  EXPECT_EQ(fixed_text(std::nan(""), 2), "—");
+  EXPECT_EQ(signed_text(-0.00004, 1), "+0.0");
+  EXPECT_EQ(signed_text(-0.3, 1), "-0.3");
+  EXPECT_EQ(signed_text(2.26, 1), "+2.3");
+  EXPECT_EQ(signed_text(std::numeric_limits<double>::infinity(), 1), "—");
+  EXPECT_EQ(percent(-1e-12), "0.0%");
+}
+
+// Bin edges i/B print distinct: 15 bins need two decimals ("0.47–0.53", not "0.5–0.5").
+TEST(NumberText, DecimalsForPartsTellEveryEdgeApart) {
+  EXPECT_EQ(decimals_for_parts(1), 1);
+  EXPECT_EQ(decimals_for_parts(10), 1);
+  EXPECT_EQ(decimals_for_parts(11), 2);
+  EXPECT_EQ(decimals_for_parts(15), 2);
+  EXPECT_EQ(decimals_for_parts(100), 2);
+  EXPECT_EQ(decimals_for_parts(101), 3);
+  for (std::size_t bins = 1; bins <= 120; ++bins) {
+    const int d = decimals_for_parts(bins);
+    std::set<std::string> edges;
+    for (std::size_t i = 0; i <= bins; ++i)
+      edges.insert(fixed_text(static_cast<double>(i) / static_cast<double>(bins), d));
+    EXPECT_EQ(edges.size(), bins + 1) << bins << " bins at " << d << " decimals";
   }
 }
 

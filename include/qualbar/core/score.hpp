@@ -17,7 +17,7 @@ enum class ScoreKind {
 
 enum class Aggregation {
   rate,       // share of cases that pass; Wilson interval
-  mean,       // mean value; t interval
+  mean,       // mean value (scores in [0, 1]); Wilson interval at the effective sample size
   quantiles,  // p50/p90/p95/p99 with distribution-free intervals
   total,      // sum, mean per response and per useful response
 };

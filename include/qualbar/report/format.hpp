@@ -47,8 +47,12 @@ std::string format_value(double v, const DimensionResult& d);
 std::string format_stat(const std::string& stat, double v, const DimensionResult& d);
 // "≥ 85.0%", "p95 ≤ 2500 ms", "per useful ≤ $0.00500".
 std::string bar_text(const BarCheck& b, const DimensionResult& d);
-// "[81.2%, 88.0%]"; "?" for an end that could not be computed, "" when neither could.
-std::string interval_text(const stats::Interval& i, const DimensionResult& d);
+// A cell's interval, "[81.2%, 88.0%]"; "" when it has none. An end that does not exist says why,
+// never "?": "[880 ms, none (needs ≥ 72 cases)]" (a p95 from 20 cases has no upper end).
+std::string interval_text(const Cell& c, const DimensionResult& d, double confidence);
+// Why one end of a cell's interval does not exist: "none (needs ≥ 72 cases)".
+std::string missing_end_text(const Cell& c, const DimensionResult& d, double confidence,
+                             bool upper);
 // Every bar of a cell: "≥ 85.0%, p95 ≤ 2500 ms".
 std::string bars_text(const Cell& c, const DimensionResult& d);
 // A cell's estimate as people read it: "$0.002/response, $0.003/useful", "p50 800 ms · p95 2100

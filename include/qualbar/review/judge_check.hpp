@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct CheckItem {
   // ("language", "de"). An item may be in several cells of one slice (tags).
   std::vector<std::pair<std::string, std::string>> slices;
   std::string window;  // ISO week of the human grade, "2026-W47" ("" when not human-graded)
+  // People graded it but their reviewers disagree and no one has adjudicated: it has no people's
+  // grade (`human` is empty), so it is left out of every comparison and counted as such.
+  bool disputed = false;
 };
 
 // One pairwise verdict of a judge: which of two answers to the same item it preferred, with the
@@ -128,7 +132,8 @@ struct DriftWindow {
   std::size_t n = 0;
   double agreement = stats::kNaN;
   double kappa = stats::kNaN;
-  bool baseline = false;         // one of the baseline windows
+  std::string_view kappa_reason;  // why kappa is NaN ("" when it is not)
+  bool baseline = false;          // one of the baseline windows
   double drop = stats::kNaN;     // baseline agreement − this window's
   double p_value = stats::kNaN;  // one-sided two-proportion z test of the drop
   bool alert = false;            // drop > drift_tolerance and p_value < 1 − confidence
@@ -139,18 +144,21 @@ struct DriftWindow {
 // graded ones, and prediction-powered (PPI++), which uses both and is unbiased whatever the judge.
 struct Estimates {
   std::size_t n_judged = 0, n_human = 0;
+  std::size_t n_disputed = 0;  // judged items people graded without agreeing (not in n_human)
   double judge_only = stats::kNaN;
   stats::Interval judge_only_interval;  // Wilson on pass rate
   double human_only = stats::kNaN;
   stats::Interval human_only_interval;
-  stats::PpiResult ppi;  // of the pass rate
+  stats::PpiResult ppi;  // of the pass rate (stats::ppi_rate: within [0, 1], never of no width)
 };
 
 // The verdict, from the settings' thresholds, first rule that applies:
 //   not usable   fewer than min_items items have both grades; or the overall kappa is below
-//                min_kappa (or cannot be computed: every item got one and the same grade); or a
-//                slice value with at least min_items items has a kappa below min_kappa (a slice
-//                whose kappa cannot be computed does not count); or the verbosity probe is
+//                min_kappa (or cannot be computed: every item got one and the same grade, or the
+//                judge or the people gave one grade to every item); or a slice value with at
+//                least min_items items has a kappa below min_kappa, or a kappa that cannot be
+//                computed while the judge and people disagree on some of its items (a slice where
+//                everyone gave one and the same grade does not count); or the verbosity probe is
 //                flagged; or the position probe is flagged.
 //   usable with correction   |bias| > max_bias and the bias interval excludes 0: the judge's own
 //                pass rate is off, so report the prediction-powered estimate instead.
@@ -178,6 +186,8 @@ struct DimensionCheck {
   Verdict verdict = Verdict::not_usable;
   std::vector<std::string> reasons;  // plain sentences, the deciding one first
   std::size_t skipped = 0;           // items left out: a grade not on the scale (a reason says so)
+  std::size_t open_disagreements = 0;  // items left out: people disagree, none adjudicated
+  std::size_t no_judge_grade = 0;      // items left out: people graded them, the judge did not
   JudgeCheckSettings settings;       // the thresholds and confidence the verdict was reached with
 };
 
@@ -187,6 +197,9 @@ struct DimensionInput {
   std::vector<CheckItem> items;
   std::vector<PairVerdict> pairs;         // may be empty
   std::string judge_model, judged_model;  // "" when unknown
+  // Items people graded that the judge has no grade for (its call failed, it did not answer in
+  // format, or the dimension does not apply): not in `items`, counted so the check can say so.
+  std::size_t no_judge_grade = 0;
 };
 
 DimensionCheck check_judge(const DimensionInput& in, const JudgeCheckSettings& settings);

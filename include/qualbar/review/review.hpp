@@ -113,6 +113,7 @@ struct ReviewerPair {
   std::size_t n = 0;  // items both graded
   double agreement = stats::kNaN;
   stats::KappaResult kappa;  // quadratic weights on an ordinal scale
+  std::string kappa_reason;  // why kappa is undefined, naming the reviewer ("" when it is not)
 };
 
 struct Disagreement {

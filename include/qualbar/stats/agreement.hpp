@@ -26,6 +26,9 @@ inline constexpr std::string_view kAgreementBadTable = "the table is not K x K";
 inline constexpr std::string_view kAgreementBadConfidence = "confidence must be in (0, 1)";
 inline constexpr std::string_view kAgreementNoVariation =
     "all ratings are the same value: chance agreement is perfect and the coefficient is undefined";
+inline constexpr std::string_view kAgreementConstantRater =
+    "one rater gave every item the same rating: kappa is then 0 whatever the other rater does, "
+    "so agreement beyond chance cannot be measured";
 inline constexpr std::string_view kAgreementBadCountTable =
     "the count table size is not a multiple of the number of categories";
 inline constexpr std::string_view kAgreementUnequalRaters =
@@ -47,7 +50,7 @@ struct KappaResult {
   double kappa = kNaN;
   double se = kNaN;       // asymptotic standard error (Fleiss, Cohen and Everitt 1969)
   double se_null = kNaN;  // the same under H0: kappa = 0
-  Interval interval;  // kappa ± z·se, z = Φ⁻¹(½ + confidence/2); not clipped to [−1, 1]
+  Interval interval;      // kappa ± z·se, z = Φ⁻¹(½ + confidence/2), clipped to [−1, 1]
   std::string_view reason;
 };
 
@@ -61,9 +64,14 @@ struct KappaResult {
 //   form with Σ_i p_ii (1 − (r_i + c_i)(1 − κ))² + (1 − κ)² Σ_{i≠j} p_ij (c_i + r_j)²), and
 //   var_null = [Σ_ij r_i c_j (w_ij − (w̄_i· + w̄_·j))² − p_e²] / (n (1 − p_e)²).
 // A variance below 0 by rounding (perfect agreement gives exactly 0 in exact arithmetic) is 0.
+// The interval kappa ± z·se is clipped to [−1, 1], the range of the coefficient (statsmodels
+// does not clip: its upper end passes 1 for a high kappa on few items).
 // Degenerate: table not K×K → kAgreementBadTable; n = 0 → kAgreementEmpty; p_e = 1 (both raters
-// used one and the same category only) → kAgreementNoVariation; confidence outside (0, 1) →
-// kAgreementBadConfidence. K = 0 → kAgreementNoCategories.
+// used one and the same category only) → kAgreementNoVariation; one rater used one category only
+// (one row or one column of the table holds every item) → kAgreementConstantRater: kappa is 0
+// by construction there with a standard error of 0, an interval of no width that says nothing
+// (statsmodels and scikit-learn give that 0; SPSS computes no kappa when a rater is constant);
+// confidence outside (0, 1) → kAgreementBadConfidence. K = 0 → kAgreementNoCategories.
 KappaResult cohen_kappa_table(std::span<const std::uint64_t> table, std::size_t n_categories,
                               KappaWeights weights = KappaWeights::none, double confidence = 0.95);
 

@@ -50,10 +50,34 @@ struct RatioInterval {
 RatioInterval ratio_katz(std::size_t x_a, std::size_t n_a, std::size_t x_b, std::size_t n_b,
                          double confidence);
 
+// ---- rates and means of scores in [0, 1] at an effective sample size ----------------------------
+
+// The Wilson score interval of a rate at a sample size that may be fractional, with the quantile
+// `q` given (z for a rate; Student's t for a mean whose variance was estimated):
+//   centre = (r + q²/(2m)) / (1 + q²/m),  half = q · √(r(1 − r)/m + q²/(4m²)) / (1 + q²/m)
+// Always within [0, 1]; a rate of exactly 0 (or 1) has its lower (upper) end exactly there. With
+// m whole and q = z it is `wilson`. The same as statsmodels proportion_confint(r·m, m, alpha,
+// method='wilson') with alpha = 2·(1 − Φ(q)). [NaN, NaN] when r is not in [0, 1], m is not a
+// positive finite number, or q <= 0.
+Interval wilson_score(double rate, double size, double q);
+
+// Interval for the mean of n scores that each lie in [0, 1] (a graded dimension's mean): the
+// Wilson score interval at the effective sample size (Kish; Korn and Graubard 1998)
+//   n_eff = n · m(1 − m) / s²,  q = t(n − 1, ½ + confidence/2)
+// from the mean m and the sample standard deviation s (n − 1 denominator). n_eff is the number of
+// pass/fail cases whose rate would be as precise as these scores' mean; for pass/fail scores it is
+// n − 1, and for scores with less spread it is larger. When the scores show no spread (s² within
+// rounding of 0, which includes every mean of exactly 0 or 1) there is nothing to estimate the
+// spread from, so the interval takes the largest variance a [0, 1] score with mean m can have,
+// m(1 − m): n_eff = n, the pass-rate interval of m over n cases. Unlike the t interval m ± q·s/√n,
+// it never leaves [0, 1] and never has zero width. [NaN, NaN] when n < 2, m is not in [0, 1],
+// s is not finite, or confidence is not in (0, 1).
+Interval unit_mean_interval(double mean, double sd, std::size_t n, double confidence);
+
 // ---- other intervals ---------------------------------------------------------------------------
 
-// Student-t interval for a mean from its sample standard deviation (n − 1 denominator).
-// n < 2 gives [NaN, NaN].
+// Student-t interval for a mean from its sample standard deviation (n − 1 denominator). It is not
+// bounded: for scores in [0, 1] use unit_mean_interval. n < 2 gives [NaN, NaN].
 Interval t_interval(double mean, double sd, std::size_t n, double confidence);
 
 // Two-sided standard normal quantile z such that P(|Z| <= z) = confidence.
@@ -70,6 +94,15 @@ double quantile_sorted(std::span<const double> sorted, double q);
 // statistics (the interval covers at least `confidence` when the sample is large enough; when it
 // is not, the missing side is NaN).
 Interval quantile_interval_sorted(std::span<const double> sorted, double q, double confidence);
+
+// The smallest sample sizes at which quantile_interval_sorted has a lower end ((1 − q)^n <= α/2)
+// and an upper end (q^n <= α/2), α = 1 − confidence: for the p95 at 95%, 2 and 72. Below them
+// that end is NaN: so few values cannot bound the quantile on that side. 0 for invalid input.
+struct QuantileIntervalSizes {
+  std::size_t lower = 0;
+  std::size_t upper = 0;
+};
+QuantileIntervalSizes quantile_interval_min_n(double q, double confidence);
 
 // Smallest drop δ below the rate p0 that a one-sided normal-approximation test at level
 // α = 1 − confidence detects with the given power from n cases (one-sample test of a proportion).

@@ -24,7 +24,7 @@
 // labeled predictions of different lengths → NaN with reason; NaN or ±infinity in any input →
 // NaN with reason; confidence outside (0, 1) → NaN with reason. PPI++ with constant predictions
 // (var_{n+N}(f) = 0) uses λ = 0 (the judge carries no information), where ppi_py divides by 0.
-// Zero variance in both terms gives a zero-width interval at θ̂.
+// Zero variance in both terms gives a zero-width interval at θ̂ (ppi_rate, for a rate, does not).
 
 #include <span>
 #include <string_view>
@@ -50,12 +50,25 @@ struct PpiSample {
 struct PpiResult {
   double estimate = kNaN;        // θ̂
   double standard_error = kNaN;  // se
-  Interval interval;             // θ̂ ± z·se
+  Interval interval;             // θ̂ ± z·se (ppi_rate: the bounded interval below)
   double lambda = kNaN;          // λ used: 1 for PPI, λ̂ for PPI++
+  double effective_n = kNaN;     // ppi_rate only: the sample size the interval is taken at
   std::string_view reason;       // empty when the estimate could be computed
 };
 
 PpiResult ppi_mean(const PpiSample& sample, const PpiOptions& opts);
+
+// PPI (or PPI++) for a rate, such as a pass rate: labels and predictions in [0, 1] (0/1 grades).
+// The interval θ̂ ± z·se above can leave [0, 1] and, on a small labeled sample where the judge and
+// the labels never vary, has zero width (se = 0): "100% [100, 100]" from 11 items. For a rate the
+// estimate is clipped to [0, 1] and the interval is the Wilson score interval at the effective
+// sample size (stats::wilson_score with q = z):
+//   n_eff = θ̂(1 − θ̂) / se²,  at most n + N (as if every item had been labeled)
+// and n_eff = n (the labeled items alone) when θ̂ is 0 or 1 or se = 0, where the sample shows no
+// variation to measure. PPI++ with λ = 0 gives exactly the Wilson interval of the labels. For large
+// samples away from 0 and 1 it is θ̂ ± z·se. Degenerate cases as ppi_mean, and a label or
+// prediction outside [0, 1] → NaN with reason.
+PpiResult ppi_rate(const PpiSample& sample, const PpiOptions& opts);
 
 // θ̂_A − θ̂_B for two models with independent data (each its own labeled and unlabeled items, and
 // for PPI++ its own λ̂): se = √(se_A² + se_B²), interval θ̂_A − θ̂_B ± z·se.

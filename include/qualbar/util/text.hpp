@@ -20,6 +20,19 @@ std::string percent(double fraction);
 // A p-value with three significant digits, "0.0312"; "—" when it is NaN.
 std::string p_value_text(double p);
 
+// A number with `decimals` decimals, "0.77"; "—" when it is NaN or infinite. A value that rounds
+// to zero is "0.00", never "-0.00" (a kappa of −1e-17 is no agreement, not less than none).
+std::string fixed_text(double value, int decimals);
+
+// The same with its sign always shown, "+1.5" or "-1.5"; a value that rounds to zero is "+0.0",
+// never "-0.0".
+std::string signed_text(double value, int decimals);
+
+// The decimals that tell apart the edges of `parts` equal parts of [0, 1]: the fewest, at least
+// one, with 10^d >= parts. Edges i/parts more than 10^−d apart round to different numbers: 10
+// bins read "0.4–0.5", 15 bins "0.47–0.53" (not "0.5–0.5"), 100 bins "0.47–0.48".
+int decimals_for_parts(std::size_t parts);
+
 // Byte offset of the first invalid UTF-8 sequence, or nullopt when the text is valid.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
