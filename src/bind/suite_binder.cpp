@@ -184,7 +184,7 @@ void bind_dimension_args(const ConfigReader& p, const Suite& s) {
 void bind_judge(const ConfigReader& p, const Suite& s) {
   if (s.judge.is_map()) {
     std::vector<std::string> known = chat_setting_fields();
-    known.insert(known.begin(), "model");
+    known.insert(known.begin(), {"model", "grades"});
     p.check_keys(s.judge, "judge", known);
     return;
   }

@@ -18,6 +18,7 @@
 #include "qualbar/run/interrupt.hpp"
 #include "qualbar/run/progress.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/judge_settings.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/util/huge_pages.hpp"
 #include "qualbar/util/text.hpp"
@@ -157,11 +158,11 @@ RunOutcome run_suite(const RunRequest& req) {
   if (!provider)
     provider = provider_registry().get(o.suite.system.provider).make(o.suite, provider_options);
   provider->check(o.dataset.cases);
-  std::optional<ChatSettings> judge;
+  std::optional<JudgeSettings> judge;
   if (o.suite.judge.is_map())
     judge = judge_settings(o.suite);  // its key is checked before anything runs
   std::vector<std::string> notes = provider->settings_warnings();
-  if (judge) notes.insert(notes.end(), judge->warnings.begin(), judge->warnings.end());
+  if (judge) notes.insert(notes.end(), judge->chat.warnings.begin(), judge->chat.warnings.end());
   for (const auto& w : notes) std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (!req.no_store && !store) {
     o.store_path = resolve_store_path(req.store_flag, o.suite.store);

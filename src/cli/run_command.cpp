@@ -1,7 +1,11 @@
 // qualbar run: a suite against the system under test, scored, stored and reported.
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
@@ -47,10 +51,17 @@ int run(const RunOptions& o, const Globals& g) {
           r.result.info.n_cases - r.result.n_resumed - r.result.n_cached, r.result.n_resumed,
           r.result.n_cached);
     }
-    if (r.result.n_judge_calls + r.result.n_judge_cached > 0) {
-      std::cout << fmt::format("\nThe judge graded {} answer(s): {} call(s), {} from the cache.",
-                               r.result.n_judge_calls + r.result.n_judge_cached,
-                               r.result.n_judge_calls, r.result.n_judge_cached);
+    if (const std::size_t asked = r.result.n_judge_asked; asked > 0) {
+      std::vector<std::string> how;
+      for (const auto& [n, what] :
+           {std::pair{r.result.n_judge_calls, "called now"},
+            {r.result.n_judge_cached, "from the cache"},
+            {r.result.n_judge_recorded, "recorded (judge.grades)"},
+            {r.result.n_judge_failed, "not graded (see each score's evidence)"}}) {
+        if (n > 0) how.push_back(fmt::format("{} {}", n, what));
+      }
+      std::cout << fmt::format("\nThe judge was asked about {} answer(s): {}.", asked,
+                               fmt::join(how, ", "));
     }
     std::cout << '\n'
               << (r.store_path.empty()

@@ -14,6 +14,7 @@
 #include "qualbar/metrics/suite_checks.hpp"
 #include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/judge_settings.hpp"
 #include "qualbar/util/id_index.hpp"
 #include "qualbar/util/text.hpp"
 
@@ -103,6 +104,28 @@ std::string needs_key(const std::string& key, const char* who) {
       key, who);
 }
 
+// A judge that only replays recorded grades leaves the answers it has none for ungraded: said
+// before a run, per judged dimension.
+void note_unrecorded(const Suite& suite, const JudgeSettings& judge, const Dataset& dataset,
+                     const std::vector<Response>& paired, Findings& f) {
+  for (const auto& d : suite.dimensions) {
+    if (!d.judged) continue;
+    std::size_t answers = 0, missing = 0;
+    for (std::size_t i = 0; i < paired.size() && i < dataset.cases.size(); ++i) {
+      if (paired[i].is_error()) continue;
+      ++answers;
+      if (judge.recorded->find(d.name, dataset.cases[i].id, paired[i].output) == nullptr)
+        ++missing;
+    }
+    if (missing > 0) {
+      f.notes.push_back(fmt::format(
+          "{} of {} answers have no recorded grade on '{}' in {}: a run leaves them ungraded "
+          "(give judge.base_url to have the judge asked about them)",
+          missing, answers, d.name, display_text(judge.recorded->file())));
+    }
+  }
+}
+
 Findings validate_suite(const ValidateOptions& o) {
   Findings f;
   const std::optional<Suite> loaded = attempt(f, [&] { return load_suite(o.file); });
@@ -127,12 +150,11 @@ Findings validate_suite(const ValidateOptions& o) {
       return 0;
     });
   }
+  std::optional<JudgeSettings> judge;
   if (suite.judge.is_map()) {
-    attempt(f, [&] {
-      for (const auto& k : judge_settings(suite, /*keys_needed=*/false).missing_keys)
-        f.notes.push_back(needs_key(k, "the judge"));
-      return 0;
-    });
+    judge = attempt(f, [&] { return judge_settings(suite, /*keys_needed=*/false); });
+    if (judge)
+      for (const auto& k : judge->chat.missing_keys) f.notes.push_back(needs_key(k, "the judge"));
   }
   const std::string responses_path =
       o.provider.responses.empty() ? suite.system.responses : o.provider.responses;
@@ -152,6 +174,7 @@ Findings validate_suite(const ValidateOptions& o) {
     }
   }
   if (dataset_read) check_suite_fits_data(suite, CheckedData{dataset.cases, paired}, f.problems);
+  if (judge && judge->recorded_only && !paired.empty()) note_unrecorded(suite, *judge, dataset, paired, f);
 
   std::size_t n_bars = 0;
   for (const auto& [_, b] : suite.bars) n_bars += b.overall.size() + b.per_slice.size();
@@ -170,6 +193,18 @@ Findings validate_suite(const ValidateOptions& o) {
   f.summary.emplace_back("bars", fmt::format("{} limit(s), {} critical slice(s)", n_bars,
                                              suite.critical_slices.size()));
   if (!responses_summary.empty()) f.summary.emplace_back("responses", responses_summary);
+  if (judge) {
+    f.summary.emplace_back(
+        "judge", judge->recorded_only
+                     ? fmt::format("{}: {} recorded grade(s) in {}; nothing is sent",
+                                   display_text(judge->chat.model), judge->recorded->size(),
+                                   display_text(judge->recorded->file()))
+                     : fmt::format("{} at {}{}", display_text(judge->chat.model),
+                                   display_text(judge->chat.endpoint.base_url),
+                                   judge->recorded ? fmt::format(", after {} recorded grade(s)",
+                                                                 judge->recorded->size())
+                                                   : std::string()));
+  }
   return f;
 }
 

@@ -36,7 +36,9 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
   for (const DimensionScorer& ds : scorers) {
     if (!ds.scorer->uses_judge()) continue;
     JudgeContext none;
-    ds.scorer->prepare(cases, responses, judge != nullptr ? *judge : none);
+    JudgeContext& asked = judge != nullptr ? *judge : none;
+    asked.set_dimension(ds.spec->name);
+    ds.scorer->prepare(cases, responses, asked);
   }
   // Cases [from, to) into a table of their own.
   const auto score_range = [&](std::size_t from, std::size_t to) {

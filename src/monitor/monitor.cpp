@@ -23,6 +23,7 @@
 #include "qualbar/monitor/ingest.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/judge_settings.hpp"
 #include "qualbar/scorers/scorer.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/util/text.hpp"
@@ -447,9 +448,10 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
   }
   const std::string id = monitor_id(suite);
   const review::RunData run = review::load_run_data(store, id);
-  const ChatSettings settings = judge_settings(suite);
-  out.warnings = settings.warnings;
-  const std::string grader = settings.model.empty() ? std::string("judge") : settings.model;
+  const JudgeSettings settings = judge_settings(suite);
+  out.warnings = settings.chat.warnings;
+  const std::string grader =
+      settings.chat.model.empty() ? std::string("judge") : settings.chat.model;
   const GradeBook book = fold_grades(store.review().grades(id));
   JudgeContext judge(&settings, &store.cache());
   std::vector<ReviewItem> items;
@@ -473,6 +475,7 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
     }
     if (cases.empty()) continue;
     std::unique_ptr<Scorer> scorer = make_scorer(dim.scorer, dim.args_json);
+    judge.set_dimension(dim.name);
     scorer->prepare(cases, responses, judge);
     const review::GradeScale scale = review::scale_of(dim);
     for (std::size_t i = 0; i < cases.size(); ++i) {

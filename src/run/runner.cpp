@@ -307,6 +307,8 @@ bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Da
   }
   run.n_judge_calls = judge.calls();
   run.n_judge_cached = judge.cached();
+  run.n_judge_recorded = judge.recorded();
+  run.n_judge_asked = judge.asked();
   run.n_judge_failed = judge.not_graded();
   if (judge.interrupted()) {
     run.scores = ScoreTable();
@@ -315,7 +317,7 @@ bool score(RunResult& run, const std::vector<DimensionScorer>& scorers, const Da
   }
   // A judge that graded nothing it was asked measured nothing: the run failed, as when every call
   // of the system fails.
-  if (judge.calls() > 0 && judge.not_graded() == judge.calls() + judge.cached()) {
+  if (judge.asked() > 0 && judge.not_graded() == judge.asked()) {
     run.scores = ScoreTable();
     save_stopped(run, settings, writes, RunStatus::failed);
     throw stopped_error(fmt::format("the judge did not grade any of the {} answers it was asked "

@@ -101,8 +101,10 @@ class Faithfulness final : public Scorer {
       which.push_back(i);
       claims_of.push_back(std::move(claims));
     }
+    std::vector<JudgeSubject> subjects;
+    for (const std::size_t i : which) subjects.push_back({cases[i].id, responses[i].output});
     const std::vector<ChatResult> results =
-        judge.ask(prompts, [&](std::size_t j, const ChatResult& r) {
+        judge.ask(prompts, subjects, [&](std::size_t j, const ChatResult& r) {
           return read_claim_verdicts(r, claims_of[j]).status == ScoreStatus::scored;
         });
     verdicts_.clear();

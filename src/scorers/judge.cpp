@@ -80,14 +80,16 @@ class Judge final : public Scorer {
   void prepare(std::span<const Case> cases, std::span<const Response> responses,
                JudgeContext& judge) override {
     std::vector<std::vector<Message>> prompts;
+    std::vector<JudgeSubject> subjects;
     std::vector<std::size_t> which;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       if (responses[i].is_error()) continue;  // a failed call is already an error case
       prompts.push_back(prompt(cases[i], responses[i]));
+      subjects.push_back({cases[i].id, responses[i].output});
       which.push_back(i);
     }
     const std::vector<ChatResult> results =
-        judge.ask(prompts, [&](std::size_t, const ChatResult& r) {
+        judge.ask(prompts, subjects, [&](std::size_t, const ChatResult& r) {
           return read_verdict(r, scale_, lo_, hi_).status == ScoreStatus::scored;
         });
     verdicts_.clear();

@@ -1,6 +1,9 @@
 #include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/scorers/judge_reply.hpp"
+#include "qualbar/scorers/judge_settings.hpp"
+
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -10,16 +13,36 @@
 
 namespace qb {
 
-ChatSettings judge_settings(const Suite& suite, bool keys_needed) {
-  ChatSettings s =
-      parse_chat_settings(ConfigReader(suite.file, suite.dir), suite.judge, "judge", keys_needed);
+JudgeSettings judge_settings(const Suite& suite, bool keys_needed) {
+  JudgeSettings out;
+  const ConfigReader reader(suite.file, suite.dir);
+  if (const ConfigNode& grades = suite.judge["grades"]) {
+    const std::string name = reader.string(grades, "judge.grades");
+    const std::filesystem::path path = std::filesystem::path(suite.dir) / name;
+    if (!std::filesystem::is_regular_file(path)) {
+      reader.fail(grades, "judge.grades",
+                  fmt::format("there is no file '{}': name a JSONL file of recorded judge grades, "
+                              "relative to the suite's folder",
+                              path.string()));
+    }
+    out.recorded = std::make_shared<const RecordedGrades>(
+        RecordedGrades::load(path.string(), path.lexically_normal().string()));
+    // Without a base_url the judge only replays: nothing is sent, so no key is needed.
+    out.recorded_only = !suite.judge["base_url"];
+  }
+  ChatSettings& s = out.chat;
+  s = parse_chat_settings(reader, suite.judge, "judge", keys_needed && !out.recorded_only);
+  if (out.recorded_only) {
+    s.endpoint.base_url.clear();
+    s.missing_keys.clear();
+  }
   if (!s.params.contains("temperature")) {
     s.params["temperature"] = 0.0;
     if (!suite.judge["cache"]) s.cache = true;
   }
   if (!s.params.contains("response_format"))
     s.params["response_format"] = {{"type", "json_object"}};
-  return s;
+  return out;
 }
 
 nlohmann::json judge_json(std::string_view reply) {
@@ -29,26 +52,47 @@ nlohmann::json judge_json(std::string_view reply) {
   return nlohmann::json::parse(reply, nullptr, false);
 }
 
-std::string JudgeContext::model() const { return settings_ ? settings_->model : std::string(); }
+std::string JudgeContext::model() const {
+  return settings_ ? settings_->chat.model : std::string();
+}
 
 std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>>& prompts,
+                                          std::span<const JudgeSubject> subjects,
                                           const IsGrade& is_grade) {
   if (settings_ == nullptr)
     throw RunError("a dimension asks the judge, and this run has no judge settings");
+  const ChatSettings& chat = settings_->chat;
+  const RecordedGrades* recorded = settings_->recorded.get();
   std::vector<ChatResult> out(prompts.size());
   // Where each answer is kept: the cache key (same request, same answer) or, with the cache off,
   // a key of this run's own so only its resume reuses it.
   std::vector<std::string> keys(prompts.size());
   std::vector<ChatCall> calls;
   for (std::size_t i = 0; i < prompts.size(); ++i) {
+    if (recorded != nullptr && i < subjects.size()) {
+      if (const std::string* reply =
+              recorded->find(dimension_, subjects[i].case_id, subjects[i].output)) {
+        out[i].content = *reply;
+        ++recorded_;
+        continue;
+      }
+      if (settings_->recorded_only) {
+        out[i].error = fmt::format(
+            "no recorded grade of this answer in {} (judge.grades: a grade stands for the exact "
+            "answer it was given to)",
+            recorded->file());
+        ++unrecorded_;
+        continue;
+      }
+    }
     ChatCall call;
     call.index = i;
-    call.body = settings_->request_body(prompts[i]);
+    call.body = chat.request_body(prompts[i]);
     call.est_tokens = static_cast<std::int64_t>(call.body.size() / 4) +
-                      settings_->params.value("max_tokens", std::int64_t{256});
-    if (cache_ != nullptr && (settings_->cache || !hooks_.scope.empty())) {
-      const std::string request = settings_->endpoint.base_url + "\n" + call.body;
-      keys[i] = content_hash(settings_->cache ? request : "run " + hooks_.scope + "\n" + request);
+                      chat.params.value("max_tokens", std::int64_t{256});
+    if (cache_ != nullptr && (chat.cache || !hooks_.scope.empty())) {
+      const std::string request = chat.endpoint.base_url + "\n" + call.body;
+      keys[i] = content_hash(chat.cache ? request : "run " + hooks_.scope + "\n" + request);
       if (auto hit = cache_->get(keys[i])) {
         auto parsed = parse_responses(*hit, "the response cache");
         if (parsed.size() == 1) {
@@ -106,7 +150,7 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
       }
     } events(*this, out, keys, is_grade);
     try {
-      run_chat_calls(settings_->endpoint, std::move(calls), events);
+      run_chat_calls(chat.endpoint, std::move(calls), events);
     } catch (const RunError&) {
       events.flush();  // what was graded before the judge became unreachable is kept
       throw;

@@ -65,8 +65,11 @@ class RefusalFinder {
            {"user", "REQUEST:\n" + cases[i].input + "\n\nANSWER:\n" + responses[i].output}});
       which.push_back(i);
     }
-    const auto results = judge.ask(
-        prompts, [](std::size_t, const ChatResult& r) { return read(r).refused.has_value(); });
+    std::vector<JudgeSubject> subjects;
+    for (const std::size_t i : which) subjects.push_back({cases[i].id, responses[i].output});
+    const auto results =
+        judge.ask(prompts, subjects,
+                  [](std::size_t, const ChatResult& r) { return read(r).refused.has_value(); });
     verdicts_.clear();
     for (std::size_t j = 0; j < which.size(); ++j)
       verdicts_.emplace(cases[which[j]].id, read(results[j]));

@@ -9,6 +9,7 @@
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/scorers/judge.hpp"
+#include "qualbar/scorers/judge_settings.hpp"
 #include "qualbar/scorers/scorer.hpp"
 
 namespace qb {
@@ -40,16 +41,18 @@ std::vector<Response> answers(const std::vector<std::string>& outputs) {
   return rs;
 }
 
-ChatSettings settings_for(const FakeOpenAI& server) {
+JudgeSettings settings_for(const FakeOpenAI& server) {
   const ConfigReader r("suite.yaml", ".");
-  ChatSettings s = parse_chat_settings(r,
+  JudgeSettings out;
+  ChatSettings& s = out.chat;
+  s = parse_chat_settings(r,
                                        r.load("{base_url: " + server.base_url() +
                                               ", model: judge-1, retry_base_s: 0.01, "
                                               "max_attempts: 2}"),
                                        "judge");
   s.params["temperature"] = 0.0;
   s.params["response_format"] = {{"type", "json_object"}};
-  return s;
+  return out;
 }
 
 std::vector<Score> judge_all(const std::string& scorer, const std::string& args,
@@ -57,7 +60,7 @@ std::vector<Score> judge_all(const std::string& scorer, const std::string& args,
   const auto cases = cases_of(static_cast<int>(outputs.size()));
   const auto rs = answers(outputs);
   auto s = make_scorer(scorer, args);
-  const ChatSettings settings = settings_for(server);
+  const JudgeSettings settings = settings_for(server);
   JudgeContext judge(&settings, nullptr);
   s->prepare(cases, rs, judge);
   std::vector<Score> out;
@@ -197,7 +200,7 @@ TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
   r.id = "c0";
   r.output = "Refunds are processed within 5 business days. We also offer a lifetime guarantee.";
   auto scorer = make_scorer("faithfulness", R"({"method":"judge"})");
-  const ChatSettings settings = settings_for(server);
+  const JudgeSettings settings = settings_for(server);
   JudgeContext judge(&settings, nullptr);
   const std::vector<Case> cases = {c};
   const std::vector<Response> responses = {r};
@@ -225,7 +228,7 @@ TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsUngraded) {
   r.id = "c0";
   r.output = "Refunds take 5 days. Shipping is free over $50.";
   auto scorer = make_scorer("faithfulness", R"({"method":"judge"})");
-  const ChatSettings settings = settings_for(server);
+  const JudgeSettings settings = settings_for(server);
   JudgeContext judge(&settings, nullptr);
   const std::vector<Case> cases = {c};
   const std::vector<Response> responses = {r};
@@ -262,7 +265,7 @@ TEST(RefusalJudge, TheJudgeDecidesWhatIsARefusalAndAnUnreadableVerdictIsUngraded
   auto scorer = make_scorer("refusal-correctness", R"({"method":"judge"})");
   EXPECT_TRUE(scorer->uses_judge());
   EXPECT_FALSE(make_scorer("refusal-correctness", "")->uses_judge());
-  const ChatSettings settings = settings_for(server);
+  const JudgeSettings settings = settings_for(server);
   JudgeContext judge(&settings, nullptr);
   scorer->prepare(d.cases, rs, judge);
   const Score answered = scorer->score(d.cases[0], rs[0]);

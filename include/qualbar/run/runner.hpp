@@ -18,7 +18,7 @@
 
 namespace qb {
 
-struct ChatSettings;  // providers/chat_settings.hpp
+struct JudgeSettings;  // scorers/judge_settings.hpp
 
 class RunLock;
 
@@ -33,6 +33,8 @@ struct RunResult {
   std::size_t n_retries = 0;       // calls retried
   std::size_t n_judge_calls = 0;   // calls to the judge model
   std::size_t n_judge_cached = 0;  // judge answers from the response cache
+  std::size_t n_judge_recorded = 0;  // judge answers from its recorded grades (judge.grades)
+  std::size_t n_judge_asked = 0;     // answers the judge was asked about, however it answered
   std::size_t n_judge_failed = 0;  // judge calls that failed or did not grade (ungraded scores)
 
   // Held while the run is this process's (run/run_lock.hpp): release it (reset) once the run's
@@ -57,7 +59,7 @@ struct RunSettings {
   const StoredRun* resume = nullptr;  // continue this stored run: same id, its answers kept
   RunObserver* observer = nullptr;
   std::string run_id;  // of a new run; "" = a fresh id (a resumed run keeps its own)
-  const ChatSettings* judge = nullptr;  // the suite's judge (judge_settings), when it has one
+  const JudgeSettings* judge = nullptr;  // the suite's judge (judge_settings), when it has one
   // What to run to continue this run, e.g. "qualbar run --resume r-… --store P": added to the
   // message of a run that fails once its record is saved (never to one that was not).
   std::string resume_hint;

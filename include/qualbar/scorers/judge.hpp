@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qualbar/core/case.hpp"
@@ -18,7 +20,13 @@
 
 namespace qb {
 
-struct ChatSettings;  // providers/chat_settings.hpp
+struct JudgeSettings;  // scorers/judge_settings.hpp
+
+// What a judge prompt is about: the answer of one case. A recorded grade is found by it.
+struct JudgeSubject {
+  std::string_view case_id;
+  std::string_view output;
+};
 
 // What the run tells the judge while it asks: where its answers belong and whether Ctrl-C was
 // pressed.
@@ -34,22 +42,31 @@ class JudgeContext {
  public:
   JudgeContext() = default;  // no judge: ask() is a RunError (the suite loader prevents it)
   // `cache` keeps the judge's grades (nullptr: none are kept).
-  JudgeContext(const ChatSettings* settings, ResponseCache* cache, JudgeHooks hooks = {})
+  JudgeContext(const JudgeSettings* settings, ResponseCache* cache, JudgeHooks hooks = {})
       : settings_(settings), cache_(cache), hooks_(std::move(hooks)) {}
+
+  // The dimension whose scorer asks next (recorded grades are per dimension).
+  void set_dimension(std::string name) { dimension_ = std::move(name); }
 
   // Tells a reply that grades from one that does not (prose, a refusal, a verdict out of
   // format), by the prompt's index: only grades are kept, so a judge that did not grade is asked
   // again next time.
   using IsGrade = std::function<bool(std::size_t prompt, const ChatResult& reply)>;
 
-  // One judge call per prompt, results aligned with the prompts; kept grades are reused. A call
-  // the judge was not asked (Ctrl-C) has no content and no error: it grades nothing.
+  // One judge call per prompt, results aligned with the prompts; recorded and kept grades are
+  // reused. `subjects[i]` is the answer prompt i is about. A call the judge was not asked
+  // (Ctrl-C) has no content and no error: it grades nothing.
   std::vector<ChatResult> ask(const std::vector<std::vector<Message>>& prompts,
-                              const IsGrade& is_grade);
+                              std::span<const JudgeSubject> subjects, const IsGrade& is_grade);
 
   [[nodiscard]] std::string model() const;
   [[nodiscard]] std::size_t calls() const { return calls_; }            // sent to the judge
   [[nodiscard]] std::size_t cached() const { return cached_; }          // answered from the cache
+  [[nodiscard]] std::size_t recorded() const { return recorded_; }      // from judge.grades
+  // Recorded-only judge: answers with no recorded grade (also counted in not_graded).
+  [[nodiscard]] std::size_t unrecorded() const { return unrecorded_; }
+  // Everything the judge was asked about, however it answered.
+  [[nodiscard]] std::size_t asked() const { return calls_ + cached_ + recorded_ + unrecorded_; }
   [[nodiscard]] std::size_t not_graded() const { return not_graded_; }  // failed or no grade
   // Ctrl-C stopped the judge before every prompt was asked.
   [[nodiscard]] bool interrupted() const { return interrupted_; }
@@ -57,18 +74,17 @@ class JudgeContext {
   [[nodiscard]] const std::string& first_failure() const { return first_failure_; }
 
  private:
-  const ChatSettings* settings_ = nullptr;
+  const JudgeSettings* settings_ = nullptr;
   ResponseCache* cache_ = nullptr;
   JudgeHooks hooks_;
+  std::string dimension_;
   std::size_t calls_ = 0;
   std::size_t cached_ = 0;
+  std::size_t recorded_ = 0;
+  std::size_t unrecorded_ = 0;
   std::size_t not_graded_ = 0;
   std::string first_failure_;
   bool interrupted_ = false;
 };
-
-// The judge's settings from the suite's `judge:` map (reads the API key). Judges default to
-// temperature 0, JSON answers and the cache, unless the map says otherwise.
-ChatSettings judge_settings(const Suite& suite, bool keys_needed = true);
 
 }  // namespace qb
