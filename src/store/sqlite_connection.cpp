@@ -1,5 +1,6 @@
 #include "store/sqlite_connection.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -448,13 +449,31 @@ void SqliteConnection::migrate() {
 }
 
 std::string SqliteConnection::resolve_run_id(const std::string& id) {
-  if (id == "latest") {
+  // latest, or latest~N: the N-th run before the latest (as git's HEAD~N).
+  if (id == "latest" || id.starts_with("latest~")) {
+    std::int64_t back = 0;
+    if (id != "latest") {
+      const std::string n = id.substr(7);
+      const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), back);
+      if (n.empty() || ec != std::errc() || end != n.data() + n.size() || back < 0) {
+        throw InputError(fmt::format("'{}' is not a run: write latest, or latest~N for the N-th "
+                                     "run before it (latest~1 is the one before the latest)",
+                                     id));
+      }
+    }
     Statement s(*this,
                 "SELECT id FROM runs WHERE status <> 'monitor' ORDER BY started_at DESC, id DESC "
-                "LIMIT 1");
-    if (!s.step())
-      throw InputError(fmt::format("the store '{}' has no runs yet: run `qualbar run SUITE{}` first",
-                                   path_, store_flag_hint(path_)));
+                "LIMIT 1 OFFSET ?1");
+    s.bind(1, back);
+    if (!s.step()) {
+      if (back == 0)
+        throw InputError(fmt::format(
+            "the store '{}' has no runs yet: run `qualbar run SUITE{}` first", path_,
+            store_flag_hint(path_)));
+      throw InputError(fmt::format("the store '{}' holds fewer than {} runs, so '{}' names none; "
+                                   "`qualbar runs{}` lists them",
+                                   path_, back + 1, id, store_flag_hint(path_)));
+    }
     std::string out = s.text(0);
     s.reset();
     return out;
