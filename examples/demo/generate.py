@@ -13,12 +13,24 @@
 #   - support-bot-v2: the "upgrade": about 89% correct and 94% routed correctly, but it invents
 #     guarantees ("We guarantee a 100% refund ...") so only about 78% of its answers are grounded.
 #   - In both versions refund disputes are the weakest category (8 of 17 correct, ~47%).
+# Around them:
+#   - a recorded judge model grades `helpful` on both versions' answers (judge-grades.jsonl): it
+#     passes ~86% of v2's answers, with a verbosity bias and too lenient on invented guarantees;
+#   - two reviewers grade `helpful` on v2's answers (grades/): ~90% agreement, kappa ~0.7; the
+#     judge agrees with their shared grade ~89% of the time (kappa ~0.65) and passes more;
+#   - eight weeks of v2's production traffic (production.jsonl), with an incident from 2026-W45:
+#     the bot repeats customers' card numbers and gets ~40% slower.
 #
 # Run from the repository root:  python3 examples/demo/generate.py
-# It (re)writes, next to this file: cases.jsonl, responses/bot-v1.jsonl, responses/bot-v2.jsonl.
-# Standard library only; deterministic (random.Random(20261127)); it asserts its target rates and
-# prints a summary table per version and per category.
+# It (re)writes, next to this file: cases.jsonl, responses/bot-v1.jsonl, responses/bot-v2.jsonl,
+# judge-grades.jsonl, grades/reviewer-1.jsonl, grades/reviewer-2.csv and production.jsonl.
+# Standard library only; deterministic (random.Random(20261127), and seeds 20261128-20261130 for
+# the judge, the reviewers and production, so the first files do not depend on them); it asserts
+# its target rates and prints a summary table per version and per category, then the judge's,
+# the reviewers' and the production weeks' figures.
 
+import csv
+import datetime
 import json
 import math
 import os
@@ -1253,6 +1265,306 @@ def build_responses(rng, v, cases, plan):
 
 
 # ---------------------------------------------------------------------------------------------
+# The judge: recorded grades of the `helpful` dimension
+# ---------------------------------------------------------------------------------------------
+# `helpful` (the judge's rubric): the answer is correct and promises nothing the help centre does
+# not. The recorded judge (demo-judge-2026-11) mostly agrees with that, with two biases people do
+# not share:
+#   - verbosity: of two answers that are equally right (or equally wrong), it passes the longer
+#     one more readily (qualbar judge-check's verbosity probe should flag it);
+#   - leniency: a correct answer with an invented guarantee passes about half the time.
+# P(pass) = sigmoid(JUDGE_BASE[kind] + JUDGE_LENGTH_SLOPE * ln(length / JUDGE_PIVOT)).
+JUDGE_BASE = {"correct": 4.3, "halluc": 0.0, "with_key": -0.3, "no_key": -1.3}
+JUDGE_LENGTH_SLOPE = 3.0      # per unit of ln(length): twice as long adds about 2.1 to the logit
+JUDGE_PIVOT = 115.0           # characters: the median answer
+JUDGE_REASONS = {
+    ("correct", "pass"): ["Gives the help centre's answer ({key}) and resolves the question.",
+                          "Correct and clear: {key}, as the help centre says.",
+                          "Answers the question accurately ({key})."],
+    ("correct", "fail"): ["Correct, but too brief to be helpful to the customer.",
+                          "Terse: right fact ({key}), but no guidance on what to do."],
+    ("correct", "fail", "long"): ["Correct ({key}), but it does not say what to do next.",
+                                  "States the fact without explaining it; the customer would ask again."],
+    ("halluc", "pass"): ["Correct ({key}) and reassuring; resolves the question.",
+                         "A thorough, friendly answer with the right fact ({key}).",
+                         "Answers the question fully and gives the customer confidence."],
+    ("halluc", "fail"): ["Right fact, but it promises a guarantee the help centre does not offer.",
+                         "Invents a refund guarantee that is not in the policy."],
+    ("with_key", "pass"): ["Detailed answer that mentions {key} and gives next steps.",
+                           "A thorough, polite reply that addresses the question."],
+    ("with_key", "fail"): ["Mentions {key} but applies it to the wrong situation.",
+                           "Misstates the policy: the help centre's answer is different."],
+    ("no_key", "pass"): ["A friendly, detailed reply with clear next steps.",
+                         "Addresses the customer's question thoroughly."],
+    ("no_key", "fail"): ["Does not give the help centre's answer ({key}).",
+                         "Wrong: the help centre says {key}."],
+}
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def build_judge_grades(rng, cases, results):
+    """One recorded judge reply per distinct (case, answer) of both versions. Returns the lines
+    and, per version, a list of (case index, kind, output, verdict) for every graded answer."""
+    # Verdicts and wording from separate streams, so rewording a reason changes no verdict.
+    vrng, wrng = random.Random(rng.getrandbits(64)), random.Random(rng.getrandbits(64))
+    lines, by_key, graded = [], {}, {}
+    for v in ("v1", "v2"):
+        responses, kinds, _ = results[v]
+        graded[v] = []
+        for idx, ((case, art), r, kind) in enumerate(zip(cases, responses, kinds)):
+            if r["error"] is not None:
+                continue
+            key = (case["id"], r["output"])
+            if key not in by_key:
+                x = JUDGE_BASE[kind] + JUDGE_LENGTH_SLOPE * math.log(len(r["output"]) / JUDGE_PIVOT)
+                verdict = "pass" if vrng.random() < sigmoid(x) else "fail"
+                which = (kind, verdict)
+                if which == ("correct", "fail") and len(r["output"]) >= JUDGE_PIVOT:
+                    which = ("correct", "fail", "long")
+                reason = wrng.choice(JUDGE_REASONS[which]).format(key=art["key"])
+                by_key[key] = verdict
+                lines.append({"dimension": "helpful", "id": case["id"], "output": r["output"],
+                              "verdict": verdict, "reason": reason})
+            graded[v].append((idx, kind, r["output"], by_key[key]))
+    return lines, graded
+
+
+# ---------------------------------------------------------------------------------------------
+# Two reviewers grade `helpful` on support-bot-v2's answers
+# ---------------------------------------------------------------------------------------------
+# People call an answer helpful when it is correct and invents no guarantee. Two reviewers
+# mostly agree; some answers are contested (one reviewer deviates): a guarantee one of them
+# reads as harmless, a correct answer one of them finds too thin. reviewer-1 is the more lenient.
+REVIEW_CONTESTED = {"correct": 0.05, "halluc": 0.2, "with_key": 0.15, "no_key": 0.03}
+REVIEW_NOTES_FAIL = {
+    "halluc": ["promises a guarantee we don't offer", 'adds a promise ("always", "guarantee") that isn\'t policy',
+               "right answer, but the refund promise is made up", "invented guarantee"],
+    "with_key": ['wrong: mentions "{key}" but for the wrong thing', "gets the policy wrong",
+                 "misapplies the policy, customer would be misled"],
+    "no_key": ['wrong, the article says "{key}"', "doesn't answer the question",
+               "wrong policy", "not what the help centre says"],
+    "correct": ["too thin to act on", "technically right, but unhelpful",
+                "answers only half the question"],
+}
+REVIEW_NOTES_PASS = {
+    "correct": ["clear", "correct", "fine, a bit short", "good"],
+    "halluc": ['the "guarantee" line is harmless here', "extra promise, but the answer is right",
+               "ok, the refund line is just friendly"],
+    "with_key": ["close enough", "ok"],
+    "no_key": ["plausible", "ok I think"],
+}
+REVIEWERS = ("reviewer-1", "reviewer-2")
+
+
+def build_reviews(rng, cases, graded_v2):
+    """Each reviewer's grades (dicts in case order) of support-bot-v2's answers."""
+    grades = {name: [] for name in REVIEWERS}
+    # Grades, and notes and times, from separate streams (rewording a note changes no grade).
+    grng, rng = random.Random(rng.getrandbits(64)), random.Random(rng.getrandbits(64))
+    for idx, kind, _output, _verdict in graded_v2:
+        case, art = cases[idx]
+        truth = 1 if kind == "correct" else 0
+        g = [truth, truth]
+        if grng.random() < REVIEW_CONTESTED[kind]:
+            lenient_first = 0.75 if truth == 0 else 0.35
+            who = 0 if grng.random() < lenient_first else 1
+            g[who] = 1 - truth
+        for name, grade in zip(REVIEWERS, g):
+            deviates = grade != truth
+            if grade == 0:
+                note = rng.choice(REVIEW_NOTES_FAIL[kind]) if deviates or rng.random() < 0.7 else ""
+            else:
+                note = rng.choice(REVIEW_NOTES_PASS[kind]) if deviates or rng.random() < 0.1 else ""
+            grades[name].append({"id": case["id"], "dimension": "helpful", "grader": name,
+                                 "kind": "human", "grade": grade,
+                                 "note": note.format(key=art["key"])})
+    # Each reviewer works through the answers in an order of their own, Monday 16 to Friday 20
+    # November 2026, in a morning and an afternoon session a day.
+    out = {}
+    for name in REVIEWERS:
+        items = list(grades[name])
+        rng.shuffle(items)
+        per_day = math.ceil(len(items) / 5)
+        for i, g in enumerate(items):
+            day, k = divmod(i, per_day)
+            half = per_day // 2
+            start = 9 * 3600 + 15 * 60 if k < half else 13 * 3600 + 45 * 60
+            pos = k if k < half else k - half
+            t = start + pos * 190 + rng.randint(0, 150)
+            g["graded_at"] = "2026-11-%02dT%02d:%02d:%02dZ" % (16 + day, t // 3600,
+                                                               t // 60 % 60, t % 60)
+        out[name] = items
+    return out
+
+
+def cohen_kappa(a, b):
+    n = len(a)
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return po, (po - pe) / (1 - pe)
+
+
+def verbosity_probe(items):
+    """items: (length, people grade, judge grade). The slope of the judge-people gap on
+    ln(1 + length), one intercept per people grade, with its t statistic; and the gap (judge
+    pass rate minus people's) in each quarter of length, shortest first."""
+    strata = defaultdict(list)
+    for length, h, j in items:
+        strata[h].append((math.log1p(length), j - h))
+    sxy = sxx = 0.0
+    demeaned = []
+    for pts in strata.values():
+        mx = sum(x for x, _ in pts) / len(pts)
+        my = sum(y for _, y in pts) / len(pts)
+        for x, y in pts:
+            demeaned.append((x - mx, y - my))
+            sxy += (x - mx) * (y - my)
+            sxx += (x - mx) ** 2
+    slope = sxy / sxx
+    rss = sum((y - slope * x) ** 2 for x, y in demeaned)
+    dof = len(items) - len(strata) - 1
+    t = slope / math.sqrt(rss / dof / sxx)
+    ordered = sorted(items)
+    quarters = []
+    for q in range(4):
+        part = ordered[q * len(ordered) // 4:(q + 1) * len(ordered) // 4]
+        quarters.append((part[0][0], part[-1][0],
+                         sum(j for _, _, j in part) / len(part), sum(h for _, h, _ in part) / len(part)))
+    return slope, t, quarters
+
+
+# ---------------------------------------------------------------------------------------------
+# Production: eight weeks of support-bot-v2's live traffic
+# ---------------------------------------------------------------------------------------------
+# 2026-W40 (Monday 28 September) to 2026-W47 (Sunday 22 November 2026), ~110 records a week, the
+# categories and languages of the cases. The story: a release on Monday 2 November (2026-W45)
+# makes the bot read the customer's payment details back. Customers sometimes paste their card
+# number into the chat (in every week); from 2026-W45 the bot repeats it in its answer, which
+# the suite's `no_pii` dimension catches on every record. Answers also get slower week after week
+# (latency p50 about 40% above the baseline by 2026-W47). The first four weeks are the
+# monitor's baseline.
+PROD_START = (2026, 9, 28)
+PROD_WEEKS = 8
+PROD_RELEASE_WEEK = 5                 # 2026-W45
+PROD_LATENCY = [1.00, 1.03, 0.98, 1.01, 0.99, 1.26, 1.34, 1.42]   # p50 against 1100 ms
+PROD_CARD_CATEGORIES = {"billing", "refund-dispute", "subscriptions"}
+PROD_CARD_SHARE = 0.4                 # of those categories' messages that include a card number
+PROD_ECHO_SHARE = 0.9                 # of those the released bot repeats the number in
+PROD_KINDS = {"correct": 0.83, "with_key": 0.04, "no_key": 0.07}
+PROD_HALLUC = 0.25                    # of correct English answers about money: a made-up guarantee
+CARD_IN_INPUT = {"en": " My card number is {card}.", "es": " Mi número de tarjeta es {card}.",
+                 "de": " Meine Kartennummer ist {card}.", "fr": " Mon numéro de carte est {card}."}
+CARD_ECHO = {"en": "I checked the payments on your card {card}. ",
+             "es": "He revisado los pagos de su tarjeta {card}. ",
+             "de": "Ich habe die Zahlungen Ihrer Karte {card} geprüft. ",
+             "fr": "J'ai vérifié les paiements de votre carte {card}. "}
+CARD_RE = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
+
+
+def luhn_ok(digits):
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def has_card(text):
+    return any(luhn_ok(re.sub(r"\D", "", m.group())) for m in CARD_RE.finditer(text))
+
+
+def make_card(rng):
+    """A made-up card number (Visa or Mastercard prefix) that passes the Luhn check."""
+    body = [4] if rng.random() < 0.6 else [5, rng.randint(1, 5)]
+    while len(body) < 15:
+        body.append(rng.randint(0, 9))
+    for check in range(10):
+        if luhn_ok("".join(map(str, body + [check]))):
+            body.append(check)
+            break
+    s = "".join(map(str, body))
+    return " ".join(s[i:i + 4] for i in range(0, 16, 4))
+
+
+def build_production(rng, articles):
+    by_cat_lang = defaultdict(list)
+    for art in articles:
+        by_cat_lang[(art["cat"], art["lang"])].append(art)
+    nd = statistics.NormalDist()
+    start = datetime.datetime(*PROD_START, tzinfo=datetime.timezone.utc)
+    records = []
+    for w in range(PROD_WEEKS):
+        n = rng.randint(100, 112)
+        # Categories as in the cases (near uniform), languages 70% English.
+        cats = [CATEGORIES[i % len(CATEGORIES)] for i in range(n)]
+        rng.shuffle(cats)
+        n_err = rng.choice([0, 1, 1, 1, 2])
+        err_at = set(rng.sample(range(n), n_err))
+        n_ok = n - n_err
+        lat = [1100.0 * PROD_LATENCY[w] * math.exp(0.54 * nd.inv_cdf((j + 0.5) / n_ok))
+               * rng.uniform(0.985, 1.015) for j in range(n_ok)]
+        rng.shuffle(lat)
+        week = []
+        for i, cat in enumerate(cats):
+            lang = rng.choices(["en", "es", "de", "fr"], weights=[70, 10, 10, 10])[0]
+            art = rng.choice(by_cat_lang[(cat, lang)])
+            question = rng.choice(art["q"]).replace("{order}", "#A%05d" % rng.randint(10000, 99999))
+            card = None
+            if cat in PROD_CARD_CATEGORIES and rng.random() < PROD_CARD_SHARE:
+                card = make_card(rng)
+                question += CARD_IN_INPUT[lang].format(card=card)
+            day = rng.choices(range(7), weights=[17, 17, 16, 16, 15, 10, 9])[0]
+            secs = rng.randint(7 * 3600, 22 * 3600 - 1)
+            ts = start + datetime.timedelta(days=7 * w + day, seconds=secs)
+            tier = rng.choices(["free", "pro", "enterprise"], weights=[50, 35, 15])[0]
+            rec = {"id": None, "ts": ts.strftime("%Y-%m-%dT%H:%M:%SZ"), "category": cat,
+                   "language": lang, "input": question}
+            if i in err_at:
+                timeout = rng.random() < 0.6
+                rec.update({"latency_ms": 30000 if timeout else rng.randint(180, 420),
+                            "cost_usd": None, "model": "support-bot-v2",
+                            "error": "timeout after 30 s" if timeout else "upstream error: HTTP 503",
+                            "metadata": {"customer_tier": tier}})
+                week.append(rec)
+                continue
+            kind = rng.choices(list(PROD_KINDS), weights=list(PROD_KINDS.values()))[0]
+            if kind == "correct" and lang == "en" and cat in MONEY_CATEGORIES \
+                    and rng.random() < PROD_HALLUC:
+                kind = "halluc"
+            if kind == "with_key" and not art["wk"]:
+                kind = "no_key"
+            output = make_output(rng, "v2", {"id": "production", "language": lang,
+                                             "reference": art["ref"]}, art, kind)
+            if card and w >= PROD_RELEASE_WEEK and rng.random() < PROD_ECHO_SHARE:
+                greeting = next((p for p in PREAMBLES[lang] if output.startswith(p)), "")
+                output = greeting + CARD_ECHO[lang].format(card=card) + output[len(greeting):]
+            in_tok = 480 + approx_tokens(question) + rng.randint(120, 260)
+            out_tok = approx_tokens(output) + rng.randint(2, 14)
+            rec.update({"output": output, "latency_ms": int(round(lat.pop())),
+                        "cost_usd": round(in_tok * 3e-6 + out_tok * 15e-6, 6),
+                        "model": "support-bot-v2", "error": None,
+                        "metadata": {"customer_tier": tier}})
+            week.append(rec)
+        assert not lat
+        records.extend(week)
+    records.sort(key=lambda r: r["ts"])
+    for i, r in enumerate(records, start=1):
+        r["id"] = "p-%05d" % i
+    return records
+
+
+def iso_week(ts):
+    y, w, _ = datetime.date.fromisoformat(ts[:10]).isocalendar()
+    return "%d-W%02d" % (y, w)
+
+
+# ---------------------------------------------------------------------------------------------
 # Checks and summary
 # ---------------------------------------------------------------------------------------------
 def check_cases(cases):
@@ -1365,6 +1677,65 @@ def main():
             assert 2600 <= percentile(lat_ok, 0.95) <= 2900
             assert 2600 <= percentile(lat_all, 0.95) <= 2900
 
+    # The judge, the two reviewers and production. Each has a seeded generator of its own, so
+    # the cases and responses above do not depend on them.
+    judge_lines, graded = build_judge_grades(random.Random(SEED + 1), cases, results)
+    for v in ("v1", "v2"):
+        assert len(graded[v]) == sum(1 for r in results[v][0] if r["error"] is None)
+    assert len({(j["id"], j["output"]) for j in judge_lines}) == len(judge_lines)
+    judge_rate = {v: sum(g[3] == "pass" for g in graded[v]) / len(graded[v]) for v in graded}
+    assert 0.85 <= judge_rate["v2"] <= 0.90, judge_rate
+
+    reviews = build_reviews(random.Random(SEED + 2), cases, graded["v2"])
+    r1 = {g["id"]: g["grade"] for g in reviews["reviewer-1"]}
+    r2 = {g["id"]: g["grade"] for g in reviews["reviewer-2"]}
+    assert set(r1) == set(r2) == {cases[g[0]][0]["id"] for g in graded["v2"]}
+    ids = sorted(r1)
+    rev_agree, rev_kappa = cohen_kappa([r1[i] for i in ids], [r2[i] for i in ids])
+    assert 0.87 <= rev_agree <= 0.93 and 0.70 <= rev_kappa <= 0.80, (rev_agree, rev_kappa)
+    judge_v2 = {cases[idx][0]["id"]: (1 if verdict == "pass" else 0, len(output))
+                for idx, _, output, verdict in graded["v2"]}
+    agreed = [i for i in ids if r1[i] == r2[i]]
+    people = [r1[i] for i in agreed]
+    judge = [judge_v2[i][0] for i in agreed]
+    jp_agree, jp_kappa = cohen_kappa(people, judge)
+    people_rate, judge_rate_agreed = sum(people) / len(people), sum(judge) / len(judge)
+    assert 0.85 <= jp_agree <= 0.90 and 0.60 <= jp_kappa <= 0.70, (jp_agree, jp_kappa)
+    assert judge_rate_agreed - people_rate >= 0.08, (judge_rate_agreed, people_rate)
+    slope, t_slope, quarters = verbosity_probe([(judge_v2[i][1], r1[i], judge_v2[i][0])
+                                                for i in agreed])
+    gaps = [j - h for _, _, j, h in quarters]
+    assert t_slope > 2.6 and gaps[-1] - gaps[0] > 0.05, (slope, t_slope, gaps)
+
+    production = build_production(random.Random(SEED + 3), articles)
+    weeks = defaultdict(list)
+    for rec in production:
+        weeks[iso_week(rec["ts"])].append(rec)
+    week_names = sorted(weeks)
+    assert week_names == ["2026-W%02d" % w for w in range(40, 48)], week_names
+    prod_rows = []
+    for w, name in enumerate(week_names):
+        recs = weeks[name]
+        ok = [r for r in recs if r["error"] is None]
+        leaks = sum(1 for r in ok if has_card(r["output"]))
+        no_pii = (len(ok) - leaks) / len(recs)     # a failed call fails no_pii, as in a run
+        lat = [r["latency_ms"] for r in recs]
+        prod_rows.append((name, len(recs), len(recs) - len(ok), leaks, no_pii,
+                          percentile(lat, 0.5), percentile(lat, 0.95)))
+        assert 100 <= len(recs) <= 120, (name, len(recs))
+        if w < PROD_RELEASE_WEEK:
+            assert leaks == 0 and no_pii >= 0.97, prod_rows[-1]
+        else:
+            assert 0.05 <= leaks / len(recs) <= 0.15, prod_rows[-1]
+    prod_text = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+                        for r in production)   # compact, as an application's log is
+    assert len(prod_text.encode("utf-8")) < 350_000
+    n_err = sum(r[2] for r in prod_rows)
+    assert 0.005 <= n_err / len(production) <= 0.015, n_err
+    base_p50 = statistics.median(r[5] for r in prod_rows[:4])
+    assert all(abs(r[5] / base_p50 - 1) < 0.08 for r in prod_rows[:PROD_RELEASE_WEEK])
+    assert 1.35 <= prod_rows[-1][5] / base_p50 <= 1.50, prod_rows[-1][5] / base_p50
+
     # Write files.
     os.makedirs(os.path.join(HERE, "responses"), exist_ok=True)
 
@@ -1376,6 +1747,18 @@ def main():
     write_jsonl(os.path.join(HERE, "cases.jsonl"), [c for c, _ in cases])
     for v in ("v1", "v2"):
         write_jsonl(os.path.join(HERE, "responses", "bot-%s.jsonl" % v), results[v][0])
+    write_jsonl(os.path.join(HERE, "judge-grades.jsonl"), judge_lines)
+    os.makedirs(os.path.join(HERE, "grades"), exist_ok=True)
+    write_jsonl(os.path.join(HERE, "grades", "reviewer-1.jsonl"), reviews["reviewer-1"])
+    with open(os.path.join(HERE, "grades", "reviewer-2.csv"), "w", encoding="utf-8",
+              newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        fields = ["id", "dimension", "grader", "grade", "note", "graded_at"]
+        out.writerow(fields)
+        for g in reviews["reviewer-2"]:
+            out.writerow([g[k] for k in fields])
+    with open(os.path.join(HERE, "production.jsonl"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(prod_text)
 
     # Summary.
     print("qualbar demo data (synthetic), seed %d" % SEED)
@@ -1424,6 +1807,37 @@ def main():
         line("language=" + lang, lambda r, lang=lang: r["language"] == lang)
     print("-" * len(header))
     line("overall", lambda r: True)
+
+    print()
+    print("helpful (recorded judge %s): judge-grades.jsonl, %d distinct answers" % (
+        "demo-judge-2026-11", len(judge_lines)))
+    for v in ("v1", "v2"):
+        k = Counter((kind, verdict) for _, kind, _, verdict in graded[v])
+        print("  support-bot-%s: judge passes %s | correct %d/%d, correct+invented guarantee "
+              "%d/%d, wrong %d/%d" % (
+                  v, pct(sum(g[3] == "pass" for g in graded[v]), len(graded[v])),
+                  k[("correct", "pass")], k[("correct", "pass")] + k[("correct", "fail")],
+                  k[("halluc", "pass")], k[("halluc", "pass")] + k[("halluc", "fail")],
+                  k[("with_key", "pass")] + k[("no_key", "pass")],
+                  sum(n for (kind, _), n in k.items() if kind in ("with_key", "no_key"))))
+    print("reviewers on support-bot-v2 (grades/): %d answers each; they agree on %s, "
+          "Cohen's kappa %.2f" % (len(ids), pct(round(rev_agree * len(ids)), len(ids)),
+                                   rev_kappa))
+    print("judge vs the reviewers' shared grade (%d answers): agreement %s, kappa %.2f; "
+          "pass rate judge %.1f%%, people %.1f%%" % (
+              len(agreed), pct(round(jp_agree * len(agreed)), len(agreed)), jp_kappa,
+              100 * judge_rate_agreed, 100 * people_rate))
+    print("  verbosity: judge - people pass rate by quarter of answer length: %s "
+          "(slope t = %.1f)" % (", ".join("%d-%d chars %+.1f" % (lo, hi, 100 * (j - h))
+                                            for lo, hi, j, h in quarters), t_slope))
+    print()
+    print("production.jsonl: %d records (%d failed calls), %.0f KB" % (
+        len(production), n_err, len(prod_text.encode("utf-8")) / 1000))
+    print("  %-9s %7s %6s %12s %8s %11s %11s" % ("week", "records", "errors", "card echoed",
+                                                  "no_pii", "latency p50", "p95"))
+    for name, n, errs, leaks, no_pii, p50, p95 in prod_rows:
+        print("  %-9s %7d %6d %12d %7.1f%% %8.0f ms %8.0f ms" % (name, n, errs, leaks,
+                                                               100 * no_pii, p50, p95))
 
 
 if __name__ == "__main__":
