@@ -160,12 +160,14 @@ void add_graded(Store& store, const Suite& suite, const std::string& id,
 
 // A dimension graded by people (or a judge) has its overall series from the first week, grades
 // or not: the weeks nobody graded are then gaps the status names, never weeks "with no alerts".
+// Others are not due for review: a case's `assert` checks and a calibration have nothing to grade
+// on a production record.
 void add_ungraded(const Suite& suite, std::size_t n_windows, SeriesMap& out) {
   const std::vector<std::size_t> scored = ingest_dimensions(suite);
   for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
     const DimensionSpec& spec = suite.dimensions[d];
     if (spec.builtin || std::find(scored.begin(), scored.end(), d) != scored.end()) continue;
-    if (scorer_entry(spec.scorer).info.kind == ScoreKind::measurement) continue;
+    if (!review::uses_judge(spec) && !scorer_entry(spec.scorer).info.graded_by_people) continue;
     (void)series(out, n_windows, spec.name, "", "", "people");
   }
 }

@@ -62,14 +62,21 @@ void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus&
       << '\n';
 }
 
+void print_gaps(std::ostream& out, const MonitorStatus& s, const Style& st) {
+  if (s.gaps.empty()) return;
+  out << st.red("NOT TESTED") << ": " << plain(gaps_headline(s)) << '\n';
+  for (const auto& line : gap_lines(s)) out << "  ✗ " << plain(line) << '\n';
+  out << "  Hand them to reviewers: " << plain(gaps_command(s)) << '\n';
+}
+
 void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
-  // Weeks nobody graded come first: "no alerts" says nothing about them.
-  if (!s.gaps.empty()) {
-    out << st.red("NOT TESTED") << ": " << plain(gaps_headline(s)) << '\n';
-    for (const auto& line : gap_lines(s)) out << "  ✗ " << plain(line) << '\n';
-    out << "  Hand them to reviewers: " << plain(gaps_command(s)) << "\n\n";
-  }
+  // Open incidents are the verdict and come first; with none, the weeks nobody graded do: "no
+  // alerts" says nothing about them.
   const std::size_t open = open_incidents(s);
+  if (open == 0 && !s.gaps.empty()) {
+    print_gaps(out, s, st);
+    out << '\n';
+  }
   if (open == 0) {
     out << st.green(s.gaps.empty() ? incidents_headline(s)
                                    : incidents_headline(s) + " on the weeks that could be tested")
@@ -82,6 +89,10 @@ void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
     out << (i.open ? "  ✗ " : "  ✓ ") << plain(incident_title(i)) << "\n    "
         << plain(i.summary) << '\n';
     if (!i.acknowledged.empty()) out << "    " << st.dim(plain(i.acknowledged)) << '\n';
+  }
+  if (open > 0 && !s.gaps.empty()) {
+    out << '\n';
+    print_gaps(out, s, st);
   }
   if (s.alerts.empty()) return;
   // The detectors' own alerts after the incidents they make up: the evidence, not the verdict.

@@ -257,8 +257,12 @@ std::string status_html(const MonitorStatus& s) {
       s.windows.size(),
       s.windows.empty() ? "" : text(", " + s.windows.front() + " – " + s.windows.back()),
       s.quality.size(), 100.0 * s.confidence, s.settings.min_graded);
-  out += gaps_section(s);
-  out += incidents_section(s);
+  // Open incidents are the verdict and come first; with none, the untested weeks do ("no
+  // incident" says nothing about them).
+  if (open_incidents(s) > 0)
+    out += incidents_section(s) + gaps_section(s);
+  else
+    out += gaps_section(s) + incidents_section(s);
   for (const auto& [dimension, series] : by_dimension(s))
     out += dimension_section(dimension, series, s);
   if (!s.operations.empty())
