@@ -25,7 +25,8 @@ build_packages=(
 test_packages=(
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
   libcpp-httplib-dev                               # HTTP server in tests (the fake model endpoint)
-  python3                                          # the tree check (tools/check/check_tree.py)
+  python3                                          # the tree check and the docs runner (tools/check/)
+  jq                                               # the docs' jq examples, run by the docs test
   chromium                                         # headless browser for the HTML report test
 )
 

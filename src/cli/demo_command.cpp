@@ -77,6 +77,8 @@ int demo(const DemoOptions& o, const Globals& g) {
       "                                    check a suite and its data without running\n"
       "  qualbar run {} --out scores=scores.jsonl\n"
       "                                    run it yourself, with per-case scores\n"
+      "README.md's tour goes on with the demo's judge checked against two reviewers\n"
+      "(qualbar judge-check) and eight weeks of production (qualbar monitor).\n"
       "Docs: README.md and docs/ (suite.md: every field of suite.yaml).\n",
       before.result.info.id, suite, suite);
   if (!o.store.empty())

@@ -179,8 +179,9 @@ int do_judge(const MonitorOptions& o) {
                            j.graded, j.graded == 1 ? "" : "s", fmt::join(j.dimensions, ", "),
                            j.already);
   if (j.failed > 0)
-    std::cout << fmt::format("; {} judge call{} failed and will be asked again next time", j.failed,
-                             j.failed == 1 ? "" : "s");
+    std::cout << fmt::format("; {} not graded{} (the first: {})", j.failed,
+                             j.recorded_only ? "" : ", asked again next time",
+                             display_text(excerpt(j.first_failure, 200)));
   std::cout << fmt::format(".\nCompare it with people: qualbar judge-check --run {}\n",
                            monitor::monitor_id(m.suite));
   return j.failed > 0 && j.graded == 0 ? static_cast<int>(ExitCode::run_failed) : 0;

@@ -452,6 +452,7 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
   const review::RunData run = review::load_run_data(store, id);
   const JudgeSettings settings = judge_settings(suite);
   out.warnings = settings.chat.warnings;
+  out.recorded_only = settings.recorded_only;
   const std::string grader =
       settings.chat.model.empty() ? std::string("judge") : settings.chat.model;
   const GradeBook book = fold_grades(store.review().grades(id));
@@ -485,7 +486,7 @@ JudgedSample judge_sample(Store& store, const Suite& suite) {
       const auto g =
           review::score_as_grade(ScoreView{sc.value, sc.status, sc.evidence}, scale, dim);
       if (!g) {
-        ++out.failed;
+        if (out.failed++ == 0) out.first_failure = sc.evidence;
         continue;
       }
       Grade x;

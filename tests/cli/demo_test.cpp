@@ -229,10 +229,58 @@ TEST_F(Demo, ValidateTheDemoSuite) {
   EXPECT_EQ(r.err, "");
   EXPECT_TRUE(r.out.starts_with("d/suite.yaml is valid.\n")) << r.out;
   EXPECT_NE(r.out.find("  cases       200 in 1 dataset file(s)\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  dimensions  answer_correct, grounded, routing, confidence, no_pii, "
-                       "latency, time_to_first_token, cost, errors\n"),
+  EXPECT_NE(r.out.find("  dimensions  answer_correct, grounded, routing, confidence, helpful, "
+                       "no_pii, latency, time_to_first_token, cost, errors\n"),
             std::string::npos)
       << r.out;
+  // The judge only replays its recorded grades: no key, nothing sent, every answer graded.
+  EXPECT_NE(r.out.find("  judge       demo-judge-2026-11: 366 recorded grade(s) in "
+                       "d/judge-grades.jsonl; nothing is sent\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("note:"), std::string::npos) << r.out;
+}
+
+// The tour's steps 5 and 6 with no key: the demo's recorded judge grades every answer, two
+// reviewers' grades show it cannot stand in for them, and its production log opens incidents.
+TEST_F(Demo, TheTourChecksTheJudgeAgainstPeopleAndWatchesProductionWithNoKey) {
+  const test::EnvChanges no_key{{"OPENAI_API_KEY", std::nullopt}};
+  const auto run = qb("run d/suite.yaml --store s.db", no_key);
+  EXPECT_EQ(run.exit_code, 1) << run.how_it_ended() << "\n" << run.err;
+  EXPECT_NE(run.out.find("The judge was asked about 198 answer(s): 198 recorded (judge.grades)."),
+            std::string::npos)
+      << run.out;
+  const auto imported = qb(
+      "review import --run latest --store s.db d/grades/reviewer-1.jsonl d/grades/reviewer-2.csv",
+      no_key);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("Imported 396 grades on helpful."), std::string::npos)
+      << imported.out;
+  const auto agreement = qb("review agreement --store s.db --format json", no_key);
+  ASSERT_EQ(agreement.exit_code, 0) << agreement.err;
+  const auto check = qb("judge-check --store s.db", no_key);
+  EXPECT_EQ(check.exit_code, 1) << check.err;
+  EXPECT_TRUE(check.out.starts_with("FAIL helpful — judge not usable")) << check.out;
+  EXPECT_NE(check.out.find("The judge favours long answers"), std::string::npos) << check.out;
+
+  const auto ingest =
+      qb("monitor ingest d/production.jsonl --suite d/suite.yaml --store s.db", no_key);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_NE(ingest.out.find("Ingested 844 records"), std::string::npos) << ingest.out;
+  const auto status = qb("monitor status --suite d/suite.yaml --store s.db", no_key);
+  EXPECT_EQ(status.exit_code, 1) << status.err;
+  const auto lines = lines_of(status.out);
+  ASSERT_GT(lines.size(), 3U) << status.out;
+  EXPECT_TRUE(lines[2].starts_with("3 OPEN INCIDENTS")) << status.out;
+  EXPECT_TRUE(lines[3].starts_with("  ✗ no_pii@2026-W45")) << status.out;
+  // Only the judged dimension is due for people: a case's assert checks and a calibration have
+  // nothing to grade on a production record.
+  const auto gaps = status.out.find("NOT TESTED");
+  ASSERT_NE(gaps, std::string::npos) << status.out;
+  const std::string due = status.out.substr(gaps, status.out.find("\n\n", gaps) - gaps);
+  EXPECT_NE(due.find("✗ helpful:"), std::string::npos) << due;
+  EXPECT_EQ(due.find("grounded"), std::string::npos) << due;
+  EXPECT_EQ(due.find("confidence"), std::string::npos) << due;
 }
 
 TEST(Cli, ListScorersNamesTheBuiltIns) {

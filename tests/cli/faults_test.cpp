@@ -175,7 +175,7 @@ TEST(Faults, AJudgeThatDoesNotGradeIsCountedApartNeverCachedAndAskedAgainOnceFix
   r = run_args({"run", "suite.yaml"}, dir, kKey);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(judge.request_count(), 11U);
-  EXPECT_NE(r.out.find("The judge graded 7 answer(s): 4 call(s), 3 from the cache."),
+  EXPECT_NE(r.out.find("The judge was asked about 7 answer(s): 4 called now, 3 from the cache."),
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("did not grade"), std::string::npos) << r.out;

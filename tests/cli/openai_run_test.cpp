@@ -344,7 +344,7 @@ TEST(OpenAiRun, AJudgedDimensionIsGradedByTheJudgeAndARerunAsksItNothing) {
   const auto again = run_args({"run", "suite.yaml"}, dir, kKey);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(judge.request_count(), 3U) << "same requests at temperature 0: answered from the cache";
-  EXPECT_NE(again.out.find("The judge graded 3 answer(s): 0 call(s), 3 from the cache."),
+  EXPECT_NE(again.out.find("The judge was asked about 3 answer(s): 3 from the cache."),
             std::string::npos)
       << again.out;
   // Without the key the run does not start.

@@ -204,7 +204,7 @@ TEST(HtmlFormat, TheDemoReportIsOneReasonablySizedFile) {
             std::string::npos);
   const auto stored = test::run_qualbar("report latest --format html", dir);
   EXPECT_EQ(stored.exit_code, 1);
-  EXPECT_EQ(count(stored.out, "<section class=\"dimension\""), 9U);
+  EXPECT_EQ(count(stored.out, "<section class=\"dimension\""), 10U);
 }
 
 }  // namespace QB_UNITY_ID

@@ -56,6 +56,8 @@ struct JudgedSample {
   std::size_t graded = 0;
   std::size_t failed = 0;
   std::size_t already = 0;  // records the judge had graded before
+  std::string first_failure;  // why the first record the judge did not grade went ungraded
+  bool recorded_only = false;  // the judge only replays recorded grades (judge.grades)
   std::vector<std::string> dimensions;
   std::vector<std::string> warnings;  // about the judge's settings (a key too short to redact)
 };
