@@ -233,18 +233,30 @@ std::optional<Analysis> classification(const AnalysisInput& in) {
   a.data_json = data.dump();
   a.title = fmt::format("{}: per class, weakest first ({} classes, {} cases)", spec.name,
                         labels.size(), truth.size());
+  // Columns as wide as what they hold (a class name at most 24), so the table fits 80 columns.
   const std::string ci = fmt::format("{:g}% INTERVAL", 100.0 * confidence);
-  a.lines.push_back(fmt::format("{:<24} {:>5}  {:>7}  {:<17}  {:>9}  {:>5}  {:>6}", "CLASS", "N",
-                                "RECALL", ci, "PRECISION", "F1", "FPR"));
+  std::vector<std::string> names, intervals;
+  std::size_t name_w = 5, interval_w = visible_width(ci);
   for (std::size_t j = 0; j < order.size() && j < kShownClasses; ++j) {
     const std::size_t i = order[j];
-    const auto& m = rep.classes[i];
-    const auto r = stats::wilson(m.tp, m.support, confidence);
-    a.lines.push_back(
-        fmt::format("{:<24} {:>5}  {:>7}  {:<17}  {:>9}  {:>5}  {:>6}", excerpt(labels[i], 24),
-                    m.support, percent(m.recall),
-                    fmt::format("[{}, {}]", percent(r.lo), percent(r.hi)), percent(m.precision),
-                    std::isfinite(m.f1) ? fmt::format("{:.2f}", m.f1) : "—", percent(m.fpr)));
+    const auto r = stats::wilson(rep.classes[i].tp, rep.classes[i].support, confidence);
+    names.push_back(excerpt(labels[i], 24));
+    intervals.push_back(fmt::format("[{}, {}]", percent(r.lo), percent(r.hi)));
+    name_w = std::max(name_w, visible_width(names.back()));
+    interval_w = std::max(interval_w, visible_width(intervals.back()));
+  }
+  const auto pad = [](const std::string& s, std::size_t w) {
+    return s + std::string(w - std::min(w, visible_width(s)), ' ');
+  };
+  a.lines.push_back(fmt::format("{} {:>5}  {:>7}  {}  {:>9}  {:>5}  {:>6}", pad("CLASS", name_w),
+                                "N", "RECALL", pad(ci, interval_w), "PRECISION", "F1", "FPR"));
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    const auto& m = rep.classes[order[j]];
+    a.lines.push_back(fmt::format("{} {:>5}  {:>7}  {}  {:>9}  {:>5}  {:>6}", pad(names[j], name_w),
+                                  m.support, percent(m.recall), pad(intervals[j], interval_w),
+                                  percent(m.precision),
+                                  std::isfinite(m.f1) ? fmt::format("{:.2f}", m.f1) : "—",
+                                  percent(m.fpr)));
   }
   if (order.size() > kShownClasses)
     a.lines.push_back(fmt::format("… and {} more classes (--format json lists all)",

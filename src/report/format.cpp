@@ -83,7 +83,7 @@ std::string bars_text(const Cell& c, const DimensionResult& d) {
 
 std::string estimate_text(const Cell& c, const DimensionResult& d) {
   if (d.aggregation == Aggregation::total) {
-    return fmt::format("{}/response, {}/useful", format_value(c.estimate, d),
+    return fmt::format("{} per response, {} per useful", format_value(c.estimate, d),
                        format_value(c.stat("per_useful").value_or(NAN), d));
   }
   if (d.aggregation == Aggregation::quantiles) {

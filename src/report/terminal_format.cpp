@@ -26,16 +26,19 @@ std::string cell_interval_text(const Cell& c, const DimensionResult& d, double c
   return fmt::format("[{}, {}]", v(c.interval.lo, false), v(c.interval.hi, true));
 }
 
-std::string status_text(const Cell& c, const Style& st) {
+// A cell's status; `compact` for a table too wide for the terminal, explained by compact_legend.
+std::string status_text(const Cell& c, const Style& st, bool compact) {
   const bool uncertain =
       std::any_of(c.bars.begin(), c.bars.end(), [](const BarCheck& b) { return b.uncertain; });
-  const std::string note = uncertain ? st.dim(" (interval spans the bar)") : "";
+  const std::string note =
+      !uncertain ? "" : compact ? st.dim("?") : st.dim(" (interval spans the bar)");
   switch (c.status) {
     case CellStatus::fail:
       return st.red("FAIL") + note;
     case CellStatus::pass:
       return st.green("pass") + note;
     case CellStatus::too_small:
+      if (compact) return st.yellow("too\u00a0small");  // one word: it never wraps
       if (!std::isfinite(c.min_detectable_drop.value_or(0)))
         return st.yellow("too small: cannot show any drop");
       return st.yellow(fmt::format("too small: shows only drops ≥ {:.0f} pts",
@@ -46,6 +49,78 @@ std::string status_text(const Cell& c, const Style& st) {
       return st.dim("no data");
   }
   return "";
+}
+
+// What the compact statuses of a table say, for the lines under it.
+std::vector<std::string> compact_legend(const std::vector<const Cell*>& cells, double min_effect) {
+  bool uncertain = false, small = false;
+  for (const Cell* c : cells) {
+    uncertain = uncertain || std::any_of(c->bars.begin(), c->bars.end(),
+                                         [](const BarCheck& b) { return b.uncertain; });
+    small = small || c->status == CellStatus::too_small;
+  }
+  std::vector<std::string> out;
+  if (uncertain)
+    out.emplace_back("pass? FAIL?: the interval spans the bar, so more cases could turn it");
+  if (small) {
+    out.push_back(fmt::format("too small: too few cases to show a {:.0f}-point drop; --wide "
+                              "shows the smallest drop each could show",
+                              100.0 * min_effect));
+  }
+  return out;
+}
+
+// A table of cells, with compact statuses and their legend when the full ones would not fit.
+void print_cell_table(std::ostream& out, const Style& st, std::size_t max_width,
+                      const std::vector<std::string>& header,
+                      const std::vector<std::vector<std::string>>& rows,
+                      const std::vector<const Cell*>& cells, double min_effect) {
+  const auto table = [&](bool compact) {
+    Table t(header);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      std::vector<std::string> row = rows[i];
+      row.push_back(status_text(*cells[i], st, compact));
+      t.add(std::move(row));
+    }
+    return t;
+  };
+  const Table full = table(false);
+  if (max_width == 0 || full.natural_width() <= max_width) {
+    full.print(out, st, "", max_width);
+    return;
+  }
+  table(true).print(out, st, "", max_width);
+  for (const auto& line : compact_legend(cells, min_effect))
+    out << term::wrapped(st.dim(line), max_width, "", "  ");
+}
+
+// Slices: failing cells first (critical first), then the quality results furthest below overall.
+void print_worst_slices(std::ostream& out, const Style& st, const Report& r, std::size_t width,
+                        const std::string& interval_header) {
+  const std::vector<SliceRow> rows = worst_slices(r);
+  const std::size_t limit = std::min<std::size_t>(rows.size(), 15);
+  if (limit > 0) {
+    out << '\n'
+        << st.bold(fmt::format("WORST SLICES FIRST ({} of {}; --format json has every slice)",
+                               limit, rows.size()))
+        << '\n';
+    std::vector<std::vector<std::string>> table;
+    std::vector<const Cell*> cells;
+    bool any_critical = false;
+    for (std::size_t i = 0; i < limit; ++i) {
+      const auto& [d, c, gap] = rows[i];
+      any_critical = any_critical || c->critical;
+      table.push_back({d->name, c->label() + (c->critical ? "\u00a0★" : ""), std::to_string(c->n),
+                       estimate_text(*c, *d), cell_interval_text(*c, *d, r.confidence),
+                       bars_text(*c, *d)});
+      cells.push_back(c);
+    }
+    print_cell_table(out, st, width,
+                     {"DIMENSION", "SLICE", "N", "ESTIMATE", interval_header, "BAR", "STATUS"},
+                     table, cells, r.min_effect);
+    if (any_critical)
+      out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
+  }
 }
 
 void write_terminal(const ReportInput& in, std::ostream& out) {
@@ -76,37 +151,23 @@ void write_terminal(const ReportInput& in, std::ostream& out) {
   }
 
   const std::string interval_header = fmt::format("{:g}% INTERVAL", 100.0 * r.confidence);
-  Table overall({"DIMENSION", "OVERALL", interval_header, "N", "BAR", "STATUS"});
-  for (const auto& d : r.dimensions) {
-    const Cell& c = d.overall;
-    overall.add({d.name, estimate_text(c, d), cell_interval_text(c, d, r.confidence),
-                 std::to_string(c.n), bars_text(c, d), status_text(c, st)});
+  {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<const Cell*> cells;
+    for (const auto& d : r.dimensions) {
+      const Cell& c = d.overall;
+      rows.push_back({d.name, estimate_text(c, d), cell_interval_text(c, d, r.confidence),
+                      std::to_string(c.n), bars_text(c, d)});
+      cells.push_back(&c);
+    }
+    print_cell_table(out, st, in.width,
+                     {"DIMENSION", "OVERALL", interval_header, "N", "BAR", "STATUS"}, rows, cells,
+                     r.min_effect);
   }
-  overall.print(out, st, "", in.width);
   for (const auto& note : report_notices(r))
     out << '\n' << term::wrapped(st.yellow(term::one_line(note)), in.width, st.yellow("! "), "  ");
 
-  // Slices: failing cells first (critical first), then the quality results furthest below overall.
-  const std::vector<SliceRow> rows = worst_slices(r);
-  const std::size_t limit = std::min<std::size_t>(rows.size(), 15);
-  if (limit > 0) {
-    out << '\n'
-        << st.bold(fmt::format("WORST SLICES FIRST ({} of {}; --format json has every slice)",
-                               limit, rows.size()))
-        << '\n';
-    Table slices({"DIMENSION", "SLICE", "N", "ESTIMATE", interval_header, "BAR", "STATUS"});
-    bool any_critical = false;
-    for (std::size_t i = 0; i < limit; ++i) {
-      const auto& [d, c, gap] = rows[i];
-      any_critical = any_critical || c->critical;
-      slices.add({d->name, c->label() + (c->critical ? " ★" : ""), std::to_string(c->n),
-                  estimate_text(*c, *d), cell_interval_text(*c, *d, r.confidence),
-                  bars_text(*c, *d), status_text(*c, st)});
-    }
-    slices.print(out, st, "", in.width);
-    if (any_critical)
-      out << st.dim("★ critical slice: it must meet its bars or the run fails") << '\n';
-  }
+  print_worst_slices(out, st, r, in.width, interval_header);
 
   for (const auto& f : r.fairness) {
     const std::string& dim = r.dimensions[f.dimension].name;

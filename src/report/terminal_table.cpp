@@ -42,7 +42,33 @@ void Table::add(std::vector<std::string> row) {
   rows_.push_back(std::move(row));
 }
 
+std::size_t Table::natural_width() const {
+  std::vector<std::size_t> w(header_.size(), 0);
+  for (std::size_t i = 0; i < header_.size(); ++i) w[i] = width(header_[i]);
+  for (const auto& r : rows_)
+    for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+  return std::accumulate(w.begin(), w.end(), 2 * (w.size() - 1));
+}
+
 namespace {
+// The words of a cell that `cols` columns would cut in the middle rather than where they break.
+std::size_t badly_cut(std::string_view s, std::size_t cols) {
+  std::size_t bad = 0;
+  while (!s.empty()) {
+    const std::size_t space = std::min(s.find(' '), s.size());
+    const std::string_view word = s.substr(0, space);
+    if (width(word) > cols) {
+      const auto pieces = cut_word(word, cols);
+      for (std::size_t k = 0; k + 1 < pieces.size(); ++k) {
+        const char last = pieces[k].empty() ? ' ' : pieces[k].back();
+        bad += std::string_view("=/-,:").find(last) == std::string_view::npos ? 1 : 0;
+      }
+    }
+    s.remove_prefix(std::min(s.size(), space + 1));
+  }
+  return bad;
+}
+
 // The longest word of a cell, in columns.
 std::size_t longest_word(std::string_view s) {
   std::size_t best = 0;
@@ -77,35 +103,58 @@ void Table::print(std::ostream& out, const Style& st, std::string_view indent,
   const auto total = [&] {
     return std::accumulate(w.begin(), w.end(), width(indent) + gap * (n - 1));
   };
-  // The table's height in lines, were column `col` `cols` wide.
+  // The table's height in lines, were column `col` `cols` wide; a word cut where it does not
+  // break by itself (in a number, in the middle of a name) counts as many lines as the table has.
   const auto height_at = [&](std::size_t col, std::size_t cols) {
     std::size_t lines = 0;
     for (const auto& r : rows_) {
       std::size_t tallest = 1;
-      for (std::size_t i = 0; i < r.size() && i < n; ++i)
-        tallest = std::max(tallest, wrap_words(r[i], i == col ? cols : w[i]).size());
+      for (std::size_t i = 0; i < r.size() && i < n; ++i) {
+        const std::size_t at = i == col ? cols : w[i];
+        tallest = std::max(tallest, wrap_words(r[i], at).size());
+        if (i == col) lines += badly_cut(r[i], at) * (rows_.size() + 1);
+      }
       lines += tallest;
     }
     return lines;
   };
+  // Each step narrows the column, by as many columns as is best, that adds the fewest lines per
+  // column saved (a saving beyond what is still needed is worth nothing): looking further than one
+  // column at a time lets an interval wrap once where a slice name would otherwise be cut.
+  bool words_whole = true;
   while (max_width > 0 && total() > max_width) {
-    std::size_t pick = n, best = 0;
+    const std::size_t over = total() - max_width;
+    const std::size_t now = height_at(n, 0);
+    std::size_t pick = n, cut = 0;
+    double best = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (w[i] <= floor[i]) continue;
-      const std::size_t cost = height_at(i, w[i] - 1);
-      if (pick == n || cost < best || (cost == best && w[i] > w[pick])) pick = i, best = cost;
+      const std::size_t lowest = words_whole ? floor[i] : std::min<std::size_t>(w[i], 4);
+      for (std::size_t k = 1; k <= over + 8 && w[i] > lowest + k - 1; ++k) {
+        const double ratio = static_cast<double>(height_at(i, w[i] - k) - now) /
+                             static_cast<double>(std::min(k, over));
+        if (pick == n || ratio < best || (ratio == best && w[i] > w[pick])) {
+          pick = i, cut = k, best = ratio;
+        }
+      }
     }
     if (pick == n) {
-      pick = static_cast<std::size_t>(std::max_element(w.begin(), w.end()) - w.begin());
-      if (w[pick] <= 4) break;  // nothing left to narrow
+      if (!words_whole) break;  // nothing left to narrow
+      words_whole = false;      // the longest words alone are too wide: they are cut
+      continue;
     }
-    --w[pick];
+    w[pick] -= cut;
   }
   const auto row = [&](const std::vector<std::string>& r, bool header) {
     std::vector<std::vector<std::string>> cells(r.size());
     std::size_t height = 1;
     for (std::size_t i = 0; i < r.size(); ++i) {
       cells[i] = i < n && max_width > 0 ? wrap_words(r[i], w[i]) : std::vector<std::string>{r[i]};
+      // A no-break space keeps words together while wrapping; the terminal gets a plain space.
+      for (auto& part : cells[i]) {
+        for (std::size_t at = part.find("\u00a0"); at != std::string::npos;
+             at = part.find("\u00a0", at + 1))
+          part.replace(at, 2, " ");
+      }
       height = std::max(height, cells[i].size());
     }
     std::string s;

@@ -37,11 +37,14 @@ std::string one_line(std::string_view s);
 // last is made one_line(); the last is printed as is, so it may carry colour (it must hold no
 // text from data). Given a `max_width` (terminal columns; 0: no limit) the table fits it: the
 // columns with the most words are narrowed and their cells wrapped onto more lines, never below
-// their longest word where that fits.
+// their longest word where that fits. A no-break space (U+00A0) in a cell keeps its words on one
+// line and is printed as a plain space.
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void add(std::vector<std::string> row);
+  // Columns on one line each, two spaces apart: the width print() needs to narrow nothing.
+  [[nodiscard]] std::size_t natural_width() const;
   void print(std::ostream& out, const Style& st, std::string_view indent = "",
              std::size_t max_width = 0) const;
 

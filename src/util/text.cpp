@@ -492,6 +492,29 @@ std::size_t visible_width(std::string_view text) {
   return n;
 }
 
+std::vector<std::string_view> cut_word(std::string_view word, std::size_t width) {
+  std::vector<std::string_view> out;
+  while (visible_width(word) > width) {
+    std::size_t cols = 0, at = 0, cut = 0, natural = 0;
+    while (at < word.size() && cols < width) {
+      std::size_t len = 1;
+      while (at + len < word.size() && (static_cast<unsigned char>(word[at + len]) & 0xC0) == 0x80)
+        ++len;
+      const char c = word[at];
+      at += len;
+      ++cols;
+      if ((c == '=' || c == '/' || c == '-' || c == ',' || c == ':') && 3 * cols >= width)
+        natural = at;
+      cut = at;
+    }
+    if (natural > 0 && natural < word.size()) cut = natural;
+    out.push_back(word.substr(0, cut));
+    word.remove_prefix(cut);
+  }
+  out.push_back(word);
+  return out;
+}
+
 std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
   std::vector<std::string> lines(1);
   std::size_t used = 0;          // columns on the current line
@@ -503,6 +526,7 @@ std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
     used = 0;
   };
   std::size_t i = 0;
+  std::size_t gap = 0;  // the spaces before the word: kept within a line (aligned columns)
   while (i < text.size()) {
     // A word: up to the next space, escapes included.
     std::size_t end = i, cols = 0;
@@ -514,10 +538,22 @@ std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
       cols += (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80 ? 1 : 0;
       ++end;
     }
-    if (width > 0 && used > 0 && used + 1 + cols > width) new_line();
+    if (width > 0 && used > 0 && used + gap + cols > width) new_line();
+    if (width > 0 && cols > width && text.substr(i, end - i).find('\033') == std::string_view::npos) {
+      // Longer than a line: cut where the word itself breaks (category=, a/b, refund-), if it can.
+      const auto pieces = cut_word(text.substr(i, end - i), width);
+      for (std::size_t k = 0; k < pieces.size(); ++k) {
+        if (k > 0) new_line();
+        lines.back() += pieces[k];
+        used = visible_width(pieces[k]);
+      }
+      i = end;
+      for (gap = 0; i < text.size() && text[i] == ' '; ++i) ++gap;
+      continue;
+    }
     if (used > 0) {
-      lines.back() += ' ';
-      ++used;
+      lines.back().append(gap, ' ');
+      used += gap;
     }
     for (std::size_t k = i; k < end;) {
       if (const std::size_t esc = sgr_at(text, k)) {
@@ -535,7 +571,7 @@ std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
       k += len;
     }
     i = end;
-    while (i < text.size() && text[i] == ' ') ++i;
+    for (gap = 0; i < text.size() && text[i] == ' '; ++i) ++gap;
   }
   return lines;
 }

@@ -82,6 +82,19 @@ TEST(DemoWidth, EveryLineFitsTheColumnsAndWideKeepsRowsWhole) {
   // Narrowed, the tables wrap within their cells: the slice still reads whole across its lines.
   EXPECT_NE(plain.out.find("category=refund-"), std::string::npos) << plain.out;
   EXPECT_NE(wide.out.find("category=refund-dispute ★"), std::string::npos);
+  // At 80 columns the statuses are short and explained under the table; the per-class table's
+  // columns stay aligned.
+  EXPECT_NE(plain.out.find(" pass?\n"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find("pass? FAIL?: the interval spans the bar"), std::string::npos);
+  EXPECT_NE(plain.out.find(" too small\n"), std::string::npos);
+  EXPECT_EQ(plain.out.find("shows only drops ≥"), std::string::npos);
+  EXPECT_NE(wide.out.find("too small: shows only drops ≥ 24 pts"), std::string::npos);
+  EXPECT_NE(plain.out.find("  CLASS                 N   RECALL  95% INTERVAL     PRECISION     F1"
+                           "     FPR\n  refund-dispute       17    76.5%  [52.7%, 90.4%]"),
+            std::string::npos)
+      << plain.out;
+  // No number is cut across lines: a cut word ends where it breaks by itself.
+  EXPECT_EQ(plain.out.find("$0.0050\n"), std::string::npos) << plain.out;
 }
 
 TEST_F(Demo, StoresBothVersions) {

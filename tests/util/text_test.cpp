@@ -399,5 +399,21 @@ TEST(NumberText, DecimalsForPartsTellEveryEdgeApart) {
   }
 }
 
+TEST(WrapWords, KeepsRunsOfSpacesWithinALineAndDropsThemWhereItBreaks) {
+  EXPECT_EQ(wrap_words("CLASS      N  RECALL", 0), std::vector<std::string>{"CLASS      N  RECALL"});
+  EXPECT_EQ(wrap_words("CLASS      N  RECALL", 12),
+            (std::vector<std::string>{"CLASS      N", "RECALL"}));
+}
+
+TEST(WrapWords, ALongWordIsCutWhereItBreaksByItself) {
+  EXPECT_EQ(wrap_words("category=refund-dispute", 18),
+            (std::vector<std::string>{"category=refund-", "dispute"}));
+  EXPECT_EQ(wrap_words("tags=escalation", 12), (std::vector<std::string>{"tags=", "escalation"}));
+  // No break of its own within reach: cut at the width.
+  EXPECT_EQ(wrap_words("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(cut_word("a=bcdefghij", 9), (std::vector<std::string_view>{"a=bcdefgh", "ij"}))
+      << "a break that leaves the piece under a third full is not taken";
+}
+
 }  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -86,8 +86,14 @@ std::size_t code_points(std::string_view text);
 std::size_t visible_width(std::string_view text);
 
 // Text broken into lines of at most `width` columns (0: no limit) at spaces, a word longer than
-// the width cut where it must be. Colour stays right: a line ending inside a coloured span is
+// the width cut where it must be; a run of spaces within a line is kept (aligned columns stay
+// aligned) and dropped where the line breaks. Colour stays right: a line ending inside a coloured span is
 // reset, and the next line opens it again.
 std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
+
+// A word wider than `width` (no escapes in it) in pieces that fit, as wrap_words cuts it: each
+// piece after the last '=', '/', '-', ',' or ':' that leaves it at least a third full, else at the
+// width itself (an "unnatural" cut, in the middle of a name or a number).
+std::vector<std::string_view> cut_word(std::string_view word, std::size_t width);
 
 }  // namespace qb
