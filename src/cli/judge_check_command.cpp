@@ -32,7 +32,9 @@ int judge_check(const JudgeCheckOptions& o, bool color) {
   for (const auto& d : in.dimensions) checks.push_back(review::check_judge(d, settings));
   const std::string json = review::judge_check_json(checks);
   emit_outputs(o.output,
-               {{"terminal", [&](bool c) { return review::judge_check_terminal(checks, c); }},
+               {{"terminal", [&](bool c) {
+                  return review::judge_check_terminal(checks, c, terminal_columns(o.output));
+                }},
                 {"json", [&](bool) { return json; }}},
                color);
   const bool bad = std::any_of(checks.begin(), checks.end(), [](const review::DimensionCheck& c) {

@@ -125,7 +125,9 @@ int do_status(const MonitorOptions& o, bool color) {
       monitor::compute_status(monitor::gather_status(*m.store, m.suite), m.suite.monitor);
   const auto fresh = monitor::record_incidents(*m.store, m.suite, status);
   emit_outputs(o.output,
-               {{"terminal", [&](bool c) { return monitor::status_terminal(status, c); }},
+               {{"terminal", [&](bool c) {
+                  return monitor::status_terminal(status, c, terminal_columns(o.output));
+                }},
                 {"json", [&](bool) { return monitor::status_json(status); }},
                 {"html", [&](bool) { return monitor::status_html(status); }}},
                color);

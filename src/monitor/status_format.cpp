@@ -50,23 +50,27 @@ void print_series(std::ostream& out, const MonitorStatus& m, const SeriesStatus&
                   const Style& st) {
   const QualitySeries& q = s.series;
   out << '\n'
-      << st.bold(plain(fmt::format("{} · {}", q.dimension, detail::series_label(q.slice, q.value))))
-      << st.dim(plain(fmt::format(" · graded by {} · {}", q.source.empty() ? "?" : q.source,
-                                  baseline_text(s))))
-      << '\n';
+      << term::wrapped(
+             st.bold(plain(fmt::format("{} · {}", q.dimension,
+                                       detail::series_label(q.slice, q.value)))) +
+                 st.dim(plain(fmt::format(" · graded by {} · {}",
+                                          q.source.empty() ? "?" : q.source, baseline_text(s)))),
+             st.width, "", "  ");
   print_table(out, st, week_header(m), week_rows(m, s), week_alarms(s));
-  out << "  " << power_text(s, m.settings) << '\n'
-      << "  " << trend_text(s, m.confidence) << '\n'
-      << "  " << detector_text("CUSUM", s.cusum, &Episode::cusum, m, s) << " · "
-      << detector_text("Page–Hinkley", s.page_hinkley, &Episode::page_hinkley, m, s)
-      << '\n';
+  out << term::wrapped(power_text(s, m.settings), st.width, "  ", "    ")
+      << term::wrapped(trend_text(s, m.confidence), st.width, "  ", "    ")
+      << term::wrapped(detector_text("CUSUM", s.cusum, &Episode::cusum, m, s) + " · " +
+                           detector_text("Page–Hinkley", s.page_hinkley, &Episode::page_hinkley,
+                                         m, s),
+                       st.width, "  ", "    ");
 }
 
 void print_gaps(std::ostream& out, const MonitorStatus& s, const Style& st) {
   if (s.gaps.empty()) return;
-  out << st.red("NOT TESTED") << ": " << plain(gaps_headline(s)) << '\n';
-  for (const auto& line : gap_lines(s)) out << "  ✗ " << plain(line) << '\n';
-  out << "  Hand them to reviewers: " << plain(gaps_command(s)) << '\n';
+  out << term::wrapped(st.red("NOT TESTED") + ": " + plain(gaps_headline(s)), st.width, "", "  ");
+  for (const auto& line : gap_lines(s)) out << term::wrapped(plain(line), st.width, "  ✗ ", "    ");
+  out << term::wrapped("Hand them to reviewers: " + plain(gaps_command(s)), st.width, "  ",
+                       "    ");
 }
 
 void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
@@ -78,17 +82,21 @@ void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
     out << '\n';
   }
   if (open == 0) {
-    out << st.green(s.gaps.empty() ? incidents_headline(s)
-                                   : incidents_headline(s) + " on the weeks that could be tested")
-        << ": " << checked_text(s) << '\n';
+    out << term::wrapped(
+        st.green(s.gaps.empty() ? incidents_headline(s)
+                                : incidents_headline(s) + " on the weeks that could be tested") +
+            ": " + checked_text(s),
+        st.width, "", "  ");
   } else {
-    out << st.red(incidents_headline(s))
-        << " · each one drifting signal, every detector and slice that saw it\n";
+    out << term::wrapped(st.red(incidents_headline(s)) +
+                             " · each one drifting signal, every detector and slice that saw it",
+                         st.width, "", "  ");
   }
   for (const auto& i : s.incidents) {
-    out << (i.open ? "  ✗ " : "  ✓ ") << plain(incident_title(i)) << "\n    "
-        << plain(i.summary) << '\n';
-    if (!i.acknowledged.empty()) out << "    " << st.dim(plain(i.acknowledged)) << '\n';
+    out << term::wrapped(plain(incident_title(i)), st.width, i.open ? "  ✗ " : "  ✓ ", "    ")
+        << term::wrapped(plain(i.summary), st.width, "    ", "    ");
+    if (!i.acknowledged.empty())
+      out << term::wrapped(st.dim(plain(i.acknowledged)), st.width, "    ", "    ");
   }
   if (open > 0 && !s.gaps.empty()) {
     out << '\n';
@@ -106,24 +114,28 @@ void print_alerts(std::ostream& out, const MonitorStatus& s, const Style& st) {
           << '\n';
       break;
     }
-    out << fmt::format("  · {} · {} · {}\n    {}\n", plain(a.window), a.kind, a.test,
-                       plain(a.message));
+    out << fmt::format("  · {} · {} · {}\n", plain(a.window), a.kind, a.test)
+        << term::wrapped(plain(a.message), st.width, "    ", "    ");
   }
 }
 
 void print_operations(std::ostream& out, const MonitorStatus& s, const Style& st) {
   if (s.operations.empty()) return;
   out << '\n'
-      << st.bold("OPERATIONS: errors, refusals, latency and cost against the baseline weeks")
-      << st.dim(" · a rise beyond tolerance alerts") << '\n';
+      << term::wrapped(
+             st.bold("OPERATIONS: errors, refusals, latency and cost against the baseline weeks") +
+                 st.dim(" · a rise beyond tolerance alerts"),
+             st.width, "", "  ");
   print_table(out, st, operations_header(), operations_rows(s), operations_alarms(s));
 }
 
 void print_drift(std::ostream& out, const MonitorStatus& s, const Style& st) {
   if (s.drift_baseline.empty()) return;
   out << '\n'
-      << st.bold(fmt::format("INPUT DRIFT against the baseline weeks {}", s.drift_baseline))
-      << st.dim(" · " + drift_rule(s.settings)) << '\n';
+      << term::wrapped(
+             st.bold(fmt::format("INPUT DRIFT against the baseline weeks {}", s.drift_baseline)) +
+                 st.dim(" · " + drift_rule(s.settings)),
+             st.width, "", "  ");
   Rows rows = drift_rows(s);
   for (auto& r : rows) r.front() = plain(r.front());
   print_table(out, st, drift_header(), rows, drift_alarms(s));
@@ -344,16 +356,18 @@ json settings_json(const MonitorSettings& s) {
 
 // ---- renderings ---------------------------------------------------------------------------------
 
-std::string status_terminal(const MonitorStatus& s, bool color) {
-  const Style st{color};
+std::string status_terminal(const MonitorStatus& s, bool color, std::size_t width) {
+  const Style st{color, width};
   std::ostringstream out;
   const std::string span =
       s.windows.empty() ? "" : fmt::format(", {} – {}", s.windows.front(), s.windows.back());
-  out << st.bold(plain(fmt::format("qualbar monitor · {} week{}{}", s.windows.size(),
-                                   s.windows.size() == 1 ? "" : "s", span)))
-      << st.dim(fmt::format(" · {} quality series · intervals at {:g}% confidence",
-                            s.quality.size(), 100.0 * s.confidence))
-      << "\n\n";
+  out << term::wrapped(st.bold(plain(fmt::format("qualbar monitor · {} week{}{}", s.windows.size(),
+                                                 s.windows.size() == 1 ? "" : "s", span))) +
+                           st.dim(fmt::format(" · {} quality series · intervals at {:g}% "
+                                              "confidence",
+                                              s.quality.size(), 100.0 * s.confidence)),
+                       st.width, "", "")
+      << '\n';
   print_alerts(out, s, st);
   for (const auto& [dimension, series] : by_dimension(s)) {
     std::size_t slices = 0, shown = 0;

@@ -83,6 +83,7 @@ std::size_t longest_word(std::string_view s) {
 
 void Table::print(std::ostream& out, const Style& st, std::string_view indent,
                   std::size_t max_width) const {
+  if (max_width == 0) max_width = st.width;
   const std::size_t n = header_.size();
   std::vector<std::size_t> w(n, 0), floor(n, 0);
   for (std::size_t i = 0; i < n; ++i) w[i] = floor[i] = width(header_[i]);

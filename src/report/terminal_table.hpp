@@ -12,6 +12,7 @@ namespace qb::term {
 
 struct Style {
   bool color = false;
+  std::size_t width = 0;  // terminal columns tables fit (0: no limit)
   [[nodiscard]] std::string red(std::string_view s) const { return wrap("31;1", s); }
   [[nodiscard]] std::string green(std::string_view s) const { return wrap("32;1", s); }
   [[nodiscard]] std::string yellow(std::string_view s) const { return wrap("33", s); }
@@ -45,6 +46,7 @@ class Table {
   void add(std::vector<std::string> row);
   // Columns on one line each, two spaces apart: the width print() needs to narrow nothing.
   [[nodiscard]] std::size_t natural_width() const;
+  // max_width 0: the Style's width.
   void print(std::ostream& out, const Style& st, std::string_view indent = "",
              std::size_t max_width = 0) const;
 

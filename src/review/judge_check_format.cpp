@@ -62,21 +62,24 @@ std::string headline(const DimensionCheck& d, const Style& st) {
                      d.drift_alert ? st.red(" · agreement has drifted") : "");
 }
 
-void write_agreement(const DimensionCheck& d, std::ostream& out) {
+void write_agreement(const DimensionCheck& d, std::ostream& out, const Style& st) {
   const CellCheck& o = d.overall;
   const JudgeCheckSettings& s = d.settings;
-  out << fmt::format("  Agreement   {} {} of {} items with both grades{}\n", percent(o.agreement),
-                     rate_interval(o.agreement_interval), o.n, left_out(d));
+  // Each line's text after its label, continued under it.
+  const auto line = [&](std::string_view label, const std::string& text) {
+    out << term::wrapped(text, st.width, fmt::format("  {:<12}", label), "              ");
+  };
+  line("Agreement", fmt::format("{} {} of {} items with both grades{}", percent(o.agreement),
+                                rate_interval(o.agreement_interval), o.n, left_out(d)));
   const std::string kappa = o.kappa.reason.empty()
                                 ? num2(o.kappa.kappa) + " " + kappa_interval(o.kappa.interval)
                                 : fmt::format("undefined ({})", o.kappa.reason);
-  out << fmt::format("  Kappa       {} {}(needs ≥ {:.2f}; 1 is perfect, 0 is chance)\n", kappa,
-                     d.scale.ordinal ? "quadratic-weighted " : "", s.min_kappa);
-  out << fmt::format("  Pass rate   judge {}, people {} on the same items\n", percent(o.judge_rate),
-                     percent(o.human_rate));
-  out << fmt::format(
-      "  Bias        {} points {} (judge − people; beyond ±{:.1f} it needs correcting)\n",
-      pts(o.bias), points_interval(o.bias_interval), 100.0 * s.max_bias);
+  line("Kappa", fmt::format("{} {}(needs ≥ {:.2f}; 1 is perfect, 0 is chance)", kappa,
+                            d.scale.ordinal ? "quadratic-weighted " : "", s.min_kappa));
+  line("Pass rate", fmt::format("judge {}, people {} on the same items", percent(o.judge_rate),
+                                percent(o.human_rate)));
+  line("Bias", fmt::format("{} points {} (judge − people; beyond ±{:.1f} it needs correcting)",
+                           pts(o.bias), points_interval(o.bias_interval), 100.0 * s.max_bias));
 }
 
 void write_confusion(const DimensionCheck& d, std::ostream& out, const Style& st) {
@@ -120,10 +123,10 @@ void write_estimates(const DimensionCheck& d, std::ostream& out, const Style& st
   t.add({"prediction-powered", percent(e.ppi.estimate), rate_interval(e.ppi.interval),
          ppi_source(e)});
   t.print(out, st, "    ");
-  out << st.dim(
-             "    Prediction-powered: the judge's rate on every item, corrected by its errors on "
-             "the items people graded — unbiased even when the judge is not.")
-      << '\n';
+  out << term::wrapped(st.dim("Prediction-powered: the judge's rate on every item, corrected by its "
+                               "errors on the items people graded — unbiased even when the judge "
+                               "is not."),
+                       st.width, "    ", "    ");
 }
 
 // A kappa in a table: the number, or "undefined" (the reason follows the table).
@@ -192,11 +195,12 @@ void write_verbosity(const VerbosityProbe& v, std::ostream& out, const Style& st
     out << st.dim(fmt::format("not tested: {}", v.reason)) << '\n';
   } else {
     out << (v.flagged ? st.red("FLAGGED") : st.green("no")) << '\n'
-        << fmt::format(
-               "    the gap (judge − people) changes by {} points each time answers double "
-               "in length, among answers people graded alike (se {:.1f}, one-sided "
-               "p = {})\n",
-               pts(kLn2 * v.slope), 100.0 * kLn2 * v.standard_error, p_value_text(v.p_value));
+        << term::wrapped(fmt::format("the gap (judge − people) changes by {} points each time "
+                                     "answers double in length, among answers people graded "
+                                     "alike (se {:.1f}, one-sided p = {})",
+                                     pts(kLn2 * v.slope), 100.0 * kLn2 * v.standard_error,
+                                     p_value_text(v.p_value)),
+                         st.width, "    ", "    ");
   }
   if (v.bands.empty()) return;
   Table t({"LENGTH (chars)", "N", "JUDGE", "PEOPLE", "GAP"});
@@ -253,9 +257,9 @@ void write_drift(const DimensionCheck& d, std::ostream& out, const Style& st) {
 
 void write_dimension(const DimensionCheck& d, std::ostream& out, const Style& st) {
   out << headline(d, st) << '\n';
-  for (const auto& r : d.reasons) out << "  • " << r << '\n';
+  for (const auto& r : d.reasons) out << term::wrapped(r, st.width, "  • ", "    ");
   out << '\n';
-  write_agreement(d, out);
+  write_agreement(d, out, st);
   write_confusion(d, out, st);
   write_estimates(d, out, st);
   write_slices(d, out, st);
@@ -423,8 +427,9 @@ json dimension_json(const DimensionCheck& d) {
 
 }  // namespace
 
-std::string judge_check_terminal(const std::vector<DimensionCheck>& checks, bool color) {
-  const Style st{color};
+std::string judge_check_terminal(const std::vector<DimensionCheck>& checks, bool color,
+                                 std::size_t width) {
+  const Style st{color, width};
   std::ostringstream out;
   if (checks.empty()) {
     out << "No dimension has items graded by both the judge and people: nothing to check.\n";

@@ -280,7 +280,7 @@ TEST_F(Demo, TheTourChecksTheJudgeAgainstPeopleAndWatchesProductionWithNoKey) {
       qb("monitor ingest d/production.jsonl --suite d/suite.yaml --store s.db", no_key);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
   EXPECT_NE(ingest.out.find("Ingested 844 records"), std::string::npos) << ingest.out;
-  const auto status = qb("monitor status --suite d/suite.yaml --store s.db", no_key);
+  const auto status = qb("monitor status --suite d/suite.yaml --store s.db --wide", no_key);
   EXPECT_EQ(status.exit_code, 1) << status.err;
   const auto lines = lines_of(status.out);
   ASSERT_GT(lines.size(), 3U) << status.out;
@@ -294,6 +294,14 @@ TEST_F(Demo, TheTourChecksTheJudgeAgainstPeopleAndWatchesProductionWithNoKey) {
   EXPECT_NE(due.find("✗ helpful:"), std::string::npos) << due;
   EXPECT_EQ(due.find("grounded"), std::string::npos) << due;
   EXPECT_EQ(due.find("confidence"), std::string::npos) << due;
+  // Without --wide both fit 80 columns (stdout is no terminal and COLUMNS is not set).
+  test::EnvChanges narrow = no_key;
+  narrow["COLUMNS"] = std::nullopt;
+  for (const char* command : {"judge-check --store s.db",
+                              "monitor status --suite d/suite.yaml --store s.db"}) {
+    const auto r = qb(command, narrow);
+    for (const auto& line : lines_of(r.out)) EXPECT_LE(code_points(line), 80U) << command << ": " << line;
+  }
 }
 
 TEST(Cli, ListScorersNamesTheBuiltIns) {

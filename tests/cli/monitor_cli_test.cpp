@@ -225,7 +225,7 @@ TEST_F(MonitorCli, WeeksNobodyGradedAreNotTestedAndTheStatusFails) {
   s.weeks = 5;
   s.per_week = 2000;
   ASSERT_EQ(ingest(s).exit_code, 0);
-  ProcessResult r = qualbar("monitor status --suite suite.yaml");
+  ProcessResult r = qualbar("monitor status --suite suite.yaml --wide");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("NOT TESTED: 3 closed weeks could not be tested"), std::string::npos)
       << r.out;  // W05 is the open week, W04 still in its grace week

@@ -168,7 +168,7 @@ TEST_F(ReviewCli, OpenDisagreementsAreCountedAndSaidAndNoIntervalIsAPointOrPastI
   write_text((dir_.work() / "grades.jsonl").string(), grades);
   ASSERT_EQ(qualbar("review import grades.jsonl --run latest").exit_code, 0);
 
-  ProcessResult r = qualbar("judge-check --dimension helpfulness");
+  ProcessResult r = qualbar("judge-check --dimension helpfulness --wide");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("Only 11 items have both a human grade and the judge's; at least 40 are "
                        "needed to vouch for the judge: have people grade 29 more. People graded "

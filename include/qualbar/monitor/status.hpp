@@ -286,7 +286,8 @@ std::size_t open_incidents(const MonitorStatus& s);
 // Renderings: terminal (open alerts first, then each dimension's weeks, then input drift), JSON
 // ("qualbar.monitor-status/1", with every weekly series), and a self-contained HTML page with a
 // weekly chart per dimension and slice (estimate, interval, baseline, alerts marked).
-std::string status_terminal(const MonitorStatus& s, bool color);
+// `width`: the terminal columns its tables fit (0: no limit).
+std::string status_terminal(const MonitorStatus& s, bool color, std::size_t width = 0);
 std::string status_json(const MonitorStatus& s);
 std::string status_html(const MonitorStatus& s);
 // One incident as the JSON status has it (also what the store keeps and the webhook posts).

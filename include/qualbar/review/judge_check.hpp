@@ -214,7 +214,9 @@ std::string model_family(const std::string& model);
 // Renderings of a judge check (src/review/judge_check_format.cpp): the terminal text, written for
 // a PM or an ML engineer who has never seen the code (verdict first, then why, then the numbers,
 // worst slices first), and the JSON document (schema "qualbar.judge-check/1").
-std::string judge_check_terminal(const std::vector<DimensionCheck>& checks, bool color);
+// `width`: the terminal columns its tables fit (0: no limit).
+std::string judge_check_terminal(const std::vector<DimensionCheck>& checks, bool color,
+                                 std::size_t width = 0);
 std::string judge_check_json(const std::vector<DimensionCheck>& checks);
 
 }  // namespace qb::review
