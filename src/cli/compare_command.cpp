@@ -15,6 +15,7 @@
 #include "qualbar/report/xml.hpp"
 #include "qualbar/util/files.hpp"
 #include "qualbar/util/text.hpp"
+#include "report/terminal_table.hpp"
 
 namespace qb::cli {
 namespace {
@@ -198,32 +199,37 @@ std::string to_junit(const Comparison& cmp, const std::string& suite_name) {
       xml_escape(cmp.a.model), xml_escape(cmp.b.id), xml_escape(cmp.b.model), cmp.paired);
 }
 
-void print_terminal(const Comparison& cmp, const std::string& suite_name, std::ostream& out) {
+// `width`: the terminal columns the table and the lines fit (0: no limit).
+void print_terminal(const Comparison& cmp, const std::string& suite_name, std::ostream& out,
+                    std::size_t width) {
+  const term::Style st{false, width};
+  const auto line = [&](const std::string& text, std::string_view first = "",
+                        std::string_view rest = "  ") {
+    out << term::wrapped(text, width, first, rest);
+  };
   out << fmt::format("qualbar compare · {}\n", suite_name);
   out << fmt::format("A (baseline)   {} · {} · {} cases\n", cmp.a.id, cmp.a.model, cmp.a.n_cases);
   out << fmt::format("B (candidate)  {} · {} · {} cases\n\n", cmp.b.id, cmp.b.model, cmp.b.n_cases);
   if (cmp.bars_differ)
-    out << fmt::format(
-        "⚠ THE BARS DIFFER: A was judged against bars {} and B against {}. The "
-        "comparison uses B's suite.\n",
-        cmp.a.bars_hash, cmp.b.bars_hash);
+    line(fmt::format("⚠ THE BARS DIFFER: A was judged against bars {} and B against {}. The "
+                     "comparison uses B's suite.",
+                     cmp.a.bars_hash, cmp.b.bars_hash));
   if (cmp.suites_differ && !cmp.bars_differ)
-    out << fmt::format("⚠ The suites differ (hash {} vs {}), though their bars are the same.\n",
-                       cmp.a.suite_hash, cmp.b.suite_hash);
+    line(fmt::format("⚠ The suites differ (hash {} vs {}), though their bars are the same.",
+                     cmp.a.suite_hash, cmp.b.suite_hash));
   if (cmp.datasets_differ)
-    out << fmt::format(
-        "⚠ THE DATASETS DIFFER (hash {} vs {}): only the {} cases both have are "
-        "compared; {} only in A and {} only in B are left out.\n",
-        cmp.a.dataset_hash, cmp.b.dataset_hash, cmp.paired, cmp.only_a, cmp.only_b);
+    line(fmt::format("⚠ THE DATASETS DIFFER (hash {} vs {}): only the {} cases both have are "
+                     "compared; {} only in A and {} only in B are left out.",
+                     cmp.a.dataset_hash, cmp.b.dataset_hash, cmp.paired, cmp.only_a,
+                     cmp.only_b));
   for (const auto& d : cmp.only_in_a_dimensions)
-    out << fmt::format("⚠ dimension {} is only in A: not compared\n", d);
+    line(fmt::format("⚠ dimension {} is only in A: not compared", d));
   for (const auto& d : cmp.only_in_b_dimensions)
-    out << fmt::format("⚠ dimension {} is only in B: not compared\n", d);
+    line(fmt::format("⚠ dimension {} is only in B: not compared", d));
   for (const auto& d : cmp.not_compared)
-    out << fmt::format(
-        "  {} is not compared (a calibration: compare its ECE in each run's "
-        "report)\n",
-        d);
+    line(fmt::format("{} is not compared (a calibration: compare its ECE in each run's report)",
+                     d),
+         "  ", "    ");
   if (cmp.bars_differ || cmp.suites_differ || cmp.datasets_differ ||
       !cmp.only_in_a_dimensions.empty() || !cmp.only_in_b_dimensions.empty() ||
       !cmp.not_compared.empty())
@@ -233,54 +239,57 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
   for (const auto& d : cmp.dimensions)
     if (d.verdict == Verdict::regression) regressed.push_back(d.name);
   if (regressed.empty()) {
-    out << "NO REGRESSION — B is not significantly worse than A on any dimension, overall or in a "
-           "critical slice.\n\n";
+    line("NO REGRESSION — B is not significantly worse than A on any dimension, overall or in a "
+         "critical slice.");
   } else {
-    out << fmt::format("REGRESSION — B is worse than A on {}: {}\n\n", regressed.size(),
-                       fmt::join(regressed, ", "));
+    line(fmt::format("REGRESSION — B is worse than A on {}: {}", regressed.size(),
+                     fmt::join(regressed, ", ")));
   }
+  out << '\n';
   const std::string ci = fmt::format("{:g}% INTERVAL", 100.0 * cmp.confidence);
-  out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", "DIMENSION", "A", "B", "B − A",
-                     ci, "p (adj.)", "VERDICT");
+  term::Table table({"DIMENSION", "A", "B", "B − A", ci, "p (adj.)", "VERDICT"});
   for (const auto& d : cmp.dimensions) {
     const CompareCell& c = d.overall;
-    out << fmt::format("{:<22}{:>11}{:>11}{:>12}  {:<26}{:>10}  {}\n", d.name, number(c.a, d),
-                       number(c.b, d), number(c.diff, d, true), interval(c, d),
-                       p_value_text(c.p_adjusted),
-                       d.verdict == Verdict::regression && c.verdict != Verdict::regression
-                           ? "regression (critical slice)"
-                           : std::string(to_string(c.verdict)));
+    std::string verdict = d.verdict == Verdict::regression && c.verdict != Verdict::regression
+                              ? "regression (critical slice)"
+                              : std::string(to_string(c.verdict));
+    // "no significant" stays on one line when the column wraps (a no-break space).
+    if (verdict.starts_with("no significant")) verdict.replace(2, 1, "\u00a0");
+    table.add({d.name, number(c.a, d), number(c.b, d), number(c.diff, d, true), interval(c, d),
+               p_value_text(c.p_adjusted), verdict});
   }
+  table.print(out, st);
   // The slices that changed, regressions first.
   std::size_t shown = 0, changed = 0;
   for (const auto& d : cmp.dimensions)
     for (const auto& c : d.cells)
       changed += c.verdict == Verdict::regression || c.verdict == Verdict::improvement ? 1 : 0;
   if (changed > 0) {
-    out << fmt::format(
-        "\nSLICES THAT CHANGED ({} of them; p adjusted across each dimension's "
-        "slices, {}; ★ critical)\n",
-        changed, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
+    out << '\n';
+    line(fmt::format("SLICES THAT CHANGED ({} of them; p adjusted across each dimension's "
+                     "slices, {}; ★ critical)",
+                     changed, cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg"));
     for (const auto& d : cmp.dimensions) {
       for (const auto& c : d.cells) {
         if (c.verdict != Verdict::regression && c.verdict != Verdict::improvement) continue;
         if (shown++ == 15) break;
-        out << fmt::format("  {} {} {}: {} → {} ({} {}, n={}, p adj. {}) {}\n",
-                           c.verdict == Verdict::regression ? "✗" : "✓", d.name,
-                           c.label() + (c.critical ? " ★" : ""), number(c.a, d), number(c.b, d),
-                           number(c.diff, d, true), interval(c, d), c.n, p_value_text(c.p_adjusted),
-                           to_string(c.verdict));
+        line(fmt::format("{} {}: {} → {} ({} {}, n={}, p adj. {}) {}", d.name,
+                         c.label() + (c.critical ? " ★" : ""), number(c.a, d), number(c.b, d),
+                         number(c.diff, d, true), interval(c, d), c.n,
+                         p_value_text(c.p_adjusted), to_string(c.verdict)),
+             c.verdict == Verdict::regression ? "  ✗ " : "  ✓ ", "    ");
       }
     }
   }
   std::size_t few = 0;
   for (const auto& d : cmp.dimensions)
     for (const auto& c : d.cells) few += c.verdict == Verdict::too_few ? 1 : 0;
-  if (few > 0)
-    out << fmt::format(
-        "\n{} slice results have too few paired cases to tell (under the minimum); "
-        "they are not called unchanged.\n",
-        few);
+  if (few > 0) {
+    out << '\n';
+    line(fmt::format("{} slice results have too few paired cases to tell (under the minimum); "
+                     "they are not called unchanged.",
+                     few));
+  }
   out << fmt::format("\nPaired on {} cases by id. Exit code {}.\n", cmp.paired,
                      cmp.regressed ? 1 : 0);
 }
@@ -324,7 +333,7 @@ int compare(const CompareOptionsCli& o) {
                {{"terminal",
                  [&](bool) {
                    std::ostringstream text;
-                   print_terminal(cmp, suite_name, text);
+                   print_terminal(cmp, suite_name, text, terminal_columns(o.output));
                    return text.str();
                  }},
                 {"json", [&](bool) { return to_json(cmp) + "\n"; }},

@@ -115,9 +115,13 @@ TEST_F(Demo, StoresBothVersions) {
 TEST_F(Demo, CompareBlocksTheUpgradeOnGroundednessAndPassesARunAgainstItself) {
   const json runs = stored_runs();
   const std::string v1 = runs[1]["id"], v2 = runs[0]["id"];
-  const auto r = qb("compare " + v1 + " " + v2 + " --store s.db");
+  const auto r = qb("compare " + v1 + " " + v2 + " --store s.db --wide");
   EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;
   EXPECT_NE(r.out.find("REGRESSION — B is worse than A on"), std::string::npos) << r.out;
+  // At 80 columns (not a terminal, no COLUMNS), the table wraps within its cells.
+  const auto narrow = qb("compare latest~1 latest --store s.db", {{"COLUMNS", std::nullopt}});
+  EXPECT_EQ(narrow.exit_code, 1);
+  for (const auto& l : lines_of(narrow.out)) EXPECT_LE(code_points(l), 80U) << l;
   const auto lines = lines_of(r.out);
   bool grounded = false, correct = false;
   for (const auto& l : lines) {
