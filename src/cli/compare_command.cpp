@@ -355,7 +355,7 @@ const CommandRegistrar compare_command_registrar{CommandEntry{
           "tolerance overall or in a critical slice, 0 otherwise.");
       auto o = std::make_shared<CompareOptionsCli>();
       sub.add_option("a", o->a,
-                     "Run A, the baseline (id, unique prefix, or 'latest'); with --suite, its "
+                     "Run A, the baseline (id, unique prefix, 'latest' or 'latest~N'); with --suite, its "
                      "responses file")
           ->required();
       sub.add_option("b", o->b, "Run B, the candidate (a run, or with --suite a responses file)")

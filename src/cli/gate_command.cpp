@@ -93,7 +93,7 @@ const CommandRegistrar gate_command_registrar{CommandEntry{
           "against a suite's current bars (--suite), or a saved comparison (--comparison). Exit "
           "0 when every bar is met (no regression), 1 otherwise.");
       auto o = std::make_shared<GateOptions>();
-      sub.add_option("run", o->run, "A stored run (id, unique prefix, or 'latest')");
+      sub.add_option("run", o->run, "A stored run (id, unique prefix, 'latest' or 'latest~N')");
       sub.add_option("--suite", o->suite,
                      "Judge the stored scores against this suite's bars (same dimensions)");
       sub.add_option("--comparison", o->comparison,

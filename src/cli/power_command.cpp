@@ -86,7 +86,7 @@ const CommandRegistrar power_command_registrar{CommandEntry{
           "slice of a stored run against its dimension's overall rate, listing the slices below "
           "it.");
       auto o = std::make_shared<PowerOptions>();
-      sub.add_option("run", o->run, "A stored run (id, unique prefix, or 'latest')");
+      sub.add_option("run", o->run, "A stored run (id, unique prefix, 'latest' or 'latest~N')");
       add_store_option(sub, o->store);
       sub.add_option("--rate", o->rate, "A pass rate to plan for, e.g. 0.9 (without a run)");
       sub.add_option("--drop", o->drop, "The drop to detect, as a share (0.05 = 5 points)")

@@ -31,11 +31,11 @@ int report(const ReportOptions& o, const Globals& g) {
 const CommandRegistrar report_command_registrar{CommandEntry{
     "report", 30, [](Command& sub, const Globals& g) -> std::function<int()> {
       sub.description(
-          "Re-render a stored run (by id, unique id prefix, or 'latest') in any format. Needs only "
+          "Re-render a stored run (by id, unique id prefix, 'latest' or 'latest~N') in any format. Needs only "
           "the "
           "store. Exit 0 when the run met every bar, 1 when it did not.");
       auto o = std::make_shared<ReportOptions>();
-      sub.add_option("run", o->run, "Run id, unique prefix, or 'latest'")->default_val("latest");
+      sub.add_option("run", o->run, "Run id, unique prefix, 'latest' or 'latest~N'")->default_val("latest");
       add_store_option(sub, o->store);
       add_report_output_options(sub, o->output);
       return [o, &g] { return report(*o, g); };

@@ -157,7 +157,7 @@ const CommandRegistrar review_command_registrar{CommandEntry{
           "reviewers' grades. Cases with a failed call, and cases already graded enough, are left "
           "out.");
       exp->add_option("--run", o->exp.runs,
-                      "Run to take answers from (id, prefix or 'latest'); give it twice to grade "
+                      "Run to take answers from (id, prefix, 'latest' or 'latest~N'); give it twice to grade "
                       "the answers of two runs to the same cases")
           ->default_str("latest");
       exp->add_option("--dimension", o->exp.dimensions,

@@ -85,7 +85,7 @@ const CommandRegistrar run_command_registrar{CommandEntry{
       auto o = std::make_shared<RunOptions>();
       sub.add_option("suite", o->request.suite, "The suite file (suite.yaml)");
       sub.add_option("--resume", o->request.resume,
-                     "Continue this stored run (id, prefix or 'latest') where it stopped");
+                     "Continue this stored run (id, prefix, 'latest' or 'latest~N') where it stopped");
       sub.add_option("--responses", o->request.provider.responses,
                      "Replay these recorded responses (JSONL) instead of the suite's");
       sub.add_option("--model", o->request.provider.model, "Label the run with this model id");

@@ -22,8 +22,7 @@ RecordedGrades RecordedGrades::load(const std::string& path, const std::string& 
   out.file_ = shown_as;
   std::unordered_map<std::string, int> first_line;
   const auto text = detail::PaddedText::load(path);
-  detail::for_each_jsonl_object(text, shown_as, [&](detail::JsonObject o, std::string_view,
-                                                    int n) {
+  detail::for_each_jsonl_object(text, shown_as, [&](detail::JsonObject o, std::string_view, int n) {
     const auto need = [&](const char* field, const char* what) {
       detail::JsonValue v;
       if (o[field].get(v) != simdjson::SUCCESS || v.is_null())
@@ -33,8 +32,9 @@ RecordedGrades RecordedGrades::load(const std::string& path, const std::string& 
     const std::string dimension = need("dimension", "the dimension the judge graded");
     const std::string id = need("id", "the case id of the answer graded");
     const std::string output =
-        need("output", "the answer graded, exactly as the system gave it (a grade stands for "
-                       "that answer only)");
+        need("output",
+             "the answer graded, exactly as the system gave it (a grade stands for "
+             "that answer only)");
     nlohmann::json reply = nlohmann::json::object();
     for (const auto field : o) {
       if (field.key == "dimension" || field.key == "id" || field.key == "output") continue;

@@ -30,10 +30,14 @@ class RecordedJudge : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "cases.jsonl")
-        << R"({"id":"c1","input":"How long do refunds take?","reference":"5 days"})" "\n"
-        << R"({"id":"c2","input":"Can I return shoes?","reference":"within 30 days"})" "\n"
-        << R"({"id":"c3","input":"Where is my order?"})" "\n";
-    std::ofstream(dir_ / "r.jsonl") << R"({"id":"c1","output":"a"})" "\n";
+        << R"({"id":"c1","input":"How long do refunds take?","reference":"5 days"})"
+           "\n"
+        << R"({"id":"c2","input":"Can I return shoes?","reference":"within 30 days"})"
+           "\n"
+        << R"({"id":"c3","input":"Where is my order?"})"
+           "\n";
+    std::ofstream(dir_ / "r.jsonl") << R"({"id":"c1","output":"a"})"
+                                       "\n";
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -57,7 +61,8 @@ class RecordedJudge : public ::testing::Test {
     judge.set_dimension("helpful");
     scorer->prepare(d.cases, rs, judge);
     std::vector<Score> out;
-    for (std::size_t i = 0; i < d.cases.size(); ++i) out.push_back(scorer->score(d.cases[i], rs[i]));
+    for (std::size_t i = 0; i < d.cases.size(); ++i)
+      out.push_back(scorer->score(d.cases[i], rs[i]));
     return out;
   }
 
@@ -74,19 +79,23 @@ class RecordedJudge : public ::testing::Test {
 };
 
 constexpr const char* kGrades =
-    R"({"dimension":"helpful","id":"c1","output":"Refunds take 5 days.","verdict":"pass","reason":"gives the time"})" "\n"
-    R"({"dimension":"helpful","id":"c2","output":"No.","verdict":"fail","reason":"wrong"})" "\n"
-    R"({"dimension":"tone","id":"c3","output":"It ships today.","verdict":"pass"})" "\n";
+    R"({"dimension":"helpful","id":"c1","output":"Refunds take 5 days.","verdict":"pass","reason":"gives the time"})"
+    "\n"
+    R"({"dimension":"helpful","id":"c2","output":"No.","verdict":"fail","reason":"wrong"})"
+    "\n"
+    R"({"dimension":"tone","id":"c3","output":"It ships today.","verdict":"pass"})"
+    "\n";
 
 TEST_F(RecordedJudge, ReplaysTheGradeOfTheExactAnswerAndLeavesOthersUngradedWithoutAKey) {
   ::unsetenv("OPENAI_API_KEY");
-  const JudgeSettings settings = judge_settings(suite("model: demo-judge, grades: grades.jsonl", kGrades));
+  const JudgeSettings settings =
+      judge_settings(suite("model: demo-judge, grades: grades.jsonl", kGrades));
   ASSERT_TRUE(settings.recorded_only);
   EXPECT_EQ(settings.recorded->size(), 3U);
   JudgeContext judge(&settings, nullptr);
   // c2's answer differs from the one graded; c3 was graded on another dimension only.
-  const auto s = judge_all(settings, answers({"Refunds take 5 days.", "No!", "It ships today."}),
-                           &judge);
+  const auto s =
+      judge_all(settings, answers({"Refunds take 5 days.", "No!", "It ships today."}), &judge);
   EXPECT_EQ(s[0].status, ScoreStatus::scored);
   EXPECT_EQ(s[0].value, 1.0);
   EXPECT_EQ(s[0].evidence, "judge: gives the time");
@@ -133,18 +142,27 @@ TEST_F(RecordedJudge, ABadLineNamesItsFileLineAndField) {
     return std::string("no error");
   };
   const std::string file = (dir_ / "grades.jsonl").lexically_normal().string();
-  EXPECT_EQ(error_of(R"({"dimension":"helpful","id":"c1","verdict":"pass"})" "\n"),
-            file + ":1: field 'output': is required: the answer graded, exactly as the system "
-                   "gave it (a grade stands for that answer only)");
-  EXPECT_EQ(error_of(R"({"dimension":"helpful","id":"c1","output":"a"})" "\n"),
-            file + ":1: field 'verdict': the line has no reply: give the judge's answer beside "
-                   "dimension, id and output, e.g. \"verdict\": \"pass\", \"reason\": \"…\" (or "
-                   "\"score\": 4 on a judge-scale dimension)");
-  EXPECT_EQ(error_of(std::string(kGrades) +
-                     R"({"dimension":"helpful","id":"c1","output":"Refunds take 5 days.","verdict":"fail"})" "\n"),
-            file + ":4: field 'output': a second grade of the same answer to case 'c1' on "
-                   "'helpful' (first at line 1); keep one");
-  EXPECT_EQ(error_of(R"({"dimension":"helpful","id":7,"output":"a","verdict":"pass"})" "\n"),
+  EXPECT_EQ(error_of(R"({"dimension":"helpful","id":"c1","verdict":"pass"})"
+                     "\n"),
+            file +
+                ":1: field 'output': is required: the answer graded, exactly as the system "
+                "gave it (a grade stands for that answer only)");
+  EXPECT_EQ(error_of(R"({"dimension":"helpful","id":"c1","output":"a"})"
+                     "\n"),
+            file +
+                ":1: field 'verdict': the line has no reply: give the judge's answer beside "
+                "dimension, id and output, e.g. \"verdict\": \"pass\", \"reason\": \"…\" (or "
+                "\"score\": 4 on a judge-scale dimension)");
+  EXPECT_EQ(
+      error_of(
+          std::string(kGrades) +
+          R"({"dimension":"helpful","id":"c1","output":"Refunds take 5 days.","verdict":"fail"})"
+          "\n"),
+      file +
+          ":4: field 'output': a second grade of the same answer to case 'c1' on "
+          "'helpful' (first at line 1); keep one");
+  EXPECT_EQ(error_of(R"({"dimension":"helpful","id":7,"output":"a","verdict":"pass"})"
+                     "\n"),
             file + ":1: field 'id': expected a string, got a number");
 }
 
