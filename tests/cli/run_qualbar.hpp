@@ -117,7 +117,8 @@ class RunningQualbar {
   }
 
   [[nodiscard]] pid_t pid() const { return pid_; }
-  // What it has written to standard error so far (while it runs).
+  // What it has written to standard output and error so far (while it runs).
+  [[nodiscard]] std::string out_so_far() const { return read_text(out_path_); }
   [[nodiscard]] std::string err_so_far() const { return read_text(err_path_); }
   void signal(int sig) const { ::kill(pid_, sig); }
 

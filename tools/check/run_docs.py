@@ -18,6 +18,7 @@ Standard library only.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,7 +55,7 @@ def blocks(path):
         while j < len(lines) and not re.match(r"^\s*```\s*$", lines[j]):
             j += 1
         first = next((l.strip() for l in lines[i + 1:j] if l.strip()), "")
-        if lang == "" and re.match(r"^(qualbar|\$qb) ", first):
+        if lang == "" and re.match(r"^(qualbar|\$qb) [a-z][a-z-]*(\s|$)", first):
             out.append((i + 1, None, "a command block without a language: write ```sh so that "
                                      "it runs (with a not-run mark if it cannot)"))
         if lang == "sh":
@@ -110,10 +111,25 @@ def main():
                 skipped += 1
                 continue
             script = PRELUDE + "\n".join(body) + "\n"
-            try:
-                r = subprocess.run(["bash", "-c", script], cwd=cwd, env=env, capture_output=True,
-                                   text=True, timeout=TIMEOUT_S)
-            except subprocess.TimeoutExpired:
+            # Output to files, not pipes, and the block in a session of its own: a server a block
+            # starts in the background (and forgets) neither holds the block open nor outlives it.
+            with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+                proc = subprocess.Popen(["bash", "-c", script], cwd=cwd, env=env, stdout=out,
+                                        stderr=err, text=True, start_new_session=True)
+                try:
+                    proc.wait(timeout=TIMEOUT_S)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                finally:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                out.seek(0)
+                err.seek(0)
+                r = subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
+            if r.returncode == -signal.SIGKILL:
                 print(f"{name}:{line}: the block did not finish in {TIMEOUT_S} s", file=sys.stderr, flush=True)
                 failed += 1
                 continue

@@ -1,0 +1,48 @@
+// qualbar serve: the pages and the JSON API over a store.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/common.hpp"
+#include "qualbar/server/serve.hpp"
+
+namespace qb::cli {
+namespace {
+
+struct ServeCliOptions {
+  std::string store;
+  ServeOptions serve;
+};
+
+int serve_command(ServeCliOptions& o) {
+  o.serve.store = resolve_store_path(o.store, "");
+  return serve(o.serve, [&](const std::string& address) {
+    const std::string shown = o.serve.public_url.empty() ? address : o.serve.public_url;
+    std::cout << fmt::format("qualbar serve: listening on {} (store {}). Open {}/ — Ctrl-C stops.\n",
+                             address, o.serve.store, shown)
+              << std::flush;
+  });
+}
+
+const CommandRegistrar serve_command_registrar{CommandEntry{
+    "serve", 45, [](Command& sub, const Globals&) -> std::function<int()> {
+      sub.description(
+          "Serve the store's runs as pages and as a JSON API (docs/serve.md, docs/api.md) until "
+          "Ctrl-C. Listens on this machine only (127.0.0.1) unless told otherwise.");
+      auto o = std::make_shared<ServeCliOptions>();
+      add_store_option(sub, o->store);
+      sub.add_option("--listen", o->serve.listen,
+                     "HOST:PORT to listen on; port 0 picks a free one")
+          ->default_val("127.0.0.1:8080");
+      sub.add_option("--public-url", o->serve.public_url,
+                     "The address people open, when a proxy serves it (links and the banner)");
+      sub.add_flag("--insecure-http", o->serve.insecure_http,
+                   "Listen on an address other machines can reach, without TLS (behind a "
+                   "TLS-terminating proxy only)");
+      sub.add_option("--threads", o->serve.threads, "Server threads (default: one per core)");
+      return [o] { return serve_command(*o); };
+    }}};
+
+}  // namespace
+}  // namespace qb::cli

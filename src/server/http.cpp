@@ -1,0 +1,155 @@
+#include "server/http.hpp"
+
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/util/text.hpp"
+
+namespace qb::server {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < path.size()) {
+    if (path[at] == '/') {
+      ++at;
+      continue;
+    }
+    const std::size_t end = std::min(path.find('/', at), path.size());
+    out.emplace_back(path.substr(at, end - at));
+    at = end;
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string Request::header(const std::string& lower_name) const {
+  const auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Request::param(const std::string& name) const {
+  const auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+Response Response::json(std::string body, int status) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::html(std::string body, int status) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::error(int status, std::string_view message) {
+  const nlohmann::json j = {
+      {"error", {{"status", status}, {"message", std::string(message)}}}};
+  return json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", status);
+}
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(handler)});
+}
+
+Response Router::handle(Request request) const {
+  const std::vector<std::string> parts = split_path(request.path);
+  std::vector<std::string> allowed;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != parts.size()) continue;
+    std::map<std::string, std::string> params;
+    bool match = true;
+    for (std::size_t i = 0; i < parts.size() && match; ++i) {
+      const std::string& want = route.segments[i];
+      if (want.size() > 2 && want.front() == '{' && want.back() == '}')
+        params[want.substr(1, want.size() - 2)] = parts[i];
+      else
+        match = want == parts[i];
+    }
+    if (!match) continue;
+    if (route.method != request.method &&
+        !(route.method == "GET" && request.method == "HEAD")) {
+      allowed.push_back(route.method);
+      continue;
+    }
+    request.params = std::move(params);
+    try {
+      return route.handler(request);
+    } catch (const HttpError& e) {
+      return Response::error(e.status(), e.what());
+    } catch (const InputError& e) {
+      return Response::error(400, e.what());
+    } catch (const std::exception& e) {
+      std::cerr << fmt::format("qualbar serve: {} {}: {}\n", request.method,
+                               display_text(request.path), display_text(e.what()));
+      return Response::error(500, "the server could not answer this request; its log says why");
+    }
+  }
+  if (!allowed.empty()) {
+    Response r = Response::error(
+        405, fmt::format("{} is not allowed here", display_text(request.method)));
+    std::string allow;
+    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  return Response::error(404, fmt::format("nothing at {}", display_text(request.path)));
+}
+
+std::optional<std::string> url_decode(std::string_view s, bool query) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (query && s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  if (out.find('\0') != std::string::npos || find_invalid_utf8(out)) return std::nullopt;
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    const std::size_t amp = std::min(q.find('&'), q.size());
+    const std::string_view part = q.substr(0, amp);
+    q.remove_prefix(std::min(q.size(), amp + 1));
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    auto key = url_decode(part.substr(0, eq), true);
+    auto value = url_decode(eq == std::string_view::npos ? "" : part.substr(eq + 1), true);
+    if (!key || !value) return std::nullopt;
+    out[*key] = std::move(*value);
+  }
+  return out;
+}
+
+}  // namespace qb::server

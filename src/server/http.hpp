@@ -1,0 +1,77 @@
+#pragma once
+// The server's requests and responses as plain data, and the router that maps one to the other.
+// Only http_server.cpp sees Boost.Beast; every handler works on these types. Internal.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qb::server {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded, without the query
+  std::map<std::string, std::string> query;  // decoded; the last value of a repeated key
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::map<std::string, std::string> params;  // from the route's {name} segments
+
+  [[nodiscard]] std::string header(const std::string& lower_name) const;
+  [[nodiscard]] std::optional<std::string> param(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // beyond the security headers
+
+  static Response json(std::string body, int status = 200);
+  static Response html(std::string body, int status = 200);
+  // {"error": {"status": 404, "message": "..."}} — what every API error looks like.
+  static Response error(int status, std::string_view message);
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// A handler's way to answer with an error status (404 for an unknown run, 403, 413, ...).
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  [[nodiscard]] int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+// Routes by method and path pattern: "/api/v1/runs/{id}/summary" matches one segment per {name}.
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler);
+  // The handler's response; 404 for no path, 405 (with Allow) for a path with other methods.
+  // A handler's HttpError becomes its status, an InputError 400, anything else 500 (the reason
+  // goes to the server's log, not to the client).
+  [[nodiscard]] Response handle(Request request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Percent-decoding of a path or a query component ('+' is a space in a query); nullopt when it is
+// malformed or decodes to invalid UTF-8 or a NUL byte.
+std::optional<std::string> url_decode(std::string_view s, bool query);
+
+// "a=1&b=two" into its decoded pairs; nullopt when a part is malformed.
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view q);
+
+}  // namespace qb::server

@@ -1,0 +1,18 @@
+#include "qualbar/server/serve.hpp"
+
+#include "qualbar/store/store.hpp"
+#include "server/http_server.hpp"
+#include "server/routes.hpp"
+
+namespace qb {
+
+int serve(const ServeOptions& options,
+          const std::function<void(const std::string& address)>& on_listening) {
+  // The store must exist and open before the first request: a typo is an error now, not a 500.
+  (void)open_store(options.store, StoreAccess::existing);
+  const server::Router router = server::make_router(options.store);
+  server::run_http_server(options, router, on_listening);
+  return 0;
+}
+
+}  // namespace qb
