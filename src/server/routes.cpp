@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/metrics/report.hpp"
 #include "qualbar/metrics/report_codec.hpp"
 #include "qualbar/report/format.hpp"
 #include "qualbar/review/review.hpp"
@@ -135,7 +136,8 @@ Response summary_api(Store& store, const Request& r) {
 }
 
 Response cases_api(Store& store, const Request& r) {
-  const std::string id = resolve_run(store, r.params.at("id"));
+  const StoredReport s = stored_report(store, r.params.at("id"));
+  const std::string& id = s.data.stored.info.id;
   CaseFilter filter;
   filter.failing = r.param("failing").value_or("");
   filter.slice = r.param("slice").value_or("");
@@ -147,11 +149,22 @@ Response cases_api(Store& store, const Request& r) {
   const CasePage page = store.runs().cases(id, filter, after, limit);
   json rows = json::array();
   for (const CaseRow& c : page.rows) {
+    // Every dimension's score, with whether the case fails it (as the report counts it).
+    json scores = json::object();
+    for (std::size_t d = 0; d < c.scores.size() && d < s.report.dimensions.size(); ++d) {
+      const Score& sc = c.scores[d];
+      const DimensionResult& dim = s.report.dimensions[d];
+      scores[dim.name] = {{"value", sc.value},
+                          {"status", std::string(to_string(sc.status))},
+                          {"evidence", sc.evidence},
+                          {"failing", case_failed(dim, ScoreView{sc.value, sc.status, sc.evidence})}};
+    }
     json row = {{"index", c.index},
                 {"id", c.id},
                 {"case", json::parse(c.case_json, nullptr, false)},
                 {"response", c.response_json ? json::parse(*c.response_json, nullptr, false)
-                                             : json(nullptr)}};
+                                             : json(nullptr)},
+                {"scores", std::move(scores)}};
     rows.push_back(std::move(row));
   }
   json out = {{"run", id}, {"cases", rows}, {"next", nullptr}};

@@ -133,6 +133,10 @@ TEST_F(Serve, CasesArePagedAndFilteredFromTheStore) {
   for (const auto& row : first["cases"]) {
     EXPECT_EQ(row["case"]["id"], row["id"]);
     EXPECT_TRUE(row["response"].contains("output"));
+    // Every dimension's score; the filter's dimension fails, with the evidence saying why.
+    EXPECT_EQ(row["scores"].size(), 10U) << row["scores"].dump();
+    EXPECT_EQ(row["scores"]["grounded"]["failing"], true) << row.dump();
+    EXPECT_FALSE(row["scores"]["grounded"]["evidence"].get<std::string>().empty());
   }
   const json second = get_json(
       c, "/api/v1/runs/latest/cases?failing=grounded&limit=5&after=" + first["next"].dump());
