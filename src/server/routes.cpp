@@ -1,5 +1,6 @@
 #include "server/routes.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 
@@ -85,10 +86,12 @@ json run_json(const RunInfo& info) {
 struct StoredReport {
   review::RunData data;
   Report report;
+  // The summary's JSON, made on first use (a thread's cache entry: no other thread reads it).
+  mutable std::string summary;
 };
 
-StoredReport stored_report(Store& store, const std::string& id) {
-  StoredReport out{review::load_run_data(store, resolve_run(store, id), /*with_cases=*/false), {}};
+StoredReport load_report(Store& store, const std::string& full_id) {
+  StoredReport out{review::load_run_data(store, full_id, /*with_cases=*/false), {}};
   const RunInfo& info = out.data.stored.info;
   if (info.status != RunStatus::complete) {
     throw HttpError(409, fmt::format("run {} is {} and has no report yet", info.id,
@@ -101,6 +104,25 @@ StoredReport stored_report(Store& store, const std::string& id) {
   }
   out.report = decode_report(out.data.stored.report, "store run " + info.id);
   return out;
+}
+
+// A complete run's report never changes: each server thread keeps the last few it decoded (the
+// suite parsed, the report decoded), so a page or an API call reads the store once, for the id.
+constexpr std::size_t kCachedReports = 8;
+
+const StoredReport& stored_report(Store& store, const std::string& id) {
+  thread_local std::vector<std::pair<std::string, std::shared_ptr<const StoredReport>>> cache;
+  const std::string full = resolve_run(store, id);
+  for (std::size_t i = 0; i < cache.size(); ++i) {
+    if (cache[i].first != full) continue;
+    std::rotate(cache.begin(), cache.begin() + static_cast<std::ptrdiff_t>(i),
+                cache.begin() + static_cast<std::ptrdiff_t>(i) + 1);  // most recent first
+    return *cache.front().second;
+  }
+  auto loaded = std::make_shared<const StoredReport>(load_report(store, full));
+  if (cache.size() == kCachedReports) cache.pop_back();
+  cache.insert(cache.begin(), {full, std::move(loaded)});
+  return *cache.front().second;
 }
 
 // A registered report format of a stored report (json, html, markdown, ...), without the cases.
@@ -125,18 +147,21 @@ Response runs_api(Store& store, const Request& r) {
 }
 
 Response summary_api(Store& store, const Request& r) {
-  const StoredReport s = stored_report(store, r.params.at("id"));
-  const json report = json::parse(render(s, "json"));
-  json failures = json::array();
-  if (report.contains("summary") && report["summary"].contains("failures"))
-    failures = report["summary"]["failures"];
-  return Response::json(dump({{"run", run_json(s.data.stored.info)},
-                              {"passed", s.report.passed},
-                              {"failures", failures}}));
+  const StoredReport& s = stored_report(store, r.params.at("id"));
+  if (s.summary.empty()) {
+    const json report = json::parse(render(s, "json"));
+    json failures = json::array();
+    if (report.contains("summary") && report["summary"].contains("failures"))
+      failures = report["summary"]["failures"];
+    s.summary = dump({{"run", run_json(s.data.stored.info)},
+                      {"passed", s.report.passed},
+                      {"failures", failures}});
+  }
+  return Response::json(s.summary);
 }
 
 Response cases_api(Store& store, const Request& r) {
-  const StoredReport s = stored_report(store, r.params.at("id"));
+  const StoredReport& s = stored_report(store, r.params.at("id"));
   const std::string& id = s.data.stored.info.id;
   CaseFilter filter;
   filter.failing = r.param("failing").value_or("");
