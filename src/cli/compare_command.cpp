@@ -9,6 +9,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/compare_cases.hpp"
 #include "qualbar/compare/compare.hpp"
 #include "qualbar/compare/compare_html.hpp"
 #include "qualbar/report/markdown.hpp"
@@ -27,6 +28,7 @@ struct CompareOptionsCli {
   std::string adjust = "holm";
   OutputOptions output;
   std::size_t min_cases = 10;
+  std::size_t cases = 10;  // changed cases listed per dimension
 };
 
 std::string number(double v, const CompareDimension& d, bool signed_ = false) {
@@ -107,6 +109,7 @@ std::string to_json(const Comparison& cmp) {
                     {"slices", cells}});
   }
   j["dimensions"] = dims;
+  j["changed_cases"] = changed_cases_json(cmp);
   return j.dump(2);
 }
 
@@ -156,6 +159,7 @@ std::string to_markdown(const Comparison& cmp, const std::string& suite_name) {
     }
   }
   if (!slices.empty()) out += "\n**Slices that changed** (★ critical):\n\n" + slices;
+  out += changed_cases_markdown(cmp);
   out += fmt::format("\n<sub>{} · p-values adjusted across each dimension's slices ({})</sub>\n",
                      "qualbar compare",
                      cmp.adjust == Adjustment::holm ? "Holm" : "Benjamini–Hochberg");
@@ -203,13 +207,18 @@ std::string to_junit(const Comparison& cmp, const std::string& suite_name) {
 void print_terminal(const Comparison& cmp, const std::string& suite_name, std::ostream& out,
                     std::size_t width) {
   const term::Style st{false, width};
+  // Lines carry names from data (the suite's, the models', slice values): one_line keeps their
+  // control characters from reaching the terminal.
   const auto line = [&](const std::string& text, std::string_view first = "",
                         std::string_view rest = "  ") {
-    out << term::wrapped(text, width, first, rest);
+    out << term::wrapped(term::one_line(text), width, first, rest);
   };
-  out << fmt::format("qualbar compare · {}\n", suite_name);
-  out << fmt::format("A (baseline)   {} · {} · {} cases\n", cmp.a.id, cmp.a.model, cmp.a.n_cases);
-  out << fmt::format("B (candidate)  {} · {} · {} cases\n\n", cmp.b.id, cmp.b.model, cmp.b.n_cases);
+  const auto& one = term::one_line;
+  out << fmt::format("qualbar compare · {}\n", one(suite_name));
+  out << fmt::format("A (baseline)   {} · {} · {} cases\n", one(cmp.a.id), one(cmp.a.model),
+                     cmp.a.n_cases);
+  out << fmt::format("B (candidate)  {} · {} · {} cases\n\n", one(cmp.b.id), one(cmp.b.model),
+                     cmp.b.n_cases);
   if (cmp.bars_differ)
     line(fmt::format("⚠ THE BARS DIFFER: A was judged against bars {} and B against {}. The "
                      "comparison uses B's suite.",
@@ -290,6 +299,7 @@ void print_terminal(const Comparison& cmp, const std::string& suite_name, std::o
                      "they are not called unchanged.",
                      few));
   }
+  out << changed_cases_terminal(cmp, width);
   out << fmt::format("\nPaired on {} cases by id. Exit code {}.\n", cmp.paired,
                      cmp.regressed ? 1 : 0);
 }
@@ -302,6 +312,7 @@ int compare(const CompareOptionsCli& o) {
   CompareOptions options;
   options.adjust = o.adjust == "holm" ? Adjustment::holm : Adjustment::benjamini_hochberg;
   options.min_cases = o.min_cases;
+  options.list_cases = o.cases;
   Comparison cmp;
   std::string suite_name;
   if (!o.suite.empty()) {
@@ -369,6 +380,10 @@ const CommandRegistrar compare_command_registrar{CommandEntry{
           ->default_val("holm");
       sub.add_option("--min-cases", o->min_cases,
                      "Fewer paired cases in a slice: too few to tell (default 10)")
+          ->default_val(10);
+      sub.add_option("--cases", o->cases,
+                     "Cases listed per dimension under CASES THAT CHANGED (their verdict differs "
+                     "between A and B; all are counted): default 10, 0 for the counts only")
           ->default_val(10);
       add_output_options(sub, o->output,
                          "terminal, json, markdown (a pull-request comment), junit (CI test "

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/util/text.hpp"
+#include "qualbar/util/word_diff.hpp"
 #include "report/html_escape.hpp"
 
 namespace qb {
@@ -14,6 +15,14 @@ namespace {
 using html::text;
 
 constexpr std::size_t kChartSlices = 30;
+
+// The changed cases' two outputs side by side, with what one has and the other lacks marked.
+constexpr const char* kCompareStyle =
+    ".sbs{table-layout:fixed}.sbs td,.sbs th{width:50%}"
+    ".sbs td.text,.sbs td.evidence,.changed-case p.text{max-width:none}"
+    ".sbs del{background:#fdecea;color:var(--fail)}"
+    ".sbs ins{background:#e9f5ea;color:var(--pass);text-decoration:none;font-weight:600}"
+    ".changed-case{margin:14px 0 22px}.changed-case p{margin:4px 0}";
 
 bool is_rate(const CompareDimension& d) { return d.estimate_name == "pass rate"; }
 
@@ -90,6 +99,80 @@ std::string diff_chart(const CompareDimension& d) {
   return s + "</svg>";
 }
 
+// One output, its words the other output lacks in `tag` (del in A's column, ins in B's); a run of
+// such words is one element, the white space between them inside it.
+std::string marked_words(const std::vector<DiffPiece>& pieces, std::string_view tag) {
+  std::string s;
+  bool open = false;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    // Words and white space alternate: an unmarked piece between two marked words is a space.
+    const bool marked =
+        pieces[i].changed || (open && i + 1 < pieces.size() && pieces[i + 1].changed);
+    if (marked && !open) s += fmt::format("<{}>", tag);
+    if (!marked && open) s += fmt::format("</{}>", tag);
+    open = marked;
+    s += text(pieces[i].text);
+  }
+  if (open) s += fmt::format("</{}>", tag);
+  return s;
+}
+
+std::string output_cell(const FlipSide& side, const std::vector<DiffPiece>& pieces,
+                        std::string_view tag) {
+  if (side.failed_call && side.output.empty()) return "<em>the call failed</em>";
+  return marked_words(pieces, tag);
+}
+
+std::string changed_case_html(const FlippedCase& c) {
+  const bool worse = c.flip == Flip::pass_to_fail;
+  std::string s = fmt::format(
+      "<div class=\"changed-case\"><p><span class=\"status {}\">{}</span> <strong "
+      "class=\"id\">{}</strong>",
+      worse ? "fail" : "pass", worse ? "pass → fail" : "fail → pass", text(c.id));
+  if (!c.critical_slices.empty())
+    s += " <span class=\"crit\">critical</span>" +
+         text(fmt::format("{}", fmt::join(c.critical_slices, ", ")));
+  s += "</p>\n<p class=\"text\"><b>input</b> " + text(c.input) + "</p>\n";
+  if (c.reference) s += "<p class=\"text\"><b>reference</b> " + text(*c.reference) + "</p>\n";
+  const WordDiff diff = word_diff(c.a.output, c.b.output);
+  s += fmt::format(
+      "<table class=\"sbs\"><thead><tr><th>A (baseline): {}</th><th>B (candidate): {}</th></tr>"
+      "</thead><tbody>\n<tr><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>\n"
+      "<tr><td class=\"evidence\">{}</td><td class=\"evidence\">{}</td></tr>\n</tbody></table>"
+      "</div>\n",
+      worse ? "pass" : "fail", worse ? "fail" : "pass", output_cell(c.a, diff.a, "del"),
+      output_cell(c.b, diff.b, "ins"), text(c.a.evidence), text(c.b.evidence));
+  return s;
+}
+
+std::string changed_cases_html(const Comparison& cmp) {
+  if (cmp.changed_cases.empty()) return "";
+  std::size_t total = 0;
+  for (const ChangedCases& d : cmp.changed_cases) total += d.changed();
+  std::string s = "<section id=\"changed-cases\"><h2>Cases that changed</h2>\n";
+  s += fmt::format(
+      "<p class=\"meta\">The paired cases whose verdict differs between A and B on a pass/fail "
+      "dimension: all counted, {}</p>\n",
+      cmp.list_cases == 0
+          ? std::string("none shown (--cases N shows N of each dimension).")
+          : fmt::format("the first {} of each dimension shown (pass → fail first, cases in a "
+                        "critical slice first). In each pair of outputs, the words only A has are "
+                        "struck through and the words only B has are highlighted.",
+                        cmp.list_cases));
+  if (total == 0) return s + "<p>No case changed its verdict.</p></section>\n";
+  for (const ChangedCases& d : cmp.changed_cases) {
+    if (d.changed() == 0) continue;
+    s += fmt::format(
+        "<h3>{} <span class=\"note\">{} changed: {} pass → fail, {} fail → pass</span></h3>\n",
+        text(d.dimension), d.changed(), d.pass_to_fail, d.fail_to_pass);
+    for (const FlippedCase& c : d.listed) s += changed_case_html(c);
+    if (!d.listed.empty() && d.listed.size() < d.changed())
+      s += fmt::format("<p class=\"note\">{} more not shown (--cases {} shows them all).</p>\n",
+                       d.changed() - d.listed.size(), d.changed());
+  }
+  return s + "</section>\n";
+}
+
 }  // namespace
 
 std::string comparison_html(const Comparison& cmp, const std::string& suite_name) {
@@ -104,7 +187,8 @@ std::string comparison_html(const Comparison& cmp, const std::string& suite_name
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   s += fmt::format("<title>{} · compare · {}</title>\n", regressed.empty() ? "PASS" : "FAIL",
                    text(suite_name));
-  s += "<style>" + std::string(html::page_style()) + "</style>\n</head>\n<body>\n<main>\n";
+  s += "<style>" + std::string(html::page_style()) + kCompareStyle +
+       "</style>\n</head>\n<body>\n<main>\n";
   s += fmt::format("<h1>{} · {} against {}</h1>\n", text(suite_name), text(cmp.b.model),
                    text(cmp.a.model));
   s += fmt::format(
@@ -175,6 +259,7 @@ std::string comparison_html(const Comparison& cmp, const std::string& suite_name
     }
     s += "</tbody></table></details></section>\n";
   }
+  s += changed_cases_html(cmp);
   s += fmt::format(
       "<footer>A {} (suite {}, bars {}, dataset {}) · B {} (suite {}, bars {}, "
       "dataset {})</footer>\n</main>\n</body>\n</html>\n",

@@ -17,6 +17,9 @@ std::string markdown_escape(std::string_view raw, std::size_t max) {
     }
     if (c < 0x20 || c == 0x7F) {
       out += ' ';
+    } else if (const std::size_t len = hidden_control_at(text, i); len > 0) {
+      out += "\xEF\xBF\xBD";  // a C1 or bidirectional control: shown, never obeyed
+      i += len - 1;
     } else if (c == '@') {
       out += "@\u2060";
     } else if (std::string_view(R"(\`*_[]<>|~$&#!)").find(static_cast<char>(c)) !=

@@ -141,6 +141,44 @@ TEST_F(Demo, CompareBlocksTheUpgradeOnGroundednessAndPassesARunAgainstItself) {
   EXPECT_NE(same.out.find("NO REGRESSION"), std::string::npos) << same.out;
 }
 
+// "What broke?": the comparison names the cases whose verdict changed. v2 invents guarantees, so
+// grounded's list opens with cases that passed in v1 and fail in v2, refund disputes first.
+TEST_F(Demo, CompareNamesGroundedsCasesThatPassedInV1AndFailInV2) {
+  const auto r = qb("compare latest~1 latest --store s.db --wide");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto lines = lines_of(r.out);
+  std::size_t i = 0;
+  while (i < lines.size() && !lines[i].starts_with("grounded: ")) ++i;
+  ASSERT_LT(i + 7, lines.size()) << "no changed cases for grounded:\n" << r.out;
+  EXPECT_EQ(lines[i], "grounded: 44 changed — 35 pass → fail, 9 fail → pass");
+  EXPECT_EQ(lines[i + 1], "  ✗ sup-003  pass → fail  ★ category=refund-dispute");
+  EXPECT_EQ(lines[i + 2], "    input       I filed a chargeback with my bank. What happens now?");
+  EXPECT_TRUE(lines[i + 5].starts_with("    B output    Sure! During a chargeback")) << lines[i + 5];
+  EXPECT_TRUE(lines[i + 5].ends_with("This is backed by our 100% refund guarantee."));
+  EXPECT_EQ(lines[i + 6], "    B evidence  assert[1] not-regex: matched '100% refund'");
+  // The first ten listed are all pass → fail, and most of them an invented guarantee.
+  std::size_t listed = 0, invented = 0;
+  for (std::size_t k = i + 1; k < lines.size() && !lines[k].starts_with("  …"); ++k) {
+    if (lines[k].starts_with("  ✗ ") || lines[k].starts_with("  ✓ ")) {
+      ++listed;
+      EXPECT_TRUE(lines[k].starts_with("  ✗ ")) << lines[k];
+    }
+    invented += lines[k].starts_with("    B evidence  assert[1] not-regex") ? 1 : 0;
+  }
+  EXPECT_EQ(listed, 10U);
+  EXPECT_GE(invented, 5U);
+  const json j = json::parse(qb("compare latest~1 latest --store s.db --format json").out);
+  bool found = false;
+  for (const auto& d : j["changed_cases"]["dimensions"]) {
+    if (d["dimension"] != "grounded") continue;
+    found = true;
+    EXPECT_EQ(d["pass_to_fail"], 35);
+    EXPECT_EQ(d["cases"][0]["id"], "sup-003");
+    EXPECT_EQ(d["cases"][0]["direction"], "pass_to_fail");
+  }
+  EXPECT_TRUE(found) << j["changed_cases"].dump(2);
+}
+
 TEST_F(Demo, RunOfTheUpgradeExits1AndIsStored) {
   const auto r = qb("run d/suite.yaml --store s.db");
   EXPECT_EQ(r.exit_code, 1) << r.how_it_ended() << "\n" << r.err;

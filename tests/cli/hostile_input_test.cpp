@@ -307,6 +307,26 @@ TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTermina
   write("cases.jsonl", cases + nlohmann::json({{"id", "c0"}, {"input", "q"}}).dump() + "\n");
   outputs.emplace_back("error",
                        run_qualbar(std::vector<std::string>{"validate", "suite.yaml"}, dir_));
+  // The cases that changed between two answer sets, the sequences in the outputs too: compare
+  // names those cases, with both outputs, in every format.
+  write("cases.jsonl", cases);
+  std::string flipped;
+  for (int i = 0; i < 6; ++i) {
+    flipped += nlohmann::json({{"id", fmt::format("c{}", i)},
+                               {"output", (i < 3 ? "no " : "x ") + esc + rlo},
+                               {"model", "model" + esc}})
+                   .dump() +
+               "\n";
+  }
+  write("flipped.jsonl", flipped);
+  for (const char* format : {"terminal", "markdown"}) {
+    outputs.emplace_back(
+        std::string("compare --format ") + format,
+        run_qualbar(std::vector<std::string>{"compare", "responses.jsonl", "flipped.jsonl",
+                                             "--suite", "suite.yaml", "--wide", "--format", format,
+                                             "--out", "html=compare.html"},
+                    dir_));
+  }
   for (const auto& [what, r] : outputs) {
     EXPECT_FALSE(has_raw_control(r.out)) << what << " stdout: " << r.out;
     EXPECT_FALSE(has_raw_control(r.err)) << what << " stderr: " << r.err;
@@ -317,6 +337,17 @@ TEST_F(HostileFiles, EscapeSequencesAndBidiOverridesFromDataNeverReachTheTermina
             std::string::npos)
       << "the sequence is shown as text, its control characters replaced";
   EXPECT_EQ(outputs[3].second.exit_code, 2);
+  for (std::size_t i = 4; i < outputs.size(); ++i) {
+    EXPECT_EQ(outputs[i].second.exit_code, 0) << outputs[i].second.err;
+    EXPECT_NE(outputs[i].second.out.find("c5"), std::string::npos) << "a changed case is named";
+  }
+  EXPECT_NE(outputs[4].second.out.find("B output    x \xEF\xBF\xBD]8;;http://evil.example"),
+            std::string::npos)
+      << outputs[4].second.out;
+  const std::string compared = read_text(dir_.work() / "compare.html");
+  EXPECT_NE(compared.find("c5"), std::string::npos);
+  EXPECT_EQ(compared.find(rlo), std::string::npos);
+  EXPECT_EQ(compared.find('\x1b'), std::string::npos);
   const std::string html = read_text(dir_.work() / "report.html");
   EXPECT_EQ(html.find(rlo), std::string::npos) << "a bidi override would reorder the page's text";
   EXPECT_EQ(html.find('\x1b'), std::string::npos);

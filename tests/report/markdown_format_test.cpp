@@ -10,6 +10,7 @@
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/metrics/scoring.hpp"
 #include "qualbar/report/format.hpp"
+#include "qualbar/report/markdown.hpp"
 #include "qualbar/suite/suite.hpp"
 
 namespace qb {
@@ -191,6 +192,14 @@ TEST(MarkdownFormat, EveryStringFromTheDataIsEscaped) {
     }
   }
   EXPECT_GE(rows, 5U);  // separator lines, dimensions, slices
+}
+
+// A right-to-left override would reorder what a reader of the comment sees; a C1 control (CSI)
+// would reach a terminal that shows the raw text.
+TEST(MarkdownFormat, BidirectionalAndC1ControlsAreShownNotObeyed) {
+  EXPECT_EQ(markdown_escape("exe.\u202Etxt \u2066x\u2069 \xC2\x9B" "31m"),
+            "exe.\uFFFDtxt \uFFFDx\uFFFD \uFFFD31m");
+  EXPECT_EQ(markdown_escape("\u202E\u202E\u202E", 2), "\uFFFD\uFFFD…") << "each counts once";
 }
 
 TEST(MarkdownFormat, AReportOfThousandsOfFailingSlicesIsCutTo65000Characters) {

@@ -3,9 +3,11 @@
 // by id: for every dimension × slice, both estimates, the difference B − A with a paired
 // bootstrap interval, the paired test (McNemar's exact test for pass/fail, a sign-flip permutation
 // test for scores and measurements), p-values adjusted across the dimension's cells (Holm or
-// Benjamini–Hochberg), and a verdict per cell and overall.
+// Benjamini–Hochberg), and a verdict per cell and overall; and, on every pass/fail dimension, the
+// cases whose verdict changed.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,6 +39,7 @@ struct CompareOptions {
   Adjustment adjust = Adjustment::holm;
   std::size_t min_cases = 10;  // fewer paired cases in a cell: "too few cases to tell"
   std::uint64_t seed = 20261127;
+  std::size_t list_cases = 10;  // changed cases listed per dimension (all are counted)
 };
 
 struct CompareCell {
@@ -68,6 +71,43 @@ struct CompareDimension {
   Verdict verdict = Verdict::no_change;  // regression when overall or a critical slice regresses
 };
 
+// Which way a case's verdict went from A to B. A pass is the good outcome: on `errors`, where
+// lower is better, a call that did not fail.
+enum class Flip { pass_to_fail, fail_to_pass };
+std::string_view to_string(Flip f);  // "pass_to_fail", "fail_to_pass"
+
+// How much of a changed case's texts is kept (bytes, cut on a UTF-8 boundary with "…").
+inline constexpr std::size_t kChangedInputBytes = 240;
+inline constexpr std::size_t kChangedOutputBytes = 400;
+
+// One run's side of a changed case. Texts are valid UTF-8 and not escaped: each format escapes.
+struct FlipSide {
+  std::string output;    // an excerpt of what the system answered
+  std::string evidence;  // the scorer's evidence; for a failed call, its error
+  bool failed_call = false;
+};
+
+// A case whose verdict on a pass/fail dimension differs between A and B.
+struct FlippedCase {
+  std::string id;
+  Flip flip = Flip::pass_to_fail;
+  std::vector<std::string> critical_slices;  // B's critical slices the case is in ("category=…")
+  std::string input;                         // an excerpt
+  std::optional<std::string> reference;      // an excerpt, when the case has one
+  FlipSide a, b;
+};
+
+// One pass/fail dimension's changed cases (pass/fail, and 0–1 with a threshold; a case either run
+// does not count on is left out, as in the cells): all counted, the first
+// CompareOptions::list_cases listed, pass → fail before fail → pass and, within each, the cases
+// in a critical slice first, then in B's order.
+struct ChangedCases {
+  std::string dimension;
+  std::size_t pass_to_fail = 0, fail_to_pass = 0;
+  std::vector<FlippedCase> listed;
+  [[nodiscard]] std::size_t changed() const { return pass_to_fail + fail_to_pass; }
+};
+
 struct Comparison {
   RunInfo a, b;
   bool suites_differ = false, bars_differ = false, datasets_differ = false;
@@ -78,6 +118,8 @@ struct Comparison {
   double confidence = 0.95;
   std::vector<CompareDimension> dimensions;
   bool regressed = false;  // some dimension regressed overall or in a critical slice: exit 1
+  std::vector<ChangedCases> changed_cases;  // one per pass/fail dimension, in `dimensions`' order
+  std::size_t list_cases = 10;              // at most this many listed per dimension
 };
 
 // B's suite decides the slices, critical slices and tolerances.
