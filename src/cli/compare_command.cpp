@@ -28,7 +28,7 @@ struct CompareOptionsCli {
   std::string adjust = "holm";
   OutputOptions output;
   std::size_t min_cases = 10;
-  std::size_t cases = 10;  // changed cases listed per dimension
+  std::size_t cases = 3;  // changed cases listed per dimension
 };
 
 std::string number(double v, const CompareDimension& d, bool signed_ = false) {
@@ -383,8 +383,8 @@ const CommandRegistrar compare_command_registrar{CommandEntry{
           ->default_val(10);
       sub.add_option("--cases", o->cases,
                      "Cases listed per dimension under CASES THAT CHANGED (their verdict differs "
-                     "between A and B; all are counted): default 10, 0 for the counts only")
-          ->default_val(10);
+                     "between A and B; all are counted): default 3, 0 for the counts only")
+          ->default_val(3);
       add_output_options(sub, o->output,
                          "terminal, json, markdown (a pull-request comment), junit (CI test "
                          "panels) or html (a self-contained page)");

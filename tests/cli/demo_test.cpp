@@ -144,11 +144,15 @@ TEST_F(Demo, CompareBlocksTheUpgradeOnGroundednessAndPassesARunAgainstItself) {
 // "What broke?": the comparison names the cases whose verdict changed. v2 invents guarantees, so
 // grounded's list opens with cases that passed in v1 and fail in v2, refund disputes first.
 TEST_F(Demo, CompareNamesGroundedsCasesThatPassedInV1AndFailInV2) {
-  const auto r = qb("compare latest~1 latest --store s.db --wide");
+  const auto r = qb("compare latest~1 latest --store s.db --wide --cases 10");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto lines = lines_of(r.out);
   std::size_t i = 0;
   while (i < lines.size() && !lines[i].starts_with("grounded: ")) ++i;
+  // By default three a dimension, so the terminal shows what broke without scrolling.
+  const auto by_default = qb("compare latest~1 latest --store s.db --wide");
+  EXPECT_NE(by_default.out.find("the first 3 of each dimension"), std::string::npos)
+      << by_default.out;
   ASSERT_LT(i + 7, lines.size()) << "no changed cases for grounded:\n" << r.out;
   EXPECT_EQ(lines[i], "grounded: 44 changed — 35 pass → fail, 9 fail → pass");
   EXPECT_EQ(lines[i + 1], "  ✗ sup-003  pass → fail  ★ category=refund-dispute");
@@ -167,7 +171,8 @@ TEST_F(Demo, CompareNamesGroundedsCasesThatPassedInV1AndFailInV2) {
   }
   EXPECT_EQ(listed, 10U);
   EXPECT_GE(invented, 5U);
-  const json j = json::parse(qb("compare latest~1 latest --store s.db --format json").out);
+  const json j =
+      json::parse(qb("compare latest~1 latest --store s.db --format json --cases 10").out);
   bool found = false;
   for (const auto& d : j["changed_cases"]["dimensions"]) {
     if (d["dimension"] != "grounded") continue;

@@ -132,7 +132,10 @@ class ChangedCasesCli : public ::testing::Test {
       fs::copy_file(kFixture / f, dir_.work() / f);
   }
   test::ProcessResult compare(const std::string& flags, const test::EnvChanges& env = {}) {
-    auto r = test::run_qualbar("compare a.jsonl b.jsonl --suite suite.yaml " + flags, dir_, env);
+    // Ten a dimension unless the test says (the default, 3, is checked on the demo).
+    const std::string listed = flags.find("--cases") == std::string::npos ? " --cases 10" : "";
+    auto r = test::run_qualbar("compare a.jsonl b.jsonl --suite suite.yaml " + flags + listed,
+                               dir_, env);
     EXPECT_EQ(r.exit_code, 0) << r.how_it_ended() << "\n" << r.err;
     EXPECT_EQ(r.err, "");
     return r;
