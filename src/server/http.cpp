@@ -47,19 +47,11 @@ std::optional<std::string> Request::param(const std::string& name) const {
 }
 
 Response Response::json(std::string body, int status) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = std::move(body);
-  return r;
+  return Response{status, "application/json", std::move(body), {}};
 }
 
 Response Response::html(std::string body, int status) {
-  Response r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::move(body);
-  return r;
+  return Response{status, "text/html; charset=utf-8", std::move(body), {}};
 }
 
 Response Response::error(int status, std::string_view message) {
