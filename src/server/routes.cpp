@@ -134,13 +134,30 @@ std::string render(const StoredReport& s, const std::string& format) {
   return out.str();
 }
 
+// The runs a filter keeps: suite, model and status equal; started on or after `since` and before
+// `until` (RFC 3339 dates or times, compared as UTC text: 2026-11-27 or 2026-11-27T09:00).
+bool keeps(const Request& r, const RunInfo& info) {
+  const auto is = [&](const char* name, const std::string& value) {
+    const auto want = r.param(name);
+    return !want || *want == value;
+  };
+  const std::string since = r.param("since").value_or(""), until = r.param("until").value_or("");
+  return is("suite", info.suite_name) && is("model", info.model) &&
+         is("status", std::string(to_string(info.status))) &&
+         (since.empty() || info.started_at >= since) && (until.empty() || info.started_at < until);
+}
+
 Response runs_api(Store& store, const Request& r) {
   const std::size_t limit = number_param(r, "limit", 100, 10'000);
-  const std::string suite = r.param("suite").value_or("");
+  if (const auto s = r.param("status");
+      s && *s != "complete" && *s != "running" && *s != "interrupted" && *s != "failed") {
+    throw HttpError(400, fmt::format("query parameter 'status': '{}' is not a status (complete, "
+                                     "running, interrupted, failed)",
+                                     *s));
+  }
   json runs = json::array();
   for (const RunInfo& info : store.runs().list_runs(limit)) {
-    if (info.status == RunStatus::monitor) continue;
-    if (!suite.empty() && info.suite_name != suite) continue;
+    if (info.status == RunStatus::monitor || !keeps(r, info)) continue;
     runs.push_back(run_json(info));
   }
   return Response::json(dump({{"runs", runs}}));

@@ -111,6 +111,19 @@ TEST_F(Serve, RunsNewestFirstWithTheirSummaryAndReport) {
   EXPECT_EQ(runs[0]["links"]["summary"], "/api/v1/runs/" + id + "/summary");
   EXPECT_EQ(get_json(c, "/api/v1/runs?limit=1")["runs"].size(), 1U);
   EXPECT_TRUE(get_json(c, "/api/v1/runs?suite=another")["runs"].empty());
+  EXPECT_EQ(get_json(c, "/api/v1/runs?suite=support-assistant-demo")["runs"].size(), 2U);
+  const json v1 = get_json(c, "/api/v1/runs?model=support-bot-v1")["runs"];
+  ASSERT_EQ(v1.size(), 1U);
+  EXPECT_EQ(v1[0]["model"], "support-bot-v1");
+  EXPECT_EQ(get_json(c, "/api/v1/runs?status=complete")["runs"].size(), 2U);
+  EXPECT_TRUE(get_json(c, "/api/v1/runs?status=running")["runs"].empty());
+  const std::string started = runs[0]["started_at"];
+  EXPECT_EQ(get_json(c, "/api/v1/runs?since=" + started)["runs"].size(), 1U);
+  EXPECT_EQ(get_json(c, "/api/v1/runs?until=" + started)["runs"].size(), 1U);
+  EXPECT_EQ(get_json(c, "/api/v1/runs?since=2000-01-01&until=2000-01-02")["runs"].size(), 0U);
+  const json bad = get_json(c, "/api/v1/runs?status=done", 400);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("'done' is not a status"),
+            std::string::npos);
 
   const json summary = get_json(c, "/api/v1/runs/latest/summary");
   EXPECT_EQ(summary["run"]["id"], id);
