@@ -51,32 +51,32 @@ std::size_t Table::natural_width() const {
 }
 
 namespace {
+// Calls f(word) for each space-separated word of a cell.
+template <typename F>
+void for_each_word(std::string_view s, F&& f) {
+  while (!s.empty()) {
+    const std::size_t space = std::min(s.find(' '), s.size());
+    f(s.substr(0, space));
+    s.remove_prefix(std::min(s.size(), space + 1));
+  }
+}
+
 // The words of a cell that `cols` columns would cut in the middle rather than where they break.
 std::size_t badly_cut(std::string_view s, std::size_t cols) {
   std::size_t bad = 0;
-  while (!s.empty()) {
-    const std::size_t space = std::min(s.find(' '), s.size());
-    const std::string_view word = s.substr(0, space);
-    if (width(word) > cols) {
-      const auto pieces = cut_word(word, cols);
-      for (std::size_t k = 0; k + 1 < pieces.size(); ++k) {
-        const char last = pieces[k].empty() ? ' ' : pieces[k].back();
-        bad += std::string_view("=/-,:").find(last) == std::string_view::npos ? 1 : 0;
-      }
-    }
-    s.remove_prefix(std::min(s.size(), space + 1));
-  }
+  for_each_word(s, [&](std::string_view word) {
+    if (width(word) <= cols) return;
+    const auto pieces = cut_word(word, cols);
+    for (std::size_t k = 0; k + 1 < pieces.size(); ++k)
+      bad += pieces[k].empty() || !breaks_after(pieces[k].back()) ? 1 : 0;
+  });
   return bad;
 }
 
 // The longest word of a cell, in columns.
 std::size_t longest_word(std::string_view s) {
   std::size_t best = 0;
-  while (!s.empty()) {
-    const std::size_t space = std::min(s.find(' '), s.size());
-    best = std::max(best, width(s.substr(0, space)));
-    s.remove_prefix(std::min(s.size(), space + 1));
-  }
+  for_each_word(s, [&](std::string_view word) { best = std::max(best, width(word)); });
   return best;
 }
 }  // namespace

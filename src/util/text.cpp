@@ -492,6 +492,10 @@ std::size_t visible_width(std::string_view text) {
   return n;
 }
 
+bool breaks_after(char c) {
+  return c == '=' || c == '/' || c == '-' || c == ',' || c == ':';
+}
+
 std::vector<std::string_view> cut_word(std::string_view word, std::size_t width) {
   std::vector<std::string_view> out;
   while (visible_width(word) > width) {
@@ -503,7 +507,7 @@ std::vector<std::string_view> cut_word(std::string_view word, std::size_t width)
       const char c = word[at];
       at += len;
       ++cols;
-      if ((c == '=' || c == '/' || c == '-' || c == ',' || c == ':') && 3 * cols >= width)
+      if (breaks_after(c) && 3 * cols >= width)
         natural = at;
       cut = at;
     }

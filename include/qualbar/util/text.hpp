@@ -91,8 +91,12 @@ std::size_t visible_width(std::string_view text);
 // reset, and the next line opens it again.
 std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
 
+// Whether a long word may be cut right after `c` ('=', '/', '-', ',' or ':'): where it breaks by
+// itself (category=, a/b, refund-).
+bool breaks_after(char c);
+
 // A word wider than `width` (no escapes in it) in pieces that fit, as wrap_words cuts it: each
-// piece after the last '=', '/', '-', ',' or ':' that leaves it at least a third full, else at the
+// piece after the last breaks_after character that leaves it at least a third full, else at the
 // width itself (an "unnatural" cut, in the middle of a name or a number).
 std::vector<std::string_view> cut_word(std::string_view word, std::size_t width);
 
