@@ -19,6 +19,7 @@ build_packages=(
   libcli11-dev libfmt-dev                          # command line, formatting
   libboost-dev                                     # distributions (Boost.Math, header-only)
   libcurl4-openssl-dev                             # HTTP client for model endpoints
+  libssl-dev                                       # TLS for qualbar serve; SHA-256 and random secrets for sign-in
   libcld2-dev                                      # language detection (Compact Language Detector 2)
   libcsv-dev                                       # CSV reading and writing for reviewers' spreadsheets
 )

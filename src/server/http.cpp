@@ -60,8 +60,14 @@ Response Response::error(int status, std::string_view message) {
   return json(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", status);
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(handler)});
+Response Response::redirect(const std::string& location) {
+  Response r{303, "text/plain; charset=utf-8", "See " + location + "\n", {}};
+  r.headers.emplace_back("Location", location);
+  return r;
+}
+
+void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), access, std::move(handler)});
 }
 
 Response Router::handle(Request request) const {
@@ -86,6 +92,9 @@ Response Router::handle(Request request) const {
     }
     request.params = std::move(params);
     try {
+      if (route.access != Access::open && gate_) {
+        if (auto refused = gate_(request, route.access)) return std::move(*refused);
+      }
       return route.handler(request);
     } catch (const HttpError& e) {
       return Response::error(e.status(), e.what());

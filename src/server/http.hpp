@@ -12,6 +12,27 @@
 
 namespace qb::server {
 
+// Who may reach a route (docs/serve.md, "Who sees what"). Checked by the router's gate before the
+// handler runs, so a handler never sees a request it should not answer.
+enum class Access {
+  open,           // anyone: health checks and the sign-in pages
+  signed_in,      // any signed-in person, whatever the role (sign out)
+  read,           // viewers and admins, and API tokens with the `read` scope; never reviewers
+  review,         // reviewers and admins: the review pages
+  admin,          // admins only
+  runs_write,     // admins, and API tokens with the `runs:write` scope
+  records_write,  // admins, and API tokens with the `records:write` scope
+};
+
+// Who sent a request: a signed-in person or an API token.
+struct Principal {
+  std::string name;                 // the user's name, or "token NAME"
+  std::string role;                 // admin, reviewer or viewer; "" for a token
+  std::vector<std::string> scopes;  // a token's scopes; empty for a person
+  std::string csrf;                 // the session's CSRF token; "" for a token
+  std::string session;              // the session's id hash; "" for a token
+};
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded, without the query
@@ -19,6 +40,8 @@ struct Request {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::map<std::string, std::string> params;  // from the route's {name} segments
+  std::string peer;                           // the client's IP address
+  std::optional<Principal> who;               // set by the gate for a route that is not open
 
   [[nodiscard]] std::string header(const std::string& lower_name) const;
   [[nodiscard]] std::optional<std::string> param(const std::string& name) const;
@@ -32,11 +55,16 @@ struct Response {
 
   static Response json(std::string body, int status = 200);
   static Response html(std::string body, int status = 200);
+  // 303 See Other to `location` (after a form post, to a sign-in page).
+  static Response redirect(const std::string& location);
   // {"error": {"status": 404, "message": "..."}} — what every API error looks like.
   static Response error(int status, std::string_view message);
 };
 
 using Handler = std::function<Response(const Request&)>;
+// Decides whether a request may reach a route: nullopt lets it through (with `who` set), a
+// response is sent instead (a sign-in redirect, 401, 403, 429).
+using Gate = std::function<std::optional<Response>(Request&, Access)>;
 
 // A handler's way to answer with an error status (404 for an unknown run, 403, 413, ...).
 class HttpError : public std::runtime_error {
@@ -52,7 +80,9 @@ class HttpError : public std::runtime_error {
 // Routes by method and path pattern: "/api/v1/runs/{id}/summary" matches one segment per {name}.
 class Router {
  public:
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, std::string pattern, Access access, Handler handler);
+  // Every route but an open one passes `gate` first; without a gate every route is open.
+  void set_gate(Gate gate) { gate_ = std::move(gate); }
   // The handler's response; 404 for no path, 405 (with Allow) for a path with other methods.
   // A handler's HttpError becomes its status, an InputError 400, anything else 500 (the reason
   // goes to the server's log, not to the client).
@@ -62,9 +92,11 @@ class Router {
   struct Route {
     std::string method;
     std::vector<std::string> segments;
+    Access access;
     Handler handler;
   };
   std::vector<Route> routes_;
+  Gate gate_;
 };
 
 // Percent-decoding of a path or a query component ('+' is a space in a query); nullopt when it is

@@ -112,7 +112,11 @@ class Session : public std::enable_shared_from_this<Session> {
     const http::request<http::string_body> req = parser_->release();
     Response response;
     try {
-      response = router_.handle(to_request(req));
+      Request request = to_request(req);
+      beast::error_code ec_peer;
+      const tcp::endpoint peer = stream_.socket().remote_endpoint(ec_peer);
+      if (!ec_peer) request.peer = peer.address().to_string();
+      response = router_.handle(std::move(request));
     } catch (const HttpError& e) {
       response = Response::error(e.status(), e.what());
     }

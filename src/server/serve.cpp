@@ -10,7 +10,8 @@ int serve(const ServeOptions& options,
           const std::function<void(const std::string& address)>& on_listening) {
   // The store must exist and open before the first request: a typo is an error now, not a 500.
   (void)open_store(options.store, StoreAccess::existing);
-  const server::Router router = server::make_router(options.store);
+  const server::Router router = server::make_router(
+      server::RouteContext{options.store, !options.tls_cert.empty(), options.public_url});
   server::run_http_server(options, router, on_listening);
   return 0;
 }

@@ -272,6 +272,49 @@ CREATE TRIGGER runs_delete_cases AFTER DELETE ON runs BEGIN
   DELETE FROM run_scores WHERE key BETWEEN old.key * 4294967296 AND old.key * 4294967296 + 4294967295;
 END;
 )sql",
+    // 10: the people and machines of qualbar serve (docs/serve.md, "People and tokens"): users
+    // with a role, one-time sign-in links, sessions, API tokens, failed sign-ins for the rate
+    // limit, and the audit log. Links, sessions and tokens are kept as the SHA-256 of the secret.
+    R"sql(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  adjudicator INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE signin_links (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+  expires_at TEXT NOT NULL,
+  used_at TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE failed_signins (client TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX failed_signins_client ON failed_signins (client, at);
+CREATE TABLE audit_log (
+  at TEXT NOT NULL,
+  who TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

@@ -58,6 +58,8 @@ class SqliteConnection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
   [[nodiscard]] sqlite3* db() const { return db_; }
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
   [[nodiscard]] const std::string& path() const { return path_; }
   void exec(const std::string& sql);
   [[noreturn]] void fail() const;  // a RunError with SQLite's message and what to check

@@ -21,12 +21,13 @@ class SqliteUnit final : public UnitOfWork {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path)
-      : c_(path), runs_(c_), review_(c_), monitor_(c_, runs_), cache_(c_) {}
+      : c_(path), runs_(c_), review_(c_), monitor_(c_, runs_), cache_(c_), accounts_(c_) {}
 
   RunStore& runs() override { return runs_; }
   ReviewStore& review() override { return review_; }
   MonitorStore& monitor() override { return monitor_; }
   ResponseCache& cache() override { return cache_; }
+  AccountStore& accounts() override { return accounts_; }
   std::unique_ptr<UnitOfWork> begin() override { return std::make_unique<SqliteUnit>(c_); }
   int schema_version() override { return c_.schema_version(); }
 
@@ -37,6 +38,7 @@ class SqliteStore final : public Store {
   detail::SqliteReviewStore review_;
   detail::SqliteMonitorStore monitor_;
   detail::SqliteCache cache_;
+  detail::SqliteAccountStore accounts_;
 };
 
 const StoreRegistrar sqlite_store_registrar{

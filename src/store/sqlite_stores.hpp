@@ -99,6 +99,34 @@ std::string dimension_lines(const std::vector<std::string>& dimensions);
 // Migration 6: each run of a schema-5 store into the run format, then the old tables dropped.
 void convert_v5_runs(SqliteConnection& c);
 
+class SqliteAccountStore final : public AccountStore {
+ public:
+  explicit SqliteAccountStore(SqliteConnection& c) : c_(c) {}
+  void add_user(const User& user) override;
+  std::optional<User> user(const std::string& name) override;
+  std::vector<User> users() override;
+  bool revoke_user(const std::string& name, const std::string& at) override;
+  void add_signin_link(const std::string& secret_hash, const std::string& user,
+                       const std::string& expires_at) override;
+  std::optional<std::string> use_signin_link(const std::string& secret_hash,
+                                             const std::string& now) override;
+  void add_session(const std::string& id_hash, const std::string& user, const std::string& csrf,
+                   const std::string& created_at, const std::string& expires_at) override;
+  std::optional<Session> session(const std::string& id_hash, const std::string& now) override;
+  void end_session(const std::string& id_hash) override;
+  void add_token(const ApiToken& token, const std::string& secret_hash) override;
+  std::optional<ApiToken> token(const std::string& secret_hash) override;
+  std::vector<ApiToken> tokens() override;
+  bool revoke_token(const std::string& id, const std::string& at) override;
+  void record_failed_signin(const std::string& client, const std::string& at) override;
+  std::size_t failed_signins(const std::string& client, const std::string& since) override;
+  void audit(const AuditEntry& entry) override;
+  std::vector<AuditEntry> audit_log(std::size_t limit) override;
+
+ private:
+  SqliteConnection& c_;
+};
+
 class SqliteReviewStore final : public ReviewStore {
  public:
   explicit SqliteReviewStore(SqliteConnection& c) : c_(c) {}

@@ -12,7 +12,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "../cli/run_qualbar.hpp"
+#include "serve_fixture.hpp"
 
 namespace qb {
 namespace QB_UNITY_ID {
@@ -23,33 +23,14 @@ using test::TempDir;
 
 class Serve : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir("qualbar-serve-test");
-    ASSERT_EQ(run_qualbar("demo --dir d --store s.db", *dir_).exit_code, 0);
-    server_ = test::start_qualbar({"serve", "--store", "s.db", "--listen", "127.0.0.1:0"}, *dir_)
-                  .release();
-    // The banner names the port it listens on.
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      const std::string out = server_->out_so_far();
-      const auto at = out.find("http://127.0.0.1:");
-      if (at != std::string::npos) port_ = std::stoi(out.substr(at + 17));
-      else std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    ASSERT_NE(port_, 0) << server_->err_so_far();
-  }
+  static void SetUpTestSuite() { demo_ = new test::ServedDemo(); }
   static void TearDownTestSuite() {
-    server_->signal(SIGTERM);
-    const auto r = server_->wait();
-    EXPECT_EQ(r.exit_code, 0) << r.err;  // Ctrl-C or SIGTERM: a clean stop
-    delete server_;
-    delete dir_;
+    delete demo_;
+    demo_ = nullptr;
   }
 
-  static httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_keep_alive(true);
-    return c;
-  }
+  // A client with the `read` API token, on one keep-alive connection.
+  static httplib::Client client() { return demo_->with_token("read"); }
   static json get_json(httplib::Client& c, const std::string& path, int status = 200) {
     const auto r = c.Get(path);
     EXPECT_TRUE(r) << path;
@@ -64,7 +45,7 @@ class Serve : public ::testing::Test {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+    addr.sin_port = htons(static_cast<std::uint16_t>(demo_->port()));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string out;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
@@ -79,13 +60,9 @@ class Serve : public ::testing::Test {
     return out;
   }
 
-  static TempDir* dir_;
-  static test::RunningQualbar* server_;
-  static int port_;
+  static test::ServedDemo* demo_;
 };
-TempDir* Serve::dir_ = nullptr;
-test::RunningQualbar* Serve::server_ = nullptr;
-int Serve::port_ = 0;
+test::ServedDemo* Serve::demo_ = nullptr;
 
 TEST_F(Serve, HealthAndReadinessWithTheSecurityHeadersOnEveryResponse) {
   auto c = client();
@@ -202,7 +179,7 @@ TEST_F(Serve, ErrorsSayWhatIsWrong) {
 }
 
 TEST_F(Serve, PagesListTheRunsAndShowAReport) {
-  auto c = client();
+  auto c = demo_->as("viewer");
   const auto runs = c.Get("/");
   ASSERT_TRUE(runs);
   EXPECT_EQ(runs->status, 200);

@@ -14,6 +14,8 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string public_url;               // the address people open (links); default http://listen
   bool insecure_http = false;           // allow a non-loopback address without TLS
+  std::string tls_cert;                 // PEM certificate chain: serve HTTPS
+  std::string tls_key;                  // PEM private key of tls_cert
   std::size_t threads = 0;              // event-loop threads (0: one per core)
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;

@@ -1,12 +1,14 @@
 #pragma once
-// A store: one connection to the runs, the review, the monitor and the response cache, each a
-// concern with an interface of its own, and units of work that span them. SQLite by default (a
-// file, WAL mode); the store kind is chosen by the URL's scheme (store/store_registry.hpp).
+// A store: one connection to the runs, the review, the monitor, the response cache and the
+// accounts of qualbar serve, each a concern with an interface of its own, and units of work that
+// span them. SQLite by default (a file, WAL mode); the store kind is chosen by the URL's scheme
+// (store/store_registry.hpp).
 
 #include <memory>
 #include <string>
 
 #include "qualbar/providers/response_cache.hpp"
+#include "qualbar/store/account_store.hpp"
 #include "qualbar/store/monitor_store.hpp"
 #include "qualbar/store/review_store.hpp"
 #include "qualbar/store/run_store.hpp"
@@ -29,6 +31,7 @@ class Store {
   virtual ReviewStore& review() = 0;
   virtual MonitorStore& monitor() = 0;
   virtual ResponseCache& cache() = 0;
+  virtual AccountStore& accounts() = 0;
   // Starts a unit of work (see UnitOfWork). Units nest: only the outermost commits.
   [[nodiscard]] virtual std::unique_ptr<UnitOfWork> begin() = 0;
   [[nodiscard]] virtual int schema_version() = 0;
