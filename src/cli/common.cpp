@@ -178,6 +178,8 @@ RunOutcome run_suite(const RunRequest& req) {
     settings.resume = resumed ? &*resumed : nullptr;
     settings.observer = &progress;
     settings.run_id = resumed ? resumed->info.id : new_run_id();
+    settings.labels = req.labels;
+    settings.note = req.note;
     settings.judge = judge ? &*judge : nullptr;
     settings.resume_hint =
         fmt::format("qualbar run --resume {}{}", settings.run_id, store_flag_hint(o.store_path));

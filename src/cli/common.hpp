@@ -52,6 +52,8 @@ struct RunRequest {
   std::string store_flag;
   bool no_store = false;
   std::string resume;  // a stored run's id (or prefix, or "latest")
+  std::vector<std::string> labels;  // --label, repeatable
+  std::string note;                 // --note
 };
 struct RunOutcome {
   Suite suite;

@@ -35,6 +35,8 @@ int interrupted(const RunOutcome& r) {
 
 int run(const RunOptions& o, const Globals& g) {
   check_output_options(o.output);
+  for (const auto& label : o.request.labels) check_run_label(label, "--label");
+  check_run_note(o.request.note, "--note");
   if (o.request.suite.empty() == o.request.resume.empty())
     throw InputError(
         "give a suite file to run, or --resume RUN to continue a stored run (not both)");
@@ -89,6 +91,10 @@ const CommandRegistrar run_command_registrar{CommandEntry{
       sub.add_option("--responses", o->request.provider.responses,
                      "Replay these recorded responses (JSONL) instead of the suite's");
       sub.add_option("--model", o->request.provider.model, "Label the run with this model id");
+      sub.add_option("--label", o->request.labels,
+                     "A label for the run, e.g. release-candidate (repeatable): `qualbar runs "
+                     "--label` and the runs page filter by it");
+      sub.add_option("--note", o->request.note, "Why the run was made, shown with it");
       add_store_option(sub, o->request.store_flag);
       sub.add_flag("--no-store", o->request.no_store,
                    "Do not store the run (nothing saved, no response cache, no resume)");

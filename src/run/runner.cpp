@@ -1,5 +1,6 @@
 #include "qualbar/run/runner.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "qualbar/run/run_lock.hpp"
 #include "qualbar/scorers/judge.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/git.hpp"
 #include "qualbar/util/serial_queue.hpp"
 #include "qualbar/util/text.hpp"
 #include "qualbar/version.hpp"
@@ -168,6 +170,15 @@ RunInfo first_record(const Suite& suite, const Dataset& dataset, const Provider&
   info.started_at = settings.resume ? settings.resume->info.started_at : now_rfc3339();
   info.status = RunStatus::running;
   info.n_cases = dataset.cases.size();
+  if (settings.resume) {
+    info.labels = settings.resume->info.labels;
+    info.note = settings.resume->info.note;
+    info.git_commit = settings.resume->info.git_commit;
+  } else {
+    info.labels = settings.labels;
+    info.note = settings.note;
+    info.git_commit = git_commit_at(std::filesystem::path(suite.file).parent_path().string());
+  }
   return info;
 }
 

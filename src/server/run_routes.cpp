@@ -32,6 +32,10 @@ json run_json(const RunInfo& info) {
           {"n_cases", info.n_cases},
           {"n_errors", info.n_errors},
           {"passed", info.passed},
+          {"labels", info.labels},
+          {"note", info.note},
+          {"git_commit", info.git_commit},
+          {"archived_at", info.archived_at},
           {"links",
            {{"summary", "/api/v1/runs/" + info.id + "/summary"},
             {"report", "/api/v1/runs/" + info.id + "/report"},
@@ -91,14 +95,19 @@ std::string render(const StoredReport& s, const std::string& format) {
   return out.str();
 }
 
-// The runs a filter keeps: suite, model and status equal; started on or after `since` and before
-// `until` (RFC 3339 dates or times, compared as UTC text: 2026-11-27 or 2026-11-27T09:00).
+// The runs a filter keeps: suite, model and status equal, the label among theirs, archived runs
+// only with archived=1; started on or after `since` and before `until` (RFC 3339 dates or times,
+// compared as UTC text: 2026-11-27 or 2026-11-27T09:00).
 bool keeps(const Request& r, const RunInfo& info) {
   const auto is = [&](const char* name, const std::string& value) {
     const auto want = r.param(name);
     return !want || *want == value;
   };
   const std::string since = r.param("since").value_or(""), until = r.param("until").value_or("");
+  const auto label = r.param("label");
+  if (label && std::find(info.labels.begin(), info.labels.end(), *label) == info.labels.end())
+    return false;
+  if (!info.archived_at.empty() && r.param("archived").value_or("0") != "1") return false;
   return is("suite", info.suite_name) && is("model", info.model) &&
          is("status", std::string(to_string(info.status))) &&
          (since.empty() || info.started_at >= since) && (until.empty() || info.started_at < until);

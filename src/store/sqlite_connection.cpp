@@ -315,6 +315,14 @@ CREATE TABLE audit_log (
   detail TEXT NOT NULL
 );
 )sql",
+    // 11: what a team says of a run (docs/serve.md, "Runs"): labels, a note, the git commit of the
+    // suite's repository, and when an admin archived it.
+    R"sql(
+ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN git_commit TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN archived_at TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

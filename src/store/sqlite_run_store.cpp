@@ -14,10 +14,24 @@
 namespace qb::detail {
 namespace {
 
+// The columns read_info reads, in its order; a query that reads more puts them after these.
 const char* const kRunColumns =
     "id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, model, provider, "
     "provider_json, qualbar_version, started_at, ended_at, host, user, status, n_cases, n_errors, "
-    "passed";
+    "passed, labels, note, git_commit, archived_at";
+constexpr int kRunColumnCount = 22;
+
+// Labels are kept one to a line.
+std::vector<std::string> split_labels(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at < s.size()) {
+    const std::size_t end = std::min(s.find('\n', at), s.size());
+    if (end > at) out.push_back(s.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
 
 RunInfo read_info(const Statement& s) {
   RunInfo r;
@@ -45,6 +59,10 @@ RunInfo read_info(const Statement& s) {
   r.n_cases = static_cast<std::size_t>(s.integer(15));
   r.n_errors = static_cast<std::size_t>(s.integer(16));
   r.passed = s.integer(17) != 0;
+  r.labels = split_labels(s.text(18));
+  r.note = s.text(19);
+  r.git_commit = s.text(20);
+  r.archived_at = s.text(21);
   return r;
 }
 
@@ -117,8 +135,8 @@ std::int64_t SqliteRunStore::insert_run(const RunRecord& run, RunStatus status,
   Statement s(c_,
               "INSERT INTO runs (id, suite_name, suite_file, suite_hash, bars_hash, dataset_hash, "
               "model, provider, provider_json, qualbar_version, started_at, ended_at, host, user, "
-              "status, n_cases, n_errors, passed, suite_text, dimensions, key) "
-              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              "status, n_cases, n_errors, passed, suite_text, dimensions, key, labels, note, "
+              "git_commit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   const RunInfo& i = run.info;
   s.bind(1, i.id)
       .bind(2, i.suite_name)
@@ -140,7 +158,10 @@ std::int64_t SqliteRunStore::insert_run(const RunRecord& run, RunStatus status,
       .bind(18, static_cast<std::int64_t>(i.passed ? 1 : 0))
       .bind(19, run.suite_text)
       .bind(20, dimension_lines(run.dimensions))
-      .bind(21, key);
+      .bind(21, key)
+      .bind(22, dimension_lines(i.labels))
+      .bind(23, i.note)
+      .bind(24, i.git_commit);
   s.run();
   return key;
 }
@@ -572,10 +593,10 @@ StoredRun SqliteRunStore::load(const std::string& id, bool with_cases) {
       throw RunError(fmt::format("store '{}': run '{}' vanished while it was read", c_.path(), full));
     run.info = read_info(s);
     run.suite_file = s.text(2);
-    run.suite_text = s.text(18);
-    run.dimensions = split_lines(s.text(19));
-    if (!s.is_null(20))
-      packer_.unpack(s.blob(20), run.report, fmt::format("store '{}': run {}", c_.path(), full));
+    run.suite_text = s.text(kRunColumnCount);
+    run.dimensions = split_lines(s.text(kRunColumnCount + 1));
+    if (!s.is_null(kRunColumnCount + 2))
+      packer_.unpack(s.blob(kRunColumnCount + 2), run.report, fmt::format("store '{}': run {}", c_.path(), full));
     s.reset();
   }
   if (run.info.status == RunStatus::monitor) {
@@ -708,6 +729,45 @@ void convert_v5_runs(SqliteConnection& c) {
     if (any) runs.write_scores(key, scores, {}, {});
   }
   c.exec("DROP TABLE scores; DROP TABLE cases;");
+}
+
+void SqliteRunStore::set_run_labels(const std::string& id, const std::vector<std::string>& labels,
+                                    const std::string& note) {
+  Statement s(c_, "UPDATE runs SET labels = ?, note = ? WHERE id = ?");
+  s.bind(1, dimension_lines(labels)).bind(2, note).bind(3, c_.resolve_run_id(id));
+  s.run();
+}
+
+void SqliteRunStore::set_run_archived(const std::string& id, const std::string& at) {
+  Statement s(c_, "UPDATE runs SET archived_at = ? WHERE id = ?");
+  s.bind(1, at).bind(2, c_.resolve_run_id(id));
+  s.run();
+}
+
+void SqliteRunStore::delete_run(const std::string& id) {
+  SqliteConnection::Transaction tx(c_);
+  const std::string full = c_.resolve_run_id(id);
+  {
+    Statement status(c_, "SELECT status FROM runs WHERE id = ?");
+    status.bind(1, full);
+    if (status.step() && status.text(0) == "monitor") {
+      throw InputError(fmt::format("{} is a monitor: deleting it would delete its production "
+                                   "records, samples and incidents; runs delete takes runs only",
+                                   full));
+    }
+  }
+  {
+    Statement lock(c_, "SELECT host, pid FROM run_locks WHERE run_id = ?");
+    lock.bind(1, full);
+    if (lock.step()) {
+      throw InputError(fmt::format("run {} is being answered by process {} on {}: stop it first",
+                                   full, lock.integer(1), lock.text(0)));
+    }
+  }
+  Statement s(c_, "DELETE FROM runs WHERE id = ?");
+  s.bind(1, full);
+  s.run();
+  tx.commit();
 }
 
 }  // namespace qb::detail

@@ -26,6 +26,10 @@ class SqliteRunStore final : public RunStore {
   StoredRun load_run(const std::string& id) override;
   StoredRun load_summary(const std::string& id) override;
   std::string resolve_run_id(const std::string& id) override { return c_.resolve_run_id(id); }
+  void set_run_labels(const std::string& id, const std::vector<std::string>& labels,
+                      const std::string& note) override;
+  void set_run_archived(const std::string& id, const std::string& at) override;
+  void delete_run(const std::string& id) override;
   CasePage cases(const std::string& run, const CaseFilter& filter,
                  std::optional<std::size_t> after, std::size_t limit) override;
   ChangedPage changed_cases(const std::string& run_a, const std::string& run_b,

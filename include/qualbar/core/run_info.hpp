@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace qb {
@@ -34,6 +35,16 @@ struct RunInfo {
   std::size_t n_cases = 0;
   std::size_t n_errors = 0;
   bool passed = false;  // every gating bar met
+  std::vector<std::string> labels;  // `qualbar run --label`: a team's own names for it
+  std::string note;                 // `qualbar run --note`: why it was run
+  std::string git_commit;  // the commit checked out where the suite lives, when it is in a repository
+  std::string archived_at;  // when an admin archived it; "" while it is listed
 };
+
+// Labels and notes of a run, as `run --label/--note` and the API take them: a label is 1 to 64
+// characters with no space or control character, a note at most 2,000 characters on one line or
+// more. InputError naming `what` ("--label", "labels[2]") otherwise.
+void check_run_label(std::string_view label, std::string_view what);
+void check_run_note(std::string_view note, std::string_view what);
 
 }  // namespace qb

@@ -59,6 +59,9 @@ struct RunSettings {
   const StoredRun* resume = nullptr;  // continue this stored run: same id, its answers kept
   RunObserver* observer = nullptr;
   std::string run_id;  // of a new run; "" = a fresh id (a resumed run keeps its own)
+  // A new run's labels and note (`qualbar run --label/--note`); a resumed run keeps its own.
+  std::vector<std::string> labels;
+  std::string note;
   const JudgeSettings* judge = nullptr;  // the suite's judge (judge_settings), when it has one
   // What to run to continue this run, e.g. "qualbar run --resume r-… --store P": added to the
   // message of a run that fails once its record is saved (never to one that was not).

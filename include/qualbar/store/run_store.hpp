@@ -150,6 +150,16 @@ class RunStore {
                                                   std::size_t limit) = 0;
   // Resolves a run id (full, unique prefix, or "latest"). Throws InputError when absent.
   [[nodiscard]] virtual std::string resolve_run_id(const std::string& id) = 0;
+
+  // What a team says of a run, replacing what it said: its labels and its note.
+  virtual void set_run_labels(const std::string& id, const std::vector<std::string>& labels,
+                              const std::string& note) = 0;
+  // Archives a run as of `at`, or lists it again (`at` ""): archived runs leave the default
+  // lists and stay readable.
+  virtual void set_run_archived(const std::string& id, const std::string& at) = 0;
+  // Deletes a run: its record, cases, answers, scores and report, and its review items with their
+  // grades. InputError for a monitor (its production data) or a run a process is answering.
+  virtual void delete_run(const std::string& id) = 0;
 };
 
 }  // namespace qb
