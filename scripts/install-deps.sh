@@ -44,13 +44,30 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "qualbar: all packages for '$what' are installed."
-  exit 0
+# The browser tests run on the machine's Node.js; Debian's is installed only where there is none.
+if [ "$what" = test ] && ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
 fi
 
-echo "qualbar: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "qualbar: all packages for '$what' are installed."
+else
+  echo "qualbar: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# playwright-core, pinned in tests/browser/package-lock.json, drives Debian's chromium in the
+# browser tests. Installed again only when the pinned version is not the one there.
+if [ "$what" = test ]; then
+  browser_dir="$(dirname "$0")/../tests/browser"
+  want=$(sed -n 's/.*"playwright-core": "\(.*\)".*/\1/p' "$browser_dir/package.json")
+  have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' \
+    "$browser_dir/node_modules/playwright-core/package.json" 2>/dev/null || true)
+  if [ "$want" != "$have" ]; then
+    echo "qualbar: installing playwright-core $want for the browser tests (npm)"
+    (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

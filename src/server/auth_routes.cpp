@@ -57,6 +57,12 @@ std::optional<std::string> cross_site(const Request& r, const RouteContext& cont
   if (!site.empty() && site != "same-origin" && site != "none")
     return "a request from another site (Sec-Fetch-Site: " + site + ")";
   const std::string origin = r.header("origin");
+  // Under Referrer-Policy: no-referrer a browser sends "Origin: null" even from this site's own
+  // form; then only Sec-Fetch-Site can say where the request comes from.
+  if (origin == "null") {
+    if (site == "same-origin") return std::nullopt;
+    return std::string("a request whose origin the browser does not say (Origin: null)");
+  }
   if (!origin.empty()) {
     const std::string host = r.header("host");
     const bool own = origin == (context.tls ? "https://" : "http://") + host ||

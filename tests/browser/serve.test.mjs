@@ -1,0 +1,200 @@
+// qualbar serve in a real browser: Playwright (playwright-core, pinned in package.json) driving
+// Debian's chromium. A store with the demo's runs and a run full of hostile strings; people of
+// each role sign in with their one-time links, as a person would, and click through the pages.
+//
+//   node tests/browser/serve.test.mjs QUALBAR_BINARY [CHROMIUM]
+//
+// Exit 0 when every check passes; otherwise each failed check is printed and the exit code is 1.
+// Screenshots of the pages are left in the temporary folder it names (kept when a check fails).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [qualbarArg, chromiumPath = '/usr/bin/chromium'] = process.argv.slice(2);
+const qualbar = qualbarArg && path.resolve(qualbarArg);
+if (!qualbar) {
+  console.error('usage: node serve.test.mjs QUALBAR_BINARY [CHROMIUM]');
+  process.exit(2);
+}
+const dir = mkdtempSync(path.join(os.tmpdir(), 'qualbar-browser-'));
+const failures = [];
+let checks = 0;
+function check(ok, what) {
+  checks += 1;
+  if (!ok) failures.push(what);
+}
+
+// qualbar in the test folder, on its store; the exit codes a command may end with.
+function q(args, codes = [0]) {
+  const r = spawnSync(qualbar, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, QUALBAR_STORE: 's.db' } });
+  if (!codes.includes(r.status)) throw new Error(`qualbar ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+const linkOf = (out) => out.match(/^ {2}(http\S+)$/m)[1];
+
+// Strings a model, a dataset or a person could put in any field that reaches a page.
+export const HOSTILE = {
+  script: '<script>window.__pwned=1;alert(1)</script>',
+  img: '"><img src=x onerror="window.__pwned=1">',
+  link: 'javascript:window.__pwned=1',
+  json: '</script><script>window.__pwned=1</script>',
+  bidi: 'safe\u202Etxt.exe\u202C',
+  remote: '<img src="https://tracker.example/pixel.gif">',
+};
+
+function writeHostileSuite() {
+  const d = path.join(dir, 'hostile');
+  mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(d, 'suite.yaml'), [
+    'schema_version: 1',
+    'name: hostile-<b>suite</b>',
+    'datasets: [cases.jsonl]',
+    'system: {provider: replay, responses: responses.jsonl}',
+    'dimensions:',
+    '  correct: exact-match',
+    '',
+  ].join('\n'));
+  const values = Object.values(HOSTILE);
+  const cases = values.map((v, i) => JSON.stringify({ id: `h-${i}`, category: v, input: `${v} ${HOSTILE.link}`, reference: v }));
+  const responses = values.map((v, i) => JSON.stringify({ id: `h-${i}`, output: i % 2 ? v : `${HOSTILE.json} ${v}` }));
+  writeFileSync(path.join(d, 'cases.jsonl'), cases.join('\n') + '\n');
+  writeFileSync(path.join(d, 'responses.jsonl'), responses.join('\n') + '\n');
+  q(['run', 'hostile/suite.yaml', '--store', 's.db', '-q', '--model', HOSTILE.img,
+    '--label', '<script>alert(1)</script>', '--label', '"><img/src=x/onerror=alert(1)>',
+    '--note', `${HOSTILE.script} ${HOSTILE.bidi} ${HOSTILE.remote}`], [0, 1]);
+}
+
+// Starts qualbar serve on a free port; resolves with its base URL.
+function serve() {
+  const child = spawn(qualbar, ['serve', '--store', 's.db', '--listen', '127.0.0.1:0'], { cwd: dir });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b) => {
+      out += b;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve({ child, base: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`qualbar serve exited ${code}`)));
+  });
+}
+
+// A browser context for one person: every request that leaves the server, every dialog and every
+// page error is recorded.
+async function personContext(browser, base, name) {
+  const context = await browser.newContext();
+  const seen = { offsite: [], dialogs: [], errors: [] };
+  context.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) seen.offsite.push(r.url());
+  });
+  const page = await context.newPage();
+  page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss(); });
+  page.on('pageerror', (e) => seen.errors.push(String(e)));
+  const shot = async (what) => page.screenshot({ path: path.join(dir, `${name}-${what}.png`), fullPage: true });
+  return { context, page, seen, shot };
+}
+
+// What hostile data must never become on a page: a script that ran, an element with an event
+// handler, a javascript: link.
+async function inert(page, where) {
+  const found = await page.evaluate(() => {
+    const handlers = [];
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) if (a.name.startsWith('on')) handlers.push(`${el.tagName} ${a.name}`);
+    }
+    const jsLinks = [...document.querySelectorAll('a[href]')].filter((a) => a.href.trim().toLowerCase().startsWith('javascript:')).length;
+    return { pwned: window.__pwned === 1, handlers, jsLinks };
+  });
+  check(!found.pwned, `${where}: a hostile script ran`);
+  check(found.handlers.length === 0, `${where}: elements with event handlers: ${found.handlers.join(', ')}`);
+  check(found.jsLinks === 0, `${where}: ${found.jsLinks} javascript: link(s)`);
+}
+
+async function signIn(page, link) {
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState('load');
+}
+
+// A viewer signs in, opens the runs, a run's report, and the run full of hostile strings.
+async function viewerReadsRuns(browser, base, link) {
+  const { context, page, seen, shot } = await personContext(browser, base, 'viewer');
+  await signIn(page, link);
+  check(new URL(page.url()).pathname === '/', `viewer: signed in at ${page.url()}, not the runs page`);
+  const runs = await page.locator('main').innerText();
+  check(runs.includes('support-bot-v2'), 'viewer: the runs page lists support-bot-v2');
+  check(runs.includes(HOSTILE.img), 'viewer: the hostile model name shows as text on the runs page');
+  check(runs.includes('<script>alert(1)</script>'), 'viewer: the hostile label shows as text');
+  await shot('runs');
+  await inert(page, 'runs page');
+
+  await page.goto(`${base}/runs/latest~1`);
+  const report = await page.locator('body').innerText();
+  check(report.includes('FAIL — 7 bars missed'), 'viewer: the demo run\'s report says FAIL — 7 bars missed');
+  await shot('report');
+
+  await page.goto(`${base}/runs/latest`);
+  const hostile = await page.locator('body').innerText();
+  check(hostile.includes('h-0'), 'viewer: the hostile run\'s report shows its cases');
+  await shot('hostile-report');
+  await inert(page, 'hostile run report');
+
+  check(seen.dialogs.length === 0, `viewer: dialogs opened: ${seen.dialogs.join(' | ')}`);
+  check(seen.offsite.length === 0, `viewer: requests left the page: ${seen.offsite.join(', ')}`);
+  check(seen.errors.length === 0, `viewer: page errors: ${seen.errors.join(' | ')}`);
+
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForLoadState('load');
+  check(new URL(page.url()).pathname === '/signin', `viewer: signing out lands on ${page.url()}`);
+  await page.goto(`${base}/`);
+  check(new URL(page.url()).pathname === '/signin', 'viewer: after signing out the runs page asks to sign in');
+  await context.close();
+}
+
+// A reviewer signs in, lands on the review page, and is refused every run page.
+async function reviewerSeesOnlyReview(browser, base, link) {
+  const { context, page, seen, shot } = await personContext(browser, base, 'reviewer');
+  await signIn(page, link);
+  check(new URL(page.url()).pathname === '/review', `reviewer: signed in at ${page.url()}, not /review`);
+  await shot('review');
+  for (const where of ['/', '/runs/latest', '/api/v1/runs', '/api/v1/runs/latest/cases']) {
+    const response = await page.goto(`${base}${where}`);
+    check(response.status() === 403, `reviewer: ${where} answered ${response.status()}, not 403`);
+    const text = await page.locator('body').innerText();
+    check(!text.includes('support-bot'), `reviewer: ${where} shows a model name`);
+  }
+  check(seen.offsite.length === 0, `reviewer: requests left the page: ${seen.offsite.join(', ')}`);
+  await context.close();
+}
+
+async function main() {
+  q(['demo', '--dir', 'd', '--store', 's.db']);
+  writeHostileSuite();
+  const links = {};
+  for (const role of ['admin', 'viewer', 'reviewer']) links[role] = linkOf(q(['users', 'add', `${role}-1`, '--role', role]));
+  const { child, base } = await serve();
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  try {
+    for (const role of Object.keys(links)) links[role] = links[role].replace('http://127.0.0.1:8080', base);
+    await viewerReadsRuns(browser, base, links.viewer);
+    await reviewerSeesOnlyReview(browser, base, links.reviewer);
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+  }
+}
+
+main().then(() => {
+  if (failures.length) {
+    console.error(`${failures.length} of ${checks} browser checks failed (pages and screenshots in ${dir}):`);
+    for (const f of failures) console.error(`  - ${f}`);
+    process.exit(1);
+  }
+  console.log(`${checks} browser checks passed.`);
+  rmSync(dir, { recursive: true, force: true });
+}, (e) => {
+  console.error(`the browser test stopped: ${e.stack || e} (files in ${dir})`);
+  process.exit(1);
+});
