@@ -85,35 +85,6 @@ std::string changed_cases_terminal(const Comparison& cmp, std::size_t width) {
   return out;
 }
 
-nlohmann::ordered_json changed_cases_json(const Comparison& cmp) {
-  using nlohmann::ordered_json;
-  const auto side = [](const FlipSide& s) {
-    return ordered_json{
-        {"output", s.output},
-        {"evidence", s.evidence.empty() ? ordered_json() : ordered_json(s.evidence)},
-        {"failed_call", s.failed_call}};
-  };
-  ordered_json dims = ordered_json::array();
-  for (const ChangedCases& d : cmp.changed_cases) {
-    ordered_json cases = ordered_json::array();
-    for (const FlippedCase& c : d.listed) {
-      cases.push_back({{"id", c.id},
-                       {"direction", to_string(c.flip)},
-                       {"critical_slices", c.critical_slices},
-                       {"input", c.input},
-                       {"reference", c.reference ? ordered_json(*c.reference) : ordered_json()},
-                       {"a", side(c.a)},
-                       {"b", side(c.b)}});
-    }
-    dims.push_back({{"dimension", d.dimension},
-                    {"changed", d.changed()},
-                    {"pass_to_fail", d.pass_to_fail},
-                    {"fail_to_pass", d.fail_to_pass},
-                    {"cases", cases}});
-  }
-  return {{"listed_per_dimension", cmp.list_cases}, {"dimensions", dims}};
-}
-
 std::string changed_cases_markdown(const Comparison& cmp) {
   if (cmp.changed_cases.empty()) return "";
   if (changed_in_all(cmp) == 0)

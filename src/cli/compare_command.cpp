@@ -12,6 +12,7 @@
 #include "cli/compare_cases.hpp"
 #include "qualbar/compare/compare.hpp"
 #include "qualbar/compare/compare_html.hpp"
+#include "qualbar/compare/compare_json.hpp"
 #include "qualbar/report/markdown.hpp"
 #include "qualbar/report/xml.hpp"
 #include "qualbar/util/files.hpp"
@@ -47,70 +48,6 @@ std::string number(double v, const CompareDimension& d, bool signed_ = false) {
 std::string interval(const CompareCell& c, const CompareDimension& d) {
   if (std::isnan(c.interval.lo)) return "—";
   return fmt::format("[{}, {}]", number(c.interval.lo, d, true), number(c.interval.hi, d, true));
-}
-
-nlohmann::ordered_json cell_json(const CompareCell& c) {
-  const auto num = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
-  nlohmann::ordered_json j = {
-      {"slice", c.slice.empty() ? nlohmann::json() : nlohmann::json(c.slice)},
-      {"value", c.value.empty() ? nlohmann::json() : nlohmann::json(c.value)},
-      {"critical", c.critical},
-      {"n", c.n},
-      {"a", num(c.a)},
-      {"b", num(c.b)},
-      {"difference", num(c.diff)},
-      {"interval", {num(c.interval.lo), num(c.interval.hi)}},
-      {"test", c.test},
-      {"p_value", num(c.p)},
-      {"p_adjusted", num(c.p_adjusted)},
-      {"verdict", to_string(c.verdict)}};
-  if (c.test == "McNemar exact") {
-    j["a_pass_b_fail"] = c.worse;
-    j["a_fail_b_pass"] = c.better;
-  }
-  return j;
-}
-
-std::string to_json(const Comparison& cmp) {
-  nlohmann::ordered_json j;
-  j["schema"] = "qualbar.comparison/1";
-  const auto run = [](const RunInfo& r) {
-    return nlohmann::ordered_json{{"id", r.id},
-                                  {"model", r.model},
-                                  {"suite_hash", r.suite_hash},
-                                  {"bars_hash", r.bars_hash},
-                                  {"dataset_hash", r.dataset_hash},
-                                  {"n_cases", r.n_cases}};
-  };
-  j["a"] = run(cmp.a);
-  j["b"] = run(cmp.b);
-  j["suites_differ"] = cmp.suites_differ;
-  j["bars_differ"] = cmp.bars_differ;
-  j["datasets_differ"] = cmp.datasets_differ;
-  j["paired_cases"] = cmp.paired;
-  j["only_in_a"] = cmp.only_a;
-  j["only_in_b"] = cmp.only_b;
-  j["dimensions_only_in_a"] = cmp.only_in_a_dimensions;
-  j["dimensions_only_in_b"] = cmp.only_in_b_dimensions;
-  j["adjustment"] = cmp.adjust == Adjustment::holm ? "holm" : "benjamini-hochberg";
-  j["confidence"] = cmp.confidence;
-  j["regressed"] = cmp.regressed;
-  j["exit_code"] = cmp.regressed ? 1 : 0;
-  nlohmann::ordered_json dims = nlohmann::ordered_json::array();
-  for (const auto& d : cmp.dimensions) {
-    nlohmann::ordered_json cells = nlohmann::ordered_json::array();
-    for (const auto& c : d.cells) cells.push_back(cell_json(c));
-    dims.push_back({{"name", d.name},
-                    {"estimate_name", d.estimate_name},
-                    {"higher_is_better", d.higher_is_better},
-                    {"tolerance", d.tolerance},
-                    {"verdict", to_string(d.verdict)},
-                    {"overall", cell_json(d.overall)},
-                    {"slices", cells}});
-  }
-  j["dimensions"] = dims;
-  j["changed_cases"] = changed_cases_json(cmp);
-  return j.dump(2);
 }
 
 // A pull-request comment: the verdict, loud warnings, the dimensions, the slices that changed.
@@ -347,7 +284,7 @@ int compare(const CompareOptionsCli& o) {
                    print_terminal(cmp, suite_name, text, terminal_columns(o.output));
                    return text.str();
                  }},
-                {"json", [&](bool) { return to_json(cmp) + "\n"; }},
+                {"json", [&](bool) { return comparison_json(cmp).dump(2) + "\n"; }},
                 {"markdown", [&](bool) { return to_markdown(cmp, suite_name); }},
                 {"junit", [&](bool) { return to_junit(cmp, suite_name); }},
                 {"html", [&](bool) { return comparison_html(cmp, suite_name); }}},

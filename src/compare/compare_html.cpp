@@ -166,9 +166,9 @@ std::string changed_cases_html(const Comparison& cmp) {
         "<h3>{} <span class=\"note\">{} changed: {} pass → fail, {} fail → pass</span></h3>\n",
         text(d.dimension), d.changed(), d.pass_to_fail, d.fail_to_pass);
     for (const FlippedCase& c : d.listed) s += changed_case_html(c);
-    if (!d.listed.empty() && d.listed.size() < d.changed())
+    if (!d.listed.empty() && d.skipped + d.listed.size() < d.changed())
       s += fmt::format("<p class=\"note\">{} more not shown (--cases {} shows them all).</p>\n",
-                       d.changed() - d.listed.size(), d.changed());
+                       d.changed() - d.skipped - d.listed.size(), d.changed());
   }
   return s + "</section>\n";
 }

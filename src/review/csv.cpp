@@ -17,7 +17,11 @@ bool formula_start(std::string_view field) {
 }  // namespace
 
 std::string write_csv(const std::vector<std::vector<std::string>>& rows) {
-  std::string out = "\xEF\xBB\xBF";
+  return "\xEF\xBB\xBF" + write_csv_rows(rows);
+}
+
+std::string write_csv_rows(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
   std::string buf;
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {

@@ -1,5 +1,6 @@
 #pragma once
-// CSV for reviewers' spreadsheets (RFC 4180, on libcsv). Internal to src/review.
+// CSV for spreadsheets (RFC 4180, on libcsv): reviewers' files, and the server's export of a
+// run's cases. Internal.
 
 #include <string>
 #include <string_view>
@@ -11,6 +12,8 @@ namespace qb::review {
 // quoted, CRLF line ends. Every field that a spreadsheet would run as a formula (it starts with =,
 // +, -, @, tab or CR: OWASP's list) gets a leading apostrophe, whatever its column.
 std::string write_csv(const std::vector<std::vector<std::string>>& rows);
+// The same rows without the byte-order mark: the rows after the first of a file written in parts.
+std::string write_csv_rows(const std::vector<std::vector<std::string>>& rows);
 
 // A field as it was before write_csv defused it: the apostrophe before a formula character goes.
 // For the columns a reviewer writes back (note, reference).

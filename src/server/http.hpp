@@ -52,6 +52,11 @@ struct Response {
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // beyond the security headers
+  // A body too big to hold at once (an export of every case): each call appends the next part to
+  // `out` and returns false once nothing is left. Sent in chunks (chunked transfer encoding)
+  // instead of `body`. It is called on whichever server thread writes the connection, so it
+  // holds everything it reads from (its own store connection), never a thread's.
+  std::function<bool(std::string& out)> stream;
 
   static Response json(std::string body, int status = 200);
   static Response html(std::string body, int status = 200);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -54,9 +56,9 @@ Request to_request(const http::request<http::string_body>& in) {
   return r;
 }
 
-http::response<http::string_body> to_beast(const Response& r, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> out{static_cast<http::status>(r.status), version};
+// The status and headers of `r`, with the security headers every response carries.
+template <class Body>
+void set_head(http::response<Body>& out, const Response& r, bool keep_alive) {
   out.set(http::field::server, "qualbar");
   out.set(http::field::content_type, r.content_type);
   out.set(http::field::cache_control, "no-store");
@@ -70,6 +72,12 @@ http::response<http::string_body> to_beast(const Response& r, unsigned version, 
   }
   if (!policy) out.set("Content-Security-Policy", kDefaultPolicy);
   out.keep_alive(keep_alive);
+}
+
+http::response<http::string_body> to_beast(const Response& r, unsigned version, bool keep_alive,
+                                           bool head) {
+  http::response<http::string_body> out{static_cast<http::status>(r.status), version};
+  set_head(out, r, keep_alive);
   out.body() = r.body;
   out.prepare_payload();
   if (head) out.body().clear();  // the length stays the GET's
@@ -120,7 +128,10 @@ class Session : public std::enable_shared_from_this<Session> {
     } catch (const HttpError& e) {
       response = Response::error(e.status(), e.what());
     }
-    write(to_beast(response, req.version(), req.keep_alive(), req.method() == http::verb::head));
+    const bool head = req.method() == http::verb::head;
+    if (response.stream)
+      return write_stream(std::move(response), req.version(), req.keep_alive(), head);
+    write(to_beast(response, req.version(), req.keep_alive(), head));
   }
 
   // Answers with an error and closes: what follows a malformed request cannot be trusted.
@@ -135,6 +146,51 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
     http::async_write(stream_, response_,
                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  // A streamed answer: the head, then each part the producer gives as a chunk, then the last
+  // (empty) chunk. A producer that throws ends the connection without the last chunk, so the
+  // client sees the answer cut short rather than complete.
+  void write_stream(Response&& response, unsigned version, bool keep_alive, bool head) {
+    stream_head_.emplace(static_cast<http::status>(response.status), version);
+    set_head(*stream_head_, response, keep_alive);
+    stream_head_->chunked(true);
+    keep_alive_ = keep_alive_ && keep_alive;
+    head_only_ = head;
+    producer_ = head ? nullptr : std::move(response.stream);
+    serializer_.emplace(*stream_head_);
+    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    http::async_write_header(stream_, *serializer_,
+                             beast::bind_front_handler(&Session::next_chunk, shared_from_this()));
+  }
+
+  void next_chunk(beast::error_code ec, std::size_t) {
+    if (ec) return close();
+    chunk_.clear();
+    bool more = false;
+    if (producer_) {
+      try {
+        more = producer_(chunk_);
+      } catch (const std::exception& e) {
+        std::cerr << fmt::format("qualbar serve: a streamed answer stopped: {}\n", e.what());
+        producer_ = nullptr;
+        keep_alive_ = false;
+        return close();
+      }
+    }
+    if (!more) producer_ = nullptr;
+    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    auto again = beast::bind_front_handler(&Session::next_chunk, shared_from_this());
+    if (!chunk_.empty())
+      return net::async_write(stream_, http::make_chunk(net::buffer(chunk_)), std::move(again));
+    if (more) {  // an empty part: ask again without writing (an empty chunk would end the body)
+      return net::post(stream_.get_executor(), [again = std::move(again)]() mutable {
+        again(beast::error_code{}, std::size_t{0});
+      });
+    }
+    if (head_only_) return on_write({}, 0);  // HEAD: the head alone
+    net::async_write(stream_, http::make_chunk_last(),
+                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -152,6 +208,12 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  // A streamed answer's head, its writer, the producer of its parts and the part being written.
+  std::optional<http::response<http::empty_body>> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> serializer_;
+  std::function<bool(std::string&)> producer_;
+  std::string chunk_;
+  bool head_only_ = false;
   const Router& router_;
   const ServeOptions& options_;
   bool keep_alive_ = true;

@@ -63,6 +63,29 @@ std::string csrf_field(const Request& r) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + html::attr(r.who->csrf) + "\">";
 }
 
+std::string url_component(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += ch;
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [name, value] : pairs) {
+    if (value.empty()) continue;
+    out += (out.empty() ? "?" : "&") + url_component(name) + "=" + url_component(value);
+  }
+  return out;
+}
+
 namespace {
 
 // The sections of the site a role may open, in the navigation's order.
@@ -92,8 +115,9 @@ constexpr const char* kSiteStyle =
 
 Response page(const Request& r, const std::string& title, const std::string& body,
               std::string_view script_hashes) {
-  std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  std::string s =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   s += "<title>" + html::text(title) + " · qualbar</title>\n<style>" + html::page_style() +
        kSiteStyle + "</style>\n</head>\n<body>\n<main>\n" + navigation(r) + body +
        "</main>\n</body>\n</html>\n";

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -50,5 +52,11 @@ Response page(const Request& r, const std::string& title, const std::string& bod
 
 // The hidden form field that carries the session's CSRF token in a page's form.
 std::string csrf_field(const Request& r);
+
+// `s` percent-encoded for a path segment or a query value: every byte but A–Z a–z 0–9 - . _ ~.
+std::string url_component(std::string_view s);
+
+// "?a=1&b=two" of the pairs whose value is not empty, each encoded ("" when none is left).
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& pairs);
 
 }  // namespace qb::server

@@ -25,6 +25,8 @@ Router make_router(const RouteContext& context) {
   add_admin_routes(router, context);
   add_run_routes(router, context);
   add_run_admin_routes(router, context);
+  add_case_routes(router, context);
+  add_compare_routes(router, context);
   return router;
 }
 

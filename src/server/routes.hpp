@@ -12,6 +12,8 @@ Router make_router(const RouteContext& context);
 
 // One function per route file.
 void add_run_routes(Router& router, const RouteContext& context);
+void add_case_routes(Router& router, const RouteContext& context);
+void add_compare_routes(Router& router, const RouteContext& context);
 void add_auth_routes(Router& router, const RouteContext& context);
 void add_admin_routes(Router& router, const RouteContext& context);
 void add_run_admin_routes(Router& router, const RouteContext& context);

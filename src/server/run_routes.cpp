@@ -1,20 +1,18 @@
-// The runs: the list, a run's summary, report and cases as JSON, and the run's page.
-#include <algorithm>
-#include <memory>
-#include <sstream>
+// The runs: the list (filtered, with a way to compare two), a run's summary and report as JSON,
+// and the run's page.
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/metrics/report.hpp"
-#include "qualbar/metrics/report_codec.hpp"
-#include "qualbar/report/format.hpp"
-#include "qualbar/review/review.hpp"
 #include "qualbar/store/store.hpp"
 #include "report/html_escape.hpp"
 #include "server/pages.hpp"
 #include "server/routes.hpp"
+#include "server/stored_report.hpp"
 
 namespace qb::server {
 namespace {
@@ -43,69 +41,28 @@ json run_json(const RunInfo& info) {
             {"page", "/runs/" + info.id}}}};
 }
 
-// The stored report of a complete run, decoded, with the suite it was run with.
-struct StoredReport {
-  review::RunData data;
-  Report report;
-  // The summary's JSON, made on first use (a thread's cache entry: no other thread reads it).
-  mutable std::string summary;
-};
-
-StoredReport load_report(Store& store, const std::string& full_id) {
-  StoredReport out{review::load_run_data(store, full_id, /*with_cases=*/false), {}};
-  const RunInfo& info = out.data.stored.info;
-  if (info.status != RunStatus::complete) {
-    throw HttpError(409, fmt::format("run {} is {} and has no report yet", info.id,
-                                     to_string(info.status)));
+// 400 for a status filter that names no status.
+void check_status_param(const Request& r) {
+  if (const auto s = r.param("status"); s && !s->empty() && *s != "complete" && *s != "running" &&
+                                        *s != "interrupted" && *s != "failed") {
+    throw HttpError(400, fmt::format("query parameter 'status': '{}' is not a status (complete, "
+                                     "running, interrupted, failed)",
+                                     *s));
   }
-  if (out.data.stored.report.empty()) {
-    throw HttpError(409, fmt::format("run {} was stored by an older qualbar: run `qualbar report "
-                                     "{}` once to store its report",
-                                     info.id, info.id));
-  }
-  out.report = decode_report(out.data.stored.report, "store run " + info.id);
-  return out;
-}
-
-// A complete run's report never changes: each server thread keeps the last few it decoded (the
-// suite parsed, the report decoded), so a page or an API call reads the store once, for the id.
-constexpr std::size_t kCachedReports = 8;
-
-const StoredReport& stored_report(Store& store, const std::string& id) {
-  thread_local std::vector<std::pair<std::string, std::shared_ptr<const StoredReport>>> cache;
-  const std::string full = resolve_run(store, id);
-  for (std::size_t i = 0; i < cache.size(); ++i) {
-    if (cache[i].first != full) continue;
-    std::rotate(cache.begin(), cache.begin() + static_cast<std::ptrdiff_t>(i),
-                cache.begin() + static_cast<std::ptrdiff_t>(i) + 1);  // most recent first
-    return *cache.front().second;
-  }
-  auto loaded = std::make_shared<const StoredReport>(load_report(store, full));
-  if (cache.size() == kCachedReports) cache.pop_back();
-  cache.insert(cache.begin(), {full, std::move(loaded)});
-  return *cache.front().second;
-}
-
-// A registered report format of a stored report (json, html, markdown, ...), without the cases.
-std::string render(const StoredReport& s, const std::string& format) {
-  const ScoreTable none;
-  std::ostringstream out;
-  report_format_registry().get(format).write(
-      ReportInput{s.report, s.data.suite, {}, {}, none}, out);
-  return out.str();
 }
 
 // The runs a filter keeps: suite, model and status equal, the label among theirs, archived runs
 // only with archived=1; started on or after `since` and before `until` (RFC 3339 dates or times,
-// compared as UTC text: 2026-11-27 or 2026-11-27T09:00).
+// compared as UTC text: 2026-11-27 or 2026-11-27T09:00). An empty parameter (a form's "any")
+// filters nothing.
 bool keeps(const Request& r, const RunInfo& info) {
   const auto is = [&](const char* name, const std::string& value) {
     const auto want = r.param(name);
-    return !want || *want == value;
+    return !want || want->empty() || *want == value;
   };
   const std::string since = r.param("since").value_or(""), until = r.param("until").value_or("");
   const auto label = r.param("label");
-  if (label && std::find(info.labels.begin(), info.labels.end(), *label) == info.labels.end())
+  if (label && !label->empty() && std::find(info.labels.begin(), info.labels.end(), *label) == info.labels.end())
     return false;
   if (!info.archived_at.empty() && r.param("archived").value_or("0") != "1") return false;
   return is("suite", info.suite_name) && is("model", info.model) &&
@@ -115,12 +72,7 @@ bool keeps(const Request& r, const RunInfo& info) {
 
 Response runs_api(Store& store, const Request& r) {
   const std::size_t limit = number_param(r, "limit", 100, 10'000);
-  if (const auto s = r.param("status");
-      s && *s != "complete" && *s != "running" && *s != "interrupted" && *s != "failed") {
-    throw HttpError(400, fmt::format("query parameter 'status': '{}' is not a status (complete, "
-                                     "running, interrupted, failed)",
-                                     *s));
-  }
+  check_status_param(r);
   json runs = json::array();
   for (const RunInfo& info : store.runs().list_runs(limit)) {
     if (info.status == RunStatus::monitor || !keeps(r, info)) continue;
@@ -130,77 +82,152 @@ Response runs_api(Store& store, const Request& r) {
 }
 
 Response summary_api(Store& store, const Request& r) {
-  const StoredReport& s = stored_report(store, r.params.at("id"));
-  if (s.summary.empty()) {
-    const json report = json::parse(render(s, "json"));
+  const auto s = stored_report(store, r.params.at("id"));
+  if (s->summary.empty()) {
+    const json report = json::parse(render(*s, "json"));
     json failures = json::array();
     if (report.contains("summary") && report["summary"].contains("failures"))
       failures = report["summary"]["failures"];
-    s.summary = dump({{"run", run_json(s.data.stored.info)},
-                      {"passed", s.report.passed},
-                      {"failures", failures}});
+    s->summary = dump({{"run", run_json(s->data.stored.info)},
+                       {"passed", s->report.passed},
+                       {"failures", failures}});
   }
-  return Response::json(s.summary);
+  return Response::json(s->summary);
 }
 
-Response cases_api(Store& store, const Request& r) {
-  const StoredReport& s = stored_report(store, r.params.at("id"));
-  const std::string& id = s.data.stored.info.id;
-  CaseFilter filter;
-  filter.failing = r.param("failing").value_or("");
-  filter.slice = r.param("slice").value_or("");
-  filter.slice_value = r.param("value").value_or("");
-  filter.text = r.param("q").value_or("");
-  std::optional<std::size_t> after;
-  if (r.param("after")) after = number_param(r, "after", 0, static_cast<std::size_t>(-1) / 2);
-  const std::size_t limit = number_param(r, "limit", 50, 1000);
-  const CasePage page = store.runs().cases(id, filter, after, limit);
-  json rows = json::array();
-  for (const CaseRow& c : page.rows) {
-    // Every dimension's score, with whether the case fails it (as the report counts it).
-    json scores = json::object();
-    for (std::size_t d = 0; d < c.scores.size() && d < s.report.dimensions.size(); ++d) {
-      const Score& sc = c.scores[d];
-      const DimensionResult& dim = s.report.dimensions[d];
-      scores[dim.name] = {{"value", sc.value},
-                          {"status", std::string(to_string(sc.status))},
-                          {"evidence", sc.evidence},
-                          {"failing", case_failed(dim, ScoreView{sc.value, sc.status, sc.evidence})}};
-    }
-    json row = {{"index", c.index},
-                {"id", c.id},
-                {"case", json::parse(c.case_json, nullptr, false)},
-                {"response", c.response_json ? json::parse(*c.response_json, nullptr, false)
-                                             : json(nullptr)},
-                {"scores", std::move(scores)}};
-    rows.push_back(std::move(row));
+// How many runs the list page reads (newest first) before it filters them.
+constexpr std::size_t kListedRuns = 500;
+
+// A <select> of `name` with "any" and each of `values`, the request's value selected.
+std::string filter_select(const Request& r, const std::string& name,
+                          const std::set<std::string>& values) {
+  const std::string chosen = r.param(name).value_or("");
+  std::string s =
+      fmt::format("<label>{} <select name=\"{}\"><option value=\"\">any</option>", name, name);
+  for (const std::string& v : values) {
+    s += fmt::format("<option value=\"{}\"{}>{}</option>", html::attr(v),
+                     v == chosen ? " selected" : "", html::text(v));
   }
-  json out = {{"run", id}, {"cases", rows}, {"next", nullptr}};
-  if (page.next) out["next"] = *page.next;
-  return Response::json(dump(out));
+  return s + "</select></label>\n";
+}
+
+// The runs filter: suite, model, status and the start's dates, as a GET form.
+std::string runs_filter_form(const Request& r, const std::vector<RunInfo>& runs) {
+  std::set<std::string> suites, models;
+  for (const RunInfo& info : runs) {
+    if (info.status == RunStatus::monitor) continue;
+    suites.insert(info.suite_name);
+    models.insert(info.model);
+  }
+  std::string s = "<form method=\"get\" action=\"/\" class=\"filters\">\n";
+  s += filter_select(r, "suite", suites) + filter_select(r, "model", models) +
+       filter_select(r, "status", {"complete", "running", "interrupted", "failed"});
+  for (const char* name : {"since", "until"}) {
+    s += fmt::format("<label>{} <input type=\"date\" name=\"{}\" value=\"{}\"></label>\n", name,
+                     name, html::attr(r.param(name).value_or("")));
+  }
+  return s + "<button type=\"submit\">Filter</button> <a href=\"/\">all runs</a></form>\n";
+}
+
+// Two runs of a suite to compare: A (the baseline) and B (the candidate), newest first, the
+// newest as B and the one before it as A.
+std::string compare_form(const std::vector<const RunInfo*>& complete) {
+  if (complete.size() < 2) return "";
+  const auto options = [&](std::size_t chosen) {
+    std::string s;
+    for (std::size_t i = 0; i < complete.size(); ++i) {
+      const RunInfo& info = *complete[i];
+      s += fmt::format("<option value=\"{}\"{}>{} · {} · {} · {}</option>", html::attr(info.id),
+                       i == chosen ? " selected" : "", html::text(info.id),
+                       html::text(info.suite_name), html::text(info.model),
+                       html::text(info.started_at));
+    }
+    return s;
+  };
+  return fmt::format(
+      "<form method=\"get\" action=\"/compare\" class=\"filters\">\n<label>A (baseline) <select "
+      "name=\"a\">{}</select></label>\n<label>B (candidate) <select name=\"b\">{}</select>"
+      "</label>\n<button type=\"submit\">Compare</button></form>\n",
+      options(1), options(0));
+}
+
+std::string run_result(const RunInfo& info) {
+  return info.status != RunStatus::complete ? std::string(to_string(info.status))
+         : info.passed                      ? "PASS"
+                                            : "FAIL";
 }
 
 Response runs_page(Store& store, const Request& r) {
-  std::string body = "<h1>Runs</h1>\n<table>\n<thead><tr><th>run</th><th>started (UTC)</th>"
-                     "<th>suite</th><th>model</th><th>cases</th><th>errors</th><th>result</th>"
-                     "</tr></thead>\n<tbody>\n";
-  std::size_t shown = 0;
-  for (const RunInfo& info : store.runs().list_runs(200)) {
-    if (info.status == RunStatus::monitor) continue;
-    ++shown;
-    const std::string result = info.status != RunStatus::complete ? std::string(to_string(info.status))
-                               : info.passed                        ? "PASS"
-                                                                    : "FAIL";
-    body += fmt::format(
-        "<tr><td><a href=\"/runs/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-        html::attr(info.id), html::text(info.id), html::text(info.started_at),
-        html::text(info.suite_name), html::text(info.model), info.n_cases, info.n_errors,
-        html::text(result));
+  check_status_param(r);
+  const std::vector<RunInfo> all = store.runs().list_runs(kListedRuns);
+  // Each complete run's previous complete run of the same suite (the list is newest first).
+  std::map<std::string, std::string> previous;  // run id → the run before it
+  std::map<std::string, std::string> last_of_suite;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (it->status != RunStatus::complete) continue;
+    if (const auto p = last_of_suite.find(it->suite_name); p != last_of_suite.end())
+      previous[it->id] = p->second;
+    last_of_suite[it->suite_name] = it->id;
   }
-  body += "</tbody>\n</table>\n";
-  if (shown == 0) body += "<p>No runs yet: <code>qualbar run SUITE</code> stores one here.</p>\n";
+  std::string rows;
+  std::vector<const RunInfo*> complete;
+  for (const RunInfo& info : all) {
+    if (info.status == RunStatus::monitor || !keeps(r, info)) continue;
+    if (info.status == RunStatus::complete) complete.push_back(&info);
+    std::string links;
+    if (info.status == RunStatus::complete) {
+      links = fmt::format("<a href=\"/runs/{}/cases\">cases</a>", url_component(info.id));
+      if (const auto p = previous.find(info.id); p != previous.end())
+        links += fmt::format(" · <a href=\"/compare/{}/{}\">compare with previous</a>",
+                             url_component(p->second), url_component(info.id));
+    }
+    rows += fmt::format(
+        "<tr><td><a href=\"/runs/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
+        url_component(info.id), html::text(info.id), html::text(info.started_at),
+        html::text(info.suite_name), html::text(info.model), info.n_cases, info.n_errors,
+        html::text(run_result(info)), links);
+  }
+  std::string body = "<h1>Runs</h1>\n" + runs_filter_form(r, all) + compare_form(complete);
+  if (rows.empty()) {
+    body += all.empty() ? "<p>No runs yet: <code>qualbar run SUITE</code> stores one here.</p>\n"
+                        : "<p>No run matches the filter.</p>\n";
+    return page(r, "Runs", body);
+  }
+  body +=
+      "<table>\n<thead><tr><th>run</th><th>started (UTC)</th><th>suite</th><th>model</th>"
+      "<th>cases</th><th>errors</th><th>result</th><th></th></tr></thead>\n<tbody>\n" +
+      rows + "</tbody>\n</table>\n";
   return page(r, "Runs", body);
+}
+
+// The run's HTML report as `qualbar report --format html` writes it, with a bar of links to the
+// runs, the run's cases and the comparison with the run before it. The report's own policy (a
+// meta element) allows its one script by hash.
+Response run_page(Store& store, const Request& r) {
+  const auto s = stored_report(store, r.params.at("id"));
+  const RunInfo& info = s->data.stored.info;
+  std::string html = render(*s, "html");
+  std::string bar = fmt::format(
+      "<nav class=\"site\" style=\"display:flex;gap:1em;padding:.4em 0;border-bottom:1px solid "
+      "#ccc;margin-bottom:1em\"><a href=\"/\">Runs</a> <a href=\"/runs/{}/cases\">Case explorer"
+      "</a>",
+      url_component(info.id));
+  for (const RunInfo& other : store.runs().list_runs(kListedRuns)) {
+    // The newest complete run of the suite that started before this one.
+    if (other.status != RunStatus::complete || other.suite_name != info.suite_name ||
+        other.started_at >= info.started_at || other.id == info.id)
+      continue;
+    bar += fmt::format(" <a href=\"/compare/{}/{}\">Compare with the previous run</a>",
+                       url_component(other.id), url_component(info.id));
+    break;
+  }
+  bar += "</nav>\n";
+  if (const std::size_t at = html.find("<main>\n"); at != std::string::npos)
+    html.insert(at + 7, bar);
+  Response out = Response::html(std::move(html));
+  out.headers.emplace_back("Content-Security-Policy", "frame-ancestors 'none'; form-action 'self'");
+  return out;
 }
 
 }  // namespace
@@ -214,18 +241,10 @@ void add_run_routes(Router& router, const RouteContext& context) {
   router.add("GET", "/api/v1/runs/{id}/summary", Access::read, with_store(&summary_api));
   router.add("GET", "/api/v1/runs/{id}/report", Access::read,
              with_store([](Store& s, const Request& r) {
-               return Response::json(render(stored_report(s, r.params.at("id")), "json"));
+               return Response::json(render(*stored_report(s, r.params.at("id")), "json"));
              }));
-  router.add("GET", "/api/v1/runs/{id}/cases", Access::read, with_store(&cases_api));
   router.add("GET", "/", Access::read, with_store(&runs_page));
-  router.add("GET", "/runs/{id}", Access::read, with_store([](Store& s, const Request& r) {
-               // The run's HTML report as `qualbar report --format html` writes it; its own
-               // policy (a meta element) allows its one script by hash.
-               Response page = Response::html(render(stored_report(s, r.params.at("id")), "html"));
-               page.headers.emplace_back("Content-Security-Policy",
-                                         "frame-ancestors 'none'; form-action 'self'");
-               return page;
-             }));
+  router.add("GET", "/runs/{id}", Access::read, with_store(&run_page));
 }
 
 }  // namespace qb::server

@@ -1,7 +1,7 @@
 // The cases that changed between two runs (Comparison::changed_cases, src/compare/compare.cpp)
-// and how compare's formats show them (src/cli/compare_cases.cpp, src/compare/compare_html.cpp),
-// on the fixture in tests/compare/changed_cases/, whose flips are known (its suite.yaml says
-// which).
+// and how compare's formats show them (src/cli/compare_cases.cpp, src/compare/compare_json.cpp,
+// src/compare/compare_html.cpp), on the fixture in tests/compare/changed_cases/, whose flips are
+// known (its suite.yaml says which).
 #include "qualbar/compare/compare.hpp"
 
 #include <algorithm>

@@ -105,6 +105,9 @@ struct ChangedCases {
   std::string dimension;
   std::size_t pass_to_fail = 0, fail_to_pass = 0;
   std::vector<FlippedCase> listed;
+  // The position of listed[0] among the changed cases: those before it are on an earlier page
+  // (the server pages through them); 0 otherwise.
+  std::size_t skipped = 0;
   [[nodiscard]] std::size_t changed() const { return pass_to_fail + fail_to_pass; }
 };
 
