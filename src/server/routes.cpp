@@ -24,6 +24,8 @@ Router make_router(const RouteContext& context) {
   add_auth_routes(router, context);
   add_admin_routes(router, context);
   add_run_routes(router, context);
+  add_production_routes(router, context);
+  add_judge_check_routes(router, context);
   return router;
 }
 
