@@ -27,7 +27,8 @@ test_packages=(
   googletest libgtest-dev libbenchmark-dev         # tests and benchmarks
   libcpp-httplib-dev                               # HTTP server in tests (the fake model endpoint)
   python3                                          # the tree check and the docs runner (tools/check/)
-  jq                                               # the docs' jq examples, run by the docs test
+  jq curl                                          # the docs' curl and jq examples, run by the docs test
+  openssl                                          # self-signed certificates for the HTTPS tests of qualbar serve
   chromium                                         # headless browser for the HTML report test
 )
 

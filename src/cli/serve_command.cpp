@@ -29,7 +29,8 @@ const CommandRegistrar serve_command_registrar{CommandEntry{
     "serve", 45, [](Command& sub, const Globals&) -> std::function<int()> {
       sub.description(
           "Serve the store's runs as pages and as a JSON API (docs/serve.md, docs/api.md) until "
-          "Ctrl-C. Listens on this machine only (127.0.0.1) unless told otherwise.");
+          "Ctrl-C. Listens on this machine only (127.0.0.1) unless told otherwise: another address "
+          "needs TLS (--tls-cert, --tls-key) or --insecure-http.");
       auto o = std::make_shared<ServeCliOptions>();
       add_store_option(sub, o->store);
       sub.add_option("--listen", o->serve.listen,
@@ -37,6 +38,10 @@ const CommandRegistrar serve_command_registrar{CommandEntry{
           ->default_val("127.0.0.1:8080");
       sub.add_option("--public-url", o->serve.public_url,
                      "The address people open, when a proxy serves it (links and the banner)");
+      sub.add_option("--tls-cert", o->serve.tls_cert,
+                     "Serve HTTPS with this PEM certificate chain (with --tls-key); other "
+                     "machines may then reach it without --insecure-http");
+      sub.add_option("--tls-key", o->serve.tls_key, "The PEM private key of --tls-cert");
       sub.add_flag("--insecure-http", o->serve.insecure_http,
                    "Listen on an address other machines can reach, without TLS (behind a "
                    "TLS-terminating proxy only)");

@@ -172,6 +172,48 @@ void add_ungraded(const Suite& suite, std::size_t n_windows, SeriesMap& out) {
   }
 }
 
+// Week by week, for every dimension people grade: the sample's records, those people graded, and
+// those two reviewers or more graded with the same grade.
+std::vector<ReviewProgress> review_progress(Store& store, const Suite& suite, const std::string& id,
+                                            const std::vector<std::string>& windows) {
+  std::vector<std::string> dims;
+  const std::vector<std::size_t> scored = ingest_dimensions(suite);
+  for (std::size_t d = 0; d < suite.dimensions.size(); ++d) {
+    const DimensionSpec& spec = suite.dimensions[d];
+    if (spec.builtin || std::find(scored.begin(), scored.end(), d) != scored.end()) continue;
+    if (review::uses_judge(spec) || scorer_entry(spec.scorer).info.graded_by_people)
+      dims.push_back(spec.name);
+  }
+  if (dims.empty()) return {};
+  std::map<std::string, std::size_t> week_index;
+  for (std::size_t i = 0; i < windows.size(); ++i) week_index[windows[i]] = i;
+  const GradeBook book = fold_grades(store.review().grades(id));
+  const std::vector<MonitorSampleRow> samples = store.monitor().samples(id);
+  std::vector<ReviewProgress> out;
+  for (const std::string& dim : dims) {
+    ReviewProgress p{dim, std::vector<ReviewWeek>(windows.size())};
+    for (std::size_t i = 0; i < windows.size(); ++i) p.weeks[i].window = windows[i];
+    for (const MonitorSampleRow& s : samples) {
+      const auto w = week_index.find(s.week);
+      if (w == week_index.end()) continue;
+      ReviewWeek& week = p.weeks[w->second];
+      ++week.sampled;
+      const auto g = book.find({review_item_id(id, s.id), dim});
+      if (g == book.end()) continue;
+      if (g->second.consensus()) ++week.graded;
+      if (g->second.human.size() < 2) continue;
+      ++week.double_graded;
+      const double first = g->second.human.begin()->second;
+      week.agreed += std::all_of(g->second.human.begin(), g->second.human.end(),
+                                 [first](const auto& h) { return h.second == first; })
+                         ? 1
+                         : 0;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 void add_baseline_run(Store& store, const Suite& suite, StatusInput& in) {
   const std::string& id = suite.monitor.baseline_run;
   if (id.empty()) return;
@@ -274,6 +316,7 @@ StatusInput gather_status(Store& store, const Suite& suite) {
     if (!r.closed_by.empty()) in.closed[r.id] = r.closed_week;
   for (const CriticalSlice& c : suite.critical_slices)  // as the series name them
     in.critical.push_back(fmt::format("{}={}", c.slice.name(), fmt::join(c.values, " × ")));
+  in.review = review_progress(store, suite, id, in.windows);
   return in;
 }
 
@@ -290,6 +333,12 @@ std::vector<std::string> record_incidents(Store& store, const Suite& suite,
     rows.push_back(std::move(r));
   }
   const auto fresh = store.monitor().record_incidents(monitor, rows, now_rfc3339());
+  annotate_incidents(store, suite, status);
+  return fresh;
+}
+
+void annotate_incidents(Store& store, const Suite& suite, MonitorStatus& status) {
+  const std::string monitor = monitor_id(suite);
   std::map<std::string, MonitorIncidentRow> stored;
   for (auto& r : store.monitor().incidents(monitor)) stored.emplace(r.id, std::move(r));
   for (auto& i : status.incidents) {
@@ -309,7 +358,6 @@ std::vector<std::string> record_incidents(Store& store, const Suite& suite,
                                                    r.snooze_until),
                                  r.ack_note.empty() ? std::string() : ": " + r.ack_note);
   }
-  return fresh;
 }
 
 namespace {

@@ -661,6 +661,7 @@ MonitorStatus compute_status(const StatusInput& in, const MonitorSettings& setti
       ++other_slices[q.dimension + "|" + q.source];
   out.critical = in.critical;
   out.closed = in.closed;
+  out.review = in.review;
   for (const auto& q : in.quality)
     out.quality.push_back(series_status(q, in, settings, other_slices[q.dimension + "|" + q.source]));
   order_series(out.quality);

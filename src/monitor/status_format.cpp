@@ -421,6 +421,17 @@ std::string status_json(const MonitorStatus& s) {
   for (const auto& a : s.alerts) alerts.push_back(alert_json(a));
   json incidents = json::array();
   for (const auto& i : s.incidents) incidents.push_back(incident_object(s, i));
+  json review = json::array();
+  for (const auto& p : s.review) {
+    json weeks = json::array();
+    for (const auto& w : p.weeks)
+      weeks.push_back({{"week", w.window},
+                       {"sampled", w.sampled},
+                       {"graded", w.graded},
+                       {"double_graded", w.double_graded},
+                       {"agreed", w.agreed}});
+    review.push_back({{"dimension", p.dimension}, {"weeks", weeks}});
+  }
   const json doc = {{"schema", "qualbar.monitor-status/1"},
                     {"settings", settings_json(s.settings)},
                     {"confidence", s.confidence},
@@ -434,7 +445,8 @@ std::string status_json(const MonitorStatus& s) {
                     {"incidents", incidents},
                     {"alerts", alerts},
                     {"grading_gaps", gaps},
-                    {"grading_command", s.gaps.empty() ? "" : gaps_command(s)}};
+                    {"grading_command", s.gaps.empty() ? "" : gaps_command(s)},
+                    {"review", review}};
   return doc.dump(2) + "\n";
 }
 

@@ -1,6 +1,7 @@
-// The monitor status as one self-contained HTML page: the alerts, then a weekly chart per
-// dimension and slice (estimate, interval, baseline, alerts marked) with its table, then input
-// drift. No script; every outside string escaped.
+// The production dashboard: the incidents, then a weekly chart per dimension (estimate, interval,
+// baseline, alerts marked) with its slices as small multiples and each slice's chart and table,
+// the operations panels, input drift and review progress (status_panels.cpp). One body for the
+// served page and for `monitor status --out html`'s file. No script; every outside string escaped.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -9,11 +10,33 @@
 #include <fmt/format.h>
 
 #include "monitor/status_internal.hpp"
+#include "monitor/status_panels.hpp"
 #include "monitor/status_rows.hpp"
 #include "qualbar/monitor/status.hpp"
 #include "report/html_escape.hpp"
 
 namespace qb::monitor {
+
+// Every cell escaped; the first column is the week, the last the flags, numbers between.
+std::string detail::html_table(const std::vector<std::string>& header, const Rows& rows,
+                                 const std::vector<bool>& alarm) {
+  std::string out = "<table><thead><tr>";
+  for (std::size_t i = 0; i < header.size(); ++i)
+    out += fmt::format("<th{}>{}</th>", i == 0 || i + 1 == header.size() ? "" : " class=\"num\"",
+                       html::text(header[i]));
+  out += "</tr></thead><tbody>\n";
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    const auto& r = rows[row];
+    out += "<tr>";
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const char* cls = i == 0 ? "id" : i + 1 < r.size() ? "num" : alarm[row] ? "flags" : "";
+      out += fmt::format("<td class=\"{}\">{}</td>", cls, html::text(r[i]));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n";
+}
+
 namespace {
 
 using namespace detail;  // NOLINT: the shared rows and sentences
@@ -42,16 +65,22 @@ struct Frame {
   double y(double rate) const { return top + (hi - rate) / (hi - lo) * height; }
 };
 
-// Whole steps of 1, 2, 5, 10 or 20 points around every interval and the baseline.
-Frame frame_of(const SeriesStatus& s) {
+// Whole steps of 1, 2, 5, 10 or 20 points around every estimate and baseline of `all` (and their
+// intervals, `with_intervals`): one scale for a chart, or for a dimension's small multiples side
+// by side (whose small slices' wide intervals would flatten every line).
+Frame frame_over(const std::vector<const SeriesStatus*>& all, bool with_intervals = true) {
   Frame f;
-  f.weeks = std::max<std::size_t>(1, s.weeks.size());
   double lo = 1, hi = 0;
-  for (const auto& v : s.weeks) {
-    for (double x : {v.interval.lo, v.interval.hi, v.estimate, s.baseline}) {
-      if (!std::isfinite(x)) continue;
-      lo = std::min(lo, x);
-      hi = std::max(hi, x);
+  for (const SeriesStatus* s : all) {
+    f.weeks = std::max<std::size_t>(f.weeks, s->weeks.size());
+    for (const auto& v : s->weeks) {
+      const double nan = stats::kNaN;
+      for (double x : {with_intervals ? v.interval.lo : nan, with_intervals ? v.interval.hi : nan,
+                       v.estimate, s->baseline}) {
+        if (!std::isfinite(x)) continue;
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
     }
   }
   if (lo > hi) {
@@ -71,6 +100,8 @@ Frame frame_of(const SeriesStatus& s) {
   f.lo = std::min(f.lo, f.hi - f.step);
   return f;
 }
+
+Frame frame_of(const SeriesStatus& s) { return frame_over({&s}); }
 
 std::string chart_axes(const Frame& f, const MonitorStatus& m) {
   std::string out;
@@ -162,24 +193,84 @@ std::string series_chart(const SeriesStatus& s, const MonitorStatus& m) {
   return out + "</svg>";
 }
 
-// Every cell escaped; the first column is the week, the last the flags, numbers between.
-std::string html_table(const std::vector<std::string>& header, const Rows& rows,
-                       const std::vector<bool>& alarm) {
-  std::string out = "<table><thead><tr>";
-  for (std::size_t i = 0; i < header.size(); ++i)
-    out += fmt::format("<th{}>{}</th>", i == 0 || i + 1 == header.size() ? "" : " class=\"num\"",
-                       text(header[i]));
-  out += "</tr></thead><tbody>\n";
-  for (std::size_t row = 0; row < rows.size(); ++row) {
-    const auto& r = rows[row];
-    out += "<tr>";
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      const char* cls = i == 0 ? "id" : i + 1 < r.size() ? "num" : alarm[row] ? "flags" : "";
-      out += fmt::format("<td class=\"{}\">{}</td>", cls, text(r[i]));
-    }
-    out += "</tr>\n";
+// The latest week a series has a usable estimate, or its size when none.
+std::size_t latest_week(const SeriesStatus& s) {
+  std::size_t last = s.weeks.size();
+  for (std::size_t i = 0; i < s.weeks.size(); ++i)
+    if (has_data(s, i) && !s.weeks[i].too_few) last = i;
+  return last;
+}
+
+// One slice's weeks in a small chart on the scale `f` shares with its neighbours: the baseline
+// dashed, the estimate joined, a week below the baseline red.
+std::string multiple_chart(const Frame& f, const SeriesStatus& q, const MonitorStatus& m) {
+  std::string out = fmt::format(
+      "<svg class=\"chart mini\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" "
+      "aria-label=\"{}\">",
+      f.left + f.width + 4, f.top + f.height + 4,
+      attr(q.series.dimension + " · " + detail::series_label(q.series.slice, q.series.value)));
+  for (double r : {f.lo, f.hi})
+    out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" "
+                       "y2=\"{:.1f}\"/>",
+                       f.left, f.left + f.width, f.y(r), f.y(r));
+  if (std::isfinite(q.baseline))
+    out += fmt::format("<line class=\"base\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" "
+                       "y2=\"{:.1f}\"/>",
+                       f.left, f.left + f.width, f.y(q.baseline), f.y(q.baseline));
+  out += estimate_line(f, q);
+  for (std::size_t i = 0; i < q.weeks.size(); ++i) {
+    const WindowVerdict& v = q.weeks[i];
+    if (!has_data(q, i) || v.too_few) continue;
+    out += fmt::format("<circle class=\"pt{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\">"
+                       "<title>{}</title></circle>",
+                       v.below ? " below" : "", f.x(i), f.y(v.estimate),
+                       text(fmt::format("{}: {} {}", m.windows[i], percent(v.estimate),
+                                        interval_text(v.interval))));
   }
-  return out + "</tbody></table>\n";
+  return out + "</svg>";
+}
+
+// A dimension's slices side by side on one scale, worst first as the status orders them: a 90%
+// average that hides a 50% category shows as one chart far below the others.
+std::string small_multiples(const std::vector<const SeriesStatus*>& series,
+                            const MonitorStatus& m) {
+  std::vector<const SeriesStatus*> slices;
+  for (const SeriesStatus* q : series)
+    if (!q->series.slice.empty()) slices.push_back(q);
+  if (slices.empty()) return {};
+  // The overall series too: the scale it is read against.
+  Frame f = frame_over(series, /*with_intervals=*/false);
+  f.left = 4;
+  f.top = 4;
+  f.width = 172;
+  f.height = 56;
+  std::string out = fmt::format(
+      "<p class=\"meta\">Each slice on one scale ({} – {}), worst first; dashed: its baseline; "
+      "red: a week below it</p>\n",
+      percent(f.lo), percent(f.hi));
+  std::vector<std::string> keys;  // the slices' names, in the order their worst value comes
+  for (const SeriesStatus* q : slices)
+    if (std::find(keys.begin(), keys.end(), q->series.slice) == keys.end())
+      keys.push_back(q->series.slice);
+  for (const std::string& key : keys) {
+    out += fmt::format("<h4 class=\"meta\">by {}</h4>\n<div class=\"multiples\">", text(key));
+    for (const SeriesStatus* q : slices) {
+      if (q->series.slice != key) continue;
+      const std::size_t last = latest_week(*q);
+      const bool alert = !q->alerts.empty() || (last < q->weeks.size() && q->weeks[last].below);
+      out += fmt::format(
+          "<figure class=\"multiple{}\"><figcaption><strong>{}</strong> {}</figcaption>{}"
+          "</figure>",
+          alert ? " alert" : "", text(detail::series_label(q->series.slice, q->series.value)),
+          last < q->weeks.size()
+              ? text(fmt::format("{} in {} · baseline {}", percent(q->weeks[last].estimate),
+                                 m.windows[last], percent(q->baseline)))
+              : std::string("no week with enough grades"),
+          multiple_chart(f, *q, m));
+    }
+    out += "</div>\n";
+  }
+  return out;
 }
 
 // Weeks nobody graded enough, with the command that hands them out: before the alerts, since
@@ -223,38 +314,44 @@ std::string incidents_section(const MonitorStatus& s) {
   return out + "</section>\n";
 }
 
+std::string series_block(const SeriesStatus& q, const MonitorStatus& s) {
+  return fmt::format("<h3>{}</h3>\n<p class=\"meta\">graded by {} · {} · {} · {}</p>\n",
+                     text(detail::series_label(q.series.slice, q.series.value)),
+                     text(q.series.source), text(baseline_text(q)),
+                     text(power_text(q, s.settings)), text(trend_text(q, s.confidence))) +
+         series_chart(q, s) + "\n<details><summary>every week</summary>" +
+         html_table(week_header(s), week_rows(s, q), week_alarms(q)) + "</details>\n";
+}
+
+// A dimension: its overall chart, its slices as small multiples, then each slice's own chart and
+// table (folded: the multiples say which to open).
 std::string dimension_section(const std::string& dimension,
                               const std::vector<const SeriesStatus*>& series,
                               const MonitorStatus& s) {
   std::string out = fmt::format("<h2>{}</h2>\n", text(dimension));
-  for (const SeriesStatus* q : series) {
-    out += fmt::format("<h3>{}</h3>\n<p class=\"meta\">graded by {} · {} · {} · {}</p>\n",
-                       text(detail::series_label(q->series.slice, q->series.value)),
-                       text(q->series.source), text(baseline_text(*q)),
-                       text(power_text(*q, s.settings)), text(trend_text(*q, s.confidence)));
-    out += series_chart(*q, s) + "\n<details><summary>every week</summary>" +
-           html_table(week_header(s), week_rows(s, *q), week_alarms(*q)) + "</details>\n";
-  }
+  std::string slices;
+  for (const SeriesStatus* q : series)
+    (q->series.slice.empty() ? out : slices) += series_block(*q, s);
+  out += small_multiples(series, s);
+  if (!slices.empty())
+    out += "<details class=\"slices\"><summary>each slice's chart and weeks</summary>\n" + slices +
+           "</details>\n";
   return out;
 }
 
 }  // namespace
 
-std::string status_html(const MonitorStatus& s) {
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-      "'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action "
-      "'none'\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += fmt::format("<title>{} · qualbar monitor</title>\n",
-                     text(incidents_headline(s)));
-  out += "<style>" + std::string(html::page_style()) + kChartStyle +
-         "</style>\n</head>\n<body>\n<main>\n<h1>Production monitor</h1>\n";
+std::string_view status_html_style() {
+  static const std::string style = std::string(kChartStyle) + detail::kPanelStyle;
+  return style;
+}
+
+std::string status_html_body(const MonitorStatus& s) {
+  std::string out = "<h1>Production monitor</h1>\n";
   out += fmt::format(
-      "<p class=\"meta\">{} weeks{} · {} quality series · intervals at {:g}% confidence · a week "
-      "with fewer than {} graded items is listed, not tested</p>\n",
-      s.windows.size(),
+      "<p class=\"meta\">{} · {} weeks{} · {} quality series · intervals at {:g}% confidence · a "
+      "week with fewer than {} graded items is listed, not tested</p>\n",
+      text(s.monitor), s.windows.size(),
       s.windows.empty() ? "" : text(", " + s.windows.front() + " – " + s.windows.back()),
       s.quality.size(), 100.0 * s.confidence, s.settings.min_graded);
   // Open incidents are the verdict and come first; with none, the untested weeks do ("no
@@ -265,9 +362,10 @@ std::string status_html(const MonitorStatus& s) {
     out += gaps_section(s) + incidents_section(s);
   for (const auto& [dimension, series] : by_dimension(s))
     out += dimension_section(dimension, series, s);
+  out += detail::operations_panels(s);
   if (!s.operations.empty())
-    out += "<h2>Operations</h2>\n<p class=\"meta\">Errors, refusals, latency and cost each week "
-           "against the baseline weeks; a rise beyond the tolerance alerts.</p>\n" +
+    out += "<p class=\"meta\">Errors, refusals, latency and cost each week against the baseline "
+           "weeks; a rise beyond the tolerance alerts.</p>\n" +
            html_table(operations_header(), operations_rows(s), operations_alarms(s));
   if (!s.drift_baseline.empty())
     out += fmt::format(
@@ -275,10 +373,23 @@ std::string status_html(const MonitorStatus& s) {
                "weeks {}. {}.</p>\n",
                text(s.drift_baseline), text(drift_rule(s.settings))) +
            html_table(drift_header(), drift_rows(s), drift_alarms(s));
+  out += detail::review_section(s);
   return out +
          "<footer>qualbar monitor status · shaded: baseline weeks · dashed green line: "
-         "baseline · red flags: alerts (hover for the sentence)</footer>\n</main>\n"
-         "</body>\n</html>\n";
+         "baseline · red flags: alerts (hover for the sentence)</footer>\n";
+}
+
+std::string status_html(const MonitorStatus& s) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+      "'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; form-action "
+      "'none'\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>{} · qualbar monitor</title>\n", text(incidents_headline(s)));
+  out += "<style>" + std::string(html::page_style()) + std::string(status_html_style()) +
+         "</style>\n</head>\n<body>\n<main>\n" + status_html_body(s) + "</main>\n</body>\n</html>\n";
+  return out;
 }
 
 }  // namespace qb::monitor

@@ -12,7 +12,7 @@
 
 namespace qb::server {
 
-// Who may reach a route (docs/serve.md, "Who sees what"). Checked by the router's gate before the
+// Who may reach a route (docs/serve.md, "People and tokens"). Checked by the router's gate before the
 // handler runs, so a handler never sees a request it should not answer.
 enum class Access {
   open,           // anyone: health checks and the sign-in pages

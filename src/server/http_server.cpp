@@ -5,15 +5,19 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
 
 #include "qualbar/core/error.hpp"
@@ -26,6 +30,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Sent with every response: no sniffing, no framing, no referrer, nothing cached (pages hold
 // private data), and a policy that allows nothing unless the page says more.
@@ -84,32 +89,60 @@ http::response<http::string_body> to_beast(const Response& r, unsigned version, 
   return out;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, over plain TCP (beast::tcp_stream) or TLS (TlsStream): the TLS handshake first,
+// then requests read and answered in turn until the client or the idle timeout closes it.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket&& socket, const Router& router, const ServeOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {}
+  template <class... StreamArgs>
+  Session(const Router& router, const ServeOptions& options, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...), router_(router), options_(options) {}
 
   void start() {
     net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::read, shared_from_this()));
+                  beast::bind_front_handler(&Session::begin, this->shared_from_this()));
   }
 
  private:
+  void begin() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
+      stream_.async_handshake(
+          net::ssl::stream_base::server,
+          beast::bind_front_handler(&Session::on_handshake, this->shared_from_this()));
+    } else {
+      read();
+    }
+  }
+
+  // A failed handshake (plain HTTP to the TLS port, a client that distrusts the certificate)
+  // has no one to answer: the connection is dropped.
+  void on_handshake(beast::error_code ec) {
+    if (!ec) read();
+  }
+
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+                     beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
+  }
+
+  static bool ended(const beast::error_code& ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof)
+      return true;
+    if constexpr (kTls) return ec == net::ssl::error::stream_truncated;
+    return false;
   }
 
   void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
-      return close();
-    }
+    if (ended(ec)) return close();
     if (ec == http::error::body_limit) {
       return fail(413, fmt::format("the request body is over the limit of {} bytes",
                                    options_.max_body_bytes));
@@ -122,7 +155,7 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       Request request = to_request(req);
       beast::error_code ec_peer;
-      const tcp::endpoint peer = stream_.socket().remote_endpoint(ec_peer);
+      const tcp::endpoint peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec_peer);
       if (!ec_peer) request.peer = peer.address().to_string();
       response = router_.handle(std::move(request));
     } catch (const HttpError& e) {
@@ -143,9 +176,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(http::response<http::string_body>&& response) {
     response_ = std::move(response);
     keep_alive_ = keep_alive_ && response_.keep_alive();
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
     http::async_write(stream_, response_,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
+                      beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
   }
 
   // A streamed answer: the head, then each part the producer gives as a chunk, then the last
@@ -159,9 +192,9 @@ class Session : public std::enable_shared_from_this<Session> {
     head_only_ = head;
     producer_ = head ? nullptr : std::move(response.stream);
     serializer_.emplace(*stream_head_);
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
     http::async_write_header(stream_, *serializer_,
-                             beast::bind_front_handler(&Session::next_chunk, shared_from_this()));
+                             beast::bind_front_handler(&Session::next_chunk, this->shared_from_this()));
   }
 
   void next_chunk(beast::error_code ec, std::size_t) {
@@ -179,8 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     if (!more) producer_ = nullptr;
-    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
-    auto again = beast::bind_front_handler(&Session::next_chunk, shared_from_this());
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    auto again = beast::bind_front_handler(&Session::next_chunk, this->shared_from_this());
     if (!chunk_.empty())
       return net::async_write(stream_, http::make_chunk(net::buffer(chunk_)), std::move(again));
     if (more) {  // an empty part: ask again without writing (an empty chunk would end the body)
@@ -190,7 +223,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (head_only_) return on_write({}, 0);  // HEAD: the head alone
     net::async_write(stream_, http::make_chunk_last(),
-                     beast::bind_front_handler(&Session::on_write, shared_from_this()));
+                     beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -200,11 +233,20 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (kTls) {
+      // TLS says goodbye first (close_notify); a client that is gone times out.
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown(
+          beast::bind_front_handler(&Session::on_shutdown, this->shared_from_this()));
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  beast::tcp_stream stream_;
+  void on_shutdown(beast::error_code) {}  // the socket closes with the session
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
@@ -222,18 +264,21 @@ class Session : public std::enable_shared_from_this<Session> {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& io, tcp::acceptor& acceptor, const Router& router,
-           const ServeOptions& options)
-      : io_(io), acceptor_(acceptor), router_(router), options_(options) {}
+           const ServeOptions& options, net::ssl::context* tls)
+      : io_(io), acceptor_(acceptor), router_(router), options_(options), tls_(tls) {}
 
   void accept() {
     acceptor_.async_accept(net::make_strand(io_),
-                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+                           beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
   }
 
  private:
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) return;  // stopping
-    if (!ec) std::make_shared<Session>(std::move(socket), router_, options_)->start();
+    if (!ec && tls_ != nullptr)
+      std::make_shared<Session<TlsStream>>(router_, options_, std::move(socket), *tls_)->start();
+    else if (!ec)
+      std::make_shared<Session<beast::tcp_stream>>(router_, options_, std::move(socket))->start();
     accept();
   }
 
@@ -241,7 +286,37 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor& acceptor_;
   const Router& router_;
   const ServeOptions& options_;
+  net::ssl::context* tls_;  // null: plain HTTP
 };
+
+// The TLS context of --tls-cert and --tls-key (TLS 1.2 and later); an InputError naming the file
+// and what is wrong with it.
+std::unique_ptr<net::ssl::context> tls_context(const ServeOptions& options) {
+  if (options.tls_cert.empty() && options.tls_key.empty()) return nullptr;
+  if (options.tls_cert.empty() || options.tls_key.empty())
+    throw InputError(fmt::format("{} needs {} too: the certificate and its private key go together",
+                                 options.tls_cert.empty() ? "--tls-key" : "--tls-cert",
+                                 options.tls_cert.empty() ? "--tls-cert" : "--tls-key"));
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  const auto check = [](const char* flag, const std::string& path, const beast::error_code& ec,
+                        const char* what) {
+    if (!std::ifstream(path))
+      throw InputError(fmt::format("{} {}: cannot be read (no such file, or no permission)", flag,
+                                   display_text(path)));
+    if (ec)
+      throw InputError(fmt::format("{} {}: not a {}: {}", flag, display_text(path), what,
+                                   ec.message()));
+  };
+  beast::error_code ec;
+  context->use_certificate_chain_file(options.tls_cert, ec);
+  check("--tls-cert", options.tls_cert, ec, "PEM certificate chain");
+  context->use_private_key_file(options.tls_key, net::ssl::context::pem, ec);
+  check("--tls-key", options.tls_key, ec, "PEM private key of the certificate");
+  return context;
+}
 
 // "host:port" → an endpoint; the host an IP address or localhost.
 tcp::endpoint parse_listen(const std::string& listen) {
@@ -274,11 +349,12 @@ tcp::endpoint parse_listen(const std::string& listen) {
 void run_http_server(const ServeOptions& options, const Router& router,
                      const std::function<void(const std::string&)>& on_listening) {
   const tcp::endpoint endpoint = parse_listen(options.listen);
-  if (!endpoint.address().is_loopback() && !options.insecure_http) {
+  const std::unique_ptr<net::ssl::context> tls = tls_context(options);
+  if (!endpoint.address().is_loopback() && !options.insecure_http && !tls) {
     throw InputError(fmt::format(
         "--listen {}: only this machine can reach a loopback address; any other address would "
-        "send sign-in links, sessions and grades in clear text. Put a TLS-terminating proxy in "
-        "front and pass --insecure-http to listen on it anyway",
+        "send sign-in links, sessions and grades in clear text. Serve HTTPS with --tls-cert and "
+        "--tls-key, or put a TLS-terminating proxy in front and pass --insecure-http",
         display_text(options.listen)));
   }
   const std::size_t threads =
@@ -294,7 +370,7 @@ void run_http_server(const ServeOptions& options, const Router& router,
     throw RunError(fmt::format("cannot listen on {}: {}", display_text(options.listen),
                                ec.message()));
   }
-  std::make_shared<Listener>(io, acceptor, router, options)->accept();
+  std::make_shared<Listener>(io, acceptor, router, options, tls.get())->accept();
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) {
     acceptor.close();
@@ -303,7 +379,7 @@ void run_http_server(const ServeOptions& options, const Router& router,
   const tcp::endpoint bound = acceptor.local_endpoint();
   const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                    : bound.address().to_string();
-  on_listening(fmt::format("http://{}:{}", host, bound.port()));
+  on_listening(fmt::format("{}://{}:{}", tls ? "https" : "http", host, bound.port()));
   std::vector<std::thread> pool;
   for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();

@@ -12,7 +12,9 @@
 namespace qb::server {
 
 // Listens on options.listen and answers every request with `router` until SIGINT or SIGTERM.
-// `on_listening` gets "http://HOST:PORT" once the socket accepts connections.
+// `on_listening` gets "http://HOST:PORT" ("https://" with TLS) once the socket accepts
+// connections. Throws InputError for a bad address, a non-loopback one without TLS or
+// --insecure-http, or a certificate or key that cannot be used.
 void run_http_server(const ServeOptions& options, const Router& router,
                      const std::function<void(const std::string&)>& on_listening);
 

@@ -114,12 +114,11 @@ constexpr const char* kSiteStyle =
 }  // namespace
 
 Response page(const Request& r, const std::string& title, const std::string& body,
-              std::string_view script_hashes) {
-  std::string s =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+              std::string_view script_hashes, std::string_view style) {
+  std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   s += "<title>" + html::text(title) + " · qualbar</title>\n<style>" + html::page_style() +
-       kSiteStyle + "</style>\n</head>\n<body>\n<main>\n" + navigation(r) + body +
+       kSiteStyle + std::string(style) + "</style>\n</head>\n<body>\n<main>\n" + navigation(r) + body +
        "</main>\n</body>\n</html>\n";
   Response out = Response::html(std::move(s));
   out.headers.emplace_back("Content-Security-Policy", page_policy(script_hashes));

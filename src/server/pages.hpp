@@ -47,8 +47,9 @@ std::string page_policy(std::string_view script_hashes = "");
 
 // A page in the report's style: <title>, the navigation for who is signed in (the sections their
 // role may open, their name, a sign-out button with the CSRF token), then `body` in <main>.
+// `style`: the body's own classes, after the report's stylesheet.
 Response page(const Request& r, const std::string& title, const std::string& body,
-              std::string_view script_hashes = "");
+              std::string_view script_hashes = "", std::string_view style = "");
 
 // The hidden form field that carries the session's CSRF token in a page's form.
 std::string csrf_field(const Request& r);

@@ -27,6 +27,8 @@ Router make_router(const RouteContext& context) {
   add_run_admin_routes(router, context);
   add_case_routes(router, context);
   add_compare_routes(router, context);
+  add_production_routes(router, context);
+  add_judge_check_routes(router, context);
   return router;
 }
 

@@ -103,7 +103,14 @@ TEST(MonitorOperations, ALatencyRiseIsOneIncidentNamingTheBaseline) {
     EXPECT_FALSE(o["weeks"][0]["over"].get<bool>());
   }
   EXPECT_TRUE(found);
-  EXPECT_NE(status_html(s).find("<h2>Operations</h2>"), std::string::npos);
+  const std::string h = status_html(s);
+  EXPECT_NE(h.find("<h2>Traffic and operations</h2>"), std::string::npos);
+  // The latency panel: both quantiles, and a week over the tolerance drawn red.
+  const auto latency = h.find("<strong>Latency</strong>");
+  ASSERT_NE(latency, std::string::npos);
+  const std::string panel = h.substr(latency, h.find("</figure>", latency) - latency);
+  EXPECT_NE(panel.find("latency p95"), std::string::npos);
+  EXPECT_NE(panel.find("class=\"pt below\""), std::string::npos);
 }
 
 TEST(MonitorOperations, ErrorsJumpingThreePointsOpenAnIncidentThatResolvesWhenTheyFallBack) {

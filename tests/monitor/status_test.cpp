@@ -745,9 +745,18 @@ TEST(MonitorStatus, JsonHasEverySeriesAndWeek) {
 TEST(MonitorStatus, HtmlHasAChartPerSeriesAndEscapes) {
   const MonitorStatus s = compute_status(with_slices(), MonitorSettings{});
   const std::string h = status_html(s);
-  std::size_t charts = 0;
-  for (auto at = h.find("<svg"); at != std::string::npos; at = h.find("<svg", at + 1)) ++charts;
-  EXPECT_EQ(charts, s.quality.size());
+  const auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = h.find(what); at != std::string::npos; at = h.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<svg class=\"chart\" "), s.quality.size());
+  // Every slice again as a small multiple, beside its dimension's others on one scale.
+  const auto slices = static_cast<std::size_t>(std::count_if(
+      s.quality.begin(), s.quality.end(), [](const SeriesStatus& q) { return !q.series.slice.empty(); }));
+  EXPECT_GT(slices, 0U);
+  EXPECT_EQ(count("<figure class=\"multiple"), slices);
+  EXPECT_LT(h.find("<div class=\"multiples\">"), h.find("each slice's chart and weeks"));
   EXPECT_EQ(h.find("<script"), std::string::npos);
   EXPECT_EQ(h.find("<img"), std::string::npos);
   EXPECT_NE(h.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

@@ -1,7 +1,8 @@
 #pragma once
-// A real `qualbar serve` process on a store holding the demo's two runs, with one person of each
-// role signed in (through a one-time link, as a browser would) and an API token of each scope.
-// Tests ask it with a real HTTP client.
+// A real `qualbar serve` process on a store holding the demo's two runs, the two reviewers' grades
+// of the second and the monitor of the demo's production log (the README tour's steps 1 to 6),
+// with one person of each role signed in (through a one-time link, as a browser would) and an API
+// token of each scope. Tests ask it with a real HTTP client.
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -23,6 +24,12 @@ class ServedDemo {
   ServedDemo() : dir_("qualbar-served-demo") {
     const auto demo = run_qualbar("demo --dir d --store s.db", dir_);
     if (demo.exit_code != 0) throw std::runtime_error("qualbar demo failed: " + demo.err);
+    for (const char* step :
+         {"review import --run latest --store s.db d/grades/reviewer-1.jsonl d/grades/reviewer-2.csv",
+          "monitor ingest d/production.jsonl --suite d/suite.yaml --store s.db"}) {
+      const auto r = run_qualbar(step, dir_);
+      if (r.exit_code != 0) throw std::runtime_error(std::string(step) + " failed: " + r.err);
+    }
     for (const char* role : {"admin", "viewer", "reviewer"}) {
       links_[role] = add_user(std::string(role) + "-1", role);
     }

@@ -21,6 +21,9 @@ StatusInput gather_status(Store& store, const Suite& suite);
 // Returns the ids of the incidents no status had seen before.
 std::vector<std::string> record_incidents(Store& store, const Suite& suite,
                                           MonitorStatus& status);
+// Sets each incident's `acknowledged` from the store and records nothing: what a reader of the
+// status (the served dashboard, the API) sees without changing what the webhook is told.
+void annotate_incidents(Store& store, const Suite& suite, MonitorStatus& status);
 
 // Acknowledges incident `id` (someone is on it): the webhook stops posting its updates, until
 // `snooze_until` (YYYY-MM-DD, "" for as long as it is open). It stays open, and `monitor status`

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qualbar/stats/common.hpp"
@@ -65,6 +66,22 @@ struct QualitySeries {
   std::vector<WindowQuality> windows;  // aligned with StatusInput::windows
 };
 
+// People's grading of one dimension's sample in one week: what the sample holds, how many of its
+// records people graded, and how often two reviewers of one record agreed.
+struct ReviewWeek {
+  std::string window;
+  std::size_t sampled = 0;        // records of the week's sample (what reviewers are handed)
+  std::size_t graded = 0;         // of them, with a people's grade (agreed or adjudicated)
+  std::size_t double_graded = 0;  // graded by two reviewers or more
+  std::size_t agreed = 0;         // of those, every reviewer gave the same grade
+};
+
+// Review progress of a dimension people grade, week by week (aligned with the windows).
+struct ReviewProgress {
+  std::string dimension;
+  std::vector<ReviewWeek> weeks;
+};
+
 struct StatusInput {
   std::string monitor;                 // its run id, "m-" and the suite's name
   std::vector<std::string> windows;    // every week from the first to the last, gaps included
@@ -81,6 +98,7 @@ struct StatusInput {
   // closed; an alert in a later week on its signal opens a new one.
   std::map<std::string, std::string> closed;
   double confidence = 0.95;  // of the weekly intervals and the Theil–Sen slope's (the suite's)
+  std::vector<ReviewProgress> review;  // every dimension people grade
 };
 
 // One alert. Its key is the condition (kind, dimension, slice, test): the same condition is
@@ -261,6 +279,7 @@ struct MonitorStatus {
   std::string drift_baseline;  // the weeks pooled as the input baseline, "" when none
   std::vector<std::string> critical;  // StatusInput::critical
   std::map<std::string, std::string> closed;  // StatusInput::closed
+  std::vector<ReviewProgress> review;         // StatusInput::review
 };
 
 // The alerts, one per key (the earliest week when several series share a key):
@@ -284,12 +303,20 @@ std::vector<Incident> find_incidents(const MonitorStatus& s);
 std::size_t open_incidents(const MonitorStatus& s);
 
 // Renderings: terminal (open alerts first, then each dimension's weeks, then input drift), JSON
-// ("qualbar.monitor-status/1", with every weekly series), and a self-contained HTML page with a
-// weekly chart per dimension and slice (estimate, interval, baseline, alerts marked).
+// ("qualbar.monitor-status/1", with every weekly series), and a self-contained HTML page: the
+// production dashboard (status_html_body) framed as a file.
 // `width`: the terminal columns its tables fit (0: no limit).
 std::string status_terminal(const MonitorStatus& s, bool color, std::size_t width = 0);
 std::string status_json(const MonitorStatus& s);
 std::string status_html(const MonitorStatus& s);
+// The production dashboard, without the page around it (what `qualbar serve` frames in its own
+// page and status_html in a file): the incidents first; a weekly chart per dimension (estimate,
+// interval, baseline band, alerts) with small multiples of its categories on one scale, each
+// slice's chart and table; panels of traffic, errors, latency and cost; input drift; review
+// progress per week. Inline SVG, no script, every outside string escaped. It needs
+// status_html_style() on the page.
+std::string status_html_body(const MonitorStatus& s);
+std::string_view status_html_style();
 // One incident as the JSON status has it (also what the store keeps and the webhook posts).
 std::string incident_json(const MonitorStatus& s, const Incident& i);
 

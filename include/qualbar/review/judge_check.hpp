@@ -218,5 +218,9 @@ std::string model_family(const std::string& model);
 std::string judge_check_terminal(const std::vector<DimensionCheck>& checks, bool color,
                                  std::size_t width = 0);
 std::string judge_check_json(const std::vector<DimensionCheck>& checks);
+// The body of a page (src/review/judge_check_html.cpp): per dimension the verdict and its reasons
+// first, then agreement, the pass rate three ways, slices, the probes and agreement week by
+// week, as tables in the HTML report's style; every outside string escaped.
+std::string judge_check_html(const std::vector<DimensionCheck>& checks);
 
 }  // namespace qb::review

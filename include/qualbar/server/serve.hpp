@@ -23,8 +23,10 @@ struct ServeOptions {
 };
 
 // Serves until SIGINT or SIGTERM, then returns 0. `on_listening` is called once with the address
-// it listens on ("http://127.0.0.1:8080"). Throws InputError for a bad address or a non-loopback
-// one without --insecure-http, RunError when it cannot listen or open the store.
+// it listens on ("http://127.0.0.1:8080", "https://…" with TLS). Throws InputError for a bad
+// address, a non-loopback one without TLS or --insecure-http, or a TLS certificate or key that
+// cannot be read or used (naming the file and why); RunError when it cannot listen or open the
+// store.
 int serve(const ServeOptions& options,
           const std::function<void(const std::string& address)>& on_listening);
 
