@@ -111,6 +111,18 @@ Response summary_api(Store& store, const Request& r) {
 // How many runs the list page reads (newest first) before it filters them.
 constexpr std::size_t kListedRuns = 500;
 
+// A start as people read it: "2026-12-07 01:54".
+std::string started_text(const std::string& rfc3339) {
+  std::string s = rfc3339.substr(0, 16);
+  if (s.size() > 10 && s[10] == 'T') s[10] = ' ';
+  return s;
+}
+
+constexpr const char* kRunsStyle =
+    "span.label{background:#e8ecf7;border-radius:3px;padding:0 .35em;margin-right:.2em}"
+    "span.note{color:#555}span.commit{color:#777;font-family:monospace}"
+    "button.danger{color:#a00}button.quiet{color:#555}";
+
 // A <select> of `name` with "any" and each of `values`, the request's value selected.
 std::string filter_select(const Request& r, const std::string& name,
                           const std::set<std::string>& values) {
@@ -126,26 +138,65 @@ std::string filter_select(const Request& r, const std::string& name,
 
 // The runs filter: suite, model, status and the start's dates, as a GET form.
 std::string runs_filter_form(const Request& r, const std::vector<RunInfo>& runs) {
-  std::set<std::string> suites, models;
+  std::set<std::string> suites, models, labels;
   for (const RunInfo& info : runs) {
     if (info.status == RunStatus::monitor) continue;
     suites.insert(info.suite_name);
     models.insert(info.model);
+    labels.insert(info.labels.begin(), info.labels.end());
   }
   std::string s = "<form method=\"get\" action=\"/\" class=\"filters\">\n";
   s += filter_select(r, "suite", suites) + filter_select(r, "model", models) +
+       (labels.empty() ? "" : filter_select(r, "label", labels)) +
        filter_select(r, "status", {"complete", "running", "interrupted", "failed"});
   for (const char* name : {"since", "until"}) {
     s += fmt::format("<label>{} <input type=\"date\" name=\"{}\" value=\"{}\"></label>\n", name,
                      name, html::attr(r.param(name).value_or("")));
   }
+  s += fmt::format("<label><input type=\"checkbox\" name=\"archived\" value=\"1\"{}> archived too"
+                   "</label>\n",
+                   r.param("archived").value_or("") == "1" ? " checked" : "");
   return s + "<button type=\"submit\">Filter</button> <a href=\"/\">all runs</a></form>\n";
 }
 
-// Two runs of a suite to compare: A (the baseline) and B (the candidate), newest first, the
-// newest as B and the one before it as A.
+// What a team said of a run (its labels, note, commit), under its id in the runs list.
+std::string run_about(const RunInfo& info) {
+  std::string s;
+  for (const auto& label : info.labels) s += "<span class=\"label\">" + html::text(label) + "</span> ";
+  if (!info.note.empty()) s += "<span class=\"note\">" + html::text(info.note) + "</span> ";
+  if (!info.git_commit.empty())
+    s += "<span class=\"commit\">commit " + html::text(info.git_commit.substr(0, 10)) + "</span> ";
+  if (!info.archived_at.empty())
+    s += "<span class=\"note\">archived " + html::text(info.archived_at.substr(0, 10)) + "</span>";
+  return s.empty() ? "" : "<br><small>" + s + "</small>";
+}
+
+// An admin's buttons on a run: archive (or restore) and delete, each a form with the CSRF token.
+std::string run_actions(const Request& r, const RunInfo& info) {
+  if (!r.who || r.who->role != "admin") return "";
+  const auto button = [&](const char* what, const char* label, const char* confirm_class) {
+    return fmt::format(
+        "<form method=\"post\" action=\"/runs/{}/{}\" class=\"inline\">{}<button type=\"submit\""
+        " class=\"{}\">{}</button></form>",
+        url_component(info.id), what, csrf_field(r), confirm_class, label);
+  };
+  return " " + (info.archived_at.empty() ? button("archive", "archive", "quiet")
+                                         : button("restore", "restore", "quiet")) +
+         " " + button("delete", "delete", "danger");
+}
+
+// Two runs of a suite to compare: A (the baseline) and B (the candidate), newest first; chosen
+// at first, the newest run that has an earlier one of its suite as B, and that one as A.
 std::string compare_form(const std::vector<const RunInfo*>& complete) {
   if (complete.size() < 2) return "";
+  std::size_t a = 1, b = 0;
+  for (std::size_t i = 0, found = 0; i < complete.size() && !found; ++i) {
+    for (std::size_t j = i + 1; j < complete.size(); ++j) {
+      if (complete[j]->suite_name != complete[i]->suite_name) continue;
+      a = j, b = i, found = 1;
+      break;
+    }
+  }
   const auto options = [&](std::size_t chosen) {
     std::string s;
     for (std::size_t i = 0; i < complete.size(); ++i) {
@@ -153,7 +204,7 @@ std::string compare_form(const std::vector<const RunInfo*>& complete) {
       s += fmt::format("<option value=\"{}\"{}>{} · {} · {} · {}</option>", html::attr(info.id),
                        i == chosen ? " selected" : "", html::text(info.id),
                        html::text(info.suite_name), html::text(info.model),
-                       html::text(info.started_at));
+                       html::text(started_text(info.started_at)));
     }
     return s;
   };
@@ -161,7 +212,7 @@ std::string compare_form(const std::vector<const RunInfo*>& complete) {
       "<form method=\"get\" action=\"/compare\" class=\"filters\">\n<label>A (baseline) <select "
       "name=\"a\">{}</select></label>\n<label>B (candidate) <select name=\"b\">{}</select>"
       "</label>\n<button type=\"submit\">Compare</button></form>\n",
-      options(1), options(0));
+      options(a), options(b));
 }
 
 std::string run_result(const RunInfo& info) {
@@ -195,23 +246,23 @@ Response runs_page(Store& store, const Request& r) {
                              url_component(p->second), url_component(info.id));
     }
     rows += fmt::format(
-        "<tr><td><a href=\"/runs/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-        url_component(info.id), html::text(info.id), html::text(info.started_at),
+        "<tr><td><a href=\"/runs/{}\">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}{}</td></tr>\n",
+        url_component(info.id), html::text(info.id), run_about(info), html::text(started_text(info.started_at)),
         html::text(info.suite_name), html::text(info.model), info.n_cases, info.n_errors,
-        html::text(run_result(info)), links);
+        html::text(run_result(info)), links, run_actions(r, info));
   }
   std::string body = "<h1>Runs</h1>\n" + runs_filter_form(r, all) + compare_form(complete);
   if (rows.empty()) {
     body += all.empty() ? "<p>No runs yet: <code>qualbar run SUITE</code> stores one here.</p>\n"
                         : "<p>No run matches the filter.</p>\n";
-    return page(r, "Runs", body);
+    return page(r, "Runs", body, "", kRunsStyle);
   }
   body +=
       "<table>\n<thead><tr><th>run</th><th>started (UTC)</th><th>suite</th><th>model</th>"
       "<th>cases</th><th>errors</th><th>result</th><th></th></tr></thead>\n<tbody>\n" +
       rows + "</tbody>\n</table>\n";
-  return page(r, "Runs", body);
+  return page(r, "Runs", body, "", kRunsStyle);
 }
 
 // The run's HTML report as `qualbar report --format html` writes it, with a bar of links to the
