@@ -199,18 +199,20 @@ Response signin(const Request& r, const RouteContext& context) {
   if (const auto form = parse_query(r.body)) {
     if (const auto it = form->find("secret"); it != form->end()) secret = it->second;
   }
+  // The link used up and the session made in one unit: a link is never spent without a session.
+  const auto unit = store.begin();
   const auto user = secret.empty() ? std::nullopt
                                    : store.accounts().use_signin_link(sha256_hex(secret),
                                                                       now_rfc3339());
   if (!user) {
-    store.accounts().record_failed_signin(client, now_rfc3339());
-    Response out = refuse(r, 403,
-                          "this sign-in link is unknown, used or expired: ask an admin for a new "
-                          "one (`qualbar users link NAME`)");
-    return out;
+    store.accounts().record_failed_signin(client, now_rfc3339(),
+                                          rfc3339_from_now(-kSigninWindowSeconds));
+    unit->commit();
+    return refuse(r, 403,
+                  "this sign-in link is unknown, used or expired: ask an admin for a new one "
+                  "(`qualbar users link NAME`)");
   }
   const std::string session = random_secret();
-  const auto unit = store.begin();
   store.accounts().add_session(sha256_hex(session), *user, random_secret(), now_rfc3339(),
                                rfc3339_from_now(static_cast<long long>(kSessionHours) * 3600));
   audit(store, *user, "session.signin", *user, "from " + client);

@@ -174,10 +174,16 @@ bool SqliteAccountStore::revoke_token(const std::string& id, const std::string& 
   return c_.changes() > 0;
 }
 
-void SqliteAccountStore::record_failed_signin(const std::string& client, const std::string& at) {
+void SqliteAccountStore::record_failed_signin(const std::string& client, const std::string& at,
+                                              const std::string& forget_before) {
+  SqliteConnection::Transaction tx(c_);
+  Statement old(c_, "DELETE FROM failed_signins WHERE at < ?");
+  old.bind(1, forget_before);
+  old.run();
   Statement s(c_, "INSERT INTO failed_signins (client, at) VALUES (?,?)");
   s.bind(1, client).bind(2, at);
   s.run();
+  tx.commit();
 }
 
 std::size_t SqliteAccountStore::failed_signins(const std::string& client,

@@ -122,7 +122,8 @@ class SqliteAccountStore final : public AccountStore {
   std::optional<ApiToken> token(const std::string& secret_hash) override;
   std::vector<ApiToken> tokens() override;
   bool revoke_token(const std::string& id, const std::string& at) override;
-  void record_failed_signin(const std::string& client, const std::string& at) override;
+  void record_failed_signin(const std::string& client, const std::string& at,
+                            const std::string& forget_before) override;
   std::size_t failed_signins(const std::string& client, const std::string& since) override;
   void audit(const AuditEntry& entry) override;
   std::vector<AuditEntry> audit_log(std::size_t limit) override;

@@ -77,8 +77,10 @@ class AccountStore {
   // false when there is no such token.
   virtual bool revoke_token(const std::string& id, const std::string& at) = 0;
 
-  // Sign-in attempts that failed, by client address, for the rate limit.
-  virtual void record_failed_signin(const std::string& client, const std::string& at) = 0;
+  // Sign-in attempts that failed, by client address, for the rate limit; attempts from before
+  // `forget_before` (out of every window) are dropped as a new one is kept.
+  virtual void record_failed_signin(const std::string& client, const std::string& at,
+                                    const std::string& forget_before) = 0;
   [[nodiscard]] virtual std::size_t failed_signins(const std::string& client,
                                                    const std::string& since) = 0;
 
