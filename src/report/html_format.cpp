@@ -231,7 +231,23 @@ void write_fairness(const Report& r, std::string& s) {
   s += "</section>\n";
 }
 
+// A report drawn without its cases (a served run page): each pass/fail dimension's failing cases
+// are a link to where they are read.
+void write_failing_case_links(const ReportInput& in, std::string& s) {
+  s += "<section id=\"failing-cases\"><h2>Failing cases</h2>\n<p>Each dimension's failing cases, "
+       "with their input, output and the scorer's evidence, in the case explorer:</p>\n<ul>\n";
+  for (const DimensionResult& dim : in.report.dimensions) {
+    if (dim.kind != ScoreKind::binary || dim.name == kErrorsDimension) continue;
+    s += fmt::format("<li><a href=\"{}?failing={}\">{}</a> (pass rate {:.1f}%, n={})</li>\n",
+                     html::attr(in.cases_url), html::attr(dim.name), text(dim.name),
+                     100 * dim.overall.estimate, dim.overall.n);
+  }
+  s += fmt::format("</ul>\n<p><a href=\"{}\">Every case</a></p></section>\n",
+                   html::attr(in.cases_url));
+}
+
 void write_failing_cases(const ReportInput& in, std::string& s) {
+  if (in.cases.empty() && !in.cases_url.empty()) return write_failing_case_links(in, s);
   const auto& dims = in.report.dimensions;
   std::string rows;
   std::size_t n = 0, total = 0;

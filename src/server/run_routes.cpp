@@ -271,7 +271,7 @@ Response runs_page(Store& store, const Request& r) {
 Response run_page(Store& store, const Request& r) {
   const auto s = stored_report(store, r.params.at("id"));
   const RunInfo& info = s->data.stored.info;
-  std::string html = render(*s, "html");
+  std::string html = render(*s, "html", "/runs/" + url_component(info.id) + "/cases");
   std::string bar = fmt::format(
       "<nav class=\"site\" style=\"display:flex;gap:1em;padding:.4em 0;border-bottom:1px solid "
       "#ccc;margin-bottom:1em\"><a href=\"/\">Runs</a> <a href=\"/runs/{}/cases\">Case explorer"

@@ -54,11 +54,13 @@ std::shared_ptr<const StoredReport> stored_report(Store& store, const std::strin
   return cache.front().second;
 }
 
-std::string render(const StoredReport& s, const std::string& format) {
+std::string render(const StoredReport& s, const std::string& format,
+                   const std::string& cases_url) {
   const ScoreTable none;
   std::ostringstream out;
-  report_format_registry().get(format).write(ReportInput{s.report, s.data.suite, {}, {}, none},
-                                             out);
+  ReportInput in{s.report, s.data.suite, {}, {}, none};
+  in.cases_url = cases_url;
+  report_format_registry().get(format).write(in, out);
   return out.str();
 }
 

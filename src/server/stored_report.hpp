@@ -27,6 +27,7 @@ struct StoredReport {
 std::shared_ptr<const StoredReport> stored_report(Store& store, const std::string& id);
 
 // A registered report format of a stored report (json, html, markdown, ...), without the cases.
-std::string render(const StoredReport& s, const std::string& format);
+std::string render(const StoredReport& s, const std::string& format,
+                   const std::string& cases_url = "");
 
 }  // namespace qb::server

@@ -191,6 +191,10 @@ TEST_F(Serve, PagesListTheRunsAndShowAReport) {
   ASSERT_TRUE(report);
   EXPECT_EQ(report->status, 200);
   EXPECT_NE(report->body.find("FAIL — 7 bars missed"), std::string::npos);
+  // Drawn without its cases, the served report sends each dimension's failing cases to the
+  // case explorer rather than saying none failed.
+  EXPECT_NE(report->body.find("/cases?failing=grounded\">grounded</a>"), std::string::npos);
+  EXPECT_EQ(report->body.find("No case failed"), std::string::npos);
   const auto head = c.Head("/runs/latest");
   ASSERT_TRUE(head);
   EXPECT_EQ(head->status, 200);

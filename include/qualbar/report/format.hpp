@@ -20,6 +20,9 @@ struct ReportInput {
   const ScoreTable& scores;
   bool color = false;  // terminal colour (only when stdout is a TTY)
   std::size_t width = 0;  // terminal columns the terminal format fits (0: no limit, --wide)
+  // Where the run's cases are read when they are not given (qualbar serve's case explorer): the
+  // HTML report's failing cases link there, one link a dimension, instead of saying none failed.
+  std::string cases_url;
 };
 
 struct ReportFormatEntry {
