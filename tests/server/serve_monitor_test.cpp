@@ -190,7 +190,9 @@ void check_histograms(const std::map<std::string, Family>& families) {
       EXPECT_EQ(b.back().second, counts.at(series)) << name;
       for (std::size_t i = 1; i < b.size(); ++i) {
         EXPECT_LE(b[i - 1].second, b[i].second) << name << " not cumulative at le=" << b[i].first;
-        if (b[i].first != "+Inf") EXPECT_LT(std::stod(b[i - 1].first), std::stod(b[i].first));
+        if (b[i].first != "+Inf") {
+          EXPECT_LT(std::stod(b[i - 1].first), std::stod(b[i].first));
+        }
       }
     }
   }
