@@ -44,18 +44,20 @@ std::string push_failure(long status, const std::string& url, const std::string&
   const std::string says = server_says(answer);
   switch (status) {
     case 401:
-      return fmt::format("{} refused the token (401: {}): check --token or $QUALBAR_TOKEN; an "
-                         "admin makes one with `qualbar tokens add NAME --scope runs:write`",
-                         url, says);
+      return fmt::format(
+          "{} refused the token (401: {}): check --token or $QUALBAR_TOKEN; an "
+          "admin makes one with `qualbar tokens add NAME --scope runs:write`",
+          url, says);
     case 403:
-      return fmt::format("{} refused the push (403: {}): the token needs the runs:write scope",
-                         url, says);
+      return fmt::format("{} refused the push (403: {}): the token needs the runs:write scope", url,
+                         says);
     case 409:
       return fmt::format("{} has a different run with this id (409: {})", url, says);
     case 413:
-      return fmt::format("{} refused the bundle as too big (413: {}): start the server with a "
-                         "larger --max-upload-mb, or push it with --out bundle-hashes",
-                         url, says);
+      return fmt::format(
+          "{} refused the bundle as too big (413: {}): start the server with a "
+          "larger --max-upload-mb, or push it with --out bundle-hashes",
+          url, says);
     case 400:
       return fmt::format("{} refused the bundle (400: {})", url, says);
     case 404:
@@ -66,11 +68,13 @@ std::string push_failure(long status, const std::string& url, const std::string&
 }
 
 int push(const PushOptions& o) {
-  if (o.to.empty()) throw InputError("--to: the address of qualbar serve, e.g. --to https://qualbar.example.com");
+  if (o.to.empty())
+    throw InputError("--to: the address of qualbar serve, e.g. --to https://qualbar.example.com");
   const std::string& token = o.token;
   if (token.empty())
-    throw InputError("no API token: pass --token or set $QUALBAR_TOKEN (a token with the "
-                     "runs:write scope: `qualbar tokens add ci --scope runs:write`)");
+    throw InputError(
+        "no API token: pass --token or set $QUALBAR_TOKEN (a token with the "
+        "runs:write scope: `qualbar tokens add ci --scope runs:write`)");
   const std::string body = read_file(o.bundle);
   // Checked here first: a bad bundle is named with its file and line before anything is sent.
   const RunBundle b = read_run_bundle(body, o.bundle);
@@ -104,8 +108,8 @@ int push(const PushOptions& o) {
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
   const CURLcode rc = curl_easy_perform(e);
   if (rc != CURLE_OK) {
-    throw RunError(fmt::format("cannot reach {}: {}", url,
-                               error[0] != '\0' ? error : curl_easy_strerror(rc)));
+    throw RunError(
+        fmt::format("cannot reach {}: {}", url, error[0] != '\0' ? error : curl_easy_strerror(rc)));
   }
   long status = 0;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
@@ -130,7 +134,8 @@ const CommandRegistrar push_command_registrar{CommandEntry{
           "refused, 3 when the server cannot be reached or fails.");
       auto o = std::make_shared<PushOptions>();
       sub.add_option("bundle", o->bundle, "The run bundle file")->required();
-      sub.add_option("--to", o->to, "The address of qualbar serve, e.g. https://qualbar.example.com")
+      sub.add_option("--to", o->to,
+                     "The address of qualbar serve, e.g. https://qualbar.example.com")
           ->required();
       sub.add_option("--token", o->token,
                      "An API token with the runs:write scope (default: $QUALBAR_TOKEN; never "

@@ -19,10 +19,14 @@ std::string escape_label(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (const char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -31,9 +35,12 @@ void MetricsText::family(std::string_view name, std::string_view type, std::stri
   // HELP text escapes backslash and newline only.
   std::string h;
   for (const char c : help) {
-    if (c == '\\') h += "\\\\";
-    else if (c == '\n') h += "\\n";
-    else h.push_back(c);
+    if (c == '\\')
+      h += "\\\\";
+    else if (c == '\n')
+      h += "\\n";
+    else
+      h.push_back(c);
   }
   out_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, h, name, type);
 }
@@ -75,9 +82,10 @@ void RequestMetrics::write(std::string& out) const {
     std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b < kBuckets.size(); ++b) {
       cumulative += h.buckets[b];
-      t.sample("qualbar_http_request_duration_seconds_bucket",
-               {{"route", key.first}, {"method", key.second}, {"le", fmt::format("{}", kBuckets[b])}},
-               static_cast<double>(cumulative));
+      t.sample(
+          "qualbar_http_request_duration_seconds_bucket",
+          {{"route", key.first}, {"method", key.second}, {"le", fmt::format("{}", kBuckets[b])}},
+          static_cast<double>(cumulative));
     }
     t.sample("qualbar_http_request_duration_seconds_bucket",
              {{"route", key.first}, {"method", key.second}, {"le", "+Inf"}},

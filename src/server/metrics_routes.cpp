@@ -23,7 +23,8 @@ void run_verdicts(MetricsText& t, const std::vector<RunInfo>& runs) {
     if (info.status == RunStatus::complete && info.archived_at.empty())
       newest.emplace(info.suite_name, info.passed);
   }
-  for (const auto& [suite, passed] : newest) t.sample("qualbar_run_passed", {{"suite", suite}}, passed ? 1 : 0);
+  for (const auto& [suite, passed] : newest)
+    t.sample("qualbar_run_passed", {{"suite", suite}}, passed ? 1 : 0);
 }
 
 // Each monitor's status, computed as its dashboard computes it; none without records yet.
@@ -55,7 +56,8 @@ std::vector<MonitorMetrics> monitor_metrics(Store& store, const std::vector<RunI
       if (i.open) ++m.open[i.signal];
     for (const auto& p : status.review) {
       for (const auto& w : p.weeks)
-        if (w.sampled > w.graded) m.backlog.emplace_back(w.window, p.dimension, w.sampled - w.graded);
+        if (w.sampled > w.graded)
+          m.backlog.emplace_back(w.window, p.dimension, w.sampled - w.graded);
     }
     out.push_back(std::move(m));
   }
@@ -66,23 +68,27 @@ void write_monitors(MetricsText& t, const std::vector<MonitorMetrics>& monitors)
   t.family("qualbar_monitor_records_ingested_total", "counter",
            "Production records ingested into the suite's monitor.");
   for (const auto& m : monitors)
-    t.sample("qualbar_monitor_records_ingested_total", {{"suite", m.suite}}, static_cast<double>(m.ingested));
+    t.sample("qualbar_monitor_records_ingested_total", {{"suite", m.suite}},
+             static_cast<double>(m.ingested));
   t.family("qualbar_monitor_records_sampled_total", "counter",
            "Production records kept whole in the suite's sample (for review and the judge).");
   for (const auto& m : monitors)
-    t.sample("qualbar_monitor_records_sampled_total", {{"suite", m.suite}}, static_cast<double>(m.sampled));
+    t.sample("qualbar_monitor_records_sampled_total", {{"suite", m.suite}},
+             static_cast<double>(m.sampled));
   t.family("qualbar_monitor_open_incidents", "gauge",
            "Open incidents of the suite's monitor, by signal (a dimension, an input or an "
            "operational signal).");
   for (const auto& m : monitors) {
     for (const auto& [signal, n] : m.open)
-      t.sample("qualbar_monitor_open_incidents", {{"suite", m.suite}, {"signal", signal}}, static_cast<double>(n));
+      t.sample("qualbar_monitor_open_incidents", {{"suite", m.suite}, {"signal", signal}},
+               static_cast<double>(n));
   }
   t.family("qualbar_review_backlog", "gauge",
            "Sampled records of a week that people have not graded yet on a dimension.");
   for (const auto& m : monitors) {
     for (const auto& [week, dimension, n] : m.backlog)
-      t.sample("qualbar_review_backlog", {{"suite", m.suite}, {"week", week}, {"dimension", dimension}},
+      t.sample("qualbar_review_backlog",
+               {{"suite", m.suite}, {"week", week}, {"dimension", dimension}},
                static_cast<double>(n));
   }
 }

@@ -100,8 +100,8 @@ void MonitorTimer::loop() {
                                display_text(e.what()));
       store.reset();  // opened again next time
     }
-    const auto wait = std::chrono::seconds(
-        std::min<std::int64_t>(every_s_, seconds_to_week_end() + 1));
+    const auto wait =
+        std::chrono::seconds(std::min<std::int64_t>(every_s_, seconds_to_week_end() + 1));
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, wait, [this] { return stop_; })) break;
   }

@@ -25,19 +25,21 @@ std::optional<RunInfo> stored_run(Store& store, const std::string& id) {
 // 200 when the same run is stored already (a retried push), 409 when another run has its id.
 Response already_stored(const RunInfo& stored, const RunBundle& b) {
   if (!same_run(stored, b.run.info)) {
-    throw HttpError(409, fmt::format("a different run with id '{}' is already stored (suite {}, "
-                                     "model {}, started {}); nothing was written",
-                                     stored.id, stored.suite_name, stored.model,
-                                     stored.started_at));
+    throw HttpError(409,
+                    fmt::format("a different run with id '{}' is already stored (suite {}, "
+                                "model {}, started {}); nothing was written",
+                                stored.id, stored.suite_name, stored.model, stored.started_at));
   }
-  return Response::json(dump({{"id", stored.id}, {"stored", false},
+  return Response::json(dump({{"id", stored.id},
+                              {"stored", false},
                               {"message", "this run is stored already"},
                               {"links", {{"page", "/runs/" + stored.id}}}}));
 }
 
 Response upload_run(Store& store, const Request& r) {
   if (r.body.empty())
-    throw HttpError(400, "send a run bundle as the body: `qualbar run --out bundle=FILE` writes one");
+    throw HttpError(400,
+                    "send a run bundle as the body: `qualbar run --out bundle=FILE` writes one");
   const RunBundle b = read_run_bundle(r.body, "the bundle");
   const std::string& id = b.run.info.id;
   if (auto stored = stored_run(store, id)) return already_stored(*stored, b);
@@ -53,17 +55,16 @@ Response upload_run(Store& store, const Request& r) {
     if (auto stored = stored_run(store, id)) return already_stored(*stored, b);
     throw;
   }
-  Response out = Response::json(
-      dump({{"id", id},
-            {"stored", true},
-            {"cases", b.run.info.n_cases},
-            {"passed", b.run.info.passed},
-            {"links",
-             {{"page", "/runs/" + id},
-              {"summary", "/api/v1/runs/" + id + "/summary"},
-              {"report", "/api/v1/runs/" + id + "/report"},
-              {"cases", "/api/v1/runs/" + id + "/cases"}}}}),
-      201);
+  Response out = Response::json(dump({{"id", id},
+                                      {"stored", true},
+                                      {"cases", b.run.info.n_cases},
+                                      {"passed", b.run.info.passed},
+                                      {"links",
+                                       {{"page", "/runs/" + id},
+                                        {"summary", "/api/v1/runs/" + id + "/summary"},
+                                        {"report", "/api/v1/runs/" + id + "/report"},
+                                        {"cases", "/api/v1/runs/" + id + "/cases"}}}}),
+                                201);
   out.headers.emplace_back("Location", "/api/v1/runs/" + id + "/summary");
   return out;
 }

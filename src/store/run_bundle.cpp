@@ -131,7 +131,8 @@ RunInfo read_run_info(const BundleLine& l, const json& r) {
   i.status = RunStatus::complete;
   i.n_cases = l.count(r, "n_cases", p);
   i.n_errors = l.count(r, "n_errors", p);
-  if (!l.at(r, "passed", "run.passed").is_boolean()) throw l.fail("run.passed", "expected true or false");
+  if (!l.at(r, "passed", "run.passed").is_boolean())
+    throw l.fail("run.passed", "expected true or false");
   i.passed = r["passed"].get<bool>();
   i.labels = l.texts(r, "labels", p);
   for (std::size_t k = 0; k < i.labels.size(); ++k)
@@ -213,7 +214,8 @@ void read_case(const BundleLine& l, RunBundle& b, std::size_t i, const std::stri
   const std::string id = l.text(c, "id");
   std::string line;
   if (b.withheld) {
-    line = json{{"id", id}, {"input", "(withheld: sha256 " + l.text(c, "case_sha256") + ")"}}.dump();
+    line =
+        json{{"id", id}, {"input", "(withheld: sha256 " + l.text(c, "case_sha256") + ")"}}.dump();
   } else {
     line = l.text(c, "case");
     json parsed;
@@ -239,12 +241,14 @@ void read_case(const BundleLine& l, RunBundle& b, std::size_t i, const std::stri
   if (!failing.is_array()) throw l.fail("failing", "expected an array of dimension positions");
   for (std::size_t k = 0; k < failing.size(); ++k) {
     if (!failing[k].is_number_unsigned() || failing[k].get<std::size_t>() >= dims)
-      throw l.fail(fmt::format("failing[{}]", k), fmt::format("expected a dimension position below {}", dims));
+      throw l.fail(fmt::format("failing[{}]", k),
+                   fmt::format("expected a dimension position below {}", dims));
     b.failing[i * dims + failing[k].get<std::size_t>()] = 1;
   }
   const json& cells = l.at(c, "cells", "cells");
   if (!cells.is_array() || cells.size() != b.slices.size())
-    throw l.fail("cells", fmt::format("expected one array of cells per slice ({})", b.slices.size()));
+    throw l.fail("cells",
+                 fmt::format("expected one array of cells per slice ({})", b.slices.size()));
   for (std::size_t s = 0; s < cells.size(); ++s) {
     CaseSlices& cs = b.slices[s];
     const std::string field = fmt::format("cells[{}]", s);
@@ -294,7 +298,8 @@ void write_run_bundle(const RunBundle& b, std::ostream& out, bool withhold) {
       c["case"] = r.case_lines[i];
     }
     c["response"] = response_to_json(response);
-    nlohmann::ordered_json scores = nlohmann::ordered_json::array(), failing = scores, cells = scores;
+    nlohmann::ordered_json scores = nlohmann::ordered_json::array(), failing = scores,
+                           cells = scores;
     for (std::size_t d = 0; d < dims; ++d) {
       const ScoreView s = r.scores.at(i, d);
       // Evidence may quote the output (an unsupported claim): withheld with it.
@@ -335,7 +340,8 @@ RunBundle read_run_bundle(std::string_view text, const std::string& where) {
       throw l.fail("", fmt::format("the header says {} cases; this line is one more", n));
     }
   }
-  if (number == 0) throw InputError(where + ": empty; expected a " + std::string(kRunBundleSchema) + " bundle");
+  if (number == 0)
+    throw InputError(where + ": empty; expected a " + std::string(kRunBundleSchema) + " bundle");
   if (b.run.case_lines.size() != n || b.run.report.empty())
     throw InputError(fmt::format("{}: cut short: the header says {} cases, {} are there", where, n,
                                  b.run.case_lines.size()));

@@ -95,7 +95,8 @@ TEST(ServeMonitor, TwoServersOnOneStoreOpenEachIncidentOnceAndPostItOnce) {
   }
   EXPECT_EQ(opened.size(), open.size()) << "one post per incident, whichever server posted it";
   EXPECT_EQ(std::set<std::string>(opened.begin(), opened.end()), open);
-  EXPECT_NE(metrics.find("qualbar_monitor_open_incidents{suite=\"support-assistant-demo\""), std::string::npos)
+  EXPECT_NE(metrics.find("qualbar_monitor_open_incidents{suite=\"support-assistant-demo\""),
+            std::string::npos)
       << metrics;
 }
 
@@ -112,7 +113,8 @@ std::map<std::string, Family> parse_exposition(const std::string& text) {
   std::map<std::string, Family> families;
   std::set<std::string> helped;
   const std::regex help(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$)");
-  const std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
+  const std::regex type(
+      R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
   const std::regex sample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$)");
   const std::regex label(R"re(^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\\\|\\"|\\n)*)"(,|$))re");
   std::string current;
@@ -136,9 +138,10 @@ std::map<std::string, Family> parse_exposition(const std::string& text) {
     if (m.empty()) continue;
     const std::string name = m[1];
     const std::string& type_of = families[current].type;
-    const bool ok = name == current ||
-                    (type_of == "histogram" && (name == current + "_bucket" || name == current + "_sum" ||
-                                                name == current + "_count"));
+    const bool ok =
+        name == current ||
+        (type_of == "histogram" &&
+         (name == current + "_bucket" || name == current + "_sum" || name == current + "_count"));
     EXPECT_TRUE(ok) << name << " outside its family " << current;
     std::map<std::string, std::string> labels;
     std::string rest = m[3];
@@ -170,7 +173,8 @@ void check_histograms(const std::map<std::string, Family>& families) {
   for (const auto& [name, f] : families) {
     if (f.type != "histogram") continue;
     // Per series (labels but le): buckets in order, cumulative, +Inf last and equal to _count.
-    std::map<std::map<std::string, std::string>, std::vector<std::pair<std::string, double>>> buckets;
+    std::map<std::map<std::string, std::string>, std::vector<std::pair<std::string, double>>>
+        buckets;
     std::map<std::map<std::string, std::string>, double> counts;
     for (auto [labels, v] : f.samples) {
       const std::string kind = labels["__name__"];
@@ -210,20 +214,28 @@ TEST(ServeMetrics, MetricsAreThePrometheusTextFormat) {
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   const auto families = parse_exposition(r->body);
   check_histograms(families);
-  for (const char* name : {"qualbar_run_passed", "qualbar_monitor_records_ingested_total",
-                           "qualbar_monitor_records_sampled_total", "qualbar_monitor_open_incidents",
-                           "qualbar_review_backlog", "qualbar_http_request_duration_seconds"}) {
+  for (const char* name :
+       {"qualbar_run_passed", "qualbar_monitor_records_ingested_total",
+        "qualbar_monitor_records_sampled_total", "qualbar_monitor_open_incidents",
+        "qualbar_review_backlog", "qualbar_http_request_duration_seconds"}) {
     EXPECT_TRUE(families.count(name)) << name << " missing:\n" << r->body;
   }
-  EXPECT_NE(r->body.find("qualbar_run_passed{suite=\"support-assistant-demo\"} 0\n"), std::string::npos) << r->body;
-  EXPECT_NE(r->body.find("qualbar_monitor_records_ingested_total{suite=\"support-assistant-demo\"} "),
-            std::string::npos);
-  EXPECT_NE(r->body.find("qualbar_http_request_duration_seconds_count{route=\"/api/v1/runs/{id}/summary\",method=\"GET\"} 1\n"),
+  EXPECT_NE(r->body.find("qualbar_run_passed{suite=\"support-assistant-demo\"} 0\n"),
+            std::string::npos)
+      << r->body;
+  EXPECT_NE(
+      r->body.find("qualbar_monitor_records_ingested_total{suite=\"support-assistant-demo\"} "),
+      std::string::npos);
+  EXPECT_NE(r->body.find("qualbar_http_request_duration_seconds_count{route=\"/api/v1/runs/{id}/"
+                         "summary\",method=\"GET\"} 1\n"),
             std::string::npos)
       << r->body;
   EXPECT_NE(r->body.find("route=\"(none)\""), std::string::npos);
   // Label values are escaped.
-  EXPECT_EQ(parse_exposition("# HELP a x\n# TYPE a gauge\na{s=\"q\\\"uote\\\\\"} 1\n").at("a").samples[0].first.at("s"),
+  EXPECT_EQ(parse_exposition("# HELP a x\n# TYPE a gauge\na{s=\"q\\\"uote\\\\\"} 1\n")
+                .at("a")
+                .samples[0]
+                .first.at("s"),
             "q\\\"uote\\\\");
 }
 

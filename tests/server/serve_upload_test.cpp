@@ -32,7 +32,8 @@ std::string raw_exchange(int port, const std::string& request) {
     timeval wait{1, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
     char buf[4096];
-    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+      out.append(buf, static_cast<std::size_t>(n));
   }
   ::close(fd);
   return out;
@@ -49,8 +50,8 @@ TEST(ServeUpload, PushedBundleIsStoredOnceAndReadByEveryPage) {
   const auto& dir = demo.dir();
   // Another machine's run: a demo of its own, bundled from its store.
   ASSERT_EQ(run_qualbar("demo --dir other --store other.db", dir).exit_code, 0);
-  const auto bundled =
-      run_qualbar("report latest --store other.db -q --out bundle=run.qbb --out bundle-hashes=h.qbb", dir);
+  const auto bundled = run_qualbar(
+      "report latest --store other.db -q --out bundle=run.qbb --out bundle-hashes=h.qbb", dir);
   ASSERT_EQ(bundled.exit_code, 1) << bundled.err;  // the demo's latest run misses a bar
   const std::string text = test::read_text(dir.work() / "run.qbb");
   EXPECT_EQ(text.rfind(R"({"schema":"qualbar.run-bundle/1","run":{"id":")", 0), 0U)
@@ -61,14 +62,14 @@ TEST(ServeUpload, PushedBundleIsStoredOnceAndReadByEveryPage) {
 
   const std::string url = "http://127.0.0.1:" + std::to_string(demo.port());
   const std::string token = demo.token("runs:write");
-  const auto pushed = run_qualbar(
-      std::vector<std::string>{"push", "run.qbb", "--to", url, "--token", token}, dir);
+  const auto pushed =
+      run_qualbar(std::vector<std::string>{"push", "run.qbb", "--to", url, "--token", token}, dir);
   ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
   EXPECT_NE(pushed.out.find("Pushed run " + id), std::string::npos) << pushed.out;
   EXPECT_EQ(pushed.out.find(token), std::string::npos);
   // Again (a retried CI job): stored already, nothing changes.
-  const auto again = run_qualbar(std::vector<std::string>{"push", "run.qbb", "--to", url},
-                                 dir, {{"QUALBAR_TOKEN", token}});
+  const auto again = run_qualbar(std::vector<std::string>{"push", "run.qbb", "--to", url}, dir,
+                                 {{"QUALBAR_TOKEN", token}});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("Already there: run " + id), std::string::npos) << again.out;
 
@@ -85,7 +86,8 @@ TEST(ServeUpload, PushedBundleIsStoredOnceAndReadByEveryPage) {
             json::parse(local.out)["summary"]);
   EXPECT_FALSE(case_ids(failing).empty());
   const json refunds = json::parse(
-      read.Get("/api/v1/runs/" + id + "/cases?slice=category&value=refund-dispute&limit=1000")->body);
+      read.Get("/api/v1/runs/" + id + "/cases?slice=category&value=refund-dispute&limit=1000")
+          ->body);
   EXPECT_FALSE(case_ids(refunds).empty());
   auto viewer = demo.as("viewer");
   EXPECT_EQ(viewer.Get("/runs/" + id)->status, 200);
@@ -126,14 +128,16 @@ TEST(ServeUpload, BadBundlesAndWrongTokensAreRefusedNamingWhy) {
   EXPECT_NE(bad.second.find("the bundle line 3: field 'scores': expected one score per dimension"),
             std::string::npos)
       << bad.second;
-  const auto schema = post(writer, R"({"schema":"qualbar.run-bundle/9"})" "\n");
+  const auto schema = post(writer, R"({"schema":"qualbar.run-bundle/9"})"
+                                   "\n");
   EXPECT_EQ(schema.first, 400);
   EXPECT_NE(schema.second.find(
                 "the bundle line 1: field 'schema': 'qualbar.run-bundle/9': this qualbar reads "
                 "qualbar.run-bundle/1"),
             std::string::npos)
       << schema.second;
-  // Bigger than the 1 MiB of any other body, under the upload limit: read, then refused as a bundle.
+  // Bigger than the 1 MiB of any other body, under the upload limit: read, then refused as a
+  // bundle.
   const auto big = post(writer, std::string(2 * 1024 * 1024, 'x'));
   EXPECT_EQ(big.first, 400) << big.second;
   // Tokens: none 401, a read token 403 naming the scope.
@@ -147,16 +151,18 @@ TEST(ServeUpload, BadBundlesAndWrongTokensAreRefusedNamingWhy) {
   // push checks the bundle before sending it, and says what a refusal means.
   std::ofstream(dir.work() / "broken.qbb") << broken;
   const std::string url = "http://127.0.0.1:" + std::to_string(demo.port());
-  const auto local = run_qualbar(
-      std::vector<std::string>{"push", "broken.qbb", "--to", url, "--token", demo.token("runs:write")},
-      dir);
+  const auto local = run_qualbar(std::vector<std::string>{"push", "broken.qbb", "--to", url,
+                                                          "--token", demo.token("runs:write")},
+                                 dir);
   EXPECT_EQ(local.exit_code, 2);
-  EXPECT_EQ(local.err,
-            "qualbar: error: broken.qbb line 3: field 'scores': expected one score per dimension (10)\n");
+  EXPECT_EQ(
+      local.err,
+      "qualbar: error: broken.qbb line 3: field 'scores': expected one score per dimension (10)\n");
   const auto refused = run_qualbar(
       std::vector<std::string>{"push", "run.qbb", "--to", url, "--token", demo.token("read")}, dir);
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_NE(refused.err.find("the token needs the runs:write scope"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("the token needs the runs:write scope"), std::string::npos)
+      << refused.err;
   EXPECT_EQ(refused.err.find(demo.token("read")), std::string::npos);
   const auto no_token = run_qualbar(std::vector<std::string>{"push", "run.qbb", "--to", url}, dir,
                                     {{"QUALBAR_TOKEN", ""}});
@@ -164,26 +170,27 @@ TEST(ServeUpload, BadBundlesAndWrongTokensAreRefusedNamingWhy) {
 
   // A server with a smaller upload limit refuses a bigger bundle from its length, before it is
   // sent: a client that asks first (Expect: 100-continue) is answered 413 at once.
-  auto small = test::start_qualbar(
-      {"serve", "--store", "s.db", "--listen", "127.0.0.1:0", "--max-upload-mb", "1",
-       "--monitor-every", "0"},
-      dir);
+  auto small = test::start_qualbar({"serve", "--store", "s.db", "--listen", "127.0.0.1:0",
+                                    "--max-upload-mb", "1", "--monitor-every", "0"},
+                                   dir);
   int port = 0;
   for (int i = 0; i < 400 && port == 0; ++i) {
     const std::string out = small->out_so_far();
     const auto at = out.find("http://127.0.0.1:");
-    if (at != std::string::npos) port = std::stoi(out.substr(at + 17));
-    else std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (at != std::string::npos)
+      port = std::stoi(out.substr(at + 17));
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ASSERT_NE(port, 0) << small->err_so_far();
-  const std::string head = "POST /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                           demo.token("runs:write") +
-                           "\r\nContent-Length: 1048577\r\nExpect: 100-continue\r\n\r\n";
+  const std::string head =
+      "POST /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+      demo.token("runs:write") + "\r\nContent-Length: 1048577\r\nExpect: 100-continue\r\n\r\n";
   EXPECT_NE(raw_exchange(port, head).find("HTTP/1.1 413"), std::string::npos);
   // Within it, the client is told to go on.
-  const std::string fits = "POST /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                           demo.token("runs:write") +
-                           "\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n";
+  const std::string fits =
+      "POST /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+      demo.token("runs:write") + "\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n";
   EXPECT_EQ(raw_exchange(port, fits).rfind("HTTP/1.1 100 Continue\r\n", 0), 0U);
   small->signal(SIGTERM);
   EXPECT_EQ(small->wait().exit_code, 0);
@@ -205,7 +212,7 @@ TEST(ServeUpload, RunWritesABundleFromTheStoredRunAndWithheldTextsStayHome) {
   EXPECT_EQ(text.find("chargeback"), std::string::npos) << "no case or output text";
   const std::string url = "http://127.0.0.1:" + std::to_string(demo.port());
   ASSERT_EQ(run_qualbar(std::vector<std::string>{"push", "h.qbb", "--to", url, "--token",
-                                                  demo.token("runs:write")},
+                                                 demo.token("runs:write")},
                         dir)
                 .exit_code,
             0);
