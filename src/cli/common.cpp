@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/metrics/report_codec.hpp"
+#include "qualbar/store/run_bundle.hpp"
 #include "qualbar/providers/chat_settings.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/run/interrupt.hpp"
@@ -32,11 +34,50 @@ void add_report_output_options(Command& sub, OutputOptions& o) {
 void check_output_options(const OutputOptions& o) {
   std::vector<std::string> names;
   for (const auto* e : report_format_registry().entries()) names.push_back(e->name);
-  check_outputs(o, names);
+  OutputOptions screen = o;
+  screen.outs.clear();
+  check_outputs(screen, names);
+  // A run bundle is a file of the stored run, never a rendering on the screen.
+  names.insert(names.end(), {"bundle", "bundle-hashes"});
+  std::sort(names.begin(), names.end());
+  OutputOptions files = o;
+  files.format = names.front();
+  check_outputs(files, names);
+}
+
+bool is_bundle_out(std::string_view out) {
+  const std::string_view kind = out.substr(0, out.find('='));
+  return kind == "bundle" || kind == "bundle-hashes";
+}
+
+void write_bundle_outs(Store& store, const std::string& run, const OutputOptions& o) {
+  if (std::none_of(o.outs.begin(), o.outs.end(), [](const auto& out) { return is_bundle_out(out); }))
+    return;
+  LoadedRun l = load_stored_run(store, run, /*build=*/true, /*with_cases=*/true);
+  RunBundle b;
+  // The slice cells are not kept apart from the pages' index: the report is built again for them.
+  (void)build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores, l.stored.info,
+                     &b.slices);
+  const std::size_t dims = l.stored.scores.n_dimensions();
+  b.failing.assign(l.stored.scores.n_cases() * dims, 0);
+  for (std::size_t d = 0; d < dims && d < l.report.dimensions.size(); ++d) {
+    for (std::size_t c = 0; c < l.stored.scores.n_cases(); ++c)
+      b.failing[c * dims + d] = case_failed(l.report.dimensions[d], l.stored.scores.at(c, d)) ? 1 : 0;
+  }
+  b.run = std::move(l.stored);
+  if (b.run.report.empty()) b.run.report = encode_report(l.report);
+  for (const auto& out : o.outs) {
+    if (!is_bundle_out(out)) continue;
+    const auto eq = out.find('=');
+    std::ostringstream text;
+    write_run_bundle(b, text, out.substr(0, eq) == "bundle-hashes");
+    write_file_atomic(out.substr(eq + 1), text.str());
+  }
 }
 
 void emit_report(const ReportInput& in, const OutputOptions& o, bool color) {
   for (const auto& out : o.outs) {
+    if (is_bundle_out(out)) continue;  // write_bundle_outs, from the store
     const auto eq = out.find('=');
     std::ostringstream text;
     ReportInput file_input = in;

@@ -2,6 +2,7 @@
 // Pieces shared by several commands: loading, rendering and writing reports.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 
@@ -20,8 +21,12 @@ namespace qb::cli {
 void add_report_output_options(Command& sub, OutputOptions& o);
 // Checks formats and --out values before any work is done (exit 2 on a bad one).
 void check_output_options(const OutputOptions& o);
-// Renders to stdout and writes every --out file atomically.
+// Renders to stdout and writes every --out file atomically, but run bundles (write_bundle_outs).
 void emit_report(const ReportInput& in, const OutputOptions& o, bool color);
+// Whether an --out value is a run bundle: bundle=PATH, or bundle-hashes=PATH (texts withheld).
+bool is_bundle_out(std::string_view out);
+// Writes each --out bundle=PATH of the stored run `run` (store/run_bundle.hpp), atomically.
+void write_bundle_outs(Store& store, const std::string& run, const OutputOptions& o);
 
 // A stored run brought back to life: the suite parsed from its stored text, the cases parsed
 // from their stored lines.

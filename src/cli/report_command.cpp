@@ -25,6 +25,7 @@ int report(const ReportOptions& o, const Globals& g) {
   if (l.with_cases) add_human_grades(*store, l);
   emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores},
               o.output, !g.no_color && stdout_wants_color());
+  write_bundle_outs(*store, l.stored.info.id, o.output);
   return exit_code_for(l.report);
 }
 

@@ -40,10 +40,20 @@ int run(const RunOptions& o, const Globals& g) {
   if (o.request.suite.empty() == o.request.resume.empty())
     throw InputError(
         "give a suite file to run, or --resume RUN to continue a stored run (not both)");
+  for (const auto& out : o.output.outs) {
+    if (o.request.no_store && is_bundle_out(out))
+      throw InputError(fmt::format("--out '{}': a run bundle is written from the stored run; drop "
+                                   "--no-store",
+                                   out));
+  }
   const RunOutcome r = run_suite(o.request);
   if (!r.result.complete()) return interrupted(r);
   emit_report(ReportInput{r.report, r.suite, r.dataset.cases, r.result.responses, r.result.scores},
               o.output, !g.no_color && stdout_wants_color());
+  if (!r.store_path.empty()) {
+    const auto store = open_store(r.store_path, StoreAccess::existing);
+    write_bundle_outs(*store, r.result.info.id, o.output);
+  }
   if (!o.output.quiet && o.output.format == "terminal") {
     const std::string& id = r.result.info.id;
     if (r.result.n_resumed > 0 || r.result.n_cached > 0) {

@@ -13,10 +13,18 @@ namespace {
 struct ServeCliOptions {
   std::string store;
   ServeOptions serve;
+  std::size_t max_upload_mb = 256;
+  std::size_t monitor_every = 300;
 };
 
 int serve_command(ServeCliOptions& o) {
   o.serve.store = resolve_store_path(o.store, "");
+  if (o.max_upload_mb == 0 || o.max_upload_mb > 64 * 1024)
+    throw InputError("--max-upload-mb: a size from 1 to 65536 (MiB)");
+  o.serve.max_upload_bytes = o.max_upload_mb * 1024 * 1024;
+  if (o.monitor_every > 7 * 24 * 3600)
+    throw InputError("--monitor-every: at most a week (604800 seconds); 0 turns it off");
+  o.serve.monitor_every_s = static_cast<std::uint32_t>(o.monitor_every);
   return serve(o.serve, [&](const std::string& address) {
     const std::string shown = o.serve.public_url.empty() ? address : o.serve.public_url;
     std::cout << fmt::format("qualbar serve: listening on {} (store {}). Open {}/ — Ctrl-C stops.\n",
@@ -46,6 +54,17 @@ const CommandRegistrar serve_command_registrar{CommandEntry{
                    "Listen on an address other machines can reach, without TLS (behind a "
                    "TLS-terminating proxy only)");
       sub.add_option("--threads", o->serve.threads, "Server threads (default: one per core)");
+      sub.add_option("--max-upload-mb", o->max_upload_mb,
+                     "The largest run bundle POST /api/v1/runs takes, in MiB")
+          ->default_val(256);
+      sub.add_option("--monitor-every", o->monitor_every,
+                     "Evaluate every monitor this often (seconds) and when a week closes: "
+                     "incidents recorded and posted to --webhook, one serve of several on a "
+                     "store at a time; 0: never")
+          ->default_val(300);
+      sub.add_option("--webhook", o->serve.webhook,
+                     "POST incident events (opened, updated, resolved) as JSON to this URL")
+          ->envname("QUALBAR_WEBHOOK");
       return [o] { return serve_command(*o); };
     }}};
 

@@ -37,7 +37,8 @@ std::string cookie_value(const Request& r, std::string_view name) {
   return "";
 }
 
-bool is_api(const Request& r) { return r.path.rfind("/api/", 0) == 0; }
+// The API and /metrics answer a machine: errors as JSON, never a sign-in page.
+bool is_api(const Request& r) { return r.path.rfind("/api/", 0) == 0 || r.path == "/metrics"; }
 
 // A refusal the way the asker reads it: JSON for the API, a page for a browser.
 Response refuse(const Request& r, int status, const std::string& message) {

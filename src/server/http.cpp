@@ -1,5 +1,6 @@
 #include "server/http.hpp"
 
+#include <chrono>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/util/text.hpp"
+#include "server/metrics.hpp"
 
 namespace qb::server {
 namespace {
@@ -67,10 +69,23 @@ Response Response::redirect(const std::string& location) {
 }
 
 void Router::add(std::string method, std::string pattern, Access access, Handler handler) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), access, std::move(handler)});
+  std::vector<std::string> segments = split_path(pattern);
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), access, std::move(handler)});
 }
 
 Response Router::handle(Request request) const {
+  const auto start = std::chrono::steady_clock::now();
+  std::string route = "(none)";  // no route matched: a 404 or a 405
+  Response response = dispatch(request, route);
+  if (metrics_ != nullptr) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    metrics_->record(route, request.method, took.count());
+  }
+  return response;
+}
+
+Response Router::dispatch(Request& request, std::string& route_pattern) const {
   const std::vector<std::string> parts = split_path(request.path);
   std::vector<std::string> allowed;
   for (const Route& route : routes_) {
@@ -91,6 +106,7 @@ Response Router::handle(Request request) const {
       continue;
     }
     request.params = std::move(params);
+    route_pattern = route.pattern;
     try {
       if (route.access != Access::open && gate_) {
         if (auto refused = gate_(request, route.access)) return std::move(*refused);

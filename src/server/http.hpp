@@ -12,6 +12,8 @@
 
 namespace qb::server {
 
+class RequestMetrics;  // server/metrics.hpp
+
 // Who may reach a route (docs/serve.md, "People and tokens"). Checked by the router's gate before the
 // handler runs, so a handler never sees a request it should not answer.
 enum class Access {
@@ -88,6 +90,8 @@ class Router {
   void add(std::string method, std::string pattern, Access access, Handler handler);
   // Every route but an open one passes `gate` first; without a gate every route is open.
   void set_gate(Gate gate) { gate_ = std::move(gate); }
+  // Each request's time to answer is recorded there, by route pattern and method.
+  void set_metrics(RequestMetrics* metrics) { metrics_ = metrics; }
   // The handler's response; 404 for no path, 405 (with Allow) for a path with other methods.
   // A handler's HttpError becomes its status, an InputError 400, anything else 500 (the reason
   // goes to the server's log, not to the client).
@@ -96,12 +100,17 @@ class Router {
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Access access;
     Handler handler;
   };
+  // handle() but the timing; `route` is set to the pattern that matched.
+  [[nodiscard]] Response dispatch(Request& request, std::string& route) const;
+
   std::vector<Route> routes_;
   Gate gate_;
+  RequestMetrics* metrics_ = nullptr;
 };
 
 // Percent-decoding of a path or a query component ('+' is a space in a query); nullopt when it is

@@ -123,13 +123,37 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!ec) read();
   }
 
+  // The head first: the body's limit depends on where it goes (an uploaded run bundle may be
+  // bigger than any other body), and a body over it is refused before it is sent.
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
+    parser_->body_limit(std::max(options_.max_body_bytes, options_.max_upload_bytes));
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read(ec, 0);
+    const auto& head = parser_->get();
+    const std::string_view target(head.target().data(), head.target().size());
+    const bool upload = head.method() == http::verb::post &&
+                        target.substr(0, target.find('?')) == "/api/v1/runs";
+    body_limit_ = upload ? options_.max_upload_bytes : options_.max_body_bytes;
+    if (const auto length = parser_->content_length(); length && *length > body_limit_)
+      return on_read(http::error::body_limit, 0);
+    parser_->body_limit(body_limit_);
+    auto body = [self = this->shared_from_this()](beast::error_code e, std::size_t) {
+      if (e) return self->on_read(e, 0);
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       beast::bind_front_handler(&Session::on_read, self));
+    };
+    if (beast::iequals(head[http::field::expect], "100-continue")) {
+      continue_.emplace(http::status::continue_, 11);
+      return http::async_write(stream_, *continue_, std::move(body));
+    }
+    body({}, 0);
   }
 
   static bool ended(const beast::error_code& ec) {
@@ -145,7 +169,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ended(ec)) return close();
     if (ec == http::error::body_limit) {
       return fail(413, fmt::format("the request body is over the limit of {} bytes",
-                                   options_.max_body_bytes));
+                                   body_limit_));
     }
     if (ec == http::error::header_limit)
       return fail(431, "the request's headers are over the limit");
@@ -249,6 +273,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read
+  std::optional<http::response<http::empty_body>> continue_;  // 100 Continue, when asked
   http::response<http::string_body> response_;
   // A streamed answer's head, its writer, the producer of its parts and the part being written.
   std::optional<http::response<http::empty_body>> stream_head_;

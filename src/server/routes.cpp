@@ -25,10 +25,12 @@ Router make_router(const RouteContext& context) {
   add_admin_routes(router, context);
   add_run_routes(router, context);
   add_run_admin_routes(router, context);
+  add_upload_routes(router, context);
   add_case_routes(router, context);
   add_compare_routes(router, context);
   add_production_routes(router, context);
   add_judge_check_routes(router, context);
+  add_metrics_routes(router, context, std::make_shared<RequestMetrics>());
   return router;
 }
 

@@ -2,7 +2,10 @@
 // What qualbar serve answers: the JSON API under /api/v1 (docs/api.md), health checks, the pages
 // and the sign-in. Each route file adds its routes, each with the access it needs. Internal.
 
+#include <memory>
+
 #include "server/http.hpp"
+#include "server/metrics.hpp"
 #include "server/pages.hpp"
 
 namespace qb::server {
@@ -17,6 +20,10 @@ void add_compare_routes(Router& router, const RouteContext& context);
 void add_auth_routes(Router& router, const RouteContext& context);
 void add_admin_routes(Router& router, const RouteContext& context);
 void add_run_admin_routes(Router& router, const RouteContext& context);
+void add_upload_routes(Router& router, const RouteContext& context);
+// GET /metrics; every request's latency recorded in `requests` (metrics.hpp).
+void add_metrics_routes(Router& router, const RouteContext& context,
+                        const std::shared_ptr<RequestMetrics>& requests);
 void add_production_routes(Router& router, const RouteContext& context);
 void add_judge_check_routes(Router& router, const RouteContext& context);
 

@@ -1,7 +1,10 @@
 #include "qualbar/server/serve.hpp"
 
+#include <memory>
+
 #include "qualbar/store/store.hpp"
 #include "server/http_server.hpp"
+#include "server/monitor_timer.hpp"
 #include "server/routes.hpp"
 
 namespace qb {
@@ -12,7 +15,14 @@ int serve(const ServeOptions& options,
   (void)open_store(options.store, StoreAccess::existing);
   const server::Router router = server::make_router(
       server::RouteContext{options.store, !options.tls_cert.empty(), options.public_url});
-  server::run_http_server(options, router, on_listening);
+  std::unique_ptr<server::MonitorTimer> monitors;
+  server::run_http_server(options, router, [&](const std::string& address) {
+    if (options.monitor_every_s > 0)
+      monitors = std::make_unique<server::MonitorTimer>(options.store, options.monitor_every_s,
+                                                        options.webhook);
+    on_listening(address);
+  });
+  monitors.reset();  // stops it: the last evaluation finishes, the lease is given up
   return 0;
 }
 

@@ -323,6 +323,15 @@ ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN git_commit TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN archived_at TEXT NOT NULL DEFAULT '';
 )sql",
+    // 12: leases (docs/monitor.md, "Incidents without a command"): which qualbar serve of several
+    // on one store evaluates the monitors and posts the webhook, until when (Unix seconds).
+    R"sql(
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

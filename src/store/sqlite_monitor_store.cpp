@@ -195,6 +195,35 @@ bool SqliteMonitorStore::close_incident(const std::string& monitor, const std::s
   return sqlite3_changes(c_.db()) == 1;
 }
 
+bool SqliteMonitorStore::take_lease(const std::string& name, const std::string& holder,
+                                    int seconds) {
+  SqliteConnection::Transaction tx(c_);
+  {
+    // The clock is the database's: processes on one machine share it.
+    Statement s(c_,
+                "INSERT INTO leases (name, holder, expires) "
+                "VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER) + ?3) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+                "expires = excluded.expires "
+                "WHERE leases.holder = excluded.holder "
+                "OR leases.expires <= CAST(strftime('%s', 'now') AS INTEGER)");
+    s.bind(1, name).bind(2, holder).bind(3, static_cast<std::int64_t>(seconds));
+    s.run();
+  }
+  Statement who(c_, "SELECT holder FROM leases WHERE name = ?");
+  who.bind(1, name);
+  const bool mine = who.step() && who.text(0) == holder;
+  who.reset();
+  tx.commit();
+  return mine;
+}
+
+void SqliteMonitorStore::release_lease(const std::string& name, const std::string& holder) {
+  Statement s(c_, "DELETE FROM leases WHERE name = ? AND holder = ?");
+  s.bind(1, name).bind(2, holder);
+  s.run();
+}
+
 void SqliteMonitorStore::incident_sent(const std::string& monitor, const std::string& id,
                                        const std::string& state, std::size_t alerts) {
   Statement s(c_,

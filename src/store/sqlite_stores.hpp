@@ -171,6 +171,8 @@ class SqliteMonitorStore final : public MonitorStore {
                       const std::string& note, const std::string& week,
                       const std::string& at) override;
   std::vector<std::string> frozen_weeks(const std::string& monitor) override;
+  bool take_lease(const std::string& name, const std::string& holder, int seconds) override;
+  void release_lease(const std::string& name, const std::string& holder) override;
 
  private:
   void merge_cells(const MonitorBatch& b);

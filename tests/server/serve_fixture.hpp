@@ -41,7 +41,9 @@ class ServedDemo {
           dir_);
       tokens_[scope] = line_starting(t.out, "  qbt_").substr(2);
     }
-    server_ = start_qualbar({"serve", "--store", "s.db", "--listen", "127.0.0.1:0"}, dir_);
+    // The monitor is evaluated when a test says so (serve_monitor_test.cpp starts its own).
+    server_ = start_qualbar(
+        {"serve", "--store", "s.db", "--listen", "127.0.0.1:0", "--monitor-every", "0"}, dir_);
     for (int i = 0; i < 400 && port_ == 0; ++i) {
       const std::string out = server_->out_so_far();
       const auto at = out.find("http://127.0.0.1:");

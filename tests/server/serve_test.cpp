@@ -158,7 +158,7 @@ TEST_F(Serve, ErrorsSayWhatIsWrong) {
   EXPECT_NE(missing["error"]["message"].get<std::string>().find("no run 'r-nope'"),
             std::string::npos);
   get_json(c, "/api/v1/nothing-here", 404);
-  const auto post = c.Post("/api/v1/runs", "{}", "application/json");
+  const auto post = c.Post("/api/v1/runs/latest/summary", "{}", "application/json");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);
   EXPECT_EQ(post->get_header_value("Allow"), "GET");
@@ -171,7 +171,7 @@ TEST_F(Serve, ErrorsSayWhatIsWrong) {
   EXPECT_EQ(big->status, 431);
   // A body over the limit is refused from its Content-Length, before it is read.
   const std::string answer = raw_exchange(
-      "POST /api/v1/runs HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+      "PATCH /api/v1/runs/latest HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
       "Content-Length: 2097152\r\n\r\nxxxx");
   EXPECT_EQ(answer.rfind("HTTP/1.1 413 ", 0), 0U) << answer;
   EXPECT_NE(answer.find("over the limit of 1048576 bytes"), std::string::npos) << answer;

@@ -635,7 +635,7 @@ TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
         "INSERT INTO scores VALUES ('r-old', 0, 0, 1.0, 0, NULL);");
   }
   auto store = open_store(db_path_);
-  EXPECT_EQ(store->schema_version(), 11);
+  EXPECT_EQ(store->schema_version(), 12);
   const StoredRun old = store->runs().load_run("r-old");
   ASSERT_EQ(old.responses.size(), 1U);
   EXPECT_EQ(old.responses[0].output, "hello");
@@ -806,6 +806,20 @@ TEST_F(SqliteStoreTest, AUnitOfWorkAcrossConcernsKeepsAllOrNothing) {
   EXPECT_EQ(db.column("SELECT id FROM runs"), (std::vector<std::string>{"r-kept"}));
   EXPECT_EQ(db.integer("SELECT COUNT(*) FROM response_cache"), 1);
   ASSERT_TRUE(store->cache().get("key-1").has_value());
+}
+
+TEST_F(SqliteStoreTest, ALeaseIsHeldByOneProcessUntilItExpiresOrIsGivenUp) {
+  auto one = open_store(db_path_);
+  auto two = open_store(db_path_);  // another process's connection
+  EXPECT_TRUE(one->monitor().take_lease("monitor", "host:1:a", 60));
+  EXPECT_FALSE(two->monitor().take_lease("monitor", "host:2:b", 60));
+  EXPECT_TRUE(one->monitor().take_lease("monitor", "host:1:a", 60)) << "renewed by its holder";
+  two->monitor().release_lease("monitor", "host:2:b");  // not its lease: nothing happens
+  EXPECT_FALSE(two->monitor().take_lease("monitor", "host:2:b", 60));
+  one->monitor().release_lease("monitor", "host:1:a");
+  EXPECT_TRUE(two->monitor().take_lease("monitor", "host:2:b", 0));
+  EXPECT_TRUE(one->monitor().take_lease("monitor", "host:1:a", 60)) << "the other one's expired";
+  EXPECT_TRUE(two->monitor().take_lease("other job", "host:2:b", 60)) << "leases are by name";
 }
 
 }  // namespace QB_UNITY_ID

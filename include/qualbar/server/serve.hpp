@@ -19,7 +19,12 @@ struct ServeOptions {
   std::size_t threads = 0;              // event-loop threads (0: one per core)
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_upload_bytes = 256 * 1024 * 1024;  // a run bundle (POST /api/v1/runs)
   std::uint32_t idle_timeout_s = 30;  // a connection with nothing to read or write is closed
+  // Every monitor evaluated (incidents recorded, the webhook told) this often, in seconds, and
+  // when a week closes; 0: never (`qualbar monitor status` does it).
+  std::uint32_t monitor_every_s = 300;
+  std::string webhook;  // where incident events are posted ("": nowhere)
 };
 
 // Serves until SIGINT or SIGTERM, then returns 0. `on_listening` is called once with the address

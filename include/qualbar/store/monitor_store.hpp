@@ -124,6 +124,13 @@ class MonitorStore {
   // The webhook took event `state` ("open" or "resolved") of the incident with `alerts` alerts.
   virtual void incident_sent(const std::string& monitor, const std::string& id,
                              const std::string& state, std::size_t alerts) = 0;
+
+  // Takes lease `name` for `holder` for `seconds` from now, or renews it: true when `holder`
+  // holds it afterwards (it was free, had expired, or was `holder`'s already). One transaction,
+  // so that several processes on one store (qualbar serve) agree on which one does a job.
+  virtual bool take_lease(const std::string& name, const std::string& holder, int seconds) = 0;
+  // Gives lease `name` up when `holder` holds it.
+  virtual void release_lease(const std::string& name, const std::string& holder) = 0;
 };
 
 }  // namespace qb
