@@ -46,6 +46,10 @@ const CommandRegistrar serve_command_registrar{CommandEntry{
                    "Listen on an address other machines can reach, without TLS (behind a "
                    "TLS-terminating proxy only)");
       sub.add_option("--threads", o->serve.threads, "Server threads (default: one per core)");
+      sub.add_option("--max-ingest-bytes", o->serve.max_ingest_bytes,
+                     "The largest body of production records (POST /api/v1/records, /v1/traces); "
+                     "other requests stay at 1 MiB")
+          ->default_val(std::to_string(o->serve.max_ingest_bytes));
       return [o] { return serve_command(*o); };
     }}};
 

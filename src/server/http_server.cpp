@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <iostream>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -13,12 +13,12 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/util/text.hpp"
@@ -37,7 +37,7 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr const char* kDefaultPolicy =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-Request to_request(const http::request<http::string_body>& in) {
+Request to_request(http::request<http::string_body>& in) {
   Request r;
   r.method = std::string(in.method_string());
   const std::string_view target(in.target().data(), in.target().size());
@@ -57,7 +57,7 @@ Request to_request(const http::request<http::string_body>& in) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     r.headers[name] = std::string(field.value());
   }
-  r.body = in.body();
+  r.body = std::move(in.body());
   return r;
 }
 
@@ -123,11 +123,29 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!ec) read();
   }
 
+  // The head first: the body limit depends on the target (production records may be larger).
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
+    parser_->body_limit(std::max(options_.max_body_bytes, options_.max_ingest_bytes));
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
+  }
+
+  std::size_t body_limit() const {
+    const auto target = parser_->get().target();
+    return ingest_target(std::string_view(target.data(), target.size())) ? options_.max_ingest_bytes
+                                                                         : options_.max_body_bytes;
+  }
+
+  void on_header(beast::error_code ec, std::size_t n) {
+    if (ec) return on_read(ec, n);
+    const std::size_t limit = body_limit();
+    if (const auto length = parser_->content_length(); length && *length > limit)
+      return on_read(http::error::body_limit, n);
+    parser_->body_limit(limit);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
   }
@@ -144,13 +162,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ended(ec)) return close();
     if (ec == http::error::body_limit) {
-      return fail(413, fmt::format("the request body is over the limit of {} bytes",
-                                   options_.max_body_bytes));
+      return fail(413, fmt::format("the request body is over the limit of {} bytes", body_limit()));
     }
     if (ec == http::error::header_limit)
       return fail(431, "the request's headers are over the limit");
     if (ec) return fail(400, "the request is not valid HTTP/1.1");
-    const http::request<http::string_body> req = parser_->release();
+    http::request<http::string_body> req = parser_->release();
     Response response;
     try {
       Request request = to_request(req);
@@ -162,9 +179,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       response = Response::error(e.status(), e.what());
     }
     const bool head = req.method() == http::verb::head;
+    if (response.deferred)
+      return defer(std::move(response.deferred), req.version(), req.keep_alive());
     if (response.stream)
       return write_stream(std::move(response), req.version(), req.keep_alive(), head);
     write(to_beast(response, req.version(), req.keep_alive(), head));
+  }
+
+  // The handler answers later, from another thread: the answer is written on this session's
+  // strand once it comes.
+  void defer(std::function<void(std::function<void(Response)>)> deferred, unsigned version,
+             bool keep_alive) {
+    auto self = this->shared_from_this();
+    deferred([self, version, keep_alive](Response r) {
+      net::post(self->stream_.get_executor(), [self, version, keep_alive, r = std::move(r)]() {
+        self->write(to_beast(r, version, keep_alive, false));
+      });
+    });
   }
 
   // Answers with an error and closes: what follows a malformed request cannot be trusted.
@@ -193,8 +224,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     producer_ = head ? nullptr : std::move(response.stream);
     serializer_.emplace(*stream_head_);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
-    http::async_write_header(stream_, *serializer_,
-                             beast::bind_front_handler(&Session::next_chunk, this->shared_from_this()));
+    http::async_write_header(
+        stream_, *serializer_,
+        beast::bind_front_handler(&Session::next_chunk, this->shared_from_this()));
   }
 
   void next_chunk(beast::error_code ec, std::size_t) {
@@ -268,8 +300,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
       : io_(io), acceptor_(acceptor), router_(router), options_(options), tls_(tls) {}
 
   void accept() {
-    acceptor_.async_accept(net::make_strand(io_),
-                           beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
+    acceptor_.async_accept(
+        net::make_strand(io_),
+        beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
   }
 
  private:
@@ -307,8 +340,8 @@ std::unique_ptr<net::ssl::context> tls_context(const ServeOptions& options) {
       throw InputError(fmt::format("{} {}: cannot be read (no such file, or no permission)", flag,
                                    display_text(path)));
     if (ec)
-      throw InputError(fmt::format("{} {}: not a {}: {}", flag, display_text(path), what,
-                                   ec.message()));
+      throw InputError(
+          fmt::format("{} {}: not a {}: {}", flag, display_text(path), what, ec.message()));
   };
   beast::error_code ec;
   context->use_certificate_chain_file(options.tls_cert, ec);
@@ -367,8 +400,8 @@ void run_http_server(const ServeOptions& options, const Router& router,
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw RunError(fmt::format("cannot listen on {}: {}", display_text(options.listen),
-                               ec.message()));
+    throw RunError(
+        fmt::format("cannot listen on {}: {}", display_text(options.listen), ec.message()));
   }
   std::make_shared<Listener>(io, acceptor, router, options, tls.get())->accept();
   net::signal_set signals(io, SIGINT, SIGTERM);

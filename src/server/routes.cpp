@@ -29,6 +29,7 @@ Router make_router(const RouteContext& context) {
   add_compare_routes(router, context);
   add_production_routes(router, context);
   add_judge_check_routes(router, context);
+  add_ingest_routes(router, context);
   return router;
 }
 

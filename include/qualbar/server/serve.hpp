@@ -19,6 +19,10 @@ struct ServeOptions {
   std::size_t threads = 0;              // event-loop threads (0: one per core)
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
+  // A body of production records (POST /api/v1/records, /v1/traces) may be this large.
+  std::size_t max_ingest_bytes = 64 * 1024 * 1024;
+  // Bodies of records waiting for the store's writer, at most; more is answered 429.
+  std::size_t ingest_queue_bytes = 256 * 1024 * 1024;
   std::uint32_t idle_timeout_s = 30;  // a connection with nothing to read or write is closed
 };
 
