@@ -280,7 +280,9 @@ class Ingestor {
     offset_ = 0;
     checkpoint_.reset();
     fd_ = -1;
-    body_.resize(body.size() + simdjson::SIMDJSON_PADDING);
+    // Grown, never shrunk: zeroing fresh pages for every body cost more than the parse.
+    if (body_.size() < body.size() + simdjson::SIMDJSON_PADDING)
+      body_.resize(body.size() + simdjson::SIMDJSON_PADDING);
     std::memcpy(body_.data(), body.data(), body.size());
     process(body_, body.size(), /*at_end=*/true);
   }

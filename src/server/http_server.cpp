@@ -140,12 +140,33 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                                                          : options_.max_body_bytes;
   }
 
+  static constexpr std::size_t kBodyReadBytes = 256 * 1024;
+
   void on_header(beast::error_code ec, std::size_t n) {
     if (ec) return on_read(ec, n);
     const std::size_t limit = body_limit();
     if (const auto length = parser_->content_length(); length && *length > limit)
       return on_read(http::error::body_limit, n);
     parser_->body_limit(limit);
+    // Beast reads as much as the buffer has room for: a buffer left at the head's size reads a
+    // large body a few hundred bytes at a time.
+    buffer_.reserve(kBodyReadBytes);
+    // A client that asks first (curl does for a body over 1 MiB) is told to go on; otherwise it
+    // waits a second before it sends the body.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_.emplace(http::status::continue_, parser_->get().version());
+      return http::async_write(stream_, *continue_,
+                               beast::bind_front_handler(&Session::on_continue, this->shared_from_this()));
+    }
+    read_body();
+  }
+
+  void on_continue(beast::error_code ec, std::size_t) {
+    if (ec) return close();
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
   }
@@ -281,6 +302,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;  // "100 Continue", while it is sent
   http::response<http::string_body> response_;
   // A streamed answer's head, its writer, the producer of its parts and the part being written.
   std::optional<http::response<http::empty_body>> stream_head_;

@@ -104,6 +104,10 @@ void IngestService::ingest_group(std::vector<IngestJob>& group) {
   std::vector<MonitorSink*> touched;
   try {
     if (!store_) store_ = open_store(store_path_, StoreAccess::existing);
+    // One transaction for the group: each record's id is looked up in the store, and outside a
+    // transaction every lookup would take and release SQLite's file locks (8 MB of records
+    // took 1.2 s). Other writers wait for the group, a fraction of a second.
+    const auto unit = store_->begin();
     for (std::size_t i = 0; i < group.size(); ++i) {
       try {
         answers[i] = ingest_one(group[i], keys, touched);
@@ -114,6 +118,7 @@ void IngestService::ingest_group(std::vector<IngestJob>& group) {
       }
     }
     for (MonitorSink* s : touched) s->sink->flush();
+    unit->commit();
   } catch (const std::exception& e) {
     // Nothing of the group may be half stored in memory: the sinks start afresh, and every
     // request of the group is told to retry (the ids of what was stored are known).
