@@ -65,6 +65,10 @@ const CommandRegistrar serve_command_registrar{CommandEntry{
       sub.add_option("--webhook", o->serve.webhook,
                      "POST incident events (opened, updated, resolved) as JSON to this URL")
           ->envname("QUALBAR_WEBHOOK");
+      sub.add_option("--max-ingest-bytes", o->serve.max_ingest_bytes,
+                     "The largest body of production records (POST /api/v1/records, /v1/traces); "
+                     "other requests stay at 1 MiB")
+          ->default_val(std::to_string(o->serve.max_ingest_bytes));
       return [o] { return serve_command(*o); };
     }}};
 

@@ -13,19 +13,19 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <xxhash.h>
+#include <nlohmann/json.hpp>
 
 #include "metrics/slices.hpp"
 #include "monitor/cells.hpp"
 #include "monitor/record.hpp"
-#include "scorers/language_detect.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/run/run_lock.hpp"
@@ -36,6 +36,7 @@
 #include "qualbar/util/text.hpp"
 #include "qualbar/util/time.hpp"
 #include "qualbar/version.hpp"
+#include "scorers/language_detect.hpp"
 
 namespace qb::monitor {
 
@@ -68,7 +69,8 @@ bool critical_stratum(const Suite& suite, const std::vector<std::string_view>& v
     for (std::size_t i = 0; match && i < c.slice.keys.size(); ++i) {
       const auto at = std::find(keys.begin(), keys.end(), c.slice.keys[i]);
       match = at != keys.end() && static_cast<std::size_t>(at - keys.begin()) < values.size() &&
-              i < c.values.size() && values[static_cast<std::size_t>(at - keys.begin())] == c.values[i];
+              i < c.values.size() &&
+              values[static_cast<std::size_t>(at - keys.begin())] == c.values[i];
     }
     if (match) return true;
   }
@@ -95,8 +97,7 @@ std::vector<std::size_t> ingest_dimensions(const Suite& suite) {
     }
     if (spec.builtin || review::uses_judge(spec) || spec.scorer == "assertions") continue;
     const ScorerInfo& info = scorer_entry(spec.scorer).info;
-    if (info.kind == ScoreKind::measurement || !info.dimension_arg.empty() ||
-        info.graded_by_people)
+    if (info.kind == ScoreKind::measurement || !info.dimension_arg.empty() || info.graded_by_people)
       continue;
     out.push_back(d);
   }
@@ -139,7 +140,7 @@ struct Candidate {
   double u = 0;
   std::string line;
   std::string ts;
-  bool stored = false;  // already handed to the store
+  bool stored = false;                                          // already handed to the store
   bool operator<(const Candidate& o) const { return u < o.u; }  // a max-heap on u
 };
 using BottomK = std::vector<Candidate>;
@@ -168,6 +169,10 @@ std::string_view utc_day(std::string_view ts, std::string& scratch) {
   return scratch.empty() ? std::string_view() : std::string_view(scratch).substr(0, 10);
 }
 
+}  // namespace
+
+namespace detail {
+
 class Ingestor {
  public:
   Ingestor(Store& store, const Suite& suite, const IngestOptions& o)
@@ -177,7 +182,8 @@ class Ingestor {
       if (key == "category") return KeyRef{KeyRef::category, 0};
       if (key == "language") return KeyRef{KeyRef::language, 0};
       const auto it = std::find(meta.begin(), meta.end(), key);
-      if (it != meta.end()) return KeyRef{KeyRef::metadata, static_cast<std::size_t>(it - meta.begin())};
+      if (it != meta.end())
+        return KeyRef{KeyRef::metadata, static_cast<std::size_t>(it - meta.begin())};
       meta.push_back(key);
       return KeyRef{KeyRef::metadata, meta.size() - 1};
     };
@@ -220,9 +226,8 @@ class Ingestor {
         dim_names_.push_back(spec.name);
       }
     }
-    reader_ =
-        std::make_unique<detail::RecordReader>(meta, !scored_.empty() || suite.monitor.detect_language,
-                                               suite.limits.max_json_depth);
+    reader_ = std::make_unique<detail::RecordReader>(
+        meta, !scored_.empty() || suite.monitor.detect_language, suite.limits.max_json_depth);
     if (whole_.allocate(simdjson::SIMDJSON_PADDING, suite.limits.max_json_depth) !=
         simdjson::SUCCESS)
       throw RunError("out of memory for the JSON parser");
@@ -243,7 +248,8 @@ class Ingestor {
     std::optional<SourceLock> lock;
     if (source != "-") {
       fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) throw InputError(fmt::format("{}: cannot read: {}", source, std::strerror(errno)));
+      if (fd < 0)
+        throw InputError(fmt::format("{}: cannot read: {}", source, std::strerror(errno)));
       lock.emplace(store_.runs(), fmt::format("{} ingest {}", id_, source));
       if (!lock->wait(o_, source)) {  // interrupted while another ingest held the file
         ::close(fd);
@@ -266,6 +272,25 @@ class Ingestor {
     if (fd != 0) ::close(fd);
     fd_ = -1;
   }
+
+  // The lines of a request's body as the records of `source` (line numbers from 1).
+  void feed(const std::string& source, std::string_view body) {
+    source_ = source;
+    line_no_ = 0;
+    offset_ = 0;
+    checkpoint_.reset();
+    fd_ = -1;
+    // Grown, never shrunk: zeroing fresh pages for every body cost more than the parse.
+    if (body_.size() < body.size() + simdjson::SIMDJSON_PADDING)
+      body_.resize(body.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(body_.data(), body.data(), body.size());
+    process(body_, body.size(), /*at_end=*/true);
+  }
+
+  // Stored with the next flush.
+  void remember(IngestAnswerRow answer) { answers_.push_back(std::move(answer)); }
+  void store() { flush(); }
+  [[nodiscard]] const IngestSummary& totals() const { return summary_; }
 
   IngestSummary finish(double seconds) {
     flush();
@@ -310,10 +335,11 @@ class Ingestor {
         const RunLockResult r = runs_.lock_run(name_, me_, &RunLock::is_stale);
         if (r.taken) return held_ = true;
         if (!told && o.waiting) {
-          o.waiting(fmt::format("{} is being ingested by process {} on {} (since {}): waiting for "
-                                "it to end, then going on from where it stopped, so that no "
-                                "record is counted twice",
-                                source, r.previous->pid, r.previous->host, r.previous->since));
+          o.waiting(
+              fmt::format("{} is being ingested by process {} on {} (since {}): waiting for "
+                          "it to end, then going on from where it stopped, so that no "
+                          "record is counted twice",
+                          source, r.previous->pid, r.previous->host, r.previous->since));
         }
         told = true;
         if (o.stop && o.stop()) return false;
@@ -450,14 +476,14 @@ class Ingestor {
   std::size_t process(std::vector<char>& buf, std::size_t have, bool at_end) {
     std::size_t start = 0;
     while (start < have) {
-      const char* nl = static_cast<const char*>(std::memchr(buf.data() + start, '\n', have - start));
+      const char* nl =
+          static_cast<const char*>(std::memchr(buf.data() + start, '\n', have - start));
       if (nl == nullptr && !at_end) break;
       const std::size_t end = nl ? static_cast<std::size_t>(nl - buf.data()) : have;
       std::string_view line(buf.data() + start, end - start);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       ++line_no_;
-      if (line.find_first_not_of(" \t") != std::string_view::npos)
-        handle(line, buf.size() - start);
+      if (line.find_first_not_of(" \t") != std::string_view::npos) handle(line, buf.size() - start);
       const std::size_t next = nl ? end + 1 : have;
       offset_ += next - start;
       summary_.bytes += next - start;
@@ -491,6 +517,14 @@ class Ingestor {
       return quarantine(line, fmt::format("field 'ts': '{}' is not a date of the calendar",
                                           excerpt(rec_.ts, 40)));
     const auto [day_id, week_id] = *ids;
+    std::uint64_t key = 0;
+    if (o_.dedup_ids) {
+      key = record_key(window_names_[week_id]);
+      if (batch_ids_.contains(key) || store_.monitor().record_seen(id_, key)) {
+        ++summary_.duplicates;
+        return;
+      }
+    }
     if (rec_.language.empty() && suite_.monitor.detect_language) detect_language();
     fold_keys();
     // A record kept whole is read whole later (a review item, a dataset case): every field of it
@@ -498,6 +532,10 @@ class Ingestor {
     const Slot slot = sample_slot(week_id);
     if (slot.by_rate || slot.enters) {
       if (!whole_record(line, capacity, error)) return quarantine(line, error);
+    }
+    if (o_.dedup_ids) {
+      batch_ids_.insert(key);
+      record_ids_.emplace_back(window_names_[week_id], key);
     }
     ++summary_.records;
     ++pending_;
@@ -508,6 +546,14 @@ class Ingestor {
       for (std::uint32_t s = 0; s < slices_.size(); ++s) add(cell(w, s, slice_value(s)), false);
     }
     sample(line, slot);
+  }
+
+  // A record's identity within its week (IngestOptions::dedup_ids): XXH3 of the week and the id.
+  std::uint64_t record_key(const std::string& week) {
+    scratch_.assign(week);
+    scratch_.push_back('\0');
+    scratch_.append(rec_.id);
+    return XXH3_64bits(scratch_.data(), scratch_.size());
   }
 
   // The day's and week's ids; nullopt for a date that does not exist (2026-02-31). Each day is
@@ -598,7 +644,8 @@ class Ingestor {
       c.dims[d][1] += static_cast<std::uint64_t>(scores_[d]);
     }
     if (overall) {
-      const std::string_view cat = rec_.category.empty() ? std::string_view("(none)") : rec_.category;
+      const std::string_view cat =
+          rec_.category.empty() ? std::string_view("(none)") : rec_.category;
       const auto it = c.categories.find(cat);
       if (it != c.categories.end()) {
         ++it->second;
@@ -631,7 +678,8 @@ class Ingestor {
       if (rec_.failed) {
         scores_.push_back(0);
       } else {
-        const bool pass = sc.status == ScoreStatus::scored && sc.value >= s.threshold.value_or(1.0) - 1e-12;
+        const bool pass =
+            sc.status == ScoreStatus::scored && sc.value >= s.threshold.value_or(1.0) - 1e-12;
         scores_.push_back(pass ? 1 : 0);
       }
     }
@@ -695,7 +743,8 @@ class Ingestor {
     const bool by_rate = slot.by_rate;
     if (by_rate) {
       ++summary_.sampled;
-      samples_.push_back(kept(line, rec_.ts, u, false, window_names_[week], stratum_names_[stratum]));
+      samples_.push_back(
+          kept(line, rec_.ts, u, false, window_names_[week], stratum_names_[stratum]));
     }
     // The stratum's floor: the stratum_floor smallest hashes of its week. Records sampled by
     // the rate count among them (they set the bar) but need no second copy.
@@ -728,8 +777,8 @@ class Ingestor {
                                const std::string& week, const std::string& stratum) {
     const auto j = nlohmann::json::parse(line);
     static const std::vector<std::string> kResponse = {
-        "output", "confidence", "citations", "label",  "latency_ms",
-        "ttft_ms", "usage",     "cost_usd",  "model",  "error"};
+        "output",  "confidence", "citations", "label", "latency_ms",
+        "ttft_ms", "usage",      "cost_usd",  "model", "error"};
     nlohmann::json c = nlohmann::json::object(), r = nlohmann::json::object();
     for (const auto& [k, v] : j.items()) {
       if (k == "ts") continue;
@@ -742,12 +791,13 @@ class Ingestor {
     c["metadata"]["ts"] = j["ts"];
     r["id"] = j["id"];
     if (!c.contains("input")) c["input"] = "";
-    return MonitorSampleRow{j["id"].get<std::string>(), std::string(ts), week, stratum, u,
-                            topup, c.dump(), r.dump()};
+    return MonitorSampleRow{
+        j["id"].get<std::string>(), std::string(ts), week, stratum, u, topup, c.dump(), r.dump()};
   }
 
   void quarantine(std::string_view line, const std::string& error) {
     ++summary_.bad;
+    if (o_.bad_line) o_.bad_line(line_no_, error);
     if (o_.quarantine.empty()) return;
     if (!quarantine_) {
       quarantine_ = std::fopen(o_.quarantine.c_str(), "ae");
@@ -805,13 +855,20 @@ class Ingestor {
       checkpoint_->lines = line_no_;
       b.checkpoint = checkpoint_;
     }
-    if (!b.cells.empty() || !b.samples.empty() || b.checkpoint) store_.monitor().commit(b);
+    b.record_ids = std::move(record_ids_);
+    b.answers = std::move(answers_);
+    if (!b.cells.empty() || !b.samples.empty() || b.checkpoint || !b.answers.empty())
+      store_.monitor().commit(b);
+    record_ids_.clear();
+    answers_.clear();
+    batch_ids_.clear();
     cells_.clear();
     strata_volume_.clear();
     samples_.clear();
     pending_ = 0;
     batch_start_ = Clock::now();
-    if (o_.progress) o_.progress({summary_.records, summary_.bad, summary_.sampled, summary_.bytes});
+    if (o_.progress)
+      o_.progress({summary_.records, summary_.bad, summary_.sampled, summary_.bytes});
   }
 
   Store& store_;
@@ -830,8 +887,8 @@ class Ingestor {
   };
   std::vector<SliceDef> slices_;
   std::vector<KeyRef> strata_keys_;
-  std::vector<KeyLimit> key_limits_;  // by slot: category, language, then metadata keys
-  std::vector<std::size_t> used_slots_;  // the slots slices and strata read, each once
+  std::vector<KeyLimit> key_limits_;      // by slot: category, language, then metadata keys
+  std::vector<std::size_t> used_slots_;   // the slots slices and strata read, each once
   std::vector<std::string_view> folded_;  // the current record's value of each used slot
   std::vector<Scored> scored_;
   std::vector<std::string> dim_names_;
@@ -842,15 +899,14 @@ class Ingestor {
 
   Interner window_ids_;
   std::vector<std::string> window_names_;
-  std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>, IdHash,
-                     std::equal_to<>>
+  std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>, IdHash, std::equal_to<>>
       days_;
   std::set<std::string> weeks_seen_;
   Interner stratum_ids_;
   std::vector<std::string> stratum_names_;
-  std::vector<std::size_t> floors_;        // by stratum: its weekly sample floor
-  std::string detected_language_;          // what rec_.language views when it was detected
-  std::vector<std::string_view> values_;   // scratch: a stratum's values, one per key
+  std::vector<std::size_t> floors_;       // by stratum: its weekly sample floor
+  std::string detected_language_;         // what rec_.language views when it was detected
+  std::vector<std::string_view> values_;  // scratch: a stratum's values, one per key
   std::unordered_map<std::uint64_t, detail::CellAgg> cells_;
   std::unordered_map<std::uint64_t, std::uint64_t> strata_volume_;
   std::unordered_map<std::uint64_t, BottomK> bottom_;
@@ -864,20 +920,45 @@ class Ingestor {
   Clock::time_point batch_start_;
   std::string scratch_, joined_;
   IngestSummary summary_;
+  // Records counted since the last flush, by their week-and-id key (IngestOptions::dedup_ids).
+  std::unordered_set<std::uint64_t> batch_ids_;
+  std::vector<std::pair<std::string, std::uint64_t>> record_ids_;
+  std::vector<IngestAnswerRow> answers_;
+  std::vector<char> body_;  // a request's body, padded for the parser
 };
 
-}  // namespace
+}  // namespace detail
 
 IngestSummary ingest(Store& store, const Suite& suite, const std::vector<std::string>& inputs,
                      const IngestOptions& options) {
   const auto start = Clock::now();
-  if (inputs.empty()) throw InputError("monitor ingest needs a file of records, or - for standard input");
+  if (inputs.empty())
+    throw InputError("monitor ingest needs a file of records, or - for standard input");
   for (const auto& in : inputs)
     if (in != "-" && !std::filesystem::exists(in))
       throw InputError(fmt::format("{}: no such file", in));
-  Ingestor ingestor(store, suite, options);
+  detail::Ingestor ingestor(store, suite, options);
   for (const auto& in : inputs) ingestor.ingest_source(in);
   return ingestor.finish(std::chrono::duration<double>(Clock::now() - start).count());
 }
+
+RecordSink::RecordSink(Store& store, Suite suite, IngestOptions options)
+    : suite_(std::move(suite)),
+      options_(std::move(options)),
+      impl_(std::make_unique<detail::Ingestor>(store, suite_, options_)) {}
+
+RecordSink::~RecordSink() = default;
+
+IngestProgress RecordSink::add(const std::string& source, std::string_view body) {
+  const IngestSummary before = impl_->totals();
+  impl_->feed(source, body);
+  const IngestSummary& after = impl_->totals();
+  return {after.records - before.records, after.bad - before.bad, after.sampled - before.sampled,
+          after.bytes - before.bytes, after.duplicates - before.duplicates};
+}
+
+void RecordSink::remember(IngestAnswerRow answer) { impl_->remember(std::move(answer)); }
+
+void RecordSink::flush() { impl_->store(); }
 
 }  // namespace qb::monitor

@@ -169,4 +169,12 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
   return out;
 }
 
+bool ingest_target(std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/api/v1/records" || path == "/v1/traces") return true;
+  constexpr std::string_view kMonitors = "/api/v1/monitors/";
+  return path.starts_with(kMonitors) && path.ends_with("/records") &&
+         path.find('/', kMonitors.size()) == path.size() - 8;
+}
+
 }  // namespace qb::server

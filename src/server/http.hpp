@@ -40,7 +40,9 @@ struct Request {
   std::string path;    // decoded, without the query
   std::map<std::string, std::string> query;  // decoded; the last value of a repeated key
   std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
+  // Mutable so that a handler that keeps a large body (an ingest, queued for the store's
+  // writer) moves it rather than copies it.
+  mutable std::string body;
   std::map<std::string, std::string> params;  // from the route's {name} segments
   std::string peer;                           // the client's IP address
   std::optional<Principal> who;               // set by the gate for a route that is not open
@@ -59,6 +61,10 @@ struct Response {
   // instead of `body`. It is called on whichever server thread writes the connection, so it
   // holds everything it reads from (its own store connection), never a thread's.
   std::function<bool(std::string& out)> stream;
+  // An answer given later (an ingest waits for the store's writer): the handler returns at once
+  // with `deferred` set, the server calls it with `send`, and `send` is called once, from any
+  // thread, with the answer. The connection holds no thread meanwhile.
+  std::function<void(std::function<void(Response)> send)> deferred;
 
   static Response json(std::string body, int status = 200);
   static Response html(std::string body, int status = 200);
@@ -112,6 +118,10 @@ class Router {
   Gate gate_;
   RequestMetrics* metrics_ = nullptr;
 };
+
+// Whether a request target (path and query) takes production records, whose body may be as
+// large as ServeOptions::max_ingest_bytes rather than max_body_bytes.
+bool ingest_target(std::string_view target);
 
 // Percent-decoding of a path or a query component ('+' is a space in a query); nullopt when it is
 // malformed or decodes to invalid UTF-8 or a NUL byte.

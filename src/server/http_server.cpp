@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <iostream>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -13,12 +13,12 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
 
 #include "qualbar/core/error.hpp"
 #include "qualbar/util/text.hpp"
@@ -37,7 +37,7 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr const char* kDefaultPolicy =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-Request to_request(const http::request<http::string_body>& in) {
+Request to_request(http::request<http::string_body>& in) {
   Request r;
   r.method = std::string(in.method_string());
   const std::string_view target(in.target().data(), in.target().size());
@@ -57,7 +57,7 @@ Request to_request(const http::request<http::string_body>& in) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     r.headers[name] = std::string(field.value());
   }
-  r.body = in.body();
+  r.body = std::move(in.body());
   return r;
 }
 
@@ -123,37 +123,58 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!ec) read();
   }
 
-  // The head first: the body's limit depends on where it goes (an uploaded run bundle may be
-  // bigger than any other body), and a body over it is refused before it is sent.
+  // The head first: the body limit depends on the target (production records and an uploaded
+  // run bundle may be larger than any other body), and a body over it is refused before it is
+  // sent.
   void read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(std::max(options_.max_body_bytes, options_.max_upload_bytes));
+    parser_->body_limit(
+        std::max({options_.max_body_bytes, options_.max_ingest_bytes, options_.max_upload_bytes}));
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
   }
 
-  void on_header(beast::error_code ec, std::size_t) {
-    if (ec) return on_read(ec, 0);
+  std::size_t body_limit() const {
     const auto& head = parser_->get();
     const std::string_view target(head.target().data(), head.target().size());
+    if (ingest_target(target)) return options_.max_ingest_bytes;
     const bool upload = head.method() == http::verb::post &&
                         target.substr(0, target.find('?')) == "/api/v1/runs";
-    body_limit_ = upload ? options_.max_upload_bytes : options_.max_body_bytes;
-    if (const auto length = parser_->content_length(); length && *length > body_limit_)
-      return on_read(http::error::body_limit, 0);
-    parser_->body_limit(body_limit_);
-    auto body = [self = this->shared_from_this()](beast::error_code e, std::size_t) {
-      if (e) return self->on_read(e, 0);
-      http::async_read(self->stream_, self->buffer_, *self->parser_,
-                       beast::bind_front_handler(&Session::on_read, self));
-    };
-    if (beast::iequals(head[http::field::expect], "100-continue")) {
-      continue_.emplace(http::status::continue_, 11);
-      return http::async_write(stream_, *continue_, std::move(body));
+    return upload ? options_.max_upload_bytes : options_.max_body_bytes;
+  }
+
+  static constexpr std::size_t kBodyReadBytes = 256 * 1024;
+
+  void on_header(beast::error_code ec, std::size_t n) {
+    if (ec) return on_read(ec, n);
+    const std::size_t limit = body_limit();
+    if (const auto length = parser_->content_length(); length && *length > limit)
+      return on_read(http::error::body_limit, n);
+    parser_->body_limit(limit);
+    // Beast reads as much as the buffer has room for: a buffer left at the head's size reads a
+    // large body a few hundred bytes at a time.
+    buffer_.reserve(kBodyReadBytes);
+    // A client that asks first (curl does for a body over 1 MiB) is told to go on; otherwise it
+    // waits a second before it sends the body.
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_.emplace(http::status::continue_, parser_->get().version());
+      return http::async_write(stream_, *continue_,
+                               beast::bind_front_handler(&Session::on_continue, this->shared_from_this()));
     }
-    body({}, 0);
+    read_body();
+  }
+
+  void on_continue(beast::error_code ec, std::size_t) {
+    if (ec) return close();
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
   }
 
   static bool ended(const beast::error_code& ec) {
@@ -168,13 +189,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ended(ec)) return close();
     if (ec == http::error::body_limit) {
-      return fail(413, fmt::format("the request body is over the limit of {} bytes",
-                                   body_limit_));
+      return fail(413, fmt::format("the request body is over the limit of {} bytes", body_limit()));
     }
     if (ec == http::error::header_limit)
       return fail(431, "the request's headers are over the limit");
     if (ec) return fail(400, "the request is not valid HTTP/1.1");
-    const http::request<http::string_body> req = parser_->release();
+    http::request<http::string_body> req = parser_->release();
     Response response;
     try {
       Request request = to_request(req);
@@ -186,9 +206,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       response = Response::error(e.status(), e.what());
     }
     const bool head = req.method() == http::verb::head;
+    if (response.deferred)
+      return defer(std::move(response.deferred), req.version(), req.keep_alive());
     if (response.stream)
       return write_stream(std::move(response), req.version(), req.keep_alive(), head);
     write(to_beast(response, req.version(), req.keep_alive(), head));
+  }
+
+  // The handler answers later, from another thread: the answer is written on this session's
+  // strand once it comes.
+  void defer(std::function<void(std::function<void(Response)>)> deferred, unsigned version,
+             bool keep_alive) {
+    auto self = this->shared_from_this();
+    deferred([self, version, keep_alive](Response r) {
+      net::post(self->stream_.get_executor(), [self, version, keep_alive, r = std::move(r)]() {
+        self->write(to_beast(r, version, keep_alive, false));
+      });
+    });
   }
 
   // Answers with an error and closes: what follows a malformed request cannot be trusted.
@@ -217,8 +251,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     producer_ = head ? nullptr : std::move(response.stream);
     serializer_.emplace(*stream_head_);
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(options_.idle_timeout_s));
-    http::async_write_header(stream_, *serializer_,
-                             beast::bind_front_handler(&Session::next_chunk, this->shared_from_this()));
+    http::async_write_header(
+        stream_, *serializer_,
+        beast::bind_front_handler(&Session::next_chunk, this->shared_from_this()));
   }
 
   void next_chunk(beast::error_code ec, std::size_t) {
@@ -273,8 +308,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::size_t body_limit_ = 0;  // of the request being read
-  std::optional<http::response<http::empty_body>> continue_;  // 100 Continue, when asked
+  std::optional<http::response<http::empty_body>> continue_;  // "100 Continue", while it is sent
   http::response<http::string_body> response_;
   // A streamed answer's head, its writer, the producer of its parts and the part being written.
   std::optional<http::response<http::empty_body>> stream_head_;
@@ -294,8 +328,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
       : io_(io), acceptor_(acceptor), router_(router), options_(options), tls_(tls) {}
 
   void accept() {
-    acceptor_.async_accept(net::make_strand(io_),
-                           beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
+    acceptor_.async_accept(
+        net::make_strand(io_),
+        beast::bind_front_handler(&Listener::on_accept, this->shared_from_this()));
   }
 
  private:
@@ -333,8 +368,8 @@ std::unique_ptr<net::ssl::context> tls_context(const ServeOptions& options) {
       throw InputError(fmt::format("{} {}: cannot be read (no such file, or no permission)", flag,
                                    display_text(path)));
     if (ec)
-      throw InputError(fmt::format("{} {}: not a {}: {}", flag, display_text(path), what,
-                                   ec.message()));
+      throw InputError(
+          fmt::format("{} {}: not a {}: {}", flag, display_text(path), what, ec.message()));
   };
   beast::error_code ec;
   context->use_certificate_chain_file(options.tls_cert, ec);
@@ -393,8 +428,8 @@ void run_http_server(const ServeOptions& options, const Router& router,
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw RunError(fmt::format("cannot listen on {}: {}", display_text(options.listen),
-                               ec.message()));
+    throw RunError(
+        fmt::format("cannot listen on {}: {}", display_text(options.listen), ec.message()));
   }
   std::make_shared<Listener>(io, acceptor, router, options, tls.get())->accept();
   net::signal_set signals(io, SIGINT, SIGTERM);

@@ -4,6 +4,7 @@
 // Internal.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,11 +21,14 @@ class Store;
 
 namespace qb::server {
 
+class IngestService;
+
 // What a route file needs to know of the server it is part of.
 struct RouteContext {
   std::string store_path;
   bool tls = false;         // served over TLS: cookies are Secure
   std::string public_url;   // where people open it ("" when not said): sign-in links, Origin
+  std::shared_ptr<IngestService> ingest;  // the writer of production records sent in
 };
 
 // This thread's connection to the store (SQLite connections are not shared between threads; WAL

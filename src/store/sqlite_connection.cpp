@@ -332,6 +332,25 @@ CREATE TABLE leases (
   expires INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 13: production records over HTTP (docs/ingest.md): the record ids a monitor has counted,
+    // per ISO week (a 64-bit hash of week and id), so a record sent twice counts once; and the
+    // answers of requests that carried an Idempotency-Key, so a retried request is answered
+    // from the first.
+    R"sql(
+CREATE TABLE monitor_record_ids (
+  monitor TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  key INTEGER NOT NULL,
+  week TEXT NOT NULL,
+  PRIMARY KEY (monitor, key)
+) WITHOUT ROWID;
+CREATE TABLE ingest_requests (
+  key TEXT PRIMARY KEY,
+  monitor TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  answer TEXT NOT NULL,
+  at TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

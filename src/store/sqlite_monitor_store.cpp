@@ -35,6 +35,7 @@ void SqliteMonitorStore::commit(const MonitorBatch& b) {
   merge_cells(b);
   insert_samples(b);
   add_strata(b);
+  add_record_ids(b);
   if (b.checkpoint) {
     Statement c(c_,
                 "INSERT OR REPLACE INTO monitor_sources (monitor, source, identity, byte_offset, "
@@ -47,6 +48,43 @@ void SqliteMonitorStore::commit(const MonitorBatch& b) {
     c.run();
   }
   tx.commit();
+}
+
+void SqliteMonitorStore::add_record_ids(const MonitorBatch& b) {
+  if (!b.record_ids.empty()) {
+    Statement ins(c_, "INSERT OR IGNORE INTO monitor_record_ids (monitor, key, week) VALUES (?,?,?)");
+    for (const auto& [week, key] : b.record_ids) {
+      ins.bind(1, b.monitor).bind(2, static_cast<std::int64_t>(key)).bind(3, week);
+      ins.run();
+    }
+  }
+  if (b.answers.empty()) return;
+  Statement ans(c_,
+                "INSERT OR IGNORE INTO ingest_requests (key, monitor, status, answer, at) VALUES "
+                "(?,?,?,?,strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+  for (const IngestAnswerRow& a : b.answers) {
+    ans.bind(1, a.key).bind(2, b.monitor).bind(3, std::int64_t{a.status}).bind(4, a.answer);
+    ans.run();
+  }
+}
+
+bool SqliteMonitorStore::record_seen(const std::string& monitor, std::uint64_t key) {
+  if (!seen_)
+    seen_ = std::make_unique<Statement>(
+        c_, "SELECT 1 FROM monitor_record_ids WHERE monitor = ? AND key = ?");
+  seen_->bind(1, monitor).bind(2, static_cast<std::int64_t>(key));
+  const bool found = seen_->step();
+  seen_->reset();
+  return found;
+}
+
+std::optional<IngestAnswerRow> SqliteMonitorStore::ingest_answer(const std::string& key) {
+  Statement s(c_, "SELECT status, answer FROM ingest_requests WHERE key = ?");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  IngestAnswerRow out{key, static_cast<int>(s.integer(0)), s.text(1)};
+  s.reset();
+  return out;
 }
 
 std::optional<MonitorCheckpoint> SqliteMonitorStore::checkpoint(const std::string& monitor,

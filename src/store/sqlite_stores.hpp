@@ -149,6 +149,8 @@ class SqliteMonitorStore final : public MonitorStore {
  public:
   SqliteMonitorStore(SqliteConnection& c, SqliteRunStore& runs) : c_(c), runs_(runs) {}
   void commit(const MonitorBatch& batch) override;
+  bool record_seen(const std::string& monitor, std::uint64_t key) override;
+  std::optional<IngestAnswerRow> ingest_answer(const std::string& key) override;
   std::optional<MonitorCheckpoint> checkpoint(const std::string& monitor,
                                               const std::string& source) override;
   std::vector<MonitorCellRow> cells(const std::string& monitor) override;
@@ -178,8 +180,10 @@ class SqliteMonitorStore final : public MonitorStore {
   void merge_cells(const MonitorBatch& b);
   void insert_samples(const MonitorBatch& b);
   void add_strata(const MonitorBatch& b);
+  void add_record_ids(const MonitorBatch& b);
   SqliteConnection& c_;
   SqliteRunStore& runs_;
+  std::unique_ptr<Statement> seen_;  // record_seen's, prepared once: asked for every record
 };
 
 class SqliteCache final : public ResponseCache {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,7 @@ std::string monitor_id(const Suite& suite);
 std::vector<std::size_t> ingest_dimensions(const Suite& suite);
 
 struct IngestProgress {
-  std::uint64_t records = 0, bad = 0, sampled = 0, bytes = 0;
+  std::uint64_t records = 0, bad = 0, sampled = 0, bytes = 0, duplicates = 0;
 };
 
 struct IngestOptions {
@@ -37,6 +38,11 @@ struct IngestOptions {
   std::function<bool()> stop;
   // Told once when a file waits for another ingest of it to end (a sentence naming the process).
   std::function<void(const std::string&)> waiting;
+  // Told of each quarantined line: its number in its source and the error.
+  std::function<void(std::uint64_t line, const std::string& error)> bad_line;
+  // Counts a record once per ISO week by its id: a record whose week and id this ingest or an
+  // earlier one (the store remembers them) already counted is skipped as a duplicate.
+  bool dedup_ids = false;
 };
 
 struct IngestSummary {
@@ -45,6 +51,7 @@ struct IngestSummary {
   std::uint64_t sampled = 0;  // records kept whole by the rate (top-ups are settled per week)
   std::uint64_t bytes = 0;
   std::uint64_t skipped_lines = 0;  // lines of a file already ingested by an earlier run
+  std::uint64_t duplicates = 0;     // records already counted that week (dedup_ids)
   std::vector<std::string> dimensions;  // scored on every record
   std::vector<std::uint64_t> applied;   // per dimension: the records it applied to
   std::vector<std::string> weeks;       // weeks the records fell in, oldest first
@@ -56,6 +63,34 @@ struct IngestSummary {
 // is ingested as it comes). A file ingested before continues where that run stopped.
 IngestSummary ingest(Store& store, const Suite& suite, const std::vector<std::string>& inputs,
                      const IngestOptions& options);
+
+namespace detail {
+class Ingestor;
+}
+
+// Records fed a request body at a time (qualbar serve's POST /api/v1/records and /v1/traces):
+// the reading, sampling, aggregates, deduplication and quarantine of ingest(), in memory until
+// flush() stores them in one transaction. Not thread-safe: one thread feeds it.
+class RecordSink {
+ public:
+  RecordSink(Store& store, Suite suite, IngestOptions options);
+  ~RecordSink();
+  RecordSink(const RecordSink&) = delete;
+  RecordSink& operator=(const RecordSink&) = delete;
+  // The body's lines as the records of `source` (line numbers from 1); what they added.
+  IngestProgress add(const std::string& source, std::string_view body);
+  // An answer to store with the next flush (a request's Idempotency-Key).
+  void remember(IngestAnswerRow answer);
+  // Stores every record added since the last flush (and the answers), in one transaction. A sink
+  // also flushes by itself as ingest() does, every flush_records records.
+  void flush();
+  [[nodiscard]] const Suite& suite() const { return suite_; }
+
+ private:
+  Suite suite_;
+  IngestOptions options_;
+  std::unique_ptr<detail::Ingestor> impl_;
+};
 
 // A stratum's weekly sample floor: a critical slice's stratum (one whose values match a
 // `critical_slices` entry on the stratify_by keys) gets ceil(2 · min_graded / (1 −

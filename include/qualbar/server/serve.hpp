@@ -20,6 +20,10 @@ struct ServeOptions {
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_upload_bytes = 256 * 1024 * 1024;  // a run bundle (POST /api/v1/runs)
+  // A body of production records (POST /api/v1/records, /v1/traces) may be this large.
+  std::size_t max_ingest_bytes = 64 * 1024 * 1024;
+  // Bodies of records waiting for the store's writer, at most; more is answered 429.
+  std::size_t ingest_queue_bytes = 256 * 1024 * 1024;
   std::uint32_t idle_timeout_s = 30;  // a connection with nothing to read or write is closed
   // Every monitor evaluated (incidents recorded, the webhook told) this often, in seconds, and
   // when a week closes; 0: never (`qualbar monitor status` does it).

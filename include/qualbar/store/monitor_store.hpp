@@ -54,6 +54,13 @@ struct MonitorCheckpoint {
   std::uint64_t lines = 0;
 };
 
+// The answer to a request that carried an Idempotency-Key: a retry is answered with it.
+struct IngestAnswerRow {
+  std::string key;  // who sent it and their key
+  int status = 200;
+  std::string answer;  // the JSON body sent
+};
+
 // One flush of an ingest process, stored in one transaction.
 struct MonitorBatch {
   std::string monitor;  // the run id of the monitor ("m-" and the suite's name)
@@ -68,6 +75,11 @@ struct MonitorBatch {
   // kept records survive (docs/monitor.md, sampling); a stratum not listed keeps every top-up.
   std::map<std::string, std::size_t> topup_keep;
   std::optional<MonitorCheckpoint> checkpoint;
+  // Records counted by this batch, by the hash of their week and id (record_seen answers for
+  // them once the batch is stored).
+  std::vector<std::pair<std::string, std::uint64_t>> record_ids;  // (week, key)
+  // Answers of requests this batch completes, stored with it (ingest_answer finds them).
+  std::vector<IngestAnswerRow> answers;
 };
 
 // An incident as `monitor status` last saw it, who acknowledged it, and what the webhook was
@@ -92,6 +104,10 @@ class MonitorStore {
   // One flush of an ingest, in one transaction: the monitor's row (created on the first batch),
   // the cells merged, the samples kept and trimmed, the strata's volumes, the file's checkpoint.
   virtual void commit(const MonitorBatch& batch) = 0;
+  // Whether a record with this key (a hash of its week and id) was counted by an earlier batch.
+  [[nodiscard]] virtual bool record_seen(const std::string& monitor, std::uint64_t key) = 0;
+  // The stored answer of the request with this idempotency key, if one was stored.
+  [[nodiscard]] virtual std::optional<IngestAnswerRow> ingest_answer(const std::string& key) = 0;
   [[nodiscard]] virtual std::optional<MonitorCheckpoint> checkpoint(const std::string& monitor,
                                                                     const std::string& source) = 0;
   [[nodiscard]] virtual std::vector<MonitorCellRow> cells(const std::string& monitor) = 0;

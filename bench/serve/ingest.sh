@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Production records into qualbar serve: POST /api/v1/records (JSONL in 8 MiB bodies, the
+# aggregates alone: bench/monitor/suite-aggregates.yaml) and POST /v1/traces (OTLP JSON, 1,000
+# GenAI spans a body), each from 4 curl processes at once on core 1; the server (one server
+# thread and the writer) on core 0. Prints MB/s, spans/s, the server's memory over the load, and
+# how long a single record takes from POST to being in the monitor's status.
+# Usage: bash bench/serve/ingest.sh [BUILD_DIR] [RECORDS] [SPAN_BODIES]
+set -euo pipefail
+build=${1:-build/release}
+records=${2:-400000}
+span_bodies=${3:-100}
+here=$(realpath "$(dirname "$0")")
+qb=$(realpath "$build/tools/qualbar/qualbar")
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+cd "$work"
+cp "$here/../monitor/suite-aggregates.yaml" suite.yaml
+cp "$here/../monitor/dataset.jsonl" .
+/usr/bin/python3 "$here/../monitor/gen_records.py" "$records" records.jsonl
+mkdir bodies && split -C 8M -d -a 4 records.jsonl bodies/r-
+/usr/bin/python3 "$here/gen_otlp.py" "$span_bodies" 1000 spans
+"$qb" monitor ingest /dev/null --suite suite.yaml --store s.db > /dev/null
+token=$("$qb" tokens add bench --scope records:write --store s.db | grep -o 'qbt_[A-Za-z0-9_-]*')
+taskset -c 0 "$qb" serve --store s.db --listen 127.0.0.1:0 --threads 1 > serve.out &
+server=$!
+for _ in $(seq 100); do grep -q 'listening on' serve.out 2>/dev/null && break; sleep 0.05; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)
+rss() { ps -o rss= -p "$server" | tr -d ' '; }
+
+# post URL TYPE FILE...: every file once, 4 at a time; a 429 is retried after its Retry-After.
+post() {
+  local target=$1 type=$2
+  shift 2
+  printf '%s\n' "$@" | taskset -c 1 xargs -P 4 -I{} sh -c '
+    while :; do
+      code=$(curl -s -o /dev/null -w "%{http_code}" -H "Authorization: Bearer '"$token"'" \
+        -H "Content-Type: '"$type"'" --data-binary @{} "'"$url$target"'")
+      [ "$code" = 429 ] && { sleep 1; continue; }
+      [ "$code" = 200 ] || echo "HTTP $code for {}" >&2
+      break
+    done'
+}
+
+bytes=$(stat -c %s records.jsonl)
+echo "records: $records ($((bytes / 1000000)) MB in $(ls bodies | wc -l) bodies); server RSS $(rss) KiB"
+start=$(date +%s.%N)
+post "/api/v1/records?suite=monitor-bench" application/x-ndjson bodies/*
+end=$(date +%s.%N)
+awk -v b="$bytes" -v s="$start" -v e="$end" \
+  'BEGIN { printf "POST /api/v1/records: %.1f s, %.0f MB/s\n", e - s, b / 1e6 / (e - s) }'
+echo "server RSS after the records: $(rss) KiB"
+
+start=$(date +%s.%N)
+post "/v1/traces" application/json spans/*
+end=$(date +%s.%N)
+awk -v n="$((span_bodies * 1000))" -v s="$start" -v e="$end" \
+  'BEGIN { printf "POST /v1/traces: %d spans in %.1f s, %.0f spans/s\n", n, e - s, n / (e - s) }'
+echo "server RSS after the spans: $(rss) KiB"
+
+# One record: the answer comes once it is stored, so the POST's time is the time to the status.
+line='{"id":"latency-probe","ts":"2026-06-02T10:00:00Z","category":"billing","output":"ok"}'
+curl -s -o /dev/null -w 'one record, POST to stored: %{time_total} s\n' \
+  -H "Authorization: Bearer $token" --data-binary "$line" "$url/api/v1/records?suite=monitor-bench"

@@ -1,0 +1,182 @@
+// The writer of production records sent over HTTP (docs/ingest.md): one thread, one store
+// connection, a RecordSink per monitor; requests taken from the queue as a group, each answered
+// once the group is stored.
+#include "server/ingest_service.hpp"
+
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/monitor/ingest.hpp"
+#include "qualbar/review/review.hpp"
+#include "qualbar/store/store.hpp"
+#include "server/pages.hpp"
+
+namespace qb::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kListedBadLines = 100;  // in an answer; the quarantine file has them all
+constexpr auto kSuiteCheck = std::chrono::seconds(5);  // how often a monitor's suite is read again
+
+std::string records_answer(const std::string& monitor, const monitor::IngestProgress& p,
+                           const std::vector<std::pair<std::uint64_t, std::string>>& bad) {
+  nlohmann::json lines = nlohmann::json::array();
+  for (std::size_t i = 0; i < bad.size() && i < kListedBadLines; ++i)
+    lines.push_back({{"line", bad[i].first}, {"error", bad[i].second}});
+  return dump({{"monitor", monitor},
+               {"records", p.records},
+               {"duplicates", p.duplicates},
+               {"quarantined", p.bad},
+               {"sampled", p.sampled},
+               {"bad_lines", lines}});
+}
+
+std::string otlp_answer(const IngestJob& job, const monitor::IngestProgress& p,
+                        const std::vector<std::pair<std::uint64_t, std::string>>& bad) {
+  if (p.bad == 0) return dump(nlohmann::json::object());
+  return dump(
+      {{"partialSuccess",
+        {{"rejectedSpans", std::to_string(p.bad)},
+         {"errorMessage",
+          fmt::format("{} of {} spans were quarantined by monitor {}; the first: record "
+                      "{}: {}",
+                      p.bad, job.spans, job.monitor, bad.front().first, bad.front().second)}}}});
+}
+
+}  // namespace
+
+IngestService::IngestService(std::string store_path, std::size_t max_queue_bytes,
+                             std::string quarantine)
+    : store_path_(std::move(store_path)),
+      max_queue_bytes_(max_queue_bytes),
+      quarantine_(std::move(quarantine)) {
+  writer_ = std::thread([this] { run(); });
+}
+
+IngestService::~IngestService() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  writer_.join();
+}
+
+bool IngestService::submit(IngestJob& job) {
+  {
+    const std::lock_guard lock(mutex_);
+    // An empty queue takes one request of any size (it passed the body limit): a limit below
+    // the largest body would refuse it for ever.
+    if (stopping_ || (!queue_.empty() && queued_bytes_ + job.body.size() > max_queue_bytes_))
+      return false;
+    queued_bytes_ += job.body.size();
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void IngestService::run() {
+  for (;;) {
+    std::vector<IngestJob> group;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // Stopping: what is still queued was never answered; its clients retry (and a record
+      // counted twice is not, its id having been stored).
+      if (stopping_) break;
+      while (!queue_.empty()) {
+        queued_bytes_ -= queue_.front().body.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    ingest_group(group);
+  }
+}
+
+void IngestService::ingest_group(std::vector<IngestJob>& group) {
+  std::vector<Answered> answers(group.size());
+  std::map<std::string, Answered> keys;  // this group's answers by idempotency key
+  std::vector<MonitorSink*> touched;
+  try {
+    if (!store_) store_ = open_store(store_path_, StoreAccess::existing);
+    // One transaction for the group: each record's id is looked up in the store, and outside a
+    // transaction every lookup would take and release SQLite's file locks (8 MB of records
+    // took 1.2 s). Other writers wait for the group, a fraction of a second.
+    const auto unit = store_->begin();
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      try {
+        answers[i] = ingest_one(group[i], keys, touched);
+      } catch (const HttpError& e) {
+        answers[i] = {e.status(), Response::error(e.status(), e.what()).body};
+      } catch (const InputError& e) {
+        answers[i] = {400, Response::error(400, e.what()).body};
+      }
+    }
+    for (MonitorSink* s : touched) s->sink->flush();
+    unit->commit();
+  } catch (const std::exception& e) {
+    // Nothing of the group may be half stored in memory: the sinks start afresh, and every
+    // request of the group is told to retry (the ids of what was stored are known).
+    std::cerr << fmt::format("qualbar serve: storing production records failed: {}\n", e.what());
+    sinks_.clear();
+    store_.reset();
+    for (Answered& a : answers)
+      a = {503, Response::error(503, "the records could not be stored; retry later").body};
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    Response r = Response::json(std::move(answers[i].body), answers[i].status);
+    if (r.status == 503) r.headers.emplace_back("Retry-After", "1");
+    if (answers[i].replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+    group[i].send(std::move(r));
+  }
+}
+
+IngestService::Answered IngestService::ingest_one(IngestJob& job,
+                                                  std::map<std::string, Answered>& keys,
+                                                  std::vector<MonitorSink*>& touched) {
+  if (!job.idempotency.empty()) {
+    if (const auto it = keys.find(job.idempotency); it != keys.end())
+      return {it->second.status, it->second.body, true};
+    if (const auto stored = store_->monitor().ingest_answer(job.idempotency))
+      return {stored->status, stored->answer, true};
+  }
+  MonitorSink& s = sink_for(job.monitor);
+  bad_lines_.clear();
+  const monitor::IngestProgress p = s.sink->add(job.source, job.body);
+  const std::string body =
+      job.otlp ? otlp_answer(job, p, bad_lines_) : records_answer(job.monitor, p, bad_lines_);
+  if (!job.idempotency.empty()) {
+    s.sink->remember({job.idempotency, 200, body});
+    keys[job.idempotency] = {200, body};
+  }
+  if (std::find(touched.begin(), touched.end(), &s) == touched.end()) touched.push_back(&s);
+  return {200, body};
+}
+
+// The monitor's sink, made from the suite stored with it (`monitor ingest` stores it); made
+// again when the stored suite changed (a later `monitor ingest` with an edited suite).
+IngestService::MonitorSink& IngestService::sink_for(const std::string& monitor_id) {
+  MonitorSink& s = sinks_[monitor_id];
+  const auto now = Clock::now();
+  if (s.sink && now - s.checked < kSuiteCheck) return s;
+  const review::RunData run = review::load_run_data(*store_, monitor_id, /*with_cases=*/false);
+  s.checked = now;
+  if (s.sink && run.stored.suite_text == s.suite_text) return s;
+  if (s.sink) s.sink->flush();
+  monitor::IngestOptions o;
+  o.quarantine = quarantine_;
+  o.dedup_ids = true;
+  o.bad_line = [this](std::uint64_t line, const std::string& error) {
+    bad_lines_.emplace_back(line, error);
+  };
+  s.sink = std::make_unique<monitor::RecordSink>(*store_, run.suite, std::move(o));
+  s.suite_text = run.stored.suite_text;
+  return s;
+}
+
+}  // namespace qb::server
