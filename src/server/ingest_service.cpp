@@ -70,13 +70,20 @@ bool IngestService::submit(IngestJob& job) {
     const std::lock_guard lock(mutex_);
     // An empty queue takes one request of any size (it passed the body limit): a limit below
     // the largest body would refuse it for ever.
-    if (stopping_ || (!queue_.empty() && queued_bytes_ + job.body.size() > max_queue_bytes_))
+    if (stopping_ || (!queue_.empty() && queued_bytes_ + job.body.size() > max_queue_bytes_)) {
+      ++refused_;
       return false;
+    }
     queued_bytes_ += job.body.size();
     queue_.push_back(std::move(job));
   }
   wake_.notify_one();
   return true;
+}
+
+IngestService::Snapshot IngestService::snapshot() {
+  const std::lock_guard lock(mutex_);
+  return Snapshot{counts_, queue_.size(), queued_bytes_, refused_};
 }
 
 void IngestService::run() {
@@ -148,6 +155,13 @@ IngestService::Answered IngestService::ingest_one(IngestJob& job,
   MonitorSink& s = sink_for(job.monitor);
   bad_lines_.clear();
   const monitor::IngestProgress p = s.sink->add(job.source, job.body);
+  {
+    const std::lock_guard lock(mutex_);
+    Counts& c = counts_[job.monitor];
+    c.received += p.records + p.bad;
+    c.quarantined += p.bad;
+    c.duplicates += p.duplicates;
+  }
   const std::string body =
       job.otlp ? otlp_answer(job, p, bad_lines_) : records_answer(job.monitor, p, bad_lines_);
   if (!job.idempotency.empty()) {

@@ -49,6 +49,20 @@ class IngestService {
   // Queues the job for the writer; false (the job untouched) when the queue is full.
   bool submit(IngestJob& job);
 
+  // What this process was sent since it started, per monitor, and what waits (for /metrics).
+  struct Counts {
+    std::uint64_t received = 0;     // records sent (good and bad, duplicates included)
+    std::uint64_t quarantined = 0;  // lines that were not records
+    std::uint64_t duplicates = 0;   // records already counted in their week
+    std::uint64_t refused = 0;      // requests answered 429: the queue was full
+  };
+  struct Snapshot {
+    std::map<std::string, Counts> monitors;  // by monitor id (m-SUITE)
+    std::size_t queued_requests = 0, queued_bytes = 0;
+    std::uint64_t refused = 0;
+  };
+  [[nodiscard]] Snapshot snapshot();
+
  private:
   struct Answered {
     int status = 200;
@@ -73,6 +87,8 @@ class IngestService {
   std::condition_variable wake_;
   std::deque<IngestJob> queue_;
   std::size_t queued_bytes_ = 0;
+  std::map<std::string, Counts> counts_;  // under mutex_
+  std::uint64_t refused_ = 0;             // under mutex_
   bool stopping_ = false;
   // The writer's own: its store connection, a sink per monitor, the bad lines of the request
   // being read.

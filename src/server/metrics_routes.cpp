@@ -8,6 +8,7 @@
 #include "qualbar/monitor/monitor.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/store/store.hpp"
+#include "server/ingest_service.hpp"
 #include "server/metrics.hpp"
 #include "server/routes.hpp"
 
@@ -93,18 +94,50 @@ void write_monitors(MetricsText& t, const std::vector<MonitorMetrics>& monitors)
   }
 }
 
+// What this process was sent over HTTP (POST /api/v1/records, /v1/traces) since it started, and
+// what waits for the store's writer.
+void write_ingest(MetricsText& t, const IngestService::Snapshot& s) {
+  const auto counter = [&](const char* name, const char* help,
+                           std::uint64_t IngestService::Counts::*field) {
+    t.family(name, "counter", help);
+    for (const auto& [monitor, c] : s.monitors) {
+      const std::string suite = monitor.rfind("m-", 0) == 0 ? monitor.substr(2) : monitor;
+      t.sample(name, {{"suite", suite}}, static_cast<double>(c.*field));
+    }
+  };
+  counter("qualbar_ingest_records_received_total",
+          "Production records this server was sent for the suite (good and bad lines).",
+          &IngestService::Counts::received);
+  counter("qualbar_ingest_records_quarantined_total",
+          "Lines sent for the suite that were not valid records (kept in the quarantine file).",
+          &IngestService::Counts::quarantined);
+  counter("qualbar_ingest_records_duplicate_total",
+          "Records sent for the suite whose id was already counted in its week.",
+          &IngestService::Counts::duplicates);
+  t.family("qualbar_ingest_queue_requests", "gauge",
+           "Requests of production records waiting for the store's writer.");
+  t.sample("qualbar_ingest_queue_requests", {}, static_cast<double>(s.queued_requests));
+  t.family("qualbar_ingest_queue_bytes", "gauge", "Bytes of those requests' bodies.");
+  t.sample("qualbar_ingest_queue_bytes", {}, static_cast<double>(s.queued_bytes));
+  t.family("qualbar_ingest_refused_total", "counter",
+           "Requests answered 429 because the ingest queue was full.");
+  t.sample("qualbar_ingest_refused_total", {}, static_cast<double>(s.refused));
+}
+
 }  // namespace
 
 void add_metrics_routes(Router& router, const RouteContext& context,
                         const std::shared_ptr<RequestMetrics>& requests) {
   router.set_metrics(requests.get());
   const std::string path = context.store_path;
-  router.add("GET", "/metrics", Access::read, [path, requests](const Request&) {
+  const std::shared_ptr<IngestService> ingest = context.ingest;
+  router.add("GET", "/metrics", Access::read, [path, requests, ingest](const Request&) {
     Store& store = thread_store(path);
     const std::vector<RunInfo> runs = store.runs().list_runs(100'000);
     MetricsText t;
     run_verdicts(t, runs);
     write_monitors(t, monitor_metrics(store, runs));
+    if (ingest) write_ingest(t, ingest->snapshot());
     requests->write(t.text());
     Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

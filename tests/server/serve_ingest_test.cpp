@@ -214,7 +214,16 @@ TEST_F(ServeIngest, MalformedLinesAreQuarantinedWithTheirLineNumbersAndGoodOnesK
   const std::string quarantine = read_text(demo_->dir().work() / "quarantine.jsonl");
   EXPECT_NE(quarantine.find(R"("line":4)"), std::string::npos) << quarantine;
   EXPECT_NE(quarantine.find("POST /api/v1/records from token for-records-write"), std::string::npos)
-      << quarantine;
+      << quarantine;  // /metrics counts what this server was sent for the suite, and what waits for the writer.
+  auto reader = demo_->with_token("read");
+  const auto metrics = reader.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("qualbar_ingest_records_received_total{suite=\"support-bad\"} 5\n"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("qualbar_ingest_records_quarantined_total{suite=\"support-bad\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(metrics->body.find("qualbar_ingest_queue_requests 0\n"), std::string::npos);
 }
 
 TEST_F(ServeIngest, OnlyATokenWithRecordsWriteMayPost) {
