@@ -237,7 +237,9 @@ void write_failing_case_links(const ReportInput& in, std::string& s) {
   s += "<section id=\"failing-cases\"><h2>Failing cases</h2>\n<p>Each dimension's failing cases, "
        "with their input, output and the scorer's evidence, in the case explorer:</p>\n<ul>\n";
   for (const DimensionResult& dim : in.report.dimensions) {
-    if (dim.kind != ScoreKind::binary || dim.name == kErrorsDimension) continue;
+    // The dimensions a case can fail (case_failed): pass rates, graded ones against their
+    // threshold.
+    if (dim.aggregation != Aggregation::rate || dim.name == kErrorsDimension) continue;
     s += fmt::format("<li><a href=\"{}?failing={}\">{}</a> (pass rate {:.1f}%, n={})</li>\n",
                      html::attr(in.cases_url), html::attr(dim.name), text(dim.name),
                      100 * dim.overall.estimate, dim.overall.n);

@@ -194,6 +194,8 @@ TEST_F(Serve, PagesListTheRunsAndShowAReport) {
   // Drawn without its cases, the served report sends each dimension's failing cases to the
   // case explorer rather than saying none failed.
   EXPECT_NE(report->body.find("/cases?failing=grounded\">grounded</a>"), std::string::npos);
+  EXPECT_NE(report->body.find("/cases?failing=answer_correct\">answer_correct</a>"),
+            std::string::npos);
   EXPECT_EQ(report->body.find("No case failed"), std::string::npos);
   const auto head = c.Head("/runs/latest");
   ASSERT_TRUE(head);
