@@ -15,21 +15,14 @@ using nlohmann::json;
 using test::run_qualbar;
 using test::TempDir;
 
-class ServeAuth : public ::testing::Test {
+class ServeAuth : public test::ServedDemoSuite<ServeAuth> {
  protected:
-  static void SetUpTestSuite() { demo_ = new test::ServedDemo(); }
-  static void TearDownTestSuite() {
-    delete demo_;
-    demo_ = nullptr;
-  }
   static int status_of(httplib::Client& c, const std::string& method, const std::string& path) {
     const auto r = method == "GET" ? c.Get(path) : c.Post(path, "", "application/json");
     EXPECT_TRUE(r) << method << " " << path;
     return r ? r->status : 0;
   }
-  static test::ServedDemo* demo_;
 };
-test::ServedDemo* ServeAuth::demo_ = nullptr;
 
 // Every endpoint with who may open it: "r" viewers and admins and read tokens, "v" reviewers and
 // admins, "a" admins only, "s" anyone signed in. The expected status for each identity follows.

@@ -126,4 +126,18 @@ class ServedDemo {
   std::map<std::string, std::string> links_, cookies_, tokens_;
 };
 
+// A test suite whose tests share one served demo, started before its first test and stopped
+// after its last: `class Serve : public test::ServedDemoSuite<Serve> { ... };` (the parameter
+// gives each suite a server of its own).
+template <class Suite>
+class ServedDemoSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { demo_ = new ServedDemo(); }
+  static void TearDownTestSuite() {
+    delete demo_;
+    demo_ = nullptr;
+  }
+  static inline ServedDemo* demo_ = nullptr;
+};
+
 }  // namespace qb::test

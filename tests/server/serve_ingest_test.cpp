@@ -27,13 +27,8 @@ std::string read_text(const std::filesystem::path& p) {
   return s.str();
 }
 
-class ServeIngest : public ::testing::Test {
+class ServeIngest : public test::ServedDemoSuite<ServeIngest> {
  protected:
-  static void SetUpTestSuite() { demo_ = new test::ServedDemo(); }
-  static void TearDownTestSuite() {
-    delete demo_;
-    demo_ = nullptr;
-  }
 
   // A monitor of a copy of the demo's suite under another name, made as a user would (an ingest
   // of nothing); `salt`: the sampling salt (the demo suite's name samples as the demo does).
@@ -94,9 +89,7 @@ class ServeIngest : public ::testing::Test {
     return text;
   }
 
-  static test::ServedDemo* demo_;
 };
-test::ServedDemo* ServeIngest::demo_ = nullptr;
 
 TEST_F(ServeIngest, RecordsOverHttpGiveTheAggregatesAndSampleOfMonitorIngest) {
   const std::string monitor = new_monitor("support-http");

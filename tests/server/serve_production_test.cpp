@@ -19,13 +19,8 @@ using test::run_qualbar;
 
 constexpr const char* kMonitor = "m-support-assistant-demo";
 
-class ServeProduction : public ::testing::Test {
+class ServeProduction : public test::ServedDemoSuite<ServeProduction> {
  protected:
-  static void SetUpTestSuite() { demo_ = new test::ServedDemo(); }
-  static void TearDownTestSuite() {
-    delete demo_;
-    demo_ = nullptr;
-  }
   static std::string get(httplib::Client&& c, const std::string& path, int status = 200) {
     return get(c, path, status);
   }
@@ -36,9 +31,7 @@ class ServeProduction : public ::testing::Test {
     EXPECT_EQ(r->status, status) << path << "\n" << r->body;
     return r->body;
   }
-  static test::ServedDemo* demo_;
 };
-test::ServedDemo* ServeProduction::demo_ = nullptr;
 
 TEST_F(ServeProduction, TheListShowsEachMonitoredSuiteWithItsOpenIncidents) {
   const std::string page = get(demo_->as("viewer"), "/production");

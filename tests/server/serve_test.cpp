@@ -21,13 +21,8 @@ using nlohmann::json;
 using test::run_qualbar;
 using test::TempDir;
 
-class Serve : public ::testing::Test {
+class Serve : public test::ServedDemoSuite<Serve> {
  protected:
-  static void SetUpTestSuite() { demo_ = new test::ServedDemo(); }
-  static void TearDownTestSuite() {
-    delete demo_;
-    demo_ = nullptr;
-  }
 
   // A client with the `read` API token, on one keep-alive connection.
   static httplib::Client client() { return demo_->with_token("read"); }
@@ -60,9 +55,7 @@ class Serve : public ::testing::Test {
     return out;
   }
 
-  static test::ServedDemo* demo_;
 };
-test::ServedDemo* Serve::demo_ = nullptr;
 
 TEST_F(Serve, HealthAndReadinessWithTheSecurityHeadersOnEveryResponse) {
   auto c = client();
