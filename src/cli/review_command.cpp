@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/review_queue_command.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/util/files.hpp"
 
@@ -143,7 +144,8 @@ const CommandRegistrar review_command_registrar{CommandEntry{
       sub.description(
           "Human grading. `export` hands answers to reviewers blind (two per item by default), "
           "`import` takes their grades back, `agreement` shows how far they agree and which items "
-          "need an adjudicator.");
+          "need an adjudicator; `queue` opens answers for reviewers to grade in the browser "
+          "(qualbar serve).");
       sub.require_subcommand(1);
       auto o = std::make_shared<ReviewOptions>();
       const auto store_option = [&](Command* app) {
@@ -205,7 +207,10 @@ const CommandRegistrar review_command_registrar{CommandEntry{
       add_output_options(*agr, o->output, "terminal or json");
       store_option(agr);
 
-      return [o, &g, exp, imp, agr]() -> int {
+      const std::function<int()> run_queue = add_review_queue_commands(sub);
+
+      return [o, &g, exp, imp, agr, run_queue]() -> int {
+        if (const int rc = run_queue(); rc >= 0) return rc;
         if (exp->parsed()) return do_export(*o);
         if (imp->parsed()) return do_import(*o);
         if (agr->parsed()) return do_agreement(*o, !g.no_color && stdout_wants_color());

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "monitor/status_internal.hpp"
+#include "qualbar/stats/intervals.hpp"
 #include "qualbar/stats/tests.hpp"
 #include "qualbar/stats/trend.hpp"
 

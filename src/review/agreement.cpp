@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "qualbar/review/queue.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/util/text.hpp"
@@ -63,13 +64,19 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
   for (const auto& id : runs_with_grades(store, runs)) {
     auto g = store.review().grades(id);
     if (g.empty()) continue;
-    const RunData run = load_run_data(store, id);
+    const RunData run = load_run_data(store, id, /*with_cases=*/false);
     for (const auto& d : run.suite.dimensions) scales[d.name] = scale_of(d);
     grades.insert(grades.end(), std::make_move_iterator(g.begin()),
                   std::make_move_iterator(g.end()));
   }
   std::sort(grades.begin(), grades.end(),
             [](const Grade& a, const Grade& b) { return a.seq < b.seq; });
+  return agreement_of_grades(grades, scales, confidence);
+}
+
+std::vector<DimensionAgreement> agreement_of_grades(const std::vector<Grade>& grades,
+                                                    const std::map<std::string, GradeScale>& scales,
+                                                    double confidence) {
   std::map<std::string, std::pair<std::string, std::string>> what;  // item → (run, case)
   std::map<std::string, std::string> notes;  // item \n dim \n reviewer → latest note
   for (const auto& g : grades) {
@@ -83,7 +90,8 @@ std::vector<DimensionAgreement> reviewer_agreement(Store& store,
     if (ig.human.empty() && !ig.adjudicated) continue;
     DimensionAgreement& a = by_dim[key.second];
     a.dimension = key.second;
-    a.scale = scales.contains(key.second) ? scales[key.second] : GradeScale{};
+    const auto scale = scales.find(key.second);
+    a.scale = scale != scales.end() ? scale->second : GradeScale{};
     ++a.items_graded;
     if (ig.adjudicated) ++a.adjudicated;
     if (ig.disagreement()) {

@@ -29,6 +29,12 @@ std::size_t RunData::case_index(const std::string& case_id) const {
   return it == index_.end() ? std::string::npos : it->second;
 }
 
+std::string rubric_of(const DimensionSpec& d) {
+  if (const ConfigNode& rubric = d.args["rubric"]; rubric.is_scalar()) return rubric.scalar();
+  if (!d.description.empty()) return d.description;
+  return fmt::format("Does the answer meet the bar for '{}'?", d.name);
+}
+
 RunData load_run_data(Store& store, const std::string& id, bool with_cases) {
   RunData d;
   d.stored = with_cases ? store.runs().load_run(id) : store.runs().load_summary(id);
@@ -56,13 +62,6 @@ const std::vector<std::string> kCsvColumns = {"id",        "dimension", "scale",
                                               "category",  "input",     "contexts", "reference",
                                               "output",    "grader",    "kind",   "grade",
                                               "note"};
-
-// What the reviewer is asked to judge: the rubric, or the dimension's description.
-std::string rubric_of(const DimensionSpec& d) {
-  if (const ConfigNode& rubric = d.args["rubric"]; rubric.is_scalar()) return rubric.scalar();
-  if (!d.description.empty()) return d.description;
-  return fmt::format("Does the answer meet the bar for '{}'?", d.name);
-}
 
 std::string input_text(const Case& c) {
   if (c.messages.empty()) return c.input;
@@ -346,33 +345,20 @@ ExportResult export_adjudication(Store& store, const ExportRequest& rq,
 
 }  // namespace
 
-ExportResult export_for_review(Store& store, const ExportRequest& rq) {
+ReviewPlan plan_review(Store& store, const ExportRequest& rq) {
   if (rq.runs.empty() || rq.runs.size() > 2)
-    throw InputError("review export takes one run, or two runs to compare (--run A --run B)");
-  if (rq.out_dir.empty()) throw InputError("review export needs --dir FOLDER for the files");
-  std::vector<RunData> runs;
-  for (const auto& id : rq.runs) runs.push_back(load_run_data(store, id));
+    throw InputError("review takes one run, or two runs to compare (--run A --run B)");
+  if (rq.per_item == 0) throw InputError("--per-item must be at least 1");
+  ReviewPlan plan;
+  for (const auto& id : rq.runs) plan.runs.push_back(load_run_data(store, id));
+  auto& runs = plan.runs;
   if (runs.size() == 2 && runs[0].stored.info.id == runs[1].stored.info.id)
     throw InputError("the two runs to compare are the same run");
-  if (rq.adjudicate) return export_adjudication(store, rq, runs);
-
-  if (rq.per_item == 0) throw InputError("--per-item must be at least 1");
-  if (rq.reviewers.size() < rq.per_item) {
-    throw InputError(fmt::format("--per-item {} needs at least {} reviewers (--reviewers gives {})",
-                                 rq.per_item, rq.per_item, rq.reviewers.size()));
-  }
-  std::set<std::string> seen;
-  for (const auto& r : rq.reviewers) {
-    check_name(r, "--reviewers");
-    if (!seen.insert(r).second) throw InputError(fmt::format("--reviewers names '{}' twice", r));
-  }
-  std::vector<const DimensionSpec*> dims = pick_dimensions(runs[0], rq.dimensions);
-  if (runs.size() == 2) {
-    for (const auto* d : dims) {
-      if (!runs[1].suite.find_dimension(d->name))
-        throw InputError(fmt::format("dimension '{}' is not in run {}", d->name,
-                                     runs[1].stored.info.id));
-    }
+  for (const auto* d : pick_dimensions(runs[0], rq.dimensions)) {
+    if (runs.size() == 2 && !runs[1].suite.find_dimension(d->name))
+      throw InputError(fmt::format("dimension '{}' is not in run {}", d->name,
+                                   runs[1].stored.info.id));
+    plan.dimensions.push_back(d->name);
   }
 
   // Human grades already given, to leave out cases that have enough.
@@ -383,14 +369,14 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
   }
   const GradeBook book = fold_grades(grades);
   const auto graded_enough = [&](const std::string& item) {
-    for (const auto* d : dims) {
-      const auto it = book.find({item, d->name});
+    for (const auto& d : plan.dimensions) {
+      const auto it = book.find({item, d});
       if (it == book.end() || it->second.human.size() < rq.per_item) return false;
     }
     return true;
   };
 
-  ExportResult out;
+  ExportResult& out = plan.counts;
   std::vector<std::size_t> candidates;  // case indices of runs[0]
   for (std::size_t i = 0; i < runs[0].dataset.cases.size(); ++i) {
     const std::string& id = runs[0].dataset.cases[i].id;
@@ -410,12 +396,47 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
       candidates.push_back(i);
     }
   }
-  std::vector<std::size_t> chosen = choose(store, rq, runs[0], candidates, out);
-  if (chosen.empty()) {
-    throw InputError(fmt::format("nothing to export: {} cases failed, {} already have {} grades "
+  plan.chosen = choose(store, rq, runs[0], candidates, out);
+  if (plan.chosen.empty()) {
+    throw InputError(fmt::format("nothing to hand out: {} cases failed, {} already have {} grades "
                                  "on every dimension",
                                  out.skipped_errors, out.already_graded, rq.per_item));
   }
+  return plan;
+}
+
+void freeze_handed_out_weeks(Store& store, const ReviewPlan& plan, const std::string& at) {
+  if (plan.runs[0].stored.info.status != RunStatus::monitor || plan.counts.weeks.empty()) return;
+  std::vector<std::string> weeks;
+  for (const auto& [week, n] : plan.counts.weeks)
+    if (n > 0) weeks.push_back(week);
+  store.monitor().freeze_weeks(plan.runs[0].stored.info.id, weeks, at);
+}
+
+ExportResult export_for_review(Store& store, const ExportRequest& rq) {
+  if (rq.out_dir.empty()) throw InputError("review export needs --dir FOLDER for the files");
+  if (rq.adjudicate) {
+    if (rq.runs.empty() || rq.runs.size() > 2)
+      throw InputError("review export takes one run, or two runs to compare (--run A --run B)");
+    std::vector<RunData> runs;
+    for (const auto& id : rq.runs) runs.push_back(load_run_data(store, id));
+    return export_adjudication(store, rq, runs);
+  }
+  if (rq.per_item > 0 && rq.reviewers.size() < rq.per_item) {
+    throw InputError(fmt::format("--per-item {} needs at least {} reviewers (--reviewers gives {})",
+                                 rq.per_item, rq.per_item, rq.reviewers.size()));
+  }
+  std::set<std::string> seen;
+  for (const auto& r : rq.reviewers) {
+    check_name(r, "--reviewers");
+    if (!seen.insert(r).second) throw InputError(fmt::format("--reviewers names '{}' twice", r));
+  }
+  ReviewPlan plan = plan_review(store, rq);
+  const auto& runs = plan.runs;
+  const auto& chosen = plan.chosen;
+  ExportResult out = plan.counts;
+  std::vector<const DimensionSpec*> dims;
+  for (const auto& d : plan.dimensions) dims.push_back(runs[0].suite.find_dimension(d));
 
   std::vector<std::string> targets;
   for (const auto& r : rq.reviewers)
@@ -470,12 +491,7 @@ ExportResult export_for_review(Store& store, const ExportRequest& rq) {
   // "Sampling").
   const auto unit = store.begin();
   store.review().save_batch(batch);
-  if (runs[0].stored.info.status == RunStatus::monitor && !out.weeks.empty()) {
-    std::vector<std::string> weeks;
-    for (const auto& [week, n] : out.weeks)
-      if (n > 0) weeks.push_back(week);
-    store.monitor().freeze_weeks(runs[0].stored.info.id, weeks, batch.created_at);
-  }
+  freeze_handed_out_weeks(store, plan, batch.created_at);
   unit->commit();
   out.batch_id = batch.id;
   out.items = batch.items.size();

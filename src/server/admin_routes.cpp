@@ -1,5 +1,4 @@
-// The admin's page (who may sign in, the API tokens, the audit log) and the reviewer's landing
-// page.
+// The admin's page: who may sign in, the API tokens, the audit log.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -76,12 +75,6 @@ void add_admin_routes(Router& router, const RouteContext& context) {
                       {"detail", e.detail}});
     }
     return Response::json(dump({{"audit", rows}}));
-  });
-  router.add("GET", "/review", Access::review, [](const Request& r) {
-    return page(r, "Review",
-                "<h1>Review</h1>\n<p>No review queue is open for you here. Grades are given in "
-                "the files an admin hands out (<code>qualbar review export</code>, "
-                "docs/review.md).</p>\n");
   });
 }
 

@@ -81,7 +81,10 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
   std::string out;
   for (const auto& [name, value] : pairs) {
     if (value.empty()) continue;
-    out += (out.empty() ? "?" : "&") + url_component(name) + "=" + url_component(value);
+    out += out.empty() ? '?' : '&';
+    out += url_component(name);
+    out += '=';
+    out += url_component(value);
   }
   return out;
 }

@@ -32,6 +32,7 @@ Router make_router(const RouteContext& context) {
   add_judge_check_routes(router, context);
   add_metrics_routes(router, context, std::make_shared<RequestMetrics>());
   add_ingest_routes(router, context);
+  add_review_routes(router, context);
   return router;
 }
 

@@ -27,6 +27,7 @@ void add_metrics_routes(Router& router, const RouteContext& context,
 void add_production_routes(Router& router, const RouteContext& context);
 void add_judge_check_routes(Router& router, const RouteContext& context);
 void add_ingest_routes(Router& router, const RouteContext& context);
+void add_review_routes(Router& router, const RouteContext& context);
 
 // The gate every route but an open one passes: a session cookie or an API token, the role or
 // scope the route needs, and for a state-changing request through a session, the same origin and

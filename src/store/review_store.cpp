@@ -18,4 +18,13 @@ std::optional<GradeKind> parse_grade_kind(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(ClaimState s) {
+  switch (s) {
+    case ClaimState::locked: return "locked";
+    case ClaimState::done: return "done";
+    case ClaimState::skipped: return "skipped";
+  }
+  return "locked";
+}
+
 }  // namespace qb

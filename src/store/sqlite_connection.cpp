@@ -351,6 +351,49 @@ CREATE TABLE ingest_requests (
   at TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 14: review queues (docs/review.md, "Review queues in the browser"): a queue's items in its
+    // order, each hand-out to a reviewer a claim with a lock, and how many reviewers finished each
+    // entry (kept as it changes, so that a queue of a million items hands out the next at once).
+    R"sql(
+CREATE TABLE review_queues (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  runs TEXT NOT NULL,
+  dimensions TEXT NOT NULL,
+  per_item INTEGER NOT NULL,
+  lock_seconds INTEGER NOT NULL,
+  instructions TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  closed_at TEXT NOT NULL DEFAULT '',
+  entries INTEGER NOT NULL,
+  finished INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE review_queue_entries (
+  queue_id TEXT NOT NULL REFERENCES review_queues (id) ON DELETE CASCADE,
+  pos INTEGER NOT NULL,
+  item_id TEXT NOT NULL REFERENCES review_items (id) ON DELETE CASCADE,
+  case_index INTEGER NOT NULL,
+  finished INTEGER NOT NULL DEFAULT 0,
+  open INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (queue_id, pos)
+) WITHOUT ROWID;
+CREATE INDEX review_queue_entries_open ON review_queue_entries (queue_id, pos) WHERE open = 1;
+CREATE INDEX review_queue_entries_item ON review_queue_entries (item_id);
+CREATE TABLE review_claims (
+  queue_id TEXT NOT NULL REFERENCES review_queues (id) ON DELETE CASCADE,
+  pos INTEGER NOT NULL,
+  reviewer TEXT NOT NULL,
+  state TEXT NOT NULL,
+  locked_until INTEGER NOT NULL,
+  claimed_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (queue_id, pos, reviewer)
+) WITHOUT ROWID;
+CREATE INDEX review_claims_reviewer ON review_claims (queue_id, reviewer, state, locked_until);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

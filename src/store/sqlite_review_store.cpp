@@ -69,6 +69,11 @@ std::vector<Grade> SqliteReviewStore::grades(const std::string& run_id) {
               "JOIN review_items i ON i.id = g.item_id WHERE ?1 = '' OR i.run_id = ?1 ORDER BY "
               "g.seq");
   s.bind(1, full);
+  return read_grades(s);
+}
+
+// The rows of a statement selecting a grade's columns in the order of grades() above.
+std::vector<Grade> SqliteReviewStore::read_grades(Statement& s) {
   std::vector<Grade> out;
   while (s.step()) {
     Grade x;

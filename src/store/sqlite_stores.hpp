@@ -139,9 +139,32 @@ class SqliteReviewStore final : public ReviewStore {
   std::map<std::string, ReviewItem> items(const std::vector<std::string>& ids) override;
   void append_grades(std::span<const ReviewItem> items, std::span<const Grade> grades) override;
   std::vector<Grade> grades(const std::string& run_id) override;
+  void save_queue(const ReviewQueue& queue, std::span<const ReviewItem> items,
+                  std::span<const QueueEntry> entries) override;
+  std::vector<ReviewQueue> queues() override;
+  std::optional<ReviewQueue> queue(const std::string& id) override;
+  void close_queue(const std::string& id, const std::string& at) override;
+  std::optional<QueueEntry> queue_entry(const std::string& queue, std::int64_t pos) override;
+  std::optional<QueueEntry> next_open_entry(const std::string& queue, const std::string& reviewer,
+                                            std::size_t per_item, std::int64_t now) override;
+  std::vector<QueueClaim> claims(const std::string& queue, std::int64_t pos) override;
+  std::optional<QueueClaim> live_claim(const std::string& queue, const std::string& reviewer,
+                                       std::int64_t now) override;
+  std::optional<QueueClaim> last_done_claim(const std::string& queue,
+                                            const std::string& reviewer) override;
+  void put_claim(const std::string& queue, const QueueClaim& claim) override;
+  void set_finished(const std::string& queue, std::int64_t pos, std::size_t finished) override;
+  std::vector<ReviewerProgress> progress(const std::string& queue) override;
+  std::pair<std::size_t, std::size_t> claim_counts(const std::string& queue,
+                                                   const std::string& reviewer) override;
+  std::vector<Grade> item_grades(const std::string& item) override;
+  std::vector<Grade> queue_grades(const std::string& queue) override;
+  std::optional<QueueEntry> entry_of_item(const std::string& queue,
+                                          const std::string& item) override;
 
  private:
   void insert_items(std::span<const ReviewItem> items);
+  std::vector<Grade> read_grades(Statement& s);
   SqliteConnection& c_;
 };
 

@@ -33,11 +33,26 @@ std::string random_secret(std::size_t bytes) {
   return out;
 }
 
-std::string sha256_hex(std::string_view s) {
+namespace {
+std::array<unsigned char, EVP_MAX_MD_SIZE> sha256_digest(std::string_view s, unsigned int& n) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int n = 0;
   if (EVP_Digest(s.data(), s.size(), digest.data(), &n, EVP_sha256(), nullptr) != 1)
     throw RunError("SHA-256 failed");
+  return digest;
+}
+}  // namespace
+
+std::string sha256_base64(std::string_view s) {
+  unsigned int n = 0;
+  const auto digest = sha256_digest(s, n);
+  std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> out{};
+  const int len = EVP_EncodeBlock(out.data(), digest.data(), static_cast<int>(n));
+  return {reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(len)};
+}
+
+std::string sha256_hex(std::string_view s) {
+  unsigned int n = 0;
+  const auto digest = sha256_digest(s, n);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < n; ++i) {

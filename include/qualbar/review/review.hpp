@@ -39,6 +39,8 @@ RunData load_run_data(Store& store, const std::string& id, bool with_cases = tru
 // The scale people grade a dimension on: judge-scale's points (min..max, 1..5 by default), else
 // pass (1) / fail (0).
 GradeScale scale_of(const DimensionSpec& d);
+// What a reviewer is asked to judge: the rubric, else the dimension's description.
+std::string rubric_of(const DimensionSpec& d);
 // True when the dimension's scorer, as configured, asks the suite's judge.
 bool uses_judge(const DimensionSpec& d);
 // A run's score read as a grade on `scale` (judge-scale's 0–1 value back to its points; any other
@@ -85,6 +87,20 @@ struct ExportResult {
 };
 
 ExportResult export_for_review(Store& store, const ExportRequest& request);
+
+// What an export or a review queue hands out: the runs, the dimensions to grade, the cases chosen
+// (indices into runs[0], in the seeded order), and what was left out, counted in `counts`. Throws
+// InputError when nothing is left to hand out. `request`'s reviewers and folder are not read.
+struct ReviewPlan {
+  std::vector<RunData> runs;
+  std::vector<std::string> dimensions;
+  std::vector<std::size_t> chosen;
+  ExportResult counts;
+};
+ReviewPlan plan_review(Store& store, const ExportRequest& request);
+// A monitor's weeks a plan hands out are frozen: a late record no longer changes their sample
+// (docs/monitor.md, "Sampling"). Part of the caller's unit of work.
+void freeze_handed_out_weeks(Store& store, const ReviewPlan& plan, const std::string& at);
 
 // ---- import -------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace qb {
@@ -60,6 +61,57 @@ struct ReviewBatch {
   std::vector<ReviewAssignment> assignments;
 };
 
+// A review queue (docs/review.md, "Review queues in the browser"): items handed out one at a time
+// by qualbar serve, each to `per_item` reviewers, each hand-out a claim with a lock.
+struct ReviewQueue {
+  std::string id;      // "q-" and 10 hex digits: opaque, shown to reviewers
+  std::string name;    // what reviewers see it called
+  std::string source;  // what its items came from ("run r-…", "monitor m-… weeks …"): admins only
+  std::vector<std::string> runs;        // the runs its items answer (admins only)
+  std::vector<std::string> dimensions;  // graded on each item, in this order
+  std::size_t per_item = 2;             // reviewers each item goes to
+  std::int64_t lock_seconds = 900;      // how long a hand-out holds an item for its reviewer
+  std::string instructions;
+  std::string created_by, created_at;
+  std::string closed_at;  // "" while open
+  // Counted when queues are listed: entries, and entries with per_item reviewers done.
+  std::size_t entries = 0, finished = 0;
+};
+
+// One item of a queue, at its place in the queue's (seeded) order.
+struct QueueEntry {
+  std::int64_t pos = 0;
+  std::string item;           // review item id
+  std::string run_id;         // the run it answers, and the case's index there
+  std::size_t case_index = 0;
+  std::size_t finished = 0;   // reviewers who graded it
+};
+
+enum class ClaimState {
+  locked,   // handed to the reviewer; theirs until locked_until
+  done,     // the reviewer graded it
+  skipped,  // the reviewer could not judge it (reason given)
+};
+std::string_view to_string(ClaimState s);
+
+// A reviewer's hand-out of one entry. At most one per entry and reviewer: an item never goes to
+// one reviewer twice.
+struct QueueClaim {
+  std::int64_t pos = 0;
+  std::string reviewer;
+  ClaimState state = ClaimState::locked;
+  std::int64_t locked_until = 0;  // Unix seconds
+  std::string claimed_at, finished_at;  // RFC 3339, UTC ("" while not finished)
+  std::string reason;                   // why it was skipped
+};
+
+// A reviewer's work in a queue, counted.
+struct ReviewerProgress {
+  std::string reviewer;
+  std::size_t done = 0, skipped = 0;
+  double median_seconds = 0;  // from hand-out to grade, over their graded items
+};
+
 class ReviewStore {
  public:
   virtual ~ReviewStore() = default;
@@ -73,6 +125,47 @@ class ReviewStore {
   virtual void append_grades(std::span<const ReviewItem> items, std::span<const Grade> grades) = 0;
   // Every grade of the items of `run_id` ("" for all runs), in store order.
   [[nodiscard]] virtual std::vector<Grade> grades(const std::string& run_id) = 0;
+
+  // ---- queues (src/store/sqlite_review_queues.cpp) ----
+  // A new queue with its items (those not stored yet) and entries, in one transaction.
+  virtual void save_queue(const ReviewQueue& queue, std::span<const ReviewItem> items,
+                          std::span<const QueueEntry> entries) = 0;
+  // Every queue, newest first, with its counts.
+  [[nodiscard]] virtual std::vector<ReviewQueue> queues() = 0;
+  [[nodiscard]] virtual std::optional<ReviewQueue> queue(const std::string& id) = 0;
+  virtual void close_queue(const std::string& id, const std::string& at) = 0;
+  [[nodiscard]] virtual std::optional<QueueEntry> queue_entry(const std::string& queue,
+                                                              std::int64_t pos) = 0;
+  // The first entry in queue order that `reviewer` has no claim on and that fewer than per_item
+  // reviewers have graded or hold locked at `now` (Unix seconds); nullopt when none is left.
+  [[nodiscard]] virtual std::optional<QueueEntry> next_open_entry(const std::string& queue,
+                                                                  const std::string& reviewer,
+                                                                  std::size_t per_item,
+                                                                  std::int64_t now) = 0;
+  // The entry's claims, every reviewer's.
+  [[nodiscard]] virtual std::vector<QueueClaim> claims(const std::string& queue,
+                                                       std::int64_t pos) = 0;
+  // The reviewer's claim still locked at `now`, if any; their latest graded one, if any.
+  [[nodiscard]] virtual std::optional<QueueClaim> live_claim(const std::string& queue,
+                                                             const std::string& reviewer,
+                                                             std::int64_t now) = 0;
+  [[nodiscard]] virtual std::optional<QueueClaim> last_done_claim(const std::string& queue,
+                                                                  const std::string& reviewer) = 0;
+  // Inserts the claim, or replaces the reviewer's claim on that entry.
+  virtual void put_claim(const std::string& queue, const QueueClaim& claim) = 0;
+  virtual void set_finished(const std::string& queue, std::int64_t pos, std::size_t finished) = 0;
+  // Each reviewer's counts in the queue, most graded first.
+  [[nodiscard]] virtual std::vector<ReviewerProgress> progress(const std::string& queue) = 0;
+  // The reviewer's claims counted: (graded, skipped).
+  [[nodiscard]] virtual std::pair<std::size_t, std::size_t> claim_counts(
+      const std::string& queue, const std::string& reviewer) = 0;
+  // Every grade of one review item, in store order.
+  [[nodiscard]] virtual std::vector<Grade> item_grades(const std::string& item) = 0;
+  // Every grade of the queue's items, in store order.
+  [[nodiscard]] virtual std::vector<Grade> queue_grades(const std::string& queue) = 0;
+  // The queue's entry of a review item, if it has one.
+  [[nodiscard]] virtual std::optional<QueueEntry> entry_of_item(const std::string& queue,
+                                                                const std::string& item) = 0;
 };
 
 }  // namespace qb

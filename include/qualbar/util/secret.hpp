@@ -13,6 +13,8 @@ std::string random_secret(std::size_t bytes = 32);
 
 // The SHA-256 of `s`, 64 lower-case hex digits.
 std::string sha256_hex(std::string_view s);
+// The SHA-256 of `s` in standard base64 (a Content-Security-Policy hash of an inline script).
+std::string sha256_base64(std::string_view s);
 
 // Equal, in a time that does not depend on where two strings of one length differ.
 bool same_secret(std::string_view a, std::string_view b);
