@@ -247,9 +247,9 @@ void SqliteReviewStore::set_finished(const std::string& queue, std::int64_t pos,
 }
 
 std::vector<ReviewerProgress> SqliteReviewStore::progress(const std::string& queue) {
-  Statement s(c_, "SELECT reviewer, state, (julianday(finished_at) - julianday(claimed_at)) * "
-                  "86400 FROM review_claims WHERE queue_id = ? AND state <> 'locked' ORDER BY "
-                  "reviewer");
+  Statement s(c_, "SELECT reviewer, state, CAST(strftime('%s', finished_at) AS INTEGER) - "
+                  "CAST(strftime('%s', claimed_at) AS INTEGER) FROM review_claims WHERE queue_id "
+                  "= ? AND state <> 'locked' ORDER BY reviewer");
   s.bind(1, queue);
   std::vector<ReviewerProgress> out;
   std::vector<std::vector<double>> seconds;

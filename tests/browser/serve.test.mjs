@@ -7,43 +7,12 @@
 // Exit 0 when every check passes; otherwise each failed check is printed and the exit code is 1.
 // Screenshots of the pages are left in the temporary folder it names when a check fails, or when
 // QB_KEEP_TEST_DIRS is set.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { harness, linkOf, signIn, HOSTILE } from './lib.mjs';
 
-const [qualbarArg, chromiumPath = '/usr/bin/chromium'] = process.argv.slice(2);
-const qualbar = qualbarArg && path.resolve(qualbarArg);
-if (!qualbar) {
-  console.error('usage: node serve.test.mjs QUALBAR_BINARY [CHROMIUM]');
-  process.exit(2);
-}
-const dir = mkdtempSync(path.join(os.tmpdir(), 'qualbar-browser-'));
-const failures = [];
-let checks = 0;
-function check(ok, what) {
-  checks += 1;
-  if (!ok) failures.push(what);
-}
-
-// qualbar in the test folder, on its store; the exit codes a command may end with.
-function q(args, codes = [0]) {
-  const r = spawnSync(qualbar, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, QUALBAR_STORE: 's.db' } });
-  if (!codes.includes(r.status)) throw new Error(`qualbar ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-const linkOf = (out) => out.match(/^ {2}(http\S+)$/m)[1];
-
-// Strings a model, a dataset or a person could put in any field that reaches a page.
-export const HOSTILE = {
-  script: '<script>window.__pwned=1;alert(1)</script>',
-  img: '"><img src=x onerror="window.__pwned=1">',
-  link: 'javascript:window.__pwned=1',
-  json: '</script><script>window.__pwned=1</script>',
-  bidi: 'safe\u202Etxt.exe\u202C',
-  remote: '<img src="https://tracker.example/pixel.gif">',
-};
+const { chromiumPath, dir, check, q, serve, personContext, inert, finish } = harness('serve.test.mjs');
 
 function writeHostileSuite() {
   const d = path.join(dir, 'hostile');
@@ -65,57 +34,6 @@ function writeHostileSuite() {
   q(['run', 'hostile/suite.yaml', '--store', 's.db', '-q', '--model', HOSTILE.img,
     '--label', '<script>alert(1)</script>', '--label', '"><img/src=x/onerror=alert(1)>',
     '--note', `${HOSTILE.script} ${HOSTILE.bidi} ${HOSTILE.remote}`], [0, 1]);
-}
-
-// Starts qualbar serve on a free port; resolves with its base URL.
-function serve() {
-  const child = spawn(qualbar, ['serve', '--store', 's.db', '--listen', '127.0.0.1:0'], { cwd: dir });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (b) => {
-      out += b;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve({ child, base: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`qualbar serve exited ${code}`)));
-  });
-}
-
-// A browser context for one person: every request that leaves the server, every dialog and every
-// page error is recorded.
-async function personContext(browser, base, name) {
-  const context = await browser.newContext();
-  const seen = { offsite: [], dialogs: [], errors: [] };
-  context.on('request', (r) => {
-    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) seen.offsite.push(r.url());
-  });
-  const page = await context.newPage();
-  page.on('dialog', (d) => { seen.dialogs.push(d.message()); d.dismiss(); });
-  page.on('pageerror', (e) => seen.errors.push(String(e)));
-  const shot = async (what) => page.screenshot({ path: path.join(dir, `${name}-${what}.png`) });
-  return { context, page, seen, shot };
-}
-
-// What hostile data must never become on a page: a script that ran, an element with an event
-// handler, a javascript: link.
-async function inert(page, where) {
-  const found = await page.evaluate(() => {
-    const handlers = [];
-    for (const el of document.querySelectorAll('*')) {
-      for (const a of el.attributes) if (a.name.startsWith('on')) handlers.push(`${el.tagName} ${a.name}`);
-    }
-    const jsLinks = [...document.querySelectorAll('a[href]')].filter((a) => a.href.trim().toLowerCase().startsWith('javascript:')).length;
-    return { pwned: window.__pwned === 1, handlers, jsLinks };
-  });
-  check(!found.pwned, `${where}: a hostile script ran`);
-  check(found.handlers.length === 0, `${where}: elements with event handlers: ${found.handlers.join(', ')}`);
-  check(found.jsLinks === 0, `${where}: ${found.jsLinks} javascript: link(s)`);
-}
-
-async function signIn(page, link) {
-  await page.goto(link);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('load');
 }
 
 // A viewer signs in, opens the runs, a run's report, and the run full of hostile strings.
@@ -270,16 +188,4 @@ async function main() {
   }
 }
 
-main().then(() => {
-  if (failures.length) {
-    console.error(`${failures.length} of ${checks} browser checks failed (pages and screenshots in ${dir}):`);
-    for (const f of failures) console.error(`  - ${f}`);
-    process.exit(1);
-  }
-  console.log(`${checks} browser checks passed.`);
-  if (process.env.QB_KEEP_TEST_DIRS) console.log(`pages and screenshots kept in ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
-}, (e) => {
-  console.error(`the browser test stopped: ${e.stack || e} (files in ${dir})`);
-  process.exit(1);
-});
+finish(main());

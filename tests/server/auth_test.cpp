@@ -50,6 +50,7 @@ constexpr Endpoint kEndpoints[] = {
     {"GET", "/api/v1/monitors/m-support-assistant-demo/status", 'r'},
     {"GET", "/api/v1/monitors/m-support-assistant-demo/incidents", 'r'},
     {"GET", "/review", 'v'},
+    {"GET", "/api/v1/review/queues", 'v'},
     {"GET", "/admin", 'a'},
     {"GET", "/api/v1/audit", 'a'},
     {"GET", "/api/v1/me", 's'},

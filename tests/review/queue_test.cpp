@@ -1,0 +1,285 @@
+// Review queues through the store: who gets which item, locks and their timeout, late and
+// corrected grades, skips, adjudication and the live figures.
+#include <gtest/gtest.h>
+
+#include "qualbar/core/error.hpp"
+#include "qualbar/review/queue.hpp"
+#include "review_fixture.hpp"
+
+namespace qb::review {
+namespace {
+
+using test::JudgedRun;
+using test::ScratchDir;
+
+constexpr std::int64_t kT0 = 1'800'000'000;  // a Unix time; locks are 900 s unless said
+
+class QueueTest : public ::testing::Test {
+ protected:
+  QueueTest() : store_(open_store(dir_.file("qualbar.db"))) {
+    JudgedRun run;
+    run.n = 30;
+    test::save_judged_run(*store_, run);
+  }
+
+  ReviewQueue make(std::size_t items, std::size_t per_item, std::int64_t lock_seconds = 900,
+                   std::vector<std::string> dims = {"helpfulness"}) {
+    QueueRequest rq;
+    rq.pick.runs = {"latest"};
+    rq.pick.dimensions = std::move(dims);
+    rq.pick.sample = items;
+    rq.pick.per_item = per_item;
+    rq.lock_seconds = lock_seconds;
+    rq.created_by = "ada";
+    return create_queue(*store_, rq).queue;
+  }
+  // The queue as stored now (its counts move as reviewers finish items).
+  ReviewQueue now(const ReviewQueue& q) { return find_queue(*store_, q.id); }
+
+  std::int64_t next(const ReviewQueue& q, const std::string& who, std::int64_t t = kT0) {
+    const auto v = next_item(*store_, now(q), who, t);
+    return v ? v->pos : -1;
+  }
+  SubmitOutcome grade(const ReviewQueue& q, const std::string& who, std::int64_t pos, double g,
+                      std::int64_t t = kT0 + 10, const std::string& note = "") {
+    Submission s;
+    s.pos = pos;
+    s.grades["helpfulness"] = g;
+    s.note = note;
+    return submit(*store_, now(q), who, s, t);
+  }
+  std::size_t grades_by(const ReviewQueue& q, const std::string& who) {
+    std::size_t n = 0;
+    for (const auto& g : store_->review().queue_grades(q.id)) n += g.grader == who;
+    return n;
+  }
+
+  ScratchDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(QueueTest, EachItemGoesToPerItemReviewersAndNeverTwiceToOne) {
+  const ReviewQueue q = make(10, 2);
+  EXPECT_EQ(q.entries, 10U);
+  EXPECT_EQ(q.id.size(), 12U);
+  EXPECT_EQ(next(q, "ann"), 0);
+  EXPECT_EQ(next(q, "ann"), 0) << "asking again gives the item already held";
+  EXPECT_EQ(next(q, "bob"), 0) << "a second reviewer of the same item";
+  EXPECT_EQ(next(q, "cy"), 1) << "item 0 is held by as many reviewers as it needs";
+  EXPECT_EQ(grade(q, "ann", 0, 1), SubmitOutcome::stored);
+  EXPECT_EQ(next(q, "ann"), 1) << "item 1 needs a second reviewer";
+  EXPECT_EQ(grade(q, "ann", 1, 1), SubmitOutcome::stored);
+  EXPECT_EQ(grade(q, "bob", 0, 1), SubmitOutcome::stored);
+  EXPECT_EQ(now(q).finished, 1U);
+  // Every item to exactly two reviewers, none twice to one, whoever asks in whatever order.
+  std::map<std::int64_t, std::set<std::string>> graders;
+  const std::vector<std::string> people = {"ann", "bob", "cy"};
+  for (int round = 0; round < 40; ++round) {
+    const std::string& who = people[static_cast<std::size_t>(round * 7 % 3)];
+    const std::int64_t pos = next(q, who);
+    if (pos < 0) continue;
+    EXPECT_FALSE(graders[pos].contains(who)) << who << " got item " << pos << " twice";
+    graders[pos].insert(who);
+    grade(q, who, pos, 1);
+  }
+  for (const auto& p : people) EXPECT_EQ(next(q, p), -1) << p << " still got an item";
+  EXPECT_EQ(now(q).finished, 10U);
+  for (std::int64_t pos = 0; pos < 10; ++pos) {
+    std::size_t done = 0;
+    for (const auto& c : store_->review().claims(q.id, pos)) done += c.state == ClaimState::done;
+    EXPECT_EQ(done, 2U) << "item " << pos;
+  }
+}
+
+TEST_F(QueueTest, AnAbandonedItemReturnsToTheQueueWhenItsLockRunsOut) {
+  const ReviewQueue q = make(3, 1, 600);
+  EXPECT_EQ(next(q, "ann", kT0), 0);
+  EXPECT_EQ(next(q, "bob", kT0 + 599), 1) << "item 0 is ann's for 600 s";
+  EXPECT_EQ(grade(q, "bob", 1, 0, kT0 + 600), SubmitOutcome::stored);
+  EXPECT_EQ(next(q, "bob", kT0 + 601), 0) << "ann's lock ran out: item 0 is back";
+  EXPECT_EQ(next(q, "ann", kT0 + 601), 2) << "ann is not handed item 0 again (she had it), nor item 1 (graded)";
+}
+
+TEST_F(QueueTest, ALateGradeIsTakenWhileTheItemNeedsGradesElseRefusedAndNothingStored) {
+  const ReviewQueue two = make(2, 2, 600);
+  ASSERT_EQ(next(two, "ann", kT0), 0);
+  ASSERT_EQ(next(two, "bob", kT0 + 700), 0);
+  EXPECT_EQ(grade(two, "ann", 0, 1, kT0 + 800), SubmitOutcome::stored)
+      << "ann's lock ran out, but the item still needs a grade and lacks hers";
+  EXPECT_EQ(grade(two, "bob", 0, 1, kT0 + 801), SubmitOutcome::stored);
+
+  const ReviewQueue one = make(2, 1, 600);
+  ASSERT_EQ(next(one, "ann", kT0), 0);
+  ASSERT_EQ(next(one, "bob", kT0 + 700), 0);
+  ASSERT_EQ(grade(one, "bob", 0, 0, kT0 + 710), SubmitOutcome::stored);
+  try {
+    grade(one, "ann", 0, 1, kT0 + 720);
+    FAIL() << "a late grade of an item graded enough was taken";
+  } catch (const QueueConflict& e) {
+    EXPECT_NE(std::string(e.what()).find("not stored"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(grades_by(one, "ann"), 0U);
+  try {
+    grade(one, "cy", 1, 1);
+    FAIL() << "a grade of an item never handed out was taken";
+  } catch (const QueueConflict& e) {
+    EXPECT_NE(std::string(e.what()).find("not handed to you"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(grades_by(one, "cy"), 0U);
+}
+
+TEST_F(QueueTest, TwoReviewersSubmittingOneItemAtOnceBothCountAndAResubmissionIsACorrection) {
+  const ReviewQueue q = make(2, 2);
+  ASSERT_EQ(next(q, "ann"), 0);
+  ASSERT_EQ(next(q, "bob"), 0);
+  EXPECT_EQ(grade(q, "ann", 0, 1, kT0 + 5), SubmitOutcome::stored);
+  EXPECT_EQ(grade(q, "bob", 0, 0, kT0 + 5), SubmitOutcome::stored);
+  EXPECT_EQ(grade(q, "ann", 0, 0, kT0 + 9, "changed my mind"), SubmitOutcome::corrected);
+  EXPECT_EQ(grades_by(q, "ann"), 2U) << "the earlier grade stays in the history";
+  const auto v = graded_item(*store_, now(q), "ann", 0);
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->correction);
+  ASSERT_TRUE(v->dimensions[0].mine);
+  EXPECT_EQ(*v->dimensions[0].mine, 0) << "the latest grade is hers";
+  EXPECT_EQ(v->note, "changed my mind");
+  EXPECT_EQ(now(q).finished, 1U) << "a correction does not count the item again";
+  EXPECT_EQ(last_graded(*store_, now(q), "ann"), 0);
+}
+
+TEST_F(QueueTest, ACaseSomeoneCannotJudgeIsSkippedWithAReasonAndGoesToOthers) {
+  const ReviewQueue q = make(2, 1);
+  ASSERT_EQ(next(q, "ann"), 0);
+  Submission s;
+  s.pos = 0;
+  s.skip_reason = "not my language";
+  EXPECT_EQ(submit(*store_, now(q), "ann", s, kT0 + 1), SubmitOutcome::skipped);
+  EXPECT_EQ(next(q, "ann"), 1) << "a skipped item is not handed back to who skipped it";
+  EXPECT_EQ(next(q, "bob"), 0) << "it goes to someone else";
+  const auto p = queue_progress(*store_, now(q), "ann");
+  EXPECT_EQ(p.mine, 0U);
+  EXPECT_EQ(p.skipped, 1U);
+  s.skip_reason = "";
+  EXPECT_THROW(submit(*store_, now(q), "bob", s, kT0 + 2), InputError) << "a reason is needed";
+}
+
+TEST_F(QueueTest, BadGradesNameTheFieldAndStoreNothing) {
+  const ReviewQueue q = make(2, 1, 900, {"helpfulness", "quality"});
+  ASSERT_EQ(next(q, "ann"), 0);
+  Submission s;
+  s.pos = 0;
+  s.grades = {{"helpfulness", 1}, {"quality", 6}};
+  try {
+    submit(*store_, now(q), "ann", s, kT0);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("field 'grades.quality': 6 is off the scale"),
+              std::string::npos)
+        << e.what();
+  }
+  s.grades = {{"helpfulness", 1}};
+  try {
+    submit(*store_, now(q), "ann", s, kT0);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("field 'grades.quality': missing"), std::string::npos)
+        << e.what();
+  }
+  s.grades = {{"helpfulness", 1}, {"quality", 4}, {"tone", 1}};
+  EXPECT_THROW(submit(*store_, now(q), "ann", s, kT0), InputError);
+  EXPECT_EQ(grades_by(q, "ann"), 0U);
+  s.grades = {{"helpfulness", 1}, {"quality", 4}};
+  EXPECT_EQ(submit(*store_, now(q), "ann", s, kT0), SubmitOutcome::stored);
+  EXPECT_EQ(grades_by(q, "ann"), 2U);
+}
+
+TEST_F(QueueTest, TheItemShownHasTheCaseAndAnswerButNothingThatNamesTheRunOrModel) {
+  const ReviewQueue q = make(5, 2);
+  const auto v = next_item(*store_, q, "ann", kT0);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->item.rfind("i-", 0), 0U);
+  EXPECT_EQ(v->item.find("r-2026"), std::string::npos);
+  EXPECT_NE(v->c.input.find("from a customer"), std::string::npos);
+  EXPECT_EQ(v->output.rfind("Answer number ", 0), 0U);
+  ASSERT_EQ(v->dimensions.size(), 1U);
+  EXPECT_EQ(v->dimensions[0].rubric, "The answer resolves the customer's question.");
+  EXPECT_FALSE(v->dimensions[0].scale.ordinal);
+  EXPECT_EQ(v->locked_until, kT0 + 900);
+  EXPECT_FALSE(v->correction);
+  // The reviewer's own grade only: bob's grade of the same item is not in ann's view.
+  ASSERT_EQ(next(q, "bob"), v->pos);
+  grade(q, "bob", v->pos, 0);
+  const auto again = next_item(*store_, q, "ann", kT0 + 1);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->dimensions[0].mine);
+  EXPECT_EQ(again->note, "");
+}
+
+TEST_F(QueueTest, DisagreementsAreSettledByAnAdjudicatorAndTheFiguresFollow) {
+  const ReviewQueue q = make(6, 2);
+  for (std::int64_t pos = 0; pos < 6; ++pos) {
+    ASSERT_EQ(next(q, "ann"), pos);
+    ASSERT_EQ(next(q, "bob"), pos);
+    // They disagree on items 0 and 1, and both fail item 4.
+    grade(q, "ann", pos, pos == 4 ? 0 : 1, kT0 + 10, "ann's reason");
+    grade(q, "bob", pos, pos < 2 || pos == 4 ? 0 : 1, kT0 + 40);
+  }
+  auto open = queue_disagreements(*store_, now(q));
+  ASSERT_EQ(open.size(), 2U);
+  EXPECT_EQ(open[0].pos, 0);
+  EXPECT_EQ(open[0].dimension, "helpfulness");
+  EXPECT_EQ(open[0].grades.size(), 2U);
+  ASSERT_EQ(open[0].notes.size(), 1U);
+  EXPECT_EQ(open[0].notes[0].first, "ann");
+  EXPECT_EQ(open[0].notes[0].second, "ann's reason");
+
+  QueueOverview o = queue_overview(*store_, now(q), 0.95);
+  ASSERT_EQ(o.agreement.size(), 1U);
+  EXPECT_EQ(o.agreement[0].items_multiple, 6U);
+  EXPECT_DOUBLE_EQ(o.agreement[0].agreement, 4.0 / 6.0);
+  EXPECT_EQ(o.open_disagreements, 2U);
+  // The live figures are the statistics `review agreement` gives for the same grades.
+  const auto whole = reviewer_agreement(*store_, {}, 0.95);
+  ASSERT_EQ(whole.size(), 1U);
+  ASSERT_EQ(whole[0].pairs.size(), 1U);
+  ASSERT_EQ(o.agreement[0].pairs.size(), 1U);
+  EXPECT_DOUBLE_EQ(o.agreement[0].pairs[0].kappa.kappa, whole[0].pairs[0].kappa.kappa);
+
+  adjudicate(*store_, now(q), "ada", 0, "helpfulness", 1, "ann is right");
+  EXPECT_THROW(adjudicate(*store_, now(q), "ada", 0, "helpfulness", 1, ""), QueueConflict)
+      << "settled already";
+  EXPECT_THROW(adjudicate(*store_, now(q), "ada", 3, "helpfulness", 1, ""), QueueConflict)
+      << "they agree on item 3";
+  EXPECT_THROW(adjudicate(*store_, now(q), "ada", 1, "helpfulness", 4, ""), InputError);
+  EXPECT_EQ(queue_disagreements(*store_, now(q)).size(), 1U);
+
+  o = queue_overview(*store_, now(q), 0.95);
+  EXPECT_EQ(o.open_disagreements, 1U);
+  ASSERT_EQ(o.reviewers.size(), 2U);
+  for (const auto& r : o.reviewers) {
+    EXPECT_EQ(r.done, 6U);
+    EXPECT_EQ(r.compared, 6U);
+    EXPECT_DOUBLE_EQ(r.agrees_with_others, 4.0 / 6.0);
+    EXPECT_EQ(r.adjudicated, 1U);
+    EXPECT_DOUBLE_EQ(r.agrees_with_adjudication, r.reviewer == "ann" ? 1.0 : 0.0) << r.reviewer;
+    EXPECT_NEAR(r.median_seconds, r.reviewer == "ann" ? 10 : 40, 1e-6) << r.reviewer;
+  }
+}
+
+TEST_F(QueueTest, AClosedQueueHandsOutNothingAndBadRequestsAreRefused) {
+  const ReviewQueue q = make(3, 1);
+  ASSERT_EQ(next(q, "ann"), 0);
+  store_->review().close_queue(q.id, "2026-12-07T00:00:00Z");
+  EXPECT_EQ(next(q, "bob"), -1);
+  EXPECT_THROW(grade(q, "ann", 0, 1), QueueConflict);
+  QueueRequest rq;
+  rq.pick.runs = {"latest"};
+  rq.lock_seconds = 10;
+  EXPECT_THROW(create_queue(*store_, rq), InputError);
+  rq.lock_seconds = 900;
+  rq.name = "two\nlines";
+  EXPECT_THROW(create_queue(*store_, rq), InputError);
+  EXPECT_THROW(find_queue(*store_, "q-0000000000"), InputError);
+}
+
+}  // namespace
+}  // namespace qb::review
