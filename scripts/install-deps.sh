@@ -60,15 +60,20 @@ else
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# playwright-core, pinned in tests/browser/package-lock.json, drives Debian's chromium in the
-# browser tests. Installed again only when the pinned version is not the one there.
+# The browser tests' npm packages, pinned in tests/browser/package-lock.json: playwright-core
+# (drives Debian's chromium) and axe-core (checks accessibility). Installed again only when one
+# of them is missing or not the pinned version.
 if [ "$what" = test ]; then
   browser_dir="$(dirname "$0")/../tests/browser"
-  want=$(sed -n 's/.*"playwright-core": "\(.*\)".*/\1/p' "$browser_dir/package.json")
-  have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' \
-    "$browser_dir/node_modules/playwright-core/package.json" 2>/dev/null || true)
-  if [ "$want" != "$have" ]; then
-    echo "qualbar: installing playwright-core $want for the browser tests (npm)"
+  stale=""
+  for dep in playwright-core axe-core; do
+    want=$(sed -n "s/.*\"$dep\": \"\(.*\)\".*/\1/p" "$browser_dir/package.json")
+    have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' \
+      "$browser_dir/node_modules/$dep/package.json" 2>/dev/null || true)
+    if [ "$want" != "$have" ]; then stale="$stale $dep@$want"; fi
+  done
+  if [ -n "$stale" ]; then
+    echo "qualbar: installing$stale for the browser tests (npm)"
     (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

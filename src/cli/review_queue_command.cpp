@@ -41,9 +41,9 @@ int do_create(QueueOptions& o) {
   const ReviewQueue& q = made.queue;
   std::cout << fmt::format(
       "Review queue {} \"{}\": {} answer{} to grade on {}, each by {} reviewer{}; a hand-out "
-      "holds an item for {} minutes.\n",
+      "holds an item for {} minute{}.\n",
       q.id, q.name, q.entries, q.entries == 1 ? "" : "s", fmt::join(q.dimensions, ", "),
-      q.per_item, q.per_item == 1 ? "" : "s", q.lock_seconds / 60);
+      q.per_item, q.per_item == 1 ? "" : "s", q.lock_seconds / 60, q.lock_seconds / 60 == 1 ? "" : "s");
   if (made.counts.skipped_errors > 0)
     std::cout << fmt::format("  {} case(s) left out: the model call failed, nothing to grade\n",
                              made.counts.skipped_errors);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -40,14 +41,33 @@ bool has_control(std::string_view s, bool allow_newlines) {
 // The suite's dimensions a queue grades, with their rubric and scale (the suite of the run the
 // entry answers).
 struct QueueDimensions {
-  RunData run;  // its record and suite (no cases)
+  std::shared_ptr<const RunData> run;  // its record and suite (no cases)
+  bool monitor = false;                // a monitor's sample: records are read by id
   std::vector<const DimensionSpec*> specs;
 };
 
+// A run's record and parsed suite, kept per thread for the runs last asked for: a run's suite
+// never changes, and parsing it for every item handed out would be most of the work.
+std::shared_ptr<const RunData> run_with_suite(Store& store, const std::string& run_id) {
+  struct Kept {
+    const Store* store;
+    std::string run_id;
+    std::shared_ptr<const RunData> run;
+  };
+  thread_local std::vector<Kept> kept;
+  for (const Kept& k : kept)
+    if (k.store == &store && k.run_id == run_id) return k.run;
+  auto run = std::make_shared<const RunData>(load_run_data(store, run_id, /*with_cases=*/false));
+  if (kept.size() >= 8) kept.erase(kept.begin());
+  kept.push_back({&store, run_id, run});
+  return run;
+}
+
 QueueDimensions dimensions_of(Store& store, const ReviewQueue& queue, const std::string& run_id) {
-  QueueDimensions out{load_run_data(store, run_id, /*with_cases=*/false), {}};
+  QueueDimensions out{run_with_suite(store, run_id), false, {}};
+  out.monitor = out.run->stored.info.status == RunStatus::monitor;
   for (const auto& name : queue.dimensions) {
-    const DimensionSpec* d = out.run.suite.find_dimension(name);
+    const DimensionSpec* d = out.run->suite.find_dimension(name);
     if (d == nullptr)
       throw RunError(fmt::format("review queue {}: dimension '{}' is not in run {}'s suite",
                                  queue.id, name, run_id));
@@ -56,22 +76,36 @@ QueueDimensions dimensions_of(Store& store, const ReviewQueue& queue, const std:
   return out;
 }
 
-QueueItemView view_of(Store& store, const ReviewQueue& queue, const QueueEntry& entry,
-                      const std::string& reviewer) {
-  const QueueDimensions dims = dimensions_of(store, queue, entry.run_id);
-  const std::string where = fmt::format("review queue {}, item {}", queue.id, entry.item);
-  const CasePage page = store.runs().cases(
+// The case's line and its answer: a run's by its index, a monitor's sampled record by its id.
+std::pair<std::string, std::string> case_and_answer(Store& store, const QueueDimensions& dims,
+                                                    const QueueEntry& entry,
+                                                    const std::string& where) {
+  if (dims.monitor) {
+    auto row = store.monitor().sample(entry.run_id, entry.case_id);
+    if (!row) throw RunError(where + ": its record is no longer in the monitor's sample");
+    return {std::move(row->case_json), std::move(row->response_json)};
+  }
+  CasePage page = store.runs().cases(
       entry.run_id, {},
       entry.case_index == 0 ? std::nullopt : std::optional<std::size_t>(entry.case_index - 1), 1);
   if (page.rows.empty() || page.rows[0].index != entry.case_index || !page.rows[0].response_json)
     throw RunError(where + ": its answer is no longer in the store");
+  return {std::move(page.rows[0].case_json), std::move(*page.rows[0].response_json)};
+}
+
+// The entry as `reviewer` sees it; with `correction`, their own latest grades and note filled in
+// (grades belong to the item: a grade given in another queue is not shown as theirs here).
+QueueItemView view_of(Store& store, const ReviewQueue& queue, const QueueEntry& entry,
+                      const std::string& reviewer, bool correction) {
+  const QueueDimensions dims = dimensions_of(store, queue, entry.run_id);
+  const std::string where = fmt::format("review queue {}, item {}", queue.id, entry.item);
+  const auto [case_json, response_json] = case_and_answer(store, dims, entry, where);
   QueueItemView v;
   v.pos = entry.pos;
   v.item = entry.item;
   Dataset dataset;
-  parse_cases(page.rows[0].case_json, where, dataset, dims.run.suite.limits);
-  std::vector<Response> responses =
-      parse_responses(*page.rows[0].response_json, where, dims.run.suite.limits);
+  parse_cases(case_json, where, dataset, dims.run->suite.limits);
+  std::vector<Response> responses = parse_responses(response_json, where, dims.run->suite.limits);
   if (dataset.cases.size() != 1 || responses.size() != 1)
     throw RunError(where + ": its stored case or answer cannot be read");
   v.c = std::move(dataset.cases[0]);
@@ -79,12 +113,14 @@ QueueItemView view_of(Store& store, const ReviewQueue& queue, const QueueEntry& 
   v.cited = std::move(responses[0].citations);
   // The reviewer's own grades (a correction shows them); nobody else's.
   std::map<std::string, double> mine;
-  for (const Grade& g : store.review().item_grades(entry.item)) {
-    if (g.grader != reviewer || g.kind != GradeKind::human) continue;
-    mine[g.dimension] = g.grade;
-    v.note = g.note;
+  if (correction) {
+    for (const Grade& g : store.review().item_grades(entry.item)) {
+      if (g.grader != reviewer || g.kind != GradeKind::human) continue;
+      mine[g.dimension] = g.grade;
+      v.note = g.note;
+    }
   }
-  v.correction = !mine.empty();
+  v.correction = correction;
   for (const auto* d : dims.specs) {
     QueueItemView::Dimension x{d->name, rubric_of(*d), scale_of(*d), std::nullopt};
     if (const auto it = mine.find(d->name); it != mine.end()) x.mine = it->second;
@@ -177,7 +213,8 @@ QueueCreated create_queue(Store& store, const QueueRequest& rq) {
     const std::size_t i = plan.chosen[k];
     const std::string& case_id = run.dataset.cases[i].id;
     items.push_back({review_item_id(run.stored.info.id, case_id), run.stored.info.id, case_id});
-    entries.push_back({static_cast<std::int64_t>(k), items.back().id, run.stored.info.id, i, 0});
+    entries.push_back(
+        {static_cast<std::int64_t>(k), items.back().id, run.stored.info.id, case_id, i, 0});
   }
   q.entries = entries.size();
   const auto unit = store.begin();
@@ -215,7 +252,7 @@ std::optional<QueueItemView> next_item(Store& store, const ReviewQueue& queue,
     unit->commit();
   }
   if (!entry) return std::nullopt;
-  QueueItemView v = view_of(store, queue, *entry, reviewer);
+  QueueItemView v = view_of(store, queue, *entry, reviewer, /*correction=*/false);
   v.locked_until = claim.locked_until;
   return v;
 }
@@ -226,7 +263,7 @@ std::optional<QueueItemView> graded_item(Store& store, const ReviewQueue& queue,
     if (c.reviewer != reviewer || c.state != ClaimState::done) continue;
     const auto entry = store.review().queue_entry(queue.id, pos);
     if (!entry) return std::nullopt;
-    return view_of(store, queue, *entry, reviewer);
+    return view_of(store, queue, *entry, reviewer, /*correction=*/true);
   }
   return std::nullopt;
 }
@@ -234,7 +271,7 @@ std::optional<QueueItemView> graded_item(Store& store, const ReviewQueue& queue,
 std::optional<QueueItemView> entry_item(Store& store, const ReviewQueue& queue, std::int64_t pos) {
   const auto entry = store.review().queue_entry(queue.id, pos);
   if (!entry) return std::nullopt;
-  return view_of(store, queue, *entry, "");
+  return view_of(store, queue, *entry, "", /*correction=*/false);
 }
 
 std::optional<std::int64_t> last_graded(Store& store, const ReviewQueue& queue,

@@ -22,8 +22,7 @@ namespace {
 constexpr const char* kItemScript = R"js(
 (function () {
   var form = document.getElementById('grade-form');
-  if (!form) return;
-  var dims = Array.prototype.slice.call(form.querySelectorAll('fieldset.dim'));
+  var dims = form ? Array.prototype.slice.call(form.querySelectorAll('fieldset.dim')) : [];
   var cur = 0;
   function focusDim(i) {
     if (!dims.length) return;
@@ -45,10 +44,10 @@ constexpr const char* kItemScript = R"js(
       if (el) { el.checked = true; if (cur < dims.length - 1) focusDim(cur + 1); else el.focus(); }
     } else if (k === 'j') { focusDim(cur + 1); }
     else if (k === 'k') { focusDim(cur - 1); }
-    else if (k === 'n') { form.requestSubmit(document.getElementById('submit-grade')); }
+    else if (k === 'n') { if (!form) return; form.requestSubmit(document.getElementById('submit-grade')); }
     else if (k === 'u') { el = document.getElementById('undo'); if (el) window.location.href = el.href; }
-    else if (k === 's') { el = document.getElementById('skip'); el.open = true; document.getElementById('skip-reason').focus(); }
-    else if (k === '?') { el = document.getElementById('keys'); el.open = !el.open; }
+    else if (k === 's') { el = document.getElementById('skip'); if (!el) return; el.open = true; document.getElementById('skip-reason').focus(); }
+    else if (k === '?') { el = document.getElementById('keys'); if (!el) return; el.open = !el.open; }
     else return;
     e.preventDefault();
   });
@@ -66,7 +65,7 @@ constexpr const char* kReviewStyle =
     "border:2px solid var(--ink)}.ctx{border-left:4px solid var(--line);padding:4px 10px;"
     "margin:6px 0;white-space:pre-wrap;overflow-wrap:anywhere}.ctx.cited{border-left-color:"
     "var(--accent);background:#eef3fb}.badge{font-size:12px;font-weight:600;color:var(--accent)}"
-    ".progress{color:var(--muted)}textarea{width:100%;min-height:3em;font:inherit}"
+    ".text{max-width:none}.progress{color:var(--muted)}textarea{width:100%;min-height:3em;font:inherit}"
     "kbd{border:1px solid var(--line);border-radius:3px;padding:0 4px;background:var(--band)}"
     ".actions{display:flex;gap:1em;align-items:center;margin:12px 0}"
     "button{font:inherit;padding:4px 12px}";
@@ -162,6 +161,11 @@ constexpr const char* kKeysHelp =
 
 }  // namespace
 
+std::string minutes_text(std::int64_t seconds) {
+  const std::int64_t m = seconds / 60;
+  return fmt::format("{} minute{}", m, m == 1 ? "" : "s");
+}
+
 const std::string& review_script_hash() {
   static const std::string hash = "'sha256-" + sha256_base64(kItemScript) + "'";
   return hash;
@@ -230,7 +234,8 @@ std::string queue_done_html(const ReviewQueue& q, const review::QueueProgress& p
     s += fmt::format("<p><a id=\"undo\" href=\"/review/{}/items/{}\">Change the last item I "
                      "graded</a></p>\n",
                      url_component(q.id), *undo_pos);
-  return s + "<p><a href=\"/review\">All review queues</a></p>\n";
+  return s + "<p><a href=\"/review\">All review queues</a></p>\n<script>" + kItemScript +
+         "</script>\n";
 }
 
 std::string queue_list_html(const Request& r, const std::vector<QueueListEntry>& queues,
@@ -259,7 +264,7 @@ std::string queue_list_html(const Request& r, const std::vector<QueueListEntry>&
   } else {
     s += fmt::format("<table id=\"queues\"><thead><tr><th>queue</th>{}<th>dimensions</th>"
                      "<th class=\"num\">items with every grade</th><th class=\"num\">graded by "
-                     "you</th><th></th></tr></thead><tbody>\n{}</tbody></table>\n",
+                     "you</th><th>pages</th></tr></thead><tbody>\n{}</tbody></table>\n",
                      admin ? "<th>made from</th>" : "", rows);
   }
   if (!admin) return s;
@@ -284,11 +289,11 @@ std::string overview_html(const Request& r, const ReviewQueue& q, const review::
   const std::string id = url_component(q.id);
   std::string s = fmt::format("<h1>{}</h1>\n<p class=\"meta\">Queue <code>{}</code>, made from "
                               "{} by {} on {}; {} reviewer{} per item; a hand-out holds an item "
-                              "{} minutes.{}</p>\n",
+                              "{}.{}</p>\n",
                               html::text(q.name), html::text(q.id), html::text(q.source),
                               html::text(q.created_by), html::text(q.created_at.substr(0, 10)),
-                              q.per_item, q.per_item == 1 ? "" : "s", q.lock_seconds / 60,
-                              q.closed_at.empty() ? "" : " Closed.");
+                              q.per_item, q.per_item == 1 ? "" : "s",
+                              minutes_text(q.lock_seconds), q.closed_at.empty() ? "" : " Closed.");
   const bool pass = o.open_disagreements == 0;
   s += fmt::format(
       "<div class=\"verdict {}\" id=\"verdict\"><span class=\"big\">{} of {} items have every "

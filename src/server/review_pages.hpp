@@ -46,6 +46,9 @@ std::string adjudication_html(const Request& r, const ReviewQueue& queue,
                               const std::vector<review::QueueDisagreement>& open,
                               const review::QueueItemView* item = nullptr);
 
+// "15 minutes", "1 minute".
+std::string minutes_text(std::int64_t seconds);
+
 // "10:15 UTC" of Unix seconds.
 std::string clock_time(std::int64_t unix_seconds);
 

@@ -272,7 +272,7 @@ void add_reviewer_pages(Router& router, const std::string& store_path) {
     const auto v = review::next_item(store, q, r.who->name, unix_now());
     const auto p = review::queue_progress(store, q, r.who->name);
     const auto undo = review::last_graded(store, q, r.who->name);
-    if (!v) return page(r, q.name, queue_done_html(q, p, undo));
+    if (!v) return page(r, q.name, queue_done_html(q, p, undo), review_script_hash());
     return page(r, q.name, item_html(r, q, *v, p, undo), review_script_hash());
   });
   router.add("GET", "/review/{queue}/items/{pos}", Access::review, [store_path](const Request& r) {

@@ -392,7 +392,7 @@ CREATE TABLE review_claims (
   reason TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (queue_id, pos, reviewer)
 ) WITHOUT ROWID;
-CREATE INDEX review_claims_reviewer ON review_claims (queue_id, reviewer, state, locked_until);
+CREATE INDEX review_claims_reviewer ON review_claims (queue_id, reviewer, state, finished_at);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

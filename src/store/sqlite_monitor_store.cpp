@@ -142,6 +142,17 @@ std::vector<MonitorSampleRow> SqliteMonitorStore::samples(const std::string& mon
   return out;
 }
 
+std::optional<MonitorSampleRow> SqliteMonitorStore::sample(const std::string& monitor,
+                                                          const std::string& id) {
+  Statement s(c_,
+              "SELECT id, ts, week, stratum, u, topup, case_json, response_json FROM "
+              "monitor_samples WHERE monitor = ? AND id = ?");
+  s.bind(1, monitor).bind(2, id);
+  if (!s.step()) return std::nullopt;
+  return MonitorSampleRow{s.text(0), s.text(1), s.text(2), s.text(3), s.real(4),
+                          s.integer(5) != 0, s.text(6), s.text(7)};
+}
+
 std::vector<std::string> SqliteMonitorStore::record_incidents(
     const std::string& monitor, const std::vector<MonitorIncidentRow>& rows,
     const std::string& now) {

@@ -52,8 +52,8 @@ ReviewQueue queue_row(const Statement& s) {
 }
 
 constexpr const char* kEntrySelect =
-    "e.pos, e.item_id, e.finished, i.run_id, e.case_index FROM review_queue_entries e JOIN "
-    "review_items i ON i.id = e.item_id";
+    "e.pos, e.item_id, e.finished, i.run_id, e.case_index, i.case_id FROM review_queue_entries "
+    "e JOIN review_items i ON i.id = e.item_id";
 
 QueueEntry entry_row(const Statement& s) {
   QueueEntry e;
@@ -62,6 +62,7 @@ QueueEntry entry_row(const Statement& s) {
   e.finished = static_cast<std::size_t>(s.integer(2));
   e.run_id = s.text(3);
   e.case_index = static_cast<std::size_t>(s.integer(4));
+  e.case_id = s.text(5);
   return e;
 }
 
@@ -161,13 +162,14 @@ std::optional<QueueEntry> SqliteReviewStore::next_open_entry(const std::string& 
                                                              const std::string& reviewer,
                                                              std::size_t per_item,
                                                              std::int64_t now) {
-  // Open entries (fewer than per_item finished) in order, through the partial index; an entry is
+  // Open entries (fewer than per_item finished) in order, through the partial index (named: the
+  // primary key's order would tempt the planner into reading every finished entry); an entry is
   // passed over when the reviewer has a claim on it, or when the reviewers who finished it and
   // those holding it locked make per_item.
   Statement s(c_,
-              "SELECT e.pos, e.item_id, e.finished, i.run_id, e.case_index FROM "
-              "review_queue_entries e JOIN review_items i ON i.id = e.item_id "
-              "WHERE e.queue_id = ?1 AND e.open = 1 "
+              "SELECT e.pos, e.item_id, e.finished, i.run_id, e.case_index, i.case_id FROM "
+              "review_queue_entries e INDEXED BY review_queue_entries_open JOIN review_items i "
+              "ON i.id = e.item_id WHERE e.queue_id = ?1 AND e.open = 1 "
               "AND NOT EXISTS (SELECT 1 FROM review_claims c WHERE c.queue_id = ?1 AND "
               "c.pos = e.pos AND c.reviewer = ?2) "
               "AND e.finished + (SELECT COUNT(*) FROM review_claims c WHERE c.queue_id = ?1 AND "
@@ -193,7 +195,7 @@ std::optional<QueueClaim> SqliteReviewStore::live_claim(const std::string& queue
                                                         const std::string& reviewer,
                                                         std::int64_t now) {
   Statement s(c_, fmt::format("SELECT {} FROM review_claims WHERE queue_id = ? AND reviewer = ? "
-                              "AND state = 'locked' AND locked_until > ? ORDER BY pos LIMIT 1",
+                              "AND state = 'locked' AND locked_until > ? LIMIT 1",
                               kClaimColumns)
                       .c_str());
   s.bind(1, queue).bind(2, reviewer).bind(3, now);

@@ -181,6 +181,7 @@ class SqliteMonitorStore final : public MonitorStore {
       const std::string& monitor) override;
   std::vector<MonitorStratumRow> strata(const std::string& monitor) override;
   std::vector<MonitorSampleRow> samples(const std::string& monitor) override;
+  std::optional<MonitorSampleRow> sample(const std::string& monitor, const std::string& id) override;
   std::vector<std::string> record_incidents(const std::string& monitor,
                                             const std::vector<MonitorIncidentRow>& rows,
                                             const std::string& now) override;

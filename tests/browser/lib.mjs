@@ -47,15 +47,18 @@ export function harness(script, { printEach = false } = {}) {
     return r.stdout;
   }
 
-  // Starts qualbar serve on a free port; resolves with its base URL.
+  // Starts qualbar serve on a free port; resolves with its base URL and its log (what it wrote
+  // to stderr so far: why a request failed).
   function serve(extra = []) {
     const child = spawn(qualbar, ['serve', '--store', 's.db', '--listen', '127.0.0.1:0', ...extra], { cwd: dir });
+    let err = '';
+    child.stderr.on('data', (b) => { err += b; });
     return new Promise((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (b) => {
         out += b;
         const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-        if (m) resolve({ child, base: m[1] });
+        if (m) resolve({ child, base: m[1], log: () => err });
       });
       child.on('exit', (code) => reject(new Error(`qualbar serve exited ${code}`)));
     });
@@ -94,9 +97,9 @@ export function harness(script, { printEach = false } = {}) {
       const jsLinks = [...document.querySelectorAll('a[href]')].filter((a) => a.href.trim().toLowerCase().startsWith('javascript:')).length;
       return { pwned: window.__pwned === 1, handlers, jsLinks };
     });
-    check(!found.pwned, `${where}: a hostile script ran`);
-    check(found.handlers.length === 0, `${where}: elements with event handlers: ${found.handlers.join(', ')}`);
-    check(found.jsLinks === 0, `${where}: ${found.jsLinks} javascript: link(s)`);
+    check(!found.pwned, `${where}: no script from the data ran${found.pwned ? ' (one did: window.__pwned is set)' : ''}`);
+    check(found.handlers.length === 0, `${where}: no element has an event handler${found.handlers.length ? ` (${found.handlers.join(', ')})` : ''}`);
+    check(found.jsLinks === 0, `${where}: no javascript: link${found.jsLinks ? ` (${found.jsLinks})` : ''}`);
   }
 
   // Ends the test: exit 0 when every check passed, else the failed checks and exit 1. The folder is

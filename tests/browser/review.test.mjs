@@ -37,6 +37,8 @@ const MONITOR = 'm-support-assistant-demo';
 const NAMES = { A: 'grader-alpha', B: 'grader-bravo', C: 'grader-carol', D: 'grader-dana', admin: 'queue-admin' };
 const HOSTILE_MODEL = 'hostile-model-7';
 const step = (what) => console.log(`\n# ${what}`);
+// How pages show HOSTILE.bidi: each bidirectional control becomes U+FFFD (docs/report-html.md).
+const SHOWN_BIDI = HOSTILE.bidi.replace(/[\u202A-\u202E]/g, '\uFFFD');
 
 // ---- the store ----
 
@@ -309,7 +311,7 @@ async function twoReviewersGrade(world) {
   }
   const first = await shown(A.page);
   check(first.progress === 0 && /0 of 20 items/.test(first.progressText), `A: the first item says 0 graded, 0 of 20 items done ("${first.progressText.trim()}")`);
-  check(await A.page.locator('details#instructions').innerText().then((t) => t.includes('Read the cited passages')), 'A: the instructions are one click away (details#instructions)');
+  check(await A.page.locator('details#instructions').evaluate((d) => d.textContent.includes('Read the cited passages')), 'A: the instructions are one click away (details#instructions)');
   check(await A.page.locator('fieldset.dim.current').count() === 1, 'A: the dimension to grade is outlined (fieldset.dim.current)');
   check((await A.page.locator('#contexts .ctx.cited').count()) > 0, 'A: the contexts the answer cites are marked (.ctx.cited)');
   await A.page.keyboard.press('?');
@@ -349,6 +351,7 @@ async function twoReviewersGrade(world) {
   for (const p of people) {
     check(p.done && p.grades.size === 20, `${p.label}: graded 20 different items by keyboard and reached "nothing left" (p#done)`);
     check(p.rises.length === 0, `${p.label}: the count rose by one with every grade, and the key pressed checked that grade${p.rises.length ? ` (${p.rises.slice(0, 3).join('; ')})` : ''}`);
+    await open(p.page, `${world.base}/review/${queue}`);
     const end = await shown(p.page);
     check(end.progress === 20 && /20 of 20 items/.test(end.progressText), `${p.label}: the done page says 20 graded, 20 of 20 items done ("${end.progressText.trim()}")`);
   }
@@ -374,6 +377,7 @@ async function undoByKeys(world, holding) {
   const errors = A.seen.errors.length;
   await A.page.keyboard.press('s');
   check(A.seen.errors.length === errors, `A: s on a correction (which has no "cannot judge") raises no script error${A.seen.errors.length > errors ? ` (${A.seen.errors.slice(errors).join(' | ')})` : ''}`);
+  A.seen.errors.splice(errors);  // counted here, not again at the end
   await A.shot('correction', true);
   const corrected = 1 - A.grades.get(last);
   await gradeByKeys(A.page, corrected);
@@ -479,7 +483,8 @@ async function hostileStringsStayText(world) {
   check(answer.includes(HOSTILE.json), 'hostile item page: </script><script> in the answer shows as text');
   const body = await A.page.locator('main').innerText();
   check(body.includes(HOSTILE.script) && body.includes(HOSTILE.img) && body.includes(HOSTILE.link), 'hostile item page: <script>, "><img onerror> and javascript: show as text');
-  check(body.includes(HOSTILE.bidi), 'hostile item page: the bidi override is kept as text');
+  const noBidi = await A.page.evaluate(() => !/[\u202A-\u202E\u2066-\u2069]/.test(document.documentElement.outerHTML));
+  check(body.includes(SHOWN_BIDI) && noBidi, 'hostile item page: the bidi override shows as U+FFFD, never obeyed (none in the page)');
   check((await A.page.locator('h1').innerText()).includes(HOSTILE.script), 'hostile item page: the queue\'s hostile name is its heading, as text');
   check((await A.page.locator('details#instructions').innerText()).includes(HOSTILE.img), 'hostile item page: the hostile instructions show as text');
   const cited = await A.page.locator('#contexts .ctx.cited').allInnerTexts();
@@ -502,8 +507,13 @@ async function hostileStringsStayText(world) {
   const third = await shown(A.page);
   check(third.item !== second.item && /could not judge 1/.test(third.progressText), `A: the skipped item is gone and the count says so ("${third.progressText.trim()}")`);
   await pressAndLand(A.page, 'u');
-  check((await A.page.locator('textarea#note').inputValue()) === note, 'A: u shows the hostile note back, unchanged, in the note box');
+  const noteBack = await A.page.locator('textarea#note').inputValue();
+  check(noteBack === note.replace(HOSTILE.bidi, SHOWN_BIDI), `A: u shows the hostile note back in the note box, as typed but the bidi override (${JSON.stringify(noteBack)})`);
+  const stored = await api(A, 'GET', `/api/v1/review/queues/${queue}/items/${s.pos}`);
+  check(stored.json?.item?.note === note, `A: the API gives the note exactly as typed (${JSON.stringify(stored.json?.item?.note)})`);
   await inert(A.page, 'correcting a hostile note');
+  const scripts = (await shown(A.page)).scripts;
+  check(scripts.length === 1 && scripts[0].includes("getElementById('grade-form')"), `correcting a hostile note: one script, the page's own (${scripts.length})`);
   await A.shot('hostile-correction', true);
 
   // B grades the first item the other way with a hostile note, by the API.
@@ -542,7 +552,8 @@ async function monitorWeekGraded(world) {
   const queue = world.queues.week;
   const landed = await open(A.page, `${world.base}/review/${queue}`);
   const first = await shown(A.page);
-  check(landed.status() === 200 && first.item !== null, `A: the week's queue page shows a production record to grade (${landed.status()}${landed.status() === 200 ? '' : `: ${(await A.page.locator('body').innerText()).slice(0, 120)}`})`);
+  const why = world.log().split('\n').filter((l) => l.includes(queue)).pop() ?? '';
+  check(landed.status() === 200 && first.item !== null, `A: the week's queue page shows a production record to grade (${landed.status()}${landed.status() === 200 ? '' : `; the server's log: ${why}`})`);
   await A.shot('production-record', true);
   const info = (await api(A, 'GET', '/api/v1/review/queues')).json?.queues?.find((x) => x.id === queue);
   const items = info?.items ?? 0;
@@ -554,19 +565,19 @@ async function monitorWeekGraded(world) {
     for (const [key, p] of [['A', A], ['B', B]]) {
       const n = await api(p, 'GET', `/api/v1/review/queues/${queue}/next`);
       const it = n.json?.item;
-      if (n.status !== 200) refused.push(`${key} next: ${n.status} ${n.text.slice(0, 120)}`);
+      if (n.status !== 200) refused.push(`${key} next: ${n.status} ${n.text.trim().slice(0, 120)}`);
       if (!it) continue;
       const flip = key === 'B' && grades.B.size < 5;
       const g = flip ? 1 - ruleGrade(it.item) : ruleGrade(it.item);
       const r = await api(p, 'POST', `/api/v1/review/queues/${queue}/items/${it.pos}`, { grades: { helpful: g } });
-      if (r.status !== 200 || r.json?.outcome !== 'stored') refused.push(`${key} ${it.pos}: ${r.status} ${r.text.slice(0, 120)}`);
+      if (r.status !== 200 || r.json?.outcome !== 'stored') refused.push(`${key} ${it.pos}: ${r.status} ${r.text.trim().slice(0, 120)}`);
       grades[key].set(it.item, g);
       gave = true;
     }
     if (!gave) break;
   }
   check(items > 0 && grades.A.size === items && grades.B.size === items && refused.length === 0,
-    `A and B each graded all ${items} records through the API (${grades.A.size}, ${grades.B.size})${refused.length ? `; refused: ${refused.slice(0, 3).join('; ')}` : ''}`);
+    `A and B each graded all ${items} records through the API (${grades.A.size}, ${grades.B.size})${refused.length ? `; refused: ${refused.slice(0, 2).join('; ')}` : ''}`);
   const agreed = [...grades.A].filter(([item, g]) => grades.B.get(item) === g).length;
 
   const status = JSON.parse(q(['monitor', 'status', '--suite', 'd/suite.yaml', '--store', 's.db', '--format', 'json'], [0, 1]));
@@ -685,10 +696,10 @@ async function reviewersStayedBlind(world) {
 
 async function main() {
   const setup = setUp();
-  const { child, base } = await serve();
+  const { child, base, log } = await serve();
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
   try {
-    const world = { base, queues: setup.queues, secrets: setup.secrets, week: setup.week, v1: setup.v1 };
+    const world = { base, queues: setup.queues, secrets: setup.secrets, week: setup.week, v1: setup.v1, log };
     for (const [key, link] of Object.entries(setup.links)) {
       const reviewer = ['A', 'B', 'C'].includes(key);
       const person = await personContext(browser, base, key, { bodies: reviewer, bypassCSP: key.startsWith('axe') });

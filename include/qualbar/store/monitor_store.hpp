@@ -117,6 +117,9 @@ class MonitorStore {
   [[nodiscard]] virtual std::vector<MonitorStratumRow> strata(const std::string& monitor) = 0;
   // Every kept record of the monitor (closed weeks and open), oldest first.
   [[nodiscard]] virtual std::vector<MonitorSampleRow> samples(const std::string& monitor) = 0;
+  // One sampled record by its id; nullopt when the monitor's sample does not hold it.
+  [[nodiscard]] virtual std::optional<MonitorSampleRow> sample(const std::string& monitor,
+                                                               const std::string& id) = 0;
   // Records the incidents of a status (id, json, open, alerts): new ones with opened_at `now`;
   // one seen resolved for the first time gets resolved_at `now`; one open again loses it.
   // Returns the ids seen for the first time.

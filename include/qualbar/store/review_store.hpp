@@ -82,7 +82,8 @@ struct ReviewQueue {
 struct QueueEntry {
   std::int64_t pos = 0;
   std::string item;           // review item id
-  std::string run_id;         // the run it answers, and the case's index there
+  std::string run_id;         // the run it answers, the case's id and its index there
+  std::string case_id;
   std::size_t case_index = 0;
   std::size_t finished = 0;   // reviewers who graded it
 };
