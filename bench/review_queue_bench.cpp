@@ -3,13 +3,16 @@
 // next item (GET /api/v1/review/queues/Q/next) and its grade (POST .../items/POS). Prints the
 // round trips' p50, p95 and p99 and how many grades a second were stored
 // (bench/review/run.sh, docs/benchmarks.md "Review queues").
-//   qualbar_review_queue_bench PORT QUEUE DIMENSION LINKS_FILE SECONDS
-// LINKS_FILE: one sign-in link a line (from `qualbar users add`), one reviewer each.
+//   qualbar_review_queue_bench PORT QUEUE DIMENSION LINKS_FILE SECONDS [THINK_MS]
+// LINKS_FILE: one sign-in link a line (from `qualbar users add`), one reviewer each. THINK_MS: a
+// reviewer reads each item for a time drawn evenly from 0 to twice this before grading it (0: no
+// pause, every reviewer as fast as the server answers).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,7 +47,9 @@ bool sign_in(int port, const std::string& link, Reviewer& r) {
 }
 
 void grade_until(int port, const std::string& queue, const std::string& dimension, Reviewer& r,
-                 Clock::time_point end, std::atomic<std::size_t>& stored) {
+                 Clock::time_point end, int think_ms, std::atomic<std::size_t>& stored) {
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_int_distribution<int> think(0, 2 * think_ms);
   httplib::Client c("127.0.0.1", port);
   c.set_keep_alive(true);
   c.set_tcp_nodelay(true);  // a head and a body sent apart must not wait for a delayed ACK
@@ -60,6 +65,9 @@ void grade_until(int port, const std::string& queue, const std::string& dimensio
     }
     const auto item = nlohmann::json::parse(next->body)["item"];
     if (item.is_null()) break;
+    const auto answered = Clock::now();
+    if (think_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(think(rng)));
+    const auto graded = Clock::now();
     const std::string body =
         "{\"grades\":{\"" + dimension + "\":" + std::to_string(++n % 3 == 0 ? 0 : 1) + "}}";
     const auto res = c.Post(base + "/items/" + std::to_string(item["pos"].get<long long>()), body,
@@ -68,8 +76,10 @@ void grade_until(int port, const std::string& queue, const std::string& dimensio
       ++r.refused;
       continue;
     }
+    // The two requests' times, without the reading in between.
     r.round_trips_ms.push_back(
-        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        std::chrono::duration<double, std::milli>(answered - start + (Clock::now() - graded))
+            .count());
     ++stored;
   }
 }
@@ -84,13 +94,15 @@ double quantile(std::vector<double>& v, double q) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "usage: %s PORT QUEUE DIMENSION LINKS_FILE SECONDS\n", argv[0]);
+  if (argc != 6 && argc != 7) {
+    std::fprintf(stderr, "usage: %s PORT QUEUE DIMENSION LINKS_FILE SECONDS [THINK_MS]\n",
+                 argv[0]);
     return 2;
   }
   const int port = std::stoi(argv[1]);
   const std::string queue = argv[2], dimension = argv[3];
   const int seconds = std::stoi(argv[5]);
+  const int think_ms = argc == 7 ? std::stoi(argv[6]) : 0;
   std::vector<Reviewer> reviewers;
   std::ifstream links(argv[4]);
   for (std::string link; std::getline(links, link);) {
@@ -106,7 +118,8 @@ int main(int argc, char** argv) {
   const auto end = Clock::now() + std::chrono::seconds(seconds);
   std::vector<std::thread> threads;
   for (auto& r : reviewers)
-    threads.emplace_back([&, p = &r] { grade_until(port, queue, dimension, *p, end, stored); });
+    threads.emplace_back(
+        [&, p = &r] { grade_until(port, queue, dimension, *p, end, think_ms, stored); });
   for (auto& t : threads) t.join();
   std::vector<double> all;
   std::size_t refused = 0;
@@ -114,8 +127,9 @@ int main(int argc, char** argv) {
     all.insert(all.end(), r.round_trips_ms.begin(), r.round_trips_ms.end());
     refused += r.refused;
   }
-  std::printf("%zu reviewers at once for %d s: %zu grades stored (%.0f a second), %zu refused\n",
-              reviewers.size(), seconds, stored.load(),
+  std::printf("%zu reviewers at once for %d s, reading each item %d ms on average: %zu grades "
+              "stored (%.0f a second), %zu refused\n",
+              reviewers.size(), seconds, think_ms, stored.load(),
               static_cast<double>(stored.load()) / seconds, refused);
   std::printf("next item + grade, round trip: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
               quantile(all, 0.50), quantile(all, 0.95), quantile(all, 0.99));

@@ -2,13 +2,16 @@
 # Review queues at scale (docs/benchmarks.md, "Review queues"): a queue of every answer of the
 # stored million-case run of bench/store/run.sh (two reviewers per item: 1,000,000 items, 2,000,000
 # grades to give), then REVIEWERS reviewers grading it at once through qualbar serve's API, each
-# with a session of their own, for SECONDS: the round trip of the next item and its grade.
-#   bash bench/review/run.sh [BUILD_DIR] [REVIEWERS] [SECONDS]
+# with a session of their own, for SECONDS: the round trip of the next item and its grade. Run
+# twice: reviewers who read each item for about THINK_MS first (1 s: faster than any person), and
+# reviewers who grade as fast as the server answers (the server's capacity).
+#   bash bench/review/run.sh [BUILD_DIR] [REVIEWERS] [SECONDS] [THINK_MS]
 # Needs the million-case store of `bash bench/store/run.sh BUILD_DIR` (/dev/shm/qb-store-bench).
 set -euo pipefail
 build=$(realpath "${1:-build/release}")
 reviewers=${2:-50}
 seconds=${3:-30}
+think=${4:-1000}
 qb="$build/tools/qualbar/qualbar"
 src=/dev/shm/qb-store-bench
 [ -f "$src/s.db" ] || { echo "run bash bench/store/run.sh $build first" >&2; exit 2; }
@@ -22,12 +25,15 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 awk -v s="$start" -v e="$end" 'BEGIN { printf "queue created in %.1f s\n", e - s }'
 queue=$(grep -o 'q-[0-9a-f]\{10\}' create.out | head -1)
-for i in $(seq "$reviewers"); do
-  "$qb" users add "rev-$i" --role reviewer --store s.db | grep -o 'http://[^ ]*/signin/[^ ]*'
-done | sed 's|http://[^/]*||' > links.txt
 "$qb" serve --store s.db --listen 127.0.0.1:0 > serve.out 2>&1 &
 server=$!
 for _ in $(seq 200); do grep -q 'http://127.0.0.1:' serve.out 2>/dev/null && break; sleep 0.05; done
 port=$(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1 | sed 's/.*://')
-"$build/bench/qualbar_review_queue_bench" "$port" "$queue" exact links.txt "$seconds"
+for pause in "$think" 0; do
+  # Sign-in links work once: new reviewers for each pass.
+  for i in $(seq "$reviewers"); do
+    "$qb" users add "rev-$pause-$i" --role reviewer --store s.db | grep -o 'http://[^ ]*/signin/[^ ]*'
+  done > links.txt
+  "$build/bench/qualbar_review_queue_bench" "$port" "$queue" exact links.txt "$seconds" "$pause"
+done
 echo "server RSS at the end: $(ps -o rss= -p "$server" | tr -d ' ') KiB"

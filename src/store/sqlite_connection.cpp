@@ -412,8 +412,15 @@ std::string io_hint(sqlite3* db) {
 
 // ---- Statement ----------------------------------------------------------------------------------
 
-Statement::Statement(SqliteConnection& c, const char* sql) : c_(c) {
-  if (sqlite3_prepare_v2(c.db(), sql, -1, &stmt_, nullptr) != SQLITE_OK) c.fail();
+Statement::Statement(SqliteConnection& c, const char* sql) : c_(c), sql_(sql) {
+  stmt_ = c.take_statement(sql_);
+  if (stmt_ == nullptr &&
+      sqlite3_prepare_v3(c.db(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+    c.fail();
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) c_.give_back(std::move(sql_), stmt_);
 }
 
 void Statement::check_bind(int rc) {
@@ -483,6 +490,37 @@ std::string Statement::text(int col) const {
 
 // ---- SqliteConnection ---------------------------------------------------------------------------
 
+namespace {
+// Distinct statements a connection keeps prepared; past it, a statement is finalized when done
+// (the store's SQL is a fixed set, well under it).
+constexpr std::size_t kKeptStatements = 256;
+}  // namespace
+
+sqlite3_stmt* SqliteConnection::take_statement(const std::string& sql) {
+  const auto it = idle_.find(sql);
+  if (it == idle_.end()) return nullptr;
+  sqlite3_stmt* stmt = it->second;
+  idle_.erase(it);
+  return stmt;
+}
+
+void SqliteConnection::give_back(std::string sql, sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (idle_.size() >= kKeptStatements || idle_.contains(sql)) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  idle_.emplace(std::move(sql), stmt);
+}
+
+void SqliteConnection::close() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+  idle_.clear();
+  sqlite3_close(db_);
+  db_ = nullptr;
+}
+
 SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
   namespace fs = std::filesystem;
   const fs::path p(path_);
@@ -508,8 +546,7 @@ SqliteConnection::SqliteConnection(std::string path) : path_(std::move(path)) {
     exec("PRAGMA foreign_keys = ON");
     migrate();
   } catch (...) {
-    sqlite3_close(db_);  // the destructor does not run for a constructor that throws
-    db_ = nullptr;
+    close();  // the destructor does not run for a constructor that throws
     throw;
   }
 }

@@ -8,17 +8,19 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace qb::detail {
 
 class SqliteConnection;
 
 // A prepared statement. Every bind and step is checked: a failure is a RunError naming the store,
-// and the statement is reset so it can be used again.
+// and the statement is reset so it can be used again. Prepared once per connection and SQL text:
+// a Statement takes the connection's idle one of its SQL and gives it back when it goes.
 class Statement {
  public:
   Statement(SqliteConnection& c, const char* sql);
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -46,6 +48,7 @@ class Statement {
  private:
   void check_bind(int rc);
   SqliteConnection& c_;
+  std::string sql_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -53,7 +56,7 @@ class SqliteConnection {
  public:
   // Opens (creating) the file, switches it to WAL and applies the migrations it lacks.
   explicit SqliteConnection(std::string path);
-  ~SqliteConnection() { sqlite3_close(db_); }
+  ~SqliteConnection() { close(); }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
@@ -98,11 +101,18 @@ class SqliteConnection {
   };
 
  private:
+  friend class Statement;
+  // A prepared statement of `sql` that no Statement holds, or nullptr; and one given back
+  // (reset), kept for the next Statement of its SQL.
+  sqlite3_stmt* take_statement(const std::string& sql);
+  void give_back(std::string sql, sqlite3_stmt* stmt);
+  void close();  // finalizes the kept statements, then closes the database
   void exec_when_free(const std::string& sql);
   void migrate();
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> idle_;  // prepared, not in use
   int depth_ = 0;               // transactions open, outermost first
   bool rollback_only_ = false;  // an inner transaction ended without commit
 };
