@@ -289,7 +289,7 @@ std::string overview_html(const Request& r, const ReviewQueue& q, const review::
   const std::string id = url_component(q.id);
   std::string s = fmt::format("<h1>{}</h1>\n<p class=\"meta\">Queue <code>{}</code>, made from "
                               "{} by {} on {}; {} reviewer{} per item; a hand-out holds an item "
-                              "{}.{}</p>\n",
+                              "for {}.{}</p>\n",
                               html::text(q.name), html::text(q.id), html::text(q.source),
                               html::text(q.created_by), html::text(q.created_at.substr(0, 10)),
                               q.per_item, q.per_item == 1 ? "" : "s",
