@@ -87,6 +87,15 @@ bool SqliteMonitorStore::record_seen(const std::string& monitor, std::uint64_t k
   return found;
 }
 
+std::uint64_t SqliteMonitorStore::forget_record_ids(const std::string& monitor,
+                                                    const std::string& week) {
+  // "YYYY-Www" sorts as the weeks do.
+  Statement s(c_, "DELETE FROM monitor_record_ids WHERE monitor = ? AND week < ?");
+  s.bind(1, monitor).bind(2, week);
+  s.run();
+  return static_cast<std::uint64_t>(c_.changes());
+}
+
 std::optional<IngestAnswerRow> SqliteMonitorStore::ingest_answer(const std::string& key) {
   Statement s(c_, "SELECT status, answer FROM ingest_requests WHERE key = ?");
   s.bind(1, key);
