@@ -94,10 +94,14 @@ bool read_numbers(simdjson::dom::element e, std::vector<double>& out) {
 bool read_cell_fields(simdjson::dom::object o, CellData& c) {
   for (const auto [key, value] : o) {
     bool ok = true;
-    if (key == "volume") ok = value.get(c.volume) == simdjson::SUCCESS;
-    else if (key == "errors") ok = value.get(c.errors) == simdjson::SUCCESS;
-    else if (key == "cost") ok = value.get(c.cost) == simdjson::SUCCESS;
-    else if (key == "cost_n") ok = value.get(c.cost_n) == simdjson::SUCCESS;
+    if (key == "volume")
+      ok = value.get(c.volume) == simdjson::SUCCESS;
+    else if (key == "errors")
+      ok = value.get(c.errors) == simdjson::SUCCESS;
+    else if (key == "cost")
+      ok = value.get(c.cost) == simdjson::SUCCESS;
+    else if (key == "cost_n")
+      ok = value.get(c.cost_n) == simdjson::SUCCESS;
     else if (key == "input_length" || key == "output_length") {
       LengthHistogram& h = key == "input_length" ? c.input : c.output;
       simdjson::dom::array a;
@@ -112,13 +116,20 @@ bool read_cell_fields(simdjson::dom::object o, CellData& c) {
       if (value.get(l) != simdjson::SUCCESS) continue;  // null: no latency
       stats::QuantileSketch::State st;
       for (const auto [k, v] : l) {
-        if (k == "compression") ok = ok && v.get(st.compression) == simdjson::SUCCESS;
-        else if (k == "means") ok = ok && read_numbers(v, st.means);
-        else if (k == "weights") ok = ok && read_numbers(v, st.weights);
-        else if (k == "count") ok = ok && v.get(st.count) == simdjson::SUCCESS;
-        else if (k == "skipped") ok = ok && v.get(st.skipped) == simdjson::SUCCESS;
-        else if (k == "min") ok = ok && v.get(st.min) == simdjson::SUCCESS;
-        else if (k == "max") ok = ok && v.get(st.max) == simdjson::SUCCESS;
+        if (k == "compression")
+          ok = ok && v.get(st.compression) == simdjson::SUCCESS;
+        else if (k == "means")
+          ok = ok && read_numbers(v, st.means);
+        else if (k == "weights")
+          ok = ok && read_numbers(v, st.weights);
+        else if (k == "count")
+          ok = ok && v.get(st.count) == simdjson::SUCCESS;
+        else if (k == "skipped")
+          ok = ok && v.get(st.skipped) == simdjson::SUCCESS;
+        else if (k == "min")
+          ok = ok && v.get(st.min) == simdjson::SUCCESS;
+        else if (k == "max")
+          ok = ok && v.get(st.max) == simdjson::SUCCESS;
       }
       if (ok) c.latency = stats::QuantileSketch::from_state(st);
     } else if (key == "dims" || key == "categories") {

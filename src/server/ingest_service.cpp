@@ -150,7 +150,8 @@ void IngestService::ingest_group(std::vector<IngestJob>& group) {
     }
     for (MonitorSink* s : touched) s->sink->flush();
     for (auto& [monitor, s] : sinks_)
-      if (std::find(touched.begin(), touched.end(), &s) != touched.end()) forget_old_ids(monitor, s);
+      if (std::find(touched.begin(), touched.end(), &s) != touched.end())
+        forget_old_ids(monitor, s);
     unit->commit();
   } catch (const std::exception& e) {
     // Nothing of the group may be half stored in memory: the sinks start afresh, and every

@@ -45,8 +45,8 @@ class ServedDemo {
       tokens_[scope] = line_starting(t.out, "  qbt_").substr(2);
     }
     // The monitor is evaluated when a test says so (serve_monitor_test.cpp starts its own).
-    std::vector<std::string> serve = {"serve",         "--store", "s.db", "--listen",
-                                      "127.0.0.1:0",   "--monitor-every", "0"};
+    std::vector<std::string> serve = {"serve",       "--store",         "s.db", "--listen",
+                                      "127.0.0.1:0", "--monitor-every", "0"};
     serve.insert(serve.end(), serve_args.begin(), serve_args.end());
     server_ = start_qualbar(serve, dir_);
     for (int i = 0; i < 400 && port_ == 0; ++i) {
