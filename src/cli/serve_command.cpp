@@ -69,6 +69,11 @@ const CommandRegistrar serve_command_registrar{CommandEntry{
                      "The largest body of production records (POST /api/v1/records, /v1/traces); "
                      "other requests stay at 1 MiB")
           ->default_val(std::to_string(o->serve.max_ingest_bytes));
+      sub.add_option("--ingest-queue-bytes", o->serve.ingest_queue_bytes,
+                     "Bodies of production records waiting for the store's writer, at most: a "
+                     "request past it is answered 429 with Retry-After (one request is always "
+                     "taken when none waits)")
+          ->default_val(std::to_string(o->serve.ingest_queue_bytes));
       return [o] { return serve_command(*o); };
     }}};
 

@@ -1,5 +1,7 @@
 #include "monitor/cells.hpp"
 
+#include <simdjson.h>
+
 #include "qualbar/monitor/ingest.hpp"
 
 namespace qb::monitor::detail {
@@ -72,6 +74,95 @@ CellData read_cell(const nlohmann::json& j) {
   return c;
 }
 
+namespace {
+
+// The fields of a stored cell read with simdjson: a cell is merged at every flush that touches it,
+// and its latency sketch's hundreds of numbers made nlohmann's parser most of the merge. False for
+// a document of another shape (read_cell then reads it, and says what is wrong).
+bool read_numbers(simdjson::dom::element e, std::vector<double>& out) {
+  simdjson::dom::array a;
+  if (e.get(a) != simdjson::SUCCESS) return false;
+  out.clear();
+  for (const simdjson::dom::element x : a) {
+    double d = 0;
+    if (x.get(d) != simdjson::SUCCESS) return false;
+    out.push_back(d);
+  }
+  return true;
+}
+
+bool read_cell_fields(simdjson::dom::object o, CellData& c) {
+  for (const auto [key, value] : o) {
+    bool ok = true;
+    if (key == "volume")
+      ok = value.get(c.volume) == simdjson::SUCCESS;
+    else if (key == "errors")
+      ok = value.get(c.errors) == simdjson::SUCCESS;
+    else if (key == "cost")
+      ok = value.get(c.cost) == simdjson::SUCCESS;
+    else if (key == "cost_n")
+      ok = value.get(c.cost_n) == simdjson::SUCCESS;
+    else if (key == "input_length" || key == "output_length") {
+      LengthHistogram& h = key == "input_length" ? c.input : c.output;
+      simdjson::dom::array a;
+      if (value.get(a) != simdjson::SUCCESS) continue;  // as read_histogram: not an array, none
+      std::size_t b = 0;
+      for (const simdjson::dom::element x : a) {
+        if (b >= kLengthBins) break;
+        ok = ok && x.get(h.counts[b++]) == simdjson::SUCCESS;
+      }
+    } else if (key == "latency") {
+      simdjson::dom::object l;
+      if (value.get(l) != simdjson::SUCCESS) continue;  // null: no latency
+      stats::QuantileSketch::State st;
+      for (const auto [k, v] : l) {
+        if (k == "compression")
+          ok = ok && v.get(st.compression) == simdjson::SUCCESS;
+        else if (k == "means")
+          ok = ok && read_numbers(v, st.means);
+        else if (k == "weights")
+          ok = ok && read_numbers(v, st.weights);
+        else if (k == "count")
+          ok = ok && v.get(st.count) == simdjson::SUCCESS;
+        else if (k == "skipped")
+          ok = ok && v.get(st.skipped) == simdjson::SUCCESS;
+        else if (k == "min")
+          ok = ok && v.get(st.min) == simdjson::SUCCESS;
+        else if (k == "max")
+          ok = ok && v.get(st.max) == simdjson::SUCCESS;
+      }
+      if (ok) c.latency = stats::QuantileSketch::from_state(st);
+    } else if (key == "dims" || key == "categories") {
+      simdjson::dom::object m;
+      if (value.get(m) != simdjson::SUCCESS) continue;
+      for (const auto [name, v] : m) {
+        if (key == "categories") {
+          ok = ok && v.get(c.categories[std::string(name)]) == simdjson::SUCCESS;
+          continue;
+        }
+        simdjson::dom::array pair;
+        std::uint64_t n = 0, passed = 0;
+        ok = ok && v.get(pair) == simdjson::SUCCESS && pair.at(0).get(n) == simdjson::SUCCESS &&
+             pair.at(1).get(passed) == simdjson::SUCCESS;
+        c.dims[std::string(name)] = {n, passed};
+      }
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+CellData read_cell_text(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object o;
+  CellData c;
+  if (parser.parse(text.data(), text.size()).get(o) == simdjson::SUCCESS && read_cell_fields(o, c))
+    return c;
+  return read_cell(nlohmann::json::parse(text));
+}
+
 nlohmann::json cell_json(const CellData& c) {
   CellAgg a;
   a.volume = c.volume;
@@ -95,8 +186,8 @@ nlohmann::json cell_json(const CellData& c) {
 namespace qb::monitor {
 
 std::string merge_cell_json(const std::string& stored, const std::string& delta) {
-  detail::CellData a = detail::read_cell(nlohmann::json::parse(stored));
-  const detail::CellData b = detail::read_cell(nlohmann::json::parse(delta));
+  detail::CellData a = detail::read_cell_text(stored);
+  const detail::CellData b = detail::read_cell_text(delta);
   a.volume += b.volume;
   a.errors += b.errors;
   a.cost += b.cost;

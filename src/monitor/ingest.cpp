@@ -291,6 +291,7 @@ class Ingestor {
   void remember(IngestAnswerRow answer) { answers_.push_back(std::move(answer)); }
   void store() { flush(); }
   [[nodiscard]] const IngestSummary& totals() const { return summary_; }
+  [[nodiscard]] const std::string& newest_day() const { return newest_day_; }
 
   IngestSummary finish(double seconds) {
     flush();
@@ -563,6 +564,7 @@ class Ingestor {
     if (to_utc_rfc3339(std::string(day) + "T00:00:00Z").empty()) return std::nullopt;
     const std::string week = iso_week(day);
     weeks_seen_.insert(week);
+    if (day > newest_day_) newest_day_ = std::string(day);
     const std::pair ids{intern(window_ids_, window_names_, day),
                         intern(window_ids_, window_names_, week)};
     days_.emplace(std::string(day), ids);
@@ -902,6 +904,7 @@ class Ingestor {
   std::unordered_map<std::string, std::pair<std::uint32_t, std::uint32_t>, IdHash, std::equal_to<>>
       days_;
   std::set<std::string> weeks_seen_;
+  std::string newest_day_;  // of the days above
   Interner stratum_ids_;
   std::vector<std::string> stratum_names_;
   std::vector<std::size_t> floors_;       // by stratum: its weekly sample floor
@@ -960,5 +963,7 @@ IngestProgress RecordSink::add(const std::string& source, std::string_view body)
 void RecordSink::remember(IngestAnswerRow answer) { impl_->remember(std::move(answer)); }
 
 void RecordSink::flush() { impl_->store(); }
+
+std::string RecordSink::newest_day() const { return impl_->newest_day(); }
 
 }  // namespace qb::monitor

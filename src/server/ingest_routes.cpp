@@ -11,6 +11,7 @@
 #include "qualbar/monitor/ingest.hpp"
 #include "qualbar/monitor/otlp.hpp"
 #include "qualbar/store/store.hpp"
+#include "server/body_buffers.hpp"
 #include "server/ingest_service.hpp"
 #include "server/pages.hpp"
 #include "server/routes.hpp"
@@ -129,6 +130,7 @@ void add_ingest_routes(Router& router, const RouteContext& context) {
     } catch (const InputError& e) {
       throw HttpError(400, e.what());
     }
+    recycle_body_buffer(r.body);  // its spans are records now
     IngestJob job;
     job.monitor = ingest_monitor(thread_store(store_path), r, spans.service);
     job.source = source_of(r);

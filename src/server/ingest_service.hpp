@@ -73,12 +73,14 @@ class IngestService {
     std::string suite_text;
     std::unique_ptr<monitor::RecordSink> sink;
     std::chrono::steady_clock::time_point checked;
+    std::string forgotten_before;  // the week whose older weeks' ids were forgotten last
   };
   void run();
   void ingest_group(std::vector<IngestJob>& group);
   Answered ingest_one(IngestJob& job, std::map<std::string, Answered>& keys,
                       std::vector<MonitorSink*>& touched);
   MonitorSink& sink_for(const std::string& monitor);
+  void forget_old_ids(const std::string& monitor, MonitorSink& s);
 
   std::string store_path_;
   std::size_t max_queue_bytes_;

@@ -1,5 +1,6 @@
 // The monitor of the SQLite store: aggregates merged per window and slice, the sample, stratum
 // volumes, input checkpoints and alerts.
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -52,9 +53,17 @@ void SqliteMonitorStore::commit(const MonitorBatch& b) {
 
 void SqliteMonitorStore::add_record_ids(const MonitorBatch& b) {
   if (!b.record_ids.empty()) {
+    // In the index's order (the key as SQLite's signed integer): each page of the index is
+    // changed once, not once for each random key that falls in it, and a transaction whose
+    // changed pages overflow the cache writes each of them out once.
+    std::vector<std::pair<std::int64_t, const std::string*>> sorted;
+    sorted.reserve(b.record_ids.size());
+    for (const auto& [week, key] : b.record_ids)
+      sorted.emplace_back(static_cast<std::int64_t>(key), &week);
+    std::sort(sorted.begin(), sorted.end());
     Statement ins(c_, "INSERT OR IGNORE INTO monitor_record_ids (monitor, key, week) VALUES (?,?,?)");
-    for (const auto& [week, key] : b.record_ids) {
-      ins.bind(1, b.monitor).bind(2, static_cast<std::int64_t>(key)).bind(3, week);
+    for (const auto& [key, week] : sorted) {
+      ins.bind(1, b.monitor).bind(2, key).bind(3, *week);
       ins.run();
     }
   }
@@ -76,6 +85,15 @@ bool SqliteMonitorStore::record_seen(const std::string& monitor, std::uint64_t k
   const bool found = seen_->step();
   seen_->reset();
   return found;
+}
+
+std::uint64_t SqliteMonitorStore::forget_record_ids(const std::string& monitor,
+                                                    const std::string& week) {
+  // "YYYY-Www" sorts as the weeks do.
+  Statement s(c_, "DELETE FROM monitor_record_ids WHERE monitor = ? AND week < ?");
+  s.bind(1, monitor).bind(2, week);
+  s.run();
+  return static_cast<std::uint64_t>(c_.changes());
 }
 
 std::optional<IngestAnswerRow> SqliteMonitorStore::ingest_answer(const std::string& key) {

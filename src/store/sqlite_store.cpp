@@ -1,5 +1,8 @@
 // The SQLite store: one file in WAL mode, its concerns on one connection (store/store.hpp).
+#include <algorithm>
 #include <memory>
+
+#include <fmt/format.h>
 
 #include "qualbar/store/store_registry.hpp"
 #include "store/sqlite_stores.hpp"
@@ -30,6 +33,9 @@ class SqliteStore final : public Store {
   AccountStore& accounts() override { return accounts_; }
   std::unique_ptr<UnitOfWork> begin() override { return std::make_unique<SqliteUnit>(c_); }
   int schema_version() override { return c_.schema_version(); }
+  void set_cache_bytes(std::size_t bytes) override {
+    c_.exec(fmt::format("PRAGMA cache_size = -{}", std::max<std::size_t>(bytes / 1024, 2000)));
+  }
 
  private:
   // The connection first: the concerns' prepared statements are finalized before it closes.

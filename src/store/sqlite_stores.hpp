@@ -173,6 +173,7 @@ class SqliteMonitorStore final : public MonitorStore {
   SqliteMonitorStore(SqliteConnection& c, SqliteRunStore& runs) : c_(c), runs_(runs) {}
   void commit(const MonitorBatch& batch) override;
   bool record_seen(const std::string& monitor, std::uint64_t key) override;
+  std::uint64_t forget_record_ids(const std::string& monitor, const std::string& week) override;
   std::optional<IngestAnswerRow> ingest_answer(const std::string& key) override;
   std::optional<MonitorCheckpoint> checkpoint(const std::string& monitor,
                                               const std::string& source) override;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -21,7 +22,9 @@ namespace qb::test {
 
 class ServedDemo {
  public:
-  ServedDemo() : dir_("qualbar-served-demo") {
+  // `serve_args`: flags added to the serve command (a small --ingest-queue-bytes).
+  explicit ServedDemo(const std::vector<std::string>& serve_args = {})
+      : dir_("qualbar-served-demo") {
     const auto demo = run_qualbar("demo --dir d --store s.db", dir_);
     if (demo.exit_code != 0) throw std::runtime_error("qualbar demo failed: " + demo.err);
     for (const char* step :
@@ -42,8 +45,10 @@ class ServedDemo {
       tokens_[scope] = line_starting(t.out, "  qbt_").substr(2);
     }
     // The monitor is evaluated when a test says so (serve_monitor_test.cpp starts its own).
-    server_ = start_qualbar(
-        {"serve", "--store", "s.db", "--listen", "127.0.0.1:0", "--monitor-every", "0"}, dir_);
+    std::vector<std::string> serve = {"serve",       "--store",         "s.db", "--listen",
+                                      "127.0.0.1:0", "--monitor-every", "0"};
+    serve.insert(serve.end(), serve_args.begin(), serve_args.end());
+    server_ = start_qualbar(serve, dir_);
     for (int i = 0; i < 400 && port_ == 0; ++i) {
       const std::string out = server_->out_so_far();
       const auto at = out.find("http://127.0.0.1:");

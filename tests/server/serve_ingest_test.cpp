@@ -183,6 +183,32 @@ TEST_F(ServeIngest, ARecordIdCountsOnceInItsWeek) {
             (std::map<std::string, std::uint64_t>{{"2026-W45", 2}, {"2026-W46", 1}}));
 }
 
+// The store keeps the ids of the newest week and the one before: older weeks' ids are forgotten
+// as records of a newer week come, so that they do not pile up for ever.
+TEST_F(ServeIngest, RecordIdsOfWeeksBeforeTheDedupeWindowAreForgotten) {
+  const std::string monitor = new_monitor("support-forget");
+  const auto line = [](const std::string& id, const std::string& day) {
+    return R"({"id":")" + id + R"(","ts":")" + day + R"(T10:00:00Z","output":"ok"})" + "\n";
+  };
+  const std::string week44 = line("f-1", "2020-10-26"), week45 = line("f-2", "2020-11-02"),
+                    week46 = line("f-3", "2020-11-09");
+  const auto answer = [&](const std::string& body) {
+    const auto r = post("/api/v1/records?monitor=" + monitor, body);
+    if (!r || r->status != 200) throw std::runtime_error("POST failed");
+    return json::parse(r->body);
+  };
+  EXPECT_EQ(answer(week44 + week45)["records"], 2);
+  // Both weeks in the window: sent again, both are duplicates.
+  EXPECT_EQ(answer(week44 + week45)["duplicates"], 2);
+  // A record of week 46 moves the window to weeks 45 and 46: week 44's ids are forgotten.
+  EXPECT_EQ(answer(week46)["records"], 1);
+  const json again = answer(week44 + week45 + week46);
+  EXPECT_EQ(again["records"], 1);  // f-1, of week 44
+  EXPECT_EQ(again["duplicates"], 2);
+  EXPECT_EQ(weekly_volume(monitor), (std::map<std::string, std::uint64_t>{
+                                        {"2020-W44", 2}, {"2020-W45", 1}, {"2020-W46", 1}}));
+}
+
 TEST_F(ServeIngest, MalformedLinesAreQuarantinedWithTheirLineNumbersAndGoodOnesKept) {
   const std::string monitor = new_monitor("support-bad");
   const std::string body = R"({"id":"q-1","ts":"2026-11-02T10:00:00Z","output":"ok"})"

@@ -85,6 +85,8 @@ class RecordSink {
   // also flushes by itself as ingest() does, every flush_records records.
   void flush();
   [[nodiscard]] const Suite& suite() const { return suite_; }
+  // The latest UTC day (YYYY-MM-DD) a record read by this sink fell on; "" before any.
+  [[nodiscard]] std::string newest_day() const;
 
  private:
   Suite suite_;

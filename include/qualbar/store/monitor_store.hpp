@@ -106,6 +106,9 @@ class MonitorStore {
   virtual void commit(const MonitorBatch& batch) = 0;
   // Whether a record with this key (a hash of its week and id) was counted by an earlier batch.
   [[nodiscard]] virtual bool record_seen(const std::string& monitor, std::uint64_t key) = 0;
+  // Forgets the counted records of the ISO weeks before `week` ("2026-W45"): record_seen no longer
+  // finds them. Returns how many were forgotten.
+  virtual std::uint64_t forget_record_ids(const std::string& monitor, const std::string& week) = 0;
   // The stored answer of the request with this idempotency key, if one was stored.
   [[nodiscard]] virtual std::optional<IngestAnswerRow> ingest_answer(const std::string& key) = 0;
   [[nodiscard]] virtual std::optional<MonitorCheckpoint> checkpoint(const std::string& monitor,

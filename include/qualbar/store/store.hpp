@@ -35,6 +35,10 @@ class Store {
   // Starts a unit of work (see UnitOfWork). Units nest: only the outermost commits.
   [[nodiscard]] virtual std::unique_ptr<UnitOfWork> begin() = 0;
   [[nodiscard]] virtual int schema_version() = 0;
+  // How much of the store this connection may keep in memory: a writer whose transactions touch
+  // much of it (qualbar serve's writer of production records) keeps it there instead of reading
+  // and spilling pages again. A hint; a store kind may ignore it.
+  virtual void set_cache_bytes(std::size_t /*bytes*/) {}
 };
 
 inline constexpr const char* kDefaultStorePath = ".qualbar/qualbar.db";
