@@ -95,24 +95,31 @@ void SqliteReviewStore::save_queue(const ReviewQueue& queue, std::span<const Rev
   // A queue of a million items inserts as many random keys (item ids are hashes) into two
   // indexes: with SQLite's default page cache of 2 MB every insert reads its pages back from
   // the file. A larger cache while the queue is written keeps them in memory.
-  struct BigCache {
-    SqliteConnection& c;
-    std::int64_t before;
-    explicit BigCache(SqliteConnection& conn) : c(conn), before(-2000) {
-      Statement s(c, "PRAGMA cache_size");
-      if (s.step()) before = s.integer(0);
+  class BigCache {
+   public:
+    BigCache(SqliteConnection& c, bool wanted) : c_(c), active_(wanted) {
+      if (!active_) return;
+      Statement s(c_, "PRAGMA cache_size");
+      if (s.step()) before_ = s.integer(0);
       s.reset();
-      c.exec("PRAGMA cache_size = -262144");  // 256 MiB, taken only as pages are read
+      c_.exec("PRAGMA cache_size = -262144");  // 256 MiB, taken only as pages are read
     }
     ~BigCache() {
+      if (!active_) return;
       try {
-        c.exec(fmt::format("PRAGMA cache_size = {}", before).c_str());
+        c_.exec("PRAGMA cache_size = " + std::to_string(before_));
       } catch (...) {  // a destructor does not throw; the connection keeps the larger cache
       }
     }
+    BigCache(const BigCache&) = delete;
+    BigCache& operator=(const BigCache&) = delete;
+
+   private:
+    SqliteConnection& c_;
+    bool active_;
+    std::int64_t before_ = -2000;  // SQLite's default: 2,000 KiB
   };
-  const std::optional<BigCache> big =
-      entries.size() > 10'000 ? std::optional<BigCache>(std::in_place, c_) : std::nullopt;
+  const BigCache big(c_, entries.size() > 10'000);
   std::vector<ReviewItem> sorted(items.begin(), items.end());
   std::sort(sorted.begin(), sorted.end(),
             [](const ReviewItem& a, const ReviewItem& b) { return a.id < b.id; });

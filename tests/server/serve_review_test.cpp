@@ -146,7 +146,8 @@ TEST_F(ServeReview, OnlyAdminsMakeQueuesAndSeeTheOverviewAdjudicatorsSettle) {
 
   auto reviewer = demo_->as("reviewer");
   auto viewer = demo_->as("viewer");
-  for (const std::string path : {"/review/" + q + "/overview", "/api/v1/review/queues/" + q + "/overview"})
+  for (const std::string& path :
+       {"/review/" + q + "/overview", "/api/v1/review/queues/" + q + "/overview"})
     EXPECT_EQ(reviewer.Get(path)->status, 403) << path;
   EXPECT_EQ(viewer.Get("/review/" + q)->status, 403);
   EXPECT_EQ(reviewer.Get("/review/" + q + "/adjudicate")->status, 403)
