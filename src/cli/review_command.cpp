@@ -9,6 +9,7 @@
 #include "cli/review_queue_command.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 
 namespace qb::cli {
 namespace {
@@ -27,20 +28,6 @@ struct ReviewOptions {
   OutputOptions output;
 };
 
-std::vector<std::string> split_names(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const std::size_t end = std::min(s.find(',', start), s.size());
-    std::string name = s.substr(start, end - start);
-    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
-    while (!name.empty() && name.back() == ' ') name.pop_back();
-    if (!name.empty()) out.push_back(name);
-    start = end + 1;
-  }
-  return out;
-}
-
 std::unique_ptr<Store> existing_store(const std::string& flag) {
   return open_store(resolve_store_path(flag, ""), StoreAccess::existing);
 }
@@ -48,7 +35,7 @@ std::unique_ptr<Store> existing_store(const std::string& flag) {
 int do_export(ReviewOptions& o) {
   auto store = existing_store(o.store);
   // "--reviewers 3" is three reviewers named reviewer-1..3.
-  std::vector<std::string> names = split_names(o.reviewers);
+  std::vector<std::string> names = comma_list(o.reviewers);
   if (names.size() == 1 && std::all_of(names[0].begin(), names[0].end(), ::isdigit)) {
     const int n = std::stoi(names[0]);
     names.clear();

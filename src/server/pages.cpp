@@ -58,6 +58,19 @@ std::string page_policy(std::string_view script_hashes) {
       script_hashes.empty() ? std::string("'none'") : std::string(script_hashes));
 }
 
+nlohmann::json json_body(const Request& r) {
+  if (r.header("content-type").rfind("application/json", 0) != 0)
+    throw HttpError(415, "send the body as JSON (Content-Type: application/json)");
+  try {
+    return nlohmann::json::parse(r.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." without its code.
+    std::string why = e.what();
+    if (const auto at = why.find("] "); at != std::string::npos) why = why.substr(at + 2);
+    throw HttpError(400, "the body is not valid JSON: " + why);
+  }
+}
+
 std::string csrf_field(const Request& r) {
   if (!r.who || r.who->csrf.empty()) return "";
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + html::attr(r.who->csrf) + "\">";

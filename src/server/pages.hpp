@@ -55,6 +55,9 @@ std::string page_policy(std::string_view script_hashes = "");
 Response page(const Request& r, const std::string& title, const std::string& body,
               std::string_view script_hashes = "", std::string_view style = "");
 
+// A JSON request body, or 400 saying where it is malformed; 415 when it is not said to be JSON.
+nlohmann::json json_body(const Request& r);
+
 // The hidden form field that carries the session's CSRF token in a page's form.
 std::string csrf_field(const Request& r);
 

@@ -13,6 +13,7 @@
 #include "qualbar/server/accounts.hpp"
 #include "qualbar/store/store.hpp"
 #include "qualbar/util/files.hpp"
+#include "qualbar/util/text.hpp"
 #include "report/html_escape.hpp"
 #include "server/review_pages.hpp"
 #include "server/routes.hpp"
@@ -66,16 +67,11 @@ std::map<std::string, std::string> form_of(const Request& r) {
   return *f;
 }
 
-json body_json(const Request& r) {
-  if (r.header("content-type").rfind("application/json", 0) != 0)
-    throw HttpError(415, "send the body as JSON (Content-Type: application/json)");
-  try {
-    json j = json::parse(r.body);
-    if (!j.is_object()) throw HttpError(400, "the body must be a JSON object");
-    return j;
-  } catch (const json::parse_error&) {
-    throw HttpError(400, "the body is not valid JSON");
-  }
+// A JSON object body (json_body, and 400 for anything but an object).
+json body_object(const Request& r) {
+  json j = json_body(r);
+  if (!j.is_object()) throw HttpError(400, "the body must be a JSON object");
+  return j;
 }
 
 // What a reviewer may see of a queue: no source, no runs.
@@ -224,15 +220,7 @@ review::QueueRequest queue_request_of_form(const std::map<std::string, std::stri
   };
   review::QueueRequest q;
   q.pick.runs = {field("run").empty() ? "latest" : field("run")};
-  std::string dims = field("dimensions");
-  for (std::size_t start = 0; start < dims.size();) {
-    const std::size_t end = std::min(dims.find(',', start), dims.size());
-    std::string d = dims.substr(start, end - start);
-    while (!d.empty() && d.front() == ' ') d.erase(d.begin());
-    while (!d.empty() && d.back() == ' ') d.pop_back();
-    if (!d.empty()) q.pick.dimensions.push_back(d);
-    start = end + 1;
-  }
+  q.pick.dimensions = comma_list(field("dimensions"));
   q.pick.sample = static_cast<std::size_t>(whole("sample", 200));
   q.pick.per_item = static_cast<std::size_t>(whole("per_item", 2));
   if (!field("week").empty()) q.pick.weeks = {field("week")};
@@ -378,7 +366,7 @@ void add_review_api(Router& router, const std::string& store_path) {
   });
   router.add("POST", "/api/v1/review/queues", Access::admin, [store_path](const Request& r) {
     Store& store = thread_store(store_path);
-    const json j = body_json(r);
+    const json j = body_object(r);
     std::map<std::string, std::string> f;
     for (const auto& [key, value] : j.items())
       f[key] = value.is_string() ? value.get<std::string>() : value.dump();
@@ -412,7 +400,7 @@ void add_review_api(Router& router, const std::string& store_path) {
                Store& store = thread_store(store_path);
                const ReviewQueue q = queue_or_404(store, r);
                const auto outcome =
-                   submit_or_409(store, q, r, submission_of_json(body_json(r), pos_param(r)));
+                   submit_or_409(store, q, r, submission_of_json(body_object(r), pos_param(r)));
                const auto p = review::queue_progress(store, q, r.who->name);
                return Response::json(dump({{"outcome", outcome_name(outcome)},
                                            {"queue", queue_json(q, p, is_admin(r))}}));
@@ -459,7 +447,7 @@ void add_review_api(Router& router, const std::string& store_path) {
                Store& store = thread_store(store_path);
                require_adjudicator(store, r);
                const ReviewQueue q = queue_or_404(store, r);
-               const json j = body_json(r);
+               const json j = body_object(r);
                if (!j.contains("pos") || !j["pos"].is_number_integer())
                  throw HttpError(400, "field 'pos': expected the item's place in the queue");
                if (!j.contains("dimension") || !j["dimension"].is_string())

@@ -14,20 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// A JSON request body, or 400 saying where it is malformed; 415 when it is not said to be JSON.
-json json_body(const Request& r) {
-  if (r.header("content-type").rfind("application/json", 0) != 0)
-    throw HttpError(415, "send the body as JSON (Content-Type: application/json)");
-  try {
-    return json::parse(r.body);
-  } catch (const json::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." without its code.
-    std::string why = e.what();
-    if (const auto at = why.find("] "); at != std::string::npos) why = why.substr(at + 2);
-    throw HttpError(400, "the body is not valid JSON: " + why);
-  }
-}
-
 // PATCH /api/v1/runs/RUN {"labels": [...], "note": "..."}: either field, each replacing what the
 // run has.
 Response patch_run(Store& store, const Request& r) {

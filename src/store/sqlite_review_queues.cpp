@@ -107,7 +107,7 @@ void SqliteReviewStore::save_queue(const ReviewQueue& queue, std::span<const Rev
     ~BigCache() {
       if (!active_) return;
       try {
-        c_.exec("PRAGMA cache_size = " + std::to_string(before_));
+        c_.exec(fmt::format("PRAGMA cache_size = {}", before_));
       } catch (...) {  // a destructor does not throw; the connection keeps the larger cache
       }
     }

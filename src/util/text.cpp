@@ -34,6 +34,20 @@ std::string unsigned_zero(std::string s) {
 
 }  // namespace
 
+std::vector<std::string> comma_list(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t end = std::min(s.find(',', start), s.size());
+    std::string_view part = s.substr(start, end - start);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) out.emplace_back(part);
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string fixed_text(double value, int decimals) {
   if (!std::isfinite(value)) return "—";
   return unsigned_zero(fmt::format("{:.{}f}", value, decimals));

@@ -244,7 +244,7 @@ async function adminOpensAQueue(world) {
   const verdict = await page.locator('#verdict').innerText().catch(() => '');
   check(verdict.includes('0 of 1 items have every grade'), `admin: the new queue has 1 item, none graded ("${verdict}")`);
   const meta = await page.locator('p.meta').first().innerText();
-  check(meta.includes('2 reviewers per item') && /holds an item 1 minutes?\b/.test(meta), `admin: the overview says 2 reviewers per item, held 1 minute ("${meta}")`);
+  check(meta.includes('2 reviewers per item') && /holds an item for 1 minute\b/.test(meta), `admin: the overview says 2 reviewers per item, held 1 minute ("${meta}")`);
 }
 
 // Part one of the locks: A takes an item of the one-reviewer queue and abandons it; B gets the

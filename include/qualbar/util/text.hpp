@@ -14,6 +14,10 @@ inline bool is_ascii_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// The parts of a comma-separated list ("a, b,,c"), each without the spaces around it; empty
+// parts are dropped.
+std::vector<std::string> comma_list(std::string_view s);
+
 // A fraction as a percentage with one decimal, "12.3%"; "—" when it is NaN or infinite.
 std::string percent(double fraction);
 
