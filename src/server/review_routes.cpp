@@ -4,6 +4,7 @@
 // adjudication by admins and reviewers marked as adjudicators.
 #include <cmath>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -31,18 +32,24 @@ ReviewQueue queue_or_404(Store& store, const Request& r) {
   return *q;
 }
 
-// The {pos} of the path: an item's place in its queue; 404 when it is not a whole number.
-std::int64_t pos_param(const Request& r) {
-  const std::string& v = r.params.at("pos");
+// `v` as a whole number of 0 or more; nullopt for anything else.
+std::optional<long long> whole_number(const std::string& v) {
   std::size_t used = 0;
   long long n = -1;
   try {
     n = std::stoll(v, &used);
   } catch (const std::exception&) {
-    used = 0;
+    return std::nullopt;
   }
-  if (used == 0 || used != v.size() || n < 0) throw HttpError(404, "no such item in this queue");
+  if (used == 0 || used != v.size() || n < 0) return std::nullopt;
   return n;
+}
+
+// The {pos} of the path: an item's place in its queue; 404 when it is not a whole number.
+std::int64_t pos_param(const Request& r) {
+  const auto n = whole_number(r.params.at("pos"));
+  if (!n) throw HttpError(404, "no such item in this queue");
+  return *n;
 }
 
 bool is_admin(const Request& r) { return r.who && r.who->role == "admin"; }
@@ -207,16 +214,9 @@ review::QueueRequest queue_request_of_form(const std::map<std::string, std::stri
   const auto whole = [&](const char* name, long long fallback) -> long long {
     const std::string v = field(name);
     if (v.empty()) return fallback;
-    std::size_t used = 0;
-    long long n = -1;
-    try {
-      n = std::stoll(v, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != v.size() || n < 0)
-      throw InputError(fmt::format("field '{}': '{}' is not a whole number", name, v));
-    return n;
+    const auto n = whole_number(v);
+    if (!n) throw InputError(fmt::format("field '{}': '{}' is not a whole number", name, v));
+    return *n;
   };
   review::QueueRequest q;
   q.pick.runs = {field("run").empty() ? "latest" : field("run")};

@@ -330,20 +330,20 @@ std::pair<std::size_t, std::size_t> SqliteReviewStore::claim_counts(const std::s
 }
 
 std::vector<Grade> SqliteReviewStore::item_grades(const std::string& item) {
-  Statement s(c_,
-              "SELECT g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, "
-              "g.grade, g.note, g.graded_at, g.imported_at, g.source, g.reference FROM grades g "
-              "JOIN review_items i ON i.id = g.item_id WHERE g.item_id = ? ORDER BY g.seq");
+  Statement s(c_, fmt::format("SELECT {} FROM grades g JOIN review_items i ON i.id = g.item_id "
+                              "WHERE g.item_id = ? ORDER BY g.seq",
+                              kGradeColumns)
+                      .c_str());
   s.bind(1, item);
   return read_grades(s);
 }
 
 std::vector<Grade> SqliteReviewStore::queue_grades(const std::string& queue) {
-  Statement s(c_,
-              "SELECT g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, "
-              "g.grade, g.note, g.graded_at, g.imported_at, g.source, g.reference FROM "
-              "review_queue_entries e JOIN grades g ON g.item_id = e.item_id JOIN review_items i "
-              "ON i.id = e.item_id WHERE e.queue_id = ? ORDER BY g.seq");
+  Statement s(c_, fmt::format("SELECT {} FROM review_queue_entries e JOIN grades g ON g.item_id "
+                              "= e.item_id JOIN review_items i ON i.id = e.item_id WHERE "
+                              "e.queue_id = ? ORDER BY g.seq",
+                              kGradeColumns)
+                      .c_str());
   s.bind(1, queue);
   return read_grades(s);
 }

@@ -63,16 +63,14 @@ void SqliteReviewStore::append_grades(std::span<const ReviewItem> items,
 
 std::vector<Grade> SqliteReviewStore::grades(const std::string& run_id) {
   const std::string full = run_id.empty() ? std::string() : c_.resolve_run_id(run_id);
-  Statement s(c_,
-              "SELECT g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, "
-              "g.grade, g.note, g.graded_at, g.imported_at, g.source, g.reference FROM grades g "
-              "JOIN review_items i ON i.id = g.item_id WHERE ?1 = '' OR i.run_id = ?1 ORDER BY "
-              "g.seq");
+  Statement s(c_, fmt::format("SELECT {} FROM grades g JOIN review_items i ON i.id = g.item_id "
+                              "WHERE ?1 = '' OR i.run_id = ?1 ORDER BY g.seq",
+                              kGradeColumns)
+                      .c_str());
   s.bind(1, full);
   return read_grades(s);
 }
 
-// The rows of a statement selecting a grade's columns in the order of grades() above.
 std::vector<Grade> SqliteReviewStore::read_grades(Statement& s) {
   std::vector<Grade> out;
   while (s.step()) {

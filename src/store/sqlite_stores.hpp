@@ -164,7 +164,11 @@ class SqliteReviewStore final : public ReviewStore {
 
  private:
   void insert_items(std::span<const ReviewItem> items);
+  // The rows of a statement that selects kGradeColumns (grades g joined with review_items i).
   std::vector<Grade> read_grades(Statement& s);
+  static constexpr const char* kGradeColumns =
+      "g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, g.grade, g.note, "
+      "g.graded_at, g.imported_at, g.source, g.reference";
   SqliteConnection& c_;
 };
 
