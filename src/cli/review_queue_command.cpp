@@ -40,10 +40,18 @@ int do_create(QueueOptions& o) {
   const review::QueueCreated made = review::create_queue(*store, o.create);
   const ReviewQueue& q = made.queue;
   std::cout << fmt::format(
-      "Review queue {} \"{}\": {} answer{} to grade on {}, each by {} reviewer{}; a hand-out "
-      "holds an item for {} minute{}.\n",
-      q.id, q.name, q.entries, q.entries == 1 ? "" : "s", fmt::join(q.dimensions, ", "),
-      q.per_item, q.per_item == 1 ? "" : "s", q.lock_seconds / 60, q.lock_seconds / 60 == 1 ? "" : "s");
+      "Review queue {} \"{}\": {} {} to grade on {}, each by {} reviewer{}; a hand-out holds an "
+      "item for {} minute{}.\n",
+      q.id, q.name, q.entries,
+      q.pairwise ? (q.entries == 1 ? "pair of answers" : "pairs of answers")
+                 : (q.entries == 1 ? "answer" : "answers"),
+      fmt::join(q.dimensions, ", "), q.per_item, q.per_item == 1 ? "" : "s", q.lock_seconds / 60,
+      q.lock_seconds / 60 == 1 ? "" : "s");
+  if (q.pairwise)
+    std::cout << fmt::format(
+        "  Pairwise: reviewers say which answer is better, {} (A) or {} (B), or a tie; each sees "
+        "the two in an order drawn for them, and the order is stored with the grade.\n",
+        q.runs[0], q.runs[1]);
   if (made.counts.skipped_errors > 0)
     std::cout << fmt::format("  {} case(s) left out: the model call failed, nothing to grade\n",
                              made.counts.skipped_errors);
@@ -104,7 +112,9 @@ std::function<int()> add_review_queue_commands(Command& review) {
       "Pick answers of a stored run (or a monitor's closed weeks) as `review export` does, and "
       "open them as a queue that signed-in reviewers grade one item at a time.");
   create->add_option("--run", o->create.pick.runs,
-                     "Run or monitor (m-SUITE) to take answers from (id, prefix, 'latest')")
+                     "Run or monitor (m-SUITE) to take answers from (id, prefix, 'latest'). Give "
+                     "two runs (--run A --run B) for a pairwise queue: reviewers see both "
+                     "answers to a case and say which is better, or a tie")
       ->default_str("latest");
   create->add_option("--dimension", o->create.pick.dimensions,
                      "Dimension to grade (repeatable; default: every dimension the judge grades)");

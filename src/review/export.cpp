@@ -361,11 +361,23 @@ ReviewPlan plan_review(Store& store, const ExportRequest& rq) {
     plan.dimensions.push_back(d->name);
   }
 
-  // Human grades already given, to leave out cases that have enough.
+  if (rq.pairwise && runs.size() != 2)
+    throw InputError("a pairwise review compares two runs' answers (--run A --run B)");
+  if (rq.pairwise && (runs[0].stored.info.status == RunStatus::monitor ||
+                      runs[1].stored.info.status == RunStatus::monitor))
+    throw InputError("a pairwise review compares two runs' answers to the same cases; a "
+                     "monitor's records are graded one answer at a time");
+
+  // Human grades already given, to leave out cases that have enough: each answer's, or of pairs
+  // the pair's.
   std::vector<Grade> grades;
-  for (const auto& r : runs) {
-    auto g = store.review().grades(r.stored.info.id);
-    grades.insert(grades.end(), g.begin(), g.end());
+  if (rq.pairwise) {
+    grades = store.review().pair_grades(runs[0].stored.info.id);
+  } else {
+    for (const auto& r : runs) {
+      auto g = store.review().grades(r.stored.info.id);
+      grades.insert(grades.end(), g.begin(), g.end());
+    }
   }
   const GradeBook book = fold_grades(grades);
   const auto graded_enough = [&](const std::string& item) {
@@ -381,12 +393,14 @@ ReviewPlan plan_review(Store& store, const ExportRequest& rq) {
   for (std::size_t i = 0; i < runs[0].dataset.cases.size(); ++i) {
     const std::string& id = runs[0].dataset.cases[i].id;
     bool ok = runs[0].stored.answered[i] && !runs[0].stored.responses[i].is_error();
-    bool enough = graded_enough(review_item_id(runs[0].stored.info.id, id));
+    bool enough = graded_enough(
+        rq.pairwise ? review_pair_id(runs[0].stored.info.id, runs[1].stored.info.id, id)
+                    : review_item_id(runs[0].stored.info.id, id));
     if (runs.size() == 2) {
       const std::size_t j = runs[1].case_index(id);
       ok = ok && j != std::string::npos && runs[1].stored.answered[j] &&
            !runs[1].stored.responses[j].is_error();
-      enough = enough && graded_enough(review_item_id(runs[1].stored.info.id, id));
+      if (!rq.pairwise) enough = enough && graded_enough(review_item_id(runs[1].stored.info.id, id));
     }
     if (!ok) {
       ++out.skipped_errors;

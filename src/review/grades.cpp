@@ -14,6 +14,31 @@ std::string review_item_id(const std::string& run_id, const std::string& case_id
   return fmt::format("i-{:010x}", h & 0xFFFFFFFFFFULL);
 }
 
+std::string review_pair_id(const std::string& run_a, const std::string& run_b,
+                           const std::string& case_id) {
+  std::string key = "pair";
+  for (const std::string* part : {&run_a, &run_b, &case_id}) {
+    key.push_back('\0');
+    key += *part;
+  }
+  const auto h = XXH3_64bits(key.data(), key.size());
+  return fmt::format("i-{:010x}", h & 0xFFFFFFFFFFULL);
+}
+
+std::optional<std::string> pair_choice_name(double grade) {
+  if (grade == kPairA) return "A";
+  if (grade == kPairB) return "B";
+  if (grade == kPairTie) return "tie";
+  return std::nullopt;
+}
+
+std::optional<double> parse_pair_choice(std::string_view name) {
+  if (name == "A") return kPairA;
+  if (name == "B") return kPairB;
+  if (name == "tie") return kPairTie;
+  return std::nullopt;
+}
+
 std::optional<double> ItemGrades::consensus() const {
   if (adjudicated) return adjudicated;
   if (human.empty() || disagreement()) return std::nullopt;

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "qualbar/review/grades.hpp"
 #include "qualbar/stats/bootstrap.hpp"
 #include "qualbar/stats/intervals.hpp"
 #include "qualbar/stats/regression.hpp"
@@ -32,8 +33,25 @@ bool GradeScale::valid(double grade) const {
 }
 
 std::string GradeScale::describe() const {
+  if (pairwise) return "A, B or tie: which answer is better";
   if (!ordinal) return "pass (1) or fail (0)";
   return fmt::format("a whole number from {} to {} ({:g} or more passes)", lo, hi, pass_at);
+}
+
+std::string GradeScale::label(int grade) const {
+  if (pairwise) return pair_choice_name(grade).value_or(std::to_string(grade));
+  if (!ordinal) return grade == 1 ? "1 pass" : "0 fail";
+  return std::to_string(grade);
+}
+
+GradeScale GradeScale::pair() {
+  GradeScale s;
+  s.ordinal = true;
+  s.pairwise = true;
+  s.lo = static_cast<int>(kPairB);
+  s.hi = static_cast<int>(kPairA);
+  s.pass_at = kPairA;
+  return s;
 }
 
 std::string_view to_string(Verdict v) {

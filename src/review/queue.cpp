@@ -77,40 +77,85 @@ QueueDimensions dimensions_of(Store& store, const ReviewQueue& queue, const std:
 }
 
 // The case's line and its answer: a run's by its index, a monitor's sampled record by its id.
-std::pair<std::string, std::string> case_and_answer(Store& store, const QueueDimensions& dims,
-                                                    const QueueEntry& entry,
+std::pair<std::string, std::string> case_and_answer(Store& store, bool monitor,
+                                                    const std::string& run_id,
+                                                    const std::string& case_id,
+                                                    std::size_t case_index,
                                                     const std::string& where) {
-  if (dims.monitor) {
-    auto row = store.monitor().sample(entry.run_id, entry.case_id);
+  if (monitor) {
+    auto row = store.monitor().sample(run_id, case_id);
     if (!row) throw RunError(where + ": its record is no longer in the monitor's sample");
     return {std::move(row->case_json), std::move(row->response_json)};
   }
   CasePage page = store.runs().cases(
-      entry.run_id, {},
-      entry.case_index == 0 ? std::nullopt : std::optional<std::size_t>(entry.case_index - 1), 1);
-  if (page.rows.empty() || page.rows[0].index != entry.case_index || !page.rows[0].response_json)
+      run_id, {}, case_index == 0 ? std::nullopt : std::optional<std::size_t>(case_index - 1), 1);
+  if (page.rows.empty() || page.rows[0].index != case_index || !page.rows[0].response_json)
     throw RunError(where + ": its answer is no longer in the store");
   return {std::move(page.rows[0].case_json), std::move(*page.rows[0].response_json)};
 }
 
+// One stored answer, read.
+Response answer_of(const std::string& response_json, const std::string& where,
+                   const Limits& limits) {
+  std::vector<Response> responses = parse_responses(response_json, where, limits);
+  if (responses.size() != 1) throw RunError(where + ": its stored answer cannot be read");
+  return std::move(responses[0]);
+}
+
+// A pair's two answers in the order the reviewer sees them: "A" first or "B" first. Which answer
+// won, as stored (kPairA …), from the reviewer's pick in that order, and back.
+double pair_grade_of(Pick p, const std::string& shown_first) {
+  if (p == Pick::tie) return kPairTie;
+  const bool a_won = (p == Pick::first) == (shown_first == "A");
+  return a_won ? kPairA : kPairB;
+}
+
+std::optional<Pick> pick_of(double grade, const std::string& shown_first) {
+  if (grade == kPairTie) return Pick::tie;
+  if (grade != kPairA && grade != kPairB) return std::nullopt;
+  return (grade == kPairA) == (shown_first == "A") ? Pick::first : Pick::second;
+}
+
+// Which answer of a pair a new hand-out shows first: the reviewers of one item see the two orders
+// in turn, and which order comes first is drawn per item (from the queue and the item's place), so
+// that position is balanced over the queue and within each item.
+std::string first_shown(const ReviewQueue& queue, std::int64_t pos, std::size_t claims_before) {
+  const std::string key = queue.id + "/" + std::to_string(pos);
+  const auto draw = static_cast<std::size_t>(sha256_hex(key)[0] & 1);
+  return (draw + claims_before) % 2 == 0 ? "A" : "B";
+}
+
 // The entry as `reviewer` sees it; with `correction`, their own latest grades and note filled in
 // (grades belong to the item: a grade given in another queue is not shown as theirs here).
+// A pair's answers are shown in the claim's order (`shown_first`, "A" or "B").
 QueueItemView view_of(Store& store, const ReviewQueue& queue, const QueueEntry& entry,
-                      const std::string& reviewer, bool correction) {
+                      const std::string& reviewer, bool correction,
+                      const std::string& shown_first) {
   const QueueDimensions dims = dimensions_of(store, queue, entry.run_id);
   const std::string where = fmt::format("review queue {}, item {}", queue.id, entry.item);
-  const auto [case_json, response_json] = case_and_answer(store, dims, entry, where);
+  const auto [case_json, response_json] =
+      case_and_answer(store, dims.monitor, entry.run_id, entry.case_id, entry.case_index, where);
   QueueItemView v;
   v.pos = entry.pos;
   v.item = entry.item;
   Dataset dataset;
   parse_cases(case_json, where, dataset, dims.run->suite.limits);
-  std::vector<Response> responses = parse_responses(response_json, where, dims.run->suite.limits);
-  if (dataset.cases.size() != 1 || responses.size() != 1)
-    throw RunError(where + ": its stored case or answer cannot be read");
+  if (dataset.cases.size() != 1) throw RunError(where + ": its stored case cannot be read");
   v.c = std::move(dataset.cases[0]);
-  v.output = std::move(responses[0].output);
-  v.cited = std::move(responses[0].citations);
+  Response answer = answer_of(response_json, where, dims.run->suite.limits);
+  if (queue.pairwise) {
+    Response b = answer_of(case_and_answer(store, false, entry.run_b, entry.case_id,
+                                           entry.case_index_b, where)
+                               .second,
+                           where, dims.run->suite.limits);
+    if (shown_first == "B") std::swap(answer, b);
+    v.pairwise = true;
+    v.shown_first = shown_first;
+    v.output_second = std::move(b.output);
+    v.cited_second = std::move(b.citations);
+  }
+  v.output = std::move(answer.output);
+  v.cited = std::move(answer.citations);
   // The reviewer's own grades (a correction shows them); nobody else's.
   std::map<std::string, double> mine;
   if (correction) {
@@ -122,8 +167,15 @@ QueueItemView view_of(Store& store, const ReviewQueue& queue, const QueueEntry& 
   }
   v.correction = correction;
   for (const auto* d : dims.specs) {
-    QueueItemView::Dimension x{d->name, rubric_of(*d), scale_of(*d), std::nullopt};
-    if (const auto it = mine.find(d->name); it != mine.end()) x.mine = it->second;
+    QueueItemView::Dimension x{d->name, rubric_of(*d),
+                               queue.pairwise ? GradeScale::pair() : scale_of(*d), std::nullopt,
+                               std::nullopt};
+    if (const auto it = mine.find(d->name); it != mine.end()) {
+      if (queue.pairwise)
+        x.picked = pick_of(it->second, shown_first);
+      else
+        x.mine = it->second;
+    }
     v.dimensions.push_back(std::move(x));
   }
   return v;
@@ -140,11 +192,30 @@ void check_submission(const ReviewQueue& queue, const QueueDimensions& dims, con
       throw InputError("field 'skip': say why the item cannot be judged (1 to 10,000 bytes)");
     return;
   }
-  for (const auto& [name, grade] : s.grades) {
+  const auto check_name = [&](const std::string& name) {
     if (std::find(queue.dimensions.begin(), queue.dimensions.end(), name) == queue.dimensions.end())
       throw InputError(fmt::format("field 'grades.{}': not a dimension of this queue ({})", name,
                                    fmt::join(queue.dimensions, ", ")));
+  };
+  for (const auto& [name, grade] : s.grades) check_name(name);
+  for (const auto& [name, pick] : s.picks) check_name(name);
+  if (queue.pairwise) {
+    if (!s.grades.empty())
+      throw InputError(fmt::format(
+          "field 'grades.{}': this queue compares two answers; say which is better: first, "
+          "second or tie",
+          s.grades.begin()->first));
+    for (const auto& name : queue.dimensions)
+      if (!s.picks.contains(name))
+        throw InputError(fmt::format("field 'grades.{}': missing; say which answer is better on "
+                                     "every dimension (first, second or tie)",
+                                     name));
+    return;
   }
+  if (!s.picks.empty())
+    throw InputError(fmt::format("field 'grades.{}': this queue grades one answer at a time: "
+                                 "give a number on the dimension's scale",
+                                 s.picks.begin()->first));
   for (const auto* d : dims.specs) {
     const auto it = s.grades.find(d->name);
     const GradeScale scale = scale_of(*d);
@@ -157,30 +228,54 @@ void check_submission(const ReviewQueue& queue, const QueueDimensions& dims, con
   }
 }
 
+// The reviewer's grades as stored; a pair's picks become which answer won, with the order the
+// reviewer saw (their claim's).
 std::vector<Grade> grades_of(const ReviewQueue& queue, const QueueEntry& entry,
-                             const std::string& reviewer, const Submission& s,
-                             std::int64_t now) {
+                             const QueueClaim& claim, const Submission& s, std::int64_t now) {
   std::vector<Grade> out;
-  for (const auto& [name, grade] : s.grades) {
+  const auto add = [&](const std::string& name, double grade, const std::string& shown_first) {
     Grade g;
     g.item = entry.item;
     g.dimension = name;
-    g.grader = reviewer;
+    g.grader = claim.reviewer;
     g.kind = GradeKind::human;
     g.grade = grade;
+    g.shown_first = shown_first;
     g.note = s.note;
     g.graded_at = rfc3339_of(now);
     g.source = "queue " + queue.id;
     out.push_back(std::move(g));
-  }
+  };
+  for (const auto& [name, grade] : s.grades) add(name, grade, "");
+  for (const auto& [name, pick] : s.picks)
+    add(name, pair_grade_of(pick, claim.shown_first), claim.shown_first);
   return out;
 }
 
 }  // namespace
 
-QueueCreated create_queue(Store& store, const QueueRequest& rq) {
-  if (rq.pick.runs.size() != 1)
-    throw InputError("a review queue takes one run, or one monitor (--run m-SUITE)");
+std::string_view to_string(Pick p) {
+  switch (p) {
+    case Pick::first: return "first";
+    case Pick::second: return "second";
+    case Pick::tie: return "tie";
+  }
+  return "tie";
+}
+
+std::optional<Pick> parse_pick(std::string_view s) {
+  if (s == "first") return Pick::first;
+  if (s == "second") return Pick::second;
+  if (s == "tie") return Pick::tie;
+  return std::nullopt;
+}
+
+QueueCreated create_queue(Store& store, const QueueRequest& request) {
+  if (request.pick.runs.empty() || request.pick.runs.size() > 2)
+    throw InputError("a review queue takes one run, one monitor (--run m-SUITE), or two runs to "
+                     "compare their answers pairwise (--run A --run B)");
+  QueueRequest rq = request;
+  rq.pick.pairwise = rq.pick.runs.size() == 2;
   if (rq.name.size() > kMaxNameBytes || has_control(rq.name, false))
     throw InputError(fmt::format("--name: at most {} bytes on one line", kMaxNameBytes));
   if (rq.instructions.size() > kMaxInstructionsBytes || has_control(rq.instructions, true))
@@ -189,6 +284,7 @@ QueueCreated create_queue(Store& store, const QueueRequest& rq) {
     throw InputError("--lock-minutes: from 1 minute to 7 days (10080)");
   const ReviewPlan plan = plan_review(store, rq.pick);
   const RunData& run = plan.runs[0];
+  const RunData* run_b = plan.runs.size() == 2 ? &plan.runs[1] : nullptr;
   QueueCreated out;
   out.counts = plan.counts;
   ReviewQueue& q = out.queue;
@@ -202,6 +298,11 @@ QueueCreated create_queue(Store& store, const QueueRequest& rq) {
     q.source = fmt::format("monitor {} weeks {}", run.stored.info.id, fmt::join(weeks, ", "));
   }
   q.runs = {run.stored.info.id};
+  if (run_b != nullptr) {
+    q.source = fmt::format("comparison {} (A) {} (B)", run.stored.info.id, run_b->stored.info.id);
+    q.runs.push_back(run_b->stored.info.id);
+    q.pairwise = true;
+  }
   q.dimensions = plan.dimensions;
   q.per_item = rq.pick.per_item;
   q.lock_seconds = rq.lock_seconds;
@@ -212,9 +313,20 @@ QueueCreated create_queue(Store& store, const QueueRequest& rq) {
   for (std::size_t k = 0; k < plan.chosen.size(); ++k) {
     const std::size_t i = plan.chosen[k];
     const std::string& case_id = run.dataset.cases[i].id;
-    items.push_back({review_item_id(run.stored.info.id, case_id), run.stored.info.id, case_id});
-    entries.push_back(
-        {static_cast<std::int64_t>(k), items.back().id, run.stored.info.id, case_id, i, 0});
+    QueueEntry e;
+    e.pos = static_cast<std::int64_t>(k);
+    e.run_id = run.stored.info.id;
+    e.case_id = case_id;
+    e.case_index = i;
+    if (run_b != nullptr) {
+      e.run_b = run_b->stored.info.id;
+      e.case_index_b = run_b->case_index(case_id);
+      e.item = review_pair_id(e.run_id, e.run_b, case_id);
+    } else {
+      e.item = review_item_id(e.run_id, case_id);
+    }
+    items.push_back({e.item, e.run_id, case_id, e.run_b});
+    entries.push_back(std::move(e));
   }
   q.entries = entries.size();
   const auto unit = store.begin();
@@ -245,14 +357,18 @@ std::optional<QueueItemView> next_item(Store& store, const ReviewQueue& queue,
       entry = store.review().next_open_entry(queue.id, reviewer, queue.per_item, now);
       if (entry) {
         claim = {entry->pos, reviewer, ClaimState::locked, now + queue.lock_seconds,
-                 rfc3339_of(now), "", ""};
+                 rfc3339_of(now), "", "", ""};
+        if (queue.pairwise)
+          claim.shown_first =
+              first_shown(queue, entry->pos, store.review().claims(queue.id, entry->pos).size());
         store.review().put_claim(queue.id, claim);
       }
     }
     unit->commit();
   }
   if (!entry) return std::nullopt;
-  QueueItemView v = view_of(store, queue, *entry, reviewer, /*correction=*/false);
+  QueueItemView v =
+      view_of(store, queue, *entry, reviewer, /*correction=*/false, claim.shown_first);
   v.locked_until = claim.locked_until;
   return v;
 }
@@ -263,7 +379,7 @@ std::optional<QueueItemView> graded_item(Store& store, const ReviewQueue& queue,
     if (c.reviewer != reviewer || c.state != ClaimState::done) continue;
     const auto entry = store.review().queue_entry(queue.id, pos);
     if (!entry) return std::nullopt;
-    return view_of(store, queue, *entry, reviewer, /*correction=*/true);
+    return view_of(store, queue, *entry, reviewer, /*correction=*/true, c.shown_first);
   }
   return std::nullopt;
 }
@@ -271,7 +387,7 @@ std::optional<QueueItemView> graded_item(Store& store, const ReviewQueue& queue,
 std::optional<QueueItemView> entry_item(Store& store, const ReviewQueue& queue, std::int64_t pos) {
   const auto entry = store.review().queue_entry(queue.id, pos);
   if (!entry) return std::nullopt;
-  return view_of(store, queue, *entry, "", /*correction=*/false);
+  return view_of(store, queue, *entry, "", /*correction=*/false, "A");
 }
 
 std::optional<std::int64_t> last_graded(Store& store, const ReviewQueue& queue,
@@ -306,7 +422,7 @@ SubmitOutcome submit(Store& store, const ReviewQueue& queue, const std::string& 
     unit->commit();
     return SubmitOutcome::skipped;
   }
-  const std::vector<Grade> grades = grades_of(queue, *entry, reviewer, s, now);
+  const std::vector<Grade> grades = grades_of(queue, *entry, claim, s, now);
   if (claim.state == ClaimState::done) {
     store.review().append_grades({}, grades);  // a correction: the earlier grade stays
     unit->commit();

@@ -11,9 +11,13 @@
 namespace qb::review {
 namespace {
 
-// Each queue dimension's scale, from the suite of the queue's run.
+// Each queue dimension's scale, from the suite of the queue's run (of pairs: A, B or tie).
 std::map<std::string, GradeScale> queue_scales(Store& store, const ReviewQueue& queue) {
   std::map<std::string, GradeScale> out;
+  if (queue.pairwise) {
+    for (const auto& name : queue.dimensions) out[name] = GradeScale::pair();
+    return out;
+  }
   if (queue.runs.empty()) return out;
   const RunData run = load_run_data(store, queue.runs[0], /*with_cases=*/false);
   for (const auto& name : queue.dimensions)
@@ -66,6 +70,8 @@ void adjudicate(Store& store, const ReviewQueue& queue, const std::string& who, 
   if (!scale->second.valid(grade))
     throw InputError(fmt::format("field 'grade': {} is off the scale of '{}': {}", grade,
                                  dimension, scale->second.describe()));
+  // An adjudicator of a pair sees answer A first.
+  const std::string shown_first = queue.pairwise ? "A" : "";
   if (note.size() > 10'000) throw InputError("field 'note': over the limit of 10,000 bytes");
   const auto unit = store.begin();
   const GradeBook book = fold_grades(store.review().item_grades(entry->item));
@@ -80,6 +86,7 @@ void adjudicate(Store& store, const ReviewQueue& queue, const std::string& who, 
   g.grader = who;
   g.kind = GradeKind::adjudicated;
   g.grade = grade;
+  g.shown_first = shown_first;
   g.note = note;
   g.graded_at = now_rfc3339();
   g.source = "queue " + queue.id + " adjudication";

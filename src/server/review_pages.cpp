@@ -40,7 +40,7 @@ constexpr const char* kItemScript = R"js(
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var k = e.key, el;
     if (/^[0-9]$/.test(k)) {
-      el = dims.length ? dims[cur].querySelector('input[value="' + k + '"]') : null;
+      el = dims.length ? dims[cur].querySelector('input[data-key="' + k + '"]') : null;
       if (el) { el.checked = true; if (cur < dims.length - 1) focusDim(cur + 1); else el.focus(); }
     } else if (k === 'j') { focusDim(cur + 1); }
     else if (k === 'k') { focusDim(cur - 1); }
@@ -68,35 +68,72 @@ constexpr const char* kReviewStyle =
     ".text{max-width:none}.progress{color:var(--muted)}textarea{width:100%;min-height:3em;font:inherit}"
     "kbd{border:1px solid var(--line);border-radius:3px;padding:0 4px;background:var(--band)}"
     ".actions{display:flex;gap:1em;align-items:center;margin:12px 0}"
-    "button{font:inherit;padding:4px 12px}";
+    "button{font:inherit;padding:4px 12px}"
+    ".pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:12px}"
+    ".pair h3{margin:4px 0}";
 
-std::string scale_inputs(const review::QueueItemView::Dimension& d, std::size_t index) {
+// The answers' names: a reviewer sees a pair's answers as "Answer 1" and "Answer 2", in the order
+// of their hand-out; an adjudicator as A and B.
+struct PairNames {
+  const char* first;
+  const char* second;
+};
+constexpr PairNames kShownNames{"Answer 1", "Answer 2"};
+constexpr PairNames kRunNames{"Answer A", "Answer B"};
+
+// One radio button; `key` is the keyboard key that picks it.
+std::string radio(const std::string& dimension, std::string_view value, std::string_view key,
+                  bool checked, const std::string& label) {
+  return fmt::format(
+      "<label><input type=\"radio\" name=\"grade.{}\" value=\"{}\" data-key=\"{}\" "
+      "required{}> {}</label>",
+      html::attr(dimension), value, key, checked ? " checked" : "", html::text(label));
+}
+
+std::string scale_inputs(const review::QueueItemView::Dimension& d) {
   std::string out = "<div class=\"scale\">";
-  for (int g = d.scale.lo; g <= d.scale.hi; ++g) {
-    const std::string label = d.scale.ordinal ? std::to_string(g) : (g == 1 ? "1 pass" : "0 fail");
-    const bool checked = d.mine && std::lround(*d.mine) == g;
-    out += fmt::format(
-        "<label><input type=\"radio\" name=\"grade.{}\" value=\"{}\" required{}> {}</label>",
-        html::attr(d.name), g, checked ? " checked" : "", html::text(label));
+  if (d.scale.pairwise) {
+    using review::Pick;
+    const auto is = [&](Pick p) { return d.picked && *d.picked == p; };
+    out += radio(d.name, "first", "1", is(Pick::first), "1 Answer 1 is better");
+    out += radio(d.name, "tie", "0", is(Pick::tie), "0 As good as each other");
+    out += radio(d.name, "second", "2", is(Pick::second), "2 Answer 2 is better");
+    return out + "</div>";
   }
-  (void)index;
+  for (int g = d.scale.lo; g <= d.scale.hi; ++g) {
+    const bool checked = d.mine && std::lround(*d.mine) == g;
+    out += radio(d.name, std::to_string(g), std::to_string(g), checked, d.scale.label(g));
+  }
   return out + "</div>";
 }
 
 std::string grade_fields(const review::QueueItemView& v) {
   std::string out;
-  for (std::size_t i = 0; i < v.dimensions.size(); ++i) {
-    const auto& d = v.dimensions[i];
+  for (const auto& d : v.dimensions) {
     out += fmt::format(
         "<fieldset class=\"dim\"><legend>{} <span class=\"meta\">({})</span></legend>"
         "<div class=\"rubric\">{}</div>{}</fieldset>\n",
-        html::text(d.name), html::text(d.scale.describe()), html::text(d.rubric),
-        scale_inputs(d, i));
+        html::text(d.name),
+        html::text(d.scale.pairwise ? "which answer is better: 1, 2, or 0 for a tie"
+                                    : d.scale.describe()),
+        html::text(d.rubric), scale_inputs(d));
   }
   return out;
 }
 
-std::string case_sections(const review::QueueItemView& v) {
+// The answer, or a pair's two answers side by side.
+std::string answer_sections(const review::QueueItemView& v, PairNames names) {
+  if (!v.pairwise)
+    return "<h2>The answer to grade</h2>\n<div class=\"text answer\" id=\"answer\">" +
+           html::text(v.output) + "</div>\n";
+  return fmt::format(
+      "<h2>Two answers: which is better?</h2>\n<div class=\"pair\"><section><h3>{}</h3><div "
+      "class=\"text answer\" id=\"answer-1\">{}</div></section><section><h3>{}</h3><div "
+      "class=\"text answer\" id=\"answer-2\">{}</div></section></div>\n",
+      names.first, html::text(v.output), names.second, html::text(v.output_second));
+}
+
+std::string case_sections(const review::QueueItemView& v, PairNames names = kShownNames) {
   const Case& c = v.c;
   std::string out;
   if (!c.category.empty()) out += "<p class=\"meta\">Category: " + html::text(c.category) + "</p>\n";
@@ -111,17 +148,29 @@ std::string case_sections(const review::QueueItemView& v) {
   if (!c.contexts.empty()) {
     std::size_t cited = 0;
     std::string list;
+    const auto cites = [](const std::vector<std::string>& ids, const std::string& id) {
+      return std::find(ids.begin(), ids.end(), id) != ids.end();
+    };
     for (const auto& x : c.contexts) {
-      const bool is_cited = std::find(v.cited.begin(), v.cited.end(), x.id) != v.cited.end();
-      cited += is_cited;
+      const bool by_first = cites(v.cited, x.id);
+      const bool by_second = v.pairwise && cites(v.cited_second, x.id);
+      cited += by_first || by_second;
+      std::string badge;
+      if (!v.pairwise && by_first) badge = "cited by the answer";
+      if (v.pairwise && (by_first || by_second))
+        badge = by_first && by_second
+                    ? "cited by both answers"
+                    : fmt::format("cited by {}", by_first ? names.first : names.second);
       list += fmt::format("<div class=\"ctx{}\"><b>[{}]</b>{} {}</div>\n",
-                          is_cited ? " cited" : "", html::text(x.id),
-                          is_cited ? " <span class=\"badge\">cited by the answer</span>" : "",
+                          badge.empty() ? "" : " cited", html::text(x.id),
+                          badge.empty() ? ""
+                                        : " <span class=\"badge\">" + html::text(badge) + "</span>",
                           html::text(x.text));
     }
-    out += fmt::format("<details id=\"contexts\"><summary>Contexts: {} passage{}, {} cited by the "
-                       "answer</summary>\n{}</details>\n",
-                       c.contexts.size(), c.contexts.size() == 1 ? "" : "s", cited, list);
+    out += fmt::format("<details id=\"contexts\"><summary>Contexts: {} passage{}, {} cited by "
+                       "{}</summary>\n{}</details>\n",
+                       c.contexts.size(), c.contexts.size() == 1 ? "" : "s", cited,
+                       v.pairwise ? "an answer" : "the answer", list);
   }
   if (c.reference && !c.reference->empty())
     out += "<h2>Reference answer</h2>\n<div class=\"text\">" + html::text(*c.reference) + "</div>\n";
@@ -131,9 +180,7 @@ std::string case_sections(const review::QueueItemView& v) {
       out += fmt::format("<li><code>{}</code> {}</li>\n", html::text(a.type), html::text(a.args_json));
     out += "</ul>\n";
   }
-  out += "<h2>The answer to grade</h2>\n<div class=\"text answer\" id=\"answer\">" +
-         html::text(v.output) + "</div>\n";
-  return out;
+  return out + answer_sections(v, names);
 }
 
 std::string progress_line(const review::QueueProgress& p) {
@@ -151,13 +198,16 @@ std::string instructions_block(const ReviewQueue& q) {
          html::text(q.instructions) + "</div></details>\n";
 }
 
-constexpr const char* kKeysHelp =
-    "<details id=\"keys\"><summary>Keyboard (<kbd>?</kbd>)</summary><ul>"
-    "<li><kbd>1</kbd>/<kbd>0</kbd> or <kbd>1</kbd>–<kbd>5</kbd>: grade the outlined dimension "
-    "(then the next is outlined)</li><li><kbd>j</kbd>/<kbd>k</kbd>: next / previous "
-    "dimension</li><li><kbd>n</kbd>: submit and open the next item</li><li><kbd>u</kbd>: back to "
-    "the item you graded last, to change it</li><li><kbd>s</kbd>: cannot judge this item (say "
-    "why)</li><li><kbd>?</kbd>: this list</li></ul></details>\n";
+std::string keys_help(bool pairwise) {
+  return fmt::format(
+      "<details id=\"keys\"><summary>Keyboard (<kbd>?</kbd>)</summary><ul><li>{}: grade the "
+      "outlined dimension (then the next is outlined)</li><li><kbd>j</kbd>/<kbd>k</kbd>: next / "
+      "previous dimension</li><li><kbd>n</kbd>: submit and open the next item</li><li><kbd>u</kbd>: "
+      "back to the item you graded last, to change it</li><li><kbd>s</kbd>: cannot judge this "
+      "item (say why)</li><li><kbd>?</kbd>: this list</li></ul></details>\n",
+      pairwise ? "<kbd>1</kbd> answer 1 is better, <kbd>2</kbd> answer 2, <kbd>0</kbd> a tie"
+               : "<kbd>1</kbd>/<kbd>0</kbd> or <kbd>1</kbd>–<kbd>5</kbd>");
+}
 
 }  // namespace
 
@@ -190,7 +240,7 @@ std::string item_html(const Request& r, const ReviewQueue& q, const review::Queu
            : fmt::format("<p class=\"meta\">Item <code>{}</code> is held for you until {}; after "
                          "that it may go to another reviewer.</p>\n",
                          html::text(v.item), clock_time(v.locked_until));
-  s += instructions_block(q) + kKeysHelp;
+  s += instructions_block(q) + keys_help(v.pairwise);
   s += case_sections(v);
   s += fmt::format("<form method=\"post\" id=\"grade-form\" action=\"{}/items/{}\">{}"
                    "<input type=\"hidden\" name=\"action\" value=\"grade\">\n<h2>Your grade</h2>\n",
@@ -271,7 +321,8 @@ std::string queue_list_html(const Request& r, const std::vector<QueueListEntry>&
   s += fmt::format(
       "<h2>Open a queue</h2>\n<form method=\"post\" action=\"/review\" id=\"create-queue\">{}"
       "<p><label>Run or monitor <input type=\"text\" name=\"run\" value=\"latest\" required>"
-      "</label> <label>Dimensions (comma-separated; empty: the judged ones) <input type=\"text\" "
+      "</label> <label>Compare with run (optional: which of two answers is better) <input "
+      "type=\"text\" name=\"compare_with\" size=\"14\"></label></p><p><label>Dimensions (comma-separated; empty: the judged ones) <input type=\"text\" "
       "name=\"dimensions\"></label></p><p><label>Answers to draw (0: all) <input type=\"text\" "
       "name=\"sample\" value=\"200\" size=\"6\"></label> <label>Reviewers per item <input "
       "type=\"text\" name=\"per_item\" value=\"2\" size=\"3\"></label> <label>A monitor's week "
@@ -375,7 +426,7 @@ std::string adjudication_html(const Request& r, const ReviewQueue& q,
                               html::text(q.name));
   if (item != nullptr) {
     s += fmt::format("<p><a href=\"/review/{}/adjudicate\">Every open disagreement</a></p>\n", id) +
-         case_sections(*item);
+         case_sections(*item, kRunNames);
   }
   if (open.empty())
     return s + "<p class=\"verdict pass\" id=\"nothing-open\"><span class=\"big\">No open "
@@ -387,14 +438,15 @@ std::string adjudication_html(const Request& r, const ReviewQueue& q,
   for (const auto& d : open) {
     std::string given, notes;
     for (const auto& [who, grade] : d.grades)
-      given += fmt::format("<li>{}: <b>{}</b></li>", html::text(who), grade);
+      given += fmt::format("<li>{}: <b>{}</b></li>", html::text(who),
+                           html::text(d.scale.label(static_cast<int>(std::lround(grade)))));
     for (const auto& [who, note] : d.notes)
       notes += fmt::format("<li>{}: {}</li>", html::text(who), html::text(note));
     std::string choices;
     for (int g = d.scale.lo; g <= d.scale.hi; ++g)
       choices += fmt::format("<label><input type=\"radio\" name=\"grade\" value=\"{}\" required> "
                              "{}</label> ",
-                             g, d.scale.ordinal ? std::to_string(g) : (g == 1 ? "1 pass" : "0 fail"));
+                             g, html::text(d.scale.label(g)));
     if (item != nullptr && d.pos != item->pos) continue;
     s += fmt::format(
         "<section class=\"disagreement\"><h2>Item <a href=\"/review/{0}/adjudicate/{1}\">{2}</a>: "

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/review/grades.hpp"
 #include "qualbar/review/queue.hpp"
 #include "qualbar/server/accounts.hpp"
 #include "qualbar/store/store.hpp"
@@ -86,6 +87,7 @@ json queue_json(const ReviewQueue& q, const review::QueueProgress& p, bool admin
   json j = {{"id", q.id},
             {"name", q.name},
             {"dimensions", q.dimensions},
+            {"pairwise", q.pairwise},
             {"per_item", q.per_item},
             {"lock_seconds", q.lock_seconds},
             {"instructions", q.instructions},
@@ -104,20 +106,36 @@ json queue_json(const ReviewQueue& q, const review::QueueProgress& p, bool admin
   return j;
 }
 
-// One item as a reviewer sees it (the JSON twin of the item page).
+// One item as a reviewer sees it (the JSON twin of the item page). A pair's answers are
+// "answers", in the order shown: grades say "first", "second" or "tie"; which run wrote which is
+// not said.
 json item_json(const review::QueueItemView& v) {
   json dims = json::array();
   for (const auto& d : v.dimensions) {
-    dims.push_back({{"name", d.name},
-                    {"rubric", d.rubric},
-                    {"scale", {{"lo", d.scale.lo}, {"hi", d.scale.hi}, {"ordinal", d.scale.ordinal},
-                               {"text", d.scale.describe()}}},
-                    {"mine", d.mine ? json(*d.mine) : json(nullptr)}});
+    json scale = {{"lo", d.scale.lo}, {"hi", d.scale.hi}, {"ordinal", d.scale.ordinal},
+                  {"text", d.scale.describe()}};
+    json mine = d.mine ? json(*d.mine) : json(nullptr);
+    if (v.pairwise) {
+      scale = {{"choices", {"first", "second", "tie"}},
+               {"text", "which answer is better: first, second or tie"}};
+      mine = d.picked ? json(std::string(review::to_string(*d.picked))) : json(nullptr);
+    }
+    dims.push_back({{"name", d.name}, {"rubric", d.rubric}, {"scale", scale}, {"mine", mine}});
   }
+  const auto cites = [](const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
   json contexts = json::array();
   for (const auto& x : v.c.contexts) {
-    const bool cited = std::find(v.cited.begin(), v.cited.end(), x.id) != v.cited.end();
-    contexts.push_back({{"id", x.id}, {"text", x.text}, {"cited", cited}});
+    json c = {{"id", x.id}, {"text", x.text}, {"cited", cites(v.cited, x.id)}};
+    if (v.pairwise) {
+      json by = json::array();
+      if (cites(v.cited, x.id)) by.push_back(1);
+      if (cites(v.cited_second, x.id)) by.push_back(2);
+      c["cited"] = !by.empty();
+      c["cited_by"] = by;
+    }
+    contexts.push_back(std::move(c));
   }
   json checks = json::array();
   for (const auto& a : v.c.asserts) checks.push_back({{"type", a.type}, {"check", a.args_json}});
@@ -131,8 +149,31 @@ json item_json(const review::QueueItemView& v) {
     j["input"] = json::array();
     for (const auto& m : v.c.messages) j["input"].push_back({{"role", m.role}, {"content", m.content}});
   }
+  if (v.pairwise) {
+    j.erase("output");
+    j["pairwise"] = true;
+    j["answers"] = {v.output, v.output_second};
+  }
   if (!v.correction) j["locked_until"] = v.locked_until;
   return j;
+}
+
+// One grade of a form or a JSON body: a pick ("first", "second", "tie") of a pair, else a number.
+void add_grade(review::Submission& s, const std::string& dimension, const std::string& value,
+               const std::string& field) {
+  if (const auto p = review::parse_pick(value)) {
+    s.picks[dimension] = *p;
+    return;
+  }
+  try {
+    std::size_t used = 0;
+    s.grades[dimension] = std::stod(value, &used);
+    if (used != value.size()) throw std::invalid_argument(value);
+  } catch (const std::exception&) {
+    throw InputError(fmt::format("field '{}': '{}' is not a grade (a number on the scale, or of a "
+                                 "pair first, second or tie)",
+                                 field, value));
+  }
 }
 
 // The grades of a form post: "grade.DIM" fields.
@@ -146,16 +187,8 @@ review::Submission submission_of_form(const std::map<std::string, std::string>& 
     s.skip_reason = reason == f.end() ? "" : reason->second;
     return s;
   }
-  for (const auto& [key, value] : f) {
-    if (key.rfind("grade.", 0) != 0) continue;
-    try {
-      std::size_t used = 0;
-      s.grades[key.substr(6)] = std::stod(value, &used);
-      if (used != value.size()) throw std::invalid_argument(value);
-    } catch (const std::exception&) {
-      throw InputError(fmt::format("field '{}': '{}' is not a grade", key, value));
-    }
-  }
+  for (const auto& [key, value] : f)
+    if (key.rfind("grade.", 0) == 0) add_grade(s, key.substr(6), value, key);
   if (const auto note = f.find("note"); note != f.end()) s.note = note->second;
   return s;
 }
@@ -174,9 +207,14 @@ review::Submission submission_of_json(const json& j, std::int64_t pos) {
   if (j.contains("grades")) {
     if (!j["grades"].is_object()) throw InputError("field 'grades': expected an object");
     for (const auto& [dim, g] : j["grades"].items()) {
-      if (!g.is_number())
-        throw InputError(fmt::format("field 'grades.{}': expected a number", dim));
-      s.grades[dim] = g.get<double>();
+      if (g.is_number())
+        s.grades[dim] = g.get<double>();
+      else if (g.is_string())
+        add_grade(s, dim, g.get<std::string>(), "grades." + dim);
+      else
+        throw InputError(fmt::format("field 'grades.{}': expected a number, or of a pair "
+                                     "\"first\", \"second\" or \"tie\"",
+                                     dim));
     }
   }
   if (j.contains("note")) {
@@ -220,6 +258,7 @@ review::QueueRequest queue_request_of_form(const std::map<std::string, std::stri
   };
   review::QueueRequest q;
   q.pick.runs = {field("run").empty() ? "latest" : field("run")};
+  if (!field("compare_with").empty()) q.pick.runs.push_back(field("compare_with"));
   q.pick.dimensions = comma_list(field("dimensions"));
   q.pick.sample = static_cast<std::size_t>(whole("sample", 200));
   q.pick.per_item = static_cast<std::size_t>(whole("per_item", 2));
@@ -435,7 +474,8 @@ void add_review_api(Router& router, const std::string& store_path) {
                json out = json::array();
                for (const auto& d : review::queue_disagreements(store, q)) {
                  json grades = json::object(), notes = json::object();
-                 for (const auto& [who, g] : d.grades) grades[who] = g;
+                 for (const auto& [who, g] : d.grades)
+                   grades[who] = q.pairwise ? json(d.scale.label(static_cast<int>(g))) : json(g);
                  for (const auto& [who, n] : d.notes) notes[who] = n;
                  out.push_back({{"pos", d.pos}, {"item", d.item}, {"dimension", d.dimension},
                                 {"grades", grades}, {"notes", notes}});
@@ -452,11 +492,17 @@ void add_review_api(Router& router, const std::string& store_path) {
                  throw HttpError(400, "field 'pos': expected the item's place in the queue");
                if (!j.contains("dimension") || !j["dimension"].is_string())
                  throw HttpError(400, "field 'dimension': expected a string");
-               if (!j.contains("grade") || !j["grade"].is_number())
-                 throw HttpError(400, "field 'grade': expected a number");
+               // A grade on the dimension's scale; of a pair "A", "B" or "tie".
+               std::optional<double> grade;
+               if (j.contains("grade") && j["grade"].is_number()) grade = j["grade"].get<double>();
+               if (q.pairwise && j.contains("grade") && j["grade"].is_string())
+                 grade = parse_pair_choice(j["grade"].get<std::string>());
+               if (!grade)
+                 throw HttpError(400, q.pairwise ? "field 'grade': expected \"A\", \"B\" or \"tie\""
+                                                 : "field 'grade': expected a number");
                try {
                  review::adjudicate(store, q, r.who->name, j["pos"].get<std::int64_t>(),
-                                    j["dimension"].get<std::string>(), j["grade"].get<double>(),
+                                    j["dimension"].get<std::string>(), *grade,
                                     j.value("note", std::string()));
                } catch (const review::QueueConflict& e) {
                  throw HttpError(409, e.what());

@@ -394,6 +394,28 @@ CREATE TABLE review_claims (
 ) WITHOUT ROWID;
 CREATE INDEX review_claims_reviewer ON review_claims (queue_id, reviewer, state, finished_at);
 )sql",
+    // 15: pairwise review. A review item may be a pair: two runs' answers to one case (run_b is
+    // the second run, '' for one answer); its grades say which answer won (A, B or a tie) and
+    // which one the grader was shown first, as does each hand-out of a pairwise queue. The items
+    // table is rebuilt because its key (run_id, case_id) no longer names one item; foreign keys
+    // are off while migrations run (SqliteConnection::migrate), so nothing cascades.
+    R"sql(
+CREATE TABLE review_items_v15 (
+  id TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id TEXT NOT NULL,
+  run_b TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO review_items_v15 (id, run_id, case_id) SELECT id, run_id, case_id FROM review_items;
+DROP TABLE review_items;
+ALTER TABLE review_items_v15 RENAME TO review_items;
+CREATE UNIQUE INDEX review_items_answer ON review_items (run_id, case_id, run_b);
+CREATE INDEX review_items_run_b ON review_items (run_b) WHERE run_b <> '';
+ALTER TABLE grades ADD COLUMN shown_first TEXT NOT NULL DEFAULT '';
+ALTER TABLE review_queues ADD COLUMN pairwise INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE review_queue_entries ADD COLUMN case_index_b INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE review_claims ADD COLUMN shown_first TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.
@@ -592,6 +614,15 @@ void SqliteConnection::migrate() {
                     "({}): upgrade qualbar",
                     path_, current, kSchemaVersion));
   }
+  if (current == kSchemaVersion) return;
+  // Foreign keys are off while migrations run (they can only be switched outside a transaction):
+  // a migration that rebuilds a table other tables refer to must not cascade its DROP into them
+  // (SQLite's "making other kinds of table schema changes").
+  exec("PRAGMA foreign_keys = OFF");
+  struct KeysBackOn {
+    SqliteConnection& c;
+    ~KeysBackOn() { sqlite3_exec(c.db(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+  } back_on{*this};
   for (int v = current + 1; v <= kSchemaVersion; ++v) {
     Transaction tx(*this);
     // Another process may have opened the same new store at the same moment: the version is

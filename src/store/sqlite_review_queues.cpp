@@ -31,7 +31,7 @@ std::vector<std::string> queue_name_lines(const std::string& text) {
 
 constexpr const char* kQueueColumns =
     "id, name, source, runs, dimensions, per_item, lock_seconds, instructions, created_by, "
-    "created_at, closed_at, entries, finished";
+    "created_at, closed_at, entries, finished, pairwise";
 
 ReviewQueue queue_row(const Statement& s) {
   ReviewQueue q;
@@ -48,12 +48,13 @@ ReviewQueue queue_row(const Statement& s) {
   q.closed_at = s.text(10);
   q.entries = static_cast<std::size_t>(s.integer(11));
   q.finished = static_cast<std::size_t>(s.integer(12));
+  q.pairwise = s.integer(13) != 0;
   return q;
 }
 
 constexpr const char* kEntrySelect =
-    "e.pos, e.item_id, e.finished, i.run_id, e.case_index, i.case_id FROM review_queue_entries "
-    "e JOIN review_items i ON i.id = e.item_id";
+    "e.pos, e.item_id, e.finished, i.run_id, e.case_index, i.case_id, e.case_index_b, i.run_b "
+    "FROM review_queue_entries e JOIN review_items i ON i.id = e.item_id";
 
 QueueEntry entry_row(const Statement& s) {
   QueueEntry e;
@@ -63,11 +64,13 @@ QueueEntry entry_row(const Statement& s) {
   e.run_id = s.text(3);
   e.case_index = static_cast<std::size_t>(s.integer(4));
   e.case_id = s.text(5);
+  e.case_index_b = static_cast<std::size_t>(s.integer(6));
+  e.run_b = s.text(7);
   return e;
 }
 
 constexpr const char* kClaimColumns =
-    "pos, reviewer, state, locked_until, claimed_at, finished_at, reason";
+    "pos, reviewer, state, locked_until, claimed_at, finished_at, reason, shown_first";
 
 QueueClaim claim_row(const Statement& s, const std::string& path) {
   QueueClaim c;
@@ -85,6 +88,7 @@ QueueClaim claim_row(const Statement& s, const std::string& path) {
   c.claimed_at = s.text(4);
   c.finished_at = s.text(5);
   c.reason = s.text(6);
+  c.shown_first = s.text(7);
   return c;
 }
 
@@ -125,7 +129,7 @@ void SqliteReviewStore::save_queue(const ReviewQueue& queue, std::span<const Rev
             [](const ReviewItem& a, const ReviewItem& b) { return a.id < b.id; });
   SqliteConnection::Transaction tx(c_);
   insert_items(sorted);
-  Statement q(c_, fmt::format("INSERT INTO review_queues ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
+  Statement q(c_, fmt::format("INSERT INTO review_queues ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
                               kQueueColumns)
                       .c_str());
   q.bind(1, queue.id)
@@ -139,12 +143,17 @@ void SqliteReviewStore::save_queue(const ReviewQueue& queue, std::span<const Rev
       .bind(9, queue.created_by)
       .bind(10, queue.created_at)
       .bind(11, queue.closed_at)
-      .bind(12, static_cast<std::int64_t>(entries.size()));
+      .bind(12, static_cast<std::int64_t>(entries.size()))
+      .bind(13, static_cast<std::int64_t>(queue.pairwise));
   q.run();
-  Statement e(c_, "INSERT INTO review_queue_entries (queue_id, pos, item_id, case_index) VALUES "
-                  "(?,?,?,?)");
+  Statement e(c_, "INSERT INTO review_queue_entries (queue_id, pos, item_id, case_index, "
+                  "case_index_b) VALUES (?,?,?,?,?)");
   for (const auto& x : entries) {
-    e.bind(1, queue.id).bind(2, x.pos).bind(3, x.item).bind(4, static_cast<std::int64_t>(x.case_index));
+    e.bind(1, queue.id)
+        .bind(2, x.pos)
+        .bind(3, x.item)
+        .bind(4, static_cast<std::int64_t>(x.case_index))
+        .bind(5, static_cast<std::int64_t>(x.case_index_b));
     e.run();
   }
   tx.commit();
@@ -198,9 +207,10 @@ std::optional<QueueEntry> SqliteReviewStore::next_open_entry(const std::string& 
   // passed over when the reviewer has a claim on it, or when the reviewers who finished it and
   // those holding it locked make per_item.
   Statement s(c_,
-              "SELECT e.pos, e.item_id, e.finished, i.run_id, e.case_index, i.case_id FROM "
-              "review_queue_entries e INDEXED BY review_queue_entries_open JOIN review_items i "
-              "ON i.id = e.item_id WHERE e.queue_id = ?1 AND e.open = 1 "
+              "SELECT e.pos, e.item_id, e.finished, i.run_id, e.case_index, i.case_id, "
+              "e.case_index_b, i.run_b FROM review_queue_entries e INDEXED BY "
+              "review_queue_entries_open "
+              "JOIN review_items i ON i.id = e.item_id WHERE e.queue_id = ?1 AND e.open = 1 "
               "AND NOT EXISTS (SELECT 1 FROM review_claims c WHERE c.queue_id = ?1 AND "
               "c.pos = e.pos AND c.reviewer = ?2) "
               "AND e.finished + (SELECT COUNT(*) FROM review_claims c WHERE c.queue_id = ?1 AND "
@@ -251,7 +261,7 @@ std::optional<QueueClaim> SqliteReviewStore::last_done_claim(const std::string& 
 
 void SqliteReviewStore::put_claim(const std::string& queue, const QueueClaim& claim) {
   Statement s(c_, fmt::format("INSERT OR REPLACE INTO review_claims (queue_id, {}) VALUES "
-                              "(?,?,?,?,?,?,?,?)",
+                              "(?,?,?,?,?,?,?,?,?)",
                               kClaimColumns)
                       .c_str());
   s.bind(1, queue)
@@ -261,7 +271,8 @@ void SqliteReviewStore::put_claim(const std::string& queue, const QueueClaim& cl
       .bind(5, claim.locked_until)
       .bind(6, claim.claimed_at)
       .bind(7, claim.finished_at)
-      .bind(8, claim.reason);
+      .bind(8, claim.reason)
+      .bind(9, claim.shown_first);
   s.run();
 }
 

@@ -27,12 +27,12 @@ void SqliteReviewStore::save_batch(const ReviewBatch& batch) {
 }
 
 std::map<std::string, ReviewItem> SqliteReviewStore::items(const std::vector<std::string>& ids) {
-  Statement s(c_, "SELECT id, run_id, case_id FROM review_items WHERE id = ?");
+  Statement s(c_, "SELECT id, run_id, case_id, run_b FROM review_items WHERE id = ?");
   std::map<std::string, ReviewItem> out;
   for (const auto& id : ids) {
     if (out.contains(id)) continue;
     s.bind(1, id);
-    if (s.step()) out.emplace(id, ReviewItem{s.text(0), s.text(1), s.text(2)});
+    if (s.step()) out.emplace(id, ReviewItem{s.text(0), s.text(1), s.text(2), s.text(3)});
     s.reset();
   }
   return out;
@@ -44,8 +44,8 @@ void SqliteReviewStore::append_grades(std::span<const ReviewItem> items,
   insert_items(items);
   Statement g(c_,
               "INSERT INTO grades (item_id, dimension, grader, kind, grade, note, graded_at, "
-              "imported_at, source, reference) VALUES (?,?,?,?,?,?,?,"
-              "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),?,?)");
+              "imported_at, source, reference, shown_first) VALUES (?,?,?,?,?,?,?,"
+              "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),?,?,?)");
   for (const auto& x : grades) {
     g.bind(1, x.item)
         .bind(2, x.dimension)
@@ -55,7 +55,8 @@ void SqliteReviewStore::append_grades(std::span<const ReviewItem> items,
         .bind(6, x.note)
         .bind(7, x.graded_at)
         .bind(8, x.source)
-        .bind(9, x.reference);
+        .bind(9, x.reference)
+        .bind(10, x.shown_first);
     g.run();
   }
   tx.commit();
@@ -64,7 +65,18 @@ void SqliteReviewStore::append_grades(std::span<const ReviewItem> items,
 std::vector<Grade> SqliteReviewStore::grades(const std::string& run_id) {
   const std::string full = run_id.empty() ? std::string() : c_.resolve_run_id(run_id);
   Statement s(c_, fmt::format("SELECT {} FROM grades g JOIN review_items i ON i.id = g.item_id "
-                              "WHERE ?1 = '' OR i.run_id = ?1 ORDER BY g.seq",
+                              "WHERE (?1 = '' OR i.run_id = ?1) AND i.run_b = '' ORDER BY g.seq",
+                              kGradeColumns)
+                      .c_str());
+  s.bind(1, full);
+  return read_grades(s);
+}
+
+std::vector<Grade> SqliteReviewStore::pair_grades(const std::string& run_id) {
+  const std::string full = run_id.empty() ? std::string() : c_.resolve_run_id(run_id);
+  Statement s(c_, fmt::format("SELECT {} FROM grades g JOIN review_items i ON i.id = g.item_id "
+                              "WHERE i.run_b <> '' AND (?1 = '' OR i.run_id = ?1 OR i.run_b = ?1) "
+                              "ORDER BY g.seq",
                               kGradeColumns)
                       .c_str());
   s.bind(1, full);
@@ -95,15 +107,18 @@ std::vector<Grade> SqliteReviewStore::read_grades(Statement& s) {
     x.imported_at = s.text(10);
     x.source = s.text(11);
     x.reference = s.text(12);
+    x.run_b = s.text(13);
+    x.shown_first = s.text(14);
     out.push_back(std::move(x));
   }
   return out;
 }
 
 void SqliteReviewStore::insert_items(std::span<const ReviewItem> items) {
-  Statement s(c_, "INSERT OR IGNORE INTO review_items (id, run_id, case_id) VALUES (?,?,?)");
+  Statement s(c_, "INSERT OR IGNORE INTO review_items (id, run_id, case_id, run_b) VALUES "
+                  "(?,?,?,?)");
   for (const auto& i : items) {
-    s.bind(1, i.id).bind(2, i.run_id).bind(3, i.case_id);
+    s.bind(1, i.id).bind(2, i.run_id).bind(3, i.case_id).bind(4, i.run_b);
     s.run();
   }
 }

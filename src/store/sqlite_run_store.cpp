@@ -764,6 +764,10 @@ void SqliteRunStore::delete_run(const std::string& id) {
                                    full, lock.integer(1), lock.text(0)));
     }
   }
+  // Pairs of this run's answers with another run's go with it (their other run is run_b).
+  Statement pairs(c_, "DELETE FROM review_items WHERE run_b = ?");
+  pairs.bind(1, full);
+  pairs.run();
   Statement s(c_, "DELETE FROM runs WHERE id = ?");
   s.bind(1, full);
   s.run();

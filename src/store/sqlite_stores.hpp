@@ -139,6 +139,7 @@ class SqliteReviewStore final : public ReviewStore {
   std::map<std::string, ReviewItem> items(const std::vector<std::string>& ids) override;
   void append_grades(std::span<const ReviewItem> items, std::span<const Grade> grades) override;
   std::vector<Grade> grades(const std::string& run_id) override;
+  std::vector<Grade> pair_grades(const std::string& run_id) override;
   void save_queue(const ReviewQueue& queue, std::span<const ReviewItem> items,
                   std::span<const QueueEntry> entries) override;
   std::vector<ReviewQueue> queues() override;
@@ -168,7 +169,7 @@ class SqliteReviewStore final : public ReviewStore {
   std::vector<Grade> read_grades(Statement& s);
   static constexpr const char* kGradeColumns =
       "g.seq, g.item_id, i.run_id, i.case_id, g.dimension, g.grader, g.kind, g.grade, g.note, "
-      "g.graded_at, g.imported_at, g.source, g.reference";
+      "g.graded_at, g.imported_at, g.source, g.reference, i.run_b, g.shown_first";
   SqliteConnection& c_;
 };
 

@@ -281,5 +281,123 @@ TEST_F(QueueTest, AClosedQueueHandsOutNothingAndBadRequestsAreRefused) {
   EXPECT_THROW(find_queue(*store_, "q-0000000000"), InputError);
 }
 
+// A pairwise queue: run A ("Answer number i.") against run B ("Second model's answer i.").
+class PairQueueTest : public QueueTest {
+ protected:
+  PairQueueTest() {
+    JudgedRun b;
+    b.id = "r-20261102-000000-bbbb";
+    b.started_at = "2026-11-02T00:00:00Z";
+    b.n = 30;
+    b.model = "support-bot-v3";
+    b.output = [](std::size_t i) { return fmt::format("Second model's answer {}.", i); };
+    b.failed = [](std::size_t i) { return i == 2; };  // no pair for case 2
+    test::save_judged_run(*store_, b);
+  }
+  ReviewQueue make_pairs(std::size_t items, std::size_t per_item) {
+    QueueRequest rq;
+    rq.pick.runs = {"r-20261101-000000-aaaa", "r-20261102-000000-bbbb"};
+    rq.pick.dimensions = {"helpfulness"};
+    rq.pick.sample = items;
+    rq.pick.per_item = per_item;
+    rq.created_by = "ada";
+    return create_queue(*store_, rq).queue;
+  }
+  SubmitOutcome pick(const ReviewQueue& q, const std::string& who, std::int64_t pos, Pick p,
+                     std::int64_t t = kT0 + 10) {
+    Submission s;
+    s.pos = pos;
+    s.picks["helpfulness"] = p;
+    return submit(*store_, now(q), who, s, t);
+  }
+};
+
+TEST_F(PairQueueTest, TwoRunsMakeAPairwiseQueueShownInBothOrdersAndStoredAsAOrB) {
+  const ReviewQueue q = make_pairs(0, 2);
+  EXPECT_TRUE(q.pairwise);
+  EXPECT_EQ(q.entries, 29U) << "case 2 has no answer of run B";
+  EXPECT_EQ(q.runs.size(), 2U);
+  std::size_t a_first = 0;
+  for (std::int64_t pos = 0; pos < 29; ++pos) {
+    const auto ann = next_item(*store_, now(q), "ann", kT0);
+    const auto bob = next_item(*store_, now(q), "bob", kT0);
+    ASSERT_TRUE(ann && bob);
+    ASSERT_EQ(ann->pos, pos);
+    ASSERT_EQ(bob->pos, pos);
+    EXPECT_TRUE(ann->pairwise);
+    EXPECT_EQ(ann->item, bob->item);
+    EXPECT_NE(ann->item, review_item_id(q.runs[0], ann->c.id)) << "a pair is an item of its own";
+    EXPECT_NE(ann->shown_first, bob->shown_first) << "the two reviewers see the two orders";
+    const std::string& a_text = ann->shown_first == "A" ? ann->output : ann->output_second;
+    const std::string& b_text = ann->shown_first == "A" ? ann->output_second : ann->output;
+    EXPECT_EQ(a_text.rfind("Answer number ", 0), 0U);
+    EXPECT_EQ(b_text.rfind("Second model's answer ", 0), 0U);
+    a_first += ann->shown_first == "A";
+    // Both prefer run B's answer: ann by the place she saw it in, bob too.
+    EXPECT_EQ(pick(q, "ann", pos, ann->shown_first == "B" ? Pick::first : Pick::second),
+              SubmitOutcome::stored);
+    EXPECT_EQ(pick(q, "bob", pos, pos == 0 ? Pick::tie
+                                  : bob->shown_first == "B" ? Pick::first : Pick::second),
+              SubmitOutcome::stored);
+  }
+  // The order is drawn per item: neither always first.
+  EXPECT_GT(a_first, 5U);
+  EXPECT_LT(a_first, 24U);
+  const auto grades = store_->review().pair_grades("");
+  ASSERT_EQ(grades.size(), 58U);
+  for (const Grade& g : grades) {
+    EXPECT_EQ(g.run_b, q.runs[1]);
+    EXPECT_TRUE(g.shown_first == "A" || g.shown_first == "B") << g.shown_first;
+    EXPECT_EQ(g.grade, g.grader == "bob" && g.case_id == grades[1].case_id ? kPairTie : kPairB);
+  }
+  EXPECT_TRUE(store_->review().grades("").empty()) << "pair grades are not single answers' grades";
+  EXPECT_EQ(store_->review().pair_grades(q.runs[1]).size(), 58U);
+
+  // The reviewer's own pick comes back in the order they saw.
+  const auto mine = graded_item(*store_, now(q), "ann", 3);
+  ASSERT_TRUE(mine);
+  ASSERT_TRUE(mine->dimensions[0].picked);
+  EXPECT_EQ(*mine->dimensions[0].picked, mine->shown_first == "B" ? Pick::first : Pick::second);
+  EXPECT_TRUE(mine->dimensions[0].scale.pairwise);
+
+  // Agreement on the three-way scale; the one tie is the disagreement to settle.
+  const QueueOverview o = queue_overview(*store_, now(q), 0.95);
+  ASSERT_EQ(o.agreement.size(), 1U);
+  EXPECT_EQ(o.agreement[0].items_multiple, 29U);
+  EXPECT_DOUBLE_EQ(o.agreement[0].agreement, 28.0 / 29.0);
+  auto open = queue_disagreements(*store_, now(q));
+  ASSERT_EQ(open.size(), 1U);
+  EXPECT_EQ(open[0].pos, 0);
+  EXPECT_TRUE(open[0].scale.pairwise);
+  EXPECT_THROW(adjudicate(*store_, now(q), "ada", 0, "helpfulness", 3, ""), InputError);
+  adjudicate(*store_, now(q), "ada", 0, "helpfulness", kPairA, "A cites the policy");
+  EXPECT_TRUE(queue_disagreements(*store_, now(q)).empty());
+  const auto adjudicator = entry_item(*store_, now(q), 0);
+  ASSERT_TRUE(adjudicator);
+  EXPECT_EQ(adjudicator->shown_first, "A") << "an adjudicator sees A, then B";
+}
+
+TEST_F(PairQueueTest, APairIsGradedByPicksOnlyAndAOneAnswerQueueByNumbersOnly) {
+  const ReviewQueue q = make_pairs(3, 1);
+  ASSERT_TRUE(next_item(*store_, now(q), "ann", kT0));
+  Submission s;
+  s.pos = 0;
+  s.grades["helpfulness"] = 1;
+  try {
+    submit(*store_, now(q), "ann", s, kT0);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("first, second or tie"), std::string::npos) << e.what();
+  }
+  s.grades.clear();
+  EXPECT_THROW(submit(*store_, now(q), "ann", s, kT0), InputError) << "no pick at all";
+  const ReviewQueue single = make(2, 1);
+  ASSERT_EQ(next(single, "ann"), 0);
+  s.picks["helpfulness"] = Pick::first;
+  EXPECT_THROW(submit(*store_, now(single), "ann", s, kT0), InputError);
+  EXPECT_TRUE(store_->review().pair_grades("").empty());
+  EXPECT_EQ(grades_by(single, "ann"), 0U);
+}
+
 }  // namespace
 }  // namespace qb::review

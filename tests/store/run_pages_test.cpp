@@ -328,7 +328,7 @@ TEST(RunPages, AStoreOfSchemaFiveIsMigratedInPlaceAndItsRunsReportAsBefore) {
   fs::copy_file(fixture("schema5.db"), dir.work() / "s.db");
   {
     auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
-    EXPECT_EQ(store->schema_version(), 14);
+    EXPECT_EQ(store->schema_version(), 15);
     // Not indexed until its first report: filtering says what to do.
     CaseFilter f;
     f.failing = "grounded";
@@ -488,7 +488,7 @@ TEST(RunPages, AStoreOfSchemaEightIsMigratedAndANewRunOfItsDatasetSharesItsBlock
             sql_integer(dir, "SELECT key FROM runs WHERE id = '" + old_run + "'"));
   EXPECT_EQ(sql_integer(dir, "SELECT count(*) FROM run_blocks"), 5);
   auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
-  EXPECT_EQ(store->schema_version(), 14);
+  EXPECT_EQ(store->schema_version(), 15);
   EXPECT_EQ(store->runs().load_run(b).case_lines, store->runs().load_run(old_run).case_lines);
   EXPECT_TRUE(store->runs().changed_cases(old_run, b, "", std::nullopt, 10).rows.empty());
 }

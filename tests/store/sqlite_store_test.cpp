@@ -635,7 +635,7 @@ TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
         "INSERT INTO scores VALUES ('r-old', 0, 0, 1.0, 0, NULL);");
   }
   auto store = open_store(db_path_);
-  EXPECT_EQ(store->schema_version(), 14);
+  EXPECT_EQ(store->schema_version(), 15);
   const StoredRun old = store->runs().load_run("r-old");
   ASSERT_EQ(old.responses.size(), 1U);
   EXPECT_EQ(old.responses[0].output, "hello");

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,17 @@ namespace qb {
 // A review item's id: opaque (nothing in it tells the model or the run), stable (the same response
 // always gets the same id) and short enough to read aloud: "i-" and 10 hex digits.
 std::string review_item_id(const std::string& run_id, const std::string& case_id);
+// A pair's id: run A's and run B's answers to one case (the order of the runs matters: A is the
+// first). Opaque as review_item_id, and a different id from either answer's own.
+std::string review_pair_id(const std::string& run_a, const std::string& run_b,
+                           const std::string& case_id);
+
+// A pairwise grade, as stored: which answer won. On an ordinal scale of 0..2 (a tie sits between
+// the two), so that agreement weighs "A against B" above "A against a tie".
+inline constexpr double kPairB = 0, kPairTie = 1, kPairA = 2;
+// "A", "B" or "tie" of a stored pairwise grade; nullopt for any other value.
+std::optional<std::string> pair_choice_name(double grade);
+std::optional<double> parse_pair_choice(std::string_view name);
 
 // The grades of one item on one dimension, as they stand: each grader's latest grade.
 struct ItemGrades {

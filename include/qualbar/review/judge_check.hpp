@@ -25,6 +25,8 @@ namespace qb::review {
 // How a dimension is graded, by people and by the judge alike.
 struct GradeScale {
   bool ordinal = false;  // false: fail (0) / pass (1); true: whole points lo..hi (1..5)
+  // Which of two answers won: ordinal 0..2, B (0) < a tie (1) < A (2) (review/grades.hpp).
+  bool pairwise = false;
   int lo = 0;
   int hi = 1;
   // A grade passes when grade >= pass_at. Pass/fail: 1. Ordinal: from the dimension's threshold
@@ -40,6 +42,10 @@ struct GradeScale {
   [[nodiscard]] bool valid(double grade) const;
   // "pass (1) or fail (0)" or "a whole number from 1 to 5 (4 or more passes)".
   [[nodiscard]] std::string describe() const;
+  // One grade as a person reads it: "1 pass", "4", "A", "tie".
+  [[nodiscard]] std::string label(int grade) const;
+  // The scale of pairwise grades.
+  [[nodiscard]] static GradeScale pair();
 };
 
 // One item the judge graded. `human` is set when people graded it too (their consensus: see

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qualbar/core/case.hpp"
@@ -32,11 +33,18 @@ struct QueueCreated {
 };
 
 // Picks the answers as `review export` does and stores them as a queue; a monitor's weeks handed
-// out are frozen with it. InputError for a bad request (nothing is stored then).
+// out are frozen with it. Two runs make a pairwise queue: one item per case, the two answers side
+// by side, graded by which is better (request.pick.pairwise is implied). InputError for a bad
+// request (nothing is stored then).
 QueueCreated create_queue(Store& store, const QueueRequest& request);
 
 // A queue by id; HTTP-free NotFound (InputError) naming it when the store has none.
 ReviewQueue find_queue(Store& store, const std::string& id);
+
+// A pairwise grade as the reviewer gives it: by the place the answer was shown in.
+enum class Pick { first, second, tie };
+std::string_view to_string(Pick p);
+std::optional<Pick> parse_pick(std::string_view s);  // "first", "second" or "tie"
 
 // What a reviewer is shown of one item.
 struct QueueItemView {
@@ -44,13 +52,20 @@ struct QueueItemView {
   std::string item;  // the opaque review item id
   struct Dimension {
     std::string name, rubric;
-    GradeScale scale;
+    GradeScale scale;            // of a pair: GradeScale::pair()
     std::optional<double> mine;  // the reviewer's own grade, when they graded it already
+    std::optional<Pick> picked;  // of a pair: the reviewer's own pick, when they picked already
   };
   std::vector<Dimension> dimensions;
   Case c;                          // the case: input, contexts, reference, checks, category
-  std::string output;              // the answer
+  std::string output;              // the answer (of a pair: the one shown first)
   std::vector<std::string> cited;  // ids of the contexts the answer cites
+  // A pair: the answer shown second, and which of A and B is shown first ("A" or "B"; kept from
+  // reviewers, who see "answer 1" and "answer 2" only).
+  bool pairwise = false;
+  std::string output_second;
+  std::vector<std::string> cited_second;
+  std::string shown_first;
   std::string note;                // the reviewer's own note, when they graded it already
   bool correction = false;         // graded already: a new grade corrects it
   std::int64_t locked_until = 0;   // Unix seconds ("" for a correction)
@@ -79,6 +94,7 @@ class QueueConflict : public std::runtime_error {
 struct Submission {
   std::int64_t pos = 0;
   std::map<std::string, double> grades;  // dimension → grade: every dimension of the queue
+  std::map<std::string, Pick> picks;     // a pairwise queue: dimension → pick, instead
   std::string note;
   std::optional<std::string> skip_reason;  // set: the reviewer cannot judge it (no grades then)
 };

@@ -60,6 +60,9 @@ std::optional<Analysis> human_grades_analysis(const StoredRun& run, const Suite&
 
 struct ExportRequest {
   std::vector<std::string> runs;        // one run, or two (a comparison: both answers, blind)
+  // Two runs: one item per case, the pair of answers, graded by which is better (a pairwise
+  // review queue) instead of each answer on its own.
+  bool pairwise = false;
   std::vector<std::string> dimensions;  // empty: every dimension the judge grades
   // Cases to pick by a seeded draw; 0 = all. Unset: 200 of a run, and every record of a
   // monitor's weeks (on a monitor the draw is per week: never a subsample across weeks).

@@ -23,22 +23,29 @@ enum class GradeKind {
 std::string_view to_string(GradeKind k);
 std::optional<GradeKind> parse_grade_kind(std::string_view s);
 
-// One response to grade. Its id is opaque (nothing in it tells the model or the run), stable (the
-// same response always gets the same id) and short enough to read aloud: "i-" and 10 hex digits.
+// One response to grade, or a pair of two runs' responses to one case (`run_b` set: the answer of
+// run_id is A, run_b's is B). Its id is opaque (nothing in it tells the model or the run), stable
+// (the same response always gets the same id) and short enough to read aloud: "i-" and 10 hex
+// digits.
 struct ReviewItem {
   std::string id;
   std::string run_id;
   std::string case_id;
+  std::string run_b;  // "" for one response
 };
 
 struct Grade {
   std::int64_t seq = 0;  // order in the store (0 before it is stored): later corrects earlier
   std::string item;      // review item id
   std::string run_id, case_id;  // what the item is
+  std::string run_b;            // a pair's second run ("" for one response)
   std::string dimension;
   std::string grader;
   GradeKind kind = GradeKind::human;
+  // On the dimension's scale; of a pair, which answer won: 2 = A, 1 = a tie, 0 = B
+  // (review/grades.hpp, kPairA …).
   double grade = 0;
+  std::string shown_first;  // a pair: "A" or "B", the answer the grader saw first ("" otherwise)
   std::string note;
   std::string reference;    // a reference answer the grader wrote ("" when none)
   std::string graded_at;    // RFC 3339, UTC
@@ -67,7 +74,8 @@ struct ReviewQueue {
   std::string id;      // "q-" and 10 hex digits: opaque, shown to reviewers
   std::string name;    // what reviewers see it called
   std::string source;  // what its items came from ("run r-…", "monitor m-… weeks …"): admins only
-  std::vector<std::string> runs;        // the runs its items answer (admins only)
+  std::vector<std::string> runs;        // the runs its items answer (admins only): A and B of pairs
+  bool pairwise = false;                // items are pairs: which of two answers is better
   std::vector<std::string> dimensions;  // graded on each item, in this order
   std::size_t per_item = 2;             // reviewers each item goes to
   std::int64_t lock_seconds = 900;      // how long a hand-out holds an item for its reviewer
@@ -84,7 +92,9 @@ struct QueueEntry {
   std::string item;           // review item id
   std::string run_id;         // the run it answers, the case's id and its index there
   std::string case_id;
+  std::string run_b;          // a pair: the second run ("" for one answer)
   std::size_t case_index = 0;
+  std::size_t case_index_b = 0;  // a pair: the case's index in the second run
   std::size_t finished = 0;   // reviewers who graded it
 };
 
@@ -104,6 +114,7 @@ struct QueueClaim {
   std::int64_t locked_until = 0;  // Unix seconds
   std::string claimed_at, finished_at;  // RFC 3339, UTC ("" while not finished)
   std::string reason;                   // why it was skipped
+  std::string shown_first;  // a pair: "A" or "B", the answer this reviewer is shown first
 };
 
 // A reviewer's work in a queue, counted.
@@ -124,8 +135,11 @@ class ReviewStore {
   // Appends grades (and the items they name that are not stored yet) in one transaction: all of
   // them or, after a failure, none. Fills nothing in `grades`; seq and imported_at are the store's.
   virtual void append_grades(std::span<const ReviewItem> items, std::span<const Grade> grades) = 0;
-  // Every grade of the items of `run_id` ("" for all runs), in store order.
+  // Every grade of the items of `run_id` ("" for all runs), in store order; one response's items
+  // only (a pair's grades are pair_grades').
   [[nodiscard]] virtual std::vector<Grade> grades(const std::string& run_id) = 0;
+  // Every grade of pairs, in store order: those of `run_id` (as A or B), "" for all runs.
+  [[nodiscard]] virtual std::vector<Grade> pair_grades(const std::string& run_id) = 0;
 
   // ---- queues (src/store/sqlite_review_queues.cpp) ----
   // A new queue with its items (those not stored yet) and entries, in one transaction.
