@@ -4,12 +4,14 @@
 // kind "judge" (an outside judge) are checked the same way, one input per judge.
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "io/jsonl.hpp"
 #include "metrics/slices.hpp"
 #include "qualbar/core/error.hpp"
+#include "qualbar/review/grades.hpp"
 #include "qualbar/review/review.hpp"
 #include "qualbar/util/text.hpp"
 #include "qualbar/util/time.hpp"
@@ -84,6 +86,23 @@ void read_pairs(const std::string& file, std::map<std::string, std::vector<PairV
     p.first_preferred = g == 1;
     out[dim].push_back(std::move(p));
   });
+}
+
+// People's pairwise grades (review queues), as verdicts by the order each reviewer saw: per
+// dimension, each reviewer's latest grade of a pair (a correction replaces), ties left out (a tie
+// prefers neither place).
+std::map<std::string, std::vector<PairVerdict>> people_pairs(Store& store) {
+  std::map<std::tuple<std::string, std::string, std::string>, const Grade*> latest;
+  const std::vector<Grade> grades = store.review().pair_grades("");
+  for (const Grade& g : grades)
+    if (g.kind == GradeKind::human) latest[{g.dimension, g.item, g.grader}] = &g;
+  std::map<std::string, std::vector<PairVerdict>> out;
+  for (const auto& [key, g] : latest) {
+    if (g->grade == kPairTie || (g->shown_first != "A" && g->shown_first != "B")) continue;
+    out[g->dimension].push_back(
+        {g->item, g->shown_first, (g->grade == kPairA) == (g->shown_first == "A")});
+  }
+  return out;
 }
 
 }  // namespace
@@ -165,6 +184,9 @@ JudgeCheckInputs gather_judge_check(Store& store, const JudgeCheckRequest& rq) {
     in.pairs = std::move(p);
     out.dimensions.push_back(std::move(in));
   }
+  const auto people = people_pairs(store);
+  for (DimensionInput& in : out.dimensions)
+    if (const auto p = people.find(in.dimension); p != people.end()) in.people_pairs = p->second;
   if (out.dimensions.empty()) {
     throw InputError(
         "no judged dimension has human grades: people must grade some of the items the judge "

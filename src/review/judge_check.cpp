@@ -625,6 +625,7 @@ DimensionCheck check_judge(const DimensionInput& in, const JudgeCheckSettings& s
   add_slices(c, d);
   d.verbosity = verbosity_probe(c);
   d.position = position_probe(in.pairs, settings);
+  d.people_position = position_probe(in.people_pairs, settings);
   d.self_preference = self_preference(in);
   d.drift = drift_windows(c);
   decide(d, settings);

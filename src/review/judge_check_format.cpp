@@ -210,15 +210,26 @@ void write_verbosity(const VerbosityProbe& v, std::ostream& out, const Style& st
   t.print(out, st, "    ");
 }
 
-void write_position(const PositionProbe& p, std::ostream& out, const Style& st) {
-  out << '\n'
-      << st.bold("  Position: does the order of the answers sway the judge?") << ' '
-      << (p.flagged ? st.red("FLAGGED") : st.green("no")) << '\n';
-  out << fmt::format(
-      "    {} pairs asked in both orders: {} consistent, {} flipped to the first shown, {} to the "
-      "second ({} flip; exact test of lopsidedness p = {})\n",
-      p.pairs, p.consistent, p.first_both, p.second_both, percent(p.flip_rate),
-      p_value_text(p.sign_test.p_value));
+void write_position(const DimensionCheck& d, std::ostream& out, const Style& st) {
+  if (d.position) {
+    const PositionProbe& p = *d.position;
+    out << '\n'
+        << st.bold("  Position: does the order of the answers sway the judge?") << ' '
+        << (p.flagged ? st.red("FLAGGED") : st.green("no")) << '\n';
+    out << fmt::format(
+        "    {} pairs asked in both orders: {} consistent, {} flipped to the first shown, {} to "
+        "the second ({} flip; exact test of lopsidedness p = {})\n",
+        p.pairs, p.consistent, p.first_both, p.second_both, percent(p.flip_rate),
+        p_value_text(p.sign_test.p_value));
+  }
+  if (d.people_position && d.people_position->pairs > 0) {
+    const PositionProbe& p = *d.people_position;
+    out << fmt::format(
+        "    People, for comparison (pairwise review, two reviewers seeing the two orders): {} "
+        "pairs, {} consistent, {} to the first shown, {} to the second ({} flip){}\n",
+        p.pairs, p.consistent, p.first_both, p.second_both, percent(p.flip_rate),
+        d.position ? "" : "; give the judge's pairwise verdicts with --pairwise to compare");
+  }
 }
 
 void write_self_preference(const SelfPreference& s, std::ostream& out, const Style& st) {
@@ -264,7 +275,7 @@ void write_dimension(const DimensionCheck& d, std::ostream& out, const Style& st
   write_estimates(d, out, st);
   write_slices(d, out, st);
   write_verbosity(d.verbosity, out, st);
-  if (d.position) write_position(*d.position, out, st);
+  write_position(d, out, st);
   if (d.self_preference) write_self_preference(*d.self_preference, out, st);
   write_drift(d, out, st);
 }
@@ -421,6 +432,7 @@ json dimension_json(const DimensionCheck& d) {
           {"slice_estimates", slice_estimates},
           {"verbosity", verbosity_json(d.verbosity)},
           {"position", position_json(d.position)},
+          {"people_position", position_json(d.people_position)},
           {"self_preference", self_preference_json(d.self_preference)},
           {"drift", drift_json(d.drift)}};
 }

@@ -110,6 +110,13 @@ std::string jc_probes(const DimensionCheck& d) {
                             d.position->flagged ? "FLAGGED" : "no", d.position->pairs,
                             d.position->consistent, percent(d.position->flip_rate))) +
            "</p>\n";
+  if (d.people_position && d.people_position->pairs > 0)
+    out += "<p>" +
+           text(fmt::format("People, for comparison (pairwise review, two reviewers seeing the "
+                            "two orders): {} pairs, {} consistent, {} flipped",
+                            d.people_position->pairs, d.people_position->consistent,
+                            percent(d.people_position->flip_rate))) +
+           "</p>\n";
   if (d.self_preference)
     out += "<h3>Self-preference</h3>\n<p>" +
            text(fmt::format("judge {} grades {}{}", d.self_preference->judge_model,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/review/judge_check.hpp"
 #include "qualbar/review/queue.hpp"
 #include "review_fixture.hpp"
 
@@ -397,6 +398,45 @@ TEST_F(PairQueueTest, APairIsGradedByPicksOnlyAndAOneAnswerQueueByNumbersOnly) {
   EXPECT_THROW(submit(*store_, now(single), "ann", s, kT0), InputError);
   EXPECT_TRUE(store_->review().pair_grades("").empty());
   EXPECT_EQ(grades_by(single, "ann"), 0U);
+}
+
+TEST_F(PairQueueTest, PeoplesPicksInTheOrderTheySawThemGiveJudgeCheckItsPositionBaseline) {
+  const ReviewQueue q = make_pairs(12, 2);
+  // ann always picks the answer shown first; bob always run B's. Where ann saw A first, the two
+  // orders of the pair went to different answers, each time the first shown: a flip.
+  std::size_t ann_saw_a_first = 0;
+  for (std::int64_t pos = 0; pos < 12; ++pos) {
+    const auto ann = next_item(*store_, now(q), "ann", kT0);
+    const auto bob = next_item(*store_, now(q), "bob", kT0);
+    ASSERT_TRUE(ann && bob);
+    ann_saw_a_first += ann->shown_first == "A";
+    pick(q, "ann", pos, Pick::first);
+    pick(q, "bob", pos, bob->shown_first == "B" ? Pick::first : Pick::second);
+  }
+  ASSERT_GT(ann_saw_a_first, 0U);
+  // A correction replaces a reviewer's earlier pick: bob's tie on item 0 takes it out.
+  pick(q, "bob", 0, Pick::tie, kT0 + 20);
+  const bool flip_0 = graded_item(*store_, now(q), "ann", 0)->shown_first == "A";
+
+  test::write_text(dir_.file("pairs.jsonl"),
+                   "{\"id\":\"p1\",\"dimension\":\"helpfulness\",\"shown_first\":\"A\",\"grade\":1}\n"
+                   "{\"id\":\"p1\",\"dimension\":\"helpfulness\",\"shown_first\":\"B\",\"grade\":0}\n");
+  JudgeCheckRequest rq;
+  rq.runs = {q.runs[0]};
+  rq.dimensions = {"helpfulness"};
+  rq.pairwise_file = dir_.file("pairs.jsonl");
+  const JudgeCheckInputs in = gather_judge_check(*store_, rq);
+  ASSERT_EQ(in.dimensions.size(), 1U);
+  EXPECT_EQ(in.dimensions[0].people_pairs.size(), 23U) << "24 picks, one corrected to a tie";
+  const DimensionCheck d = check_judge(in.dimensions[0], in.settings);
+  ASSERT_TRUE(d.position);
+  EXPECT_EQ(d.position->pairs, 1U);
+  EXPECT_EQ(d.position->consistent, 1U) << "the judge's own verdicts";
+  ASSERT_TRUE(d.people_position);
+  EXPECT_EQ(d.people_position->pairs, 11U);
+  EXPECT_EQ(d.people_position->first_both, ann_saw_a_first - (flip_0 ? 1 : 0));
+  EXPECT_EQ(d.people_position->second_both, 0U);
+  EXPECT_EQ(d.people_position->consistent, 11U - d.people_position->first_both);
 }
 
 }  // namespace

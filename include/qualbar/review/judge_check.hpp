@@ -25,13 +25,13 @@ namespace qb::review {
 // How a dimension is graded, by people and by the judge alike.
 struct GradeScale {
   bool ordinal = false;  // false: fail (0) / pass (1); true: whole points lo..hi (1..5)
-  // Which of two answers won: ordinal 0..2, B (0) < a tie (1) < A (2) (review/grades.hpp).
-  bool pairwise = false;
   int lo = 0;
   int hi = 1;
   // A grade passes when grade >= pass_at. Pass/fail: 1. Ordinal: from the dimension's threshold
   // (lo + threshold·(hi − lo), rounded up), else hi − (hi − lo)/4 rounded up (4 of 1..5).
   double pass_at = 1;
+  // Which of two answers won: ordinal 0..2, B (0) < a tie (1) < A (2) (review/grades.hpp).
+  bool pairwise = false;
 
   // The grade on 0–1: (grade − lo) / (hi − lo). Pass/fail grades are already 0 or 1.
   [[nodiscard]] double unit(double grade) const;
@@ -186,6 +186,10 @@ struct DimensionCheck {
   std::vector<std::pair<std::string, Estimates>> slice_estimates;  // "language=de" → estimates
   VerbosityProbe verbosity;
   std::optional<PositionProbe> position;  // when pairwise verdicts were given
+  // The same probe over people's pairwise grades from review queues, whose reviewers of a pair see
+  // its two orders in turn: how often the order sways people (the task's own share of flips), for
+  // reading the judge's against. Never changes the verdict.
+  std::optional<PositionProbe> people_position;
   std::optional<SelfPreference> self_preference;
   std::vector<DriftWindow> drift;  // oldest first
   bool drift_alert = false;
@@ -202,6 +206,7 @@ struct DimensionInput {
   GradeScale scale;
   std::vector<CheckItem> items;
   std::vector<PairVerdict> pairs;         // may be empty
+  std::vector<PairVerdict> people_pairs;  // people's pairwise grades (ties left out); may be empty
   std::string judge_model, judged_model;  // "" when unknown
   // Items people graded that the judge has no grade for (its call failed, it did not answer in
   // format, or the dimension does not apply): not in `items`, counted so the check can say so.
