@@ -204,5 +204,58 @@ TEST_F(ServeReview, OnlyAdminsMakeQueuesAndSeeTheOverviewAdjudicatorsSettle) {
   EXPECT_EQ(adjudicator.Get("/review/" + q + "/overview")->status, 403) << "the overview is admins'";
 }
 
+TEST_F(ServeReview, APairwiseQueueShowsTwoAnswersByPlaceAndTakesFirstSecondOrTie) {
+  auto admin = demo_->as("admin");
+  const auto made = admin.Post("/api/v1/review/queues", csrf("admin"),
+                               R"({"run":"latest","compare_with":"latest~1","sample":3,"per_item":2})",
+                               "application/json");
+  ASSERT_EQ(made->status, 201) << made->body;
+  const json queue = json::parse(made->body)["queue"];
+  const std::string q = queue["id"];
+  EXPECT_TRUE(queue["pairwise"].get<bool>());
+  EXPECT_NE(queue["source"].get<std::string>().find("comparison r-"), std::string::npos);
+
+  auto reviewer = demo_->as("reviewer");
+  const auto next = reviewer.Get("/api/v1/review/queues/" + q + "/next");
+  ASSERT_EQ(next->status, 200);
+  expect_blind(next->body, "a pair");
+  const json item = json::parse(next->body)["item"];
+  ASSERT_TRUE(item.is_object()) << next->body;
+  EXPECT_TRUE(item["pairwise"].get<bool>());
+  ASSERT_EQ(item["answers"].size(), 2U);
+  EXPECT_FALSE(item.contains("output"));
+  EXPECT_FALSE(item.contains("shown_first")) << "which run's answer comes first is not said";
+  EXPECT_EQ(item["dimensions"][0]["scale"]["choices"], json({"first", "second", "tie"}));
+  const std::string at = "/api/v1/review/queues/" + q + "/items/" + std::to_string(item["pos"].get<int>());
+  const auto page = reviewer.Get("/review/" + q);
+  expect_blind(page->body, "the pair's page");
+  EXPECT_NE(page->body.find("id=\"answer-2\""), std::string::npos);
+  EXPECT_NE(page->body.find("value=\"second\" data-key=\"2\""), std::string::npos);
+
+  const auto number = reviewer.Post(at, csrf("reviewer"), R"({"grades":{"helpful":1}})", "application/json");
+  EXPECT_EQ(number->status, 400);
+  EXPECT_NE(number->body.find("first, second or tie"), std::string::npos) << number->body;
+  const auto ok = reviewer.Post(at, csrf("reviewer"), R"({"grades":{"helpful":"second"}})", "application/json");
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  expect_blind(reviewer.Get(at)->body, "the graded pair");
+  EXPECT_EQ(json::parse(reviewer.Get(at)->body)["item"]["dimensions"][0]["mine"], "second");
+
+  // The admin grades the same pair through the form and is shown the other order.
+  const auto theirs = json::parse(admin.Get("/api/v1/review/queues/" + q + "/next")->body)["item"];
+  ASSERT_EQ(theirs["pos"], item["pos"]);
+  EXPECT_EQ(theirs["answers"][0], item["answers"][1]);
+  EXPECT_EQ(theirs["answers"][1], item["answers"][0]);
+  const auto form = admin.Post("/review/" + q + "/items/" + std::to_string(item["pos"].get<int>()),
+                               "csrf=" + demo_->csrf("admin") + "&action=grade&grade.helpful=first",
+                               "application/x-www-form-urlencoded");
+  EXPECT_EQ(form->status, 303) << form->body;
+  const auto store = open_store((demo_->dir().work() / "s.db").string(), StoreAccess::existing);
+  const auto grades = store->review().pair_grades("");
+  ASSERT_EQ(grades.size(), 2U);
+  EXPECT_NE(grades[0].shown_first, grades[1].shown_first);
+  EXPECT_EQ(grades[0].grade, grades[1].grade) << "second of one order is first of the other";
+  EXPECT_EQ(grades[0].source, "queue " + q);
+}
+
 }  // namespace QB_UNITY_ID
 }  // namespace qb
