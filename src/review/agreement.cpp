@@ -276,7 +276,9 @@ std::string agreement_json(const std::vector<DimensionAgreement>& all) {
     d["disagreements"] = nlohmann::json::array();
     for (const auto& x : a.open) {
       nlohmann::json g = nlohmann::json::object();
-      for (const auto& [who, v] : x.grades) g[who] = v;
+      for (const auto& [who, v] : x.grades)
+        g[who] = a.scale.pairwise ? nlohmann::json(a.scale.label(static_cast<int>(v)))
+                                  : nlohmann::json(v);
       d["disagreements"].push_back(
           {{"id", x.item}, {"run", x.run_id}, {"case", x.case_id}, {"grades", g}});
     }

@@ -13,6 +13,8 @@
 //     one going back (u) to correct a grade: the correction replaces the grade, it is not added;
 //   - the live agreement (kappa, alpha) is the one of the grades given;
 //   - an adjudicator settles a disagreement; a plain reviewer may not (403);
+//   - a pairwise queue: two answers by place (1, 2, 0 for a tie), each pair shown to its two
+//     reviewers in opposite orders, agreement over the picks, a tie settled as A or B;
 //   - hostile strings in outputs, contexts, references, checks, names, instructions and notes
 //     stay text on every review page;
 //   - a monitor's closed week graded by two reviewers shows in `monitor status` and on the
@@ -109,6 +111,9 @@ function setUp() {
     // The monitor's closed week, every sampled record, two reviewers each.
     week: queueIdOf(q(['review', 'queue', 'create', '--run', MONITOR, '--week', week, '--per-item', '2',
       '--name', `Production, ${week}`, '--store', 's.db'])),
+    // Pairwise: v2's and v1's answers to six cases side by side, two reviewers each.
+    pairs: queueIdOf(q(['review', 'queue', 'create', '--run', v2.id, '--run', v1.id, '--sample', '6', '--per-item', '2',
+      '--name', 'Which answer is better', '--store', 's.db'])),
     hostile: queueIdOf(q(['review', 'queue', 'create', '--run', hostileRun.id, '--dimension', 'correct', '--sample', '0',
       '--per-item', '2', '--name', `${HOSTILE.script} ${HOSTILE.img}`, '--instructions', 'hostile-instructions.txt', '--store', 's.db'])),
   };
@@ -644,6 +649,67 @@ async function locksRanOut(world) {
   check(o?.queue?.finished === 1 && o?.open_disagreements === 0, `overview: the item is finished with no disagreement: C's "0 fail" was not counted (finished ${o?.queue?.finished}, open ${o?.open_disagreements})`);
 }
 
+// Pairwise: A and B grade six pairs by keyboard, A always picking answer 1 (key 1), B answer 2
+// (key 2) but a tie (key 0) on their first pair. The two see each pair in opposite orders, so
+// they agree on every pair but the tie; the adjudicator settles that one by A and B.
+async function pairwiseByKeys(world) {
+  step('a pairwise queue graded by keyboard');
+  const { A, B, D, axeA } = world;
+  const queue = world.queues.pairs;
+  const orders = { A: new Map(), B: new Map() };  // pos → [answer 1, answer 2]
+  const wrongKey = [];
+  for (const [key, p] of [['A', A], ['B', B]]) {
+    await open(p.page, `${world.base}/review/${queue}`);
+    if (key === 'A') {
+      check(await p.page.locator('#answer-1').count() === 1 && await p.page.locator('#answer-2').count() === 1,
+        'A: a pair shows two answers, #answer-1 and #answer-2');
+      const headings = await p.page.locator('.pair h3').allTextContents();
+      check(headings.join('|') === 'Answer 1|Answer 2', `A: named by place only: ${headings.join(', ')}`);
+      await open(axeA.page, `${world.base}/review/${queue}`);
+      await axeCheck(axeA.page, 'a reviewer\'s pair page');
+      await A.shot('pair', true);
+    }
+    for (let guard = 0; guard < 10; guard += 1) {
+      const s = await shown(p.page);
+      p.doms.push(await p.page.content());
+      if (s.done) break;
+      const answers = [await p.page.locator('#answer-1').innerText(), await p.page.locator('#answer-2').innerText()];
+      orders[key].set(s.pos, answers);
+      const press = key === 'A' ? '1' : orders.B.size === 1 ? '0' : '2';
+      await p.page.keyboard.press(press);
+      const chosen = (await shown(p.page)).checked;
+      const want = { 1: 'first', 2: 'second', 0: 'tie' }[press];
+      if (chosen !== want) wrongKey.push(`${key} pressed ${press}, ${chosen} checked`);
+      await pressAndLand(p.page, 'n');
+    }
+  }
+  check(orders.A.size === 6 && orders.B.size === 6, `A and B each picked in all 6 pairs (${orders.A.size}, ${orders.B.size})`);
+  check(wrongKey.length === 0, `keys 1, 2 and 0 pick answer 1, answer 2 and a tie${wrongKey.length ? `: ${wrongKey.join('; ')}` : ''}`);
+  // (Where v1 and v2 wrote the same answer, the order cannot be seen.)
+  const differing = [...orders.A].filter(([, [one, two]]) => one !== two);
+  const swapped = differing.filter(([pos, [one, two]]) => {
+    const b = orders.B.get(pos);
+    return b && b[0] === two && b[1] === one;
+  }).length;
+  check(differing.length >= 3 && swapped === differing.length,
+    `each pair was shown to A and B in opposite orders (${swapped} of the ${differing.length} pairs whose answers differ)`);
+  const o = (await api(world.admin, 'GET', `/api/v1/review/queues/${queue}/overview`)).json;
+  const agreement = o?.agreement?.dimensions?.[0];
+  check(agreement?.items_multiple === 6 && near(agreement?.agreement, 5 / 6) && o?.open_disagreements === 1,
+    `overview: 6 pairs picked by two, agreeing on 5 (the tie apart), 1 to settle (${agreement?.items_multiple}, ${agreement?.agreement}, ${o?.open_disagreements})`);
+
+  await open(D.page, `${world.base}/review/${queue}/adjudicate`);
+  const section = D.page.locator('section.disagreement');
+  check(await section.count() === 1 && /: tie/.test(await section.first().innerText()), 'D: the one disagreement lists a tie against a pick');
+  await Promise.all([D.page.waitForNavigation(), section.first().locator('h2 a').click()]);
+  const headings = await D.page.locator('.pair h3').allTextContents();
+  check(headings.join('|') === 'Answer A|Answer B', `D: the adjudicator sees the pair as A and B (${headings.join(', ')})`);
+  await section.first().getByLabel('A', { exact: true }).check();
+  await Promise.all([D.page.waitForNavigation(), section.first().getByRole('button', { name: 'Settle' }).click()]);
+  const after = (await api(world.admin, 'GET', `/api/v1/review/queues/${queue}/overview`)).json;
+  check(after?.open_disagreements === 0, `overview: the pair is settled (${after?.open_disagreements} open)`);
+}
+
 // Accessibility of the admin's and adjudicator's pages.
 async function adminPagesAccessible(world) {
   step('axe on the admin\'s pages');
@@ -713,6 +779,7 @@ async function main() {
     await twoReviewersGrade(world);
     await agreementIsLive(world);
     await adjudication(world);
+    await pairwiseByKeys(world);
     await adminPagesAccessible(world);
     await hostileStringsStayText(world);
     await monitorWeekGraded(world);
