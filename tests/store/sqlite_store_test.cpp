@@ -5,10 +5,13 @@
 #include <zstd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
+#include <ranges>
 #include <regex>
 #include <span>
 #include <stdexcept>
@@ -18,6 +21,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "../cli/run_qualbar.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/providers/provider.hpp"
@@ -820,6 +824,91 @@ TEST_F(SqliteStoreTest, ALeaseIsHeldByOneProcessUntilItExpiresOrIsGivenUp) {
   EXPECT_TRUE(two->monitor().take_lease("monitor", "host:2:b", 0));
   EXPECT_TRUE(one->monitor().take_lease("monitor", "host:1:a", 60)) << "the other one's expired";
   EXPECT_TRUE(two->monitor().take_lease("other job", "host:2:b", 60)) << "leases are by name";
+}
+
+// A store written by the release before pairwise review (schema 14, made by
+// tests/store/fixtures/make_schema14.sh from a0ef159): one judged run of 12 cases, 6 answers graded
+// by two reviewers from files (disagreements, a correction, an adjudication) and a queue of the
+// other 6, one of them handed out and graded through qualbar serve. Migration 15 rebuilds
+// review_items, which grades, assignments and queue entries refer to: nothing may cascade away.
+TEST(SqliteStoreMigration,
+     AStoreOfSchemaFourteenKeepsEveryReviewItemGradeAndQueueThroughThePairwiseMigration) {
+  test::TempDir dir("qb-store-schema14");
+  const fs::path path = dir.work() / "s.db";
+  fs::copy_file(fs::path(QB_SOURCE_DIR) / "tests" / "store" / "fixtures" / "schema14.db", path);
+  const std::vector<std::string> tables = {"review_items", "grades", "review_assignments",
+                                           "review_queue_entries", "review_claims"};
+  const auto counts = [&] {
+    Db db(path.string());
+    std::vector<long long> n;
+    for (const auto& t : tables) n.push_back(db.integer("SELECT COUNT(*) FROM " + t));
+    return n;
+  };
+  const std::vector<long long> before = counts();
+  {
+    Db db(path.string());
+    ASSERT_EQ(db.integer("SELECT MAX(version) FROM schema_migrations"), 14);
+  }
+  ASSERT_EQ(before, (std::vector<long long>{12, 28, 24, 6, 1}));
+
+  auto store = open_store(path.string(), StoreAccess::existing);
+  EXPECT_EQ(store->schema_version(), 15);
+  EXPECT_EQ(counts(), before);
+  {
+    Db db(path.string());
+    EXPECT_TRUE(db.column("PRAGMA foreign_key_check").empty());
+    EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok");
+  }
+
+  const std::vector<Grade> grades = store->review().grades("");
+  ASSERT_EQ(grades.size(), 28U);
+  std::map<std::string, int> by_grader_item_dimension;
+  std::size_t adjudicated = 0, from_queue = 0;
+  for (const Grade& g : grades) {
+    SCOPED_TRACE(fmt::format("grade {} of {}", g.seq, g.item));
+    EXPECT_FALSE(g.run_id.empty());
+    EXPECT_FALSE(g.case_id.empty());
+    EXPECT_EQ(g.run_b, "");
+    EXPECT_EQ(g.shown_first, "");
+    ++by_grader_item_dimension[g.grader + " " + g.item + " " + g.dimension];
+    adjudicated += g.kind == GradeKind::adjudicated ? 1 : 0;
+    from_queue += g.source.starts_with("queue q-") ? 1 : 0;
+  }
+  EXPECT_EQ(adjudicated, 1U);
+  EXPECT_EQ(from_queue, 2U) << "the queue's item, graded on helpfulness and tone";
+  EXPECT_EQ(std::ranges::count(by_grader_item_dimension | std::views::values, 2), 1)
+      << "reviewer-1's correction: a second grade of one item and dimension";
+  EXPECT_TRUE(store->review().pair_grades("").empty());
+
+  const std::vector<ReviewQueue> queues = store->review().queues();
+  ASSERT_EQ(queues.size(), 1U);
+  const ReviewQueue& q = queues.front();
+  EXPECT_FALSE(q.pairwise);
+  EXPECT_EQ(q.entries, 6U);
+  EXPECT_EQ(q.dimensions, (std::vector<std::string>{"helpfulness", "tone"}));
+  for (std::int64_t pos = 0; pos < 6; ++pos) {
+    const auto entry = store->review().queue_entry(q.id, pos);
+    ASSERT_TRUE(entry.has_value()) << "entry " << pos;
+    EXPECT_FALSE(entry->run_id.empty());
+    EXPECT_FALSE(entry->case_id.empty());
+    EXPECT_EQ(entry->run_b, "");
+    EXPECT_EQ(entry->case_index_b, 0U);
+  }
+  const auto claims = store->review().claims(q.id, 0);
+  ASSERT_EQ(claims.size(), 1U);
+  EXPECT_EQ(claims[0].state, ClaimState::done);
+  EXPECT_EQ(claims[0].shown_first, "");
+  EXPECT_EQ(store->review().queue_grades(q.id).size(), 2U);
+
+  // Foreign keys are on again after the migration: deleting the run cascades into its review
+  // items and, through them, their grades, assignments and queue entries.
+  const std::string run = grades.front().run_id;
+  store->runs().delete_run(run);
+  EXPECT_TRUE(store->review().grades("").empty());
+  Db db(path.string());
+  EXPECT_EQ(db.integer("SELECT COUNT(*) FROM runs"), 0);
+  for (const char* t : {"review_items", "grades", "review_assignments", "review_queue_entries"})
+    EXPECT_EQ(db.integer(std::string("SELECT COUNT(*) FROM ") + t), 0) << t;
 }
 
 }  // namespace QB_UNITY_ID
