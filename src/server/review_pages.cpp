@@ -175,7 +175,8 @@ std::string case_sections(const review::QueueItemView& v, PairNames names = kSho
   if (c.reference && !c.reference->empty())
     out += "<h2>Reference answer</h2>\n<div class=\"text\">" + html::text(*c.reference) + "</div>\n";
   if (!c.asserts.empty()) {
-    out += "<h2>Checks this case asks of the answer</h2>\n<ul>\n";
+    out += fmt::format("<h2>Checks this case asks of {}</h2>\n<ul>\n",
+                       v.pairwise ? "each answer" : "the answer");
     for (const auto& a : c.asserts)
       out += fmt::format("<li><code>{}</code> {}</li>\n", html::text(a.type), html::text(a.args_json));
     out += "</ul>\n";

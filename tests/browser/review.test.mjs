@@ -83,9 +83,25 @@ function writeHostileRun() {
 }
 
 // The demo, its monitor, the hostile run, the people, and the queues made with the command line.
+// The demo's production week 2026-W43 made busier: each of its records sent twice more (new ids,
+// the same day), and the monitor topping every category up to 60 a week, so the week's sample
+// holds 200 records or more: the size of a team's weekly review.
+const WEEK = '2026-W43';
+function busierWeek() {
+  const lines = readFileSync(path.join(dir, 'd', 'production.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const inWeek = lines.map((l) => JSON.parse(l)).filter((r) => r.ts >= '2026-10-19' && r.ts < '2026-10-26');
+  const more = [];
+  for (const copy of ['b', 'c']) for (const r of inWeek) more.push(JSON.stringify({ ...r, id: `${r.id}-${copy}` }));
+  writeFileSync(path.join(dir, 'd', 'production-w43.jsonl'), `${more.join('\n')}\n`);
+  const suite = readFileSync(path.join(dir, 'd', 'suite.yaml'), 'utf8');
+  if (/^monitor:/m.test(suite)) throw new Error('the demo suite has a monitor map already: merge min_per_window into it');
+  writeFileSync(path.join(dir, 'd', 'suite.yaml'), `${suite}\nmonitor:\n  min_per_window: 60\n`);
+}
+
 function setUp() {
   q(['demo', '--dir', 'd', '--store', 's.db']);
-  q(['monitor', 'ingest', 'd/production.jsonl', '--suite', 'd/suite.yaml', '--store', 's.db']);
+  busierWeek();
+  q(['monitor', 'ingest', 'd/production.jsonl', 'd/production-w43.jsonl', '--suite', 'd/suite.yaml', '--store', 's.db']);
   const demoRuns = storedRuns();
   const v2 = demoRuns.find((r) => r.model === 'support-bot-v2');
   const v1 = demoRuns.find((r) => r.model === 'support-bot-v1');
@@ -93,11 +109,7 @@ function setUp() {
   const runs = storedRuns();
   const hostileRun = runs.find((r) => r.model === HOSTILE_MODEL);
 
-  // The closed weeks short of grades; the smallest goes to the weekly queue.
-  const status = JSON.parse(q(['monitor', 'status', '--suite', 'd/suite.yaml', '--store', 's.db', '--format', 'json'], [0, 1]));
-  const short = status.grading_gaps.find((g) => g.dimension === 'helpful').weeks.map((w) => w.week);
-  const sampled = Object.fromEntries(status.review.find((r) => r.dimension === 'helpful').weeks.map((w) => [w.week, w.sampled]));
-  const week = [...short].sort((a, b) => sampled[a] - sampled[b] || a.localeCompare(b))[0];
+  const week = WEEK;
 
   writeFileSync(path.join(dir, 'instructions.txt'), 'Grade helpful as the rubric says. Read the cited passages first.\n');
   const queues = {
@@ -581,6 +593,7 @@ async function monitorWeekGraded(world) {
     }
     if (!gave) break;
   }
+  check(items >= 200, `the week's queue holds every sampled record of ${world.week}: ${items} (200 or more)`);
   check(items > 0 && grades.A.size === items && grades.B.size === items && refused.length === 0,
     `A and B each graded all ${items} records through the API (${grades.A.size}, ${grades.B.size})${refused.length ? `; refused: ${refused.slice(0, 2).join('; ')}` : ''}`);
   const agreed = [...grades.A].filter(([item, g]) => grades.B.get(item) === g).length;
