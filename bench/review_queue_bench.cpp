@@ -68,8 +68,12 @@ void grade_until(int port, const std::string& queue, const std::string& dimensio
     const auto answered = Clock::now();
     if (think_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(think(rng)));
     const auto graded = Clock::now();
-    const std::string body =
-        "{\"grades\":{\"" + dimension + "\":" + std::to_string(++n % 3 == 0 ? 0 : 1) + "}}";
+    // A pair is graded by place (first, second or tie), an answer by a number on its scale.
+    static const char* const kPicks[] = {"\"first\"", "\"second\"", "\"tie\""};
+    ++n;
+    const std::string grade = item.value("pairwise", false) ? kPicks[n % 3]
+                                                            : std::to_string(n % 3 == 0 ? 0 : 1);
+    const std::string body = "{\"grades\":{\"" + dimension + "\":" + grade + "}}";
     const auto res = c.Post(base + "/items/" + std::to_string(item["pos"].get<long long>()), body,
                             "application/json");
     if (!res || res->status != 200) {

@@ -6,6 +6,8 @@
 # twice: reviewers who read each item for about THINK_MS first (1 s: faster than any person), and
 # reviewers who grade as fast as the server answers (the server's capacity).
 #   bash bench/review/run.sh [BUILD_DIR] [REVIEWERS] [SECONDS] [THINK_MS]
+# With PAIRWISE=1, a second run of the same million cases (responses-b.jsonl) is stored first and
+# the queue is pairwise: the two runs' answers to every case, each pair to two reviewers.
 # Needs the million-case store of `bash bench/store/run.sh BUILD_DIR` (/dev/shm/qb-store-bench).
 set -euo pipefail
 build=$(realpath "${1:-build/release}")
@@ -18,11 +20,17 @@ src=/dev/shm/qb-store-bench
 work=$(mktemp -d /dev/shm/qb-review-bench.XXXX)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 cp "$src/s.db" "$work/s.db"
+runs=(--run latest)
+if [ "${PAIRWISE:-0}" = 1 ]; then
+  (cd "$src" && "$qb" run suite.yaml --store "$work/s.db" --responses responses-b.jsonl -q) || true
+  runs=(--run latest --run latest~1)
+fi
 cd "$work"
 start=$(date +%s.%N)
-"$qb" review queue create --store s.db --run latest --dimension exact --sample 0 --per-item 2 \
-  --name "Million" | tee create.out | head -1
+/usr/bin/time -o create.time -f "%M" "$qb" review queue create --store s.db "${runs[@]}" \
+  --dimension exact --sample 0 --per-item 2 --name "Million" | tee create.out | head -1
 end=$(date +%s.%N)
+echo "queue created with a peak of $(( $(cat create.time) / 1024 )) MiB"
 awk -v s="$start" -v e="$end" 'BEGIN { printf "queue created in %.1f s\n", e - s }'
 queue=$(grep -o 'q-[0-9a-f]\{10\}' create.out | head -1)
 "$qb" serve --store s.db --listen 127.0.0.1:0 > serve.out 2>&1 &

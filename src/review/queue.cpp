@@ -102,8 +102,8 @@ Response answer_of(const std::string& response_json, const std::string& where,
   return std::move(responses[0]);
 }
 
-// A pair's two answers in the order the reviewer sees them: "A" first or "B" first. Which answer
-// won, as stored (kPairA …), from the reviewer's pick in that order, and back.
+// Which answer of a pair won, as stored (kPairA, kPairTie, kPairB), from a reviewer's pick by place
+// and the answer they were shown first ("A" or "B"); and back.
 double pair_grade_of(Pick p, const std::string& shown_first) {
   if (p == Pick::tie) return kPairTie;
   const bool a_won = (p == Pick::first) == (shown_first == "A");
