@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Writes OTLP/HTTP JSON trace bodies for timing `POST /v1/traces`.
 
-    /usr/bin/python3 bench/serve/gen_otlp.py FILES SPANS_PER_FILE OUT_DIR
+    /usr/bin/python3 bench/serve/gen_otlp.py FILES SPANS_PER_FILE OUT_DIR [--in-order]
 
 Each body holds SPANS_PER_FILE chat spans of the GenAI conventions (model, token usage, the
 prompt and the completion as gen_ai.input.messages / gen_ai.output.messages, a category), every
-span with its own ids, over 8 weeks from 2026-06-01; 1% have an error status.
+span with its own ids, over 8 weeks from 2026-06-01; 1% have an error status. The spans of a body
+start anywhere in the 8 weeks (each body touches every day's aggregates: the hard case), or with
+--in-order in time order, as an exporter sends them (each body covers its 1/FILES of the weeks).
 """
 import json
 import os
@@ -24,8 +26,7 @@ def attr(key, value):
     return {"key": key, "value": {"stringValue": value}}
 
 
-def span(rng, n):
-    start = START_NS + rng.randrange(56 * 86400) * 10**9
+def span(rng, n, start):
     question = "Where is my order %d? It was due on Tuesday and the tracking page has not moved." % n
     answer = ("Your order left our warehouse yesterday and the carrier expects to deliver it within "
               "two working days; you will get an e-mail with the new tracking link. " * 2)
@@ -51,13 +52,17 @@ def span(rng, n):
 
 def main():
     files, per_file, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    in_order = "--in-order" in sys.argv[4:]
+    total = files * per_file
+    seconds = 56 * 86400
     os.makedirs(out, exist_ok=True)
-    rng = random.Random(7)
+    rng = random.Random(8 if in_order else 7)  # other ids: a record sent twice counts once
     n = 0
     for f in range(files):
         spans = []
         for _ in range(per_file):
-            spans.append(span(rng, n))
+            at = n * seconds // total if in_order else rng.randrange(seconds)
+            spans.append(span(rng, n, START_NS + at * 10**9))
             n += 1
         body = {"resourceSpans": [{"resource": {"attributes": [attr("service.name", "monitor-bench")]},
                                    "scopeSpans": [{"scope": {"name": "bench"}, "spans": spans}]}]}

@@ -5,6 +5,8 @@
 # thread and the writer) on core 0. Prints MB/s, spans/s, the server's memory over the load, and
 # how long a single record takes from POST to being in the monitor's status.
 # Usage: bash bench/serve/ingest.sh [BUILD_DIR] [RECORDS] [SPAN_BODIES]
+# The spans are sent twice: bodies whose spans start anywhere in 8 weeks (each touches every
+# day's aggregates), then bodies in time order as an exporter sends them (gen_otlp.py --in-order).
 set -euo pipefail
 build=${1:-build/release}
 records=${2:-400000}
@@ -19,6 +21,7 @@ cp "$here/../monitor/dataset.jsonl" .
 /usr/bin/python3 "$here/../monitor/gen_records.py" "$records" records.jsonl
 mkdir bodies && split -C 8M -d -a 4 records.jsonl bodies/r-
 /usr/bin/python3 "$here/gen_otlp.py" "$span_bodies" 1000 spans
+/usr/bin/python3 "$here/gen_otlp.py" "$span_bodies" 1000 spans-in-order --in-order
 "$qb" monitor ingest /dev/null --suite suite.yaml --store s.db > /dev/null
 token=$("$qb" tokens add bench --scope records:write --store s.db | grep -o 'qbt_[A-Za-z0-9_-]*')
 taskset -c 0 "$qb" serve --store s.db --listen 127.0.0.1:0 --threads 1 > serve.out &
@@ -26,6 +29,8 @@ server=$!
 for _ in $(seq 100); do grep -q 'listening on' serve.out 2>/dev/null && break; sleep 0.05; done
 url=$(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)
 rss() { ps -o rss= -p "$server" | tr -d ' '; }
+# The server's CPU time so far (user and system), in seconds: what a phase costs whatever the load.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 
 # post URL TYPE FILE...: every file once, 4 at a time; a 429 is retried after its Retry-After.
 post() {
@@ -43,19 +48,27 @@ post() {
 
 bytes=$(stat -c %s records.jsonl)
 echo "records: $records ($((bytes / 1000000)) MB in $(ls bodies | wc -l) bodies); server RSS $(rss) KiB"
+c0=$(cpu)
 start=$(date +%s.%N)
 post "/api/v1/records?suite=monitor-bench" application/x-ndjson bodies/*
 end=$(date +%s.%N)
 awk -v b="$bytes" -v s="$start" -v e="$end" \
   'BEGIN { printf "POST /api/v1/records: %.1f s, %.0f MB/s\n", e - s, b / 1e6 / (e - s) }'
+awk -v b="$bytes" -v c0="$c0" -v c1="$(cpu)" \
+  'BEGIN { printf "  server CPU %.2f s: %.0f MB per CPU second\n", c1 - c0, b / 1e6 / (c1 - c0) }'
 echo "server RSS after the records: $(rss) KiB"
 
-start=$(date +%s.%N)
-post "/v1/traces" application/json spans/*
-end=$(date +%s.%N)
-awk -v n="$((span_bodies * 1000))" -v s="$start" -v e="$end" \
-  'BEGIN { printf "POST /v1/traces: %d spans in %.1f s, %.0f spans/s\n", n, e - s, n / (e - s) }'
-echo "server RSS after the spans: $(rss) KiB"
+for spans in spans spans-in-order; do
+  c0=$(cpu)
+  start=$(date +%s.%N)
+  post "/v1/traces" application/json $spans/*
+  end=$(date +%s.%N)
+  awk -v n="$((span_bodies * 1000))" -v s="$start" -v e="$end" -v what="$spans" \
+    'BEGIN { printf "POST /v1/traces (%s): %d spans in %.1f s, %.0f spans/s\n", what, n, e - s, n / (e - s) }'
+  awk -v n="$((span_bodies * 1000))" -v c0="$c0" -v c1="$(cpu)" \
+    'BEGIN { printf "  server CPU %.2f s: %.0f spans per CPU second\n", c1 - c0, n / (c1 - c0) }'
+  echo "server RSS after the spans: $(rss) KiB"
+done
 
 # One record: the answer comes once it is stored, so the POST's time is the time to the status.
 line='{"id":"latency-probe","ts":"2026-06-02T10:00:00Z","category":"billing","output":"ok"}'

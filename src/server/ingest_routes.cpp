@@ -85,13 +85,18 @@ void check_encoding(const Request& r, bool otlp) {
                               : "records are JSON lines, not protobuf");
 }
 
-Response queue(IngestService& service, IngestJob job) {
+// The job queued for the writer once the handler returns; `arrival` is let go as it is.
+Response queue(IngestService& service, IngestJob job,
+               std::shared_ptr<IngestService::Arrival> arrival) {
   return Response{
       .status = 202,
-      .deferred = [&service, job = std::move(job)](std::function<void(Response)> send) mutable {
+      .deferred = [&service, job = std::move(job),
+                   arrival = std::move(arrival)](std::function<void(Response)> send) mutable {
         job.send = std::move(send);
         std::function<void(Response)> refuse = job.send;
-        if (!service.submit(job)) {
+        const bool queued = service.submit(job);
+        arrival.reset();
+        if (!queued) {
           Response r = Response::error(429,
                                        "the ingest queue is full: retry after the "
                                        "time Retry-After says");
@@ -112,17 +117,19 @@ void add_ingest_routes(Router& router, const RouteContext& context) {
   IngestService& service = *context.ingest;
   const std::string store_path = context.store_path;
   const auto records = [&service, store_path](const Request& r) {
+    auto arrival = service.arriving();
     check_encoding(r, false);
     IngestJob job;
     job.monitor = ingest_monitor(thread_store(store_path), r, "");
     job.source = source_of(r);
     job.idempotency = idempotency_key(r);
     job.body = std::move(r.body);
-    return queue(service, std::move(job));
+    return queue(service, std::move(job), std::move(arrival));
   };
   router.add("POST", "/api/v1/records", Access::records_write, records);
   router.add("POST", "/api/v1/monitors/{monitor}/records", Access::records_write, records);
   router.add("POST", "/v1/traces", Access::records_write, [&service, store_path](const Request& r) {
+    auto arrival = service.arriving();
     check_encoding(r, true);
     monitor::OtlpRecords spans;
     try {
@@ -139,7 +146,7 @@ void add_ingest_routes(Router& router, const RouteContext& context) {
     job.spans = spans.spans;
     job.skipped_spans = spans.skipped;
     job.body = std::move(spans.lines);
-    return queue(service, std::move(job));
+    return queue(service, std::move(job), std::move(arrival));
   });
 }
 
