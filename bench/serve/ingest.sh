@@ -1,39 +1,26 @@
 #!/usr/bin/env bash
 # Production records into qualbar serve: POST /api/v1/records (JSONL in 8 MiB bodies, the
 # aggregates alone: bench/monitor/suite-aggregates.yaml) and POST /v1/traces (OTLP JSON, 1,000
-# GenAI spans a body), each over 4 kept-alive connections at once from qualbar_ingest_client_bench
-# on core 1 (as a log shipper sends them); the server (one server thread and the writer) on core 0. Prints MB/s, spans/s, the server's memory over the load, and
-# how long a single record takes from POST to being in the monitor's status.
+# GenAI spans a body), each over 4 kept-alive connections at once from
+# qualbar_ingest_client_bench on core 1 (as a log shipper sends them); the server (one server
+# thread and the writer) on core 0. Prints MB/s, spans/s, the server's CPU time and memory per
+# phase, and how long a single record takes from POST to being in the monitor's status. The spans
+# are sent twice: bodies whose spans start anywhere in 8 weeks (each touches every day's
+# aggregates), then bodies in time order as an exporter sends them (gen_otlp.py --in-order).
 # Usage: bash bench/serve/ingest.sh [BUILD_DIR] [RECORDS] [SPAN_BODIES]
-# The spans are sent twice: bodies whose spans start anywhere in 8 weeks (each touches every
-# day's aggregates), then bodies in time order as an exporter sends them (gen_otlp.py --in-order).
 set -euo pipefail
 build=${1:-build/release}
 records=${2:-400000}
 span_bodies=${3:-100}
-here=$(realpath "$(dirname "$0")")
-qb=$(realpath "$build/tools/qualbar/qualbar")
 client=$(realpath "$build/bench/qualbar_ingest_client_bench")
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-cd "$work"
-cp "$here/../monitor/suite-aggregates.yaml" suite.yaml
-cp "$here/../monitor/dataset.jsonl" .
-/usr/bin/python3 "$here/../monitor/gen_records.py" "$records" records.jsonl
-mkdir bodies && split -C 8M -d -a 4 records.jsonl bodies/r-
+source "$(dirname "$0")/lib.sh"
+ingest_setup "$build" "$records"
 /usr/bin/python3 "$here/gen_otlp.py" "$span_bodies" 1000 spans
 /usr/bin/python3 "$here/gen_otlp.py" "$span_bodies" 1000 spans-in-order --in-order
-"$qb" monitor ingest /dev/null --suite suite.yaml --store s.db > /dev/null
-token=$("$qb" tokens add bench --scope records:write --store s.db | grep -o 'qbt_[A-Za-z0-9_-]*')
-taskset -c 0 "$qb" serve --store s.db --listen 127.0.0.1:0 --threads 1 > serve.out &
-server=$!
-for _ in $(seq 100); do grep -q 'listening on' serve.out 2>/dev/null && break; sleep 0.05; done
-url=$(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)
 rss() { ps -o rss= -p "$server" | tr -d ' '; }
 # The server's CPU time so far (user and system), in seconds: what a phase costs whatever the load.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 
-port=${url##*:}
 # post PATH TYPE FILE...: every file once over 4 connections (a 429 sent again after its
 # Retry-After); prints the seconds from the first request to the last answer.
 post() {

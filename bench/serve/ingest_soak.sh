@@ -10,21 +10,8 @@ set -euo pipefail
 build=${1:-build/release}
 seconds=${2:-600}
 records=${3:-100000}
-here=$(realpath "$(dirname "$0")")
-qb=$(realpath "$build/tools/qualbar/qualbar")
-work=$(mktemp -d)
-trap 'kill "$sampler" "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-cd "$work"
-cp "$here/../monitor/suite-aggregates.yaml" suite.yaml
-cp "$here/../monitor/dataset.jsonl" .
-/usr/bin/python3 "$here/../monitor/gen_records.py" "$records" records.jsonl
-mkdir bodies && split -C 8M -d -a 4 records.jsonl bodies/r-
-"$qb" monitor ingest /dev/null --suite suite.yaml --store s.db > /dev/null
-token=$("$qb" tokens add bench --scope records:write --store s.db | grep -o 'qbt_[A-Za-z0-9_-]*')
-taskset -c 0 "$qb" serve --store s.db --listen 127.0.0.1:0 --threads 1 > serve.out &
-server=$!
-for _ in $(seq 100); do grep -q 'listening on' serve.out 2>/dev/null && break; sleep 0.05; done
-url=$(grep -o 'http://127.0.0.1:[0-9]*' serve.out | head -1)
+source "$(dirname "$0")/lib.sh"
+ingest_setup "$build" "$records"
 memory() {
   awk '/^VmRSS/ { rss = $2 } /^RssAnon/ { anon = $2 } END { printf "RSS %d KiB (anonymous %d KiB)", rss, anon }' \
     "/proc/$server/status"
@@ -36,6 +23,7 @@ echo "0 s: $(memory)"
   while sleep 30; do echo "$(($(date +%s) - start)) s: $(memory)"; done
 ) &
 sampler=$!
+ingest_stop_on_exit "$sampler"
 
 # Each body of pass N with its ids renamed, 4 at a time; a 429 is retried after its Retry-After.
 pass=0
