@@ -444,10 +444,14 @@ std::string adjudication_html(const Request& r, const ReviewQueue& q,
     for (const auto& [who, note] : d.notes)
       notes += fmt::format("<li>{}: {}</li>", html::text(who), html::text(note));
     std::string choices;
-    for (int g = d.scale.lo; g <= d.scale.hi; ++g)
-      choices += fmt::format("<label><input type=\"radio\" name=\"grade\" value=\"{}\" required> "
-                             "{}</label> ",
-                             g, html::text(d.scale.label(g)));
+    for (int g = d.scale.lo; g <= d.scale.hi; ++g) {
+      const std::string choice =
+          fmt::format("<label><input type=\"radio\" name=\"grade\" value=\"{}\" required> "
+                      "{}</label> ",
+                      g, html::text(d.scale.label(g)));
+      // A pair's choices read as its answers stand on the page: A, a tie, B.
+      choices = d.scale.pairwise ? choice + choices : choices + choice;
+    }
     if (item != nullptr && d.pos != item->pos) continue;
     s += fmt::format(
         "<section class=\"disagreement\"><h2>Item <a href=\"/review/{0}/adjudicate/{1}\">{2}</a>: "
