@@ -107,7 +107,7 @@ int change_runs(const RunsOptions& o, const std::string& what) {
     if (what == "delete") {
       store->runs().delete_run(full);
       audit(*store, who, "runs.delete", full);
-      std::cout << fmt::format("Deleted run {} with its cases, answers, scores and review grades.\n", full);
+      std::cout << fmt::format("Deleted run {} with its cases, answers, scores, review grades and review queues.\n", full);
     } else if (what == "archive" || what == "restore") {
       store->runs().set_run_archived(full, what == "archive" ? now_rfc3339() : "");
       audit(*store, who, "runs." + what, full);
@@ -154,8 +154,9 @@ const CommandRegistrar runs_command_registrar{CommandEntry{
         return c;
       };
       Command* del = on_runs("delete",
-                             "Delete runs for good: their cases, answers, scores, report and "
-                             "review grades (a monitor's production data cannot be deleted here)");
+                             "Delete runs for good: their cases, answers, scores, report, review "
+                             "grades and the review queues of their answers (a monitor's "
+                             "production data cannot be deleted here)");
       Command* archive =
           on_runs("archive", "Archive runs: they leave the lists (still readable by id)");
       Command* restore = on_runs("restore", "Bring archived runs back to the lists");

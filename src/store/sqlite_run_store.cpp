@@ -764,7 +764,14 @@ void SqliteRunStore::delete_run(const std::string& id) {
                                    full, lock.integer(1), lock.text(0)));
     }
   }
-  // Pairs of this run's answers with another run's go with it (their other run is run_b).
+  // The review queues that hand out its answers (alone or paired with another run's) go with it:
+  // their items and grades do. Then the pairs whose second run it is (run_b).
+  Statement queues(c_,
+                   "DELETE FROM review_queues WHERE id IN (SELECT e.queue_id FROM "
+                   "review_queue_entries e JOIN review_items i ON i.id = e.item_id WHERE "
+                   "i.run_id = ?1 OR i.run_b = ?1)");
+  queues.bind(1, full);
+  queues.run();
   Statement pairs(c_, "DELETE FROM review_items WHERE run_b = ?");
   pairs.bind(1, full);
   pairs.run();

@@ -400,6 +400,27 @@ TEST_F(PairQueueTest, APairIsGradedByPicksOnlyAndAOneAnswerQueueByNumbersOnly) {
   EXPECT_EQ(grades_by(single, "ann"), 0U);
 }
 
+TEST_F(PairQueueTest, DeletingARunDeletesTheQueuesOfItsAnswersAloneOrPaired) {
+  const ReviewQueue pairs = make_pairs(3, 1);
+  QueueRequest rq;
+  rq.pick.runs = {"r-20261102-000000-bbbb"};
+  rq.pick.dimensions = {"helpfulness"};
+  rq.pick.sample = 3;
+  const ReviewQueue of_b = create_queue(*store_, rq).queue;
+  rq.pick.runs = {"r-20261101-000000-aaaa"};
+  const ReviewQueue of_a = create_queue(*store_, rq).queue;
+  ASSERT_TRUE(next_item(*store_, now(pairs), "ann", kT0));
+  ASSERT_EQ(pick(pairs, "ann", 0, Pick::tie), SubmitOutcome::stored);
+  ASSERT_EQ(next(of_b, "ann"), 0);
+  store_->runs().delete_run("r-20261102-000000-bbbb");
+  std::set<std::string> left;
+  for (const auto& q : store_->review().queues()) left.insert(q.id);
+  EXPECT_EQ(left, std::set<std::string>{of_a.id}) << "run A's own queue stays";
+  EXPECT_TRUE(store_->review().claims(pairs.id, 0).empty());
+  EXPECT_TRUE(store_->review().pair_grades("").empty());
+  EXPECT_EQ(next(of_a, "ann"), 0) << "the queue left hands out as before";
+}
+
 TEST_F(PairQueueTest, PeoplesPicksInTheOrderTheySawThemGiveJudgeCheckItsPositionBaseline) {
   const ReviewQueue q = make_pairs(12, 2);
   // ann always picks the answer shown first; bob always run B's. Where ann saw A first, the two
