@@ -6,7 +6,7 @@
 //   const t = harness('serve.test.mjs');   // reads QUALBAR_BINARY [CHROMIUM] from the command line
 //   t.check(ok, 'what failed');  ...  t.finish(main());
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -19,6 +19,25 @@ export const HOSTILE = {
   bidi: 'safe\u202Etxt.exe\u202C',
   remote: '<img src="https://tracker.example/pixel.gif">',
 };
+
+// Writes DIR/hostile: a replay suite named with markup, one exact-match dimension, and the given
+// case and response records (objects, one a line); `qualbar run hostile/suite.yaml` then stores it.
+export function writeHostileSuite(dir, cases, responses) {
+  const d = path.join(dir, 'hostile');
+  mkdirSync(d, { recursive: true });
+  writeFileSync(path.join(d, 'suite.yaml'), [
+    'schema_version: 1',
+    'name: hostile-<b>suite</b>',
+    'datasets: [cases.jsonl]',
+    'system: {provider: replay, responses: responses.jsonl}',
+    'dimensions:',
+    '  correct: exact-match',
+    '',
+  ].join('\n'));
+  const lines = (records) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  writeFileSync(path.join(d, 'cases.jsonl'), lines(cases));
+  writeFileSync(path.join(d, 'responses.jsonl'), lines(responses));
+}
 
 // `printEach`: print a line for every check as it is made (the check's text then says what was
 // checked, not only what failed).

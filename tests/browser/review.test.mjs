@@ -26,11 +26,11 @@
 //     judge's reasons, another reviewer's name or note.
 // Each check prints a line. Exit 0 when every check passes, else 1 with the failed ones listed;
 // screenshots are left in the temporary folder it names then, or when QB_KEEP_TEST_DIRS is set.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { harness, linkOf, signIn, HOSTILE } from './lib.mjs';
+import { harness, linkOf, signIn, writeHostileSuite, HOSTILE } from './lib.mjs';
 
 const { chromiumPath, dir, check, q, serve, personContext, inert, finish } = harness('review.test.mjs', { printEach: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -58,26 +58,14 @@ const queueIdOf = (out) => out.match(/^Review queue (q-[0-9a-f]+) /m)[1];
 
 // A run whose outputs, contexts (their ids too), references, checks and categories are hostile.
 function writeHostileRun() {
-  const d = path.join(dir, 'hostile');
-  mkdirSync(d, { recursive: true });
-  writeFileSync(path.join(d, 'suite.yaml'), [
-    'schema_version: 1',
-    'name: hostile-<b>suite</b>',
-    'datasets: [cases.jsonl]',
-    'system: {provider: replay, responses: responses.jsonl}',
-    'dimensions:',
-    '  correct: exact-match',
-    '',
-  ].join('\n'));
   const values = Object.values(HOSTILE);
-  const cases = values.map((v, i) => JSON.stringify({
-    id: `h-${i}`, category: v, input: `${v} ${HOSTILE.link}`, reference: `${HOSTILE.json} ${v}`,
-    contexts: [{ id: `c${i}-${v}`, text: `cited: ${v}` }, { id: `plain-${i}`, text: `${HOSTILE.script} not cited` }],
-    assert: [{ type: 'contains', value: v }],
-  }));
-  const responses = values.map((v, i) => JSON.stringify({ id: `h-${i}`, output: `${HOSTILE.json} ${v}`, citations: [`c${i}-${v}`] }));
-  writeFileSync(path.join(d, 'cases.jsonl'), cases.join('\n') + '\n');
-  writeFileSync(path.join(d, 'responses.jsonl'), responses.join('\n') + '\n');
+  writeHostileSuite(dir,
+    values.map((v, i) => ({
+      id: `h-${i}`, category: v, input: `${v} ${HOSTILE.link}`, reference: `${HOSTILE.json} ${v}`,
+      contexts: [{ id: `c${i}-${v}`, text: `cited: ${v}` }, { id: `plain-${i}`, text: `${HOSTILE.script} not cited` }],
+      assert: [{ type: 'contains', value: v }],
+    })),
+    values.map((v, i) => ({ id: `h-${i}`, output: `${HOSTILE.json} ${v}`, citations: [`c${i}-${v}`] })));
   writeFileSync(path.join(dir, 'hostile-instructions.txt'), `${HOSTILE.script}\n${HOSTILE.img}\n${HOSTILE.bidi}\n`);
   q(['run', 'hostile/suite.yaml', '--store', 's.db', '-q', '--model', HOSTILE_MODEL], [0, 1]);
 }

@@ -7,30 +7,16 @@
 // Exit 0 when every check passes; otherwise each failed check is printed and the exit code is 1.
 // Screenshots of the pages are left in the temporary folder it names when a check fails, or when
 // QB_KEEP_TEST_DIRS is set.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { harness, linkOf, signIn, HOSTILE } from './lib.mjs';
+import { harness, linkOf, signIn, writeHostileSuite, HOSTILE } from './lib.mjs';
 
 const { chromiumPath, dir, check, q, serve, personContext, inert, finish } = harness('serve.test.mjs');
 
-function writeHostileSuite() {
-  const d = path.join(dir, 'hostile');
-  mkdirSync(d, { recursive: true });
-  writeFileSync(path.join(d, 'suite.yaml'), [
-    'schema_version: 1',
-    'name: hostile-<b>suite</b>',
-    'datasets: [cases.jsonl]',
-    'system: {provider: replay, responses: responses.jsonl}',
-    'dimensions:',
-    '  correct: exact-match',
-    '',
-  ].join('\n'));
+function writeHostileRun() {
   const values = Object.values(HOSTILE);
-  const cases = values.map((v, i) => JSON.stringify({ id: `h-${i}`, category: v, input: `${v} ${HOSTILE.link}`, reference: v }));
-  const responses = values.map((v, i) => JSON.stringify({ id: `h-${i}`, output: i % 2 ? v : `${HOSTILE.json} ${v}` }));
-  writeFileSync(path.join(d, 'cases.jsonl'), cases.join('\n') + '\n');
-  writeFileSync(path.join(d, 'responses.jsonl'), responses.join('\n') + '\n');
+  writeHostileSuite(dir,
+    values.map((v, i) => ({ id: `h-${i}`, category: v, input: `${v} ${HOSTILE.link}`, reference: v })),
+    values.map((v, i) => ({ id: `h-${i}`, output: i % 2 ? v : `${HOSTILE.json} ${v}` })));
   q(['run', 'hostile/suite.yaml', '--store', 's.db', '-q', '--model', HOSTILE.img,
     '--label', '<script>alert(1)</script>', '--label', '"><img/src=x/onerror=alert(1)>',
     '--note', `${HOSTILE.script} ${HOSTILE.bidi} ${HOSTILE.remote}`], [0, 1]);
@@ -170,7 +156,7 @@ async function main() {
   q(['review', 'import', '--run', 'latest', '--store', 's.db', 'd/grades/reviewer-1.jsonl', 'd/grades/reviewer-2.csv']);
   q(['monitor', 'ingest', 'd/production.jsonl', '--suite', 'd/suite.yaml', '--store', 's.db']);
   q(['monitor', 'status', '--suite', 'd/suite.yaml', '--store', 's.db'], [0, 1]);  // records the incidents
-  writeHostileSuite();
+  writeHostileRun();
   const links = {};
   for (const role of ['admin', 'viewer', 'reviewer']) links[role] = linkOf(q(['users', 'add', `${role}-1`, '--role', role]));
   links.viewer2 = linkOf(q(['users', 'add', 'viewer-2', '--role', 'viewer']));
