@@ -97,11 +97,9 @@ std::map<std::string, std::vector<PairVerdict>> people_pairs(Store& store) {
   for (const Grade& g : grades)
     if (g.kind == GradeKind::human) latest[{g.dimension, g.item, g.grader}] = &g;
   std::map<std::string, std::vector<PairVerdict>> out;
-  for (const auto& [key, g] : latest) {
-    if (g->grade == kPairTie || (g->shown_first != "A" && g->shown_first != "B")) continue;
-    out[g->dimension].push_back(
-        {g->item, g->shown_first, (g->grade == kPairA) == (g->shown_first == "A")});
-  }
+  for (const auto& [key, g] : latest)
+    if (const auto first_won = first_shown_won(g->grade, g->shown_first))
+      out[g->dimension].push_back({g->item, g->shown_first, *first_won});
   return out;
 }
 

@@ -39,6 +39,12 @@ std::optional<double> parse_pair_choice(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<bool> first_shown_won(double grade, std::string_view shown_first) {
+  if ((grade != kPairA && grade != kPairB) || (shown_first != "A" && shown_first != "B"))
+    return std::nullopt;
+  return (grade == kPairA) == (shown_first == "A");
+}
+
 std::optional<double> ItemGrades::consensus() const {
   if (adjudicated) return adjudicated;
   if (human.empty() || disagreement()) return std::nullopt;

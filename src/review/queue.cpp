@@ -112,8 +112,9 @@ double pair_grade_of(Pick p, const std::string& shown_first) {
 
 std::optional<Pick> pick_of(double grade, const std::string& shown_first) {
   if (grade == kPairTie) return Pick::tie;
-  if (grade != kPairA && grade != kPairB) return std::nullopt;
-  return (grade == kPairA) == (shown_first == "A") ? Pick::first : Pick::second;
+  const auto first_won = first_shown_won(grade, shown_first);
+  if (!first_won) return std::nullopt;
+  return *first_won ? Pick::first : Pick::second;
 }
 
 // Which answer of a pair a new hand-out shows first: the reviewers of one item see the two orders

@@ -28,6 +28,9 @@ inline constexpr double kPairB = 0, kPairTie = 1, kPairA = 2;
 // "A", "B" or "tie" of a stored pairwise grade; nullopt for any other value.
 std::optional<std::string> pair_choice_name(double grade);
 std::optional<double> parse_pair_choice(std::string_view name);
+// Of a pairwise grade and the answer its grader saw first ("A" or "B"): whether the answer shown
+// first won; nullopt for a tie, or for anything else.
+std::optional<bool> first_shown_won(double grade, std::string_view shown_first);
 
 // The grades of one item on one dimension, as they stand: each grader's latest grade.
 struct ItemGrades {
