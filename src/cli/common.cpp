@@ -133,7 +133,7 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build, bool 
   l.report = build_report(l.suite, l.dataset.cases, l.stored.responses, l.stored.scores,
                           l.stored.info, &slices);
   // Stored by an older qualbar: its report and case index are stored now, once.
-  finish_stored_run(store, l.stored.info, l.report, slices, l.stored.scores);
+  finish_stored_run(store, l.stored.info, l.report, slices, l.stored.scores, nullptr);
   return l;
 }
 
@@ -242,7 +242,9 @@ RunOutcome run_suite(const RunRequest& req) {
     std::cerr << "qualbar: warning: " << display_text(w) << '\n';
   if (o.result.complete()) {
     o.result.info.passed = o.report.passed;
-    if (store) finish_stored_run(*store, o.result.info, o.report, slices, o.result.scores);
+    if (store)
+      finish_stored_run(*store, o.result.info, o.report, slices, o.result.scores,
+                        &o.result.packed_scores);
   }
   return o;
 }

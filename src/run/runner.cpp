@@ -376,6 +376,11 @@ void answer_and_score(RunResult& run, const Suite& suite, const Dataset& dataset
   }
   if (!score(run, scorers, dataset, settings, writes)) return;
   run.info.status = RunStatus::complete;
+  // The scores are packed for the store on its thread while the report is built.
+  if (settings.store != nullptr)
+    writes.post([store = settings.store, &run] {
+      run.packed_scores = store->runs().pack_scores(run.scores);
+    });
   try {
     if (settings.on_scored) settings.on_scored(run);
     writes.wait();
@@ -420,16 +425,19 @@ RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
 }
 
 void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
-                       std::span<const CaseSlices> slices, const ScoreTable& scores) {
+                       std::span<const CaseSlices> slices, const ScoreTable& scores,
+                       const PackedScores* packed) {
   const std::size_t dims = scores.n_dimensions();
+  const std::size_t reported = std::min(dims, report.dimensions.size());
   std::vector<std::uint8_t> failing(scores.n_cases() * dims, 0);
-  for (std::size_t d = 0; d < dims && d < report.dimensions.size(); ++d) {
-    for (std::size_t c = 0; c < scores.n_cases(); ++c)
+  for (std::size_t c = 0; c < scores.n_cases(); ++c) {
+    for (std::size_t d = 0; d < reported; ++d)
       failing[c * dims + d] = case_failed(report.dimensions[d], scores.at(c, d)) ? 1 : 0;
   }
   const std::string encoded = encode_report(report);
   RunResults results;
   results.scores = &scores;
+  results.packed = packed;
   results.failing = failing;
   results.slices = slices;
   results.report = encoded;

@@ -3,6 +3,7 @@
 // each answer once, as it arrives; scores by block with failing masks and slice cells; run
 // locks. Paging reads are in sqlite_run_pages.cpp.
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -284,31 +285,43 @@ void SqliteRunStore::read_answers(
   if (current != SIZE_MAX) each(current, answers);
 }
 
+PackedScores SqliteRunStore::pack_scores(const ScoreTable& scores) {
+  PackedScores out;
+  out.n_cases = scores.n_cases();
+  out.n_dimensions = scores.n_dimensions();
+  const std::size_t n = out.n_cases, dims = out.n_dimensions;
+  pool_.pack((n + kBlockCases - 1) / kBlockCases, [&](std::size_t b, std::string& raw) {
+    for (std::size_t i = b * kBlockCases; i < std::min(n, (b + 1) * kBlockCases); ++i)
+      for (std::size_t d = 0; d < dims; ++d) put_score(raw, scores.at(i, d));
+  }, out.blocks);
+  return out;
+}
+
 void SqliteRunStore::write_scores(std::int64_t key, const ScoreTable& scores,
+                                  const PackedScores* packed,
                                   std::span<const std::uint8_t> failing,
                                   std::span<const CaseSlices> slices) {
   if (!score_)
     score_ = std::make_unique<Statement>(
         c_, "INSERT OR REPLACE INTO run_scores (key, failing, cells, scores) VALUES (?,?,?,?)");
+  // Packed whole (about 18 bytes a case) when not packed ahead.
+  PackedScores own;
+  if (packed == nullptr) {
+    own = pack_scores(scores);
+    packed = &own;
+  }
   const std::size_t n = scores.n_cases(), dims = scores.n_dimensions();
   const std::size_t blocks = (n + kBlockCases - 1) / kBlockCases;
-  std::vector<std::string> packed;
-  for (std::size_t chunk = 0; chunk < blocks; chunk += kChunkBlocks) {
-    const std::size_t count = std::min(kChunkBlocks, blocks - chunk);
-    pool_.pack(count, [&](std::size_t b, std::string& raw) {
-      const std::size_t first = (chunk + b) * kBlockCases;
-      for (std::size_t i = first; i < std::min(n, first + kBlockCases); ++i)
-        for (std::size_t d = 0; d < dims; ++d) put_score(raw, scores.at(i, d));
-    }, packed);
-    for (std::size_t b = 0; b < count; ++b) {
-      const std::size_t first = (chunk + b) * kBlockCases;
-      const std::size_t in_block = std::min(kBlockCases, n - first);
-      score_->bind(1, row_key(key, chunk + b))
-          .bind_blob(2, failing_masks(failing, dims, first, in_block))
-          .bind_blob(3, cells_blob(slices, first, in_block))
-          .bind_blob(4, packed[b]);
-      score_->run();
-    }
+  if (packed->n_cases != n || packed->n_dimensions != dims || packed->blocks.size() != blocks)
+    throw std::logic_error("finish_run: the packed scores are not the run's");
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t first = b * kBlockCases;
+    const std::size_t in_block = std::min(kBlockCases, n - first);
+    score_->bind(1, row_key(key, b))
+        .bind_blob(2, failing_masks(failing, dims, first, in_block))
+        .bind_blob(3, cells_blob(slices, first, in_block))
+        .bind_blob(4, packed->blocks[b]);
+    score_->run();
   }
 }
 
@@ -396,7 +409,7 @@ void SqliteRunStore::save_run(const StoredRun& run) {
   write_answers(key, indexes, [&](std::size_t k, std::string& out) {
     append_response_json(out, run.responses[k]);
   });
-  if (run.scores.n_cases() > 0) write_scores(key, run.scores, {}, {});
+  if (run.scores.n_cases() > 0) write_scores(key, run.scores, nullptr, {}, {});
   tx.commit();
 }
 
@@ -496,7 +509,7 @@ void SqliteRunStore::finish_run(const RunInfo& i, const RunResults* results) {
   // A run already indexed (a second `report` of a migrated run) keeps what it has.
   if (results != nullptr && results->scores != nullptr && !meta(i.id).indexed) {
     const std::int64_t key = key_of(i.id);
-    write_scores(key, *results->scores, results->failing, results->slices);
+    write_scores(key, *results->scores, results->packed, results->failing, results->slices);
     Statement s(c_, "UPDATE runs SET report = ?, slices = ? WHERE key = ?");
     if (results->report.empty()) {
       s.bind_null(1);
@@ -726,7 +739,7 @@ void convert_v5_runs(SqliteConnection& c) {
       scores.set(i, d, Score{s.real(2), static_cast<ScoreStatus>(status), s.text(4)});
       any = true;
     }
-    if (any) runs.write_scores(key, scores, {}, {});
+    if (any) runs.write_scores(key, scores, nullptr, {}, {});
   }
   c.exec("DROP TABLE scores; DROP TABLE cases;");
 }

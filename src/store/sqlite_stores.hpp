@@ -18,6 +18,7 @@ class SqliteRunStore final : public RunStore {
   void begin_run(const RunRecord& record, std::span<const Case> cases,
                  std::span<const std::string_view> lines) override;
   void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers) override;
+  PackedScores pack_scores(const ScoreTable& scores) override;
   void finish_run(const RunInfo& info, const RunResults* results) override;
   RunLockResult lock_run(const std::string& id, const RunHolder& me,
                          const std::function<bool(const RunHolder&)>& is_stale) override;
@@ -52,8 +53,9 @@ class SqliteRunStore final : public RunStore {
   // threads at once).
   void write_answers(std::int64_t key, std::span<const std::size_t> indexes,
                      const std::function<void(std::size_t, std::string&)>& append_json);
-  // Scores by block; failing masks and slice cells when given (a run scored by this qualbar).
-  void write_scores(std::int64_t key, const ScoreTable& scores,
+  // Scores by block (`packed` when they were packed ahead); failing masks and slice cells when
+  // given (a run scored by this qualbar).
+  void write_scores(std::int64_t key, const ScoreTable& scores, const PackedScores* packed,
                     std::span<const std::uint8_t> failing, std::span<const CaseSlices> slices);
 
  private:

@@ -104,7 +104,7 @@ class ResumeTest : public ::testing::Test {
       const Report report =
           build_report(suite_, dataset_.cases, r.responses, r.scores, r.info, &slices);
       r.info.passed = report.passed;
-      finish_stored_run(*store_, r.info, report, slices, r.scores);
+      finish_stored_run(*store_, r.info, report, slices, r.scores, &r.packed_scores);
     }
     return r;
   }

@@ -700,6 +700,58 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   EXPECT_EQ(done.scores.at(0, 0).value, full.scores.at(0, 0).value);
 }
 
+// A run's scores can be packed ahead of finish_run (on the run's store thread while its report is
+// built): what is stored is the same, block by block, and a packing of other scores is refused.
+TEST_F(SqliteStoreTest, ScoresPackedAheadAreStoredAsFinishRunPacksThem) {
+  const StoredRun base = make_run();
+  constexpr std::size_t kCases = 200;  // four blocks, the last one part full
+  std::vector<Case> cases(kCases);
+  std::vector<std::string> texts(kCases);
+  std::vector<std::string_view> lines;
+  ScoreTable scores(kCases, 2);
+  for (std::size_t i = 0; i < kCases; ++i) {
+    cases[i].id = fmt::format("c{}", i);
+    texts[i] = fmt::format(R"({{"id":"c{}","input":"q"}})", i);
+    scores.set(i, 0, Score{0.01 * static_cast<double>(i), ScoreStatus::scored, ""});
+    scores.set(i, 1, i % 3 == 0 ? Score{0.0, ScoreStatus::error, fmt::format("failed {}", i)}
+                                : Score::pass("ok"));
+  }
+  for (const auto& t : texts) lines.emplace_back(t);
+  auto store = open_store(db_path_);
+  const auto finish = [&](const std::string& id, const PackedScores* packed) {
+    StoredRun r = copy_of(base, id, "2026-01-01T00:00:00.000Z");
+    r.dimensions = {"a", "b"};
+    r.info.n_cases = kCases;
+    store->runs().begin_run(r, cases, lines);
+    r.info.status = RunStatus::complete;
+    RunResults results;
+    results.scores = &scores;
+    results.packed = packed;
+    store->runs().finish_run(r.info, &results);
+  };
+  finish("r-own", nullptr);
+  const PackedScores ahead = store->runs().pack_scores(scores);
+  EXPECT_EQ(ahead.blocks.size(), 4U);
+  finish("r-ahead", &ahead);
+  Db db(db_path_);
+  const auto blocks = [&](const std::string& id) {
+    return db.column(fmt::format("SELECT hex(scores) FROM run_scores WHERE key >> 32 = "
+                                 "(SELECT key FROM runs WHERE id = '{}') ORDER BY key", id));
+  };
+  EXPECT_EQ(blocks("r-ahead").size(), 4U);
+  EXPECT_EQ(blocks("r-ahead"), blocks("r-own"));
+  const StoredRun read = store->runs().load_run("r-ahead");
+  ASSERT_EQ(read.scores.n_cases(), kCases);
+  EXPECT_EQ(read.scores.at(199, 0).value, scores.at(199, 0).value);
+  EXPECT_EQ(read.scores.at(198, 1).status, ScoreStatus::error);
+  EXPECT_EQ(read.scores.at(198, 1).evidence, "failed 198");
+
+  const PackedScores other = store->runs().pack_scores(ScoreTable(kCases - 1, 2));
+  EXPECT_THROW(finish("r-other", &other), std::logic_error);
+  EXPECT_EQ(db.text("SELECT status FROM runs WHERE id = 'r-other'"), "running")
+      << "nothing of the refused results is stored";
+}
+
 // A run whose stored status or score kind this build does not know (a newer qualbar wrote it, or
 // the file was edited) is refused with the run and the value named, not read as something else.
 TEST_F(SqliteStoreTest, AnUnknownStoredStatusIsARunErrorNamingTheRunAndTheValue) {

@@ -26,6 +26,7 @@ struct RunResult {
   RunInfo info;
   std::vector<Response> responses;  // aligned with the dataset's cases
   ScoreTable scores;                // empty unless the run is complete
+  PackedScores packed_scores;       // a complete stored run's scores, packed for finish_stored_run
   std::vector<std::string> warnings;
   std::size_t n_answered = 0;      // cases with an answer (all of them when complete)
   std::size_t n_cached = 0;        // answered from the response cache, without a call
@@ -90,8 +91,10 @@ RunResult execute_run(const Suite& suite, Dataset& dataset, Provider& provider,
 // Saves a complete run's final record (after the report has set info.passed), its scores and
 // report, and what pages filter its cases by: which cases fail each dimension (case_failed) and
 // the slice cells (build_report's `case_slices`).
+// `packed`: the scores packed ahead (RunResult::packed_scores), or none.
 void finish_stored_run(Store& store, const RunInfo& info, const Report& report,
-                       std::span<const CaseSlices> slices, const ScoreTable& scores);
+                       std::span<const CaseSlices> slices, const ScoreTable& scores,
+                       const PackedScores* packed);
 
 // The record the store keeps for a finished run (a copy of the run's data).
 StoredRun to_stored_run(const Suite& suite, const Dataset& dataset, const RunResult& run);

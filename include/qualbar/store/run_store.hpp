@@ -46,8 +46,17 @@ struct StoredAnswer {
 };
 
 // A complete run's results, with what pages filter its cases by.
+// A run's scores in the store's own form, packed ahead of finish_run (RunStore::pack_scores): on
+// the run's store thread while the report is built, rather than after it.
+struct PackedScores {
+  std::size_t n_cases = 0;
+  std::size_t n_dimensions = 0;
+  std::vector<std::string> blocks;
+};
+
 struct RunResults {
   const ScoreTable* scores = nullptr;
+  const PackedScores* packed = nullptr;  // `scores` packed by pack_scores, or none
   // Cases × dimensions, row by row: 1 when the case fails the dimension (metrics case_failed).
   std::span<const std::uint8_t> failing;
   std::span<const CaseSlices> slices;  // which cell of each slice every case is in
@@ -115,6 +124,8 @@ class RunStore {
                          std::span<const std::string_view> lines) = 0;
   // Records answers, in one transaction.
   virtual void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers) = 0;
+  // A complete run's scores packed for finish_run (which packs them itself when not given).
+  [[nodiscard]] virtual PackedScores pack_scores(const ScoreTable& scores) = 0;
   // The run's final record (status, end, counts, pass/fail) and, for a complete run, its results.
   virtual void finish_run(const RunInfo& info, const RunResults* results) = 0;
 
