@@ -3,12 +3,14 @@
 # (docs/benchmarks.md, "The stored run").
 #   bash bench/store/run.sh [BUILD_DIR] [WORK_DIR] [PAIRS]
 # WORK_DIR defaults to /dev/shm/qb-store-bench (tmpfs: the disk is not what is measured). Each
-# pair runs `--no-store` and then the stored run, back to back, on the same files.
+# of PAIRS (default 11) pairs runs `--no-store` and then the stored run, back to back, on the same
+# files (bench/paired.sh: the stored run is A, the unstored B).
 set -euo pipefail
 build=$(realpath "${1:-build/release}")
 work=${2:-/dev/shm/qb-store-bench}
-pairs=${3:-3}
+pairs=${3:-11}
 qualbar="$build/tools/qualbar/qualbar"
+here=$(dirname "$(realpath "$0")")
 mkdir -p "$work"
 cd "$work"
 [ -f cases.jsonl ] || "$build/bench/qualbar_bench" --write-data .
@@ -25,14 +27,9 @@ with open("responses.jsonl") as src, open("responses-b.jsonl", "w") as out:
 PY
 input=$(( $(stat -c %s cases.jsonl) + $(stat -c %s responses.jsonl) ))
 echo "input: cases.jsonl + responses.jsonl = $input bytes"
-printf '%-6s %-10s %10s %14s\n' pair run "wall (s)" "peak RSS (KB)"
-for p in $(seq "$pairs"); do
-  rm -f s.db s.db-wal s.db-shm
-  /usr/bin/time -o t.txt -f "%e %M" "$qualbar" run suite.yaml --no-store -q || true
-  read -r w m < t.txt; printf '%-6s %-10s %10s %14s\n' "$p" no-store "$w" "$m"
-  /usr/bin/time -o t.txt -f "%e %M" "$qualbar" run suite.yaml --store s.db -q 2>/dev/null || true
-  read -r w m < t.txt; printf '%-6s %-10s %10s %14s\n' "$p" stored "$w" "$m"
-done
+# A: the stored run (into a new store each time); B: the same run unstored, just before it.
+bash "$here/../paired.sh" -n "$pairs" -p "rm -f s.db s.db-wal s.db-shm" \
+  "exec '$qualbar' run suite.yaml --store s.db -q" "exec '$qualbar' run suite.yaml --no-store -q"
 echo
 echo "store file after one run: $(stat -c %s s.db) bytes ($(( 100 * $(stat -c %s s.db) / input ))% of the input)"
 echo "what each part takes (SQLite's dbstat):"

@@ -472,6 +472,12 @@ Statement& Statement::bind_blob(int i, std::string_view bytes) {
   return *this;
 }
 
+Statement& Statement::bind_blob_uncopied(int i, std::string_view bytes) {
+  check_bind(sqlite3_bind_blob64(stmt_, i, bytes.data() != nullptr ? bytes.data() : "", bytes.size(),
+                                 SQLITE_STATIC));
+  return *this;
+}
+
 std::string_view Statement::blob(int col) const {
   const void* p = sqlite3_column_blob(stmt_, col);
   return p ? std::string_view(static_cast<const char*>(p),

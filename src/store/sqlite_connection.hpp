@@ -29,6 +29,9 @@ class Statement {
   Statement& bind(int i, double v);
   Statement& bind_null(int i);
   Statement& bind_blob(int i, std::string_view bytes);
+  // Binds `bytes` without copying them (a run's blocks: hundreds of megabytes): they must stay
+  // as they are until the statement is run or reset.
+  Statement& bind_blob_uncopied(int i, std::string_view bytes);
   // True while a row is available.
   bool step();
   // Steps to the end, then resets the statement and clears its bindings.

@@ -213,8 +213,8 @@ void SqliteRunStore::write_blocks(
       const std::size_t first = (chunk + b) * kBlockCases;
       block_->bind(1, row_key(key, chunk + b))
           .bind(2, static_cast<std::int64_t>(std::min(kBlockCases, n - first)))
-          .bind_blob(3, packed[b])
-          .bind_blob(4, packed[count + b]);
+          .bind_blob_uncopied(3, packed[b])
+          .bind_blob_uncopied(4, packed[count + b]);
       block_->run();
     }
     pool_.finish();
@@ -253,7 +253,7 @@ void SqliteRunStore::write_answers(
   for (std::size_t p = 0; p + 1 < starts.size(); ++p) {
     answer_->bind(1, row_key(key, indexes[order[starts[p]]] / kBlockCases))
         .bind(2, static_cast<std::int64_t>(starts[p + 1] - starts[p]))
-        .bind_blob(3, parts[p]);
+        .bind_blob_uncopied(3, parts[p]);
     answer_->run();
   }
 }
@@ -320,7 +320,7 @@ void SqliteRunStore::write_scores(std::int64_t key, const ScoreTable& scores,
     score_->bind(1, row_key(key, b))
         .bind_blob(2, failing_masks(failing, dims, first, in_block))
         .bind_blob(3, cells_blob(slices, first, in_block))
-        .bind_blob(4, packed->blocks[b]);
+        .bind_blob_uncopied(4, packed->blocks[b]);
     score_->run();
   }
 }
