@@ -2,18 +2,20 @@
 # Times two commands against each other in pairs taken in turn (B, A, B, A, ...), so that a
 # machine whose speed drifts during the call moves both alike, and prints each run and the
 # medians: wall, user and system seconds and peak RSS (GNU time), and A's wall ÷ B's pair by pair.
-#   bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] 'COMMAND_A' 'COMMAND_B'
+#   bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] [-s] 'COMMAND_A' 'COMMAND_B'
 # Each command is run by `sh -c` (so it may hold a `;` or a redirection); its output is
 # discarded. PREPARE_A runs before each run of A, untimed (removing what the last run wrote).
-# WARMUP pairs (default 1) run first and are not counted.
+# WARMUP pairs (default 1) run first and are not counted. With -s the runs are not taken in
+# turn: every run of B, then every run of A (each command after itself), paired in that order.
 set -euo pipefail
-usage="usage: bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] 'COMMAND_A' 'COMMAND_B'"
-pairs=5 warmup=1 prepare=true
-while getopts "n:w:p:" opt; do
+usage="usage: bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] [-s] 'COMMAND_A' 'COMMAND_B'"
+pairs=5 warmup=1 prepare=true in_turn=1
+while getopts "n:w:p:s" opt; do
   case $opt in
     n) pairs=$OPTARG ;;
     w) warmup=$OPTARG ;;
     p) prepare=$OPTARG ;;
+    s) in_turn=0 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -26,17 +28,24 @@ run() {  # run LABEL COMMAND: appends "LABEL wall user sys peak_kb" to $times
   /usr/bin/time -o "$times.run" -f "%e %U %S %M" sh -c "$2" >/dev/null 2>&1 || true
   echo "$1 $(tail -n 1 "$times.run")" >>"$times"
 }
-for _ in $(seq "$warmup"); do run warm-b "$b"; sh -c "$prepare"; run warm-a "$a"; done
-: >"$times"
-printf '%-5s %-3s %9s %9s %9s %14s\n' pair run "wall (s)" "user (s)" "sys (s)" "peak RSS (KB)"
-for p in $(seq "$pairs"); do
-  run B "$b"
-  sh -c "$prepare"
-  run A "$a"
-  tail -n 2 "$times" | while read -r who w u s m; do
-    printf '%-5s %-3s %9s %9s %9s %14s\n' "$p" "$who" "$w" "$u" "$s" "$m"
+printf '%-5s %-3s %9s %9s %9s %14s\n' run cmd "wall (s)" "user (s)" "sys (s)" "peak RSS (KB)"
+show() { tail -n 1 "$times" | while read -r who w u s m; do
+  printf '%-5s %-3s %9s %9s %9s %14s\n' "$1" "$who" "$w" "$u" "$s" "$m"; done; }
+if [ "$in_turn" = 1 ]; then
+  for _ in $(seq "$warmup"); do run warm-b "$b"; sh -c "$prepare"; run warm-a "$a"; done
+  : >"$times"
+  for p in $(seq "$pairs"); do
+    run B "$b"; show "$p"
+    sh -c "$prepare"; run A "$a"; show "$p"
   done
-done
+else
+  for _ in $(seq "$warmup"); do run warm-b "$b"; done
+  : >"$times"
+  for p in $(seq "$pairs"); do run B "$b"; show "$p"; done
+  for _ in $(seq "$warmup"); do sh -c "$prepare"; run warm-a "$a"; done
+  grep -v '^warm' "$times" >"$times.b"; mv "$times.b" "$times"
+  for p in $(seq "$pairs"); do sh -c "$prepare"; run A "$a"; show "$p"; done
+fi
 awk '
   function median(list, n,   i, j, t, v) {
     for (i = 1; i <= n; ++i) v[i] = list[i]
