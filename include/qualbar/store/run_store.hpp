@@ -45,7 +45,6 @@ struct StoredAnswer {
   const Response* response = nullptr;
 };
 
-// A complete run's results, with what pages filter its cases by.
 // A run's scores in the store's own form, packed ahead of finish_run (RunStore::pack_scores): on
 // the run's store thread while the report is built, rather than after it.
 struct PackedScores {
@@ -54,6 +53,7 @@ struct PackedScores {
   std::vector<std::string> blocks;
 };
 
+// A complete run's results, with what pages filter its cases by.
 struct RunResults {
   const ScoreTable* scores = nullptr;
   const PackedScores* packed = nullptr;  // `scores` packed by pack_scores, or none
