@@ -221,7 +221,7 @@ void parse_padded_cases(std::shared_ptr<const detail::PaddedText> text,
       *text, file,
       [&](JsonObject obj, std::string_view raw, int line) {
         into.cases.push_back(parse_case(obj, file, line));
-    into.cases.back().source_file = file_index;
+        into.cases.back().source_file = file_index;
         if (keep_lines) into.raw_lines.push_back(raw);
       },
       limits, problems);
@@ -232,6 +232,22 @@ void parse_padded_cases(std::shared_ptr<const detail::PaddedText> text,
 }
 
 }  // namespace
+
+void release_lines_through(std::span<const std::shared_ptr<const void>> sources,
+                           std::string_view line) {
+  // Every source is a PaddedText (parse_padded_cases), in the order of the lines.
+  const auto text_of = [&](std::size_t k) -> const detail::PaddedText& {
+    return *static_cast<const detail::PaddedText*>(sources[k].get());
+  };
+  for (std::size_t k = 0; k < sources.size(); ++k) {
+    const char* begin = text_of(k).data();
+    if (line.data() < begin || line.data() > begin + text_of(k).size()) continue;
+    for (std::size_t earlier = 0; earlier < k; ++earlier)
+      text_of(earlier).release_before(text_of(earlier).size());
+    text_of(k).release_before(static_cast<std::size_t>(line.data() + line.size() - begin));
+    return;
+  }
+}
 
 void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                  const Limits& limits) {

@@ -114,6 +114,7 @@ PaddedText::PaddedText(PaddedText&& other) noexcept
     : copy_(std::move(other.copy_)),
       map_(std::exchange(other.map_, nullptr)),
       map_bytes_(std::exchange(other.map_bytes_, 0)),
+      released_(std::exchange(other.released_, 0)),
       data_(map_ != nullptr ? other.data_ : copy_.data()),
       size_(other.size_) {
   if (size_ == 0) data_ = "";
@@ -131,6 +132,17 @@ PaddedText& PaddedText::operator=(PaddedText&& other) noexcept {
 
 PaddedText::~PaddedText() {
   if (map_ != nullptr) ::munmap(map_, map_bytes_);
+}
+
+void PaddedText::release_before(std::size_t end) const {
+  if (map_ == nullptr) return;
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  // The whole mapping once the text's end is reached (its last part page and the padding).
+  const std::size_t through = end >= size_ ? map_bytes_ : end / page * page;
+  if (through <= released_) return;
+  // The file's private, read-only pages: dropping them loses nothing (none was written).
+  ::madvise(static_cast<char*>(map_) + released_, through - released_, MADV_DONTNEED);
+  released_ = through;
 }
 
 PaddedText PaddedText::load(const std::string& path) {

@@ -43,10 +43,16 @@ class PaddedText {
   [[nodiscard]] std::size_t size() const { return size_; }
   [[nodiscard]] std::string_view view() const { return {data_, size_}; }
 
+  // Unmaps from this process the whole pages of a mapped file that lie before text offset
+  // `end` (a stored run's lines, once written): they leave its resident memory, and the text
+  // stays readable (a read maps the file's page again). A copy in memory is kept as it is.
+  void release_before(std::size_t end) const;
+
  private:
   simdjson::padded_string copy_;
   void* map_ = nullptr;  // the mapping (file pages, then zero pages for the padding)
   std::size_t map_bytes_ = 0;
+  mutable std::size_t released_ = 0;  // bytes from the mapping's start given back so far
   const char* data_ = "";
   std::size_t size_ = 0;
 };

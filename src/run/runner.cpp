@@ -232,8 +232,12 @@ std::vector<char> claim(RunResult& run, const Suite& suite, Dataset& dataset,
                    cases = std::span<const Case>(dataset.cases),
                    lines = std::move(dataset.raw_lines), sources = std::move(dataset.sources),
                    not_started]() mutable {
+      // The file text of the lines written leaves the process's memory as they are written.
+      const auto written = [&](std::size_t n) {
+        if (n > 0 && n <= lines.size()) release_lines_through(sources, lines[n - 1]);
+      };
       try {
-        store->runs().begin_run(info, cases, lines);
+        store->runs().begin_run(info, cases, lines, written);
       } catch (const RunError& e) {
         throw NotStarted(not_started(e).what());
       }

@@ -175,7 +175,8 @@ constexpr std::size_t kChunkBlocks = 1024;
 
 void SqliteRunStore::write_blocks(
     std::int64_t key, std::size_t n, const std::function<std::string_view(std::size_t)>& id_of,
-    const std::function<std::string_view(std::size_t)>& line_of) {
+    const std::function<std::string_view(std::size_t)>& line_of,
+    const std::function<void(std::size_t)>& written) {
   if (!block_)
     block_ = std::make_unique<Statement>(
         c_, "INSERT INTO run_blocks (key, n, ids, lines) VALUES (?,?,?,?)");
@@ -217,6 +218,7 @@ void SqliteRunStore::write_blocks(
           .bind_blob_uncopied(4, packed[count + b]);
       block_->run();
     }
+    if (written) written(std::min(n, (chunk + count) * kBlockCases));
     pool_.finish();
     packed.swap(next);
   }
@@ -458,7 +460,8 @@ std::optional<std::int64_t> SqliteRunStore::stored_lines(const std::string& data
 }
 
 void SqliteRunStore::begin_run(const RunRecord& record, std::span<const Case> cases,
-                               std::span<const std::string_view> lines) {
+                               std::span<const std::string_view> lines,
+                               const std::function<void(std::size_t)>& written) {
   SqliteConnection::Transaction tx(c_);
   const std::optional<std::int64_t> shared =
       stored_lines(record.info.dataset_hash, cases, lines);
@@ -470,7 +473,7 @@ void SqliteRunStore::begin_run(const RunRecord& record, std::span<const Case> ca
   } else {
     write_blocks(
         key, cases.size(), [&](std::size_t i) { return std::string_view(cases[i].id); },
-        [&](std::size_t i) { return i < lines.size() ? lines[i] : std::string_view(); });
+        [&](std::size_t i) { return i < lines.size() ? lines[i] : std::string_view(); }, written);
   }
   tx.commit();
 }

@@ -16,7 +16,8 @@ class SqliteRunStore final : public RunStore {
   ~SqliteRunStore() override;
   void save_run(const StoredRun& run) override;
   void begin_run(const RunRecord& record, std::span<const Case> cases,
-                 std::span<const std::string_view> lines) override;
+                 std::span<const std::string_view> lines,
+                 const std::function<void(std::size_t)>& written) override;
   void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers) override;
   PackedScores pack_scores(const ScoreTable& scores) override;
   void finish_run(const RunInfo& info, const RunResults* results) override;
@@ -44,10 +45,12 @@ class SqliteRunStore final : public RunStore {
                                            std::span<const Case> cases,
                                            std::span<const std::string_view> lines);
 
-  // The run's cases, 64 to a block, from their ids and dataset lines.
+  // The run's cases, 64 to a block, from their ids and dataset lines; `written(n)` (when given)
+  // once the blocks of cases [0, n) are inserted.
   void write_blocks(std::int64_t key, std::size_t n, const std::function<std::string_view(
                                                          std::size_t)>& id_of,
-                    const std::function<std::string_view(std::size_t)>& line_of);
+                    const std::function<std::string_view(std::size_t)>& line_of,
+                    const std::function<void(std::size_t)>& written = {});
   // Answers by block, one compressed part per block they fall in: answer k is case
   // `indexes[k]`'s (in any order), its response line written by `append_json(k, out)` (from two
   // threads at once).

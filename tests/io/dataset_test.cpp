@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -376,6 +378,51 @@ TEST_F(LoadDataset, FilesEndingAtAPageBoundaryParseWhole) {
     EXPECT_EQ(d.cases.back().input, std::string(short_by, 'x')) << size;
     EXPECT_EQ(d.raw_lines.back(), line(n - 1, short_by)) << size;
   }
+}
+
+// The resident kilobytes of the mapping that holds `p` (/proc/self/smaps), or -1.
+long resident_kb(const void* p) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    unsigned long from = 0, to = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx", &from, &to) == 2)  // a mapping's first line
+      inside = at >= from && at < to;
+    else if (inside && line.rfind("Rss:", 0) == 0)
+      return std::stol(line.substr(4));
+  }
+  return -1;
+}
+
+// A stored run's lines leave the process's memory once written: the pages of a dataset file
+// before a line are unmapped (earlier files whole), and the text still reads as the file.
+TEST_F(LoadDataset, LinesReleasedLeaveResidentMemoryAndStayReadable) {
+  const auto line = [](const std::string& id, char c) {
+    return "{\"id\":\"" + id + "\",\"input\":\"" + std::string(90, c) + "\"}";
+  };
+  std::string a, b;
+  for (int i = 0; i < 2000; ++i) {
+    a += line("a-" + std::to_string(i), 'x') + "\n";
+    b += line("b-" + std::to_string(i), 'y') + "\n";
+  }
+  const Dataset d = load_dataset({file("a.jsonl", a), file("b.jsonl", b)});
+  ASSERT_EQ(d.raw_lines.size(), 4000U);
+  const std::string_view first_a = d.raw_lines[0], first_b = d.raw_lines[2000];
+  const long a_before = resident_kb(first_a.data()), b_before = resident_kb(first_b.data());
+  ASSERT_GE(a_before, static_cast<long>(a.size() / 1024) - 4) << "the file is mapped whole";
+  ASSERT_GE(b_before, static_cast<long>(b.size() / 1024) - 4);
+
+  release_lines_through(d.sources, d.raw_lines[2999]);  // half of b
+  EXPECT_EQ(resident_kb(first_a.data()), 0) << "the first file is written whole";
+  const long b_after = resident_kb(first_b.data());
+  EXPECT_LE(b_after, b_before / 2 + 8) << "the pages before line 1000 of b are unmapped";
+  EXPECT_GE(b_after, b_before / 2 - 8) << "and only those";
+  // Readable as before: the file's pages are mapped again when read.
+  EXPECT_EQ(d.raw_lines[0], line("a-0", 'x'));
+  EXPECT_EQ(d.raw_lines[1999], line("a-1999", 'x'));
+  EXPECT_EQ(d.raw_lines[2500], line("b-500", 'y'));
+  EXPECT_EQ(d.raw_lines[3999], line("b-1999", 'y'));
 }
 
 TEST_F(LoadDataset, HashDependsOnContentAndOrder) {

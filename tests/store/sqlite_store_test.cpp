@@ -660,7 +660,7 @@ TEST_F(SqliteStoreTest, ARunSavedAsItGoesShowsItsAnswersSoFar) {
   for (std::size_t i = 0; i < cases.size(); ++i) cases[i].id = full.responses[i].id;
   const std::vector<std::string_view> lines(full.case_lines.begin(), full.case_lines.end());
   auto store = open_store(db_path_);
-  store->runs().begin_run(full, cases, lines);
+  store->runs().begin_run(full, cases, lines, {});
   {
     const StoredRun partial = store->runs().load_run(full.info.id);
     EXPECT_EQ(partial.info.status, RunStatus::running);
@@ -722,7 +722,7 @@ TEST_F(SqliteStoreTest, ScoresPackedAheadAreStoredAsFinishRunPacksThem) {
     StoredRun r = copy_of(base, id, "2026-01-01T00:00:00.000Z");
     r.dimensions = {"a", "b"};
     r.info.n_cases = kCases;
-    store->runs().begin_run(r, cases, lines);
+    store->runs().begin_run(r, cases, lines, {});
     r.info.status = RunStatus::complete;
     RunResults results;
     results.scores = &scores;

@@ -4,6 +4,7 @@
 // an InputError naming file:line and the field.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ void parse_cases(std::string_view text, const std::string& file, Dataset& into,
 // the cases that parsed are returned.
 Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines = true,
                      const Limits& limits = {}, Problems* problems = nullptr);
+
+// Takes the pages of the dataset's file text (`sources`) up to the end of `line` (one of its
+// raw_lines) out of the process's resident memory: a stored run's lines once they are written.
+// The text stays readable (a mapped file's pages are mapped again when read).
+void release_lines_through(std::span<const std::shared_ptr<const void>> sources,
+                           std::string_view line);
 
 std::vector<Response> parse_responses(std::string_view text, const std::string& file,
                                       const Limits& limits = {});

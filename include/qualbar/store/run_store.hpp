@@ -119,9 +119,11 @@ class RunStore {
   virtual void save_run(const StoredRun& run) = 0;
 
   // Saving as the run goes, so that a killed run loses at most the answers not yet recorded:
-  // the run's record (status "running") and every case line, none answered yet.
+  // the run's record (status "running") and every case line, none answered yet. `written(n)`,
+  // when given, is told as the lines of cases [0, n) are written, a few thousand at a time.
   virtual void begin_run(const RunRecord& record, std::span<const Case> cases,
-                         std::span<const std::string_view> lines) = 0;
+                         std::span<const std::string_view> lines,
+                         const std::function<void(std::size_t)>& written) = 0;
   // Records answers, in one transaction.
   virtual void save_answers(const std::string& run_id, std::span<const StoredAnswer> answers) = 0;
   // A complete run's scores packed for finish_run (which packs them itself when not given).
