@@ -120,7 +120,7 @@ class RunStore {
 
   // Saving as the run goes, so that a killed run loses at most the answers not yet recorded:
   // the run's record (status "running") and every case line, none answered yet. `written(n)`,
-  // when given, is told as the lines of cases [0, n) are written, a few thousand at a time.
+  // when given, is told as the lines of cases [0, n) are written (a chunk of blocks at a time).
   virtual void begin_run(const RunRecord& record, std::span<const Case> cases,
                          std::span<const std::string_view> lines,
                          const std::function<void(std::size_t)>& written) = 0;
