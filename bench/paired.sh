@@ -28,22 +28,20 @@ run() {  # run LABEL COMMAND: appends "LABEL wall user sys peak_kb" to $times
   /usr/bin/time -o "$times.run" -f "%e %U %S %M" sh -c "$2" >/dev/null 2>&1 || true
   echo "$1 $(tail -n 1 "$times.run")" >>"$times"
 }
+warm() { sh -c "$1" >/dev/null 2>&1 || true; }  # a warm-up run: not timed
 printf '%-5s %-3s %9s %9s %9s %14s\n' run cmd "wall (s)" "user (s)" "sys (s)" "peak RSS (KB)"
 show() { tail -n 1 "$times" | while read -r who w u s m; do
   printf '%-5s %-3s %9s %9s %9s %14s\n' "$1" "$who" "$w" "$u" "$s" "$m"; done; }
 if [ "$in_turn" = 1 ]; then
-  for _ in $(seq "$warmup"); do run warm-b "$b"; sh -c "$prepare"; run warm-a "$a"; done
-  : >"$times"
+  for _ in $(seq "$warmup"); do warm "$b"; sh -c "$prepare"; warm "$a"; done
   for p in $(seq "$pairs"); do
     run B "$b"; show "$p"
     sh -c "$prepare"; run A "$a"; show "$p"
   done
 else
-  for _ in $(seq "$warmup"); do run warm-b "$b"; done
-  : >"$times"
+  for _ in $(seq "$warmup"); do warm "$b"; done
   for p in $(seq "$pairs"); do run B "$b"; show "$p"; done
-  for _ in $(seq "$warmup"); do sh -c "$prepare"; run warm-a "$a"; done
-  grep -v '^warm' "$times" >"$times.b"; mv "$times.b" "$times"
+  for _ in $(seq "$warmup"); do sh -c "$prepare"; warm "$a"; done
   for p in $(seq "$pairs"); do sh -c "$prepare"; run A "$a"; show "$p"; done
 fi
 awk '
