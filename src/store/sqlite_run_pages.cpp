@@ -198,10 +198,14 @@ std::vector<CaseRow> SqliteRunStore::rows(const Meta& m, const std::vector<std::
       read_answers(m.key, b, /*whole_run=*/false,
                    [&](std::size_t, auto& found) { answers.swap(found); });
       blocks.bind(1, row_key(m.lines_key, b));
-      if (blocks.step()) {
-        packer_.unpack(blocks.blob(0), ids_raw, where);
-        packer_.unpack(blocks.blob(1), lines_raw, where);
+      if (!blocks.step()) {
+        throw RunError(fmt::format("{}: the lines of cases {} to {} of {} are missing from the "
+                                   "file (it is damaged or was edited)",
+                                   where, b * kBlockCases + 1,
+                                   std::min(m.n_cases, (b + 1) * kBlockCases), m.n_cases));
       }
+      packer_.unpack(blocks.blob(0), ids_raw, where);
+      packer_.unpack(blocks.blob(1), lines_raw, where);
       blocks.reset();
       for (Reader r(ids_raw, where); !r.done();) ids.push_back(r.item());
       for (Reader r(lines_raw, where); !r.done();) lines.push_back(r.item());

@@ -638,6 +638,11 @@ void SqliteRunStore::load_cases(const Meta& m, StoredRun& run) {
     }
   }
   const std::size_t n = run.case_lines.size();
+  if (n != m.n_cases) {
+    throw RunError(fmt::format("{}: {} case lines are stored for its {} cases (the file is "
+                               "damaged or was edited)",
+                               where, n, m.n_cases));
+  }
   run.answered.assign(n, 0);
   std::string responses;
   std::vector<std::size_t> answered_at;

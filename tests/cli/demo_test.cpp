@@ -427,8 +427,9 @@ TEST(Cli, EverySharedFlagIsDocumentedWithItsEnvironmentVariable) {
     EXPECT_NE(doc.find("| `" + names.substr(0, names.find(','))), std::string::npos)
         << longest << " is not a row of docs/cli.md";
     EXPECT_NE(doc.find(longest), std::string::npos) << longest;
-    if (env.starts_with("$"))
+    if (env.starts_with("$")) {
       EXPECT_NE(doc.find("`" + env.substr(1) + "`"), std::string::npos) << env;
+    }
     ++flags;
   }
   EXPECT_GE(flags, 5) << r.out;

@@ -406,6 +406,47 @@ TEST(RunPages, TheStoredReportIsShownWithoutReadingTheCases) {
   EXPECT_NE(scores.err.find("a stored block is damaged"), std::string::npos) << scores.err;
 }
 
+// A store file missing a block of case lines (damaged or edited): a page that needs it says which
+// cases are missing, never shows another block's lines in their place; pages before it read as
+// before, and loading the whole run is refused with the counts, not read short.
+TEST(RunPages, AMissingBlockOfLinesIsNamedNotFilledFromAnother) {
+  TempDir dir("qb-pages-missing");
+  write_run_files(dir, 0);
+  const std::string id = run_stored(dir);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir.work() / "s.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DELETE FROM run_blocks WHERE key % 4294967296 = 2", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  }
+  auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
+  const CasePage first = store->runs().cases(id, {}, std::nullopt, 100);
+  ASSERT_EQ(first.rows.size(), 100U);
+  EXPECT_EQ(first.rows[99].id, "q-099");
+  try {
+    (void)store->runs().cases(id, {}, 120, 50);  // cases 122-171: blocks 1 and 2
+    ADD_FAILURE() << "a page across the missing block was read";
+  } catch (const RunError& e) {
+    EXPECT_NE(std::string(e.what()).find("the lines of cases 129 to 192 of 300 are missing"),
+              std::string::npos)
+        << e.what();
+  }
+  const CasePage after = store->runs().cases(id, {}, 191, 20);  // block 3 onward
+  ASSERT_FALSE(after.rows.empty());
+  EXPECT_EQ(after.rows.front().id, "q-192");
+  try {
+    (void)store->runs().load_run(id);
+    ADD_FAILURE() << "a run missing a block was loaded";
+  } catch (const RunError& e) {
+    EXPECT_NE(std::string(e.what()).find("236 case lines are stored for its 300 cases"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // One integer from the store file, read with sqlite3 directly (what is in the file, not what the
 // store says); `sql` may run statements before its last, which answers.
 long long sql_integer(const TempDir& dir, const std::string& sql) {
