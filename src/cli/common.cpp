@@ -137,6 +137,13 @@ LoadedRun load_stored_run(Store& store, const std::string& id, bool build, bool 
   return l;
 }
 
+void read_runs_with_huge_pages(Store& store, std::span<const std::string> ids) {
+  constexpr std::uintmax_t kBytesPerCase = 1024;
+  std::uintmax_t bytes = 0;
+  for (const auto& id : ids) bytes += store.runs().load_summary(id).info.n_cases * kBytesPerCase;
+  start_again_with_huge_pages_for(bytes);
+}
+
 void add_human_grades(Store& store, LoadedRun& l) {
   const GradeBook book = fold_grades(store.review().grades(l.stored.info.id));
   if (book.empty()) return;

@@ -1,6 +1,7 @@
 #pragma once
 // Pieces shared by several commands: loading, rendering and writing reports.
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,11 @@ struct LoadedRun {
 // cases, and stored. Without `with_cases`, the cases are not loaded when the report is stored.
 LoadedRun load_stored_run(Store& store, const std::string& id, bool build = true,
                           bool with_cases = true);
+
+// Before stored runs are read whole: when they are large (a run read whole takes about a
+// kilobyte of memory a case), the process starts again with huge pages, as `qualbar run` does for
+// a large dataset. Called before anything is written or printed.
+void read_runs_with_huge_pages(Store& store, std::span<const std::string> ids);
 
 int exit_code_for(const Report& r);
 

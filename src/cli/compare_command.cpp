@@ -1,5 +1,6 @@
 // qualbar compare: two stored runs of a suite, paired by case id, every dimension × slice, with
 // significance and multiple-testing correction; exit 1 when the candidate regresses.
+#include <array>
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -269,6 +270,7 @@ int compare(const CompareOptionsCli& o) {
     suite_name = b.suite.name;
   } else {
     auto store = open_store(resolve_store_path(o.store, ""), StoreAccess::existing);
+    read_runs_with_huge_pages(*store, std::array{o.a, o.b});
     const LoadedRun a = load_stored_run(*store, o.a);
     const LoadedRun b = load_stored_run(*store, o.b);
     cmp = compare_runs(

@@ -1,4 +1,6 @@
 // qualbar report: re-render a stored run, without the original files.
+#include <array>
+
 #include "cli/command.hpp"
 #include "cli/common.hpp"
 #include "qualbar/util/files.hpp"
@@ -21,6 +23,7 @@ int report(const ReportOptions& o, const Globals& g) {
   if (!o.output.quiet) with_cases = with_cases || format_needs_cases(o.output.format);
   for (const auto& out : o.output.outs)
     with_cases = with_cases || format_needs_cases(out.substr(0, out.find('=')));
+  if (with_cases) read_runs_with_huge_pages(*store, std::array{o.run});
   LoadedRun l = load_stored_run(*store, o.run, /*build=*/true, with_cases);
   if (l.with_cases) add_human_grades(*store, l);
   emit_report(ReportInput{l.report, l.suite, l.dataset.cases, l.stored.responses, l.stored.scores},

@@ -1,45 +1,68 @@
 // scores: one JSON line per case with every dimension's score and its evidence.
 #include <cmath>
-
-#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
 
 #include "qualbar/report/format.hpp"
+#include "qualbar/util/json_write.hpp"
 
 namespace qb {
 namespace {
 
-using json = nlohmann::ordered_json;
+// Written field by field (util/json_write.hpp) rather than as a document per line: a million-case
+// run is five million scores.
+void append_field(std::string& line, std::string_view key, std::string_view value) {
+  append_json_string(line, key);
+  line += ':';
+  append_json_string(line, value);
+  line += ',';
+}
 
 void write_scores(const ReportInput& in, std::ostream& out) {
   const auto& dims = in.report.dimensions;
+  std::string line;
   for (std::size_t c = 0; c < in.cases.size(); ++c) {
     const Case& k = in.cases[c];
     const Response& r = in.responses[c];
-    json j;
-    j["id"] = k.id;
-    if (!k.category.empty()) j["category"] = k.category;
-    if (!k.language.empty()) j["language"] = k.language;
-    j["model"] = r.model;
-    j["output"] = r.output;
-    j["error"] = r.error ? json(*r.error) : json(nullptr);
-    json scores = json::object();
+    line = "{";
+    append_field(line, "id", k.id);
+    if (!k.category.empty()) append_field(line, "category", k.category);
+    if (!k.language.empty()) append_field(line, "language", k.language);
+    append_field(line, "model", r.model);
+    append_field(line, "output", r.output);
+    line += "\"error\":";
+    if (r.error)
+      append_json_string(line, *r.error);
+    else
+      line += "null";
+    line += ",\"scores\":{";
     for (std::size_t d = 0; d < dims.size() && d < in.scores.n_dimensions(); ++d) {
       const ScoreView s = in.scores.at(c, d);
-      json sj;
-      sj["status"] = to_string(s.status);
-      sj["value"] =
-          s.status == ScoreStatus::scored && std::isfinite(s.value) ? json(s.value) : json(nullptr);
+      if (d > 0) line += ',';
+      append_json_string(line, dims[d].name);
+      line += ":{";
+      append_field(line, "status", to_string(s.status));
+      line += "\"value\":";
+      if (s.status == ScoreStatus::scored && std::isfinite(s.value))
+        append_json_number(line, s.value);
+      else
+        line += "null";
       // Not applicable, or not graded by the judge: neither passed nor failed.
       if (dims[d].aggregation == Aggregation::rate && dims[d].higher_is_better &&
           s.status != ScoreStatus::not_applicable && s.status != ScoreStatus::ungraded) {
         const double threshold = dims[d].threshold.value_or(0.5);
-        sj["passed"] = s.status == ScoreStatus::scored && s.value >= threshold;
+        line += s.status == ScoreStatus::scored && s.value >= threshold ? ",\"passed\":true"
+                                                                         : ",\"passed\":false";
       }
-      sj["evidence"] = s.evidence.empty() ? json(nullptr) : json(s.evidence);
-      scores[dims[d].name] = sj;
+      line += ",\"evidence\":";
+      if (s.evidence.empty())
+        line += "null";
+      else
+        append_json_string(line, s.evidence);
+      line += '}';
     }
-    j["scores"] = scores;
-    out << j.dump() << '\n';
+    line += "}}\n";
+    out << line;
   }
 }
 

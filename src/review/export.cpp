@@ -43,7 +43,10 @@ RunData load_run_data(Store& store, const std::string& id, bool with_cases) {
   d.suite = read_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
   if (!with_cases) return d;
   std::string lines;
-  for (const auto& line : d.stored.case_lines) lines += line + "\n";
+  std::size_t size = 0;
+  for (const auto& line : d.stored.case_lines) size += line.size() + 1;
+  lines.reserve(size);
+  for (const auto& line : d.stored.case_lines) (lines += line) += '\n';
   parse_cases(lines, where, d.dataset, d.suite.limits);
   bind_cases(d.dataset);
   // A monitor's cases are production records: people grade them, no scorer did.

@@ -1,11 +1,18 @@
 // A run of a big dataset starts itself once more with glibc's malloc.hugetlb tunable
 // (util/huge_pages.hpp), and gives the programs it runs the environment it was given. Checked
 // from a command provider's model program, which sees qualbar's start-up environment in /proc
-// and its own.
+// and its own. A report that reads a large stored run whole starts again the same way: checked
+// in /proc while it writes its output into a pipe nobody reads yet.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -72,6 +79,70 @@ TEST(HugePages, AHugetlbTunableGivenIsLeftAsItIs) {
   const nlohmann::json seen = what_the_model_saw({{"GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"}});
   EXPECT_EQ(seen["qualbar"], nlohmann::json::array({"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"}));
   EXPECT_EQ(seen["mine"], "glibc.malloc.hugetlb=0");
+}
+
+// The start-up environment of `qualbar report RUN --format scores` on a stored run of `cases`
+// cases, read from /proc once the report's first bytes arrive (the run is loaded by then) and
+// while the rest waits in the pipe.
+std::string report_started_with(std::size_t cases) {
+  TempDir dir("qb-hugepages-report");
+  {
+    std::ofstream c(dir.work() / "cases.jsonl"), r(dir.work() / "responses.jsonl");
+    for (std::size_t i = 0; i < cases; ++i) {
+      c << R"({"id":"c)" << i << R"(","input":"q","reference":"a"})" << '\n';
+      r << R"({"id":"c)" << i << R"(","output":"a"})" << '\n';
+    }
+  }
+  std::ofstream(dir.work() / "suite.yaml")
+      << "schema_version: 1\nname: big\ndatasets: [cases.jsonl]\n"
+         "dimensions:\n  exact: exact-match\n"
+         "system: {provider: replay, responses: responses.jsonl}\n";
+  const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  int out[2];
+  if (::pipe(out) != 0) return "no pipe";
+  const std::string store = (dir.work() / "s.db").string();
+  std::vector<std::string> args{"qualbar", "report", "latest", "--store", store, "--format",
+                                "scores"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::unsetenv("GLIBC_TUNABLES");
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::execv(QB_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  char first = 0;
+  EXPECT_EQ(::read(out[0], &first, 1), 1) << "the report wrote nothing";
+  const std::string environ_text = test::read_text(fmt::format("/proc/{}/environ", pid));
+  std::string started;
+  for (std::size_t at = 0; at < environ_text.size();) {
+    const std::size_t end = environ_text.find('\0', at);
+    const std::string entry = environ_text.substr(at, end - at);
+    if (entry.starts_with("GLIBC_TUNABLES=")) started = entry;
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  char buf[65536];
+  std::size_t rest = 0;
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) rest += static_cast<std::size_t>(n);
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_GT(rest, std::size_t{65536}) << "the output fits the pipe: qualbar may have ended";
+  return started;
+}
+
+// 33,000 cases: over the 32 MiB (a kilobyte a case) from which a run is read with huge pages.
+TEST(HugePages, AReportReadingALargeStoredRunWholeStartsAgainWithThem) {
+  EXPECT_EQ(report_started_with(33000), "GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+  EXPECT_EQ(report_started_with(3000), "");
 }
 
 }  // namespace QB_UNITY_ID
