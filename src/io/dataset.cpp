@@ -255,6 +255,13 @@ void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                      limits);
 }
 
+void parse_case_lines(std::span<const std::string> lines, const std::string& file,
+                      Dataset& into, const Limits& limits) {
+  parse_padded_cases(
+      std::make_shared<const detail::PaddedText>(detail::PaddedText::joined(lines)), file, into,
+      false, limits);
+}
+
 Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, const Limits& limits,
                      Problems* problems) {
   Dataset d;

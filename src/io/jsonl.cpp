@@ -110,6 +110,22 @@ std::size_t count_lines(const PaddedText& text) {
 PaddedText::PaddedText(std::string_view text)
     : copy_(text.data(), text.size()), data_(copy_.data()), size_(copy_.size()) {}
 
+PaddedText PaddedText::joined(std::span<const std::string> lines) {
+  std::size_t size = 0;
+  for (const auto& line : lines) size += line.size() + 1;
+  PaddedText out;
+  out.copy_ = simdjson::padded_string(size);
+  char* at = out.copy_.data();
+  for (const auto& line : lines) {
+    std::memcpy(at, line.data(), line.size());
+    at += line.size();
+    *at++ = '\n';
+  }
+  out.data_ = size == 0 ? "" : out.copy_.data();
+  out.size_ = size;
+  return out;
+}
+
 PaddedText::PaddedText(PaddedText&& other) noexcept
     : copy_(std::move(other.copy_)),
       map_(std::exchange(other.map_, nullptr)),

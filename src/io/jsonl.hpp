@@ -3,6 +3,7 @@
 // kernels), shared by the dataset and responses readers. Internal to src/io.
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,8 @@ class PaddedText {
  public:
   PaddedText() = default;
   explicit PaddedText(std::string_view text);  // a padded copy
+  // Lines joined, each followed by a newline, straight into padded memory (one copy).
+  static PaddedText joined(std::span<const std::string> lines);
   // The file's bytes; throws InputError naming the path when it cannot be read.
   static PaddedText load(const std::string& path);
   PaddedText(PaddedText&& other) noexcept;

@@ -42,12 +42,7 @@ RunData load_run_data(Store& store, const std::string& id, bool with_cases) {
   const std::filesystem::path dir = std::filesystem::path(d.stored.suite_file).parent_path();
   d.suite = read_suite(d.stored.suite_text, d.stored.suite_file, dir.empty() ? "." : dir);
   if (!with_cases) return d;
-  std::string lines;
-  std::size_t size = 0;
-  for (const auto& line : d.stored.case_lines) size += line.size() + 1;
-  lines.reserve(size);
-  for (const auto& line : d.stored.case_lines) (lines += line) += '\n';
-  parse_cases(lines, where, d.dataset, d.suite.limits);
+  parse_case_lines(d.stored.case_lines, where, d.dataset, d.suite.limits);
   bind_cases(d.dataset);
   // A monitor's cases are production records: people grade them, no scorer did.
   if (d.stored.info.status == RunStatus::monitor) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -58,6 +59,43 @@ TEST(ParseCases, OnlyIdAndInputAreNeeded) {
   EXPECT_FALSE(c.tests);
   EXPECT_EQ(c.metadata_json, "");
   EXPECT_EQ(c.source_line, 1);
+}
+
+// A stored run's lines parsed as they are kept: the same cases as the joined text gives, with
+// their line numbers, and nothing of the text kept beside them; a bad line is named by number.
+TEST(ParseCases, LinesTheCallerKeepsParseAsTheirJoinedTextWithoutACopy) {
+  const std::vector<std::string> lines = {
+      R"({"id":"a","input":"first","category":"billing"})",
+      R"({"id":"b","input":"sec\u00f6nd","reference":"x","metadata":{"k":1}})",
+      R"({"id":"c","input":"third","tags":["t1","t2"]})"};
+  Dataset joined;
+  parse_cases(lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n", "run r-1", joined);
+  Dataset kept;
+  parse_case_lines(lines, "run r-1", kept);
+  ASSERT_EQ(kept.cases.size(), 3U);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(kept.cases[i].id, joined.cases[i].id);
+    EXPECT_EQ(kept.cases[i].input, joined.cases[i].input);
+    EXPECT_EQ(kept.cases[i].category, joined.cases[i].category);
+    EXPECT_EQ(kept.cases[i].metadata_json, joined.cases[i].metadata_json);
+    EXPECT_EQ(kept.cases[i].tags, joined.cases[i].tags);
+    EXPECT_EQ(kept.cases[i].source_line, static_cast<int>(i) + 1);
+  }
+  EXPECT_EQ(kept.cases[1].input, "sec\u00f6nd");
+  EXPECT_TRUE(kept.raw_lines.empty());
+  EXPECT_TRUE(kept.sources.empty());
+  EXPECT_EQ(joined.raw_lines.size(), 3U);
+
+  const std::vector<std::string> bad = {lines[0], R"({"id":"b","input":)", lines[2]};
+  Dataset none;
+  try {
+    parse_case_lines(bad, "run r-1", none);
+    ADD_FAILURE() << "a malformed line was parsed";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("run r-1:2"), std::string::npos) << e.what();
+  }
+  Dataset empty;
+  EXPECT_THROW(parse_case_lines({}, "run r-1", empty), InputError);
 }
 
 TEST(ParseCases, EveryContractFieldInItsNativeType) {

@@ -30,6 +30,10 @@ struct Dataset {
 // lists are parsed, not compiled: bind_cases (bind/bind.hpp) compiles them.
 void parse_cases(std::string_view text, const std::string& file, Dataset& into,
                  const Limits& limits = {});
+// The same from lines the caller keeps (a stored run's): raw_lines stays empty, and no copy of
+// the text outlives the parse.
+void parse_case_lines(std::span<const std::string> lines, const std::string& file, Dataset& into,
+                      const Limits& limits = {});
 // Loads dataset files in order; ids must be unique across all of them. Without `keep_lines`
 // (a run that is not stored) the files' text is released after parsing and raw_lines is empty.
 // With `problems`, every bad line (and duplicate id) is recorded there instead of thrown, and
