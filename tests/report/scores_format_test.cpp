@@ -21,7 +21,7 @@ namespace QB_UNITY_ID {
 
 using ordered = nlohmann::ordered_json;
 
-// The line as a document: the fields in the format's order (docs/cli.md, `--format scores`).
+// The line as a document, its fields in the order the format writes them.
 std::string expected_line(const Report& report, const Case& k, const Response& r,
                           const ScoreTable& scores, std::size_t row) {
   ordered j;
