@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "qualbar/core/error.hpp"
+#include "qualbar/io/dataset.hpp"
 
 namespace qb::detail {
 
@@ -245,6 +246,119 @@ Score read_score(Reader& r) {
   std::memcpy(&s.value, r.bytes(sizeof(double)).data(), sizeof(double));
   s.evidence = std::string(r.item());
   return s;
+}
+
+namespace {
+constexpr char kAnswerTag = 1;
+// Which optional fields an answer holds (put_answer's second part).
+enum AnswerField : std::uint64_t {
+  kConfidence = 1U << 0,
+  kCitations = 1U << 1,
+  kLabel = 1U << 2,
+  kLatency = 1U << 3,
+  kTtft = 1U << 4,
+  kUsage = 1U << 5,
+  kCost = 1U << 6,
+  kModel = 1U << 7,
+  kError = 1U << 8,
+  kExtra = 1U << 9,
+};
+constexpr std::uint64_t kAnswerFields = (kExtra << 1) - 1;
+
+void put_double(std::string& out, double v) {
+  char bytes[sizeof(double)];
+  std::memcpy(bytes, &v, sizeof bytes);
+  out.append(bytes, sizeof bytes);
+}
+
+double read_double(Reader& r) {
+  double v = 0;
+  std::memcpy(&v, r.bytes(sizeof(double)).data(), sizeof(double));
+  return v;
+}
+}  // namespace
+
+void put_answer(std::string& out, const Response& r) {
+  std::uint64_t fields = 0;
+  if (r.confidence) fields |= kConfidence;
+  if (!r.citations.empty()) fields |= kCitations;
+  if (r.label) fields |= kLabel;
+  if (r.latency_ms) fields |= kLatency;
+  if (r.ttft_ms) fields |= kTtft;
+  if (r.usage) fields |= kUsage;
+  if (r.cost_usd) fields |= kCost;
+  if (!r.model.empty()) fields |= kModel;
+  if (r.error) fields |= kError;
+  if (!r.extra_json.empty()) fields |= kExtra;
+  out.push_back(kAnswerTag);
+  put_varint(out, fields);
+  put_item(out, r.id);
+  put_item(out, r.output);
+  if (r.confidence) put_double(out, *r.confidence);
+  if (!r.citations.empty()) {
+    put_varint(out, r.citations.size());
+    for (const std::string& c : r.citations) put_item(out, c);
+  }
+  if (r.label) put_item(out, *r.label);
+  if (r.latency_ms) put_double(out, *r.latency_ms);
+  if (r.ttft_ms) put_double(out, *r.ttft_ms);
+  if (r.usage) {
+    put_varint(out, static_cast<std::uint64_t>(r.usage->input_tokens));
+    put_varint(out, static_cast<std::uint64_t>(r.usage->output_tokens));
+  }
+  if (r.cost_usd) put_double(out, *r.cost_usd);
+  if (!r.model.empty()) put_item(out, r.model);
+  if (r.error) put_item(out, *r.error);
+  if (!r.extra_json.empty()) put_item(out, r.extra_json);
+}
+
+Response read_answer(std::string_view stored, const std::string& where) {
+  if (is_json_answer(stored)) {
+    std::vector<Response> parsed = parse_responses(stored, where);
+    if (parsed.size() != 1)
+      throw RunError(fmt::format("{}: a stored answer is damaged (not one JSON line)", where));
+    return std::move(parsed.front());
+  }
+  if (stored.empty() || stored.front() != kAnswerTag)
+    throw RunError(fmt::format("{}: a stored answer is damaged (neither JSON nor this format)",
+                               where));
+  Reader r(stored.substr(1), where);
+  const std::uint64_t fields = r.varint();
+  if ((fields & ~kAnswerFields) != 0)
+    throw RunError(fmt::format("{}: a stored answer has fields this qualbar does not know: it "
+                               "was written by a newer qualbar",
+                               where));
+  Response a;
+  a.id = std::string(r.item());
+  a.output = std::string(r.item());
+  if ((fields & kConfidence) != 0) a.confidence = read_double(r);
+  if ((fields & kCitations) != 0) {
+    const std::uint64_t n = r.varint();
+    for (std::uint64_t i = 0; i < n; ++i) a.citations.emplace_back(r.item());
+  }
+  if ((fields & kLabel) != 0) a.label = std::string(r.item());
+  if ((fields & kLatency) != 0) a.latency_ms = read_double(r);
+  if ((fields & kTtft) != 0) a.ttft_ms = read_double(r);
+  if ((fields & kUsage) != 0) {
+    Usage u;
+    u.input_tokens = static_cast<std::int64_t>(r.varint());
+    u.output_tokens = static_cast<std::int64_t>(r.varint());
+    a.usage = u;
+  }
+  if ((fields & kCost) != 0) a.cost_usd = read_double(r);
+  if ((fields & kModel) != 0) a.model = std::string(r.item());
+  if ((fields & kError) != 0) a.error = std::string(r.item());
+  if ((fields & kExtra) != 0) a.extra_json = std::string(r.item());
+  if (!r.done())
+    throw RunError(fmt::format("{}: a stored answer is damaged (bytes after its end)", where));
+  return a;
+}
+
+std::string answer_json(std::string_view stored, const std::string& where) {
+  if (is_json_answer(stored)) return std::string(stored);
+  std::string out;
+  append_response_json(out, read_answer(stored, where));
+  return out;
 }
 
 std::string failing_masks(std::span<const std::uint8_t> failing, std::size_t n_dimensions,

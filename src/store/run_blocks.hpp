@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "qualbar/core/response.hpp"
 #include "qualbar/metrics/score_table.hpp"
 
 namespace qb::detail {
@@ -103,6 +104,20 @@ class Reader {
 // One score as a block holds it: status byte, value (8 bytes, IEEE little-endian), evidence item.
 void put_score(std::string& out, const ScoreView& s);
 Score read_score(Reader& r);
+
+// One answer as a block holds it: a tag byte (1), a varint saying which of the optional fields
+// follow, then the fields in Response's order (texts as items, numbers as 8 bytes, token counts
+// as varints). Stores written before hold the answer's JSON line instead (it starts with '{'),
+// and both are read. Appends to `out`, unframed (the caller puts it in an item).
+void put_answer(std::string& out, const Response& r);
+// The answer `stored` holds, of either form; throws RunError naming `where` when it is damaged.
+Response read_answer(std::string_view stored, const std::string& where);
+// The answer's JSON line (as the responses file and the pages give it), of either form.
+std::string answer_json(std::string_view stored, const std::string& where);
+// Whether `stored` is an answer's JSON line (a store written before the compact form).
+inline bool is_json_answer(std::string_view stored) {
+  return !stored.empty() && stored.front() == '{';
+}
 
 // The failing masks of one block: per dimension 8 bytes, bit i set when the block's case i fails.
 std::string failing_masks(std::span<const std::uint8_t> failing, std::size_t n_dimensions,

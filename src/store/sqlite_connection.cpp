@@ -416,6 +416,12 @@ ALTER TABLE review_queues ADD COLUMN pairwise INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE review_queue_entries ADD COLUMN case_index_b INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE review_claims ADD COLUMN shown_first TEXT NOT NULL DEFAULT '';
 )sql",
+    // 16: answers are written in a compact form (store/run_blocks.hpp, put_answer) instead of
+    // their JSON lines; the answers stored before stay JSON and are read as they are. No table
+    // changes: the version tells an older qualbar that this store holds answers it cannot read.
+    R"sql(
+-- no table changes
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 // What a migration does beyond its SQL, after it, in its transaction.

@@ -223,7 +223,7 @@ std::vector<CaseRow> SqliteRunStore::rows(const Meta& m, const std::vector<std::
     row.index = i;
     if (k < ids.size()) row.id = std::string(ids[k]);
     if (k < lines.size()) row.case_json = std::string(lines[k]);
-    row.response_json = std::move(answers[k]);
+    if (answers[k]) row.response_json = answer_json(*answers[k], where);
     if ((k + 1) * dims <= block_scores.size())
       row.scores.assign(block_scores.begin() + static_cast<std::ptrdiff_t>(k * dims),
                         block_scores.begin() + static_cast<std::ptrdiff_t>((k + 1) * dims));

@@ -226,7 +226,7 @@ void SqliteRunStore::write_blocks(
 
 void SqliteRunStore::write_answers(
     std::int64_t key, std::span<const std::size_t> indexes,
-    const std::function<void(std::size_t, std::string&)>& append_json) {
+    const std::function<void(std::size_t, std::string&)>& append_answer) {
   if (!answer_)
     answer_ = std::make_unique<Statement>(
         c_, "INSERT INTO run_answers (block, n, answers) VALUES (?,?,?)");
@@ -244,12 +244,12 @@ void SqliteRunStore::write_answers(
   starts.push_back(order.size());
   std::vector<std::string> parts;
   pool_.pack(starts.size() - 1, [&](std::size_t p, std::string& raw) {
-    std::string json;
+    std::string answer;
     for (std::size_t k = starts[p]; k < starts[p + 1]; ++k) {
-      json.clear();
-      append_json(order[k], json);
+      answer.clear();
+      append_answer(order[k], answer);
       put_varint(raw, indexes[order[k]] % kBlockCases);
-      put_item(raw, json);
+      put_item(raw, answer);
     }
   }, parts);
   for (std::size_t p = 0; p + 1 < starts.size(); ++p) {
@@ -363,17 +363,8 @@ void SqliteRunStore::ensure_text_index(const std::string& run) {
     parse_cases(text, where, cases);
     std::fill(outputs.begin(), outputs.end(), std::string());
     read_answers(key, b, /*whole_run=*/false, [&](std::size_t, auto& answers) {
-      // The block's answers parsed in one go, then put back in their cases' places.
-      std::string lines;
-      std::vector<std::size_t> at;
-      for (std::size_t k = 0; k < kBlockCases; ++k) {
-        if (!answers[k]) continue;
-        (lines += *answers[k]) += '\n';
-        at.push_back(k);
-      }
-      std::vector<Response> parsed = parse_responses(lines, where);
-      for (std::size_t j = 0; j < parsed.size() && j < at.size(); ++j)
-        outputs[at[j]] = std::move(parsed[j].output);
+      for (std::size_t k = 0; k < kBlockCases; ++k)
+        if (answers[k]) outputs[k] = read_answer(*answers[k], where).output;
     });
     for (std::size_t k = 0; k < cases.cases.size() && k < kBlockCases; ++k) {
       insert.bind(1, row_key(key, b * kBlockCases + k))
@@ -408,9 +399,8 @@ void SqliteRunStore::save_run(const StoredRun& run) {
       [&](std::size_t i) { return std::string_view(run.case_lines[i]); });
   std::vector<std::size_t> indexes(n);
   for (std::size_t i = 0; i < n; ++i) indexes[i] = i;
-  write_answers(key, indexes, [&](std::size_t k, std::string& out) {
-    append_response_json(out, run.responses[k]);
-  });
+  write_answers(key, indexes,
+                [&](std::size_t k, std::string& out) { put_answer(out, run.responses[k]); });
   if (run.scores.n_cases() > 0) write_scores(key, run.scores, nullptr, {}, {});
   tx.commit();
 }
@@ -485,9 +475,8 @@ void SqliteRunStore::save_answers(const std::string& run_id,
   const std::int64_t key = key_of(run_id);
   std::vector<std::size_t> indexes(answers.size());
   for (std::size_t k = 0; k < answers.size(); ++k) indexes[k] = answers[k].index;
-  write_answers(key, indexes, [&](std::size_t k, std::string& out) {
-    append_response_json(out, *answers[k].response);
-  });
+  write_answers(key, indexes,
+                [&](std::size_t k, std::string& out) { put_answer(out, *answers[k].response); });
   tx.commit();
 }
 
@@ -644,23 +633,28 @@ void SqliteRunStore::load_cases(const Meta& m, StoredRun& run) {
                                where, n, m.n_cases));
   }
   run.answered.assign(n, 0);
-  std::string responses;
-  std::vector<std::size_t> answered_at;
+  run.responses.resize(n);
+  // Answers in the compact form are read in place; JSON lines (a store written before it) are
+  // parsed together at the end.
+  std::string json_lines;
+  std::vector<std::size_t> json_at;
   read_answers(m.key, 0, /*whole_run=*/true, [&](std::size_t b, auto& answers) {
     for (std::size_t k = 0; k < kBlockCases; ++k) {
       const std::size_t i = b * kBlockCases + k;
       if (!answers[k] || i >= n) continue;
       run.answered[i] = 1;
-      answered_at.push_back(i);
-      responses += *answers[k];
-      responses += '\n';
+      if (is_json_answer(*answers[k])) {
+        json_at.push_back(i);
+        (json_lines += *answers[k]) += '\n';
+      } else {
+        run.responses[i] = read_answer(*answers[k], where);
+      }
     }
   });
-  // The answered responses, in order, with an empty response in each unanswered case's place.
-  std::vector<Response> parsed = parse_responses(responses, fmt::format("store run {}", m.id));
-  run.responses.resize(n);
-  for (std::size_t k = 0; k < answered_at.size() && k < parsed.size(); ++k)
-    run.responses[answered_at[k]] = std::move(parsed[k]);
+  std::vector<Response> parsed = parse_responses(json_lines, fmt::format("store run {}", m.id));
+  for (std::size_t k = 0; k < json_at.size() && k < parsed.size(); ++k)
+    run.responses[json_at[k]] = std::move(parsed[k]);
+  // An empty response, with the case's id, in each unanswered case's place.
   for (std::size_t i = 0; i < n; ++i)
     if (!run.answered[i]) run.responses[i].id = i < ids.size() ? ids[i] : std::string();
   if (!m.scored) return;

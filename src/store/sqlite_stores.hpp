@@ -52,10 +52,10 @@ class SqliteRunStore final : public RunStore {
                     const std::function<std::string_view(std::size_t)>& line_of,
                     const std::function<void(std::size_t)>& written = {});
   // Answers by block, one compressed part per block they fall in: answer k is case
-  // `indexes[k]`'s (in any order), its response line written by `append_json(k, out)` (from two
+  // `indexes[k]`'s (in any order), written by `append_answer(k, out)` (put_answer; from two
   // threads at once).
   void write_answers(std::int64_t key, std::span<const std::size_t> indexes,
-                     const std::function<void(std::size_t, std::string&)>& append_json);
+                     const std::function<void(std::size_t, std::string&)>& append_answer);
   // Scores by block (`packed` when they were packed ahead); failing masks and slice cells when
   // given (a run scored by this qualbar).
   void write_scores(std::int64_t key, const ScoreTable& scores, const PackedScores* packed,
@@ -83,7 +83,8 @@ class SqliteRunStore final : public RunStore {
   StoredRun load(const std::string& id, bool with_cases);
   void load_cases(const Meta& m, StoredRun& run);
   std::vector<CaseRow> rows(const Meta& m, const std::vector<std::size_t>& indexes);
-  // The answers of one block (`answers[k]` for its case k, none when unanswered), or with
+  // The answers of one block as stored (`answers[k]` for its case k, none when unanswered; see
+  // read_answer and answer_json), or with
   // `whole_run`, of every block from `block` on, calling `each` per block.
   void read_answers(std::int64_t key, std::size_t block, bool whole_run,
                     const std::function<void(std::size_t block,

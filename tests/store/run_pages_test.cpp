@@ -328,7 +328,7 @@ TEST(RunPages, AStoreOfSchemaFiveIsMigratedInPlaceAndItsRunsReportAsBefore) {
   fs::copy_file(fixture("schema5.db"), dir.work() / "s.db");
   {
     auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
-    EXPECT_EQ(store->schema_version(), 15);
+    EXPECT_EQ(store->schema_version(), 16);
     // Not indexed until its first report: filtering says what to do.
     CaseFilter f;
     f.failing = "grounded";
@@ -365,6 +365,17 @@ TEST(RunPages, AStoreOfSchemaFiveIsMigratedInPlaceAndItsRunsReportAsBefore) {
       failing = n - std::round(n * d["overall"]["estimate"].get<double>());
     }
     EXPECT_EQ(static_cast<double>(page.rows.size()), failing);
+    // A text search reads its answers, stored as JSON lines before the compact form.
+    const Expected e = expected_of(*store, "r-20261206-074300-25ad");
+    for (const std::string word : {"refund", "days"}) {
+      CaseFilter words;
+      words.text = word;
+      std::vector<std::size_t> want;
+      for (std::size_t i = 0; i < e.cases.size(); ++i)
+        if (e.has_word(i, word)) want.push_back(i);
+      EXPECT_FALSE(want.empty()) << word;
+      EXPECT_EQ(all_pages(store->runs(), "r-20261206-074300-25ad", words, 3), want) << word;
+    }
   }
   // The killed run resumes: its 5 answers are kept, the other 7 asked.
   std::ofstream(dir.work() / "slow.py")
@@ -529,7 +540,7 @@ TEST(RunPages, AStoreOfSchemaEightIsMigratedAndANewRunOfItsDatasetSharesItsBlock
             sql_integer(dir, "SELECT key FROM runs WHERE id = '" + old_run + "'"));
   EXPECT_EQ(sql_integer(dir, "SELECT count(*) FROM run_blocks"), 5);
   auto store = open_store((dir.work() / "s.db").string(), StoreAccess::existing);
-  EXPECT_EQ(store->schema_version(), 15);
+  EXPECT_EQ(store->schema_version(), 16);
   EXPECT_EQ(store->runs().load_run(b).case_lines, store->runs().load_run(old_run).case_lines);
   EXPECT_TRUE(store->runs().changed_cases(old_run, b, "", std::nullopt, 10).rows.empty());
 }

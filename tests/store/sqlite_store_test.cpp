@@ -639,7 +639,7 @@ TEST_F(SqliteStoreTest, AVersionOneStoreIsMigratedWithItsRunsIntact) {
         "INSERT INTO scores VALUES ('r-old', 0, 0, 1.0, 0, NULL);");
   }
   auto store = open_store(db_path_);
-  EXPECT_EQ(store->schema_version(), 15);
+  EXPECT_EQ(store->schema_version(), 16);
   const StoredRun old = store->runs().load_run("r-old");
   ASSERT_EQ(old.responses.size(), 1U);
   EXPECT_EQ(old.responses[0].output, "hello");
@@ -824,6 +824,112 @@ TEST_F(SqliteStoreTest, BlocksOfEarlierStoresCompressedWithZstdAreRead) {
   expect_same_run(store->runs().load_run("r-a"), before);
 }
 
+// Answers are stored in a compact form (put_answer): every field comes back as it was, and its
+// JSON line is the one the responses format writes for it.
+TEST(StoredAnswers, EveryFieldRoundTripsInTheCompactForm) {
+  Response full;
+  full.id = "c-1";
+  full.output = std::string("line one\nquote \" backslash \\ tab \t nul ") + '\0' + " é €";
+  full.confidence = 0.8125;
+  full.citations = {"kb-1#2", "", "kb-9"};
+  full.label = "";
+  full.latency_ms = 812.5;
+  full.ttft_ms = 1e-300;
+  full.usage = Usage{512, 9'000'000'000'000};
+  full.cost_usd = 0.00123;
+  full.model = "bot-v2";
+  full.error = "HTTP 503: upstream timed out";
+  full.extra_json = R"({"region":"eu","trace":{"hops":[1,2]}})";
+  Response bare;
+  bare.id = "c-2";
+  Response some;
+  some.id = "c-3";
+  some.output = "refunded";
+  some.label = "billing";
+  some.cost_usd = 0.0;
+  for (const Response& r : {full, bare, some}) {
+    SCOPED_TRACE(r.id);
+    std::string stored;
+    detail::put_answer(stored, r);
+    EXPECT_FALSE(detail::is_json_answer(stored));
+    expect_same_response(detail::read_answer(stored, "test"), r);
+    std::string line;
+    append_response_json(line, r);
+    EXPECT_EQ(detail::answer_json(stored, "test"), line);
+    // The JSON line, as stores written before hold it, reads as the same answer (the texts that
+    // JSON can hold: the bare answer's).
+    if (r.id == "c-2") expect_same_response(detail::read_answer(line, "test"), r);
+  }
+  // The compact form is smaller than the JSON line it replaces.
+  std::string stored, line;
+  detail::put_answer(stored, some);
+  append_response_json(line, some);
+  EXPECT_LT(stored.size(), line.size());
+}
+
+TEST(StoredAnswers, ADamagedAnswerIsARunErrorNamingWhere) {
+  Response r;
+  r.id = "c-1";
+  r.output = "refunded within five days";
+  r.latency_ms = 640.5;
+  std::string stored;
+  detail::put_answer(stored, r);
+  const auto error_of = [](const std::string& bytes) -> std::string {
+    try {
+      (void)detail::read_answer(bytes, "store 's.db': run r-1");
+    } catch (const RunError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  // Cut short, with a byte too many, an unknown first byte, fields of a newer qualbar.
+  EXPECT_TRUE(Contains(error_of(stored.substr(0, stored.size() - 3)), "store 's.db': run r-1"));
+  EXPECT_TRUE(Contains(error_of(stored.substr(0, stored.size() - 3)), "ends early"));
+  EXPECT_TRUE(Contains(error_of(stored + "x"), "bytes after its end"));
+  EXPECT_TRUE(Contains(error_of("\x07" + stored.substr(1)), "neither JSON nor this format"));
+  // The fields' varint (one byte: latency) as two bytes with bits this qualbar does not know.
+  std::string newer = stored;
+  newer.replace(1, 1, "\x88\x7F");
+  EXPECT_TRUE(Contains(error_of(newer), "written by a newer qualbar"));
+  EXPECT_TRUE(Contains(error_of(""), "neither JSON nor this format"));
+}
+
+// Stores written before the compact form hold each answer's JSON line: a run whose answers are
+// JSON reads as the same run, and its pages show the same answers (a text search of such a run:
+// RunPages.AStoreOfSchemaFiveIsMigratedInPlaceAndItsRunsReportAsBefore).
+TEST_F(SqliteStoreTest, AnswersStoredAsJsonLinesByEarlierStoresAreRead) {
+  const StoredRun base = make_run();
+  auto store = open_store(db_path_);
+  store->runs().save_run(copy_of(base, "r-a", "2026-01-01T00:00:00.000Z"));
+  const StoredRun before = store->runs().load_run("r-a");
+  const CasePage page_before = store->runs().cases("r-a", CaseFilter{}, std::nullopt, 10);
+  {
+    Db db(db_path_);
+    detail::Packer packer;
+    const std::string packed = db.blob("SELECT answers FROM run_answers ORDER BY part LIMIT 1");
+    std::string raw, rewritten, repacked;
+    packer.unpack(packed, raw, "test");
+    std::size_t compact = 0;
+    for (detail::Reader r(raw, "test"); !r.done();) {
+      detail::put_varint(rewritten, r.varint());
+      const std::string_view answer = r.item();
+      compact += detail::is_json_answer(answer) ? 0 : 1;
+      detail::put_item(rewritten, detail::answer_json(answer, "test"));
+    }
+    ASSERT_EQ(compact, 4u);  // c4's too: "no response for case c4"
+    packer.pack(rewritten, repacked);
+    db.set_blob("UPDATE run_answers SET answers = ? WHERE part = (SELECT MIN(part) FROM run_answers)",
+                repacked);
+  }
+  expect_same_run(store->runs().load_run("r-a"), before);
+  const CasePage page = store->runs().cases("r-a", CaseFilter{}, std::nullopt, 10);
+  ASSERT_EQ(page.rows.size(), page_before.rows.size());
+  for (std::size_t i = 0; i < page.rows.size(); ++i)
+    EXPECT_EQ(page.rows[i].response_json, page_before.rows[i].response_json);
+  ASSERT_TRUE(page.rows[0].response_json.has_value());
+  EXPECT_TRUE(Contains(*page.rows[0].response_json, R"("output":"The duplicate charge)"));
+}
+
 // Work across concerns (a run and the answers kept for reuse) in one unit: all of it, or nothing.
 TEST_F(SqliteStoreTest, AUnitOfWorkAcrossConcernsKeepsAllOrNothing) {
   const StoredRun base = make_run();
@@ -904,7 +1010,7 @@ TEST(SqliteStoreMigration,
   ASSERT_EQ(before, (std::vector<long long>{12, 28, 24, 6, 1}));
 
   auto store = open_store(path.string(), StoreAccess::existing);
-  EXPECT_EQ(store->schema_version(), 15);
+  EXPECT_EQ(store->schema_version(), 16);
   EXPECT_EQ(counts(), before);
   {
     Db db(path.string());
