@@ -2,12 +2,15 @@
 // (util/huge_pages.hpp), and gives the programs it runs the environment it was given. Checked
 // from a command provider's model program, which sees qualbar's start-up environment in /proc
 // and its own. A report that reads a large stored run whole starts again the same way: checked
-// in /proc while it writes its output into a pipe nobody reads yet.
+// in /proc while it writes its output into a pipe nobody reads yet; so does `qualbar serve` of a
+// large store, checked once it listens.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -81,6 +84,42 @@ TEST(HugePages, AHugetlbTunableGivenIsLeftAsItIs) {
   EXPECT_EQ(seen["mine"], "glibc.malloc.hugetlb=0");
 }
 
+// The GLIBC_TUNABLES entry of process `pid`'s start-up environment ("" when it has none).
+std::string started_tunables(pid_t pid) {
+  const std::string environ_text = test::read_text(fmt::format("/proc/{}/environ", pid));
+  std::string started;
+  for (std::size_t at = 0; at < environ_text.size();) {
+    const std::size_t end = environ_text.find('\0', at);
+    const std::string entry = environ_text.substr(at, end - at);
+    if (entry.starts_with("GLIBC_TUNABLES=")) started = entry;
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return started;
+}
+
+// Starts QB_BINARY with `args`, without GLIBC_TUNABLES, its standard output into a pipe; returns
+// the pid and the pipe's reading end.
+std::pair<pid_t, int> start_qualbar(std::vector<std::string> args) {
+  int out[2];
+  if (::pipe(out) != 0) return {-1, -1};
+  args.insert(args.begin(), "qualbar");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::unsetenv("GLIBC_TUNABLES");
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::execv(QB_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  return {pid, out[0]};
+}
+
 // The start-up environment of `qualbar report RUN --format scores` on a stored run of `cases`
 // cases, read from /proc once the report's first bytes arrive (the run is loaded by then) and
 // while the rest waits in the pipe.
@@ -99,39 +138,16 @@ std::string report_started_with(std::size_t cases) {
          "system: {provider: replay, responses: responses.jsonl}\n";
   const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
   EXPECT_EQ(made.exit_code, 0) << made.err;
-  int out[2];
-  if (::pipe(out) != 0) return "no pipe";
   const std::string store = (dir.work() / "s.db").string();
-  std::vector<std::string> args{"qualbar", "report", "latest", "--store", store, "--format",
-                                "scores"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::unsetenv("GLIBC_TUNABLES");
-    ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    ::execv(QB_BINARY, argv.data());
-    ::_exit(127);
-  }
-  ::close(out[1]);
+  const auto [pid, out] = start_qualbar({"report", "latest", "--store", store, "--format", "scores"});
+  if (pid < 0) return "no pipe";
   char first = 0;
-  EXPECT_EQ(::read(out[0], &first, 1), 1) << "the report wrote nothing";
-  const std::string environ_text = test::read_text(fmt::format("/proc/{}/environ", pid));
-  std::string started;
-  for (std::size_t at = 0; at < environ_text.size();) {
-    const std::size_t end = environ_text.find('\0', at);
-    const std::string entry = environ_text.substr(at, end - at);
-    if (entry.starts_with("GLIBC_TUNABLES=")) started = entry;
-    if (end == std::string::npos) break;
-    at = end + 1;
-  }
+  EXPECT_EQ(::read(out, &first, 1), 1) << "the report wrote nothing";
+  const std::string started = started_tunables(pid);
   char buf[65536];
   std::size_t rest = 0;
-  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) rest += static_cast<std::size_t>(n);
-  ::close(out[0]);
+  for (ssize_t n; (n = ::read(out, buf, sizeof buf)) > 0;) rest += static_cast<std::size_t>(n);
+  ::close(out);
   int status = 0;
   ::waitpid(pid, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
@@ -143,6 +159,48 @@ std::string report_started_with(std::size_t cases) {
 TEST(HugePages, AReportReadingALargeStoredRunWholeStartsAgainWithThem) {
   EXPECT_EQ(report_started_with(33000), "GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
   EXPECT_EQ(report_started_with(3000), "");
+}
+
+// The start-up environment of `qualbar serve` on a store whose one run has a case of `input_mib`
+// MiB of text that does not compress, read from /proc once the server says it listens.
+std::string serve_started_with(std::size_t input_mib) {
+  TempDir dir("qb-hugepages-serve");
+  {
+    std::mt19937_64 random(7);
+    std::string input(input_mib << 20, ' ');
+    const char* digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/";
+    for (char& ch : input) ch = digits[random() % 64];
+    std::ofstream(dir.work() / "cases.jsonl")
+        << R"({"id":"c1","input":")" << input << R"(","reference":"a"})" << '\n';
+    std::ofstream(dir.work() / "responses.jsonl") << R"({"id":"c1","output":"a"})" << '\n';
+  }
+  std::ofstream(dir.work() / "suite.yaml")
+      << "schema_version: 1\nname: big\ndatasets: [cases.jsonl]\n"
+         "dimensions:\n  exact: exact-match\n"
+         "system: {provider: replay, responses: responses.jsonl}\n";
+  const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  const std::string store = (dir.work() / "s.db").string();
+  const bool large = std::filesystem::file_size(store) >= (std::uintmax_t{32} << 20);
+  EXPECT_EQ(large, input_mib > 32) << std::filesystem::file_size(store) << " bytes";
+  const auto [pid, out] =
+      start_qualbar({"serve", "--store", store, "--listen", "127.0.0.1:0", "--monitor-every", "0"});
+  if (pid < 0) return "no pipe";
+  std::string said;
+  char ch = 0;
+  while (said.find('\n') == std::string::npos && ::read(out, &ch, 1) == 1) said += ch;
+  EXPECT_NE(said.find("listening on"), std::string::npos) << said;
+  const std::string started = started_tunables(pid);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(out);
+  return started;
+}
+
+TEST(HugePages, ServeOnALargeStoreStartsAgainWithThem) {
+  EXPECT_EQ(serve_started_with(40), "GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+  EXPECT_EQ(serve_started_with(1), "");
 }
 
 }  // namespace QB_UNITY_ID
