@@ -320,14 +320,15 @@ Response read_answer(std::string_view stored, const std::string& where) {
     return std::move(parsed.front());
   }
   if (stored.empty() || stored.front() != kAnswerTag)
-    throw RunError(fmt::format("{}: a stored answer is damaged (neither JSON nor this format)",
-                               where));
+    throw RunError(
+        fmt::format("{}: a stored answer is damaged (neither JSON nor this format)", where));
   Reader r(stored.substr(1), where);
   const std::uint64_t fields = r.varint();
   if ((fields & ~kAnswerFields) != 0)
-    throw RunError(fmt::format("{}: a stored answer has fields this qualbar does not know: it "
-                               "was written by a newer qualbar",
-                               where));
+    throw RunError(
+        fmt::format("{}: a stored answer has fields this qualbar does not know: it "
+                    "was written by a newer qualbar",
+                    where));
   Response a;
   a.id = std::string(r.item());
   a.output = std::string(r.item());

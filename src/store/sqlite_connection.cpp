@@ -181,7 +181,7 @@ CREATE TABLE run_locks (
     // 6: the run format made for reading back (docs/store.md, "How a run is stored"): integer run
     // keys; cases 64 to a block, compressed; answers written once; scores compact per block with
     // failing masks and slice cells; the finished report; a text index (built by a run's first text
-// search). The runs of schema 5
+    // search). The runs of schema 5
     // are converted by convert_v5_runs, which then drops the old tables.
     R"sql(
 CREATE TABLE run_keys (key INTEGER PRIMARY KEY AUTOINCREMENT);

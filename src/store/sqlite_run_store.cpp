@@ -243,15 +243,18 @@ void SqliteRunStore::write_answers(
   }
   starts.push_back(order.size());
   std::vector<std::string> parts;
-  pool_.pack(starts.size() - 1, [&](std::size_t p, std::string& raw) {
-    std::string answer;
-    for (std::size_t k = starts[p]; k < starts[p + 1]; ++k) {
-      answer.clear();
-      append_answer(order[k], answer);
-      put_varint(raw, indexes[order[k]] % kBlockCases);
-      put_item(raw, answer);
-    }
-  }, parts);
+  pool_.pack(
+      starts.size() - 1,
+      [&](std::size_t p, std::string& raw) {
+        std::string answer;
+        for (std::size_t k = starts[p]; k < starts[p + 1]; ++k) {
+          answer.clear();
+          append_answer(order[k], answer);
+          put_varint(raw, indexes[order[k]] % kBlockCases);
+          put_item(raw, answer);
+        }
+      },
+      parts);
   for (std::size_t p = 0; p + 1 < starts.size(); ++p) {
     answer_->bind(1, row_key(key, indexes[order[starts[p]]] / kBlockCases))
         .bind(2, static_cast<std::int64_t>(starts[p + 1] - starts[p]))

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -139,7 +139,8 @@ std::string report_started_with(std::size_t cases) {
   const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
   EXPECT_EQ(made.exit_code, 0) << made.err;
   const std::string store = (dir.work() / "s.db").string();
-  const auto [pid, out] = start_qualbar({"report", "latest", "--store", store, "--format", "scores"});
+  const auto [pid, out] =
+      start_qualbar({"report", "latest", "--store", store, "--format", "scores"});
   if (pid < 0) return "no pipe";
   char first = 0;
   EXPECT_EQ(::read(out, &first, 1), 1) << "the report wrote nothing";

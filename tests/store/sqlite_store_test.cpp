@@ -142,7 +142,7 @@ constexpr const char* kCases =
     "\n";
 
 // In another order than the cases, with a response for no case ("zz"). Unknown fields are tested
-// on their own (AResponsesUnknownFieldsRoundTrip): saving them crashes today.
+// on their own (AResponsesUnknownFieldsRoundTrip, in a child process: a crash fails one test).
 constexpr const char* kResponses =
     R"({"id":"c2","output":"Die Rückerstattung kommt innerhalb von zehn Tagen.","latency_ms":640.5,"model":"bot-v2","error":null})"
     "\n"
@@ -918,8 +918,9 @@ TEST_F(SqliteStoreTest, AnswersStoredAsJsonLinesByEarlierStoresAreRead) {
     }
     ASSERT_EQ(compact, 4u);  // c4's too: "no response for case c4"
     packer.pack(rewritten, repacked);
-    db.set_blob("UPDATE run_answers SET answers = ? WHERE part = (SELECT MIN(part) FROM run_answers)",
-                repacked);
+    db.set_blob(
+        "UPDATE run_answers SET answers = ? WHERE part = (SELECT MIN(part) FROM run_answers)",
+        repacked);
   }
   expect_same_run(store->runs().load_run("r-a"), before);
   const CasePage page = store->runs().cases("r-a", CaseFilter{}, std::nullopt, 10);
