@@ -84,8 +84,8 @@ class SqliteRunStore final : public RunStore {
   void load_cases(const Meta& m, StoredRun& run);
   std::vector<CaseRow> rows(const Meta& m, const std::vector<std::size_t>& indexes);
   // The answers of one block as stored (`answers[k]` for its case k, none when unanswered; see
-  // read_answer and answer_json), or with
-  // `whole_run`, of every block from `block` on, calling `each` per block.
+  // read_answer and answer_json), or with `whole_run`, of every block from `block` on, calling
+  // `each` per block.
   void read_answers(std::int64_t key, std::size_t block, bool whole_run,
                     const std::function<void(std::size_t block,
                                              std::vector<std::optional<std::string>>& answers)>& each);
