@@ -120,6 +120,17 @@ std::pair<pid_t, int> start_qualbar(std::vector<std::string> args) {
   return {pid, out[0]};
 }
 
+// Runs the replay suite of `dir`'s cases.jsonl and responses.jsonl into a new store; its path.
+std::string stored_replay(const TempDir& dir) {
+  std::ofstream(dir.work() / "suite.yaml")
+      << "schema_version: 1\nname: big\ndatasets: [cases.jsonl]\n"
+         "dimensions:\n  exact: exact-match\n"
+         "system: {provider: replay, responses: responses.jsonl}\n";
+  const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  return (dir.work() / "s.db").string();
+}
+
 // The start-up environment of `qualbar report RUN --format scores` on a stored run of `cases`
 // cases, read from /proc once the report's first bytes arrive (the run is loaded by then) and
 // while the rest waits in the pipe.
@@ -132,13 +143,7 @@ std::string report_started_with(std::size_t cases) {
       r << R"({"id":"c)" << i << R"(","output":"a"})" << '\n';
     }
   }
-  std::ofstream(dir.work() / "suite.yaml")
-      << "schema_version: 1\nname: big\ndatasets: [cases.jsonl]\n"
-         "dimensions:\n  exact: exact-match\n"
-         "system: {provider: replay, responses: responses.jsonl}\n";
-  const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
-  EXPECT_EQ(made.exit_code, 0) << made.err;
-  const std::string store = (dir.work() / "s.db").string();
+  const std::string store = stored_replay(dir);
   const auto [pid, out] =
       start_qualbar({"report", "latest", "--store", store, "--format", "scores"});
   if (pid < 0) return "no pipe";
@@ -175,13 +180,7 @@ std::string serve_started_with(std::size_t input_mib) {
         << R"({"id":"c1","input":")" << input << R"(","reference":"a"})" << '\n';
     std::ofstream(dir.work() / "responses.jsonl") << R"({"id":"c1","output":"a"})" << '\n';
   }
-  std::ofstream(dir.work() / "suite.yaml")
-      << "schema_version: 1\nname: big\ndatasets: [cases.jsonl]\n"
-         "dimensions:\n  exact: exact-match\n"
-         "system: {provider: replay, responses: responses.jsonl}\n";
-  const auto made = run_args({"run", "suite.yaml", "--store", "s.db", "-q"}, dir);
-  EXPECT_EQ(made.exit_code, 0) << made.err;
-  const std::string store = (dir.work() / "s.db").string();
+  const std::string store = stored_replay(dir);
   const bool large = std::filesystem::file_size(store) >= (std::uintmax_t{32} << 20);
   EXPECT_EQ(large, input_mib > 32) << std::filesystem::file_size(store) << " bytes";
   const auto [pid, out] =
