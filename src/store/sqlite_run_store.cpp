@@ -116,6 +116,27 @@ std::string cells_blob(std::span<const CaseSlices> slices, std::size_t first, st
   return out;
 }
 
+// Each answered case k of one block, with its answer (read_answers): compact answers read in
+// place, JSON lines (stores written before schema 16) parsed together.
+void each_answer(const std::vector<std::optional<std::string>>& answers, const std::string& where,
+                 const std::function<void(std::size_t, Response&&)>& each) {
+  std::string json_lines;
+  std::vector<std::size_t> json_at;
+  for (std::size_t k = 0; k < answers.size(); ++k) {
+    if (!answers[k]) continue;
+    if (is_json_answer(*answers[k])) {
+      json_at.push_back(k);
+      (json_lines += *answers[k]) += '\n';
+    } else {
+      each(k, read_answer(*answers[k], where));
+    }
+  }
+  if (json_at.empty()) return;
+  std::vector<Response> parsed = parse_responses(json_lines, where);
+  for (std::size_t j = 0; j < json_at.size() && j < parsed.size(); ++j)
+    each(json_at[j], std::move(parsed[j]));
+}
+
 }  // namespace
 
 SqliteRunStore::SqliteRunStore(SqliteConnection& c) : c_(c) {}
@@ -366,8 +387,8 @@ void SqliteRunStore::ensure_text_index(const std::string& run) {
     parse_cases(text, where, cases);
     std::fill(outputs.begin(), outputs.end(), std::string());
     read_answers(key, b, /*whole_run=*/false, [&](std::size_t, auto& answers) {
-      for (std::size_t k = 0; k < kBlockCases; ++k)
-        if (answers[k]) outputs[k] = read_answer(*answers[k], where).output;
+      each_answer(answers, where,
+                  [&](std::size_t k, Response&& r) { outputs[k] = std::move(r.output); });
     });
     for (std::size_t k = 0; k < cases.cases.size() && k < kBlockCases; ++k) {
       insert.bind(1, row_key(key, b * kBlockCases + k))
@@ -637,26 +658,14 @@ void SqliteRunStore::load_cases(const Meta& m, StoredRun& run) {
   }
   run.answered.assign(n, 0);
   run.responses.resize(n);
-  // Answers in the compact form are read in place; JSON lines (a store written before it) are
-  // parsed together at the end.
-  std::string json_lines;
-  std::vector<std::size_t> json_at;
   read_answers(m.key, 0, /*whole_run=*/true, [&](std::size_t b, auto& answers) {
-    for (std::size_t k = 0; k < kBlockCases; ++k) {
+    each_answer(answers, where, [&](std::size_t k, Response&& r) {
       const std::size_t i = b * kBlockCases + k;
-      if (!answers[k] || i >= n) continue;
+      if (i >= n) return;
       run.answered[i] = 1;
-      if (is_json_answer(*answers[k])) {
-        json_at.push_back(i);
-        (json_lines += *answers[k]) += '\n';
-      } else {
-        run.responses[i] = read_answer(*answers[k], where);
-      }
-    }
+      run.responses[i] = std::move(r);
+    });
   });
-  std::vector<Response> parsed = parse_responses(json_lines, fmt::format("store run {}", m.id));
-  for (std::size_t k = 0; k < json_at.size() && k < parsed.size(); ++k)
-    run.responses[json_at[k]] = std::move(parsed[k]);
   // An empty response, with the case's id, in each unanswered case's place.
   for (std::size_t i = 0; i < n; ++i)
     if (!run.answered[i]) run.responses[i].id = i < ids.size() ? ids[i] : std::string();
