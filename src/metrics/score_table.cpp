@@ -1,5 +1,6 @@
 #include "qualbar/metrics/score_table.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -8,39 +9,37 @@
 
 namespace qb {
 
-void ScoreTable::set(std::size_t c, std::size_t d, const Score& s) {
+ScoreTable::ScoreTable(std::size_t n_cases, std::size_t n_dimensions, std::size_t writers)
+    : n_cases_(n_cases),
+      n_dimensions_(n_dimensions),
+      scores_(n_cases * n_dimensions),
+      evidence_(std::clamp<std::size_t>(writers, 1, kMaxWriters)) {}
+
+void ScoreTable::set(std::size_t c, std::size_t d, const Score& s, std::size_t writer) {
+  if (writer >= evidence_.size())
+    throw std::logic_error(
+        fmt::format("ScoreTable::set: writer {} of a table made for {}", writer, evidence_.size()));
   Slot& slot = scores_[c * n_dimensions_ + d];
+  std::string& arena = evidence_[writer];
   slot.value = s.value;
   slot.status = s.status;
+  slot.arena = static_cast<std::uint8_t>(writer);
   std::string_view ev = s.evidence;
   if (ev.size() > kMaxEvidenceBytes) {
     std::size_t cut = kMaxEvidenceBytes;
     while (cut > 0 && (static_cast<unsigned char>(ev[cut]) & 0xC0) == 0x80) --cut;
     ev = ev.substr(0, cut);
   }
-  slot.offset = evidence_.size();
+  slot.offset = arena.size();
   // Evidence may quote bytes a parser choked on; every report format needs valid UTF-8.
   if (find_invalid_utf8(ev)) {
     const std::string valid = to_valid_utf8(ev);
-    evidence_.append(valid);
+    arena.append(valid);
     slot.length = static_cast<std::uint32_t>(valid.size());
   } else {
-    evidence_.append(ev);
+    arena.append(ev);
     slot.length = static_cast<std::uint32_t>(ev.size());
   }
-}
-
-void ScoreTable::append(const ScoreTable& more) {
-  if (more.n_dimensions_ != n_dimensions_ && more.n_cases_ > 0)
-    throw std::logic_error("ScoreTable::append: the tables have different dimensions");
-  const std::uint64_t base = evidence_.size();
-  evidence_ += more.evidence_;
-  scores_.reserve(scores_.size() + more.scores_.size());
-  for (Slot slot : more.scores_) {
-    slot.offset += base;
-    scores_.push_back(slot);
-  }
-  n_cases_ += more.n_cases_;
 }
 
 }  // namespace qb

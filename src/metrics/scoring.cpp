@@ -40,10 +40,16 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
     asked.set_dimension(ds.spec->name);
     ds.scorer->prepare(cases, responses, asked);
   }
-  // Cases [from, to) into a table of their own.
-  const auto score_range = [&](std::size_t from, std::size_t to) {
-    ScoreTable table(to - from, scorers.size());
-    for (std::size_t c = from; c < to; ++c) {
+  // A big run is scored in parts, one per core, each part's cases set by its own writer of the
+  // table: scoring is const (the judge's grades were gathered above) and shares nothing.
+  const std::size_t n = cases.size();
+  const bool parallel = n >= kParallelCasesFrom;
+  const std::size_t parts = parallel ? std::clamp<std::size_t>(std::thread::hardware_concurrency(),
+                                                               1, ScoreTable::kMaxWriters)
+                                     : 1;
+  ScoreTable table(n, scorers.size(), parts);
+  const auto score_part = [&](std::size_t p) {
+    for (std::size_t c = p * n / parts; c < (p + 1) * n / parts; ++c) {
       const Response& r = responses[c];
       for (std::size_t d = 0; d < scorers.size(); ++d) {
         const DimensionScorer& ds = scorers[d];
@@ -53,29 +59,18 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
           Score probe = ds.scorer->score(cases[c], r);
           if (probe.status == ScoreStatus::not_applicable &&
               ds.info->kind != ScoreKind::measurement) {
-            table.set(c - from, d, probe);
+            table.set(c, d, probe, p);
           } else {
-            table.set(c - from, d, Score::failed_call(*r.error));
+            table.set(c, d, Score::failed_call(*r.error), p);
           }
           continue;
         }
-        table.set(c - from, d, ds.scorer->score(cases[c], r));
+        table.set(c, d, ds.scorer->score(cases[c], r), p);
       }
     }
-    return table;
   };
-  // A big run is scored in parts, one per core, each into its own table, joined in order:
-  // scoring is const (the judge's grades were gathered above) and shares nothing.
-  const std::size_t n = cases.size();
-  const bool parallel = n >= kParallelCasesFrom;
-  const std::size_t parts = parallel ? std::max(1U, std::thread::hardware_concurrency()) : 1;
-  std::vector<ScoreTable> tables(parts);
-  parallel_for(
-      parts,
-      [&](std::size_t p) { tables[p] = score_range(p * n / parts, (p + 1) * n / parts); },
-      parallel);
-  for (std::size_t p = 1; p < parts; ++p) tables[0].append(tables[p]);
-  return std::move(tables[0]);
+  parallel_for(parts, score_part, parallel);
+  return table;
 }
 
 }  // namespace qb

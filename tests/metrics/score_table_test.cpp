@@ -3,6 +3,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -54,20 +55,29 @@ TEST(ScoreTable, InvalidUtf8InEvidenceIsReplaced) {
 namespace qb {
 namespace QB_UNITY_ID {
 
-TEST(ScoreTable, AppendKeepsEachCellsEvidence) {
-  ScoreTable a(1, 2), b(2, 2);
-  a.set(0, 0, Score::fail("first"));
-  a.set(0, 1, Score::pass());
-  b.set(0, 0, Score::fail("second"));
-  b.set(1, 1, Score::failed_call("third"));
-  a.append(b);
-  ASSERT_EQ(a.n_cases(), 3U);
-  EXPECT_EQ(a.at(0, 0).evidence, "first");
-  EXPECT_EQ(a.at(1, 0).evidence, "second");
-  EXPECT_EQ(a.at(2, 1).evidence, "third");
-  EXPECT_EQ(a.at(2, 1).status, ScoreStatus::error);
-  ScoreTable other(1, 3);
-  EXPECT_THROW(a.append(other), std::logic_error);
+// Two threads fill one table at once, each its own cases with its own writer number: every cell
+// keeps its own evidence, and a writer the table was not made for is refused.
+TEST(ScoreTable, WritersFillTheirOwnCasesAtOnce) {
+  constexpr std::size_t kCases = 20000;
+  ScoreTable t(kCases, 2, 2);
+  const auto fill = [&](std::size_t writer) {
+    for (std::size_t c = writer * kCases / 2; c < (writer + 1) * kCases / 2; ++c) {
+      t.set(c, 0, Score::fail("case " + std::to_string(c)), writer);
+      t.set(c, 1, c % 3 == 0 ? Score::failed_call("call " + std::to_string(c)) : Score::pass(),
+            writer);
+    }
+  };
+  std::thread second(fill, 1);
+  fill(0);
+  second.join();
+  for (std::size_t c = 0; c < kCases; ++c) {
+    ASSERT_EQ(t.at(c, 0).evidence, "case " + std::to_string(c));
+    ASSERT_EQ(t.at(c, 1).evidence, c % 3 == 0 ? "call " + std::to_string(c) : "");
+    ASSERT_EQ(t.at(c, 1).status, c % 3 == 0 ? ScoreStatus::error : ScoreStatus::scored);
+  }
+  EXPECT_THROW(t.set(0, 0, Score::pass(), 2), std::logic_error);
+  ScoreTable one(1, 1);
+  EXPECT_THROW(one.set(0, 0, Score::pass(), 1), std::logic_error);
 }
 
 // A run big enough to be scored on two threads gets the scores of scoring each case alone.

@@ -18,23 +18,24 @@ struct ScoreView {
   std::string_view evidence;
 };
 
-// Scores are kept compact (24 bytes each, evidence text in one arena) so a run of a million cases
-// on several dimensions fits in memory comfortably.
+// Scores are kept compact (24 bytes each, evidence text in arenas) so a run of a million cases on
+// several dimensions fits in memory comfortably. A table made for several writers is filled by as
+// many threads at once, each setting its own cases with its own writer number (its own arena).
 class ScoreTable {
  public:
   static constexpr std::size_t kMaxEvidenceBytes =
       400;  // longer evidence is cut on a UTF-8 boundary
 
-  ScoreTable() = default;
-  ScoreTable(std::size_t n_cases, std::size_t n_dimensions)
-      : n_cases_(n_cases), n_dimensions_(n_dimensions), scores_(n_cases * n_dimensions) {}
+  static constexpr std::size_t kMaxWriters = 256;
 
-  void set(std::size_t c, std::size_t d, const Score& s);
-  // Appends `more`'s cases after this table's (the same dimensions): a table scored in parts.
-  void append(const ScoreTable& more);
+  ScoreTable() = default;
+  ScoreTable(std::size_t n_cases, std::size_t n_dimensions, std::size_t writers = 1);
+
+  void set(std::size_t c, std::size_t d, const Score& s, std::size_t writer = 0);
   [[nodiscard]] ScoreView at(std::size_t c, std::size_t d) const {
     const Slot& slot = scores_[c * n_dimensions_ + d];
-    return {slot.value, slot.status, std::string_view(evidence_).substr(slot.offset, slot.length)};
+    return {slot.value, slot.status,
+            std::string_view(evidence_[slot.arena]).substr(slot.offset, slot.length)};
   }
   [[nodiscard]] std::size_t n_cases() const { return n_cases_; }
   [[nodiscard]] std::size_t n_dimensions() const { return n_dimensions_; }
@@ -45,11 +46,13 @@ class ScoreTable {
     std::uint64_t offset = 0;
     std::uint32_t length = 0;
     ScoreStatus status = ScoreStatus::scored;
+    std::uint8_t arena = 0;  // the writer's
   };
+  static_assert(sizeof(Slot) == 24);
   std::size_t n_cases_ = 0;
   std::size_t n_dimensions_ = 0;
   std::vector<Slot> scores_;
-  std::string evidence_;
+  std::vector<std::string> evidence_ = std::vector<std::string>(1);
 };
 
 }  // namespace qb
