@@ -2,20 +2,26 @@
 # Times two commands against each other in pairs taken in turn (B, A, B, A, ...), so that a
 # machine whose speed drifts during the call moves both alike, and prints each run and the
 # medians: wall, user and system seconds and peak RSS (GNU time), and A's wall ÷ B's pair by pair.
-#   bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] [-s] 'COMMAND_A' 'COMMAND_B'
+#   bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] [-s] [-r SECONDS] 'COMMAND_A' 'COMMAND_B'
 # Each command is run by `sh -c` (so it may hold a `;` or a redirection); its output is
 # discarded. PREPARE_A runs before each run of A, untimed (removing what the last run wrote).
 # WARMUP pairs (default 1) run first and are not counted. With -s the runs are not taken in
 # turn: every run of B, then every run of A (each command after itself), paired in that order.
+# With -r every timed run waits SECONDS first, so each starts with the machine's memory in the same
+# state: on a VM that hands freed memory back to its host (virtio-balloon free page reporting,
+# about two seconds after it is freed), a run started at once reuses memory the last run freed
+# while it is still backed, and one that needs more than that memory pays for the rest to be
+# backed again (docs/benchmarks.md, "Memory the last run freed").
 set -euo pipefail
-usage="usage: bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] [-s] 'COMMAND_A' 'COMMAND_B'"
-pairs=5 warmup=1 prepare=true in_turn=1
-while getopts "n:w:p:s" opt; do
+usage="usage: bash bench/paired.sh [-n PAIRS] [-w WARMUP] [-p PREPARE_A] [-s] [-r SECONDS] 'COMMAND_A' 'COMMAND_B'"
+pairs=5 warmup=1 prepare=true in_turn=1 rest=0
+while getopts "n:w:p:sr:" opt; do
   case $opt in
     n) pairs=$OPTARG ;;
     w) warmup=$OPTARG ;;
     p) prepare=$OPTARG ;;
     s) in_turn=0 ;;
+    r) rest=$OPTARG ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -25,6 +31,7 @@ a=$1 b=$2
 times=$(mktemp)
 trap 'rm -f "$times" "$times.run"' EXIT
 run() {  # run LABEL COMMAND: appends "LABEL wall user sys peak_kb" to $times
+  sleep "$rest"
   /usr/bin/time -o "$times.run" -f "%e %U %S %M" sh -c "$2" >/dev/null 2>&1 || true
   echo "$1 $(tail -n 1 "$times.run")" >>"$times"
 }

@@ -10,6 +10,12 @@
 namespace qb {
 
 ScoreTable::ScoreTable(std::size_t n_cases, std::size_t n_dimensions, std::size_t writers)
+    : ScoreTable(n_cases, n_dimensions, writers, every_cell_set) {
+  std::fill(scores_.begin(), scores_.end(), Slot{});
+}
+
+ScoreTable::ScoreTable(std::size_t n_cases, std::size_t n_dimensions, std::size_t writers,
+                       EveryCellSet)
     : n_cases_(n_cases),
       n_dimensions_(n_dimensions),
       scores_(n_cases * n_dimensions),

@@ -40,16 +40,19 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
     asked.set_dimension(ds.spec->name);
     ds.scorer->prepare(cases, responses, asked);
   }
-  // A big run is scored in parts, one per core, each part's cases set by its own writer of the
-  // table: scoring is const (the judge's grades were gathered above) and shares nothing.
+  // A big run is scored in pieces on every core, each thread setting its cases as its own writer
+  // of the table: scoring is const (the judge's grades were gathered above) and shares nothing.
+  // Pieces of 4,096 cases keep the cores busy to the end.
+  constexpr std::size_t kPieceCases = 4096;
   const std::size_t n = cases.size();
   const bool parallel = n >= kParallelCasesFrom;
-  const std::size_t parts = parallel ? std::clamp<std::size_t>(std::thread::hardware_concurrency(),
-                                                               1, ScoreTable::kMaxWriters)
-                                     : 1;
-  ScoreTable table(n, scorers.size(), parts);
-  const auto score_part = [&](std::size_t p) {
-    for (std::size_t c = p * n / parts; c < (p + 1) * n / parts; ++c) {
+  const std::size_t threads =
+      parallel
+          ? std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, ScoreTable::kMaxWriters)
+          : 1;
+  ScoreTable table(n, scorers.size(), threads, ScoreTable::every_cell_set);
+  const auto score_piece = [&](std::size_t piece, std::size_t writer) {
+    for (std::size_t c = piece * kPieceCases; c < std::min(n, (piece + 1) * kPieceCases); ++c) {
       const Response& r = responses[c];
       for (std::size_t d = 0; d < scorers.size(); ++d) {
         const DimensionScorer& ds = scorers[d];
@@ -59,17 +62,17 @@ ScoreTable score_cases(std::span<const DimensionScorer> scorers, std::span<const
           Score probe = ds.scorer->score(cases[c], r);
           if (probe.status == ScoreStatus::not_applicable &&
               ds.info->kind != ScoreKind::measurement) {
-            table.set(c, d, probe, p);
+            table.set(c, d, probe, writer);
           } else {
-            table.set(c, d, Score::failed_call(*r.error), p);
+            table.set(c, d, Score::failed_call(*r.error), writer);
           }
           continue;
         }
-        table.set(c, d, ds.scorer->score(cases[c], r), p);
+        table.set(c, d, ds.scorer->score(cases[c], r), writer);
       }
     }
   };
-  parallel_for(parts, score_part, parallel);
+  parallel_for_threads((n + kPieceCases - 1) / kPieceCases, score_piece, parallel, threads);
   return table;
 }
 

@@ -59,7 +59,7 @@ namespace QB_UNITY_ID {
 // keeps its own evidence, and a writer the table was not made for is refused.
 TEST(ScoreTable, WritersFillTheirOwnCasesAtOnce) {
   constexpr std::size_t kCases = 20000;
-  ScoreTable t(kCases, 2, 2);
+  ScoreTable t(kCases, 2, 2, ScoreTable::every_cell_set);
   const auto fill = [&](std::size_t writer) {
     for (std::size_t c = writer * kCases / 2; c < (writer + 1) * kCases / 2; ++c) {
       t.set(c, 0, Score::fail("case " + std::to_string(c)), writer);
@@ -78,6 +78,21 @@ TEST(ScoreTable, WritersFillTheirOwnCasesAtOnce) {
   EXPECT_THROW(t.set(0, 0, Score::pass(), 2), std::logic_error);
   ScoreTable one(1, 1);
   EXPECT_THROW(one.set(0, 0, Score::pass(), 1), std::logic_error);
+}
+
+// A table made without every_cell_set starts with every cell a score of 0, scored, no evidence.
+TEST(ScoreTable, ACellNotSetIsAZeroScoreWithoutEvidence) {
+  ScoreTable t(3, 2, 2);
+  t.set(1, 1, Score::fail("only this one"), 1);
+  for (std::size_t c = 0; c < 3; ++c) {
+    for (std::size_t d = 0; d < 2; ++d) {
+      if (c == 1 && d == 1) continue;
+      EXPECT_EQ(t.at(c, d).value, 0.0);
+      EXPECT_EQ(t.at(c, d).status, ScoreStatus::scored);
+      EXPECT_EQ(t.at(c, d).evidence, "");
+    }
+  }
+  EXPECT_EQ(t.at(1, 1).evidence, "only this one");
 }
 
 // A run big enough to be scored on two threads gets the scores of scoring each case alone.

@@ -15,4 +15,10 @@ namespace qb {
 void parallel_for(std::size_t n, const std::function<void(std::size_t)>& work,
                   bool parallel = true, std::size_t threads = 0);
 
+// The same, telling each piece the number of the thread that runs it, in [0, threads): 0 is the
+// calling thread. A thread runs one piece at a time, so a buffer per thread number is never shared.
+void parallel_for_threads(std::size_t n,
+                          const std::function<void(std::size_t piece, std::size_t thread)>& work,
+                          bool parallel = true, std::size_t threads = 0);
+
 }  // namespace qb
