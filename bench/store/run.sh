@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A stored million-case run against the same run unstored, then what the served pages ask of it
 # (docs/benchmarks.md, "The stored run").
-#   bash bench/store/run.sh [BUILD_DIR] [WORK_DIR] [PAIRS]
+#   [REST=SECONDS] bash bench/store/run.sh [BUILD_DIR] [WORK_DIR] [PAIRS]
 # WORK_DIR defaults to /dev/shm/qb-store-bench (tmpfs: the disk is not what is measured). Each
-# of PAIRS (default 11) pairs runs `--no-store` and then the stored run, back to back, on the same
-# files (bench/paired.sh: the stored run is A, the unstored B).
+# of PAIRS (default 11) pairs runs `--no-store` and then the stored run on the same files
+# (bench/paired.sh: the stored run is A, the unstored B), twice: taken in turn with a rest of REST
+# seconds (default 6) before each run, so that each starts with the machine's memory in the same
+# state, and then each command after itself (docs/benchmarks.md, "Memory the last run freed").
 set -euo pipefail
 build=$(realpath "${1:-build/release}")
 work=${2:-/dev/shm/qb-store-bench}
@@ -27,9 +29,15 @@ with open("responses.jsonl") as src, open("responses-b.jsonl", "w") as out:
 PY
 input=$(( $(stat -c %s cases.jsonl) + $(stat -c %s responses.jsonl) ))
 echo "input: cases.jsonl + responses.jsonl = $input bytes"
-# A: the stored run (into a new store each time); B: the same run unstored, just before it.
-bash "$here/../paired.sh" -n "$pairs" -p "rm -f s.db s.db-wal s.db-shm" \
-  "exec '$qualbar' run suite.yaml --store s.db -q" "exec '$qualbar' run suite.yaml --no-store -q"
+# A: the stored run (into a new store each time); B: the same run unstored.
+stored="exec '$qualbar' run suite.yaml --store s.db -q"
+unstored="exec '$qualbar' run suite.yaml --no-store -q"
+echo "taken in turn, each run after a rest of ${REST:-6} s:"
+bash "$here/../paired.sh" -n "$pairs" -r "${REST:-6}" -p "rm -f s.db s.db-wal s.db-shm" \
+  "$stored" "$unstored"
+echo
+echo "each command after itself:"
+bash "$here/../paired.sh" -s -n "$pairs" -p "rm -f s.db s.db-wal s.db-shm" "$stored" "$unstored"
 echo
 echo "store file after one run: $(stat -c %s s.db) bytes ($(( 100 * $(stat -c %s s.db) / input ))% of the input)"
 echo "what each part takes (SQLite's dbstat):"
