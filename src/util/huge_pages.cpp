@@ -31,13 +31,23 @@ void remember_start(char** argv) {
   ::unsetenv(kGivenTunables);
 }
 
+std::string huge_page_tunables(const char* given) {
+  std::string tunables = given != nullptr && *given != '\0' ? std::string(given) + ":" : "";
+  tunables += "glibc.malloc.hugetlb=1";
+  // Each malloc heap grows 64 MiB at a time instead of 128 KiB beyond what is asked: a heap grown
+  // in small steps gets few huge pages (a huge page must fit inside it when first touched), and
+  // a thread's heap grows by an mprotect call a step.
+  if (given == nullptr || std::strstr(given, "glibc.malloc.top_pad") == nullptr)
+    tunables += ":glibc.malloc.top_pad=67108864";
+  return tunables;
+}
+
 void start_again_with_huge_pages_for(std::uintmax_t bytes) {
   if (bytes < kHugePagesFrom || second_start || start_argv == nullptr) return;
   const char* given = std::getenv("GLIBC_TUNABLES");
   if (given != nullptr && std::strstr(given, "glibc.malloc.hugetlb") != nullptr) return;
   const std::string before = given != nullptr ? given : "-";
-  std::string tunables = given != nullptr && *given != '\0' ? before + ":" : "";
-  tunables += "glibc.malloc.hugetlb=1";
+  const std::string tunables = huge_page_tunables(given);
   if (::setenv(kGivenTunables, before.c_str(), 1) != 0 ||
       ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0)
     return;

@@ -21,6 +21,7 @@
 
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/store/store.hpp"
+#include "qualbar/util/huge_pages.hpp"
 #include "run_qualbar.hpp"
 
 namespace qb {
@@ -70,6 +71,15 @@ TEST(HugePages, ATunableGivenIsWhatTheChildrenGet) {
       what_the_model_saw({{"GLIBC_TUNABLES", "glibc.malloc.arena_max=2"}});
   EXPECT_EQ(seen["qualbar"].size(), 1U) << seen.dump();
   EXPECT_EQ(seen["mine"], "glibc.malloc.arena_max=2");
+}
+
+TEST(HugePages, TheSecondStartAddsHugePagesAndA64MiBTopPadToTheTunablesGiven) {
+  EXPECT_EQ(huge_page_tunables(nullptr), "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864");
+  EXPECT_EQ(huge_page_tunables(""), "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864");
+  EXPECT_EQ(huge_page_tunables("glibc.malloc.arena_max=2"),
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864");
+  EXPECT_EQ(huge_page_tunables("glibc.malloc.top_pad=0"),
+            "glibc.malloc.top_pad=0:glibc.malloc.hugetlb=1");
 }
 
 TEST(HugePages, ASmallRunStartsOnce) {
