@@ -84,9 +84,10 @@ void compile(Assertion& a, const std::string& file, int line) {
 
 void bind_cases(Dataset& dataset, Problems* problems) {
   for (Case& c : dataset.cases) {
+    if (c.details().asserts.empty()) continue;
     const std::string& file =
         c.source_file < dataset.files.size() ? dataset.files[c.source_file] : std::string();
-    for (Assertion& a : c.asserts) {
+    for (Assertion& a : c.edit_details().asserts) {
       if (a.scorer) continue;
       try {
         compile(a, file, c.source_line);

@@ -138,10 +138,10 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
       if (v.is_string()) {
         c.input = get_string(v, file, line, "input");
       } else if (v.is_array()) {
-        c.messages = parse_messages(v.get_array(), file, line);
-        auto last_user = std::find_if(c.messages.rbegin(), c.messages.rend(),
+        c.edit_details().messages = parse_messages(v.get_array(), file, line);
+        auto last_user = std::find_if(c.details().messages.rbegin(), c.details().messages.rend(),
                                       [](const Message& m) { return m.role == "user"; });
-        if (last_user == c.messages.rend())
+        if (last_user == c.details().messages.rend())
           field_error(file, line, "input",
                       "a chat input needs at least one message with role 'user'");
         c.input = last_user->content;
@@ -156,21 +156,21 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
     } else if (key == "reference") {
       c.reference = get_string(v, file, line, "reference");
     } else if (key == "contexts") {
-      c.contexts = parse_contexts(v, file, line);
+      c.edit_details().contexts = parse_contexts(v, file, line);
     } else if (key == "expected_label") {
       c.expected_label = get_string(v, file, line, "expected_label");
     } else if (key == "should_refuse") {
-      c.should_refuse = detail::get_bool(v, file, line, "should_refuse");
+      c.edit_details().should_refuse = detail::get_bool(v, file, line, "should_refuse");
     } else if (key == "category") {
       c.category = get_string(v, file, line, "category");
     } else if (key == "language") {
       c.language = get_string(v, file, line, "language");
     } else if (key == "tags") {
-      c.tags = parse_string_list(v, file, line, "tags");
+      c.edit_details().tags = parse_string_list(v, file, line, "tags");
     } else if (key == "assert") {
-      c.asserts = parse_asserts(v, file, line);
+      c.edit_details().asserts = parse_asserts(v, file, line);
     } else if (key == "tests") {
-      c.tests = get_string(v, file, line, "tests");
+      c.edit_details().tests = get_string(v, file, line, "tests");
     } else if (key == "metadata") {
       JsonObject m;
       if (v.get_object().get(m)) field_error(file, line, "metadata", "expected an object");
@@ -188,7 +188,7 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
   if (!has_input)
     field_error(file, line, "input",
                 "is required: the text or messages sent to the system under test");
-  if (!metadata.is_null() && !metadata.empty()) c.metadata_json = metadata.dump();
+  if (!metadata.is_null() && !metadata.empty()) c.edit_details().metadata_json = metadata.dump();
   return c;
 }
 

@@ -50,13 +50,14 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
             fmt::format("expected a list of context ids, got {}", detail::json_type_name(v)));
       std::size_t i = 0;
       for (auto item : arr)
-        r.citations.push_back(get_string(item, file, line, fmt::format("citations[{}]", i++)));
+        r.edit_details().citations.push_back(
+            get_string(item, file, line, fmt::format("citations[{}]", i++)));
     } else if (key == "label") {
       r.label = get_string(v, file, line, "label");
     } else if (key == "latency_ms") {
       r.latency_ms = non_negative(v, file, line, "latency_ms");
     } else if (key == "ttft_ms") {
-      r.ttft_ms = non_negative(v, file, line, "ttft_ms");
+      r.edit_details().ttft_ms = non_negative(v, file, line, "ttft_ms");
     } else if (key == "usage") {
       JsonObject u;
       if (v.get_object().get(u))
@@ -72,9 +73,9 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
           usage.output_tokens =
               static_cast<std::int64_t>(non_negative(uv, file, line, "usage.output_tokens"));
       }
-      r.usage = usage;
+      r.edit_details().usage = usage;
     } else if (key == "cost_usd") {
-      r.cost_usd = non_negative(v, file, line, "cost_usd");
+      r.edit_details().cost_usd = non_negative(v, file, line, "cost_usd");
     } else if (key == "model") {
       r.model = get_string(v, file, line, "model");
     } else if (key == "error" && v.is_bool()) {
@@ -93,7 +94,7 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
     field_error(file, line, "id", "is required: the id of the case this response answers");
   if (!has_output && !r.error)
     field_error(file, line, "output", "is required unless 'error' says the call failed");
-  if (!extra.is_null()) r.extra_json = extra.dump();
+  if (!extra.is_null()) r.edit_details().extra_json = extra.dump();
   return r;
 }
 
@@ -152,7 +153,7 @@ std::vector<Response> load_responses(const std::string& path, const Limits& limi
 // Written field by field: a million answers are saved per stored million-case run.
 std::string response_to_json(const Response& r) {
   std::string out;
-  out.reserve(64 + r.id.size() + r.output.size() + r.extra_json.size());
+  out.reserve(64 + r.id.size() + r.output.size() + r.details().extra_json.size());
   append_response_json(out, r);
   return out;
 }
@@ -171,12 +172,12 @@ void append_response_json(std::string& out, const Response& r) {
     key("confidence");
     append_json_number(out, *r.confidence);
   }
-  if (!r.citations.empty()) {
+  if (!r.details().citations.empty()) {
     key("citations");
     out += '[';
-    for (std::size_t i = 0; i < r.citations.size(); ++i) {
+    for (std::size_t i = 0; i < r.details().citations.size(); ++i) {
       if (i > 0) out += ',';
-      append_json_string(out, r.citations[i]);
+      append_json_string(out, r.details().citations[i]);
     }
     out += ']';
   }
@@ -188,18 +189,18 @@ void append_response_json(std::string& out, const Response& r) {
     key("latency_ms");
     append_json_number(out, *r.latency_ms);
   }
-  if (r.ttft_ms) {
+  if (r.details().ttft_ms) {
     key("ttft_ms");
-    append_json_number(out, *r.ttft_ms);
+    append_json_number(out, *r.details().ttft_ms);
   }
-  if (r.usage) {
+  if (r.details().usage) {
     key("usage");
-    out += fmt::format("{{\"input_tokens\":{},\"output_tokens\":{}}}", r.usage->input_tokens,
-                       r.usage->output_tokens);
+    out += fmt::format("{{\"input_tokens\":{},\"output_tokens\":{}}}",
+                       r.details().usage->input_tokens, r.details().usage->output_tokens);
   }
-  if (r.cost_usd) {
+  if (r.details().cost_usd) {
     key("cost_usd");
-    append_json_number(out, *r.cost_usd);
+    append_json_number(out, *r.details().cost_usd);
   }
   if (!r.model.empty()) {
     key("model");
@@ -211,9 +212,10 @@ void append_response_json(std::string& out, const Response& r) {
   else
     out += "null";
   // Unknown fields, kept: a minified object whose keys are none of the above.
-  if (r.extra_json.size() > 2 && r.extra_json.front() == '{' && r.extra_json.back() == '}') {
+  if (r.details().extra_json.size() > 2 && r.details().extra_json.front() == '{' &&
+      r.details().extra_json.back() == '}') {
     out += ',';
-    out.append(r.extra_json, 1, r.extra_json.size() - 2);
+    out.append(r.details().extra_json, 1, r.details().extra_json.size() - 2);
   }
   out += '}';
 }

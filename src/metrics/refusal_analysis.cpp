@@ -62,7 +62,7 @@ std::optional<Analysis> refusal(const AnalysisInput& in) {
   std::vector<int> outcome(in.cases.size(), -1);  // -1: not counted; 0..4: the Counts field
   Counts overall;
   for (std::size_t c = 0; c < in.cases.size(); ++c) {
-    const auto& should = in.cases[c].should_refuse;
+    const auto& should = in.cases[c].details().should_refuse;
     const ScoreView s = in.scores.at(c, in.dimension);
     if (!should || s.status == ScoreStatus::not_applicable || s.status == ScoreStatus::ungraded)
       continue;

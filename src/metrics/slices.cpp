@@ -39,12 +39,13 @@ std::vector<std::string> slice_key_values(const Case& c, const std::string& key)
   if (key == "language") return {c.language.empty() ? detected_language(c) : c.language};
   if (key == "expected_label") return or_none(c.expected_label.value_or(""));
   if (key == "should_refuse")
-    return {c.should_refuse ? (*c.should_refuse ? "true" : "false") : kNone};
-  if (key == "tags") return c.tags.empty() ? std::vector<std::string>{kNone} : c.tags;
+    return {c.details().should_refuse ? (*c.details().should_refuse ? "true" : "false") : kNone};
+  if (key == "tags")
+    return c.details().tags.empty() ? std::vector<std::string>{kNone} : c.details().tags;
   // Anything else is a metadata key ("metadata.tier" or just "tier").
   const std::string name = key.starts_with("metadata.") ? key.substr(9) : key;
-  if (c.metadata_json.empty()) return {kNone};
-  const auto meta = nlohmann::json::parse(c.metadata_json);
+  if (c.details().metadata_json.empty()) return {kNone};
+  const auto meta = nlohmann::json::parse(c.details().metadata_json);
   auto it = meta.find(name);
   if (it == meta.end()) return {kNone};
   if (it->is_array()) {

@@ -44,10 +44,10 @@ std::vector<std::string> keys_of(std::span<const Case> cases) {
     if (!c.category.empty()) keys.insert("category");
     if (!c.language.empty()) keys.insert("language");
     if (c.expected_label) keys.insert("expected_label");
-    if (c.should_refuse) keys.insert("should_refuse");
-    if (!c.tags.empty()) keys.insert("tags");
-    if (c.metadata_json.empty()) continue;
-    const auto meta = nlohmann::json::parse(c.metadata_json, nullptr, false);
+    if (c.details().should_refuse) keys.insert("should_refuse");
+    if (!c.details().tags.empty()) keys.insert("tags");
+    if (c.details().metadata_json.empty()) continue;
+    const auto meta = nlohmann::json::parse(c.details().metadata_json, nullptr, false);
     if (meta.is_object())
       for (const auto& [k, _] : meta.items()) keys.insert(k);
   }

@@ -29,18 +29,20 @@ std::string request_line(const Case& c) {
   nlohmann::json j;
   j["id"] = c.id;
   j["input"] = c.input;
-  if (!c.messages.empty()) {
+  if (!c.details().messages.empty()) {
     auto& ms = j["messages"] = nlohmann::json::array();
-    for (const auto& m : c.messages) ms.push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : c.details().messages)
+      ms.push_back({{"role", m.role}, {"content", m.content}});
   }
   if (c.reference) j["reference"] = *c.reference;
-  if (!c.contexts.empty()) {
+  if (!c.details().contexts.empty()) {
     auto& cs = j["contexts"] = nlohmann::json::array();
-    for (const auto& ctx : c.contexts) cs.push_back({{"id", ctx.id}, {"text", ctx.text}});
+    for (const auto& ctx : c.details().contexts) cs.push_back({{"id", ctx.id}, {"text", ctx.text}});
   }
   if (!c.category.empty()) j["category"] = c.category;
   if (!c.language.empty()) j["language"] = c.language;
-  if (!c.metadata_json.empty()) j["metadata"] = nlohmann::json::parse(c.metadata_json);
+  if (!c.details().metadata_json.empty())
+    j["metadata"] = nlohmann::json::parse(c.details().metadata_json);
   return j.dump() + "\n";
 }
 

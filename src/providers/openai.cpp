@@ -96,9 +96,9 @@ class OpenAiProvider final : public Provider {
     }
     r.output = res.content.empty() && !res.tool_calls_json.empty() ? res.tool_calls_json
                                                                    : std::move(res.content);
-    r.ttft_ms = res.ttft_ms;
-    r.usage = res.usage;
-    if (res.usage) r.cost_usd = settings_.cost_usd(*res.usage);
+    r.edit_details().ttft_ms = res.ttft_ms;
+    r.edit_details().usage = res.usage;
+    if (res.usage) r.edit_details().cost_usd = settings_.cost_usd(*res.usage);
     switch (settings_.confidence) {
       case ConfidenceSource::logprobs:
         if (res.logprob_tokens > 0)  // the geometric mean of the answer's token probabilities
@@ -117,7 +117,7 @@ class OpenAiProvider final : public Provider {
       if (!res.tool_calls_json.empty())
         extra["tool_calls"] = nlohmann::json::parse(res.tool_calls_json, nullptr, false);
       if (!res.finish_reason.empty()) extra["finish_reason"] = res.finish_reason;
-      r.extra_json = extra.dump();
+      r.edit_details().extra_json = extra.dump();
     }
     return r;
   }

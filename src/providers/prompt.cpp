@@ -82,10 +82,11 @@ std::string PromptTemplate::render(const Case& c) const {
         out += c.input;
         break;
       case Field::contexts:
-        for (std::size_t i = 0; i < c.contexts.size(); ++i) {
+        for (std::size_t i = 0; i < c.details().contexts.size(); ++i) {
           if (i > 0) out += "\n\n";
-          if (!c.contexts[i].id.empty()) out += fmt::format("[{}] ", c.contexts[i].id);
-          out += c.contexts[i].text;
+          if (!c.details().contexts[i].id.empty())
+            out += fmt::format("[{}] ", c.details().contexts[i].id);
+          out += c.details().contexts[i].text;
         }
         break;
       case Field::reference:
@@ -106,8 +107,8 @@ std::string PromptTemplate::render(const Case& c) const {
         out += c.language;
         break;
       case Field::metadata: {
-        if (c.metadata_json.empty()) missing(c, "metadata." + p.text);
-        const auto meta = nlohmann::json::parse(c.metadata_json);
+        if (c.details().metadata_json.empty()) missing(c, "metadata." + p.text);
+        const auto meta = nlohmann::json::parse(c.details().metadata_json);
         const auto it = meta.find(p.text);
         if (it == meta.end()) missing(c, "metadata." + p.text);
         out += it->is_string() ? it->get<std::string>() : it->dump();
@@ -121,10 +122,10 @@ std::string PromptTemplate::render(const Case& c) const {
 std::vector<Message> build_messages(const Case& c, const std::optional<PromptTemplate>& system,
                                     const std::optional<PromptTemplate>& user) {
   std::vector<Message> out;
-  if (!c.messages.empty()) {
-    if (system && c.messages.front().role != "system")
+  if (!c.details().messages.empty()) {
+    if (system && c.details().messages.front().role != "system")
       out.push_back({"system", system->render(c)});
-    out.insert(out.end(), c.messages.begin(), c.messages.end());
+    out.insert(out.end(), c.details().messages.begin(), c.details().messages.end());
     return out;
   }
   if (system) out.push_back({"system", system->render(c)});

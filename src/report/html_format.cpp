@@ -181,7 +181,7 @@ void write_dimension(const ReportInput& in, std::size_t index, std::string& s) {
   if (d.aggregation == Aggregation::quantiles && (d.scorer == "latency" || d.scorer == "ttft")) {
     std::vector<double> values;
     for (const auto& r : in.responses) {
-      const auto& v = d.scorer == "latency" ? r.latency_ms : r.ttft_ms;
+      const auto& v = d.scorer == "latency" ? r.latency_ms : r.details().ttft_ms;
       if (v) values.push_back(*v);
     }
     const std::string chart = html::histogram(values, d);

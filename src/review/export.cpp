@@ -62,15 +62,15 @@ const std::vector<std::string> kCsvColumns = {"id",        "dimension", "scale",
                                               "note"};
 
 std::string input_text(const Case& c) {
-  if (c.messages.empty()) return c.input;
+  if (c.details().messages.empty()) return c.input;
   std::string out;
-  for (const auto& m : c.messages) out += m.role + ": " + m.content + "\n";
+  for (const auto& m : c.details().messages) out += m.role + ": " + m.content + "\n";
   return out;
 }
 
 std::string contexts_text(const Case& c) {
   std::string out;
-  for (const auto& x : c.contexts)
+  for (const auto& x : c.details().contexts)
     out += fmt::format("{}[{}] {}", out.empty() ? "" : "\n", x.id, x.text);
   return out;
 }
@@ -84,15 +84,17 @@ nlohmann::json item_record(const ReviewItem& item, const Case& c, const std::str
   j["scale"] = scale_of(d).describe();
   j["rubric"] = rubric_of(d);
   if (!c.category.empty()) j["category"] = c.category;
-  if (c.messages.empty()) {
+  if (c.details().messages.empty()) {
     j["input"] = c.input;
   } else {
     j["input"] = nlohmann::json::array();
-    for (const auto& m : c.messages) j["input"].push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : c.details().messages)
+      j["input"].push_back({{"role", m.role}, {"content", m.content}});
   }
-  if (!c.contexts.empty()) {
+  if (!c.details().contexts.empty()) {
     j["contexts"] = nlohmann::json::array();
-    for (const auto& x : c.contexts) j["contexts"].push_back({{"id", x.id}, {"text", x.text}});
+    for (const auto& x : c.details().contexts)
+      j["contexts"].push_back({{"id", x.id}, {"text", x.text}});
   }
   // The reference answer when the case has one; else a blank a reviewer may fill in (production
   // records have none: a reviewer's reference makes the record a test case, see monitor

@@ -153,10 +153,10 @@ QueueItemView view_of(Store& store, const ReviewQueue& queue, const QueueEntry& 
     v.pairwise = true;
     v.shown_first = shown_first;
     v.output_second = std::move(b.output);
-    v.cited_second = std::move(b.citations);
+    v.cited_second = std::move(b.edit_details().citations);
   }
   v.output = std::move(answer.output);
-  v.cited = std::move(answer.citations);
+  v.cited = std::move(answer.edit_details().citations);
   // The reviewer's own grades (a correction shows them); nobody else's.
   std::map<std::string, double> mine;
   if (correction) {

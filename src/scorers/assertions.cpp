@@ -12,11 +12,11 @@ class Assertions final : public Scorer {
  public:
   explicit Assertions(Args&) {}
   Score score(const Case& c, const Response& r) const override {
-    if (c.asserts.empty()) return Score::not_applicable("the case has no assert list");
+    if (c.details().asserts.empty()) return Score::not_applicable("the case has no assert list");
     std::string failed;
     std::size_t applied = 0;
-    for (std::size_t i = 0; i < c.asserts.size(); ++i) {
-      const Assertion& a = c.asserts[i];
+    for (std::size_t i = 0; i < c.details().asserts.size(); ++i) {
+      const Assertion& a = c.details().asserts[i];
       if (!a.scorer)  // a programming error, not the user's: cases are bound before scoring
         throw std::logic_error("an assert list was not compiled: call bind_cases first");
       Score s = a.scorer->score(c, r);

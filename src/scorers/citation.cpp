@@ -28,7 +28,7 @@ struct Cited {
 
 Cited gather(const Case& c, const Response& r, const detail::Locale& locale) {
   Cited out;
-  out.claims = detail::split_claims(r.output, locale, detail::context_ids(c.contexts));
+  out.claims = detail::split_claims(r.output, locale, detail::context_ids(c.details().contexts));
   for (const auto& claim : out.claims)
     out.contents.push_back(detail::analyse_claim(claim.text, locale));
   std::optional<std::size_t> last_sentence;
@@ -36,10 +36,11 @@ Cited gather(const Case& c, const Response& r, const detail::Locale& locale) {
     if (last_sentence == claim.sentence) continue;  // the clauses of a sentence share its markers
     last_sentence = claim.sentence;
     for (const auto& id : claim.citations)
-      out.citations.push_back({id, detail::resolve_citation(id, c.contexts), claim.sentence});
+      out.citations.push_back(
+          {id, detail::resolve_citation(id, c.details().contexts), claim.sentence});
   }
-  for (const auto& id : r.citations) {
-    const auto passage = detail::resolve_citation(id, c.contexts);
+  for (const auto& id : r.details().citations) {
+    const auto passage = detail::resolve_citation(id, c.details().contexts);
     const bool repeated =
         std::any_of(out.citations.begin(), out.citations.end(), [&](const Citation& other) {
           return other.id == id || (passage && other.passage == passage);
@@ -52,8 +53,8 @@ Cited gather(const Case& c, const Response& r, const detail::Locale& locale) {
 
 // 'doc-7', or [2] (doc-7) when "2" was read as the second context.
 std::string name_of(const Citation& cite, const Case& c) {
-  if (cite.passage && c.contexts[*cite.passage].id != cite.id)
-    return fmt::format("[{}] ({})", cite.id, excerpt(c.contexts[*cite.passage].id, 40));
+  if (cite.passage && c.details().contexts[*cite.passage].id != cite.id)
+    return fmt::format("[{}] ({})", cite.id, excerpt(c.details().contexts[*cite.passage].id, 40));
   return fmt::format("'{}'", excerpt(cite.id, 40));
 }
 
@@ -70,13 +71,13 @@ class CitationAccuracy final : public Scorer {
   explicit CitationAccuracy(Args& a) : coverage_(detail::coverage_arg(a)) {}
 
   Score score(const Case& c, const Response& r) const override {
-    if (!detail::has_passages(c.contexts))
+    if (!detail::has_passages(c.details().contexts))
       return Score::not_applicable("the case has no contexts to check the citations against");
     const detail::Locale locale = detail::claim_locale(c.language, r.output);
     const Cited cited = gather(c, r, locale);
     if (cited.citations.empty()) return Score::not_applicable("the response cites nothing");
     if (cited.claims.empty()) return Score::not_applicable("the response makes no claim");
-    const detail::Grounding grounding(c.contexts, locale, coverage_);
+    const detail::Grounding grounding(c.details().contexts, locale, coverage_);
     std::size_t invalid = 0;
     std::string details;
     for (const auto& cite : cited.citations) {
@@ -131,12 +132,12 @@ class CitationRecall final : public Scorer {
   explicit CitationRecall(Args& a) : coverage_(detail::coverage_arg(a)) {}
 
   Score score(const Case& c, const Response& r) const override {
-    if (!detail::has_passages(c.contexts))
+    if (!detail::has_passages(c.details().contexts))
       return Score::not_applicable("the case has no contexts to check the citations against");
     const detail::Locale locale = detail::claim_locale(c.language, r.output);
     const Cited cited = gather(c, r, locale);
     if (cited.claims.empty()) return Score::not_applicable("the response makes no claim");
-    const detail::Grounding grounding(c.contexts, locale, coverage_);
+    const detail::Grounding grounding(c.details().contexts, locale, coverage_);
     std::size_t lacking = 0;
     std::string details;
     for (std::size_t k = 0; k < cited.claims.size(); ++k) {

@@ -16,11 +16,12 @@ class ContextRecall final : public Scorer {
   Score score(const Case& c, const Response&) const override {
     if (!c.reference || c.reference->find_first_not_of(" \t\r\n") == std::string::npos)
       return Score::not_applicable("the case has no reference");
-    if (!detail::has_passages(c.contexts)) return Score::not_applicable("the case has no contexts");
+    if (!detail::has_passages(c.details().contexts))
+      return Score::not_applicable("the case has no contexts");
     const detail::Locale locale = detail::claim_locale(c.language, *c.reference);
     const auto claims = detail::split_claims(*c.reference, locale);
     if (claims.empty()) return Score::not_applicable("the reference makes no claim");
-    const detail::Grounding grounding(c.contexts, locale, coverage_);
+    const detail::Grounding grounding(c.details().contexts, locale, coverage_);
     std::size_t missing = 0;
     std::string details;
     for (const auto& claim : claims) {

@@ -78,13 +78,13 @@ class Faithfulness final : public Scorer {
     std::vector<std::vector<detail::Claim>> claims_of;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const Case& c = cases[i];
-      if (responses[i].is_error() || !detail::has_passages(c.contexts)) continue;
+      if (responses[i].is_error() || !detail::has_passages(c.details().contexts)) continue;
       const detail::Locale locale = detail::claim_locale(c.language, responses[i].output);
-      auto claims =
-          detail::split_claims(responses[i].output, locale, detail::context_ids(c.contexts));
+      auto claims = detail::split_claims(responses[i].output, locale,
+                                         detail::context_ids(c.details().contexts));
       if (claims.empty()) continue;
       std::string user = "CONTEXT PASSAGES:";
-      for (const auto& ctx : c.contexts) user += "\n[" + ctx.id + "] " + ctx.text;
+      for (const auto& ctx : c.details().contexts) user += "\n[" + ctx.id + "] " + ctx.text;
       user += "\n\nCLAIMS:";
       for (std::size_t k = 0; k < claims.size(); ++k)
         user += fmt::format("\n{}. {}", k + 1, claims[k].text);
@@ -113,17 +113,18 @@ class Faithfulness final : public Scorer {
   }
 
   Score score(const Case& c, const Response& r) const override {
-    if (!detail::has_passages(c.contexts))
+    if (!detail::has_passages(c.details().contexts))
       return Score::not_applicable("the case has no contexts to check the response against");
     const detail::Locale locale = detail::claim_locale(c.language, r.output);
-    const auto claims = detail::split_claims(r.output, locale, detail::context_ids(c.contexts));
+    const auto claims =
+        detail::split_claims(r.output, locale, detail::context_ids(c.details().contexts));
     if (claims.empty()) return Score::not_applicable("the response makes no claim");
     if (judge_) {
       const auto it = verdicts_.find(c.id);
       if (it == verdicts_.end()) return Score::ungraded("not judged (the judge was not asked)");
       return it->second;
     }
-    const detail::Grounding grounding(c.contexts, locale, coverage_);
+    const detail::Grounding grounding(c.details().contexts, locale, coverage_);
     std::size_t unsupported = 0;
     std::string details;
     for (const auto& claim : claims) {

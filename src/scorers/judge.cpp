@@ -109,15 +109,15 @@ class Judge final : public Scorer {
  private:
   std::vector<Message> prompt(const Case& c, const Response& r) const {
     std::string user = "RUBRIC:\n" + rubric_ + "\n\nINPUT:\n";
-    if (c.messages.empty()) {
+    if (c.details().messages.empty()) {
       user += c.input;
     } else {
-      for (const auto& m : c.messages) user += m.role + ": " + m.content + "\n";
+      for (const auto& m : c.details().messages) user += m.role + ": " + m.content + "\n";
     }
     if (c.reference) user += "\n\nREFERENCE ANSWER:\n" + *c.reference;
-    if (!c.contexts.empty()) {
+    if (!c.details().contexts.empty()) {
       user += "\n\nCONTEXT PASSAGES:";
-      for (const auto& ctx : c.contexts) user += "\n[" + ctx.id + "] " + ctx.text;
+      for (const auto& ctx : c.details().contexts) user += "\n[" + ctx.id + "] " + ctx.text;
     }
     user += "\n\nANSWER:\n" + r.output;
     return {{"system", system_prompt(scale_, lo_, hi_)}, {"user", user}};

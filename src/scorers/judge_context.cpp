@@ -99,7 +99,7 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
           ChatResult kept;
           kept.content = std::move(parsed.front().output);
           kept.model = std::move(parsed.front().model);
-          kept.usage = parsed.front().usage;
+          kept.usage = parsed.front().details().usage;
           // A reply kept before replies were checked may not grade: it is asked again.
           if (is_grade(i, kept)) {
             out[i] = std::move(kept);
@@ -142,7 +142,7 @@ std::vector<ChatResult> JudgeContext::ask(const std::vector<std::vector<Message>
           answers[j].id = fmt::format("judge-{}", pending[j]);
           answers[j].output = r.content;
           answers[j].model = r.model;
-          answers[j].usage = r.usage;
+          if (r.usage) answers[j].edit_details().usage = r.usage;
           entries.push_back(CacheEntry{keys[pending[j]], &answers[j]});
         }
         self.cache_->put(entries);

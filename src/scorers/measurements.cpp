@@ -9,10 +9,10 @@ namespace {
 
 class Measure final : public Scorer {
  public:
-  using Field = std::optional<double> Response::*;
+  using Field = std::optional<double> (*)(const Response&);
   Measure(Field field, const char* missing) : field_(field), missing_(missing) {}
   Score score(const Case&, const Response& r) const override {
-    const auto& v = r.*field_;
+    const std::optional<double> v = field_(r);
     return v ? Score::of(*v) : Score::not_applicable(missing_);
   }
 
@@ -37,8 +37,8 @@ QB_REGISTER_SCORER("latency",
                                .unit = "ms",
                                .scores_failed_calls = true}),
                    [](Args&) {
-                     return std::make_unique<Measure>(&Response::latency_ms,
-                                                      "no latency_ms recorded");
+                     return std::make_unique<Measure>(
+                         [](const Response& r) { return r.latency_ms; }, "no latency_ms recorded");
                    });
 QB_REGISTER_SCORER("ttft",
                    (ScorerInfo{.summary = "Time to first token (ttft_ms): p50, p90, p95, p99.",
@@ -47,7 +47,9 @@ QB_REGISTER_SCORER("ttft",
                                .unit = "ms",
                                .scores_failed_calls = true}),
                    [](Args&) {
-                     return std::make_unique<Measure>(&Response::ttft_ms, "no ttft_ms recorded");
+                     return std::make_unique<Measure>(
+                         [](const Response& r) { return r.details().ttft_ms; },
+                         "no ttft_ms recorded");
                    });
 QB_REGISTER_SCORER("cost",
                    (ScorerInfo{.summary = "Cost per response and per useful response (cost_usd).",
@@ -57,7 +59,9 @@ QB_REGISTER_SCORER("cost",
                                .unit = "USD",
                                .scores_failed_calls = true}),
                    [](Args&) {
-                     return std::make_unique<Measure>(&Response::cost_usd, "no cost_usd recorded");
+                     return std::make_unique<Measure>(
+                         [](const Response& r) { return r.details().cost_usd; },
+                         "no cost_usd recorded");
                    });
 QB_REGISTER_SCORER("error-rate",
                    (ScorerInfo{

@@ -166,8 +166,8 @@ class Safety final : public Scorer {
 
   // The case's own canaries: metadata key `canary`, a string or a list of strings.
   static void add_case_canaries(const Case& c, std::vector<std::string>& out) {
-    if (c.metadata_json.empty()) return;
-    const auto meta = nlohmann::json::parse(c.metadata_json, nullptr, false);
+    if (c.details().metadata_json.empty()) return;
+    const auto meta = nlohmann::json::parse(c.details().metadata_json, nullptr, false);
     if (!meta.is_object() || !meta.contains("canary")) return;
     const auto& value = meta["canary"];
     const auto fail = [&](const std::string& why) {

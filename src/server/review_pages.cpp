@@ -138,20 +138,20 @@ std::string case_sections(const review::QueueItemView& v, PairNames names = kSho
   std::string out;
   if (!c.category.empty()) out += "<p class=\"meta\">Category: " + html::text(c.category) + "</p>\n";
   out += "<h2>Input</h2>\n";
-  if (c.messages.empty()) {
+  if (c.details().messages.empty()) {
     out += "<div class=\"text\">" + html::text(c.input) + "</div>\n";
   } else {
-    for (const auto& m : c.messages)
+    for (const auto& m : c.details().messages)
       out += fmt::format("<div class=\"text\"><b>{}</b>: {}</div>\n", html::text(m.role),
                          html::text(m.content));
   }
-  if (!c.contexts.empty()) {
+  if (!c.details().contexts.empty()) {
     std::size_t cited = 0;
     std::string list;
     const auto cites = [](const std::vector<std::string>& ids, const std::string& id) {
       return std::find(ids.begin(), ids.end(), id) != ids.end();
     };
-    for (const auto& x : c.contexts) {
+    for (const auto& x : c.details().contexts) {
       const bool by_first = cites(v.cited, x.id);
       const bool by_second = v.pairwise && cites(v.cited_second, x.id);
       cited += by_first || by_second;
@@ -167,17 +167,18 @@ std::string case_sections(const review::QueueItemView& v, PairNames names = kSho
                                         : " <span class=\"badge\">" + html::text(badge) + "</span>",
                           html::text(x.text));
     }
-    out += fmt::format("<details id=\"contexts\"><summary>Contexts: {} passage{}, {} cited by "
-                       "{}</summary>\n{}</details>\n",
-                       c.contexts.size(), c.contexts.size() == 1 ? "" : "s", cited,
-                       v.pairwise ? "an answer" : "the answer", list);
+    out += fmt::format(
+        "<details id=\"contexts\"><summary>Contexts: {} passage{}, {} cited by "
+        "{}</summary>\n{}</details>\n",
+        c.details().contexts.size(), c.details().contexts.size() == 1 ? "" : "s", cited,
+        v.pairwise ? "an answer" : "the answer", list);
   }
   if (c.reference && !c.reference->empty())
     out += "<h2>Reference answer</h2>\n<div class=\"text\">" + html::text(*c.reference) + "</div>\n";
-  if (!c.asserts.empty()) {
+  if (!c.details().asserts.empty()) {
     out += fmt::format("<h2>Checks this case asks of {}</h2>\n<ul>\n",
                        v.pairwise ? "each answer" : "the answer");
-    for (const auto& a : c.asserts)
+    for (const auto& a : c.details().asserts)
       out += fmt::format("<li><code>{}</code> {}</li>\n", html::text(a.type), html::text(a.args_json));
     out += "</ul>\n";
   }

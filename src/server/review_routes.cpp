@@ -126,7 +126,7 @@ json item_json(const review::QueueItemView& v) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
   };
   json contexts = json::array();
-  for (const auto& x : v.c.contexts) {
+  for (const auto& x : v.c.details().contexts) {
     json c = {{"id", x.id}, {"text", x.text}, {"cited", cites(v.cited, x.id)}};
     if (v.pairwise) {
       json by = json::array();
@@ -138,16 +138,18 @@ json item_json(const review::QueueItemView& v) {
     contexts.push_back(std::move(c));
   }
   json checks = json::array();
-  for (const auto& a : v.c.asserts) checks.push_back({{"type", a.type}, {"check", a.args_json}});
+  for (const auto& a : v.c.details().asserts)
+    checks.push_back({{"type", a.type}, {"check", a.args_json}});
   json j = {{"pos", v.pos},          {"item", v.item},         {"dimensions", dims},
             {"category", v.c.category}, {"contexts", contexts}, {"checks", checks},
             {"reference", v.c.reference.value_or("")}, {"output", v.output},
             {"note", v.note},        {"correction", v.correction}};
-  if (v.c.messages.empty()) {
+  if (v.c.details().messages.empty()) {
     j["input"] = v.c.input;
   } else {
     j["input"] = json::array();
-    for (const auto& m : v.c.messages) j["input"].push_back({{"role", m.role}, {"content", m.content}});
+    for (const auto& m : v.c.details().messages)
+      j["input"].push_back({{"role", m.role}, {"content", m.content}});
   }
   if (v.pairwise) {
     j.erase("output");

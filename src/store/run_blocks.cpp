@@ -281,35 +281,35 @@ double read_double(Reader& r) {
 void put_answer(std::string& out, const Response& r) {
   std::uint64_t fields = 0;
   if (r.confidence) fields |= kConfidence;
-  if (!r.citations.empty()) fields |= kCitations;
+  if (!r.details().citations.empty()) fields |= kCitations;
   if (r.label) fields |= kLabel;
   if (r.latency_ms) fields |= kLatency;
-  if (r.ttft_ms) fields |= kTtft;
-  if (r.usage) fields |= kUsage;
-  if (r.cost_usd) fields |= kCost;
+  if (r.details().ttft_ms) fields |= kTtft;
+  if (r.details().usage) fields |= kUsage;
+  if (r.details().cost_usd) fields |= kCost;
   if (!r.model.empty()) fields |= kModel;
   if (r.error) fields |= kError;
-  if (!r.extra_json.empty()) fields |= kExtra;
+  if (!r.details().extra_json.empty()) fields |= kExtra;
   out.push_back(kAnswerTag);
   put_varint(out, fields);
   put_item(out, r.id);
   put_item(out, r.output);
   if (r.confidence) put_double(out, *r.confidence);
-  if (!r.citations.empty()) {
-    put_varint(out, r.citations.size());
-    for (const std::string& c : r.citations) put_item(out, c);
+  if (!r.details().citations.empty()) {
+    put_varint(out, r.details().citations.size());
+    for (const std::string& c : r.details().citations) put_item(out, c);
   }
   if (r.label) put_item(out, *r.label);
   if (r.latency_ms) put_double(out, *r.latency_ms);
-  if (r.ttft_ms) put_double(out, *r.ttft_ms);
-  if (r.usage) {
-    put_varint(out, static_cast<std::uint64_t>(r.usage->input_tokens));
-    put_varint(out, static_cast<std::uint64_t>(r.usage->output_tokens));
+  if (r.details().ttft_ms) put_double(out, *r.details().ttft_ms);
+  if (r.details().usage) {
+    put_varint(out, static_cast<std::uint64_t>(r.details().usage->input_tokens));
+    put_varint(out, static_cast<std::uint64_t>(r.details().usage->output_tokens));
   }
-  if (r.cost_usd) put_double(out, *r.cost_usd);
+  if (r.details().cost_usd) put_double(out, *r.details().cost_usd);
   if (!r.model.empty()) put_item(out, r.model);
   if (r.error) put_item(out, *r.error);
-  if (!r.extra_json.empty()) put_item(out, r.extra_json);
+  if (!r.details().extra_json.empty()) put_item(out, r.details().extra_json);
 }
 
 Response read_answer(std::string_view stored, const std::string& where) {
@@ -335,21 +335,21 @@ Response read_answer(std::string_view stored, const std::string& where) {
   if ((fields & kConfidence) != 0) a.confidence = read_double(r);
   if ((fields & kCitations) != 0) {
     const std::uint64_t n = r.varint();
-    for (std::uint64_t i = 0; i < n; ++i) a.citations.emplace_back(r.item());
+    for (std::uint64_t i = 0; i < n; ++i) a.edit_details().citations.emplace_back(r.item());
   }
   if ((fields & kLabel) != 0) a.label = std::string(r.item());
   if ((fields & kLatency) != 0) a.latency_ms = read_double(r);
-  if ((fields & kTtft) != 0) a.ttft_ms = read_double(r);
+  if ((fields & kTtft) != 0) a.edit_details().ttft_ms = read_double(r);
   if ((fields & kUsage) != 0) {
     Usage u;
     u.input_tokens = static_cast<std::int64_t>(r.varint());
     u.output_tokens = static_cast<std::int64_t>(r.varint());
-    a.usage = u;
+    a.edit_details().usage = u;
   }
-  if ((fields & kCost) != 0) a.cost_usd = read_double(r);
+  if ((fields & kCost) != 0) a.edit_details().cost_usd = read_double(r);
   if ((fields & kModel) != 0) a.model = std::string(r.item());
   if ((fields & kError) != 0) a.error = std::string(r.item());
-  if ((fields & kExtra) != 0) a.extra_json = std::string(r.item());
+  if ((fields & kExtra) != 0) a.edit_details().extra_json = std::string(r.item());
   if (!r.done())
     throw RunError(fmt::format("{}: a stored answer is damaged (bytes after its end)", where));
   return a;

@@ -47,17 +47,17 @@ TEST(ParseCases, OnlyIdAndInputAreNeeded) {
   const Case c = parse_one(R"({"id":"q-001","input":"How long do refunds take?"})");
   EXPECT_EQ(c.id, "q-001");
   EXPECT_EQ(c.input, "How long do refunds take?");
-  EXPECT_TRUE(c.messages.empty());
+  EXPECT_TRUE(c.details().messages.empty());
   EXPECT_FALSE(c.reference);
-  EXPECT_TRUE(c.contexts.empty());
+  EXPECT_TRUE(c.details().contexts.empty());
   EXPECT_FALSE(c.expected_label);
-  EXPECT_FALSE(c.should_refuse);
+  EXPECT_FALSE(c.details().should_refuse);
   EXPECT_EQ(c.category, "");
   EXPECT_EQ(c.language, "");
-  EXPECT_TRUE(c.tags.empty());
-  EXPECT_TRUE(c.asserts.empty());
-  EXPECT_FALSE(c.tests);
-  EXPECT_EQ(c.metadata_json, "");
+  EXPECT_TRUE(c.details().tags.empty());
+  EXPECT_TRUE(c.details().asserts.empty());
+  EXPECT_FALSE(c.details().tests);
+  EXPECT_EQ(c.details().metadata_json, "");
   EXPECT_EQ(c.source_line, 1);
 }
 
@@ -77,8 +77,8 @@ TEST(ParseCases, LinesTheCallerKeepsParseAsTheirJoinedTextWithoutACopy) {
     EXPECT_EQ(kept.cases[i].id, joined.cases[i].id);
     EXPECT_EQ(kept.cases[i].input, joined.cases[i].input);
     EXPECT_EQ(kept.cases[i].category, joined.cases[i].category);
-    EXPECT_EQ(kept.cases[i].metadata_json, joined.cases[i].metadata_json);
-    EXPECT_EQ(kept.cases[i].tags, joined.cases[i].tags);
+    EXPECT_EQ(kept.cases[i].details().metadata_json, joined.cases[i].details().metadata_json);
+    EXPECT_EQ(kept.cases[i].details().tags, joined.cases[i].details().tags);
     EXPECT_EQ(kept.cases[i].source_line, static_cast<int>(i) + 1);
   }
   EXPECT_EQ(kept.cases[1].input, "sec\u00f6nd");
@@ -110,41 +110,41 @@ TEST(ParseCases, EveryContractFieldInItsNativeType) {
   EXPECT_EQ(c.category, "refunds");
   EXPECT_EQ(c.input, "How long?");
   EXPECT_EQ(c.reference, "30 days");
-  ASSERT_EQ(c.contexts.size(), 2U);
-  EXPECT_EQ(c.contexts[0].id, "doc-12#3");
-  EXPECT_EQ(c.contexts[0].text, "Refunds take 30 days.");
-  EXPECT_EQ(c.contexts[1].id, "doc-9");
+  ASSERT_EQ(c.details().contexts.size(), 2U);
+  EXPECT_EQ(c.details().contexts[0].id, "doc-12#3");
+  EXPECT_EQ(c.details().contexts[0].text, "Refunds take 30 days.");
+  EXPECT_EQ(c.details().contexts[1].id, "doc-9");
   EXPECT_EQ(c.expected_label, "billing");
-  ASSERT_TRUE(c.should_refuse);
-  EXPECT_FALSE(*c.should_refuse);
+  ASSERT_TRUE(c.details().should_refuse);
+  EXPECT_FALSE(*c.details().should_refuse);
   EXPECT_EQ(c.language, "en");
-  EXPECT_EQ(c.tags, (std::vector<std::string>{"pricing", "known-failure-17"}));
-  ASSERT_EQ(c.asserts.size(), 3U);
-  EXPECT_EQ(c.asserts[0].type, "contains");
-  EXPECT_FALSE(c.asserts[0].negated);
-  EXPECT_DOUBLE_EQ(c.asserts[0].threshold, 1.0);
-  EXPECT_NE(c.asserts[0].scorer, nullptr);
-  EXPECT_EQ(c.asserts[1].type, "not-regex");
-  EXPECT_TRUE(c.asserts[1].negated);
-  EXPECT_NE(c.asserts[1].scorer, nullptr);
-  EXPECT_EQ(c.asserts[2].type, "token-f1");
-  EXPECT_DOUBLE_EQ(c.asserts[2].threshold, 0.7);
-  EXPECT_EQ(c.tests, "assert f(1) == 2");
-  EXPECT_EQ(nlohmann::json::parse(c.metadata_json),
+  EXPECT_EQ(c.details().tags, (std::vector<std::string>{"pricing", "known-failure-17"}));
+  ASSERT_EQ(c.details().asserts.size(), 3U);
+  EXPECT_EQ(c.details().asserts[0].type, "contains");
+  EXPECT_FALSE(c.details().asserts[0].negated);
+  EXPECT_DOUBLE_EQ(c.details().asserts[0].threshold, 1.0);
+  EXPECT_NE(c.details().asserts[0].scorer, nullptr);
+  EXPECT_EQ(c.details().asserts[1].type, "not-regex");
+  EXPECT_TRUE(c.details().asserts[1].negated);
+  EXPECT_NE(c.details().asserts[1].scorer, nullptr);
+  EXPECT_EQ(c.details().asserts[2].type, "token-f1");
+  EXPECT_DOUBLE_EQ(c.details().asserts[2].threshold, 0.7);
+  EXPECT_EQ(c.details().tests, "assert f(1) == 2");
+  EXPECT_EQ(nlohmann::json::parse(c.details().metadata_json),
             (nlohmann::json{{"tier", "pro"}, {"priority", 2}}));
 }
 
 TEST(ParseCases, ShouldRefuseTrue) {
   const Case c = parse_one(R"({"id":"q-1","input":"Write malware","should_refuse":true})");
-  ASSERT_TRUE(c.should_refuse);
-  EXPECT_TRUE(*c.should_refuse);
+  ASSERT_TRUE(c.details().should_refuse);
+  EXPECT_TRUE(*c.details().should_refuse);
 }
 
 TEST(ParseCases, GradedAssertionDefaultsToThresholdOneHalf) {
   const Case c =
       parse_one(R"({"id":"q-1","input":"x","assert":[{"type":"token-f1","value":"thirty days"}]})");
-  ASSERT_EQ(c.asserts.size(), 1U);
-  EXPECT_DOUBLE_EQ(c.asserts[0].threshold, 0.5);
+  ASSERT_EQ(c.details().asserts.size(), 1U);
+  EXPECT_DOUBLE_EQ(c.details().asserts[0].threshold, 0.5);
 }
 
 TEST(ParseCases, ChatInputIsTheLastUserMessage) {
@@ -153,31 +153,31 @@ TEST(ParseCases, ChatInputIsTheLastUserMessage) {
       R"({"role":"user","content":"Hi"},{"role":"assistant","content":"Hello! How can I help?"},)"
       R"({"role":"user","content":"Where is my refund?"},{"role":"assistant","content":"[prefill]"}]})");
   EXPECT_EQ(c.input, "Where is my refund?");
-  ASSERT_EQ(c.messages.size(), 5U);
-  EXPECT_EQ(c.messages[0].role, "system");
-  EXPECT_EQ(c.messages[0].content, "You are a support bot.");
-  EXPECT_EQ(c.messages[3].role, "user");
-  EXPECT_EQ(c.messages[4].role, "assistant");
-  EXPECT_EQ(c.messages[4].content, "[prefill]");
+  ASSERT_EQ(c.details().messages.size(), 5U);
+  EXPECT_EQ(c.details().messages[0].role, "system");
+  EXPECT_EQ(c.details().messages[0].content, "You are a support bot.");
+  EXPECT_EQ(c.details().messages[3].role, "user");
+  EXPECT_EQ(c.details().messages[4].role, "assistant");
+  EXPECT_EQ(c.details().messages[4].content, "[prefill]");
 }
 
 TEST(ParseCases, ContextsAsPlainStringsGetPositionalIds) {
   const Case c = parse_one(
       R"({"id":"q-1","input":"x","contexts":["Refunds take 30 days.","Returns are free.",{"text":"No id."}]})");
-  ASSERT_EQ(c.contexts.size(), 3U);
-  EXPECT_EQ(c.contexts[0].id, "ctx-0");
-  EXPECT_EQ(c.contexts[0].text, "Refunds take 30 days.");
-  EXPECT_EQ(c.contexts[1].id, "ctx-1");
-  EXPECT_EQ(c.contexts[1].text, "Returns are free.");
-  EXPECT_EQ(c.contexts[2].id, "ctx-2");
-  EXPECT_EQ(c.contexts[2].text, "No id.");
+  ASSERT_EQ(c.details().contexts.size(), 3U);
+  EXPECT_EQ(c.details().contexts[0].id, "ctx-0");
+  EXPECT_EQ(c.details().contexts[0].text, "Refunds take 30 days.");
+  EXPECT_EQ(c.details().contexts[1].id, "ctx-1");
+  EXPECT_EQ(c.details().contexts[1].text, "Returns are free.");
+  EXPECT_EQ(c.details().contexts[2].id, "ctx-2");
+  EXPECT_EQ(c.details().contexts[2].text, "No id.");
 }
 
 TEST(ParseCases, UnknownTopLevelFieldsAreKeptInMetadata) {
   const Case c = parse_one(
       R"({"id":"q-1","customer_tier":"enterprise","input":"x","source":{"ticket":123},"metadata":{"a":1}})");
   EXPECT_EQ(
-      nlohmann::json::parse(c.metadata_json),
+      nlohmann::json::parse(c.details().metadata_json),
       (nlohmann::json{{"customer_tier", "enterprise"}, {"source", {{"ticket", 123}}}, {"a", 1}}));
 }
 
@@ -185,7 +185,8 @@ TEST(ParseCases, MetadataObjectWinsANameClashWithAnUnknownField) {
   for (const char* line : {R"({"id":"q-1","input":"x","tier":"top","metadata":{"tier":"meta"}})",
                            R"({"id":"q-1","input":"x","metadata":{"tier":"meta"},"tier":"top"})"}) {
     const Case c = parse_one(line);
-    EXPECT_EQ(nlohmann::json::parse(c.metadata_json), (nlohmann::json{{"tier", "meta"}})) << line;
+    EXPECT_EQ(nlohmann::json::parse(c.details().metadata_json), (nlohmann::json{{"tier", "meta"}}))
+        << line;
   }
 }
 
@@ -195,15 +196,15 @@ TEST(ParseCases, NullOptionalFieldsAreTheSameAsAbsent) {
       R"("category":null,"language":null,"tags":null,"assert":null,"tests":null,"metadata":null,"extra":null})");
   const Case without = parse_one(R"({"id":"q-1","input":"x"})");
   EXPECT_EQ(with_nulls.reference, without.reference);
-  EXPECT_TRUE(with_nulls.contexts.empty());
+  EXPECT_TRUE(with_nulls.details().contexts.empty());
   EXPECT_EQ(with_nulls.expected_label, without.expected_label);
-  EXPECT_EQ(with_nulls.should_refuse, without.should_refuse);
+  EXPECT_EQ(with_nulls.details().should_refuse, without.details().should_refuse);
   EXPECT_EQ(with_nulls.category, "");
   EXPECT_EQ(with_nulls.language, "");
-  EXPECT_TRUE(with_nulls.tags.empty());
-  EXPECT_TRUE(with_nulls.asserts.empty());
-  EXPECT_EQ(with_nulls.tests, without.tests);
-  EXPECT_EQ(with_nulls.metadata_json, "");
+  EXPECT_TRUE(with_nulls.details().tags.empty());
+  EXPECT_TRUE(with_nulls.details().asserts.empty());
+  EXPECT_EQ(with_nulls.details().tests, without.details().tests);
+  EXPECT_EQ(with_nulls.details().metadata_json, "");
 }
 
 TEST(ParseCases, BomCrlfAndBlankLinesAreAcceptedAndLinesCounted) {
@@ -331,10 +332,10 @@ TEST(ParseCasesErrors, NegatedChecks) {
   const Case c = parse_one(
       R"({"id":"a","input":"x","reference":"r","assert":[{"type":"not-token-f1","threshold":0.3},)"
       R"({"type":"not-contains-reference","tolerance":0.01}]})");
-  ASSERT_EQ(c.asserts.size(), 2U);
-  EXPECT_TRUE(c.asserts[0].negated);
-  EXPECT_EQ(c.asserts[0].threshold, 0.3);
-  EXPECT_TRUE(c.asserts[1].negated);
+  ASSERT_EQ(c.details().asserts.size(), 2U);
+  EXPECT_TRUE(c.details().asserts[0].negated);
+  EXPECT_EQ(c.details().asserts[0].threshold, 0.3);
+  EXPECT_TRUE(c.details().asserts[1].negated);
   EXPECT_EQ(error_of(R"({"id":"a","input":"x","assert":[{"type":"not-calibration"}]})"),
             "cases.jsonl:1: field 'assert[0].type': 'not-calibration' cannot be used: calibration "
             "measures how well the stated confidence matches correctness; there is no pass or "

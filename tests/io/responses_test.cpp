@@ -31,19 +31,19 @@ void expect_same(const Response& a, const Response& b) {
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(a.output, b.output);
   EXPECT_EQ(a.confidence, b.confidence);
-  EXPECT_EQ(a.citations, b.citations);
+  EXPECT_EQ(a.details().citations, b.details().citations);
   EXPECT_EQ(a.label, b.label);
   EXPECT_EQ(a.latency_ms, b.latency_ms);
-  EXPECT_EQ(a.ttft_ms, b.ttft_ms);
-  ASSERT_EQ(a.usage.has_value(), b.usage.has_value());
-  if (a.usage) {
-    EXPECT_EQ(a.usage->input_tokens, b.usage->input_tokens);
-    EXPECT_EQ(a.usage->output_tokens, b.usage->output_tokens);
+  EXPECT_EQ(a.details().ttft_ms, b.details().ttft_ms);
+  ASSERT_EQ(a.details().usage.has_value(), b.details().usage.has_value());
+  if (a.details().usage) {
+    EXPECT_EQ(a.details().usage->input_tokens, b.details().usage->input_tokens);
+    EXPECT_EQ(a.details().usage->output_tokens, b.details().usage->output_tokens);
   }
-  EXPECT_EQ(a.cost_usd, b.cost_usd);
+  EXPECT_EQ(a.details().cost_usd, b.details().cost_usd);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.error, b.error);
-  EXPECT_EQ(a.extra_json, b.extra_json);
+  EXPECT_EQ(a.details().extra_json, b.details().extra_json);
 }
 
 TEST(ParseResponses, EveryContractFieldInItsNativeType) {
@@ -54,18 +54,18 @@ TEST(ParseResponses, EveryContractFieldInItsNativeType) {
   EXPECT_EQ(r.id, "q-001");
   EXPECT_EQ(r.output, "Refunds take 30 days.");
   EXPECT_EQ(r.confidence, 0.82);
-  EXPECT_EQ(r.citations, (std::vector<std::string>{"doc-12#3", "doc-9"}));
+  EXPECT_EQ(r.details().citations, (std::vector<std::string>{"doc-12#3", "doc-9"}));
   EXPECT_EQ(r.label, "billing");
   EXPECT_EQ(r.latency_ms, 812.0);
-  EXPECT_EQ(r.ttft_ms, 210.5);
-  ASSERT_TRUE(r.usage);
-  EXPECT_EQ(r.usage->input_tokens, 512);
-  EXPECT_EQ(r.usage->output_tokens, 96);
-  EXPECT_EQ(r.cost_usd, 0.00123);
+  EXPECT_EQ(r.details().ttft_ms, 210.5);
+  ASSERT_TRUE(r.details().usage);
+  EXPECT_EQ(r.details().usage->input_tokens, 512);
+  EXPECT_EQ(r.details().usage->output_tokens, 96);
+  EXPECT_EQ(r.details().cost_usd, 0.00123);
   EXPECT_EQ(r.model, "bot-v2");
   EXPECT_FALSE(r.error);
   EXPECT_FALSE(r.is_error());
-  EXPECT_EQ(r.extra_json, "");
+  EXPECT_EQ(r.details().extra_json, "");
 }
 
 TEST(ParseResponses, OnlyIdAndOutputAreNeeded) {
@@ -73,12 +73,12 @@ TEST(ParseResponses, OnlyIdAndOutputAreNeeded) {
   EXPECT_EQ(r.id, "q-1");
   EXPECT_EQ(r.output, "");
   EXPECT_FALSE(r.confidence);
-  EXPECT_TRUE(r.citations.empty());
+  EXPECT_TRUE(r.details().citations.empty());
   EXPECT_FALSE(r.label);
   EXPECT_FALSE(r.latency_ms);
-  EXPECT_FALSE(r.ttft_ms);
-  EXPECT_FALSE(r.usage);
-  EXPECT_FALSE(r.cost_usd);
+  EXPECT_FALSE(r.details().ttft_ms);
+  EXPECT_FALSE(r.details().usage);
+  EXPECT_FALSE(r.details().cost_usd);
   EXPECT_EQ(r.model, "");
   EXPECT_FALSE(r.is_error());
 }
@@ -103,7 +103,7 @@ TEST(ParseResponses, AnErrorNeedsNoOutput) {
 TEST(ParseResponses, UnknownFieldsAreKept) {
   const Response r =
       parse_one(R"({"id":"q-1","output":"x","trace_id":"abc","finish_reason":"stop","n":2})");
-  EXPECT_EQ(nlohmann::json::parse(r.extra_json),
+  EXPECT_EQ(nlohmann::json::parse(r.details().extra_json),
             (nlohmann::json{{"trace_id", "abc"}, {"finish_reason", "stop"}, {"n", 2}}));
 }
 
@@ -178,15 +178,15 @@ Response full_response(bool with_unknown_fields) {
   // Every kind of escape: quote, backslash, the short forms, other control bytes as \u00XX.
   r.output = "Rückerstattung: 30 Tage.\n\"quoted\" \\ tab\t退款 \x01\x1f\b\f\r\x7f end";
   r.confidence = 0.1 + 0.2;  // needs all 17 digits to round-trip
-  r.citations = {"doc-12#3", "doc-9"};
+  r.edit_details().citations = {"doc-12#3", "doc-9"};
   r.label = "billing";
   r.latency_ms = 812.25;
-  r.ttft_ms = 210;
-  r.usage = Usage{512, 96};
-  r.cost_usd = 0.00123;
+  r.edit_details().ttft_ms = 210;
+  r.edit_details().usage = Usage{512, 96};
+  r.edit_details().cost_usd = 0.00123;
   r.model = "bot-v2";
   if (with_unknown_fields)
-    r.extra_json = R"({"finish_reason":"stop","trace":{"id":"abc","spans":[1,2]}})";
+    r.edit_details().extra_json = R"({"finish_reason":"stop","trace":{"id":"abc","spans":[1,2]}})";
   return r;
 }
 

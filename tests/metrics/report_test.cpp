@@ -78,7 +78,10 @@ Built build(const std::string& suite_body, const std::string& cases, const std::
     auto it = by_id.find(c.id);
     if (it == by_id.end()) {
       ADD_FAILURE() << "no response for " << c.id;
-      b.responses.push_back(Response{.id = c.id, .error = "missing"});
+      Response missing;
+      missing.id = c.id;
+      missing.error = "missing";
+      b.responses.push_back(std::move(missing));
     } else {
       b.responses.push_back(it->second);
     }

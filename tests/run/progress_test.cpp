@@ -18,8 +18,8 @@ struct FakeClock {
 
 Response ok(double cost = 0.0, std::int64_t tokens = 0) {
   Response r;
-  if (cost > 0) r.cost_usd = cost;
-  if (tokens > 0) r.usage = Usage{tokens, 0};
+  if (cost > 0) r.edit_details().cost_usd = cost;
+  if (tokens > 0) r.edit_details().usage = Usage{tokens, 0};
   return r;
 }
 

@@ -23,8 +23,10 @@ Assertion check(std::string type, bool negated, const std::string& scorer, const
 Case refund_case() {
   Case c;
   c.id = "q-001";
-  c.asserts.push_back(check("contains", false, "contains", R"({"value":"30 days"})"));
-  c.asserts.push_back(check("not-regex", true, "regex", R"({"pattern":"(?i)guarantee"})"));
+  c.edit_details().asserts.push_back(
+      check("contains", false, "contains", R"({"value":"30 days"})"));
+  c.edit_details().asserts.push_back(
+      check("not-regex", true, "regex", R"({"pattern":"(?i)guarantee"})"));
   return c;
 }
 
@@ -69,7 +71,8 @@ TEST(AssertionsScorer, EmptyOutput) {
 
 TEST(AssertionsScorer, NegatedCheckWithoutEvidenceSaysMatched) {
   Case c;
-  c.asserts.push_back(check("not-contains", true, "contains", R"({"value":"保证"})"));
+  c.edit_details().asserts.push_back(
+      check("not-contains", true, "contains", R"({"value":"保证"})"));
   EXPECT_EQ(score_with(c, "退款期限为30天").value, 1.0);
   const Score s = score_with(c, "我们保证退款");
   EXPECT_EQ(s.value, 0.0);
@@ -79,7 +82,7 @@ TEST(AssertionsScorer, NegatedCheckWithoutEvidenceSaysMatched) {
 TEST(AssertionsScorer, GradedCheckPassesAtItsThreshold) {
   Case c;
   c.reference = "the cat sat down";
-  c.asserts.push_back(check("token-f1", false, "token-f1", "", 0.5));
+  c.edit_details().asserts.push_back(check("token-f1", false, "token-f1", "", 0.5));
   EXPECT_EQ(score_with(c, "a cat sat").value, 1.0);  // F1 4/7 >= 0.5
   const Score s = score_with(c, "a dog sat");        // F1 2/7 < 0.5
   EXPECT_EQ(s.value, 0.0);
@@ -88,8 +91,8 @@ TEST(AssertionsScorer, GradedCheckPassesAtItsThreshold) {
 
 TEST(AssertionsScorer, NotApplicableChecksAreSkipped) {
   Case c;  // no expected_label: label-match does not apply
-  c.asserts.push_back(check("label-match", false, "label-match", ""));
-  c.asserts.push_back(check("contains", false, "contains", R"({"value":"שלום"})"));
+  c.edit_details().asserts.push_back(check("label-match", false, "label-match", ""));
+  c.edit_details().asserts.push_back(check("contains", false, "contains", R"({"value":"שלום"})"));
   EXPECT_EQ(score_with(c, "שלום עולם").value, 1.0);
   const Score s = score_with(c, "مرحبا");
   EXPECT_EQ(s.evidence, "assert[1] contains: missing: \"שלום\"");

@@ -20,10 +20,10 @@ Score score_with(const std::string& scorer, const std::string& output,
                  std::vector<Context> contexts = kContexts) {
   Case c;
   c.id = "q-003";
-  c.contexts = std::move(contexts);
+  c.edit_details().contexts = std::move(contexts);
   Response r;
   r.output = output;
-  r.citations = std::move(citations);
+  r.edit_details().citations = std::move(citations);
   return make_scorer(scorer, "")->score(c, r);
 }
 

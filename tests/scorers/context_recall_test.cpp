@@ -14,7 +14,7 @@ Score recall(const std::string& reference, std::vector<Context> contexts,
   Case c;
   c.id = "q-007";
   c.reference = reference;
-  c.contexts = std::move(contexts);
+  c.edit_details().contexts = std::move(contexts);
   c.language = language;
   return make_scorer("context-recall", args)->score(c, Response{});
 }
@@ -56,14 +56,14 @@ TEST(ContextRecallScorer, PortugueseReference) {
 
 TEST(ContextRecallScorer, NotApplicable) {
   Case c;
-  c.contexts = {{"doc-1", "Refunds take 30 days."}};
+  c.edit_details().contexts = {{"doc-1", "Refunds take 30 days."}};
   const auto scorer = make_scorer("context-recall", "");
   EXPECT_EQ(scorer->score(c, Response{}).evidence, "the case has no reference");
   c.reference = "Refunds take 30 days.";
-  c.contexts.clear();
+  c.edit_details().contexts.clear();
   EXPECT_EQ(scorer->score(c, Response{}).status, ScoreStatus::not_applicable);
   EXPECT_EQ(scorer->score(c, Response{}).evidence, "the case has no contexts");
-  c.contexts = {{"doc-1", "Refunds take 30 days."}};
+  c.edit_details().contexts = {{"doc-1", "Refunds take 30 days."}};
   c.reference = "Thank you!";
   EXPECT_EQ(scorer->score(c, Response{}).evidence, "the reference makes no claim");
 }

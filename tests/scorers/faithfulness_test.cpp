@@ -13,7 +13,7 @@ Case rag_case(std::vector<Context> contexts, std::string language = "") {
   Case c;
   c.id = "q-001";
   c.input = "How long do refunds take?";
-  c.contexts = std::move(contexts);
+  c.edit_details().contexts = std::move(contexts);
   c.language = std::move(language);
   return c;
 }

@@ -195,7 +195,7 @@ TEST(FaithfulnessJudge, TheJudgeDecidesClaimByClaimAndListsTheUnsupported) {
   Case c;
   c.id = "c0";
   c.input = "How long do refunds take?";
-  c.contexts = {{"kb-1", "Refunds are processed within 5 business days."}};
+  c.edit_details().contexts = {{"kb-1", "Refunds are processed within 5 business days."}};
   Response r;
   r.id = "c0";
   r.output = "Refunds are processed within 5 business days. We also offer a lifetime guarantee.";
@@ -223,7 +223,7 @@ TEST(FaithfulnessJudge, AVerdictListThatDoesNotMatchTheClaimsIsUngraded) {
   });
   Case c;
   c.id = "c0";
-  c.contexts = {{"kb-1", "Refunds take 5 days. Shipping is free."}};
+  c.edit_details().contexts = {{"kb-1", "Refunds take 5 days. Shipping is free."}};
   Response r;
   r.id = "c0";
   r.output = "Refunds take 5 days. Shipping is free over $50.";

@@ -23,8 +23,8 @@ TEST(MeasurementScorers, LatencyIsTheRecordedValue) {
 
 TEST(MeasurementScorers, TtftAndCostAreTheRecordedValues) {
   Response r;
-  r.ttft_ms = 210.0;
-  r.cost_usd = 0.00123;
+  r.edit_details().ttft_ms = 210.0;
+  r.edit_details().cost_usd = 0.00123;
   EXPECT_EQ(score_with("ttft", r).value, 210.0);
   EXPECT_EQ(score_with("cost", r).value, 0.00123);
   EXPECT_EQ(score_with("cost", r).status, ScoreStatus::scored);
@@ -33,7 +33,7 @@ TEST(MeasurementScorers, TtftAndCostAreTheRecordedValues) {
 TEST(MeasurementScorers, ZeroIsAMeasurementNotAGap) {
   Response r;
   r.latency_ms = 0.0;
-  r.cost_usd = 0.0;
+  r.edit_details().cost_usd = 0.0;
   EXPECT_EQ(score_with("latency", r).status, ScoreStatus::scored);
   EXPECT_EQ(score_with("cost", r).status, ScoreStatus::scored);
 }
@@ -53,7 +53,7 @@ TEST(MeasurementScorers, FailedCallsAreStillMeasured) {
   Response r;
   r.error = "timeout after 30000 ms";
   r.latency_ms = 30000.0;
-  r.cost_usd = 0.002;
+  r.edit_details().cost_usd = 0.002;
   EXPECT_EQ(score_with("latency", r).value, 30000.0);
   EXPECT_EQ(score_with("cost", r).value, 0.002);
 }

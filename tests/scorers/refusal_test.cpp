@@ -36,7 +36,7 @@ Score score_with(const std::string& scorer, const std::string& args, const Case&
 
 Case should_refuse(std::optional<bool> v) {
   Case c;
-  c.should_refuse = v;
+  c.edit_details().should_refuse = v;
   return c;
 }
 

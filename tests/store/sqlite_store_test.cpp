@@ -218,19 +218,19 @@ void expect_same_response(const Response& got, const Response& want) {
   EXPECT_EQ(got.id, want.id);
   EXPECT_EQ(got.output, want.output);
   EXPECT_EQ(got.confidence, want.confidence);
-  EXPECT_EQ(got.citations, want.citations);
+  EXPECT_EQ(got.details().citations, want.details().citations);
   EXPECT_EQ(got.label, want.label);
   EXPECT_EQ(got.latency_ms, want.latency_ms);
-  EXPECT_EQ(got.ttft_ms, want.ttft_ms);
-  ASSERT_EQ(got.usage.has_value(), want.usage.has_value());
-  if (want.usage) {
-    EXPECT_EQ(got.usage->input_tokens, want.usage->input_tokens);
-    EXPECT_EQ(got.usage->output_tokens, want.usage->output_tokens);
+  EXPECT_EQ(got.details().ttft_ms, want.details().ttft_ms);
+  ASSERT_EQ(got.details().usage.has_value(), want.details().usage.has_value());
+  if (want.details().usage) {
+    EXPECT_EQ(got.details().usage->input_tokens, want.details().usage->input_tokens);
+    EXPECT_EQ(got.details().usage->output_tokens, want.details().usage->output_tokens);
   }
-  EXPECT_EQ(got.cost_usd, want.cost_usd);
+  EXPECT_EQ(got.details().cost_usd, want.details().cost_usd);
   EXPECT_EQ(got.model, want.model);
   EXPECT_EQ(got.error, want.error);
-  EXPECT_EQ(got.extra_json, want.extra_json);
+  EXPECT_EQ(got.details().extra_json, want.details().extra_json);
 }
 
 void expect_same_run(const StoredRun& got, const StoredRun& want) {
@@ -307,8 +307,9 @@ TEST_F(SqliteStoreDeathTest, AResponsesUnknownFieldsRoundTrip) {
       R"({"id":"c2","output":"zehn Tagen","ab_bucket":7})"
       "\n";
   const StoredRun run = make_run(responses);
-  ASSERT_EQ(run.responses[0].extra_json, R"({"region":"eu","trace":{"hops":[1,2],"span":"abc"}})");
-  ASSERT_EQ(run.responses[1].extra_json, R"({"ab_bucket":7})");
+  ASSERT_EQ(run.responses[0].details().extra_json,
+            R"({"region":"eu","trace":{"hops":[1,2],"span":"abc"}})");
+  ASSERT_EQ(run.responses[1].details().extra_json, R"({"ab_bucket":7})");
   EXPECT_EXIT(
       {
         auto store = open_store(db_path_);
@@ -316,7 +317,7 @@ TEST_F(SqliteStoreDeathTest, AResponsesUnknownFieldsRoundTrip) {
         const StoredRun back = store->runs().load_run(run.info.id);
         bool same = back.responses.size() == run.responses.size();
         for (std::size_t i = 0; same && i < run.responses.size(); ++i) {
-          same = back.responses[i].extra_json == run.responses[i].extra_json &&
+          same = back.responses[i].details().extra_json == run.responses[i].details().extra_json &&
                  back.responses[i].output == run.responses[i].output;
         }
         std::exit(same ? 0 : 1);
@@ -831,22 +832,22 @@ TEST(StoredAnswers, EveryFieldRoundTripsInTheCompactForm) {
   full.id = "c-1";
   full.output = std::string("line one\nquote \" backslash \\ tab \t nul ") + '\0' + " é €";
   full.confidence = 0.8125;
-  full.citations = {"kb-1#2", "", "kb-9"};
+  full.edit_details().citations = {"kb-1#2", "", "kb-9"};
   full.label = "";
   full.latency_ms = 812.5;
-  full.ttft_ms = 1e-300;
-  full.usage = Usage{512, 9'000'000'000'000};
-  full.cost_usd = 0.00123;
+  full.edit_details().ttft_ms = 1e-300;
+  full.edit_details().usage = Usage{512, 9'000'000'000'000};
+  full.edit_details().cost_usd = 0.00123;
   full.model = "bot-v2";
   full.error = "HTTP 503: upstream timed out";
-  full.extra_json = R"({"region":"eu","trace":{"hops":[1,2]}})";
+  full.edit_details().extra_json = R"({"region":"eu","trace":{"hops":[1,2]}})";
   Response bare;
   bare.id = "c-2";
   Response some;
   some.id = "c-3";
   some.output = "refunded";
   some.label = "billing";
-  some.cost_usd = 0.0;
+  some.edit_details().cost_usd = 0.0;
   for (const Response& r : {full, bare, some}) {
     SCOPED_TRACE(r.id);
     std::string stored;

@@ -2,9 +2,12 @@
 // What the system under test returned for one case.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "qualbar/core/owned_copy.hpp"
 
 namespace qb {
 
@@ -13,23 +16,42 @@ struct Usage {
   std::int64_t output_tokens = 0;
 };
 
+// The fields a replayed answer seldom has, kept out of line (Response::details): a Response is
+// 216 bytes with them out of line, 320 with them in it.
+struct ResponseDetails {
+  std::vector<std::string> citations;
+  std::optional<double> ttft_ms;
+  std::optional<Usage> usage;
+  std::optional<double> cost_usd;
+  std::string extra_json;  // unknown fields, minified JSON object; "" when none
+};
+
 struct Response {
   std::string id;
   std::string output;
   std::optional<double> confidence;
-  std::vector<std::string> citations;
   std::optional<std::string> label;
   std::optional<double> latency_ms;
-  std::optional<double> ttft_ms;
-  std::optional<Usage> usage;
-  std::optional<double> cost_usd;
   std::string model;
   // Set when the call failed (or no response exists for the case): the case is an error case,
   // counted as such and never a pass.
   std::optional<std::string> error;
-  std::string extra_json;  // unknown fields, minified JSON object; "" when none
 
   [[nodiscard]] bool is_error() const { return error.has_value(); }
+
+  // The seldom set fields: read through details() (all empty when none was set), written through
+  // edit_details(), which makes them on first use. A copy of the response copies them.
+  [[nodiscard]] const ResponseDetails& details() const {
+    static const ResponseDetails none;
+    return details_.p ? *details_.p : none;
+  }
+  ResponseDetails& edit_details() {
+    if (!details_.p) details_.p = std::make_unique<ResponseDetails>();
+    return *details_.p;
+  }
+
+ private:
+  OwnedCopy<ResponseDetails> details_;
 };
 
 }  // namespace qb
