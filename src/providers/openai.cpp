@@ -96,9 +96,11 @@ class OpenAiProvider final : public Provider {
     }
     r.output = res.content.empty() && !res.tool_calls_json.empty() ? res.tool_calls_json
                                                                    : std::move(res.content);
-    r.edit_details().ttft_ms = res.ttft_ms;
-    r.edit_details().usage = res.usage;
-    if (res.usage) r.edit_details().cost_usd = settings_.cost_usd(*res.usage);
+    if (res.ttft_ms) r.edit_details().ttft_ms = res.ttft_ms;
+    if (res.usage) {
+      r.edit_details().usage = res.usage;
+      r.edit_details().cost_usd = settings_.cost_usd(*res.usage);
+    }
     switch (settings_.confidence) {
       case ConfidenceSource::logprobs:
         if (res.logprob_tokens > 0)  // the geometric mean of the answer's token probabilities

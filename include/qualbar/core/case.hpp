@@ -63,14 +63,8 @@ struct Case {
 
   // The rarely set fields: read through details() (all empty when none was set), written through
   // edit_details(), which makes them on first use. A copy of the case copies them.
-  [[nodiscard]] const CaseDetails& details() const {
-    static const CaseDetails none;
-    return details_.p ? *details_.p : none;
-  }
-  CaseDetails& edit_details() {
-    if (!details_.p) details_.p = std::make_unique<CaseDetails>();
-    return *details_.p;
-  }
+  [[nodiscard]] const CaseDetails& details() const { return details_.get(); }
+  CaseDetails& edit_details() { return details_.edit(); }
 
  private:
   OwnedCopy<CaseDetails> details_;

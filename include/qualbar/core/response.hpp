@@ -41,14 +41,8 @@ struct Response {
 
   // The seldom set fields: read through details() (all empty when none was set), written through
   // edit_details(), which makes them on first use. A copy of the response copies them.
-  [[nodiscard]] const ResponseDetails& details() const {
-    static const ResponseDetails none;
-    return details_.p ? *details_.p : none;
-  }
-  ResponseDetails& edit_details() {
-    if (!details_.p) details_.p = std::make_unique<ResponseDetails>();
-    return *details_.p;
-  }
+  [[nodiscard]] const ResponseDetails& details() const { return details_.get(); }
+  ResponseDetails& edit_details() { return details_.edit(); }
 
  private:
   OwnedCopy<ResponseDetails> details_;
