@@ -159,6 +159,7 @@ std::string response_to_json(const Response& r) {
 }
 
 void append_response_json(std::string& out, const Response& r) {
+  const ResponseDetails& d = r.details();
   const auto key = [&](std::string_view k) {
     out += ',';
     append_json_string(out, k);
@@ -172,12 +173,12 @@ void append_response_json(std::string& out, const Response& r) {
     key("confidence");
     append_json_number(out, *r.confidence);
   }
-  if (!r.details().citations.empty()) {
+  if (!d.citations.empty()) {
     key("citations");
     out += '[';
-    for (std::size_t i = 0; i < r.details().citations.size(); ++i) {
+    for (std::size_t i = 0; i < d.citations.size(); ++i) {
       if (i > 0) out += ',';
-      append_json_string(out, r.details().citations[i]);
+      append_json_string(out, d.citations[i]);
     }
     out += ']';
   }
@@ -189,18 +190,18 @@ void append_response_json(std::string& out, const Response& r) {
     key("latency_ms");
     append_json_number(out, *r.latency_ms);
   }
-  if (r.details().ttft_ms) {
+  if (d.ttft_ms) {
     key("ttft_ms");
-    append_json_number(out, *r.details().ttft_ms);
+    append_json_number(out, *d.ttft_ms);
   }
-  if (r.details().usage) {
+  if (d.usage) {
     key("usage");
-    out += fmt::format("{{\"input_tokens\":{},\"output_tokens\":{}}}",
-                       r.details().usage->input_tokens, r.details().usage->output_tokens);
+    out += fmt::format("{{\"input_tokens\":{},\"output_tokens\":{}}}", d.usage->input_tokens,
+                       d.usage->output_tokens);
   }
-  if (r.details().cost_usd) {
+  if (d.cost_usd) {
     key("cost_usd");
-    append_json_number(out, *r.details().cost_usd);
+    append_json_number(out, *d.cost_usd);
   }
   if (!r.model.empty()) {
     key("model");
@@ -212,10 +213,9 @@ void append_response_json(std::string& out, const Response& r) {
   else
     out += "null";
   // Unknown fields, kept: a minified object whose keys are none of the above.
-  if (r.details().extra_json.size() > 2 && r.details().extra_json.front() == '{' &&
-      r.details().extra_json.back() == '}') {
+  if (d.extra_json.size() > 2 && d.extra_json.front() == '{' && d.extra_json.back() == '}') {
     out += ',';
-    out.append(r.details().extra_json, 1, r.details().extra_json.size() - 2);
+    out.append(d.extra_json, 1, d.extra_json.size() - 2);
   }
   out += '}';
 }

@@ -279,37 +279,38 @@ double read_double(Reader& r) {
 }  // namespace
 
 void put_answer(std::string& out, const Response& r) {
+  const ResponseDetails& d = r.details();
   std::uint64_t fields = 0;
   if (r.confidence) fields |= kConfidence;
-  if (!r.details().citations.empty()) fields |= kCitations;
+  if (!d.citations.empty()) fields |= kCitations;
   if (r.label) fields |= kLabel;
   if (r.latency_ms) fields |= kLatency;
-  if (r.details().ttft_ms) fields |= kTtft;
-  if (r.details().usage) fields |= kUsage;
-  if (r.details().cost_usd) fields |= kCost;
+  if (d.ttft_ms) fields |= kTtft;
+  if (d.usage) fields |= kUsage;
+  if (d.cost_usd) fields |= kCost;
   if (!r.model.empty()) fields |= kModel;
   if (r.error) fields |= kError;
-  if (!r.details().extra_json.empty()) fields |= kExtra;
+  if (!d.extra_json.empty()) fields |= kExtra;
   out.push_back(kAnswerTag);
   put_varint(out, fields);
   put_item(out, r.id);
   put_item(out, r.output);
   if (r.confidence) put_double(out, *r.confidence);
-  if (!r.details().citations.empty()) {
-    put_varint(out, r.details().citations.size());
-    for (const std::string& c : r.details().citations) put_item(out, c);
+  if (!d.citations.empty()) {
+    put_varint(out, d.citations.size());
+    for (const std::string& c : d.citations) put_item(out, c);
   }
   if (r.label) put_item(out, *r.label);
   if (r.latency_ms) put_double(out, *r.latency_ms);
-  if (r.details().ttft_ms) put_double(out, *r.details().ttft_ms);
-  if (r.details().usage) {
-    put_varint(out, static_cast<std::uint64_t>(r.details().usage->input_tokens));
-    put_varint(out, static_cast<std::uint64_t>(r.details().usage->output_tokens));
+  if (d.ttft_ms) put_double(out, *d.ttft_ms);
+  if (d.usage) {
+    put_varint(out, static_cast<std::uint64_t>(d.usage->input_tokens));
+    put_varint(out, static_cast<std::uint64_t>(d.usage->output_tokens));
   }
-  if (r.details().cost_usd) put_double(out, *r.details().cost_usd);
+  if (d.cost_usd) put_double(out, *d.cost_usd);
   if (!r.model.empty()) put_item(out, r.model);
   if (r.error) put_item(out, *r.error);
-  if (!r.details().extra_json.empty()) put_item(out, r.details().extra_json);
+  if (!d.extra_json.empty()) put_item(out, d.extra_json);
 }
 
 Response read_answer(std::string_view stored, const std::string& where) {
