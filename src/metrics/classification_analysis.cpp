@@ -107,64 +107,89 @@ std::vector<std::string> cost_analysis(const ConfigNode& costs,
 }
 
 // Classes are the expected labels, in the spelling first seen; a text matches one as label-match
-// does (case folded, surrounding space ignored). Each distinct spelling is normalised once: a
-// million cases repeat a few labels.
-class LabelClasses {
- public:
-  explicit LabelClasses(std::span<const Case> cases) {
-    for (const Case& c : cases) {
-      if (!c.expected_label || spelled_.contains(*c.expected_label)) continue;
-      spelled_.emplace(*c.expected_label, 0);
-      if (index_.emplace(normalize_text(*c.expected_label, kOpts), labels_.size()).second)
-        labels_.push_back(*c.expected_label);
-    }
-    spelled_.clear();  // filled again by of(), with the classes complete
-  }
-  [[nodiscard]] const std::vector<std::string>& labels() const { return labels_; }
-  // The class of `text`, or labels().size() when it matches none. `text` must outlive this.
-  std::int32_t of(const std::string& text) {
-    auto it = spelled_.find(text);
-    if (it == spelled_.end()) {
-      const auto found = index_.find(normalize_text(text, kOpts));
-      it = spelled_.emplace(text, found == index_.end() ? labels_.size() : found->second).first;
-    }
-    return static_cast<std::int32_t>(it->second);
-  }
-
- private:
-  static constexpr NormalizeOptions kOpts{.casefold = true, .strip_punctuation = false};
-  std::vector<std::string> labels_;
-  std::unordered_map<std::string, std::size_t> index_;  // normalised label → class
-  IdIndex spelled_;                                     // text as written → class
+// does (case folded, surrounding space ignored). One pass over the cases numbers each distinct
+// spelling, expected or predicted; each is then normalised once: a million cases repeat a few
+// labels.
+struct LabelPairs {
+  std::vector<std::string> labels;      // the classes
+  std::vector<std::int32_t> truth;      // per case with an expected label: its class
+  std::vector<std::int32_t> predicted;  // its predicted class, labels.size() for none, +1 failed
+  std::size_t n_other = 0, n_failed = 0;
 };
+
+LabelPairs label_pairs(std::span<const Case> cases, std::span<const Response> responses,
+                       bool from_output) {
+  static constexpr NormalizeOptions kOpts{.casefold = true, .strip_punctuation = false};
+  constexpr auto kNever = static_cast<std::size_t>(-1);
+  constexpr std::int32_t kFailedCall = -1;
+  struct Spelling {
+    std::string_view text;
+    std::size_t first_expected;  // the first case expecting it, kNever when none does
+  };
+  IdIndex number;  // text as written → its number
+  std::vector<Spelling> spellings;
+  const auto number_of = [&](std::string_view text) {
+    auto it = number.find(text);
+    if (it == number.end()) {
+      it = number.emplace(text, spellings.size()).first;
+      spellings.push_back({text, kNever});
+    }
+    return it->second;
+  };
+  LabelPairs out;
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    const Case& cs = cases[c];
+    if (!cs.expected_label) continue;
+    const std::size_t expected = number_of(*cs.expected_label);
+    spellings[expected].first_expected = std::min(spellings[expected].first_expected, c);
+    out.truth.push_back(static_cast<std::int32_t>(expected));
+    const Response& r = responses[c];
+    out.predicted.push_back(r.is_error() ? kFailedCall
+                                         : static_cast<std::int32_t>(number_of(
+                                               (!from_output && r.label) ? *r.label : r.output)));
+  }
+  // The classes, in the order their first spelling was first expected.
+  std::vector<std::size_t> expected;
+  for (std::size_t n = 0; n < spellings.size(); ++n) {
+    if (spellings[n].first_expected != kNever) expected.push_back(n);
+  }
+  std::sort(expected.begin(), expected.end(), [&](std::size_t a, std::size_t b) {
+    return spellings[a].first_expected < spellings[b].first_expected;
+  });
+  std::unordered_map<std::string, std::int32_t> class_of;  // normalised label → class
+  for (const std::size_t n : expected) {
+    if (class_of.emplace(normalize_text(spellings[n].text, kOpts), out.labels.size()).second)
+      out.labels.emplace_back(spellings[n].text);
+  }
+  const auto other = static_cast<std::int32_t>(out.labels.size());
+  std::vector<std::int32_t> class_of_number(spellings.size());
+  for (std::size_t n = 0; n < spellings.size(); ++n) {
+    const auto it = class_of.find(normalize_text(spellings[n].text, kOpts));
+    class_of_number[n] = it == class_of.end() ? other : it->second;
+  }
+  for (std::int32_t& t : out.truth) t = class_of_number[static_cast<std::size_t>(t)];
+  for (std::int32_t& p : out.predicted) {
+    if (p == kFailedCall) {
+      p = other + 1;
+      ++out.n_failed;
+    } else {
+      p = class_of_number[static_cast<std::size_t>(p)];
+      out.n_other += p == other ? 1 : 0;
+    }
+  }
+  return out;
+}
 
 std::optional<Analysis> classification(const AnalysisInput& in) {
   const DimensionSpec& spec = in.suite.dimensions[in.dimension];
   const bool from_output = bool_of(spec.args["from_output"]).value_or(false);
   const ConfigNode& costs = spec.args["costs"];  // {expected: {predicted: cost}}, "*" for any label
-  LabelClasses label_classes(in.cases);
-  if (label_classes.labels().empty()) return std::nullopt;
-  const std::vector<std::string>& labels = label_classes.labels();
-  const auto n_labels = static_cast<std::int32_t>(labels.size());
-  const std::int32_t other = n_labels, failed = n_labels + 1;
-
-  std::vector<std::int32_t> truth, predicted;
-  std::size_t n_other = 0, n_failed = 0;
-  for (std::size_t c = 0; c < in.cases.size(); ++c) {
-    const Case& cs = in.cases[c];
-    if (!cs.expected_label) continue;
-    truth.push_back(label_classes.of(*cs.expected_label));
-    const Response& r = in.responses[c];
-    if (r.is_error()) {
-      predicted.push_back(failed);
-      ++n_failed;
-      continue;
-    }
-    const std::string& text = (!from_output && r.label) ? *r.label : r.output;
-    const std::int32_t cls = label_classes.of(text);
-    predicted.push_back(cls);
-    n_other += cls == other ? 1 : 0;
-  }
+  const LabelPairs pairs = label_pairs(in.cases, in.responses, from_output);
+  if (pairs.labels.empty()) return std::nullopt;
+  const std::vector<std::string>& labels = pairs.labels;
+  const std::vector<std::int32_t>& truth = pairs.truth;
+  const std::vector<std::int32_t>& predicted = pairs.predicted;
+  const std::size_t n_other = pairs.n_other, n_failed = pairs.n_failed;
   const std::size_t k = labels.size() + 2;
   const stats::ClassificationReport rep = stats::classification_report(truth, predicted, k);
   std::vector<std::string> all = labels;

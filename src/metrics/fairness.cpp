@@ -92,14 +92,17 @@ std::vector<FairnessResult> build_fairness(const Suite& suite, std::span<const C
 
     // A key with thousands of values is compared over the slices it keeps; the rest are one group.
     const KeyFolding folding(spec.across, cases, SliceFold::of(suite));
-    std::map<std::string, FairnessGroup> groups;
+    std::map<std::string, FairnessGroup, std::less<>> groups;
     for (std::size_t c = 0; c < cases.size(); ++c) {
       const ScoreView s = scores.at(c, res.dimension);
       if (s.status == ScoreStatus::not_applicable || s.status == ScoreStatus::ungraded) continue;
       for (const std::string& raw : slice_key_values(cases[c], spec.across)) {
-        const std::string& value =
-            spec.across == "language" && cases[c].language.empty() ? raw : folding.apply(raw);
-        FairnessGroup& g = groups[value];
+        const std::string_view value = spec.across == "language" && cases[c].language.empty()
+                                           ? std::string_view(raw)
+                                           : folding.apply(raw);
+        auto at = groups.find(value);
+        if (at == groups.end()) at = groups.emplace(std::string(value), FairnessGroup{}).first;
+        FairnessGroup& g = at->second;
         g.value = value;
         ++g.n;
         g.passes += s.status == ScoreStatus::scored && s.value >= threshold ? 1 : 0;

@@ -91,19 +91,28 @@ KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, cons
       }
     }
   }
+  decide(std::vector<ValueCount>(counts.begin(), counts.end()), fold);
+}
+
+KeyFolding::KeyFolding(const std::string& key, std::vector<ValueCount> counts,
+                       const SliceFold& fold)
+    : key_(key), max_values_(fold.max_values) {
+  decide(std::move(counts), fold);
+}
+
+void KeyFolding::decide(std::vector<ValueCount> counts, const SliceFold& fold) {
   distinct_ = counts.size();
   if (distinct_ <= max_values_) return;
   active_ = true;
-  std::vector<std::pair<std::string_view, std::size_t>> ranked(counts.begin(), counts.end());
-  const std::size_t keep = std::min(max_values_, ranked.size());
+  const std::size_t keep = std::min(max_values_, counts.size());
   const auto by_count = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<long>(keep), ranked.end(),
+  std::partial_sort(counts.begin(), counts.begin() + static_cast<long>(keep), counts.end(),
                     by_count);
-  for (std::size_t i = 0; i < keep; ++i) kept_.emplace(ranked[i].first);
+  for (std::size_t i = 0; i < keep; ++i) kept_.emplace(counts[i].first);
   kept_.insert(kNone);
-  if (const auto p = fold.kept.find(key); p != fold.kept.end())
+  if (const auto p = fold.kept.find(key_); p != fold.kept.end())
     kept_.insert(p->second.begin(), p->second.end());
   for (const auto& [value, n] : counts) {
     if (kept_.contains(value)) continue;
@@ -112,10 +121,9 @@ KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, cons
   }
 }
 
-const std::string& KeyFolding::apply(const std::string& value) const {
-  static const std::string other = kOtherValue;
+std::string_view KeyFolding::apply(std::string_view value) const {
   if (!active_ || kept_.find(value) != kept_.end()) return value;
-  return other;
+  return kOtherValue;
 }
 
 std::string KeyFolding::warning() const {
@@ -127,7 +135,75 @@ std::string KeyFolding::warning() const {
       key_, distinct_, max_values_, folded_values_, folded_cases_, kOtherValue);
 }
 
+namespace {
+
+// A slice of one single-valued case field (category, language) in one pass over the cases: each
+// distinct value as written gets a number and a count, the folding is decided from the counts, and
+// each number then names its cell. A language detected from the input is numbered apart: it is
+// never folded.
+SliceCells index_field(const SliceSpec& spec, std::span<const Case> cases, const SliceFold& fold) {
+  const std::string& key = spec.keys[0];
+  const bool language = key == "language";
+  SliceCells cells;
+  cells.spec = spec;
+  IdIndex written;    // value as written → number
+  IdIndex unwritten;  // "(none)" or a detected language → number
+  struct Value {
+    std::string_view text;  // a view into the cases, kNone, or into `detected_codes`
+    std::size_t cases = 0;
+    bool foldable = false;
+  };
+  std::vector<Value> values;  // by number, in the order first seen
+  std::deque<std::string> detected_codes;
+  std::string detected;
+  cells.ids.reserve(cases.size());
+  for (const Case& c : cases) {
+    const std::string& v = language ? c.language : c.category;
+    std::string_view text = v;
+    if (v.empty()) {
+      if (language) detected = detected_language(c);
+      text = language ? std::string_view(detected) : std::string_view(kNone);
+    }
+    IdIndex& numbers = v.empty() ? unwritten : written;
+    auto it = numbers.find(text);
+    if (it == numbers.end()) {
+      if (text.data() == detected.data()) text = detected_codes.emplace_back(detected);
+      it = numbers.emplace(text, values.size()).first;
+      values.push_back({text, 0, !v.empty()});
+    }
+    ++values[it->second].cases;
+    cells.ids.push_back(static_cast<std::uint32_t>(it->second));
+  }
+  std::vector<ValueCount> counts;
+  for (const Value& v : values) {
+    if (v.foldable) counts.emplace_back(v.text, v.cases);
+  }
+  const KeyFolding folding(key, std::move(counts), fold);
+  if (std::string w = folding.warning(); !w.empty()) cells.warnings.push_back(std::move(w));
+  // Each number's cell, numbered in the order the cells are first seen.
+  IdIndex cell_of;
+  std::vector<std::uint32_t> cell(values.size());
+  for (std::size_t n = 0; n < values.size(); ++n) {
+    const std::string_view text =
+        values[n].foldable ? folding.apply(values[n].text) : values[n].text;
+    auto it = cell_of.find(text);
+    if (it == cell_of.end()) {
+      it = cell_of.emplace(text, cells.values.size()).first;
+      cells.values.emplace_back(text);
+    }
+    cell[n] = static_cast<std::uint32_t>(it->second);
+  }
+  for (std::uint32_t& id : cells.ids) id = cell[id];
+  cells.offsets.resize(cases.size() + 1);
+  for (std::size_t i = 0; i <= cases.size(); ++i) cells.offsets[i] = static_cast<std::uint32_t>(i);
+  return cells;
+}
+
+}  // namespace
+
 SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases, const SliceFold& fold) {
+  if (spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language"))
+    return index_field(spec, cases, fold);
   SliceCells cells;
   cells.spec = spec;
   std::vector<KeyFolding> folding;
@@ -141,39 +217,13 @@ SliceCells index_slice(const SliceSpec& spec, std::span<const Case> cases, const
   cells.offsets.push_back(0);
   std::unordered_map<std::string, std::uint32_t> ids;
   std::vector<std::string> combos;
-  // Single-valued case fields need no allocation per case: look their text up directly.
-  const bool direct =
-      spec.keys.size() == 1 && (spec.keys[0] == "category" || spec.keys[0] == "language");
-  IdIndex direct_ids;
-  std::string detected;          // the detected language of the current case, when it has none
-  std::deque<std::string> kept;  // stable storage for detected-language keys of direct_ids
   for (const Case& c : cases) {
-    if (direct) {
-      const bool language = spec.keys[0] == "language";
-      const std::string& v = language ? c.language : c.category;
-      if (language && v.empty()) detected = detected_language(c);
-      const std::string_view text = !v.empty() ? std::string_view(folding[0].apply(v))
-                                    : language ? std::string_view(detected)
-                                               : std::string_view(kNone);
-      auto it = direct_ids.find(text);
-      if (it == direct_ids.end()) {
-        cells.values.emplace_back(text);
-        // The key must outlive this case: detected codes are kept in `kept`, the rest are views
-        // into the cases, kNone or the folded value.
-        const std::string_view key =
-            text.data() == detected.data() ? std::string_view(kept.emplace_back(detected)) : text;
-        it = direct_ids.emplace(key, static_cast<std::uint32_t>(cells.values.size() - 1)).first;
-      }
-      cells.ids.push_back(static_cast<std::uint32_t>(it->second));
-      cells.offsets.push_back(static_cast<std::uint32_t>(cells.ids.size()));
-      continue;
-    }
     combos.assign(1, std::string());
     for (std::size_t k = 0; k < spec.keys.size(); ++k) {
       auto values = slice_key_values(c, spec.keys[k]);
       const bool detected_language = spec.keys[k] == "language" && c.language.empty();
       if (folding[k].active() && !detected_language)
-        for (auto& v : values) v = folding[k].apply(v);
+        for (auto& v : values) v = std::string(folding[k].apply(v));
       std::vector<std::string> next;
       next.reserve(combos.size() * values.size());
       for (const auto& prefix : combos) {

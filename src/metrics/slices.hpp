@@ -7,6 +7,8 @@
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "qualbar/core/case.hpp"
@@ -32,17 +34,24 @@ struct SliceFold {
 // the limit, the `max_values` most frequent (ties by name) and the protected ones; every other
 // value is folded into "(other)". A language detected from the input (a case without `language`)
 // is never folded: detection names a bounded set of languages.
+using ValueCount = std::pair<std::string_view, std::size_t>;  // a value and its cases
+
 class KeyFolding {
  public:
+  // The values of `key` counted over the cases.
   KeyFolding(const std::string& key, std::span<const Case> cases, const SliceFold& fold);
+  // The values already counted (each value once).
+  KeyFolding(const std::string& key, std::vector<ValueCount> counts, const SliceFold& fold);
 
   // `value` itself, or "(other)".
-  [[nodiscard]] const std::string& apply(const std::string& value) const;
+  [[nodiscard]] std::string_view apply(std::string_view value) const;
   [[nodiscard]] bool active() const { return active_; }
   // "slice key 'category' has 1,000,000 distinct values: ..." ("" when nothing was folded).
   [[nodiscard]] std::string warning() const;
 
  private:
+  void decide(std::vector<ValueCount> counts, const SliceFold& fold);
+
   std::string key_;
   bool active_ = false;
   std::set<std::string, std::less<>> kept_;

@@ -1,11 +1,12 @@
 #include "qualbar/util/text.hpp"
 
-#include <cctype>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <span>
 
@@ -78,12 +79,19 @@ bool is_unspaced_script(char32_t cp) {
 
 namespace {
 
-bool is_ascii(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
+// The length of the all-ASCII start of `s`, read eight bytes at a time: most text is ASCII.
+std::size_t ascii_prefix(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) break;
   }
-  return true;
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
 }
+
+bool is_ascii(std::string_view s) { return ascii_prefix(s) == s.size(); }
 
 bool is_punctuation(utf8proc_category_t cat) {
   switch (cat) {
@@ -176,7 +184,7 @@ void push_space(std::string& out) {
 }  // namespace
 
 std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
-  std::size_t i = 0;
+  std::size_t i = ascii_prefix(text);
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   while (i < text.size()) {
     if (p[i] < 0x80) {
@@ -364,44 +372,52 @@ void word_tokens_into(std::string_view text, std::vector<std::string_view>& toke
   close(text.size());
 }
 
-// A token with a hash of its bytes: sorted by (hash, text), tokens compare as integers nearly
-// always, and equal pairs are still exactly the equal texts.
-struct HashedToken {
-  std::uint64_t hash;
-  std::string_view text;
-  auto operator<=>(const HashedToken&) const = default;
+// A token as a key: its first 16 bytes as two integers (zero past its end) and its length.
+// Tokens of up to 16 bytes, nearly every word, hash and compare as integers alone; longer ones
+// compare the rest of their bytes when their first 16 tie. Equal keys are exactly equal texts.
+struct TokenKey {
+  std::uint64_t head;
+  std::uint64_t next;
+  std::size_t size;
+  const char* data;
+
+  friend bool operator==(const TokenKey& a, const TokenKey& b) {
+    return a.head == b.head && a.next == b.next && a.size == b.size &&
+           (a.size <= 16 || std::memcmp(a.data + 16, b.data + 16, a.size - 16) == 0);
+  }
 };
 
-constexpr std::uint64_t kFnvBasis = 14695981039346656037ULL;  // FNV-1a
-constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+// How many bytes a buffer must hold past its last token for token_key to read.
+constexpr std::size_t kKeySlack = 16;
 
-void hash_tokens(std::span<const std::string_view> tokens, std::vector<HashedToken>& out) {
-  out.clear();
-  for (const std::string_view t : tokens) {
-    std::uint64_t h = kFnvBasis;
-    for (const char ch : t) h = (h ^ static_cast<unsigned char>(ch)) * kFnvPrime;
-    out.push_back({h, t});
+// The key of the `size` bytes at `data`; reads 16 bytes from `data` whatever `size` is.
+TokenKey token_key(const char* data, std::size_t size) {
+  std::uint64_t word[2];
+  std::memcpy(word, data, sizeof word);
+  if (size < 8) {
+    word[0] &= (std::uint64_t{1} << (8 * size)) - 1;
+    word[1] = 0;
+  } else if (size < 16) {
+    word[1] &= (std::uint64_t{1} << (8 * (size - 8))) - 1;
   }
-  std::sort(out.begin(), out.end());
+  return {word[0], word[1], size, data};
 }
 
-// word_tokens(normalize_text(text)) hashed and sorted as hash_tokens gives them, in one pass over
-// ASCII text (the token bytes are written to `store`); false when the text is not all ASCII. In
-// ASCII, words are letters and digits; stripped punctuation joins its neighbours ("don't" is
-// "dont"); white space and kept symbols end a word.
-bool ascii_tokens(std::string_view text, std::string& store, std::vector<HashedToken>& out) {
+// word_tokens(normalize_text(text)) as sorted keys, in one pass over ASCII text (the token bytes
+// are written to `store`); false when the text is not all ASCII. In ASCII, words are letters and
+// digits; stripped punctuation joins its neighbours ("don't" is "dont"); white space and kept
+// symbols end a word.
+bool ascii_tokens(std::string_view text, std::string& store, std::vector<TokenKey>& out) {
   const AsciiTable& table = ascii_table(/*casefold=*/true, /*strip_punctuation=*/true);
   out.clear();
-  store.resize(text.size());  // never grows below: the tokens' views stay valid
+  store.resize(text.size() + kKeySlack);  // never grows below: the tokens' bytes stay put
   char* const begin = store.data();
   char* w = begin;
   const char* start = nullptr;
-  std::uint64_t h = kFnvBasis;
   const auto close = [&] {
     if (start == nullptr) return;
-    out.push_back({h, std::string_view(start, static_cast<std::size_t>(w - start))});
+    out.push_back({0, 0, static_cast<std::size_t>(w - start), start});
     start = nullptr;
-    h = kFnvBasis;
   };
   for (const char ch : text) {
     const std::int16_t m = table[static_cast<unsigned char>(ch)];
@@ -411,24 +427,91 @@ bool ascii_tokens(std::string_view text, std::string& store, std::vector<HashedT
     if (m >= 0 && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
       if (start == nullptr) start = w;
       *w++ = static_cast<char>(c);
-      h = (h ^ c) * kFnvPrime;
     } else {
       close();
     }
   }
   close();
-  std::sort(out.begin(), out.end());
+  for (TokenKey& t : out) t = token_key(t.data, t.size);
   return true;
 }
 
-// The sorted, hashed tokens of normalize_text(text), through `store` and `words`.
-void sorted_tokens(std::string_view text, std::string& store, std::vector<std::string_view>& words,
-                   std::vector<HashedToken>& out) {
+// The keys of the tokens of normalize_text(text), through `store` and `words`.
+void token_keys(std::string_view text, std::string& store, std::vector<std::string_view>& words,
+                std::vector<TokenKey>& out) {
   if (ascii_tokens(text, store, out)) return;
   normalize_into(text, {}, store);
-  word_tokens_into(store, words);
-  hash_tokens(words, out);
+  const std::size_t size = store.size();
+  store.append(kKeySlack, '\0');  // before the words are taken: they point into `store`
+  word_tokens_into(std::string_view(store).substr(0, size), words);
+  out.clear();
+  for (const std::string_view t : words) out.push_back(token_key(t.data(), t.size()));
 }
+
+// The tokens two texts have in common, counted as a multiset (each token as often as it is in
+// both), through a small hash table of the first text's tokens. The table is kept between calls
+// and never cleared: a slot belongs to the call whose number it holds.
+class CommonTokens {
+ public:
+  std::size_t count(const std::vector<TokenKey>& a, const std::vector<TokenKey>& b) {
+    std::size_t size = 16;
+    while (size < 2 * a.size()) size *= 2;
+    if (slots_.size() < size) slots_.assign(size, Slot{});
+    mask_ = size - 1;
+    if (++call_ == 0) {  // wrapped: every slot could look current
+      slots_.assign(slots_.size(), Slot{});
+      call_ = 1;
+    }
+    for (const TokenKey& t : a) ++add(t).left;
+    std::size_t common = 0;
+    for (const TokenKey& t : b) {
+      Slot* s = find(t);
+      if (s != nullptr && s->left > 0) {
+        --s->left;
+        ++common;
+      }
+    }
+    return common;
+  }
+
+ private:
+  struct Slot {
+    TokenKey key{};
+    std::uint32_t left = 0;  // copies of the token not yet matched
+    std::uint32_t call = 0;
+  };
+
+  static std::size_t hash(const TokenKey& t) {
+    std::uint64_t h = (t.head * 0x9E3779B97F4A7C15ULL) ^ (t.next * 0xC2B2AE3D27D4EB4FULL) ^ t.size;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+
+  // The token's slot, made for this call when it has none yet (the table has room: it is sized
+  // for the first text).
+  Slot& add(const TokenKey& t) {
+    for (std::size_t i = hash(t);; ++i) {
+      Slot& s = slots_[i & mask_];
+      if (s.call != call_) {
+        s = Slot{t, 0, call_};
+        return s;
+      }
+      if (s.key == t) return s;
+    }
+  }
+
+  // The token's slot, or null when the first text does not have it.
+  Slot* find(const TokenKey& t) {
+    for (std::size_t i = hash(t);; ++i) {
+      Slot& s = slots_[i & mask_];
+      if (s.call != call_) return nullptr;
+      if (s.key == t) return &s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::uint32_t call_ = 0;
+};
 
 }  // namespace
 
@@ -444,25 +527,17 @@ double token_f1(std::string_view prediction, std::string_view reference) {
   struct Buffers {
     std::string a, b;
     std::vector<std::string_view> words;
-    std::vector<HashedToken> ta, tb;
+    std::vector<TokenKey> ta, tb;
+    CommonTokens common;
   };
   thread_local Buffers buf;
-  sorted_tokens(prediction, buf.a, buf.words, buf.ta);
-  sorted_tokens(reference, buf.b, buf.words, buf.tb);
+  token_keys(prediction, buf.a, buf.words, buf.ta);
+  token_keys(reference, buf.b, buf.words, buf.tb);
   const auto& ta = buf.ta;
   const auto& tb = buf.tb;
   if (ta.empty() && tb.empty()) return 1.0;
   if (ta.empty() || tb.empty()) return 0.0;
-  std::size_t common = 0;
-  for (std::size_t i = 0, j = 0; i < ta.size() && j < tb.size();) {
-    if (ta[i] == tb[j]) {
-      ++common, ++i, ++j;
-    } else if (ta[i] < tb[j]) {
-      ++i;
-    } else {
-      ++j;
-    }
-  }
+  const std::size_t common = buf.common.count(ta, tb);
   if (common == 0) return 0.0;
   const double precision = static_cast<double>(common) / static_cast<double>(ta.size());
   const double recall = static_cast<double>(common) / static_cast<double>(tb.size());

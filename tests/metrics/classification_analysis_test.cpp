@@ -85,6 +85,19 @@ TEST(ClassificationAnalysis, PerClassMetricsWeakestFirstWithTheConfusionMatrix) 
   EXPECT_NE(dim.analysis->lines[4].find("a → b ×1"), std::string::npos) << dim.analysis->lines[4];
 }
 
+// The classes are the expected labels in the order first expected, spelled as first expected,
+// even when an answer spells one first ("B" answered at case 0, "b" first expected at case 2);
+// a case without an expected label is left out.
+TEST(ClassificationAnalysis, ClassesFollowTheFirstExpectedSpellingWhateverTheAnswersSay) {
+  const Report r =
+      report_of("  routing: label-match\n", {"a", "", "b", "B ", "A"}, {"B", "b", "b", "a", "a"});
+  const auto data = nlohmann::json::parse(r.dimensions.front().analysis->data_json);
+  EXPECT_EQ(data["n"], 4);
+  EXPECT_EQ(data["labels"], nlohmann::json::parse(R"j(["a","b","(other)","(failed call)"])j"));
+  // a: c0 → b, c4 → a; b: c2 → b, c3 → a.
+  EXPECT_EQ(data["confusion"], nlohmann::json::parse("[[1,1,0,0],[1,1,0,0]]"));
+}
+
 TEST(ClassificationAnalysis, ACostMatrixGivesTheExpectedCostPerThousandDecisions) {
   // Mistakes: a → b (100), a → (failed call) (the a row's "*": 10), c → (other) (c's "*": 50).
   const Report r = report_of(

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "qualbar/bind/bind.hpp"
@@ -93,6 +94,30 @@ TEST(ScoreTable, ACellNotSetIsAZeroScoreWithoutEvidence) {
     }
   }
   EXPECT_EQ(t.at(1, 1).evidence, "only this one");
+}
+
+// Evidence is kept in blocks of a few MB per writer: many pieces span many blocks, none is split
+// between two, and a copy of the table reads the same and owns its own text.
+TEST(ScoreTable, EvidenceOverManyBlocksReadsBackAndCopiesOwnTheirs) {
+  const std::size_t n = 40000;  // 40,000 × up to 399 bytes: about 8 MB, several blocks each
+  const auto evidence_of = [](std::size_t c, std::size_t d) {
+    return fmt::format("case {} dimension {}: ", c, d) + std::string(c * 7 % 370, 'a' + d);
+  };
+  ScoreTable t(n, 2, 2);
+  for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t d = 0; d < 2; ++d) t.set(c, d, Score::fail(evidence_of(c, d)), c % 2);
+  }
+  ScoreTable copy = t;
+  t.set(7, 1, Score::fail("changed after the copy"), 1);
+  for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t d = 0; d < 2; ++d) {
+      ASSERT_EQ(copy.at(c, d).evidence, evidence_of(c, d)) << c << ", " << d;
+      if (c != 7 || d != 1) {
+        ASSERT_EQ(t.at(c, d).evidence, evidence_of(c, d)) << c << ", " << d;
+      }
+    }
+  }
+  EXPECT_EQ(t.at(7, 1).evidence, "changed after the copy");
 }
 
 // A run big enough to be scored on two threads gets the scores of scoring each case alone.

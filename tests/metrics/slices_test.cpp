@@ -90,9 +90,14 @@ TEST(Slices, TheLongTailOfAKeyIsFoldedIntoOtherButCriticalValuesNeverAre) {
             "slice key 'category' has 4050 distinct values: the 100 most frequent keep a slice of "
             "their own, and the other 3949 values (3949 cases) are counted together as '(other)' "
             "(limits.max_slice_values; values a critical slice names are never folded)");
-  // Crossed with another key, the general path folds the same values.
-  const SliceCells crossed = index_slice(SliceSpec{{"category", "language"}}, cases, fold);
-  EXPECT_EQ(crossed.values.size(), 102U);
+  // Crossed with another key, the general path folds the same values, and numbers the cells in
+  // the same order (the order first seen).
+  const SliceCells crossed = index_slice(SliceSpec{{"category", "segment"}}, cases, fold);
+  ASSERT_EQ(crossed.values.size(), 102U);
+  for (std::size_t v = 0; v < cells.values.size(); ++v)
+    EXPECT_EQ(crossed.values[v], cells.values[v] + " × (none)") << v;
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    EXPECT_EQ(crossed.ids[crossed.offsets[i]], cells.ids[cells.offsets[i]]) << i;
   // Within the limit nothing is folded and nothing is said.
   fold.max_values = 5000;
   const SliceCells all = index_slice(SliceSpec{{"category"}}, cases, fold);

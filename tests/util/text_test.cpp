@@ -1,6 +1,7 @@
 #include "qualbar/util/text.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <set>
 #include <string>
@@ -273,6 +274,54 @@ TEST(TokenF1, AsciiFastPathAgreesWithUnicodePath) {
           << testing::PrintToString(a) << " vs " << testing::PrintToString(b);
     }
   }
+}
+
+// Tokens compare by their first 16 bytes as integers and then by the rest: words that share a
+// long start, or differ only in length, must still count as in SQuAD's F1 (a multiset of the
+// normalised words). Checked against counting the words of normalize_text directly.
+TEST(TokenF1, LongAndPrefixSharingWordsCountExactly) {
+  const std::vector<std::string> words = {"a",
+                                          "ab",
+                                          "abcdefg",
+                                          "abcdefgh",
+                                          "abcdefghi",
+                                          "abcdefghijklmno",
+                                          "abcdefghijklmnop",
+                                          "abcdefghijklmnopq",
+                                          "abcdefghijklmnopr",
+                                          "abcdefghijklmnopqrstuvwxyz0123456789",
+                                          "abcdefghijklmnopqrstuvwxyz0123456788",
+                                          "Zürich",
+                                          "zürichzürichzürich",
+                                          "zürichzürichzürichx"};
+  const auto reference_f1 = [](const std::string& p, const std::string& r) {
+    const std::string np = normalize_text(p), nr = normalize_text(r);
+    std::multiset<std::string_view> a, b;
+    for (const auto t : word_tokens(np)) a.insert(t);
+    for (const auto t : word_tokens(nr)) b.insert(t);
+    if (a.empty() && b.empty()) return 1.0;
+    std::size_t common = 0;
+    for (auto it = a.begin(); it != a.end(); it = a.upper_bound(*it))
+      common += std::min(a.count(*it), b.count(*it));
+    if (common == 0) return 0.0;
+    const double precision = static_cast<double>(common) / static_cast<double>(a.size());
+    const double recall = static_cast<double>(common) / static_cast<double>(b.size());
+    return 2.0 * precision * recall / (precision + recall);
+  };
+  std::uint64_t state = 7;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  for (int round = 0; round < 400; ++round) {
+    std::string p, r;
+    for (std::size_t k = next() % 7; k > 0; --k) p += words[next() % words.size()] + " ";
+    for (std::size_t k = next() % 7; k > 0; --k) r += words[next() % words.size()] + ", ";
+    EXPECT_NEAR(token_f1(p, r), reference_f1(p, r), 1e-15)
+        << testing::PrintToString(p) << " vs " << testing::PrintToString(r);
+  }
+  EXPECT_NEAR(token_f1("abcdefghijklmnopq abcdefghijklmnopr", "abcdefghijklmnopq"), 2.0 / 3.0,
+              1e-15);
 }
 
 // normalized_equal reads ASCII text without writing it: it must say what comparing the two

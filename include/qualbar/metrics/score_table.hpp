@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -19,7 +20,7 @@ struct ScoreView {
   std::string_view evidence;
 };
 
-// Scores are kept compact (24 bytes each, evidence text in arenas) so a run of a million cases on
+// Scores are kept compact (16 bytes each, evidence text in arenas) so a run of a million cases on
 // several dimensions fits in memory comfortably. A table made for several writers is filled by as
 // many threads at once, each setting its own cases with its own writer number (its own arena).
 class ScoreTable {
@@ -42,24 +43,42 @@ class ScoreTable {
   void set(std::size_t c, std::size_t d, const Score& s, std::size_t writer = 0);
   [[nodiscard]] ScoreView at(std::size_t c, std::size_t d) const {
     const Slot& slot = scores_[c * n_dimensions_ + d];
-    return {slot.value, slot.status,
-            std::string_view(evidence_[slot.arena]).substr(slot.offset, slot.length)};
+    const auto status = static_cast<ScoreStatus>(slot.status);
+    if (slot.length == 0) return {slot.value, status, {}};
+    const char* block = evidence_[slot.arena].blocks[slot.offset / kBlockBytes].get();
+    return {slot.value, status, std::string_view(block + slot.offset % kBlockBytes, slot.length)};
   }
   [[nodiscard]] std::size_t n_cases() const { return n_cases_; }
   [[nodiscard]] std::size_t n_dimensions() const { return n_dimensions_; }
 
  private:
   // Trivial, so a table made for writers that set every cell leaves its slots uncleared; a
-  // cleared slot (Slot{}) is a score of 0, scored, with no evidence.
+  // cleared slot (Slot{}) is a score of 0, scored, with no evidence. The evidence is at `offset`
+  // in its writer's arena: block offset / kBlockBytes, at offset % kBlockBytes.
   struct Slot {
     double value;
-    std::uint64_t offset;
-    std::uint32_t length;
-    ScoreStatus status;
-    std::uint8_t arena;  // the writer's
+    std::uint64_t offset : 40;
+    std::uint64_t length : 12;  // at most kMaxEvidenceBytes, three times over once made valid
+    std::uint64_t status : 4;
+    std::uint64_t arena : 8;  // the writer's
   };
-  static_assert(sizeof(Slot) == 24 && std::is_trivial_v<Slot>);
+  static_assert(sizeof(Slot) == 16 && std::is_trivial_v<Slot>);
   static_assert(static_cast<int>(ScoreStatus::scored) == 0);
+  static_assert(3 * kMaxEvidenceBytes < (1U << 12) && kMaxWriters <= (1U << 8));
+  // A writer's evidence, in blocks that are filled and never moved: no copy as it grows, and no
+  // more than one block unused. A piece of evidence never spans two blocks.
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 21;
+  struct Arena {
+    std::vector<std::unique_ptr<char[]>> blocks;
+    std::size_t used = kBlockBytes;  // of the last block: a first piece makes one
+
+    Arena() = default;
+    Arena(const Arena& other);  // a copy of its own
+    Arena& operator=(const Arena& other);
+    Arena(Arena&&) noexcept = default;
+    Arena& operator=(Arena&&) noexcept = default;
+    ~Arena() = default;
+  };
   // A vector whose new elements are not cleared (default-initialized, not value-initialized).
   struct LeaveUnset : std::allocator<Slot> {
     template <class U>
@@ -72,7 +91,7 @@ class ScoreTable {
   std::size_t n_cases_ = 0;
   std::size_t n_dimensions_ = 0;
   std::vector<Slot, LeaveUnset> scores_;
-  std::vector<std::string> evidence_ = std::vector<std::string>(1);
+  std::vector<Arena> evidence_ = std::vector<Arena>(1);
 };
 
 }  // namespace qb
