@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -276,12 +277,18 @@ Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, con
       problems->add(e);
     }
   }
-  IdIndex seen;  // id → first case index
-  seen.reserve(d.cases.size());
+  if (d.cases.size() > std::numeric_limits<std::uint32_t>::max())
+    throw InputError(fmt::format("the dataset has {} cases, over the {} qualbar can run at once",
+                                 d.cases.size(), std::numeric_limits<std::uint32_t>::max()));
+  struct CaseId {
+    const std::vector<Case>* cases;
+    std::string_view operator()(std::uint32_t i) const { return (*cases)[i].id; }
+  };
+  IdPositions<CaseId> seen(CaseId{&d.cases}, d.cases.size());
   for (std::size_t i = 0; i < d.cases.size(); ++i) {
-    auto [it, inserted] = seen.try_emplace(d.cases[i].id, i);
-    if (inserted) continue;
-    const Case& first = d.cases[it->second];
+    const std::size_t earlier = seen.add(static_cast<std::uint32_t>(i));
+    if (earlier == i) continue;
+    const Case& first = d.cases[earlier];
     const std::uint32_t f = d.cases[i].source_file, of = first.source_file;
     const std::string where = of == f ? fmt::format("line {}", first.source_line)
                                       : fmt::format("{}:{}", d.files[of], first.source_line);

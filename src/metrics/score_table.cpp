@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "qualbar/util/text.hpp"
 
@@ -22,7 +23,7 @@ ScoreTable::ScoreTable(std::size_t n_cases, std::size_t n_dimensions, std::size_
       scores_(n_cases * n_dimensions),
       evidence_(std::clamp<std::size_t>(writers, 1, kMaxWriters)) {}
 
-ScoreTable::Arena::Arena(const Arena& other) : used(other.used) {
+ScoreTable::Arena::Arena(const Arena& other) : used(other.used), recent(other.recent) {
   blocks.reserve(other.blocks.size());
   for (std::size_t b = 0; b < other.blocks.size(); ++b) {
     blocks.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
@@ -60,14 +61,19 @@ void ScoreTable::set(std::size_t c, std::size_t d, const Score& s, std::size_t w
     ev = valid;
   }
   Arena& arena = evidence_[writer];
-  if (arena.used + ev.size() > kBlockBytes) {
-    arena.blocks.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
-    arena.used = 0;
+  const std::uint64_t hash = XXH3_64bits(ev.data(), ev.size());
+  Kept& kept = arena.recent[hash % kRecent];
+  if (kept.length != ev.size() || kept.hash != hash || arena.text(kept.offset, kept.length) != ev) {
+    if (arena.used + ev.size() > kBlockBytes) {
+      arena.blocks.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
+      arena.used = 0;
+    }
+    std::memcpy(arena.blocks.back().get() + arena.used, ev.data(), ev.size());
+    kept = {hash, (arena.blocks.size() - 1) * kBlockBytes + arena.used, ev.size()};
+    arena.used += ev.size();
   }
-  std::memcpy(arena.blocks.back().get() + arena.used, ev.data(), ev.size());
-  slot.offset = (arena.blocks.size() - 1) * kBlockBytes + arena.used;
-  slot.length = ev.size();
-  arena.used += ev.size();
+  slot.offset = kept.offset;
+  slot.length = kept.length;
 }
 
 }  // namespace qb

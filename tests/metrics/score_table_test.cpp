@@ -120,6 +120,20 @@ TEST(ScoreTable, EvidenceOverManyBlocksReadsBackAndCopiesOwnTheirs) {
   EXPECT_EQ(t.at(7, 1).evidence, "changed after the copy");
 }
 
+// The same evidence said again by one writer is kept once: the two cells read the same bytes.
+TEST(ScoreTable, EvidenceSaidAgainIsKeptOnce) {
+  ScoreTable t(4, 1, 2);
+  t.set(0, 0, Score::fail("differs from the reference"), 0);
+  t.set(1, 0, Score::fail("differs from the reference after normalising"), 0);
+  t.set(2, 0, Score::fail("differs from the reference"), 0);
+  t.set(3, 0, Score::fail("differs from the reference"), 1);  // another writer keeps its own
+  EXPECT_EQ(t.at(2, 0).evidence, "differs from the reference");
+  EXPECT_EQ(t.at(2, 0).evidence.data(), t.at(0, 0).evidence.data());
+  EXPECT_EQ(t.at(1, 0).evidence, "differs from the reference after normalising");
+  EXPECT_EQ(t.at(3, 0).evidence, "differs from the reference");
+  EXPECT_NE(t.at(3, 0).evidence.data(), t.at(0, 0).evidence.data());
+}
+
 // A run big enough to be scored on two threads gets the scores of scoring each case alone.
 TEST(ScoreCases, ABigRunScoredOnTwoThreadsMatchesEachCaseScoredAlone) {
   const Suite suite = read_suite(R"(schema_version: 1

@@ -66,11 +66,20 @@ class ScoreTable {
   static_assert(static_cast<int>(ScoreStatus::scored) == 0);
   static_assert(3 * kMaxEvidenceBytes < (1U << 12) && kMaxWriters <= (1U << 8));
   // A writer's evidence, in blocks that are filled and never moved: no copy as it grows, and no
-  // more than one block unused. A piece of evidence never spans two blocks.
+  // more than one block unused. A piece of evidence never spans two blocks. Scorers say the same
+  // few things of many cases ("differs from the reference"): a text the writer kept lately is
+  // pointed to again instead of kept twice (`recent`, by hash).
   static constexpr std::size_t kBlockBytes = std::size_t{1} << 21;
+  static constexpr std::size_t kRecent = 256;
+  struct Kept {
+    std::uint64_t hash = 0;
+    std::uint64_t offset = 0;
+    std::size_t length = 0;  // 0: none
+  };
   struct Arena {
     std::vector<std::unique_ptr<char[]>> blocks;
     std::size_t used = kBlockBytes;  // of the last block: a first piece makes one
+    std::vector<Kept> recent = std::vector<Kept>(kRecent);
 
     Arena() = default;
     Arena(const Arena& other);  // a copy of its own
@@ -78,6 +87,11 @@ class ScoreTable {
     Arena(Arena&&) noexcept = default;
     Arena& operator=(Arena&&) noexcept = default;
     ~Arena() = default;
+
+    [[nodiscard]] std::string_view text(std::uint64_t offset, std::size_t length) const {
+      if (length == 0) return {};
+      return {blocks[offset / kBlockBytes].get() + offset % kBlockBytes, length};
+    }
   };
   // A vector whose new elements are not cleared (default-initialized, not value-initialized).
   struct LeaveUnset : std::allocator<Slot> {
