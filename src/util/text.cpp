@@ -403,7 +403,7 @@ TokenKey token_key(const char* data, std::size_t size) {
   return {word[0], word[1], size, data};
 }
 
-// word_tokens(normalize_text(text)) as sorted keys, in one pass over ASCII text (the token bytes
+// word_tokens(normalize_text(text)) as keys, in one pass over ASCII text (the token bytes
 // are written to `store`); false when the text is not all ASCII. In ASCII, words are letters and
 // digits; stripped punctuation joins its neighbours ("don't" is "dont"); white space and kept
 // symbols end a word.

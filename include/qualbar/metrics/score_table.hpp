@@ -43,10 +43,8 @@ class ScoreTable {
   void set(std::size_t c, std::size_t d, const Score& s, std::size_t writer = 0);
   [[nodiscard]] ScoreView at(std::size_t c, std::size_t d) const {
     const Slot& slot = scores_[c * n_dimensions_ + d];
-    const auto status = static_cast<ScoreStatus>(slot.status);
-    if (slot.length == 0) return {slot.value, status, {}};
-    const char* block = evidence_[slot.arena].blocks[slot.offset / kBlockBytes].get();
-    return {slot.value, status, std::string_view(block + slot.offset % kBlockBytes, slot.length)};
+    return {slot.value, static_cast<ScoreStatus>(slot.status),
+            evidence_[slot.arena].text(slot.offset, slot.length)};
   }
   [[nodiscard]] std::size_t n_cases() const { return n_cases_; }
   [[nodiscard]] std::size_t n_dimensions() const { return n_dimensions_; }
