@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/same_response.hpp"
 #include "qualbar/core/error.hpp"
 
 namespace qb {
@@ -27,24 +28,7 @@ std::string error_of(std::string_view text) {
   return "";
 }
 
-void expect_same(const Response& a, const Response& b) {
-  EXPECT_EQ(a.id, b.id);
-  EXPECT_EQ(a.output, b.output);
-  EXPECT_EQ(a.confidence, b.confidence);
-  EXPECT_EQ(a.details().citations, b.details().citations);
-  EXPECT_EQ(a.label, b.label);
-  EXPECT_EQ(a.latency_ms, b.latency_ms);
-  EXPECT_EQ(a.details().ttft_ms, b.details().ttft_ms);
-  ASSERT_EQ(a.details().usage.has_value(), b.details().usage.has_value());
-  if (a.details().usage) {
-    EXPECT_EQ(a.details().usage->input_tokens, b.details().usage->input_tokens);
-    EXPECT_EQ(a.details().usage->output_tokens, b.details().usage->output_tokens);
-  }
-  EXPECT_EQ(a.details().cost_usd, b.details().cost_usd);
-  EXPECT_EQ(a.model, b.model);
-  EXPECT_EQ(a.error, b.error);
-  EXPECT_EQ(a.details().extra_json, b.details().extra_json);
-}
+using test::expect_same_response;
 
 TEST(ParseResponses, EveryContractFieldInItsNativeType) {
   const Response r = parse_one(
@@ -87,7 +71,7 @@ TEST(ParseResponses, NullOptionalFieldsAreTheSameAsAbsent) {
   const Response r = parse_one(
       R"({"id":"q-1","output":"x","confidence":null,"citations":null,"label":null,"latency_ms":null,)"
       R"("ttft_ms":null,"usage":null,"cost_usd":null,"model":null,"error":null})");
-  expect_same(r, parse_one(R"({"id":"q-1","output":"x"})"));
+  expect_same_response(r, parse_one(R"({"id":"q-1","output":"x"})"));
 }
 
 TEST(ParseResponses, AnErrorNeedsNoOutput) {
@@ -197,7 +181,7 @@ void expect_round_trip(const std::vector<Response>& responses) {
   ASSERT_EQ(back.size(), responses.size());
   for (std::size_t i = 0; i < back.size(); ++i) {
     SCOPED_TRACE(responses[i].id);
-    expect_same(back[i], responses[i]);
+    expect_same_response(back[i], responses[i]);
     EXPECT_EQ(response_to_json(back[i]), response_to_json(responses[i]));  // the text is stable too
   }
 }

@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include "../cli/run_qualbar.hpp"
+#include "../support/same_response.hpp"
 #include "qualbar/core/error.hpp"
 #include "qualbar/io/dataset.hpp"
 #include "qualbar/providers/provider.hpp"
@@ -213,25 +214,7 @@ void expect_same_info(const RunInfo& got, const RunInfo& want) {
   EXPECT_EQ(got.passed, want.passed);
 }
 
-void expect_same_response(const Response& got, const Response& want) {
-  SCOPED_TRACE("response " + want.id);
-  EXPECT_EQ(got.id, want.id);
-  EXPECT_EQ(got.output, want.output);
-  EXPECT_EQ(got.confidence, want.confidence);
-  EXPECT_EQ(got.details().citations, want.details().citations);
-  EXPECT_EQ(got.label, want.label);
-  EXPECT_EQ(got.latency_ms, want.latency_ms);
-  EXPECT_EQ(got.details().ttft_ms, want.details().ttft_ms);
-  ASSERT_EQ(got.details().usage.has_value(), want.details().usage.has_value());
-  if (want.details().usage) {
-    EXPECT_EQ(got.details().usage->input_tokens, want.details().usage->input_tokens);
-    EXPECT_EQ(got.details().usage->output_tokens, want.details().usage->output_tokens);
-  }
-  EXPECT_EQ(got.details().cost_usd, want.details().cost_usd);
-  EXPECT_EQ(got.model, want.model);
-  EXPECT_EQ(got.error, want.error);
-  EXPECT_EQ(got.details().extra_json, want.details().extra_json);
-}
+using test::expect_same_response;
 
 void expect_same_run(const StoredRun& got, const StoredRun& want) {
   expect_same_info(got.info, want.info);
