@@ -139,10 +139,11 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
       if (v.is_string()) {
         c.input = get_string(v, file, line, "input");
       } else if (v.is_array()) {
-        c.edit_details().messages = parse_messages(v.get_array(), file, line);
-        auto last_user = std::find_if(c.details().messages.rbegin(), c.details().messages.rend(),
+        const std::vector<Message>& messages = c.edit_details().messages =
+            parse_messages(v.get_array(), file, line);
+        auto last_user = std::find_if(messages.rbegin(), messages.rend(),
                                       [](const Message& m) { return m.role == "user"; });
-        if (last_user == c.details().messages.rend())
+        if (last_user == messages.rend())
           field_error(file, line, "input",
                       "a chat input needs at least one message with role 'user'");
         c.input = last_user->content;

@@ -81,14 +81,15 @@ std::string PromptTemplate::render(const Case& c) const {
       case Field::input:
         out += c.input;
         break;
-      case Field::contexts:
-        for (std::size_t i = 0; i < c.details().contexts.size(); ++i) {
+      case Field::contexts: {
+        const std::vector<Context>& contexts = c.details().contexts;
+        for (std::size_t i = 0; i < contexts.size(); ++i) {
           if (i > 0) out += "\n\n";
-          if (!c.details().contexts[i].id.empty())
-            out += fmt::format("[{}] ", c.details().contexts[i].id);
-          out += c.details().contexts[i].text;
+          if (!contexts[i].id.empty()) out += fmt::format("[{}] ", contexts[i].id);
+          out += contexts[i].text;
         }
         break;
+      }
       case Field::reference:
         if (!c.reference) missing(c, "reference");
         out += *c.reference;
@@ -122,10 +123,9 @@ std::string PromptTemplate::render(const Case& c) const {
 std::vector<Message> build_messages(const Case& c, const std::optional<PromptTemplate>& system,
                                     const std::optional<PromptTemplate>& user) {
   std::vector<Message> out;
-  if (!c.details().messages.empty()) {
-    if (system && c.details().messages.front().role != "system")
-      out.push_back({"system", system->render(c)});
-    out.insert(out.end(), c.details().messages.begin(), c.details().messages.end());
+  if (const std::vector<Message>& messages = c.details().messages; !messages.empty()) {
+    if (system && messages.front().role != "system") out.push_back({"system", system->render(c)});
+    out.insert(out.end(), messages.begin(), messages.end());
     return out;
   }
   if (system) out.push_back({"system", system->render(c)});

@@ -17,9 +17,9 @@ Progress::Progress(std::ostream& out, std::size_t total, bool live, std::chrono:
 void Progress::done(const Response& r) {
   ++done_;
   errors_ += r.is_error() ? 1 : 0;
-  if (r.details().usage)
-    tokens_ += r.details().usage->input_tokens + r.details().usage->output_tokens;
-  if (r.details().cost_usd) spend_ += *r.details().cost_usd;
+  const ResponseDetails& d = r.details();
+  if (d.usage) tokens_ += d.usage->input_tokens + d.usage->output_tokens;
+  if (d.cost_usd) spend_ += *d.cost_usd;
   const auto now = clock_();
   // A run that ends within a second (or, in a log, within `every_`) prints nothing at all.
   if (live_ && now - start_ < std::chrono::seconds(1)) return;

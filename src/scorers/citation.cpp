@@ -53,8 +53,9 @@ Cited gather(const Case& c, const Response& r, const detail::Locale& locale) {
 
 // 'doc-7', or [2] (doc-7) when "2" was read as the second context.
 std::string name_of(const Citation& cite, const Case& c) {
-  if (cite.passage && c.details().contexts[*cite.passage].id != cite.id)
-    return fmt::format("[{}] ({})", cite.id, excerpt(c.details().contexts[*cite.passage].id, 40));
+  const std::vector<Context>& contexts = c.details().contexts;
+  if (cite.passage && contexts[*cite.passage].id != cite.id)
+    return fmt::format("[{}] ({})", cite.id, excerpt(contexts[*cite.passage].id, 40));
   return fmt::format("'{}'", excerpt(cite.id, 40));
 }
 

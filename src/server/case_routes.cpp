@@ -285,10 +285,10 @@ std::string verdicts_cell(const CaseRow& row, const Report& report) {
 
 std::string case_html_row(const CaseRow& row, const ParsedCase& p, const Report& report) {
   std::string input = html::text(p.c.input);
-  if (!p.c.details().contexts.empty()) {
-    input += fmt::format("<details><summary>{} context{}</summary>", p.c.details().contexts.size(),
-                         p.c.details().contexts.size() == 1 ? "" : "s");
-    for (const Context& c : p.c.details().contexts) {
+  if (const std::vector<Context>& contexts = p.c.details().contexts; !contexts.empty()) {
+    input += fmt::format("<details><summary>{} context{}</summary>", contexts.size(),
+                         contexts.size() == 1 ? "" : "s");
+    for (const Context& c : contexts) {
       input += "<p>";
       if (!c.id.empty()) input += "<b>" + html::text(c.id) + "</b> ";
       input += html::text(c.text) + "</p>";

@@ -135,23 +135,24 @@ std::string answer_sections(const review::QueueItemView& v, PairNames names) {
 
 std::string case_sections(const review::QueueItemView& v, PairNames names = kShownNames) {
   const Case& c = v.c;
+  const CaseDetails& d = c.details();
   std::string out;
   if (!c.category.empty()) out += "<p class=\"meta\">Category: " + html::text(c.category) + "</p>\n";
   out += "<h2>Input</h2>\n";
-  if (c.details().messages.empty()) {
+  if (d.messages.empty()) {
     out += "<div class=\"text\">" + html::text(c.input) + "</div>\n";
   } else {
-    for (const auto& m : c.details().messages)
+    for (const auto& m : d.messages)
       out += fmt::format("<div class=\"text\"><b>{}</b>: {}</div>\n", html::text(m.role),
                          html::text(m.content));
   }
-  if (!c.details().contexts.empty()) {
+  if (!d.contexts.empty()) {
     std::size_t cited = 0;
     std::string list;
     const auto cites = [](const std::vector<std::string>& ids, const std::string& id) {
       return std::find(ids.begin(), ids.end(), id) != ids.end();
     };
-    for (const auto& x : c.details().contexts) {
+    for (const auto& x : d.contexts) {
       const bool by_first = cites(v.cited, x.id);
       const bool by_second = v.pairwise && cites(v.cited_second, x.id);
       cited += by_first || by_second;
@@ -170,15 +171,15 @@ std::string case_sections(const review::QueueItemView& v, PairNames names = kSho
     out += fmt::format(
         "<details id=\"contexts\"><summary>Contexts: {} passage{}, {} cited by "
         "{}</summary>\n{}</details>\n",
-        c.details().contexts.size(), c.details().contexts.size() == 1 ? "" : "s", cited,
+        d.contexts.size(), d.contexts.size() == 1 ? "" : "s", cited,
         v.pairwise ? "an answer" : "the answer", list);
   }
   if (c.reference && !c.reference->empty())
     out += "<h2>Reference answer</h2>\n<div class=\"text\">" + html::text(*c.reference) + "</div>\n";
-  if (!c.details().asserts.empty()) {
+  if (!d.asserts.empty()) {
     out += fmt::format("<h2>Checks this case asks of {}</h2>\n<ul>\n",
                        v.pairwise ? "each answer" : "the answer");
-    for (const auto& a : c.details().asserts)
+    for (const auto& a : d.asserts)
       out += fmt::format("<li><code>{}</code> {}</li>\n", html::text(a.type), html::text(a.args_json));
     out += "</ul>\n";
   }

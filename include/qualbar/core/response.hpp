@@ -2,7 +2,6 @@
 // What the system under test returned for one case.
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
