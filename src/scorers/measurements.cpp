@@ -38,7 +38,8 @@ QB_REGISTER_SCORER("latency",
                                .scores_failed_calls = true}),
                    [](Args&) {
                      return std::make_unique<Measure>(
-                         [](const Response& r) { return r.latency_ms; }, "no latency_ms recorded");
+                         [](const Response& r) { return r.latency_ms.optional(); },
+                         "no latency_ms recorded");
                    });
 QB_REGISTER_SCORER("ttft",
                    (ScorerInfo{.summary = "Time to first token (ttft_ms): p50, p90, p95, p99.",
