@@ -17,6 +17,7 @@
 namespace qb {
 using detail::field_error;
 using detail::get_string;
+using detail::get_string_view;
 using detail::JsonArray;
 using detail::JsonObject;
 using detail::JsonValue;
@@ -125,7 +126,8 @@ std::vector<Assertion> parse_asserts(JsonValue v, const std::string& file, int l
   return out;
 }
 
-Case parse_case(JsonObject obj, const std::string& file, int line) {
+// `texts` shares the values the file repeats (category, language, expected_label).
+Case parse_case(JsonObject obj, const std::string& file, int line, TextInterner& texts) {
   Case c;
   c.source_line = line;
   bool has_id = false, has_input = false;
@@ -160,13 +162,13 @@ Case parse_case(JsonObject obj, const std::string& file, int line) {
     } else if (key == "contexts") {
       c.edit_details().contexts = parse_contexts(v, file, line);
     } else if (key == "expected_label") {
-      c.expected_label = get_string(v, file, line, "expected_label");
+      c.expected_label = texts.optional(get_string_view(v, file, line, "expected_label"));
     } else if (key == "should_refuse") {
       c.edit_details().should_refuse = detail::get_bool(v, file, line, "should_refuse");
     } else if (key == "category") {
-      c.category = get_string(v, file, line, "category");
+      c.category = texts.text(get_string_view(v, file, line, "category"));
     } else if (key == "language") {
-      c.language = get_string(v, file, line, "language");
+      c.language = texts.text(get_string_view(v, file, line, "language"));
     } else if (key == "tags") {
       c.edit_details().tags = parse_string_list(v, file, line, "tags");
     } else if (key == "assert") {
@@ -219,10 +221,11 @@ void parse_padded_cases(std::shared_ptr<const detail::PaddedText> text,
   const std::size_t lines = detail::count_lines(*text);
   into.cases.reserve(before + lines);
   if (keep_lines) into.raw_lines.reserve(into.raw_lines.size() + lines);
+  TextInterner texts;
   detail::for_each_jsonl_object(
       *text, file,
       [&](JsonObject obj, std::string_view raw, int line) {
-        into.cases.push_back(parse_case(obj, file, line));
+        into.cases.push_back(parse_case(obj, file, line, texts));
         into.cases.back().source_file = file_index;
         if (keep_lines) into.raw_lines.push_back(raw);
       },

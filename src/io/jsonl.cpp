@@ -261,11 +261,16 @@ void for_each_jsonl_object(const PaddedText& text, const std::string& file,
 
 std::string raw_json(JsonValue v) { return simdjson::minify(v); }
 
-std::string get_string(JsonValue v, const std::string& file, int line, const std::string& field) {
+std::string_view get_string_view(JsonValue v, const std::string& file, int line,
+                                 const std::string& field) {
   std::string_view s;
   if (v.get_string().get(s))
     field_error(file, line, field, fmt::format("expected a string, got {}", json_type_name(v)));
-  return std::string(s);
+  return s;
+}
+
+std::string get_string(JsonValue v, const std::string& file, int line, const std::string& field) {
+  return std::string(get_string_view(v, file, line, field));
 }
 
 double get_number(JsonValue v, const std::string& file, int line, const std::string& field) {

@@ -85,6 +85,9 @@ std::string_view json_type_name(JsonValue v);
 std::string raw_json(JsonValue v);
 
 std::string get_string(JsonValue v, const std::string& file, int line, const std::string& field);
+// The same as a view into the parsed line: valid while its document is.
+std::string_view get_string_view(JsonValue v, const std::string& file, int line,
+                                 const std::string& field);
 double get_number(JsonValue v, const std::string& file, int line, const std::string& field);
 bool get_bool(JsonValue v, const std::string& file, int line, const std::string& field);
 

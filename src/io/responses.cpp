@@ -11,6 +11,7 @@ namespace qb {
 using detail::field_error;
 using detail::get_number;
 using detail::get_string;
+using detail::get_string_view;
 using detail::JsonArray;
 using detail::JsonObject;
 using detail::JsonValue;
@@ -23,7 +24,8 @@ double non_negative(JsonValue v, const std::string& file, int line, const std::s
   return d;
 }
 
-Response parse_response(JsonObject obj, const std::string& file, int line) {
+// `texts` shares the values the file repeats (label, model).
+Response parse_response(JsonObject obj, const std::string& file, int line, TextInterner& texts) {
   Response r;
   bool has_id = false, has_output = false;
   nlohmann::json extra;
@@ -53,7 +55,7 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
         r.edit_details().citations.push_back(
             get_string(item, file, line, fmt::format("citations[{}]", i++)));
     } else if (key == "label") {
-      r.label = get_string(v, file, line, "label");
+      r.label = texts.optional(get_string_view(v, file, line, "label"));
     } else if (key == "latency_ms") {
       r.latency_ms = non_negative(v, file, line, "latency_ms");
     } else if (key == "ttft_ms") {
@@ -77,7 +79,7 @@ Response parse_response(JsonObject obj, const std::string& file, int line) {
     } else if (key == "cost_usd") {
       r.edit_details().cost_usd = non_negative(v, file, line, "cost_usd");
     } else if (key == "model") {
-      r.model = get_string(v, file, line, "model");
+      r.model = texts.text(get_string_view(v, file, line, "model"));
     } else if (key == "error" && v.is_bool()) {
       // Some exporters write "error": false for a successful call.
       if (bool failed = false; !v.get_bool().get(failed) && failed) r.error = "unknown error";
@@ -109,10 +111,11 @@ Parsed parse_padded_responses(const detail::PaddedText& text, const std::string&
   Parsed p;
   p.responses.reserve(detail::count_lines(text));
   p.lines.reserve(p.responses.capacity());
+  TextInterner texts;
   detail::for_each_jsonl_object(
       text, file,
       [&](JsonObject obj, std::string_view, int line) {
-        p.responses.push_back(parse_response(obj, file, line));
+        p.responses.push_back(parse_response(obj, file, line, texts));
         p.lines.push_back(line);
       },
       limits, problems);

@@ -36,7 +36,7 @@ std::vector<std::string> slice_key_values(const Case& c, const std::string& key)
     return std::vector<std::string>{s.empty() ? kNone : s};
   };
   if (key == "category") return or_none(c.category);
-  if (key == "language") return {c.language.empty() ? detected_language(c) : c.language};
+  if (key == "language") return {c.language.empty() ? detected_language(c) : c.language.str()};
   if (key == "expected_label") return or_none(c.expected_label.value_or(""));
   if (key == "should_refuse")
     return {c.details().should_refuse ? (*c.details().should_refuse ? "true" : "false") : kNone};
@@ -74,9 +74,9 @@ KeyFolding::KeyFolding(const std::string& key, std::span<const Case> cases, cons
   const bool field = key == "category" || key == "language" || key == "expected_label";
   for (const Case& c : cases) {
     if (field) {
-      const std::string* v = key == "category" ? &c.category
+      const std::string* v = key == "category" ? &c.category.str()
                              : key == "language"
-                                 ? &c.language
+                                 ? &c.language.str()
                                  : (c.expected_label ? &*c.expected_label : nullptr);
       if (v == nullptr || v->empty()) continue;  // "(none)", or a detected language: never folded
       ++counts[*v];

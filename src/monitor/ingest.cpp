@@ -663,8 +663,8 @@ class Ingestor {
   void score() {
     case_.id.assign(rec_.id);
     case_.input = rec_.input;
-    case_.category.assign(rec_.category);
-    case_.language.assign(rec_.language);
+    case_.category = texts_.text(rec_.category);
+    case_.language = texts_.text(rec_.language);
     response_.id = case_.id;
     response_.output.assign(rec_.output);
     response_.error = rec_.failed ? std::optional<std::string>("failed") : std::nullopt;
@@ -898,6 +898,7 @@ class Ingestor {
   std::vector<int> scores_;
   Case case_;
   Response response_;
+  TextInterner texts_;  // the categories and languages, one copy each
 
   Interner window_ids_;
   std::vector<std::string> window_names_;

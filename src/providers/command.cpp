@@ -252,7 +252,7 @@ class CommandProvider final : public Provider {
   std::vector<std::string> argv_;
   std::string dir_;
   double timeout_s_;
-  std::string model_;
+  SharedText model_;  // one copy, shared by every answer
 };
 
 const ProviderRegistrar command_registrar{

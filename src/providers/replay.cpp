@@ -138,7 +138,7 @@ class ReplayProvider final : public Provider {
   std::vector<int> lines_;           // each response's line in the file, for errors
   std::vector<std::size_t> dest_;    // check(): where each response goes; empty when in order
   std::vector<char> answered_;       // check(): 1 for each case with a response
-  std::string model_;
+  SharedText model_;                 // one copy, shared by every answer it gives
   std::size_t count_ = 0;
   std::size_t unmatched_ = 0;
 };

@@ -265,7 +265,7 @@ void write_failing_cases(const ReportInput& in, std::string& s) {
       const Case& k = in.cases[c];
       const Response* r = c < in.responses.size() ? &in.responses[c] : nullptr;
       std::string slice = k.category;
-      if (!k.language.empty()) slice += (slice.empty() ? "" : " · ") + k.language;
+      if (!k.language.empty()) slice += (slice.empty() ? "" : " · ") + k.language.str();
       rows += fmt::format(
           "<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td>"
           "<td class=\"evidence\">{}</td></tr>\n",

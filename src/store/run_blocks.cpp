@@ -313,7 +313,7 @@ void put_answer(std::string& out, const Response& r) {
   if (!d.extra_json.empty()) put_item(out, d.extra_json);
 }
 
-Response read_answer(std::string_view stored, const std::string& where) {
+Response read_answer(std::string_view stored, const std::string& where, TextInterner* texts) {
   if (is_json_answer(stored)) {
     std::vector<Response> parsed = parse_responses(stored, where);
     if (parsed.size() != 1)
@@ -338,7 +338,10 @@ Response read_answer(std::string_view stored, const std::string& where) {
     const std::uint64_t n = r.varint();
     for (std::uint64_t i = 0; i < n; ++i) a.edit_details().citations.emplace_back(r.item());
   }
-  if ((fields & kLabel) != 0) a.label = std::string(r.item());
+  if ((fields & kLabel) != 0) {
+    const std::string_view label = r.item();
+    a.label = texts != nullptr ? texts->optional(label) : OptionalSharedText(label);
+  }
   if ((fields & kLatency) != 0) a.latency_ms = read_double(r);
   if ((fields & kTtft) != 0) a.edit_details().ttft_ms = read_double(r);
   if ((fields & kUsage) != 0) {
@@ -348,7 +351,10 @@ Response read_answer(std::string_view stored, const std::string& where) {
     a.edit_details().usage = u;
   }
   if ((fields & kCost) != 0) a.edit_details().cost_usd = read_double(r);
-  if ((fields & kModel) != 0) a.model = std::string(r.item());
+  if ((fields & kModel) != 0) {
+    const std::string_view model = r.item();
+    a.model = texts != nullptr ? texts->text(model) : SharedText(model);
+  }
   if ((fields & kError) != 0) a.error = std::string(r.item());
   if ((fields & kExtra) != 0) a.edit_details().extra_json = std::string(r.item());
   if (!r.done())

@@ -111,7 +111,9 @@ Score read_score(Reader& r);
 // and both are read. Appends to `out`, unframed (the caller puts it in an item).
 void put_answer(std::string& out, const Response& r);
 // The answer `stored` holds, of either form; throws RunError naming `where` when it is damaged.
-Response read_answer(std::string_view stored, const std::string& where);
+// `texts`, when given, shares the labels and models that answers read together repeat.
+Response read_answer(std::string_view stored, const std::string& where,
+                     TextInterner* texts = nullptr);
 // The answer's JSON line (as the responses file and the pages give it), of either form.
 std::string answer_json(std::string_view stored, const std::string& where);
 // Whether `stored` is an answer's JSON line (a store written before the compact form).

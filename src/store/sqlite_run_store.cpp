@@ -122,13 +122,14 @@ void each_answer(const std::vector<std::optional<std::string>>& answers, const s
                  const std::function<void(std::size_t, Response&&)>& each) {
   std::string json_lines;
   std::vector<std::size_t> json_at;
+  TextInterner texts;
   for (std::size_t k = 0; k < answers.size(); ++k) {
     if (!answers[k]) continue;
     if (is_json_answer(*answers[k])) {
       json_at.push_back(k);
       (json_lines += *answers[k]) += '\n';
     } else {
-      each(k, read_answer(*answers[k], where));
+      each(k, read_answer(*answers[k], where, &texts));
     }
   }
   if (json_at.empty()) return;

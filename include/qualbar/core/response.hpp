@@ -8,6 +8,7 @@
 
 #include "qualbar/core/compact_optional.hpp"
 #include "qualbar/core/owned_copy.hpp"
+#include "qualbar/core/shared_text.hpp"
 
 namespace qb {
 
@@ -29,11 +30,12 @@ struct ResponseDetails {
 struct Response {
   std::string id;
   std::string output;
-  // The optionals a million answers carry take eight bytes each (core/compact_optional.hpp).
+  // Eight bytes each: the optionals (core/compact_optional.hpp) and the texts a million answers
+  // repeat, shared between them (core/shared_text.hpp).
   OptionalNumber confidence;
-  std::optional<std::string> label;
+  OptionalSharedText label;
   OptionalNumber latency_ms;
-  std::string model;
+  SharedText model;
   // Set when the call failed (or no response exists for the case): the case is an error case,
   // counted as such and never a pass. On the heap when set.
   BoxedOptional<std::string> error;
