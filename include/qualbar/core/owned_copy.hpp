@@ -3,7 +3,7 @@
 // copy). The out-of-line details of Case and Response (core/case.hpp, core/response.hpp) are held
 // by one.
 
-#include <memory>
+#include "qualbar/core/compact_optional.hpp"
 
 namespace qb {
 
@@ -17,22 +17,12 @@ class OwnedCopy {
   }
   // The T, made on first use.
   T& edit() {
-    if (!p_) p_ = std::make_unique<T>();
+    if (!p_) p_ = T();
     return *p_;
   }
 
-  OwnedCopy() = default;
-  OwnedCopy(const OwnedCopy& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  OwnedCopy(OwnedCopy&&) noexcept = default;
-  OwnedCopy& operator=(const OwnedCopy& o) {
-    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
-    return *this;
-  }
-  OwnedCopy& operator=(OwnedCopy&&) noexcept = default;
-  ~OwnedCopy() = default;
-
  private:
-  std::unique_ptr<T> p_;
+  BoxedOptional<T> p_;
 };
 
 }  // namespace qb
