@@ -61,13 +61,6 @@ const std::vector<std::string> kCsvColumns = {"id",        "dimension", "scale",
                                               "output",    "grader",    "kind",   "grade",
                                               "note"};
 
-std::string input_text(const Case& c) {
-  if (c.details().messages.empty()) return c.input;
-  std::string out;
-  for (const auto& m : c.details().messages) out += m.role + ": " + m.content + "\n";
-  return out;
-}
-
 std::string contexts_text(const Case& c) {
   std::string out;
   for (const auto& x : c.details().contexts)

@@ -108,12 +108,7 @@ class Judge final : public Scorer {
 
  private:
   std::vector<Message> prompt(const Case& c, const Response& r) const {
-    std::string user = "RUBRIC:\n" + rubric_ + "\n\nINPUT:\n";
-    if (c.details().messages.empty()) {
-      user += c.input;
-    } else {
-      for (const auto& m : c.details().messages) user += m.role + ": " + m.content + "\n";
-    }
+    std::string user = "RUBRIC:\n" + rubric_ + "\n\nINPUT:\n" + input_text(c);
     if (c.reference) user += "\n\nREFERENCE ANSWER:\n" + *c.reference;
     if (!c.details().contexts.empty()) {
       user += "\n\nCONTEXT PASSAGES:";

@@ -73,5 +73,20 @@ TEST(ResponseDetails, APlainAnswerMakesNoneAndACopyOwnsItsOwn) {
   EXPECT_EQ(copy.details().cost_usd, 0.5);
 }
 
+TEST(CaseInputText, AChatInputReadsAsOneLineAMessageAndATextInputAsItIs) {
+  Dataset d;
+  parse_cases(R"({"id":"text","input":"Where is my order?"})"
+              "\n"
+              R"({"id":"chat","input":[{"role":"system","content":"Be brief."},)"
+              R"({"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"},)"
+              R"({"role":"user","content":"Refund, please."}]})",
+              "cases.jsonl", d);
+  ASSERT_EQ(d.cases.size(), 2U);
+  EXPECT_EQ(input_text(d.cases[0]), "Where is my order?");
+  EXPECT_EQ(d.cases[1].input, "Refund, please.");  // the last user message
+  EXPECT_EQ(input_text(d.cases[1]),
+            "system: Be brief.\nuser: Hi\nassistant: Hello!\nuser: Refund, please.\n");
+}
+
 }  // namespace QB_UNITY_ID
 }  // namespace qb

@@ -72,4 +72,8 @@ struct Case {
   OwnedCopy<CaseDetails> details_;
 };
 
+// A case's input as one text, as a person or a judge reads it: `input`, or each message of a chat
+// input on a line of its own ("role: content").
+std::string input_text(const Case& c);
+
 }  // namespace qb
