@@ -284,14 +284,9 @@ Dataset load_dataset(const std::vector<std::string>& paths, bool keep_lines, con
   if (d.cases.size() > std::numeric_limits<std::uint32_t>::max())
     throw InputError(fmt::format("the dataset has {} cases, over the {} qualbar can run at once",
                                  d.cases.size(), std::numeric_limits<std::uint32_t>::max()));
-  struct CaseId {
-    const std::vector<Case>* cases;
-    std::string_view operator()(std::uint32_t i) const { return (*cases)[i].id; }
-  };
-  IdPositions<CaseId> seen(CaseId{&d.cases}, d.cases.size());
-  for (std::size_t i = 0; i < d.cases.size(); ++i) {
-    const std::size_t earlier = seen.add(static_cast<std::uint32_t>(i));
-    if (earlier == i) continue;
+  const auto repeated = repeated_ids(
+      d.cases.size(), [&](std::size_t i) -> std::string_view { return d.cases[i].id; });
+  for (const auto [i, earlier] : repeated) {
     const Case& first = d.cases[earlier];
     const std::uint32_t f = d.cases[i].source_file, of = first.source_file;
     const std::string where = of == f ? fmt::format("line {}", first.source_line)
