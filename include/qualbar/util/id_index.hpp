@@ -32,9 +32,15 @@ using IdIndex = tsl::robin_map<std::string_view, std::size_t, IdHash, std::equal
 
 namespace detail {
 
-// Sorts 64-bit keys by their top 32 bits, keeping the order of keys whose top halves are equal
-// (a radix sort in two passes of 16 bits: a few times faster than std::sort on a million keys).
+// Sorts 64-bit keys whose low halves ascend as given (a hash's top half, then a position) by their
+// top halves, keeping the order of keys whose top halves are equal: the same as std::sort, which
+// it uses on small inputs; on large ones a radix sort in two passes of 16 bits, a few times faster
+// on a million keys.
 inline void sort_by_top_half(std::vector<std::uint64_t>& keys) {
+  if (keys.size() < (std::size_t{1} << 16)) {
+    std::sort(keys.begin(), keys.end());
+    return;
+  }
   std::vector<std::uint64_t> other(keys.size());
   std::vector<std::size_t> at(std::size_t{1} << 16);
   for (const int shift : {32, 48}) {
